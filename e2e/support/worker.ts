@@ -1,0 +1,18 @@
+// Starts the Worker from wrangler.toml on a free port with in-memory storage and
+// the D1 migrations applied, as wrangler's test harness documents.
+import { createTestHarness } from "wrangler";
+import { TEST_SECRETS } from "../../test/support/test-secrets.ts";
+
+export interface RunningWorker {
+  url: URL;
+  close(): Promise<void>;
+}
+
+export async function startWorker(): Promise<RunningWorker> {
+  const server = createTestHarness({
+    workers: [{ configPath: "./wrangler.toml", secrets: { ...TEST_SECRETS } }],
+  });
+  const { url } = await server.listen();
+  await server.getWorker().applyD1Migrations("DB");
+  return { url, close: () => server.close() };
+}

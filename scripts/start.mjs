@@ -1,0 +1,76 @@
+// `npm start`: the product, locally and offline. Applies the D1 migrations to local
+// storage, makes sure .dev.vars has secrets, runs `wrangler dev`, waits until
+// /v1/health answers and prints where everything is.
+import { spawn, spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ensureDevVars } from "./dev-vars.mjs";
+
+const root = join(fileURLToPath(import.meta.url), "..", "..");
+const port = Number(process.env.PORT ?? 8787);
+const origin = `http://localhost:${port}`;
+const wrangler = join(root, "node_modules", ".bin", "wrangler");
+// No network needed: no Request.cf download, no metrics, no log files (STACK.md).
+const env = {
+  ...process.env,
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  WRANGLER_SEND_METRICS: "false",
+  WRANGLER_WRITE_LOGS: "false",
+};
+
+function step(message) {
+  console.log(`\n▸ ${message}`);
+}
+
+step("Copying vendored browser assets");
+spawnSync(process.execPath, [join(root, "scripts", "vendor-assets.mjs")], { stdio: "inherit" });
+
+step("Checking local secrets (.dev.vars)");
+const { added } = ensureDevVars(join(root, ".dev.vars"));
+console.log(added.length ? `  generated ${added.join(", ")}` : "  all present");
+
+step("Applying D1 migrations to local storage");
+const migrate = spawnSync(wrangler, ["d1", "migrations", "apply", "DB", "--local"], {
+  cwd: root,
+  env,
+  stdio: "inherit",
+});
+if (migrate.status !== 0) {
+  console.error("Migrations failed; see above.");
+  process.exit(migrate.status ?? 1);
+}
+
+step(`Starting the Worker on port ${port}`);
+const dev = spawn(wrangler, ["dev", "--port", String(port), "--show-interactive-dev-session=false"], {
+  cwd: root,
+  env,
+  stdio: "inherit",
+});
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => dev.kill(signal));
+dev.on("exit", (code) => process.exit(code ?? 0));
+
+async function waitForHealth(deadline) {
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`${origin}/v1/health`);
+      if (response.ok) return await response.json();
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return null;
+}
+
+const health = await waitForHealth(Date.now() + 60_000);
+if (!health) {
+  console.error(`\n✗ ${origin}/v1/health did not answer within 60 s`);
+} else {
+  console.log(`
+✔ DIFY-AGENT is running at ${origin}
+    health         ${origin}/v1/health   (schema ${health.d1.schema_version})
+    API reference  ${origin}/docs
+    OpenAPI 3.1    ${origin}/openapi.json
+  Operator token: ADMIN_TOKEN in .dev.vars. Stop with Ctrl-C.
+`);
+}

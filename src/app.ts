@@ -1,0 +1,51 @@
+// Assembles the router Worker's Hono app: middleware, route groups, errors, OpenAPI.
+import { bodyLimit } from "hono/body-limit";
+import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
+import { createRouter } from "./http/app-env";
+import { notFound, onError } from "./http/error-handler";
+import { ProblemError } from "./http/problem";
+import { docsRoutes } from "./routes/docs";
+import { healthRoutes } from "./routes/health";
+
+/** Largest request body the API accepts. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export function createApp() {
+  const app = createRouter();
+
+  app.use(requestId());
+  app.use(secureHeaders({ crossOriginResourcePolicy: false }));
+  app.use(
+    "/v1/*",
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new ProblemError("payloadTooLarge", `The body must be at most ${MAX_BODY_BYTES} bytes`);
+      },
+    }),
+  );
+  app.onError(onError);
+  app.notFound(notFound);
+
+  app.route("/", healthRoutes);
+  app.route("/", docsRoutes);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    description: "An API key (dify_<prefix>_<secret>) or a session token from POST /v1/auth/login.",
+  });
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "DIFY-AGENT tenant-state API",
+      version: "1.0.0",
+      description:
+        "The tenant-state platform of DIFY-AGENT. Errors are RFC 9457 problem+json; lists use cursor pagination; ids are ULIDs; times are ISO 8601 UTC.",
+    },
+    servers: [{ url: "/" }],
+  });
+
+  return app;
+}

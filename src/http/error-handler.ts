@@ -1,0 +1,42 @@
+// The app's onError and notFound: everything leaves as problem+json.
+import type { Context, ErrorHandler, NotFoundHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { PROBLEM_TYPES, ProblemError, type ProblemKind, problemResponse, problemTypeUri } from "./problem";
+
+function kindForStatus(status: number): ProblemKind {
+  const match = (Object.keys(PROBLEM_TYPES) as ProblemKind[]).find((kind) => PROBLEM_TYPES[kind].status === status);
+  return match ?? (status >= 500 ? "internal" : "validation");
+}
+
+function fromHttpException(c: Context, err: HTTPException): Response {
+  // Hono's own validators throw 400 "Malformed JSON in request body" etc.
+  const malformed = err.status === 400 && /json/i.test(err.message);
+  const kind: ProblemKind = malformed ? "malformedJson" : kindForStatus(err.status);
+  return problemResponse(c, {
+    type: problemTypeUri(kind),
+    title: PROBLEM_TYPES[kind].title,
+    status: err.status,
+    detail: err.message || PROBLEM_TYPES[kind].title,
+  });
+}
+
+export const onError: ErrorHandler = (err, c) => {
+  if (err instanceof ProblemError) return problemResponse(c, err.problem, err.headers);
+  if (err instanceof HTTPException) return fromHttpException(c, err);
+  // Anything else is a bug: log it with the request id, never leak the message.
+  console.error(`[${c.get("requestId" as never) ?? "-"}] unhandled error`, err);
+  return problemResponse(c, {
+    type: problemTypeUri("internal"),
+    title: PROBLEM_TYPES.internal.title,
+    status: 500,
+    detail: "An unexpected error occurred; quote the request id when reporting it",
+  });
+};
+
+export const notFound: NotFoundHandler = (c) =>
+  problemResponse(c, {
+    type: problemTypeUri("notFound"),
+    title: PROBLEM_TYPES.notFound.title,
+    status: 404,
+    detail: `No route for ${c.req.method} ${new URL(c.req.url).pathname}`,
+  });

@@ -1,0 +1,79 @@
+// RFC 9457 problem details: the one error shape of the API.
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
+export const PROBLEM_CONTENT_TYPE = "application/problem+json";
+
+/** One failing field of a validation error. */
+export interface FieldError {
+  /** Where the field is: "body", "query", "param", "header" or "json". */
+  in: string;
+  /** Dotted path to the field, e.g. "settings.timezone"; empty for the whole input. */
+  field: string;
+  message: string;
+}
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  errors?: FieldError[];
+  [extension: string]: unknown;
+}
+
+/**
+ * Stable problem types. The `type` URI is relative to the API's origin and never
+ * changes once published; clients may switch on it.
+ */
+export const PROBLEM_TYPES = {
+  validation: { status: 400, title: "Your request is not valid" },
+  malformedJson: { status: 400, title: "The request body is not valid JSON" },
+  unauthenticated: { status: 401, title: "Authentication is required" },
+  forbidden: { status: 403, title: "You are not allowed to do this" },
+  notFound: { status: 404, title: "Not found" },
+  conflict: { status: 409, title: "The request conflicts with the current state" },
+  payloadTooLarge: { status: 413, title: "The request body is too large" },
+  unsupportedMediaType: { status: 415, title: "Unsupported media type" },
+  rateLimited: { status: 429, title: "Too many requests" },
+  internal: { status: 500, title: "Internal error" },
+  unavailable: { status: 503, title: "Service unavailable" },
+  badGateway: { status: 502, title: "The platform answered with an error" },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ProblemKind = keyof typeof PROBLEM_TYPES;
+
+export function problemTypeUri(kind: ProblemKind): string {
+  return `/problems/${kind.replace(/[A-Z]/g, (l) => `-${l.toLowerCase()}`)}`;
+}
+
+/** Throw anywhere in a request to answer with a problem. */
+export class ProblemError extends Error {
+  readonly problem: Problem;
+  readonly headers: Record<string, string>;
+
+  constructor(
+    kind: ProblemKind,
+    detail?: string,
+    extensions: Omit<Partial<Problem>, "type" | "status" | "title"> = {},
+    headers: Record<string, string> = {},
+  ) {
+    super(detail ?? PROBLEM_TYPES[kind].title);
+    this.name = "ProblemError";
+    const { status, title } = PROBLEM_TYPES[kind];
+    this.problem = { type: problemTypeUri(kind), title, status, ...(detail ? { detail } : {}), ...extensions };
+    this.headers = headers;
+  }
+}
+
+/** Render a problem as the response of `c`, with the request's path as `instance`. */
+export function problemResponse(c: Context, problem: Problem, headers: Record<string, string> = {}): Response {
+  const body: Problem = { ...problem, instance: problem.instance ?? new URL(c.req.url).pathname };
+  const requestId = c.get("requestId" as never) as string | undefined;
+  if (requestId) body.request_id = requestId;
+  for (const [name, value] of Object.entries(headers)) c.header(name, value);
+  return c.body(JSON.stringify(body), problem.status as ContentfulStatusCode, {
+    "Content-Type": PROBLEM_CONTENT_TYPE,
+  });
+}
