@@ -5,8 +5,16 @@ import { secureHeaders } from "hono/secure-headers";
 import { createRouter } from "./http/app-env";
 import { notFound, onError } from "./http/error-handler";
 import { ProblemError } from "./http/problem";
+import { apiKeysRoutes } from "./routes/api-keys";
+import { auditLogsRoutes } from "./routes/audit-logs";
+import { authRoutes } from "./routes/auth";
 import { docsRoutes } from "./routes/docs";
 import { healthRoutes } from "./routes/health";
+import { meRoutes } from "./routes/me";
+import { mfaRoutes } from "./routes/mfa";
+import { tenantRoutes } from "./routes/tenant";
+import { tenantsRoutes } from "./routes/tenants";
+import { usersRoutes } from "./routes/users";
 
 /** Largest request body the API accepts. */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -30,6 +38,14 @@ export function createApp() {
 
   app.route("/", healthRoutes);
   app.route("/", docsRoutes);
+  app.route("/", tenantsRoutes);
+  app.route("/", tenantRoutes);
+  app.route("/", authRoutes);
+  app.route("/", meRoutes);
+  app.route("/", mfaRoutes);
+  app.route("/", usersRoutes);
+  app.route("/", apiKeysRoutes);
+  app.route("/", auditLogsRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -4,7 +4,7 @@ import type { TenantObject } from "../objects/tenant-object";
 
 /** The TenantObject of `tenantId`, initialised (partyserver's onStart has run). */
 export function tenantObject(env: Env, tenantId: string): Promise<DurableObjectStub<TenantObject>> {
-  return getServerByName(env.TenantObject, tenantId);
+  return getServerByName<Env, TenantObject>(env.TenantObject, tenantId);
 }
 
 /**

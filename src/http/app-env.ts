@@ -2,9 +2,28 @@
 // Per-request state lives here and only here (DESIGN.md invariant 1).
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { RequestIdVariables } from "hono/request-id";
+import type { OperatorPrincipal, UserPrincipal } from "../auth/principal";
+import type { TenantScope } from "../db/tenant-scope";
 import { validationHook } from "./validation";
 
-export type AppVariables = RequestIdVariables;
+/** What the route is about to do, so that a refusal or failure is audited too. */
+export interface PendingAudit {
+  action: string;
+  resourceType: string;
+  resourceId: string | null;
+  /** Mutations are audited when they fail; reads only when access is denied. */
+  mutation: boolean;
+}
+
+export type AppVariables = RequestIdVariables & {
+  /** A tenant's user (session or API key), once authenticated. */
+  user?: UserPrincipal;
+  /** The platform operator (ADMIN_TOKEN), once authenticated. */
+  operator?: OperatorPrincipal;
+  /** The caller's tenant: the only tenant this request may touch. */
+  scope?: TenantScope;
+  pendingAudit?: PendingAudit;
+};
 
 export interface AppEnv {
   Bindings: Env;

@@ -1,6 +1,8 @@
 // The app's onError and notFound: everything leaves as problem+json.
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
+import type { AppEnv } from "./app-env";
+import { auditFailure } from "./audit";
 import { PROBLEM_TYPES, ProblemError, type ProblemKind, problemResponse, problemTypeUri } from "./problem";
 
 function kindForStatus(status: number): ProblemKind {
@@ -20,11 +22,18 @@ function fromHttpException(c: Context, err: HTTPException): Response {
   });
 }
 
-export const onError: ErrorHandler = (err, c) => {
-  if (err instanceof ProblemError) return problemResponse(c, err.problem, err.headers);
-  if (err instanceof HTTPException) return fromHttpException(c, err);
+export const onError: ErrorHandler<AppEnv> = async (err, c) => {
+  if (err instanceof ProblemError) {
+    await auditFailure(c, err.problem.status, err.problem.detail ?? err.problem.title);
+    return problemResponse(c, err.problem, err.headers);
+  }
+  if (err instanceof HTTPException) {
+    await auditFailure(c, err.status, err.message);
+    return fromHttpException(c, err);
+  }
   // Anything else is a bug: log it with the request id, never leak the message.
-  console.error(`[${c.get("requestId" as never) ?? "-"}] unhandled error`, err);
+  console.error(`[${c.var.requestId ?? "-"}] unhandled error`, err);
+  await auditFailure(c, 500, "internal error");
   return problemResponse(c, {
     type: problemTypeUri("internal"),
     title: PROBLEM_TYPES.internal.title,

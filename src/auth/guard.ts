@@ -1,0 +1,61 @@
+// Route guards: authenticate, record what the route is about to do (so a refusal
+// or failure is audited), then check the permission table.
+import type { MiddlewareHandler } from "hono";
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../http/app-env";
+import { ProblemError } from "../http/problem";
+import { authenticateOperator, authenticateUser } from "./authenticate";
+import { type Denial, denial, PERMISSIONS, type Permission } from "./permissions";
+
+export interface AuditDescriptor {
+  /** e.g. "user.update". */
+  action: string;
+  /** e.g. "user". */
+  resource: string;
+  /** The path parameter naming the resource, if any. */
+  idParam?: string;
+}
+
+function explain(permission: Permission, reason: Denial, role: string): string {
+  switch (reason) {
+    case "role":
+      return `The ${role} role may not do this (${permission})`;
+    case "scope":
+      return `This API key lacks the scope "${PERMISSIONS[permission].scope}" (${permission})`;
+    case "session_only":
+      return `Only a signed-in user may do this, not an API key (${permission})`;
+  }
+}
+
+function pendingAudit(audit: AuditDescriptor): MiddlewareHandler<AppEnv> {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const id = audit.idParam ? c.req.param(audit.idParam) : undefined;
+    c.set("pendingAudit", {
+      action: audit.action,
+      resourceType: audit.resource,
+      resourceId: id ? id.slice(0, 64) : null,
+      mutation: !["GET", "HEAD", "OPTIONS"].includes(c.req.method),
+    });
+    await next();
+  });
+}
+
+function authorize(permission: Permission): MiddlewareHandler<AppEnv> {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const user = c.var.user;
+    if (!user) throw new Error("authorize() needs authenticateUser() before it");
+    const reason = denial(permission, user.role, user.credential);
+    if (reason) throw new ProblemError("forbidden", explain(permission, reason, user.role), { permission });
+    await next();
+  });
+}
+
+/** Middleware for a tenant route: who, what is about to happen, and may they. */
+export function guard(permission: Permission, audit: AuditDescriptor): MiddlewareHandler<AppEnv>[] {
+  return [authenticateUser(), pendingAudit(audit), authorize(permission)];
+}
+
+/** Middleware for an operator route (ADMIN_TOKEN). */
+export function operatorGuard(audit: AuditDescriptor): MiddlewareHandler<AppEnv>[] {
+  return [authenticateOperator(), pendingAudit(audit)];
+}

@@ -1,0 +1,102 @@
+// Roles, API-key scopes and the one permission table every route consults.
+//
+// A request may do something when its user's role is listed for the permission and,
+// when it comes with an API key, the key carries the permission's scope. Session
+// tokens act with the role's full powers.
+
+export const ROLES = ["owner", "admin", "member", "viewer"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const SCOPES = [
+  "read:tenant",
+  "manage:tenant",
+  "manage:billing",
+  "read:users",
+  "manage:users",
+  "manage:api_keys",
+  "read:audit",
+  "read:accounts",
+  "manage:accounts",
+  "read:posts",
+  "write:posts",
+  "publish",
+  "read:analytics",
+  "write:analytics",
+  "read:content",
+  "write:content",
+  "read:skills",
+  "write:skills",
+] as const;
+export type Scope = (typeof SCOPES)[number];
+
+const EVERYONE: readonly Role[] = ROLES;
+const WRITERS: readonly Role[] = ["owner", "admin", "member"];
+const ADMINS: readonly Role[] = ["owner", "admin"];
+const OWNER: readonly Role[] = ["owner"];
+
+interface PermissionRule {
+  roles: readonly Role[];
+  scope: Scope;
+  /** Only a signed-in user (session token) may do this, never an API key. */
+  sessionOnly?: boolean;
+}
+
+export const PERMISSIONS = {
+  "tenant.read": { roles: EVERYONE, scope: "read:tenant" },
+  "tenant.update": { roles: ADMINS, scope: "manage:tenant" },
+  "tenant.rotate_key": { roles: OWNER, scope: "manage:tenant" },
+  "tenant.billing": { roles: OWNER, scope: "manage:billing" },
+  "tenant.delete": { roles: OWNER, scope: "manage:billing", sessionOnly: true },
+  "users.read": { roles: EVERYONE, scope: "read:users" },
+  "users.manage": { roles: ADMINS, scope: "manage:users" },
+  "api_keys.read": { roles: EVERYONE, scope: "manage:api_keys" },
+  "api_keys.manage": { roles: WRITERS, scope: "manage:api_keys" },
+  "audit.read": { roles: ADMINS, scope: "read:audit" },
+  // A user's own second factor: account security, allowed to every role, and only
+  // from a session (a key must not change how its user signs in).
+  "mfa.manage": { roles: EVERYONE, scope: "manage:users", sessionOnly: true },
+  "me.read": { roles: EVERYONE, scope: "read:users" },
+  "accounts.read": { roles: EVERYONE, scope: "read:accounts" },
+  "accounts.manage": { roles: ADMINS, scope: "manage:accounts" },
+  "posts.read": { roles: EVERYONE, scope: "read:posts" },
+  "posts.write": { roles: WRITERS, scope: "write:posts" },
+  "posts.publish": { roles: WRITERS, scope: "publish" },
+  "analytics.read": { roles: EVERYONE, scope: "read:analytics" },
+  "analytics.write": { roles: WRITERS, scope: "write:analytics" },
+  "content.read": { roles: EVERYONE, scope: "read:content" },
+  "content.write": { roles: WRITERS, scope: "write:content" },
+  "skills.read": { roles: EVERYONE, scope: "read:skills" },
+  "skills.write": { roles: WRITERS, scope: "write:skills" },
+} as const satisfies Record<string, PermissionRule>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export type Credential = { kind: "session" } | { kind: "api_key"; scopes: readonly string[] };
+
+export type Denial = "role" | "scope" | "session_only";
+
+/** Why `role` with `credential` may not do `permission`, or null when it may. */
+export function denial(permission: Permission, role: Role, credential: Credential): Denial | null {
+  const rule: PermissionRule = PERMISSIONS[permission];
+  if (!rule.roles.includes(role)) return "role";
+  if (credential.kind === "api_key") {
+    if (rule.sessionOnly) return "session_only";
+    if (!credential.scopes.includes(rule.scope)) return "scope";
+  }
+  return null;
+}
+
+/** The scopes a key made by `role` may carry: those of the permissions the role has. */
+export function grantableScopes(role: Role): Scope[] {
+  const scopes = new Set<Scope>();
+  for (const rule of Object.values(PERMISSIONS) as PermissionRule[]) {
+    if (rule.roles.includes(role) && !rule.sessionOnly) scopes.add(rule.scope);
+  }
+  return SCOPES.filter((scope) => scopes.has(scope));
+}
+
+/** Only an owner may create, promote to or change an owner. */
+export function canAssignRole(actor: Role, target: Role): boolean {
+  if (target === "owner") return actor === "owner";
+  return actor === "owner" || actor === "admin";
+}

@@ -1,0 +1,26 @@
+// Who is calling. Set once per request by the authenticate middleware, read from
+// the Hono context (never from module scope).
+import type { Credential, Role } from "./permissions";
+
+export interface TenantKeyInfo {
+  kmsKeyId: string;
+  /** The version new ciphertexts are written with. */
+  encryptionVersion: number;
+}
+
+export interface UserPrincipal {
+  kind: "user";
+  tenantId: string;
+  userId: string;
+  role: Role;
+  credential: Credential;
+  /** The API key used, when the request came with one. */
+  keyId: string | null;
+  tenantKey: TenantKeyInfo;
+}
+
+export interface OperatorPrincipal {
+  kind: "operator";
+}
+
+export type Principal = UserPrincipal | OperatorPrincipal;

@@ -1,0 +1,32 @@
+// Every D1 column that holds a tenant's secret, encrypted with the tenant's key.
+// Key rotation re-encrypts exactly these; the plaintext scan test checks them.
+// A new secret column is added here, or rotation will not know it.
+
+export interface SecretColumn {
+  table: string;
+  /** The column naming the row (part of the ciphertext's context). */
+  idColumn: string;
+  column: string;
+  /** "text": "enc1:<base64>" in a TEXT column; "blob": the envelope's bytes. */
+  encoding: "text" | "blob";
+  /** A column recording the key version of the row's secrets, when the table has one. */
+  versionColumn?: string;
+}
+
+export const SECRET_COLUMNS: readonly SecretColumn[] = [
+  { table: "users", idColumn: "user_id", column: "mfa_secret", encoding: "text" },
+];
+
+/**
+ * The additional authenticated data of a secret: tenant, table, column and row. A
+ * ciphertext copied to another row, column or tenant does not decrypt.
+ */
+export function secretContext(tenantId: string, column: Pick<SecretColumn, "table" | "column">, rowId: string): string {
+  return `dify-agent/${tenantId}/${column.table}.${column.column}/${rowId}`;
+}
+
+export function secretColumn(table: string, column: string): SecretColumn {
+  const found = SECRET_COLUMNS.find((c) => c.table === table && c.column === column);
+  if (!found) throw new Error(`${table}.${column} is not a registered secret column`);
+  return found;
+}

@@ -1,0 +1,134 @@
+// The audit trail. An audit row is written in the same D1 batch as the change it
+// records (so neither exists without the other), in the database that holds the
+// change. Metadata never carries a secret: callers pass ids and field names only.
+import { newId } from "./ids";
+import type { TenantScope } from "./tenant-scope";
+import { isoOrNull } from "./time";
+
+/** Who did it, from where: taken from the request. */
+export interface AuditActor {
+  tenantId: string | null;
+  userId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+}
+
+export interface AuditEvent {
+  action: string;
+  resourceType: string;
+  resourceId?: string | null;
+  metadata?: Record<string, unknown>;
+  success?: boolean;
+  errorMessage?: string | null;
+}
+
+export function auditStatement(db: D1Database, actor: AuditActor, event: AuditEvent, now: string): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO audit_logs (log_id, tenant_id, user_id, action, resource_type, resource_id, ip_address,
+                               user_agent, request_id, metadata, success, error_message, timestamp)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .bind(
+      newId("auditLog"),
+      actor.tenantId,
+      actor.userId,
+      event.action,
+      event.resourceType,
+      event.resourceId ?? null,
+      actor.ip,
+      actor.userAgent?.slice(0, 512) ?? null,
+      actor.requestId,
+      event.metadata ? JSON.stringify(event.metadata) : null,
+      event.success === false ? 0 : 1,
+      event.errorMessage?.slice(0, 1000) ?? null,
+      now,
+    );
+}
+
+export interface AuditLogRow {
+  log_id: string;
+  tenant_id: string | null;
+  user_id: string | null;
+  action: string;
+  resource_type: string;
+  resource_id: string | null;
+  ip_address: string | null;
+  user_agent: string | null;
+  request_id: string | null;
+  metadata: string | null;
+  success: number;
+  error_message: string | null;
+  timestamp: string;
+}
+
+export function toAuditLog(row: AuditLogRow) {
+  return {
+    id: row.log_id,
+    user_id: row.user_id,
+    action: row.action,
+    resource_type: row.resource_type,
+    resource_id: row.resource_id,
+    ip_address: row.ip_address,
+    user_agent: row.user_agent,
+    request_id: row.request_id,
+    metadata: row.metadata ? (JSON.parse(row.metadata) as Record<string, unknown>) : null,
+    success: row.success === 1,
+    error_message: row.error_message,
+    timestamp: isoOrNull(row.timestamp) as string,
+  };
+}
+
+export interface AuditFilters {
+  action?: string;
+  userId?: string;
+  resourceType?: string;
+  resourceId?: string;
+  from?: string;
+  to?: string;
+  success?: boolean;
+}
+
+export interface AuditCursor {
+  timestamp: string;
+  logId: string;
+}
+
+/** Newest first; the cursor is the last row's (timestamp, id). */
+export async function listAuditLogs(
+  scope: TenantScope,
+  filters: AuditFilters,
+  page: { after?: AuditCursor; limit: number },
+): Promise<{ rows: AuditLogRow[]; hasMore: boolean }> {
+  const { results } = await scope.db
+    .prepare(
+      `SELECT * FROM audit_logs
+       WHERE tenant_id = ?1
+         AND (?2 IS NULL OR action = ?2)
+         AND (?3 IS NULL OR user_id = ?3)
+         AND (?4 IS NULL OR resource_type = ?4)
+         AND (?5 IS NULL OR resource_id = ?5)
+         AND (?6 IS NULL OR timestamp >= ?6)
+         AND (?7 IS NULL OR timestamp < ?7)
+         AND (?8 IS NULL OR success = ?8)
+         AND (?9 IS NULL OR timestamp < ?9 OR (timestamp = ?9 AND log_id < ?10))
+       ORDER BY timestamp DESC, log_id DESC
+       LIMIT ?11`,
+    )
+    .bind(
+      scope.tenantId,
+      filters.action ?? null,
+      filters.userId ?? null,
+      filters.resourceType ?? null,
+      filters.resourceId ?? null,
+      filters.from ?? null,
+      filters.to ?? null,
+      filters.success === undefined ? null : filters.success ? 1 : 0,
+      page.after?.timestamp ?? null,
+      page.after?.logId ?? null,
+      page.limit + 1,
+    )
+    .all<AuditLogRow>();
+  return { rows: results.slice(0, page.limit), hasMore: results.length > page.limit };
+}

@@ -1,0 +1,75 @@
+// Response and request pieces shared by the identity routes.
+import { z } from "@hono/zod-openapi";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../auth/passwords";
+import { ROLES, SCOPES } from "../auth/permissions";
+import { REGIONS, SUBSCRIPTION_STATUSES, TIERS } from "../db/tenants";
+import { USER_STATUSES } from "../db/users";
+
+const timestamp = z.string().openapi({ format: "date-time", example: "2026-11-25T09:30:00.000Z" });
+
+export const TenantSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    region: z.enum(REGIONS),
+    tier: z.enum(TIERS),
+    settings: z.record(z.string(), z.unknown()),
+    stripe_customer_id: z.string().nullable(),
+    subscription_status: z.enum(SUBSCRIPTION_STATUSES),
+    status: z.enum(["active", "suspended", "deleted"]),
+    encryption_version: z.number().int(),
+    created_at: timestamp,
+    updated_at: timestamp,
+  })
+  .openapi("Tenant");
+
+export const UserSchema = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    full_name: z.string().nullable(),
+    role: z.enum(ROLES),
+    status: z.enum(USER_STATUSES),
+    mfa_enabled: z.boolean(),
+    last_login_at: timestamp.nullable(),
+    created_at: timestamp,
+    updated_at: timestamp,
+  })
+  .openapi("User");
+
+export const ApiKeySchema = z
+  .object({
+    id: z.string(),
+    prefix: z.string().openapi({ example: "dify_abcdefghijkl" }),
+    user_id: z.string(),
+    scopes: z.array(z.string()),
+    rate_limit_per_hour: z.number().int(),
+    status: z.enum(["active", "revoked", "expired"]),
+    expires_at: timestamp.nullable(),
+    last_used_at: timestamp.nullable(),
+    use_count: z.number().int(),
+    created_at: timestamp,
+  })
+  .openapi("ApiKey");
+
+export const CreatedApiKeySchema = ApiKeySchema.extend({
+  key: z.string().openapi({ description: "The key itself. Shown once: store it now." }),
+}).openapi("CreatedApiKey");
+
+export const EmailField = z.string().trim().toLowerCase().pipe(z.email().max(254));
+export const PasswordField = z
+  .string()
+  .min(PASSWORD_MIN_LENGTH, `at least ${PASSWORD_MIN_LENGTH} characters`)
+  .max(PASSWORD_MAX_LENGTH);
+export const NameField = z.string().trim().min(1).max(200);
+export const SettingsField = z
+  .record(z.string().max(100), z.unknown())
+  .refine((value) => JSON.stringify(value).length <= 16_384, "settings must be at most 16 KiB of JSON");
+
+export const ScopesField = z.array(z.enum(SCOPES)).min(1).max(SCOPES.length);
+export const RateLimitField = z.number().int().min(1).max(1_000_000);
+
+/** A page of a list. */
+export function pageSchema<T extends z.ZodType>(item: T, name: string) {
+  return z.object({ data: z.array(item), next_cursor: z.string().nullable() }).openapi(name);
+}

@@ -1,0 +1,178 @@
+// API keys of the caller's tenant. Everyone sees and revokes their own keys; owners
+// and admins see and revoke all. A new key can carry no scope its creator lacks.
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { guard } from "../auth/guard";
+import { DEFAULT_RATE_LIMIT_PER_HOUR, issueApiKey } from "../auth/issue-api-key";
+import { grantableScopes } from "../auth/permissions";
+import { type ApiKeyRow, getApiKey, listApiKeys, revokeApiKey, toApiKey } from "../db/api-keys";
+import { idPattern } from "../db/ids";
+import { nowIso } from "../db/time";
+import type { AppEnv } from "../http/app-env";
+import { createRouter } from "../http/app-env";
+import { commitAudited } from "../http/audit";
+import { decodeCursor, PageQuery, pageOf } from "../http/cursor";
+import { ApiKeySchema, CreatedApiKeySchema, pageSchema, RateLimitField, ScopesField } from "../http/identity-schemas";
+import { ProblemError } from "../http/problem";
+import { caller } from "../http/request-context";
+import { problemResponseSpec } from "../http/schemas";
+
+const security = [{ bearerAuth: [] }];
+const errors = {
+  400: problemResponseSpec("Invalid input"),
+  401: problemResponseSpec("No valid credential"),
+  403: problemResponseSpec("Role or scope does not allow it"),
+};
+const KeyParams = z.object({
+  id: z
+    .string()
+    .regex(idPattern("apiKey"), "an API key id (key_...)")
+    .openapi({ param: { name: "id", in: "path" } }),
+});
+
+/** Owners and admins manage every key of the tenant; others only their own. */
+function seesAllKeys(c: Context<AppEnv>): boolean {
+  const { user } = caller(c);
+  return user.role === "owner" || user.role === "admin";
+}
+
+async function visibleKey(c: Context<AppEnv>, keyId: string): Promise<ApiKeyRow> {
+  const { user, scope } = caller(c);
+  const row = await getApiKey(scope, keyId);
+  if (!row || (!seesAllKeys(c) && row.user_id !== user.userId)) throw new ProblemError("notFound", "No such API key");
+  return row;
+}
+
+const CreateKeyBody = z
+  .object({
+    scopes: ScopesField,
+    rate_limit_per_hour: RateLimitField.default(DEFAULT_RATE_LIMIT_PER_HOUR),
+    expires_at: z.iso
+      .datetime({ offset: true })
+      .refine((value) => Date.parse(value) > Date.now(), "must be in the future")
+      .optional(),
+  })
+  .openapi("CreateApiKey");
+
+const listRoute = createRoute({
+  method: "get",
+  path: "/v1/api-keys",
+  tags: ["API keys"],
+  summary: "API keys: your own, or every key of the tenant for owners and admins",
+  security,
+  middleware: guard("api_keys.read", { action: "api_key.list", resource: "api_key" }),
+  request: {
+    query: PageQuery.extend({
+      user_id: z.string().regex(idPattern("user")).optional(),
+      status: z.enum(["active", "revoked", "expired"]).optional(),
+    }),
+  },
+  responses: {
+    200: {
+      description: "A page of keys",
+      content: { "application/json": { schema: pageSchema(ApiKeySchema, "ApiKeyPage") } },
+    },
+    ...errors,
+  },
+});
+
+const createKeyRoute = createRoute({
+  method: "post",
+  path: "/v1/api-keys",
+  tags: ["API keys"],
+  summary: "Create an API key for yourself (shown once)",
+  security,
+  middleware: guard("api_keys.manage", { action: "api_key.create", resource: "api_key" }),
+  request: { body: { content: { "application/json": { schema: CreateKeyBody } }, required: true } },
+  responses: {
+    201: {
+      description: "Created; the key is shown only here",
+      content: { "application/json": { schema: CreatedApiKeySchema } },
+    },
+    ...errors,
+  },
+});
+
+const revokeRoute = createRoute({
+  method: "delete",
+  path: "/v1/api-keys/{id}",
+  tags: ["API keys"],
+  summary: "Revoke an API key",
+  security,
+  middleware: guard("api_keys.manage", { action: "api_key.revoke", resource: "api_key", idParam: "id" }),
+  request: { params: KeyParams },
+  responses: {
+    200: { description: "Revoked", content: { "application/json": { schema: ApiKeySchema } } },
+    404: problemResponseSpec("No such key visible to you"),
+    ...errors,
+  },
+});
+
+const KeyCursor = z.object({ id: z.string() });
+
+export const apiKeysRoutes = createRouter()
+  .openapi(listRoute, async (c) => {
+    const { user, scope } = caller(c);
+    const query = c.req.valid("query");
+    const userId = seesAllKeys(c) ? query.user_id : user.userId;
+    if (!seesAllKeys(c) && query.user_id && query.user_id !== user.userId) {
+      return c.json({ data: [], next_cursor: null }, 200);
+    }
+    const now = nowIso();
+    const page = await listApiKeys(scope, {
+      afterId: decodeCursor(query.cursor, KeyCursor)?.id,
+      limit: query.limit,
+      userId,
+      status: query.status,
+      now,
+    });
+    const keys = page.rows.map((row) => toApiKey(row, Date.parse(now)));
+    return c.json(
+      pageOf(keys, page.hasMore, (last) => ({ id: last.id })),
+      200,
+    );
+  })
+  .openapi(createKeyRoute, async (c) => {
+    const { user, scope } = caller(c);
+    const body = c.req.valid("json");
+    // No escalation: a key carries only scopes its user's role grants and, when made
+    // with another key, only scopes that key has.
+    const allowed = new Set<string>(grantableScopes(user.role));
+    const credential = user.credential;
+    const excess = body.scopes.filter(
+      (s) => !allowed.has(s) || (credential.kind === "api_key" && !credential.scopes.includes(s)),
+    );
+    if (excess.length > 0) {
+      throw new ProblemError("forbidden", `You may not grant: ${excess.join(", ")}`, { scopes: excess });
+    }
+    const now = nowIso();
+    const issued = await issueApiKey(
+      scope,
+      {
+        userId: user.userId,
+        scopes: [...new Set(body.scopes)],
+        rateLimitPerHour: body.rate_limit_per_hour,
+        expiresAt: body.expires_at ? new Date(body.expires_at).toISOString() : null,
+      },
+      now,
+    );
+    await commitAudited(c, scope.db, [issued.statement], {
+      action: "api_key.create",
+      resourceType: "api_key",
+      resourceId: issued.row.key_id,
+      metadata: { prefix: issued.row.key_prefix, scopes: body.scopes, rate_limit_per_hour: body.rate_limit_per_hour },
+    });
+    return c.json({ ...toApiKey(issued.row), key: issued.key }, 201);
+  })
+  .openapi(revokeRoute, async (c) => {
+    const { scope } = caller(c);
+    const { id } = c.req.valid("param");
+    const row = await visibleKey(c, id);
+    await commitAudited(c, scope.db, [revokeApiKey(scope, id)], {
+      action: "api_key.revoke",
+      resourceType: "api_key",
+      resourceId: id,
+      metadata: { prefix: row.key_prefix },
+    });
+    return c.json(toApiKey({ ...row, status: "revoked" }), 200);
+  });

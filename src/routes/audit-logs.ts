@@ -1,0 +1,82 @@
+// GET /v1/audit-logs: the tenant's audit trail, newest first (owner, admin).
+import { createRoute, z } from "@hono/zod-openapi";
+import { guard } from "../auth/guard";
+import { listAuditLogs, toAuditLog } from "../db/audit-logs";
+import { createRouter } from "../http/app-env";
+import { decodeCursor, PageQuery, pageOf } from "../http/cursor";
+import { pageSchema } from "../http/identity-schemas";
+import { caller } from "../http/request-context";
+import { problemResponseSpec } from "../http/schemas";
+
+const AuditLogSchema = z
+  .object({
+    id: z.string(),
+    user_id: z.string().nullable(),
+    action: z.string(),
+    resource_type: z.string(),
+    resource_id: z.string().nullable(),
+    ip_address: z.string().nullable(),
+    user_agent: z.string().nullable(),
+    request_id: z.string().nullable(),
+    metadata: z.record(z.string(), z.unknown()).nullable(),
+    success: z.boolean(),
+    error_message: z.string().nullable(),
+    timestamp: z.string().openapi({ format: "date-time" }),
+  })
+  .openapi("AuditLog");
+
+const isoTime = z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString());
+
+const AuditQuery = PageQuery.extend({
+  action: z.string().max(100).optional(),
+  user_id: z.string().max(64).optional(),
+  resource_type: z.string().max(100).optional(),
+  resource_id: z.string().max(100).optional(),
+  from: isoTime.optional().openapi({ description: "Inclusive lower bound (ISO 8601)" }),
+  to: isoTime.optional().openapi({ description: "Exclusive upper bound (ISO 8601)" }),
+  success: z.enum(["true", "false"]).optional(),
+}).refine((q) => !q.from || !q.to || q.from < q.to, { message: "from must be before to", path: ["from"] });
+
+const AuditCursor = z.object({ t: z.string(), id: z.string() });
+
+const route = createRoute({
+  method: "get",
+  path: "/v1/audit-logs",
+  tags: ["Audit"],
+  summary: "The tenant's audit trail, newest first (owner, admin)",
+  security: [{ bearerAuth: [] }],
+  middleware: guard("audit.read", { action: "audit_log.list", resource: "audit_log" }),
+  request: { query: AuditQuery },
+  responses: {
+    200: {
+      description: "A page of audit rows",
+      content: { "application/json": { schema: pageSchema(AuditLogSchema, "AuditLogPage") } },
+    },
+    400: problemResponseSpec("Invalid filter or cursor"),
+    401: problemResponseSpec("No valid credential"),
+    403: problemResponseSpec("Only owners and admins read the audit trail"),
+  },
+});
+
+export const auditLogsRoutes = createRouter().openapi(route, async (c) => {
+  const { scope } = caller(c);
+  const query = c.req.valid("query");
+  const after = decodeCursor(query.cursor, AuditCursor);
+  const page = await listAuditLogs(
+    scope,
+    {
+      action: query.action,
+      userId: query.user_id,
+      resourceType: query.resource_type,
+      resourceId: query.resource_id,
+      from: query.from,
+      to: query.to,
+      success: query.success === undefined ? undefined : query.success === "true",
+    },
+    { after: after ? { timestamp: after.t, logId: after.id } : undefined, limit: query.limit },
+  );
+  return c.json(
+    pageOf(page.rows.map(toAuditLog), page.hasMore, (last) => ({ t: last.timestamp, id: last.id })),
+    200,
+  );
+});

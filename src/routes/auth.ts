@@ -1,0 +1,140 @@
+// POST /v1/auth/login: e-mail and password (and a TOTP code once MFA is on) for an
+// expiring session token. Every wrong answer looks the same, and guessing is
+// throttled per e-mail and per client address by the tenant's TenantObject.
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { DECOY_PASSWORD_HASH, verifyPassword } from "../auth/passwords";
+import { issueSessionToken } from "../auth/session-token";
+import { matchTotp } from "../auth/totp";
+import { tenantCipher } from "../crypto/tenant-cipher";
+import { idPattern } from "../db/ids";
+import { tenantScope } from "../db/tenant-scope";
+import { findTenant } from "../db/tenants";
+import { nowIso } from "../db/time";
+import { findUserByEmail, recordLogin, toUser, type UserRow } from "../db/users";
+import type { AppEnv } from "../http/app-env";
+import { createRouter } from "../http/app-env";
+import { auditActor, commitAudited } from "../http/audit";
+import { EmailField, UserSchema } from "../http/identity-schemas";
+import { ProblemError } from "../http/problem";
+import { problemResponseSpec } from "../http/schemas";
+import { tenantObject } from "../objects";
+
+const LoginBody = z
+  .object({
+    tenant_id: z.string().regex(idPattern("tenant"), "a tenant id (ten_...)"),
+    email: EmailField,
+    password: z.string().min(1).max(256),
+    totp: z
+      .string()
+      .regex(/^\d{6}$/, "six digits")
+      .optional(),
+  })
+  .openapi("Login");
+
+const Session = z
+  .object({
+    token: z.string(),
+    token_type: z.literal("Bearer"),
+    expires_at: z.string().openapi({ format: "date-time" }),
+    user: UserSchema,
+  })
+  .openapi("Session");
+
+const route = createRoute({
+  method: "post",
+  path: "/v1/auth/login",
+  tags: ["Auth"],
+  summary: "Sign in with e-mail and password (and TOTP when enabled)",
+  request: { body: { content: { "application/json": { schema: LoginBody } }, required: true } },
+  responses: {
+    200: { description: "Signed in", content: { "application/json": { schema: Session } } },
+    400: problemResponseSpec("Invalid body"),
+    401: problemResponseSpec("Wrong credentials, or a TOTP code is required (mfa_required: true)"),
+    429: problemResponseSpec("Too many failed attempts; see Retry-After"),
+  },
+});
+
+const WRONG = "The e-mail, password or code is not correct";
+
+function clientAddress(c: Context<AppEnv>): string {
+  return c.req.header("CF-Connecting-IP") ?? "unknown";
+}
+
+/** Password, status and (when on) TOTP. Null means "wrong", whatever was wrong. */
+async function checkCredentials(
+  c: Context<AppEnv>,
+  user: UserRow | null,
+  tenant: { kms_key_id: string; encryption_version: number; tenant_id: string },
+  body: z.infer<typeof LoginBody>,
+): Promise<{ user: UserRow; mfaMissing: boolean } | null> {
+  const passwordOk = await verifyPassword(body.password, user?.password_hash ?? DECOY_PASSWORD_HASH);
+  if (!user || !passwordOk || user.status !== "active") return null;
+  if (user.mfa_enabled !== 1) return { user, mfaMissing: false };
+  if (!body.totp) return { user, mfaMissing: true };
+  const cipher = tenantCipher(c.env, tenant.tenant_id, {
+    kmsKeyId: tenant.kms_key_id,
+    encryptionVersion: tenant.encryption_version,
+  });
+  const secret = await cipher.decryptText("users", "mfa_secret", user.user_id, user.mfa_secret as string);
+  const step = await matchTotp(secret, body.totp, Math.floor(Date.now() / 1000));
+  if (step === null) return null;
+  const object = await tenantObject(c.env, tenant.tenant_id);
+  return (await object.claimTotpStep(user.user_id, step)) ? { user, mfaMissing: false } : null;
+}
+
+export const authRoutes = createRouter().openapi(route, async (c) => {
+  const body = c.req.valid("json");
+  const tenant = await findTenant(c.env.DB, body.tenant_id);
+  if (tenant?.status !== "active") {
+    // Same work and the same answer as a wrong password.
+    await verifyPassword(body.password, DECOY_PASSWORD_HASH);
+    throw new ProblemError("unauthenticated", WRONG);
+  }
+  const object = await tenantObject(c.env, tenant.tenant_id);
+  const gate = await object.beginLogin(body.email, clientAddress(c));
+  if (!gate.allowed) {
+    throw new ProblemError(
+      "rateLimited",
+      "Too many failed sign-in attempts; try again later",
+      { window: "login_failures" },
+      { "Retry-After": String(gate.retryAfterSeconds) },
+    );
+  }
+  const scope = tenantScope(c.env, tenant.tenant_id);
+  const user = await findUserByEmail(scope, body.email);
+  let outcome: Awaited<ReturnType<typeof checkCredentials>> = null;
+  try {
+    outcome = await checkCredentials(c, user, tenant, body);
+  } finally {
+    await object.finishLogin(gate.attemptId, body.email, outcome !== null && !outcome.mfaMissing);
+  }
+  if (!outcome) throw new ProblemError("unauthenticated", WRONG);
+  if (outcome.mfaMissing) {
+    throw new ProblemError("unauthenticated", "A TOTP code is required", { mfa_required: true });
+  }
+
+  const now = nowIso();
+  const session = await issueSessionToken(c.env.SESSION_SECRET, outcome.user.user_id, tenant.tenant_id);
+  await commitAudited(
+    c,
+    scope.db,
+    [recordLogin(scope, outcome.user.user_id, now)],
+    {
+      action: "auth.login",
+      resourceType: "user",
+      resourceId: outcome.user.user_id,
+      metadata: { mfa: outcome.user.mfa_enabled === 1 },
+    },
+    { ...auditActor(c), tenantId: tenant.tenant_id, userId: outcome.user.user_id },
+  );
+  return c.json(
+    {
+      token: session.token,
+      token_type: "Bearer" as const,
+      expires_at: session.expiresAt.toISOString(),
+      user: toUser({ ...outcome.user, last_login_at: now }),
+    },
+    200,
+  );
+});

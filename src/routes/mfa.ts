@@ -1,0 +1,158 @@
+// The signed-in user's TOTP second factor: enrol (a new secret, shown once),
+// verify (turns MFA on), disable (needs a current code). The secret is stored
+// encrypted with the tenant's key.
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { guard } from "../auth/guard";
+import { generateTotpSecret, matchTotp, otpauthUri } from "../auth/totp";
+import { tenantCipher } from "../crypto/tenant-cipher";
+import { nowIso } from "../db/time";
+import { getUser, setMfa, toUser, type UserRow } from "../db/users";
+import type { AppEnv } from "../http/app-env";
+import { createRouter } from "../http/app-env";
+import { commitAudited } from "../http/audit";
+import { UserSchema } from "../http/identity-schemas";
+import { ProblemError } from "../http/problem";
+import { caller } from "../http/request-context";
+import { problemResponseSpec } from "../http/schemas";
+import { tenantObject } from "../objects";
+
+const security = [{ bearerAuth: [] }];
+const errors = {
+  400: problemResponseSpec("Invalid body"),
+  401: problemResponseSpec("No valid credential"),
+  403: problemResponseSpec("Only a signed-in user (session) may manage MFA"),
+  409: problemResponseSpec("MFA is not in the state this step needs"),
+};
+const CodeBody = z.object({ code: z.string().regex(/^\d{6}$/, "six digits") }).openapi("TotpCode");
+
+const Enrolment = z
+  .object({
+    secret: z.string().openapi({ description: "Base32 TOTP secret. Shown once." }),
+    otpauth_uri: z.string(),
+    algorithm: z.literal("SHA1"),
+    digits: z.literal(6),
+    period: z.literal(30),
+  })
+  .openapi("MfaEnrolment");
+
+async function me(c: Context<AppEnv>): Promise<UserRow> {
+  const { user, scope } = caller(c);
+  const row = await getUser(scope, user.userId);
+  if (!row) throw new ProblemError("notFound", "User not found");
+  return row;
+}
+
+/** The step `code` matches for `row`'s stored secret, claimed once (no replay). */
+async function claimCode(c: Context<AppEnv>, row: UserRow, code: string): Promise<boolean> {
+  const { user } = caller(c);
+  if (!row.mfa_secret) return false;
+  const secret = await tenantCipher(c.env, user.tenantId, user.tenantKey).decryptText(
+    "users",
+    "mfa_secret",
+    row.user_id,
+    row.mfa_secret,
+  );
+  const step = await matchTotp(secret, code, Math.floor(Date.now() / 1000));
+  if (step === null) return false;
+  return (await tenantObject(c.env, user.tenantId)).claimTotpStep(row.user_id, step);
+}
+
+const enrolRoute = createRoute({
+  method: "post",
+  path: "/v1/me/mfa/enroll",
+  tags: ["Auth"],
+  summary: "Start TOTP enrolment: a new secret, shown once",
+  security,
+  middleware: guard("mfa.manage", { action: "mfa.enroll", resource: "user" }),
+  responses: {
+    201: { description: "Secret issued", content: { "application/json": { schema: Enrolment } } },
+    ...errors,
+  },
+});
+
+const verifyRoute = createRoute({
+  method: "post",
+  path: "/v1/me/mfa/verify",
+  tags: ["Auth"],
+  summary: "Confirm enrolment with a current code: MFA is on from now",
+  security,
+  middleware: guard("mfa.manage", { action: "mfa.enable", resource: "user" }),
+  request: { body: { content: { "application/json": { schema: CodeBody } }, required: true } },
+  responses: { 200: { description: "MFA on", content: { "application/json": { schema: UserSchema } } }, ...errors },
+});
+
+const disableRoute = createRoute({
+  method: "post",
+  path: "/v1/me/mfa/disable",
+  tags: ["Auth"],
+  summary: "Turn MFA off with a current code",
+  security,
+  middleware: guard("mfa.manage", { action: "mfa.disable", resource: "user" }),
+  request: { body: { content: { "application/json": { schema: CodeBody } }, required: true } },
+  responses: { 200: { description: "MFA off", content: { "application/json": { schema: UserSchema } } }, ...errors },
+});
+
+export const mfaRoutes = createRouter()
+  .openapi(enrolRoute, async (c) => {
+    const { user, scope } = caller(c);
+    const row = await me(c);
+    if (row.mfa_enabled === 1) throw new ProblemError("conflict", "MFA is already on; disable it first");
+    const secret = generateTotpSecret();
+    const stored = await tenantCipher(c.env, user.tenantId, user.tenantKey).encryptText(
+      "users",
+      "mfa_secret",
+      row.user_id,
+      secret,
+    );
+    await commitAudited(c, scope.db, [setMfa(scope, row.user_id, { enabled: false, secret: stored }, nowIso())], {
+      action: "mfa.enroll",
+      resourceType: "user",
+      resourceId: row.user_id,
+    });
+    return c.json(
+      {
+        secret,
+        otpauth_uri: otpauthUri(secret, row.email),
+        algorithm: "SHA1" as const,
+        digits: 6 as const,
+        period: 30 as const,
+      },
+      201,
+    );
+  })
+  .openapi(verifyRoute, async (c) => {
+    const { scope } = caller(c);
+    const row = await me(c);
+    if (row.mfa_enabled === 1) throw new ProblemError("conflict", "MFA is already on");
+    if (!row.mfa_secret) throw new ProblemError("conflict", "Enrol first: POST /v1/me/mfa/enroll");
+    if (!(await claimCode(c, row, c.req.valid("json").code))) {
+      throw new ProblemError("validation", 'body field "code": not the current code', {
+        errors: [{ in: "body", field: "code", message: "Not the current code" }],
+      });
+    }
+    const now = nowIso();
+    await commitAudited(c, scope.db, [setMfa(scope, row.user_id, { enabled: true, secret: row.mfa_secret }, now)], {
+      action: "mfa.enable",
+      resourceType: "user",
+      resourceId: row.user_id,
+    });
+    return c.json(toUser({ ...row, mfa_enabled: 1, updated_at: now }), 200);
+  })
+  .openapi(disableRoute, async (c) => {
+    const { scope } = caller(c);
+    const row = await me(c);
+    if (row.mfa_enabled !== 1) throw new ProblemError("conflict", "MFA is not on");
+    if (!(await claimCode(c, row, c.req.valid("json").code))) {
+      throw new ProblemError("validation", 'body field "code": not the current code', {
+        errors: [{ in: "body", field: "code", message: "Not the current code" }],
+      });
+    }
+    const now = nowIso();
+    await commitAudited(c, scope.db, [setMfa(scope, row.user_id, { enabled: false, secret: null }, now)], {
+      action: "mfa.disable",
+      resourceType: "user",
+      resourceId: row.user_id,
+    });
+    return c.json(toUser({ ...row, mfa_enabled: 0, mfa_secret: null, updated_at: now }), 200);
+  });

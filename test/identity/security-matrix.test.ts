@@ -1,0 +1,146 @@
+// For every route that exists: no credential, bad credentials, the role and scope
+// matrix, another tenant's resource and invalid input, each with the right status,
+// a problem+json body, and nothing written but (where due) the audit row.
+import { beforeAll, describe, expect, it } from "vitest";
+import { call } from "../support/http";
+import { ADMIN, auditCount, snapshotExceptAudit } from "../support/tenants";
+import { type Actor, buildWorld, expiredKey, expiredSession, ROLES, revokedKey, type World } from "./matrix-fixtures";
+import { freshOwnerSession, ROUTES, type RouteCase, send } from "./route-catalogue";
+
+let world: World;
+
+beforeAll(async () => {
+  world = await buildWorld();
+});
+
+async function expectProblem(res: Response, status: number): Promise<Record<string, unknown>> {
+  expect(res.status, `${res.status} ${await res.clone().text()}`).toBe(status);
+  expect(res.headers.get("Content-Type")).toBe("application/problem+json");
+  return (await res.json()) as Record<string, unknown>;
+}
+
+/** Runs `request`, and checks it changed nothing but `audits` new audit rows. */
+async function withoutSideEffects(audits: number, request: () => Promise<void>): Promise<void> {
+  const before = await snapshotExceptAudit();
+  const auditBefore = await auditCount(world.tenant.tenantId);
+  await request();
+  expect(await snapshotExceptAudit()).toBe(before);
+  expect(await auditCount(world.tenant.tenantId)).toBe(auditBefore + audits);
+}
+
+function allowed(route: RouteCase, actor: Actor, via: "session" | "key"): boolean {
+  return route.roles.includes(actor.role) && !(via === "key" && route.sessionOnly);
+}
+
+describe.each(ROUTES.map((r) => [r.name, r] as const))("%s", (_name, route) => {
+  it("answers 401 without a credential, or with a malformed, unknown, revoked or expired one", async () => {
+    const path = await route.path(world, world.actors.owner);
+    const bad: (string | undefined)[] = [
+      undefined,
+      "not-a-key",
+      "dify_short_bad",
+      "dify_abcdefghijkl_abcdefghijklmnopqrstuvwxyz234567",
+      await revokedKey(world.tenant),
+      await expiredKey(world.tenant),
+      await expiredSession(world.tenant.tenantId, world.tenant.ownerId),
+      `${world.actors.owner.session.slice(0, -4)}AAAA`,
+      ADMIN,
+    ];
+    for (const token of bad) {
+      // A known but revoked or expired key is a security event of its tenant: audited.
+      const known = token !== undefined && /^dify_[a-z2-7]{12}_/.test(token) && !token.startsWith("dify_abcdefghijkl");
+      await withoutSideEffects(known ? 1 : 0, async () => {
+        const res = await send(route, path, token);
+        const problem = await expectProblem(res, 401);
+        expect(problem.type).toBe("/problems/unauthenticated");
+        expect(res.headers.get("WWW-Authenticate")).toContain("Bearer");
+      });
+    }
+  });
+
+  for (const role of ROLES) {
+    for (const via of ["session", "key"] as const) {
+      it(`${role} with a ${via}: ${route.roles.includes(role) && !(via === "key" && route.sessionOnly) ? "allowed" : "403"}`, async () => {
+        const actor = world.actors[role];
+        const token = via === "session" ? actor.session : actor.key;
+        if (allowed(route, actor, via)) {
+          const fresh = route.destructive ? await freshOwnerSession() : undefined;
+          const res = await send(route, await route.path(world, actor), fresh ?? token);
+          if (route.ok === -1) expect([400, 409]).toContain(res.status);
+          else expect(res.status, await res.clone().text()).toBe(route.ok);
+          return;
+        }
+        const path = await route.path(world, world.actors.owner);
+        await withoutSideEffects(1, async () => {
+          const problem = await expectProblem(await send(route, path, token), 403);
+          expect(problem.type).toBe("/problems/forbidden");
+        });
+      });
+    }
+  }
+
+  if (!route.sessionOnly) {
+    it("answers 403 to an owner's key without the route's scope", async () => {
+      const res = await call("/v1/api-keys", {
+        token: world.actors.owner.session,
+        body: { scopes: route.scope === "read:posts" ? ["read:analytics"] : ["read:posts"] },
+      });
+      const { key } = (await res.json()) as { key: string };
+      const path = await route.path(world, world.actors.owner);
+      await withoutSideEffects(1, async () => {
+        const problem = await expectProblem(await send(route, path, key), 403);
+        expect(String(problem.detail)).toContain(route.scope);
+      });
+    });
+  }
+
+  if (route.foreign) {
+    it("answers 404 for another tenant's resource, exactly as for one that does not exist", async () => {
+      const actor = world.actors.owner;
+      const foreign = route.foreign?.(world) as string;
+      await withoutSideEffects(route.mutation ? 1 : 0, async () => {
+        const problem = await expectProblem(await send(route, foreign, actor.session), 404);
+        expect(problem.type).toBe("/problems/not-found");
+      });
+      const missing = foreign.replace(/_[0-9A-Z]{26}$/, "_00000000000000000000000000");
+      const absent = await expectProblem(await send(route, missing, actor.session), 404);
+      expect(absent.detail).toBe((await expectProblem(await send(route, foreign, actor.session), 404)).detail);
+    });
+  }
+
+  if (route.invalid) {
+    it(`answers 400 naming "${route.invalid.field}" for invalid input`, async () => {
+      const actor = world.actors.owner;
+      const invalid = route.invalid as NonNullable<RouteCase["invalid"]>;
+      const path = invalid.path ? await invalid.path(world, actor) : await route.path(world, actor);
+      await withoutSideEffects(route.mutation ? 1 : 0, async () => {
+        const problem = await expectProblem(await send(route, path, actor.session, invalid.body ?? route.body), 400);
+        expect(problem.type).toBe("/problems/validation");
+        const fields = (problem.errors as { field: string }[]).map((e) => e.field);
+        expect(fields).toContain(invalid.field);
+      });
+    });
+  }
+});
+
+describe("the operator route POST /v1/tenants", () => {
+  const body = { name: "Acme", region: "us-east", owner: { email: "a@example.com", password: "long enough password" } };
+
+  it("refuses every tenant credential and no credential with 401", async () => {
+    for (const token of [undefined, world.actors.owner.key, world.actors.owner.session]) {
+      await withoutSideEffects(0, async () => {
+        await expectProblem(await call("/v1/tenants", { token, body }), 401);
+      });
+    }
+  });
+
+  it("answers 400 naming the field, and creates nothing", async () => {
+    const before = await snapshotExceptAudit();
+    const problem = await expectProblem(
+      await call("/v1/tenants", { token: ADMIN, body: { ...body, region: "mars-north" } }),
+      400,
+    );
+    expect((problem.errors as { field: string }[]).map((e) => e.field)).toEqual(["region"]);
+    expect(await snapshotExceptAudit()).toBe(before);
+  });
+});

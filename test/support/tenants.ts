@@ -1,0 +1,98 @@
+// Tenants, users and credentials made through the API, as a client would.
+import { env } from "cloudflare:workers";
+import { expect } from "vitest";
+import { call } from "./http";
+import { TEST_SECRETS } from "./test-secrets";
+
+export const ADMIN = TEST_SECRETS.ADMIN_TOKEN;
+export const PASSWORD = "correct horse battery staple";
+
+let sequence = 0;
+function unique(label: string): string {
+  sequence += 1;
+  return `${label}-${Date.now().toString(36)}-${sequence}-${Math.random().toString(36).slice(2, 6)}`;
+}
+
+export interface TestTenant {
+  tenantId: string;
+  ownerId: string;
+  ownerEmail: string;
+  /** The owner's first API key, with every scope an owner may grant. */
+  ownerKey: string;
+  ownerKeyId: string;
+}
+
+export async function createTenant(overrides: Record<string, unknown> = {}): Promise<TestTenant> {
+  const ownerEmail = `${unique("owner")}@example.com`;
+  const res = await call("/v1/tenants", {
+    token: ADMIN,
+    body: {
+      name: "Next Day Steel Ltd",
+      region: "eu-west",
+      owner: { email: ownerEmail, password: PASSWORD, full_name: "Olive Owner" },
+      ...overrides,
+    },
+  });
+  expect(res.status, await res.clone().text()).toBe(201);
+  const body = (await res.json()) as {
+    tenant: { id: string };
+    owner: { id: string };
+    api_key: { id: string; key: string };
+  };
+  return {
+    tenantId: body.tenant.id,
+    ownerId: body.owner.id,
+    ownerEmail,
+    ownerKey: body.api_key.key,
+    ownerKeyId: body.api_key.id,
+  };
+}
+
+export interface TestUser {
+  userId: string;
+  email: string;
+  role: string;
+}
+
+export async function addUser(tenant: TestTenant, role: string): Promise<TestUser> {
+  const email = `${unique(role)}@example.com`;
+  const res = await call("/v1/users", { token: tenant.ownerKey, body: { email, password: PASSWORD, role } });
+  expect(res.status, await res.clone().text()).toBe(201);
+  const body = (await res.json()) as { id: string };
+  return { userId: body.id, email, role };
+}
+
+export async function login(tenantId: string, email: string, extra: Record<string, unknown> = {}): Promise<string> {
+  const res = await call("/v1/auth/login", { body: { tenant_id: tenantId, email, password: PASSWORD, ...extra } });
+  expect(res.status, await res.clone().text()).toBe(200);
+  return ((await res.json()) as { token: string }).token;
+}
+
+export async function createKey(
+  token: string,
+  body: Record<string, unknown>,
+): Promise<{ id: string; key: string; scopes: string[] }> {
+  const res = await call("/v1/api-keys", { token, body });
+  expect(res.status, await res.clone().text()).toBe(201);
+  return (await res.json()) as { id: string; key: string; scopes: string[] };
+}
+
+/** Every row of every table but the audit trail, to prove a request wrote nothing else. */
+export async function snapshotExceptAudit(): Promise<string> {
+  const { results: tables } = await env.DB.prepare(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('audit_logs', 'd1_migrations') AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' ORDER BY name",
+  ).all<{ name: string }>();
+  const parts: string[] = [];
+  for (const { name } of tables) {
+    const { results } = await env.DB.prepare(`SELECT * FROM ${name} ORDER BY rowid`).all();
+    parts.push(`${name}:${JSON.stringify(results)}`);
+  }
+  return parts.join("\n");
+}
+
+export async function auditCount(tenantId: string): Promise<number> {
+  const row = await env.DB.prepare("SELECT COUNT(*) AS n FROM audit_logs WHERE tenant_id = ?")
+    .bind(tenantId)
+    .first<{ n: number }>();
+  return row?.n ?? 0;
+}
