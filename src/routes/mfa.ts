@@ -58,6 +58,14 @@ async function claimCode(c: Context<AppEnv>, row: UserRow, code: string): Promis
   return (await tenantObject(c.env, user.tenantId)).claimTotpStep(row.user_id, step);
 }
 
+/** 400 naming "code" unless it is the current, unused code. */
+async function requireCurrentCode(c: Context<AppEnv>, row: UserRow, code: string): Promise<void> {
+  if (await claimCode(c, row, code)) return;
+  throw new ProblemError("validation", 'body field "code": not the current code', {
+    errors: [{ in: "body", field: "code", message: "Not the current code" }],
+  });
+}
+
 const enrolRoute = createRoute({
   method: "post",
   path: "/v1/me/mfa/enroll",
@@ -126,11 +134,7 @@ export const mfaRoutes = createRouter()
     const row = await me(c);
     if (row.mfa_enabled === 1) throw new ProblemError("conflict", "MFA is already on");
     if (!row.mfa_secret) throw new ProblemError("conflict", "Enrol first: POST /v1/me/mfa/enroll");
-    if (!(await claimCode(c, row, c.req.valid("json").code))) {
-      throw new ProblemError("validation", 'body field "code": not the current code', {
-        errors: [{ in: "body", field: "code", message: "Not the current code" }],
-      });
-    }
+    await requireCurrentCode(c, row, c.req.valid("json").code);
     const now = nowIso();
     await commitAudited(c, scope.db, [setMfa(scope, row.user_id, { enabled: true, secret: row.mfa_secret }, now)], {
       action: "mfa.enable",
@@ -143,11 +147,7 @@ export const mfaRoutes = createRouter()
     const { scope } = caller(c);
     const row = await me(c);
     if (row.mfa_enabled !== 1) throw new ProblemError("conflict", "MFA is not on");
-    if (!(await claimCode(c, row, c.req.valid("json").code))) {
-      throw new ProblemError("validation", 'body field "code": not the current code', {
-        errors: [{ in: "body", field: "code", message: "Not the current code" }],
-      });
-    }
+    await requireCurrentCode(c, row, c.req.valid("json").code);
     const now = nowIso();
     await commitAudited(c, scope.db, [setMfa(scope, row.user_id, { enabled: false, secret: null }, now)], {
       action: "mfa.disable",

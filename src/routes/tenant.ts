@@ -6,7 +6,15 @@ import { guard } from "../auth/guard";
 import { applyRotation, planRotation } from "../crypto/rotate-tenant-key";
 import { revokeAllApiKeys } from "../db/api-keys";
 import { auditStatement } from "../db/audit-logs";
-import { bumpEncryptionVersion, findTenant, type TenantRow, TIERS, toTenant, updateTenant } from "../db/tenants";
+import {
+  bumpEncryptionVersion,
+  findTenant,
+  type TenantPatch,
+  type TenantRow,
+  TIERS,
+  toTenant,
+  updateTenant,
+} from "../db/tenants";
 import { nowIso } from "../db/time";
 import type { AppEnv } from "../http/app-env";
 import { createRouter } from "../http/app-env";
@@ -32,6 +40,20 @@ async function currentTenant(c: Context<AppEnv>): Promise<TenantRow> {
   const row = await findTenant(c.env.DB, user.tenantId);
   if (!row) throw new ProblemError("notFound", "Tenant not found");
   return row;
+}
+
+/** Applies `patch` to the registry row with its audit row; returns the new tenant. */
+async function patchTenant(c: Context<AppEnv>, patch: TenantPatch, action: string) {
+  const { user } = caller(c);
+  await currentTenant(c);
+  await commitAudited(c, c.env.DB, [updateTenant(c.env.DB, user.tenantId, patch, nowIso())], {
+    action,
+    resourceType: "tenant",
+    resourceId: user.tenantId,
+    // Field names and the plan only: settings may hold anything.
+    metadata: { fields: Object.keys(patch), tier: patch.tier },
+  });
+  return toTenant(await currentTenant(c));
 }
 
 const atLeastOneField = (value: Record<string, unknown>) => Object.values(value).some((v) => v !== undefined);
@@ -121,30 +143,8 @@ const rotateRoute = createRoute({
 
 export const tenantRoutes = createRouter()
   .openapi(getTenantRoute, async (c) => c.json(toTenant(await currentTenant(c)), 200))
-  .openapi(patchTenantRoute, async (c) => {
-    const { user } = caller(c);
-    const body = c.req.valid("json");
-    await currentTenant(c);
-    await commitAudited(c, c.env.DB, [updateTenant(c.env.DB, user.tenantId, body, nowIso())], {
-      action: "tenant.update",
-      resourceType: "tenant",
-      resourceId: user.tenantId,
-      metadata: { fields: Object.keys(body) },
-    });
-    return c.json(toTenant(await currentTenant(c)), 200);
-  })
-  .openapi(billingRoute, async (c) => {
-    const { user } = caller(c);
-    const body = c.req.valid("json");
-    await currentTenant(c);
-    await commitAudited(c, c.env.DB, [updateTenant(c.env.DB, user.tenantId, body, nowIso())], {
-      action: "tenant.billing_update",
-      resourceType: "tenant",
-      resourceId: user.tenantId,
-      metadata: { fields: Object.keys(body), tier: body.tier },
-    });
-    return c.json(toTenant(await currentTenant(c)), 200);
-  })
+  .openapi(patchTenantRoute, async (c) => c.json(await patchTenant(c, c.req.valid("json"), "tenant.update"), 200))
+  .openapi(billingRoute, async (c) => c.json(await patchTenant(c, c.req.valid("json"), "tenant.billing_update"), 200))
   .openapi(deleteRoute, async (c) => {
     const { user, scope } = caller(c);
     await currentTenant(c);
