@@ -4,8 +4,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { call } from "../support/http";
 import { ADMIN, auditCount, snapshotExceptAudit } from "../support/tenants";
-import { type Actor, buildWorld, expiredKey, expiredSession, ROLES, revokedKey, type World } from "./matrix-fixtures";
-import { freshOwnerSession, ROUTES, type RouteCase, send } from "./route-catalogue";
+import { ROUTES } from "./catalogue";
+import { freshOwnerSession, type RouteCase, send } from "./route-case";
+import { type Actor, buildWorld, expiredKey, expiredSession, ROLES, revokedKey, type World } from "./world";
 
 let world: World;
 

@@ -1,42 +1,17 @@
-// Every tenant route that exists so far, with who may call it, written out by hand
-// (not read from the permission table under test), and how to call it well and badly.
-import { call } from "../support/http";
-import { addUser, createKey, createTenant, login } from "../support/tenants";
-import type { Actor, Role, World } from "./matrix-fixtures";
+// The identity routes (issue "Identity and access"), with who may call them.
+import { addUser, createKey } from "../../support/tenants";
+import type { RouteCase } from "../route-case";
+import type { Role, World } from "../world";
 
-export interface RouteCase {
-  name: string;
-  method: string;
-  /** A path the actor may legitimately address in its own tenant. */
-  path: (world: World, actor: Actor) => Promise<string> | string;
-  body?: unknown;
-  /** Roles allowed by the product's rules. */
-  roles: readonly Role[];
-  /** The scope an API key needs. */
-  scope: string;
-  /** Only a session token may call it. */
-  sessionOnly?: boolean;
-  /** A mutation: failures are audited. */
-  mutation: boolean;
-  /** Status of an allowed call. */
-  ok: number;
-  /** A call that fails validation, and the field the 400 must name. */
-  invalid?: { path?: (world: World, actor: Actor) => Promise<string> | string; body?: unknown; field: string };
-  /** The same route addressing another tenant's resource. */
-  foreign?: (world: World) => string;
-  /** Build a fresh world for the allowed call (the call destroys something). */
-  destructive?: boolean;
-}
-
-const ALL: Role[] = ["owner", "admin", "member", "viewer"];
-const WRITERS: Role[] = ["owner", "admin", "member"];
-const ADMINS: Role[] = ["owner", "admin"];
+export const ALL: Role[] = ["owner", "admin", "member", "viewer"];
+export const WRITERS: Role[] = ["owner", "admin", "member"];
+export const ADMINS: Role[] = ["owner", "admin"];
 
 async function freshMember(world: World): Promise<string> {
   return (await addUser(world.tenant, "member")).userId;
 }
 
-export const ROUTES: RouteCase[] = [
+export const IDENTITY_ROUTES: RouteCase[] = [
   {
     name: "GET /v1/tenant",
     method: "GET",
@@ -237,17 +212,3 @@ export const ROUTES: RouteCase[] = [
     invalid: { path: () => "/v1/audit-logs?from=yesterday", field: "from" },
   },
 ];
-
-export function bodyOf(route: RouteCase): unknown {
-  return typeof route.body === "function" ? (route.body as () => unknown)() : route.body;
-}
-
-/** A world in which a destructive call may succeed without spoiling the shared one. */
-export async function freshOwnerSession(): Promise<string> {
-  const tenant = await createTenant();
-  return login(tenant.tenantId, tenant.ownerEmail);
-}
-
-export function send(route: RouteCase, path: string, token?: string, body = bodyOf(route)) {
-  return call(path, { method: route.method, token, body });
-}

@@ -2,7 +2,7 @@
 // the security matrix: a new route cannot skip its security cases.
 import { describe, expect, it } from "vitest";
 import { call } from "../support/http";
-import { ROUTES } from "./route-catalogue";
+import { ROUTES } from "./catalogue";
 
 const PUBLIC = ["GET /v1/health", "POST /v1/auth/login"];
 const OPERATOR = ["POST /v1/tenants"];

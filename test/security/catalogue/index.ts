@@ -1,0 +1,6 @@
+// Every /v1 route the security matrix walks; coverage.test.ts fails when a documented
+// route is missing here.
+import type { RouteCase } from "../route-case";
+import { IDENTITY_ROUTES } from "./identity";
+
+export const ROUTES: RouteCase[] = [...IDENTITY_ROUTES];
