@@ -20,7 +20,8 @@ export default defineConfig({
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
-              bindings: { ...TEST_SECRETS, TEST_MIGRATIONS: migrations },
+              // A short platform deadline keeps the timeout tests quick.
+              bindings: { ...TEST_SECRETS, TEST_MIGRATIONS: migrations, PLATFORM_TIMEOUT_MS: "4000" },
             },
           }),
         ],

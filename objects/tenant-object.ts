@@ -1,13 +1,26 @@
 // One TenantObject per tenant: the single place that holds the tenant's live state
-// and decides, for its tenant, what is admitted.
+// and decides, for its tenant, what is admitted: API-key limits, sign-in throttling,
+// publishing windows, which token a post goes out with, and when scheduled posts fire.
 import { Server } from "partyserver";
 import { writeApiKeyUsage } from "../src/db/api-keys";
+import type { AuditActor } from "../src/db/audit-logs";
 import { chunk } from "../src/db/chunk";
 import { tenantScope } from "../src/db/tenant-scope";
+import { platformAdapter } from "../src/platforms";
+import type { Platform } from "../src/platforms/types";
+import type { PublishCoordinator } from "../src/publishing/publish-flow";
+import type { Answer, BeginStep, PublishInput, SendOutcome } from "../src/publishing/types";
 import { type Admission, admitApiKeyRequest, dirtyKeyUsage, markKeyUsageFlushed } from "./parts/api-key-window";
 import { beginLoginAttempt, finishLoginAttempt, type LoginGate } from "./parts/login-throttle";
+import { consumeState, createState, type PendingAuthorization } from "./parts/oauth-states";
+import { type WindowState, windowFor, windowState } from "./parts/rate-windows";
 import { Timers } from "./parts/timers";
 import { claimTotpStep } from "./parts/totp-replay";
+import { AccountTokens, type RefreshOutcome, type TokenStep } from "./publishing/account-tokens";
+import { flushUsage, prune, STALE_ATTEMPT_MS, staleAttempts } from "./publishing/housekeeping";
+import { Publisher } from "./publishing/publisher";
+import { Scheduler } from "./publishing/scheduler";
+import { TenantRecordCache } from "./publishing/tenant-record";
 import { applyObjectMigrations } from "./schema/migrate";
 import { TENANT_OBJECT_MIGRATIONS } from "./schema/tenant-migrations";
 
@@ -17,21 +30,29 @@ export interface TenantObjectStatus {
   createdAt: string;
 }
 
-/** How long key usage may wait before it is written to D1. */
-const USAGE_FLUSH_DELAY_MS = 30_000;
-const USAGE_FLUSH_RETRY_MS = 60_000;
+/** How long counted usage may wait before it is written to D1. */
+const FLUSH_DELAY_MS = 30_000;
+const TIMER_RETRY_MS = 60_000;
 
-export class TenantObject extends Server<Env> {
+export class TenantObject extends Server<Env> implements PublishCoordinator {
   static override options = { hibernate: true };
 
   readonly schemaVersion: number;
   private readonly timers: Timers;
+  private readonly tenant: TenantRecordCache;
+  private readonly tokens: AccountTokens;
+  private readonly publisher: Publisher;
+  private readonly scheduler: Scheduler;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     // Synchronous, idempotent and versioned: every entry point sees the schema.
     this.schemaVersion = applyObjectMigrations(ctx.storage, TENANT_OBJECT_MIGRATIONS);
     this.timers = new Timers(ctx.storage);
+    this.tenant = new TenantRecordCache(env, this.name);
+    this.tokens = new AccountTokens(ctx.storage.sql, env, this.name, this.tenant);
+    this.publisher = new Publisher(ctx.storage.sql, env, this.name, this.tokens, this.tenant, this.timers);
+    this.scheduler = new Scheduler(ctx.storage.sql, env, this.name, this.timers);
   }
 
   /** The tenant this object belongs to, from the id it was addressed by. */
@@ -54,10 +75,12 @@ export class TenantObject extends Server<Env> {
     return { tenantId: this.tenantId, schemaVersion: this.schemaVersion, createdAt };
   }
 
+  // --- identity -----------------------------------------------------------
+
   /** Admits one request on an API key against its exact hourly limit. */
   async admitApiKey(keyId: string, limitPerHour: number): Promise<Admission> {
     const admission = admitApiKeyRequest(this.local, keyId, limitPerHour, Date.now());
-    if (admission.allowed) await this.timers.scheduleAtMost("flush-key-usage", Date.now() + USAGE_FLUSH_DELAY_MS);
+    if (admission.allowed) await this.timers.scheduleAtMost("flush-key-usage", Date.now() + FLUSH_DELAY_MS);
     return admission;
   }
 
@@ -78,7 +101,6 @@ export class TenantObject extends Server<Env> {
   /** Writes key usage counted here to D1 now (the alarm does it on its own). */
   async flushKeyUsage(): Promise<number> {
     const usage = dirtyKeyUsage(this.local);
-    if (usage.length === 0) return 0;
     const scope = tenantScope(this.env, this.tenantId);
     for (const part of chunk(usage, 50)) {
       await scope.db.batch(
@@ -95,13 +117,80 @@ export class TenantObject extends Server<Env> {
     return usage.length;
   }
 
+  /** The tenant's key rotated or its settings changed: read the registry again. */
+  async forgetTenantRecord(): Promise<void> {
+    this.tenant.forget();
+  }
+
+  // --- social accounts ------------------------------------------------------
+
+  async createOAuthState(pending: PendingAuthorization): Promise<{ state: string; expiresAtMs: number }> {
+    return createState(this.local, this.tenantId, pending, Date.now());
+  }
+
+  async consumeOAuthState(state: string): Promise<PendingAuthorization | null> {
+    return consumeState(this.local, state, Date.now());
+  }
+
+  /** An account was (re)connected or disconnected: forget its cached tokens. */
+  async forgetAccount(accountId: string, disconnected = false): Promise<number> {
+    this.tokens.forget(accountId);
+    return disconnected ? this.scheduler.dropAccount(accountId) : 0;
+  }
+
+  /** A token for `accountId` (or a refresh lease), for callers other than publishing. */
+  async acquireToken(accountId: string): Promise<TokenStep> {
+    return this.tokens.acquire(accountId);
+  }
+
+  // --- publishing -----------------------------------------------------------
+
+  async beginPublish(input: PublishInput): Promise<BeginStep> {
+    const step = await this.publisher.beginPublish(input);
+    if (step.kind === "send") await this.timers.scheduleAtMost("sweep-attempts", Date.now() + STALE_ATTEMPT_MS + 1000);
+    await this.timers.scheduleAtMost("flush-usage", Date.now() + FLUSH_DELAY_MS);
+    return step;
+  }
+
+  async completeRefresh(accountId: string, leaseId: string, outcome: RefreshOutcome): Promise<TokenStep> {
+    return this.tokens.complete(accountId, leaseId, outcome);
+  }
+
+  async reacquireToken(accountId: string, rejectedVersion: number): Promise<TokenStep> {
+    return this.tokens.acquire(accountId, rejectedVersion);
+  }
+
+  async finishPublish(attemptId: string, outcome: SendOutcome): Promise<Answer> {
+    return this.publisher.finishPublish(attemptId, outcome);
+  }
+
+  /** Cancels a scheduled post; null when it is not waiting in the schedule. */
+  async cancelScheduled(requestId: string, actor: AuditActor): Promise<Answer | null> {
+    return this.scheduler.cancel(requestId, actor);
+  }
+
+  /** Each account's window: use, limit, and when a slot frees. */
+  async rateLimits(
+    accounts: { accountId: string; platform: Platform }[],
+  ): Promise<(WindowState & { accountId: string; platform: Platform })[]> {
+    const { windows } = await this.tenant.get();
+    const now = Date.now();
+    return accounts.map((account) => ({
+      accountId: account.accountId,
+      platform: account.platform,
+      ...windowState(this.local, account.accountId, windowFor(account.platform, windows[account.platform]), now),
+    }));
+  }
+
+  // --- the alarm ------------------------------------------------------------
+
   override async onAlarm(): Promise<void> {
     for (const timer of this.timers.takeDue(Date.now())) {
       try {
         await this.runTimer(timer);
       } catch (error) {
         console.error(`TenantObject ${this.tenantId}: timer ${timer} failed; retrying`, error);
-        await this.timers.scheduleAtMost(timer, Date.now() + USAGE_FLUSH_RETRY_MS);
+        await this.timers.scheduleAtMost(timer, Date.now() + TIMER_RETRY_MS);
       }
     }
     await this.timers.arm();
@@ -112,8 +201,40 @@ export class TenantObject extends Server<Env> {
       case "flush-key-usage":
         await this.flushKeyUsage();
         return;
+      case "flush-usage":
+        await flushUsage(this.local, this.env, this.tenantId);
+        return;
+      case "publish-due":
+        await this.scheduler.fireDue(this, (platform) => platformAdapter(this.env, platform));
+        return;
+      case "record-pending":
+        await this.publisher.recordPending();
+        return;
+      case "sweep-attempts":
+        await this.sweepAttempts();
+        return;
       default:
         console.warn(`TenantObject ${this.tenantId}: unknown timer ${name}`);
     }
+  }
+
+  /** Attempts whose caller vanished mid-call: their outcome is unknown, never retried. */
+  private async sweepAttempts(): Promise<void> {
+    const now = Date.now();
+    for (const attemptId of staleAttempts(this.local, now)) {
+      await this.publisher.finishPublish(attemptId, {
+        kind: "failed",
+        error: "timeout",
+        message: "no outcome was reported for this publish",
+      });
+    }
+    prune(this.local, now);
+    const open = this.local.exec<{ n: number }>("SELECT COUNT(*) AS n FROM attempts WHERE state = 'sending'").one().n;
+    if (open > 0) await this.timers.scheduleAtMost("sweep-attempts", now + STALE_ATTEMPT_MS);
+  }
+
+  /** Runs the schedule now, as the alarm would (for operators and tests). */
+  async publishDue(): Promise<number> {
+    return this.scheduler.fireDue(this, (platform) => platformAdapter(this.env, platform));
   }
 }

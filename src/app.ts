@@ -12,6 +12,11 @@ import { docsRoutes } from "./routes/docs";
 import { healthRoutes } from "./routes/health";
 import { meRoutes } from "./routes/me";
 import { mfaRoutes } from "./routes/mfa";
+import { oauthCallbackRoutes } from "./routes/oauth-callback";
+import { postsRoutes } from "./routes/posts";
+import { rateLimitsRoutes } from "./routes/rate-limits";
+import { sandboxRoutes } from "./routes/sandbox";
+import { socialAccountsRoutes } from "./routes/social-accounts";
 import { tenantRoutes } from "./routes/tenant";
 import { tenantsRoutes } from "./routes/tenants";
 import { usersRoutes } from "./routes/users";
@@ -46,6 +51,11 @@ export function createApp() {
   app.route("/", usersRoutes);
   app.route("/", apiKeysRoutes);
   app.route("/", auditLogsRoutes);
+  app.route("/", socialAccountsRoutes);
+  app.route("/", oauthCallbackRoutes);
+  app.route("/", postsRoutes);
+  app.route("/", rateLimitsRoutes);
+  app.route("/", sandboxRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -1,6 +1,7 @@
 // The bindings the Worker and its Durable Objects receive. Secrets come from
 // `.dev.vars` locally (written by `npm start`), `wrangler secret put` in production,
 // and the vitest config in tests.
+import type { SandboxPlatform } from "../objects/sandbox-platform";
 import type { TenantObject } from "../objects/tenant-object";
 
 declare global {
@@ -9,8 +10,21 @@ declare global {
       DB: D1Database;
       ASSETS: Fetcher;
       TenantObject: DurableObjectNamespace<TenantObject>;
+      SandboxPlatform: DurableObjectNamespace<SandboxPlatform>;
       /** "sandbox" (default) or "live". */
       PLATFORM_MODE: string;
+      /** Deadline of one platform call, in milliseconds (default 10000). */
+      PLATFORM_TIMEOUT_MS?: string;
+      /** Public origin of the API, for sandbox URLs opened outside a request (alarms). */
+      PUBLIC_ORIGIN?: string;
+      LINKEDIN_CLIENT_ID?: string;
+      LINKEDIN_CLIENT_SECRET?: string;
+      X_CLIENT_ID?: string;
+      X_CLIENT_SECRET?: string;
+      FACEBOOK_APP_ID?: string;
+      FACEBOOK_APP_SECRET?: string;
+      INSTAGRAM_APP_ID?: string;
+      INSTAGRAM_APP_SECRET?: string;
       /** Bearer token of the platform operator. */
       ADMIN_TOKEN: string;
       /** Master secret from which every tenant key is derived (base64, 32 bytes). */
@@ -20,7 +34,7 @@ declare global {
     }
     interface GlobalProps {
       mainModule: typeof import("./index");
-      durableNamespaces: "TenantObject";
+      durableNamespaces: "TenantObject" | "SandboxPlatform";
     }
   }
   interface Env extends Cloudflare.Env {}

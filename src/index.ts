@@ -2,6 +2,7 @@
 // Only handlers, classes and types may be exported here (wrangler refuses others).
 import { createApp } from "./app";
 
+export { SandboxPlatform } from "../objects/sandbox-platform";
 export { TenantObject } from "../objects/tenant-object";
 
 const app = createApp();

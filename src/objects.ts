@@ -12,3 +12,23 @@ export function tenantObject(env: Env, tenantId: string): Promise<DurableObjectS
  * can never be a tenant's object.
  */
 export const HEALTH_PROBE_OBJECT = "health-probe";
+
+/**
+ * Runs a call on a Durable Object stub again when the object was reset under it
+ * (evicted, redeployed): the calls made this way are safe to repeat.
+ */
+export async function retryOnReset<T>(call: () => Promise<T>, attempts = 4): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      const retryable =
+        (error as { retryable?: boolean } | null)?.retryable === true ||
+        /reset|evict|Network connection lost|Durable Object (is overloaded|storage operation exceeded)|object was deleted/i.test(
+          String((error as Error | null)?.message ?? error),
+        );
+      if (!retryable || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+    }
+  }
+}

@@ -82,6 +82,7 @@ async function fromApiKey(c: Context<AppEnv>, token: string): Promise<UserPrinci
   if (row.user_status !== "active" || row.tenant_status !== "active") throw unauthenticated(INVALID);
 
   const stub = await tenantObject(c.env, row.tenant_id);
+  c.set("tenantObject", stub);
   const admission = await stub.admitApiKey(row.key_id, row.rate_limit_per_hour);
   c.header("RateLimit-Limit", String(admission.limit));
   c.header("RateLimit-Remaining", String(admission.remaining));

@@ -38,7 +38,7 @@ export async function planRotation(scope: TenantScope, to: TenantKeyRef): Promis
     const { results } = await scope.db
       .prepare(
         `SELECT ${column.idColumn} AS id, ${column.column} AS secret FROM ${column.table}
-         WHERE tenant_id = ? AND ${column.column} IS NOT NULL`,
+         WHERE tenant_id = ? AND ${column.column} IS NOT NULL AND length(${column.column}) > 0`,
       )
       .bind(scope.tenantId)
       .all<{ id: string; secret: unknown }>();

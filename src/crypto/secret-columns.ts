@@ -15,6 +15,8 @@ export interface SecretColumn {
 
 export const SECRET_COLUMNS: readonly SecretColumn[] = [
   { table: "users", idColumn: "user_id", column: "mfa_secret", encoding: "text" },
+  { table: "social_accounts", idColumn: "account_id", column: "access_token_encrypted", encoding: "blob" },
+  { table: "social_accounts", idColumn: "account_id", column: "refresh_token_encrypted", encoding: "blob" },
 ];
 
 /**

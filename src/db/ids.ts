@@ -8,6 +8,8 @@ export const ID_PREFIXES = {
   apiKey: "key",
   auditLog: "log",
   kmsKey: "kms",
+  socialAccount: "acc",
+  post: "post",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

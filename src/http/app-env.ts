@@ -2,6 +2,7 @@
 // Per-request state lives here and only here (DESIGN.md invariant 1).
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { RequestIdVariables } from "hono/request-id";
+import type { TenantObject } from "../../objects/tenant-object";
 import type { OperatorPrincipal, UserPrincipal } from "../auth/principal";
 import type { TenantScope } from "../db/tenant-scope";
 import { validationHook } from "./validation";
@@ -23,6 +24,8 @@ export type AppVariables = RequestIdVariables & {
   /** The caller's tenant: the only tenant this request may touch. */
   scope?: TenantScope;
   pendingAudit?: PendingAudit;
+  /** The caller's TenantObject, once reached in this request. */
+  tenantObject?: DurableObjectStub<TenantObject>;
 };
 
 export interface AppEnv {

@@ -4,6 +4,7 @@ import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../auth/passwords";
 import { ROLES, SCOPES } from "../auth/permissions";
 import { REGIONS, SUBSCRIPTION_STATUSES, TIERS } from "../db/tenants";
 import { USER_STATUSES } from "../db/users";
+import { PLATFORMS } from "../platforms/types";
 
 const timestamp = z.string().openapi({ format: "date-time", example: "2026-11-25T09:30:00.000Z" });
 
@@ -62,8 +63,24 @@ export const PasswordField = z
   .min(PASSWORD_MIN_LENGTH, `at least ${PASSWORD_MIN_LENGTH} characters`)
   .max(PASSWORD_MAX_LENGTH);
 export const NameField = z.string().trim().min(1).max(200);
+/** Per-platform publishing windows replacing the seed's defaults (settings.rate_limits). */
+const WindowOverride = z
+  .object({
+    limit: z.number().int().min(1).max(100_000).optional(),
+    window_seconds: z
+      .number()
+      .int()
+      .min(60)
+      .max(7 * 86_400)
+      .optional(),
+  })
+  .strict();
+
 export const SettingsField = z
-  .record(z.string().max(100), z.unknown())
+  .object({
+    rate_limits: z.partialRecord(z.enum(PLATFORMS), WindowOverride).optional(),
+  })
+  .catchall(z.unknown())
   .refine((value) => JSON.stringify(value).length <= 16_384, "settings must be at most 16 KiB of JSON");
 
 export const ScopesField = z.array(z.enum(SCOPES)).min(1).max(SCOPES.length);

@@ -34,11 +34,15 @@ export const PROBLEM_TYPES = {
   forbidden: { status: 403, title: "You are not allowed to do this" },
   notFound: { status: 404, title: "Not found" },
   conflict: { status: 409, title: "The request conflicts with the current state" },
+  accountUnavailable: { status: 409, title: "The social account cannot publish" },
+  idempotencyMismatch: { status: 422, title: "The Idempotency-Key was used for a different request" },
+  platformRejected: { status: 422, title: "The platform refused the post" },
   payloadTooLarge: { status: 413, title: "The request body is too large" },
   unsupportedMediaType: { status: 415, title: "Unsupported media type" },
   rateLimited: { status: 429, title: "Too many requests" },
   internal: { status: 500, title: "Internal error" },
   unavailable: { status: 503, title: "Service unavailable" },
+  platformUnavailable: { status: 503, title: "The platform is not available; nothing was published" },
   badGateway: { status: 502, title: "The platform answered with an error" },
 } as const satisfies Record<string, { status: number; title: string }>;
 

@@ -1,8 +1,10 @@
 // Typed access to what the guards put in the context. A route that reads these
 // without a guard is a bug, and fails loudly.
 import type { Context } from "hono";
+import type { TenantObject } from "../../objects/tenant-object";
 import type { UserPrincipal } from "../auth/principal";
 import type { TenantScope } from "../db/tenant-scope";
+import { tenantObject } from "../objects";
 import type { AppEnv } from "./app-env";
 
 export function caller(c: Context<AppEnv>): { user: UserPrincipal; scope: TenantScope } {
@@ -10,4 +12,13 @@ export function caller(c: Context<AppEnv>): { user: UserPrincipal; scope: Tenant
   const scope = c.var.scope;
   if (!user || !scope) throw new Error("route reached without authenticateUser()");
   return { user, scope };
+}
+
+/** The caller's TenantObject, reached once per request. */
+export async function callerObject(c: Context<AppEnv>): Promise<DurableObjectStub<TenantObject>> {
+  const existing = c.var.tenantObject;
+  if (existing) return existing;
+  const stub = await tenantObject(c.env, caller(c).user.tenantId);
+  c.set("tenantObject", stub);
+  return stub;
 }

@@ -21,7 +21,7 @@ import { createRouter } from "../http/app-env";
 import { auditActor, commitAudited } from "../http/audit";
 import { NameField, SettingsField, TenantSchema } from "../http/identity-schemas";
 import { ProblemError } from "../http/problem";
-import { caller } from "../http/request-context";
+import { caller, callerObject } from "../http/request-context";
 import { problemResponseSpec } from "../http/schemas";
 
 const security = [{ bearerAuth: [] }];
@@ -53,6 +53,8 @@ async function patchTenant(c: Context<AppEnv>, patch: TenantPatch, action: strin
     // Field names and the plan only: settings may hold anything.
     metadata: { fields: Object.keys(patch), tier: patch.tier },
   });
+  // The TenantObject keeps settings (publishing windows) for a minute: not after a change.
+  await (await callerObject(c)).forgetTenantRecord();
   return toTenant(await currentTenant(c));
 }
 
@@ -182,5 +184,7 @@ export const tenantRoutes = createRouter()
     if (!bumped?.meta.changes) {
       throw new ProblemError("conflict", "Another key rotation finished first; the tenant is already rotated");
     }
+    // New secrets are written with the new version from now on.
+    await (await callerObject(c)).forgetTenantRecord();
     return c.json({ encryption_version: to.version, previous_version: from, reencrypted: plan.counts }, 200);
   });

@@ -89,7 +89,11 @@ describe("secrets at rest", () => {
     expect(await json(rotated)).toEqual({
       encryption_version: 2,
       previous_version: 1,
-      reencrypted: { "users.mfa_secret": 1 },
+      reencrypted: {
+        "users.mfa_secret": 1,
+        "social_accounts.access_token_encrypted": 0,
+        "social_accounts.refresh_token_encrypted": 0,
+      },
     });
     const after = await mfaCiphertext(tenant.ownerId);
     expect(after).not.toBe(before);

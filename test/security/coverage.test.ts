@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { call } from "../support/http";
 import { ROUTES } from "./catalogue";
 
-const PUBLIC = ["GET /v1/health", "POST /v1/auth/login"];
+// The OAuth callback carries no credential: its single-use state is the credential.
+const PUBLIC = ["GET /v1/health", "POST /v1/auth/login", "GET /v1/oauth/{platform}/callback"];
 const OPERATOR = ["POST /v1/tenants"];
 
 describe("the security matrix", () => {

@@ -51,7 +51,7 @@ describe.each(ROUTES.map((r) => [r.name, r] as const))("%s", (_name, route) => {
       // A known but revoked or expired key is a security event of its tenant: audited.
       const known = token !== undefined && /^dify_[a-z2-7]{12}_/.test(token) && !token.startsWith("dify_abcdefghijkl");
       await withoutSideEffects(known ? 1 : 0, async () => {
-        const res = await send(route, path, token);
+        const res = await send(route, world, path, token);
         const problem = await expectProblem(res, 401);
         expect(problem.type).toBe("/problems/unauthenticated");
         expect(res.headers.get("WWW-Authenticate")).toContain("Bearer");
@@ -66,14 +66,14 @@ describe.each(ROUTES.map((r) => [r.name, r] as const))("%s", (_name, route) => {
         const token = via === "session" ? actor.session : actor.key;
         if (allowed(route, actor, via)) {
           const fresh = route.destructive ? await freshOwnerSession() : undefined;
-          const res = await send(route, await route.path(world, actor), fresh ?? token);
+          const res = await send(route, world, await route.path(world, actor), fresh ?? token);
           if (route.ok === -1) expect([400, 409]).toContain(res.status);
           else expect(res.status, await res.clone().text()).toBe(route.ok);
           return;
         }
         const path = await route.path(world, world.actors.owner);
         await withoutSideEffects(1, async () => {
-          const problem = await expectProblem(await send(route, path, token), 403);
+          const problem = await expectProblem(await send(route, world, path, token), 403);
           expect(problem.type).toBe("/problems/forbidden");
         });
       });
@@ -89,7 +89,7 @@ describe.each(ROUTES.map((r) => [r.name, r] as const))("%s", (_name, route) => {
       const { key } = (await res.json()) as { key: string };
       const path = await route.path(world, world.actors.owner);
       await withoutSideEffects(1, async () => {
-        const problem = await expectProblem(await send(route, path, key), 403);
+        const problem = await expectProblem(await send(route, world, path, key), 403);
         expect(String(problem.detail)).toContain(route.scope);
       });
     });
@@ -98,14 +98,14 @@ describe.each(ROUTES.map((r) => [r.name, r] as const))("%s", (_name, route) => {
   if (route.foreign) {
     it("answers 404 for another tenant's resource, exactly as for one that does not exist", async () => {
       const actor = world.actors.owner;
-      const foreign = route.foreign?.(world) as string;
+      const foreign = (await route.foreign?.(world)) as string;
       await withoutSideEffects(route.mutation ? 1 : 0, async () => {
-        const problem = await expectProblem(await send(route, foreign, actor.session), 404);
+        const problem = await expectProblem(await send(route, world, foreign, actor.session), 404);
         expect(problem.type).toBe("/problems/not-found");
       });
       const missing = foreign.replace(/_[0-9A-Z]{26}$/, "_00000000000000000000000000");
-      const absent = await expectProblem(await send(route, missing, actor.session), 404);
-      expect(absent.detail).toBe((await expectProblem(await send(route, foreign, actor.session), 404)).detail);
+      const absent = await expectProblem(await send(route, world, missing, actor.session), 404);
+      expect(absent.detail).toBe((await expectProblem(await send(route, world, foreign, actor.session), 404)).detail);
     });
   }
 
@@ -115,7 +115,7 @@ describe.each(ROUTES.map((r) => [r.name, r] as const))("%s", (_name, route) => {
       const invalid = route.invalid as NonNullable<RouteCase["invalid"]>;
       const path = invalid.path ? await invalid.path(world, actor) : await route.path(world, actor);
       await withoutSideEffects(route.mutation ? 1 : 0, async () => {
-        const problem = await expectProblem(await send(route, path, actor.session, invalid.body ?? route.body), 400);
+        const problem = await expectProblem(await send(route, world, path, actor.session, invalid.body), 400);
         expect(problem.type).toBe("/problems/validation");
         const fields = (problem.errors as { field: string }[]).map((e) => e.field);
         expect(fields).toContain(invalid.field);

@@ -10,6 +10,7 @@ export interface RouteCase {
   method: string;
   /** A path the actor may legitimately address in its own tenant. */
   path: (world: World, actor: Actor) => Promise<string> | string;
+  /** A value, or a function of the world that makes one. */
   body?: unknown;
   /** Roles allowed by the product's rules. */
   roles: readonly Role[];
@@ -24,13 +25,14 @@ export interface RouteCase {
   /** A call that fails validation, and the field the 400 must name. */
   invalid?: { path?: (world: World, actor: Actor) => Promise<string> | string; body?: unknown; field: string };
   /** The same route addressing another tenant's resource. */
-  foreign?: (world: World) => string;
+  foreign?: (world: World) => Promise<string> | string;
   /** Build a fresh world for the allowed call (the call destroys something). */
   destructive?: boolean;
 }
 
-export function bodyOf(route: RouteCase): unknown {
-  return typeof route.body === "function" ? (route.body as () => unknown)() : route.body;
+/** The route's body: a value, or made for the world (a function of it). */
+export async function bodyOf(route: RouteCase, world: World): Promise<unknown> {
+  return typeof route.body === "function" ? await (route.body as (world: World) => unknown)(world) : route.body;
 }
 
 /** A world in which a destructive call may succeed without spoiling the shared one. */
@@ -39,6 +41,12 @@ export async function freshOwnerSession(): Promise<string> {
   return login(tenant.tenantId, tenant.ownerEmail);
 }
 
-export function send(route: RouteCase, path: string, token?: string, body = bodyOf(route)) {
-  return call(path, { method: route.method, token, body });
+export async function send(
+  route: RouteCase,
+  world: World,
+  path: string,
+  token?: string,
+  body?: unknown,
+): Promise<Response> {
+  return call(path, { method: route.method, token, body: body ?? (await bodyOf(route, world)) });
 }

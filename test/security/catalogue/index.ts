@@ -2,5 +2,6 @@
 // route is missing here.
 import type { RouteCase } from "../route-case";
 import { IDENTITY_ROUTES } from "./identity";
+import { PUBLISHING_ROUTES } from "./publishing";
 
-export const ROUTES: RouteCase[] = [...IDENTITY_ROUTES];
+export const ROUTES: RouteCase[] = [...IDENTITY_ROUTES, ...PUBLISHING_ROUTES];

@@ -1,0 +1,228 @@
+// Exact publishing windows per account: a sliding log of admitted calls, checked and
+// written in one synchronous step (no await between them), so no burst can slip
+// past the limit (DESIGN.md invariant 5). The seed's limits are defaults, replaced
+// per tenant, and tightened by what the platform itself reports.
+import type { Platform, QuotaReport } from "../../src/platforms/types";
+
+export interface WindowSpec {
+  /** Stable name, reported in 429s and GET /v1/rate-limits. */
+  name: string;
+  limit: number;
+  windowMs: number;
+  unit: "posts" | "calls";
+}
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** The seed's limits (§4.3). */
+export const DEFAULT_WINDOWS: Record<Platform, WindowSpec> = {
+  linkedin: { name: "linkedin_posts_per_day", limit: 100, windowMs: DAY, unit: "posts" },
+  twitter: { name: "x_posts_per_day", limit: 50, windowMs: DAY, unit: "posts" },
+  facebook: { name: "facebook_calls_per_hour", limit: 200, windowMs: HOUR, unit: "calls" },
+  instagram: { name: "instagram_posts_per_24h", limit: 25, windowMs: DAY, unit: "posts" },
+};
+
+export interface WindowOverride {
+  limit?: number;
+  window_seconds?: number;
+}
+
+/** The tenant's window for a platform: the default with the tenant's overrides. */
+export function windowFor(platform: Platform, override?: WindowOverride): WindowSpec {
+  const base = DEFAULT_WINDOWS[platform];
+  return {
+    ...base,
+    limit: override?.limit ?? base.limit,
+    windowMs: override?.window_seconds ? override.window_seconds * 1000 : base.windowMs,
+  };
+}
+
+export type AdmissionResult =
+  | { allowed: true }
+  | { allowed: false; window: string; limit: number; used: number; resetAtMs: number; source: "window" | "platform" };
+
+type QuotaRow = {
+  remaining: number;
+  reset_at_ms: number;
+  reported_at_ms: number;
+  source: string;
+};
+
+function platformQuota(sql: SqlStorage, accountId: string, nowMs: number): QuotaRow | null {
+  const row = sql
+    .exec<QuotaRow>(
+      "SELECT remaining, reset_at_ms, reported_at_ms, source FROM platform_quota WHERE account_id = ?",
+      accountId,
+    )
+    .toArray()[0];
+  return row && row.reset_at_ms > nowMs ? row : null;
+}
+
+function hourOf(ms: number): number {
+  return ms - (ms % HOUR);
+}
+
+/** Reserves one unit for `attemptId`, or says which window is full and until when. */
+export function reserveSlot(
+  sql: SqlStorage,
+  account: { accountId: string; platform: Platform },
+  spec: WindowSpec,
+  attemptId: string,
+  nowMs: number,
+): AdmissionResult {
+  const { accountId, platform } = account;
+  sql.exec("DELETE FROM rate_hits WHERE account_id = ? AND at_ms <= ?", accountId, nowMs - spec.windowMs);
+  const { used, oldest } = sql
+    .exec<{ used: number; oldest: number | null }>(
+      "SELECT COUNT(*) AS used, MIN(at_ms) AS oldest FROM rate_hits WHERE account_id = ? AND at_ms > ?",
+      accountId,
+      nowMs - spec.windowMs,
+    )
+    .one();
+  if (used >= spec.limit) {
+    return {
+      allowed: false,
+      window: spec.name,
+      limit: spec.limit,
+      used,
+      resetAtMs: (oldest ?? nowMs) + spec.windowMs,
+      source: "window",
+    };
+  }
+  const quota = platformQuota(sql, accountId, nowMs);
+  if (quota) {
+    const since = sql
+      .exec<{ n: number }>(
+        "SELECT COUNT(*) AS n FROM rate_hits WHERE account_id = ? AND at_ms > ?",
+        accountId,
+        quota.reported_at_ms,
+      )
+      .one().n;
+    if (quota.remaining - since <= 0) {
+      return {
+        allowed: false,
+        window: `${platform}_reported:${quota.source}`,
+        limit: quota.remaining,
+        used: since,
+        resetAtMs: quota.reset_at_ms,
+        source: "platform",
+      };
+    }
+  }
+  sql.exec("INSERT INTO rate_hits (account_id, at_ms, attempt_id) VALUES (?, ?, ?)", accountId, nowMs, attemptId);
+  sql.exec(
+    `INSERT INTO usage_buckets (platform, bucket_start_ms, count, dirty) VALUES (?, ?, 1, 1)
+     ON CONFLICT(platform, bucket_start_ms) DO UPDATE SET count = count + 1, dirty = 1`,
+    platform,
+    hourOf(nowMs),
+  );
+  return { allowed: true };
+}
+
+/** Gives back the unit of an attempt whose call did not count. */
+export function releaseSlot(sql: SqlStorage, platform: Platform, attemptId: string): void {
+  const released = sql
+    .exec<{ at_ms: number }>("DELETE FROM rate_hits WHERE attempt_id = ? RETURNING at_ms", attemptId)
+    .toArray();
+  for (const { at_ms } of released) {
+    sql.exec(
+      "UPDATE usage_buckets SET count = MAX(0, count - 1), dirty = 1 WHERE platform = ? AND bucket_start_ms = ?",
+      platform,
+      hourOf(at_ms),
+    );
+  }
+}
+
+/** Records what the platform said: until the reset, no more than it allows. */
+export function recordPlatformQuota(
+  sql: SqlStorage,
+  accountId: string,
+  spec: WindowSpec,
+  report: QuotaReport,
+  nowMs: number,
+): void {
+  const remaining =
+    report.remaining ?? (report.usedFraction !== undefined ? Math.floor(spec.limit * (1 - report.usedFraction)) : null);
+  if (remaining === null) return;
+  sql.exec(
+    `INSERT INTO platform_quota (account_id, remaining, reset_at_ms, reported_at_ms, source) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT(account_id) DO UPDATE SET remaining = excluded.remaining, reset_at_ms = excluded.reset_at_ms,
+       reported_at_ms = excluded.reported_at_ms, source = excluded.source`,
+    accountId,
+    Math.max(0, remaining),
+    report.resetAtMs,
+    nowMs,
+    report.source,
+  );
+}
+
+export interface WindowState {
+  window: string;
+  limit: number;
+  used: number;
+  remaining: number;
+  resetAtMs: number | null;
+  windowSeconds: number;
+  platformReported: { remaining: number; resetAtMs: number; source: string } | null;
+}
+
+export function windowState(sql: SqlStorage, accountId: string, spec: WindowSpec, nowMs: number): WindowState {
+  const { used, oldest } = sql
+    .exec<{ used: number; oldest: number | null }>(
+      "SELECT COUNT(*) AS used, MIN(at_ms) AS oldest FROM rate_hits WHERE account_id = ? AND at_ms > ?",
+      accountId,
+      nowMs - spec.windowMs,
+    )
+    .one();
+  const quota = platformQuota(sql, accountId, nowMs);
+  let platformRemaining: number | null = null;
+  if (quota) {
+    const since = sql
+      .exec<{ n: number }>(
+        "SELECT COUNT(*) AS n FROM rate_hits WHERE account_id = ? AND at_ms > ?",
+        accountId,
+        quota.reported_at_ms,
+      )
+      .one().n;
+    platformRemaining = Math.max(0, quota.remaining - since);
+  }
+  const ownRemaining = Math.max(0, spec.limit - used);
+  return {
+    window: spec.name,
+    limit: spec.limit,
+    used,
+    remaining: platformRemaining === null ? ownRemaining : Math.min(ownRemaining, platformRemaining),
+    resetAtMs: oldest === null ? null : oldest + spec.windowMs,
+    windowSeconds: spec.windowMs / 1000,
+    platformReported: quota
+      ? { remaining: platformRemaining ?? 0, resetAtMs: quota.reset_at_ms, source: quota.source }
+      : null,
+  };
+}
+
+export interface UsageBucket {
+  platform: Platform;
+  bucketStartMs: number;
+  count: number;
+}
+
+export function dirtyUsageBuckets(sql: SqlStorage): UsageBucket[] {
+  return sql
+    .exec<{ platform: Platform; bucket_start_ms: number; count: number }>(
+      "SELECT platform, bucket_start_ms, count FROM usage_buckets WHERE dirty = 1 ORDER BY bucket_start_ms",
+    )
+    .toArray()
+    .map((row) => ({ platform: row.platform, bucketStartMs: row.bucket_start_ms, count: row.count }));
+}
+
+export function markUsageFlushed(sql: SqlStorage, buckets: UsageBucket[]): void {
+  for (const bucket of buckets) {
+    sql.exec(
+      "UPDATE usage_buckets SET dirty = 0 WHERE platform = ? AND bucket_start_ms = ? AND count = ?",
+      bucket.platform,
+      bucket.bucketStartMs,
+      bucket.count,
+    );
+  }
+}

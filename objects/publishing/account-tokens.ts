@@ -1,0 +1,338 @@
+// The tenant's social-account tokens, and single-flight refresh.
+//
+// However many callers need a fresh token for one account at once, one of them is
+// handed a refresh lease and performs the platform call; the others wait for its
+// result. The lease is persisted, so an object evicted mid-refresh neither starts a
+// second refresh while the first may still land, nor loses the first one's result:
+// the lease holder (the router request, which outlives the object) reports back to
+// the new instance. Tokens live in D1, encrypted; this object keeps them decrypted
+// in memory only.
+
+import { randomBytes, toBase64Url, utf8 } from "../../src/crypto/encoding";
+import { TenantCipher } from "../../src/crypto/tenant-cipher";
+import { auditStatement } from "../../src/db/audit-logs";
+import {
+  type AccountStatus,
+  blobBytes,
+  getAccount,
+  recordAccountError,
+  storeRefreshedTokens,
+} from "../../src/db/social-accounts";
+import { tenantScope } from "../../src/db/tenant-scope";
+import type { PlatformErrorKind } from "../../src/platforms/errors";
+import type { Platform } from "../../src/platforms/types";
+import type { TenantRecordCache } from "./tenant-record";
+
+/** Refresh when less than this is left of an access token. */
+export const REFRESH_AHEAD_MS = 5 * 60 * 1000;
+/** A token with less than this left is not handed out while a refresh is under way. */
+const MIN_VALIDITY_MS = 30 * 1000;
+/** How long a refresh lease lasts: longer than a platform call may take. */
+export const LEASE_MS = 30 * 1000;
+const MAX_BACKOFF_MS = 5 * 60 * 1000;
+
+export interface LoadedAccount {
+  accountId: string;
+  platform: Platform;
+  platformUserId: string;
+  status: AccountStatus;
+  accessToken: string;
+  refreshToken: string | null;
+  expiresAtMs: number | null;
+}
+
+export interface RefreshLease {
+  leaseId: string;
+  accountId: string;
+  platform: Platform;
+  platformUserId: string;
+  accessToken: string;
+  refreshToken: string | null;
+}
+
+export type TokenStep =
+  | {
+      kind: "token";
+      accountId: string;
+      platform: Platform;
+      platformUserId: string;
+      accessToken: string;
+      version: number;
+    }
+  | { kind: "refresh"; lease: RefreshLease }
+  | { kind: "unavailable"; retryAfterSeconds: number; reason: string }
+  | { kind: "revoked"; reason: string }
+  | { kind: "missing" };
+
+export type RefreshOutcome =
+  | {
+      ok: true;
+      accessToken: string;
+      refreshToken: string | null;
+      expiresAtMs: number | null;
+      refreshTokenExpiresAtMs: number | null;
+    }
+  | { ok: false; kind: PlatformErrorKind; message: string };
+
+type StateRow = {
+  version: number;
+  lease_id: string | null;
+  lease_expires_ms: number | null;
+  lease_version: number | null;
+  backoff_until_ms: number;
+  failures: number;
+  rejected_version: number | null;
+  refreshed_at_ms: number;
+};
+
+const ACCESS = "access_token_encrypted";
+const REFRESH = "refresh_token_encrypted";
+
+export class AccountTokens {
+  private readonly memory = new Map<string, LoadedAccount>();
+  private readonly loading = new Map<string, Promise<LoadedAccount | null>>();
+  private readonly waiters = new Map<string, Set<() => void>>();
+
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly env: Env,
+    private readonly tenantId: string,
+    private readonly tenant: TenantRecordCache,
+  ) {}
+
+  private async cipher(): Promise<TenantCipher> {
+    return new TenantCipher(this.env.KMS_MASTER_KEY, this.tenantId, await this.tenant.key());
+  }
+
+  private state(accountId: string): StateRow {
+    this.sql.exec("INSERT INTO account_state (account_id) VALUES (?) ON CONFLICT(account_id) DO NOTHING", accountId);
+    return this.sql.exec<StateRow>("SELECT * FROM account_state WHERE account_id = ?", accountId).one();
+  }
+
+  /** The account with its tokens decrypted; loaded once from D1 per object life. */
+  load(accountId: string): Promise<LoadedAccount | null> {
+    const cached = this.memory.get(accountId);
+    if (cached) return Promise.resolve(cached);
+    let pending = this.loading.get(accountId);
+    if (!pending) {
+      pending = this.fetchAccount(accountId).finally(() => this.loading.delete(accountId));
+      this.loading.set(accountId, pending);
+    }
+    return pending;
+  }
+
+  private async fetchAccount(accountId: string): Promise<LoadedAccount | null> {
+    const row = await getAccount(tenantScope(this.env, this.tenantId), accountId);
+    if (!row) return null;
+    const access = blobBytes(row.access_token_encrypted);
+    const refresh = row.refresh_token_encrypted ? blobBytes(row.refresh_token_encrypted) : null;
+    const cipher = await this.cipher();
+    const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+    const account: LoadedAccount = {
+      accountId,
+      platform: row.platform,
+      platformUserId: row.platform_user_id,
+      status: row.status,
+      accessToken: access.length ? decode(await cipher.decryptBytes("social_accounts", ACCESS, accountId, access)) : "",
+      refreshToken: refresh?.length
+        ? decode(await cipher.decryptBytes("social_accounts", REFRESH, accountId, refresh))
+        : null,
+      expiresAtMs: row.expires_at ? Date.parse(row.expires_at) : null,
+    };
+    this.memory.set(accountId, account);
+    return account;
+  }
+
+  /** Drops what this object knows of an account (reconnected or disconnected elsewhere). */
+  forget(accountId: string): void {
+    this.memory.delete(accountId);
+    this.sql.exec(
+      "UPDATE account_state SET rejected_version = NULL, backoff_until_ms = 0, failures = 0 WHERE account_id = ?",
+      accountId,
+    );
+  }
+
+  private wait(accountId: string, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const set = this.waiters.get(accountId) ?? new Set();
+      this.waiters.set(accountId, set);
+      const done = () => {
+        clearTimeout(timer);
+        set.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(1, ms));
+      set.add(done);
+    });
+  }
+
+  private wake(accountId: string): void {
+    for (const done of [...(this.waiters.get(accountId) ?? [])]) done();
+  }
+
+  /**
+   * A token for `accountId`, or a lease to refresh it (the caller refreshes and calls
+   * complete()), or why there is none. `rejectedVersion`: the platform refused that
+   * token version, so it must not be handed out again.
+   */
+  async acquire(accountId: string, rejectedVersion?: number): Promise<TokenStep> {
+    for (;;) {
+      const account = await this.load(accountId);
+      if (!account) return { kind: "missing" };
+      if (account.status === "revoked") return { kind: "revoked", reason: "the account was revoked; reconnect it" };
+      const now = Date.now();
+      let state = this.state(accountId);
+      if (rejectedVersion !== undefined && rejectedVersion === state.version) {
+        this.sql.exec("UPDATE account_state SET rejected_version = ? WHERE account_id = ?", rejectedVersion, accountId);
+        state = this.state(accountId);
+      }
+      const rejected = state.rejected_version === state.version;
+      const expiresSoon = account.expiresAtMs !== null && account.expiresAtMs - now < REFRESH_AHEAD_MS;
+      const usable = !rejected && (account.expiresAtMs === null || account.expiresAtMs > now + MIN_VALIDITY_MS);
+      const token: TokenStep = {
+        kind: "token",
+        accountId,
+        platform: account.platform,
+        platformUserId: account.platformUserId,
+        accessToken: account.accessToken,
+        version: state.version,
+      };
+      // A platform that issues short-lived tokens: refreshing again would not help.
+      const justRefreshed = now - state.refreshed_at_ms < REFRESH_AHEAD_MS;
+      if (!rejected && (!expiresSoon || (usable && justRefreshed))) return token;
+      if (state.backoff_until_ms > now) {
+        if (usable) return token;
+        return {
+          kind: "unavailable",
+          retryAfterSeconds: Math.ceil((state.backoff_until_ms - now) / 1000),
+          reason: "the platform failed to refresh the token; retrying with backoff",
+        };
+      }
+      if (state.lease_id && (state.lease_expires_ms ?? 0) > now) {
+        if (usable) return token;
+        await this.wait(accountId, (state.lease_expires_ms ?? now) - now);
+        continue;
+      }
+      const leaseId = toBase64Url(randomBytes(16));
+      this.sql.exec(
+        "UPDATE account_state SET lease_id = ?, lease_expires_ms = ?, lease_version = ? WHERE account_id = ?",
+        leaseId,
+        now + LEASE_MS,
+        state.version,
+        accountId,
+      );
+      return {
+        kind: "refresh",
+        lease: {
+          leaseId,
+          accountId,
+          platform: account.platform,
+          platformUserId: account.platformUserId,
+          accessToken: account.accessToken,
+          refreshToken: account.refreshToken,
+        },
+      };
+    }
+  }
+
+  /** The lease holder reports the platform's answer; waiters get its result. */
+  async complete(accountId: string, leaseId: string, outcome: RefreshOutcome): Promise<TokenStep> {
+    const state = this.state(accountId);
+    const account = await this.load(accountId);
+    if (!account) return { kind: "missing" };
+    const scope = tenantScope(this.env, this.tenantId);
+    const now = new Date().toISOString();
+    const actor = { tenantId: this.tenantId, userId: null, ip: null, userAgent: null, requestId: `refresh:${leaseId}` };
+    try {
+      if (outcome.ok) {
+        // A late answer on a lost lease is still the newest token set the platform
+        // issued to us (it may have rotated the refresh token): keep it.
+        const cipher = await this.cipher();
+        const access = await cipher.encryptBytes("social_accounts", ACCESS, accountId, utf8(outcome.accessToken));
+        const refresh = outcome.refreshToken
+          ? await cipher.encryptBytes("social_accounts", REFRESH, accountId, utf8(outcome.refreshToken))
+          : null;
+        const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+        await scope.db.batch([
+          storeRefreshedTokens(
+            scope,
+            accountId,
+            {
+              accessToken: access,
+              refreshToken: refresh,
+              expiresAt: iso(outcome.expiresAtMs),
+              refreshTokenExpiresAt: iso(outcome.refreshTokenExpiresAtMs),
+            },
+            now,
+          ),
+          auditStatement(
+            scope.db,
+            actor,
+            {
+              action: "social_account.token_refresh",
+              resourceType: "social_account",
+              resourceId: accountId,
+              metadata: {
+                rotated_refresh_token: outcome.refreshToken !== null && outcome.refreshToken !== account.refreshToken,
+              },
+            },
+            now,
+          ),
+        ]);
+        account.accessToken = outcome.accessToken;
+        account.refreshToken = outcome.refreshToken ?? account.refreshToken;
+        account.expiresAtMs = outcome.expiresAtMs;
+        account.status = "active";
+        this.sql.exec(
+          `UPDATE account_state SET version = version + 1, lease_id = NULL, lease_expires_ms = NULL, failures = 0,
+             backoff_until_ms = 0, rejected_version = NULL, refreshed_at_ms = ? WHERE account_id = ?`,
+          Date.now(),
+          accountId,
+        );
+      } else if (state.lease_id !== leaseId) {
+        // A failure on a lease that is no longer ours changes nothing.
+      } else if (outcome.kind === "invalid_grant" && state.lease_version !== state.version) {
+        // Newer tokens arrived since the lease was taken: the refused credential was stale.
+        this.sql.exec(
+          "UPDATE account_state SET lease_id = NULL, lease_expires_ms = NULL WHERE account_id = ?",
+          accountId,
+        );
+      } else if (outcome.kind === "invalid_grant") {
+        await scope.db.batch([
+          recordAccountError(scope, accountId, { message: outcome.message, status: "revoked" }, now),
+          auditStatement(
+            scope.db,
+            actor,
+            {
+              action: "social_account.revoked",
+              resourceType: "social_account",
+              resourceId: accountId,
+              success: false,
+              errorMessage: outcome.message,
+            },
+            now,
+          ),
+        ]);
+        account.status = "revoked";
+        this.sql.exec(
+          "UPDATE account_state SET lease_id = NULL, lease_expires_ms = NULL WHERE account_id = ?",
+          accountId,
+        );
+      } else {
+        const failures = state.failures + 1;
+        const backoff = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (failures - 1));
+        await scope.db.batch([recordAccountError(scope, accountId, { message: outcome.message }, now)]);
+        this.sql.exec(
+          `UPDATE account_state SET lease_id = NULL, lease_expires_ms = NULL, failures = ?, backoff_until_ms = ?
+           WHERE account_id = ?`,
+          failures,
+          Date.now() + backoff,
+          accountId,
+        );
+      }
+    } finally {
+      this.wake(accountId);
+    }
+    return this.acquire(accountId);
+  }
+}

@@ -1,0 +1,38 @@
+// The object's periodic chores, each on a named timer of the one alarm:
+// usage flushed to D1 rate_limits (absolute counts: a retried flush is harmless),
+// attempts whose caller vanished marked as unknown (never retried blindly), and
+// old bookkeeping pruned.
+import { chunk } from "../../src/db/chunk";
+import { writeRateLimitUsage } from "../../src/db/rate-limits";
+import { tenantScope } from "../../src/db/tenant-scope";
+import { IDEMPOTENCY_TTL_MS } from "../parts/idempotency";
+import { dirtyUsageBuckets, markUsageFlushed } from "../parts/rate-windows";
+
+/** An attempt with no outcome after this long lost its caller. */
+export const STALE_ATTEMPT_MS = 2 * 60 * 1000;
+
+export async function flushUsage(sql: SqlStorage, env: Env, tenantId: string): Promise<number> {
+  const buckets = dirtyUsageBuckets(sql);
+  const scope = tenantScope(env, tenantId);
+  for (const part of chunk(buckets, 50)) {
+    await scope.db.batch(part.map((bucket) => writeRateLimitUsage(scope, bucket)));
+    markUsageFlushed(sql, part);
+  }
+  return buckets.length;
+}
+
+/** Attempts still "sending" long after any platform call could have answered. */
+export function staleAttempts(sql: SqlStorage, nowMs: number): string[] {
+  return sql
+    .exec<{ attempt_id: string }>(
+      "SELECT attempt_id FROM attempts WHERE state = 'sending' AND updated_at_ms <= ? ORDER BY created_at_ms LIMIT 50",
+      nowMs - STALE_ATTEMPT_MS,
+    )
+    .toArray()
+    .map((row) => row.attempt_id);
+}
+
+export function prune(sql: SqlStorage, nowMs: number): void {
+  sql.exec("DELETE FROM attempts WHERE state = 'done' AND updated_at_ms <= ?", nowMs - IDEMPOTENCY_TTL_MS);
+  sql.exec("DELETE FROM usage_buckets WHERE dirty = 0 AND bucket_start_ms <= ?", nowMs - 8 * 24 * 3_600_000);
+}

@@ -1,0 +1,317 @@
+// The tenant's publishing decisions: idempotency, admission against the exact
+// windows, scheduling, and recording each outcome in D1 with its audit row.
+// The platform call itself happens between beginPublish and finishPublish, made by
+// whoever holds the attempt (the router request, or this object's alarm).
+import { auditStatement } from "../../src/db/audit-logs";
+import {
+  draftRow,
+  insertPublishedPost,
+  type PublishRequestRow,
+  savePublishRequest,
+  toPost,
+} from "../../src/db/publish-requests";
+import { touchAccount } from "../../src/db/social-accounts";
+import { tenantScope } from "../../src/db/tenant-scope";
+import { checkPost, normaliseHashtags } from "../../src/platforms/rules";
+import { platformUnavailable, problemAnswer, windowFull } from "../../src/publishing/answers";
+import { composePost } from "../../src/publishing/compose";
+import type { Answer, BeginStep, PublishInput, SendOutcome } from "../../src/publishing/types";
+import { claimKey, releaseKey, storeAnswer } from "../parts/idempotency";
+import { recordPlatformQuota, releaseSlot, reserveSlot, windowFor } from "../parts/rate-windows";
+import type { Timers } from "../parts/timers";
+import type { AccountTokens, LoadedAccount } from "./account-tokens";
+import type { TenantRecordCache } from "./tenant-record";
+
+export const RECORD_RETRY_MS = 30_000;
+
+type AttemptRow = {
+  attempt_id: string;
+  account_id: string;
+  platform: LoadedAccount["platform"];
+  input: string;
+  state: "sending" | "recording" | "done";
+  answer: string | null;
+  row: string | null;
+};
+
+export class Publisher {
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly env: Env,
+    private readonly tenantId: string,
+    private readonly tokens: AccountTokens,
+    private readonly tenant: TenantRecordCache,
+    private readonly timers: Timers,
+  ) {}
+
+  private attempt(attemptId: string): AttemptRow | null {
+    return this.sql.exec<AttemptRow>("SELECT * FROM attempts WHERE attempt_id = ?", attemptId).toArray()[0] ?? null;
+  }
+
+  private row(input: PublishInput, account: LoadedAccount, now: string): PublishRequestRow {
+    return {
+      ...draftRow({
+        requestId: input.attemptId,
+        accountId: input.accountId,
+        platform: account.platform,
+        idempotencyKey: input.idempotencyKey,
+        text: composePost(input.draft, input.utmParams).text,
+        imageUrl: input.draft.imageUrl,
+        videoUrl: input.draft.videoUrl,
+        hashtags: normaliseHashtags(input.draft.hashtags),
+        scheduledAt: input.scheduledAtMs === null ? null : new Date(input.scheduledAtMs).toISOString(),
+        campaignId: input.campaignId,
+        utmParams: input.utmParams,
+        contentId: input.contentId,
+        requestedBy: input.actor.userId,
+        now,
+      }),
+      tenant_id: this.tenantId,
+    };
+  }
+
+  private send(input: PublishInput, account: LoadedAccount): Promise<BeginStep> {
+    return this.tokens.acquire(input.accountId).then((token) => ({
+      kind: "send" as const,
+      attemptId: input.attemptId,
+      platform: account.platform,
+      platformUserId: account.platformUserId,
+      post: composePost(input.draft, input.utmParams),
+      token,
+    }));
+  }
+
+  async beginPublish(input: PublishInput): Promise<BeginStep> {
+    const existing = this.attempt(input.attemptId);
+    const account = await this.tokens.load(input.accountId);
+    if (!account) return { kind: "answer", answer: problemAnswer("notFound", "No such social account") };
+    if (existing?.state === "sending") return this.send(input, account);
+    if (existing?.answer) return { kind: "answer", answer: JSON.parse(existing.answer) as Answer };
+    if (account.status !== "active") {
+      return {
+        kind: "answer",
+        answer: problemAnswer("accountUnavailable", `The account is ${account.status}; reconnect it`, {
+          account_id: input.accountId,
+        }),
+      };
+    }
+    const { windows, maxHashtags } = await this.tenant.get();
+    const errors = checkPost(account.platform, input.draft, maxHashtags[account.platform]);
+    if (errors.length > 0) {
+      const first = errors[0] as (typeof errors)[number];
+      return {
+        kind: "answer",
+        answer: problemAnswer("validation", `${first.in} field "${first.field}": ${first.message}`, { errors }),
+      };
+    }
+    const nowMs = Date.now();
+    // From here to the end of admission there is no await: the key and the slot are
+    // taken together, before any other request can interleave.
+    if (input.idempotencyKey) {
+      const claim = claimKey(this.sql, input.idempotencyKey, input.attemptId, input.requestHash, nowMs);
+      if (claim.kind === "replay") return { kind: "answer", answer: { ...claim.answer, replayed: true } };
+      if (claim.kind === "in_progress") {
+        return {
+          kind: "answer",
+          answer: problemAnswer(
+            "conflict",
+            "A request with this Idempotency-Key is still being processed",
+            {},
+            { "Retry-After": "1" },
+          ),
+        };
+      }
+      if (claim.kind === "mismatch") {
+        return {
+          kind: "answer",
+          answer: problemAnswer("idempotencyMismatch", "This Idempotency-Key was used for another request"),
+        };
+      }
+    }
+    if (input.scheduledAtMs !== null) return { kind: "answer", answer: await this.schedule(input, account) };
+    const admission = reserveSlot(
+      this.sql,
+      account,
+      windowFor(account.platform, windows[account.platform]),
+      input.attemptId,
+      nowMs,
+    );
+    if (!admission.allowed) {
+      if (input.idempotencyKey) releaseKey(this.sql, input.idempotencyKey, input.attemptId);
+      return { kind: "answer", answer: windowFull(admission.window, admission.limit, admission.resetAtMs, nowMs) };
+    }
+    this.sql.exec(
+      `INSERT INTO attempts (attempt_id, account_id, platform, input, state, created_at_ms, updated_at_ms)
+       VALUES (?, ?, ?, ?, 'sending', ?, ?)`,
+      input.attemptId,
+      input.accountId,
+      account.platform,
+      JSON.stringify(input),
+      nowMs,
+      nowMs,
+    );
+    return this.send(input, account);
+  }
+
+  private async schedule(input: PublishInput, account: LoadedAccount): Promise<Answer> {
+    const scope = tenantScope(this.env, this.tenantId);
+    const now = new Date().toISOString();
+    const row = this.row(input, account, now);
+    try {
+      await scope.db.batch([
+        savePublishRequest(scope, row),
+        auditStatement(
+          scope.db,
+          input.actor,
+          {
+            action: "post.schedule",
+            resourceType: "post",
+            resourceId: row.request_id,
+            metadata: { account_id: row.account_id, scheduled_at: row.scheduled_at },
+          },
+          now,
+        ),
+      ]);
+    } catch (error) {
+      if (input.idempotencyKey) releaseKey(this.sql, input.idempotencyKey, input.attemptId);
+      throw error;
+    }
+    this.sql.exec(
+      "INSERT INTO scheduled_posts (request_id, account_id, due_at_ms, input, tries) VALUES (?, ?, ?, ?, 0)",
+      input.attemptId,
+      input.accountId,
+      input.scheduledAtMs,
+      JSON.stringify(input),
+    );
+    await this.timers.scheduleAtMost("publish-due", input.scheduledAtMs as number);
+    const answer: Answer = { status: 202, body: toPost(row) };
+    if (input.idempotencyKey) storeAnswer(this.sql, input.idempotencyKey, input.attemptId, answer);
+    return answer;
+  }
+
+  /** Records how the platform call went and answers the client. Safe to call twice. */
+  async finishPublish(attemptId: string, outcome: SendOutcome): Promise<Answer> {
+    const attempt = this.attempt(attemptId);
+    if (!attempt) return problemAnswer("notFound", "No such publish attempt");
+    if (attempt.answer) return JSON.parse(attempt.answer) as Answer;
+    const input = JSON.parse(attempt.input) as PublishInput;
+    const account = await this.tokens.load(input.accountId);
+    if (!account) return problemAnswer("notFound", "No such social account");
+    const spec = windowFor(account.platform, (await this.tenant.get()).windows[account.platform]);
+    const now = new Date().toISOString();
+    const row = this.row(input, account, now);
+
+    let answer: Answer;
+    let record: PublishRequestRow | null = null;
+    if (outcome.kind === "published") {
+      if (outcome.result.quota)
+        recordPlatformQuota(this.sql, account.accountId, spec, outcome.result.quota, Date.now());
+      record = {
+        ...row,
+        status: "published",
+        platform_post_id: outcome.result.platformPostId,
+        platform_post_url: outcome.result.url,
+        published_at: now,
+      };
+      answer = { status: 201, body: toPost(record) };
+    } else if (outcome.kind === "failed" && outcome.error === "timeout") {
+      // It may have gone out: never retried blindly, reported as unknown.
+      record = { ...row, status: "unknown", error_type: "outcome_unknown", error_message: outcome.message };
+      answer = { status: 202, body: toPost(record) };
+    } else if (outcome.kind === "failed" && outcome.error === "rejected") {
+      releaseSlot(this.sql, account.platform, attemptId);
+      record = { ...row, status: "failed", error_type: "platform_rejected", error_message: outcome.message };
+      answer = problemAnswer("platformRejected", outcome.message, { post: toPost(record) });
+    } else {
+      // Nothing happened: the slot and the key go back, the client may retry.
+      releaseSlot(this.sql, account.platform, attemptId);
+      if (input.idempotencyKey) releaseKey(this.sql, input.idempotencyKey, attemptId);
+      answer = this.transientAnswer(account, outcome);
+      this.sql.exec("DELETE FROM attempts WHERE attempt_id = ?", attemptId);
+      return answer;
+    }
+    if (input.idempotencyKey) storeAnswer(this.sql, input.idempotencyKey, attemptId, answer);
+    this.sql.exec(
+      "UPDATE attempts SET state = 'recording', answer = ?, row = ?, updated_at_ms = ? WHERE attempt_id = ?",
+      JSON.stringify(answer),
+      JSON.stringify(record),
+      Date.now(),
+      attemptId,
+    );
+    await this.record(attemptId, record, input).catch(async (error) => {
+      // The post's fate is known and answered; D1 gets it on the next try.
+      console.error(`TenantObject ${this.tenantId}: recording ${attemptId} failed; will retry`, error);
+      await this.timers.scheduleAtMost("record-pending", Date.now() + RECORD_RETRY_MS);
+    });
+    return answer;
+  }
+
+  private transientAnswer(account: LoadedAccount, outcome: SendOutcome): Answer {
+    if (outcome.kind === "not_sent") {
+      const token = outcome.token;
+      if (token.kind === "revoked")
+        return problemAnswer("accountUnavailable", token.reason, { account_id: account.accountId });
+      if (token.kind === "missing") return problemAnswer("notFound", "No such social account");
+      if (token.kind === "unavailable")
+        return platformUnavailable(account.platform, token.reason, token.retryAfterSeconds);
+      return platformUnavailable(account.platform, "no usable token");
+    }
+    if (outcome.kind === "failed" && outcome.error === "rate_limited") {
+      const resetAtMs = outcome.resetAtMs ?? Date.now() + (outcome.retryAfterSeconds ?? 900) * 1000;
+      recordPlatformQuota(
+        this.sql,
+        account.accountId,
+        windowFor(account.platform),
+        { remaining: 0, resetAtMs, limit: null, source: "429" },
+        Date.now(),
+      );
+      return windowFull(`${account.platform}_reported:429`, 0, resetAtMs, Date.now());
+    }
+    if (outcome.kind !== "failed") return platformUnavailable(account.platform, "the post was not sent");
+    return platformUnavailable(account.platform, outcome.message, outcome.retryAfterSeconds ?? 30);
+  }
+
+  /** Writes a finished attempt to D1: the request, the published post, the audit row. */
+  private async record(attemptId: string, record: PublishRequestRow, input: PublishInput): Promise<void> {
+    const scope = tenantScope(this.env, this.tenantId);
+    const statements = [savePublishRequest(scope, record)];
+    if (record.status === "published") {
+      statements.push(insertPublishedPost(scope, record), touchAccount(scope, record.account_id, record.updated_at));
+    }
+    statements.push(
+      auditStatement(
+        scope.db,
+        input.actor,
+        {
+          action: record.status === "published" ? "post.publish" : `post.publish_${record.status}`,
+          resourceType: "post",
+          resourceId: record.request_id,
+          metadata: {
+            account_id: record.account_id,
+            platform: record.platform,
+            platform_post_id: record.platform_post_id,
+          },
+          success: record.status === "published",
+          errorMessage: record.error_message,
+        },
+        record.updated_at,
+      ),
+    );
+    await scope.db.batch(statements);
+    this.sql.exec("UPDATE attempts SET state = 'done', updated_at_ms = ? WHERE attempt_id = ?", Date.now(), attemptId);
+  }
+
+  /** Retries D1 writes that failed (the alarm's "record-pending" timer). */
+  async recordPending(): Promise<void> {
+    const pending = this.sql
+      .exec<AttemptRow>("SELECT * FROM attempts WHERE state = 'recording' ORDER BY created_at_ms LIMIT 50")
+      .toArray();
+    for (const attempt of pending) {
+      await this.record(
+        attempt.attempt_id,
+        JSON.parse(attempt.row as string) as PublishRequestRow,
+        JSON.parse(attempt.input) as PublishInput,
+      );
+    }
+  }
+}

@@ -1,0 +1,212 @@
+// Posts as clients asked for them (publish_requests), and the seed's published_posts
+// row written when one goes out. A published request's id is its post id.
+import type { Platform } from "../platforms/types";
+import { jsonOrNull, parseJson } from "./json-column";
+import type { TenantScope } from "./tenant-scope";
+import { iso, isoOrNull } from "./time";
+
+export type PostStatus = "scheduled" | "published" | "failed" | "cancelled" | "unknown";
+
+export interface PublishRequestRow {
+  request_id: string;
+  tenant_id: string;
+  account_id: string;
+  platform: Platform;
+  status: PostStatus;
+  idempotency_key: string | null;
+  text: string;
+  image_url: string | null;
+  video_url: string | null;
+  hashtags: string | null;
+  scheduled_at: string | null;
+  campaign_id: string | null;
+  utm_params: string | null;
+  content_id: string | null;
+  requested_by: string | null;
+  platform_post_id: string | null;
+  platform_post_url: string | null;
+  published_at: string | null;
+  error_type: string | null;
+  error_message: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export type PostView = ReturnType<typeof toPost>;
+
+export function toPost(row: PublishRequestRow) {
+  return {
+    id: row.request_id,
+    account_id: row.account_id,
+    platform: row.platform,
+    status: row.status,
+    text: row.text,
+    image_url: row.image_url,
+    video_url: row.video_url,
+    hashtags: parseJson<string[]>(row.hashtags, []),
+    scheduled_at: isoOrNull(row.scheduled_at),
+    published_at: isoOrNull(row.published_at),
+    platform_post_id: row.platform_post_id,
+    platform_post_url: row.platform_post_url,
+    campaign_id: row.campaign_id,
+    utm_params: parseJson<Record<string, string> | null>(row.utm_params, null),
+    content_id: row.content_id,
+    requested_by: row.requested_by,
+    error: row.error_type ? { type: row.error_type, message: row.error_message } : null,
+    created_at: iso(row.created_at),
+    updated_at: iso(row.updated_at),
+  };
+}
+
+/** Writes the request's current state (insert, or update the scheduled row). */
+export function savePublishRequest(scope: TenantScope, row: PublishRequestRow): D1PreparedStatement {
+  return scope.db
+    .prepare(
+      `INSERT INTO publish_requests (request_id, tenant_id, account_id, platform, status, idempotency_key, text,
+         image_url, video_url, hashtags, scheduled_at, campaign_id, utm_params, content_id, requested_by,
+         platform_post_id, platform_post_url, published_at, error_type, error_message, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(request_id) DO UPDATE SET status = excluded.status, platform_post_id = excluded.platform_post_id,
+         platform_post_url = excluded.platform_post_url, published_at = excluded.published_at,
+         error_type = excluded.error_type, error_message = excluded.error_message, updated_at = excluded.updated_at
+       WHERE publish_requests.tenant_id = excluded.tenant_id`,
+    )
+    .bind(
+      row.request_id,
+      scope.tenantId,
+      row.account_id,
+      row.platform,
+      row.status,
+      row.idempotency_key,
+      row.text,
+      row.image_url,
+      row.video_url,
+      row.hashtags,
+      row.scheduled_at,
+      row.campaign_id,
+      row.utm_params,
+      row.content_id,
+      row.requested_by,
+      row.platform_post_id,
+      row.platform_post_url,
+      row.published_at,
+      row.error_type,
+      row.error_message,
+      row.created_at,
+      row.updated_at,
+    );
+}
+
+export function insertPublishedPost(scope: TenantScope, row: PublishRequestRow): D1PreparedStatement {
+  return scope.db
+    .prepare(
+      `INSERT INTO published_posts (post_id, tenant_id, content_id, platform, account_id, platform_post_id,
+         platform_post_url, text, image_url, video_url, hashtags, published_at, published_by, scheduled_at,
+         campaign_id, utm_params, status, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'published', ?, ?)
+       ON CONFLICT(post_id) DO NOTHING`,
+    )
+    .bind(
+      row.request_id,
+      scope.tenantId,
+      row.content_id,
+      row.platform,
+      row.account_id,
+      row.platform_post_id,
+      row.platform_post_url,
+      row.text,
+      row.image_url,
+      row.video_url,
+      row.hashtags,
+      row.published_at,
+      row.requested_by,
+      row.scheduled_at,
+      row.campaign_id,
+      row.utm_params,
+      row.updated_at,
+      row.updated_at,
+    );
+}
+
+export function getPublishRequest(scope: TenantScope, id: string): Promise<PublishRequestRow | null> {
+  return scope.db
+    .prepare("SELECT * FROM publish_requests WHERE tenant_id = ? AND request_id = ?")
+    .bind(scope.tenantId, id)
+    .first<PublishRequestRow>();
+}
+
+export async function listPublishRequests(
+  scope: TenantScope,
+  options: { beforeId?: string; limit: number; status?: PostStatus; accountId?: string; platform?: Platform },
+): Promise<{ rows: PublishRequestRow[]; hasMore: boolean }> {
+  const { results } = await scope.db
+    .prepare(
+      `SELECT * FROM publish_requests
+       WHERE tenant_id = ?1 AND (?2 IS NULL OR request_id < ?2) AND (?3 IS NULL OR status = ?3)
+         AND (?4 IS NULL OR account_id = ?4) AND (?5 IS NULL OR platform = ?5)
+       ORDER BY request_id DESC LIMIT ?6`,
+    )
+    .bind(
+      scope.tenantId,
+      options.beforeId ?? null,
+      options.status ?? null,
+      options.accountId ?? null,
+      options.platform ?? null,
+      options.limit + 1,
+    )
+    .all<PublishRequestRow>();
+  return { rows: results.slice(0, options.limit), hasMore: results.length > options.limit };
+}
+
+/** Cancels scheduled requests of an account (it was disconnected). */
+export function cancelAccountSchedules(scope: TenantScope, accountId: string, now: string): D1PreparedStatement {
+  return scope.db
+    .prepare(
+      `UPDATE publish_requests SET status = 'cancelled', error_type = 'account_disconnected',
+         error_message = 'the account was disconnected', updated_at = ?
+       WHERE tenant_id = ? AND account_id = ? AND status = 'scheduled'`,
+    )
+    .bind(now, scope.tenantId, accountId);
+}
+
+export function draftRow(fields: {
+  requestId: string;
+  accountId: string;
+  platform: Platform;
+  idempotencyKey: string | null;
+  text: string;
+  imageUrl: string | null;
+  videoUrl: string | null;
+  hashtags: string[];
+  scheduledAt: string | null;
+  campaignId: string | null;
+  utmParams: Record<string, string> | null;
+  contentId: string | null;
+  requestedBy: string | null;
+  now: string;
+}): PublishRequestRow {
+  return {
+    request_id: fields.requestId,
+    tenant_id: "",
+    account_id: fields.accountId,
+    platform: fields.platform,
+    status: "scheduled",
+    idempotency_key: fields.idempotencyKey,
+    text: fields.text,
+    image_url: fields.imageUrl,
+    video_url: fields.videoUrl,
+    hashtags: jsonOrNull(fields.hashtags.length ? fields.hashtags : null),
+    scheduled_at: fields.scheduledAt,
+    campaign_id: fields.campaignId,
+    utm_params: jsonOrNull(fields.utmParams),
+    content_id: fields.contentId,
+    requested_by: fields.requestedBy,
+    platform_post_id: null,
+    platform_post_url: null,
+    published_at: null,
+    error_type: null,
+    error_message: null,
+    created_at: fields.now,
+    updated_at: fields.now,
+  };
+}

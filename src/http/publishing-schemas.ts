@@ -1,0 +1,54 @@
+// Schemas shared by the publishing routes.
+import { z } from "@hono/zod-openapi";
+import { PLATFORMS } from "../platforms/types";
+
+const timestamp = z.string().openapi({ format: "date-time" });
+
+export const PlatformParam = z.object({
+  platform: z.enum(PLATFORMS).openapi({ param: { name: "platform", in: "path" }, description: "twitter is X" }),
+});
+
+export const SocialAccountSchema = z
+  .object({
+    id: z.string(),
+    platform: z.enum(PLATFORMS),
+    platform_user_id: z.string(),
+    name: z.string().nullable(),
+    handle: z.string().nullable(),
+    status: z.enum(["active", "expired", "revoked", "error"]),
+    scopes: z.array(z.string()),
+    token_expires_at: timestamp.nullable(),
+    last_used_at: timestamp.nullable(),
+    last_refresh_at: timestamp.nullable(),
+    error_count: z.number().int(),
+    last_error: z.string().nullable(),
+    created_at: timestamp,
+    updated_at: timestamp,
+  })
+  .openapi("SocialAccount");
+
+export const PostSchema = z
+  .object({
+    id: z.string(),
+    account_id: z.string(),
+    platform: z.enum(PLATFORMS),
+    status: z.enum(["scheduled", "published", "failed", "cancelled", "unknown"]).openapi({
+      description: "unknown: the platform did not answer in time after the post was sent; it is never retried blindly",
+    }),
+    text: z.string().openapi({ description: "The text as published: hashtags appended, links tagged with UTM" }),
+    image_url: z.string().nullable(),
+    video_url: z.string().nullable(),
+    hashtags: z.array(z.string()),
+    scheduled_at: timestamp.nullable(),
+    published_at: timestamp.nullable(),
+    platform_post_id: z.string().nullable(),
+    platform_post_url: z.string().nullable(),
+    campaign_id: z.string().nullable(),
+    utm_params: z.record(z.string(), z.string()).nullable(),
+    content_id: z.string().nullable(),
+    requested_by: z.string().nullable(),
+    error: z.object({ type: z.string(), message: z.string().nullable() }).nullable(),
+    created_at: timestamp,
+    updated_at: timestamp,
+  })
+  .openapi("Post");

@@ -1,0 +1,175 @@
+// Facebook Pages through the Graph API. Facebook Login yields a user token, made
+// long-lived and then exchanged for one Page token per Page the user manages: each
+// Page is an account. The long-lived user token is kept as the "refresh token": it
+// re-derives the Page token when needed.
+import type { PlatformConfig } from "./config";
+import { PlatformError } from "./errors";
+import { GRAPH_VERSION, graphFailure, graphUsage } from "./graph";
+import { expiresIn, send } from "./http";
+import type {
+  AuthorizeRequest,
+  ConnectedIdentity,
+  PlatformAdapter,
+  PostContent,
+  PostMetrics,
+  PublishResult,
+  RefreshCredential,
+  TokenSet,
+} from "./types";
+
+const SCOPES = ["pages_show_list", "pages_manage_posts", "pages_read_engagement", "read_insights"];
+
+export class FacebookAdapter implements PlatformAdapter {
+  readonly platform = "facebook" as const;
+  readonly usesPkce = false;
+
+  constructor(private readonly config: PlatformConfig) {}
+
+  private graph(path: string, params: Record<string, string> = {}): URL {
+    const url = new URL(`${this.config.endpoints.apiBase}/${GRAPH_VERSION}/${path}`);
+    url.search = new URLSearchParams(params).toString();
+    return url;
+  }
+
+  authorizeUrl(request: AuthorizeRequest): string {
+    const url = new URL(`${this.config.endpoints.authBase}/${GRAPH_VERSION}/dialog/oauth`);
+    url.search = new URLSearchParams({
+      client_id: this.config.clientId,
+      redirect_uri: request.redirectUri,
+      state: request.state,
+      scope: SCOPES.join(","),
+      response_type: "code",
+    }).toString();
+    return url.toString();
+  }
+
+  private async get(url: URL): Promise<Record<string, unknown>> {
+    const response = await send(this.config, new Request(url));
+    if (response.status !== 200) throw graphFailure(this.config, response);
+    return response.body as Record<string, unknown>;
+  }
+
+  /** A user token exchanged for a long-lived one (about 60 days). */
+  private async longLived(userToken: string): Promise<{ token: string; expiresAt: Date | null }> {
+    const body = await this.get(
+      this.graph("oauth/access_token", {
+        grant_type: "fb_exchange_token",
+        client_id: this.config.clientId,
+        client_secret: this.config.clientSecret,
+        fb_exchange_token: userToken,
+      }),
+    );
+    return { token: String(body.access_token), expiresAt: expiresIn(body.expires_in) };
+  }
+
+  private async pages(userToken: string): Promise<{ id: string; name: string; access_token: string }[]> {
+    const body = await this.get(this.graph("me/accounts", { fields: "id,name,access_token", access_token: userToken }));
+    return (body.data as { id: string; name: string; access_token: string }[]) ?? [];
+  }
+
+  async connect(code: string, redirectUri: string): Promise<ConnectedIdentity[]> {
+    const short = await this.get(
+      this.graph("oauth/access_token", {
+        client_id: this.config.clientId,
+        client_secret: this.config.clientSecret,
+        redirect_uri: redirectUri,
+        code,
+      }),
+    );
+    const user = await this.longLived(String(short.access_token));
+    const pages = await this.pages(user.token);
+    if (pages.length === 0) throw new PlatformError("rejected", "facebook: the user manages no Page");
+    // Page tokens derived from a long-lived user token do not expire.
+    return pages.map((page) => ({
+      platformUserId: page.id,
+      name: page.name,
+      handle: null,
+      tokens: {
+        accessToken: page.access_token,
+        refreshToken: user.token,
+        expiresAt: null,
+        refreshTokenExpiresAt: user.expiresAt,
+        scopes: SCOPES,
+      },
+    }));
+  }
+
+  async refresh(credential: RefreshCredential): Promise<TokenSet> {
+    if (!credential.refreshToken) {
+      throw new PlatformError("invalid_grant", "facebook: no user token is stored; reconnect the Page");
+    }
+    const user = await this.longLived(credential.refreshToken).catch((error: unknown) => {
+      // An expired or revoked user token cannot be renewed: the Page must reconnect.
+      if (error instanceof PlatformError && error.kind === "auth") {
+        throw new PlatformError("invalid_grant", error.message, error.details);
+      }
+      throw error;
+    });
+    const page = (await this.pages(user.token)).find((p) => p.id === credential.platformUserId);
+    if (!page) throw new PlatformError("invalid_grant", "facebook: the Page is no longer granted to the app");
+    return {
+      accessToken: page.access_token,
+      refreshToken: user.token,
+      expiresAt: null,
+      refreshTokenExpiresAt: user.expiresAt,
+      scopes: SCOPES,
+    };
+  }
+
+  async publish(accessToken: string, pageId: string, post: PostContent): Promise<PublishResult> {
+    const [edge, params] = post.videoUrl
+      ? ["videos", { file_url: post.videoUrl, description: post.text }]
+      : post.imageUrl
+        ? ["photos", { url: post.imageUrl, message: post.text }]
+        : ["feed", { message: post.text }];
+    const response = await send(
+      this.config,
+      new Request(this.graph(`${pageId}/${edge}`), {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ ...params, access_token: accessToken }).toString(),
+      }),
+    );
+    const quota = graphUsage(response.headers);
+    if (response.status !== 200) throw graphFailure(this.config, response);
+    const body = response.body as { id: string; post_id?: string };
+    const id = body.post_id ?? body.id;
+    return { platformPostId: id, url: `https://www.facebook.com/${id}`, calls: 1, quota };
+  }
+
+  async quota(): Promise<null> {
+    return null;
+  }
+
+  async insights(accessToken: string, _pageId: string, postId: string): Promise<PostMetrics> {
+    const body = await this.get(
+      this.graph(postId, {
+        fields:
+          "reactions.summary(total_count),comments.summary(total_count),shares,insights.metric(post_impressions,post_impressions_unique,post_clicks)",
+        access_token: accessToken,
+      }),
+    );
+    const total = (key: string) => (body[key] as { summary?: { total_count?: number } })?.summary?.total_count ?? 0;
+    const insight = (name: string) => {
+      const data = ((body.insights as { data?: { name: string; values: { value: number }[] }[] })?.data ?? []).find(
+        (entry) => entry.name === name,
+      );
+      return data?.values[0]?.value ?? 0;
+    };
+    return {
+      likes: total("reactions"),
+      comments: total("comments"),
+      shares: (body.shares as { count?: number } | undefined)?.count ?? 0,
+      saves: 0,
+      clicks: insight("post_clicks"),
+      bookmarks: 0,
+      impressions: insight("post_impressions"),
+      reach: insight("post_impressions_unique"),
+      uniqueImpressions: insight("post_impressions_unique"),
+      videoViews: null,
+      videoAvgWatchTime: null,
+      videoCompleteViews: null,
+      followers: null,
+    };
+  }
+}

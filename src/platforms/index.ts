@@ -1,0 +1,21 @@
+// The adapter of a platform, configured from the environment.
+import { platformConfig } from "./config";
+import { FacebookAdapter } from "./facebook";
+import { InstagramAdapter } from "./instagram";
+import { LinkedInAdapter } from "./linkedin";
+import type { Platform, PlatformAdapter } from "./types";
+import { XAdapter } from "./x";
+
+export function platformAdapter(env: Env, platform: Platform, origin?: string): PlatformAdapter {
+  const config = platformConfig(env, platform, origin);
+  switch (platform) {
+    case "linkedin":
+      return new LinkedInAdapter(config);
+    case "twitter":
+      return new XAdapter(config);
+    case "facebook":
+      return new FacebookAdapter(config);
+    case "instagram":
+      return new InstagramAdapter(config);
+  }
+}

@@ -1,0 +1,210 @@
+// Instagram professional accounts through the Instagram API with Instagram Login:
+// a short-lived token exchanged for a long-lived one (60 days) that renews itself
+// (there is no separate refresh token). Publishing is two steps: a media container
+// (/{ig-user-id}/media), then /{ig-user-id}/media_publish. The daily publishing quota
+// is read from /{ig-user-id}/content_publishing_limit.
+import type { PlatformConfig } from "./config";
+import { PlatformError } from "./errors";
+import { GRAPH_VERSION, graphFailure } from "./graph";
+import { expiresIn, formBody, send, tokenFailure } from "./http";
+import type {
+  AuthorizeRequest,
+  ConnectedIdentity,
+  PlatformAdapter,
+  PostContent,
+  PostMetrics,
+  PublishResult,
+  QuotaReport,
+  RefreshCredential,
+  TokenSet,
+} from "./types";
+
+const SCOPES = ["instagram_business_basic", "instagram_business_content_publish", "instagram_business_manage_insights"];
+/** How often, and how long apart, a video container's status is polled before publishing. */
+const CONTAINER_POLLS = 10;
+const CONTAINER_POLL_MS = 500;
+
+export class InstagramAdapter implements PlatformAdapter {
+  readonly platform = "instagram" as const;
+  readonly usesPkce = false;
+
+  constructor(private readonly config: PlatformConfig) {}
+
+  private graph(path: string, params: Record<string, string> = {}): URL {
+    const url = new URL(`${this.config.endpoints.apiBase}/${GRAPH_VERSION}/${path}`);
+    url.search = new URLSearchParams(params).toString();
+    return url;
+  }
+
+  private async call(request: Request): Promise<Record<string, unknown>> {
+    const response = await send(this.config, request);
+    if (response.status !== 200) throw graphFailure(this.config, response);
+    return response.body as Record<string, unknown>;
+  }
+
+  authorizeUrl(request: AuthorizeRequest): string {
+    const url = new URL(`${this.config.endpoints.authBase}/oauth/authorize`);
+    url.search = new URLSearchParams({
+      client_id: this.config.clientId,
+      redirect_uri: request.redirectUri,
+      response_type: "code",
+      scope: SCOPES.join(","),
+      state: request.state,
+    }).toString();
+    return url.toString();
+  }
+
+  private tokens(body: Record<string, unknown>): TokenSet {
+    return {
+      accessToken: String(body.access_token),
+      refreshToken: null,
+      expiresAt: expiresIn(body.expires_in),
+      refreshTokenExpiresAt: null,
+      scopes: SCOPES,
+    };
+  }
+
+  async connect(code: string, redirectUri: string): Promise<ConnectedIdentity[]> {
+    const form = formBody({
+      client_id: this.config.clientId,
+      client_secret: this.config.clientSecret,
+      grant_type: "authorization_code",
+      redirect_uri: redirectUri,
+      code,
+    });
+    const exchanged = await send(
+      this.config,
+      new Request(`${this.config.endpoints.tokenBase}/oauth/access_token`, { method: "POST", ...form }),
+    );
+    if (exchanged.status !== 200) throw tokenFailure(this.config, exchanged);
+    const shortBody = exchanged.body as Record<string, unknown> & { data?: Record<string, unknown>[] };
+    const short = shortBody.data?.[0] ?? shortBody;
+    const long = await this.call(
+      new Request(
+        `${this.config.endpoints.apiBase}/access_token?${new URLSearchParams({
+          grant_type: "ig_exchange_token",
+          client_secret: this.config.clientSecret,
+          access_token: String(short.access_token),
+        })}`,
+      ),
+    );
+    const tokens = this.tokens(long);
+    const me = await this.call(
+      new Request(this.graph("me", { fields: "user_id,username", access_token: tokens.accessToken })),
+    );
+    return [
+      { platformUserId: String(me.user_id ?? me.id), name: String(me.username), handle: `@${me.username}`, tokens },
+    ];
+  }
+
+  async refresh(credential: RefreshCredential): Promise<TokenSet> {
+    const response = await send(
+      this.config,
+      new Request(
+        `${this.config.endpoints.apiBase}/refresh_access_token?${new URLSearchParams({
+          grant_type: "ig_refresh_token",
+          access_token: credential.accessToken,
+        })}`,
+      ),
+    );
+    if (response.status !== 200) {
+      const error = graphFailure(this.config, response);
+      // A long-lived token that has expired or been revoked cannot renew itself.
+      if (error.kind === "auth") throw new PlatformError("invalid_grant", error.message, error.details);
+      throw error;
+    }
+    return this.tokens(response.body as Record<string, unknown>);
+  }
+
+  private async waitForContainer(accessToken: string, containerId: string): Promise<void> {
+    for (let poll = 0; poll < CONTAINER_POLLS; poll++) {
+      const status = await this.call(
+        new Request(this.graph(containerId, { fields: "status_code", access_token: accessToken })),
+      );
+      if (status.status_code === "FINISHED") return;
+      if (status.status_code === "ERROR" || status.status_code === "EXPIRED") {
+        throw new PlatformError("rejected", `instagram: the media container is ${status.status_code}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, CONTAINER_POLL_MS));
+    }
+    throw new PlatformError("unavailable", "instagram: the media container was not ready in time");
+  }
+
+  async publish(accessToken: string, igUserId: string, post: PostContent): Promise<PublishResult> {
+    const media: Record<string, string> = post.videoUrl
+      ? { media_type: "REELS", video_url: post.videoUrl }
+      : { image_url: post.imageUrl ?? "" };
+    const postForm = (path: string, params: Record<string, string>) =>
+      this.call(
+        new Request(this.graph(path), {
+          method: "POST",
+          headers: { "Content-Type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams({ ...params, access_token: accessToken }).toString(),
+        }),
+      );
+    const container = await postForm(`${igUserId}/media`, { ...media, caption: post.text });
+    let calls = 2;
+    if (post.videoUrl) {
+      await this.waitForContainer(accessToken, String(container.id));
+      calls += 1;
+    }
+    const published = await postForm(`${igUserId}/media_publish`, { creation_id: String(container.id) });
+    const id = String(published.id);
+    const permalink = await this.call(
+      new Request(this.graph(id, { fields: "permalink", access_token: accessToken })),
+    ).catch(() => null);
+    return {
+      platformPostId: id,
+      url: typeof permalink?.permalink === "string" ? permalink.permalink : null,
+      calls: calls + 1,
+      quota: null,
+    };
+  }
+
+  async quota(accessToken: string, igUserId: string): Promise<QuotaReport | null> {
+    const body = await this.call(
+      new Request(
+        this.graph(`${igUserId}/content_publishing_limit`, { fields: "quota_usage,config", access_token: accessToken }),
+      ),
+    );
+    const entry = (
+      body.data as { quota_usage: number; config: { quota_total: number; quota_duration: number } }[]
+    )?.[0];
+    if (!entry) return null;
+    return {
+      remaining: Math.max(0, entry.config.quota_total - entry.quota_usage),
+      resetAtMs: Date.now() + entry.config.quota_duration * 1000,
+      limit: entry.config.quota_total,
+      source: "content_publishing_limit",
+    };
+  }
+
+  async insights(accessToken: string, _igUserId: string, mediaId: string): Promise<PostMetrics> {
+    const body = await this.call(
+      new Request(
+        this.graph(`${mediaId}/insights`, {
+          metric: "likes,comments,shares,saved,reach,views,total_interactions",
+          access_token: accessToken,
+        }),
+      ),
+    );
+    const value = (name: string) =>
+      (body.data as { name: string; values: { value: number }[] }[] | undefined)?.find((m) => m.name === name)
+        ?.values[0]?.value ?? 0;
+    return {
+      likes: value("likes"),
+      comments: value("comments"),
+      shares: value("shares"),
+      saves: value("saved"),
+      clicks: 0,
+      bookmarks: 0,
+      impressions: value("views"),
+      reach: value("reach"),
+      uniqueImpressions: value("reach"),
+      videoViews: null,
+      videoAvgWatchTime: null,
+      videoCompleteViews: null,
+      followers: null,
+    };
+  }
+}

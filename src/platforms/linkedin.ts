@@ -1,0 +1,179 @@
+// LinkedIn: OAuth 2.0 (3-legged) and the versioned REST Posts API. A post is
+// published as the member (urn:li:person:{id}); an image is uploaded through the
+// Images API first and referenced by its urn.
+import type { PlatformConfig } from "./config";
+import { PlatformError } from "./errors";
+import { errorMessage, expiresIn, failure, formBody, send, tokenFailure } from "./http";
+import type {
+  AuthorizeRequest,
+  ConnectedIdentity,
+  PlatformAdapter,
+  PostContent,
+  PostMetrics,
+  PublishResult,
+  TokenSet,
+} from "./types";
+
+/** The API version sent in LinkedIn-Version (YYYYMM). */
+export const LINKEDIN_VERSION = "202511";
+const SCOPES = ["openid", "profile", "w_member_social"];
+
+export class LinkedInAdapter implements PlatformAdapter {
+  readonly platform = "linkedin" as const;
+  readonly usesPkce = false;
+
+  constructor(private readonly config: PlatformConfig) {}
+
+  private restHeaders(accessToken: string): Record<string, string> {
+    return {
+      Authorization: `Bearer ${accessToken}`,
+      "LinkedIn-Version": LINKEDIN_VERSION,
+      "X-Restli-Protocol-Version": "2.0.0",
+      "Content-Type": "application/json",
+    };
+  }
+
+  authorizeUrl(request: AuthorizeRequest): string {
+    const url = new URL(`${this.config.endpoints.authBase}/oauth/v2/authorization`);
+    url.search = new URLSearchParams({
+      response_type: "code",
+      client_id: this.config.clientId,
+      redirect_uri: request.redirectUri,
+      state: request.state,
+      scope: SCOPES.join(" "),
+    }).toString();
+    return url.toString();
+  }
+
+  private async token(values: Record<string, string>): Promise<TokenSet> {
+    const form = formBody({ ...values, client_id: this.config.clientId, client_secret: this.config.clientSecret });
+    const response = await send(
+      this.config,
+      new Request(`${this.config.endpoints.tokenBase}/oauth/v2/accessToken`, { method: "POST", ...form }),
+    );
+    if (response.status !== 200) throw tokenFailure(this.config, response);
+    const body = response.body as Record<string, unknown>;
+    return {
+      accessToken: String(body.access_token),
+      refreshToken: typeof body.refresh_token === "string" ? body.refresh_token : null,
+      expiresAt: expiresIn(body.expires_in),
+      refreshTokenExpiresAt: expiresIn(body.refresh_token_expires_in),
+      scopes: typeof body.scope === "string" ? body.scope.split(/[ ,]+/).filter(Boolean) : SCOPES,
+    };
+  }
+
+  async connect(code: string, redirectUri: string): Promise<ConnectedIdentity[]> {
+    const tokens = await this.token({ grant_type: "authorization_code", code, redirect_uri: redirectUri });
+    const response = await send(
+      this.config,
+      new Request(`${this.config.endpoints.apiBase}/v2/userinfo`, {
+        headers: { Authorization: `Bearer ${tokens.accessToken}` },
+      }),
+    );
+    if (response.status !== 200) throw failure(this.config, response);
+    const profile = response.body as { sub: string; name?: string; email?: string };
+    return [{ platformUserId: profile.sub, name: profile.name ?? null, handle: profile.email ?? null, tokens }];
+  }
+
+  refresh(credential: { refreshToken: string | null }): Promise<TokenSet> {
+    if (!credential.refreshToken) {
+      throw new PlatformError("invalid_grant", "linkedin: no refresh token is stored; reconnect the account");
+    }
+    return this.token({ grant_type: "refresh_token", refresh_token: credential.refreshToken });
+  }
+
+  private async uploadImage(
+    accessToken: string,
+    owner: string,
+    imageUrl: string,
+  ): Promise<{ urn: string; calls: number }> {
+    const init = await send(
+      this.config,
+      new Request(`${this.config.endpoints.apiBase}/rest/images?action=initializeUpload`, {
+        method: "POST",
+        headers: this.restHeaders(accessToken),
+        body: JSON.stringify({ initializeUploadRequest: { owner } }),
+      }),
+    );
+    if (init.status !== 200) throw failure(this.config, init);
+    const value = (init.body as { value: { uploadUrl: string; image: string } }).value;
+    const bytes = await this.config.fetchMedia(imageUrl);
+    if (!bytes) throw new PlatformError("rejected", `linkedin: the image at ${imageUrl} could not be fetched`);
+    const upload = await send(
+      this.config,
+      new Request(value.uploadUrl, { method: "PUT", headers: { Authorization: `Bearer ${accessToken}` }, body: bytes }),
+    );
+    if (upload.status >= 300) throw failure(this.config, upload);
+    return { urn: value.image, calls: 2 };
+  }
+
+  async publish(accessToken: string, platformUserId: string, post: PostContent): Promise<PublishResult> {
+    const author = `urn:li:person:${platformUserId}`;
+    let calls = 1;
+    let content: Record<string, unknown> | undefined;
+    if (post.imageUrl) {
+      const image = await this.uploadImage(accessToken, author, post.imageUrl);
+      calls += image.calls;
+      content = { media: { id: image.urn } };
+    }
+    const response = await send(
+      this.config,
+      new Request(`${this.config.endpoints.apiBase}/rest/posts`, {
+        method: "POST",
+        headers: this.restHeaders(accessToken),
+        body: JSON.stringify({
+          author,
+          commentary: post.text,
+          visibility: "PUBLIC",
+          distribution: { feedDistribution: "MAIN_FEED", targetEntities: [], thirdPartyDistributionChannels: [] },
+          lifecycleState: "PUBLISHED",
+          isReshareDisabledByAuthor: false,
+          ...(content ? { content } : {}),
+        }),
+      }),
+    );
+    if (response.status !== 201) throw failure(this.config, response);
+    const urn = response.headers.get("x-restli-id");
+    if (!urn)
+      throw new PlatformError("rejected", `linkedin: no post id in the answer (${errorMessage(response.body)})`);
+    return { platformPostId: urn, url: `https://www.linkedin.com/feed/update/${urn}`, calls, quota: null };
+  }
+
+  async quota(): Promise<null> {
+    return null;
+  }
+
+  async insights(accessToken: string, _platformUserId: string, platformPostId: string): Promise<PostMetrics> {
+    const response = await send(
+      this.config,
+      new Request(`${this.config.endpoints.apiBase}/rest/socialMetadata/${encodeURIComponent(platformPostId)}`, {
+        headers: this.restHeaders(accessToken),
+      }),
+    );
+    if (response.status !== 200) throw failure(this.config, response);
+    const body = response.body as {
+      reactionSummaries?: Record<string, { count: number }>;
+      commentSummary?: { count: number };
+      shareSummary?: { count: number };
+      impressionCount?: number;
+      uniqueImpressionsCount?: number;
+      clickCount?: number;
+    };
+    const likes = Object.values(body.reactionSummaries ?? {}).reduce((sum, r) => sum + r.count, 0);
+    return {
+      likes,
+      comments: body.commentSummary?.count ?? 0,
+      shares: body.shareSummary?.count ?? 0,
+      saves: 0,
+      clicks: body.clickCount ?? 0,
+      bookmarks: 0,
+      impressions: body.impressionCount ?? 0,
+      reach: body.uniqueImpressionsCount ?? 0,
+      uniqueImpressions: body.uniqueImpressionsCount ?? 0,
+      videoViews: null,
+      videoAvgWatchTime: null,
+      videoCompleteViews: null,
+      followers: null,
+    };
+  }
+}

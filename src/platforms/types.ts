@@ -1,0 +1,101 @@
+// What every platform adapter speaks: one interface over LinkedIn, X, Facebook Pages
+// and Instagram, whatever their wire formats.
+
+export const PLATFORMS = ["linkedin", "twitter", "facebook", "instagram"] as const;
+/** The seed's platform identifiers; "twitter" is X. */
+export type Platform = (typeof PLATFORMS)[number];
+
+export interface TokenSet {
+  accessToken: string;
+  /** Null when the platform issued none (the stored one is then kept). */
+  refreshToken: string | null;
+  /** When the access token stops working; null when it does not expire. */
+  expiresAt: Date | null;
+  refreshTokenExpiresAt: Date | null;
+  scopes: string[];
+}
+
+export interface PlatformIdentity {
+  /** The id posts are published as: a person, an X user, a Facebook Page, an IG user. */
+  platformUserId: string;
+  name: string | null;
+  handle: string | null;
+}
+
+/** One connectable identity and its tokens (Facebook can yield one per Page). */
+export interface ConnectedIdentity extends PlatformIdentity {
+  tokens: TokenSet;
+}
+
+export interface PostContent {
+  text: string;
+  imageUrl: string | null;
+  videoUrl: string | null;
+}
+
+/** What a platform said about the caller's remaining quota, when it said anything. */
+export interface QuotaReport {
+  /** Calls or posts left until `resetAtMs`, when the platform counts them. */
+  remaining: number | null;
+  /** The share of the quota used (0 to 1), when the platform reports a percentage (Facebook). */
+  usedFraction?: number;
+  resetAtMs: number;
+  /** The platform's own limit for that span, when reported. */
+  limit: number | null;
+  source: string;
+}
+
+export interface PublishResult {
+  platformPostId: string;
+  url: string | null;
+  /** How many calls the publish made (Facebook's limit counts calls). */
+  calls: number;
+  quota: QuotaReport | null;
+}
+
+export interface PostMetrics {
+  likes: number;
+  comments: number;
+  shares: number;
+  saves: number;
+  clicks: number;
+  bookmarks: number;
+  impressions: number;
+  reach: number;
+  uniqueImpressions: number;
+  videoViews: number | null;
+  videoAvgWatchTime: number | null;
+  videoCompleteViews: number | null;
+  followers: number | null;
+}
+
+export interface AuthorizeRequest {
+  state: string;
+  redirectUri: string;
+  /** S256 challenge, for platforms that use PKCE (X). */
+  codeChallenge: string | null;
+}
+
+export interface RefreshCredential {
+  refreshToken: string | null;
+  accessToken: string;
+  platformUserId: string;
+}
+
+export interface PlatformAdapter {
+  readonly platform: Platform;
+  /** X uses PKCE with S256. */
+  readonly usesPkce: boolean;
+  authorizeUrl(request: AuthorizeRequest): string;
+  /** Exchanges an authorization code for the identities it grants and their tokens. */
+  connect(code: string, redirectUri: string, codeVerifier: string | null): Promise<ConnectedIdentity[]>;
+  /**
+   * Renews the tokens of an identity. `refreshToken` is the stored refresh token, or
+   * for platforms that renew with the access token itself, that token.
+   */
+  refresh(credential: RefreshCredential): Promise<TokenSet>;
+  publish(accessToken: string, platformUserId: string, post: PostContent): Promise<PublishResult>;
+  /** The platform's own publishing quota, for platforms that expose it (Instagram). */
+  quota(accessToken: string, platformUserId: string): Promise<QuotaReport | null>;
+  insights(accessToken: string, platformUserId: string, platformPostId: string): Promise<PostMetrics>;
+}

@@ -1,0 +1,178 @@
+// X (Twitter) API v2: OAuth 2.0 authorization code with PKCE and offline.access
+// (refresh tokens rotate on every use), POST /2/tweets, media through
+// /2/media/upload, and the x-rate-limit-* / x-user-limit-24hour-* quota headers.
+import type { PlatformConfig } from "./config";
+import { PlatformError } from "./errors";
+import { expiresIn, failure, formBody, send, tokenFailure } from "./http";
+import type {
+  AuthorizeRequest,
+  ConnectedIdentity,
+  PlatformAdapter,
+  PostContent,
+  PostMetrics,
+  PublishResult,
+  QuotaReport,
+  TokenSet,
+} from "./types";
+
+const SCOPES = ["tweet.read", "tweet.write", "users.read", "media.write", "offline.access"];
+
+/** The tightest of the endpoint window and the user's 24-hour window X reports. */
+export function xQuota(headers: Headers): QuotaReport | null {
+  const reports: QuotaReport[] = [];
+  for (const prefix of ["x-rate-limit", "x-user-limit-24hour"]) {
+    const remaining = headers.get(`${prefix}-remaining`);
+    const reset = headers.get(`${prefix}-reset`);
+    if (remaining === null || reset === null) continue;
+    const limit = headers.get(`${prefix}-limit`);
+    reports.push({
+      remaining: Number(remaining),
+      resetAtMs: Number(reset) * 1000,
+      limit: limit === null ? null : Number(limit),
+      source: prefix,
+    });
+  }
+  return (
+    reports
+      .filter((r) => Number.isFinite(r.remaining))
+      .sort((a, b) => (a.remaining ?? Infinity) - (b.remaining ?? Infinity))[0] ?? null
+  );
+}
+
+export class XAdapter implements PlatformAdapter {
+  readonly platform = "twitter" as const;
+  readonly usesPkce = true;
+
+  constructor(private readonly config: PlatformConfig) {}
+
+  authorizeUrl(request: AuthorizeRequest): string {
+    if (!request.codeChallenge) throw new Error("X needs a PKCE code challenge");
+    const url = new URL(`${this.config.endpoints.authBase}/i/oauth2/authorize`);
+    url.search = new URLSearchParams({
+      response_type: "code",
+      client_id: this.config.clientId,
+      redirect_uri: request.redirectUri,
+      scope: SCOPES.join(" "),
+      state: request.state,
+      code_challenge: request.codeChallenge,
+      code_challenge_method: "S256",
+    }).toString();
+    return url.toString();
+  }
+
+  private async token(values: Record<string, string>): Promise<TokenSet> {
+    const form = formBody({ ...values, client_id: this.config.clientId });
+    // A confidential client authenticates with HTTP Basic.
+    const basic = btoa(`${encodeURIComponent(this.config.clientId)}:${encodeURIComponent(this.config.clientSecret)}`);
+    const response = await send(
+      this.config,
+      new Request(`${this.config.endpoints.tokenBase}/2/oauth2/token`, {
+        method: "POST",
+        body: form.body,
+        headers: { ...form.headers, Authorization: `Basic ${basic}` },
+      }),
+    );
+    if (response.status !== 200) throw tokenFailure(this.config, response);
+    const body = response.body as Record<string, unknown>;
+    return {
+      accessToken: String(body.access_token),
+      refreshToken: typeof body.refresh_token === "string" ? body.refresh_token : null,
+      expiresAt: expiresIn(body.expires_in),
+      refreshTokenExpiresAt: null,
+      scopes: typeof body.scope === "string" ? body.scope.split(" ").filter(Boolean) : SCOPES,
+    };
+  }
+
+  async connect(code: string, redirectUri: string, codeVerifier: string | null): Promise<ConnectedIdentity[]> {
+    if (!codeVerifier) throw new PlatformError("rejected", "X needs the PKCE code verifier");
+    const tokens = await this.token({
+      grant_type: "authorization_code",
+      code,
+      redirect_uri: redirectUri,
+      code_verifier: codeVerifier,
+    });
+    const response = await send(
+      this.config,
+      new Request(`${this.config.endpoints.apiBase}/2/users/me`, {
+        headers: { Authorization: `Bearer ${tokens.accessToken}` },
+      }),
+    );
+    if (response.status !== 200) throw failure(this.config, response);
+    const user = (response.body as { data: { id: string; name: string; username: string } }).data;
+    return [{ platformUserId: user.id, name: user.name, handle: `@${user.username}`, tokens }];
+  }
+
+  refresh(credential: { refreshToken: string | null }): Promise<TokenSet> {
+    if (!credential.refreshToken) {
+      throw new PlatformError("invalid_grant", "X: no refresh token is stored; reconnect the account");
+    }
+    return this.token({ grant_type: "refresh_token", refresh_token: credential.refreshToken });
+  }
+
+  private async uploadMedia(accessToken: string, url: string): Promise<string> {
+    const bytes = await this.config.fetchMedia(url);
+    if (!bytes) throw new PlatformError("rejected", `X: the image at ${url} could not be fetched`);
+    const form = new FormData();
+    form.set("media", new Blob([bytes]));
+    form.set("media_category", "tweet_image");
+    const response = await send(
+      this.config,
+      new Request(`${this.config.endpoints.apiBase}/2/media/upload`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${accessToken}` },
+        body: form,
+      }),
+    );
+    if (response.status !== 200 && response.status !== 201) throw failure(this.config, response);
+    return (response.body as { data: { id: string } }).data.id;
+  }
+
+  async publish(accessToken: string, _platformUserId: string, post: PostContent): Promise<PublishResult> {
+    const mediaIds = post.imageUrl ? [await this.uploadMedia(accessToken, post.imageUrl)] : [];
+    const response = await send(
+      this.config,
+      new Request(`${this.config.endpoints.apiBase}/2/tweets`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${accessToken}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ text: post.text, ...(mediaIds.length ? { media: { media_ids: mediaIds } } : {}) }),
+      }),
+    );
+    const quota = xQuota(response.headers);
+    if (response.status !== 201) {
+      const error = failure(this.config, response);
+      if (error.kind === "rate_limited" && quota) error.details.resetAtMs = quota.resetAtMs;
+      throw error;
+    }
+    const id = (response.body as { data: { id: string } }).data.id;
+    return { platformPostId: id, url: `https://x.com/i/web/status/${id}`, calls: 1 + mediaIds.length, quota };
+  }
+
+  async quota(): Promise<null> {
+    return null;
+  }
+
+  async insights(accessToken: string, _platformUserId: string, platformPostId: string): Promise<PostMetrics> {
+    const url = new URL(`${this.config.endpoints.apiBase}/2/tweets/${encodeURIComponent(platformPostId)}`);
+    url.searchParams.set("tweet.fields", "public_metrics,non_public_metrics");
+    const response = await send(this.config, new Request(url, { headers: { Authorization: `Bearer ${accessToken}` } }));
+    if (response.status !== 200) throw failure(this.config, response);
+    const data = (response.body as { data: Record<string, Record<string, number>> }).data;
+    const publicMetrics = data.public_metrics ?? {};
+    const privateMetrics = data.non_public_metrics ?? {};
+    return {
+      likes: publicMetrics.like_count ?? 0,
+      comments: publicMetrics.reply_count ?? 0,
+      shares: (publicMetrics.retweet_count ?? 0) + (publicMetrics.quote_count ?? 0),
+      saves: 0,
+      clicks: (privateMetrics.url_link_clicks ?? 0) + (privateMetrics.user_profile_clicks ?? 0),
+      bookmarks: publicMetrics.bookmark_count ?? 0,
+      impressions: privateMetrics.impression_count ?? publicMetrics.impression_count ?? 0,
+      reach: privateMetrics.impression_count ?? publicMetrics.impression_count ?? 0,
+      uniqueImpressions: 0,
+      videoViews: null,
+      videoAvgWatchTime: null,
+      videoCompleteViews: null,
+      followers: null,
+    };
+  }
+}

@@ -1,0 +1,34 @@
+// The HTTP answers of publishing, as problem+json where they are errors.
+
+import { PROBLEM_TYPES, type ProblemKind, problemTypeUri } from "../http/problem";
+import type { Platform } from "../platforms/types";
+import type { Answer } from "./types";
+
+export function problemAnswer(
+  kind: ProblemKind,
+  detail: string,
+  extensions: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Answer {
+  const { status, title } = PROBLEM_TYPES[kind];
+  return { status, body: { type: problemTypeUri(kind), title, status, detail, ...extensions }, headers };
+}
+
+export function windowFull(window: string, limit: number, resetAtMs: number, nowMs: number): Answer {
+  const retryAfter = Math.max(1, Math.ceil((resetAtMs - nowMs) / 1000));
+  return problemAnswer(
+    "rateLimited",
+    `The ${window} window is full (${limit}); a slot frees at ${new Date(resetAtMs).toISOString()}`,
+    { window, limit, reset_at: new Date(resetAtMs).toISOString() },
+    { "Retry-After": String(retryAfter) },
+  );
+}
+
+export function platformUnavailable(platform: Platform, message: string, retryAfterSeconds = 30): Answer {
+  return problemAnswer(
+    "platformUnavailable",
+    `${platform}: ${message}. Nothing was published; retry after ${retryAfterSeconds} s.`,
+    { platform },
+    { "Retry-After": String(retryAfterSeconds) },
+  );
+}

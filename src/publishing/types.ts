@@ -1,0 +1,48 @@
+// What the router and the TenantObject pass each other to publish a post.
+
+import type { TokenStep } from "../../objects/publishing/account-tokens";
+import type { AuditActor } from "../db/audit-logs";
+import type { PlatformErrorKind } from "../platforms/errors";
+import type { PostDraft } from "../platforms/rules";
+import type { Platform, PostContent, PublishResult } from "../platforms/types";
+
+export interface PublishInput {
+  /** The request's id, and the post's once published ("post_<ulid>"). */
+  attemptId: string;
+  idempotencyKey: string | null;
+  /** SHA-256 of the request, to refuse a key reused for another request. */
+  requestHash: string;
+  accountId: string;
+  /** The post as the client sent it; the TenantObject checks it against the platform's rules. */
+  draft: PostDraft;
+  scheduledAtMs: number | null;
+  campaignId: string | null;
+  utmParams: Record<string, string> | null;
+  contentId: string | null;
+  actor: AuditActor;
+}
+
+/** An HTTP answer decided by the TenantObject (problem bodies included). */
+export interface Answer {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+  replayed?: boolean;
+}
+
+export type BeginStep =
+  | { kind: "answer"; answer: Answer }
+  | {
+      kind: "send";
+      attemptId: string;
+      platform: Platform;
+      platformUserId: string;
+      post: PostContent;
+      token: TokenStep;
+    };
+
+export type SendOutcome =
+  | { kind: "published"; result: PublishResult }
+  | { kind: "failed"; error: PlatformErrorKind; message: string; retryAfterSeconds?: number; resetAtMs?: number }
+  /** No token could be had: nothing was sent. */
+  | { kind: "not_sent"; token: TokenStep };

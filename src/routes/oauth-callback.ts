@@ -1,0 +1,146 @@
+// GET /v1/oauth/{platform}/callback: where the platform sends the user's browser
+// back. It carries no credential but the state, which names the tenant and is good
+// once, for ten minutes. The code is exchanged, the identity read, and each account
+// stored with its tokens encrypted under the tenant's key.
+import { createRoute, z } from "@hono/zod-openapi";
+import { tenantOfState } from "../../objects/parts/oauth-states";
+import { utf8 } from "../crypto/encoding";
+import { tenantCipher } from "../crypto/tenant-cipher";
+import { newId } from "../db/ids";
+import { findAccountByIdentity, getAccount, toSocialAccount, upsertAccount } from "../db/social-accounts";
+import { tenantScope } from "../db/tenant-scope";
+import { findTenant } from "../db/tenants";
+import { nowIso } from "../db/time";
+import { createRouter } from "../http/app-env";
+import { auditActor, commitAudited } from "../http/audit";
+import { ProblemError } from "../http/problem";
+import { PlatformParam, SocialAccountSchema } from "../http/publishing-schemas";
+import { problemResponseSpec } from "../http/schemas";
+import { retryOnReset, tenantObject } from "../objects";
+import { platformAdapter } from "../platforms";
+import { isPlatformError } from "../platforms/errors";
+import type { ConnectedIdentity } from "../platforms/types";
+
+const CallbackQuery = z.object({
+  state: z.string().min(1).max(200),
+  code: z.string().min(1).max(2000).optional(),
+  error: z.string().max(200).optional(),
+  error_description: z.string().max(1000).optional(),
+});
+
+const Connected = z.object({ accounts: z.array(SocialAccountSchema) }).openapi("ConnectedAccounts");
+
+const route = createRoute({
+  method: "get",
+  path: "/v1/oauth/{platform}/callback",
+  tags: ["Social accounts"],
+  summary: "OAuth redirect target: stores the connected accounts (the state is the credential)",
+  request: { params: PlatformParam, query: CallbackQuery },
+  responses: {
+    201: { description: "Connected", content: { "application/json": { schema: Connected } } },
+    303: { description: "Connected; on to the return_to given at connect time" },
+    400: problemResponseSpec("Unknown, used or expired state, or the user refused"),
+    422: problemResponseSpec("The platform refused the code"),
+    503: problemResponseSpec("The platform is not available"),
+  },
+});
+
+export const oauthCallbackRoutes = createRouter().openapi(route, async (c) => {
+  const { platform } = c.req.valid("param");
+  const query = c.req.valid("query");
+  const badState = () =>
+    new ProblemError("validation", 'query field "state": unknown, used or expired; start the connection again', {
+      errors: [{ in: "query", field: "state", message: "unknown, used or expired" }],
+    });
+  const tenantId = tenantOfState(query.state);
+  if (!tenantId) throw badState();
+  const object = await tenantObject(c.env, tenantId);
+  const pending = await retryOnReset(() => object.consumeOAuthState(query.state));
+  if (!pending || pending.platform !== platform) throw badState();
+  if (query.error || !query.code) {
+    throw new ProblemError(
+      "validation",
+      `The authorization was not granted: ${query.error_description ?? query.error ?? "no code"}`,
+      {
+        errors: [{ in: "query", field: "code", message: query.error ?? "missing" }],
+      },
+    );
+  }
+  const tenant = await findTenant(c.env.DB, tenantId);
+  if (tenant?.status !== "active") throw badState();
+
+  let identities: ConnectedIdentity[];
+  try {
+    identities = await platformAdapter(c.env, platform, new URL(c.req.url).origin).connect(
+      query.code,
+      pending.redirectUri,
+      pending.codeVerifier,
+    );
+  } catch (error) {
+    if (!isPlatformError(error)) throw error;
+    if (error.kind === "unavailable" || error.kind === "timeout" || error.kind === "rate_limited") {
+      throw new ProblemError("platformUnavailable", error.message, {}, { "Retry-After": "30" });
+    }
+    throw new ProblemError("platformRejected", error.message);
+  }
+
+  const scope = tenantScope(c.env, tenantId);
+  const cipher = tenantCipher(c.env, tenantId, {
+    kmsKeyId: tenant.kms_key_id,
+    encryptionVersion: tenant.encryption_version,
+  });
+  const now = nowIso();
+  const statements: D1PreparedStatement[] = [];
+  const accountIds: string[] = [];
+  for (const identity of identities) {
+    // Reconnecting keeps the account's id (its posts and analytics hang off it).
+    const existing = await findAccountByIdentity(scope, platform, identity.platformUserId);
+    const accountId = existing?.account_id ?? newId("socialAccount");
+    const { tokens } = identity;
+    const refresh = tokens.refreshToken
+      ? await cipher.encryptBytes("social_accounts", "refresh_token_encrypted", accountId, utf8(tokens.refreshToken))
+      : null;
+    statements.push(
+      upsertAccount(scope, {
+        accountId,
+        platform,
+        platformUserId: identity.platformUserId,
+        name: identity.name,
+        handle: identity.handle,
+        accessToken: await cipher.encryptBytes(
+          "social_accounts",
+          "access_token_encrypted",
+          accountId,
+          utf8(tokens.accessToken),
+        ),
+        refreshToken: refresh,
+        expiresAt: tokens.expiresAt?.toISOString() ?? null,
+        refreshTokenExpiresAt: tokens.refreshTokenExpiresAt?.toISOString() ?? null,
+        scopes: tokens.scopes,
+        now,
+      }),
+    );
+    accountIds.push(accountId);
+  }
+  await commitAudited(
+    c,
+    scope.db,
+    statements,
+    {
+      action: "social_account.connect",
+      resourceType: "social_account",
+      resourceId: accountIds.join(","),
+      metadata: { platform, accounts: accountIds.length },
+    },
+    { ...auditActor(c), tenantId, userId: pending.userId },
+  );
+  for (const accountId of accountIds) await retryOnReset(() => object.forgetAccount(accountId));
+
+  if (pending.returnTo) {
+    const target = new URL(pending.returnTo, c.req.url);
+    target.searchParams.set("connected", accountIds.join(","));
+    return c.redirect(`${target.pathname}${target.search}${target.hash}`, 303);
+  }
+  const rows = await Promise.all(accountIds.map((id) => getAccount(scope, id)));
+  return c.json({ accounts: rows.filter((row) => row !== null).map(toSocialAccount) }, 201);
+});

@@ -1,0 +1,256 @@
+// Posts: publish now (201), schedule (202), list, read, cancel a scheduled one.
+// POST /v1/posts takes an Idempotency-Key: a repeat returns the first answer and
+// calls no platform.
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { guard } from "../auth/guard";
+import { sha256, toHex, utf8 } from "../crypto/encoding";
+import { idPattern, newId } from "../db/ids";
+import { getPublishRequest, listPublishRequests, type PostStatus, toPost } from "../db/publish-requests";
+import type { AppEnv } from "../http/app-env";
+import { createRouter } from "../http/app-env";
+import { auditActor, auditFailure } from "../http/audit";
+import { decodeCursor, PageQuery, pageOf } from "../http/cursor";
+import { pageSchema } from "../http/identity-schemas";
+import { type Problem, ProblemError, problemResponse } from "../http/problem";
+import { PostSchema } from "../http/publishing-schemas";
+import { caller, callerObject } from "../http/request-context";
+import { problemResponseSpec } from "../http/schemas";
+import { retryOnReset } from "../objects";
+import { platformAdapter } from "../platforms";
+import { PLATFORMS } from "../platforms/types";
+import { publish } from "../publishing/publish-flow";
+import { rpcCoordinator } from "../publishing/rpc-coordinator";
+import type { Answer } from "../publishing/types";
+
+const security = [{ bearerAuth: [] }];
+const errors = {
+  400: problemResponseSpec("Invalid input, or the post breaks the platform's rules (fields named)"),
+  401: problemResponseSpec("No valid credential"),
+  403: problemResponseSpec("Role or scope does not allow it"),
+};
+const MAX_SCHEDULE_AHEAD_MS = 365 * 24 * 3_600_000;
+
+const mediaUrl = z
+  .url({ protocol: /^https?$/ })
+  .max(2048)
+  .openapi({ description: "A public http(s) URL the platform can fetch" });
+
+const PostBody = z
+  .object({
+    account_id: z.string().regex(idPattern("socialAccount"), "a social account id (acc_...)"),
+    text: z.string().min(1).max(63_206),
+    image_url: mediaUrl.optional(),
+    video_url: mediaUrl.optional(),
+    hashtags: z.array(z.string().min(1).max(101)).max(30).default([]),
+    scheduled_at: z.iso
+      .datetime({ offset: true })
+      .refine((value) => Date.parse(value) > Date.now() + 5_000, "must be at least 5 seconds in the future")
+      .refine((value) => Date.parse(value) < Date.now() + MAX_SCHEDULE_AHEAD_MS, "must be within a year")
+      .optional(),
+    campaign_id: z.string().min(1).max(100).optional(),
+    utm_params: z
+      .object({
+        source: z.string().min(1).max(200),
+        medium: z.string().min(1).max(200),
+        campaign: z.string().min(1).max(200),
+        content: z.string().min(1).max(200),
+        term: z.string().min(1).max(200),
+      })
+      .partial()
+      .strict()
+      .optional(),
+    content_id: z.string().min(1).max(64).optional(),
+  })
+  .openapi("CreatePost");
+
+const IdempotencyHeader = z.object({
+  "idempotency-key": z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces")
+    .optional()
+    .openapi({ description: "Repeat a request with the same key to get its first answer back" }),
+});
+
+const PostParams = z.object({
+  id: z
+    .string()
+    .regex(idPattern("post"), "a post id (post_...)")
+    .openapi({ param: { name: "id", in: "path" } }),
+});
+
+const postResponse = (description: string) => ({
+  description,
+  content: { "application/json": { schema: PostSchema } },
+});
+
+const createPostRoute = createRoute({
+  method: "post",
+  path: "/v1/posts",
+  tags: ["Posts"],
+  summary: "Publish a post now (201) or at scheduled_at (202)",
+  description:
+    "Admission is exact per account window; over it: 429 with Retry-After and the window. If the platform does not answer in time after the post was sent, the post is 'unknown' (202) and never retried blindly.",
+  security,
+  middleware: guard("posts.publish", { action: "post.publish", resource: "post" }),
+  request: {
+    headers: IdempotencyHeader,
+    body: { content: { "application/json": { schema: PostBody } }, required: true },
+  },
+  responses: {
+    201: postResponse("Published"),
+    202: postResponse("Scheduled, or sent with an unknown outcome (status says which)"),
+    404: problemResponseSpec("No such social account"),
+    409: problemResponseSpec("The account cannot publish, or the same Idempotency-Key is in flight"),
+    422: problemResponseSpec("The platform refused the post, or the key was used for another request"),
+    429: problemResponseSpec("A window is full: Retry-After, window, reset_at"),
+    503: problemResponseSpec("The platform is unavailable; nothing was published"),
+    ...errors,
+  },
+});
+
+const listRoute = createRoute({
+  method: "get",
+  path: "/v1/posts",
+  tags: ["Posts"],
+  summary: "Posts, newest first",
+  security,
+  middleware: guard("posts.read", { action: "post.list", resource: "post" }),
+  request: {
+    query: PageQuery.extend({
+      status: z.enum(["scheduled", "published", "failed", "cancelled", "unknown"]).optional(),
+      account_id: z.string().regex(idPattern("socialAccount")).optional(),
+      platform: z.enum(PLATFORMS).optional(),
+    }),
+  },
+  responses: {
+    200: {
+      description: "A page of posts",
+      content: { "application/json": { schema: pageSchema(PostSchema, "PostPage") } },
+    },
+    ...errors,
+  },
+});
+
+const getRoute = createRoute({
+  method: "get",
+  path: "/v1/posts/{id}",
+  tags: ["Posts"],
+  summary: "One post",
+  security,
+  middleware: guard("posts.read", { action: "post.read", resource: "post", idParam: "id" }),
+  request: { params: PostParams },
+  responses: { 200: postResponse("The post"), 404: problemResponseSpec("No such post in this tenant"), ...errors },
+});
+
+const cancelRoute = createRoute({
+  method: "delete",
+  path: "/v1/posts/{id}",
+  tags: ["Posts"],
+  summary: "Cancel a scheduled post",
+  security,
+  middleware: guard("posts.publish", { action: "post.cancel", resource: "post", idParam: "id" }),
+  request: { params: PostParams },
+  responses: {
+    200: postResponse("Cancelled"),
+    404: problemResponseSpec("No such post in this tenant"),
+    409: problemResponseSpec("The post is not scheduled (any more)"),
+    ...errors,
+  },
+});
+
+/** A canonical digest of the request, to refuse a key reused for another request. */
+async function requestHash(body: z.infer<typeof PostBody>): Promise<string> {
+  const canonical = JSON.stringify(body, Object.keys(body).sort());
+  return toHex(
+    await sha256(utf8(`${canonical}|${JSON.stringify(body.utm_params ?? null)}|${JSON.stringify(body.hashtags)}`)),
+  );
+}
+
+async function assertContentExists(c: Context<AppEnv>, contentId: string): Promise<void> {
+  const { scope } = caller(c);
+  const row = await scope.db
+    .prepare("SELECT 1 AS found FROM generated_content WHERE tenant_id = ? AND content_id = ?")
+    .bind(scope.tenantId, contentId)
+    .first();
+  if (!row) {
+    throw new ProblemError("validation", 'body field "content_id": no such generated content', {
+      errors: [{ in: "body", field: "content_id", message: "No such generated content" }],
+    });
+  }
+}
+
+/** Sends a TenantObject's answer; problems get the request's instance and id. */
+async function respond(c: Context<AppEnv>, answer: Answer): Promise<Response> {
+  const headers: Record<string, string> = { ...answer.headers };
+  if (answer.replayed) headers["Idempotent-Replayed"] = "true";
+  if (answer.status >= 400) {
+    const problem = answer.body as Problem;
+    // The object audits what it records (422); the rest is audited here.
+    if (answer.status !== 422) await auditFailure(c, answer.status, problem.detail ?? problem.title);
+    return problemResponse(c, problem, headers);
+  }
+  const body = answer.body as { id?: string };
+  if (answer.status === 201 && body.id) headers.Location = `/v1/posts/${body.id}`;
+  return c.json(answer.body, answer.status as 200, headers);
+}
+
+const PostCursor = z.object({ id: z.string() });
+
+export const postsRoutes = createRouter()
+  .openapi(createPostRoute, async (c) => {
+    const body = c.req.valid("json");
+    const key = c.req.valid("header")["idempotency-key"] ?? null;
+    if (body.content_id) await assertContentExists(c, body.content_id);
+    const object = await callerObject(c);
+    const origin = new URL(c.req.url).origin;
+    const answer = await publish(rpcCoordinator(object), (platform) => platformAdapter(c.env, platform, origin), {
+      attemptId: newId("post"),
+      idempotencyKey: key,
+      requestHash: await requestHash(body),
+      accountId: body.account_id,
+      draft: {
+        text: body.text,
+        imageUrl: body.image_url ?? null,
+        videoUrl: body.video_url ?? null,
+        hashtags: body.hashtags,
+      },
+      scheduledAtMs: body.scheduled_at ? Date.parse(body.scheduled_at) : null,
+      campaignId: body.campaign_id ?? null,
+      utmParams: body.utm_params ?? null,
+      contentId: body.content_id ?? null,
+      actor: auditActor(c),
+    });
+    return respond(c, answer) as never;
+  })
+  .openapi(listRoute, async (c) => {
+    const query = c.req.valid("query");
+    const page = await listPublishRequests(caller(c).scope, {
+      beforeId: decodeCursor(query.cursor, PostCursor)?.id,
+      limit: query.limit,
+      status: query.status as PostStatus | undefined,
+      accountId: query.account_id,
+      platform: query.platform,
+    });
+    return c.json(
+      pageOf(page.rows.map(toPost), page.hasMore, (last) => ({ id: last.id })),
+      200,
+    );
+  })
+  .openapi(getRoute, async (c) => {
+    const row = await getPublishRequest(caller(c).scope, c.req.valid("param").id);
+    if (!row) throw new ProblemError("notFound", "No such post");
+    return c.json(toPost(row), 200);
+  })
+  .openapi(cancelRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    const row = await getPublishRequest(caller(c).scope, id);
+    if (!row) throw new ProblemError("notFound", "No such post");
+    const object = await callerObject(c);
+    const answer = await retryOnReset(async () => (await object.cancelScheduled(id, auditActor(c))) as Answer | null);
+    if (!answer)
+      throw new ProblemError("conflict", `Only a scheduled post can be cancelled; this one is ${row.status}`);
+    return c.json(answer.body as z.infer<typeof PostSchema>, 200);
+  });

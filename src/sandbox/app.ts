@@ -1,0 +1,29 @@
+// The sandbox platform's HTTP surface: /sandbox/<platform>/... answers with the
+// paths, shapes and errors of the real API; /sandbox/<platform>/_control is the
+// control panel.
+import { Hono } from "hono";
+import { sandboxPath } from "../platforms/config";
+import type { Platform } from "../platforms/types";
+import type { SandboxContext } from "./context";
+import { controlApp } from "./control";
+import { facebookSandbox } from "./facebook";
+import { instagramSandbox } from "./instagram";
+import { linkedinSandbox } from "./linkedin";
+import { xSandbox } from "./x";
+
+const BUILDERS: Record<Platform, (ctx: SandboxContext) => Hono> = {
+  linkedin: linkedinSandbox,
+  twitter: xSandbox,
+  facebook: facebookSandbox,
+  instagram: instagramSandbox,
+};
+
+export function sandboxApp(ctx: SandboxContext, adminToken: string): Hono {
+  const app = new Hono().basePath(sandboxPath(ctx.platform));
+  app.route("/_control", controlApp(ctx.store, adminToken));
+  app.route("/", BUILDERS[ctx.platform](ctx));
+  app.notFound((c) =>
+    c.json({ error: `the ${ctx.platform} sandbox has no ${c.req.method} ${new URL(c.req.url).pathname}` }, 404),
+  );
+  return app;
+}

@@ -1,0 +1,104 @@
+// How each sandbox platform words its errors and quota headers, as the real APIs do.
+import type { Platform } from "../platforms/types";
+
+export type ErrorReason = "unauthorized" | "expired" | "server" | "rate_limited" | "bad_request" | "forbidden";
+
+const STATUS: Record<ErrorReason, number> = {
+  unauthorized: 401,
+  expired: 401,
+  server: 500,
+  rate_limited: 429,
+  bad_request: 400,
+  forbidden: 403,
+};
+
+/** Graph API codes for each reason (Facebook and Instagram answer 400 with a code). */
+const GRAPH: Record<ErrorReason, { status: number; code: number; type: string; subcode?: number }> = {
+  unauthorized: { status: 400, code: 190, type: "OAuthException" },
+  expired: { status: 400, code: 190, type: "OAuthException", subcode: 463 },
+  server: { status: 500, code: 1, type: "OAuthException" },
+  rate_limited: { status: 400, code: 32, type: "OAuthException" },
+  bad_request: { status: 400, code: 100, type: "OAuthException" },
+  forbidden: { status: 403, code: 10, type: "OAuthException" },
+};
+
+export function platformError(
+  platform: Platform,
+  reason: ErrorReason,
+  message: string,
+  headers: HeadersInit = {},
+): Response {
+  const json = (status: number, body: unknown) =>
+    new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json", ...headers } });
+  switch (platform) {
+    case "linkedin":
+      return json(STATUS[reason], {
+        status: STATUS[reason],
+        serviceErrorCode: reason === "expired" ? 65601 : 100,
+        code: reason === "expired" ? "EXPIRED_ACCESS_TOKEN" : reason.toUpperCase(),
+        message,
+      });
+    case "twitter":
+      return json(STATUS[reason], {
+        title:
+          reason === "rate_limited" ? "Too Many Requests" : reason === "server" ? "Internal Error" : "Unauthorized",
+        type: "about:blank",
+        status: STATUS[reason],
+        detail: message,
+      });
+    case "facebook":
+    case "instagram": {
+      const graph = GRAPH[reason];
+      return json(graph.status, {
+        error: {
+          message,
+          type: graph.type,
+          code: graph.code,
+          ...(graph.subcode ? { error_subcode: graph.subcode } : {}),
+          fbtrace_id: crypto.randomUUID().slice(0, 11),
+        },
+      });
+    }
+  }
+}
+
+/** The headers a platform sends when it throttles: when the caller may come back. */
+export function throttleHeaders(platform: Platform, resetSeconds: number): Record<string, string> {
+  const resetAt = Math.ceil(Date.now() / 1000) + resetSeconds;
+  switch (platform) {
+    case "twitter":
+      return { "x-rate-limit-limit": "300", "x-rate-limit-remaining": "0", "x-rate-limit-reset": String(resetAt) };
+    case "facebook":
+      return {
+        "x-page-usage": JSON.stringify({
+          call_count: 100,
+          total_cputime: 10,
+          total_time: 10,
+          estimated_time_to_regain_access: Math.ceil(resetSeconds / 60),
+        }),
+      };
+    case "instagram":
+      return { "x-app-usage": JSON.stringify({ call_count: 100, total_cputime: 5, total_time: 5 }) };
+    case "linkedin":
+      return { "Retry-After": String(resetSeconds) };
+  }
+}
+
+/** An OAuth token endpoint's refusal of a dead refresh credential, in each platform's words. */
+export function deadGrant(platform: Platform): Response {
+  switch (platform) {
+    case "linkedin":
+      return Response.json(
+        { error: "invalid_grant", error_description: "The provided refresh token is invalid, expired or revoked" },
+        { status: 400 },
+      );
+    case "twitter":
+      return Response.json(
+        { error: "invalid_grant", error_description: "Value passed for the token was invalid." },
+        { status: 400 },
+      );
+    case "facebook":
+    case "instagram":
+      return platformError(platform, "unauthorized", "Error validating access token: the session has been invalidated");
+  }
+}

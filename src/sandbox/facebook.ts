@@ -1,0 +1,82 @@
+// The sandbox Facebook Graph API: Facebook Login, long-lived user tokens, one Page
+// per sandbox user (id "pg<user>") with its Page token, and /{page-id}/feed, /photos
+// and /videos with the x-page-usage header.
+import { Hono } from "hono";
+import { GRAPH_VERSION } from "../platforms/graph";
+import { fail, faulty, formOf, presentedToken, type SandboxContext, withAccessToken } from "./context";
+import { deadGrant } from "./dialects";
+import { authorize, redeem } from "./oauth";
+
+const USER_TOKEN_TTL = 60 * 86_400;
+/** Facebook's documented Page allowance the x-page-usage percentage is measured against. */
+const PAGE_CALLS_PER_HOUR = 200;
+
+export function pageIdOf(userId: string): string {
+  return `pg${userId}`;
+}
+
+function pageUsage(ctx: SandboxContext, userId: string): Record<string, string> {
+  const since = Date.now() - 3_600_000;
+  const used = ctx.store.posts(userId).filter((p) => p.created_at_ms > since).length;
+  const percent = Math.min(100, Math.round((used / PAGE_CALLS_PER_HOUR) * 100));
+  return { "x-page-usage": JSON.stringify({ call_count: percent, total_cputime: 1, total_time: 1 }) };
+}
+
+export function facebookSandbox(ctx: SandboxContext): Hono {
+  const app = new Hono().basePath(`/${GRAPH_VERSION}`);
+  app.get("/dialog/oauth", (c) => authorize(ctx, new URL(c.req.url), false));
+  app.get("/oauth/access_token", async (c) => {
+    const params = new URL(c.req.url).searchParams;
+    if (params.get("grant_type") === "fb_exchange_token") {
+      const presented = params.get("fb_exchange_token") ?? "";
+      const owner = ctx.store.tokenUser(presented);
+      return faulty(ctx, "refresh", owner, () => {
+        if (ctx.store.takeFault("refresh", owner, ["invalid_grant"])) {
+          ctx.store.revokeToken(presented);
+          return deadGrant("facebook");
+        }
+        const check = ctx.store.checkToken(presented, ["short", "user"]);
+        if ("error" in check) return deadGrant("facebook");
+        const long = ctx.store.issueToken("user", check.userId, USER_TOKEN_TTL);
+        return Response.json({ access_token: long.token, token_type: "bearer", expires_in: long.expiresIn });
+      });
+    }
+    return faulty(ctx, "token", null, async () => {
+      const result = await redeem(ctx, c.req.raw, params, { withRefresh: false, accessKind: "short" });
+      if ("error" in result) return result.error;
+      return Response.json({ access_token: result.tokens.access.token, token_type: "bearer", expires_in: 3600 });
+    });
+  });
+  app.get("/me/accounts", (c) =>
+    withAccessToken(ctx, "pages", presentedToken(c.req.raw), ["user"], (userId) => {
+      const user = ctx.store.user(userId);
+      const pageToken = ctx.store.issueToken("access", userId, null);
+      return Response.json({
+        data: [
+          { id: pageIdOf(userId), name: `${user?.name}'s Page`, access_token: pageToken.token, category: "Company" },
+        ],
+      });
+    }),
+  );
+  app.post("/:pageId/:edge{feed|photos|videos}", async (c) => {
+    const form = await formOf(c.req.raw);
+    return withAccessToken(ctx, "publish", presentedToken(c.req.raw, form), ["access"], (userId) => {
+      if (c.req.param("pageId") !== pageIdOf(userId))
+        return fail(ctx, "forbidden", "The token does not manage this Page");
+      const edge = c.req.param("edge");
+      const text = form.get(edge === "videos" ? "description" : "message") ?? "";
+      if (edge === "feed" && !text) return fail(ctx, "bad_request", "message is required");
+      if (edge === "photos" && !form.get("url")) return fail(ctx, "bad_request", "url is required");
+      if (edge === "videos" && !form.get("file_url")) return fail(ctx, "bad_request", "file_url is required");
+      const id = ctx.store.createPost(userId, {
+        text,
+        imageUrl: edge === "photos" ? form.get("url") : null,
+        videoUrl: edge === "videos" ? form.get("file_url") : null,
+      });
+      const postId = `${pageIdOf(userId)}_${id}`;
+      const body = edge === "photos" ? { id, post_id: postId } : { id: postId };
+      return Response.json(body, { headers: pageUsage(ctx, userId) });
+    });
+  });
+  return app;
+}

@@ -1,0 +1,129 @@
+// The sandbox Instagram API with Instagram Login: short- and long-lived tokens (the
+// long-lived one renews itself), media containers (videos process for one poll),
+// media_publish with a 24-hour publishing quota, content_publishing_limit, permalinks.
+import { Hono } from "hono";
+import { GRAPH_VERSION } from "../platforms/graph";
+import { fail, faulty, formOf, presentedToken, type SandboxContext, withAccessToken } from "./context";
+import { deadGrant, platformError } from "./dialects";
+import { authorize, redeem } from "./oauth";
+
+const LONG_TTL = 60 * 86_400;
+/** The sandbox account's publishing quota per 24 hours. */
+export const INSTAGRAM_QUOTA_TOTAL = 100;
+
+function publishedToday(ctx: SandboxContext, userId: string): number {
+  const since = Date.now() - 86_400_000;
+  return ctx.store.posts(userId).filter((p) => p.created_at_ms > since).length;
+}
+
+export function instagramSandbox(ctx: SandboxContext): Hono {
+  const app = new Hono();
+  app.get("/oauth/authorize", (c) => authorize(ctx, new URL(c.req.url), false));
+  app.post("/oauth/access_token", (c) =>
+    faulty(ctx, "token", null, async () => {
+      const result = await redeem(ctx, c.req.raw, await formOf(c.req.raw), { withRefresh: false, accessKind: "short" });
+      if ("error" in result) return result.error;
+      return Response.json({
+        access_token: result.tokens.access.token,
+        user_id: result.tokens.userId,
+        permissions: "instagram_business_basic,instagram_business_content_publish",
+      });
+    }),
+  );
+  app.get("/access_token", (c) =>
+    withAccessToken(ctx, "token", presentedToken(c.req.raw), ["short"], (userId) => {
+      const long = ctx.store.issueToken("access", userId, ctx.store.user(userId)?.token_ttl_seconds ?? LONG_TTL);
+      return Response.json({ access_token: long.token, token_type: "bearer", expires_in: long.expiresIn });
+    }),
+  );
+  app.get("/refresh_access_token", (c) => {
+    const presented = presentedToken(c.req.raw) ?? "";
+    const owner = ctx.store.tokenUser(presented);
+    return faulty(ctx, "refresh", owner, () => {
+      if (ctx.store.takeFault("refresh", owner, ["invalid_grant"])) {
+        ctx.store.revokeToken(presented);
+        return deadGrant("instagram");
+      }
+      const check = ctx.store.checkToken(presented, ["access"]);
+      if ("error" in check) return deadGrant("instagram");
+      const ttl = ctx.store.user(check.userId)?.token_ttl_seconds ?? LONG_TTL;
+      const renewed = ctx.store.issueToken("access", check.userId, ttl);
+      return Response.json({ access_token: renewed.token, token_type: "bearer", expires_in: renewed.expiresIn });
+    });
+  });
+
+  const graph = new Hono();
+  graph.get("/me", (c) =>
+    withAccessToken(ctx, "profile", presentedToken(c.req.raw), ["access"], (userId) =>
+      Response.json({ id: userId, user_id: userId, username: ctx.store.user(userId)?.handle }),
+    ),
+  );
+  graph.get("/:userId/content_publishing_limit", (c) =>
+    withAccessToken(ctx, "quota", presentedToken(c.req.raw), ["access"], (userId) => {
+      if (c.req.param("userId") !== userId) return fail(ctx, "forbidden", "Not this user's quota");
+      return Response.json({
+        data: [
+          {
+            quota_usage: publishedToday(ctx, userId),
+            config: { quota_total: INSTAGRAM_QUOTA_TOTAL, quota_duration: 86_400 },
+          },
+        ],
+      });
+    }),
+  );
+  graph.post("/:userId/media", async (c) => {
+    const form = await formOf(c.req.raw);
+    return withAccessToken(ctx, "media", presentedToken(c.req.raw, form), ["access"], (userId) => {
+      if (c.req.param("userId") !== userId) return fail(ctx, "forbidden", "Not this user's media");
+      const video = form.get("media_type") === "REELS";
+      const url = video ? form.get("video_url") : form.get("image_url");
+      if (!url) return fail(ctx, "bad_request", video ? "video_url is required" : "image_url is required");
+      if ((form.get("caption") ?? "").length > 2200) return fail(ctx, "bad_request", "caption is too long");
+      const id = ctx.store.createMedia(
+        userId,
+        video ? "video" : "image",
+        url,
+        form.get("caption"),
+        video ? "IN_PROGRESS" : "FINISHED",
+      );
+      return Response.json({ id });
+    });
+  });
+  graph.post("/:userId/media_publish", async (c) => {
+    const form = await formOf(c.req.raw);
+    return withAccessToken(ctx, "publish", presentedToken(c.req.raw, form), ["access"], (userId) => {
+      const container = ctx.store.media(form.get("creation_id") ?? "");
+      if (!container || container.user_id !== userId) return fail(ctx, "bad_request", "Unknown creation_id");
+      if (container.status !== "FINISHED") return fail(ctx, "bad_request", "The media is not ready for publishing");
+      if (publishedToday(ctx, userId) >= INSTAGRAM_QUOTA_TOTAL) {
+        return platformError("instagram", "rate_limited", "The publishing limit of the last 24 hours is reached");
+      }
+      ctx.store.setMediaStatus(container.media_id, "PUBLISHED");
+      const id = ctx.store.createPost(userId, {
+        text: container.caption ?? "",
+        imageUrl: container.kind === "image" ? container.url : null,
+        videoUrl: container.kind === "video" ? container.url : null,
+      });
+      return Response.json({ id });
+    });
+  });
+  graph.get("/:nodeId", (c) =>
+    withAccessToken(ctx, "profile", presentedToken(c.req.raw), ["access"], (userId) => {
+      const nodeId = c.req.param("nodeId");
+      const container = ctx.store.media(nodeId);
+      if (container) {
+        // A video is still processing the first time it is looked at.
+        if (container.status === "IN_PROGRESS") ctx.store.setMediaStatus(nodeId, "FINISHED");
+        return Response.json({
+          id: nodeId,
+          status_code: container.status === "PUBLISHED" ? "PUBLISHED" : container.status,
+        });
+      }
+      const post = ctx.store.post(nodeId);
+      if (!post || post.user_id !== userId) return fail(ctx, "bad_request", "Unsupported get request");
+      return Response.json({ id: nodeId, permalink: `https://www.instagram.com/p/${nodeId}/` });
+    }),
+  );
+  app.route(`/${GRAPH_VERSION}`, graph);
+  return app;
+}

@@ -1,0 +1,85 @@
+// The sandbox X API v2: OAuth 2.0 with PKCE (refresh tokens rotate on every use),
+// /2/users/me, /2/media/upload and /2/tweets with the x-rate-limit-* and
+// x-user-limit-24hour-* headers.
+import { Hono } from "hono";
+import { xWeightedLength } from "../platforms/x-text";
+import { fail, faulty, formOf, presentedToken, type SandboxContext, withAccessToken } from "./context";
+import { authorize, type IssuedTokens, redeem, refreshGrant } from "./oauth";
+
+/** The sandbox's own per-user allowance for POST /2/tweets in 24 hours. */
+const USER_DAILY_LIMIT = 2400;
+
+function tokenBody(tokens: IssuedTokens): Response {
+  return Response.json({
+    token_type: "bearer",
+    expires_in: tokens.access.expiresIn,
+    access_token: tokens.access.token,
+    scope: "tweet.read tweet.write users.read media.write offline.access",
+    ...(tokens.refresh ? { refresh_token: tokens.refresh.token } : {}),
+  });
+}
+
+function quotaHeaders(ctx: SandboxContext, userId: string): Record<string, string> {
+  const since = Date.now() - 86_400_000;
+  const used = ctx.store.posts(userId).filter((p) => p.created_at_ms > since).length;
+  const reset = String(Math.ceil((Date.now() + 86_400_000) / 1000));
+  return {
+    "x-rate-limit-limit": "300",
+    "x-rate-limit-remaining": String(Math.max(0, 300 - Math.min(300, used))),
+    "x-rate-limit-reset": String(Math.ceil((Date.now() + 900_000) / 1000)),
+    "x-user-limit-24hour-limit": String(USER_DAILY_LIMIT),
+    "x-user-limit-24hour-remaining": String(Math.max(0, USER_DAILY_LIMIT - used)),
+    "x-user-limit-24hour-reset": reset,
+  };
+}
+
+export function xSandbox(ctx: SandboxContext): Hono {
+  const app = new Hono();
+  app.get("/i/oauth2/authorize", (c) => authorize(ctx, new URL(c.req.url), true));
+  app.post("/2/oauth2/token", async (c) => {
+    const form = await formOf(c.req.raw);
+    if (form.get("grant_type") === "refresh_token") return refreshGrant(ctx, c.req.raw, form, true, tokenBody);
+    return faulty(ctx, "token", null, async () => {
+      const result = await redeem(ctx, c.req.raw, form, { withRefresh: true });
+      return "error" in result ? result.error : tokenBody(result.tokens);
+    });
+  });
+  app.post("/2/oauth2/revoke", async (c) => {
+    const form = await formOf(c.req.raw);
+    const token = form.get("token") ?? "";
+    ctx.store.count("revoke", ctx.store.tokenUser(token));
+    ctx.store.revokeToken(token);
+    return Response.json({ revoked: true });
+  });
+  app.get("/2/users/me", (c) =>
+    withAccessToken(ctx, "profile", presentedToken(c.req.raw), ["access"], (userId) => {
+      const user = ctx.store.user(userId);
+      return Response.json({ data: { id: userId, name: user?.name, username: user?.handle } });
+    }),
+  );
+  app.post("/2/media/upload", (c) =>
+    withAccessToken(ctx, "media", presentedToken(c.req.raw), ["access"], async (userId) => {
+      const form = await c.req.formData().catch(() => null);
+      if (!form?.get("media")) return fail(ctx, "bad_request", "media is required");
+      const id = ctx.store.createMedia(userId, "image", null, null, "AVAILABLE");
+      return Response.json({ data: { id, media_key: `3_${id}` } });
+    }),
+  );
+  app.post("/2/tweets", (c) =>
+    withAccessToken(ctx, "publish", presentedToken(c.req.raw), ["access"], async (userId) => {
+      const body = (await c.req.json().catch(() => null)) as { text?: string; media?: { media_ids?: string[] } } | null;
+      if (!body || typeof body.text !== "string" || body.text.length === 0) {
+        return fail(ctx, "bad_request", "text is required");
+      }
+      if (xWeightedLength(body.text) > 280) return fail(ctx, "bad_request", "Your Tweet text is too long.");
+      const headers = quotaHeaders(ctx, userId);
+      if (headers["x-user-limit-24hour-remaining"] === "0") {
+        return fail(ctx, "rate_limited", "Too Many Requests", headers);
+      }
+      const mediaId = body.media?.media_ids?.[0] ?? null;
+      const id = ctx.store.createPost(userId, { text: body.text, imageUrl: mediaId, videoUrl: null });
+      return Response.json({ data: { id, text: body.text } }, { status: 201, headers: quotaHeaders(ctx, userId) });
+    }),
+  );
+  return app;
+}

@@ -1,0 +1,29 @@
+// Driving a TenantObject's alarm in tests: make every named timer due, then run the
+// alarm, as if its time had come.
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import type { TenantObject } from "../../objects/tenant-object";
+
+export function tenantObjectOf(tenantId: string): DurableObjectStub<TenantObject> {
+  return env.TenantObject.getByName(tenantId);
+}
+
+/** Makes the named timers (all when none are named) due now, and runs the alarm. */
+export async function runTimersNow(tenantId: string, names?: string[]): Promise<boolean> {
+  const stub = tenantObjectOf(tenantId);
+  await runInDurableObject(stub, async (_instance: TenantObject, state) => {
+    if (names) for (const name of names) state.storage.sql.exec("UPDATE timers SET due_at_ms = 0 WHERE name = ?", name);
+    else state.storage.sql.exec("UPDATE timers SET due_at_ms = 0");
+    await state.storage.setAlarm(Date.now());
+  });
+  return runDurableObjectAlarm(stub);
+}
+
+/** Moves a scheduled post's due time to now (as if the time had come). */
+export async function makeDue(tenantId: string, requestId: string): Promise<void> {
+  await runInDurableObject(tenantObjectOf(tenantId), async (_instance: TenantObject, state) => {
+    state.storage.sql.exec("UPDATE scheduled_posts SET due_at_ms = ? WHERE request_id = ?", Date.now() - 1, requestId);
+    state.storage.sql.exec("UPDATE timers SET due_at_ms = 0 WHERE name = 'publish-due'");
+    await state.storage.setAlarm(Date.now());
+  });
+}
