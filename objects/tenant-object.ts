@@ -8,7 +8,8 @@ import { chunk } from "../src/db/chunk";
 import { tenantScope } from "../src/db/tenant-scope";
 import { platformAdapter } from "../src/platforms";
 import type { Platform } from "../src/platforms/types";
-import type { PublishCoordinator } from "../src/publishing/publish-flow";
+import { keyLimitAnswer } from "../src/publishing/answers";
+import { type FlowResult, type PublishCoordinator, runAttempt } from "../src/publishing/publish-flow";
 import type { Answer, BeginStep, PublishInput, SendOutcome } from "../src/publishing/types";
 import { type Admission, admitApiKeyRequest, dirtyKeyUsage, markKeyUsageFlushed } from "./parts/api-key-window";
 import { beginLoginAttempt, finishLoginAttempt, type LoginGate } from "./parts/login-throttle";
@@ -145,6 +146,51 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
 
   // --- publishing -----------------------------------------------------------
 
+  /**
+   * A client's publish, in one call: the API key's hourly limit (when the router left
+   * it to this call), admission, the platform call and the record. When a token must
+   * be refreshed first, the lease is handed back: the router refreshes, then calls
+   * resumePublish. Safe to repeat with the same attempt id.
+   */
+  async publishNow(
+    input: PublishInput,
+    key?: { keyId: string; limitPerHour: number },
+  ): Promise<FlowResult & { keyAdmission?: Admission }> {
+    let keyAdmission: Admission | undefined;
+    if (key) {
+      keyAdmission = await this.admitApiKey(key.keyId, key.limitPerHour);
+      if (!keyAdmission.allowed) return { kind: "done", answer: keyLimitAnswer(keyAdmission), keyAdmission };
+    }
+    const begun = await this.beginPublish(input);
+    if (begun.kind === "answer") return { kind: "done", answer: begun.answer, keyAdmission };
+    return { ...(await runAttempt(this, this.adapter(begun.platform), begun, begun.token, true)), keyAdmission };
+  }
+
+  /** Continues a publish after the router refreshed its token (see publishNow). */
+  async resumePublish(attemptId: string, leaseId: string, outcome: RefreshOutcome): Promise<FlowResult> {
+    // The refresh is recorded first, whatever became of the attempt: others wait for it.
+    const accountId = this.publisher.accountOf(attemptId);
+    const token = accountId ? await this.tokens.complete(accountId, leaseId, outcome) : null;
+    const attempt = await this.publisher.pendingSend(attemptId);
+    if (!attempt) {
+      const answer = await this.publisher.finishPublish(attemptId, {
+        kind: "failed",
+        error: "unavailable",
+        message: "the attempt is no longer pending",
+      });
+      return { kind: "done", answer };
+    }
+    return runAttempt(this, this.adapter(attempt.platform), attempt, token ?? { kind: "missing" }, true);
+  }
+
+  private adapter(platform: Platform) {
+    return platformAdapter(this.env, platform);
+  }
+
+  async markCalling(attemptId: string, calling: boolean): Promise<void> {
+    this.publisher.markCalling(attemptId, calling);
+  }
+
   async beginPublish(input: PublishInput): Promise<BeginStep> {
     const step = await this.publisher.beginPublish(input);
     if (step.kind === "send") await this.timers.scheduleAtMost("sweep-attempts", Date.now() + STALE_ATTEMPT_MS + 1000);
@@ -205,7 +251,7 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
         await flushUsage(this.local, this.env, this.tenantId);
         return;
       case "publish-due":
-        await this.scheduler.fireDue(this, (platform) => platformAdapter(this.env, platform));
+        await this.scheduler.fireDue(this, (platform) => this.adapter(platform));
         return;
       case "record-pending":
         await this.publisher.recordPending();
@@ -218,23 +264,29 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
     }
   }
 
-  /** Attempts whose caller vanished mid-call: their outcome is unknown, never retried. */
+  /**
+   * Attempts whose caller vanished: one that was sent has an unknown outcome and is
+   * never retried; one never sent gives its slot back.
+   */
   private async sweepAttempts(): Promise<void> {
     const now = Date.now();
-    for (const attemptId of staleAttempts(this.local, now)) {
-      await this.publisher.finishPublish(attemptId, {
-        kind: "failed",
-        error: "timeout",
-        message: "no outcome was reported for this publish",
-      });
+    for (const { attemptId, called } of staleAttempts(this.local, now)) {
+      await this.publisher.finishPublish(
+        attemptId,
+        called
+          ? { kind: "failed", error: "timeout", message: "no outcome was reported for this publish" }
+          : { kind: "failed", error: "unavailable", message: "the publish was abandoned before it was sent" },
+      );
     }
     prune(this.local, now);
-    const open = this.local.exec<{ n: number }>("SELECT COUNT(*) AS n FROM attempts WHERE state = 'sending'").one().n;
+    const open = this.local
+      .exec<{ n: number }>("SELECT COUNT(*) AS n FROM attempts WHERE state IN ('sending', 'calling')")
+      .one().n;
     if (open > 0) await this.timers.scheduleAtMost("sweep-attempts", now + STALE_ATTEMPT_MS);
   }
 
   /** Runs the schedule now, as the alarm would (for operators and tests). */
   async publishDue(): Promise<number> {
-    return this.scheduler.fireDue(this, (platform) => platformAdapter(this.env, platform));
+    return this.scheduler.fireDue(this, (platform) => this.adapter(platform));
   }
 }

@@ -8,6 +8,7 @@ import { ProblemError } from "./http/problem";
 import { apiKeysRoutes } from "./routes/api-keys";
 import { auditLogsRoutes } from "./routes/audit-logs";
 import { authRoutes } from "./routes/auth";
+import { benchRoutes } from "./routes/bench-baseline";
 import { docsRoutes } from "./routes/docs";
 import { healthRoutes } from "./routes/health";
 import { meRoutes } from "./routes/me";
@@ -56,6 +57,7 @@ export function createApp() {
   app.route("/", postsRoutes);
   app.route("/", rateLimitsRoutes);
   app.route("/", sandboxRoutes);
+  app.route("/", benchRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

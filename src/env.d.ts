@@ -15,6 +15,8 @@ declare global {
       PLATFORM_MODE: string;
       /** Deadline of one platform call, in milliseconds (default 10000). */
       PLATFORM_TIMEOUT_MS?: string;
+      /** "on" mounts the benchmark's baseline routes (/bench/*); never set in production. */
+      BENCH_ROUTES?: string;
       /** Public origin of the API, for sandbox URLs opened outside a request (alarms). */
       PUBLIC_ORIGIN?: string;
       LINKEDIN_CLIENT_ID?: string;

@@ -2,9 +2,24 @@
 import { getServerByName } from "partyserver";
 import type { TenantObject } from "../objects/tenant-object";
 
-/** The TenantObject of `tenantId`, initialised (partyserver's onStart has run). */
-export function tenantObject(env: Env, tenantId: string): Promise<DurableObjectStub<TenantObject>> {
-  return getServerByName<Env, TenantObject>(env.TenantObject, tenantId);
+/**
+ * Tenants whose object this isolate has already reached through getServerByName.
+ * Not request state: only the fact that an object has been initialised, true for
+ * every request after the first.
+ */
+const initialised = new Set<string>();
+
+/**
+ * The TenantObject of `tenantId`. The first contact from an isolate goes through
+ * partyserver's getServerByName, which runs onStart and records the object's name
+ * for alarms; after that a plain getByName reaches the same object without the extra
+ * round trip (the object applies its schema in its constructor, on every entry point).
+ */
+export async function tenantObject(env: Env, tenantId: string): Promise<DurableObjectStub<TenantObject>> {
+  if (initialised.has(tenantId)) return env.TenantObject.getByName(tenantId);
+  const stub = await getServerByName<Env, TenantObject>(env.TenantObject, tenantId);
+  initialised.add(tenantId);
+  return stub;
 }
 
 /**

@@ -21,15 +21,15 @@ export async function flushUsage(sql: SqlStorage, env: Env, tenantId: string): P
   return buckets.length;
 }
 
-/** Attempts still "sending" long after any platform call could have answered. */
-export function staleAttempts(sql: SqlStorage, nowMs: number): string[] {
+/** Attempts not finished long after any platform call could have answered. */
+export function staleAttempts(sql: SqlStorage, nowMs: number): { attemptId: string; called: boolean }[] {
   return sql
-    .exec<{ attempt_id: string }>(
-      "SELECT attempt_id FROM attempts WHERE state = 'sending' AND updated_at_ms <= ? ORDER BY created_at_ms LIMIT 50",
+    .exec<{ attempt_id: string; state: string }>(
+      "SELECT attempt_id, state FROM attempts WHERE state IN ('sending', 'calling') AND updated_at_ms <= ? ORDER BY created_at_ms LIMIT 50",
       nowMs - STALE_ATTEMPT_MS,
     )
     .toArray()
-    .map((row) => row.attempt_id);
+    .map((row) => ({ attemptId: row.attempt_id, called: row.state === "calling" }));
 }
 
 export function prune(sql: SqlStorage, nowMs: number): void {

@@ -15,6 +15,7 @@ import { tenantScope } from "../../src/db/tenant-scope";
 import { checkPost, normaliseHashtags } from "../../src/platforms/rules";
 import { platformUnavailable, problemAnswer, windowFull } from "../../src/publishing/answers";
 import { composePost } from "../../src/publishing/compose";
+import type { AttemptTarget } from "../../src/publishing/publish-flow";
 import type { Answer, BeginStep, PublishInput, SendOutcome } from "../../src/publishing/types";
 import { claimKey, releaseKey, storeAnswer } from "../parts/idempotency";
 import { recordPlatformQuota, releaseSlot, reserveSlot, windowFor } from "../parts/rate-windows";
@@ -29,7 +30,8 @@ type AttemptRow = {
   account_id: string;
   platform: LoadedAccount["platform"];
   input: string;
-  state: "sending" | "recording" | "done";
+  /** sending: admitted, no platform call yet; calling: the call was made (its outcome may be unknown). */
+  state: "sending" | "calling" | "recording" | "done";
   answer: string | null;
   row: string | null;
 };
@@ -86,6 +88,16 @@ export class Publisher {
     const account = await this.tokens.load(input.accountId);
     if (!account) return { kind: "answer", answer: problemAnswer("notFound", "No such social account") };
     if (existing?.state === "sending") return this.send(input, account);
+    if (existing?.state === "calling") {
+      // Asked again after the platform call began (the object was reset meanwhile): it
+      // may have gone out, so it is never sent twice.
+      const answer = await this.finishPublish(input.attemptId, {
+        kind: "failed",
+        error: "timeout",
+        message: "the publish was interrupted after it was sent",
+      });
+      return { kind: "answer", answer };
+    }
     if (existing?.answer) return { kind: "answer", answer: JSON.parse(existing.answer) as Answer };
     if (account.status !== "active") {
       return {
@@ -187,6 +199,37 @@ export class Publisher {
     const answer: Answer = { status: 202, body: toPost(row) };
     if (input.idempotencyKey) storeAnswer(this.sql, input.idempotencyKey, input.attemptId, answer);
     return answer;
+  }
+
+  /** The account an attempt publishes to, while the attempt is known. */
+  accountOf(attemptId: string): string | null {
+    return this.attempt(attemptId)?.account_id ?? null;
+  }
+
+  /** An attempt admitted but not yet sent (to resume it after a refresh). */
+  async pendingSend(attemptId: string): Promise<(AttemptTarget & { accountId: string }) | null> {
+    const attempt = this.attempt(attemptId);
+    if (attempt?.state !== "sending") return null;
+    const input = JSON.parse(attempt.input) as PublishInput;
+    const account = await this.tokens.load(input.accountId);
+    if (!account) return null;
+    return {
+      attemptId,
+      accountId: input.accountId,
+      platform: account.platform,
+      platformUserId: account.platformUserId,
+      post: composePost(input.draft, input.utmParams),
+    };
+  }
+
+  /** The platform call is about to be made for this attempt, or was refused for its token. */
+  markCalling(attemptId: string, calling: boolean): void {
+    this.sql.exec(
+      "UPDATE attempts SET state = ?, updated_at_ms = ? WHERE attempt_id = ? AND state IN ('sending', 'calling')",
+      calling ? "calling" : "sending",
+      Date.now(),
+      attemptId,
+    );
   }
 
   /** Records how the platform call went and answers the client. Safe to call twice. */

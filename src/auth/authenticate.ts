@@ -6,6 +6,7 @@
 // over its hourly limit answers 429. The tenant comes from the credential alone.
 import type { Context, MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
+import type { Admission } from "../../objects/parts/api-key-window";
 import { timingSafeEqual, utf8 } from "../crypto/encoding";
 import { auditStatement } from "../db/audit-logs";
 import { findKeyCredential, findSessionCredential, type KeyCredentialRow } from "../db/credentials";
@@ -64,7 +65,11 @@ async function auditRejectedKey(c: Context<AppEnv>, row: KeyCredentialRow, reaso
 
 const INVALID = "The credential is not valid";
 
-async function fromApiKey(c: Context<AppEnv>, token: string): Promise<UserPrincipal> {
+/**
+ * Applies the key's hourly limit now, or, when the route makes its own TenantObject
+ * call anyway (`deferAdmission`), leaves it to that call: one round trip, not two.
+ */
+async function fromApiKey(c: Context<AppEnv>, token: string, deferAdmission: boolean): Promise<UserPrincipal> {
   const prefix = apiKeyPrefix(token);
   if (!prefix) throw unauthenticated(INVALID);
   const row = await findKeyCredential(c.env.DB, prefix);
@@ -83,17 +88,19 @@ async function fromApiKey(c: Context<AppEnv>, token: string): Promise<UserPrinci
 
   const stub = await tenantObject(c.env, row.tenant_id);
   c.set("tenantObject", stub);
-  const admission = await stub.admitApiKey(row.key_id, row.rate_limit_per_hour);
-  c.header("RateLimit-Limit", String(admission.limit));
-  c.header("RateLimit-Remaining", String(admission.remaining));
-  c.header("RateLimit-Reset", String(Math.max(0, Math.ceil((admission.resetAtMs - Date.now()) / 1000))));
-  if (!admission.allowed) {
-    throw new ProblemError(
-      "rateLimited",
-      `This API key is limited to ${admission.limit} requests per hour`,
-      { window: "api_key_hour", limit: admission.limit, reset_at: new Date(admission.resetAtMs).toISOString() },
-      { "Retry-After": String(admission.retryAfterSeconds) },
-    );
+  if (deferAdmission) {
+    c.set("keyAdmission", { keyId: row.key_id, limitPerHour: row.rate_limit_per_hour });
+  } else {
+    const admission = await stub.admitApiKey(row.key_id, row.rate_limit_per_hour);
+    setRateLimitHeaders(c, admission);
+    if (!admission.allowed) {
+      throw new ProblemError(
+        "rateLimited",
+        `This API key is limited to ${admission.limit} requests per hour`,
+        { window: "api_key_hour", limit: admission.limit, reset_at: new Date(admission.resetAtMs).toISOString() },
+        { "Retry-After": String(admission.retryAfterSeconds) },
+      );
+    }
   }
   return {
     kind: "user",
@@ -122,12 +129,19 @@ async function fromSession(c: Context<AppEnv>, token: string): Promise<UserPrinc
   };
 }
 
+/** RateLimit-* headers of an API key's hourly window. */
+export function setRateLimitHeaders(c: Context<AppEnv>, admission: Admission): void {
+  c.header("RateLimit-Limit", String(admission.limit));
+  c.header("RateLimit-Remaining", String(admission.remaining));
+  c.header("RateLimit-Reset", String(Math.max(0, Math.ceil((admission.resetAtMs - Date.now()) / 1000))));
+}
+
 /** Authenticates a tenant's user; sets `user` and `scope`. */
-export function authenticateUser(): MiddlewareHandler<AppEnv> {
+export function authenticateUser(options: { deferKeyAdmission?: boolean } = {}): MiddlewareHandler<AppEnv> {
   return createMiddleware<AppEnv>(async (c, next) => {
     const token = bearerToken(c);
     let user: UserPrincipal;
-    if (looksLikeApiKey(token)) user = await fromApiKey(c, token);
+    if (looksLikeApiKey(token)) user = await fromApiKey(c, token, options.deferKeyAdmission ?? false);
     else if (looksLikeSessionToken(token)) user = await fromSession(c, token);
     else throw unauthenticated(INVALID);
     c.set("user", user);

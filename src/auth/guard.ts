@@ -50,9 +50,17 @@ function authorize(permission: Permission): MiddlewareHandler<AppEnv> {
   });
 }
 
-/** Middleware for a tenant route: who, what is about to happen, and may they. */
-export function guard(permission: Permission, audit: AuditDescriptor): MiddlewareHandler<AppEnv>[] {
-  return [authenticateUser(), pendingAudit(audit), authorize(permission)];
+/**
+ * Middleware for a tenant route: who, what is about to happen, and may they.
+ * `deferKeyAdmission`: the route charges the API key's hourly limit in its own
+ * TenantObject call (from c.var.keyAdmission) instead of a call of its own.
+ */
+export function guard(
+  permission: Permission,
+  audit: AuditDescriptor,
+  options: { deferKeyAdmission?: boolean } = {},
+): MiddlewareHandler<AppEnv>[] {
+  return [authenticateUser(options), pendingAudit(audit), authorize(permission)];
 }
 
 /** Middleware for an operator route (ADMIN_TOKEN). */

@@ -24,6 +24,8 @@ export type AppVariables = RequestIdVariables & {
   /** The caller's tenant: the only tenant this request may touch. */
   scope?: TenantScope;
   pendingAudit?: PendingAudit;
+  /** An API key's hourly admission left to the route's own TenantObject call (see guard). */
+  keyAdmission?: { keyId: string; limitPerHour: number };
   /** The caller's TenantObject, once reached in this request. */
   tenantObject?: DurableObjectStub<TenantObject>;
 };

@@ -1,5 +1,6 @@
 // Schemas shared by the publishing routes.
 import { z } from "@hono/zod-openapi";
+import { idPattern } from "../db/ids";
 import { PLATFORMS } from "../platforms/types";
 
 const timestamp = z.string().openapi({ format: "date-time" });
@@ -52,3 +53,39 @@ export const PostSchema = z
     updated_at: timestamp,
   })
   .openapi("Post");
+
+const MAX_SCHEDULE_AHEAD_MS = 365 * 24 * 3_600_000;
+
+const mediaUrl = z
+  .url({ protocol: /^https?$/ })
+  .max(2048)
+  .openapi({ description: "A public http(s) URL the platform can fetch" });
+
+/** The body of POST /v1/posts. */
+export const PostBody = z
+  .object({
+    account_id: z.string().regex(idPattern("socialAccount"), "a social account id (acc_...)"),
+    text: z.string().min(1).max(63_206),
+    image_url: mediaUrl.optional(),
+    video_url: mediaUrl.optional(),
+    hashtags: z.array(z.string().min(1).max(101)).max(30).default([]),
+    scheduled_at: z.iso
+      .datetime({ offset: true })
+      .refine((value) => Date.parse(value) > Date.now() + 5_000, "must be at least 5 seconds in the future")
+      .refine((value) => Date.parse(value) < Date.now() + MAX_SCHEDULE_AHEAD_MS, "must be within a year")
+      .optional(),
+    campaign_id: z.string().min(1).max(100).optional(),
+    utm_params: z
+      .object({
+        source: z.string().min(1).max(200),
+        medium: z.string().min(1).max(200),
+        campaign: z.string().min(1).max(200),
+        content: z.string().min(1).max(200),
+        term: z.string().min(1).max(200),
+      })
+      .partial()
+      .strict()
+      .optional(),
+    content_id: z.string().min(1).max(64).optional(),
+  })
+  .openapi("CreatePost");

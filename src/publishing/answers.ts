@@ -32,3 +32,13 @@ export function platformUnavailable(platform: Platform, message: string, retryAf
     { "Retry-After": String(retryAfterSeconds) },
   );
 }
+
+/** An API key over its hourly limit (the same answer the auth middleware gives). */
+export function keyLimitAnswer(admission: { limit: number; resetAtMs: number; retryAfterSeconds: number }): Answer {
+  return problemAnswer(
+    "rateLimited",
+    `This API key is limited to ${admission.limit} requests per hour`,
+    { window: "api_key_hour", limit: admission.limit, reset_at: new Date(admission.resetAtMs).toISOString() },
+    { "Retry-After": String(admission.retryAfterSeconds) },
+  );
+}

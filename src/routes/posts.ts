@@ -3,6 +3,8 @@
 // calls no platform.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import type { Admission } from "../../objects/parts/api-key-window";
+import { setRateLimitHeaders } from "../auth/authenticate";
 import { guard } from "../auth/guard";
 import { sha256, toHex, utf8 } from "../crypto/encoding";
 import { idPattern, newId } from "../db/ids";
@@ -13,14 +15,13 @@ import { auditActor, auditFailure } from "../http/audit";
 import { decodeCursor, PageQuery, pageOf } from "../http/cursor";
 import { pageSchema } from "../http/identity-schemas";
 import { type Problem, ProblemError, problemResponse } from "../http/problem";
-import { PostSchema } from "../http/publishing-schemas";
+import { PostBody, PostSchema } from "../http/publishing-schemas";
 import { caller, callerObject } from "../http/request-context";
 import { problemResponseSpec } from "../http/schemas";
 import { retryOnReset } from "../objects";
 import { platformAdapter } from "../platforms";
 import { PLATFORMS } from "../platforms/types";
-import { publish } from "../publishing/publish-flow";
-import { rpcCoordinator } from "../publishing/rpc-coordinator";
+import { type FlowResult, refreshAtPlatform } from "../publishing/publish-flow";
 import type { Answer } from "../publishing/types";
 
 const security = [{ bearerAuth: [] }];
@@ -29,41 +30,6 @@ const errors = {
   401: problemResponseSpec("No valid credential"),
   403: problemResponseSpec("Role or scope does not allow it"),
 };
-const MAX_SCHEDULE_AHEAD_MS = 365 * 24 * 3_600_000;
-
-const mediaUrl = z
-  .url({ protocol: /^https?$/ })
-  .max(2048)
-  .openapi({ description: "A public http(s) URL the platform can fetch" });
-
-const PostBody = z
-  .object({
-    account_id: z.string().regex(idPattern("socialAccount"), "a social account id (acc_...)"),
-    text: z.string().min(1).max(63_206),
-    image_url: mediaUrl.optional(),
-    video_url: mediaUrl.optional(),
-    hashtags: z.array(z.string().min(1).max(101)).max(30).default([]),
-    scheduled_at: z.iso
-      .datetime({ offset: true })
-      .refine((value) => Date.parse(value) > Date.now() + 5_000, "must be at least 5 seconds in the future")
-      .refine((value) => Date.parse(value) < Date.now() + MAX_SCHEDULE_AHEAD_MS, "must be within a year")
-      .optional(),
-    campaign_id: z.string().min(1).max(100).optional(),
-    utm_params: z
-      .object({
-        source: z.string().min(1).max(200),
-        medium: z.string().min(1).max(200),
-        campaign: z.string().min(1).max(200),
-        content: z.string().min(1).max(200),
-        term: z.string().min(1).max(200),
-      })
-      .partial()
-      .strict()
-      .optional(),
-    content_id: z.string().min(1).max(64).optional(),
-  })
-  .openapi("CreatePost");
-
 const IdempotencyHeader = z.object({
   "idempotency-key": z
     .string()
@@ -94,7 +60,7 @@ const createPostRoute = createRoute({
   description:
     "Admission is exact per account window; over it: 429 with Retry-After and the window. If the platform does not answer in time after the post was sent, the post is 'unknown' (202) and never retried blindly.",
   security,
-  middleware: guard("posts.publish", { action: "post.publish", resource: "post" }),
+  middleware: guard("posts.publish", { action: "post.publish", resource: "post" }, { deferKeyAdmission: true }),
   request: {
     headers: IdempotencyHeader,
     body: { content: { "application/json": { schema: PostBody } }, required: true },
@@ -202,13 +168,12 @@ const PostCursor = z.object({ id: z.string() });
 export const postsRoutes = createRouter()
   .openapi(createPostRoute, async (c) => {
     const body = c.req.valid("json");
-    const key = c.req.valid("header")["idempotency-key"] ?? null;
+    const idempotencyKey = c.req.valid("header")["idempotency-key"] ?? null;
     if (body.content_id) await assertContentExists(c, body.content_id);
     const object = await callerObject(c);
-    const origin = new URL(c.req.url).origin;
-    const answer = await publish(rpcCoordinator(object), (platform) => platformAdapter(c.env, platform, origin), {
+    const input = {
       attemptId: newId("post"),
-      idempotencyKey: key,
+      idempotencyKey,
       requestHash: await requestHash(body),
       accountId: body.account_id,
       draft: {
@@ -222,8 +187,22 @@ export const postsRoutes = createRouter()
       utmParams: body.utm_params ?? null,
       contentId: body.content_id ?? null,
       actor: auditActor(c),
-    });
-    return respond(c, answer) as never;
+    };
+    const key = c.var.keyAdmission;
+    const started = await retryOnReset(
+      async () => (await object.publishNow(input, key)) as FlowResult & { keyAdmission?: Admission },
+    );
+    if (started.keyAdmission) setRateLimitHeaders(c, started.keyAdmission);
+    let result: FlowResult = started;
+    // A token to refresh first: this request does it (it outlives a reset of the object).
+    while (result.kind === "refresh") {
+      const { attemptId, lease } = result;
+      const outcome = await refreshAtPlatform(platformAdapter(c.env, lease.platform, new URL(c.req.url).origin), lease);
+      result = await retryOnReset(
+        async () => (await object.resumePublish(attemptId, lease.leaseId, outcome)) as FlowResult,
+      );
+    }
+    return respond(c, result.answer) as never;
   })
   .openapi(listRoute, async (c) => {
     const query = c.req.valid("query");
