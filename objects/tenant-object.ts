@@ -15,6 +15,7 @@ import { type Admission, admitApiKeyRequest, dirtyKeyUsage, markKeyUsageFlushed 
 import { beginLoginAttempt, finishLoginAttempt, type LoginGate } from "./parts/login-throttle";
 import { consumeState, createState, type PendingAuthorization } from "./parts/oauth-states";
 import { type WindowState, windowFor, windowState } from "./parts/rate-windows";
+import { SlidingLog } from "./parts/sliding-log";
 import { Timers } from "./parts/timers";
 import { claimTotpStep } from "./parts/totp-replay";
 import { AccountTokens, type RefreshOutcome, type TokenStep } from "./publishing/account-tokens";
@@ -44,12 +45,14 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
   private readonly tokens: AccountTokens;
   private readonly publisher: Publisher;
   private readonly scheduler: Scheduler;
+  private readonly keyLog: SlidingLog;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     // Synchronous, idempotent and versioned: every entry point sees the schema.
     this.schemaVersion = applyObjectMigrations(ctx.storage, TENANT_OBJECT_MIGRATIONS);
     this.timers = new Timers(ctx.storage);
+    this.keyLog = new SlidingLog(ctx.storage.sql, { table: "api_key_hits", keyColumn: "key_id" });
     this.tenant = new TenantRecordCache(env, this.name);
     this.tokens = new AccountTokens(ctx.storage.sql, env, this.name, this.tenant);
     this.publisher = new Publisher(ctx.storage.sql, env, this.name, this.tokens, this.tenant, this.timers);
@@ -80,7 +83,7 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
 
   /** Admits one request on an API key against its exact hourly limit. */
   async admitApiKey(keyId: string, limitPerHour: number): Promise<Admission> {
-    const admission = admitApiKeyRequest(this.local, keyId, limitPerHour, Date.now());
+    const admission = admitApiKeyRequest(this.local, this.keyLog, keyId, limitPerHour, Date.now());
     if (admission.allowed) await this.timers.scheduleAtMost("flush-key-usage", Date.now() + FLUSH_DELAY_MS);
     return admission;
   }

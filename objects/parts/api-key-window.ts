@@ -3,6 +3,8 @@
 // await between them, so however many requests arrive at once, no more than the
 // limit are admitted in any 60-minute span (DESIGN.md invariant 5).
 
+import type { SlidingLog } from "./sliding-log";
+
 export const API_KEY_WINDOW_MS = 60 * 60 * 1000;
 
 export interface Admission {
@@ -15,15 +17,15 @@ export interface Admission {
   retryAfterSeconds: number;
 }
 
-export function admitApiKeyRequest(sql: SqlStorage, keyId: string, limit: number, nowMs: number): Admission {
-  const windowStart = nowMs - API_KEY_WINDOW_MS;
-  sql.exec("DELETE FROM api_key_hits WHERE key_id = ? AND at_ms <= ?", keyId, windowStart);
-  const { used, oldest } = sql
-    .exec<{ used: number; oldest: number | null }>(
-      "SELECT COUNT(*) AS used, MIN(at_ms) AS oldest FROM api_key_hits WHERE key_id = ?",
-      keyId,
-    )
-    .one();
+export function admitApiKeyRequest(
+  sql: SqlStorage,
+  log: SlidingLog,
+  keyId: string,
+  limit: number,
+  nowMs: number,
+): Admission {
+  const used = log.prune(keyId, nowMs - API_KEY_WINDOW_MS);
+  const oldest = log.oldest(keyId);
   if (used >= limit) {
     const resetAtMs = (oldest ?? nowMs) + API_KEY_WINDOW_MS;
     return {
@@ -34,7 +36,7 @@ export function admitApiKeyRequest(sql: SqlStorage, keyId: string, limit: number
       retryAfterSeconds: Math.max(1, Math.ceil((resetAtMs - nowMs) / 1000)),
     };
   }
-  sql.exec("INSERT INTO api_key_hits (key_id, at_ms) VALUES (?, ?)", keyId, nowMs);
+  log.add(keyId, nowMs);
   sql.exec(
     `INSERT INTO api_key_usage (key_id, use_count, last_used_ms, dirty) VALUES (?, 1, ?, 1)
      ON CONFLICT(key_id) DO UPDATE SET use_count = use_count + 1, last_used_ms = excluded.last_used_ms, dirty = 1`,

@@ -3,6 +3,7 @@
 // past the limit (DESIGN.md invariant 5). The seed's limits are defaults, replaced
 // per tenant, and tightened by what the platform itself reports.
 import type { Platform, QuotaReport } from "../../src/platforms/types";
+import type { SlidingLog } from "./sliding-log";
 
 export interface WindowSpec {
   /** Stable name, reported in 429s and GET /v1/rate-limits. */
@@ -66,21 +67,16 @@ function hourOf(ms: number): number {
 /** Reserves one unit for `attemptId`, or says which window is full and until when. */
 export function reserveSlot(
   sql: SqlStorage,
+  log: SlidingLog,
   account: { accountId: string; platform: Platform },
   spec: WindowSpec,
   attemptId: string,
   nowMs: number,
 ): AdmissionResult {
   const { accountId, platform } = account;
-  sql.exec("DELETE FROM rate_hits WHERE account_id = ? AND at_ms <= ?", accountId, nowMs - spec.windowMs);
-  const { used, oldest } = sql
-    .exec<{ used: number; oldest: number | null }>(
-      "SELECT COUNT(*) AS used, MIN(at_ms) AS oldest FROM rate_hits WHERE account_id = ? AND at_ms > ?",
-      accountId,
-      nowMs - spec.windowMs,
-    )
-    .one();
+  const used = log.prune(accountId, nowMs - spec.windowMs);
   if (used >= spec.limit) {
+    const oldest = log.oldest(accountId);
     return {
       allowed: false,
       window: spec.name,
@@ -92,13 +88,7 @@ export function reserveSlot(
   }
   const quota = platformQuota(sql, accountId, nowMs);
   if (quota) {
-    const since = sql
-      .exec<{ n: number }>(
-        "SELECT COUNT(*) AS n FROM rate_hits WHERE account_id = ? AND at_ms > ?",
-        accountId,
-        quota.reported_at_ms,
-      )
-      .one().n;
+    const since = log.countSince(accountId, quota.reported_at_ms);
     if (quota.remaining - since <= 0) {
       return {
         allowed: false,
@@ -110,7 +100,7 @@ export function reserveSlot(
       };
     }
   }
-  sql.exec("INSERT INTO rate_hits (account_id, at_ms, attempt_id) VALUES (?, ?, ?)", accountId, nowMs, attemptId);
+  log.add(accountId, nowMs, attemptId);
   sql.exec(
     `INSERT INTO usage_buckets (platform, bucket_start_ms, count, dirty) VALUES (?, ?, 1, 1)
      ON CONFLICT(platform, bucket_start_ms) DO UPDATE SET count = count + 1, dirty = 1`,
@@ -121,11 +111,8 @@ export function reserveSlot(
 }
 
 /** Gives back the unit of an attempt whose call did not count. */
-export function releaseSlot(sql: SqlStorage, platform: Platform, attemptId: string): void {
-  const released = sql
-    .exec<{ at_ms: number }>("DELETE FROM rate_hits WHERE attempt_id = ? RETURNING at_ms", attemptId)
-    .toArray();
-  for (const { at_ms } of released) {
+export function releaseSlot(sql: SqlStorage, log: SlidingLog, platform: Platform, attemptId: string): void {
+  for (const at_ms of log.removeAttempt(attemptId)) {
     sql.exec(
       "UPDATE usage_buckets SET count = MAX(0, count - 1), dirty = 1 WHERE platform = ? AND bucket_start_ms = ?",
       platform,

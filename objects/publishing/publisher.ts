@@ -19,6 +19,7 @@ import type { AttemptTarget } from "../../src/publishing/publish-flow";
 import type { Answer, BeginStep, PublishInput, SendOutcome } from "../../src/publishing/types";
 import { claimKey, releaseKey, storeAnswer } from "../parts/idempotency";
 import { recordPlatformQuota, releaseSlot, reserveSlot, windowFor } from "../parts/rate-windows";
+import { SlidingLog } from "../parts/sliding-log";
 import type { Timers } from "../parts/timers";
 import type { AccountTokens, LoadedAccount } from "./account-tokens";
 import type { TenantRecordCache } from "./tenant-record";
@@ -37,6 +38,8 @@ type AttemptRow = {
 };
 
 export class Publisher {
+  private readonly log: SlidingLog;
+
   constructor(
     private readonly sql: SqlStorage,
     private readonly env: Env,
@@ -44,7 +47,9 @@ export class Publisher {
     private readonly tokens: AccountTokens,
     private readonly tenant: TenantRecordCache,
     private readonly timers: Timers,
-  ) {}
+  ) {
+    this.log = new SlidingLog(sql, { table: "rate_hits", keyColumn: "account_id" });
+  }
 
   private attempt(attemptId: string): AttemptRow | null {
     return this.sql.exec<AttemptRow>("SELECT * FROM attempts WHERE attempt_id = ?", attemptId).toArray()[0] ?? null;
@@ -143,6 +148,7 @@ export class Publisher {
     if (input.scheduledAtMs !== null) return { kind: "answer", answer: await this.schedule(input, account) };
     const admission = reserveSlot(
       this.sql,
+      this.log,
       account,
       windowFor(account.platform, windows[account.platform]),
       input.attemptId,
@@ -262,12 +268,12 @@ export class Publisher {
       record = { ...row, status: "unknown", error_type: "outcome_unknown", error_message: outcome.message };
       answer = { status: 202, body: toPost(record) };
     } else if (outcome.kind === "failed" && outcome.error === "rejected") {
-      releaseSlot(this.sql, account.platform, attemptId);
+      releaseSlot(this.sql, this.log, account.platform, attemptId);
       record = { ...row, status: "failed", error_type: "platform_rejected", error_message: outcome.message };
       answer = problemAnswer("platformRejected", outcome.message, { post: toPost(record) });
     } else {
       // Nothing happened: the slot and the key go back, the client may retry.
-      releaseSlot(this.sql, account.platform, attemptId);
+      releaseSlot(this.sql, this.log, account.platform, attemptId);
       if (input.idempotencyKey) releaseKey(this.sql, input.idempotencyKey, attemptId);
       answer = this.transientAnswer(account, outcome);
       this.sql.exec("DELETE FROM attempts WHERE attempt_id = ?", attemptId);

@@ -65,6 +65,9 @@ function random(prefix: string, bytes = 12): string {
 }
 
 export class SandboxStore {
+  /** Whether any fault switch may be on (null: unknown); most calls find none, cheaply. */
+  private faultsPossible: boolean | null = null;
+
   constructor(private readonly sql: SqlStorage) {}
 
   newId(prefix: string): string {
@@ -93,6 +96,7 @@ export class SandboxStore {
   }
 
   addFault(fault: Omit<Fault, "id">): number {
+    this.faultsPossible = true;
     return this.sql
       .exec<{ id: number }>(
         "INSERT INTO faults (endpoint, user_id, kind, remaining, params) VALUES (?, ?, ?, ?, ?) RETURNING id",
@@ -107,6 +111,9 @@ export class SandboxStore {
 
   /** Takes one use of the first fault that applies to this call, if any. */
   takeFault(endpoint: Endpoint, userId: string | null, kinds?: readonly FaultKind[]): Fault | null {
+    this.faultsPossible ??=
+      this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM faults WHERE remaining > 0").one().n > 0;
+    if (!this.faultsPossible) return null;
     const rows = this.sql
       .exec<{
         id: number;
@@ -126,6 +133,7 @@ export class SandboxStore {
     const row = rows[0];
     if (!row) return null;
     this.sql.exec("UPDATE faults SET remaining = remaining - 1 WHERE id = ?", row.id);
+    if (row.remaining === 1) this.faultsPossible = null;
     return {
       id: row.id,
       endpoint: row.endpoint,
@@ -138,6 +146,7 @@ export class SandboxStore {
 
   clearFaults(): void {
     this.sql.exec("DELETE FROM faults");
+    this.faultsPossible = false;
   }
 
   createUser(options: { userId?: string; name?: string; tokenTtlSeconds?: number | null }): SandboxUser {
@@ -308,6 +317,7 @@ export class SandboxStore {
   }
 
   reset(): void {
+    this.faultsPossible = false;
     for (const table of ["users", "codes", "tokens", "posts", "media", "calls", "faults"])
       this.sql.exec(`DELETE FROM ${table}`);
   }

@@ -1,0 +1,36 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { runLoad } from "./load.ts";
+import WS from "ws";
+const o = "http://localhost:8799";
+const ADMIN = /ADMIN_TOKEN="([^"]+)"/.exec(readFileSync(".dev.vars", "utf8"))![1];
+const j = (r: Response) => r.json() as Promise<any>;
+const created = await j(await fetch(o + "/v1/tenants", { method: "POST", headers: { Authorization: `Bearer ${ADMIN}`, "Content-Type": "application/json" }, body: JSON.stringify({ name: "P", region: "eu-west", settings: { rate_limits: { linkedin: { limit: 100000 } } }, owner: { email: `p${Date.now()}@x.example`, password: "bench password 123" } }) }));
+const key = created.api_key.key;
+const k = (await j(await fetch(o + "/v1/api-keys", { method: "POST", headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" }, body: JSON.stringify({ scopes: ["publish", "read:posts", "read:users"], rate_limit_per_hour: 1000000 }) }))).key;
+const start = await j(await fetch(o + "/v1/social-accounts/linkedin/connect", { method: "POST", headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" }, body: "{}" }));
+const ap = await fetch(start.authorize_url, { redirect: "manual" });
+const cb = new URL(ap.headers.get("Location")!);
+const acc = (await j(await fetch(o + cb.pathname + cb.search))).accounts[0].id;
+const post = (i: number) => fetch(o + "/v1/posts", { method: "POST", headers: { Authorization: `Bearer ${k}`, "Content-Type": "application/json" }, body: JSON.stringify({ account_id: acc, text: `p ${i}` }) });
+await runLoad(300, 16, post);
+const ws: any = new WS("ws://localhost:9230/ws");
+ws.onerror = (e: any) => console.log("ws error", e.message);
+let id = 0; const pending = new Map<number, (v: any) => void>();
+ws.onmessage = (e: any) => { const m = JSON.parse(String(e.data)); if (m.id && pending.has(m.id)) { pending.get(m.id)!(m.result); pending.delete(m.id); } };
+await new Promise((r) => (ws.onopen = r));
+const send = (method: string, params: any = {}) => new Promise<any>((r) => { id++; pending.set(id, r); ws.send(JSON.stringify({ id, method, params })); });
+await send("Profiler.enable"); await send("Profiler.setSamplingInterval", { interval: 100 }); await send("Profiler.start");
+const r = await runLoad(1500, 32, post);
+const { profile } = await send("Profiler.stop");
+console.log("rps", r.rps.toFixed(0), JSON.stringify(r.statuses));
+writeFileSync("/tmp/publish.cpuprofile", JSON.stringify(profile));
+// self time by function
+const nodes = new Map<number, any>(profile.nodes.map((n: any) => [n.id, n]));
+const self = new Map<number, number>();
+for (let i = 0; i < profile.samples.length; i++) self.set(profile.samples[i], (self.get(profile.samples[i]) ?? 0) + (profile.timeDeltas[i] ?? 0));
+const byFn = new Map<string, number>();
+let total = 0;
+for (const [nid, t] of self) { const n = nodes.get(nid); const name = `${n.callFrame.functionName || "(anon)"} ${n.callFrame.url.split("/").slice(-2).join("/")}:${n.callFrame.lineNumber}`; byFn.set(name, (byFn.get(name) ?? 0) + t); total += t; }
+console.log("total ms", (total / 1000).toFixed(0));
+for (const [name, t] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, 40)) console.log((t / 1000).toFixed(0).padStart(6), (100 * t / total).toFixed(1).padStart(5) + "%", name);
+ws.close();
