@@ -2,16 +2,22 @@
 // and decides, for its tenant, what is admitted: API-key limits, sign-in throttling,
 // publishing windows, which token a post goes out with, and when scheduled posts fire.
 import { Server } from "partyserver";
+import { explainDenial } from "../src/auth/explain-denial";
+import type { AuthResult, DeferredAuth, PublishNowResult } from "../src/auth/object-auth";
+import { denial } from "../src/auth/permissions";
+import type { UserPrincipal } from "../src/auth/principal";
 import { writeApiKeyUsage } from "../src/db/api-keys";
-import type { AuditActor } from "../src/db/audit-logs";
+import { type AuditActor, auditStatement } from "../src/db/audit-logs";
 import { chunk } from "../src/db/chunk";
+import type { KeyCredentialRow } from "../src/db/credentials";
 import { tenantScope } from "../src/db/tenant-scope";
 import { platformAdapter } from "../src/platforms";
 import type { Platform } from "../src/platforms/types";
-import { keyLimitAnswer } from "../src/publishing/answers";
+import { keyLimitAnswer, problemAnswer, unauthenticatedAnswer } from "../src/publishing/answers";
 import { type FlowResult, type PublishCoordinator, runAttempt } from "../src/publishing/publish-flow";
 import type { Answer, BeginStep, PublishInput, SendOutcome } from "../src/publishing/types";
 import { type Admission, admitApiKeyRequest, dirtyKeyUsage, markKeyUsageFlushed } from "./parts/api-key-window";
+import { CredentialCache, type PresentedCredential } from "./parts/credentials";
 import { beginLoginAttempt, finishLoginAttempt, type LoginGate } from "./parts/login-throttle";
 import { consumeState, createState, type PendingAuthorization } from "./parts/oauth-states";
 import { type WindowState, windowFor, windowState } from "./parts/rate-windows";
@@ -46,6 +52,7 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
   private readonly publisher: Publisher;
   private readonly scheduler: Scheduler;
   private readonly keyLog: SlidingLog;
+  private readonly credentials: CredentialCache;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -53,6 +60,7 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
     this.schemaVersion = applyObjectMigrations(ctx.storage, TENANT_OBJECT_MIGRATIONS);
     this.timers = new Timers(ctx.storage);
     this.keyLog = new SlidingLog(ctx.storage.sql, { table: "api_key_hits", keyColumn: "key_id" });
+    this.credentials = new CredentialCache(env, this.name);
     this.tenant = new TenantRecordCache(env, this.name);
     this.tokens = new AccountTokens(ctx.storage.sql, env, this.name, this.tenant);
     this.publisher = new Publisher(ctx.storage.sql, env, this.name, this.tokens, this.tenant, this.timers);
@@ -80,6 +88,54 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
   }
 
   // --- identity -----------------------------------------------------------
+
+  /**
+   * Checks a credential of this tenant and, for an API key, charges its hourly limit
+   * (`admit`). A refused key that names one of the tenant's keys is audited.
+   */
+  async authenticate(
+    presented: PresentedCredential,
+    options: { admit: boolean; actor: AuditActor },
+  ): Promise<AuthResult> {
+    const check = await this.credentials.check(presented);
+    if (!check.ok) {
+      if (check.knownKey) await this.auditRejectedKey(check.knownKey, check.reason, options.actor);
+      return { ok: false, status: 401 };
+    }
+    if (!options.admit || !check.key) return { ok: true, principal: check.principal, admission: null };
+    const admission = await this.admitApiKey(check.key.keyId, check.key.limitPerHour);
+    if (!admission.allowed) return { ok: false, status: 429, admission, principal: check.principal };
+    return { ok: true, principal: check.principal, admission };
+  }
+
+  /** A credential changed through the API (revoked, suspended, deleted): forget it now. */
+  async forgetCredentials(change: { keyId?: string; userId?: string; all?: boolean }): Promise<void> {
+    this.credentials.forget(change);
+    if (change.all) this.tenant.forget();
+  }
+
+  private async auditRejectedKey(row: KeyCredentialRow, reason: string, actor: AuditActor): Promise<void> {
+    const scope = tenantScope(this.env, this.tenantId);
+    try {
+      await scope.db.batch([
+        auditStatement(
+          scope.db,
+          { ...actor, tenantId: this.tenantId, userId: row.user_id },
+          {
+            action: "auth.api_key_rejected",
+            resourceType: "api_key",
+            resourceId: row.key_id,
+            metadata: { reason },
+            success: false,
+            errorMessage: `401: ${reason}`,
+          },
+          new Date().toISOString(),
+        ),
+      ]);
+    } catch (error) {
+      console.error("audit row for a rejected API key was not written", error);
+    }
+  }
 
   /** Admits one request on an API key against its exact hourly limit. */
   async admitApiKey(keyId: string, limitPerHour: number): Promise<Admission> {
@@ -150,23 +206,74 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
   // --- publishing -----------------------------------------------------------
 
   /**
-   * A client's publish, in one call: the API key's hourly limit (when the router left
-   * it to this call), admission, the platform call and the record. When a token must
-   * be refreshed first, the lease is handed back: the router refreshes, then calls
-   * resumePublish. Safe to repeat with the same attempt id.
+   * A client's publish, in one call: the credential checked and charged (when the
+   * router left that to this call), the permission, admission, the platform call and
+   * the record. When a token must be refreshed first, the lease is handed back: the
+   * router refreshes, then calls resumePublish. Safe to repeat with the same attempt.
    */
-  async publishNow(
-    input: PublishInput,
-    key?: { keyId: string; limitPerHour: number },
-  ): Promise<FlowResult & { keyAdmission?: Admission }> {
+  async publishNow(input: PublishInput, auth?: DeferredAuth): Promise<PublishNowResult> {
+    let principal: UserPrincipal | undefined;
     let keyAdmission: Admission | undefined;
-    if (key) {
-      keyAdmission = await this.admitApiKey(key.keyId, key.limitPerHour);
-      if (!keyAdmission.allowed) return { kind: "done", answer: keyLimitAnswer(keyAdmission), keyAdmission };
+    if (auth) {
+      const checked = await this.authorizeDeferred(auth, input.actor);
+      if (checked.kind === "refused") return { kind: "done", answer: checked.answer, keyAdmission: checked.admission };
+      principal = checked.principal;
+      keyAdmission = checked.admission ?? undefined;
+      input = { ...input, actor: { ...input.actor, userId: principal.userId } };
     }
     const begun = await this.beginPublish(input);
-    if (begun.kind === "answer") return { kind: "done", answer: begun.answer, keyAdmission };
-    return { ...(await runAttempt(this, this.adapter(begun.platform), begun, begun.token, true)), keyAdmission };
+    if (begun.kind === "answer") return { kind: "done", answer: begun.answer, keyAdmission, principal };
+    const result = await runAttempt(this, this.adapter(begun.platform), begun, begun.token, true);
+    return { ...result, keyAdmission, principal };
+  }
+
+  /** Authentication, hourly limit and permission of a route that left them to this object. */
+  private async authorizeDeferred(
+    auth: DeferredAuth,
+    actor: AuditActor,
+  ): Promise<
+    | { kind: "ok"; principal: UserPrincipal; admission: Admission | null }
+    | { kind: "refused"; answer: Answer; admission?: Admission }
+  > {
+    const result = await this.authenticate(auth.presented, { admit: true, actor });
+    if (!result.ok) {
+      if (result.status === 429)
+        return { kind: "refused", answer: keyLimitAnswer(result.admission), admission: result.admission };
+      return { kind: "refused", answer: unauthenticatedAnswer() };
+    }
+    const why = denial(auth.permission, result.principal.role, result.principal.credential);
+    if (why) {
+      const detail = explainDenial(auth.permission, why, result.principal.role);
+      await this.auditDenied(result.principal, auth, actor, detail);
+      return {
+        kind: "refused",
+        answer: problemAnswer("forbidden", detail, { permission: auth.permission }),
+        admission: result.admission ?? undefined,
+      };
+    }
+    return { kind: "ok", principal: result.principal, admission: result.admission };
+  }
+
+  private async auditDenied(
+    principal: UserPrincipal,
+    auth: DeferredAuth,
+    actor: AuditActor,
+    detail: string,
+  ): Promise<void> {
+    const scope = tenantScope(this.env, this.tenantId);
+    await scope.db.batch([
+      auditStatement(
+        scope.db,
+        { ...actor, tenantId: this.tenantId, userId: principal.userId },
+        {
+          action: auth.audit.action,
+          resourceType: auth.audit.resourceType,
+          success: false,
+          errorMessage: `403: ${detail}`,
+        },
+        new Date().toISOString(),
+      ),
+    ]);
   }
 
   /** Continues a publish after the router refreshed its token (see publishNow). */

@@ -16,7 +16,11 @@ export class SlidingLog {
   /** Drops entries at or before `windowStartMs`; the count of those left. */
   prune(key: string, windowStartMs: number): number {
     const { table, keyColumn } = this.log;
-    const dropped = this.sql.exec(`DELETE FROM ${table} WHERE ${keyColumn} = ? AND at_ms <= ?`, key, windowStartMs).rowsWritten;
+    const dropped = this.sql.exec(
+      `DELETE FROM ${table} WHERE ${keyColumn} = ? AND at_ms <= ?`,
+      key,
+      windowStartMs,
+    ).rowsWritten;
     const cached = this.counts.get(key);
     const count =
       cached === undefined
@@ -38,13 +42,19 @@ export class SlidingLog {
   /** Entries of `key` after `sinceMs` (few: those since the platform last reported). */
   countSince(key: string, sinceMs: number): number {
     const { table, keyColumn } = this.log;
-    return this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table} WHERE ${keyColumn} = ? AND at_ms > ?`, key, sinceMs).one()
-      .n;
+    return this.sql
+      .exec<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table} WHERE ${keyColumn} = ? AND at_ms > ?`, key, sinceMs)
+      .one().n;
   }
 
   add(key: string, atMs: number, attemptId?: string): void {
     if (this.log.table === "rate_hits") {
-      this.sql.exec("INSERT INTO rate_hits (account_id, at_ms, attempt_id) VALUES (?, ?, ?)", key, atMs, attemptId ?? "");
+      this.sql.exec(
+        "INSERT INTO rate_hits (account_id, at_ms, attempt_id) VALUES (?, ?, ?)",
+        key,
+        atMs,
+        attemptId ?? "",
+      );
     } else {
       this.sql.exec("INSERT INTO api_key_hits (key_id, at_ms) VALUES (?, ?)", key, atMs);
     }
@@ -55,7 +65,10 @@ export class SlidingLog {
   /** Removes an attempt's entries (rate_hits only); their timestamps. */
   removeAttempt(attemptId: string): number[] {
     const rows = this.sql
-      .exec<{ account_id: string; at_ms: number }>("DELETE FROM rate_hits WHERE attempt_id = ? RETURNING account_id, at_ms", attemptId)
+      .exec<{ account_id: string; at_ms: number }>(
+        "DELETE FROM rate_hits WHERE attempt_id = ? RETURNING account_id, at_ms",
+        attemptId,
+      )
       .toArray();
     for (const row of rows) {
       const cached = this.counts.get(row.account_id);

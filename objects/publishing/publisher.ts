@@ -3,6 +3,7 @@
 // The platform call itself happens between beginPublish and finishPublish, made by
 // whoever holds the attempt (the router request, or this object's alarm).
 import { auditStatement } from "../../src/db/audit-logs";
+import { contentExists } from "../../src/db/generated-content-ref";
 import {
   draftRow,
   insertPublishedPost,
@@ -114,6 +115,9 @@ export class Publisher {
     }
     const { windows, maxHashtags } = await this.tenant.get();
     const errors = checkPost(account.platform, input.draft, maxHashtags[account.platform]);
+    if (input.contentId && !(await contentExists(tenantScope(this.env, this.tenantId), input.contentId))) {
+      errors.push({ in: "body", field: "content_id", message: "No such generated content" });
+    }
     if (errors.length > 0) {
       const first = errors[0] as (typeof errors)[number];
       return {

@@ -3,6 +3,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { RequestIdVariables } from "hono/request-id";
 import type { TenantObject } from "../../objects/tenant-object";
+import type { DeferredAuth } from "../auth/object-auth";
 import type { OperatorPrincipal, UserPrincipal } from "../auth/principal";
 import type { TenantScope } from "../db/tenant-scope";
 import { validationHook } from "./validation";
@@ -24,8 +25,8 @@ export type AppVariables = RequestIdVariables & {
   /** The caller's tenant: the only tenant this request may touch. */
   scope?: TenantScope;
   pendingAudit?: PendingAudit;
-  /** An API key's hourly admission left to the route's own TenantObject call (see guard). */
-  keyAdmission?: { keyId: string; limitPerHour: number };
+  /** Authentication left to the route's own TenantObject call (see authenticateUser). */
+  deferredAuth?: DeferredAuth;
   /** The caller's TenantObject, once reached in this request. */
   tenantObject?: DurableObjectStub<TenantObject>;
 };

@@ -1,6 +1,7 @@
 // The app's onError and notFound: everything leaves as problem+json.
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { settleDeferredAuth } from "../auth/settle-deferred";
 import type { AppEnv } from "./app-env";
 import { auditFailure } from "./audit";
 import { PROBLEM_TYPES, ProblemError, type ProblemKind, problemResponse, problemTypeUri } from "./problem";
@@ -22,7 +23,9 @@ function fromHttpException(c: Context, err: HTTPException): Response {
   });
 }
 
-export const onError: ErrorHandler<AppEnv> = async (err, c) => {
+export const onError: ErrorHandler<AppEnv> = async (caught, c) => {
+  // A route that defers authentication answers for the credential first.
+  const err = (await settleDeferredAuth(c).catch(() => null)) ?? caught;
   if (err instanceof ProblemError) {
     await auditFailure(c, err.problem.status, err.problem.detail ?? err.problem.title);
     return problemResponse(c, err.problem, err.headers);

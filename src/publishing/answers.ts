@@ -42,3 +42,13 @@ export function keyLimitAnswer(admission: { limit: number; resetAtMs: number; re
     { "Retry-After": String(admission.retryAfterSeconds) },
   );
 }
+
+/** A credential that is missing, malformed, unknown, revoked or expired. */
+export function unauthenticatedAnswer(): Answer {
+  return problemAnswer(
+    "unauthenticated",
+    "The credential is not valid",
+    {},
+    { "WWW-Authenticate": 'Bearer realm="dify-agent"' },
+  );
+}

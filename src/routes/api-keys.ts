@@ -14,7 +14,7 @@ import { commitAudited } from "../http/audit";
 import { decodeCursor, PageQuery, pageOf } from "../http/cursor";
 import { ApiKeySchema, CreatedApiKeySchema, pageSchema, RateLimitField, ScopesField } from "../http/identity-schemas";
 import { ProblemError } from "../http/problem";
-import { caller } from "../http/request-context";
+import { caller, callerObject } from "../http/request-context";
 import { problemResponseSpec } from "../http/schemas";
 
 const security = [{ bearerAuth: [] }];
@@ -174,5 +174,7 @@ export const apiKeysRoutes = createRouter()
       resourceId: id,
       metadata: { prefix: row.key_prefix },
     });
+    // Revoked means revoked on the very next request.
+    await (await callerObject(c)).forgetCredentials({ keyId: id });
     return c.json(toApiKey({ ...row, status: "revoked" }), 200);
   });

@@ -32,7 +32,10 @@ const benchOnly = createMiddleware<AppEnv>(async (c, next) => {
 
 export const benchRoutes = createRouter()
   .get("/bench/noop", benchOnly, (c) => c.json({ ok: true }))
-  .get("/bench/sandbox", benchOnly, async (c) => { const r = await c.env.SandboxPlatform.getByName("linkedin").fetch("http://x/sandbox/linkedin/v2/userinfo"); return c.json({ s: r.status }); })
+  .get("/bench/sandbox", benchOnly, async (c) => {
+    const r = await c.env.SandboxPlatform.getByName("linkedin").fetch("http://x/sandbox/linkedin/v2/userinfo");
+    return c.json({ s: r.status });
+  })
   .post(
     "/bench/d1-admission",
     benchOnly,

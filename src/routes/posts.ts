@@ -3,9 +3,9 @@
 // calls no platform.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { Admission } from "../../objects/parts/api-key-window";
 import { setRateLimitHeaders } from "../auth/authenticate";
 import { guard } from "../auth/guard";
+import type { PublishNowResult } from "../auth/object-auth";
 import { sha256, toHex, utf8 } from "../crypto/encoding";
 import { idPattern, newId } from "../db/ids";
 import { getPublishRequest, listPublishRequests, type PostStatus, toPost } from "../db/publish-requests";
@@ -60,7 +60,7 @@ const createPostRoute = createRoute({
   description:
     "Admission is exact per account window; over it: 429 with Retry-After and the window. If the platform does not answer in time after the post was sent, the post is 'unknown' (202) and never retried blindly.",
   security,
-  middleware: guard("posts.publish", { action: "post.publish", resource: "post" }, { deferKeyAdmission: true }),
+  middleware: guard("posts.publish", { action: "post.publish", resource: "post" }, { inObject: true }),
   request: {
     headers: IdempotencyHeader,
     body: { content: { "application/json": { schema: PostBody } }, required: true },
@@ -135,27 +135,14 @@ async function requestHash(body: z.infer<typeof PostBody>): Promise<string> {
   );
 }
 
-async function assertContentExists(c: Context<AppEnv>, contentId: string): Promise<void> {
-  const { scope } = caller(c);
-  const row = await scope.db
-    .prepare("SELECT 1 AS found FROM generated_content WHERE tenant_id = ? AND content_id = ?")
-    .bind(scope.tenantId, contentId)
-    .first();
-  if (!row) {
-    throw new ProblemError("validation", 'body field "content_id": no such generated content', {
-      errors: [{ in: "body", field: "content_id", message: "No such generated content" }],
-    });
-  }
-}
-
 /** Sends a TenantObject's answer; problems get the request's instance and id. */
 async function respond(c: Context<AppEnv>, answer: Answer): Promise<Response> {
   const headers: Record<string, string> = { ...answer.headers };
   if (answer.replayed) headers["Idempotent-Replayed"] = "true";
   if (answer.status >= 400) {
     const problem = answer.body as Problem;
-    // The object audits what it records (422); the rest is audited here.
-    if (answer.status !== 422) await auditFailure(c, answer.status, problem.detail ?? problem.title);
+    // The object audits what it records or refuses itself (401, 403, 422); the rest is audited here.
+    if (![401, 403, 422].includes(answer.status)) await auditFailure(c, answer.status, problem.detail ?? problem.title);
     return problemResponse(c, problem, headers);
   }
   const body = answer.body as { id?: string };
@@ -169,7 +156,6 @@ export const postsRoutes = createRouter()
   .openapi(createPostRoute, async (c) => {
     const body = c.req.valid("json");
     const idempotencyKey = c.req.valid("header")["idempotency-key"] ?? null;
-    if (body.content_id) await assertContentExists(c, body.content_id);
     const object = await callerObject(c);
     const input = {
       attemptId: newId("post"),
@@ -188,10 +174,10 @@ export const postsRoutes = createRouter()
       contentId: body.content_id ?? null,
       actor: auditActor(c),
     };
-    const key = c.var.keyAdmission;
     const started = await retryOnReset(
-      async () => (await object.publishNow(input, key)) as FlowResult & { keyAdmission?: Admission },
+      async () => (await object.publishNow(input, c.var.deferredAuth)) as PublishNowResult,
     );
+    if (started.principal) c.set("user", started.principal);
     if (started.keyAdmission) setRateLimitHeaders(c, started.keyAdmission);
     let result: FlowResult = started;
     // A token to refresh first: this request does it (it outlives a reset of the object).

@@ -156,6 +156,7 @@ export const tenantRoutes = createRouter()
       [updateTenant(c.env.DB, user.tenantId, { status: "deleted" }, nowIso()), revokeAllApiKeys(scope)],
       { action: "tenant.delete", resourceType: "tenant", resourceId: user.tenantId },
     );
+    await (await callerObject(c)).forgetCredentials({ all: true });
     return c.json(toTenant(await currentTenant(c)), 200);
   })
   .openapi(rotateRoute, async (c) => {
@@ -185,6 +186,6 @@ export const tenantRoutes = createRouter()
       throw new ProblemError("conflict", "Another key rotation finished first; the tenant is already rotated");
     }
     // New secrets are written with the new version from now on.
-    await (await callerObject(c)).forgetTenantRecord();
+    await (await callerObject(c)).forgetCredentials({ all: true });
     return c.json({ encryption_version: to.version, previous_version: from, reencrypted: plan.counts }, 200);
   });

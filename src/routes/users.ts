@@ -24,7 +24,7 @@ import { commitAudited } from "../http/audit";
 import { decodeCursor, PageQuery, pageOf } from "../http/cursor";
 import { EmailField, NameField, PasswordField, pageSchema, UserSchema } from "../http/identity-schemas";
 import { ProblemError } from "../http/problem";
-import { caller } from "../http/request-context";
+import { caller, callerObject } from "../http/request-context";
 import { problemResponseSpec } from "../http/schemas";
 
 const security = [{ bearerAuth: [] }];
@@ -68,6 +68,8 @@ async function commitUserChange(
   const { scope } = caller(c);
   try {
     await commitAudited(c, scope.db, statements, event);
+    // A role, status or deletion takes effect on the user's very next request.
+    if (event.resourceId) await (await callerObject(c)).forgetCredentials({ userId: event.resourceId });
   } catch (error) {
     if (isTriggerAbort(error, LAST_OWNER_ERROR)) {
       throw new ProblemError("conflict", "The tenant must keep at least one active owner");

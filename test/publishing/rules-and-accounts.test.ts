@@ -215,3 +215,22 @@ describe("social accounts", () => {
     expect((await call("/v1/posts", { token: tenant.ownerKey, body: publishBody(account) })).status).toBe(201);
   });
 });
+
+describe("POST /v1/posts answers for the credential first", () => {
+  it("a bad credential is 401 and a viewer 403, even with a body that does not validate", async () => {
+    const tenant = await createTenant();
+    const viewerKey = await (async () => {
+      const res = await call("/v1/api-keys", { token: tenant.ownerKey, body: { scopes: ["read:posts"] } });
+      return ((await res.json()) as { key: string }).key;
+    })();
+    const bad = { account_id: "nope", text: "" };
+    expect(
+      (await call("/v1/posts", { token: "dify_abcdefghijkl_abcdefghijklmnopqrstuvwxyz234567", body: bad })).status,
+    ).toBe(401);
+    expect((await call("/v1/posts", { body: bad })).status).toBe(401);
+    const noScope = await call("/v1/posts", { token: viewerKey, body: bad });
+    expect(noScope.status).toBe(403);
+    expect(((await noScope.json()) as { detail: string }).detail).toContain("publish");
+    expect((await call("/v1/posts", { token: tenant.ownerKey, body: bad })).status).toBe(400);
+  });
+});

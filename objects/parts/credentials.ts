@@ -1,0 +1,122 @@
+// The tenant's credentials, checked by its TenantObject: API keys by prefix and
+// session users by id, read from D1 and kept for a short while.
+//
+// Every change made through the API (a key revoked, a user suspended, demoted or
+// deleted, the tenant deleted or its key rotated) tells this object at once, so such
+// a change takes effect on the very next request. The short lifetime only bounds
+// how long a change made behind the API's back (by hand in D1) can go unnoticed.
+import type { UserPrincipal } from "../../src/auth/principal";
+import { timingSafeEqual, utf8 } from "../../src/crypto/encoding";
+import {
+  findKeyCredential,
+  findSessionCredential,
+  type KeyCredentialRow,
+  type SessionCredentialRow,
+} from "../../src/db/credentials";
+
+/** How long a credential read from D1 is trusted without being read again. */
+export const CREDENTIAL_TTL_MS = 30_000;
+
+export type PresentedCredential =
+  | { kind: "api_key"; prefix: string; digest: string }
+  | { kind: "session"; userId: string };
+
+export type CredentialCheck =
+  | { ok: true; principal: UserPrincipal; key: { keyId: string; limitPerHour: number } | null }
+  /** `knownKey`: the prefix names a key of this tenant, so the refusal is worth an audit row. */
+  | { ok: false; reason: string; knownKey: KeyCredentialRow | null };
+
+interface Cached<T> {
+  row: T | null;
+  atMs: number;
+}
+
+export class CredentialCache {
+  private readonly keys = new Map<string, Cached<KeyCredentialRow>>();
+  private readonly users = new Map<string, Cached<SessionCredentialRow>>();
+
+  constructor(
+    private readonly env: Env,
+    private readonly tenantId: string,
+  ) {}
+
+  private async read<T>(cache: Map<string, Cached<T>>, id: string, load: () => Promise<T | null>): Promise<T | null> {
+    const hit = cache.get(id);
+    if (hit && Date.now() - hit.atMs < CREDENTIAL_TTL_MS) return hit.row;
+    const row = await load();
+    cache.set(id, { row, atMs: Date.now() });
+    return row;
+  }
+
+  private keyRow(prefix: string): Promise<KeyCredentialRow | null> {
+    return this.read(this.keys, prefix, async () => {
+      const row = await findKeyCredential(this.env.DB, prefix);
+      // The directory sent the key here; it must really be this tenant's.
+      return row?.tenant_id === this.tenantId ? row : null;
+    });
+  }
+
+  private userRow(userId: string): Promise<SessionCredentialRow | null> {
+    return this.read(this.users, userId, () => findSessionCredential(this.env.DB, this.tenantId, userId));
+  }
+
+  async check(presented: PresentedCredential): Promise<CredentialCheck> {
+    if (presented.kind === "session") {
+      const row = await this.userRow(presented.userId);
+      if (row?.user_status !== "active" || row.tenant_status !== "active") {
+        return { ok: false, reason: "user or tenant not active", knownKey: null };
+      }
+      return {
+        ok: true,
+        key: null,
+        principal: {
+          kind: "user",
+          tenantId: this.tenantId,
+          userId: row.user_id,
+          role: row.role,
+          credential: { kind: "session" },
+          keyId: null,
+          tenantKey: { kmsKeyId: row.kms_key_id, encryptionVersion: row.encryption_version },
+        },
+      };
+    }
+    const row = await this.keyRow(presented.prefix);
+    if (!row) return { ok: false, reason: "unknown key", knownKey: null };
+    if (!timingSafeEqual(utf8(presented.digest), utf8(row.key_hash)))
+      return { ok: false, reason: "wrong secret", knownKey: row };
+    const expired = row.expires_at !== null && Date.parse(row.expires_at) <= Date.now();
+    if (row.key_status !== "active" || expired) {
+      return { ok: false, reason: expired || row.key_status === "expired" ? "expired" : row.key_status, knownKey: row };
+    }
+    if (row.user_status !== "active" || row.tenant_status !== "active") {
+      return { ok: false, reason: "user or tenant not active", knownKey: null };
+    }
+    return {
+      ok: true,
+      key: { keyId: row.key_id, limitPerHour: row.rate_limit_per_hour },
+      principal: {
+        kind: "user",
+        tenantId: this.tenantId,
+        userId: row.user_id,
+        role: row.role,
+        credential: { kind: "api_key", scopes: JSON.parse(row.scopes) as string[] },
+        keyId: row.key_id,
+        tenantKey: { kmsKeyId: row.kms_key_id, encryptionVersion: row.encryption_version },
+      },
+    };
+  }
+
+  /** A credential changed through the API: forget it now. */
+  forget(change: { keyId?: string; userId?: string; all?: boolean }): void {
+    if (change.all) {
+      this.keys.clear();
+      this.users.clear();
+      return;
+    }
+    for (const [prefix, cached] of this.keys) {
+      if (cached.row && (cached.row.key_id === change.keyId || cached.row.user_id === change.userId))
+        this.keys.delete(prefix);
+    }
+    if (change.userId) this.users.delete(change.userId);
+  }
+}
