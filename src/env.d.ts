@@ -2,6 +2,7 @@
 // `.dev.vars` locally (written by `npm start`), `wrangler secret put` in production,
 // and the vitest config in tests.
 import type { TenantObject } from "../objects/tenant-object";
+import type { VectorIndexObject } from "../objects/vector-index-object";
 
 declare global {
   namespace Cloudflare {
@@ -9,6 +10,12 @@ declare global {
       DB: D1Database;
       ASSETS: Fetcher;
       TenantObject: DurableObjectNamespace<TenantObject>;
+      /** The embedded vector index, used for any index without a Vectorize binding. */
+      VectorIndexObject: DurableObjectNamespace<VectorIndexObject>;
+      /** Vectorize indexes (production only; see README). Absent: the embedded index. */
+      VECTORIZE_BRAND_VOICE?: Vectorize;
+      VECTORIZE_SKILLS?: Vectorize;
+      VECTORIZE_KNOWLEDGE?: Vectorize;
       /** "sandbox" (default) or "live". */
       PLATFORM_MODE: string;
       /** Bearer token of the platform operator. */
@@ -20,7 +27,7 @@ declare global {
     }
     interface GlobalProps {
       mainModule: typeof import("./index");
-      durableNamespaces: "TenantObject";
+      durableNamespaces: "TenantObject" | "VectorIndexObject";
     }
   }
   interface Env extends Cloudflare.Env {}

@@ -3,6 +3,7 @@
 import { createApp } from "./app";
 
 export { TenantObject } from "../objects/tenant-object";
+export { VectorIndexObject } from "../objects/vector-index-object";
 
 const app = createApp();
 
