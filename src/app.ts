@@ -8,10 +8,15 @@ import { ProblemError } from "./http/problem";
 import { apiKeysRoutes } from "./routes/api-keys";
 import { auditLogsRoutes } from "./routes/audit-logs";
 import { authRoutes } from "./routes/auth";
+import { brandProfileRoutes } from "./routes/brand-profile";
 import { docsRoutes } from "./routes/docs";
 import { healthRoutes } from "./routes/health";
+import { knowledgeRoutes } from "./routes/knowledge";
+import { knowledgeSearchRoutes } from "./routes/knowledge-search";
 import { meRoutes } from "./routes/me";
 import { mfaRoutes } from "./routes/mfa";
+import { postConfigurationsRoutes } from "./routes/post-configurations";
+import { templatesRoutes } from "./routes/templates";
 import { tenantRoutes } from "./routes/tenant";
 import { tenantsRoutes } from "./routes/tenants";
 import { usersRoutes } from "./routes/users";
@@ -46,6 +51,11 @@ export function createApp() {
   app.route("/", usersRoutes);
   app.route("/", apiKeysRoutes);
   app.route("/", auditLogsRoutes);
+  app.route("/", brandProfileRoutes);
+  app.route("/", templatesRoutes);
+  app.route("/", postConfigurationsRoutes);
+  app.route("/", knowledgeSearchRoutes);
+  app.route("/", knowledgeRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

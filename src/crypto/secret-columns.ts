@@ -15,6 +15,21 @@ export interface SecretColumn {
 
 export const SECRET_COLUMNS: readonly SecretColumn[] = [
   { table: "users", idColumn: "user_id", column: "mfa_secret", encoding: "text" },
+  // One profile per tenant: the tenant id names the row.
+  {
+    table: "brand_profiles",
+    idColumn: "tenant_id",
+    column: "embeddings",
+    encoding: "blob",
+    versionColumn: "encryption_version",
+  },
+  {
+    table: "brand_profiles",
+    idColumn: "tenant_id",
+    column: "tone_vectors",
+    encoding: "blob",
+    versionColumn: "encryption_version",
+  },
 ];
 
 /**

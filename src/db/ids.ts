@@ -8,6 +8,16 @@ export const ID_PREFIXES = {
   apiKey: "key",
   auditLog: "log",
   kmsKey: "kms",
+  template: "tpl",
+  postConfiguration: "cfg",
+  knowledgeEntry: "kbe",
+  content: "gen",
+  revision: "rev",
+  guardResult: "grd",
+  skill: "skl",
+  skillVersion: "skv",
+  skillEmbedding: "ske",
+  sharingEvent: "shr",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -89,7 +89,7 @@ describe("secrets at rest", () => {
     expect(await json(rotated)).toEqual({
       encryption_version: 2,
       previous_version: 1,
-      reencrypted: { "users.mfa_secret": 1 },
+      reencrypted: { "users.mfa_secret": 1, "brand_profiles.embeddings": 0, "brand_profiles.tone_vectors": 0 },
     });
     const after = await mfaCiphertext(tenant.ownerId);
     expect(after).not.toBe(before);

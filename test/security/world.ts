@@ -31,6 +31,8 @@ export const ROLE_SCOPES: Record<Role, string[]> = {
     "write:content",
     "read:skills",
     "write:skills",
+    "read:brand",
+    "write:brand",
   ],
   admin: [
     "read:tenant",
@@ -50,6 +52,8 @@ export const ROLE_SCOPES: Record<Role, string[]> = {
     "write:content",
     "read:skills",
     "write:skills",
+    "read:brand",
+    "write:brand",
   ],
   member: [
     "read:tenant",
@@ -65,6 +69,7 @@ export const ROLE_SCOPES: Record<Role, string[]> = {
     "write:content",
     "read:skills",
     "write:skills",
+    "read:brand",
   ],
   viewer: [
     "read:tenant",
@@ -75,6 +80,7 @@ export const ROLE_SCOPES: Record<Role, string[]> = {
     "read:analytics",
     "read:content",
     "read:skills",
+    "read:brand",
   ],
 };
 
