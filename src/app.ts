@@ -9,6 +9,8 @@ import { apiKeysRoutes } from "./routes/api-keys";
 import { auditLogsRoutes } from "./routes/audit-logs";
 import { authRoutes } from "./routes/auth";
 import { brandProfileRoutes } from "./routes/brand-profile";
+import { contentRoutes } from "./routes/content";
+import { contentFeedbackRoutes } from "./routes/content-feedback";
 import { docsRoutes } from "./routes/docs";
 import { healthRoutes } from "./routes/health";
 import { knowledgeRoutes } from "./routes/knowledge";
@@ -56,6 +58,8 @@ export function createApp() {
   app.route("/", postConfigurationsRoutes);
   app.route("/", knowledgeSearchRoutes);
   app.route("/", knowledgeRoutes);
+  app.route("/", contentRoutes);
+  app.route("/", contentFeedbackRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
