@@ -37,5 +37,19 @@ END;
 CREATE INDEX idx_generated_content_request ON generated_content(tenant_id, request_id) WHERE request_id IS NOT NULL;
 CREATE INDEX idx_generated_content_tenant_skill ON generated_content(tenant_id, skill_id, created_at)
   WHERE skill_id IS NOT NULL;
-CREATE INDEX idx_generated_content_created ON generated_content(created_at) WHERE skill_id IS NOT NULL;
+CREATE INDEX idx_generated_content_created ON generated_content(created_at, content_id) WHERE skill_id IS NOT NULL;
 CREATE INDEX idx_knowledge_tenant_entry ON brand_knowledge_entries(tenant_id, entry_id);
+
+-- A batch's precondition. D1 runs a batch as one transaction, with no way to stop
+-- midway when an earlier statement matched nothing; inserting a false condition here
+-- aborts the whole batch instead. Used after compare-and-set updates:
+--   INSERT INTO batch_precondition (holds) SELECT changes() = 1
+-- rolls the batch back (and its audit row with it) when the update changed no row.
+CREATE VIEW batch_precondition AS SELECT 1 AS holds;
+
+CREATE TRIGGER batch_precondition_check
+INSTEAD OF INSERT ON batch_precondition
+WHEN NEW.holds IS NOT 1
+BEGIN
+  SELECT RAISE(ABORT, 'batch precondition failed');
+END;

@@ -5,6 +5,7 @@ import { secureHeaders } from "hono/secure-headers";
 import { createRouter } from "./http/app-env";
 import { notFound, onError } from "./http/error-handler";
 import { ProblemError } from "./http/problem";
+import { adminSkillsRoutes } from "./routes/admin-skills";
 import { apiKeysRoutes } from "./routes/api-keys";
 import { auditLogsRoutes } from "./routes/audit-logs";
 import { authRoutes } from "./routes/auth";
@@ -18,6 +19,11 @@ import { knowledgeSearchRoutes } from "./routes/knowledge-search";
 import { meRoutes } from "./routes/me";
 import { mfaRoutes } from "./routes/mfa";
 import { postConfigurationsRoutes } from "./routes/post-configurations";
+import { skillForkRoutes } from "./routes/skill-fork";
+import { skillMetricsRoutes } from "./routes/skill-metrics";
+import { skillSearchRoutes } from "./routes/skill-search";
+import { skillVersionsRoutes } from "./routes/skill-versions";
+import { skillsRoutes } from "./routes/skills";
 import { templatesRoutes } from "./routes/templates";
 import { tenantRoutes } from "./routes/tenant";
 import { tenantsRoutes } from "./routes/tenants";
@@ -60,6 +66,12 @@ export function createApp() {
   app.route("/", knowledgeRoutes);
   app.route("/", contentRoutes);
   app.route("/", contentFeedbackRoutes);
+  app.route("/", skillSearchRoutes);
+  app.route("/", skillsRoutes);
+  app.route("/", skillVersionsRoutes);
+  app.route("/", skillForkRoutes);
+  app.route("/", skillMetricsRoutes);
+  app.route("/", adminSkillsRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -183,3 +183,14 @@ export async function activeEmbeddings(db: D1Database, skillIds: string[]): Prom
   }
   return found;
 }
+
+/** The latest embedding recorded for a version, if any. */
+export function embeddingOfVersion(db: D1Database, versionId: string): Promise<SkillEmbeddingRow | null> {
+  return db
+    .prepare(
+      `SELECT skill_id, skill_version_id, vector, tags FROM skill_embeddings
+       WHERE skill_version_id = ? ORDER BY embedding_id DESC LIMIT 1`,
+    )
+    .bind(versionId)
+    .first<SkillEmbeddingRow>();
+}

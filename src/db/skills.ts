@@ -4,13 +4,14 @@
 // one that does not exist.
 import { GLOBAL, privateTo, type SkillStatus, type SkillTier } from "../skills/lifecycle";
 import { chunk, MAX_BOUND_PARAMETERS } from "./chunk";
+import type { ContentPlatform } from "./content-platforms";
 import { iso } from "./time";
 
 export interface SkillRow {
   skill_id: string;
   name: string;
   task: string;
-  platform: string;
+  platform: ContentPlatform;
   modality: string;
   visibility: string;
   parent_skill_id: string | null;

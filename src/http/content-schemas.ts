@@ -1,11 +1,11 @@
 // Request and response pieces shared by the content and skills routes.
 import { z } from "@hono/zod-openapi";
+import { CONTENT_PLATFORMS } from "../db/content-platforms";
 import { ID_PREFIXES, type IdKind, idPattern } from "../db/ids";
 
 export const Timestamp = z.string().openapi({ format: "date-time", example: "2026-11-25T09:30:00.000Z" });
 
-export const PLATFORMS = ["linkedin", "twitter", "instagram", "facebook", "all"] as const;
-export const PlatformField = z.enum(PLATFORMS);
+export const PlatformField = z.enum(CONTENT_PLATFORMS);
 
 /** A path parameter holding an id of `kind`: a bad id is a 400 naming the parameter. */
 export function idParam(kind: IdKind, name = "id") {

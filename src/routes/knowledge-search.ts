@@ -62,9 +62,13 @@ export const knowledgeSearchRoutes = createRouter().openapi(route, async (c) => 
     scope,
     hits.map((hit) => hit.id),
   );
+  // D1 is the truth: a hit whose entry has since changed type or category is dropped.
+  const { entry_type: types, category: categories } = body.filter;
   const matches = hits.flatMap((hit) => {
     const row = rows.get(hit.id);
-    return row ? [{ score: hit.score, row }] : [];
+    if (!row || (types && !types.includes(row.entry_type as (typeof types)[number]))) return [];
+    if (categories && !(row.category !== null && categories.includes(row.category))) return [];
+    return [{ score: hit.score, row }];
   });
   const now = nowIso();
   if (matches.length > 0) {

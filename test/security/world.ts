@@ -6,6 +6,7 @@ import { issueSessionToken } from "../../src/auth/session-token";
 import { call } from "../support/http";
 import { addUser, createKey, createTenant, login, type TestTenant } from "../support/tenants";
 import { TEST_SECRETS } from "../support/test-secrets";
+import { type ForeignContent, foreignContent } from "./foreign-content";
 
 export const ROLES = ["owner", "admin", "member", "viewer"] as const;
 export type Role = (typeof ROLES)[number];
@@ -97,6 +98,8 @@ export interface World {
   other: TestTenant;
   otherUserId: string;
   otherKeyId: string;
+  /** Content and skills of the other tenant. */
+  otherContent: ForeignContent;
 }
 
 export async function buildWorld(): Promise<World> {
@@ -119,7 +122,14 @@ export async function buildWorld(): Promise<World> {
     actors[role] = { role, userId, session, key };
   }
   const otherKey = await createKey(other.ownerKey, { scopes: ["read:users"] });
-  return { tenant, actors, other, otherUserId: otherMember.userId, otherKeyId: otherKey.id };
+  return {
+    tenant,
+    actors,
+    other,
+    otherUserId: otherMember.userId,
+    otherKeyId: otherKey.id,
+    otherContent: await foreignContent(other),
+  };
 }
 
 /**

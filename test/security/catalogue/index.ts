@@ -1,6 +1,7 @@
 // Every /v1 route the security matrix walks; coverage.test.ts fails when a documented
 // route is missing here.
 import type { RouteCase } from "../route-case";
+import { CONTENT_ROUTES } from "./content";
 import { IDENTITY_ROUTES } from "./identity";
 
-export const ROUTES: RouteCase[] = [...IDENTITY_ROUTES];
+export const ROUTES: RouteCase[] = [...IDENTITY_ROUTES, ...CONTENT_ROUTES];
