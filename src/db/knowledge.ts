@@ -10,10 +10,15 @@ import { iso, isoOrNull } from "./time";
 export const ENTRY_TYPES = ["guideline", "example", "faq", "asset"] as const;
 export const ENTRY_STATUSES = ["active", "archived"] as const;
 
+/** Every column but the embedding (6 KiB a row), which only the index projection reads. */
+const COLUMNS = `entry_id, tenant_id, title, entry_type, category, content, metadata,
+  embedding IS NOT NULL AS has_embedding, access_count, last_accessed_at, created_at, updated_at, status`;
+
 export const KNOWLEDGE: TenantTable = {
   table: "brand_knowledge_entries",
   idColumn: "entry_id",
   patchable: ["title", "entry_type", "category", "content", "metadata", "embedding", "status"],
+  select: COLUMNS,
 };
 
 export interface KnowledgeRow {
@@ -24,7 +29,7 @@ export interface KnowledgeRow {
   category: string | null;
   content: string;
   metadata: string | null;
-  embedding: number[] | null;
+  has_embedding: number;
   access_count: number;
   last_accessed_at: string | null;
   created_at: string;
@@ -40,7 +45,7 @@ export function toKnowledgeEntry(row: KnowledgeRow) {
     category: row.category,
     content: row.content,
     metadata: parseJson<Record<string, unknown> | null>(row.metadata, null),
-    has_embedding: row.embedding !== null,
+    has_embedding: row.has_embedding === 1,
     status: row.status,
     access_count: row.access_count,
     last_accessed_at: isoOrNull(row.last_accessed_at),
@@ -87,7 +92,7 @@ export async function activeEntriesById(scope: TenantScope, ids: string[]): Prom
   for (const part of chunk(ids, MAX_BOUND_PARAMETERS - 1)) {
     const { results } = await scope.db
       .prepare(
-        `SELECT * FROM brand_knowledge_entries
+        `SELECT ${COLUMNS} FROM brand_knowledge_entries
          WHERE tenant_id = ? AND status = 'active' AND entry_id IN (${part.map(() => "?").join(", ")})`,
       )
       .bind(scope.tenantId, ...part)
@@ -107,4 +112,25 @@ export function recordAccess(scope: TenantScope, ids: string[], now: string): D1
       )
       .bind(now, scope.tenantId, ...part),
   );
+}
+
+/** What the knowledge index holds of an entry: its embedding and the fields it filters on. */
+export interface IndexedEntry {
+  entry_id: string;
+  tenant_id: string;
+  title: string;
+  entry_type: string;
+  category: string | null;
+  status: string;
+  embedding: number[] | null;
+}
+
+export function indexedEntry(scope: TenantScope, entryId: string): Promise<IndexedEntry | null> {
+  return scope.db
+    .prepare(
+      `SELECT entry_id, tenant_id, title, entry_type, category, status, embedding FROM brand_knowledge_entries
+       WHERE tenant_id = ? AND entry_id = ?`,
+    )
+    .bind(scope.tenantId, entryId)
+    .first<IndexedEntry>();
 }

@@ -10,6 +10,8 @@ export interface TenantTable {
   idColumn: string;
   /** The columns a patch may set. */
   patchable: readonly string[];
+  /** The select list of reads (default "*"), e.g. to leave a large blob behind. */
+  select?: string;
 }
 
 /** UPDATE of the given columns (those in `patch` and `patchable`) and updated_at. */
@@ -29,7 +31,7 @@ export function updateRow(
 
 export function getRow<T>(scope: TenantScope, table: TenantTable, id: string): Promise<T | null> {
   return scope.db
-    .prepare(`SELECT * FROM ${table.table} WHERE tenant_id = ? AND ${table.idColumn} = ?`)
+    .prepare(`SELECT ${table.select ?? "*"} FROM ${table.table} WHERE tenant_id = ? AND ${table.idColumn} = ?`)
     .bind(scope.tenantId, id)
     .first<T>();
 }
@@ -61,7 +63,9 @@ export async function pageRows<T>(
     ...filters.map(([column]) => `${column} = ?`),
   ];
   const { results } = await scope.db
-    .prepare(`SELECT * FROM ${table.table} WHERE ${where.join(" AND ")} ORDER BY ${table.idColumn} LIMIT ?`)
+    .prepare(
+      `SELECT ${table.select ?? "*"} FROM ${table.table} WHERE ${where.join(" AND ")} ORDER BY ${table.idColumn} LIMIT ?`,
+    )
     .bind(
       scope.tenantId,
       ...(options.afterId ? [options.afterId] : []),

@@ -29,7 +29,7 @@ import { ProblemError } from "../http/problem";
 import { caller } from "../http/request-context";
 import { vectorToBytes } from "../vector/codec";
 import { VECTOR_INDEXES } from "../vector/indexes";
-import { knowledgeIndex, syncKnowledgeVector } from "../vector/knowledge-vectors";
+import { knowledgeIndex, syncKnowledgeVector, upsertKnowledgeVector } from "../vector/knowledge-vectors";
 
 const fields = {
   title: z.string().trim().min(1).max(200),
@@ -161,25 +161,23 @@ export const knowledgeRoutes = createRouter()
     const entryId = newId("knowledgeEntry");
     const now = nowIso();
     const embedding = body.embedding ? vectorToBytes(body.embedding) : null;
-    const row: KnowledgeRow = {
-      entry_id: entryId,
-      tenant_id: scope.tenantId,
-      title: body.title,
-      entry_type: body.entry_type,
-      category: body.category,
-      content: body.content,
-      metadata: jsonOrNull(body.metadata),
-      embedding: embedding && Array.from(embedding),
-      access_count: 0,
-      last_accessed_at: null,
-      created_at: now,
-      updated_at: now,
-      status: "active",
-    };
     // A new entry's vector goes in first: if the insert then fails, the vector is an
     // orphan no search can return (hits are read back from D1), and a retried POST
     // never finds a saved entry missing from the index.
-    if (embedding) await syncKnowledgeVector(c.env, row);
+    if (body.embedding) {
+      const entry = { entry_id: entryId, tenant_id: scope.tenantId, ...body };
+      await upsertKnowledgeVector(c.env, entry, body.embedding).catch((error: unknown) => {
+        console.error(`[${c.var.requestId}] knowledge index not updated`, error);
+        throw new ProblemError(
+          "unavailable",
+          "The knowledge index is unavailable; nothing was saved",
+          {},
+          {
+            "Retry-After": "1",
+          },
+        );
+      });
+    }
     try {
       await commitAudited(
         c,
@@ -204,6 +202,7 @@ export const knowledgeRoutes = createRouter()
         },
       );
     } catch (error) {
+      // Best effort: an orphan left behind is harmless (see above).
       if (embedding)
         await knowledgeIndex(c.env)
           .deleteByIds([entryId])
@@ -235,9 +234,8 @@ export const knowledgeRoutes = createRouter()
       resourceId: id,
       metadata: { fields: Object.keys(body), status: body.status },
     });
-    const row = await target(c, id);
-    await indexAfterCommit(c, "knowledge", () => syncKnowledgeVector(c.env, row));
-    return c.json(toKnowledgeEntry(row), 200);
+    await indexAfterCommit(c, "knowledge", () => syncKnowledgeVector(c.env, scope, id));
+    return c.json(toKnowledgeEntry(await target(c, id)), 200);
   })
   .openapi(deleteRoute, async (c) => {
     const { scope } = caller(c);

@@ -2,7 +2,8 @@
 // embedding, in its tenant's namespace and tagged with its tenant id. Searches are
 // scoped by both, set by the server from the credential, and every hit is read back
 // from D1 under the tenant's scope, so a stale or foreign vector can never surface.
-import type { KnowledgeRow } from "../db/knowledge";
+import { type IndexedEntry, indexedEntry } from "../db/knowledge";
+import type { TenantScope } from "../db/tenant-scope";
 import { bytesToVector } from "./codec";
 import { vectorIndex } from "./resolve";
 
@@ -10,26 +11,38 @@ export function knowledgeIndex(env: Env): VectorizeIndex {
   return vectorIndex(env, "knowledge");
 }
 
-/** Puts the entry's vector in the index, or takes it out if the entry is archived or has no embedding. */
-export async function syncKnowledgeVector(env: Env, row: KnowledgeRow): Promise<void> {
-  const index = knowledgeIndex(env);
-  if (row.status !== "active" || row.embedding === null) {
-    await index.deleteByIds([row.entry_id]);
-    return;
-  }
-  await index.upsert([
+/** Writes an entry's vector (the entry must be active and have an embedding). */
+export async function upsertKnowledgeVector(
+  env: Env,
+  entry: Omit<IndexedEntry, "embedding" | "status">,
+  values: ArrayLike<number>,
+): Promise<void> {
+  await knowledgeIndex(env).upsert([
     {
-      id: row.entry_id,
-      namespace: row.tenant_id,
-      values: bytesToVector(row.embedding),
+      id: entry.entry_id,
+      namespace: entry.tenant_id,
+      values: Float32Array.from(values),
       metadata: {
-        tenant_id: row.tenant_id,
-        entry_type: row.entry_type,
-        title: row.title,
-        ...(row.category === null ? {} : { category: row.category }),
+        tenant_id: entry.tenant_id,
+        entry_type: entry.entry_type,
+        title: entry.title,
+        ...(entry.category === null ? {} : { category: entry.category }),
       },
     },
   ]);
+}
+
+/**
+ * Rewrites the entry's vector from D1: in the index while the entry is active and has
+ * an embedding, out of it otherwise (archived, deleted, embedding removed).
+ */
+export async function syncKnowledgeVector(env: Env, scope: TenantScope, entryId: string): Promise<void> {
+  const entry = await indexedEntry(scope, entryId);
+  if (entry?.status !== "active" || entry.embedding === null) {
+    await knowledgeIndex(env).deleteByIds([entryId]);
+    return;
+  }
+  await upsertKnowledgeVector(env, entry, bytesToVector(entry.embedding));
 }
 
 export interface KnowledgeFilter {
