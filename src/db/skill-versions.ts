@@ -81,7 +81,15 @@ export function addVersion(
       active ? 1 : 0,
       now,
     );
-  return active ? [deactivateOthers(db, skillId, versionId), insert] : [insert];
+  return active ? [deactivateOthers(db, skillId, versionId), insert, touchSkill(db, skillId, now)] : [insert];
+}
+
+/**
+ * A new active version changes the skill (what it generates, its vector): updated_at
+ * says so, and the daily job re-projects recently updated skills into the index.
+ */
+function touchSkill(db: D1Database, skillId: string, now: string): D1PreparedStatement {
+  return db.prepare("UPDATE skills SET updated_at = ? WHERE skill_id = ?").bind(now, skillId);
 }
 
 function deactivateOthers(db: D1Database, skillId: string, versionId: string): D1PreparedStatement {
@@ -94,7 +102,12 @@ function deactivateOthers(db: D1Database, skillId: string, versionId: string): D
  * Makes `versionId` the skill's active version. The deactivation only runs if the
  * version exists, so a bad id cannot leave the skill with no active version.
  */
-export function activateVersion(db: D1Database, skillId: string, versionId: string): D1PreparedStatement[] {
+export function activateVersion(
+  db: D1Database,
+  skillId: string,
+  versionId: string,
+  now: string,
+): D1PreparedStatement[] {
   return [
     db
       .prepare(
@@ -106,6 +119,7 @@ export function activateVersion(db: D1Database, skillId: string, versionId: stri
     db
       .prepare("UPDATE skill_versions SET is_active = 1 WHERE skill_id = ? AND skill_version_id = ? AND is_active = 0")
       .bind(skillId, versionId),
+    touchSkill(db, skillId, now),
   ];
 }
 

@@ -152,6 +152,7 @@ const JobReport = z
     promoted: z.array(z.string()),
     failing: z.array(z.string()),
     retired: z.array(z.string()),
+    reindexed: z.number().int(),
   })
   .openapi("DailySkillJobReport");
 

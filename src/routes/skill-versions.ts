@@ -110,7 +110,7 @@ export const skillVersionsRoutes = createRouter()
     const { id, versionId } = c.req.valid("param");
     refuseRetired((await ownSkill(c, id)).status);
     if (!(await getVersion(c.env.DB, id, versionId))) throw new ProblemError("notFound", VERSION_NOT_FOUND);
-    await commitSkillChange(c, activateVersion(c.env.DB, id, versionId), {
+    await commitSkillChange(c, activateVersion(c.env.DB, id, versionId, nowIso()), {
       action: "skill.version_activate",
       resourceType: "skill",
       resourceId: id,
