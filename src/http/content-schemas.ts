@@ -54,3 +54,8 @@ export function labelList(max: number) {
 }
 
 export const ScoreField = z.number().min(0).max(1);
+
+/** A filter value: one value or a list of them (any of them), always handed on as a list. */
+export function oneOrMany<T extends z.ZodType>(item: T) {
+  return z.union([item, z.array(item).min(1).max(20)]).transform((v) => (Array.isArray(v) ? v : [v]) as z.output<T>[]);
+}

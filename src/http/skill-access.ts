@@ -28,10 +28,10 @@ export async function ownSkill(c: Context<AppEnv>, skillId: string): Promise<Ski
 }
 
 /**
- * Commits a change to global skill tables with its audit row in one batch. Skills are
- * global and the audit row is the tenant's: one D1 holds both today, so the batch is
- * one transaction; when tenant tables move (DESIGN.md invariant 9) this needs an
- * outbox instead.
+ * Commits a change to global skill tables with its audit row in one batch (the
+ * tenant's or the operator's). Skills are global and a tenant's audit row is the
+ * tenant's: one D1 holds both today, so the batch is one transaction; when tenant
+ * tables move (DESIGN.md invariant 9) this needs an outbox instead.
  */
 export async function commitSkillChange(
   c: Context<AppEnv>,

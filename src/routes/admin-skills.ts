@@ -4,8 +4,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { operatorGuard } from "../auth/guard";
-import { isTriggerAbort } from "../db/errors";
-import { PRECONDITION_FAILED } from "../db/preconditions";
 import { listSharingEvents, OPERATOR_ACTOR, SHARING_ACTIONS, toSharingEvent } from "../db/sharing-events";
 import { getSkill, type SkillWithVersion, toSkill } from "../db/skills";
 import { nowIso } from "../db/time";
@@ -19,6 +17,7 @@ import { indexAfterCommit } from "../http/index-sync";
 import { jsonBody, jsonResponse } from "../http/openapi-parts";
 import { ProblemError } from "../http/problem";
 import { problemResponseSpec } from "../http/schemas";
+import { commitSkillChange } from "../http/skill-access";
 import { CreateSkillBody, ReasonField, SkillSchema } from "../http/skill-schemas";
 import { addDays, dayOf, isDay } from "../skills/calendar";
 import { runDailySkillJob } from "../skills/daily-job";
@@ -46,18 +45,12 @@ async function anySkill(c: Context<AppEnv>, id: string): Promise<SkillWithVersio
 
 /** Applies a move with its audit row; a concurrent change of the skill is a 409. */
 async function applyMove(c: Context<AppEnv>, skill: SkillWithVersion, move: Move, action: string) {
-  const now = nowIso();
-  try {
-    await commitAudited(c, c.env.DB, moveStatements(c.env.DB, skill, move, now), {
-      action,
-      resourceType: "skill",
-      resourceId: skill.skill_id,
-      metadata: { reason: move.reason, from_status: skill.status, to_status: move.to },
-    });
-  } catch (error) {
-    if (isTriggerAbort(error, PRECONDITION_FAILED)) throw new ProblemError("conflict", "The skill changed meanwhile");
-    throw error;
-  }
+  await commitSkillChange(c, moveStatements(c.env.DB, skill, move, nowIso()), {
+    action,
+    resourceType: "skill",
+    resourceId: skill.skill_id,
+    metadata: { reason: move.reason, from_status: skill.status, to_status: move.to },
+  });
   await indexAfterCommit(c, "skills", () => syncSkillVector(c.env, skill.skill_id));
   return toSkill(await anySkill(c, skill.skill_id));
 }

@@ -18,12 +18,12 @@ import {
 import { nowIso } from "../db/time";
 import { createRouter } from "../http/app-env";
 import { commitAudited } from "../http/audit";
+import { CONTENT_NOT_FOUND, ownContent } from "../http/content-access";
 import { idParam, jsonObject, labelList, ScoreField, Timestamp } from "../http/content-schemas";
 import { decodeCursor, PageQuery, pageOf } from "../http/cursor";
 import { pageSchema } from "../http/identity-schemas";
 import { bearer, jsonBody, jsonResponse, problems } from "../http/openapi-parts";
 import { caller } from "../http/request-context";
-import { ownContent } from "./content";
 
 const RevisionSchema = z
   .object({
@@ -111,7 +111,6 @@ const GuardRunResult = z
   .openapi("GuardRunResult");
 
 const Params = z.object({ id: idParam("content") });
-const NOT_FOUND = "No such content";
 const Cursor = z.object({ id: z.string() });
 
 const createRevisionRoute = createRoute({
@@ -122,7 +121,7 @@ const createRevisionRoute = createRoute({
   security: bearer,
   middleware: guard("content.write", { action: "content.revision", resource: "content", idParam: "id" }),
   request: { params: Params, ...jsonBody(CreateRevision) },
-  responses: { 201: jsonResponse("Recorded", RevisionSchema), ...problems(NOT_FOUND) },
+  responses: { 201: jsonResponse("Recorded", RevisionSchema), ...problems(CONTENT_NOT_FOUND) },
 });
 
 const listRevisionsRoute = createRoute({
@@ -135,7 +134,7 @@ const listRevisionsRoute = createRoute({
   request: { params: Params, query: PageQuery },
   responses: {
     200: jsonResponse("A page of revisions", pageSchema(RevisionSchema, "RevisionPage")),
-    ...problems(NOT_FOUND),
+    ...problems(CONTENT_NOT_FOUND),
   },
 });
 
@@ -149,7 +148,7 @@ const createGuardsRoute = createRoute({
   security: bearer,
   middleware: guard("content.write", { action: "content.guards", resource: "content", idParam: "id" }),
   request: { params: Params, ...jsonBody(GuardRun) },
-  responses: { 201: jsonResponse("Recorded", GuardRunResult), ...problems(NOT_FOUND) },
+  responses: { 201: jsonResponse("Recorded", GuardRunResult), ...problems(CONTENT_NOT_FOUND) },
 });
 
 const listGuardsRoute = createRoute({
@@ -162,7 +161,7 @@ const listGuardsRoute = createRoute({
   request: { params: Params, query: PageQuery },
   responses: {
     200: jsonResponse("A page of guard results", pageSchema(GuardResultSchema, "GuardResultPage")),
-    ...problems(NOT_FOUND),
+    ...problems(CONTENT_NOT_FOUND),
   },
 });
 

@@ -4,15 +4,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { guard } from "../auth/guard";
-import {
-  CONTENT_TYPES,
-  type ContentRow,
-  getContent,
-  insertContent,
-  listContent,
-  setFeedback,
-  toContent,
-} from "../db/content";
+import { CONTENT_TYPES, insertContent, listContent, setFeedback, toContent } from "../db/content";
 import { isForeignKeyViolation, isTriggerAbort } from "../db/errors";
 import { newId } from "../db/ids";
 import { POST_CONFIGURATIONS, recordConfigurationUse } from "../db/post-configurations";
@@ -24,6 +16,7 @@ import { nowIso } from "../db/time";
 import type { AppEnv } from "../http/app-env";
 import { createRouter } from "../http/app-env";
 import { commitAudited } from "../http/audit";
+import { CONTENT_NOT_FOUND, ownContent } from "../http/content-access";
 import { fitsIn, idField, idParam, ScoreField, Timestamp } from "../http/content-schemas";
 import { decodeCursor, PageQuery, pageOf } from "../http/cursor";
 import { invalidField } from "../http/field-error";
@@ -128,13 +121,6 @@ const Feedback = z
 
 const Params = z.object({ id: idParam("content") });
 const contentResponse = (description: string) => jsonResponse(description, ContentSchema);
-const NOT_FOUND = "No such content";
-
-export async function ownContent(c: Context<AppEnv>, id: string): Promise<ContentRow> {
-  const row = await getContent(caller(c).scope, id);
-  if (!row) throw new ProblemError("notFound", NOT_FOUND);
-  return row;
-}
 
 const listRoute = createRoute({
   method: "get",
@@ -178,7 +164,7 @@ const getRoute = createRoute({
   security: bearer,
   middleware: guard("content.read", { action: "content.read", resource: "content", idParam: "id" }),
   request: { params: Params },
-  responses: { 200: contentResponse("The content"), ...problems(NOT_FOUND) },
+  responses: { 200: contentResponse("The content"), ...problems(CONTENT_NOT_FOUND) },
 });
 
 const feedbackRoute = createRoute({
@@ -189,7 +175,7 @@ const feedbackRoute = createRoute({
   security: bearer,
   middleware: guard("content.write", { action: "content.feedback", resource: "content", idParam: "id" }),
   request: { params: Params, ...jsonBody(Feedback) },
-  responses: { 200: contentResponse("Updated"), ...problems(NOT_FOUND) },
+  responses: { 200: contentResponse("Updated"), ...problems(CONTENT_NOT_FOUND) },
 });
 
 /** The skill, version, template and configuration a candidate names, each the caller's to use. */

@@ -8,15 +8,12 @@ import { guard } from "../auth/guard";
 import { activeEntriesById, ENTRY_TYPES, recordAccess, toKnowledgeEntry } from "../db/knowledge";
 import { nowIso } from "../db/time";
 import { createRouter } from "../http/app-env";
-import { vectorField } from "../http/content-schemas";
+import { oneOrMany, vectorField } from "../http/content-schemas";
 import { CategoryField, KnowledgeEntrySchema } from "../http/knowledge-schemas";
 import { bearer, jsonBody, jsonResponse, problems } from "../http/openapi-parts";
 import { caller } from "../http/request-context";
 import { VECTOR_INDEXES } from "../vector/indexes";
 import { searchKnowledge } from "../vector/knowledge-vectors";
-
-const one = <T extends z.ZodType>(item: T) =>
-  z.union([item, z.array(item).min(1).max(20)]).transform((v) => (Array.isArray(v) ? v : [v]) as z.output<T>[]);
 
 const SearchBody = z
   .object({
@@ -24,8 +21,8 @@ const SearchBody = z
     top_k: z.number().int().min(1).max(50).default(10),
     filter: z
       .object({
-        entry_type: one(z.enum(ENTRY_TYPES)).optional(),
-        category: one(CategoryField).optional(),
+        entry_type: oneOrMany(z.enum(ENTRY_TYPES)).optional(),
+        category: oneOrMany(CategoryField).optional(),
       })
       .strict()
       .default({})

@@ -102,8 +102,9 @@ const CreateConfiguration = z
   .openapi("CreatePostConfiguration");
 
 const PatchConfiguration = z
-  .object({
-    ...Object.fromEntries(Object.entries(fields).map(([key, schema]) => [key, schema.optional()])),
+  .object(fields)
+  .partial()
+  .extend({
     is_default: z
       .literal(true, { error: "only true: to stop one being the default, make another one the default" })
       .optional()
@@ -118,10 +119,7 @@ const PatchConfiguration = z
   })
   .openapi("PatchPostConfiguration");
 
-type ConfigurationPatch = Partial<z.infer<z.ZodObject<typeof fields>>> & {
-  is_default?: true;
-  status?: (typeof CONFIG_STATUSES)[number];
-};
+type ConfigurationPatch = z.infer<typeof PatchConfiguration>;
 
 const Params = z.object({ id: idParam("postConfiguration") });
 const configurationResponse = (description: string) => jsonResponse(description, ConfigurationSchema);
@@ -260,7 +258,7 @@ export const postConfigurationsRoutes = createRouter()
   .openapi(patchRoute, async (c) => {
     const { scope } = caller(c);
     const { id } = c.req.valid("param");
-    const patch = c.req.valid("json") as ConfigurationPatch;
+    const patch = c.req.valid("json");
     await target(c, id);
     await commitAudited(c, scope.db, patchStatements(c, id, patch, nowIso()), {
       action: "post_configuration.update",

@@ -6,19 +6,13 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { guard } from "../auth/guard";
 import { toSkill, visibleSkillsById } from "../db/skills";
 import { createRouter } from "../http/app-env";
-import { PlatformField, vectorField } from "../http/content-schemas";
+import { oneOrMany, PlatformField, vectorField } from "../http/content-schemas";
 import { bearer, jsonBody, jsonResponse, problems } from "../http/openapi-parts";
 import { caller } from "../http/request-context";
 import { SkillFields, SkillSchema } from "../http/skill-schemas";
 import { SKILL_STATUSES } from "../skills/lifecycle";
 import { VECTOR_INDEXES } from "../vector/indexes";
 import { searchSkillVectors } from "../vector/skill-vectors";
-
-const oneOrMany = <T extends z.ZodType>(item: T) =>
-  z
-    .union([item, z.array(item).min(1).max(20)])
-    .transform((v) => (Array.isArray(v) ? v : [v]) as z.output<T>[])
-    .optional();
 
 /** Usable skills unless the client asks for other statuses. */
 const USABLE = ["testing", "active", "champion"];
@@ -29,10 +23,10 @@ const SearchBody = z
     top_k: z.number().int().min(1).max(50).default(5),
     filter: z
       .object({
-        task: oneOrMany(SkillFields.task),
-        platform: oneOrMany(PlatformField),
-        modality: oneOrMany(SkillFields.modality),
-        status: oneOrMany(z.enum(SKILL_STATUSES)),
+        task: oneOrMany(SkillFields.task).optional(),
+        platform: oneOrMany(PlatformField).optional(),
+        modality: oneOrMany(SkillFields.modality).optional(),
+        status: oneOrMany(z.enum(SKILL_STATUSES)).optional(),
       })
       .strict()
       .default({})

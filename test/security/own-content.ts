@@ -3,8 +3,8 @@
 // reads; `fresh` ones are made for each call that consumes them (deletes).
 import { expect } from "vitest";
 import { embedding } from "../content/vectors";
+import { globalSkill, privateSkill } from "../skills/helpers";
 import { call, json } from "../support/http";
-import { ADMIN } from "../support/tenants";
 import type { World } from "./world";
 
 async function made<T = { id: string }>(token: string, path: string, body: unknown, method = "POST"): Promise<T> {
@@ -32,13 +32,7 @@ export const brandProfile = () => ({
   typography: { headline: "Montserrat Bold 48pt" },
   logo_rules: { min_size_px: 120 },
 });
-export const skillBody = () => ({
-  name: "Our layout",
-  task: "social_image_post",
-  platform: "linkedin",
-  modality: "image+text",
-  version: { prompt_fragments: { system: "ours" }, embedding: embedding(1024) },
-});
+export { skillBody } from "../skills/helpers";
 
 const owner = (world: World) => world.actors.owner.session;
 
@@ -48,9 +42,8 @@ export const fresh = {
   knowledge: async (world: World) => (await made(owner(world), "/v1/knowledge", knowledgeBody())).id,
   content: async (world: World) =>
     (await made(owner(world), "/v1/content", { intent_spec: {}, content_type: "text", text_content: "Ours" })).id,
-  privateSkill: async (world: World) =>
-    made<{ id: string; active_version: { id: string } }>(owner(world), "/v1/skills", skillBody()),
-  globalSkill: async () => made<{ id: string }>(ADMIN, "/v1/admin/skills", skillBody()),
+  privateSkill: (world: World) => privateSkill(world.tenant, {}, {}, owner(world)),
+  globalSkill: () => globalSkill(),
   brandProfile: async (world: World) => {
     await made(owner(world), "/v1/brand-profile", brandProfile(), "PUT");
   },

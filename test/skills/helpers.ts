@@ -40,8 +40,9 @@ export async function privateSkill(
   tenant: TestTenant,
   overrides: Record<string, unknown> = {},
   version: Record<string, unknown> = {},
+  token = tenant.ownerKey,
 ) {
-  const res = await call("/v1/skills", { token: tenant.ownerKey, body: skillBody(overrides, version) });
+  const res = await call("/v1/skills", { token, body: skillBody(overrides, version) });
   expect(res.status, await res.clone().text()).toBe(201);
   return json<Skill>(res);
 }

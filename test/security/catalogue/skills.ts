@@ -96,7 +96,7 @@ export const SKILL_ROUTES: RouteCase[] = [
     method: "POST",
     path: async (world) => {
       const skill = await ownSkill(world);
-      return `/v1/skills/${skill.id}/versions/${skill.active_version.id}/activate`;
+      return `/v1/skills/${skill.id}/versions/${skill.active_version?.id}/activate`;
     },
     roles: WRITERS,
     scope: "write:skills",
