@@ -1,7 +1,7 @@
 // GET /v1/skills/{id}/metrics: how a skill performs. The caller's own figures are
 // computed from its own candidates and always shown; cross-tenant figures come from
-// the daily roll-up and each day's row is shown only where at least 5 distinct
-// tenants contributed (k-anonymity), and said to be "withheld" otherwise.
+// the daily roll-up and each row is shown only where at least 5 distinct tenants
+// contributed (k-anonymity); a day with rows below that says "withheld", and no more.
 import { createRoute, z } from "@hono/zod-openapi";
 import { guard } from "../auth/guard";
 import { metricsOfSkill } from "../db/skill-metrics";
@@ -60,7 +60,7 @@ const MetricsSchema = z
             latency_p95: z.number().int(),
             unique_tenants: z.number().int(),
           }),
-          z.object({ status: z.literal("withheld"), date: z.string(), context_hash: z.string() }),
+          z.object({ status: z.literal("withheld"), date: z.string() }),
         ]),
       ),
     }),
@@ -96,7 +96,7 @@ export const skillMetricsRoutes = createRouter().openapi(route, async (c) => {
   for await (const fact of facts) own.add(fact);
   const { unique_tenants: _self, ...ownFigures } = own.result();
 
-  const days = (await metricsOfSkill(c.env.DB, id, from, to)).map(publish);
+  const days = publish(await metricsOfSkill(c.env.DB, id, from, to));
   return c.json(
     {
       skill_id: id,

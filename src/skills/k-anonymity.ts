@@ -1,6 +1,7 @@
 // What may leave the platform of the cross-tenant metrics: a daily row only when at
-// least K_ANONYMITY distinct tenants contributed to it; otherwise that it exists and
-// was withheld, and nothing of its figures (not even the tenant count).
+// least K_ANONYMITY distinct tenants contributed to it; otherwise only that the day
+// had figures and they are withheld: not the tenant count, and not the context (its
+// hash of task, platform and modality is easily guessed).
 import type { MetricsRow } from "../db/skill-metrics";
 import { K_ANONYMITY } from "./promotion-policy";
 
@@ -9,12 +10,20 @@ export type PublishedRow =
       MetricsRow,
       "date" | "context_hash" | "skill_version_id" | "skill_id"
     >)
-  | { status: "withheld"; date: string; context_hash: string };
+  | { status: "withheld"; date: string };
 
-export function publish(row: MetricsRow): PublishedRow {
-  if (row.unique_tenants < K_ANONYMITY) return { status: "withheld", date: row.date, context_hash: row.context_hash };
-  const { skill_id: _skill, ...figures } = row;
-  return { status: "shown", ...figures };
+/** Shown rows as they are; the withheld rows of a day as one "withheld" entry. */
+export function publish(rows: MetricsRow[]): PublishedRow[] {
+  const out: PublishedRow[] = [];
+  for (const row of rows) {
+    if (row.unique_tenants >= K_ANONYMITY) {
+      const { skill_id: _skill, ...figures } = row;
+      out.push({ status: "shown", ...figures });
+    } else if (!out.some((r) => r.status === "withheld" && r.date === row.date)) {
+      out.push({ status: "withheld", date: row.date });
+    }
+  }
+  return out;
 }
 
 /**
