@@ -3,6 +3,7 @@
 // and the vitest config in tests.
 import type { SandboxPlatform } from "../objects/sandbox-platform";
 import type { TenantObject } from "../objects/tenant-object";
+import type { VectorIndexObject } from "../objects/vector-index-object";
 
 declare global {
   namespace Cloudflare {
@@ -11,6 +12,12 @@ declare global {
       ASSETS: Fetcher;
       TenantObject: DurableObjectNamespace<TenantObject>;
       SandboxPlatform: DurableObjectNamespace<SandboxPlatform>;
+      /** The embedded vector index, used for any index without a Vectorize binding. */
+      VectorIndexObject: DurableObjectNamespace<VectorIndexObject>;
+      /** Vectorize indexes (production only; see README). Absent: the embedded index. */
+      VECTORIZE_BRAND_VOICE?: Vectorize;
+      VECTORIZE_SKILLS?: Vectorize;
+      VECTORIZE_KNOWLEDGE?: Vectorize;
       /** "sandbox" (default) or "live". */
       PLATFORM_MODE: string;
       /** Deadline of one platform call, in milliseconds (default 10000). */
@@ -36,7 +43,7 @@ declare global {
     }
     interface GlobalProps {
       mainModule: typeof import("./index");
-      durableNamespaces: "TenantObject" | "SandboxPlatform";
+      durableNamespaces: "TenantObject" | "SandboxPlatform" | "VectorIndexObject";
     }
   }
   interface Env extends Cloudflare.Env {}

@@ -26,6 +26,8 @@ export const SCOPES = [
   "write:content",
   "read:skills",
   "write:skills",
+  "read:brand",
+  "write:brand",
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
@@ -67,6 +69,9 @@ export const PERMISSIONS = {
   "content.write": { roles: WRITERS, scope: "write:content" },
   "skills.read": { roles: EVERYONE, scope: "read:skills" },
   "skills.write": { roles: WRITERS, scope: "write:skills" },
+  // The brand is the tenant's identity: everyone reads it, owners and admins change it.
+  "brand.read": { roles: EVERYONE, scope: "read:brand" },
+  "brand.write": { roles: ADMINS, scope: "write:brand" },
 } as const satisfies Record<string, PermissionRule>;
 
 export type Permission = keyof typeof PERMISSIONS;

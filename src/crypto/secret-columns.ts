@@ -17,6 +17,21 @@ export const SECRET_COLUMNS: readonly SecretColumn[] = [
   { table: "users", idColumn: "user_id", column: "mfa_secret", encoding: "text" },
   { table: "social_accounts", idColumn: "account_id", column: "access_token_encrypted", encoding: "blob" },
   { table: "social_accounts", idColumn: "account_id", column: "refresh_token_encrypted", encoding: "blob" },
+  // One profile per tenant: the tenant id names the row.
+  {
+    table: "brand_profiles",
+    idColumn: "tenant_id",
+    column: "embeddings",
+    encoding: "blob",
+    versionColumn: "encryption_version",
+  },
+  {
+    table: "brand_profiles",
+    idColumn: "tenant_id",
+    column: "tone_vectors",
+    encoding: "blob",
+    versionColumn: "encryption_version",
+  },
 ];
 
 /**

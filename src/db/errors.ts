@@ -12,3 +12,8 @@ export function isUniqueViolation(error: unknown): boolean {
 export function isTriggerAbort(error: unknown, message: string): boolean {
   return messageOf(error).includes(message);
 }
+
+/** A row still referenced by another (D1 enforces foreign keys). */
+export function isForeignKeyViolation(error: unknown): boolean {
+  return /FOREIGN KEY constraint failed/i.test(messageOf(error));
+}

@@ -10,6 +10,16 @@ export const ID_PREFIXES = {
   kmsKey: "kms",
   socialAccount: "acc",
   post: "post",
+  template: "tpl",
+  postConfiguration: "cfg",
+  knowledgeEntry: "kbe",
+  content: "gen",
+  revision: "rev",
+  guardResult: "grd",
+  skill: "skl",
+  skillVersion: "skv",
+  skillEmbedding: "ske",
+  sharingEvent: "shr",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

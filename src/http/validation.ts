@@ -6,11 +6,12 @@ import { type FieldError, ProblemError } from "./problem";
 const LOCATION: Record<string, string> = { json: "body", form: "body" };
 
 export function fieldErrors(error: z.ZodError, target: string): FieldError[] {
-  return error.issues.map((issue) => ({
-    in: LOCATION[target] ?? target,
-    field: issue.path.map(String).join("."),
-    message: issue.message,
-  }));
+  return error.issues.flatMap((issue) => {
+    const path = issue.path.map(String);
+    // An unknown key is named itself ("filter.tenant_id"), not only its parent.
+    const keys = issue.code === "unrecognized_keys" ? issue.keys.map((key) => [...path, key]) : [path];
+    return keys.map((field) => ({ in: LOCATION[target] ?? target, field: field.join("."), message: issue.message }));
+  });
 }
 
 /** The OpenAPIHono default hook: every route validates the same way. */

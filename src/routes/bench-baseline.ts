@@ -46,7 +46,7 @@ export const benchRoutes = createRouter()
       if (!parsed.success) throw new ProblemError("validation", parsed.error.message);
       const body = parsed.data;
       const account = await getAccount(scope, body.account_id);
-      if (!account || account.status !== "active") throw new ProblemError("notFound", "No such social account");
+      if (account?.status !== "active") throw new ProblemError("notFound", "No such social account");
       const draft = {
         text: body.text,
         imageUrl: body.image_url ?? null,

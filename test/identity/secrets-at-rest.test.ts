@@ -93,6 +93,8 @@ describe("secrets at rest", () => {
         "users.mfa_secret": 1,
         "social_accounts.access_token_encrypted": 0,
         "social_accounts.refresh_token_encrypted": 0,
+        "brand_profiles.embeddings": 0,
+        "brand_profiles.tone_vectors": 0,
       },
     });
     const after = await mfaCiphertext(tenant.ownerId);

@@ -6,7 +6,14 @@ import { ROUTES } from "./catalogue";
 
 // The OAuth callback carries no credential: its single-use state is the credential.
 const PUBLIC = ["GET /v1/health", "POST /v1/auth/login", "GET /v1/oauth/{platform}/callback"];
-const OPERATOR = ["POST /v1/tenants"];
+const OPERATOR = [
+  "POST /v1/tenants",
+  "POST /v1/admin/skills",
+  "POST /v1/admin/skills/{id}/promote",
+  "POST /v1/admin/skills/{id}/retire",
+  "GET /v1/admin/sharing-events",
+  "POST /v1/admin/jobs/daily-skills",
+];
 
 describe("the security matrix", () => {
   it("covers every documented /v1 operation", async () => {

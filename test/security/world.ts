@@ -6,6 +6,7 @@ import { issueSessionToken } from "../../src/auth/session-token";
 import { call } from "../support/http";
 import { addUser, createKey, createTenant, login, type TestTenant } from "../support/tenants";
 import { TEST_SECRETS } from "../support/test-secrets";
+import { type ForeignContent, foreignContent } from "./foreign-content";
 
 export const ROLES = ["owner", "admin", "member", "viewer"] as const;
 export type Role = (typeof ROLES)[number];
@@ -31,6 +32,8 @@ export const ROLE_SCOPES: Record<Role, string[]> = {
     "write:content",
     "read:skills",
     "write:skills",
+    "read:brand",
+    "write:brand",
   ],
   admin: [
     "read:tenant",
@@ -50,6 +53,8 @@ export const ROLE_SCOPES: Record<Role, string[]> = {
     "write:content",
     "read:skills",
     "write:skills",
+    "read:brand",
+    "write:brand",
   ],
   member: [
     "read:tenant",
@@ -65,6 +70,7 @@ export const ROLE_SCOPES: Record<Role, string[]> = {
     "write:content",
     "read:skills",
     "write:skills",
+    "read:brand",
   ],
   viewer: [
     "read:tenant",
@@ -75,6 +81,7 @@ export const ROLE_SCOPES: Record<Role, string[]> = {
     "read:analytics",
     "read:content",
     "read:skills",
+    "read:brand",
   ],
 };
 
@@ -91,6 +98,8 @@ export interface World {
   other: TestTenant;
   otherUserId: string;
   otherKeyId: string;
+  /** Content and skills of the other tenant. */
+  otherContent: ForeignContent;
 }
 
 export async function buildWorld(): Promise<World> {
@@ -113,7 +122,14 @@ export async function buildWorld(): Promise<World> {
     actors[role] = { role, userId, session, key };
   }
   const otherKey = await createKey(other.ownerKey, { scopes: ["read:users"] });
-  return { tenant, actors, other, otherUserId: otherMember.userId, otherKeyId: otherKey.id };
+  return {
+    tenant,
+    actors,
+    other,
+    otherUserId: otherMember.userId,
+    otherKeyId: otherKey.id,
+    otherContent: await foreignContent(other),
+  };
 }
 
 /**

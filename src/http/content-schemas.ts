@@ -1,0 +1,61 @@
+// Request and response pieces shared by the content and skills routes.
+import { z } from "@hono/zod-openapi";
+import { CONTENT_PLATFORMS } from "../db/content-platforms";
+import { ID_PREFIXES, type IdKind, idPattern } from "../db/ids";
+
+export const Timestamp = z.string().openapi({ format: "date-time", example: "2026-11-25T09:30:00.000Z" });
+
+export const PlatformField = z.enum(CONTENT_PLATFORMS);
+
+/** A path parameter holding an id of `kind`: a bad id is a 400 naming the parameter. */
+export function idParam(kind: IdKind, name = "id") {
+  return z
+    .string()
+    .regex(idPattern(kind), `a ${kind} id (${ID_PREFIXES[kind]}_...)`)
+    .openapi({ param: { name, in: "path" } });
+}
+
+/** An optional id of `kind` in a body or query. */
+export function idField(kind: IdKind) {
+  return z.string().regex(idPattern(kind), `a ${kind} id (${ID_PREFIXES[kind]}_...)`);
+}
+
+/**
+ * An embedding of exactly `dimensions` finite numbers (zod refuses NaN and ±Infinity)
+ * that is not all zeros, which has no direction and no cosine similarity.
+ */
+export function vectorField(dimensions: number) {
+  return z
+    .array(z.number())
+    .length(dimensions, `exactly ${dimensions} numbers`)
+    .refine((values) => values.some((v) => v !== 0), "a vector may not be all zeros")
+    .openapi({ description: `An embedding of ${dimensions} numbers`, example: [0.01, -0.02, 0.03] });
+}
+
+/** JSON text of `value` is at most `bytes` long. */
+export function fitsIn(bytes: number) {
+  return (value: unknown) => new TextEncoder().encode(JSON.stringify(value)).byteLength <= bytes;
+}
+
+/** A JSON object of at most `bytes` (as stored). */
+export function jsonObject(bytes: number, example?: Record<string, unknown>) {
+  return z
+    .record(z.string().max(200), z.unknown())
+    .refine(fitsIn(bytes), `at most ${bytes} bytes of JSON`)
+    .openapi(example ? { example } : {});
+}
+
+/** Short labels (guards, tags, revision labels): trimmed, non-empty, distinct. */
+export function labelList(max: number) {
+  return z
+    .array(z.string().trim().min(1).max(100))
+    .max(max)
+    .refine((labels) => new Set(labels).size === labels.length, "labels must be distinct");
+}
+
+export const ScoreField = z.number().min(0).max(1);
+
+/** A filter value: one value or a list of them (any of them), always handed on as a list. */
+export function oneOrMany<T extends z.ZodType>(item: T) {
+  return z.union([item, z.array(item).min(1).max(20)]).transform((v) => (Array.isArray(v) ? v : [v]) as z.output<T>[]);
+}

@@ -1,0 +1,49 @@
+// How the skills routes reach a skill for the caller: visible (global or its own) to
+// read, its own private skill to change. Another tenant's private skill answers 404,
+// exactly like a missing one; a global skill is the platform's to change (403).
+import type { Context } from "hono";
+import { isTriggerAbort, isUniqueViolation } from "../db/errors";
+import { PRECONDITION_FAILED } from "../db/preconditions";
+import { getVisibleSkill, type SkillWithVersion } from "../db/skills";
+import { GLOBAL } from "../skills/lifecycle";
+import type { AppEnv } from "./app-env";
+import { commitAudited } from "./audit";
+import { ProblemError } from "./problem";
+import { caller } from "./request-context";
+
+export const SKILL_NOT_FOUND = "No such skill";
+
+export async function visibleSkill(c: Context<AppEnv>, skillId: string): Promise<SkillWithVersion> {
+  const row = await getVisibleSkill(c.env.DB, caller(c).user.tenantId, skillId);
+  if (!row) throw new ProblemError("notFound", SKILL_NOT_FOUND);
+  return row;
+}
+
+export async function ownSkill(c: Context<AppEnv>, skillId: string): Promise<SkillWithVersion> {
+  const row = await visibleSkill(c, skillId);
+  if (row.visibility === GLOBAL) {
+    throw new ProblemError("forbidden", "Global skills are changed by the platform; fork it to change your own copy");
+  }
+  return row;
+}
+
+/**
+ * Commits a change to global skill tables with its audit row in one batch (the
+ * tenant's or the operator's). Skills are global and a tenant's audit row is the
+ * tenant's: one D1 holds both today, so the batch is one transaction; when tenant
+ * tables move (DESIGN.md invariant 9) this needs an outbox instead.
+ */
+export async function commitSkillChange(
+  c: Context<AppEnv>,
+  statements: D1PreparedStatement[],
+  event: Parameters<typeof commitAudited>[3],
+): Promise<void> {
+  try {
+    await commitAudited(c, c.env.DB, statements, event);
+  } catch (error) {
+    if (isTriggerAbort(error, PRECONDITION_FAILED) || isUniqueViolation(error)) {
+      throw new ProblemError("conflict", "The skill changed meanwhile; read it again and retry");
+    }
+    throw error;
+  }
+}

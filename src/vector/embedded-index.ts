@@ -1,0 +1,60 @@
+// The VectorizeIndex backed by the embedded index (objects/vector-index-object.ts).
+// Input is checked here as well as in the object, so a bad call throws a
+// VectorIndexError in the caller's isolate, with its code, before any RPC.
+import type { VectorIndexObject } from "../../objects/vector-index-object";
+import type { VectorIndexSpec } from "./indexes";
+import { checkIds, checkValues, checkVectors, LIMITS, resolveQueryOptions } from "./limits";
+import { compileFilter } from "./metadata-filter";
+
+export class EmbeddedVectorIndex implements VectorizeIndex {
+  constructor(
+    private readonly objects: DurableObjectNamespace<VectorIndexObject>,
+    private readonly spec: VectorIndexSpec,
+  ) {}
+
+  /** One object per index name. A plain object crosses RPC; the `as const` spec is readonly. */
+  private get index() {
+    return this.objects.getByName(this.spec.name);
+  }
+
+  private get wireSpec(): VectorIndexSpec {
+    return { ...this.spec, metadataIndexes: { ...this.spec.metadataIndexes } };
+  }
+
+  async describe(): Promise<VectorizeIndexDetails> {
+    return this.index.describe(this.wireSpec);
+  }
+
+  async query(vector: VectorFloatArray | number[], options?: VectorizeQueryOptions): Promise<VectorizeMatches> {
+    const values = checkValues(this.spec, vector, "the query vector");
+    resolveQueryOptions(options);
+    compileFilter(this.spec, options?.filter);
+    return this.index.query(this.wireSpec, values, options);
+  }
+
+  async insert(vectors: VectorizeVector[]): Promise<VectorizeVectorMutation> {
+    return this.index.write(this.wireSpec, this.wire(vectors), "insert");
+  }
+
+  async upsert(vectors: VectorizeVector[]): Promise<VectorizeVectorMutation> {
+    return this.index.write(this.wireSpec, this.wire(vectors), "upsert");
+  }
+
+  async deleteByIds(ids: string[]): Promise<VectorizeVectorMutation> {
+    return this.index.deleteByIds(this.wireSpec, checkIds(ids, LIMITS.idsPerCall));
+  }
+
+  async getByIds(ids: string[]): Promise<VectorizeVector[]> {
+    return this.index.getByIds(this.wireSpec, checkIds(ids, LIMITS.idsPerCall));
+  }
+
+  /** Checked, then sent as float32 (what is stored), namespace and metadata as given. */
+  private wire(vectors: VectorizeVector[]): VectorizeVector[] {
+    return checkVectors(this.spec, vectors).map((checked, index) => ({
+      id: checked.id,
+      values: checked.values,
+      ...(checked.namespace === null ? {} : { namespace: checked.namespace }),
+      ...(vectors[index]?.metadata === undefined ? {} : { metadata: vectors[index]?.metadata }),
+    }));
+  }
+}
