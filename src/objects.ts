@@ -32,10 +32,10 @@ export const HEALTH_PROBE_OBJECT = "health-probe";
  * Runs a call on a Durable Object stub again when the object was reset under it
  * (evicted, redeployed): the calls made this way are safe to repeat.
  */
-export async function retryOnReset<T>(call: () => Promise<T>, attempts = 4): Promise<T> {
+export async function retryOnReset<T>(call: (attempt: number) => Promise<T>, attempts = 4): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await call();
+      return await call(attempt);
     } catch (error) {
       const retryable =
         (error as { retryable?: boolean } | null)?.retryable === true ||

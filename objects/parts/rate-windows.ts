@@ -50,13 +50,34 @@ type QuotaRow = {
   source: string;
 };
 
+/**
+ * The latest report per account, mirrored in memory per object (keyed by the
+ * object's storage, so it lives and dies with the object): read on every admission.
+ */
+const quotaMirrors = new WeakMap<SqlStorage, Map<string, QuotaRow | null>>();
+
+function mirrorOf(sql: SqlStorage): Map<string, QuotaRow | null> {
+  let mirror = quotaMirrors.get(sql);
+  if (!mirror) {
+    mirror = new Map();
+    quotaMirrors.set(sql, mirror);
+  }
+  return mirror;
+}
+
 function platformQuota(sql: SqlStorage, accountId: string, nowMs: number): QuotaRow | null {
-  const row = sql
-    .exec<QuotaRow>(
-      "SELECT remaining, reset_at_ms, reported_at_ms, source FROM platform_quota WHERE account_id = ?",
-      accountId,
-    )
-    .toArray()[0];
+  const mirror = mirrorOf(sql);
+  let row = mirror.get(accountId);
+  if (row === undefined) {
+    row =
+      sql
+        .exec<QuotaRow>(
+          "SELECT remaining, reset_at_ms, reported_at_ms, source FROM platform_quota WHERE account_id = ?",
+          accountId,
+        )
+        .toArray()[0] ?? null;
+    mirror.set(accountId, row);
+  }
   return row && row.reset_at_ms > nowMs ? row : null;
 }
 
@@ -142,6 +163,12 @@ export function recordPlatformQuota(
     nowMs,
     report.source,
   );
+  mirrorOf(sql).set(accountId, {
+    remaining: Math.max(0, remaining),
+    reset_at_ms: report.resetAtMs,
+    reported_at_ms: nowMs,
+    source: report.source,
+  });
 }
 
 export interface WindowState {

@@ -92,6 +92,7 @@ export class AccountTokens {
   private readonly memory = new Map<string, LoadedAccount>();
   private readonly loading = new Map<string, Promise<LoadedAccount | null>>();
   private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly states = new Map<string, StateRow>();
 
   constructor(
     private readonly sql: SqlStorage,
@@ -104,9 +105,26 @@ export class AccountTokens {
     return new TenantCipher(this.env.KMS_MASTER_KEY, this.tenantId, await this.tenant.key());
   }
 
+  /** The account's row of account_state, mirrored in memory (changed only through setState). */
   private state(accountId: string): StateRow {
+    const cached = this.states.get(accountId);
+    if (cached) return cached;
     this.sql.exec("INSERT INTO account_state (account_id) VALUES (?) ON CONFLICT(account_id) DO NOTHING", accountId);
-    return this.sql.exec<StateRow>("SELECT * FROM account_state WHERE account_id = ?", accountId).one();
+    const row = this.sql.exec<StateRow>("SELECT * FROM account_state WHERE account_id = ?", accountId).one();
+    this.states.set(accountId, row);
+    return row;
+  }
+
+  private setState(accountId: string, changes: Partial<StateRow>): StateRow {
+    const columns = Object.keys(changes) as (keyof StateRow)[];
+    this.sql.exec(
+      `UPDATE account_state SET ${columns.map((column) => `${column} = ?`).join(", ")} WHERE account_id = ?`,
+      ...columns.map((column) => changes[column] ?? null),
+      accountId,
+    );
+    const next = { ...this.state(accountId), ...changes };
+    this.states.set(accountId, next);
+    return next;
   }
 
   /** The account with its tokens decrypted; loaded once from D1 per object life. */
@@ -146,10 +164,7 @@ export class AccountTokens {
   /** Drops what this object knows of an account (reconnected or disconnected elsewhere). */
   forget(accountId: string): void {
     this.memory.delete(accountId);
-    this.sql.exec(
-      "UPDATE account_state SET rejected_version = NULL, backoff_until_ms = 0, failures = 0 WHERE account_id = ?",
-      accountId,
-    );
+    this.setState(accountId, { rejected_version: null, backoff_until_ms: 0, failures: 0 });
   }
 
   private wait(accountId: string, ms: number): Promise<void> {
@@ -183,8 +198,7 @@ export class AccountTokens {
       const now = Date.now();
       let state = this.state(accountId);
       if (rejectedVersion !== undefined && rejectedVersion === state.version) {
-        this.sql.exec("UPDATE account_state SET rejected_version = ? WHERE account_id = ?", rejectedVersion, accountId);
-        state = this.state(accountId);
+        state = this.setState(accountId, { rejected_version: rejectedVersion });
       }
       const rejected = state.rejected_version === state.version;
       const expiresSoon = account.expiresAtMs !== null && account.expiresAtMs - now < REFRESH_AHEAD_MS;
@@ -214,13 +228,7 @@ export class AccountTokens {
         continue;
       }
       const leaseId = toBase64Url(randomBytes(16));
-      this.sql.exec(
-        "UPDATE account_state SET lease_id = ?, lease_expires_ms = ?, lease_version = ? WHERE account_id = ?",
-        leaseId,
-        now + LEASE_MS,
-        state.version,
-        accountId,
-      );
+      this.setState(accountId, { lease_id: leaseId, lease_expires_ms: now + LEASE_MS, lease_version: state.version });
       return {
         kind: "refresh",
         lease: {
@@ -283,20 +291,20 @@ export class AccountTokens {
         account.refreshToken = outcome.refreshToken ?? account.refreshToken;
         account.expiresAtMs = outcome.expiresAtMs;
         account.status = "active";
-        this.sql.exec(
-          `UPDATE account_state SET version = version + 1, lease_id = NULL, lease_expires_ms = NULL, failures = 0,
-             backoff_until_ms = 0, rejected_version = NULL, refreshed_at_ms = ? WHERE account_id = ?`,
-          Date.now(),
-          accountId,
-        );
+        this.setState(accountId, {
+          version: this.state(accountId).version + 1,
+          lease_id: null,
+          lease_expires_ms: null,
+          failures: 0,
+          backoff_until_ms: 0,
+          rejected_version: null,
+          refreshed_at_ms: Date.now(),
+        });
       } else if (state.lease_id !== leaseId) {
         // A failure on a lease that is no longer ours changes nothing.
       } else if (outcome.kind === "invalid_grant" && state.lease_version !== state.version) {
         // Newer tokens arrived since the lease was taken: the refused credential was stale.
-        this.sql.exec(
-          "UPDATE account_state SET lease_id = NULL, lease_expires_ms = NULL WHERE account_id = ?",
-          accountId,
-        );
+        this.setState(accountId, { lease_id: null, lease_expires_ms: null });
       } else if (outcome.kind === "invalid_grant") {
         await scope.db.batch([
           recordAccountError(scope, accountId, { message: outcome.message, status: "revoked" }, now),
@@ -314,21 +322,17 @@ export class AccountTokens {
           ),
         ]);
         account.status = "revoked";
-        this.sql.exec(
-          "UPDATE account_state SET lease_id = NULL, lease_expires_ms = NULL WHERE account_id = ?",
-          accountId,
-        );
+        this.setState(accountId, { lease_id: null, lease_expires_ms: null });
       } else {
         const failures = state.failures + 1;
         const backoff = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (failures - 1));
         await scope.db.batch([recordAccountError(scope, accountId, { message: outcome.message }, now)]);
-        this.sql.exec(
-          `UPDATE account_state SET lease_id = NULL, lease_expires_ms = NULL, failures = ?, backoff_until_ms = ?
-           WHERE account_id = ?`,
+        this.setState(accountId, {
+          lease_id: null,
+          lease_expires_ms: null,
           failures,
-          Date.now() + backoff,
-          accountId,
-        );
+          backoff_until_ms: Date.now() + backoff,
+        });
       }
     } finally {
       this.wake(accountId);

@@ -40,6 +40,8 @@ type AttemptRow = {
 
 export class Publisher {
   private readonly log: SlidingLog;
+  /** Attempts begun by this instance and not yet finished (SQLite has them too). */
+  private readonly inFlight = new Map<string, { input: PublishInput; platform: LoadedAccount["platform"] }>();
 
   constructor(
     private readonly sql: SqlStorage,
@@ -90,7 +92,8 @@ export class Publisher {
   }
 
   async beginPublish(input: PublishInput): Promise<BeginStep> {
-    const existing = this.attempt(input.attemptId);
+    // Only a repeated call (the router retrying after a reset) can find its attempt.
+    const existing = input.retry ? this.attempt(input.attemptId) : null;
     const account = await this.tokens.load(input.accountId);
     if (!account) return { kind: "answer", answer: problemAnswer("notFound", "No such social account") };
     if (existing?.state === "sending") return this.send(input, account);
@@ -172,6 +175,7 @@ export class Publisher {
       nowMs,
       nowMs,
     );
+    this.inFlight.set(input.attemptId, { input, platform: account.platform });
     return this.send(input, account);
   }
 
@@ -244,10 +248,17 @@ export class Publisher {
 
   /** Records how the platform call went and answers the client. Safe to call twice. */
   async finishPublish(attemptId: string, outcome: SendOutcome): Promise<Answer> {
-    const attempt = this.attempt(attemptId);
-    if (!attempt) return problemAnswer("notFound", "No such publish attempt");
-    if (attempt.answer) return JSON.parse(attempt.answer) as Answer;
-    const input = JSON.parse(attempt.input) as PublishInput;
+    const known = this.inFlight.get(attemptId);
+    let input: PublishInput;
+    if (known) {
+      input = known.input;
+    } else {
+      const attempt = this.attempt(attemptId);
+      if (!attempt) return problemAnswer("notFound", "No such publish attempt");
+      if (attempt.answer) return JSON.parse(attempt.answer) as Answer;
+      input = JSON.parse(attempt.input) as PublishInput;
+    }
+    this.inFlight.delete(attemptId);
     const account = await this.tokens.load(input.accountId);
     if (!account) return problemAnswer("notFound", "No such social account");
     const spec = windowFor(account.platform, (await this.tenant.get()).windows[account.platform]);
@@ -284,18 +295,26 @@ export class Publisher {
       return answer;
     }
     if (input.idempotencyKey) storeAnswer(this.sql, input.idempotencyKey, attemptId, answer);
-    this.sql.exec(
-      "UPDATE attempts SET state = 'recording', answer = ?, row = ?, updated_at_ms = ? WHERE attempt_id = ?",
-      JSON.stringify(answer),
-      JSON.stringify(record),
-      Date.now(),
-      attemptId,
-    );
-    await this.record(attemptId, record, input).catch(async (error) => {
+    try {
+      await this.record(record, input);
+      this.sql.exec(
+        "UPDATE attempts SET state = 'done', answer = ?, updated_at_ms = ? WHERE attempt_id = ?",
+        JSON.stringify(answer),
+        Date.now(),
+        attemptId,
+      );
+    } catch (error) {
       // The post's fate is known and answered; D1 gets it on the next try.
       console.error(`TenantObject ${this.tenantId}: recording ${attemptId} failed; will retry`, error);
+      this.sql.exec(
+        "UPDATE attempts SET state = 'recording', answer = ?, row = ?, updated_at_ms = ? WHERE attempt_id = ?",
+        JSON.stringify(answer),
+        JSON.stringify(record),
+        Date.now(),
+        attemptId,
+      );
       await this.timers.scheduleAtMost("record-pending", Date.now() + RECORD_RETRY_MS);
-    });
+    }
     return answer;
   }
 
@@ -325,7 +344,7 @@ export class Publisher {
   }
 
   /** Writes a finished attempt to D1: the request, the published post, the audit row. */
-  private async record(attemptId: string, record: PublishRequestRow, input: PublishInput): Promise<void> {
+  private async record(record: PublishRequestRow, input: PublishInput): Promise<void> {
     const scope = tenantScope(this.env, this.tenantId);
     const statements = [savePublishRequest(scope, record)];
     if (record.status === "published") {
@@ -351,7 +370,6 @@ export class Publisher {
       ),
     );
     await scope.db.batch(statements);
-    this.sql.exec("UPDATE attempts SET state = 'done', updated_at_ms = ? WHERE attempt_id = ?", Date.now(), attemptId);
   }
 
   /** Retries D1 writes that failed (the alarm's "record-pending" timer). */
@@ -361,9 +379,13 @@ export class Publisher {
       .toArray();
     for (const attempt of pending) {
       await this.record(
-        attempt.attempt_id,
         JSON.parse(attempt.row as string) as PublishRequestRow,
         JSON.parse(attempt.input) as PublishInput,
+      );
+      this.sql.exec(
+        "UPDATE attempts SET state = 'done', updated_at_ms = ? WHERE attempt_id = ?",
+        Date.now(),
+        attempt.attempt_id,
       );
     }
   }

@@ -20,6 +20,8 @@ export interface PublishInput {
   utmParams: Record<string, string> | null;
   contentId: string | null;
   actor: AuditActor;
+  /** The router is repeating this call after the object was reset: the attempt may exist. */
+  retry?: boolean;
 }
 
 /** An HTTP answer decided by the TenantObject (problem bodies included). */

@@ -160,7 +160,8 @@ export const postsRoutes = createRouter()
     const input = {
       attemptId: newId("post"),
       idempotencyKey,
-      requestHash: await requestHash(body),
+      // Compared only to refuse an Idempotency-Key reused for another request.
+      requestHash: idempotencyKey ? await requestHash(body) : "",
       accountId: body.account_id,
       draft: {
         text: body.text,
@@ -175,7 +176,8 @@ export const postsRoutes = createRouter()
       actor: auditActor(c),
     };
     const started = await retryOnReset(
-      async () => (await object.publishNow(input, c.var.deferredAuth)) as PublishNowResult,
+      async (attempt) =>
+        (await object.publishNow({ ...input, retry: attempt > 1 }, c.var.deferredAuth)) as PublishNowResult,
     );
     if (started.principal) c.set("user", started.principal);
     if (started.keyAdmission) setRateLimitHeaders(c, started.keyAdmission);

@@ -42,6 +42,8 @@ export interface Fault {
   params: Record<string, unknown>;
 }
 
+type TokenRow = { user_id: string; kind: string; expires_at_ms: number | null; revoked: number };
+
 export type MediaRow = {
   media_id: string;
   user_id: string;
@@ -65,6 +67,7 @@ function random(prefix: string, bytes = 12): string {
 }
 
 export class SandboxStore {
+  private lastToken: { token: string; row: TokenRow | null } | null = null;
   /** Whether any fault switch may be on (null: unknown); most calls find none, cheaply. */
   private faultsPossible: boolean | null = null;
 
@@ -213,39 +216,48 @@ export class SandboxStore {
   }
 
   /** The user of a live token of `kind`, or why not. */
+  /**
+   * The row of a token. The last one read is kept (a call looks its token up twice:
+   * to count it for its user, then to check it); every token write forgets it.
+   */
+  private tokenRow(token: string): TokenRow | null {
+    if (this.lastToken?.token === token) return this.lastToken.row;
+    const row =
+      this.sql
+        .exec<TokenRow>("SELECT user_id, kind, expires_at_ms, revoked FROM tokens WHERE token = ?", token)
+        .toArray()[0] ?? null;
+    this.lastToken = { token, row };
+    return row;
+  }
+
   checkToken(
     token: string | null,
     kinds: string[],
   ): { userId: string } | { error: "missing" | "invalid" | "expired"; userId?: string } {
     if (!token) return { error: "missing" };
-    const row = this.sql
-      .exec<{ user_id: string; kind: string; expires_at_ms: number | null; revoked: number }>(
-        "SELECT user_id, kind, expires_at_ms, revoked FROM tokens WHERE token = ?",
-        token,
-      )
-      .toArray()[0];
+    const row = this.tokenRow(token);
     if (!row || !kinds.includes(row.kind) || row.revoked) return { error: "invalid", userId: row?.user_id };
     if (row.expires_at_ms !== null && row.expires_at_ms <= Date.now()) return { error: "expired", userId: row.user_id };
     return { userId: row.user_id };
   }
 
   tokenUser(token: string): string | null {
-    return (
-      this.sql.exec<{ user_id: string }>("SELECT user_id FROM tokens WHERE token = ?", token).toArray()[0]?.user_id ??
-      null
-    );
+    return this.tokenRow(token)?.user_id ?? null;
   }
 
   revokeToken(token: string): void {
+    this.lastToken = null;
     this.sql.exec("UPDATE tokens SET revoked = 1 WHERE token = ?", token);
   }
 
   expireToken(token: string): void {
+    this.lastToken = null;
     this.sql.exec("UPDATE tokens SET expires_at_ms = ? WHERE token = ?", Date.now() - 1, token);
   }
 
   /** Expires every access token of a user at once (the "token expired" switch). */
   expireAccessTokens(userId: string): number {
+    this.lastToken = null;
     return this.sql.exec(
       "UPDATE tokens SET expires_at_ms = ? WHERE user_id = ? AND kind IN ('access', 'short') AND revoked = 0",
       Date.now() - 1,
@@ -318,6 +330,7 @@ export class SandboxStore {
 
   reset(): void {
     this.faultsPossible = false;
+    this.lastToken = null;
     for (const table of ["users", "codes", "tokens", "posts", "media", "calls", "faults"])
       this.sql.exec(`DELETE FROM ${table}`);
   }
