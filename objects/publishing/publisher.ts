@@ -20,6 +20,7 @@ import type { AttemptTarget } from "../../src/publishing/publish-flow";
 import type { Answer, BeginStep, PublishInput, SendOutcome } from "../../src/publishing/types";
 import { claimKey, releaseKey, storeAnswer } from "../parts/idempotency";
 import { recordPlatformQuota, releaseSlot, reserveSlot, windowFor } from "../parts/rate-windows";
+import { GroupCommit } from "../parts/group-commit";
 import { SlidingLog } from "../parts/sliding-log";
 import type { Timers } from "../parts/timers";
 import type { AccountTokens, LoadedAccount } from "./account-tokens";
@@ -40,6 +41,8 @@ type AttemptRow = {
 
 export class Publisher {
   private readonly log: SlidingLog;
+  /** Publishes finishing together share their D1 round trips. */
+  private readonly commits: GroupCommit;
   /** Attempts begun by this instance and not yet finished (SQLite has them too). */
   private readonly inFlight = new Map<string, { input: PublishInput; platform: LoadedAccount["platform"] }>();
 
@@ -52,6 +55,7 @@ export class Publisher {
     private readonly timers: Timers,
   ) {
     this.log = new SlidingLog(sql, { table: "rate_hits", keyColumn: "account_id" });
+    this.commits = new GroupCommit(() => tenantScope(env, tenantId).db);
   }
 
   private attempt(attemptId: string): AttemptRow | null {
@@ -369,7 +373,7 @@ export class Publisher {
         record.updated_at,
       ),
     );
-    await scope.db.batch(statements);
+    await this.commits.commit(statements);
   }
 
   /** Retries D1 writes that failed (the alarm's "record-pending" timer). */
