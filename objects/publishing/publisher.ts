@@ -18,9 +18,9 @@ import { platformUnavailable, problemAnswer, windowFull } from "../../src/publis
 import { composePost } from "../../src/publishing/compose";
 import type { AttemptTarget } from "../../src/publishing/publish-flow";
 import type { Answer, BeginStep, PublishInput, SendOutcome } from "../../src/publishing/types";
+import { GroupCommit } from "../parts/group-commit";
 import { claimKey, releaseKey, storeAnswer } from "../parts/idempotency";
 import { recordPlatformQuota, releaseSlot, reserveSlot, windowFor } from "../parts/rate-windows";
-import { GroupCommit } from "../parts/group-commit";
 import { SlidingLog } from "../parts/sliding-log";
 import type { Timers } from "../parts/timers";
 import type { AccountTokens, LoadedAccount } from "./account-tokens";
