@@ -1,7 +1,7 @@
 // One TenantObject per tenant: the single place that holds the tenant's live state
 // and decides, for its tenant, what is admitted: API-key limits, sign-in throttling,
 // publishing windows, which token a post goes out with, and when scheduled posts fire.
-import { Server } from "partyserver";
+import { type Connection, Server } from "partyserver";
 import { explainDenial } from "../src/auth/explain-denial";
 import type { AuthResult, DeferredAuth, PublishNowResult } from "../src/auth/object-auth";
 import { denial } from "../src/auth/permissions";
@@ -16,6 +16,11 @@ import type { Platform } from "../src/platforms/types";
 import { keyLimitAnswer, problemAnswer, unauthenticatedAnswer } from "../src/publishing/answers";
 import { type FlowResult, type PublishCoordinator, runAttempt } from "../src/publishing/publish-flow";
 import type { Answer, BeginStep, PublishInput, SendOutcome } from "../src/publishing/types";
+import type { MetricEvent } from "./analytics/counters-store";
+import type { PostFigures } from "./analytics/derived";
+import type { FlushReport } from "./analytics/flush";
+import { type IngestResult, TenantAnalytics } from "./analytics/tenant-analytics";
+import { issueTicket, redeemTicket } from "./analytics/tickets";
 import { type Admission, admitApiKeyRequest, dirtyKeyUsage, markKeyUsageFlushed } from "./parts/api-key-window";
 import { CredentialCache, type PresentedCredential } from "./parts/credentials";
 import { beginLoginAttempt, finishLoginAttempt, type LoginGate } from "./parts/login-throttle";
@@ -38,6 +43,10 @@ export interface TenantObjectStatus {
   createdAt: string;
 }
 
+/** How soon changed counters are written to D1. */
+const ANALYTICS_FLUSH_DELAY_MS = 5_000;
+/** How often recent posts' insights are pulled from their platforms. */
+const INSIGHTS_INTERVAL_MS = 60_000;
 /** How long counted usage may wait before it is written to D1. */
 const FLUSH_DELAY_MS = 30_000;
 const TIMER_RETRY_MS = 60_000;
@@ -53,6 +62,8 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
   private readonly scheduler: Scheduler;
   private readonly keyLog: SlidingLog;
   private readonly credentials: CredentialCache;
+  private readonly analytics: TenantAnalytics;
+  private analyticsFlushFailures = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -61,9 +72,12 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
     this.timers = new Timers(ctx.storage);
     this.keyLog = new SlidingLog(ctx.storage.sql, { table: "api_key_hits", keyColumn: "key_id" });
     this.credentials = new CredentialCache(env, this.name);
+    this.analytics = new TenantAnalytics(ctx.storage.sql, env, this.name, (message) => this.broadcast(message));
     this.tenant = new TenantRecordCache(env, this.name);
     this.tokens = new AccountTokens(ctx.storage.sql, env, this.name, this.tenant);
-    this.publisher = new Publisher(ctx.storage.sql, env, this.name, this.tokens, this.tenant, this.timers);
+    this.publisher = new Publisher(ctx.storage.sql, env, this.name, this.tokens, this.tenant, this.timers, (post) =>
+      this.startCounting(post),
+    );
     this.scheduler = new Scheduler(ctx.storage.sql, env, this.name, this.timers);
   }
 
@@ -338,6 +352,66 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
     }));
   }
 
+  // --- analytics ----------------------------------------------------------
+
+  /** A published post starts being counted, and its platform's insights pulled. */
+  private startCounting(post: {
+    postId: string;
+    platform: Platform;
+    accountId: string;
+    platformPostId: string;
+    publishedAtMs: number;
+  }): void {
+    this.analytics.store.track(post);
+    void this.timers.scheduleAtMost("sync-insights", Date.now() + INSIGHTS_INTERVAL_MS);
+  }
+
+  /** Applies a client's batch of metric events (POST /v1/analytics/events). */
+  async ingestEvents(events: MetricEvent[], key: string | null, actor: AuditActor): Promise<IngestResult> {
+    const result = await this.analytics.ingest(events, key, actor);
+    if (result.kind === "applied" && !result.duplicate) {
+      await this.timers.scheduleAtMost("flush-analytics", Date.now() + ANALYTICS_FLUSH_DELAY_MS);
+    }
+    return result;
+  }
+
+  /** A post's live figures; null when this tenant published no such post. */
+  async postFigures(postId: string): Promise<PostFigures | null> {
+    return (await this.analytics.figures([postId]))[0] ?? null;
+  }
+
+  /** Writes changed counters to D1 now (the alarm does it on its own). */
+  async flushAnalytics(): Promise<FlushReport> {
+    return this.analytics.flush();
+  }
+
+  /** Pulls insights for recent posts now (the alarm does it on its own). */
+  async syncInsights(): Promise<number> {
+    const pulled = await this.analytics.syncInsights(
+      this.tokens,
+      (platform) => this.adapter(platform),
+      (accountId, leaseId, outcome) => this.tokens.complete(accountId, leaseId, outcome),
+    );
+    // Pulled figures reach D1 the way ingested ones do.
+    if (pulled > 0) await this.timers.scheduleAtMost("flush-analytics", Date.now() + ANALYTICS_FLUSH_DELAY_MS);
+    return pulled;
+  }
+
+  async liveTicket(userId: string): Promise<{ ticket: string; expiresAtMs: number }> {
+    return issueTicket(this.local, userId, Date.now());
+  }
+
+  /** Spends a live ticket (the router's onBeforeConnect): true once, for a live ticket. */
+  async redeemLiveTicket(ticket: string): Promise<boolean> {
+    return redeemTicket(this.local, ticket, Date.now()) !== null;
+  }
+
+  /** A dashboard connected: it gets the current figures, then every change. */
+  override async onConnect(connection: Connection): Promise<void> {
+    const snapshot = await this.analytics.snapshot();
+    connection.send(JSON.stringify({ type: "snapshot", at: new Date().toISOString(), ...snapshot }));
+  }
+
   // --- the alarm ------------------------------------------------------------
 
   override async onAlarm(): Promise<void> {
@@ -369,8 +443,31 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
       case "sweep-attempts":
         await this.sweepAttempts();
         return;
+      case "flush-analytics":
+        await this.flushAnalyticsTimer();
+        return;
+      case "sync-insights":
+        await this.syncInsights();
+        if (this.analytics.store.hasRecent(Date.now())) {
+          await this.timers.scheduleAtMost("sync-insights", Date.now() + INSIGHTS_INTERVAL_MS);
+        }
+        return;
       default:
         console.warn(`TenantObject ${this.tenantId}: unknown timer ${name}`);
+    }
+  }
+
+  /** One flush run; more right after when the run was full, backing off when D1 fails. */
+  private async flushAnalyticsTimer(): Promise<void> {
+    try {
+      const report = await this.analytics.flush();
+      this.analyticsFlushFailures = 0;
+      if (report.more) await this.timers.scheduleAtMost("flush-analytics", Date.now());
+    } catch (error) {
+      this.analyticsFlushFailures += 1;
+      const backoff = Math.min(300_000, 1000 * 2 ** (this.analyticsFlushFailures - 1));
+      console.error(`TenantObject ${this.tenantId}: analytics flush failed; retrying in ${backoff} ms`, error);
+      await this.timers.scheduleAtMost("flush-analytics", Date.now() + backoff);
     }
   }
 

@@ -53,6 +53,13 @@ export class Publisher {
     private readonly tokens: AccountTokens,
     private readonly tenant: TenantRecordCache,
     private readonly timers: Timers,
+    private readonly onPublished: (post: {
+      postId: string;
+      platform: LoadedAccount["platform"];
+      accountId: string;
+      platformPostId: string;
+      publishedAtMs: number;
+    }) => void,
   ) {
     this.log = new SlidingLog(sql, { table: "rate_hits", keyColumn: "account_id" });
     this.commits = new GroupCommit(() => tenantScope(env, tenantId).db);
@@ -374,6 +381,16 @@ export class Publisher {
       ),
     );
     await this.commits.commit(statements);
+    // Counted from now on: D1 has the post its analytics will reference.
+    if (record.status === "published" && record.platform_post_id && record.published_at) {
+      this.onPublished({
+        postId: record.request_id,
+        platform: record.platform,
+        accountId: record.account_id,
+        platformPostId: record.platform_post_id,
+        publishedAtMs: Date.parse(record.published_at),
+      });
+    }
   }
 
   /** Retries D1 writes that failed (the alarm's "record-pending" timer). */

@@ -133,4 +133,60 @@ export const TENANT_OBJECT_MIGRATIONS: readonly ObjectMigration[] = [
       CREATE INDEX scheduled_posts_account ON scheduled_posts (account_id);
     `,
   },
+  {
+    version: 4,
+    name: "analytics",
+    sql: `
+      -- Live counters per published post, with the engagements counted within each
+      -- early window (for velocity) and a version per change for the flush.
+      CREATE TABLE post_counters (
+        post_id TEXT PRIMARY KEY NOT NULL,
+        platform TEXT NOT NULL,
+        account_id TEXT NOT NULL,
+        platform_post_id TEXT NOT NULL,
+        published_at_ms INTEGER NOT NULL,
+        likes INTEGER NOT NULL DEFAULT 0,
+        comments INTEGER NOT NULL DEFAULT 0,
+        shares INTEGER NOT NULL DEFAULT 0,
+        saves INTEGER NOT NULL DEFAULT 0,
+        clicks INTEGER NOT NULL DEFAULT 0,
+        bookmarks INTEGER NOT NULL DEFAULT 0,
+        impressions INTEGER NOT NULL DEFAULT 0,
+        reach INTEGER NOT NULL DEFAULT 0,
+        unique_impressions INTEGER NOT NULL DEFAULT 0,
+        video_views INTEGER,
+        video_avg_watch_time INTEGER,
+        video_complete_views INTEGER,
+        followers INTEGER,
+        eng_1h INTEGER NOT NULL DEFAULT 0,
+        eng_24h INTEGER NOT NULL DEFAULT 0,
+        eng_7d INTEGER NOT NULL DEFAULT 0,
+        updated_at_ms INTEGER NOT NULL,
+        version INTEGER NOT NULL DEFAULT 0,
+        flushed_version INTEGER NOT NULL DEFAULT 0,
+        flush_count INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX post_counters_unflushed ON post_counters (updated_at_ms) WHERE version > flushed_version;
+      CREATE INDEX post_counters_published ON post_counters (published_at_ms);
+      -- Batches of events already applied, by Idempotency-Key (kept a day).
+      CREATE TABLE ingest_batches (
+        key TEXT PRIMARY KEY NOT NULL,
+        at_ms INTEGER NOT NULL,
+        accepted INTEGER NOT NULL
+      );
+      -- Single-use tickets for live dashboards.
+      CREATE TABLE live_tickets (
+        ticket TEXT PRIMARY KEY NOT NULL,
+        user_id TEXT NOT NULL,
+        expires_at_ms INTEGER NOT NULL
+      );
+      -- Pulling insights from the platforms: when, and the open error if any.
+      CREATE TABLE insight_syncs (
+        post_id TEXT PRIMARY KEY NOT NULL,
+        last_synced_ms INTEGER NOT NULL DEFAULT 0,
+        open_error_id TEXT,
+        retry_count INTEGER NOT NULL DEFAULT 0
+      );
+    `,
+  },
 ];

@@ -154,9 +154,15 @@ export class XAdapter implements PlatformAdapter {
   async insights(accessToken: string, _platformUserId: string, platformPostId: string): Promise<PostMetrics> {
     const url = new URL(`${this.config.endpoints.apiBase}/2/tweets/${encodeURIComponent(platformPostId)}`);
     url.searchParams.set("tweet.fields", "public_metrics,non_public_metrics");
+    url.searchParams.set("expansions", "author_id");
+    url.searchParams.set("user.fields", "public_metrics");
     const response = await send(this.config, new Request(url, { headers: { Authorization: `Bearer ${accessToken}` } }));
     if (response.status !== 200) throw failure(this.config, response);
-    const data = (response.body as { data: Record<string, Record<string, number>> }).data;
+    const body = response.body as {
+      data: Record<string, Record<string, number>>;
+      includes?: { users?: { public_metrics?: { followers_count?: number } }[] };
+    };
+    const data = body.data;
     const publicMetrics = data.public_metrics ?? {};
     const privateMetrics = data.non_public_metrics ?? {};
     return {
@@ -172,7 +178,7 @@ export class XAdapter implements PlatformAdapter {
       videoViews: null,
       videoAvgWatchTime: null,
       videoCompleteViews: null,
-      followers: null,
+      followers: body.includes?.users?.[0]?.public_metrics?.followers_count ?? null,
     };
   }
 }

@@ -5,6 +5,7 @@ import { Hono } from "hono";
 import { GRAPH_VERSION } from "../platforms/graph";
 import { fail, faulty, formOf, presentedToken, type SandboxContext, withAccessToken } from "./context";
 import { deadGrant } from "./dialects";
+import { engagementAt } from "./engagement";
 import { authorize, redeem } from "./oauth";
 
 const USER_TOKEN_TTL = 60 * 86_400;
@@ -78,5 +79,26 @@ export function facebookSandbox(ctx: SandboxContext): Hono {
       return Response.json(body, { headers: pageUsage(ctx, userId) });
     });
   });
+  app.get("/:postId", (c) =>
+    withAccessToken(ctx, "insights", presentedToken(c.req.raw), ["access"], (userId) => {
+      const post = ctx.store.post(c.req.param("postId").split("_")[1] ?? "");
+      if (!post || post.user_id !== userId) return fail(ctx, "bad_request", "Unsupported get request");
+      const m = engagementAt(post.post_id, post.created_at_ms, Date.now(), ctx.store.user(userId)?.followers ?? 1000);
+      const metric = (name: string, value: number) => ({ name, period: "lifetime", values: [{ value }] });
+      return Response.json({
+        id: c.req.param("postId"),
+        reactions: { data: [], summary: { total_count: m.likes } },
+        comments: { data: [], summary: { total_count: m.comments } },
+        shares: { count: m.shares },
+        insights: {
+          data: [
+            metric("post_impressions", m.impressions),
+            metric("post_impressions_unique", m.reach),
+            metric("post_clicks", m.clicks),
+          ],
+        },
+      });
+    }),
+  );
   return app;
 }

@@ -5,6 +5,7 @@ import { Hono } from "hono";
 import { GRAPH_VERSION } from "../platforms/graph";
 import { fail, faulty, formOf, presentedToken, type SandboxContext, withAccessToken } from "./context";
 import { deadGrant, platformError } from "./dialects";
+import { engagementAt } from "./engagement";
 import { authorize, redeem } from "./oauth";
 
 const LONG_TTL = 60 * 86_400;
@@ -107,6 +108,25 @@ export function instagramSandbox(ctx: SandboxContext): Hono {
       return Response.json({ id });
     });
   });
+  graph.get("/:mediaId/insights", (c) =>
+    withAccessToken(ctx, "insights", presentedToken(c.req.raw), ["access"], (userId) => {
+      const post = ctx.store.post(c.req.param("mediaId"));
+      if (!post || post.user_id !== userId) return fail(ctx, "bad_request", "Unsupported get request");
+      const m = engagementAt(post.post_id, post.created_at_ms, Date.now(), ctx.store.user(userId)?.followers ?? 1000);
+      const metric = (name: string, value: number) => ({ name, period: "lifetime", values: [{ value }] });
+      return Response.json({
+        data: [
+          metric("likes", m.likes),
+          metric("comments", m.comments),
+          metric("shares", m.shares),
+          metric("saved", m.saves),
+          metric("reach", m.reach),
+          metric("views", m.impressions),
+          metric("total_interactions", m.likes + m.comments + m.shares + m.saves),
+        ],
+      });
+    }),
+  );
   graph.get("/:nodeId", (c) =>
     withAccessToken(ctx, "profile", presentedToken(c.req.raw), ["access"], (userId) => {
       const nodeId = c.req.param("nodeId");

@@ -3,6 +3,7 @@
 import { Hono } from "hono";
 import { LINKEDIN_VERSION } from "../platforms/linkedin";
 import { fail, faulty, formOf, presentedToken, type SandboxContext, withAccessToken } from "./context";
+import { engagementAt } from "./engagement";
 import { authorize, type IssuedTokens, redeem, refreshGrant } from "./oauth";
 
 function tokenBody(tokens: IssuedTokens): Response {
@@ -81,6 +82,22 @@ export function linkedinSandbox(ctx: SandboxContext): Hono {
       }
       const id = ctx.store.createPost(userId, { text: body.commentary, imageUrl: mediaUrn ?? null, videoUrl: null });
       return new Response(null, { status: 201, headers: { "x-restli-id": `urn:li:share:${id}` } });
+    }),
+  );
+  app.get("/rest/socialMetadata/:urn", (c) =>
+    withAccessToken(ctx, "insights", presentedToken(c.req.raw), ["access"], (userId) => {
+      const post = ctx.store.post(c.req.param("urn").replace("urn:li:share:", ""));
+      if (!post || post.user_id !== userId) return fail(ctx, "bad_request", "Unknown share");
+      const m = engagementAt(post.post_id, post.created_at_ms, Date.now(), ctx.store.user(userId)?.followers ?? 1000);
+      return Response.json({
+        reactionSummaries: { LIKE: { reactionType: "LIKE", count: m.likes } },
+        commentSummary: { count: m.comments, topLevelCount: m.comments },
+        shareSummary: { count: m.shares },
+        // What LinkedIn's share statistics report, folded in by the sandbox.
+        impressionCount: m.impressions,
+        uniqueImpressionsCount: m.reach,
+        clickCount: m.clicks,
+      });
     }),
   );
   return app;

@@ -4,6 +4,7 @@
 import { Hono } from "hono";
 import { xWeightedLength } from "../platforms/x-text";
 import { fail, faulty, formOf, presentedToken, type SandboxContext, withAccessToken } from "./context";
+import { engagementAt } from "./engagement";
 import { authorize, type IssuedTokens, redeem, refreshGrant } from "./oauth";
 
 /** The sandbox's own per-user allowance for POST /2/tweets in 24 hours. */
@@ -79,6 +80,31 @@ export function xSandbox(ctx: SandboxContext): Hono {
       const mediaId = body.media?.media_ids?.[0] ?? null;
       const id = ctx.store.createPost(userId, { text: body.text, imageUrl: mediaId, videoUrl: null });
       return Response.json({ data: { id, text: body.text } }, { status: 201, headers: quotaHeaders(ctx, userId) });
+    }),
+  );
+  app.get("/2/tweets/:id", (c) =>
+    withAccessToken(ctx, "insights", presentedToken(c.req.raw), ["access"], (userId) => {
+      const post = ctx.store.post(c.req.param("id"));
+      if (!post || post.user_id !== userId) return fail(ctx, "bad_request", "Could not find tweet");
+      const followers = ctx.store.user(userId)?.followers ?? 1000;
+      const m = engagementAt(post.post_id, post.created_at_ms, Date.now(), followers);
+      return Response.json({
+        data: {
+          id: post.post_id,
+          text: post.text,
+          author_id: userId,
+          public_metrics: {
+            like_count: m.likes,
+            reply_count: m.comments,
+            retweet_count: m.shares,
+            quote_count: 0,
+            bookmark_count: m.bookmarks,
+            impression_count: m.impressions,
+          },
+          non_public_metrics: { impression_count: m.impressions, url_link_clicks: m.clicks, user_profile_clicks: 0 },
+        },
+        includes: { users: [{ id: userId, public_metrics: { followers_count: followers } }] },
+      });
     }),
   );
   return app;

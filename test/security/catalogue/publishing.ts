@@ -29,7 +29,7 @@ async function make(world: World): Promise<Fixtures> {
 }
 
 /** A connected account and a published post in each tenant, made once per world. */
-function of(world: World): Promise<Fixtures> {
+export function publishingFixtures(world: World): Promise<Fixtures> {
   let pending = fixtures.get(world);
   if (!pending) {
     pending = make(world);
@@ -71,13 +71,13 @@ export const PUBLISHING_ROUTES: RouteCase[] = [
   {
     name: "GET /v1/social-accounts/{id}",
     method: "GET",
-    path: async (world) => `/v1/social-accounts/${(await of(world)).account}`,
+    path: async (world) => `/v1/social-accounts/${(await publishingFixtures(world)).account}`,
     roles: ALL,
     scope: "read:accounts",
     mutation: false,
     ok: 200,
     invalid: { path: () => "/v1/social-accounts/acc_nope", field: "id" },
-    foreign: async (world) => `/v1/social-accounts/${(await of(world)).otherAccount}`,
+    foreign: async (world) => `/v1/social-accounts/${(await publishingFixtures(world)).otherAccount}`,
   },
   {
     name: "DELETE /v1/social-accounts/{id}",
@@ -88,7 +88,7 @@ export const PUBLISHING_ROUTES: RouteCase[] = [
     mutation: true,
     ok: 200,
     invalid: { path: () => "/v1/social-accounts/42", field: "id" },
-    foreign: async (world) => `/v1/social-accounts/${(await of(world)).otherAccount}`,
+    foreign: async (world) => `/v1/social-accounts/${(await publishingFixtures(world)).otherAccount}`,
   },
   {
     name: "GET /v1/rate-limits",
@@ -103,7 +103,10 @@ export const PUBLISHING_ROUTES: RouteCase[] = [
     name: "POST /v1/posts",
     method: "POST",
     path: () => "/v1/posts",
-    body: async (world: World) => ({ account_id: (await of(world)).account, text: `Matrix ${crypto.randomUUID()}` }),
+    body: async (world: World) => ({
+      account_id: (await publishingFixtures(world)).account,
+      text: `Matrix ${crypto.randomUUID()}`,
+    }),
     roles: WRITERS,
     scope: "publish",
     mutation: true,
@@ -123,23 +126,25 @@ export const PUBLISHING_ROUTES: RouteCase[] = [
   {
     name: "GET /v1/posts/{id}",
     method: "GET",
-    path: async (world) => `/v1/posts/${(await of(world)).post}`,
+    path: async (world) => `/v1/posts/${(await publishingFixtures(world)).post}`,
     roles: ALL,
     scope: "read:posts",
     mutation: false,
     ok: 200,
     invalid: { path: () => "/v1/posts/post_x", field: "id" },
-    foreign: async (world) => `/v1/posts/${(await of(world)).otherPost}`,
+    foreign: async (world) => `/v1/posts/${(await publishingFixtures(world)).otherPost}`,
   },
   {
     name: "DELETE /v1/posts/{id}",
     method: "DELETE",
-    path: async (world) => `/v1/posts/${await scheduledPost(world.tenant.ownerKey, (await of(world)).account)}`,
+    path: async (world) =>
+      `/v1/posts/${await scheduledPost(world.tenant.ownerKey, (await publishingFixtures(world)).account)}`,
     roles: WRITERS,
     scope: "publish",
     mutation: true,
     ok: 200,
     invalid: { path: () => "/v1/posts/x", field: "id" },
-    foreign: async (world) => `/v1/posts/${await scheduledPost(world.other.ownerKey, (await of(world)).otherAccount)}`,
+    foreign: async (world) =>
+      `/v1/posts/${await scheduledPost(world.other.ownerKey, (await publishingFixtures(world)).otherAccount)}`,
   },
 ];

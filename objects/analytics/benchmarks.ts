@@ -1,0 +1,79 @@
+// The tenant's benchmarks per platform (seed §5.2): read from D1 and kept a minute
+// for scoring, and recomputed from D1 post_analytics over 90 days after a flush.
+import { type Benchmark, benchmarkOf, type PostCounters } from "../../src/analytics/post-metrics";
+import { benchmarkInputs, readBenchmarks, upsertBenchmark } from "../../src/db/post-analytics";
+import type { TenantScope } from "../../src/db/tenant-scope";
+import type { Platform } from "../../src/platforms/types";
+
+const TTL_MS = 60_000;
+export const BENCHMARK_DAYS = 90;
+
+export class Benchmarks {
+  private cached: { byPlatform: Map<Platform, Benchmark>; atMs: number } | null = null;
+
+  constructor(private readonly scope: () => TenantScope) {}
+
+  async get(): Promise<Map<Platform, Benchmark>> {
+    if (this.cached && Date.now() - this.cached.atMs < TTL_MS) return this.cached.byPlatform;
+    const rows = await readBenchmarks(this.scope());
+    const byPlatform = new Map<Platform, Benchmark>(
+      rows.map((row) => [
+        row.platform,
+        {
+          medianEngagementRate: row.median_engagement_rate,
+          p90EngagementRate: row.p90_engagement_rate,
+          p90Reach: row.p90_reach,
+          p90ShareRate: row.p90_share_rate,
+        },
+      ]),
+    );
+    this.cached = { byPlatform, atMs: Date.now() };
+    return byPlatform;
+  }
+
+  /** Recomputes the platforms' benchmarks from what D1 holds (median and p90 computed exactly). */
+  async recompute(platforms: readonly Platform[]): Promise<void> {
+    const scope = this.scope();
+    const since = new Date(Date.now() - BENCHMARK_DAYS * 86_400_000).toISOString();
+    const now = new Date().toISOString();
+    const statements: D1PreparedStatement[] = [];
+    for (const platform of platforms) {
+      const inputs = await benchmarkInputs(scope, platform, since);
+      const posts: PostCounters[] = inputs.map((r) => ({
+        likes: r.likes,
+        comments: r.comments,
+        shares: r.shares,
+        saves: 0,
+        clicks: r.clicks,
+        bookmarks: 0,
+        impressions: r.impressions,
+        reach: r.reach,
+        uniqueImpressions: 0,
+        videoViews: null,
+        videoAvgWatchTime: null,
+        videoCompleteViews: null,
+        followers: null,
+      }));
+      const b = benchmarkOf(posts);
+      statements.push(
+        upsertBenchmark(
+          scope,
+          {
+            platform,
+            avg_engagement_rate: b.avgEngagementRate,
+            median_engagement_rate: b.medianEngagementRate,
+            p90_engagement_rate: b.p90EngagementRate,
+            avg_reach: b.avgReach,
+            p90_reach: b.p90Reach,
+            avg_share_rate: b.avgShareRate,
+            p90_share_rate: b.p90ShareRate,
+            total_posts: b.totalPosts,
+          },
+          now,
+        ),
+      );
+    }
+    if (statements.length) await scope.db.batch(statements);
+    this.cached = null;
+  }
+}

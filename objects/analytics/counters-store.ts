@@ -1,0 +1,212 @@
+// Live counters per post in the TenantObject's SQLite (never only in memory): what
+// the platforms and clients reported, applied exactly once per event, with a
+// version per post so the flush knows what D1 has not seen yet.
+import {
+  engagements,
+  METRIC_NAMES,
+  type MetricName,
+  type PostCounters,
+  VELOCITY_WINDOWS,
+} from "../../src/analytics/post-metrics";
+import { chunk } from "../../src/db/chunk";
+import type { Platform } from "../../src/platforms/types";
+
+export interface MetricEvent {
+  postId: string;
+  /** snapshot: the values as they stand; delta: changes to add. */
+  type: "snapshot" | "delta";
+  /** When the figures were observed (ms); the time of ingestion when absent. */
+  atMs?: number;
+  metrics: Partial<Record<MetricName, number>>;
+}
+
+export interface CounterRow {
+  post_id: string;
+  platform: Platform;
+  account_id: string;
+  platform_post_id: string;
+  published_at_ms: number;
+  likes: number;
+  comments: number;
+  shares: number;
+  saves: number;
+  clicks: number;
+  bookmarks: number;
+  impressions: number;
+  reach: number;
+  unique_impressions: number;
+  video_views: number | null;
+  video_avg_watch_time: number | null;
+  video_complete_views: number | null;
+  followers: number | null;
+  eng_1h: number;
+  eng_24h: number;
+  eng_7d: number;
+  updated_at_ms: number;
+  version: number;
+  flushed_version: number;
+  flush_count: number;
+}
+
+type Row = CounterRow & Record<string, SqlStorageValue>;
+
+const COLUMN: Record<MetricName, keyof CounterRow> = {
+  likes: "likes",
+  comments: "comments",
+  shares: "shares",
+  saves: "saves",
+  clicks: "clicks",
+  bookmarks: "bookmarks",
+  impressions: "impressions",
+  reach: "reach",
+  unique_impressions: "unique_impressions",
+  video_views: "video_views",
+  video_avg_watch_time: "video_avg_watch_time",
+  video_complete_views: "video_complete_views",
+  followers: "followers",
+};
+
+export function countersOf(row: CounterRow): PostCounters {
+  return {
+    likes: row.likes,
+    comments: row.comments,
+    shares: row.shares,
+    saves: row.saves,
+    clicks: row.clicks,
+    bookmarks: row.bookmarks,
+    impressions: row.impressions,
+    reach: row.reach,
+    uniqueImpressions: row.unique_impressions,
+    videoViews: row.video_views,
+    videoAvgWatchTime: row.video_avg_watch_time,
+    videoCompleteViews: row.video_complete_views,
+    followers: row.followers,
+  };
+}
+
+export class CountersStore {
+  constructor(private readonly sql: SqlStorage) {}
+
+  /** A published post starts being counted (idempotent). */
+  track(post: {
+    postId: string;
+    platform: Platform;
+    accountId: string;
+    platformPostId: string;
+    publishedAtMs: number;
+  }): void {
+    this.sql.exec(
+      `INSERT INTO post_counters (post_id, platform, account_id, platform_post_id, published_at_ms, updated_at_ms)
+       VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(post_id) DO NOTHING`,
+      post.postId,
+      post.platform,
+      post.accountId,
+      post.platformPostId,
+      post.publishedAtMs,
+      post.publishedAtMs,
+    );
+  }
+
+  rows(postIds: readonly string[]): Map<string, CounterRow> {
+    const found = new Map<string, CounterRow>();
+    for (const part of chunk([...new Set(postIds)], 90)) {
+      const rows = this.sql
+        .exec<Row>(`SELECT * FROM post_counters WHERE post_id IN (${part.map(() => "?").join(",")})`, ...part)
+        .toArray();
+      for (const row of rows) found.set(row.post_id, row);
+    }
+    return found;
+  }
+
+  all(): CounterRow[] {
+    return this.sql.exec<Row>("SELECT * FROM post_counters ORDER BY published_at_ms DESC").toArray();
+  }
+
+  /** Whether any post is young enough for its insights to be pulled. */
+  hasRecent(nowMs: number): boolean {
+    return (
+      this.sql.exec("SELECT 1 FROM post_counters WHERE published_at_ms >= ? LIMIT 1", nowMs - 7 * 86_400_000).toArray()
+        .length > 0
+    );
+  }
+
+  /** Posts whose counters changed since the last flush. */
+  unflushed(limit: number): CounterRow[] {
+    return this.sql
+      .exec<Row>("SELECT * FROM post_counters WHERE version > flushed_version ORDER BY updated_at_ms LIMIT ?", limit)
+      .toArray();
+  }
+
+  markFlushed(rows: readonly CounterRow[]): void {
+    for (const row of rows) {
+      this.sql.exec(
+        "UPDATE post_counters SET flushed_version = ?, flush_count = flush_count + 1 WHERE post_id = ? AND flushed_version < ?",
+        row.version,
+        row.post_id,
+        row.version,
+      );
+    }
+  }
+
+  /**
+   * Applies events in order, all or nothing: events for posts this tenant did not
+   * publish are refused (their indexes returned) and nothing is applied.
+   */
+  apply(events: readonly MetricEvent[], nowMs: number): { unknown: number[]; changed: string[] } {
+    const rows = this.rows(events.map((e) => e.postId));
+    const unknown = events.flatMap((event, index) => (rows.has(event.postId) ? [] : [index]));
+    if (unknown.length > 0) return { unknown, changed: [] };
+    const touched = new Set<string>();
+    for (const event of events) {
+      const row = rows.get(event.postId) as CounterRow;
+      const at = event.atMs ?? nowMs;
+      for (const name of METRIC_NAMES) {
+        const value = event.metrics[name];
+        if (value === undefined) continue;
+        const column = COLUMN[name];
+        const current = (row[column] as number | null) ?? 0;
+        (row as unknown as Record<string, number>)[column] = Math.max(
+          0,
+          event.type === "delta" ? current + value : value,
+        );
+      }
+      // Engagements counted within each early window, frozen once the window has passed.
+      const total = engagements(countersOf(row));
+      for (const [window, ms] of Object.entries(VELOCITY_WINDOWS)) {
+        if (at <= row.published_at_ms + ms) (row as unknown as Record<string, number>)[`eng_${window}`] = total;
+      }
+      row.updated_at_ms = Math.max(row.updated_at_ms, at);
+      touched.add(event.postId);
+    }
+    for (const postId of touched) this.write(rows.get(postId) as CounterRow);
+    return { unknown: [], changed: [...touched] };
+  }
+
+  private write(row: CounterRow): void {
+    this.sql.exec(
+      `UPDATE post_counters SET likes = ?, comments = ?, shares = ?, saves = ?, clicks = ?, bookmarks = ?,
+         impressions = ?, reach = ?, unique_impressions = ?, video_views = ?, video_avg_watch_time = ?,
+         video_complete_views = ?, followers = ?, eng_1h = ?, eng_24h = ?, eng_7d = ?, updated_at_ms = ?,
+         version = version + 1
+       WHERE post_id = ?`,
+      row.likes,
+      row.comments,
+      row.shares,
+      row.saves,
+      row.clicks,
+      row.bookmarks,
+      row.impressions,
+      row.reach,
+      row.unique_impressions,
+      row.video_views,
+      row.video_avg_watch_time,
+      row.video_complete_views,
+      row.followers,
+      row.eng_1h,
+      row.eng_24h,
+      row.eng_7d,
+      row.updated_at_ms,
+      row.post_id,
+    );
+  }
+}

@@ -1,0 +1,104 @@
+// A post's figures as dashboards and D1 see them: counters plus the derived figures,
+// with anomalies judged against the tenant's own distribution on the platform.
+import {
+  type Anomaly,
+  anomaly,
+  type Benchmark,
+  engagementRate,
+  performanceScore,
+  type Score,
+  shareRate,
+  velocity,
+  viralCoefficient,
+} from "../../src/analytics/post-metrics";
+import type { Platform } from "../../src/platforms/types";
+import { type CounterRow, countersOf } from "./counters-store";
+
+export interface PostFigures {
+  post_id: string;
+  platform: Platform;
+  account_id: string;
+  published_at: string;
+  likes: number;
+  comments: number;
+  shares: number;
+  saves: number;
+  clicks: number;
+  bookmarks: number;
+  impressions: number;
+  reach: number;
+  unique_impressions: number;
+  video_views: number | null;
+  video_avg_watch_time: number | null;
+  video_complete_views: number | null;
+  followers: number | null;
+  engagement_rate: number | null;
+  share_rate: number | null;
+  viral_coefficient: number | null;
+  engagement_velocity_1h: number | null;
+  engagement_velocity_24h: number | null;
+  engagement_velocity_7d: number | null;
+  performance_score: number;
+  performance_score_breakdown: Score["breakdown"];
+  is_anomaly: boolean;
+  anomaly_type: Anomaly["type"];
+  z_score: number | null;
+  updated_at: string;
+}
+
+/** Engagement rates of the tenant's posts, per platform: the distribution anomalies are judged against. */
+export function distributions(rows: readonly CounterRow[]): Map<Platform, number[]> {
+  const byPlatform = new Map<Platform, number[]>();
+  for (const row of rows) {
+    const rate = engagementRate(countersOf(row));
+    if (rate === null) continue;
+    const list = byPlatform.get(row.platform) ?? [];
+    list.push(rate);
+    byPlatform.set(row.platform, list);
+  }
+  return byPlatform;
+}
+
+export function figuresOf(
+  row: CounterRow,
+  nowMs: number,
+  benchmark: Benchmark | null,
+  distribution: readonly number[],
+): PostFigures {
+  const counters = countersOf(row);
+  const score = performanceScore(counters, benchmark);
+  const rate = engagementRate(counters);
+  const flagged = anomaly(rate, distribution);
+  const observedAt = Math.max(nowMs, row.updated_at_ms);
+  return {
+    post_id: row.post_id,
+    platform: row.platform,
+    account_id: row.account_id,
+    published_at: new Date(row.published_at_ms).toISOString(),
+    likes: row.likes,
+    comments: row.comments,
+    shares: row.shares,
+    saves: row.saves,
+    clicks: row.clicks,
+    bookmarks: row.bookmarks,
+    impressions: row.impressions,
+    reach: row.reach,
+    unique_impressions: row.unique_impressions,
+    video_views: row.video_views,
+    video_avg_watch_time: row.video_avg_watch_time,
+    video_complete_views: row.video_complete_views,
+    followers: row.followers,
+    engagement_rate: rate,
+    share_rate: shareRate(counters),
+    viral_coefficient: viralCoefficient(counters),
+    engagement_velocity_1h: velocity(row.eng_1h, row.published_at_ms, observedAt, "1h"),
+    engagement_velocity_24h: velocity(row.eng_24h, row.published_at_ms, observedAt, "24h"),
+    engagement_velocity_7d: velocity(row.eng_7d, row.published_at_ms, observedAt, "7d"),
+    performance_score: score.score,
+    performance_score_breakdown: score.breakdown,
+    is_anomaly: flagged.isAnomaly,
+    anomaly_type: flagged.type,
+    z_score: flagged.z,
+    updated_at: new Date(row.updated_at_ms).toISOString(),
+  };
+}

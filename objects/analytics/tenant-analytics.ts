@@ -1,0 +1,133 @@
+// The TenantObject's analytics: events applied to live counters, figures for
+// dashboards and reports, coalesced pushes, the flush to D1 and insight pulls.
+import { type AuditActor, auditStatement } from "../../src/db/audit-logs";
+import { tenantScope } from "../../src/db/tenant-scope";
+import type { Platform, PlatformAdapter } from "../../src/platforms/types";
+import type { AccountTokens, RefreshOutcome, TokenStep } from "../publishing/account-tokens";
+import { Benchmarks } from "./benchmarks";
+import { type CounterRow, CountersStore, type MetricEvent } from "./counters-store";
+import { distributions, figuresOf, type PostFigures } from "./derived";
+import { type FlushReport, flushAnalytics } from "./flush";
+import { pullInsights } from "./insights-sync";
+import { LivePush } from "./live-push";
+
+const BATCH_KEY_TTL_MS = 86_400_000;
+/** How long the distribution behind live anomaly flags may be reused. */
+const DISTRIBUTION_TTL_MS = 5_000;
+/** Posts in a dashboard's first snapshot. */
+const SNAPSHOT_POSTS = 200;
+
+export type IngestResult =
+  | { kind: "applied"; accepted: number; posts: number; duplicate: boolean }
+  | { kind: "unknown_posts"; indexes: number[] };
+
+export class TenantAnalytics {
+  readonly store: CountersStore;
+  private readonly benchmarks: Benchmarks;
+  private readonly push: LivePush;
+  private distribution: { byPlatform: Map<Platform, number[]>; atMs: number } | null = null;
+
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly env: Env,
+    private readonly tenantId: string,
+    broadcast: (message: string) => void,
+  ) {
+    this.store = new CountersStore(sql);
+    this.benchmarks = new Benchmarks(() => tenantScope(env, tenantId));
+    this.push = new LivePush((ids) => this.figures(ids), broadcast);
+  }
+
+  private scope() {
+    return tenantScope(this.env, this.tenantId);
+  }
+
+  private byPlatform(): Map<Platform, number[]> {
+    if (!this.distribution || Date.now() - this.distribution.atMs > DISTRIBUTION_TTL_MS) {
+      this.distribution = { byPlatform: distributions(this.store.all()), atMs: Date.now() };
+    }
+    return this.distribution.byPlatform;
+  }
+
+  async figuresOfRows(rows: CounterRow[]): Promise<PostFigures[]> {
+    const benchmarks = await this.benchmarks.get();
+    const byPlatform = this.byPlatform();
+    const now = Date.now();
+    return rows.map((row) =>
+      figuresOf(row, now, benchmarks.get(row.platform) ?? null, byPlatform.get(row.platform) ?? []),
+    );
+  }
+
+  async figures(postIds: string[]): Promise<PostFigures[]> {
+    return this.figuresOfRows([...this.store.rows(postIds).values()]);
+  }
+
+  async snapshot(): Promise<{ posts: PostFigures[] }> {
+    return { posts: await this.figuresOfRows(this.store.all().slice(0, SNAPSHOT_POSTS)) };
+  }
+
+  /**
+   * Applies a batch of events, all or nothing, once per Idempotency-Key. The audit
+   * row is written first: a batch D1 has no record of is never applied.
+   */
+  async ingest(events: MetricEvent[], key: string | null, actor: AuditActor): Promise<IngestResult> {
+    const nowMs = Date.now();
+    this.sql.exec("DELETE FROM ingest_batches WHERE at_ms <= ?", nowMs - BATCH_KEY_TTL_MS);
+    if (key) {
+      const seen = this.sql
+        .exec<{ accepted: number }>("SELECT accepted FROM ingest_batches WHERE key = ?", key)
+        .toArray()[0];
+      if (seen) return { kind: "applied", accepted: seen.accepted, posts: 0, duplicate: true };
+    }
+    const known = this.store.rows(events.map((e) => e.postId));
+    const unknown = events.flatMap((event, index) => (known.has(event.postId) ? [] : [index]));
+    if (unknown.length > 0) return { kind: "unknown_posts", indexes: unknown };
+    const scope = this.scope();
+    const now = new Date(nowMs).toISOString();
+    await scope.db.batch([
+      auditStatement(
+        scope.db,
+        actor,
+        {
+          action: "analytics.ingest",
+          resourceType: "post_analytics",
+          metadata: { events: events.length, posts: known.size, idempotency_key: key },
+        },
+        now,
+      ),
+    ]);
+    // A concurrent call may have applied the same key while the audit row was written.
+    if (key && this.sql.exec("SELECT 1 FROM ingest_batches WHERE key = ?", key).toArray().length > 0) {
+      return { kind: "applied", accepted: events.length, posts: 0, duplicate: true };
+    }
+    const applied = this.store.apply(events, nowMs);
+    if (key)
+      this.sql.exec("INSERT INTO ingest_batches (key, at_ms, accepted) VALUES (?, ?, ?)", key, nowMs, events.length);
+    this.push.changed(applied.changed);
+    return { kind: "applied", accepted: events.length, posts: applied.changed.length, duplicate: false };
+  }
+
+  /** Events from the object itself (insight pulls): applied and pushed, no audit row. */
+  applyOwn(events: MetricEvent[]): void {
+    if (events.length === 0) return;
+    const applied = this.store.apply(events, Date.now());
+    this.push.changed(applied.changed);
+  }
+
+  flush(): Promise<FlushReport> {
+    return flushAnalytics(this.store, this.benchmarks, this.scope());
+  }
+
+  async syncInsights(
+    tokens: AccountTokens,
+    adapterFor: (platform: Platform) => PlatformAdapter,
+    completeRefresh: (accountId: string, leaseId: string, outcome: RefreshOutcome) => Promise<TokenStep>,
+  ): Promise<number> {
+    const events = await pullInsights(
+      { sql: this.sql, scope: this.scope(), tokens, adapterFor, completeRefresh },
+      Date.now(),
+    );
+    this.applyOwn(events);
+    return events.length;
+  }
+}

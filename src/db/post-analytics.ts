@@ -1,0 +1,170 @@
+// post_analytics and performance_benchmarks: what the TenantObject's flush writes.
+// The flush carries absolute values (counters, derived figures, its own sync count),
+// so writing the same figures twice changes nothing (DESIGN.md invariant 6).
+import type { PostFigures } from "../../objects/analytics/derived";
+import type { Platform } from "../platforms/types";
+import { chunk, MAX_BOUND_PARAMETERS } from "./chunk";
+import { newId } from "./ids";
+import type { TenantScope } from "./tenant-scope";
+
+const COLUMNS = [
+  "analytics_id",
+  "post_id",
+  "tenant_id",
+  "platform",
+  "likes",
+  "comments",
+  "shares",
+  "saves",
+  "clicks",
+  "bookmarks",
+  "impressions",
+  "reach",
+  "unique_impressions",
+  "video_views",
+  "video_avg_watch_time",
+  "video_complete_views",
+  "engagement_rate",
+  "viral_coefficient",
+  "engagement_velocity_1h",
+  "engagement_velocity_24h",
+  "engagement_velocity_7d",
+  "performance_score",
+  "performance_score_breakdown",
+  "is_anomaly",
+  "anomaly_type",
+  "z_score",
+  "synced_at",
+  "sync_count",
+  "created_at",
+  "updated_at",
+] as const;
+
+/** Columns a flush replaces; analytics_id and created_at stay those of the first insert. */
+const UPDATED = COLUMNS.filter((c) => !["analytics_id", "post_id", "tenant_id", "created_at"].includes(c));
+const ROWS_PER_STATEMENT = Math.floor(MAX_BOUND_PARAMETERS / COLUMNS.length);
+
+export interface FlushedPost {
+  figures: PostFigures;
+  /** How many flushes have written this post, this one included. */
+  syncCount: number;
+}
+
+function values(scope: TenantScope, post: FlushedPost, now: string): (string | number | null)[] {
+  const f = post.figures;
+  return [
+    newId("postAnalytics"),
+    f.post_id,
+    scope.tenantId,
+    f.platform,
+    f.likes,
+    f.comments,
+    f.shares,
+    f.saves,
+    f.clicks,
+    f.bookmarks,
+    f.impressions,
+    f.reach,
+    f.unique_impressions,
+    f.video_views,
+    f.video_avg_watch_time,
+    f.video_complete_views,
+    f.engagement_rate,
+    f.viral_coefficient,
+    f.engagement_velocity_1h,
+    f.engagement_velocity_24h,
+    f.engagement_velocity_7d,
+    f.performance_score,
+    JSON.stringify(f.performance_score_breakdown),
+    f.is_anomaly ? 1 : 0,
+    f.anomaly_type,
+    f.z_score,
+    now,
+    post.syncCount,
+    now,
+    now,
+  ];
+}
+
+/** Upserts, several rows per statement, never past 100 bound parameters. */
+export function upsertPostAnalytics(
+  scope: TenantScope,
+  posts: readonly FlushedPost[],
+  now: string,
+): D1PreparedStatement[] {
+  return chunk(posts, ROWS_PER_STATEMENT).map((part) => {
+    const row = `(${COLUMNS.map(() => "?").join(", ")})`;
+    return scope.db
+      .prepare(
+        `INSERT INTO post_analytics (${COLUMNS.join(", ")}) VALUES ${part.map(() => row).join(", ")}
+         ON CONFLICT(post_id) DO UPDATE SET ${UPDATED.map((c) => `${c} = excluded.${c}`).join(", ")}
+         WHERE post_analytics.tenant_id = excluded.tenant_id`,
+      )
+      .bind(...part.flatMap((post) => values(scope, post, now)));
+  });
+}
+
+export interface BenchmarkRow {
+  platform: Platform;
+  avg_engagement_rate: number | null;
+  median_engagement_rate: number | null;
+  p90_engagement_rate: number | null;
+  avg_reach: number | null;
+  p90_reach: number | null;
+  avg_share_rate: number | null;
+  p90_share_rate: number | null;
+  total_posts: number;
+}
+
+export function upsertBenchmark(scope: TenantScope, row: BenchmarkRow, now: string): D1PreparedStatement {
+  return scope.db
+    .prepare(
+      `INSERT INTO performance_benchmarks (benchmark_id, tenant_id, platform, avg_engagement_rate, median_engagement_rate,
+         p90_engagement_rate, avg_reach, p90_reach, avg_share_rate, p90_share_rate, total_posts, calculated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(tenant_id, platform) DO UPDATE SET avg_engagement_rate = excluded.avg_engagement_rate,
+         median_engagement_rate = excluded.median_engagement_rate, p90_engagement_rate = excluded.p90_engagement_rate,
+         avg_reach = excluded.avg_reach, p90_reach = excluded.p90_reach, avg_share_rate = excluded.avg_share_rate,
+         p90_share_rate = excluded.p90_share_rate, total_posts = excluded.total_posts,
+         calculated_at = excluded.calculated_at`,
+    )
+    .bind(
+      newId("benchmark"),
+      scope.tenantId,
+      row.platform,
+      row.avg_engagement_rate,
+      row.median_engagement_rate,
+      row.p90_engagement_rate,
+      row.avg_reach,
+      row.p90_reach,
+      row.avg_share_rate,
+      row.p90_share_rate,
+      row.total_posts,
+      now,
+    );
+}
+
+/** The figures the 90-day benchmark of a platform is computed from. */
+export async function benchmarkInputs(
+  scope: TenantScope,
+  platform: Platform,
+  sinceIso: string,
+): Promise<{ likes: number; comments: number; shares: number; clicks: number; impressions: number; reach: number }[]> {
+  const { results } = await scope.db
+    .prepare(
+      `SELECT pa.likes, pa.comments, pa.shares, pa.clicks, pa.impressions, pa.reach
+       FROM post_analytics pa JOIN published_posts p ON p.post_id = pa.post_id AND p.tenant_id = pa.tenant_id
+       WHERE pa.tenant_id = ? AND pa.platform = ? AND p.published_at >= ?`,
+    )
+    .bind(scope.tenantId, platform, sinceIso)
+    .all<{ likes: number; comments: number; shares: number; clicks: number; impressions: number; reach: number }>();
+  return results;
+}
+
+export async function readBenchmarks(scope: TenantScope): Promise<BenchmarkRow[]> {
+  const { results } = await scope.db
+    .prepare("SELECT * FROM performance_benchmarks WHERE tenant_id = ? ORDER BY platform")
+    .bind(scope.tenantId)
+    .all<BenchmarkRow>();
+  return results;
+}

@@ -1,0 +1,33 @@
+// The gate in front of partyserver's /parties/<party>/<room> routes. Only the live
+// dashboard WebSocket of a TenantObject is open, and only with a ticket issued by
+// that very tenant's object (single use, one minute). Nothing else is reachable
+// this way: no other Durable Object, no plain HTTP into an object.
+import { routePartykitRequest } from "partyserver";
+import { idPattern } from "../db/ids";
+
+function refuse(status: number, detail: string): Response {
+  const type = status === 401 ? "/problems/unauthenticated" : "/problems/not-found";
+  return new Response(
+    JSON.stringify({ type, title: status === 401 ? "Authentication is required" : "Not found", status, detail }),
+    {
+      status,
+      headers: { "Content-Type": "application/problem+json" },
+    },
+  );
+}
+
+export function routeParties(request: Request, env: Env): Promise<Response | null> {
+  return routePartykitRequest(request, env, {
+    onBeforeConnect: async (req, lobby) => {
+      if (lobby.className !== "TenantObject" || !idPattern("tenant").test(lobby.name)) {
+        return refuse(404, "No such live channel");
+      }
+      const ticket = new URL(req.url).searchParams.get("ticket");
+      if (!ticket) return refuse(401, "A ticket from POST /v1/live/ticket is required");
+      const valid = await env.TenantObject.getByName(lobby.name).redeemLiveTicket(ticket);
+      if (!valid) return refuse(401, "The ticket is unknown, used, expired or another tenant's");
+      return undefined;
+    },
+    onBeforeRequest: () => refuse(404, "No such route"),
+  });
+}

@@ -1,0 +1,122 @@
+// Pulling insights from the platforms on the alarm: the sandbox audience grows, the
+// figures follow; a failing platform opens a sync error, counts retries, and the next
+// success resolves it.
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { SandboxPlatform } from "../../objects/sandbox-platform";
+import type { Platform } from "../../src/platforms/types";
+import { type ConnectedAccount, sandbox, sandboxUserOf } from "../support/accounts";
+import { publishedPosts } from "../support/analytics";
+import { call, json } from "../support/http";
+import { runTimersNow } from "../support/objects";
+
+interface Figures {
+  post_id: string;
+  impressions: number;
+  likes: number;
+  reach: number;
+}
+
+interface SyncError {
+  error_type: string;
+  retry_count: number;
+  resolved_at: string | null;
+}
+
+/** Moves the account's sandbox posts `minutes` into the past, so their audience grows. */
+async function age(account: ConnectedAccount, minutes: number): Promise<void> {
+  const user = sandboxUserOf(account);
+  await runInDurableObject(sandbox(account.platform), (_o: SandboxPlatform, state) => {
+    state.storage.sql.exec(
+      "UPDATE posts SET created_at_ms = created_at_ms - ? WHERE user_id IN (?, ?)",
+      minutes * 60_000,
+      user,
+      `pg${user}`,
+    );
+  });
+}
+
+async function figures(key: string, postId: string): Promise<Figures> {
+  const res = await call(`/v1/posts/${postId}/analytics`, { token: key });
+  expect(res.status, await res.clone().text()).toBe(200);
+  return json<Figures>(res);
+}
+
+async function syncErrors(postId: string): Promise<SyncError[]> {
+  const { results } = await env.DB.prepare(
+    "SELECT error_type, retry_count, resolved_at FROM analytics_sync_errors WHERE post_id = ? ORDER BY created_at",
+  )
+    .bind(postId)
+    .all<SyncError>();
+  return results;
+}
+
+describe("insights sync", () => {
+  it.each<Platform>(["linkedin", "twitter", "facebook"])(
+    "pulls growing figures from %s and flushes them to D1",
+    async (platform) => {
+      const world = await publishedPosts(2, platform as "linkedin" | "twitter" | "facebook");
+      const [post] = world.posts as [string];
+      await age(world.account, 10);
+      await runTimersNow(world.tenant.tenantId, ["sync-insights"]);
+      const early = await figures(world.key, post);
+      expect(early.impressions).toBeGreaterThan(0);
+      expect(early.reach).toBeLessThanOrEqual(early.impressions);
+
+      await age(world.account, 60);
+      await runTimersNow(world.tenant.tenantId, ["sync-insights"]);
+      const later = await figures(world.key, post);
+      expect(later.impressions).toBeGreaterThan(early.impressions);
+      expect(later.likes).toBeGreaterThanOrEqual(early.likes);
+
+      await runTimersNow(world.tenant.tenantId, ["flush-analytics"]);
+      const row = await env.DB.prepare("SELECT impressions, likes FROM post_analytics WHERE post_id = ?")
+        .bind(post)
+        .first<{ impressions: number; likes: number }>();
+      expect(row).toEqual({ impressions: later.impressions, likes: later.likes });
+    },
+  );
+
+  it("a failing platform opens a sync error, counts retries, and a success resolves it", async () => {
+    const world = await publishedPosts(1, "linkedin");
+    const [post] = world.posts as [string];
+    await age(world.account, 30);
+    await sandbox("linkedin").addFault({
+      kind: "error_500",
+      endpoint: "insights",
+      user_id: sandboxUserOf(world.account),
+      count: 2,
+    });
+
+    await runTimersNow(world.tenant.tenantId, ["sync-insights"]);
+    let errors = await syncErrors(post);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ error_type: "api_error", retry_count: 0, resolved_at: null });
+
+    await runTimersNow(world.tenant.tenantId, ["sync-insights"]);
+    errors = await syncErrors(post);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ retry_count: 1, resolved_at: null });
+    expect((await figures(world.key, post)).impressions).toBe(0);
+
+    await runTimersNow(world.tenant.tenantId, ["sync-insights"]);
+    errors = await syncErrors(post);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.retry_count).toBe(1);
+    expect(errors[0]?.resolved_at).not.toBeNull();
+    expect((await figures(world.key, post)).impressions).toBeGreaterThan(0);
+  });
+
+  it("a rate-limited platform is recorded as rate_limit", async () => {
+    const world = await publishedPosts(1, "twitter");
+    const [post] = world.posts as [string];
+    await sandbox("twitter").addFault({
+      kind: "rate_limit_429",
+      endpoint: "insights",
+      user_id: sandboxUserOf(world.account),
+    });
+    await runTimersNow(world.tenant.tenantId, ["sync-insights"]);
+    expect(await syncErrors(post)).toEqual([expect.objectContaining({ error_type: "rate_limit", resolved_at: null })]);
+  });
+});

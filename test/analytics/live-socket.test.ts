@@ -1,0 +1,154 @@
+// The live dashboard socket: only a fresh ticket of the same tenant opens it; it gets
+// a snapshot on connect and coalesced updates after every change.
+import { runInDurableObject } from "cloudflare:test";
+import { exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { TenantObject } from "../../objects/tenant-object";
+import { ingest, publishedPosts } from "../support/analytics";
+import { call, json } from "../support/http";
+import { tenantObjectOf } from "../support/objects";
+
+interface Ticket {
+  ticket: string;
+  url: string;
+  expires_at: string;
+}
+
+interface LiveMessage {
+  type: "snapshot" | "update";
+  posts: { post_id: string; likes: number; impressions: number }[];
+}
+
+async function ticketFor(token: string): Promise<Ticket> {
+  const res = await call("/v1/live/ticket", { method: "POST", token });
+  expect(res.status, await res.clone().text()).toBe(201);
+  return json<Ticket>(res);
+}
+
+function upgrade(path: string): Promise<Response> {
+  return exports.default.fetch(new Request(`https://api.test${path}`, { headers: { Upgrade: "websocket" } }));
+}
+
+/** An accepted socket collecting every message it receives. */
+async function open(path: string): Promise<{ socket: WebSocket; messages: LiveMessage[] }> {
+  const res = await upgrade(path);
+  expect(res.status, res.status === 101 ? "" : await res.text()).toBe(101);
+  const socket = res.webSocket as WebSocket;
+  const messages: LiveMessage[] = [];
+  socket.addEventListener("message", (event) => {
+    messages.push(JSON.parse(event.data as string) as LiveMessage);
+  });
+  socket.accept();
+  return { socket, messages };
+}
+
+async function until(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+  const started = Date.now();
+  while (!check()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe("live socket tickets", () => {
+  it("refuses a connection without a ticket", async () => {
+    const world = await publishedPosts(1);
+    const res = await upgrade(`/parties/tenant-object/${world.tenant.tenantId}`);
+    expect(res.status).toBe(401);
+    expect(res.headers.get("Content-Type")).toContain("application/problem+json");
+  });
+
+  it("opens once per ticket: a second use is refused", async () => {
+    const world = await publishedPosts(1);
+    const { url } = await ticketFor(world.key);
+    const first = await open(url);
+    first.socket.close();
+    const again = await upgrade(url);
+    expect(again.status).toBe(401);
+  });
+
+  it("refuses another tenant's ticket at this tenant's object", async () => {
+    const mine = await publishedPosts(1);
+    const theirs = await publishedPosts(1);
+    const { ticket } = await ticketFor(theirs.key);
+    const res = await upgrade(`/parties/tenant-object/${mine.tenant.tenantId}?ticket=${encodeURIComponent(ticket)}`);
+    expect(res.status).toBe(401);
+    // Refused at the wrong door, the ticket is not spent at its own.
+    const own = await open(`/parties/tenant-object/${theirs.tenant.tenantId}?ticket=${encodeURIComponent(ticket)}`);
+    own.socket.close();
+  });
+
+  it("refuses an expired ticket", async () => {
+    const world = await publishedPosts(1);
+    const { ticket, url } = await ticketFor(world.key);
+    await runInDurableObject(tenantObjectOf(world.tenant.tenantId), (_o: TenantObject, state) => {
+      state.storage.sql.exec("UPDATE live_tickets SET expires_at_ms = ? WHERE ticket = ?", Date.now() - 1, ticket);
+    });
+    expect((await upgrade(url)).status).toBe(401);
+  });
+
+  it("reaches no other object and no plain HTTP through the parties route", async () => {
+    const world = await publishedPosts(1);
+    const { ticket } = await ticketFor(world.key);
+    const q = `?ticket=${encodeURIComponent(ticket)}`;
+    expect((await upgrade(`/parties/sandbox-platform/${world.tenant.tenantId}${q}`)).status).toBe(404);
+    expect((await upgrade(`/parties/tenant-object/not-a-tenant${q}`)).status).toBe(404);
+    const plain = await exports.default.fetch(
+      new Request(`https://api.test/parties/tenant-object/${world.tenant.tenantId}${q}`),
+    );
+    expect(plain.status).toBe(404);
+  });
+
+  it("issues tickets only to a caller with read:analytics", async () => {
+    const res = await call("/v1/live/ticket", { method: "POST" });
+    expect(res.status).toBe(401);
+  });
+});
+
+describe("live socket messages", () => {
+  it("sends the figures on connect, then an update after events", async () => {
+    const world = await publishedPosts(2);
+    const [first] = world.posts as [string];
+    await ingest(world.key, [{ post_id: first, type: "snapshot", metrics: { likes: 3, impressions: 40 } }]);
+    const { socket, messages } = await open((await ticketFor(world.key)).url);
+    await until(() => messages.length >= 1, "the snapshot");
+    const snapshot = messages[0] as LiveMessage;
+    expect(snapshot.type).toBe("snapshot");
+    expect(snapshot.posts.find((p) => p.post_id === first)).toMatchObject({ likes: 3, impressions: 40 });
+
+    const res = await ingest(world.key, [{ post_id: first, type: "delta", metrics: { likes: 4 } }]);
+    expect(res.status).toBe(200);
+    await until(() => messages.some((m) => m.type === "update"), "an update");
+    const update = messages.find((m) => m.type === "update") as LiveMessage;
+    expect(update.posts).toHaveLength(1);
+    expect(update.posts[0]).toMatchObject({ post_id: first, likes: 7, impressions: 40 });
+    socket.close();
+  });
+
+  it("a burst of 10,000 events reaches a dashboard as a few messages with the final figures", async () => {
+    const world = await publishedPosts(20);
+    const { socket, messages } = await open((await ticketFor(world.key)).url);
+    await until(() => messages.length >= 1, "the snapshot");
+    const batches = Array.from({ length: 10 }, (_, b) =>
+      Array.from({ length: 1000 }, (_, i) => ({
+        post_id: world.posts[(b * 1000 + i) % world.posts.length],
+        type: "delta",
+        metrics: { likes: 1 },
+      })),
+    );
+    const statuses = await Promise.all(batches.map(async (events) => (await ingest(world.key, events)).status));
+    expect(statuses.every((s) => s === 200)).toBe(true);
+
+    // Each post ends with 500 likes; wait until a dashboard has seen all of them.
+    const seen = new Map<string, number>();
+    await until(() => {
+      for (const m of messages) for (const p of m.posts) seen.set(p.post_id, p.likes);
+      return world.posts.every((id) => seen.get(id) === 500);
+    }, "the final figures");
+    const updates = messages.filter((m) => m.type === "update").length;
+    expect(updates).toBeGreaterThan(0);
+    // Coalesced: far fewer messages than batches of events, let alone events.
+    expect(updates).toBeLessThanOrEqual(10);
+    socket.close();
+  });
+});
