@@ -6,6 +6,32 @@ import type { TenantScope } from "../../src/db/tenant-scope";
 import type { Platform } from "../../src/platforms/types";
 
 const TTL_MS = 60_000;
+
+/** Benchmarks as dashboards receive them, by platform. */
+export type BenchmarkFigures = Partial<
+  Record<
+    Platform,
+    {
+      median_engagement_rate: number | null;
+      p90_engagement_rate: number | null;
+      p90_reach: number | null;
+      p90_share_rate: number | null;
+    }
+  >
+>;
+
+export function benchmarkFigures(byPlatform: Map<Platform, Benchmark>): BenchmarkFigures {
+  const figures: BenchmarkFigures = {};
+  for (const [platform, b] of byPlatform) {
+    figures[platform] = {
+      median_engagement_rate: b.medianEngagementRate,
+      p90_engagement_rate: b.p90EngagementRate,
+      p90_reach: b.p90Reach,
+      p90_share_rate: b.p90ShareRate,
+    };
+  }
+  return figures;
+}
 export const BENCHMARK_DAYS = 90;
 
 export class Benchmarks {

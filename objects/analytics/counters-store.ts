@@ -9,6 +9,7 @@ import {
   VELOCITY_WINDOWS,
 } from "../../src/analytics/post-metrics";
 import { chunk } from "../../src/db/chunk";
+import { addGain, type SeriesGains } from "./engagement-series";
 import type { Platform } from "../../src/platforms/types";
 
 export interface MetricEvent {
@@ -152,14 +153,19 @@ export class CountersStore {
    * Applies events in order, all or nothing: events for posts this tenant did not
    * publish are refused (their indexes returned) and nothing is applied.
    */
-  apply(events: readonly MetricEvent[], nowMs: number): { unknown: number[]; changed: string[] } {
+  apply(
+    events: readonly MetricEvent[],
+    nowMs: number,
+  ): { unknown: number[]; changed: string[]; gains: SeriesGains } {
+    const gains: SeriesGains = new Map();
     const rows = this.rows(events.map((e) => e.postId));
     const unknown = events.flatMap((event, index) => (rows.has(event.postId) ? [] : [index]));
-    if (unknown.length > 0) return { unknown, changed: [] };
+    if (unknown.length > 0) return { unknown, changed: [], gains };
     const touched = new Set<string>();
     for (const event of events) {
       const row = rows.get(event.postId) as CounterRow;
       const at = event.atMs ?? nowMs;
+      const before = { engagements: engagements(countersOf(row)), impressions: row.impressions };
       for (const name of METRIC_NAMES) {
         const value = event.metrics[name];
         if (value === undefined) continue;
@@ -175,11 +181,12 @@ export class CountersStore {
       for (const [window, ms] of Object.entries(VELOCITY_WINDOWS)) {
         if (at <= row.published_at_ms + ms) (row as unknown as Record<string, number>)[`eng_${window}`] = total;
       }
+      addGain(gains, at, total - before.engagements, row.impressions - before.impressions);
       row.updated_at_ms = Math.max(row.updated_at_ms, at);
       touched.add(event.postId);
     }
     for (const postId of touched) this.write(rows.get(postId) as CounterRow);
-    return { unknown: [], changed: [...touched] };
+    return { unknown: [], changed: [...touched], gains };
   }
 
   private write(row: CounterRow): void {

@@ -1,12 +1,15 @@
 // Changes pushed to dashboards, coalesced: a post changed many times within one
 // short interval is sent once, with its latest figures, in one message to every
-// socket. A burst of ten thousand events becomes a handful of messages.
+// socket, together with the chart minutes that moved. A burst of ten thousand
+// events becomes a handful of messages.
 import type { PostFigures } from "./derived";
+import type { SeriesPoint } from "./engagement-series";
 
 export const PUSH_INTERVAL_MS = 50;
 
 export class LivePush {
   private readonly dirty = new Set<string>();
+  private readonly points = new Map<string, SeriesPoint>();
   private timer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
@@ -14,17 +17,21 @@ export class LivePush {
     private readonly broadcast: (message: string) => void,
   ) {}
 
-  changed(postIds: Iterable<string>): void {
+  /** Posts whose figures changed, and chart minutes as they now stand (latest wins). */
+  changed(postIds: Iterable<string>, points: readonly SeriesPoint[] = []): void {
     for (const id of postIds) this.dirty.add(id);
+    for (const point of points) this.points.set(point.at, point);
     this.timer ??= setTimeout(() => void this.push(), PUSH_INTERVAL_MS);
   }
 
   private async push(): Promise<void> {
     this.timer = null;
     const ids = [...this.dirty];
+    const series = [...this.points.values()].sort((a, b) => a.at.localeCompare(b.at));
     this.dirty.clear();
-    if (ids.length === 0) return;
+    this.points.clear();
+    if (ids.length === 0 && series.length === 0) return;
     const posts = await this.figures(ids);
-    this.broadcast(JSON.stringify({ type: "update", at: new Date().toISOString(), posts }));
+    this.broadcast(JSON.stringify({ type: "update", at: new Date().toISOString(), posts, series }));
   }
 }

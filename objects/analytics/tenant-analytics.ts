@@ -4,9 +4,10 @@ import { type AuditActor, auditStatement } from "../../src/db/audit-logs";
 import { tenantScope } from "../../src/db/tenant-scope";
 import type { Platform, PlatformAdapter } from "../../src/platforms/types";
 import type { AccountTokens, RefreshOutcome, TokenStep } from "../publishing/account-tokens";
-import { Benchmarks } from "./benchmarks";
+import { type BenchmarkFigures, Benchmarks, benchmarkFigures } from "./benchmarks";
 import { type CounterRow, CountersStore, type MetricEvent } from "./counters-store";
 import { distributions, figuresOf, type PostFigures } from "./derived";
+import { EngagementSeries, type SeriesPoint } from "./engagement-series";
 import { type FlushReport, flushAnalytics } from "./flush";
 import { pullInsights } from "./insights-sync";
 import { LivePush } from "./live-push";
@@ -23,6 +24,7 @@ export type IngestResult =
 
 export class TenantAnalytics {
   readonly store: CountersStore;
+  private readonly series: EngagementSeries;
   private readonly benchmarks: Benchmarks;
   private readonly push: LivePush;
   private distribution: { byPlatform: Map<Platform, number[]>; atMs: number } | null = null;
@@ -31,9 +33,10 @@ export class TenantAnalytics {
     private readonly sql: SqlStorage,
     private readonly env: Env,
     private readonly tenantId: string,
-    broadcast: (message: string) => void,
+    private readonly broadcast: (message: string) => void,
   ) {
     this.store = new CountersStore(sql);
+    this.series = new EngagementSeries(sql);
     this.benchmarks = new Benchmarks(() => tenantScope(env, tenantId));
     this.push = new LivePush((ids) => this.figures(ids), broadcast);
   }
@@ -62,8 +65,13 @@ export class TenantAnalytics {
     return this.figuresOfRows([...this.store.rows(postIds).values()]);
   }
 
-  async snapshot(): Promise<{ posts: PostFigures[] }> {
-    return { posts: await this.figuresOfRows(this.store.all().slice(0, SNAPSHOT_POSTS)) };
+  /** What a dashboard sees on connect: recent posts, the last hours' chart, the benchmarks. */
+  async snapshot(): Promise<{ posts: PostFigures[]; series: SeriesPoint[]; benchmarks: BenchmarkFigures }> {
+    return {
+      posts: await this.figuresOfRows(this.store.all().slice(0, SNAPSHOT_POSTS)),
+      series: this.series.recent(Date.now()),
+      benchmarks: benchmarkFigures(await this.benchmarks.get()),
+    };
   }
 
   /**
@@ -103,19 +111,26 @@ export class TenantAnalytics {
     const applied = this.store.apply(events, nowMs);
     if (key)
       this.sql.exec("INSERT INTO ingest_batches (key, at_ms, accepted) VALUES (?, ?, ?)", key, nowMs, events.length);
-    this.push.changed(applied.changed);
+    this.push.changed(applied.changed, this.series.add(applied.gains, nowMs));
     return { kind: "applied", accepted: events.length, posts: applied.changed.length, duplicate: false };
   }
 
   /** Events from the object itself (insight pulls): applied and pushed, no audit row. */
   applyOwn(events: MetricEvent[]): void {
     if (events.length === 0) return;
-    const applied = this.store.apply(events, Date.now());
-    this.push.changed(applied.changed);
+    const nowMs = Date.now();
+    const applied = this.store.apply(events, nowMs);
+    this.push.changed(applied.changed, this.series.add(applied.gains, nowMs));
   }
 
-  flush(): Promise<FlushReport> {
-    return flushAnalytics(this.store, this.benchmarks, this.scope());
+  /** Writes changed counters to D1; dashboards then get the recomputed benchmarks. */
+  async flush(): Promise<FlushReport> {
+    const report = await flushAnalytics(this.store, this.benchmarks, this.scope());
+    if (report.posts > 0) {
+      const benchmarks = benchmarkFigures(await this.benchmarks.get());
+      this.broadcast(JSON.stringify({ type: "benchmarks", at: new Date().toISOString(), benchmarks }));
+    }
+    return report;
   }
 
   async syncInsights(

@@ -189,4 +189,16 @@ export const TENANT_OBJECT_MIGRATIONS: readonly ObjectMigration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: "engagement-series",
+    sql: `
+      -- Engagements and impressions gained per minute, for dashboard charts (two days).
+      CREATE TABLE engagement_minutes (
+        bucket_ms INTEGER PRIMARY KEY NOT NULL,
+        engagements INTEGER NOT NULL DEFAULT 0,
+        impressions INTEGER NOT NULL DEFAULT 0
+      );
+    `,
+  },
 ];

@@ -15,8 +15,22 @@ interface Ticket {
 }
 
 interface LiveMessage {
-  type: "snapshot" | "update";
+  type: "snapshot" | "update" | "benchmarks";
   posts: { post_id: string; likes: number; impressions: number }[];
+  series: { at: string; engagements: number; impressions: number }[];
+}
+
+/** The chart a dashboard holds after these messages: minutes merged, latest wins. */
+function chartTotals(messages: LiveMessage[]): { engagements: number; impressions: number } {
+  const minutes = new Map<string, { engagements: number; impressions: number }>();
+  for (const m of messages) for (const p of m.series ?? []) minutes.set(p.at, p);
+  let engagements = 0;
+  let impressions = 0;
+  for (const p of minutes.values()) {
+    engagements += p.engagements;
+    impressions += p.impressions;
+  }
+  return { engagements, impressions };
 }
 
 async function ticketFor(token: string): Promise<Ticket> {
@@ -115,6 +129,7 @@ describe("live socket messages", () => {
     const snapshot = messages[0] as LiveMessage;
     expect(snapshot.type).toBe("snapshot");
     expect(snapshot.posts.find((p) => p.post_id === first)).toMatchObject({ likes: 3, impressions: 40 });
+    expect(chartTotals([snapshot])).toEqual({ engagements: 3, impressions: 40 });
 
     const res = await ingest(world.key, [{ post_id: first, type: "delta", metrics: { likes: 4 } }]);
     expect(res.status).toBe(200);
@@ -122,6 +137,8 @@ describe("live socket messages", () => {
     const update = messages.find((m) => m.type === "update") as LiveMessage;
     expect(update.posts).toHaveLength(1);
     expect(update.posts[0]).toMatchObject({ post_id: first, likes: 7, impressions: 40 });
+    // The chart gained the 4 likes, not the 7 the post now has.
+    expect(chartTotals(messages)).toEqual({ engagements: 7, impressions: 40 });
     socket.close();
   });
 
