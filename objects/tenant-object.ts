@@ -47,6 +47,8 @@ export interface TenantObjectStatus {
 const ANALYTICS_FLUSH_DELAY_MS = 5_000;
 /** How often recent posts' insights are pulled from their platforms. */
 const INSIGHTS_INTERVAL_MS = 60_000;
+/** A fresh post's first pull comes sooner: its first minutes are the ones people watch. */
+const FIRST_INSIGHTS_DELAY_MS = 15_000;
 /** How long counted usage may wait before it is written to D1. */
 const FLUSH_DELAY_MS = 30_000;
 const TIMER_RETRY_MS = 60_000;
@@ -363,7 +365,7 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
     publishedAtMs: number;
   }): void {
     this.analytics.store.track(post);
-    void this.timers.scheduleAtMost("sync-insights", Date.now() + INSIGHTS_INTERVAL_MS);
+    void this.timers.scheduleAtMost("sync-insights", Date.now() + FIRST_INSIGHTS_DELAY_MS);
   }
 
   /** Applies a client's batch of metric events (POST /v1/analytics/events). */

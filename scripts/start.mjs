@@ -4,6 +4,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { seedDemo } from "./demo-seed.ts";
 import { ensureDevVars } from "./dev-vars.mjs";
 
 const root = join(fileURLToPath(import.meta.url), "..", "..");
@@ -26,7 +27,7 @@ step("Copying vendored browser assets");
 spawnSync(process.execPath, [join(root, "scripts", "vendor-assets.mjs")], { stdio: "inherit" });
 
 step("Checking local secrets (.dev.vars)");
-const { added } = ensureDevVars(join(root, ".dev.vars"));
+const { added, vars } = ensureDevVars(join(root, ".dev.vars"));
 console.log(added.length ? `  generated ${added.join(", ")}` : "  all present");
 
 step("Applying D1 migrations to local storage");
@@ -66,11 +67,29 @@ const health = await waitForHealth(Date.now() + 60_000);
 if (!health) {
   console.error(`\n✗ ${origin}/v1/health did not answer within 60 s`);
 } else {
+  step("Seeding the demo tenant");
+  let demoLines = "";
+  try {
+    // Recorded beside local storage, so wiping .wrangler/state makes a fresh demo.
+    const statePath = join(root, ".wrangler", "state", "demo.json");
+    const { demo, reused } = await seedDemo({ origin, adminToken: vars.ADMIN_TOKEN, statePath });
+    console.log(
+      reused
+        ? `  reusing ${demo.tenantId}`
+        : `  made ${demo.tenantId}: ${demo.accounts.length} sandbox accounts, ${demo.posts.length} published posts`,
+    );
+    demoLines = `
+    dashboard      ${origin}/#key=${demo.dashboardKey}
+  Demo tenant ${demo.tenantId}; dashboard API key ${demo.dashboardKey}
+  (owner key in .wrangler/state/demo.json). Figures arrive within a minute and keep growing.`;
+  } catch (error) {
+    console.error(`  ✗ the demo could not be seeded: ${error instanceof Error ? error.message : error}`);
+  }
   console.log(`
 ✔ DIFY-AGENT is running at ${origin}
     health         ${origin}/v1/health   (schema ${health.d1.schema_version})
     API reference  ${origin}/docs
-    OpenAPI 3.1    ${origin}/openapi.json
+    OpenAPI 3.1    ${origin}/openapi.json${demoLines}
   Operator token: ADMIN_TOKEN in .dev.vars. Stop with Ctrl-C.
 `);
 }

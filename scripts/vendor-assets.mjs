@@ -9,6 +9,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const FILES = [
   ["node_modules/swagger-ui-dist/swagger-ui-bundle.js", "public/vendor/swagger-ui/swagger-ui-bundle.js"],
   ["node_modules/swagger-ui-dist/swagger-ui.css", "public/vendor/swagger-ui/swagger-ui.css"],
+  // The dashboard's live socket client (ES modules; index.js imports ./ws.js).
+  ["node_modules/partysocket/dist/index.js", "public/vendor/partysocket/index.js"],
+  ["node_modules/partysocket/dist/ws.js", "public/vendor/partysocket/ws.js"],
 ];
 
 for (const [from, to] of FILES) {

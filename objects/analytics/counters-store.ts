@@ -9,8 +9,8 @@ import {
   VELOCITY_WINDOWS,
 } from "../../src/analytics/post-metrics";
 import { chunk } from "../../src/db/chunk";
-import { addGain, type SeriesGains } from "./engagement-series";
 import type { Platform } from "../../src/platforms/types";
+import { addGain, type SeriesGains } from "./engagement-series";
 
 export interface MetricEvent {
   postId: string;
@@ -156,7 +156,7 @@ export class CountersStore {
   apply(
     events: readonly MetricEvent[],
     nowMs: number,
-  ): { unknown: number[]; changed: string[]; gains: SeriesGains } {
+  ): { unknown: number[]; changed: CounterRow[]; gains: SeriesGains } {
     const gains: SeriesGains = new Map();
     const rows = this.rows(events.map((e) => e.postId));
     const unknown = events.flatMap((event, index) => (rows.has(event.postId) ? [] : [index]));
@@ -186,7 +186,8 @@ export class CountersStore {
       touched.add(event.postId);
     }
     for (const postId of touched) this.write(rows.get(postId) as CounterRow);
-    return { unknown: [], changed: [...touched], gains };
+    const changed = [...touched].map((postId) => rows.get(postId) as CounterRow);
+    return { unknown: [], changed, gains };
   }
 
   private write(row: CounterRow): void {

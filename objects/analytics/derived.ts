@@ -7,7 +7,9 @@ import {
   engagementRate,
   performanceScore,
   type Score,
+  type Spread,
   shareRate,
+  spreadOf,
   velocity,
   viralCoefficient,
 } from "../../src/analytics/post-metrics";
@@ -47,28 +49,31 @@ export interface PostFigures {
 }
 
 /** Engagement rates of the tenant's posts, per platform: the distribution anomalies are judged against. */
-export function distributions(rows: readonly CounterRow[]): Map<Platform, number[]> {
+export function spreads(rows: Iterable<{ platform: Platform; rate: number | null }>): Map<Platform, Spread> {
   const byPlatform = new Map<Platform, number[]>();
   for (const row of rows) {
-    const rate = engagementRate(countersOf(row));
-    if (rate === null) continue;
+    if (row.rate === null) continue;
     const list = byPlatform.get(row.platform) ?? [];
-    list.push(rate);
+    list.push(row.rate);
     byPlatform.set(row.platform, list);
   }
-  return byPlatform;
+  return new Map([...byPlatform].map(([platform, rates]) => [platform, spreadOf(rates)]));
+}
+
+export function rateOf(row: CounterRow): { platform: Platform; rate: number | null } {
+  return { platform: row.platform, rate: engagementRate(countersOf(row)) };
 }
 
 export function figuresOf(
   row: CounterRow,
   nowMs: number,
   benchmark: Benchmark | null,
-  distribution: readonly number[],
+  spread: Spread | null,
 ): PostFigures {
   const counters = countersOf(row);
   const score = performanceScore(counters, benchmark);
   const rate = engagementRate(counters);
-  const flagged = anomaly(rate, distribution);
+  const flagged = anomaly(rate, spread);
   const observedAt = Math.max(nowMs, row.updated_at_ms);
   return {
     post_id: row.post_id,

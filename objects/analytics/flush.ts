@@ -10,7 +10,8 @@ import type { TenantScope } from "../../src/db/tenant-scope";
 import type { Platform } from "../../src/platforms/types";
 import type { Benchmarks } from "./benchmarks";
 import type { CountersStore } from "./counters-store";
-import { distributions, figuresOf } from "./derived";
+import { figuresOf } from "./derived";
+import type { RateSpreads } from "./rate-spreads";
 
 /** Posts per flush run; more wait for the next run, right after. */
 const POSTS_PER_RUN = 1000;
@@ -27,15 +28,16 @@ export interface FlushReport {
 export async function flushAnalytics(
   store: CountersStore,
   benchmarks: Benchmarks,
+  spreads: RateSpreads,
   scope: TenantScope,
 ): Promise<FlushReport> {
   const rows = store.unflushed(POSTS_PER_RUN);
   if (rows.length === 0) return { posts: 0, statements: 0, rowsWritten: 0, more: false };
-  const byPlatform = distributions(store.all());
+  const byPlatform = spreads.get();
   const benchmarkOf = await benchmarks.get();
   const nowMs = Date.now();
   const posts: FlushedPost[] = rows.map((row) => ({
-    figures: figuresOf(row, nowMs, benchmarkOf.get(row.platform) ?? null, byPlatform.get(row.platform) ?? []),
+    figures: figuresOf(row, nowMs, benchmarkOf.get(row.platform) ?? null, byPlatform.get(row.platform) ?? null),
     syncCount: row.flush_count + 1,
   }));
   const statements = upsertPostAnalytics(scope, posts, new Date(nowMs).toISOString());

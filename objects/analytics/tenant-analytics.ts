@@ -6,15 +6,14 @@ import type { Platform, PlatformAdapter } from "../../src/platforms/types";
 import type { AccountTokens, RefreshOutcome, TokenStep } from "../publishing/account-tokens";
 import { type BenchmarkFigures, Benchmarks, benchmarkFigures } from "./benchmarks";
 import { type CounterRow, CountersStore, type MetricEvent } from "./counters-store";
-import { distributions, figuresOf, type PostFigures } from "./derived";
+import { figuresOf, type PostFigures } from "./derived";
 import { EngagementSeries, type SeriesPoint } from "./engagement-series";
 import { type FlushReport, flushAnalytics } from "./flush";
 import { pullInsights } from "./insights-sync";
 import { LivePush } from "./live-push";
+import { RateSpreads } from "./rate-spreads";
 
 const BATCH_KEY_TTL_MS = 86_400_000;
-/** How long the distribution behind live anomaly flags may be reused. */
-const DISTRIBUTION_TTL_MS = 5_000;
 /** Posts in a dashboard's first snapshot. */
 const SNAPSHOT_POSTS = 200;
 
@@ -27,7 +26,7 @@ export class TenantAnalytics {
   private readonly series: EngagementSeries;
   private readonly benchmarks: Benchmarks;
   private readonly push: LivePush;
-  private distribution: { byPlatform: Map<Platform, number[]>; atMs: number } | null = null;
+  private readonly spreads: RateSpreads;
 
   constructor(
     private readonly sql: SqlStorage,
@@ -37,6 +36,7 @@ export class TenantAnalytics {
   ) {
     this.store = new CountersStore(sql);
     this.series = new EngagementSeries(sql);
+    this.spreads = new RateSpreads(() => this.store.all());
     this.benchmarks = new Benchmarks(() => tenantScope(env, tenantId));
     this.push = new LivePush((ids) => this.figures(ids), broadcast);
   }
@@ -45,19 +45,12 @@ export class TenantAnalytics {
     return tenantScope(this.env, this.tenantId);
   }
 
-  private byPlatform(): Map<Platform, number[]> {
-    if (!this.distribution || Date.now() - this.distribution.atMs > DISTRIBUTION_TTL_MS) {
-      this.distribution = { byPlatform: distributions(this.store.all()), atMs: Date.now() };
-    }
-    return this.distribution.byPlatform;
-  }
-
   async figuresOfRows(rows: CounterRow[]): Promise<PostFigures[]> {
     const benchmarks = await this.benchmarks.get();
-    const byPlatform = this.byPlatform();
+    const spreads = this.spreads.get();
     const now = Date.now();
     return rows.map((row) =>
-      figuresOf(row, now, benchmarks.get(row.platform) ?? null, byPlatform.get(row.platform) ?? []),
+      figuresOf(row, now, benchmarks.get(row.platform) ?? null, spreads.get(row.platform) ?? null),
     );
   }
 
@@ -111,7 +104,7 @@ export class TenantAnalytics {
     const applied = this.store.apply(events, nowMs);
     if (key)
       this.sql.exec("INSERT INTO ingest_batches (key, at_ms, accepted) VALUES (?, ?, ?)", key, nowMs, events.length);
-    this.push.changed(applied.changed, this.series.add(applied.gains, nowMs));
+    this.changed(applied, nowMs);
     return { kind: "applied", accepted: events.length, posts: applied.changed.length, duplicate: false };
   }
 
@@ -119,13 +112,22 @@ export class TenantAnalytics {
   applyOwn(events: MetricEvent[]): void {
     if (events.length === 0) return;
     const nowMs = Date.now();
-    const applied = this.store.apply(events, nowMs);
-    this.push.changed(applied.changed, this.series.add(applied.gains, nowMs));
+    this.changed(this.store.apply(events, nowMs), nowMs);
+  }
+
+  /** After counters moved: anomaly spreads, the chart, and dashboards follow. */
+  private changed(applied: ReturnType<CountersStore["apply"]>, nowMs: number): void {
+    this.spreads.changed(applied.changed);
+    const points = this.series.add(applied.gains, nowMs);
+    this.push.changed(
+      applied.changed.map((row) => row.post_id),
+      points,
+    );
   }
 
   /** Writes changed counters to D1; dashboards then get the recomputed benchmarks. */
   async flush(): Promise<FlushReport> {
-    const report = await flushAnalytics(this.store, this.benchmarks, this.scope());
+    const report = await flushAnalytics(this.store, this.benchmarks, this.spreads, this.scope());
     if (report.posts > 0) {
       const benchmarks = benchmarkFigures(await this.benchmarks.get());
       this.broadcast(JSON.stringify({ type: "benchmarks", at: new Date().toISOString(), benchmarks }));

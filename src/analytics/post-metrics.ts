@@ -117,9 +117,20 @@ export interface Anomaly {
   z: number | null;
 }
 
-export function anomaly(value: number | null, distribution: readonly number[]): Anomaly {
-  if (value === null || distribution.length < ANOMALY_MIN_POSTS) return { isAnomaly: false, type: "normal", z: null };
-  const z = zScore(value, mean(distribution), stddev(distribution));
+/** The tenant's engagement rates on a platform, summarised once for every post judged against them. */
+export interface Spread {
+  n: number;
+  mean: number | null;
+  sd: number | null;
+}
+
+export function spreadOf(values: readonly number[]): Spread {
+  return { n: values.length, mean: mean(values), sd: stddev(values) };
+}
+
+export function anomaly(value: number | null, spread: Spread | null): Anomaly {
+  if (value === null || !spread || spread.n < ANOMALY_MIN_POSTS) return { isAnomaly: false, type: "normal", z: null };
+  const z = zScore(value, spread.mean, spread.sd);
   if (z === null || Math.abs(z) < ANOMALY_Z) return { isAnomaly: false, type: "normal", z };
   return { isAnomaly: true, type: z > 0 ? "high" : "low", z };
 }

@@ -1,7 +1,8 @@
 // The sandbox's audience: a post gathers impressions, likes, comments, shares and
-// clicks as it ages, along a curve that flattens within the hour, different for each
-// post (seeded by its id) and the same every time it is asked. Demos show live
-// numbers within a minute; tests can predict nothing but monotonic growth.
+// clicks as it ages, along a curve that flattens within the hour and then keeps
+// creeping up, different for each post (seeded by its id) and the same every time
+// it is asked. Demos show live numbers within a minute; tests can predict nothing
+// but monotonic growth.
 
 export interface SandboxMetrics {
   impressions: number;
@@ -29,7 +30,8 @@ const GROWTH_MINUTES = 20;
 
 export function engagementAt(postId: string, createdAtMs: number, nowMs: number, followers: number): SandboxMetrics {
   const minutes = Math.max(0, (nowMs - createdAtMs) / 60_000);
-  const growth = 1 - Math.exp(-minutes / GROWTH_MINUTES);
+  // Most of the audience within the hour, then a slow tail that never quite stops.
+  const growth = 1 - Math.exp(-minutes / GROWTH_MINUTES) + 0.15 * Math.log1p(minutes / 120);
   const audience = followers * (0.5 + 2 * unit(`${postId}:audience`));
   const impressions = Math.floor(audience * growth);
   const rate = 0.01 + 0.07 * unit(`${postId}:rate`);

@@ -177,6 +177,30 @@ describe("derived figures", () => {
     expect(row).toEqual({ is_anomaly: 1, anomaly_type: "high" });
   });
 
+  it("judges a post against the figures as they stand, not as they stood a moment ago", async () => {
+    const world = await publishedPosts(8);
+    const figures = async (post: string) =>
+      json<{ is_anomaly: boolean; anomaly_type: string }>(
+        await call(`/v1/posts/${post}/analytics`, { token: world.key }),
+      );
+    const [last, ...others] = [...world.posts].reverse() as [string, ...string[]];
+    await ingest(
+      world.key,
+      others.map((post, i) => ({
+        post_id: post,
+        type: "snapshot",
+        metrics: { impressions: 1000, likes: 16 + (i % 5) * 2 },
+      })),
+    );
+    expect((await figures(others[0] as string)).is_anomaly).toBe(false);
+    // The next batch makes one post an outlier: flagged at once.
+    await ingest(world.key, [{ post_id: last, type: "snapshot", metrics: { impressions: 1000, likes: 400 } }]);
+    expect(await figures(last)).toMatchObject({ is_anomaly: true, anomaly_type: "high" });
+    // And when it falls back in line, the flag goes at once too.
+    await ingest(world.key, [{ post_id: last, type: "snapshot", metrics: { likes: 20 } }]);
+    expect((await figures(last)).is_anomaly).toBe(false);
+  });
+
   it("velocity counts engagements within each early window, per hour", async () => {
     const world = await publishedPosts(1);
     const post = world.posts[0] as string;
