@@ -5,6 +5,7 @@
 // reused; one whose storage was wiped is made again.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import { ApiClient } from "./api-client.ts";
 
 export interface Demo {
   tenantId: string;
@@ -28,68 +29,17 @@ const POSTS: Record<(typeof PLATFORMS)[number], string[]> = {
   instagram: ["Fresh off the bender: 12 mm shapes for a basement slab."],
 };
 
-class DemoApi {
-  private readonly origin: string;
-
-  constructor(origin: string) {
-    this.origin = origin;
-  }
-
-  async call<T>(path: string, init: { method?: string; token?: string; body?: unknown } = {}): Promise<T> {
-    const response = await this.raw(path, init);
-    const text = await response.text();
-    if (!response.ok) throw new Error(`${init.method ?? "GET"} ${path} answered ${response.status}: ${text}`);
-    return (text ? JSON.parse(text) : null) as T;
-  }
-
-  raw(path: string, init: { method?: string; token?: string; body?: unknown } = {}): Promise<Response> {
-    const headers: Record<string, string> = {};
-    if (init.token) headers.Authorization = `Bearer ${init.token}`;
-    if (init.body !== undefined) headers["Content-Type"] = "application/json";
-    return fetch(new URL(path, this.origin), {
-      method: init.method ?? (init.body === undefined ? "GET" : "POST"),
-      headers,
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-      redirect: "manual",
-    });
-  }
-}
-
-/** Connects a sandbox account the way a browser would: connect, authorize, callback. */
-async function connect(api: DemoApi, ownerKey: string, platform: string, loginHint: string) {
-  const { authorize_url } = await api.call<{ authorize_url: string }>(`/v1/social-accounts/${platform}/connect`, {
-    token: ownerKey,
-    body: { login_hint: loginHint },
-  });
-  const approved = await api.raw(new URL(authorize_url).pathname + new URL(authorize_url).search);
-  const location = approved.headers.get("Location");
-  if (approved.status !== 302 || !location) throw new Error(`the ${platform} sandbox did not approve`);
-  const callback = new URL(location, authorize_url);
-  const landed = await api.call<{ accounts: { id: string; platform: string }[] }>(callback.pathname + callback.search);
-  const account = landed.accounts[0];
-  if (!account) throw new Error(`no ${platform} account connected`);
-  return account;
-}
-
-async function create(api: DemoApi, adminToken: string): Promise<Demo> {
+async function create(api: ApiClient, adminToken: string): Promise<Demo> {
   const suffix = Date.now().toString(36);
-  const created = await api.call<{ tenant: { id: string }; api_key: { key: string } }>("/v1/tenants", {
-    token: adminToken,
-    body: {
-      name: "Northwest Rebar (demo)",
-      region: "eu-west",
-      owner: { email: `demo-${suffix}@example.com`, password: `demo-${crypto.randomUUID()}`, full_name: "Demo Owner" },
-    },
+  const { tenantId, ownerKey } = await api.createTenant(adminToken, {
+    name: "Northwest Rebar (demo)",
+    ownerEmail: `demo-${suffix}@example.com`,
   });
-  const ownerKey = created.api_key.key;
-  const dashboard = await api.call<{ key: string }>("/v1/api-keys", {
-    token: ownerKey,
-    body: { scopes: ["read:posts", "read:analytics", "write:analytics"] },
-  });
+  const dashboardKey = await api.createKey(ownerKey, ["read:posts", "read:analytics", "write:analytics"]);
   const accounts: Demo["accounts"] = [];
   const posts: Demo["posts"] = [];
   for (const platform of PLATFORMS) {
-    const account = await connect(api, ownerKey, platform, `demo${platform.slice(0, 2)}${suffix}`);
+    const account = await api.connectSandboxAccount(ownerKey, platform, `demo${platform.slice(0, 2)}${suffix}`);
     accounts.push({ id: account.id, platform });
     for (const text of POSTS[platform]) {
       const post = await api.call<{ id: string }>("/v1/posts", {
@@ -103,11 +53,11 @@ async function create(api: DemoApi, adminToken: string): Promise<Demo> {
       posts.push({ id: post.id, platform });
     }
   }
-  return { tenantId: created.tenant.id, ownerKey, dashboardKey: dashboard.key, accounts, posts };
+  return { tenantId, ownerKey, dashboardKey, accounts, posts };
 }
 
 /** The recorded demo if its key still opens the dashboard. */
-async function stillThere(api: DemoApi, demo: Demo): Promise<boolean> {
+async function stillThere(api: ApiClient, demo: Demo): Promise<boolean> {
   const response = await api.raw("/v1/live/ticket", { method: "POST", token: demo.dashboardKey });
   await response.body?.cancel();
   return response.status === 201;
@@ -119,7 +69,7 @@ export async function seedDemo(options: {
   /** Where the demo is recorded between runs; none: always a new one. */
   statePath?: string;
 }): Promise<{ demo: Demo; reused: boolean }> {
-  const api = new DemoApi(options.origin);
+  const api = new ApiClient(options.origin);
   if (options.statePath && existsSync(options.statePath)) {
     const recorded = JSON.parse(readFileSync(options.statePath, "utf8")) as Demo;
     if (await stillThere(api, recorded)) return { demo: recorded, reused: true };

@@ -10,6 +10,7 @@ import { analyticsEventsRoutes } from "./routes/analytics-events";
 import { apiKeysRoutes } from "./routes/api-keys";
 import { auditLogsRoutes } from "./routes/audit-logs";
 import { authRoutes } from "./routes/auth";
+import { benchAnalyticsRoutes } from "./routes/bench-analytics";
 import { benchRoutes } from "./routes/bench-baseline";
 import { brandProfileRoutes } from "./routes/brand-profile";
 import { contentRoutes } from "./routes/content";
@@ -77,6 +78,7 @@ export function createApp() {
   app.route("/", liveRoutes);
   app.route("/", sandboxRoutes);
   app.route("/", benchRoutes);
+  app.route("/", benchAnalyticsRoutes);
   app.route("/", brandProfileRoutes);
   app.route("/", templatesRoutes);
   app.route("/", postConfigurationsRoutes);

@@ -47,6 +47,10 @@ export interface CounterRow {
   version: number;
   flushed_version: number;
   flush_count: number;
+  synced_at_ms: number | null;
+  sync_count: number;
+  flushed_sync_count: number;
+  flushed_anomaly: number;
 }
 
 type Row = CounterRow & Record<string, SqlStorageValue>;
@@ -138,11 +142,27 @@ export class CountersStore {
       .toArray();
   }
 
-  markFlushed(rows: readonly CounterRow[]): void {
-    for (const row of rows) {
+  /** Figures just pulled from the platform: the sync is counted, and flushed with them. */
+  markSynced(postIds: readonly string[], nowMs: number): void {
+    for (const postId of postIds) {
       this.sql.exec(
-        "UPDATE post_counters SET flushed_version = ?, flush_count = flush_count + 1 WHERE post_id = ? AND flushed_version < ?",
+        "UPDATE post_counters SET synced_at_ms = ?, sync_count = sync_count + 1, version = version + 1 WHERE post_id = ?",
+        nowMs,
+        postId,
+      );
+    }
+  }
+
+  /** D1 now holds these rows' figures (with these anomaly flags). */
+  markFlushed(rows: readonly { row: CounterRow; anomaly: boolean }[]): void {
+    for (const { row, anomaly } of rows) {
+      this.sql.exec(
+        `UPDATE post_counters SET flushed_version = ?, flushed_sync_count = ?, flushed_anomaly = ?,
+           flush_count = flush_count + 1
+         WHERE post_id = ? AND flushed_version < ?`,
         row.version,
+        row.sync_count,
+        anomaly ? 1 : 0,
         row.post_id,
         row.version,
       );

@@ -5,7 +5,7 @@
 // values again: nothing is lost, nothing counted twice. Then the benchmarks of the
 // platforms touched are recomputed.
 import { chunk } from "../../src/db/chunk";
-import { type FlushedPost, upsertPostAnalytics } from "../../src/db/post-analytics";
+import { type FlushedPost, type IndexedChanges, upsertPostAnalytics } from "../../src/db/post-analytics";
 import type { TenantScope } from "../../src/db/tenant-scope";
 import type { Platform } from "../../src/platforms/types";
 import type { Benchmarks } from "./benchmarks";
@@ -20,8 +20,10 @@ const STATEMENTS_PER_BATCH = 50;
 export interface FlushReport {
   posts: number;
   statements: number;
-  /** D1's own count of rows written (indexes included), summed over the batches. */
+  /** D1's own count of rows written to post_analytics (index entries included). */
   rowsWritten: number;
+  /** D1's rows written recomputing benchmarks (0 when they were fresh enough). */
+  benchmarkRowsWritten: number;
   more: boolean;
 }
 
@@ -32,22 +34,43 @@ export async function flushAnalytics(
   scope: TenantScope,
 ): Promise<FlushReport> {
   const rows = store.unflushed(POSTS_PER_RUN);
-  if (rows.length === 0) return { posts: 0, statements: 0, rowsWritten: 0, more: false };
+  if (rows.length === 0) return { posts: 0, statements: 0, rowsWritten: 0, benchmarkRowsWritten: 0, more: false };
   const byPlatform = spreads.get();
   const benchmarkOf = await benchmarks.get();
   const nowMs = Date.now();
   const posts: FlushedPost[] = rows.map((row) => ({
     figures: figuresOf(row, nowMs, benchmarkOf.get(row.platform) ?? null, byPlatform.get(row.platform) ?? null),
-    syncCount: row.flush_count + 1,
+    syncCount: row.sync_count,
+    syncedAt: new Date(row.synced_at_ms ?? row.published_at_ms).toISOString(),
   }));
-  const statements = upsertPostAnalytics(scope, posts, new Date(nowMs).toISOString());
+  const now = new Date(nowMs).toISOString();
+  // Rows grouped by the indexed columns they change, each group one statement shape.
+  const groups = new Map<string, { changes: IndexedChanges; posts: FlushedPost[] }>();
+  rows.forEach((row, i) => {
+    const post = posts[i] as FlushedPost;
+    const changes = {
+      synced: row.sync_count > row.flushed_sync_count,
+      anomaly: post.figures.is_anomaly !== (row.flushed_anomaly === 1),
+    };
+    const key = `${changes.synced}:${changes.anomaly}`;
+    const group = groups.get(key) ?? { changes, posts: [] };
+    group.posts.push(post);
+    groups.set(key, group);
+  });
+  const statements = [...groups.values()].flatMap((g) => upsertPostAnalytics(scope, g.posts, now, g.changes));
   let rowsWritten = 0;
   for (const part of chunk(statements, STATEMENTS_PER_BATCH)) {
     const results = await scope.db.batch(part);
     for (const result of results) rowsWritten += result.meta.rows_written ?? 0;
   }
-  store.markFlushed(rows);
+  store.markFlushed(rows.map((row, i) => ({ row, anomaly: (posts[i] as FlushedPost).figures.is_anomaly })));
   const platforms = [...new Set(rows.map((row) => row.platform))] as Platform[];
-  await benchmarks.recompute(platforms);
-  return { posts: rows.length, statements: statements.length, rowsWritten, more: rows.length === POSTS_PER_RUN };
+  const benchmarkRowsWritten = await benchmarks.recompute(platforms);
+  return {
+    posts: rows.length,
+    statements: statements.length,
+    rowsWritten,
+    benchmarkRowsWritten,
+    more: rows.length === POSTS_PER_RUN,
+  };
 }

@@ -1,7 +1,8 @@
 // Changes pushed to dashboards, coalesced: a post changed many times within one
 // short interval is sent once, with its latest figures, in one message to every
-// socket, together with the chart minutes that moved. A burst of ten thousand
-// events becomes a handful of messages.
+// socket, together with the chart minutes that moved. A change after a quiet spell
+// goes out at once (on the next turn of the event loop); during a burst, at most one
+// message per interval. Ten thousand events become a handful of messages.
 import type { PostFigures } from "./derived";
 import type { SeriesPoint } from "./engagement-series";
 
@@ -11,6 +12,7 @@ export class LivePush {
   private readonly dirty = new Set<string>();
   private readonly points = new Map<string, SeriesPoint>();
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private lastPushMs = 0;
 
   constructor(
     private readonly figures: (postIds: string[]) => Promise<PostFigures[]>,
@@ -21,11 +23,14 @@ export class LivePush {
   changed(postIds: Iterable<string>, points: readonly SeriesPoint[] = []): void {
     for (const id of postIds) this.dirty.add(id);
     for (const point of points) this.points.set(point.at, point);
-    this.timer ??= setTimeout(() => void this.push(), PUSH_INTERVAL_MS);
+    if (this.timer) return;
+    const wait = Math.max(0, this.lastPushMs + PUSH_INTERVAL_MS - Date.now());
+    this.timer = setTimeout(() => void this.push(), wait);
   }
 
   private async push(): Promise<void> {
     this.timer = null;
+    this.lastPushMs = Date.now();
     const ids = [...this.dirty];
     const series = [...this.points.values()].sort((a, b) => a.at.localeCompare(b.at));
     this.dirty.clear();

@@ -45,26 +45,29 @@ export class TenantAnalytics {
     return tenantScope(this.env, this.tenantId);
   }
 
-  async figuresOfRows(rows: CounterRow[]): Promise<PostFigures[]> {
+  /**
+   * Figures of the rows `read` returns, read only after the benchmarks are at hand:
+   * no await falls between reading the counters and the caller sending them, so a
+   * dashboard never receives figures older than its snapshot.
+   */
+  private async figuresOfFresh(read: () => CounterRow[]): Promise<PostFigures[]> {
     const benchmarks = await this.benchmarks.get();
     const spreads = this.spreads.get();
     const now = Date.now();
-    return rows.map((row) =>
+    return read().map((row) =>
       figuresOf(row, now, benchmarks.get(row.platform) ?? null, spreads.get(row.platform) ?? null),
     );
   }
 
-  async figures(postIds: string[]): Promise<PostFigures[]> {
-    return this.figuresOfRows([...this.store.rows(postIds).values()]);
+  figures(postIds: string[]): Promise<PostFigures[]> {
+    return this.figuresOfFresh(() => [...this.store.rows(postIds).values()]);
   }
 
   /** What a dashboard sees on connect: recent posts, the last hours' chart, the benchmarks. */
   async snapshot(): Promise<{ posts: PostFigures[]; series: SeriesPoint[]; benchmarks: BenchmarkFigures }> {
-    return {
-      posts: await this.figuresOfRows(this.store.all().slice(0, SNAPSHOT_POSTS)),
-      series: this.series.recent(Date.now()),
-      benchmarks: benchmarkFigures(await this.benchmarks.get()),
-    };
+    const benchmarks = benchmarkFigures(await this.benchmarks.get());
+    const posts = await this.figuresOfFresh(() => this.store.all().slice(0, SNAPSHOT_POSTS));
+    return { posts, series: this.series.recent(Date.now()), benchmarks };
   }
 
   /**
@@ -108,11 +111,16 @@ export class TenantAnalytics {
     return { kind: "applied", accepted: events.length, posts: applied.changed.length, duplicate: false };
   }
 
-  /** Events from the object itself (insight pulls): applied and pushed, no audit row. */
+  /** Figures pulled from the platforms: applied, counted as syncs and pushed, no audit row. */
   applyOwn(events: MetricEvent[]): void {
     if (events.length === 0) return;
     const nowMs = Date.now();
-    this.changed(this.store.apply(events, nowMs), nowMs);
+    const applied = this.store.apply(events, nowMs);
+    this.store.markSynced(
+      applied.changed.map((row) => row.post_id),
+      nowMs,
+    );
+    this.changed(applied, nowMs);
   }
 
   /** After counters moved: anomaly spreads, the chart, and dashboards follow. */
@@ -128,7 +136,7 @@ export class TenantAnalytics {
   /** Writes changed counters to D1; dashboards then get the recomputed benchmarks. */
   async flush(): Promise<FlushReport> {
     const report = await flushAnalytics(this.store, this.benchmarks, this.spreads, this.scope());
-    if (report.posts > 0) {
+    if (report.benchmarkRowsWritten > 0) {
       const benchmarks = benchmarkFigures(await this.benchmarks.get());
       this.broadcast(JSON.stringify({ type: "benchmarks", at: new Date().toISOString(), benchmarks }));
     }

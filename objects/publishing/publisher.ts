@@ -4,6 +4,7 @@
 // whoever holds the attempt (the router request, or this object's alarm).
 import { auditStatement } from "../../src/db/audit-logs";
 import { contentExists } from "../../src/db/generated-content-ref";
+import { insertEmptyPostAnalytics } from "../../src/db/post-analytics";
 import {
   draftRow,
   insertPublishedPost,
@@ -359,7 +360,15 @@ export class Publisher {
     const scope = tenantScope(this.env, this.tenantId);
     const statements = [savePublishRequest(scope, record)];
     if (record.status === "published") {
-      statements.push(insertPublishedPost(scope, record), touchAccount(scope, record.account_id, record.updated_at));
+      statements.push(
+        insertPublishedPost(scope, record),
+        insertEmptyPostAnalytics(scope, {
+          postId: record.request_id,
+          platform: record.platform,
+          publishedAt: record.published_at ?? record.updated_at,
+        }),
+        touchAccount(scope, record.account_id, record.updated_at),
+      );
     }
     statements.push(
       auditStatement(

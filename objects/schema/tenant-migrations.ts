@@ -201,4 +201,19 @@ export const TENANT_OBJECT_MIGRATIONS: readonly ObjectMigration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    name: "platform-syncs",
+    sql: `
+      -- When a post's figures were last pulled from its platform, and how often
+      -- (post_analytics.synced_at and sync_count; client events leave them alone),
+      -- and what D1 last received of each, so a flush assigns an indexed column
+      -- only when it changed.
+      ALTER TABLE post_counters ADD COLUMN synced_at_ms INTEGER;
+      ALTER TABLE post_counters ADD COLUMN sync_count INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE post_counters ADD COLUMN flushed_sync_count INTEGER NOT NULL DEFAULT 1;
+      -- The anomaly flag D1 last received (is_anomaly is in a partial index).
+      ALTER TABLE post_counters ADD COLUMN flushed_anomaly INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];

@@ -40,14 +40,51 @@ const COLUMNS = [
   "updated_at",
 ] as const;
 
-/** Columns a flush replaces; analytics_id and created_at stay those of the first insert. */
-const UPDATED = COLUMNS.filter((c) => !["analytics_id", "post_id", "tenant_id", "created_at"].includes(c));
+/**
+ * Columns a flush replaces. analytics_id, created_at and platform stay those of the
+ * row's creation. SQLite rewrites an index whenever one of its columns is assigned,
+ * even to the same value, and D1 bills each index entry as a row written: synced_at
+ * (in three indexes) and is_anomaly (in a partial one) are assigned only when they
+ * changed, so a flush of client events costs one row written per post.
+ */
+const ALWAYS = COLUMNS.filter(
+  (c) =>
+    ![
+      "analytics_id",
+      "post_id",
+      "tenant_id",
+      "platform",
+      "created_at",
+      "synced_at",
+      "sync_count",
+      "is_anomaly",
+    ].includes(c),
+);
+
+/** Which indexed columns a group of rows changes. */
+export interface IndexedChanges {
+  /** Pulled from the platform since the last flush: synced_at and sync_count. */
+  synced: boolean;
+  /** The anomaly flag flipped. */
+  anomaly: boolean;
+}
+
+function assigned(changes: IndexedChanges): string[] {
+  return [
+    ...ALWAYS,
+    ...(changes.synced ? ["synced_at", "sync_count"] : []),
+    ...(changes.anomaly ? ["is_anomaly"] : []),
+  ];
+}
+
 const ROWS_PER_STATEMENT = Math.floor(MAX_BOUND_PARAMETERS / COLUMNS.length);
 
 export interface FlushedPost {
   figures: PostFigures;
-  /** How many flushes have written this post, this one included. */
+  /** How many times the figures were pulled from the platform, plus one for the row's creation. */
   syncCount: number;
+  /** When they were last pulled from the platform (the publish time until then). */
+  syncedAt: string;
 }
 
 function values(scope: TenantScope, post: FlushedPost, now: string): (string | number | null)[] {
@@ -79,25 +116,51 @@ function values(scope: TenantScope, post: FlushedPost, now: string): (string | n
     f.is_anomaly ? 1 : 0,
     f.anomaly_type,
     f.z_score,
-    now,
+    post.syncedAt,
     post.syncCount,
     now,
     now,
   ];
 }
 
-/** Upserts, several rows per statement, never past 100 bound parameters. */
+/**
+ * A post's row, empty, made with the post (in its publish batch): a flush then only
+ * updates, and an update that leaves every indexed column alone is one row written.
+ */
+export function insertEmptyPostAnalytics(
+  scope: TenantScope,
+  post: { postId: string; platform: Platform; publishedAt: string },
+): D1PreparedStatement {
+  return scope.db
+    .prepare(
+      `INSERT INTO post_analytics (analytics_id, post_id, tenant_id, platform, synced_at, sync_count, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, 1, ?, ?) ON CONFLICT(post_id) DO NOTHING`,
+    )
+    .bind(
+      newId("postAnalytics"),
+      post.postId,
+      scope.tenantId,
+      post.platform,
+      post.publishedAt,
+      post.publishedAt,
+      post.publishedAt,
+    );
+}
+
+/** Upserts rows that change the same indexed columns, several per statement, never past 100 bound parameters. */
 export function upsertPostAnalytics(
   scope: TenantScope,
   posts: readonly FlushedPost[],
   now: string,
+  changes: IndexedChanges,
 ): D1PreparedStatement[] {
+  const updated = assigned(changes);
   return chunk(posts, ROWS_PER_STATEMENT).map((part) => {
     const row = `(${COLUMNS.map(() => "?").join(", ")})`;
     return scope.db
       .prepare(
         `INSERT INTO post_analytics (${COLUMNS.join(", ")}) VALUES ${part.map(() => row).join(", ")}
-         ON CONFLICT(post_id) DO UPDATE SET ${UPDATED.map((c) => `${c} = excluded.${c}`).join(", ")}
+         ON CONFLICT(post_id) DO UPDATE SET ${updated.map((c) => `${c} = excluded.${c}`).join(", ")}
          WHERE post_analytics.tenant_id = excluded.tenant_id`,
       )
       .bind(...part.flatMap((post) => values(scope, post, now)));

@@ -25,17 +25,14 @@ import { platformAdapter } from "../platforms";
 import { checkPost } from "../platforms/rules";
 import { composePost } from "../publishing/compose";
 
-const benchOnly = createMiddleware<AppEnv>(async (c, next) => {
+/** 404 unless the Worker runs with BENCH_ROUTES = "on". */
+export const benchOnly = createMiddleware<AppEnv>(async (c, next) => {
   if (c.env.BENCH_ROUTES !== "on") throw new ProblemError("notFound", "No such route");
   await next();
 });
 
 export const benchRoutes = createRouter()
   .get("/bench/noop", benchOnly, (c) => c.json({ ok: true }))
-  .get("/bench/sandbox", benchOnly, async (c) => {
-    const r = await c.env.SandboxPlatform.getByName("linkedin").fetch("http://x/sandbox/linkedin/v2/userinfo");
-    return c.json({ s: r.status });
-  })
   .post(
     "/bench/d1-admission",
     benchOnly,

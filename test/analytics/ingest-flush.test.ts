@@ -81,7 +81,10 @@ describe("ingestion and flush", () => {
       vi.spyOn(db, "batch").mockRejectedValueOnce(new Error("D1 is unavailable"));
       await expect(instance.flushAnalytics()).rejects.toThrow(/unavailable/);
     });
-    expect((await d1Rows(world.tenant.tenantId)).size).toBe(0);
+    // Rows are made with the posts, and still hold nothing.
+    const untouched = await d1Rows(world.tenant.tenantId);
+    expect(untouched.size).toBe(10);
+    for (const row of untouched.values()) expect(row).toMatchObject({ likes: 0, impressions: 0 });
     await sendInBatches(world.key, events.slice(2000, 10_000));
     await stub.flushAnalytics();
     await stub.flushAnalytics();
@@ -99,6 +102,20 @@ describe("ingestion and flush", () => {
     await runTimersNow(world.tenant.tenantId, ["flush-analytics"]);
     const rows = await d1Rows(world.tenant.tenantId);
     for (const [postId, sums] of expected) expect(rows.get(postId)).toMatchObject(sums);
+  });
+
+  it("client events leave synced_at and sync_count (the platform's) alone", async () => {
+    const world = await publishedPosts(1);
+    const [post] = world.posts as [string];
+    const before = await env.DB.prepare("SELECT synced_at, sync_count FROM post_analytics WHERE post_id = ?")
+      .bind(post)
+      .first();
+    await ingest(world.key, [{ post_id: post, type: "delta", metrics: { likes: 5 } }]);
+    await runTimersNow(world.tenant.tenantId, ["flush-analytics"]);
+    const after = await env.DB.prepare("SELECT likes, synced_at, sync_count FROM post_analytics WHERE post_id = ?")
+      .bind(post)
+      .first();
+    expect(after).toEqual({ likes: 5, ...before });
   });
 
   it("a batch sent twice with one Idempotency-Key is applied once", async () => {

@@ -71,10 +71,14 @@ describe("insights sync", () => {
       expect(later.likes).toBeGreaterThanOrEqual(early.likes);
 
       await runTimersNow(world.tenant.tenantId, ["flush-analytics"]);
-      const row = await env.DB.prepare("SELECT impressions, likes FROM post_analytics WHERE post_id = ?")
+      const row = await env.DB.prepare(
+        `SELECT pa.impressions, pa.likes, pa.sync_count, pa.synced_at > p.published_at AS synced_since
+         FROM post_analytics pa JOIN published_posts p ON p.post_id = pa.post_id WHERE pa.post_id = ?`,
+      )
         .bind(post)
         .first<{ impressions: number; likes: number }>();
-      expect(row).toEqual({ impressions: later.impressions, likes: later.likes });
+      // Two pulls from the platform: counted, and synced_at moved past the publish time.
+      expect(row).toEqual({ impressions: later.impressions, likes: later.likes, sync_count: 3, synced_since: 1 });
     },
   );
 

@@ -3,6 +3,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { PUSH_INTERVAL_MS } from "../../objects/analytics/live-push";
 import type { TenantObject } from "../../objects/tenant-object";
 import { ingest, publishedPosts } from "../support/analytics";
 import { call, json } from "../support/http";
@@ -133,8 +134,9 @@ describe("live socket messages", () => {
 
     const res = await ingest(world.key, [{ post_id: first, type: "delta", metrics: { likes: 4 } }]);
     expect(res.status).toBe(200);
-    await until(() => messages.some((m) => m.type === "update"), "an update");
-    const update = messages.find((m) => m.type === "update") as LiveMessage;
+    const seven = (m: LiveMessage) => m.type === "update" && m.posts.some((p) => p.likes === 7);
+    await until(() => messages.some(seven), "an update");
+    const update = messages.find(seven) as LiveMessage;
     expect(update.posts).toHaveLength(1);
     expect(update.posts[0]).toMatchObject({ post_id: first, likes: 7, impressions: 40 });
     // The chart gained the 4 likes, not the 7 the post now has.
@@ -153,6 +155,7 @@ describe("live socket messages", () => {
         metrics: { likes: 1 },
       })),
     );
+    const started = Date.now();
     const statuses = await Promise.all(batches.map(async (events) => (await ingest(world.key, events)).status));
     expect(statuses.every((s) => s === 200)).toBe(true);
 
@@ -162,10 +165,12 @@ describe("live socket messages", () => {
       for (const m of messages) for (const p of m.posts) seen.set(p.post_id, p.likes);
       return world.posts.every((id) => seen.get(id) === 500);
     }, "the final figures");
+    const burstMs = Date.now() - started;
     const updates = messages.filter((m) => m.type === "update").length;
     expect(updates).toBeGreaterThan(0);
-    // Coalesced: far fewer messages than batches of events, let alone events.
-    expect(updates).toBeLessThanOrEqual(10);
+    // Coalesced: at most one message per push interval while the burst lasts, not one per event.
+    expect(updates).toBeLessThanOrEqual(Math.ceil(burstMs / PUSH_INTERVAL_MS) + 2);
+    expect(updates).toBeLessThan(100);
     socket.close();
   });
 });

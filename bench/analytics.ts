@@ -1,0 +1,271 @@
+// npm run bench:analytics: what live analytics costs in D1 and how fast it reaches a
+// dashboard, measured through the whole Worker (wrangler's test harness, workerd):
+//  1. D1 rows written (D1's own meta.rows_written) to land 10,000 events over 100 posts
+//     through the TenantObject's flush, beside the same events written one UPDATE per
+//     event; and that D1 then holds exactly the sums.
+//  2. Event → dashboard latency with 1,000 WebSockets open on one tenant: from sending
+//     POST /v1/analytics/events to each socket receiving the update naming that post.
+// Prints a table and writes bench/results/analytics-<date>.json.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { createTestHarness } from "wrangler";
+import { ApiClient } from "../scripts/api-client.ts";
+import { TEST_SECRETS } from "../test/support/test-secrets.ts";
+import { percentile } from "./load.ts";
+
+process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
+process.env.WRANGLER_SEND_METRICS = "false";
+process.env.WRANGLER_WRITE_LOGS = "false";
+
+const EVENTS = 10_000;
+const POSTS = 100;
+const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 1000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);
+
+const server = createTestHarness({
+  workers: [{ configPath: "./wrangler.toml", secrets: { ...TEST_SECRETS }, vars: { BENCH_ROUTES: "on" } }],
+});
+const { url } = await server.listen();
+await server.getWorker().applyD1Migrations("DB");
+const api = new ApiClient(url.origin);
+
+/** A tenant with one LinkedIn sandbox account, `count` published posts and a key for analytics. */
+async function tenantWithPosts(count: number, label: string) {
+  const { tenantId, ownerKey } = await api.createTenant(TEST_SECRETS.ADMIN_TOKEN, {
+    name: `Bench analytics ${label}`,
+    settings: { rate_limits: { linkedin: { limit: 100_000 } } },
+  });
+  const key = await api.createKey(ownerKey, ["publish", "read:posts", "read:analytics", "write:analytics"], 1_000_000);
+  const user = `bench${label}${Date.now().toString(36)}`;
+  const account = await api.connectSandboxAccount(ownerKey, "linkedin", user);
+  // No insight pulls during the run: their pushes and writes are not what is measured.
+  await api.call("/sandbox/linkedin/_control/faults", {
+    token: TEST_SECRETS.ADMIN_TOKEN,
+    body: { kind: "error_500", endpoint: "insights", user_id: user, count: 10_000 },
+  });
+  const posts: string[] = [];
+  for (let i = 0; i < count; i++) {
+    posts.push(
+      (
+        await api.call<{ id: string }>("/v1/posts", {
+          token: key,
+          body: { account_id: account.id, text: `Bench ${i}` },
+        })
+      ).id,
+    );
+  }
+  return { tenantId, key, posts };
+}
+
+// --- 1. rows written -------------------------------------------------------------
+
+console.log(`setting up ${POSTS} posts on ${url.origin} (twice: one tenant flushes, one writes per event) ...`);
+const writes = await tenantWithPosts(POSTS, "w");
+const perEvent = await tenantWithPosts(POSTS, "e");
+
+type Row = { post_id: string } & Record<string, number>;
+interface BenchEnv {
+  DB: { prepare(sql: string): { bind(...values: unknown[]): { all<T>(): Promise<{ results: T[] }> } } };
+}
+const env = (await server.getWorker().getEnv()) as unknown as BenchEnv;
+const METRICS = ["likes", "comments", "shares", "clicks", "impressions"] as const;
+const expected = new Map(writes.posts.map((id) => [id, Object.fromEntries(METRICS.map((m) => [m, 0]))]));
+
+/** 10,000 deltas over the posts (round r shifts the mix), added to the expected sums. */
+function eventsFor(round: number, posts: string[]) {
+  return Array.from({ length: EVENTS }, (_, i) => {
+    const index = (i * 7919 + round * 31) % POSTS;
+    const metrics = {
+      likes: ((i + round) % 5) + 1,
+      comments: i % 3,
+      shares: (i + round) % 2,
+      clicks: (i % 4) + 1,
+      impressions: 10 + (i % 13),
+    };
+    return { post_id: posts[index] as string, type: "delta", metrics };
+  });
+}
+
+async function dbMatchesSums(): Promise<boolean> {
+  const { results } = await env.DB.prepare(
+    "SELECT post_id, likes, comments, shares, clicks, impressions FROM post_analytics WHERE tenant_id = ?",
+  )
+    .bind(writes.tenantId)
+    .all<Row>();
+  return (
+    results.length === POSTS &&
+    results.every((row) => METRICS.every((m) => row[m] === (expected.get(row.post_id) as Record<string, number>)[m]))
+  );
+}
+
+async function anomalies(): Promise<number> {
+  const { results } = await env.DB.prepare("SELECT post_id FROM post_analytics WHERE tenant_id = ? AND is_anomaly = 1")
+    .bind(writes.tenantId)
+    .all<Row>();
+  return results.length;
+}
+
+interface WindowResult {
+  window: string;
+  ingestMs: number;
+  flushStatements: number;
+  flushRows: number;
+  benchmarkRows: number;
+  perEventRows: number;
+  anomalies: number;
+  exact: boolean;
+}
+
+async function measureWindow(round: number, label: string): Promise<WindowResult> {
+  const events = eventsFor(round, writes.posts);
+  for (const e of events) {
+    const sums = expected.get(e.post_id) as Record<string, number>;
+    for (const m of METRICS) sums[m] = (sums[m] as number) + e.metrics[m];
+  }
+  const started = performance.now();
+  for (let i = 0; i < EVENTS; i += 1000) {
+    await api.call("/v1/analytics/events", { token: writes.key, body: { events: events.slice(i, i + 1000) } });
+  }
+  const ingestMs = performance.now() - started;
+  const flush = await api.call<{ statements: number; rowsWritten: number; benchmarkRowsWritten: number }>(
+    "/bench/analytics/flush",
+    { token: writes.key, method: "POST" },
+  );
+  // The same events, one UPDATE each, on the other tenant's rows.
+  const baseline = eventsFor(round, perEvent.posts);
+  let perEventRows = 0;
+  for (let i = 0; i < EVENTS; i += 1000) {
+    const part = await api.call<{ rowsWritten: number }>("/bench/analytics/per-event-writes", {
+      token: perEvent.key,
+      body: { events: baseline.slice(i, i + 1000) },
+    });
+    perEventRows += part.rowsWritten;
+  }
+  return {
+    window: label,
+    ingestMs: Math.round(ingestMs),
+    flushStatements: flush.statements,
+    flushRows: flush.rowsWritten,
+    benchmarkRows: flush.benchmarkRowsWritten,
+    perEventRows,
+    anomalies: await anomalies(),
+    exact: await dbMatchesSums(),
+  };
+}
+
+const windows = [
+  await measureWindow(0, "first 10,000 events after publishing"),
+  await measureWindow(1, "next 10,000 events (steady state)"),
+];
+
+// --- 2. event → dashboard latency ------------------------------------------------
+
+console.log(`opening ${SOCKETS} dashboard sockets ...`);
+const live = await tenantWithPosts(20, "l");
+const wsOrigin = url.origin.replace(/^http/, "ws");
+
+interface Watcher {
+  socket: WebSocket;
+  /** Resolves with the time the next update naming `postId` arrives. */
+  waiting: { postId: string; resolve: (t: number) => void } | null;
+}
+
+async function openWatcher(): Promise<Watcher> {
+  const { url: path } = await api.call<{ url: string }>("/v1/live/ticket", { token: live.key, method: "POST" });
+  const socket = new WebSocket(`${wsOrigin}${path}`);
+  const watcher: Watcher = { socket, waiting: null };
+  await new Promise<void>((resolve, reject) => {
+    socket.addEventListener("message", function first(event) {
+      if ((JSON.parse(String(event.data)) as { type: string }).type === "snapshot") {
+        socket.removeEventListener("message", first);
+        resolve();
+      }
+    });
+    socket.addEventListener("error", () => reject(new Error("socket failed")));
+  });
+  socket.addEventListener("message", (event) => {
+    const at = performance.now();
+    const waiting = watcher.waiting;
+    if (!waiting) return;
+    // A string search, not a parse: the client's own work is not what is measured.
+    const data = String(event.data);
+    if (data.startsWith('{"type":"update"') && data.includes(`"post_id":"${waiting.postId}"`)) {
+      watcher.waiting = null;
+      waiting.resolve(at);
+    }
+  });
+  return watcher;
+}
+
+const watchers: Watcher[] = [];
+for (let i = 0; i < SOCKETS; i += 25) {
+  watchers.push(...(await Promise.all(Array.from({ length: Math.min(25, SOCKETS - i) }, openWatcher))));
+}
+
+const latencies: number[] = [];
+const perRoundSlowest: number[] = [];
+for (let round = 0; round < ROUNDS; round++) {
+  const postId = live.posts[round % live.posts.length] as string;
+  const arrivals = watchers.map(
+    (w) =>
+      new Promise<number>((resolve) => {
+        w.waiting = { postId, resolve };
+      }),
+  );
+  const sent = performance.now();
+  await api.call("/v1/analytics/events", {
+    token: live.key,
+    body: { events: [{ post_id: postId, type: "delta", metrics: { likes: 1 } }] },
+  });
+  const times = await Promise.all(arrivals);
+  const round_ = times.map((t) => t - sent);
+  latencies.push(...round_);
+  perRoundSlowest.push(Math.max(...round_));
+  // Let the object's coalescing window close, so rounds do not share a message.
+  await new Promise((resolve) => setTimeout(resolve, 60));
+}
+for (const w of watchers) w.socket.close();
+latencies.sort((a, b) => a - b);
+
+// --- report ----------------------------------------------------------------------
+
+const result = {
+  date: new Date().toISOString(),
+  machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30) },
+  rowsWritten: { events: EVENTS, posts: POSTS, windows },
+  latency: {
+    sockets: SOCKETS,
+    rounds: ROUNDS,
+    samples: latencies.length,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    max: latencies.at(-1) ?? 0,
+  },
+};
+
+const l = result.latency;
+const ratio = (a: number, b: number) => `${(a / Math.max(1, b)).toFixed(1)}×`;
+console.log(`
+D1 rows written for ${EVENTS.toLocaleString("en")} events over ${POSTS} posts (D1's meta.rows_written)
+| window | flush: post_analytics | flush: benchmarks | one UPDATE per event | fewer (post_analytics) | fewer (with benchmarks) | anomalies flagged | D1 = sums |
+|---|--:|--:|--:|--:|--:|--:|:-:|
+${windows
+  .map(
+    (w) =>
+      `| ${w.window} | ${w.flushRows} (${w.flushStatements} statements) | ${w.benchmarkRows} | ${w.perEventRows} | ${ratio(w.perEventRows, w.flushRows)} | ${ratio(w.perEventRows, w.flushRows + w.benchmarkRows)} | ${w.anomalies} | ${w.exact ? "yes" : "NO"} |`,
+  )
+  .join("\n")}
+
+Event → dashboard latency, ${l.sockets} sockets on one tenant, ${l.rounds} events (${l.samples} deliveries)
+| p50 | p99 | max |
+|----:|----:|----:|
+| ${l.p50.toFixed(1)} ms | ${l.p99.toFixed(1)} ms | ${l.max.toFixed(1)} ms |
+(${result.machine.cpus} × ${result.machine.model})
+`);
+
+mkdirSync("bench/results", { recursive: true });
+const file = `bench/results/analytics-${result.date.slice(0, 10)}.json`;
+writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+console.log(`wrote ${file}`);
+await server.close();
+process.exit(0);
