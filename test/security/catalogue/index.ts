@@ -4,5 +4,6 @@ import type { RouteCase } from "../route-case";
 import { CONTENT_ROUTES } from "./content";
 import { IDENTITY_ROUTES } from "./identity";
 import { PUBLISHING_ROUTES } from "./publishing";
+import { REPORT_ROUTES } from "./reports";
 
-export const ROUTES: RouteCase[] = [...IDENTITY_ROUTES, ...PUBLISHING_ROUTES, ...CONTENT_ROUTES];
+export const ROUTES: RouteCase[] = [...IDENTITY_ROUTES, ...PUBLISHING_ROUTES, ...CONTENT_ROUTES, ...REPORT_ROUTES];
