@@ -5,8 +5,10 @@ import { secureHeaders } from "hono/secure-headers";
 import { createRouter } from "./http/app-env";
 import { notFound, onError } from "./http/error-handler";
 import { ProblemError } from "./http/problem";
+import { abTestsRoutes } from "./routes/ab-tests";
 import { adminSkillsRoutes } from "./routes/admin-skills";
 import { analyticsEventsRoutes } from "./routes/analytics-events";
+import { analyticsReportsRoutes } from "./routes/analytics-reports";
 import { apiKeysRoutes } from "./routes/api-keys";
 import { auditLogsRoutes } from "./routes/audit-logs";
 import { authRoutes } from "./routes/auth";
@@ -15,6 +17,7 @@ import { benchRoutes } from "./routes/bench-baseline";
 import { brandProfileRoutes } from "./routes/brand-profile";
 import { contentRoutes } from "./routes/content";
 import { contentFeedbackRoutes } from "./routes/content-feedback";
+import { conversionsRoutes } from "./routes/conversions";
 import { docsRoutes } from "./routes/docs";
 import { healthRoutes } from "./routes/health";
 import { knowledgeRoutes } from "./routes/knowledge";
@@ -92,6 +95,9 @@ export function createApp() {
   app.route("/", skillForkRoutes);
   app.route("/", skillMetricsRoutes);
   app.route("/", adminSkillsRoutes);
+  app.route("/", analyticsReportsRoutes);
+  app.route("/", conversionsRoutes);
+  app.route("/", abTestsRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

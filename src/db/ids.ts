@@ -23,6 +23,8 @@ export const ID_PREFIXES = {
   skillVersion: "skv",
   skillEmbedding: "ske",
   sharingEvent: "shr",
+  abTest: "abt",
+  conversion: "cnv",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -5,5 +5,12 @@ import { ANALYTICS_ROUTES } from "./analytics";
 import { CONTENT_ROUTES } from "./content";
 import { IDENTITY_ROUTES } from "./identity";
 import { PUBLISHING_ROUTES } from "./publishing";
+import { REPORT_ROUTES } from "./reports";
 
-export const ROUTES: RouteCase[] = [...IDENTITY_ROUTES, ...PUBLISHING_ROUTES, ...CONTENT_ROUTES, ...ANALYTICS_ROUTES];
+export const ROUTES: RouteCase[] = [
+  ...IDENTITY_ROUTES,
+  ...PUBLISHING_ROUTES,
+  ...CONTENT_ROUTES,
+  ...ANALYTICS_ROUTES,
+  ...REPORT_ROUTES,
+];
