@@ -1,4 +1,4 @@
-// Each touch's share of a conversion under each attribution model (migration 0011).
+// Each touch's share of a conversion under each attribution model (migration 0010).
 import type { AttributionModel } from "../analytics/attribution";
 import type { TenantScope } from "./tenant-scope";
 

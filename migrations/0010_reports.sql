@@ -1,5 +1,5 @@
--- Migration 0011: reports (issue "Live analytics": A/B tests, conversions with
--- multi-touch attribution, ROI by campaign). 0010 is the analytics flush's.
+-- Migration 0010: reports (issue "Live analytics": A/B tests, conversions with
+-- multi-touch attribution, ROI by campaign). The analytics flush needed no D1 migration of its own.
 --
 -- ab_tests: what the seed's row cannot say. The metric (a proportion read from
 -- post_analytics), the minimum sample per variant below which no winner is named,
