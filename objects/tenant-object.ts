@@ -16,7 +16,7 @@ import type { Platform } from "../src/platforms/types";
 import { keyLimitAnswer, problemAnswer, unauthenticatedAnswer } from "../src/publishing/answers";
 import { type FlowResult, type PublishCoordinator, runAttempt } from "../src/publishing/publish-flow";
 import type { Answer, BeginStep, PublishInput, SendOutcome } from "../src/publishing/types";
-import type { MetricEvent } from "./analytics/counters-store";
+import type { MetricEvent, TrackedPost } from "./analytics/counters-store";
 import type { PostFigures } from "./analytics/derived";
 import type { FlushReport } from "./analytics/flush";
 import { type IngestResult, TenantAnalytics } from "./analytics/tenant-analytics";
@@ -357,13 +357,7 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
   // --- analytics ----------------------------------------------------------
 
   /** A published post starts being counted, and its platform's insights pulled. */
-  private startCounting(post: {
-    postId: string;
-    platform: Platform;
-    accountId: string;
-    platformPostId: string;
-    publishedAtMs: number;
-  }): void {
+  private startCounting(post: TrackedPost): void {
     this.analytics.store.track(post);
     void this.timers.scheduleAtMost("sync-insights", Date.now() + FIRST_INSIGHTS_DELAY_MS);
   }

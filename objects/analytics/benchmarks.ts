@@ -1,7 +1,8 @@
 // The tenant's benchmarks per platform (seed §5.2): read from D1 and kept a minute
 // for scoring, and recomputed from D1 post_analytics over 90 days after a flush.
 import { type Benchmark, benchmarkOf, type PostCounters } from "../../src/analytics/post-metrics";
-import { benchmarkInputs, readBenchmarks, upsertBenchmark } from "../../src/db/post-analytics";
+import { benchmarkInputs, upsertBenchmark } from "../../src/db/post-analytics";
+import { listBenchmarks } from "../../src/db/reports/benchmarks";
 import type { TenantScope } from "../../src/db/tenant-scope";
 import type { Platform } from "../../src/platforms/types";
 
@@ -48,7 +49,7 @@ export class Benchmarks {
 
   async get(): Promise<Map<Platform, Benchmark>> {
     if (this.cached && Date.now() - this.cached.atMs < TTL_MS) return this.cached.byPlatform;
-    const rows = await readBenchmarks(this.scope());
+    const rows = await listBenchmarks(this.scope());
     const byPlatform = new Map<Platform, Benchmark>(
       rows.map((row) => [
         row.platform,

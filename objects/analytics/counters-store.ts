@@ -89,17 +89,20 @@ export function countersOf(row: CounterRow): PostCounters {
   };
 }
 
+/** A published post, as counting starts. */
+export interface TrackedPost {
+  postId: string;
+  platform: Platform;
+  accountId: string;
+  platformPostId: string;
+  publishedAtMs: number;
+}
+
 export class CountersStore {
   constructor(private readonly sql: SqlStorage) {}
 
   /** A published post starts being counted (idempotent). */
-  track(post: {
-    postId: string;
-    platform: Platform;
-    accountId: string;
-    platformPostId: string;
-    publishedAtMs: number;
-  }): void {
+  track(post: TrackedPost): void {
     this.sql.exec(
       `INSERT INTO post_counters (post_id, platform, account_id, platform_post_id, published_at_ms, updated_at_ms)
        VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(post_id) DO NOTHING`,

@@ -5,6 +5,7 @@ import type { PostFigures } from "../../objects/analytics/derived";
 import type { Platform } from "../platforms/types";
 import { chunk, MAX_BOUND_PARAMETERS } from "./chunk";
 import { newId } from "./ids";
+import type { BenchmarkRow } from "./reports/benchmarks";
 import type { TenantScope } from "./tenant-scope";
 
 const COLUMNS = [
@@ -167,19 +168,12 @@ export function upsertPostAnalytics(
   });
 }
 
-export interface BenchmarkRow {
-  platform: Platform;
-  avg_engagement_rate: number | null;
-  median_engagement_rate: number | null;
-  p90_engagement_rate: number | null;
-  avg_reach: number | null;
-  p90_reach: number | null;
-  avg_share_rate: number | null;
-  p90_share_rate: number | null;
+/** A platform's benchmark figures, as the flush writes them. */
+export type BenchmarkFigures = Omit<BenchmarkRow, "benchmark_id" | "calculated_at" | "total_posts"> & {
   total_posts: number;
-}
+};
 
-export function upsertBenchmark(scope: TenantScope, row: BenchmarkRow, now: string): D1PreparedStatement {
+export function upsertBenchmark(scope: TenantScope, row: BenchmarkFigures, now: string): D1PreparedStatement {
   return scope.db
     .prepare(
       `INSERT INTO performance_benchmarks (benchmark_id, tenant_id, platform, avg_engagement_rate, median_engagement_rate,
@@ -221,13 +215,5 @@ export async function benchmarkInputs(
     )
     .bind(scope.tenantId, platform, sinceIso)
     .all<{ likes: number; comments: number; shares: number; clicks: number; impressions: number; reach: number }>();
-  return results;
-}
-
-export async function readBenchmarks(scope: TenantScope): Promise<BenchmarkRow[]> {
-  const { results } = await scope.db
-    .prepare("SELECT * FROM performance_benchmarks WHERE tenant_id = ? ORDER BY platform")
-    .bind(scope.tenantId)
-    .all<BenchmarkRow>();
   return results;
 }

@@ -2,6 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import { CONVERSION_TYPES } from "../db/conversions";
 import { idField, Timestamp } from "./content-schemas";
+import { idempotencyHeader } from "./schemas";
 
 /** Clocks of the tracking clients and of the platforms may differ by this much. */
 export const CLOCK_SKEW_MS = 5 * 60_000;
@@ -47,15 +48,9 @@ export const CreateConversion = z
   })
   .openapi("CreateConversion");
 
-export const IdempotencyHeader = z.object({
-  "idempotency-key": z
-    .string()
-    .min(1)
-    .max(255)
-    .regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces")
-    .optional()
-    .openapi({ description: "Repeat a request with the same key to get its first answer back, counted once" }),
-});
+export const IdempotencyHeader = idempotencyHeader(
+  "Repeat a request with the same key to get its first answer back, counted once",
+);
 
 const Weights = z.object({
   first_touch: z.number(),

@@ -20,3 +20,16 @@ export function problemResponseSpec(description: string) {
     content: { "application/problem+json": { schema: ProblemSchema } },
   };
 }
+
+/** The Idempotency-Key request header: a request repeated with the same key counts once. */
+export function idempotencyHeader(description: string) {
+  return z.object({
+    "idempotency-key": z
+      .string()
+      .min(1)
+      .max(255)
+      .regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces")
+      .optional()
+      .openapi({ description }),
+  });
+}

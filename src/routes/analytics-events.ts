@@ -8,7 +8,7 @@ import { createRouter } from "../http/app-env";
 import { auditActor } from "../http/audit";
 import { ProblemError } from "../http/problem";
 import { callerObject } from "../http/request-context";
-import { problemResponseSpec } from "../http/schemas";
+import { idempotencyHeader, problemResponseSpec } from "../http/schemas";
 import { retryOnReset } from "../objects";
 
 const Accepted = z
@@ -27,15 +27,7 @@ const route = createRoute({
   security: [{ bearerAuth: [] }],
   middleware: guard("analytics.write", { action: "analytics.ingest", resource: "post_analytics" }),
   request: {
-    headers: z.object({
-      "idempotency-key": z
-        .string()
-        .min(1)
-        .max(255)
-        .regex(/^[\x21-\x7e]+$/)
-        .optional()
-        .openapi({ description: "A batch sent twice with the same key is applied once" }),
-    }),
+    headers: idempotencyHeader("A batch sent twice with the same key is applied once"),
     body: { content: { "application/json": { schema: EventBatchSchema } }, required: true },
   },
   responses: {

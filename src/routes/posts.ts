@@ -17,7 +17,7 @@ import { pageSchema } from "../http/identity-schemas";
 import { type Problem, ProblemError, problemResponse } from "../http/problem";
 import { PostBody, PostSchema } from "../http/publishing-schemas";
 import { caller, callerObject } from "../http/request-context";
-import { problemResponseSpec } from "../http/schemas";
+import { idempotencyHeader, problemResponseSpec } from "../http/schemas";
 import { retryOnReset } from "../objects";
 import { platformAdapter } from "../platforms";
 import { PLATFORMS } from "../platforms/types";
@@ -30,15 +30,7 @@ const errors = {
   401: problemResponseSpec("No valid credential"),
   403: problemResponseSpec("Role or scope does not allow it"),
 };
-const IdempotencyHeader = z.object({
-  "idempotency-key": z
-    .string()
-    .min(1)
-    .max(255)
-    .regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces")
-    .optional()
-    .openapi({ description: "Repeat a request with the same key to get its first answer back" }),
-});
+const IdempotencyHeader = idempotencyHeader("Repeat a request with the same key to get its first answer back");
 
 const PostParams = z.object({
   id: z
