@@ -19,6 +19,7 @@ import type { Answer, BeginStep, PublishInput, SendOutcome } from "../src/publis
 import type { MetricEvent, TrackedPost } from "./analytics/counters-store";
 import type { PostFigures } from "./analytics/derived";
 import type { FlushReport } from "./analytics/flush";
+import { SYNC_WINDOW_MS } from "./analytics/insights-sync";
 import { type IngestResult, TenantAnalytics } from "./analytics/tenant-analytics";
 import { issueTicket, redeemTicket } from "./analytics/tickets";
 import { type Admission, admitApiKeyRequest, dirtyKeyUsage, markKeyUsageFlushed } from "./parts/api-key-window";
@@ -444,7 +445,7 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
         return;
       case "sync-insights":
         await this.syncInsights();
-        if (this.analytics.store.hasRecent(Date.now())) {
+        if (this.analytics.store.publishedSince(Date.now() - SYNC_WINDOW_MS)) {
           await this.timers.scheduleAtMost("sync-insights", Date.now() + INSIGHTS_INTERVAL_MS);
         }
         return;

@@ -2,6 +2,7 @@
 // the platforms and clients reported, applied exactly once per event, with a
 // version per post so the flush knows what D1 has not seen yet.
 import {
+  countersFrom,
   engagements,
   METRIC_NAMES,
   type MetricName,
@@ -46,7 +47,6 @@ export interface CounterRow {
   updated_at_ms: number;
   version: number;
   flushed_version: number;
-  flush_count: number;
   synced_at_ms: number | null;
   sync_count: number;
   flushed_sync_count: number;
@@ -55,38 +55,8 @@ export interface CounterRow {
 
 type Row = CounterRow & Record<string, SqlStorageValue>;
 
-const COLUMN: Record<MetricName, keyof CounterRow> = {
-  likes: "likes",
-  comments: "comments",
-  shares: "shares",
-  saves: "saves",
-  clicks: "clicks",
-  bookmarks: "bookmarks",
-  impressions: "impressions",
-  reach: "reach",
-  unique_impressions: "unique_impressions",
-  video_views: "video_views",
-  video_avg_watch_time: "video_avg_watch_time",
-  video_complete_views: "video_complete_views",
-  followers: "followers",
-};
-
 export function countersOf(row: CounterRow): PostCounters {
-  return {
-    likes: row.likes,
-    comments: row.comments,
-    shares: row.shares,
-    saves: row.saves,
-    clicks: row.clicks,
-    bookmarks: row.bookmarks,
-    impressions: row.impressions,
-    reach: row.reach,
-    uniqueImpressions: row.unique_impressions,
-    videoViews: row.video_views,
-    videoAvgWatchTime: row.video_avg_watch_time,
-    videoCompleteViews: row.video_complete_views,
-    followers: row.followers,
-  };
+  return countersFrom(row);
 }
 
 /** A published post, as counting starts. */
@@ -130,11 +100,10 @@ export class CountersStore {
     return this.sql.exec<Row>("SELECT * FROM post_counters ORDER BY published_at_ms DESC").toArray();
   }
 
-  /** Whether any post is young enough for its insights to be pulled. */
-  hasRecent(nowMs: number): boolean {
+  /** Whether any post was published at or after `sinceMs`. */
+  publishedSince(sinceMs: number): boolean {
     return (
-      this.sql.exec("SELECT 1 FROM post_counters WHERE published_at_ms >= ? LIMIT 1", nowMs - 7 * 86_400_000).toArray()
-        .length > 0
+      this.sql.exec("SELECT 1 FROM post_counters WHERE published_at_ms >= ? LIMIT 1", sinceMs).toArray().length > 0
     );
   }
 
@@ -160,8 +129,7 @@ export class CountersStore {
   markFlushed(rows: readonly { row: CounterRow; anomaly: boolean }[]): void {
     for (const { row, anomaly } of rows) {
       this.sql.exec(
-        `UPDATE post_counters SET flushed_version = ?, flushed_sync_count = ?, flushed_anomaly = ?,
-           flush_count = flush_count + 1
+        `UPDATE post_counters SET flushed_version = ?, flushed_sync_count = ?, flushed_anomaly = ?
          WHERE post_id = ? AND flushed_version < ?`,
         row.version,
         row.sync_count,
@@ -192,9 +160,8 @@ export class CountersStore {
       for (const name of METRIC_NAMES) {
         const value = event.metrics[name];
         if (value === undefined) continue;
-        const column = COLUMN[name];
-        const current = (row[column] as number | null) ?? 0;
-        (row as unknown as Record<string, number>)[column] = Math.max(
+        const current = row[name] ?? 0;
+        (row as unknown as Record<string, number>)[name] = Math.max(
           0,
           event.type === "delta" ? current + value : value,
         );

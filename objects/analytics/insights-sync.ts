@@ -1,7 +1,7 @@
 // Pulling insights for recent posts from their platforms, on the object's alarm.
 // Each post's figures arrive as a snapshot event; a failure opens (or counts another
 // try on) an analytics_sync_errors row, and the next success resolves it.
-import type { MetricName } from "../../src/analytics/post-metrics";
+import { METRIC_FIELD, METRIC_NAMES, type MetricName } from "../../src/analytics/post-metrics";
 import { newId } from "../../src/db/ids";
 import { openSyncError, resolveSyncError, retrySyncError, type SyncErrorType } from "../../src/db/sync-errors";
 import type { TenantScope } from "../../src/db/tenant-scope";
@@ -41,21 +41,12 @@ function errorType(error: unknown): SyncErrorType {
 }
 
 function snapshot(postId: string, metrics: PostMetrics, atMs: number): MetricEvent {
-  const values: Partial<Record<MetricName, number>> = {
-    likes: metrics.likes,
-    comments: metrics.comments,
-    shares: metrics.shares,
-    saves: metrics.saves,
-    clicks: metrics.clicks,
-    bookmarks: metrics.bookmarks,
-    impressions: metrics.impressions,
-    reach: metrics.reach,
-    unique_impressions: metrics.uniqueImpressions,
-  };
-  if (metrics.videoViews !== null) values.video_views = metrics.videoViews;
-  if (metrics.videoAvgWatchTime !== null) values.video_avg_watch_time = metrics.videoAvgWatchTime;
-  if (metrics.videoCompleteViews !== null) values.video_complete_views = metrics.videoCompleteViews;
-  if (metrics.followers !== null) values.followers = metrics.followers;
+  // What the platform does not report (null) is left as it stands.
+  const values: Partial<Record<MetricName, number>> = {};
+  for (const name of METRIC_NAMES) {
+    const value = metrics[METRIC_FIELD[name]];
+    if (value !== null) values[name] = value;
+  }
   return { postId, type: "snapshot", atMs, metrics: values };
 }
 

@@ -1,24 +1,11 @@
 // The derived figures of a post (seed §5.1), from its counters: engagement rate,
 // share rate, viral coefficient, velocity, the 0-100 performance score against the
 // tenant's benchmark, and z-score anomalies against the tenant's own distribution.
+import type { PostMetrics } from "../platforms/types";
 import { mean, percentile, stddev, zScore } from "./stats";
 
-export interface PostCounters {
-  likes: number;
-  comments: number;
-  shares: number;
-  saves: number;
-  clicks: number;
-  bookmarks: number;
-  impressions: number;
-  reach: number;
-  uniqueImpressions: number;
-  videoViews: number | null;
-  videoAvgWatchTime: number | null;
-  videoCompleteViews: number | null;
-  /** The account's followers when the post was measured. */
-  followers: number | null;
-}
+/** A post's counters: the figures a platform reports for it (one shape for both). */
+export type PostCounters = PostMetrics;
 
 export const METRIC_NAMES = [
   "likes",
@@ -36,6 +23,30 @@ export const METRIC_NAMES = [
   "followers",
 ] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
+
+/** Where each metric (as events, columns and the API name it) sits in PostCounters. */
+export const METRIC_FIELD: Record<MetricName, keyof PostCounters> = {
+  likes: "likes",
+  comments: "comments",
+  shares: "shares",
+  saves: "saves",
+  clicks: "clicks",
+  bookmarks: "bookmarks",
+  impressions: "impressions",
+  reach: "reach",
+  unique_impressions: "uniqueImpressions",
+  video_views: "videoViews",
+  video_avg_watch_time: "videoAvgWatchTime",
+  video_complete_views: "videoCompleteViews",
+  followers: "followers",
+};
+
+/** Counters from values named by metric (a counter row, a snapshot). */
+export function countersFrom(values: Record<MetricName, number | null>): PostCounters {
+  const counters = {} as Record<keyof PostCounters, number | null>;
+  for (const name of METRIC_NAMES) counters[METRIC_FIELD[name]] = values[name];
+  return counters as PostCounters;
+}
 
 /** The seed's engagements: likes + comments + shares + clicks. */
 export function engagements(c: PostCounters): number {

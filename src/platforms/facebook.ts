@@ -4,7 +4,7 @@
 // re-derives the Page token when needed.
 import type { PlatformConfig } from "./config";
 import { PlatformError } from "./errors";
-import { GRAPH_VERSION, graphFailure, graphUsage } from "./graph";
+import { GRAPH_VERSION, graphFailure, graphUrl, graphUsage } from "./graph";
 import { expiresIn, send } from "./http";
 import type {
   AuthorizeRequest,
@@ -24,12 +24,6 @@ export class FacebookAdapter implements PlatformAdapter {
   readonly usesPkce = false;
 
   constructor(private readonly config: PlatformConfig) {}
-
-  private graph(path: string, params: Record<string, string> = {}): URL {
-    const url = new URL(`${this.config.endpoints.apiBase}/${GRAPH_VERSION}/${path}`);
-    url.search = new URLSearchParams(params).toString();
-    return url;
-  }
 
   authorizeUrl(request: AuthorizeRequest): string {
     const url = new URL(`${this.config.endpoints.authBase}/${GRAPH_VERSION}/dialog/oauth`);
@@ -52,7 +46,7 @@ export class FacebookAdapter implements PlatformAdapter {
   /** A user token exchanged for a long-lived one (about 60 days). */
   private async longLived(userToken: string): Promise<{ token: string; expiresAt: Date | null }> {
     const body = await this.get(
-      this.graph("oauth/access_token", {
+      graphUrl(this.config, "oauth/access_token", {
         grant_type: "fb_exchange_token",
         client_id: this.config.clientId,
         client_secret: this.config.clientSecret,
@@ -63,13 +57,15 @@ export class FacebookAdapter implements PlatformAdapter {
   }
 
   private async pages(userToken: string): Promise<{ id: string; name: string; access_token: string }[]> {
-    const body = await this.get(this.graph("me/accounts", { fields: "id,name,access_token", access_token: userToken }));
+    const body = await this.get(
+      graphUrl(this.config, "me/accounts", { fields: "id,name,access_token", access_token: userToken }),
+    );
     return (body.data as { id: string; name: string; access_token: string }[]) ?? [];
   }
 
   async connect(code: string, redirectUri: string): Promise<ConnectedIdentity[]> {
     const short = await this.get(
-      this.graph("oauth/access_token", {
+      graphUrl(this.config, "oauth/access_token", {
         client_id: this.config.clientId,
         client_secret: this.config.clientSecret,
         redirect_uri: redirectUri,
@@ -124,7 +120,7 @@ export class FacebookAdapter implements PlatformAdapter {
         : ["feed", { message: post.text }];
     const response = await send(
       this.config,
-      new Request(this.graph(`${pageId}/${edge}`), {
+      new Request(graphUrl(this.config, `${pageId}/${edge}`), {
         method: "POST",
         headers: { "Content-Type": "application/x-www-form-urlencoded" },
         body: new URLSearchParams({ ...params, access_token: accessToken }).toString(),
@@ -143,7 +139,7 @@ export class FacebookAdapter implements PlatformAdapter {
 
   async insights(accessToken: string, _pageId: string, postId: string): Promise<PostMetrics> {
     const body = await this.get(
-      this.graph(postId, {
+      graphUrl(this.config, postId, {
         fields:
           "reactions.summary(total_count),comments.summary(total_count),shares,insights.metric(post_impressions,post_impressions_unique,post_clicks)",
         access_token: accessToken,

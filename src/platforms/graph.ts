@@ -7,6 +7,13 @@ import type { QuotaReport } from "./types";
 /** The Graph API version the adapters speak. */
 export const GRAPH_VERSION = "v24.0";
 
+/** A Graph API URL for `path` with query `params`, at the configured API base. */
+export function graphUrl(config: PlatformConfig, path: string, params: Record<string, string> = {}): URL {
+  const url = new URL(`${config.endpoints.apiBase}/${GRAPH_VERSION}/${path}`);
+  url.search = new URLSearchParams(params).toString();
+  return url;
+}
+
 /** Codes meaning "too many calls" (application, user, page, and custom-level limits). */
 const RATE_CODES = new Set([4, 17, 32, 613, 80001, 80002]);
 /** Code 190: the access token is invalid or expired. */

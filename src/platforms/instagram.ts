@@ -5,7 +5,7 @@
 // is read from /{ig-user-id}/content_publishing_limit.
 import type { PlatformConfig } from "./config";
 import { PlatformError } from "./errors";
-import { GRAPH_VERSION, graphFailure } from "./graph";
+import { graphFailure, graphUrl } from "./graph";
 import { expiresIn, formBody, send, tokenFailure } from "./http";
 import type {
   AuthorizeRequest,
@@ -29,12 +29,6 @@ export class InstagramAdapter implements PlatformAdapter {
   readonly usesPkce = false;
 
   constructor(private readonly config: PlatformConfig) {}
-
-  private graph(path: string, params: Record<string, string> = {}): URL {
-    const url = new URL(`${this.config.endpoints.apiBase}/${GRAPH_VERSION}/${path}`);
-    url.search = new URLSearchParams(params).toString();
-    return url;
-  }
 
   private async call(request: Request): Promise<Record<string, unknown>> {
     const response = await send(this.config, request);
@@ -90,7 +84,7 @@ export class InstagramAdapter implements PlatformAdapter {
     );
     const tokens = this.tokens(long);
     const me = await this.call(
-      new Request(this.graph("me", { fields: "user_id,username", access_token: tokens.accessToken })),
+      new Request(graphUrl(this.config, "me", { fields: "user_id,username", access_token: tokens.accessToken })),
     );
     return [
       { platformUserId: String(me.user_id ?? me.id), name: String(me.username), handle: `@${me.username}`, tokens },
@@ -119,7 +113,7 @@ export class InstagramAdapter implements PlatformAdapter {
   private async waitForContainer(accessToken: string, containerId: string): Promise<void> {
     for (let poll = 0; poll < CONTAINER_POLLS; poll++) {
       const status = await this.call(
-        new Request(this.graph(containerId, { fields: "status_code", access_token: accessToken })),
+        new Request(graphUrl(this.config, containerId, { fields: "status_code", access_token: accessToken })),
       );
       if (status.status_code === "FINISHED") return;
       if (status.status_code === "ERROR" || status.status_code === "EXPIRED") {
@@ -136,7 +130,7 @@ export class InstagramAdapter implements PlatformAdapter {
       : { image_url: post.imageUrl ?? "" };
     const postForm = (path: string, params: Record<string, string>) =>
       this.call(
-        new Request(this.graph(path), {
+        new Request(graphUrl(this.config, path), {
           method: "POST",
           headers: { "Content-Type": "application/x-www-form-urlencoded" },
           body: new URLSearchParams({ ...params, access_token: accessToken }).toString(),
@@ -151,7 +145,7 @@ export class InstagramAdapter implements PlatformAdapter {
     const published = await postForm(`${igUserId}/media_publish`, { creation_id: String(container.id) });
     const id = String(published.id);
     const permalink = await this.call(
-      new Request(this.graph(id, { fields: "permalink", access_token: accessToken })),
+      new Request(graphUrl(this.config, id, { fields: "permalink", access_token: accessToken })),
     ).catch(() => null);
     return {
       platformPostId: id,
@@ -164,7 +158,10 @@ export class InstagramAdapter implements PlatformAdapter {
   async quota(accessToken: string, igUserId: string): Promise<QuotaReport | null> {
     const body = await this.call(
       new Request(
-        this.graph(`${igUserId}/content_publishing_limit`, { fields: "quota_usage,config", access_token: accessToken }),
+        graphUrl(this.config, `${igUserId}/content_publishing_limit`, {
+          fields: "quota_usage,config",
+          access_token: accessToken,
+        }),
       ),
     );
     const entry = (
@@ -182,7 +179,7 @@ export class InstagramAdapter implements PlatformAdapter {
   async insights(accessToken: string, _igUserId: string, mediaId: string): Promise<PostMetrics> {
     const body = await this.call(
       new Request(
-        this.graph(`${mediaId}/insights`, {
+        graphUrl(this.config, `${mediaId}/insights`, {
           metric: "likes,comments,shares,saved,reach,views,total_interactions",
           access_token: accessToken,
         }),
