@@ -7,6 +7,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { createTestHarness } from "wrangler";
+import { ApiClient, type CallInit } from "../scripts/api-client.ts";
 import { TEST_SECRETS } from "../test/support/test-secrets.ts";
 import { type LoadResult, runLoad } from "./load.ts";
 
@@ -26,22 +27,8 @@ const { url } = await server.listen();
 await server.getWorker().applyD1Migrations("DB");
 const origin = url.origin;
 
-async function api(path: string, init: { method?: string; token?: string; body?: unknown } = {}): Promise<Response> {
-  const headers: Record<string, string> = {};
-  if (init.token) headers.Authorization = `Bearer ${init.token}`;
-  if (init.body !== undefined) headers["Content-Type"] = "application/json";
-  return fetch(`${origin}${path}`, {
-    method: init.method ?? (init.body === undefined ? "GET" : "POST"),
-    headers,
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    redirect: "manual",
-  });
-}
-
-async function ok<T>(response: Response, status: number): Promise<T> {
-  if (response.status !== status) throw new Error(`${response.status}: ${await response.text()}`);
-  return (await response.json()) as T;
-}
+const client = new ApiClient(origin);
+const api = (path: string, init: CallInit = {}) => client.raw(path, init);
 
 interface Publisher {
   tenantId: string;
@@ -52,41 +39,14 @@ interface Publisher {
 let tenantSeq = 0;
 async function makePublisher(limit: number): Promise<Publisher> {
   tenantSeq += 1;
-  const created = await ok<{ tenant: { id: string }; api_key: { key: string } }>(
-    await api("/v1/tenants", {
-      token: TEST_SECRETS.ADMIN_TOKEN,
-      body: {
-        name: `Bench ${tenantSeq}`,
-        region: "eu-west",
-        settings: { rate_limits: { linkedin: { limit } } },
-        owner: { email: `owner${tenantSeq}@bench.example`, password: "bench password 123" },
-      },
-    }),
-    201,
-  );
-  const key = (
-    await ok<{ key: string }>(
-      await api("/v1/api-keys", {
-        token: created.api_key.key,
-        body: { scopes: ["publish", "read:posts"], rate_limit_per_hour: 1_000_000 },
-      }),
-      201,
-    )
-  ).key;
-  const { authorize_url } = await ok<{ authorize_url: string }>(
-    await api("/v1/social-accounts/linkedin/connect", {
-      token: created.api_key.key,
-      body: { login_hint: `bench${tenantSeq}` },
-    }),
-    201,
-  );
-  const approved = await fetch(authorize_url.replace(/^https?:\/\/[^/]+/, origin), { redirect: "manual" });
-  const callback = new URL(approved.headers.get("Location") as string);
-  const { accounts } = await ok<{ accounts: { id: string }[] }>(
-    await api(`${callback.pathname}${callback.search}`),
-    201,
-  );
-  return { tenantId: created.tenant.id, key, accountId: accounts[0]?.id as string };
+  const { tenantId, ownerKey } = await client.createTenant(TEST_SECRETS.ADMIN_TOKEN, {
+    name: `Bench ${tenantSeq}`,
+    settings: { rate_limits: { linkedin: { limit } } },
+    ownerEmail: `owner${tenantSeq}@bench.example`,
+  });
+  const key = await client.createKey(ownerKey, ["publish", "read:posts"], 1_000_000);
+  const account = await client.connectSandboxAccount(ownerKey, "linkedin", `bench${tenantSeq}`);
+  return { tenantId, key, accountId: account.id };
 }
 
 function postTo(path: string, publishers: Publisher[]) {
