@@ -379,11 +379,23 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
 
   /** Writes changed counters to D1 now (the alarm does it on its own). */
   async flushAnalytics(): Promise<FlushReport> {
+    await this.settleRecords();
     return this.analytics.flush();
+  }
+
+  /**
+   * Returns once D1 has every post this object has answered for (the read barrier of
+   * routes that read posts from D1). A record D1 refuses is logged and left for the
+   * outbox's retry; the read goes on without it.
+   */
+  async settleRecords(): Promise<void> {
+    await this.publisher.outbox.flush().catch((error) => console.error(`TenantObject ${this.tenantId}:`, error));
   }
 
   /** Pulls insights for recent posts now (the alarm does it on its own). */
   async syncInsights(): Promise<number> {
+    // Sync errors reference the post's D1 row.
+    await this.settleRecords();
     const pulled = await this.analytics.syncInsights(
       this.tokens,
       (platform) => this.adapter(platform),
@@ -435,7 +447,7 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
         await this.scheduler.fireDue(this, (platform) => this.adapter(platform));
         return;
       case "record-pending":
-        await this.publisher.recordPending();
+        await this.publisher.outbox.flush();
         return;
       case "sweep-attempts":
         await this.sweepAttempts();
@@ -457,7 +469,7 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
   /** One flush run; more right after when the run was full, backing off when D1 fails. */
   private async flushAnalyticsTimer(): Promise<void> {
     try {
-      const report = await this.analytics.flush();
+      const report = await this.flushAnalytics();
       this.analyticsFlushFailures = 0;
       if (report.more) await this.timers.scheduleAtMost("flush-analytics", Date.now());
     } catch (error) {

@@ -4,30 +4,20 @@
 // whoever holds the attempt (the router request, or this object's alarm).
 import { auditStatement } from "../../src/db/audit-logs";
 import { contentExists } from "../../src/db/generated-content-ref";
-import { insertEmptyPostAnalytics } from "../../src/db/post-analytics";
-import {
-  draftRow,
-  insertPublishedPost,
-  type PublishRequestRow,
-  savePublishRequest,
-  toPost,
-} from "../../src/db/publish-requests";
-import { touchAccount } from "../../src/db/social-accounts";
+import { draftRow, type PublishRequestRow, savePublishRequest, toPost } from "../../src/db/publish-requests";
 import { tenantScope } from "../../src/db/tenant-scope";
 import { checkPost, normaliseHashtags } from "../../src/platforms/rules";
 import { platformUnavailable, problemAnswer, windowFull } from "../../src/publishing/answers";
 import { composePost } from "../../src/publishing/compose";
 import type { AttemptTarget } from "../../src/publishing/publish-flow";
 import type { Answer, BeginStep, PublishInput, SendOutcome } from "../../src/publishing/types";
-import { GroupCommit } from "../parts/group-commit";
 import { claimKey, releaseKey, storeAnswer } from "../parts/idempotency";
 import { recordPlatformQuota, releaseSlot, reserveSlot, windowFor } from "../parts/rate-windows";
 import { SlidingLog } from "../parts/sliding-log";
 import type { Timers } from "../parts/timers";
 import type { AccountTokens, LoadedAccount } from "./account-tokens";
+import { RecordOutbox } from "./record-outbox";
 import type { TenantRecordCache } from "./tenant-record";
-
-export const RECORD_RETRY_MS = 30_000;
 
 type AttemptRow = {
   attempt_id: string;
@@ -42,8 +32,8 @@ type AttemptRow = {
 
 export class Publisher {
   private readonly log: SlidingLog;
-  /** Publishes finishing together share their D1 round trips. */
-  private readonly commits: GroupCommit;
+  /** Finished publishes wait here for D1, in batches. */
+  readonly outbox: RecordOutbox;
   /** Attempts begun by this instance and not yet finished (SQLite has them too). */
   private readonly inFlight = new Map<string, { input: PublishInput; platform: LoadedAccount["platform"] }>();
 
@@ -63,7 +53,7 @@ export class Publisher {
     }) => void,
   ) {
     this.log = new SlidingLog(sql, { table: "rate_hits", keyColumn: "account_id" });
-    this.commits = new GroupCommit(() => tenantScope(env, tenantId).db);
+    this.outbox = new RecordOutbox(sql, env, tenantId, timers);
   }
 
   private attempt(attemptId: string): AttemptRow | null {
@@ -307,25 +297,17 @@ export class Publisher {
       return answer;
     }
     if (input.idempotencyKey) storeAnswer(this.sql, input.idempotencyKey, attemptId, answer);
-    try {
-      await this.record(record, input);
-      this.sql.exec(
-        "UPDATE attempts SET state = 'done', answer = ?, updated_at_ms = ? WHERE attempt_id = ?",
-        JSON.stringify(answer),
-        Date.now(),
-        attemptId,
-      );
-    } catch (error) {
-      // The post's fate is known and answered; D1 gets it on the next try.
-      console.error(`TenantObject ${this.tenantId}: recording ${attemptId} failed; will retry`, error);
-      this.sql.exec(
-        "UPDATE attempts SET state = 'recording', answer = ?, row = ?, updated_at_ms = ? WHERE attempt_id = ?",
-        JSON.stringify(answer),
-        JSON.stringify(record),
-        Date.now(),
-        attemptId,
-      );
-      await this.timers.scheduleAtMost("record-pending", Date.now() + RECORD_RETRY_MS);
+    await this.outbox.add(attemptId, record, answer);
+    // Counted from now on; the analytics flush sends the outbox to D1 before the
+    // figures that reference the post.
+    if (record.status === "published" && record.platform_post_id && record.published_at) {
+      this.onPublished({
+        postId: record.request_id,
+        platform: record.platform,
+        accountId: record.account_id,
+        platformPostId: record.platform_post_id,
+        publishedAtMs: Date.parse(record.published_at),
+      });
     }
     return answer;
   }
@@ -353,70 +335,5 @@ export class Publisher {
     }
     if (outcome.kind !== "failed") return platformUnavailable(account.platform, "the post was not sent");
     return platformUnavailable(account.platform, outcome.message, outcome.retryAfterSeconds ?? 30);
-  }
-
-  /** Writes a finished attempt to D1: the request, the published post, the audit row. */
-  private async record(record: PublishRequestRow, input: PublishInput): Promise<void> {
-    const scope = tenantScope(this.env, this.tenantId);
-    const statements = [savePublishRequest(scope, record)];
-    if (record.status === "published") {
-      statements.push(
-        insertPublishedPost(scope, record),
-        insertEmptyPostAnalytics(scope, {
-          postId: record.request_id,
-          platform: record.platform,
-          publishedAt: record.published_at ?? record.updated_at,
-        }),
-        touchAccount(scope, record.account_id, record.updated_at),
-      );
-    }
-    statements.push(
-      auditStatement(
-        scope.db,
-        input.actor,
-        {
-          action: record.status === "published" ? "post.publish" : `post.publish_${record.status}`,
-          resourceType: "post",
-          resourceId: record.request_id,
-          metadata: {
-            account_id: record.account_id,
-            platform: record.platform,
-            platform_post_id: record.platform_post_id,
-          },
-          success: record.status === "published",
-          errorMessage: record.error_message,
-        },
-        record.updated_at,
-      ),
-    );
-    await this.commits.commit(statements);
-    // Counted from now on: D1 has the post its analytics will reference.
-    if (record.status === "published" && record.platform_post_id && record.published_at) {
-      this.onPublished({
-        postId: record.request_id,
-        platform: record.platform,
-        accountId: record.account_id,
-        platformPostId: record.platform_post_id,
-        publishedAtMs: Date.parse(record.published_at),
-      });
-    }
-  }
-
-  /** Retries D1 writes that failed (the alarm's "record-pending" timer). */
-  async recordPending(): Promise<void> {
-    const pending = this.sql
-      .exec<AttemptRow>("SELECT * FROM attempts WHERE state = 'recording' ORDER BY created_at_ms LIMIT 50")
-      .toArray();
-    for (const attempt of pending) {
-      await this.record(
-        JSON.parse(attempt.row as string) as PublishRequestRow,
-        JSON.parse(attempt.input) as PublishInput,
-      );
-      this.sql.exec(
-        "UPDATE attempts SET state = 'done', updated_at_ms = ? WHERE attempt_id = ?",
-        Date.now(),
-        attempt.attempt_id,
-      );
-    }
   }
 }

@@ -2,6 +2,7 @@
 // records (so neither exists without the other), in the database that holds the
 // change. Metadata never carries a secret: callers pass ids and field names only.
 import { newId } from "./ids";
+import { jsonRowsSource } from "./json-rows";
 import type { TenantScope } from "./tenant-scope";
 import { isoOrNull } from "./time";
 
@@ -23,28 +24,51 @@ export interface AuditEvent {
   errorMessage?: string | null;
 }
 
-export function auditStatement(db: D1Database, actor: AuditActor, event: AuditEvent, now: string): D1PreparedStatement {
+const AUDIT_FIELDS = [
+  "log_id",
+  "tenant_id",
+  "user_id",
+  "action",
+  "resource_type",
+  "resource_id",
+  "ip_address",
+  "user_agent",
+  "request_id",
+  "metadata",
+  "success",
+  "error_message",
+  "timestamp",
+] as const;
+
+/** One audit row per entry, in one statement (at most MAX_JSON_ROWS entries). */
+export function auditStatements(
+  db: D1Database,
+  entries: readonly { actor: AuditActor; event: AuditEvent; now: string }[],
+): D1PreparedStatement {
+  const rows = entries.map(
+    ({ actor, event, now }): Record<(typeof AUDIT_FIELDS)[number], unknown> => ({
+      log_id: newId("auditLog"),
+      tenant_id: actor.tenantId,
+      user_id: actor.userId,
+      action: event.action,
+      resource_type: event.resourceType,
+      resource_id: event.resourceId ?? null,
+      ip_address: actor.ip,
+      user_agent: actor.userAgent?.slice(0, 512) ?? null,
+      request_id: actor.requestId,
+      metadata: event.metadata ? JSON.stringify(event.metadata) : null,
+      success: event.success === false ? 0 : 1,
+      error_message: event.errorMessage?.slice(0, 1000) ?? null,
+      timestamp: now,
+    }),
+  );
   return db
-    .prepare(
-      `INSERT INTO audit_logs (log_id, tenant_id, user_id, action, resource_type, resource_id, ip_address,
-                               user_agent, request_id, metadata, success, error_message, timestamp)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .bind(
-      newId("auditLog"),
-      actor.tenantId,
-      actor.userId,
-      event.action,
-      event.resourceType,
-      event.resourceId ?? null,
-      actor.ip,
-      actor.userAgent?.slice(0, 512) ?? null,
-      actor.requestId,
-      event.metadata ? JSON.stringify(event.metadata) : null,
-      event.success === false ? 0 : 1,
-      event.errorMessage?.slice(0, 1000) ?? null,
-      now,
-    );
+    .prepare(`INSERT INTO audit_logs (${AUDIT_FIELDS.join(", ")}) ${jsonRowsSource(AUDIT_FIELDS)}`)
+    .bind(JSON.stringify(rows));
+}
+
+export function auditStatement(db: D1Database, actor: AuditActor, event: AuditEvent, now: string): D1PreparedStatement {
+  return auditStatements(db, [{ actor, event, now }]);
 }
 
 export interface AuditLogRow {

@@ -125,27 +125,23 @@ function values(scope: TenantScope, post: FlushedPost, now: string): (string | n
 }
 
 /**
- * A post's row, empty, made with the post (in its publish batch): a flush then only
+ * Posts' rows, empty, made with the posts (in their record batch): a flush then only
  * updates, and an update that leaves every indexed column alone is one row written.
+ * At most MAX_JSON_ROWS posts.
  */
 export function insertEmptyPostAnalytics(
   scope: TenantScope,
-  post: { postId: string; platform: Platform; publishedAt: string },
+  posts: readonly { postId: string; platform: Platform; publishedAt: string }[],
 ): D1PreparedStatement {
   return scope.db
     .prepare(
-      `INSERT INTO post_analytics (analytics_id, post_id, tenant_id, platform, synced_at, sync_count, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, 1, ?, ?) ON CONFLICT(post_id) DO NOTHING`,
+      `INSERT INTO post_analytics (tenant_id, analytics_id, post_id, platform, synced_at, sync_count, created_at, updated_at)
+       SELECT ?2, json_extract(value, '$.id'), json_extract(value, '$.postId'), json_extract(value, '$.platform'),
+         json_extract(value, '$.publishedAt'), 1, json_extract(value, '$.publishedAt'), json_extract(value, '$.publishedAt')
+       FROM json_each(?1) WHERE true
+       ON CONFLICT(post_id) DO NOTHING`,
     )
-    .bind(
-      newId("postAnalytics"),
-      post.postId,
-      scope.tenantId,
-      post.platform,
-      post.publishedAt,
-      post.publishedAt,
-      post.publishedAt,
-    );
+    .bind(JSON.stringify(posts.map((post) => ({ ...post, id: newId("postAnalytics") }))), scope.tenantId);
 }
 
 /** Upserts rows that change the same indexed columns, several per statement, never past 100 bound parameters. */

@@ -2,6 +2,7 @@
 // row written when one goes out. A published request's id is its post id.
 import type { Platform } from "../platforms/types";
 import { jsonOrNull, parseJson } from "./json-column";
+import { jsonRowsSource } from "./json-rows";
 import type { TenantScope } from "./tenant-scope";
 import { iso, isoOrNull } from "./time";
 
@@ -58,74 +59,92 @@ export function toPost(row: PublishRequestRow) {
   };
 }
 
-/** Writes the request's current state (insert, or update the scheduled row). */
-export function savePublishRequest(scope: TenantScope, row: PublishRequestRow): D1PreparedStatement {
+/** The columns a request row carries besides its tenant (which comes from the scope). */
+const REQUEST_FIELDS = [
+  "request_id",
+  "account_id",
+  "platform",
+  "status",
+  "idempotency_key",
+  "text",
+  "image_url",
+  "video_url",
+  "hashtags",
+  "scheduled_at",
+  "campaign_id",
+  "utm_params",
+  "content_id",
+  "requested_by",
+  "platform_post_id",
+  "platform_post_url",
+  "published_at",
+  "error_type",
+  "error_message",
+  "created_at",
+  "updated_at",
+] as const;
+
+/** Writes the requests' current state (insert, or update the scheduled rows), at most MAX_JSON_ROWS. */
+export function savePublishRequests(scope: TenantScope, rows: readonly PublishRequestRow[]): D1PreparedStatement {
   return scope.db
     .prepare(
-      `INSERT INTO publish_requests (request_id, tenant_id, account_id, platform, status, idempotency_key, text,
-         image_url, video_url, hashtags, scheduled_at, campaign_id, utm_params, content_id, requested_by,
-         platform_post_id, platform_post_url, published_at, error_type, error_message, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO publish_requests (tenant_id, ${REQUEST_FIELDS.join(", ")})
+       ${jsonRowsSource(REQUEST_FIELDS, ["?2"])}
        ON CONFLICT(request_id) DO UPDATE SET status = excluded.status, platform_post_id = excluded.platform_post_id,
          platform_post_url = excluded.platform_post_url, published_at = excluded.published_at,
          error_type = excluded.error_type, error_message = excluded.error_message, updated_at = excluded.updated_at
        WHERE publish_requests.tenant_id = excluded.tenant_id`,
     )
-    .bind(
-      row.request_id,
-      scope.tenantId,
-      row.account_id,
-      row.platform,
-      row.status,
-      row.idempotency_key,
-      row.text,
-      row.image_url,
-      row.video_url,
-      row.hashtags,
-      row.scheduled_at,
-      row.campaign_id,
-      row.utm_params,
-      row.content_id,
-      row.requested_by,
-      row.platform_post_id,
-      row.platform_post_url,
-      row.published_at,
-      row.error_type,
-      row.error_message,
-      row.created_at,
-      row.updated_at,
-    );
+    .bind(JSON.stringify(rows.map((row) => pick(row, REQUEST_FIELDS))), scope.tenantId);
+}
+
+export function savePublishRequest(scope: TenantScope, row: PublishRequestRow): D1PreparedStatement {
+  return savePublishRequests(scope, [row]);
+}
+
+/** The seed's published_posts rows of published requests, at most MAX_JSON_ROWS. */
+export function insertPublishedPosts(scope: TenantScope, rows: readonly PublishRequestRow[]): D1PreparedStatement {
+  return scope.db
+    .prepare(
+      `INSERT INTO published_posts (tenant_id, status, post_id, content_id, platform, account_id, platform_post_id,
+         platform_post_url, text, image_url, video_url, hashtags, published_at, published_by, scheduled_at,
+         campaign_id, utm_params, created_at, updated_at)
+       ${jsonRowsSource(
+         [
+           "request_id",
+           "content_id",
+           "platform",
+           "account_id",
+           "platform_post_id",
+           "platform_post_url",
+           "text",
+           "image_url",
+           "video_url",
+           "hashtags",
+           "published_at",
+           "requested_by",
+           "scheduled_at",
+           "campaign_id",
+           "utm_params",
+           "updated_at",
+           "updated_at",
+         ],
+         ["?2", "'published'"],
+       )}
+       ON CONFLICT(post_id) DO NOTHING`,
+    )
+    .bind(JSON.stringify(rows.map((row) => pick(row, REQUEST_FIELDS))), scope.tenantId);
 }
 
 export function insertPublishedPost(scope: TenantScope, row: PublishRequestRow): D1PreparedStatement {
-  return scope.db
-    .prepare(
-      `INSERT INTO published_posts (post_id, tenant_id, content_id, platform, account_id, platform_post_id,
-         platform_post_url, text, image_url, video_url, hashtags, published_at, published_by, scheduled_at,
-         campaign_id, utm_params, status, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'published', ?, ?)
-       ON CONFLICT(post_id) DO NOTHING`,
-    )
-    .bind(
-      row.request_id,
-      scope.tenantId,
-      row.content_id,
-      row.platform,
-      row.account_id,
-      row.platform_post_id,
-      row.platform_post_url,
-      row.text,
-      row.image_url,
-      row.video_url,
-      row.hashtags,
-      row.published_at,
-      row.requested_by,
-      row.scheduled_at,
-      row.campaign_id,
-      row.utm_params,
-      row.updated_at,
-      row.updated_at,
-    );
+  return insertPublishedPosts(scope, [row]);
+}
+
+function pick<K extends keyof PublishRequestRow>(
+  row: PublishRequestRow,
+  fields: readonly K[],
+): Pick<PublishRequestRow, K> {
+  return Object.fromEntries(fields.map((field) => [field, row[field]])) as Pick<PublishRequestRow, K>;
 }
 
 export function getPublishRequest(scope: TenantScope, id: string): Promise<PublishRequestRow | null> {

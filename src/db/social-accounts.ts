@@ -182,10 +182,14 @@ export function recordAccountError(
     .bind(error.message.slice(0, 500), error.status ?? null, now, scope.tenantId, accountId);
 }
 
-export function touchAccount(scope: TenantScope, accountId: string, now: string): D1PreparedStatement {
+/** Marks accounts used at `now` (at most 100 ids). */
+export function touchAccounts(scope: TenantScope, accountIds: readonly string[], now: string): D1PreparedStatement {
   return scope.db
-    .prepare("UPDATE social_accounts SET last_used_at = ? WHERE tenant_id = ? AND account_id = ?")
-    .bind(now, scope.tenantId, accountId);
+    .prepare(
+      `UPDATE social_accounts SET last_used_at = ?3
+       WHERE tenant_id = ?2 AND account_id IN (SELECT value FROM json_each(?1))`,
+    )
+    .bind(JSON.stringify(accountIds), scope.tenantId, now);
 }
 
 /** Disconnects: revoked, and the tokens overwritten (the row stays for its posts). */

@@ -4,7 +4,7 @@ import type { Context } from "hono";
 import type { TenantObject } from "../../objects/tenant-object";
 import type { UserPrincipal } from "../auth/principal";
 import type { TenantScope } from "../db/tenant-scope";
-import { tenantObject } from "../objects";
+import { retryOnReset, tenantObject } from "../objects";
 import type { AppEnv } from "./app-env";
 
 export function caller(c: Context<AppEnv>): { user: UserPrincipal; scope: TenantScope } {
@@ -21,4 +21,15 @@ export async function callerObject(c: Context<AppEnv>): Promise<DurableObjectStu
   const stub = await tenantObject(c.env, caller(c).user.tenantId);
   c.set("tenantObject", stub);
   return stub;
+}
+
+/**
+ * Returns once D1 has every post the caller's TenantObject has answered for: a
+ * publish is answered when the object has it, and its D1 rows follow in batches
+ * (objects/publishing/record-outbox.ts). Routes that read posts from D1 call this
+ * first, so a client always reads its own writes.
+ */
+export async function settlePosts(c: Context<AppEnv>): Promise<void> {
+  const object = await callerObject(c);
+  await retryOnReset(() => object.settleRecords());
 }

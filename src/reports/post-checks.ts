@@ -11,14 +11,20 @@ export const POST_NOT_FOUND = "No such post";
 
 /**
  * When each post was published (ISO 8601), once all are the tenant's published
- * posts. `fieldOf(i)` names the body field holding `ids[i]`.
+ * posts. `fieldOf(i)` names the body field holding `ids[i]`. `settle` waits until D1
+ * has every answered post (settlePosts): asked only when some id was not found.
  */
 export async function assertPublishedPosts(
   scope: TenantScope,
   ids: readonly string[],
   fieldOf: (index: number) => string,
+  settle: () => Promise<void>,
 ): Promise<Map<string, string>> {
-  const published = await publicationTimes(scope, ids);
+  let published = await publicationTimes(scope, ids);
+  if (ids.some((id) => !published.has(id))) {
+    await settle();
+    published = await publicationTimes(scope, ids);
+  }
   const unpublished = ids.filter((id) => !published.has(id));
   if (unpublished.length === 0) return published;
   const statuses = await requestStatuses(scope, unpublished);

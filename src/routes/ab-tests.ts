@@ -16,7 +16,7 @@ import { decodeCursor, PageQuery, pageOf } from "../http/cursor";
 import { pageSchema } from "../http/identity-schemas";
 import { bearer, jsonBody, jsonResponse, problems } from "../http/openapi-parts";
 import { ProblemError } from "../http/problem";
-import { caller } from "../http/request-context";
+import { caller, settlePosts } from "../http/request-context";
 import { problemResponseSpec } from "../http/schemas";
 import { evaluateDesign, refreshAbTest } from "../reports/ab-test-evaluation";
 import { assertPublishedPosts, POST_NOT_FOUND } from "../reports/post-checks";
@@ -68,7 +68,12 @@ export const abTestsRoutes = createRouter()
   .openapi(createAbTestRoute, async (c) => {
     const { scope, user } = caller(c);
     const body = c.req.valid("json");
-    await assertPublishedPosts(scope, body.variants, (i) => `variants.${i}`);
+    await assertPublishedPosts(
+      scope,
+      body.variants,
+      (i) => `variants.${i}`,
+      () => settlePosts(c),
+    );
     const design = { postIds: body.variants, metric: body.metric, minSample: body.min_sample, alpha: body.alpha };
     const result = await evaluateDesign(scope, design);
     const testId = newId("abTest");

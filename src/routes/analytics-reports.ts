@@ -10,7 +10,7 @@ import { createRouter } from "../http/app-env";
 import { decodeCursor, encodeCursor } from "../http/cursor";
 import { bearer, jsonResponse, problems } from "../http/openapi-parts";
 import { BenchmarkList, daysQuery, RoiPage, RoiQuery, ViralPage } from "../http/report-schemas";
-import { caller } from "../http/request-context";
+import { caller, settlePosts } from "../http/request-context";
 import { PLATFORMS } from "../platforms/types";
 
 const DAY_MS = 86_400_000;
@@ -72,6 +72,7 @@ export const analyticsReportsRoutes = createRouter()
     const query = c.req.valid("query");
     const cursor = decodeCursor(query.cursor, ViralCursor);
     const since = cursor?.s ?? sinceOf(query.days);
+    await settlePosts(c);
     const page = await viralPosts(caller(c).scope, {
       since,
       platform: query.platform,
@@ -93,6 +94,7 @@ export const analyticsReportsRoutes = createRouter()
     const query = c.req.valid("query");
     const cursor = decodeCursor(query.cursor, RoiCursor);
     const since = cursor?.s ?? sinceOf(query.days);
+    await settlePosts(c);
     const page = await roiByCampaign(caller(c).scope, {
       since,
       model: query.model,

@@ -35,7 +35,7 @@ import { invalidField } from "../http/field-error";
 import { pageSchema } from "../http/identity-schemas";
 import { bearer, jsonBody, jsonResponse, problems } from "../http/openapi-parts";
 import { ProblemError } from "../http/problem";
-import { caller } from "../http/request-context";
+import { caller, settlePosts } from "../http/request-context";
 import { problemResponseSpec } from "../http/schemas";
 import { attributionRows } from "../reports/conversion-attribution";
 import { conversionSummary, toConversion } from "../reports/conversion-view";
@@ -157,7 +157,14 @@ export const conversionsRoutes = createRouter()
       const stored = await getConversionByKey(scope, key);
       if (stored) return replay(c, stored, row, body);
     }
-    const published = (await assertPublishedPosts(scope, [body.post_id], () => "post_id")).get(body.post_id);
+    const published = (
+      await assertPublishedPosts(
+        scope,
+        [body.post_id],
+        () => "post_id",
+        () => settlePosts(c),
+      )
+    ).get(body.post_id);
     // A post cannot bring a visitor before it exists (the platform's clock may differ a little).
     if (Date.parse(trackedAt) < Date.parse(iso(published as string)) - CLOCK_SKEW_MS) {
       throw invalidField("tracked_at", "before the post was published");

@@ -16,7 +16,7 @@ import { decodeCursor, PageQuery, pageOf } from "../http/cursor";
 import { pageSchema } from "../http/identity-schemas";
 import { type Problem, ProblemError, problemResponse } from "../http/problem";
 import { PostBody, PostSchema } from "../http/publishing-schemas";
-import { caller, callerObject } from "../http/request-context";
+import { caller, callerObject, settlePosts } from "../http/request-context";
 import { idempotencyHeader, problemResponseSpec } from "../http/schemas";
 import { retryOnReset } from "../objects";
 import { platformAdapter } from "../platforms";
@@ -186,6 +186,7 @@ export const postsRoutes = createRouter()
   })
   .openapi(listRoute, async (c) => {
     const query = c.req.valid("query");
+    await settlePosts(c);
     const page = await listPublishRequests(caller(c).scope, {
       beforeId: decodeCursor(query.cursor, PostCursor)?.id,
       limit: query.limit,
@@ -199,12 +200,15 @@ export const postsRoutes = createRouter()
     );
   })
   .openapi(getRoute, async (c) => {
-    const row = await getPublishRequest(caller(c).scope, c.req.valid("param").id);
+    const id = c.req.valid("param").id;
+    await settlePosts(c);
+    const row = await getPublishRequest(caller(c).scope, id);
     if (!row) throw new ProblemError("notFound", "No such post");
     return c.json(toPost(row), 200);
   })
   .openapi(cancelRoute, async (c) => {
     const { id } = c.req.valid("param");
+    await settlePosts(c);
     const row = await getPublishRequest(caller(c).scope, id);
     if (!row) throw new ProblemError("notFound", "No such post");
     const object = await callerObject(c);

@@ -62,15 +62,16 @@ export function linkedinSandbox(ctx: SandboxContext): Hono {
       return new Response(null, { status: 201 });
     }),
   );
-  app.post("/rest/posts", (c) =>
-    withAccessToken(ctx, "publish", presentedToken(c.req.raw), ["access"], async (userId) => {
+  app.post("/rest/posts", async (c) => {
+    // Read first: the call's writes then commit together.
+    const body = (await c.req.json().catch(() => null)) as {
+      author?: string;
+      commentary?: string;
+      content?: { media?: { id?: string } };
+    } | null;
+    return withAccessToken(ctx, "publish", presentedToken(c.req.raw), ["access"], (userId) => {
       const wrongVersion = requireVersion(ctx, c.req.raw);
       if (wrongVersion) return wrongVersion;
-      const body = (await c.req.json().catch(() => null)) as {
-        author?: string;
-        commentary?: string;
-        content?: { media?: { id?: string } };
-      } | null;
       if (!body || body.author !== `urn:li:person:${userId}`)
         return fail(ctx, "forbidden", "author must be the member");
       if (typeof body.commentary !== "string" || body.commentary.length > 3000) {
@@ -82,8 +83,8 @@ export function linkedinSandbox(ctx: SandboxContext): Hono {
       }
       const id = ctx.store.createPost(userId, { text: body.commentary, imageUrl: mediaUrn ?? null, videoUrl: null });
       return new Response(null, { status: 201, headers: { "x-restli-id": `urn:li:share:${id}` } });
-    }),
-  );
+    });
+  });
   app.get("/rest/socialMetadata/:urn", (c) =>
     withAccessToken(ctx, "insights", presentedToken(c.req.raw), ["access"], (userId) => {
       const post = ctx.store.post(c.req.param("urn").replace("urn:li:share:", ""));

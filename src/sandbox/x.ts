@@ -66,9 +66,10 @@ export function xSandbox(ctx: SandboxContext): Hono {
       return Response.json({ data: { id, media_key: `3_${id}` } });
     }),
   );
-  app.post("/2/tweets", (c) =>
-    withAccessToken(ctx, "publish", presentedToken(c.req.raw), ["access"], async (userId) => {
-      const body = (await c.req.json().catch(() => null)) as { text?: string; media?: { media_ids?: string[] } } | null;
+  app.post("/2/tweets", async (c) => {
+    // Read first: the call's writes then commit together.
+    const body = (await c.req.json().catch(() => null)) as { text?: string; media?: { media_ids?: string[] } } | null;
+    return withAccessToken(ctx, "publish", presentedToken(c.req.raw), ["access"], (userId) => {
       if (!body || typeof body.text !== "string" || body.text.length === 0) {
         return fail(ctx, "bad_request", "text is required");
       }
@@ -80,8 +81,8 @@ export function xSandbox(ctx: SandboxContext): Hono {
       const mediaId = body.media?.media_ids?.[0] ?? null;
       const id = ctx.store.createPost(userId, { text: body.text, imageUrl: mediaId, videoUrl: null });
       return Response.json({ data: { id, text: body.text } }, { status: 201, headers: quotaHeaders(ctx, userId) });
-    }),
-  );
+    });
+  });
   app.get("/2/tweets/:id", (c) =>
     withAccessToken(ctx, "insights", presentedToken(c.req.raw), ["access"], (userId) => {
       const post = ctx.store.post(c.req.param("id"));

@@ -37,11 +37,14 @@ describe.each(PLATFORMS)("%s", (platform) => {
     expect(atPlatform).toHaveLength(1);
     expect(atPlatform[0]?.text).toBe(post.text);
 
+    // Read back at once: the read waits for the post's D1 batch.
+    const fetched = await json<{ id: string; platform_post_id: string }>(
+      await call(`/v1/posts/${post.id}`, { token: tenant.ownerKey }),
+    );
+    expect(fetched).toMatchObject({ id: post.id, platform_post_id: post.platform_post_id });
     const stored = await env.DB.prepare("SELECT platform_post_id, text FROM published_posts WHERE post_id = ?")
       .bind(post.id)
       .first<{ platform_post_id: string; text: string }>();
-    expect(stored?.platform_post_id).toBe(post.platform_post_id);
-    const fetched = await json<{ id: string }>(await call(`/v1/posts/${post.id}`, { token: tenant.ownerKey }));
-    expect(fetched.id).toBe(post.id);
+    expect(stored).toEqual({ platform_post_id: post.platform_post_id, text: post.text });
   });
 });

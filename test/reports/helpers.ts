@@ -5,6 +5,7 @@ import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import { type ConnectedAccount, connectAccount, publishBody } from "../support/accounts";
 import { call, json } from "../support/http";
+import { recordsInD1 } from "../support/objects";
 import { createTenant, type TestTenant } from "../support/tenants";
 
 export interface ReportTenant extends TestTenant {
@@ -16,11 +17,16 @@ export async function reportTenant(): Promise<ReportTenant> {
   return { ...tenant, account: await connectAccount(tenant.ownerKey, "linkedin") };
 }
 
-/** A post published through the API; its id is also its published_posts.post_id. */
+/**
+ * A post published through the API, and in D1 (its id is also its
+ * published_posts.post_id): these fixtures write D1 rows that reference it.
+ */
 export async function publish(tenant: ReportTenant, extra: Record<string, unknown> = {}): Promise<string> {
   const res = await call("/v1/posts", { token: tenant.ownerKey, body: publishBody(tenant.account, extra) });
   expect(res.status, await res.clone().text()).toBe(201);
-  return (await json<{ id: string }>(res)).id;
+  const { id } = await json<{ id: string }>(res);
+  await recordsInD1(tenant.tenantId);
+  return id;
 }
 
 export interface AnalyticsFigures {

@@ -2,6 +2,7 @@
 import { expect } from "vitest";
 import { type ConnectedAccount, connectAccount } from "./accounts";
 import { call } from "./http";
+import { recordsInD1 } from "./objects";
 import { createKey, createTenant, type TestTenant } from "./tenants";
 
 export interface AnalyticsWorld {
@@ -31,6 +32,8 @@ export async function publishedPosts(
     expect(res.status, await res.clone().text()).toBe(201);
     posts.push(((await res.json()) as { id: string }).id);
   }
+  // The fixtures read and write the posts' D1 rows.
+  await recordsInD1(tenant.tenantId);
   return { tenant, key, account, posts };
 }
 

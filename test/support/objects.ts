@@ -27,3 +27,8 @@ export async function makeDue(tenantId: string, requestId: string): Promise<void
     await state.storage.setAlarm(Date.now());
   });
 }
+
+/** Waits until D1 has every post the tenant's object has answered for (its record outbox). */
+export function recordsInD1(tenantId: string): Promise<void> {
+  return tenantObjectOf(tenantId).settleRecords();
+}

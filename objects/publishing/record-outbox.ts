@@ -1,0 +1,131 @@
+// The publish outbox. A finished attempt is answered as soon as this object's SQLite
+// has its outcome (state 'recording' in attempts, durable before the answer leaves);
+// its D1 rows follow in batches: at once when a batch is full, otherwise within
+// RECORD_DELAY_MS. A batch is one D1 round trip of one statement per table, so a
+// busy tenant pays a fraction of a round trip per post instead of a whole one.
+// Readers that need every answered post in D1 call flush() first (a read barrier).
+// Invariant 6: a row leaves the outbox only after D1 has it, and the statements are
+// upserts, so a batch repeated after an eviction writes nothing twice.
+import { MAX_JSON_ROWS } from "../../src/db/json-rows";
+import { type FinishedPost, postRecordStatements } from "../../src/db/post-records";
+import type { PublishRequestRow } from "../../src/db/publish-requests";
+import { tenantScope } from "../../src/db/tenant-scope";
+import type { PublishInput } from "../../src/publishing/types";
+import type { Timers } from "../parts/timers";
+
+/** How long an answered post may wait for its D1 batch. */
+export const RECORD_DELAY_MS = 1_000;
+/** After D1 refused a batch, when to try again. */
+export const RECORD_RETRY_MS = 30_000;
+export const RECORD_TIMER = "record-pending";
+
+type OutboxRow = {
+  attempt_id: string;
+  input: string;
+  row: string;
+};
+
+export class RecordOutbox {
+  /** Rows waiting, counted once from SQLite and then kept in step. */
+  private waiting: number | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly env: Env,
+    private readonly tenantId: string,
+    private readonly timers: Timers,
+  ) {}
+
+  private count(): number {
+    this.waiting ??= this.sql
+      .exec<{ n: number }>("SELECT COUNT(*) AS n FROM attempts WHERE state = 'recording'")
+      .one().n;
+    return this.waiting;
+  }
+
+  /** Puts a finished attempt's record in the outbox (the caller's write of `answer` goes with it). */
+  async add(attemptId: string, record: PublishRequestRow, answer: unknown): Promise<void> {
+    const waiting = this.count();
+    this.sql.exec(
+      "UPDATE attempts SET state = 'recording', answer = ?, row = ?, updated_at_ms = ? WHERE attempt_id = ?",
+      JSON.stringify(answer),
+      JSON.stringify(record),
+      Date.now(),
+      attemptId,
+    );
+    this.waiting = waiting + 1;
+    if (this.waiting >= MAX_JSON_ROWS && !this.running) {
+      this.flush().catch((error) => console.error(`TenantObject ${this.tenantId}: record batch failed`, error));
+    } else {
+      await this.timers.scheduleAtMost(RECORD_TIMER, Date.now() + RECORD_DELAY_MS);
+    }
+  }
+
+  /**
+   * Writes every record waiting now to D1. A caller arriving during a batch waits for
+   * it and then runs its own, so whatever was answered before the call is in D1 when
+   * it resolves. Rejects (after trying the rest) when D1 refused a record.
+   */
+  async flush(): Promise<void> {
+    while (this.running) await this.running.catch(() => undefined);
+    if (this.count() === 0) return;
+    this.running = this.drain();
+    try {
+      await this.running;
+    } finally {
+      this.running = null;
+    }
+  }
+
+  private async drain(): Promise<void> {
+    for (;;) {
+      const rows = this.sql
+        .exec<OutboxRow>(
+          "SELECT attempt_id, input, row FROM attempts WHERE state = 'recording' ORDER BY updated_at_ms LIMIT ?",
+          MAX_JSON_ROWS,
+        )
+        .toArray();
+      if (rows.length === 0) return;
+      const refused = await this.write(rows);
+      if (refused > 0) {
+        await this.timers.scheduleAtMost(RECORD_TIMER, Date.now() + RECORD_RETRY_MS);
+        throw new Error(`D1 refused ${refused} post record(s); they stay in the outbox`);
+      }
+      if (rows.length < MAX_JSON_ROWS) return;
+    }
+  }
+
+  /** Writes `rows` as one batch, or one by one when the batch fails; returns how many D1 refused. */
+  private async write(rows: OutboxRow[]): Promise<number> {
+    const db = tenantScope(this.env, this.tenantId);
+    const posts = (list: OutboxRow[]): FinishedPost[] =>
+      list.map((row) => ({
+        record: JSON.parse(row.row) as PublishRequestRow,
+        actor: (JSON.parse(row.input) as PublishInput).actor,
+      }));
+    try {
+      await db.db.batch(postRecordStatements(db, posts(rows)));
+      this.done(rows);
+      return 0;
+    } catch (error) {
+      if (rows.length === 1) {
+        console.error(`TenantObject ${this.tenantId}: recording ${rows[0]?.attempt_id} failed`, error);
+        return 1;
+      }
+    }
+    // One bad record must not hold back the others.
+    let refused = 0;
+    for (const row of rows) refused += await this.write([row]);
+    return refused;
+  }
+
+  private done(rows: OutboxRow[]): void {
+    this.sql.exec(
+      "UPDATE attempts SET state = 'done', row = NULL, updated_at_ms = ? WHERE attempt_id IN (SELECT value FROM json_each(?))",
+      Date.now(),
+      JSON.stringify(rows.map((row) => row.attempt_id)),
+    );
+    this.waiting = Math.max(0, this.count() - rows.length);
+  }
+}

@@ -1,0 +1,60 @@
+// What D1 gets when publishes finish: the request rows, and for the published ones
+// the seed's published_posts row, an empty post_analytics row and the account's
+// last use; an audit row for each. One statement per table for the whole batch.
+import { type AuditActor, auditStatements } from "./audit-logs";
+import { insertEmptyPostAnalytics } from "./post-analytics";
+import { insertPublishedPosts, type PublishRequestRow, savePublishRequests } from "./publish-requests";
+import { touchAccounts } from "./social-accounts";
+import type { TenantScope } from "./tenant-scope";
+
+export interface FinishedPost {
+  record: PublishRequestRow;
+  actor: AuditActor;
+}
+
+/** The statements that record `posts` (at most MAX_JSON_ROWS), for one D1 batch. */
+export function postRecordStatements(scope: TenantScope, posts: readonly FinishedPost[]): D1PreparedStatement[] {
+  const rows = posts.map((post) => post.record);
+  const statements = [savePublishRequests(scope, rows)];
+  const published = rows.filter((row) => row.status === "published");
+  if (published.length > 0) {
+    statements.push(
+      insertPublishedPosts(scope, published),
+      insertEmptyPostAnalytics(
+        scope,
+        published.map((row) => ({
+          postId: row.request_id,
+          platform: row.platform,
+          publishedAt: row.published_at ?? row.updated_at,
+        })),
+      ),
+      touchAccounts(
+        scope,
+        [...new Set(published.map((row) => row.account_id))],
+        published.reduce((latest, row) => (row.updated_at > latest ? row.updated_at : latest), ""),
+      ),
+    );
+  }
+  statements.push(
+    auditStatements(
+      scope.db,
+      posts.map(({ record, actor }) => ({
+        actor,
+        event: {
+          action: record.status === "published" ? "post.publish" : `post.publish_${record.status}`,
+          resourceType: "post",
+          resourceId: record.request_id,
+          metadata: {
+            account_id: record.account_id,
+            platform: record.platform,
+            platform_post_id: record.platform_post_id,
+          },
+          success: record.status === "published",
+          errorMessage: record.error_message,
+        },
+        now: record.updated_at,
+      })),
+    ),
+  );
+  return statements;
+}

@@ -1,0 +1,119 @@
+// The publish outbox: a publish is answered once the TenantObject has its outcome,
+// and its D1 rows follow in batches. Nothing is lost when D1 fails or the object is
+// evicted, nothing is written twice, and a client always reads its own posts.
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it, vi } from "vitest";
+import type { TenantObject } from "../../objects/tenant-object";
+import { type ConnectedAccount, connectAccount, publishBody } from "../support/accounts";
+import { call, json } from "../support/http";
+import { runTimersNow, tenantObjectOf } from "../support/objects";
+import { createKey, createTenant } from "../support/tenants";
+
+async function publisher(limit = 10_000) {
+  const tenant = await createTenant({ settings: { rate_limits: { linkedin: { limit } } } });
+  const { key } = await createKey(tenant.ownerKey, { scopes: ["publish", "read:posts"], rate_limit_per_hour: 10_000 });
+  const account = await connectAccount(tenant.ownerKey, "linkedin");
+  return { tenant, key, account };
+}
+
+async function publish(key: string, account: ConnectedAccount, text: string): Promise<string> {
+  const res = await call("/v1/posts", { token: key, body: publishBody(account, { text }) });
+  expect(res.status, await res.clone().text()).toBe(201);
+  return (await json<{ id: string }>(res)).id;
+}
+
+/** How many rows of each table D1 holds for `postIds`. */
+async function d1Counts(postIds: string[]) {
+  const ids = JSON.stringify(postIds);
+  const count = async (sql: string) => (await env.DB.prepare(sql).bind(ids).first<{ n: number }>())?.n ?? 0;
+  return {
+    requests: await count(
+      "SELECT COUNT(*) AS n FROM publish_requests WHERE request_id IN (SELECT value FROM json_each(?))",
+    ),
+    posts: await count("SELECT COUNT(*) AS n FROM published_posts WHERE post_id IN (SELECT value FROM json_each(?))"),
+    analytics: await count(
+      "SELECT COUNT(*) AS n FROM post_analytics WHERE post_id IN (SELECT value FROM json_each(?))",
+    ),
+    audits: await count(
+      "SELECT COUNT(*) AS n FROM audit_logs WHERE action = 'post.publish' AND resource_id IN (SELECT value FROM json_each(?))",
+    ),
+  };
+}
+
+/** Makes the object's D1 refuse every batch until the returned function is called. */
+async function refuseD1(tenantId: string): Promise<() => Promise<void>> {
+  await runInDurableObject(tenantObjectOf(tenantId), async (instance: TenantObject) => {
+    const db = (instance as unknown as { env: Env }).env.DB;
+    vi.spyOn(db, "batch").mockRejectedValue(new Error("D1 is unavailable"));
+  });
+  return () =>
+    runInDurableObject(tenantObjectOf(tenantId), async (instance: TenantObject) => {
+      vi.mocked((instance as unknown as { env: Env }).env.DB.batch).mockRestore();
+    });
+}
+
+describe("the publish outbox", () => {
+  it("300 concurrent publishes reach D1 exactly once each, in a few batches, and a list right after shows them all", async () => {
+    const { tenant, key, account } = await publisher();
+    await publish(key, account, "warm-up");
+    let batches = 0;
+    await runInDurableObject(tenantObjectOf(tenant.tenantId), async (instance: TenantObject) => {
+      const db = (instance as unknown as { env: Env }).env.DB;
+      const real = db.batch.bind(db);
+      vi.spyOn(db, "batch").mockImplementation((statements) => {
+        batches += 1;
+        return real(statements);
+      });
+    });
+    const ids = await Promise.all(Array.from({ length: 300 }, (_, i) => publish(key, account, `Burst ${i}`)));
+
+    const listed: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { data: { id: string }[]; next_cursor: string | null } = await json(
+        await call(`/v1/posts?limit=100${cursor ? `&cursor=${cursor}` : ""}`, { token: key }),
+      );
+      listed.push(...page.data.map((post) => post.id));
+      cursor = page.next_cursor;
+    } while (cursor);
+    expect(listed).toHaveLength(301);
+    for (const id of ids) expect(listed).toContain(id);
+
+    expect(await d1Counts(ids)).toEqual({ requests: 300, posts: 300, analytics: 300, audits: 300 });
+    // One round trip per batch of up to 50 posts, not one per post.
+    expect(batches).toBeGreaterThanOrEqual(6);
+    expect(batches).toBeLessThanOrEqual(30);
+  });
+
+  it("keeps an answered post while D1 refuses it, and writes it once when D1 is back", async () => {
+    const { tenant, key, account } = await publisher();
+    await publish(key, account, "warm-up");
+    await runTimersNow(tenant.tenantId, ["record-pending"]);
+    const restore = await refuseD1(tenant.tenantId);
+    const id = await publish(key, account, "While D1 is down");
+    await expect(runTimersNow(tenant.tenantId, ["record-pending"])).resolves.toBe(true);
+    expect(await d1Counts([id])).toEqual({ requests: 0, posts: 0, analytics: 0, audits: 0 });
+
+    await restore();
+    await runTimersNow(tenant.tenantId, ["record-pending"]);
+    await runTimersNow(tenant.tenantId, ["record-pending"]);
+    expect(await d1Counts([id])).toEqual({ requests: 1, posts: 1, analytics: 1, audits: 1 });
+    const read = await json<{ id: string; status: string }>(await call(`/v1/posts/${id}`, { token: key }));
+    expect(read).toMatchObject({ id, status: "published" });
+  });
+
+  it("an eviction after the answer loses nothing: the alarm writes the post", async () => {
+    const { tenant, key, account } = await publisher();
+    await publish(key, account, "warm-up");
+    await runTimersNow(tenant.tenantId, ["record-pending"]);
+    // D1 refuses until the eviction, so the post cannot have gone out before it.
+    const restore = await refuseD1(tenant.tenantId);
+    const id = await publish(key, account, "Before the eviction");
+    await restore();
+    await evictDurableObject(tenantObjectOf(tenant.tenantId));
+    expect(await d1Counts([id])).toEqual({ requests: 0, posts: 0, analytics: 0, audits: 0 });
+    await runTimersNow(tenant.tenantId, ["record-pending"]);
+    expect(await d1Counts([id])).toEqual({ requests: 1, posts: 1, analytics: 1, audits: 1 });
+  });
+});
