@@ -6,15 +6,21 @@
 // Readers that need every answered post in D1 call flush() first (a read barrier).
 // Invariant 6: a row leaves the outbox only after D1 has it, and the statements are
 // upserts, so a batch repeated after an eviction writes nothing twice.
-import { MAX_JSON_ROWS } from "../../src/db/json-rows";
+import { MAX_JSON_BYTES, MAX_JSON_ROWS } from "../../src/db/json-rows";
 import { type FinishedPost, postRecordStatements } from "../../src/db/post-records";
 import type { PublishRequestRow } from "../../src/db/publish-requests";
 import { tenantScope } from "../../src/db/tenant-scope";
 import type { PublishInput } from "../../src/publishing/types";
 import type { Timers } from "../parts/timers";
 
-/** How long an answered post may wait for its D1 batch. */
-export const RECORD_DELAY_MS = 1_000;
+/**
+ * How long an answered post may wait for its D1 batch: as long as the analytics
+ * flush waits. API reads never see the wait (they pass the barrier); it is only how
+ * stale D1 may be for readers of the global tables.
+ */
+export const RECORD_DELAY_MS = 5_000;
+/** A batch goes at once when this many posts wait. */
+export const RECORD_BATCH = 50;
 /** After D1 refused a batch, when to try again. */
 export const RECORD_RETRY_MS = 30_000;
 export const RECORD_TIMER = "record-pending";
@@ -24,6 +30,18 @@ type OutboxRow = {
   input: string;
   row: string;
 };
+
+/** The first rows whose records fit one statement's JSON (always at least one). */
+function fitting(rows: OutboxRow[]): OutboxRow[] {
+  let bytes = 0;
+  const taken: OutboxRow[] = [];
+  for (const row of rows) {
+    bytes += row.row.length;
+    if (taken.length > 0 && bytes > MAX_JSON_BYTES) break;
+    taken.push(row);
+  }
+  return taken;
+}
 
 export class RecordOutbox {
   /** Rows waiting, counted once from SQLite and then kept in step. */
@@ -55,7 +73,7 @@ export class RecordOutbox {
       attemptId,
     );
     this.waiting = waiting + 1;
-    if (this.waiting >= MAX_JSON_ROWS && !this.running) {
+    if (this.waiting >= RECORD_BATCH && !this.running) {
       this.flush().catch((error) => console.error(`TenantObject ${this.tenantId}: record batch failed`, error));
     } else {
       await this.timers.scheduleAtMost(RECORD_TIMER, Date.now() + RECORD_DELAY_MS);
@@ -87,12 +105,13 @@ export class RecordOutbox {
         )
         .toArray();
       if (rows.length === 0) return;
-      const refused = await this.write(rows);
+      const batch = fitting(rows);
+      const refused = await this.write(batch);
       if (refused > 0) {
         await this.timers.scheduleAtMost(RECORD_TIMER, Date.now() + RECORD_RETRY_MS);
         throw new Error(`D1 refused ${refused} post record(s); they stay in the outbox`);
       }
-      if (rows.length < MAX_JSON_ROWS) return;
+      if (rows.length < MAX_JSON_ROWS && batch.length === rows.length) return;
     }
   }
 

@@ -3,8 +3,10 @@
 // (DESIGN.md invariant 3); this way a batch of posts costs one statement per table,
 // not one per row, which is most of what a D1 batch costs.
 
-/** The largest JSON array one statement carries (well under D1's 2 MB per value). */
-export const MAX_JSON_ROWS = 50;
+/** Rows one statement carries at most. */
+export const MAX_JSON_ROWS = 100;
+/** Bytes of JSON one statement carries at most (D1 takes a value of up to 2 MB). */
+export const MAX_JSON_BYTES = 1_000_000;
 
 /** `json_extract` of each field of the current json_each row, in `fields` order. */
 export function jsonFields(fields: readonly string[]): string {

@@ -31,7 +31,8 @@ export function postRecordStatements(scope: TenantScope, posts: readonly Finishe
       touchAccounts(
         scope,
         [...new Set(published.map((row) => row.account_id))],
-        published.reduce((latest, row) => (row.updated_at > latest ? row.updated_at : latest), ""),
+        // The latest of the batch (ISO 8601 sorts as time does).
+        published.map((row) => row.updated_at).sort()[published.length - 1] as string,
       ),
     );
   }
