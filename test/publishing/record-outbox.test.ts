@@ -53,6 +53,19 @@ async function refuseD1(tenantId: string): Promise<() => Promise<void>> {
     });
 }
 
+/**
+ * A post published (and answered) while the object's D1 refuses every batch; the
+ * object's caches are warmed first, so only the record needs D1.
+ */
+async function publishedWhileD1Refuses(text: string) {
+  const world = await publisher();
+  await publish(world.key, world.account, "warm-up");
+  await runTimersNow(world.tenant.tenantId, ["record-pending"]);
+  const restore = await refuseD1(world.tenant.tenantId);
+  const id = await publish(world.key, world.account, text);
+  return { ...world, id, restore };
+}
+
 describe("the publish outbox", () => {
   // The objects' D1 binding is this isolate's: a spy left behind would reach every test.
   afterEach(() => {
@@ -118,11 +131,7 @@ describe("the publish outbox", () => {
   });
 
   it("keeps an answered post while D1 refuses it, and writes it once when D1 is back", async () => {
-    const { tenant, key, account } = await publisher();
-    await publish(key, account, "warm-up");
-    await runTimersNow(tenant.tenantId, ["record-pending"]);
-    const restore = await refuseD1(tenant.tenantId);
-    const id = await publish(key, account, "While D1 is down");
+    const { tenant, key, id, restore } = await publishedWhileD1Refuses("While D1 is down");
     await expect(runTimersNow(tenant.tenantId, ["record-pending"])).resolves.toBe(true);
     expect(await d1Counts([id])).toEqual({ requests: 0, posts: 0, analytics: 0, audits: 0 });
 
@@ -135,12 +144,8 @@ describe("the publish outbox", () => {
   });
 
   it("an eviction after the answer loses nothing: the alarm writes the post", async () => {
-    const { tenant, key, account } = await publisher();
-    await publish(key, account, "warm-up");
-    await runTimersNow(tenant.tenantId, ["record-pending"]);
     // D1 refuses until the eviction, so the post cannot have gone out before it.
-    const restore = await refuseD1(tenant.tenantId);
-    const id = await publish(key, account, "Before the eviction");
+    const { tenant, id, restore } = await publishedWhileD1Refuses("Before the eviction");
     await restore();
     await evictDurableObject(tenantObjectOf(tenant.tenantId));
     expect(await d1Counts([id])).toEqual({ requests: 0, posts: 0, analytics: 0, audits: 0 });
