@@ -33,6 +33,7 @@ import { claimTotpStep } from "./parts/totp-replay";
 import { AccountTokens, type RefreshOutcome, type TokenStep } from "./publishing/account-tokens";
 import { flushUsage, prune, STALE_ATTEMPT_MS, staleAttempts } from "./publishing/housekeeping";
 import { Publisher } from "./publishing/publisher";
+import { RECORD_TIMER } from "./publishing/record-outbox";
 import { Scheduler } from "./publishing/scheduler";
 import { TenantRecordCache } from "./publishing/tenant-record";
 import { applyObjectMigrations } from "./schema/migrate";
@@ -446,7 +447,7 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
       case "publish-due":
         await this.scheduler.fireDue(this, (platform) => this.adapter(platform));
         return;
-      case "record-pending":
+      case RECORD_TIMER:
         await this.publisher.outbox.flush();
         return;
       case "sweep-attempts":
