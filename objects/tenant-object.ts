@@ -2,18 +2,11 @@
 // and decides, for its tenant, what is admitted: API-key limits, sign-in throttling,
 // publishing windows, which token a post goes out with, and when scheduled posts fire.
 import { type Connection, Server } from "partyserver";
-import { explainDenial } from "../src/auth/explain-denial";
 import type { AuthResult, DeferredAuth, PublishNowResult } from "../src/auth/object-auth";
-import { denial } from "../src/auth/permissions";
 import type { UserPrincipal } from "../src/auth/principal";
-import { writeApiKeyUsage } from "../src/db/api-keys";
-import { type AuditActor, auditStatement } from "../src/db/audit-logs";
-import { chunk } from "../src/db/chunk";
-import type { KeyCredentialRow } from "../src/db/credentials";
-import { tenantScope } from "../src/db/tenant-scope";
+import type { AuditActor } from "../src/db/audit-logs";
 import { platformAdapter } from "../src/platforms";
 import type { Platform } from "../src/platforms/types";
-import { keyLimitAnswer, problemAnswer, unauthenticatedAnswer } from "../src/publishing/answers";
 import { type FlowResult, type PublishCoordinator, runAttempt } from "../src/publishing/publish-flow";
 import type { Answer, BeginStep, PublishInput, SendOutcome } from "../src/publishing/types";
 import type { MetricEvent, TrackedPost } from "./analytics/counters-store";
@@ -22,12 +15,12 @@ import type { FlushReport } from "./analytics/flush";
 import { SYNC_WINDOW_MS } from "./analytics/insights-sync";
 import { type IngestResult, TenantAnalytics } from "./analytics/tenant-analytics";
 import { issueTicket, redeemTicket } from "./analytics/tickets";
-import { type Admission, admitApiKeyRequest, dirtyKeyUsage, markKeyUsageFlushed } from "./parts/api-key-window";
-import { CredentialCache, type PresentedCredential } from "./parts/credentials";
+import { KEY_USAGE_TIMER, TenantIdentity, USAGE_FLUSH_DELAY_MS } from "./identity/tenant-identity";
+import type { Admission } from "./parts/api-key-window";
+import type { PresentedCredential } from "./parts/credentials";
 import { beginLoginAttempt, finishLoginAttempt, type LoginGate } from "./parts/login-throttle";
 import { consumeState, createState, type PendingAuthorization } from "./parts/oauth-states";
 import { type WindowState, windowFor, windowState } from "./parts/rate-windows";
-import { SlidingLog } from "./parts/sliding-log";
 import { Timers } from "./parts/timers";
 import { claimTotpStep } from "./parts/totp-replay";
 import { AccountTokens, type RefreshOutcome, type TokenStep } from "./publishing/account-tokens";
@@ -51,8 +44,6 @@ const ANALYTICS_FLUSH_DELAY_MS = 5_000;
 const INSIGHTS_INTERVAL_MS = 60_000;
 /** A fresh post's first pull comes sooner: its first minutes are the ones people watch. */
 const FIRST_INSIGHTS_DELAY_MS = 15_000;
-/** How long counted usage may wait before it is written to D1. */
-const FLUSH_DELAY_MS = 30_000;
 const TIMER_RETRY_MS = 60_000;
 
 export class TenantObject extends Server<Env> implements PublishCoordinator {
@@ -64,8 +55,7 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
   private readonly tokens: AccountTokens;
   private readonly publisher: Publisher;
   private readonly scheduler: Scheduler;
-  private readonly keyLog: SlidingLog;
-  private readonly credentials: CredentialCache;
+  private readonly identity: TenantIdentity;
   private readonly analytics: TenantAnalytics;
   private analyticsFlushFailures = 0;
 
@@ -74,10 +64,9 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
     // Synchronous, idempotent and versioned: every entry point sees the schema.
     this.schemaVersion = applyObjectMigrations(ctx.storage, TENANT_OBJECT_MIGRATIONS);
     this.timers = new Timers(ctx.storage);
-    this.keyLog = new SlidingLog(ctx.storage.sql, { table: "api_key_hits", keyColumn: "key_id" });
-    this.credentials = new CredentialCache(env, this.name);
     this.analytics = new TenantAnalytics(ctx.storage.sql, env, this.name, (message) => this.broadcast(message));
     this.tenant = new TenantRecordCache(env, this.name);
+    this.identity = new TenantIdentity(ctx.storage.sql, env, this.name, this.timers, this.tenant);
     this.tokens = new AccountTokens(ctx.storage.sql, env, this.name, this.tenant);
     this.publisher = new Publisher(ctx.storage.sql, env, this.name, this.tokens, this.tenant, this.timers, (post) =>
       this.startCounting(post),
@@ -105,7 +94,7 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
     return { tenantId: this.tenantId, schemaVersion: this.schemaVersion, createdAt };
   }
 
-  // --- identity -----------------------------------------------------------
+  // --- identity (objects/identity/tenant-identity.ts) ----------------------
 
   /**
    * Checks a credential of this tenant and, for an API key, charges its hourly limit
@@ -115,51 +104,17 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
     presented: PresentedCredential,
     options: { admit: boolean; actor: AuditActor },
   ): Promise<AuthResult> {
-    const check = await this.credentials.check(presented);
-    if (!check.ok) {
-      if (check.knownKey) await this.auditRejectedKey(check.knownKey, check.reason, options.actor);
-      return { ok: false, status: 401 };
-    }
-    if (!options.admit || !check.key) return { ok: true, principal: check.principal, admission: null };
-    const admission = await this.admitApiKey(check.key.keyId, check.key.limitPerHour);
-    if (!admission.allowed) return { ok: false, status: 429, admission, principal: check.principal };
-    return { ok: true, principal: check.principal, admission };
+    return this.identity.authenticate(presented, options);
   }
 
   /** A credential changed through the API (revoked, suspended, deleted): forget it now. */
   async forgetCredentials(change: { keyId?: string; userId?: string; all?: boolean }): Promise<void> {
-    this.credentials.forget(change);
-    if (change.all) this.tenant.forget();
-  }
-
-  private async auditRejectedKey(row: KeyCredentialRow, reason: string, actor: AuditActor): Promise<void> {
-    const scope = tenantScope(this.env, this.tenantId);
-    try {
-      await scope.db.batch([
-        auditStatement(
-          scope.db,
-          { ...actor, tenantId: this.tenantId, userId: row.user_id },
-          {
-            action: "auth.api_key_rejected",
-            resourceType: "api_key",
-            resourceId: row.key_id,
-            metadata: { reason },
-            success: false,
-            errorMessage: `401: ${reason}`,
-          },
-          new Date().toISOString(),
-        ),
-      ]);
-    } catch (error) {
-      console.error("audit row for a rejected API key was not written", error);
-    }
+    this.identity.forget(change);
   }
 
   /** Admits one request on an API key against its exact hourly limit. */
   async admitApiKey(keyId: string, limitPerHour: number): Promise<Admission> {
-    const admission = admitApiKeyRequest(this.local, this.keyLog, keyId, limitPerHour, Date.now());
-    if (admission.allowed) await this.timers.scheduleAtMost("flush-key-usage", Date.now() + FLUSH_DELAY_MS);
-    return admission;
+    return this.identity.admitApiKey(keyId, limitPerHour);
   }
 
   /** Reserves a sign-in attempt for `email` from `ip`, or says how long to wait. */
@@ -178,21 +133,7 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
 
   /** Writes key usage counted here to D1 now (the alarm does it on its own). */
   async flushKeyUsage(): Promise<number> {
-    const usage = dirtyKeyUsage(this.local);
-    const scope = tenantScope(this.env, this.tenantId);
-    for (const part of chunk(usage, 50)) {
-      await scope.db.batch(
-        part.map((u) =>
-          writeApiKeyUsage(scope, {
-            keyId: u.keyId,
-            useCount: u.useCount,
-            lastUsedAt: new Date(u.lastUsedMs).toISOString(),
-          }),
-        ),
-      );
-      markKeyUsageFlushed(this.local, part);
-    }
-    return usage.length;
+    return this.identity.flushKeyUsage();
   }
 
   /** The tenant's key rotated or its settings changed: read the registry again. */
@@ -233,7 +174,7 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
     let principal: UserPrincipal | undefined;
     let keyAdmission: Admission | undefined;
     if (auth) {
-      const checked = await this.authorizeDeferred(auth, input.actor);
+      const checked = await this.identity.authorizeDeferred(auth, input.actor);
       if (checked.kind === "refused") return { kind: "done", answer: checked.answer, keyAdmission: checked.admission };
       principal = checked.principal;
       keyAdmission = checked.admission ?? undefined;
@@ -243,55 +184,6 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
     if (begun.kind === "answer") return { kind: "done", answer: begun.answer, keyAdmission, principal };
     const result = await runAttempt(this, this.adapter(begun.platform), begun, begun.token, true);
     return { ...result, keyAdmission, principal };
-  }
-
-  /** Authentication, hourly limit and permission of a route that left them to this object. */
-  private async authorizeDeferred(
-    auth: DeferredAuth,
-    actor: AuditActor,
-  ): Promise<
-    | { kind: "ok"; principal: UserPrincipal; admission: Admission | null }
-    | { kind: "refused"; answer: Answer; admission?: Admission }
-  > {
-    const result = await this.authenticate(auth.presented, { admit: true, actor });
-    if (!result.ok) {
-      if (result.status === 429)
-        return { kind: "refused", answer: keyLimitAnswer(result.admission), admission: result.admission };
-      return { kind: "refused", answer: unauthenticatedAnswer() };
-    }
-    const why = denial(auth.permission, result.principal.role, result.principal.credential);
-    if (why) {
-      const detail = explainDenial(auth.permission, why, result.principal.role);
-      await this.auditDenied(result.principal, auth, actor, detail);
-      return {
-        kind: "refused",
-        answer: problemAnswer("forbidden", detail, { permission: auth.permission }),
-        admission: result.admission ?? undefined,
-      };
-    }
-    return { kind: "ok", principal: result.principal, admission: result.admission };
-  }
-
-  private async auditDenied(
-    principal: UserPrincipal,
-    auth: DeferredAuth,
-    actor: AuditActor,
-    detail: string,
-  ): Promise<void> {
-    const scope = tenantScope(this.env, this.tenantId);
-    await scope.db.batch([
-      auditStatement(
-        scope.db,
-        { ...actor, tenantId: this.tenantId, userId: principal.userId },
-        {
-          action: auth.audit.action,
-          resourceType: auth.audit.resourceType,
-          success: false,
-          errorMessage: `403: ${detail}`,
-        },
-        new Date().toISOString(),
-      ),
-    ]);
   }
 
   /** Continues a publish after the router refreshed its token (see publishNow). */
@@ -322,7 +214,7 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
   async beginPublish(input: PublishInput): Promise<BeginStep> {
     const step = await this.publisher.beginPublish(input);
     if (step.kind === "send") await this.timers.scheduleAtMost("sweep-attempts", Date.now() + STALE_ATTEMPT_MS + 1000);
-    await this.timers.scheduleAtMost("flush-usage", Date.now() + FLUSH_DELAY_MS);
+    await this.timers.scheduleAtMost("flush-usage", Date.now() + USAGE_FLUSH_DELAY_MS);
     return step;
   }
 
@@ -438,7 +330,7 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
 
   private async runTimer(name: string): Promise<void> {
     switch (name) {
-      case "flush-key-usage":
+      case KEY_USAGE_TIMER:
         await this.flushKeyUsage();
         return;
       case "flush-usage":

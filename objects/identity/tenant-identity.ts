@@ -1,0 +1,142 @@
+// Who is asking, and may they: the tenant's credentials (cached, checked here), each
+// API key's exact hourly limit, the permission of a route that left its check to the
+// object, and the audit rows of refusals. The TenantObject's RPC methods delegate here.
+import { explainDenial } from "../../src/auth/explain-denial";
+import type { AuthResult, DeferredAuth } from "../../src/auth/object-auth";
+import { denial } from "../../src/auth/permissions";
+import type { UserPrincipal } from "../../src/auth/principal";
+import { writeApiKeyUsage } from "../../src/db/api-keys";
+import { type AuditActor, type AuditEvent, auditStatement } from "../../src/db/audit-logs";
+import { chunk } from "../../src/db/chunk";
+import { tenantScope } from "../../src/db/tenant-scope";
+import { keyLimitAnswer, problemAnswer, unauthenticatedAnswer } from "../../src/publishing/answers";
+import type { Answer } from "../../src/publishing/types";
+import { type Admission, admitApiKeyRequest, dirtyKeyUsage, markKeyUsageFlushed } from "../parts/api-key-window";
+import { CredentialCache, type PresentedCredential } from "../parts/credentials";
+import { SlidingLog } from "../parts/sliding-log";
+import type { Timers } from "../parts/timers";
+import type { TenantRecordCache } from "../publishing/tenant-record";
+
+/** How long counted usage (API keys, publishing windows) may wait before it is written to D1. */
+export const USAGE_FLUSH_DELAY_MS = 30_000;
+export const KEY_USAGE_TIMER = "flush-key-usage";
+
+export type DeferredCheck =
+  | { kind: "ok"; principal: UserPrincipal; admission: Admission | null }
+  | { kind: "refused"; answer: Answer; admission?: Admission };
+
+export class TenantIdentity {
+  private readonly credentials: CredentialCache;
+  private readonly keyLog: SlidingLog;
+
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly env: Env,
+    private readonly tenantId: string,
+    private readonly timers: Timers,
+    private readonly tenant: TenantRecordCache,
+  ) {
+    this.credentials = new CredentialCache(env, tenantId);
+    this.keyLog = new SlidingLog(sql, { table: "api_key_hits", keyColumn: "key_id" });
+  }
+
+  /**
+   * Checks a credential of this tenant and, for an API key, charges its hourly limit
+   * (`admit`). A refused key that names one of the tenant's keys is audited.
+   */
+  async authenticate(
+    presented: PresentedCredential,
+    options: { admit: boolean; actor: AuditActor },
+  ): Promise<AuthResult> {
+    const check = await this.credentials.check(presented);
+    if (!check.ok) {
+      if (check.knownKey) {
+        const reason = check.reason;
+        await this.audit(
+          { ...options.actor, userId: check.knownKey.user_id },
+          {
+            action: "auth.api_key_rejected",
+            resourceType: "api_key",
+            resourceId: check.knownKey.key_id,
+            metadata: { reason },
+            success: false,
+            errorMessage: `401: ${reason}`,
+          },
+        ).catch((error) => console.error("audit row for a rejected API key was not written", error));
+      }
+      return { ok: false, status: 401 };
+    }
+    if (!options.admit || !check.key) return { ok: true, principal: check.principal, admission: null };
+    const admission = await this.admitApiKey(check.key.keyId, check.key.limitPerHour);
+    if (!admission.allowed) return { ok: false, status: 429, admission, principal: check.principal };
+    return { ok: true, principal: check.principal, admission };
+  }
+
+  /** Authentication, hourly limit and permission of a route that left them to this object. */
+  async authorizeDeferred(auth: DeferredAuth, actor: AuditActor): Promise<DeferredCheck> {
+    const result = await this.authenticate(auth.presented, { admit: true, actor });
+    if (!result.ok) {
+      if (result.status === 429)
+        return { kind: "refused", answer: keyLimitAnswer(result.admission), admission: result.admission };
+      return { kind: "refused", answer: unauthenticatedAnswer() };
+    }
+    const why = denial(auth.permission, result.principal.role, result.principal.credential);
+    if (why) {
+      const detail = explainDenial(auth.permission, why, result.principal.role);
+      await this.audit(
+        { ...actor, userId: result.principal.userId },
+        {
+          action: auth.audit.action,
+          resourceType: auth.audit.resourceType,
+          success: false,
+          errorMessage: `403: ${detail}`,
+        },
+      );
+      return {
+        kind: "refused",
+        answer: problemAnswer("forbidden", detail, { permission: auth.permission }),
+        admission: result.admission ?? undefined,
+      };
+    }
+    return { kind: "ok", principal: result.principal, admission: result.admission };
+  }
+
+  /** A credential changed through the API (revoked, suspended, deleted): forget it now. */
+  forget(change: { keyId?: string; userId?: string; all?: boolean }): void {
+    this.credentials.forget(change);
+    if (change.all) this.tenant.forget();
+  }
+
+  /** Admits one request on an API key against its exact hourly limit. */
+  async admitApiKey(keyId: string, limitPerHour: number): Promise<Admission> {
+    const admission = admitApiKeyRequest(this.sql, this.keyLog, keyId, limitPerHour, Date.now());
+    if (admission.allowed) await this.timers.scheduleAtMost(KEY_USAGE_TIMER, Date.now() + USAGE_FLUSH_DELAY_MS);
+    return admission;
+  }
+
+  /** Writes key usage counted here to D1; how many keys. */
+  async flushKeyUsage(): Promise<number> {
+    const usage = dirtyKeyUsage(this.sql);
+    const scope = tenantScope(this.env, this.tenantId);
+    for (const part of chunk(usage, 50)) {
+      await scope.db.batch(
+        part.map((u) =>
+          writeApiKeyUsage(scope, {
+            keyId: u.keyId,
+            useCount: u.useCount,
+            lastUsedAt: new Date(u.lastUsedMs).toISOString(),
+          }),
+        ),
+      );
+      markKeyUsageFlushed(this.sql, part);
+    }
+    return usage.length;
+  }
+
+  private async audit(actor: AuditActor, event: AuditEvent): Promise<void> {
+    const scope = tenantScope(this.env, this.tenantId);
+    await scope.db.batch([
+      auditStatement(scope.db, { ...actor, tenantId: this.tenantId }, event, new Date().toISOString()),
+    ]);
+  }
+}
