@@ -5,6 +5,7 @@ import {
   countersFrom,
   engagements,
   METRIC_NAMES,
+  type MetricColumns,
   type MetricName,
   type PostCounters,
   VELOCITY_WINDOWS,
@@ -22,25 +23,13 @@ export interface MetricEvent {
   metrics: Partial<Record<MetricName, number>>;
 }
 
-export interface CounterRow {
+/** A post's row in post_counters. */
+export interface CounterRow extends MetricColumns {
   post_id: string;
   platform: Platform;
   account_id: string;
   platform_post_id: string;
   published_at_ms: number;
-  likes: number;
-  comments: number;
-  shares: number;
-  saves: number;
-  clicks: number;
-  bookmarks: number;
-  impressions: number;
-  reach: number;
-  unique_impressions: number;
-  video_views: number | null;
-  video_avg_watch_time: number | null;
-  video_complete_views: number | null;
-  followers: number | null;
   eng_1h: number;
   eng_24h: number;
   eng_7d: number;

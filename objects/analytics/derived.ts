@@ -5,6 +5,7 @@ import {
   anomaly,
   type Benchmark,
   engagementRate,
+  type MetricColumns,
   performanceScore,
   type Score,
   type Spread,
@@ -16,24 +17,11 @@ import {
 import type { Platform } from "../../src/platforms/types";
 import { type CounterRow, countersOf } from "./counters-store";
 
-export interface PostFigures {
+export interface PostFigures extends MetricColumns {
   post_id: string;
   platform: Platform;
   account_id: string;
   published_at: string;
-  likes: number;
-  comments: number;
-  shares: number;
-  saves: number;
-  clicks: number;
-  bookmarks: number;
-  impressions: number;
-  reach: number;
-  unique_impressions: number;
-  video_views: number | null;
-  video_avg_watch_time: number | null;
-  video_complete_views: number | null;
-  followers: number | null;
   engagement_rate: number | null;
   share_rate: number | null;
   viral_coefficient: number | null;

@@ -23,6 +23,12 @@ export const METRIC_NAMES = [
   "followers",
 ] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
+/** Metrics a platform may not report: null when unknown. */
+type OptionalMetric = "video_views" | "video_avg_watch_time" | "video_complete_views" | "followers";
+/** A row's metric columns as stored: the object's counters, the figures D1 gets. */
+export type MetricColumns = { [K in Exclude<MetricName, OptionalMetric>]: number } & {
+  [K in OptionalMetric]: number | null;
+};
 
 /** Where each metric (as events, columns and the API name it) sits in PostCounters. */
 export const METRIC_FIELD: Record<MetricName, keyof PostCounters> = {
