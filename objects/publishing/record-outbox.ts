@@ -10,7 +10,7 @@ import { MAX_JSON_BYTES, MAX_JSON_ROWS } from "../../src/db/json-rows";
 import { type FinishedPost, postRecordStatements } from "../../src/db/post-records";
 import type { PublishRequestRow } from "../../src/db/publish-requests";
 import { tenantScope } from "../../src/db/tenant-scope";
-import type { PublishInput } from "../../src/publishing/types";
+import type { Answer, PublishInput } from "../../src/publishing/types";
 import type { Timers } from "../parts/timers";
 
 /**
@@ -63,7 +63,7 @@ export class RecordOutbox {
   }
 
   /** Puts a finished attempt's record in the outbox (the caller's write of `answer` goes with it). */
-  async add(attemptId: string, record: PublishRequestRow, answer: unknown): Promise<void> {
+  async add(attemptId: string, record: PublishRequestRow, answer: Answer): Promise<void> {
     const waiting = this.count();
     this.sql.exec(
       "UPDATE attempts SET state = 'recording', answer = ?, row = ?, updated_at_ms = ? WHERE attempt_id = ?",
@@ -117,14 +117,14 @@ export class RecordOutbox {
 
   /** Writes `rows` as one batch, or one by one when the batch fails; returns how many D1 refused. */
   private async write(rows: OutboxRow[]): Promise<number> {
-    const db = tenantScope(this.env, this.tenantId);
+    const scope = tenantScope(this.env, this.tenantId);
     const posts = (list: OutboxRow[]): FinishedPost[] =>
       list.map((row) => ({
         record: JSON.parse(row.row) as PublishRequestRow,
         actor: (JSON.parse(row.input) as PublishInput).actor,
       }));
     try {
-      await db.db.batch(postRecordStatements(db, posts(rows)));
+      await scope.db.batch(postRecordStatements(scope, posts(rows)));
       this.done(rows);
       return 0;
     } catch (error) {

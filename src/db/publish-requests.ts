@@ -59,7 +59,7 @@ export function toPost(row: PublishRequestRow) {
   };
 }
 
-/** The columns a request row carries besides its tenant (which comes from the scope). */
+/** The columns a request row carries besides its tenant (which comes from the scope, never the row). */
 const REQUEST_FIELDS = [
   "request_id",
   "account_id",
@@ -95,7 +95,7 @@ export function savePublishRequests(scope: TenantScope, rows: readonly PublishRe
          error_type = excluded.error_type, error_message = excluded.error_message, updated_at = excluded.updated_at
        WHERE publish_requests.tenant_id = excluded.tenant_id`,
     )
-    .bind(JSON.stringify(rows.map((row) => pick(row, REQUEST_FIELDS))), scope.tenantId);
+    .bind(JSON.stringify(rows), scope.tenantId);
 }
 
 export function savePublishRequest(scope: TenantScope, row: PublishRequestRow): D1PreparedStatement {
@@ -133,18 +133,11 @@ export function insertPublishedPosts(scope: TenantScope, rows: readonly PublishR
        )}
        ON CONFLICT(post_id) DO NOTHING`,
     )
-    .bind(JSON.stringify(rows.map((row) => pick(row, REQUEST_FIELDS))), scope.tenantId);
+    .bind(JSON.stringify(rows), scope.tenantId);
 }
 
 export function insertPublishedPost(scope: TenantScope, row: PublishRequestRow): D1PreparedStatement {
   return insertPublishedPosts(scope, [row]);
-}
-
-function pick<K extends keyof PublishRequestRow>(
-  row: PublishRequestRow,
-  fields: readonly K[],
-): Pick<PublishRequestRow, K> {
-  return Object.fromEntries(fields.map((field) => [field, row[field]])) as Pick<PublishRequestRow, K>;
 }
 
 export function getPublishRequest(scope: TenantScope, id: string): Promise<PublishRequestRow | null> {
