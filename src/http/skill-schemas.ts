@@ -72,5 +72,6 @@ export const CreateSkillBody = z
   .object({ ...SkillFields, version: VersionBody })
   .strict()
   .openapi("CreateSkill");
+export type CreateSkillValue = z.infer<typeof CreateSkillBody>;
 
 export const ReasonField = z.string().trim().min(3).max(500);

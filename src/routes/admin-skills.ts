@@ -25,7 +25,7 @@ import { evidenceFor } from "../skills/evidence";
 import { GLOBAL } from "../skills/lifecycle";
 import { PROMOTION, unmetForPromotion } from "../skills/promotion-policy";
 import { promotable, promotionMove } from "../skills/review";
-import { type Move, moveStatements, newSkillStatements, versionInput } from "../skills/skill-writes";
+import { type Move, moveStatements, newSkillInput, newSkillStatements } from "../skills/skill-writes";
 import { syncSkillVector } from "../vector/skill-vectors";
 
 const security = [{ bearerAuth: [] }];
@@ -165,19 +165,7 @@ const Cursor = z.object({ id: z.string() });
 export const adminSkillsRoutes = createRouter()
   .openapi(createGlobalRoute, async (c) => {
     const body = c.req.valid("json");
-    const made = newSkillStatements(
-      c.env.DB,
-      {
-        name: body.name,
-        task: body.task,
-        platform: body.platform,
-        modality: body.modality,
-        visibility: GLOBAL,
-        parentSkillId: null,
-        version: versionInput(body.version),
-      },
-      nowIso(),
-    );
+    const made = newSkillStatements(c.env.DB, newSkillInput(body, GLOBAL), nowIso());
     await commitAudited(c, c.env.DB, made.statements, {
       action: "skill.create_global",
       resourceType: "skill",

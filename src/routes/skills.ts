@@ -18,7 +18,7 @@ import { problemResponseSpec } from "../http/schemas";
 import { commitSkillChange, ownSkill, SKILL_NOT_FOUND, visibleSkill } from "../http/skill-access";
 import { CreateSkillBody, ReasonField, SkillFields, SkillSchema } from "../http/skill-schemas";
 import { allowedNext, canMove, privateTo, SKILL_STATUSES } from "../skills/lifecycle";
-import { moveStatements, newSkillStatements, versionInput } from "../skills/skill-writes";
+import { moveStatements, newSkillInput, newSkillStatements } from "../skills/skill-writes";
 import { syncSkillVector } from "../vector/skill-vectors";
 
 const Params = z.object({ id: idParam("skill") });
@@ -122,19 +122,7 @@ export const skillsRoutes = createRouter()
   .openapi(createSkillRoute, async (c) => {
     const { user } = caller(c);
     const body = c.req.valid("json");
-    const made = newSkillStatements(
-      c.env.DB,
-      {
-        name: body.name,
-        task: body.task,
-        platform: body.platform,
-        modality: body.modality,
-        visibility: privateTo(user.tenantId),
-        parentSkillId: null,
-        version: versionInput(body.version),
-      },
-      nowIso(),
-    );
+    const made = newSkillStatements(c.env.DB, newSkillInput(body, privateTo(user.tenantId)), nowIso());
     await commitSkillChange(c, made.statements, {
       action: "skill.create",
       resourceType: "skill",

@@ -7,7 +7,7 @@ import { expectChanges } from "../db/preconditions";
 import { insertSharingEvent, type SharingAction } from "../db/sharing-events";
 import { addVersion, insertEmbedding } from "../db/skill-versions";
 import { insertSkill, moveSkill, type SkillRow } from "../db/skills";
-import type { VersionBodyValue } from "../http/skill-schemas";
+import type { CreateSkillValue, VersionBodyValue } from "../http/skill-schemas";
 import { vectorToBytes } from "../vector/codec";
 import { GLOBAL, type SkillStatus, type SkillTier, tierFor } from "./lifecycle";
 
@@ -67,6 +67,19 @@ export interface NewSkillInput {
   visibility: string;
   parentSkillId: string | null;
   version: VersionInput;
+}
+
+/** A new skill, as a create request (tenant or operator) describes it, with `visibility`. */
+export function newSkillInput(body: CreateSkillValue, visibility: string): NewSkillInput {
+  return {
+    name: body.name,
+    task: body.task,
+    platform: body.platform,
+    modality: body.modality,
+    visibility,
+    parentSkillId: null,
+    version: versionInput(body.version),
+  };
 }
 
 /** A skill in testing (experimental) with its first version, active. */
