@@ -2,6 +2,7 @@
 // Each post's figures arrive as a snapshot event; a failure opens (or counts another
 // try on) an analytics_sync_errors row, and the next success resolves it.
 import { METRIC_FIELD, METRIC_NAMES, type MetricName } from "../../src/analytics/post-metrics";
+import { chunk } from "../../src/db/chunk";
 import { newId } from "../../src/db/ids";
 import { openSyncError, resolveSyncError, retrySyncError, type SyncErrorType } from "../../src/db/sync-errors";
 import type { TenantScope } from "../../src/db/tenant-scope";
@@ -13,8 +14,11 @@ import type { MetricEvent } from "./counters-store";
 
 /** Posts younger than this are pulled. */
 export const SYNC_WINDOW_MS = 7 * 86_400_000;
-/** Posts pulled per run, least recently synced first. */
-const POSTS_PER_RUN = 50;
+/**
+ * Posts pulled per run, least recently synced first. Batched reads make this a few
+ * calls per account (see each adapter's insightsBatch).
+ */
+const POSTS_PER_RUN = 500;
 
 type Due = {
   post_id: string;
@@ -62,7 +66,70 @@ export interface InsightsContext {
   ) => Promise<TokenStep>;
 }
 
-/** Pulls insights for due posts; the snapshot events to apply. */
+type Pulled = { ok: true; metrics: PostMetrics } | { ok: false; type: SyncErrorType; message: string };
+
+function failed(error: unknown): Pulled {
+  return { ok: false, type: errorType(error), message: error instanceof Error ? error.message : String(error) };
+}
+
+/** A usable access token for an account, refreshing it first when it is due. */
+async function accessFor(ctx: InsightsContext, adapter: PlatformAdapter, accountId: string) {
+  let step = await ctx.tokens.acquire(accountId);
+  if (step.kind === "refresh") {
+    step = await ctx.completeRefresh(
+      step.lease.accountId,
+      step.lease.leaseId,
+      await refreshAtPlatform(adapter, step.lease),
+    );
+  }
+  if (step.kind !== "token") throw new Error(`no usable token (${step.kind})`);
+  return step;
+}
+
+/**
+ * One platform call for a batch of one account's posts. When the platform refuses the
+ * batch itself (Graph fails a whole multiple-id read over one deleted post), each post
+ * is read alone, so one bad post does not hold back the others.
+ */
+async function pullBatch(
+  ctx: InsightsContext,
+  adapter: PlatformAdapter,
+  accountId: string,
+  posts: Due[],
+): Promise<Map<string, Pulled>> {
+  const pulled = new Map<string, Pulled>();
+  try {
+    const token = await accessFor(ctx, adapter, accountId);
+    const metrics = await adapter.insights(
+      token.accessToken,
+      token.platformUserId,
+      posts.map((post) => post.platform_post_id),
+    );
+    for (const post of posts) {
+      const figures = metrics.get(post.platform_post_id);
+      pulled.set(
+        post.post_id,
+        figures
+          ? { ok: true, metrics: figures }
+          : { ok: false, type: "api_error", message: `${post.platform} did not return the post` },
+      );
+    }
+  } catch (error) {
+    if (posts.length > 1 && isPlatformError(error) && error.kind === "rejected") {
+      for (const post of posts) {
+        for (const [id, result] of await pullBatch(ctx, adapter, accountId, [post])) pulled.set(id, result);
+      }
+    } else {
+      for (const post of posts) pulled.set(post.post_id, failed(error));
+    }
+  }
+  return pulled;
+}
+
+/**
+ * Pulls insights for due posts, least recently synced first: one call per account
+ * and batch (the platforms' batch reads), not one per post. The snapshot events to apply.
+ */
 export async function pullInsights(ctx: InsightsContext, nowMs: number): Promise<MetricEvent[]> {
   const due = ctx.sql
     .exec<Due>(
@@ -73,45 +140,45 @@ export async function pullInsights(ctx: InsightsContext, nowMs: number): Promise
       POSTS_PER_RUN,
     )
     .toArray();
+  const byAccount = new Map<string, Due[]>();
+  for (const post of due) {
+    const posts = byAccount.get(post.account_id);
+    if (posts) posts.push(post);
+    else byAccount.set(post.account_id, [post]);
+  }
+
   const events: MetricEvent[] = [];
   const statements: D1PreparedStatement[] = [];
   const now = new Date(nowMs).toISOString();
-  for (const post of due) {
-    const adapter = ctx.adapterFor(post.platform);
-    let errorId = post.open_error_id;
-    try {
-      let step = await ctx.tokens.acquire(post.account_id);
-      if (step.kind === "refresh") {
-        step = await ctx.completeRefresh(
-          step.lease.accountId,
-          step.lease.leaseId,
-          await refreshAtPlatform(adapter, step.lease),
-        );
-      }
-      if (step.kind !== "token") throw new Error(`no usable token (${step.kind})`);
-      const metrics = await adapter.insights(step.accessToken, step.platformUserId, post.platform_post_id);
-      events.push(snapshot(post.post_id, metrics, nowMs));
-      if (errorId) statements.push(resolveSyncError(ctx.scope, errorId, now));
-      errorId = null;
-    } catch (error) {
-      const failure = { type: errorType(error), message: error instanceof Error ? error.message : String(error) };
-      if (errorId) {
-        statements.push(retrySyncError(ctx.scope, errorId, failure));
-      } else {
-        errorId = newId("syncError");
-        statements.push(
-          openSyncError(ctx.scope, { errorId, postId: post.post_id, platform: post.platform, ...failure }, now),
+  for (const [accountId, posts] of byAccount) {
+    const adapter = ctx.adapterFor((posts[0] as Due).platform);
+    for (const batch of chunk(posts, adapter.insightsBatch)) {
+      const pulled = await pullBatch(ctx, adapter, accountId, batch);
+      for (const post of batch) {
+        const result = pulled.get(post.post_id) as Pulled;
+        let errorId = post.open_error_id;
+        if (result.ok) {
+          events.push(snapshot(post.post_id, result.metrics, nowMs));
+          if (errorId) statements.push(resolveSyncError(ctx.scope, errorId, now));
+          errorId = null;
+        } else if (errorId) {
+          statements.push(retrySyncError(ctx.scope, errorId, result));
+        } else {
+          errorId = newId("syncError");
+          statements.push(
+            openSyncError(ctx.scope, { errorId, postId: post.post_id, platform: post.platform, ...result }, now),
+          );
+        }
+        ctx.sql.exec(
+          `INSERT INTO insight_syncs (post_id, last_synced_ms, open_error_id) VALUES (?, ?, ?)
+           ON CONFLICT(post_id) DO UPDATE SET last_synced_ms = excluded.last_synced_ms, open_error_id = excluded.open_error_id`,
+          post.post_id,
+          nowMs,
+          errorId,
         );
       }
     }
-    ctx.sql.exec(
-      `INSERT INTO insight_syncs (post_id, last_synced_ms, open_error_id) VALUES (?, ?, ?)
-       ON CONFLICT(post_id) DO UPDATE SET last_synced_ms = excluded.last_synced_ms, open_error_id = excluded.open_error_id`,
-      post.post_id,
-      nowMs,
-      errorId,
-    );
   }
-  if (statements.length) await ctx.scope.db.batch(statements);
+  for (const part of chunk(statements, 50)) await ctx.scope.db.batch(part);
   return events;
 }

@@ -9,7 +9,8 @@ export const GRAPH_VERSION = "v24.0";
 
 /** A Graph API URL for `path` with query `params`, at the configured API base. */
 export function graphUrl(config: PlatformConfig, path: string, params: Record<string, string> = {}): URL {
-  const url = new URL(`${config.endpoints.apiBase}/${GRAPH_VERSION}/${path}`);
+  // The root ("") takes a multiple-id read: /v24.0?ids=a,b
+  const url = new URL(`${config.endpoints.apiBase}/${GRAPH_VERSION}${path ? `/${path}` : ""}`);
   url.search = new URLSearchParams(params).toString();
   return url;
 }
@@ -86,4 +87,10 @@ export function graphUsage(headers: Headers, nowMs = Date.now()): QuotaReport | 
     if (!worst || (report.usedFraction ?? 0) > (worst.usedFraction ?? 0)) worst = report;
   }
   return worst;
+}
+
+/** A metric's lifetime value from an insights edge ({ data: [{ name, values: [{ value }] }] }); 0 when absent. */
+export function graphMetric(insights: unknown, name: string): number {
+  const data = (insights as { data?: { name: string; values: { value: number }[] }[] } | undefined)?.data ?? [];
+  return data.find((entry) => entry.name === name)?.values[0]?.value ?? 0;
 }

@@ -97,5 +97,11 @@ export interface PlatformAdapter {
   publish(accessToken: string, platformUserId: string, post: PostContent): Promise<PublishResult>;
   /** The platform's own publishing quota, for platforms that expose it (Instagram). */
   quota(accessToken: string, platformUserId: string): Promise<QuotaReport | null>;
-  insights(accessToken: string, platformUserId: string, platformPostId: string): Promise<PostMetrics>;
+  /** Most posts one insights call may name. */
+  readonly insightsBatch: number;
+  /**
+   * The figures of several posts of one identity, in one call (the platforms' batch
+   * reads). A post the platform did not return (deleted, unknown) is absent.
+   */
+  insights(accessToken: string, platformUserId: string, platformPostIds: string[]): Promise<Map<string, PostMetrics>>;
 }

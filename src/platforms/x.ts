@@ -151,34 +151,43 @@ export class XAdapter implements PlatformAdapter {
     return null;
   }
 
-  async insights(accessToken: string, _platformUserId: string, platformPostId: string): Promise<PostMetrics> {
-    const url = new URL(`${this.config.endpoints.apiBase}/2/tweets/${encodeURIComponent(platformPostId)}`);
+  /** GET /2/tweets takes up to 100 ids. */
+  readonly insightsBatch = 100;
+
+  async insights(accessToken: string, _platformUserId: string, ids: string[]): Promise<Map<string, PostMetrics>> {
+    const url = new URL(`${this.config.endpoints.apiBase}/2/tweets`);
+    url.searchParams.set("ids", ids.join(","));
     url.searchParams.set("tweet.fields", "public_metrics,non_public_metrics");
     url.searchParams.set("expansions", "author_id");
     url.searchParams.set("user.fields", "public_metrics");
     const response = await send(this.config, new Request(url, { headers: { Authorization: `Bearer ${accessToken}` } }));
     if (response.status !== 200) throw failure(this.config, response);
+    // Tweets not found are listed under "errors", not under "data".
     const body = response.body as {
-      data: Record<string, Record<string, number>>;
+      data?: ({ id: string } & Record<string, Record<string, number>>)[];
       includes?: { users?: { public_metrics?: { followers_count?: number } }[] };
     };
-    const data = body.data;
-    const publicMetrics = data.public_metrics ?? {};
-    const privateMetrics = data.non_public_metrics ?? {};
-    return {
-      likes: publicMetrics.like_count ?? 0,
-      comments: publicMetrics.reply_count ?? 0,
-      shares: (publicMetrics.retweet_count ?? 0) + (publicMetrics.quote_count ?? 0),
-      saves: 0,
-      clicks: (privateMetrics.url_link_clicks ?? 0) + (privateMetrics.user_profile_clicks ?? 0),
-      bookmarks: publicMetrics.bookmark_count ?? 0,
-      impressions: privateMetrics.impression_count ?? publicMetrics.impression_count ?? 0,
-      reach: privateMetrics.impression_count ?? publicMetrics.impression_count ?? 0,
-      uniqueImpressions: 0,
-      videoViews: null,
-      videoAvgWatchTime: null,
-      videoCompleteViews: null,
-      followers: body.includes?.users?.[0]?.public_metrics?.followers_count ?? null,
-    };
+    const followers = body.includes?.users?.[0]?.public_metrics?.followers_count ?? null;
+    return new Map((body.data ?? []).map((tweet) => [tweet.id, tweetMetrics(tweet, followers)]));
   }
+}
+
+function tweetMetrics(tweet: Record<string, Record<string, number>>, followers: number | null): PostMetrics {
+  const publicMetrics = tweet.public_metrics ?? {};
+  const privateMetrics = tweet.non_public_metrics ?? {};
+  return {
+    likes: publicMetrics.like_count ?? 0,
+    comments: publicMetrics.reply_count ?? 0,
+    shares: (publicMetrics.retweet_count ?? 0) + (publicMetrics.quote_count ?? 0),
+    saves: 0,
+    clicks: (privateMetrics.url_link_clicks ?? 0) + (privateMetrics.user_profile_clicks ?? 0),
+    bookmarks: publicMetrics.bookmark_count ?? 0,
+    impressions: privateMetrics.impression_count ?? publicMetrics.impression_count ?? 0,
+    reach: privateMetrics.impression_count ?? publicMetrics.impression_count ?? 0,
+    uniqueImpressions: 0,
+    videoViews: null,
+    videoAvgWatchTime: null,
+    videoCompleteViews: null,
+    followers,
+  };
 }

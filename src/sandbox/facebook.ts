@@ -5,7 +5,7 @@ import { Hono } from "hono";
 import { GRAPH_VERSION } from "../platforms/graph";
 import { fail, faulty, formOf, presentedToken, type SandboxContext, withAccessToken } from "./context";
 import { deadGrant } from "./dialects";
-import { engagementAt } from "./engagement";
+import { batchIds, lifetime, ownPostFigures } from "./engagement";
 import { authorize, redeem } from "./oauth";
 
 const USER_TOKEN_TTL = 60 * 86_400;
@@ -79,25 +79,31 @@ export function facebookSandbox(ctx: SandboxContext): Hono {
       return Response.json(body, { headers: pageUsage(ctx, userId) });
     });
   });
-  app.get("/:postId", (c) =>
+  // The multiple-id read: one id that is not the Page's fails the whole read, as on Graph.
+  app.get("/", (c) =>
     withAccessToken(ctx, "insights", presentedToken(c.req.raw), ["access"], (userId) => {
-      const post = ctx.store.post(c.req.param("postId").split("_")[1] ?? "");
-      if (!post || post.user_id !== userId) return fail(ctx, "bad_request", "Unsupported get request");
-      const m = engagementAt(post.post_id, post.created_at_ms, Date.now(), ctx.store.user(userId)?.followers ?? 1000);
-      const metric = (name: string, value: number) => ({ name, period: "lifetime", values: [{ value }] });
-      return Response.json({
-        id: c.req.param("postId"),
-        reactions: { data: [], summary: { total_count: m.likes } },
-        comments: { data: [], summary: { total_count: m.comments } },
-        shares: { count: m.shares },
-        insights: {
-          data: [
-            metric("post_impressions", m.impressions),
-            metric("post_impressions_unique", m.reach),
-            metric("post_clicks", m.clicks),
-          ],
-        },
-      });
+      const ids = batchIds(c.req.query("ids"), 50);
+      if (!ids) return fail(ctx, "bad_request", "ids must name 1 to 50 objects");
+      const answer: Record<string, unknown> = {};
+      for (const id of ids) {
+        const own = ownPostFigures(ctx, userId, id.split("_")[1] ?? "");
+        if (!own) return fail(ctx, "bad_request", `Some of the aliases you requested do not exist: ${id}`);
+        const m = own.metrics;
+        answer[id] = {
+          id,
+          reactions: { data: [], summary: { total_count: m.likes } },
+          comments: { data: [], summary: { total_count: m.comments } },
+          shares: { count: m.shares },
+          insights: {
+            data: [
+              lifetime("post_impressions", m.impressions),
+              lifetime("post_impressions_unique", m.reach),
+              lifetime("post_clicks", m.clicks),
+            ],
+          },
+        };
+      }
+      return Response.json(answer);
     }),
   );
   return app;

@@ -5,7 +5,7 @@ import { Hono } from "hono";
 import { GRAPH_VERSION } from "../platforms/graph";
 import { fail, faulty, formOf, presentedToken, type SandboxContext, withAccessToken } from "./context";
 import { deadGrant, platformError } from "./dialects";
-import { engagementAt } from "./engagement";
+import { batchIds, lifetime, ownPostFigures } from "./engagement";
 import { authorize, redeem } from "./oauth";
 
 const LONG_TTL = 60 * 86_400;
@@ -108,23 +108,32 @@ export function instagramSandbox(ctx: SandboxContext): Hono {
       return Response.json({ id });
     });
   });
-  graph.get("/:mediaId/insights", (c) =>
+  // The multiple-id read of each media's insights edge; an unknown id fails it all.
+  graph.get("/", (c) =>
     withAccessToken(ctx, "insights", presentedToken(c.req.raw), ["access"], (userId) => {
-      const post = ctx.store.post(c.req.param("mediaId"));
-      if (!post || post.user_id !== userId) return fail(ctx, "bad_request", "Unsupported get request");
-      const m = engagementAt(post.post_id, post.created_at_ms, Date.now(), ctx.store.user(userId)?.followers ?? 1000);
-      const metric = (name: string, value: number) => ({ name, period: "lifetime", values: [{ value }] });
-      return Response.json({
-        data: [
-          metric("likes", m.likes),
-          metric("comments", m.comments),
-          metric("shares", m.shares),
-          metric("saved", m.saves),
-          metric("reach", m.reach),
-          metric("views", m.impressions),
-          metric("total_interactions", m.likes + m.comments + m.shares + m.saves),
-        ],
-      });
+      const ids = batchIds(c.req.query("ids"), 50);
+      if (!ids) return fail(ctx, "bad_request", "ids must name 1 to 50 objects");
+      const answer: Record<string, unknown> = {};
+      for (const id of ids) {
+        const own = ownPostFigures(ctx, userId, id);
+        if (!own) return fail(ctx, "bad_request", `Some of the aliases you requested do not exist: ${id}`);
+        const m = own.metrics;
+        answer[id] = {
+          id,
+          insights: {
+            data: [
+              lifetime("likes", m.likes),
+              lifetime("comments", m.comments),
+              lifetime("shares", m.shares),
+              lifetime("saved", m.saves),
+              lifetime("reach", m.reach),
+              lifetime("views", m.impressions),
+              lifetime("total_interactions", m.likes + m.comments + m.shares + m.saves),
+            ],
+          },
+        };
+      }
+      return Response.json(answer);
     }),
   );
   graph.get("/:nodeId", (c) =>

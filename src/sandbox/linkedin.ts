@@ -3,7 +3,7 @@
 import { Hono } from "hono";
 import { LINKEDIN_VERSION } from "../platforms/linkedin";
 import { fail, faulty, formOf, presentedToken, type SandboxContext, withAccessToken } from "./context";
-import { engagementAt } from "./engagement";
+import { batchIds, ownPostFigures } from "./engagement";
 import { authorize, type IssuedTokens, redeem, refreshGrant } from "./oauth";
 
 function tokenBody(tokens: IssuedTokens): Response {
@@ -85,20 +85,35 @@ export function linkedinSandbox(ctx: SandboxContext): Hono {
       return new Response(null, { status: 201, headers: { "x-restli-id": `urn:li:share:${id}` } });
     });
   });
-  app.get("/rest/socialMetadata/:urn", (c) =>
+  // A Rest.li BATCH_GET: ids=List(urn,...); unknown shares are listed under errors.
+  app.get("/rest/socialMetadata", (c) =>
     withAccessToken(ctx, "insights", presentedToken(c.req.raw), ["access"], (userId) => {
-      const post = ctx.store.post(c.req.param("urn").replace("urn:li:share:", ""));
-      if (!post || post.user_id !== userId) return fail(ctx, "bad_request", "Unknown share");
-      const m = engagementAt(post.post_id, post.created_at_ms, Date.now(), ctx.store.user(userId)?.followers ?? 1000);
-      return Response.json({
-        reactionSummaries: { LIKE: { reactionType: "LIKE", count: m.likes } },
-        commentSummary: { count: m.comments, topLevelCount: m.comments },
-        shareSummary: { count: m.shares },
-        // What LinkedIn's share statistics report, folded in by the sandbox.
-        impressionCount: m.impressions,
-        uniqueImpressionsCount: m.reach,
-        clickCount: m.clicks,
-      });
+      const list = /^List\((.*)\)$/.exec(c.req.query("ids") ?? "");
+      const urns = list ? batchIds(list[1], 100) : null;
+      if (!urns) return fail(ctx, "bad_request", "ids must be List(urn,...) with 1 to 100 URNs");
+      const results: Record<string, unknown> = {};
+      const statuses: Record<string, number> = {};
+      const errors: Record<string, { status: number; message: string }> = {};
+      for (const urn of urns) {
+        const own = ownPostFigures(ctx, userId, urn.replace("urn:li:share:", ""));
+        if (!own) {
+          statuses[urn] = 404;
+          errors[urn] = { status: 404, message: "Unknown share" };
+          continue;
+        }
+        const m = own.metrics;
+        statuses[urn] = 200;
+        results[urn] = {
+          reactionSummaries: { LIKE: { reactionType: "LIKE", count: m.likes } },
+          commentSummary: { count: m.comments, topLevelCount: m.comments },
+          shareSummary: { count: m.shares },
+          // What LinkedIn's share statistics report, folded in by the sandbox.
+          impressionCount: m.impressions,
+          uniqueImpressionsCount: m.reach,
+          clickCount: m.clicks,
+        };
+      }
+      return Response.json({ results, statuses, errors });
     }),
   );
   return app;

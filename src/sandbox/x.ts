@@ -4,7 +4,7 @@
 import { Hono } from "hono";
 import { xWeightedLength } from "../platforms/x-text";
 import { fail, faulty, formOf, presentedToken, type SandboxContext, withAccessToken } from "./context";
-import { engagementAt } from "./engagement";
+import { batchIds, ownPostFigures } from "./engagement";
 import { authorize, type IssuedTokens, redeem, refreshGrant } from "./oauth";
 
 /** The sandbox's own per-user allowance for POST /2/tweets in 24 hours. */
@@ -83,16 +83,33 @@ export function xSandbox(ctx: SandboxContext): Hono {
       return Response.json({ data: { id, text: body.text } }, { status: 201, headers: quotaHeaders(ctx, userId) });
     });
   });
-  app.get("/2/tweets/:id", (c) =>
+  // A multi-tweet lookup: tweets not found are listed under errors, the rest under data.
+  app.get("/2/tweets", (c) =>
     withAccessToken(ctx, "insights", presentedToken(c.req.raw), ["access"], (userId) => {
-      const post = ctx.store.post(c.req.param("id"));
-      if (!post || post.user_id !== userId) return fail(ctx, "bad_request", "Could not find tweet");
-      const followers = ctx.store.user(userId)?.followers ?? 1000;
-      const m = engagementAt(post.post_id, post.created_at_ms, Date.now(), followers);
-      return Response.json({
-        data: {
-          id: post.post_id,
-          text: post.text,
+      const ids = batchIds(c.req.query("ids"), 100);
+      if (!ids) return fail(ctx, "bad_request", "ids must name 1 to 100 tweets");
+      const data: unknown[] = [];
+      const errors: unknown[] = [];
+      let followers = 1000;
+      for (const id of ids) {
+        const own = ownPostFigures(ctx, userId, id);
+        if (!own) {
+          errors.push({
+            value: id,
+            detail: `Could not find tweet with ids: [${id}].`,
+            title: "Not Found Error",
+            resource_type: "tweet",
+            parameter: "ids",
+            resource_id: id,
+            type: "https://api.twitter.com/2/problems/resource-not-found",
+          });
+          continue;
+        }
+        const m = own.metrics;
+        followers = own.followers;
+        data.push({
+          id: own.post.post_id,
+          text: own.post.text,
           author_id: userId,
           public_metrics: {
             like_count: m.likes,
@@ -103,8 +120,12 @@ export function xSandbox(ctx: SandboxContext): Hono {
             impression_count: m.impressions,
           },
           non_public_metrics: { impression_count: m.impressions, url_link_clicks: m.clicks, user_profile_clicks: 0 },
-        },
+        });
+      }
+      return Response.json({
+        ...(data.length > 0 ? { data } : {}),
         includes: { users: [{ id: userId, public_metrics: { followers_count: followers } }] },
+        ...(errors.length > 0 ? { errors } : {}),
       });
     }),
   );

@@ -53,10 +53,10 @@ async function syncErrors(postId: string): Promise<SyncError[]> {
 }
 
 describe("insights sync", () => {
-  it.each<Platform>(["linkedin", "twitter", "facebook"])(
+  it.each<Platform>(["linkedin", "twitter", "facebook", "instagram"])(
     "pulls growing figures from %s and flushes them to D1",
     async (platform) => {
-      const world = await publishedPosts(2, platform as "linkedin" | "twitter" | "facebook");
+      const world = await publishedPosts(2, platform);
       const [post] = world.posts as [string];
       await age(world.account, 10);
       await runTimersNow(world.tenant.tenantId, ["sync-insights"]);
@@ -122,5 +122,39 @@ describe("insights sync", () => {
     });
     await runTimersNow(world.tenant.tenantId, ["sync-insights"]);
     expect(await syncErrors(post)).toEqual([expect.objectContaining({ error_type: "rate_limit", resolved_at: null })]);
+  });
+
+  it("reads an account's posts in batches: one call per 50 Facebook posts, not one per post", async () => {
+    const world = await publishedPosts(60, "facebook");
+    await age(world.account, 15);
+    const user = sandboxUserOf(world.account);
+    const before = (await sandbox("facebook").counters(user)).insights ?? 0;
+    await runTimersNow(world.tenant.tenantId, ["sync-insights"]);
+    expect(((await sandbox("facebook").counters(user)).insights ?? 0) - before).toBe(2);
+    for (const post of world.posts) expect((await figures(world.key, post)).impressions).toBeGreaterThan(0);
+  });
+
+  it("a post gone from the platform fails alone; its batch-mates are read one by one", async () => {
+    const world = await publishedPosts(3, "facebook");
+    const [gone, ...kept] = world.posts as [string, ...string[]];
+    await age(world.account, 15);
+    const platformIdOf = async (postId: string) =>
+      (
+        await env.DB.prepare("SELECT platform_post_id FROM published_posts WHERE post_id = ?")
+          .bind(postId)
+          .first<{ platform_post_id: string }>()
+      )?.platform_post_id as string;
+    const goneAtPlatform = (await platformIdOf(gone)).split("_")[1] as string;
+    await runInDurableObject(sandbox("facebook"), (_o: SandboxPlatform, state) => {
+      state.storage.sql.exec("DELETE FROM posts WHERE post_id = ?", goneAtPlatform);
+    });
+    const user = sandboxUserOf(world.account);
+    const before = (await sandbox("facebook").counters(user)).insights ?? 0;
+    await runTimersNow(world.tenant.tenantId, ["sync-insights"]);
+    // The batch is refused over the missing post, then each of the three is read alone.
+    expect(((await sandbox("facebook").counters(user)).insights ?? 0) - before).toBe(4);
+    for (const post of kept) expect((await figures(world.key, post)).impressions).toBeGreaterThan(0);
+    expect(await syncErrors(gone)).toEqual([expect.objectContaining({ error_type: "api_error", resolved_at: null })]);
+    for (const post of kept) expect(await syncErrors(post)).toEqual([]);
   });
 });

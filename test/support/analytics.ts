@@ -1,6 +1,7 @@
 // Published posts to measure, and events about them, through the API.
 import { expect } from "vitest";
-import { type ConnectedAccount, connectAccount } from "./accounts";
+import type { Platform } from "../../src/platforms/types";
+import { type ConnectedAccount, connectAccount, publishBody } from "./accounts";
 import { call } from "./http";
 import { recordsInD1 } from "./objects";
 import { createKey, createTenant, type TestTenant } from "./tenants";
@@ -13,10 +14,7 @@ export interface AnalyticsWorld {
   posts: string[];
 }
 
-export async function publishedPosts(
-  count: number,
-  platform: "linkedin" | "twitter" | "facebook" = "facebook",
-): Promise<AnalyticsWorld> {
+export async function publishedPosts(count: number, platform: Platform = "facebook"): Promise<AnalyticsWorld> {
   const tenant = await createTenant({ settings: { rate_limits: { [platform]: { limit: 100_000 } } } });
   const { key } = await createKey(tenant.ownerKey, {
     scopes: ["publish", "read:posts", "read:analytics", "write:analytics"],
@@ -27,7 +25,7 @@ export async function publishedPosts(
   for (let i = 0; i < count; i++) {
     const res = await call("/v1/posts", {
       token: key,
-      body: { account_id: account.id, text: `Measured post ${i} ${crypto.randomUUID()}` },
+      body: publishBody(account, { text: `Measured post ${i} ${crypto.randomUUID()}` }),
     });
     expect(res.status, await res.clone().text()).toBe(201);
     posts.push(((await res.json()) as { id: string }).id);
