@@ -64,7 +64,13 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
     // Synchronous, idempotent and versioned: every entry point sees the schema.
     this.schemaVersion = applyObjectMigrations(ctx.storage, TENANT_OBJECT_MIGRATIONS);
     this.timers = new Timers(ctx.storage);
-    this.analytics = new TenantAnalytics(ctx.storage.sql, env, this.name, (message) => this.broadcast(message));
+    this.analytics = new TenantAnalytics(
+      ctx.storage.sql,
+      env,
+      this.name,
+      (message) => this.broadcast(message),
+      () => ctx.getWebSockets().length > 0,
+    );
     this.tenant = new TenantRecordCache(env, this.name);
     this.identity = new TenantIdentity(ctx.storage.sql, env, this.name, this.timers, this.tenant);
     this.tokens = new AccountTokens(ctx.storage.sql, env, this.name, this.tenant);

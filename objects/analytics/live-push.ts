@@ -17,10 +17,18 @@ export class LivePush {
   constructor(
     private readonly figures: (postIds: string[]) => Promise<PostFigures[]>,
     private readonly broadcast: (message: string) => void,
+    /** Whether any dashboard is connected. */
+    private readonly watched: () => boolean,
   ) {}
 
-  /** Posts whose figures changed, and chart minutes as they now stand (latest wins). */
+  /**
+   * Posts whose figures changed, and chart minutes as they now stand (latest wins).
+   * With no dashboard connected nothing is kept: one that connects later gets a
+   * snapshot, so computing figures for nobody would be wasted (it was most of the
+   * cost of applying pulled insights).
+   */
   changed(postIds: Iterable<string>, points: readonly SeriesPoint[] = []): void {
+    if (!this.watched()) return;
     for (const id of postIds) this.dirty.add(id);
     for (const point of points) this.points.set(point.at, point);
     if (this.timer) return;

@@ -33,12 +33,14 @@ export class TenantAnalytics {
     private readonly env: Env,
     private readonly tenantId: string,
     private readonly broadcast: (message: string) => void,
+    /** Whether any dashboard is connected. */
+    private readonly watched: () => boolean,
   ) {
     this.store = new CountersStore(sql);
     this.series = new EngagementSeries(sql);
     this.spreads = new RateSpreads(() => this.store.all());
     this.benchmarks = new Benchmarks(() => tenantScope(env, tenantId));
-    this.push = new LivePush((ids) => this.figures(ids), broadcast);
+    this.push = new LivePush((ids) => this.figures(ids), broadcast, watched);
   }
 
   private scope() {
@@ -136,7 +138,7 @@ export class TenantAnalytics {
   /** Writes changed counters to D1; dashboards then get the recomputed benchmarks. */
   async flush(): Promise<FlushReport> {
     const report = await flushAnalytics(this.store, this.benchmarks, this.spreads, this.scope());
-    if (report.benchmarkRowsWritten > 0) {
+    if (report.benchmarkRowsWritten > 0 && this.watched()) {
       const benchmarks = benchmarkFigures(await this.benchmarks.get());
       this.broadcast(JSON.stringify({ type: "benchmarks", at: new Date().toISOString(), benchmarks }));
     }
