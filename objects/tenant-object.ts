@@ -12,7 +12,7 @@ import type { Answer, BeginStep, PublishInput, SendOutcome } from "../src/publis
 import type { MetricEvent, TrackedPost } from "./analytics/counters-store";
 import type { PostFigures } from "./analytics/derived";
 import type { FlushReport } from "./analytics/flush";
-import { SYNC_WINDOW_MS } from "./analytics/insights-sync";
+import { nextPullDue } from "./analytics/insights-sync";
 import { type IngestResult, TenantAnalytics } from "./analytics/tenant-analytics";
 import { issueTicket, redeemTicket } from "./analytics/tickets";
 import { KEY_USAGE_TIMER, TenantIdentity, USAGE_FLUSH_DELAY_MS } from "./identity/tenant-identity";
@@ -40,8 +40,8 @@ export interface TenantObjectStatus {
 
 /** How soon changed counters are written to D1. */
 const ANALYTICS_FLUSH_DELAY_MS = 5_000;
-/** How often recent posts' insights are pulled from their platforms. */
-const INSIGHTS_INTERVAL_MS = 60_000;
+/** Runs of the insight pull are at least this far apart (each post has its own interval). */
+const INSIGHTS_MIN_GAP_MS = 60_000;
 /** A fresh post's first pull comes sooner: its first minutes are the ones people watch. */
 const FIRST_INSIGHTS_DELAY_MS = 15_000;
 const TIMER_RETRY_MS = 60_000;
@@ -291,6 +291,13 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
     await this.publisher.outbox.flush().catch((error) => console.error(`TenantObject ${this.tenantId}:`, error));
   }
 
+  /** The next insight run: when the next post is due, at least a minute on; none when no post is left. */
+  private async scheduleNextPull(): Promise<void> {
+    const nowMs = Date.now();
+    const due = nextPullDue(this.ctx.storage.sql, nowMs);
+    if (due !== null) await this.timers.scheduleAtMost("sync-insights", Math.max(due, nowMs + INSIGHTS_MIN_GAP_MS));
+  }
+
   /** Pulls insights for recent posts now (the alarm does it on its own). */
   async syncInsights(): Promise<number> {
     // Sync errors reference the post's D1 row.
@@ -356,9 +363,7 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
         return;
       case "sync-insights":
         await this.syncInsights();
-        if (this.analytics.store.publishedSince(Date.now() - SYNC_WINDOW_MS)) {
-          await this.timers.scheduleAtMost("sync-insights", Date.now() + INSIGHTS_INTERVAL_MS);
-        }
+        await this.scheduleNextPull();
         return;
       default:
         console.warn(`TenantObject ${this.tenantId}: unknown timer ${name}`);

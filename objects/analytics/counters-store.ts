@@ -89,13 +89,6 @@ export class CountersStore {
     return this.sql.exec<Row>("SELECT * FROM post_counters ORDER BY published_at_ms DESC").toArray();
   }
 
-  /** Whether any post was published at or after `sinceMs`. */
-  publishedSince(sinceMs: number): boolean {
-    return (
-      this.sql.exec("SELECT 1 FROM post_counters WHERE published_at_ms >= ? LIMIT 1", sinceMs).toArray().length > 0
-    );
-  }
-
   /** Posts whose counters changed since the last flush. */
   unflushed(limit: number): CounterRow[] {
     return this.sql

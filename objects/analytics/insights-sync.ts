@@ -15,13 +15,42 @@ import type { MetricEvent } from "./counters-store";
 /** Posts younger than this are pulled. */
 export const SYNC_WINDOW_MS = 7 * 86_400_000;
 /**
- * Posts pulled per run, least recently synced first. Batched reads make this a few
- * calls per account (see each adapter's insightsBatch).
+ * Posts pulled per run, most overdue first. Batched reads make this a few calls per
+ * account (see each adapter's insightsBatch).
  */
 const POSTS_PER_RUN = 500;
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+/** A post whose pull failed is tried again this much later. */
+export const PULL_RETRY_MS = MINUTE_MS;
+
+/**
+ * How long a post waits for its next pull, by its age: every 5 minutes in its first
+ * hour, hourly in its first day, then every 6 hours to the end of the window. Figures
+ * move fast only while a post is young, and every pull spends the account's API quota
+ * (a per-minute pull of every post for 7 days is 10,080 reads a post).
+ */
+export function pullInterval(ageMs: number): number {
+  if (ageMs < HOUR_MS) return 5 * MINUTE_MS;
+  if (ageMs < 24 * HOUR_MS) return HOUR_MS;
+  return 6 * HOUR_MS;
+}
+
+/** When the next post in the window is due (ms since the epoch); null when none is left. */
+export function nextPullDue(sql: SqlStorage, nowMs: number): number | null {
+  return sql
+    .exec<{ due: number | null }>(
+      `SELECT MIN(COALESCE(s.next_sync_ms, 0)) AS due
+       FROM post_counters c LEFT JOIN insight_syncs s ON s.post_id = c.post_id
+       WHERE c.published_at_ms >= ?`,
+      nowMs - SYNC_WINDOW_MS,
+    )
+    .one().due;
+}
 
 type Due = {
   post_id: string;
+  published_at_ms: number;
   platform: Platform;
   account_id: string;
   platform_post_id: string;
@@ -133,10 +162,12 @@ async function pullBatch(
 export async function pullInsights(ctx: InsightsContext, nowMs: number): Promise<MetricEvent[]> {
   const due = ctx.sql
     .exec<Due>(
-      `SELECT c.post_id, c.platform, c.account_id, c.platform_post_id, s.open_error_id
+      `SELECT c.post_id, c.published_at_ms, c.platform, c.account_id, c.platform_post_id, s.open_error_id
        FROM post_counters c LEFT JOIN insight_syncs s ON s.post_id = c.post_id
-       WHERE c.published_at_ms >= ? ORDER BY COALESCE(s.last_synced_ms, 0) LIMIT ?`,
+       WHERE c.published_at_ms >= ? AND COALESCE(s.next_sync_ms, 0) <= ?
+       ORDER BY COALESCE(s.next_sync_ms, 0) LIMIT ?`,
       nowMs - SYNC_WINDOW_MS,
+      nowMs,
       POSTS_PER_RUN,
     )
     .toArray();
@@ -169,12 +200,15 @@ export async function pullInsights(ctx: InsightsContext, nowMs: number): Promise
             openSyncError(ctx.scope, { errorId, postId: post.post_id, platform: post.platform, ...result }, now),
           );
         }
+        const nextMs = nowMs + (result.ok ? pullInterval(nowMs - post.published_at_ms) : PULL_RETRY_MS);
         ctx.sql.exec(
-          `INSERT INTO insight_syncs (post_id, last_synced_ms, open_error_id) VALUES (?, ?, ?)
-           ON CONFLICT(post_id) DO UPDATE SET last_synced_ms = excluded.last_synced_ms, open_error_id = excluded.open_error_id`,
+          `INSERT INTO insight_syncs (post_id, last_synced_ms, open_error_id, next_sync_ms) VALUES (?, ?, ?, ?)
+           ON CONFLICT(post_id) DO UPDATE SET last_synced_ms = excluded.last_synced_ms,
+             open_error_id = excluded.open_error_id, next_sync_ms = excluded.next_sync_ms`,
           post.post_id,
           nowMs,
           errorId,
+          nextMs,
         );
       }
     }

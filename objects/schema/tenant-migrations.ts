@@ -216,4 +216,13 @@ export const TENANT_OBJECT_MIGRATIONS: readonly ObjectMigration[] = [
       ALTER TABLE post_counters ADD COLUMN flushed_anomaly INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 7,
+    name: "insight-cadence",
+    sql: `
+      -- When each post is next pulled from its platform (0: due now). Young posts are
+      -- pulled often, older ones rarely (see insights-sync.ts, pullInterval).
+      ALTER TABLE insight_syncs ADD COLUMN next_sync_ms INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];

@@ -5,11 +5,12 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { SandboxPlatform } from "../../objects/sandbox-platform";
+import type { TenantObject } from "../../objects/tenant-object";
 import type { Platform } from "../../src/platforms/types";
 import { type ConnectedAccount, sandbox, sandboxUserOf } from "../support/accounts";
 import { publishedPosts } from "../support/analytics";
 import { call, json } from "../support/http";
-import { runTimersNow } from "../support/objects";
+import { runTimersNow, tenantObjectOf } from "../support/objects";
 
 interface Figures {
   post_id: string;
@@ -37,6 +38,14 @@ async function age(account: ConnectedAccount, minutes: number): Promise<void> {
   });
 }
 
+/** Runs the insight pull with every post due, as if each post's interval had passed. */
+async function pullNow(tenantId: string): Promise<void> {
+  await runInDurableObject(tenantObjectOf(tenantId), (_o: TenantObject, state) => {
+    state.storage.sql.exec("UPDATE insight_syncs SET next_sync_ms = 0");
+  });
+  await runTimersNow(tenantId, ["sync-insights"]);
+}
+
 async function figures(key: string, postId: string): Promise<Figures> {
   const res = await call(`/v1/posts/${postId}/analytics`, { token: key });
   expect(res.status, await res.clone().text()).toBe(200);
@@ -59,13 +68,13 @@ describe("insights sync", () => {
       const world = await publishedPosts(2, platform);
       const [post] = world.posts as [string];
       await age(world.account, 10);
-      await runTimersNow(world.tenant.tenantId, ["sync-insights"]);
+      await pullNow(world.tenant.tenantId);
       const early = await figures(world.key, post);
       expect(early.impressions).toBeGreaterThan(0);
       expect(early.reach).toBeLessThanOrEqual(early.impressions);
 
       await age(world.account, 60);
-      await runTimersNow(world.tenant.tenantId, ["sync-insights"]);
+      await pullNow(world.tenant.tenantId);
       const later = await figures(world.key, post);
       expect(later.impressions).toBeGreaterThan(early.impressions);
       expect(later.likes).toBeGreaterThanOrEqual(early.likes);
@@ -93,18 +102,18 @@ describe("insights sync", () => {
       count: 2,
     });
 
-    await runTimersNow(world.tenant.tenantId, ["sync-insights"]);
+    await pullNow(world.tenant.tenantId);
     let errors = await syncErrors(post);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ error_type: "api_error", retry_count: 0, resolved_at: null });
 
-    await runTimersNow(world.tenant.tenantId, ["sync-insights"]);
+    await pullNow(world.tenant.tenantId);
     errors = await syncErrors(post);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ retry_count: 1, resolved_at: null });
     expect((await figures(world.key, post)).impressions).toBe(0);
 
-    await runTimersNow(world.tenant.tenantId, ["sync-insights"]);
+    await pullNow(world.tenant.tenantId);
     errors = await syncErrors(post);
     expect(errors).toHaveLength(1);
     expect(errors[0]?.retry_count).toBe(1);
@@ -120,7 +129,7 @@ describe("insights sync", () => {
       endpoint: "insights",
       user_id: sandboxUserOf(world.account),
     });
-    await runTimersNow(world.tenant.tenantId, ["sync-insights"]);
+    await pullNow(world.tenant.tenantId);
     expect(await syncErrors(post)).toEqual([expect.objectContaining({ error_type: "rate_limit", resolved_at: null })]);
   });
 
@@ -129,7 +138,7 @@ describe("insights sync", () => {
     await age(world.account, 15);
     const user = sandboxUserOf(world.account);
     const before = (await sandbox("facebook").counters(user)).insights ?? 0;
-    await runTimersNow(world.tenant.tenantId, ["sync-insights"]);
+    await pullNow(world.tenant.tenantId);
     expect(((await sandbox("facebook").counters(user)).insights ?? 0) - before).toBe(2);
     for (const post of world.posts) expect((await figures(world.key, post)).impressions).toBeGreaterThan(0);
   });
@@ -150,11 +159,68 @@ describe("insights sync", () => {
     });
     const user = sandboxUserOf(world.account);
     const before = (await sandbox("facebook").counters(user)).insights ?? 0;
-    await runTimersNow(world.tenant.tenantId, ["sync-insights"]);
+    await pullNow(world.tenant.tenantId);
     // The batch is refused over the missing post, then each of the three is read alone.
     expect(((await sandbox("facebook").counters(user)).insights ?? 0) - before).toBe(4);
     for (const post of kept) expect((await figures(world.key, post)).impressions).toBeGreaterThan(0);
     expect(await syncErrors(gone)).toEqual([expect.objectContaining({ error_type: "api_error", resolved_at: null })]);
     for (const post of kept) expect(await syncErrors(post)).toEqual([]);
+  });
+
+  it("pulls a post again only when its interval has passed: 5 minutes in its first hour, hourly in its first day, then every 6 hours", async () => {
+    const world = await publishedPosts(1, "twitter");
+    const tenantId = world.tenant.tenantId;
+    const user = sandboxUserOf(world.account);
+    const calls = async () => (await sandbox("twitter").counters(user)).insights ?? 0;
+    const state = () =>
+      runInDurableObject(tenantObjectOf(tenantId), (_o: TenantObject, s) => ({
+        ...s.storage.sql
+          .exec<{ last: number; next: number }>(
+            "SELECT last_synced_ms AS last, next_sync_ms AS next FROM insight_syncs",
+          )
+          .one(),
+        timer: s.storage.sql
+          .exec<{ due: number }>("SELECT due_at_ms AS due FROM timers WHERE name = 'sync-insights'")
+          .one().due,
+      }));
+    const start = await calls();
+    await runTimersNow(tenantId, ["sync-insights"]);
+    expect(await calls()).toBe(start + 1);
+    let now = await state();
+    expect(now.next - now.last).toBe(5 * 60_000);
+    // The alarm waits for the post's turn.
+    expect(now.timer).toBe(now.next);
+    // Run again before the post is due: no call.
+    await runTimersNow(tenantId, ["sync-insights"]);
+    expect(await calls()).toBe(start + 1);
+
+    for (const [ageMs, interval] of [
+      [2 * 3_600_000, 3_600_000],
+      [3 * 86_400_000, 6 * 3_600_000],
+    ] as const) {
+      await runInDurableObject(tenantObjectOf(tenantId), (_o: TenantObject, s) => {
+        s.storage.sql.exec("UPDATE post_counters SET published_at_ms = ?", Date.now() - ageMs);
+      });
+      await pullNow(tenantId);
+      now = await state();
+      expect(now.next - now.last).toBe(interval);
+    }
+    expect(await calls()).toBe(start + 3);
+  });
+
+  it("a failed pull is tried again a minute later, not after the post's interval", async () => {
+    const world = await publishedPosts(1, "linkedin");
+    await sandbox("linkedin").addFault({
+      kind: "error_500",
+      endpoint: "insights",
+      user_id: sandboxUserOf(world.account),
+    });
+    await runTimersNow(world.tenant.tenantId, ["sync-insights"]);
+    const row = await runInDurableObject(tenantObjectOf(world.tenant.tenantId), (_o: TenantObject, s) =>
+      s.storage.sql
+        .exec<{ last: number; next: number }>("SELECT last_synced_ms AS last, next_sync_ms AS next FROM insight_syncs")
+        .one(),
+    );
+    expect(row.next - row.last).toBe(60_000);
   });
 });
