@@ -201,19 +201,9 @@ export class AccountTokens {
         state = this.setState(accountId, { rejected_version: rejectedVersion });
       }
       const rejected = state.rejected_version === state.version;
-      const expiresSoon = account.expiresAtMs !== null && account.expiresAtMs - now < REFRESH_AHEAD_MS;
       const usable = !rejected && (account.expiresAtMs === null || account.expiresAtMs > now + MIN_VALIDITY_MS);
-      const token: TokenStep = {
-        kind: "token",
-        accountId,
-        platform: account.platform,
-        platformUserId: account.platformUserId,
-        accessToken: account.accessToken,
-        version: state.version,
-      };
-      // A platform that issues short-lived tokens: refreshing again would not help.
-      const justRefreshed = now - state.refreshed_at_ms < REFRESH_AHEAD_MS;
-      if (!rejected && (!expiresSoon || (usable && justRefreshed))) return token;
+      const token = tokenOf(account, state);
+      if (readyNow(account, state, now)) return token;
       if (state.backoff_until_ms > now) {
         if (usable) return token;
         return {
@@ -241,6 +231,16 @@ export class AccountTokens {
         },
       };
     }
+  }
+
+  /**
+   * The account's token when it can be used now with nothing to wait for (no refresh
+   * due, none refused), decided without an await; null when acquire() has work to do.
+   */
+  ready(account: LoadedAccount): Extract<TokenStep, { kind: "token" }> | null {
+    if (account.status !== "active") return null;
+    const state = this.state(account.accountId);
+    return readyNow(account, state, Date.now()) ? tokenOf(account, state) : null;
   }
 
   /** The lease holder reports the platform's answer; waiters get its result. */
@@ -339,4 +339,26 @@ export class AccountTokens {
     }
     return this.acquire(accountId);
   }
+}
+
+function tokenOf(account: LoadedAccount, state: StateRow): Extract<TokenStep, { kind: "token" }> {
+  return {
+    kind: "token",
+    accountId: account.accountId,
+    platform: account.platform,
+    platformUserId: account.platformUserId,
+    accessToken: account.accessToken,
+    version: state.version,
+  };
+}
+
+/** The token is not refused and needs no refresh (or was just refreshed: again would not help). */
+function readyNow(account: LoadedAccount, state: StateRow, now: number): boolean {
+  const rejected = state.rejected_version === state.version;
+  if (rejected) return false;
+  const expiresSoon = account.expiresAtMs !== null && account.expiresAtMs - now < REFRESH_AHEAD_MS;
+  if (!expiresSoon) return true;
+  const usable = account.expiresAtMs === null || account.expiresAtMs > now + MIN_VALIDITY_MS;
+  // A platform that issues short-lived tokens: refreshing again would not help.
+  return usable && now - state.refreshed_at_ms < REFRESH_AHEAD_MS;
 }

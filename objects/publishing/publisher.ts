@@ -15,7 +15,7 @@ import { claimKey, releaseKey, storeAnswer } from "../parts/idempotency";
 import { recordPlatformQuota, releaseSlot, reserveSlot, windowFor } from "../parts/rate-windows";
 import { SlidingLog } from "../parts/sliding-log";
 import type { Timers } from "../parts/timers";
-import type { AccountTokens, LoadedAccount } from "./account-tokens";
+import type { AccountTokens, LoadedAccount, TokenStep } from "./account-tokens";
 import { RecordOutbox } from "./record-outbox";
 import type { TenantRecordCache } from "./tenant-record";
 
@@ -35,7 +35,10 @@ export class Publisher {
   /** Finished publishes wait here for D1, in batches. */
   readonly outbox: RecordOutbox;
   /** Attempts begun by this instance and not yet finished (SQLite has them too). */
-  private readonly inFlight = new Map<string, { input: PublishInput; platform: LoadedAccount["platform"] }>();
+  private readonly inFlight = new Map<
+    string,
+    { input: PublishInput; platform: LoadedAccount["platform"]; state: "sending" | "calling" }
+  >();
 
   constructor(
     private readonly sql: SqlStorage,
@@ -82,15 +85,19 @@ export class Publisher {
     };
   }
 
-  private send(input: PublishInput, account: LoadedAccount): Promise<BeginStep> {
-    return this.tokens.acquire(input.accountId).then((token) => ({
-      kind: "send" as const,
+  private sendStep(input: PublishInput, account: LoadedAccount, token: TokenStep): BeginStep {
+    return {
+      kind: "send",
       attemptId: input.attemptId,
       platform: account.platform,
       platformUserId: account.platformUserId,
       post: composePost(input.draft, input.utmParams),
       token,
-    }));
+    };
+  }
+
+  private async send(input: PublishInput, account: LoadedAccount): Promise<BeginStep> {
+    return this.sendStep(input, account, await this.tokens.acquire(input.accountId));
   }
 
   async beginPublish(input: PublishInput): Promise<BeginStep> {
@@ -167,18 +174,24 @@ export class Publisher {
       if (input.idempotencyKey) releaseKey(this.sql, input.idempotencyKey, input.attemptId);
       return { kind: "answer", answer: windowFull(admission.window, admission.limit, admission.resetAtMs, nowMs) };
     }
+    // With a token ready, the platform call follows in this turn: the attempt is
+    // recorded as calling at once (one write, not an insert and an update). Otherwise
+    // it waits as sending while a token is refreshed.
+    const token = this.tokens.ready(account);
+    const state = token ? "calling" : "sending";
     this.sql.exec(
       `INSERT INTO attempts (attempt_id, account_id, platform, input, state, created_at_ms, updated_at_ms)
-       VALUES (?, ?, ?, ?, 'sending', ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
       input.attemptId,
       input.accountId,
       account.platform,
       JSON.stringify(input),
+      state,
       nowMs,
       nowMs,
     );
-    this.inFlight.set(input.attemptId, { input, platform: account.platform });
-    return this.send(input, account);
+    this.inFlight.set(input.attemptId, { input, platform: account.platform, state });
+    return token ? this.sendStep(input, account, token) : this.send(input, account);
   }
 
   private async schedule(input: PublishInput, account: LoadedAccount): Promise<Answer> {
@@ -240,6 +253,11 @@ export class Publisher {
 
   /** The platform call is about to be made for this attempt, or was refused for its token. */
   markCalling(attemptId: string, calling: boolean): void {
+    const known = this.inFlight.get(attemptId);
+    const state = calling ? "calling" : "sending";
+    // Recorded so already when the attempt began with its token ready.
+    if (known?.state === state) return;
+    if (known) known.state = state;
     this.sql.exec(
       "UPDATE attempts SET state = ?, updated_at_ms = ? WHERE attempt_id = ? AND state IN ('sending', 'calling')",
       calling ? "calling" : "sending",
