@@ -7,7 +7,7 @@ import { contentExists } from "../../src/db/generated-content-ref";
 import { draftRow, type PublishRequestRow, savePublishRequest, toPost } from "../../src/db/publish-requests";
 import { tenantScope } from "../../src/db/tenant-scope";
 import { checkPost, normaliseHashtags } from "../../src/platforms/rules";
-import { platformUnavailable, problemAnswer, windowFull } from "../../src/publishing/answers";
+import { platformUnavailable, problemAnswer, recordAnswer, windowFull } from "../../src/publishing/answers";
 import { composePost } from "../../src/publishing/compose";
 import type { AttemptTarget } from "../../src/publishing/publish-flow";
 import type { Answer, BeginStep, PublishInput, SendOutcome } from "../../src/publishing/types";
@@ -63,6 +63,13 @@ export class Publisher {
     return this.sql.exec<AttemptRow>("SELECT * FROM attempts WHERE attempt_id = ?", attemptId).toArray()[0] ?? null;
   }
 
+  /** A finished attempt's answer: kept as is, or the record's own (recordAnswer); null while unfinished. */
+  private answerOf(attempt: AttemptRow): Answer | null {
+    if (attempt.answer) return JSON.parse(attempt.answer) as Answer;
+    if (attempt.row) return recordAnswer(JSON.parse(attempt.row) as PublishRequestRow);
+    return null;
+  }
+
   private row(input: PublishInput, account: LoadedAccount, now: string): PublishRequestRow {
     return {
       ...draftRow({
@@ -116,7 +123,8 @@ export class Publisher {
       });
       return { kind: "answer", answer };
     }
-    if (existing?.answer) return { kind: "answer", answer: JSON.parse(existing.answer) as Answer };
+    const finished = existing ? this.answerOf(existing) : null;
+    if (finished) return { kind: "answer", answer: finished };
     if (account.status !== "active") {
       return {
         kind: "answer",
@@ -275,7 +283,8 @@ export class Publisher {
     } else {
       const attempt = this.attempt(attemptId);
       if (!attempt) return problemAnswer("notFound", "No such publish attempt");
-      if (attempt.answer) return JSON.parse(attempt.answer) as Answer;
+      const finished = this.answerOf(attempt);
+      if (finished) return finished;
       input = JSON.parse(attempt.input) as PublishInput;
     }
     this.inFlight.delete(attemptId);
@@ -297,11 +306,11 @@ export class Publisher {
         platform_post_url: outcome.result.url,
         published_at: now,
       };
-      answer = { status: 201, body: toPost(record) };
+      answer = recordAnswer(record);
     } else if (outcome.kind === "failed" && outcome.error === "timeout") {
       // It may have gone out: never retried blindly, reported as unknown.
       record = { ...row, status: "unknown", error_type: "outcome_unknown", error_message: outcome.message };
-      answer = { status: 202, body: toPost(record) };
+      answer = recordAnswer(record);
     } else if (outcome.kind === "failed" && outcome.error === "rejected") {
       releaseSlot(this.sql, this.log, account.platform, attemptId);
       record = { ...row, status: "failed", error_type: "platform_rejected", error_message: outcome.message };
@@ -315,7 +324,7 @@ export class Publisher {
       return answer;
     }
     if (input.idempotencyKey) storeAnswer(this.sql, input.idempotencyKey, attemptId, answer);
-    await this.outbox.add(attemptId, record, answer);
+    await this.outbox.add(attemptId, record, answer.status >= 400 ? answer : null);
     // Counted from now on; the analytics flush sends the outbox to D1 before the
     // figures that reference the post.
     if (record.status === "published" && record.platform_post_id && record.published_at) {

@@ -4,7 +4,7 @@
 // RECORD_DELAY_MS. A batch is one D1 round trip of one statement per table, so a
 // busy tenant pays a fraction of a round trip per post instead of a whole one.
 // Readers that need every answered post in D1 call flush() first (a read barrier).
-// Invariant 6: a row leaves the outbox only after D1 has it, and the statements are
+// Invariant 6: a record leaves the outbox only after D1 has it, and the statements are
 // upserts, so a batch repeated after an eviction writes nothing twice.
 import { MAX_JSON_BYTES, MAX_JSON_ROWS } from "../../src/db/json-rows";
 import { type FinishedPost, postRecordStatements } from "../../src/db/post-records";
@@ -62,12 +62,15 @@ export class RecordOutbox {
     return this.waiting;
   }
 
-  /** Puts a finished attempt's record in the outbox (the caller's write of `answer` goes with it). */
-  async add(attemptId: string, record: PublishRequestRow, answer: Answer): Promise<void> {
+  /**
+   * Puts a finished attempt's record in the outbox. `problem`: the answer when it is
+   * not the record's own (see recordAnswer), kept beside it.
+   */
+  async add(attemptId: string, record: PublishRequestRow, problem: Answer | null): Promise<void> {
     const waiting = this.count();
     this.sql.exec(
       "UPDATE attempts SET state = 'recording', answer = ?, row = ?, updated_at_ms = ? WHERE attempt_id = ?",
-      JSON.stringify(answer),
+      problem ? JSON.stringify(problem) : null,
       JSON.stringify(record),
       Date.now(),
       attemptId,
@@ -141,7 +144,8 @@ export class RecordOutbox {
 
   private done(rows: OutboxRow[]): void {
     this.sql.exec(
-      "UPDATE attempts SET state = 'done', row = NULL, updated_at_ms = ? WHERE attempt_id IN (SELECT value FROM json_each(?))",
+      // The record stays: the attempt's answer is rebuilt from it (recordAnswer).
+      "UPDATE attempts SET state = 'done', updated_at_ms = ? WHERE attempt_id IN (SELECT value FROM json_each(?))",
       Date.now(),
       JSON.stringify(rows.map((row) => row.attempt_id)),
     );

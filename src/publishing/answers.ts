@@ -1,5 +1,6 @@
 // The HTTP answers of publishing, as problem+json where they are errors.
 
+import { type PublishRequestRow, toPost } from "../db/publish-requests";
 import { PROBLEM_TYPES, type ProblemKind, problemTypeUri } from "../http/problem";
 import type { Platform } from "../platforms/types";
 import type { Answer } from "./types";
@@ -51,4 +52,13 @@ export function unauthenticatedAnswer(): Answer {
     {},
     { "WWW-Authenticate": 'Bearer realm="dify-agent"' },
   );
+}
+
+/**
+ * The answer that is a finished publish's record itself: 201 with the published post,
+ * or 202 with a post whose outcome is unknown. Kept as the record alone and rebuilt
+ * from it when asked again.
+ */
+export function recordAnswer(record: PublishRequestRow): Answer {
+  return { status: record.status === "published" ? 201 : 202, body: toPost(record) };
 }

@@ -5,7 +5,8 @@ import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { TenantObject } from "../../objects/tenant-object";
-import { type ConnectedAccount, connectAccount, publishBody } from "../support/accounts";
+import type { PublishInput } from "../../src/publishing/types";
+import { type ConnectedAccount, connectAccount, publishBody, sandbox, sandboxUserOf } from "../support/accounts";
 import { call, json } from "../support/http";
 import { runTimersNow, tenantObjectOf } from "../support/objects";
 import { createKey, createTenant } from "../support/tenants";
@@ -151,5 +152,38 @@ describe("the publish outbox", () => {
     expect(await d1Counts([id])).toEqual({ requests: 0, posts: 0, analytics: 0, audits: 0 });
     await runTimersNow(tenant.tenantId, ["record-pending"]);
     expect(await d1Counts([id])).toEqual({ requests: 1, posts: 1, analytics: 1, audits: 1 });
+  });
+
+  it("a publish the router repeats after a reset gets its first answer, before and after D1 has the record, and is not sent again", async () => {
+    const { tenant, key, account } = await publisher();
+    const text = `Repeated after a reset ${Math.random()}`;
+    const first = await json<{ id: string }>(
+      await call("/v1/posts", { token: key, body: publishBody(account, { text }) }),
+    );
+    const input: PublishInput = {
+      attemptId: first.id,
+      idempotencyKey: null,
+      requestHash: "",
+      accountId: account.id,
+      draft: { text, imageUrl: null, videoUrl: null, hashtags: [] },
+      scheduledAtMs: null,
+      campaignId: null,
+      utmParams: null,
+      contentId: null,
+      actor: { tenantId: tenant.tenantId, userId: null, ip: null, userAgent: null, requestId: "repeat" },
+      retry: true,
+    };
+    const sent = async () => (await sandbox("linkedin").counters(sandboxUserOf(account))).publish ?? 0;
+    const before = await sent();
+    const stub = tenantObjectOf(tenant.tenantId);
+    // Still in the outbox, then written to D1 (the attempt is done).
+    const waiting = await stub.publishNow(input);
+    await runTimersNow(tenant.tenantId, ["record-pending"]);
+    expect(await d1Counts([first.id])).toEqual({ requests: 1, posts: 1, analytics: 1, audits: 1 });
+    const recorded = await stub.publishNow(input);
+    for (const result of [waiting, recorded]) {
+      expect(result).toMatchObject({ kind: "done", answer: { status: 201, body: first } });
+    }
+    expect(await sent()).toBe(before);
   });
 });
