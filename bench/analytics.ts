@@ -12,10 +12,7 @@ import { createTestHarness } from "wrangler";
 import { ApiClient } from "../scripts/api-client.ts";
 import { TEST_SECRETS } from "../test/support/test-secrets.ts";
 import { percentile } from "./load.ts";
-
-process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
-process.env.WRANGLER_SEND_METRICS = "false";
-process.env.WRANGLER_WRITE_LOGS = "false";
+import { RUNTIME } from "./local-runtime.ts";
 
 const EVENTS = 10_000;
 const POSTS = 100;
@@ -235,7 +232,12 @@ latencies.sort((a, b) => a - b);
 
 const result = {
   date: new Date().toISOString(),
-  machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30) },
+  machine: {
+    cpus: cpus().length,
+    model: cpus()[0]?.model,
+    memoryGb: Math.round(totalmem() / 2 ** 30),
+    runtime: RUNTIME,
+  },
   rowsWritten: { events: EVENTS, posts: POSTS, windows },
   latency: {
     sockets: SOCKETS,
@@ -264,7 +266,7 @@ Event → dashboard latency, ${l.sockets} sockets on one tenant, ${l.rounds} eve
 | p50 | p99 | max |
 |----:|----:|----:|
 | ${l.p50.toFixed(1)} ms | ${l.p99.toFixed(1)} ms | ${l.max.toFixed(1)} ms |
-(${result.machine.cpus} × ${result.machine.model})
+(${result.machine.cpus} × ${result.machine.model}; ${RUNTIME})
 `);
 
 mkdirSync("bench/results", { recursive: true });

@@ -4,24 +4,13 @@
 // runtime's ceiling on this machine) and the same publish admitted by a counter in
 // D1 alone (the seed's design), for 1 and for 100 tenants; then a burst against a
 // small window to count over-admissions. Prints a table and writes JSON.
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { createTestHarness } from "wrangler";
 import { ApiClient, type CallInit } from "../scripts/api-client.ts";
 import { TEST_SECRETS } from "../test/support/test-secrets.ts";
 import { type LoadResult, runLoad } from "./load.ts";
-
-process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
-process.env.WRANGLER_SEND_METRICS = "false";
-process.env.WRANGLER_WRITE_LOGS = "false";
-
-// Where local storage lives (every Durable Object's SQLite, and D1, which is one too).
-// Under the OS temp directory on this machine's ext4 disk, workerd fsyncs each commit
-// on its one event-loop thread: one SQLite write costs about 0.24 ms of that thread,
-// a cost a deployed Worker does not pay on its isolate's thread. So storage goes to
-// tmpfs (/dev/shm) unless BENCH_STORAGE=disk; the table says which.
-const STORAGE = process.env.BENCH_STORAGE === "disk" || !existsSync("/dev/shm") ? "disk" : "tmpfs";
-if (STORAGE === "tmpfs") process.env.TMPDIR = "/dev/shm";
+import { RUNTIME, STORAGE, TRACES } from "./local-runtime.ts";
 
 const TOTAL = Number(process.env.BENCH_REQUESTS ?? 1500);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
@@ -119,7 +108,7 @@ const overAdmission = {
 };
 await server.close();
 
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, storage on ${STORAGE}`;
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${RUNTIME}`;
 const fmt = (n: number, digits = 0) => n.toFixed(digits);
 console.log(`\nPOST /v1/posts benchmark — ${machine}; ${TOTAL} requests per run, ${CONCURRENCY} in flight\n`);
 console.log("| tenants | path | req/s | p50 ms | p99 ms | vs trivial | statuses |");
@@ -138,6 +127,10 @@ mkdirSync("bench/results", { recursive: true });
 const file = `bench/results/publish-${new Date().toISOString().replace(/[:.]/g, "-")}.json`;
 writeFileSync(
   file,
-  JSON.stringify({ machine, storage: STORAGE, total: TOTAL, concurrency: CONCURRENCY, rows, overAdmission }, null, 2),
+  JSON.stringify(
+    { machine, storage: STORAGE, traces: TRACES, total: TOTAL, concurrency: CONCURRENCY, rows, overAdmission },
+    null,
+    2,
+  ),
 );
 console.log(`\nwritten ${file}`);

@@ -1,0 +1,34 @@
+// How the benchmarks run the Worker locally, set before wrangler's harness starts.
+// Two properties of this machine's local runtime, not of the product, would otherwise
+// dominate what they measure; each can be switched back to see its cost.
+import { existsSync } from "node:fs";
+
+process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
+process.env.WRANGLER_SEND_METRICS = "false";
+process.env.WRANGLER_WRITE_LOGS = "false";
+
+/**
+ * Where local storage lives (every Durable Object's SQLite, and D1, which is one too).
+ * Under the OS temp directory on this machine's ext4 disk, workerd fsyncs each commit
+ * on its one event-loop thread: one SQLite write costs about 0.24 ms of that thread,
+ * a cost a deployed Worker does not pay on its isolate's thread. So storage goes to
+ * tmpfs (/dev/shm) unless BENCH_STORAGE=disk.
+ */
+export const STORAGE: "tmpfs" | "disk" =
+  process.env.BENCH_STORAGE === "disk" || !existsSync("/dev/shm") ? "disk" : "tmpfs";
+if (STORAGE === "tmpfs") process.env.TMPDIR = "/dev/shm";
+
+/**
+ * wrangler's local-dev trace collector (X_LOCAL_OBSERVABILITY, on by default) turns
+ * every invocation's tail events into JavaScript and hands them to a collector Worker,
+ * on the same workerd thread as everything else: the router's request, each Durable
+ * Object call, each sandbox fetch, each D1 query. It feeds wrangler's local explorer; a
+ * deployed Worker's traces are collected outside its isolate. It taxes a publish (several
+ * invocations) far more than the trivial route (one): measured here, about 1.3 ms of the
+ * thread per publish and 0.1 ms per trivial request. So it is off unless BENCH_TRACES=on.
+ */
+export const TRACES: "on" | "off" = process.env.BENCH_TRACES === "on" ? "on" : "off";
+process.env.X_LOCAL_OBSERVABILITY = TRACES === "on" ? "true" : "false";
+
+/** The runtime settings, for each result's machine line. */
+export const RUNTIME = `storage on ${STORAGE}, wrangler's local trace collector ${TRACES}`;
