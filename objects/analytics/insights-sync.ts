@@ -1,6 +1,7 @@
-// Pulling insights for recent posts from their platforms, on the object's alarm.
-// Each post's figures arrive as a snapshot event; a failure opens (or counts another
-// try on) an analytics_sync_errors row, and the next success resolves it.
+// Pulling insights for recent posts from their platforms, on the object's alarm: each
+// post when its age-based interval has passed (pullInterval), in batched reads per
+// account. Each post's figures arrive as a snapshot event; a failure opens (or counts
+// another try on) an analytics_sync_errors row, and the next success resolves it.
 import { METRIC_FIELD, METRIC_NAMES, type MetricName } from "../../src/analytics/post-metrics";
 import { chunk } from "../../src/db/chunk";
 import { newId } from "../../src/db/ids";
@@ -156,8 +157,8 @@ async function pullBatch(
 }
 
 /**
- * Pulls insights for due posts, least recently synced first: one call per account
- * and batch (the platforms' batch reads), not one per post. The snapshot events to apply.
+ * Pulls insights for due posts, most overdue first: one call per account and batch
+ * (the platforms' batch reads), not one per post. The snapshot events to apply.
  */
 export async function pullInsights(ctx: InsightsContext, nowMs: number): Promise<MetricEvent[]> {
   const due = ctx.sql

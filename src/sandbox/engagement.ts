@@ -1,5 +1,3 @@
-import type { SandboxContext } from "./context";
-
 // The sandbox's audience: a post gathers impressions, likes, comments, shares and
 // clicks as it ages, along a curve that flattens within the hour and then keeps
 // creeping up, different for each post (seeded by its id) and the same every time
@@ -48,27 +46,4 @@ export function engagementAt(postId: string, createdAtMs: number, nowMs: number,
     saves: Math.floor(likes * 0.05),
     bookmarks: Math.floor(likes * 0.03),
   };
-}
-
-/** A post of `userId` with its figures now; null when the post is not theirs or does not exist. */
-export function ownPostFigures(
-  ctx: SandboxContext,
-  userId: string,
-  postId: string,
-): { post: { post_id: string; text: string }; metrics: SandboxMetrics; followers: number } | null {
-  const post = ctx.store.post(postId);
-  if (!post || post.user_id !== userId) return null;
-  const followers = ctx.store.user(userId)?.followers ?? 1000;
-  return { post, metrics: engagementAt(post.post_id, post.created_at_ms, Date.now(), followers), followers };
-}
-
-/** The ids of a batch read: comma-separated, 1 to `max` of them; null otherwise. */
-export function batchIds(value: string | undefined, max: number): string[] | null {
-  const ids = (value ?? "").split(",").filter((id) => id.length > 0);
-  return ids.length > 0 && ids.length <= max ? ids : null;
-}
-
-/** A Graph insights entry with one lifetime value. */
-export function lifetime(name: string, value: number) {
-  return { name, period: "lifetime", values: [{ value }] };
 }

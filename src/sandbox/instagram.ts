@@ -5,7 +5,7 @@ import { Hono } from "hono";
 import { GRAPH_VERSION } from "../platforms/graph";
 import { fail, faulty, formOf, presentedToken, type SandboxContext, withAccessToken } from "./context";
 import { deadGrant, platformError } from "./dialects";
-import { batchIds, lifetime, ownPostFigures } from "./engagement";
+import { batchIds, lifetime, ownPostFigures } from "./insight-reads";
 import { authorize, redeem } from "./oauth";
 
 const LONG_TTL = 60 * 86_400;

@@ -3,7 +3,7 @@
 import { Hono } from "hono";
 import { LINKEDIN_VERSION } from "../platforms/linkedin";
 import { fail, faulty, formOf, presentedToken, type SandboxContext, withAccessToken } from "./context";
-import { batchIds, ownPostFigures } from "./engagement";
+import { batchIds, ownPostFigures } from "./insight-reads";
 import { authorize, type IssuedTokens, redeem, refreshGrant } from "./oauth";
 
 function tokenBody(tokens: IssuedTokens): Response {

@@ -4,7 +4,7 @@
 import { Hono } from "hono";
 import { xWeightedLength } from "../platforms/x-text";
 import { fail, faulty, formOf, presentedToken, type SandboxContext, withAccessToken } from "./context";
-import { batchIds, ownPostFigures } from "./engagement";
+import { batchIds, ownPostFigures } from "./insight-reads";
 import { authorize, type IssuedTokens, redeem, refreshGrant } from "./oauth";
 
 /** The sandbox's own per-user allowance for POST /2/tweets in 24 hours. */
