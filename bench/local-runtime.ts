@@ -25,7 +25,8 @@ if (STORAGE === "tmpfs") process.env.TMPDIR = "/dev/shm";
  * Object call, each sandbox fetch, each D1 query. It feeds wrangler's local explorer; a
  * deployed Worker's traces are collected outside its isolate. It taxes a publish (several
  * invocations) far more than the trivial route (one): measured here, about 1.3 ms of the
- * thread per publish and 0.1 ms per trivial request. So it is off unless BENCH_TRACES=on.
+ * thread per publish, and less than this VM's noise per trivial request. So it is off
+ * unless BENCH_TRACES=on.
  */
 export const TRACES: "on" | "off" = process.env.BENCH_TRACES === "on" ? "on" : "off";
 process.env.X_LOCAL_OBSERVABILITY = TRACES === "on" ? "true" : "false";
