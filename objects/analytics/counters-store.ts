@@ -85,8 +85,9 @@ export class CountersStore {
     return found;
   }
 
-  all(): CounterRow[] {
-    return this.sql.exec<Row>("SELECT * FROM post_counters ORDER BY published_at_ms DESC").toArray();
+  /** Every post, newest first; `limit`: only that many (a dashboard's snapshot). */
+  all(limit = -1): CounterRow[] {
+    return this.sql.exec<Row>("SELECT * FROM post_counters ORDER BY published_at_ms DESC LIMIT ?", limit).toArray();
   }
 
   /** Posts whose counters changed since the last flush. */

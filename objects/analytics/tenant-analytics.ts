@@ -68,7 +68,7 @@ export class TenantAnalytics {
   /** What a dashboard sees on connect: recent posts, the last hours' chart, the benchmarks. */
   async snapshot(): Promise<{ posts: PostFigures[]; series: SeriesPoint[]; benchmarks: BenchmarkFigures }> {
     const benchmarks = benchmarkFigures(await this.benchmarks.get());
-    const posts = await this.figuresOfFresh(() => this.store.all().slice(0, SNAPSHOT_POSTS));
+    const posts = await this.figuresOfFresh(() => this.store.all(SNAPSHOT_POSTS));
     return { posts, series: this.series.recent(Date.now()), benchmarks };
   }
 
