@@ -8,23 +8,18 @@
 // Prints a table and writes bench/results/analytics-<date>.json.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
-import { createTestHarness } from "wrangler";
 import { ApiClient } from "../scripts/api-client.ts";
 import { TEST_SECRETS } from "../test/support/test-secrets.ts";
 import { percentile } from "./load.ts";
-import { RUNTIME } from "./local-runtime.ts";
+import { RUNTIME, startWorker } from "./local-runtime.ts";
 
 const EVENTS = 10_000;
 const POSTS = 100;
 const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);
 
-const server = createTestHarness({
-  workers: [{ configPath: "./wrangler.toml", secrets: { ...TEST_SECRETS }, vars: { BENCH_ROUTES: "on" } }],
-});
-const { url } = await server.listen();
-await server.getWorker().applyD1Migrations("DB");
-const api = new ApiClient(url.origin);
+const server = await startWorker();
+const api = new ApiClient(server.origin);
 
 /** A tenant with one LinkedIn sandbox account, `count` published posts and a key for analytics. */
 async function tenantWithPosts(count: number, label: string) {
@@ -56,7 +51,7 @@ async function tenantWithPosts(count: number, label: string) {
 
 // --- 1. rows written -------------------------------------------------------------
 
-console.log(`setting up ${POSTS} posts on ${url.origin} (twice: one tenant flushes, one writes per event) ...`);
+console.log(`setting up ${POSTS} posts on ${server.origin} (twice: one tenant flushes, one writes per event) ...`);
 const writes = await tenantWithPosts(POSTS, "w");
 const perEvent = await tenantWithPosts(POSTS, "e");
 
@@ -64,7 +59,7 @@ type Row = { post_id: string } & Record<string, number>;
 interface BenchEnv {
   DB: { prepare(sql: string): { bind(...values: unknown[]): { all<T>(): Promise<{ results: T[] }> } } };
 }
-const env = (await server.getWorker().getEnv()) as unknown as BenchEnv;
+const env = (await server.harness.getWorker().getEnv()) as unknown as BenchEnv;
 const METRICS = ["likes", "comments", "shares", "clicks", "impressions"] as const;
 const expected = new Map(writes.posts.map((id) => [id, Object.fromEntries(METRICS.map((m) => [m, 0]))]));
 
@@ -163,7 +158,7 @@ const windows = [
 
 console.log(`opening ${SOCKETS} dashboard sockets ...`);
 const live = await tenantWithPosts(20, "l");
-const wsOrigin = url.origin.replace(/^http/, "ws");
+const wsOrigin = server.origin.replace(/^http/, "ws");
 
 interface Watcher {
   socket: WebSocket;
@@ -273,5 +268,5 @@ mkdirSync("bench/results", { recursive: true });
 const file = `bench/results/analytics-${result.date.slice(0, 10)}.json`;
 writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
 console.log(`wrote ${file}`);
-await server.close();
+await server.harness.close();
 process.exit(0);

@@ -2,6 +2,8 @@
 // Two properties of this machine's local runtime, not of the product, would otherwise
 // dominate what they measure; each can be switched back to see its cost.
 import { existsSync } from "node:fs";
+import { createTestHarness, type TestHarness } from "wrangler";
+import { TEST_SECRETS } from "../test/support/test-secrets.ts";
 
 process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
 process.env.WRANGLER_SEND_METRICS = "false";
@@ -33,3 +35,13 @@ process.env.X_LOCAL_OBSERVABILITY = TRACES === "on" ? "true" : "false";
 
 /** The runtime settings, for each result's machine line. */
 export const RUNTIME = `storage on ${STORAGE}, wrangler's local trace collector ${TRACES}`;
+
+/** The Worker in workerd through wrangler's test harness, migrated, with the bench routes on. */
+export async function startWorker(): Promise<{ harness: TestHarness; origin: string }> {
+  const harness = createTestHarness({
+    workers: [{ configPath: "./wrangler.toml", secrets: { ...TEST_SECRETS }, vars: { BENCH_ROUTES: "on" } }],
+  });
+  const { url } = await harness.listen();
+  await harness.getWorker().applyD1Migrations("DB");
+  return { harness, origin: url.origin };
+}

@@ -6,64 +6,33 @@
 // small window to count over-admissions. Prints a table and writes JSON.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
-import { createTestHarness } from "wrangler";
 import { ApiClient, type CallInit } from "../scripts/api-client.ts";
-import { TEST_SECRETS } from "../test/support/test-secrets.ts";
 import { type LoadResult, runLoad } from "./load.ts";
-import { RUNTIME, STORAGE, TRACES } from "./local-runtime.ts";
+import { RUNTIME, STORAGE, startWorker, TRACES } from "./local-runtime.ts";
+import { makePublisher, type Publisher, postTo } from "./publishers.ts";
 
 const TOTAL = Number(process.env.BENCH_REQUESTS ?? 1500);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const BURST = 300;
 const BURST_LIMIT = 50;
 
-const server = createTestHarness({
-  workers: [{ configPath: "./wrangler.toml", secrets: { ...TEST_SECRETS }, vars: { BENCH_ROUTES: "on" } }],
-});
-const { url } = await server.listen();
-await server.getWorker().applyD1Migrations("DB");
-const origin = url.origin;
+const server = await startWorker();
+const origin = server.origin;
 
 const client = new ApiClient(origin);
 const api = (path: string, init: CallInit = {}) => client.raw(path, init);
 
-interface Publisher {
-  tenantId: string;
-  key: string;
-  accountId: string;
-}
-
-let tenantSeq = 0;
-async function makePublisher(limit: number): Promise<Publisher> {
-  tenantSeq += 1;
-  const { tenantId, ownerKey } = await client.createTenant(TEST_SECRETS.ADMIN_TOKEN, {
-    name: `Bench ${tenantSeq}`,
-    settings: { rate_limits: { linkedin: { limit } } },
-    ownerEmail: `owner${tenantSeq}@bench.example`,
-  });
-  const key = await client.createKey(ownerKey, ["publish", "read:posts"], 1_000_000);
-  const account = await client.connectSandboxAccount(ownerKey, "linkedin", `bench${tenantSeq}`);
-  return { tenantId, key, accountId: account.id };
-}
-
-function postTo(path: string, publishers: Publisher[]) {
-  return (i: number) => {
-    const p = publishers[i % publishers.length] as Publisher;
-    return api(path, { token: p.key, body: { account_id: p.accountId, text: `Bench post ${i} ${Math.random()}` } });
-  };
-}
-
 const trivial = () => api("/bench/noop");
 
 console.log(`setting up tenants on ${origin} ...`);
-const one = [await makePublisher(100_000)];
+const one = [await makePublisher(client, 100_000)];
 const hundred: Publisher[] = [];
-for (let i = 0; i < 100; i++) hundred.push(await makePublisher(100_000));
+for (let i = 0; i < 100; i++) hundred.push(await makePublisher(client, 100_000));
 
 // Warm every path (module caches, objects started) before measuring.
 await runLoad(200, CONCURRENCY, trivial);
-await runLoad(200, CONCURRENCY, postTo("/v1/posts", hundred));
-await runLoad(200, CONCURRENCY, postTo("/bench/d1-admission", hundred));
+await runLoad(200, CONCURRENCY, postTo(client, "/v1/posts", hundred));
+await runLoad(200, CONCURRENCY, postTo(client, "/bench/d1-admission", hundred));
 
 interface Row {
   tenants: number;
@@ -80,8 +49,8 @@ for (const [tenants, publishers] of [
   for (let round = 0; round < 2; round++) {
     for (const [path, request] of [
       ["trivial route", trivial],
-      ["POST /v1/posts (TenantObject)", postTo("/v1/posts", publishers)],
-      ["D1-only admission (seed)", postTo("/bench/d1-admission", publishers)],
+      ["POST /v1/posts (TenantObject)", postTo(client, "/v1/posts", publishers)],
+      ["D1-only admission (seed)", postTo(client, "/bench/d1-admission", publishers)],
     ] as const) {
       const result = await runLoad(TOTAL, CONCURRENCY, request);
       if (!best[path] || result.rps > (best[path] as LoadResult).rps) best[path] = result;
@@ -92,7 +61,7 @@ for (const [tenants, publishers] of [
 
 // Over-admissions: a burst far over a small window, for both admissions.
 async function burst(path: string): Promise<{ admitted: number; limit: number; over: number }> {
-  const publisher = await makePublisher(BURST_LIMIT);
+  const publisher = await makePublisher(client, BURST_LIMIT);
   const responses = await Promise.all(
     Array.from({ length: BURST }, (_, i) =>
       api(path, { token: publisher.key, body: { account_id: publisher.accountId, text: `Burst ${i}` } }),
@@ -106,7 +75,7 @@ const overAdmission = {
   tenantObject: await burst("/v1/posts"),
   d1Only: await burst("/bench/d1-admission"),
 };
-await server.close();
+await server.harness.close();
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${RUNTIME}`;
 const fmt = (n: number, digits = 0) => n.toFixed(digits);
