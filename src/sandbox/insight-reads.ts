@@ -3,16 +3,22 @@
 import type { SandboxContext } from "./context";
 import { engagementAt, type SandboxMetrics } from "./engagement";
 
-/** A post of `userId` with its figures now; null when the post is not theirs or does not exist. */
-export function ownPostFigures(
-  ctx: SandboxContext,
-  userId: string,
-  postId: string,
-): { post: { post_id: string; text: string }; metrics: SandboxMetrics; followers: number } | null {
-  const post = ctx.store.post(postId);
-  if (!post || post.user_id !== userId) return null;
+/**
+ * The caller's posts as a batch read sees them: the user's followers (looked up once
+ * per read, not once per post) and, for each post id, the post with its figures now.
+ */
+export function ownPosts(ctx: SandboxContext, userId: string) {
   const followers = ctx.store.user(userId)?.followers ?? 1000;
-  return { post, metrics: engagementAt(post.post_id, post.created_at_ms, Date.now(), followers), followers };
+  const nowMs = Date.now();
+  return {
+    followers,
+    /** A post of the caller with its figures; null when it is not theirs or does not exist. */
+    figures(postId: string): { post: { post_id: string; text: string }; metrics: SandboxMetrics } | null {
+      const post = ctx.store.post(postId);
+      if (!post || post.user_id !== userId) return null;
+      return { post, metrics: engagementAt(post.post_id, post.created_at_ms, nowMs, followers) };
+    },
+  };
 }
 
 /** The ids of a batch read: comma-separated, 1 to `max` of them; null otherwise. */

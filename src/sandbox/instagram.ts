@@ -5,7 +5,7 @@ import { Hono } from "hono";
 import { GRAPH_VERSION } from "../platforms/graph";
 import { fail, faulty, formOf, presentedToken, type SandboxContext, withAccessToken } from "./context";
 import { deadGrant, platformError } from "./dialects";
-import { batchIds, lifetime, ownPostFigures } from "./insight-reads";
+import { batchIds, lifetime, ownPosts } from "./insight-reads";
 import { authorize, redeem } from "./oauth";
 
 const LONG_TTL = 60 * 86_400;
@@ -114,8 +114,9 @@ export function instagramSandbox(ctx: SandboxContext): Hono {
       const ids = batchIds(c.req.query("ids"), 50);
       if (!ids) return fail(ctx, "bad_request", "ids must name 1 to 50 objects");
       const answer: Record<string, unknown> = {};
+      const posts = ownPosts(ctx, userId);
       for (const id of ids) {
-        const own = ownPostFigures(ctx, userId, id);
+        const own = posts.figures(id);
         if (!own) return fail(ctx, "bad_request", `Some of the aliases you requested do not exist: ${id}`);
         const m = own.metrics;
         answer[id] = {

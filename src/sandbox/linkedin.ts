@@ -3,7 +3,7 @@
 import { Hono } from "hono";
 import { LINKEDIN_VERSION } from "../platforms/linkedin";
 import { fail, faulty, formOf, presentedToken, type SandboxContext, withAccessToken } from "./context";
-import { batchIds, ownPostFigures } from "./insight-reads";
+import { batchIds, ownPosts } from "./insight-reads";
 import { authorize, type IssuedTokens, redeem, refreshGrant } from "./oauth";
 
 function tokenBody(tokens: IssuedTokens): Response {
@@ -94,8 +94,9 @@ export function linkedinSandbox(ctx: SandboxContext): Hono {
       const results: Record<string, unknown> = {};
       const statuses: Record<string, number> = {};
       const errors: Record<string, { status: number; message: string }> = {};
+      const posts = ownPosts(ctx, userId);
       for (const urn of urns) {
-        const own = ownPostFigures(ctx, userId, urn.replace("urn:li:share:", ""));
+        const own = posts.figures(urn.replace("urn:li:share:", ""));
         if (!own) {
           statuses[urn] = 404;
           errors[urn] = { status: 404, message: "Unknown share" };

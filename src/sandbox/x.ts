@@ -4,7 +4,7 @@
 import { Hono } from "hono";
 import { xWeightedLength } from "../platforms/x-text";
 import { fail, faulty, formOf, presentedToken, type SandboxContext, withAccessToken } from "./context";
-import { batchIds, ownPostFigures } from "./insight-reads";
+import { batchIds, ownPosts } from "./insight-reads";
 import { authorize, type IssuedTokens, redeem, refreshGrant } from "./oauth";
 
 /** The sandbox's own per-user allowance for POST /2/tweets in 24 hours. */
@@ -90,9 +90,9 @@ export function xSandbox(ctx: SandboxContext): Hono {
       if (!ids) return fail(ctx, "bad_request", "ids must name 1 to 100 tweets");
       const data: unknown[] = [];
       const errors: unknown[] = [];
-      let followers = 1000;
+      const posts = ownPosts(ctx, userId);
       for (const id of ids) {
-        const own = ownPostFigures(ctx, userId, id);
+        const own = posts.figures(id);
         if (!own) {
           errors.push({
             value: id,
@@ -106,7 +106,6 @@ export function xSandbox(ctx: SandboxContext): Hono {
           continue;
         }
         const m = own.metrics;
-        followers = own.followers;
         data.push({
           id: own.post.post_id,
           text: own.post.text,
@@ -124,7 +123,7 @@ export function xSandbox(ctx: SandboxContext): Hono {
       }
       return Response.json({
         ...(data.length > 0 ? { data } : {}),
-        includes: { users: [{ id: userId, public_metrics: { followers_count: followers } }] },
+        includes: { users: [{ id: userId, public_metrics: { followers_count: posts.followers } }] },
         ...(errors.length > 0 ? { errors } : {}),
       });
     }),
