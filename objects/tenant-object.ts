@@ -294,7 +294,7 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
   /** The next insight run: when the next post is due, at least a minute on; none when no post is left. */
   private async scheduleNextPull(): Promise<void> {
     const nowMs = Date.now();
-    const due = nextPullDue(this.ctx.storage.sql, nowMs);
+    const due = nextPullDue(this.local, nowMs);
     if (due !== null) await this.timers.scheduleAtMost("sync-insights", Math.max(due, nowMs + INSIGHTS_MIN_GAP_MS));
   }
 

@@ -7,7 +7,6 @@ import {
   METRIC_NAMES,
   type MetricColumns,
   type MetricName,
-  type PostCounters,
   VELOCITY_WINDOWS,
 } from "../../src/analytics/post-metrics";
 import { chunk } from "../../src/db/chunk";
@@ -43,10 +42,6 @@ export interface CounterRow extends MetricColumns {
 }
 
 type Row = CounterRow & Record<string, SqlStorageValue>;
-
-export function countersOf(row: CounterRow): PostCounters {
-  return countersFrom(row);
-}
 
 /** A published post, as counting starts. */
 export interface TrackedPost {
@@ -139,7 +134,7 @@ export class CountersStore {
     for (const event of events) {
       const row = rows.get(event.postId) as CounterRow;
       const at = event.atMs ?? nowMs;
-      const before = { engagements: engagements(countersOf(row)), impressions: row.impressions };
+      const before = { engagements: engagements(countersFrom(row)), impressions: row.impressions };
       for (const name of METRIC_NAMES) {
         const value = event.metrics[name];
         if (value === undefined) continue;
@@ -150,7 +145,7 @@ export class CountersStore {
         );
       }
       // Engagements counted within each early window, frozen once the window has passed.
-      const total = engagements(countersOf(row));
+      const total = engagements(countersFrom(row));
       for (const [window, ms] of Object.entries(VELOCITY_WINDOWS)) {
         if (at <= row.published_at_ms + ms) (row as unknown as Record<string, number>)[`eng_${window}`] = total;
       }

@@ -4,6 +4,7 @@ import {
   type Anomaly,
   anomaly,
   type Benchmark,
+  countersFrom,
   engagementRate,
   type MetricColumns,
   performanceScore,
@@ -15,7 +16,7 @@ import {
   viralCoefficient,
 } from "../../src/analytics/post-metrics";
 import type { Platform } from "../../src/platforms/types";
-import { type CounterRow, countersOf } from "./counters-store";
+import type { CounterRow } from "./counters-store";
 
 export interface PostFigures extends MetricColumns {
   post_id: string;
@@ -49,7 +50,7 @@ export function spreads(rows: Iterable<{ platform: Platform; rate: number | null
 }
 
 export function rateOf(row: CounterRow): { platform: Platform; rate: number | null } {
-  return { platform: row.platform, rate: engagementRate(countersOf(row)) };
+  return { platform: row.platform, rate: engagementRate(countersFrom(row)) };
 }
 
 export function figuresOf(
@@ -58,7 +59,7 @@ export function figuresOf(
   benchmark: Benchmark | null,
   spread: Spread | null,
 ): PostFigures {
-  const counters = countersOf(row);
+  const counters = countersFrom(row);
   const score = performanceScore(counters, benchmark);
   const rate = engagementRate(counters);
   const flagged = anomaly(rate, spread);

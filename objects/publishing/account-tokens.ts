@@ -201,7 +201,7 @@ export class AccountTokens {
         state = this.setState(accountId, { rejected_version: rejectedVersion });
       }
       const rejected = state.rejected_version === state.version;
-      const usable = !rejected && (account.expiresAtMs === null || account.expiresAtMs > now + MIN_VALIDITY_MS);
+      const usable = !rejected && validLongEnough(account, now);
       const token = tokenOf(account, state);
       if (readyNow(account, state, now)) return token;
       if (state.backoff_until_ms > now) {
@@ -358,7 +358,11 @@ function readyNow(account: LoadedAccount, state: StateRow, now: number): boolean
   if (rejected) return false;
   const expiresSoon = account.expiresAtMs !== null && account.expiresAtMs - now < REFRESH_AHEAD_MS;
   if (!expiresSoon) return true;
-  const usable = account.expiresAtMs === null || account.expiresAtMs > now + MIN_VALIDITY_MS;
   // A platform that issues short-lived tokens: refreshing again would not help.
-  return usable && now - state.refreshed_at_ms < REFRESH_AHEAD_MS;
+  return validLongEnough(account, now) && now - state.refreshed_at_ms < REFRESH_AHEAD_MS;
+}
+
+/** The access token does not expire, or not within MIN_VALIDITY_MS. */
+function validLongEnough(account: LoadedAccount, now: number): boolean {
+  return account.expiresAtMs === null || account.expiresAtMs > now + MIN_VALIDITY_MS;
 }

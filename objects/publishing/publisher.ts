@@ -268,7 +268,7 @@ export class Publisher {
     if (known) known.state = state;
     this.sql.exec(
       "UPDATE attempts SET state = ?, updated_at_ms = ? WHERE attempt_id = ? AND state IN ('sending', 'calling')",
-      calling ? "calling" : "sending",
+      state,
       Date.now(),
       attemptId,
     );
