@@ -3,6 +3,7 @@
 // attribution model and the window as parameters.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { CampaignRoiRow } from "../../src/db/reports/roi-by-campaign";
 import { call, json } from "../support/http";
 import {
   fieldsOf,
@@ -14,17 +15,7 @@ import {
   setAnalytics,
 } from "./helpers";
 
-interface Campaign {
-  campaign_id: string;
-  posts: number;
-  impressions: number;
-  clicks: number;
-  page_views: number;
-  conversions: number;
-  revenue: number;
-  cost: number;
-  roi_percent: number;
-}
+type Campaign = CampaignRoiRow;
 interface RoiPage {
   data: Campaign[];
   next_cursor: string | null;
