@@ -6,10 +6,10 @@
 //
 // Binding (issue 11, item 4): only the SHA-256 of a random binding secret is kept;
 // the secret itself lives in an HttpOnly cookie of the browser (src/http/oauth-binding.ts).
-// A state is bound at connect to the caller's cookie and is "claimed" by the first
-// browser that opens its start URL with it, or, when none did (an API client handed
-// the URL to its user), by the first browser that opens it at all. From then on only
-// that browser may open it again or complete the callback. A callback from any other
+// A state is bound at connect to the caller's cookie. When the caller is a page of
+// this site (a browser), the state is claimed by it at once. Otherwise (an API client
+// that will hand the URL to its user) the first browser that opens the start URL
+// claims it. From then on only that browser may open it again or complete the callback. A callback from any other
 // browser is refused without consuming the state, so a third party cannot burn it.
 import { randomBytes, timingSafeEqual, toBase64Url, utf8 } from "../../src/crypto/encoding";
 import type { Platform } from "../../src/platforms/types";
@@ -31,6 +31,11 @@ export interface NewAuthorization extends PendingAuthorization {
   authorizeUrl: string;
   /** SHA-256 (hex) of the binding secret set as a cookie by the connect response. */
   bindingHash: string;
+  /**
+   * The connect request came from a page of this site (a browser): the state is
+   * claimed by that browser at once, and no other can claim its start URL.
+   */
+  claimed: boolean;
 }
 
 export type StartOutcome =
@@ -91,7 +96,7 @@ export function createState(
   sql.exec(
     `INSERT INTO oauth_states (state, platform, user_id, redirect_uri, return_to, code_verifier, expires_at_ms,
                                authorize_url, binding_hash, claimed_at_ms)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     pending.state,
     pending.platform,
     pending.userId,
@@ -101,6 +106,7 @@ export function createState(
     expiresAtMs,
     pending.authorizeUrl,
     pending.bindingHash,
+    pending.claimed ? nowMs : null,
   );
   return { state: pending.state, expiresAtMs };
 }

@@ -86,7 +86,7 @@ const connectRoute = createRoute({
   tags: ["Social accounts"],
   summary: "Start connecting an account: a start URL for the user's browser, with a single-use state valid 10 minutes",
   description:
-    "The answer also sets an HttpOnly __Host- cookie binding the flow to the calling browser (when a browser on this site calls it). The callback completes only in the browser the flow is bound to: this one if it opens authorize_url, otherwise the first browser that opens it.",
+    "The answer also sets an HttpOnly __Host- cookie binding the flow to the calling browser. A page of this site calling it (Sec-Fetch-Site: same-origin) is bound at once; otherwise the first browser that opens authorize_url claims the flow. The callback completes only in the bound browser.",
   security,
   middleware: guard("accounts.manage", { action: "social_account.connect_start", resource: "social_account" }),
   request: {
@@ -187,9 +187,11 @@ export const socialAccountsRoutes = createRouter()
       codeVerifier: verifier,
       authorizeUrl: authorize.toString(),
       bindingHash: binding.hash,
+      // A page of this site (browsers send Sec-Fetch-Site) is bound at once. Claiming
+      // for a caller that only pretends to be one locks out nobody but that caller.
+      claimed: c.req.header("Sec-Fetch-Site") === "same-origin",
     });
-    // A browser on this site calling connect is bound at once; an API client's
-    // cookie goes nowhere, and the first browser to open the start URL claims it.
+    // An API client's cookie goes nowhere: the first browser to open the start URL claims it.
     await setBindingCookie(c, state, binding.secret, expiresAtMs);
     const start = new URL(`/v1/oauth/${platform}/start`, origin);
     start.searchParams.set("state", state);
