@@ -3,7 +3,7 @@
 // (e2e/**/*.e2e.ts).
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { TEST_SECRETS } from "./test/support/test-secrets.ts";
+import { TEST_LIVE_LINKEDIN, TEST_SECRETS } from "./test/support/test-secrets.ts";
 
 // Offline: set here, not in a project's env, or wrangler writes log files (STACK.md).
 process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
@@ -18,7 +18,8 @@ export default defineConfig({
       {
         plugins: [
           cloudflareTest({
-            wrangler: { configPath: "./wrangler.toml" },
+            // Development mode: the sandbox platforms are bound and switched on.
+            wrangler: { configPath: "./wrangler.toml", environment: "dev" },
             miniflare: {
               // A short platform deadline keeps the timeout tests quick.
               bindings: { ...TEST_SECRETS, TEST_MIGRATIONS: migrations, PLATFORM_TIMEOUT_MS: "4000" },
@@ -28,6 +29,31 @@ export default defineConfig({
         test: {
           name: "workerd",
           include: ["test/**/*.test.ts"],
+          exclude: ["test/production/**"],
+          setupFiles: ["./test/support/apply-migrations.ts"],
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
+        plugins: [
+          cloudflareTest({
+            // Production: the top level of wrangler.toml, as `wrangler deploy` reads it
+            // (no sandbox binding, PLATFORM_MODE live). LinkedIn alone has credentials.
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: {
+                ...TEST_SECRETS,
+                ...TEST_LIVE_LINKEDIN,
+                TEST_MIGRATIONS: migrations,
+                PLATFORM_TIMEOUT_MS: "4000",
+              },
+            },
+          }),
+        ],
+        test: {
+          name: "workerd-production",
+          include: ["test/production/**/*.test.ts"],
           setupFiles: ["./test/support/apply-migrations.ts"],
           testTimeout: 30_000,
           hookTimeout: 30_000,

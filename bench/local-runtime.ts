@@ -36,10 +36,16 @@ process.env.X_LOCAL_OBSERVABILITY = TRACES === "on" ? "true" : "false";
 /** The runtime settings, for each result's machine line. */
 export const RUNTIME = `storage on ${STORAGE}, wrangler's local trace collector ${TRACES}`;
 
-/** The Worker in workerd through wrangler's test harness, migrated, with the bench routes on. */
+/**
+ * The Worker in workerd through wrangler's test harness, migrated, in development mode
+ * (wrangler.toml's [env.dev]: the sandbox platforms answer every publish) with the
+ * bench routes on.
+ */
 export async function startWorker(): Promise<{ harness: TestHarness; origin: string }> {
   const harness = createTestHarness({
-    workers: [{ configPath: "./wrangler.toml", secrets: { ...TEST_SECRETS }, vars: { BENCH_ROUTES: "on" } }],
+    workers: [
+      { configPath: "./wrangler.toml", env: "dev", secrets: { ...TEST_SECRETS }, vars: { BENCH_ROUTES: "on" } },
+    ],
   });
   const { url } = await harness.listen();
   await harness.getWorker().applyD1Migrations("DB");

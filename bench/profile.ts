@@ -7,7 +7,8 @@
 // panel) and prints the functions with the most samples, by self and by total time.
 //   BENCH_PROFILE_TENANTS  tenants the load is spread over (1)
 //   BENCH_REQUESTS         publishes profiled (3,000, after 500 to warm up)
-//   BENCH_PROFILE_TARGET   the isolate: "core:user:dify-agent" (default), or "d1:db" for local D1
+//   BENCH_PROFILE_TARGET   the isolate: "core:user:dify-agent-dev" (default: the Worker as the dev
+//                          environment names it), or "d1:db" for local D1
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -20,7 +21,7 @@ import { makePublisher, type Publisher, postTo } from "./publishers.ts";
 
 const TENANTS = Number(process.env.BENCH_PROFILE_TENANTS ?? 1);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
-const TARGET = process.env.BENCH_PROFILE_TARGET ?? "core:user:dify-agent";
+const TARGET = process.env.BENCH_PROFILE_TARGET ?? "core:user:dify-agent-dev";
 
 // The workerd binary wrangler would start, behind the wrapper that opens its inspector.
 const fromWrangler = createRequire(fileURLToPath(import.meta.resolve("wrangler")));

@@ -19,7 +19,14 @@ import { KEY_USAGE_TIMER, TenantIdentity, USAGE_FLUSH_DELAY_MS } from "./identit
 import type { Admission } from "./parts/api-key-window";
 import type { PresentedCredential } from "./parts/credentials";
 import { beginLoginAttempt, finishLoginAttempt, type LoginGate } from "./parts/login-throttle";
-import { consumeState, createState, type PendingAuthorization } from "./parts/oauth-states";
+import {
+  type CallbackOutcome,
+  consumeState,
+  createState,
+  type NewAuthorization,
+  type StartOutcome,
+  startState,
+} from "./parts/oauth-states";
 import { type WindowState, windowFor, windowState } from "./parts/rate-windows";
 import { Timers } from "./parts/timers";
 import { claimTotpStep } from "./parts/totp-replay";
@@ -149,12 +156,23 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
 
   // --- social accounts ------------------------------------------------------
 
-  async createOAuthState(pending: PendingAuthorization): Promise<{ state: string; expiresAtMs: number }> {
+  async createOAuthState(pending: NewAuthorization): Promise<{ state: string; expiresAtMs: number }> {
     return createState(this.local, this.tenantId, pending, Date.now());
   }
 
-  async consumeOAuthState(state: string): Promise<PendingAuthorization | null> {
-    return consumeState(this.local, state, Date.now());
+  /** A browser opens the state's start URL (see objects/parts/oauth-states.ts). */
+  async startOAuthState(
+    state: string,
+    platform: Platform,
+    presentedHash: string | null,
+    claimHash: string,
+  ): Promise<StartOutcome> {
+    return startState(this.local, state, platform, presentedHash, claimHash, Date.now());
+  }
+
+  /** The callback: the pending authorization, only for the browser the state is bound to. */
+  async consumeOAuthState(state: string, presentedHash: string | null): Promise<CallbackOutcome> {
+    return consumeState(this.local, state, presentedHash, Date.now());
   }
 
   /** An account was (re)connected or disconnected: forget its cached tokens. */

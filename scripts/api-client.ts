@@ -59,19 +59,58 @@ export class ApiClient {
     return (await this.call<{ key: string }>("/v1/api-keys", { token, body })).key;
   }
 
+  /**
+   * Connects a sandbox account as a client and its user's browser would: connect (an
+   * API client), then the browser opens the start URL (claiming the flow: a binding
+   * cookie), is sent to the sandbox's authorize page, and lands on the callback with
+   * that cookie.
+   */
   async connectSandboxAccount(token: string, platform: string, loginHint: string): Promise<{ id: string }> {
     const { authorize_url } = await this.call<{ authorize_url: string }>(`/v1/social-accounts/${platform}/connect`, {
       token,
       body: { login_hint: loginHint },
     });
-    const authorize = new URL(authorize_url);
-    const approved = await this.raw(authorize.pathname + authorize.search);
+    const browser = new CookieJar();
+    const started = await this.navigate(browser, authorize_url);
+    const atSandbox = started.headers.get("Location");
+    if (started.status !== 302 || !atSandbox) throw new Error(`${platform}: the start URL answered ${started.status}`);
+    const approved = await this.navigate(browser, atSandbox);
     const location = approved.headers.get("Location");
     if (approved.status !== 302 || !location) throw new Error(`the ${platform} sandbox did not approve`);
-    const callback = new URL(location, this.origin);
-    const landed = await this.call<{ accounts: { id: string }[] }>(callback.pathname + callback.search);
-    const account = landed.accounts[0];
+    const landed = await this.navigate(browser, location);
+    const text = await landed.text();
+    if (landed.status !== 201) throw new Error(`${platform} callback: ${landed.status} ${text}`);
+    const account = (JSON.parse(text) as { accounts: { id: string }[] }).accounts[0];
     if (!account) throw new Error(`no ${platform} account connected`);
     return account;
+  }
+
+  /** A browser's GET on this origin: its cookies sent, the answer's kept, no redirect followed. */
+  private async navigate(browser: CookieJar, url: string): Promise<Response> {
+    const target = new URL(url, this.origin);
+    const response = await fetch(new URL(target.pathname + target.search, this.origin), {
+      headers: browser.header(),
+      redirect: "manual",
+    });
+    browser.keep(response);
+    return response;
+  }
+}
+
+/** The cookies a browser would hold for the Worker's origin (enough for the OAuth binding). */
+class CookieJar {
+  private readonly cookies = new Map<string, string>();
+
+  header(): Record<string, string> {
+    if (this.cookies.size === 0) return {};
+    return { Cookie: [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; ") };
+  }
+
+  keep(response: Response): void {
+    for (const line of response.headers.getSetCookie()) {
+      const pair = line.split(";")[0] ?? "";
+      const separator = pair.indexOf("=");
+      if (separator > 0) this.cookies.set(pair.slice(0, separator).trim(), pair.slice(separator + 1).trim());
+    }
   }
 }

@@ -1,5 +1,6 @@
-// `npm start`: the product, locally and offline. Applies the D1 migrations to local
-// storage, makes sure .dev.vars has secrets, runs `wrangler dev`, waits until
+// `npm start`: the product, locally and offline, in development mode (wrangler.toml's
+// [env.dev], with the sandbox platforms). Applies the D1 migrations to local storage,
+// makes sure .dev.vars has secrets, runs `wrangler dev --env dev`, waits until
 // /v1/health answers and prints where everything is.
 import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
@@ -31,7 +32,8 @@ const { added, vars } = ensureDevVars(join(root, ".dev.vars"));
 console.log(added.length ? `  generated ${added.join(", ")}` : "  all present");
 
 step("Applying D1 migrations to local storage");
-const migrate = spawnSync(wrangler, ["d1", "migrations", "apply", "DB", "--local"], {
+// Development mode: wrangler.toml's [env.dev] (the sandbox platforms switched on).
+const migrate = spawnSync(wrangler, ["d1", "migrations", "apply", "DB", "--local", "--env", "dev"], {
   cwd: root,
   env,
   stdio: "inherit",
@@ -42,7 +44,7 @@ if (migrate.status !== 0) {
 }
 
 step(`Starting the Worker on port ${port}`);
-const dev = spawn(wrangler, ["dev", "--port", String(port), "--show-interactive-dev-session=false"], {
+const dev = spawn(wrangler, ["dev", "--env", "dev", "--port", String(port), "--show-interactive-dev-session=false"], {
   cwd: root,
   env,
   stdio: "inherit",

@@ -26,6 +26,7 @@ import { liveRoutes } from "./routes/live";
 import { meRoutes } from "./routes/me";
 import { mfaRoutes } from "./routes/mfa";
 import { oauthCallbackRoutes } from "./routes/oauth-callback";
+import { oauthStartRoutes } from "./routes/oauth-start";
 import { postAnalyticsRoutes } from "./routes/post-analytics";
 import { postConfigurationsRoutes } from "./routes/post-configurations";
 import { postsRoutes } from "./routes/posts";
@@ -50,15 +51,16 @@ export function createApp() {
 
   app.use(requestId());
   app.use(secureHeaders({ crossOriginResourcePolicy: false }));
-  app.use(
-    "/v1/*",
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new ProblemError("payloadTooLarge", `The body must be at most ${MAX_BODY_BYTES} bytes`);
-      },
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new ProblemError("payloadTooLarge", `The body must be at most ${MAX_BODY_BYTES} bytes`);
+    },
+  });
+  app.use("/v1/*", limitBody);
+  // The sandbox is unauthenticated where a browser reaches it: same limit, before
+  // anything (the sandbox's form parsing) reads the body.
+  app.use("/sandbox/*", limitBody);
   app.onError(onError);
   app.notFound(notFound);
 
@@ -73,6 +75,7 @@ export function createApp() {
   app.route("/", apiKeysRoutes);
   app.route("/", auditLogsRoutes);
   app.route("/", socialAccountsRoutes);
+  app.route("/", oauthStartRoutes);
   app.route("/", oauthCallbackRoutes);
   app.route("/", postsRoutes);
   app.route("/", rateLimitsRoutes);

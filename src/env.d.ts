@@ -11,15 +11,19 @@ declare global {
       DB: D1Database;
       ASSETS: Fetcher;
       TenantObject: DurableObjectNamespace<TenantObject>;
-      SandboxPlatform: DurableObjectNamespace<SandboxPlatform>;
+      /**
+       * The sandbox platforms: bound only in development mode (wrangler.toml [env.dev]),
+       * never in production (src/platforms/mode.ts).
+       */
+      SandboxPlatform?: DurableObjectNamespace<SandboxPlatform>;
       /** The embedded vector index, used for any index without a Vectorize binding. */
       VectorIndexObject: DurableObjectNamespace<VectorIndexObject>;
       /** Vectorize indexes (production only; see README). Absent: the embedded index. */
       VECTORIZE_BRAND_VOICE?: Vectorize;
       VECTORIZE_SKILLS?: Vectorize;
       VECTORIZE_KNOWLEDGE?: Vectorize;
-      /** "sandbox" (default) or "live". */
-      PLATFORM_MODE: string;
+      /** "sandbox" (development mode, with the SandboxPlatform binding) or anything else: live. */
+      PLATFORM_MODE?: string;
       /** Deadline of one platform call, in milliseconds (default 10000). */
       PLATFORM_TIMEOUT_MS?: string;
       /** "on" mounts the benchmark's baseline routes (/bench/*); never set in production. */

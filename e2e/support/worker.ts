@@ -1,5 +1,6 @@
 // Starts the Worker from wrangler.toml on a free port with in-memory storage and
-// the D1 migrations applied, as wrangler's test harness documents.
+// the D1 migrations applied, as wrangler's test harness documents, in development
+// mode (wrangler.toml's [env.dev]: the sandbox platforms switched on).
 import { createTestHarness } from "wrangler";
 import { TEST_SECRETS } from "../../test/support/test-secrets.ts";
 
@@ -10,7 +11,7 @@ export interface RunningWorker {
 
 export async function startWorker(): Promise<RunningWorker> {
   const server = createTestHarness({
-    workers: [{ configPath: "./wrangler.toml", secrets: { ...TEST_SECRETS } }],
+    workers: [{ configPath: "./wrangler.toml", env: "dev", secrets: { ...TEST_SECRETS } }],
   });
   const { url } = await server.listen();
   await server.getWorker().applyD1Migrations("DB");

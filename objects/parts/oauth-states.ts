@@ -1,8 +1,17 @@
 // Pending OAuth authorizations of the tenant: a single-use, expiring state per
-// connect request, and the PKCE verifier that goes with it. The state names its
-// tenant ("<tenant_id>.<nonce>") so the callback, which carries no credential but
-// the state, can find this object; only the nonce held here makes it valid.
-import { randomBytes, toBase64Url } from "../../src/crypto/encoding";
+// connect request, the PKCE verifier that goes with it, the platform's authorize URL,
+// and the browser the flow is bound to. The state names its tenant
+// ("<tenant_id>.<nonce>") so the start and callback routes, which carry no credential
+// but the state, can find this object; only the nonce held here makes it valid.
+//
+// Binding (issue 11, item 4): only the SHA-256 of a random binding secret is kept;
+// the secret itself lives in an HttpOnly cookie of the browser (src/http/oauth-binding.ts).
+// A state is bound at connect to the caller's cookie. When the caller is a page of
+// this site (a browser), the state is claimed by it at once. Otherwise (an API client
+// that will hand the URL to its user) the first browser that opens the start URL
+// claims it. From then on only that browser may open it again or complete the callback. A callback from any other
+// browser is refused without consuming the state, so a third party cannot burn it.
+import { randomBytes, timingSafeEqual, toBase64Url, utf8 } from "../../src/crypto/encoding";
 import type { Platform } from "../../src/platforms/types";
 
 export const OAUTH_STATE_TTL_MS = 10 * 60 * 1000;
@@ -15,52 +24,143 @@ export interface PendingAuthorization {
   codeVerifier: string | null;
 }
 
+export interface NewAuthorization extends PendingAuthorization {
+  /** From newState: names this tenant. */
+  state: string;
+  /** The platform's authorize URL, where the start route sends the browser. */
+  authorizeUrl: string;
+  /** SHA-256 (hex) of the binding secret set as a cookie by the connect response. */
+  bindingHash: string;
+  /**
+   * The connect request came from a page of this site (a browser): the state is
+   * claimed by that browser at once, and no other can claim its start URL.
+   */
+  claimed: boolean;
+}
+
+export type StartOutcome =
+  /** The browser's cookie already matches: on to the platform. */
+  | { kind: "bound"; authorizeUrl: string; expiresAtMs: number }
+  /** No browser had claimed the state: this one now has (set its cookie). */
+  | { kind: "claimed"; authorizeUrl: string; expiresAtMs: number }
+  /** Another browser claimed it. */
+  | { kind: "refused" }
+  | { kind: "unknown" };
+
+export type CallbackOutcome =
+  | { kind: "ok"; pending: PendingAuthorization }
+  /** The state is live, but this browser is not the one it is bound to (the state is kept). */
+  | { kind: "unbound" }
+  | { kind: "unknown" };
+
+type StateRow = {
+  platform: Platform;
+  user_id: string;
+  redirect_uri: string;
+  return_to: string | null;
+  code_verifier: string | null;
+  expires_at_ms: number;
+  authorize_url: string | null;
+  binding_hash: string | null;
+  claimed_at_ms: number | null;
+};
+
 export function tenantOfState(state: string): string | null {
   const match = /^(ten_[0-9A-HJKMNP-TV-Z]{26})\.[A-Za-z0-9_-]{32,}$/.exec(state);
   return match?.[1] ?? null;
 }
 
+/** A fresh state for `tenantId`: its id, then 256 random bits. */
+export function newState(tenantId: string): string {
+  return `${tenantId}.${toBase64Url(randomBytes(32))}`;
+}
+
+function sameHash(presented: string | null, stored: string | null): boolean {
+  return presented !== null && stored !== null && timingSafeEqual(utf8(presented), utf8(stored));
+}
+
+function liveRow(sql: SqlStorage, state: string, nowMs: number): StateRow | null {
+  const row = sql.exec<StateRow>("SELECT * FROM oauth_states WHERE state = ?", state).toArray()[0];
+  return row && row.expires_at_ms > nowMs ? row : null;
+}
+
 export function createState(
   sql: SqlStorage,
   tenantId: string,
-  pending: PendingAuthorization,
+  pending: NewAuthorization,
   nowMs: number,
 ): { state: string; expiresAtMs: number } {
+  if (tenantOfState(pending.state) !== tenantId) throw new Error("an OAuth state must name its own tenant");
   sql.exec("DELETE FROM oauth_states WHERE expires_at_ms <= ?", nowMs);
-  const state = `${tenantId}.${toBase64Url(randomBytes(32))}`;
   const expiresAtMs = nowMs + OAUTH_STATE_TTL_MS;
   sql.exec(
-    `INSERT INTO oauth_states (state, platform, user_id, redirect_uri, return_to, code_verifier, expires_at_ms)
-     VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    state,
+    `INSERT INTO oauth_states (state, platform, user_id, redirect_uri, return_to, code_verifier, expires_at_ms,
+                               authorize_url, binding_hash, claimed_at_ms)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    pending.state,
     pending.platform,
     pending.userId,
     pending.redirectUri,
     pending.returnTo,
     pending.codeVerifier,
     expiresAtMs,
+    pending.authorizeUrl,
+    pending.bindingHash,
+    pending.claimed ? nowMs : null,
   );
-  return { state, expiresAtMs };
+  return { state: pending.state, expiresAtMs };
 }
 
-/** Takes the state out (single use); null when unknown, used or expired. */
-export function consumeState(sql: SqlStorage, state: string, nowMs: number): PendingAuthorization | null {
-  const row = sql
-    .exec<{
-      platform: Platform;
-      user_id: string;
-      redirect_uri: string;
-      return_to: string | null;
-      code_verifier: string | null;
-      expires_at_ms: number;
-    }>("DELETE FROM oauth_states WHERE state = ? RETURNING *", state)
-    .toArray()[0];
-  if (!row || row.expires_at_ms <= nowMs) return null;
+/**
+ * A browser opens the start URL. `presentedHash` is the hash of its cookie for this
+ * state (null: none); `claimHash` is the hash of a fresh secret, bound if it claims.
+ * Synchronous: the check and the claim cannot interleave with another browser's.
+ */
+export function startState(
+  sql: SqlStorage,
+  state: string,
+  platform: Platform,
+  presentedHash: string | null,
+  claimHash: string,
+  nowMs: number,
+): StartOutcome {
+  const row = liveRow(sql, state, nowMs);
+  if (!row || row.platform !== platform || !row.authorize_url) return { kind: "unknown" };
+  if (sameHash(presentedHash, row.binding_hash)) {
+    if (row.claimed_at_ms === null) sql.exec("UPDATE oauth_states SET claimed_at_ms = ? WHERE state = ?", nowMs, state);
+    return { kind: "bound", authorizeUrl: row.authorize_url, expiresAtMs: row.expires_at_ms };
+  }
+  // The same claim again (the router retried after a reset of this object).
+  if (sameHash(claimHash, row.binding_hash)) {
+    return { kind: "claimed", authorizeUrl: row.authorize_url, expiresAtMs: row.expires_at_ms };
+  }
+  if (row.claimed_at_ms !== null) return { kind: "refused" };
+  sql.exec("UPDATE oauth_states SET binding_hash = ?, claimed_at_ms = ? WHERE state = ?", claimHash, nowMs, state);
+  return { kind: "claimed", authorizeUrl: row.authorize_url, expiresAtMs: row.expires_at_ms };
+}
+
+/**
+ * Takes the state out (single use) when `presentedHash` is the browser it is bound
+ * to; otherwise leaves it in place.
+ */
+export function consumeState(
+  sql: SqlStorage,
+  state: string,
+  presentedHash: string | null,
+  nowMs: number,
+): CallbackOutcome {
+  const row = liveRow(sql, state, nowMs);
+  if (!row) return { kind: "unknown" };
+  if (!sameHash(presentedHash, row.binding_hash)) return { kind: "unbound" };
+  sql.exec("DELETE FROM oauth_states WHERE state = ?", state);
   return {
-    platform: row.platform,
-    userId: row.user_id,
-    redirectUri: row.redirect_uri,
-    returnTo: row.return_to,
-    codeVerifier: row.code_verifier,
+    kind: "ok",
+    pending: {
+      platform: row.platform,
+      userId: row.user_id,
+      redirectUri: row.redirect_uri,
+      returnTo: row.return_to,
+      codeVerifier: row.code_verifier,
+    },
   };
 }

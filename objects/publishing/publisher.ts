@@ -6,6 +6,7 @@ import { auditStatement } from "../../src/db/audit-logs";
 import { contentExists } from "../../src/db/generated-content-ref";
 import { draftRow, type PublishRequestRow, savePublishRequest, toPost } from "../../src/db/publish-requests";
 import { tenantScope } from "../../src/db/tenant-scope";
+import { notConfiguredMessage, platformReach } from "../../src/platforms/mode";
 import { checkPost, normaliseHashtags } from "../../src/platforms/rules";
 import { platformUnavailable, problemAnswer, recordAnswer, windowFull } from "../../src/publishing/answers";
 import { composePost } from "../../src/publishing/compose";
@@ -29,6 +30,10 @@ type AttemptRow = {
   answer: string | null;
   row: string | null;
 };
+
+function notConfigured(platform: LoadedAccount["platform"]): Answer {
+  return problemAnswer("platformNotConfigured", notConfiguredMessage(platform), { platform });
+}
 
 export class Publisher {
   private readonly log: SlidingLog;
@@ -132,6 +137,11 @@ export class Publisher {
           account_id: input.accountId,
         }),
       };
+    }
+    // Fail closed: a live platform without credentials is refused here, before
+    // admission, for a client's publish and a scheduled one alike (never the sandbox).
+    if (platformReach(this.env, account.platform).kind === "not_configured") {
+      return { kind: "answer", answer: notConfigured(account.platform) };
     }
     const { windows, maxHashtags } = await this.tenant.get();
     const errors = checkPost(account.platform, input.draft, maxHashtags[account.platform]);
@@ -361,6 +371,14 @@ export class Publisher {
       return windowFull(`${account.platform}_reported:429`, 0, resetAtMs, Date.now());
     }
     if (outcome.kind !== "failed") return platformUnavailable(account.platform, "the post was not sent");
+    if (outcome.error === "media") {
+      // Refused before anything was sent: the client's media, named like any bad field.
+      const field = outcome.field ?? "image_url";
+      return problemAnswer("validation", outcome.message, {
+        errors: [{ in: "body", field, message: outcome.message }],
+      });
+    }
+    if (outcome.error === "not_configured") return notConfigured(account.platform);
     return platformUnavailable(account.platform, outcome.message, outcome.retryAfterSeconds ?? 30);
   }
 }

@@ -225,4 +225,17 @@ export const TENANT_OBJECT_MIGRATIONS: readonly ObjectMigration[] = [
       ALTER TABLE insight_syncs ADD COLUMN next_sync_ms INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 8,
+    name: "oauth-binding",
+    sql: `
+      -- An OAuth flow is bound to the browser that started it (objects/parts/oauth-states.ts):
+      -- the platform's authorize URL is handed out only by the first-party start route,
+      -- and only the SHA-256 of the browser's binding secret is kept. States made before
+      -- this migration have no binding and can no longer complete (ten minutes at most).
+      ALTER TABLE oauth_states ADD COLUMN authorize_url TEXT;
+      ALTER TABLE oauth_states ADD COLUMN binding_hash TEXT;
+      ALTER TABLE oauth_states ADD COLUMN claimed_at_ms INTEGER;
+    `,
+  },
 ];

@@ -35,6 +35,9 @@ export const PROBLEM_TYPES = {
   notFound: { status: 404, title: "Not found" },
   conflict: { status: 409, title: "The request conflicts with the current state" },
   accountUnavailable: { status: 409, title: "The social account cannot publish" },
+  // A state of this deployment, not a passing failure: retrying cannot help until the
+  // operator sets the platform's app credentials (src/platforms/mode.ts).
+  platformNotConfigured: { status: 409, title: "The platform is not configured in this deployment" },
   idempotencyMismatch: { status: 422, title: "The Idempotency-Key was used for a different request" },
   platformRejected: { status: 422, title: "The platform refused the post" },
   payloadTooLarge: { status: 413, title: "The request body is too large" },

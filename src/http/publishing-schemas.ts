@@ -56,10 +56,13 @@ export const PostSchema = z
 
 const MAX_SCHEDULE_AHEAD_MS = 365 * 24 * 3_600_000;
 
+// https only: the media is fetched by this Worker (LinkedIn, X) or by the platform
+// (Facebook, Instagram), and a plain-http fetch could be read or altered on the way.
+// Size and type are checked when it is fetched (src/platforms/media.ts).
 const mediaUrl = z
-  .url({ protocol: /^https?$/ })
+  .url({ protocol: /^https$/ })
   .max(2048)
-  .openapi({ description: "A public http(s) URL the platform can fetch" });
+  .openapi({ description: "A public https URL of the image or video (its size and type are checked when fetched)" });
 
 /** The body of POST /v1/posts. */
 export const PostBody = z

@@ -1,7 +1,11 @@
-// Where each platform is and how to reach it. A platform is "live" only when
-// PLATFORM_MODE is "live" and its app credentials are configured; otherwise it is
-// the local sandbox (src/sandbox), reached through the SandboxPlatform Durable
-// Object with the same paths and shapes as the real API.
+// Where each platform is and how to reach it (src/platforms/mode.ts decides which):
+// the real API with the app's credentials; the local sandbox (src/sandbox), reached
+// through the SandboxPlatform Durable Object with the same paths and shapes, only in
+// development mode; or, for a live platform without credentials, nowhere: every call
+// then fails with PlatformError "not_configured" before anything is sent.
+import { PlatformError } from "./errors";
+import { fetchMediaBounded, type MediaField, type MediaPolicy } from "./media";
+import { envVariable, notConfiguredMessage, PLATFORM_VARIABLES, platformReach } from "./mode";
 import type { Platform } from "./types";
 
 export interface PlatformEndpoints {
@@ -17,14 +21,17 @@ export type Transport = (request: Request) => Promise<Response>;
 
 export interface PlatformConfig {
   platform: Platform;
-  mode: "live" | "sandbox";
+  mode: "live" | "sandbox" | "not_configured";
   clientId: string;
   clientSecret: string;
   endpoints: PlatformEndpoints;
   timeoutMs: number;
   transport: Transport;
-  /** The bytes of media to upload (the sandbox stores the URL instead of downloading it). */
-  fetchMedia: (url: string) => Promise<ArrayBuffer | null>;
+  /**
+   * The bytes of media to upload, within `policy` (the sandbox stores the URL instead
+   * of downloading it). Refusals are PlatformError "media" naming `field`.
+   */
+  fetchMedia: (url: string, field: MediaField, policy: MediaPolicy) => Promise<ArrayBuffer>;
 }
 
 const LIVE: Record<Platform, PlatformEndpoints> = {
@@ -46,24 +53,11 @@ const LIVE: Record<Platform, PlatformEndpoints> = {
   },
 };
 
-/** Names of the variables that configure each platform. */
-const VARIABLES: Record<Platform, { id: string; secret: string; prefix: string }> = {
-  linkedin: { id: "LINKEDIN_CLIENT_ID", secret: "LINKEDIN_CLIENT_SECRET", prefix: "LINKEDIN" },
-  twitter: { id: "X_CLIENT_ID", secret: "X_CLIENT_SECRET", prefix: "X" },
-  facebook: { id: "FACEBOOK_APP_ID", secret: "FACEBOOK_APP_SECRET", prefix: "FACEBOOK" },
-  instagram: { id: "INSTAGRAM_APP_ID", secret: "INSTAGRAM_APP_SECRET", prefix: "INSTAGRAM" },
-};
-
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const SANDBOX_CLIENT_ID = "sandbox-client";
 export const SANDBOX_CLIENT_SECRET = "sandbox-secret";
 /** Origin used for sandbox calls that no browser follows (alarms, server-to-server). */
 export const DEFAULT_SANDBOX_ORIGIN = "http://localhost:8787";
-
-function variable(env: Env, name: string): string | undefined {
-  const value = (env as unknown as Record<string, unknown>)[name];
-  return typeof value === "string" && value.length > 0 ? value : undefined;
-}
 
 export function sandboxPath(platform: Platform): string {
   return `/sandbox/${platform}`;
@@ -71,40 +65,53 @@ export function sandboxPath(platform: Platform): string {
 
 /** The configuration of `platform`. `origin` is the public origin, for sandbox URLs a browser opens. */
 export function platformConfig(env: Env, platform: Platform, origin?: string): PlatformConfig {
-  const names = VARIABLES[platform];
-  const clientId = variable(env, names.id);
-  const clientSecret = variable(env, names.secret);
-  const timeoutMs = Number(variable(env, "PLATFORM_TIMEOUT_MS") ?? DEFAULT_TIMEOUT_MS);
-  if (env.PLATFORM_MODE === "live" && clientId && clientSecret) {
+  const timeoutMs = Number(envVariable(env, "PLATFORM_TIMEOUT_MS") ?? DEFAULT_TIMEOUT_MS);
+  const reach = platformReach(env, platform);
+  if (reach.kind === "live") {
+    const prefix = PLATFORM_VARIABLES[platform].prefix;
     const live = LIVE[platform];
     return {
       platform,
       mode: "live",
-      clientId,
-      clientSecret,
+      clientId: reach.clientId,
+      clientSecret: reach.clientSecret,
       endpoints: {
-        authBase: variable(env, `${names.prefix}_AUTH_BASE`) ?? live.authBase,
-        tokenBase: variable(env, `${names.prefix}_TOKEN_BASE`) ?? live.tokenBase,
-        apiBase: variable(env, `${names.prefix}_API_BASE`) ?? live.apiBase,
+        authBase: envVariable(env, `${prefix}_AUTH_BASE`) ?? live.authBase,
+        tokenBase: envVariable(env, `${prefix}_TOKEN_BASE`) ?? live.tokenBase,
+        apiBase: envVariable(env, `${prefix}_API_BASE`) ?? live.apiBase,
       },
       timeoutMs,
       transport: (request) => fetch(request),
-      fetchMedia: async (url) => {
-        const response = await fetch(url).catch(() => null);
-        return response?.ok ? response.arrayBuffer() : null;
-      },
+      fetchMedia: (url, field, policy) => fetchMediaBounded(url, field, policy, timeoutMs),
     };
   }
-  const base = `${origin ?? variable(env, "PUBLIC_ORIGIN") ?? DEFAULT_SANDBOX_ORIGIN}${sandboxPath(platform)}`;
-  const sandbox = env.SandboxPlatform.getByName(platform);
+  if (reach.kind === "sandbox" && env.SandboxPlatform) {
+    const base = `${origin ?? envVariable(env, "PUBLIC_ORIGIN") ?? DEFAULT_SANDBOX_ORIGIN}${sandboxPath(platform)}`;
+    const sandbox = env.SandboxPlatform.getByName(platform);
+    return {
+      platform,
+      mode: "sandbox",
+      clientId: SANDBOX_CLIENT_ID,
+      clientSecret: SANDBOX_CLIENT_SECRET,
+      endpoints: { authBase: base, tokenBase: base, apiBase: base },
+      timeoutMs,
+      transport: (request) => sandbox.fetch(request),
+      fetchMedia: async (url) => new TextEncoder().encode(url).buffer as ArrayBuffer,
+    };
+  }
+  // Fail closed: whatever asks, nothing leaves this Worker for a platform it cannot reach.
+  const refuse = async (): Promise<never> => {
+    throw new PlatformError("not_configured", notConfiguredMessage(platform));
+  };
+  const nowhere = "https://platform-not-configured.invalid";
   return {
     platform,
-    mode: "sandbox",
-    clientId: SANDBOX_CLIENT_ID,
-    clientSecret: SANDBOX_CLIENT_SECRET,
-    endpoints: { authBase: base, tokenBase: base, apiBase: base },
+    mode: "not_configured",
+    clientId: "",
+    clientSecret: "",
+    endpoints: { authBase: nowhere, tokenBase: nowhere, apiBase: nowhere },
     timeoutMs,
-    transport: (request) => sandbox.fetch(request),
-    fetchMedia: async (url) => new TextEncoder().encode(url).buffer as ArrayBuffer,
+    transport: refuse,
+    fetchMedia: refuse,
   };
 }

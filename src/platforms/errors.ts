@@ -12,7 +12,14 @@ export type PlatformErrorKind =
   /** The platform failed (5xx) or could not be reached: nothing is known to have happened. */
   | "unavailable"
   /** No answer in time after the request was sent: it may or may not have happened. */
-  | "timeout";
+  | "timeout"
+  /**
+   * The post's media could not be used (not https, too large, wrong type, too slow to
+   * arrive): refused before anything was sent. `details.field` names the field.
+   */
+  | "media"
+  /** This deployment has no app credentials for the platform: nothing was sent (src/platforms/mode.ts). */
+  | "not_configured";
 
 export class PlatformError extends Error {
   override name = "PlatformError";
@@ -20,7 +27,14 @@ export class PlatformError extends Error {
   constructor(
     readonly kind: PlatformErrorKind,
     message: string,
-    readonly details: { status?: number; retryAfterSeconds?: number; resetAtMs?: number; code?: string } = {},
+    readonly details: {
+      status?: number;
+      retryAfterSeconds?: number;
+      resetAtMs?: number;
+      code?: string;
+      /** The request field a "media" refusal is about (image_url, video_url). */
+      field?: string;
+    } = {},
   ) {
     super(message);
   }

@@ -4,6 +4,7 @@
 import type { PlatformConfig } from "./config";
 import { PlatformError } from "./errors";
 import { errorMessage, expiresIn, failure, formBody, send, tokenFailure } from "./http";
+import { LINKEDIN_IMAGE } from "./media";
 import type {
   AuthorizeRequest,
   ConnectedIdentity,
@@ -87,6 +88,8 @@ export class LinkedInAdapter implements PlatformAdapter {
     owner: string,
     imageUrl: string,
   ): Promise<{ urn: string; calls: number }> {
+    // The media first: a refused image costs no call to LinkedIn.
+    const bytes = await this.config.fetchMedia(imageUrl, "image_url", LINKEDIN_IMAGE);
     const init = await send(
       this.config,
       new Request(`${this.config.endpoints.apiBase}/rest/images?action=initializeUpload`, {
@@ -97,8 +100,6 @@ export class LinkedInAdapter implements PlatformAdapter {
     );
     if (init.status !== 200) throw failure(this.config, init);
     const value = (init.body as { value: { uploadUrl: string; image: string } }).value;
-    const bytes = await this.config.fetchMedia(imageUrl);
-    if (!bytes) throw new PlatformError("rejected", `linkedin: the image at ${imageUrl} could not be fetched`);
     const upload = await send(
       this.config,
       new Request(value.uploadUrl, { method: "PUT", headers: { Authorization: `Bearer ${accessToken}` }, body: bytes }),

@@ -4,6 +4,7 @@
 import type { PlatformConfig } from "./config";
 import { PlatformError } from "./errors";
 import { expiresIn, failure, formBody, send, tokenFailure } from "./http";
+import { X_IMAGE } from "./media";
 import type {
   AuthorizeRequest,
   ConnectedIdentity,
@@ -110,8 +111,7 @@ export class XAdapter implements PlatformAdapter {
   }
 
   private async uploadMedia(accessToken: string, url: string): Promise<string> {
-    const bytes = await this.config.fetchMedia(url);
-    if (!bytes) throw new PlatformError("rejected", `X: the image at ${url} could not be fetched`);
+    const bytes = await this.config.fetchMedia(url, "image_url", X_IMAGE);
     const form = new FormData();
     form.set("media", new Blob([bytes]));
     form.set("media_category", "tweet_image");

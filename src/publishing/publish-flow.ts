@@ -55,6 +55,7 @@ function failed(error: PlatformError): SendOutcome {
     message: error.message,
     retryAfterSeconds: error.details.retryAfterSeconds,
     resetAtMs: error.details.resetAtMs,
+    field: error.details.field,
   };
 }
 

@@ -45,6 +45,14 @@ export type BeginStep =
 
 export type SendOutcome =
   | { kind: "published"; result: PublishResult }
-  | { kind: "failed"; error: PlatformErrorKind; message: string; retryAfterSeconds?: number; resetAtMs?: number }
+  | {
+      kind: "failed";
+      error: PlatformErrorKind;
+      message: string;
+      retryAfterSeconds?: number;
+      resetAtMs?: number;
+      /** The request field a "media" refusal names. */
+      field?: string;
+    }
   /** No token could be had: nothing was sent. */
   | { kind: "not_sent"; token: TokenStep };

@@ -1,9 +1,11 @@
 // GET /v1/oauth/{platform}/callback: where the platform sends the user's browser
 // back. It carries no credential but the state, which names the tenant and is good
-// once, for ten minutes. The code is exchanged, the identity read, and each account
-// stored with its tokens encrypted under the tenant's key.
+// once, for ten minutes, and only in the browser the flow is bound to (its cookie,
+// src/http/oauth-binding.ts): from any other browser it is refused and the state is
+// left alone. The code is exchanged, the identity read, and each account stored with
+// its tokens encrypted under the tenant's key.
 import { createRoute, z } from "@hono/zod-openapi";
-import { tenantOfState } from "../../objects/parts/oauth-states";
+import { type CallbackOutcome, tenantOfState } from "../../objects/parts/oauth-states";
 import { utf8 } from "../crypto/encoding";
 import { tenantCipher } from "../crypto/tenant-cipher";
 import { newId } from "../db/ids";
@@ -13,8 +15,10 @@ import { findTenant } from "../db/tenants";
 import { nowIso } from "../db/time";
 import { createRouter } from "../http/app-env";
 import { auditActor, commitAudited } from "../http/audit";
+import { clearBindingCookie, presentedBinding } from "../http/oauth-binding";
 import { ProblemError } from "../http/problem";
 import { PlatformParam, SocialAccountSchema } from "../http/publishing-schemas";
+import { sameSitePath, withQuery } from "../http/return-to";
 import { problemResponseSpec } from "../http/schemas";
 import { retryOnReset, tenantObject } from "../objects";
 import { platformAdapter } from "../platforms";
@@ -39,7 +43,10 @@ const route = createRoute({
   responses: {
     201: { description: "Connected", content: { "application/json": { schema: Connected } } },
     303: { description: "Connected; on to the return_to given at connect time" },
-    400: problemResponseSpec("Unknown, used or expired state, or the user refused"),
+    400: problemResponseSpec(
+      "Unknown, used or expired state; a browser other than the one the connection is bound to; or the user refused",
+    ),
+    409: problemResponseSpec("The platform is not configured in this deployment (platform-not-configured)"),
     422: problemResponseSpec("The platform refused the code"),
     503: problemResponseSpec("The platform is not available"),
   },
@@ -55,8 +62,20 @@ export const oauthCallbackRoutes = createRouter().openapi(route, async (c) => {
   const tenantId = tenantOfState(query.state);
   if (!tenantId) throw badState();
   const object = await tenantObject(c.env, tenantId);
-  const pending = await retryOnReset(() => object.consumeOAuthState(query.state));
-  if (!pending || pending.platform !== platform) throw badState();
+  const presented = await presentedBinding(c, query.state);
+  const outcome = await retryOnReset(
+    async () => (await object.consumeOAuthState(query.state, presented)) as CallbackOutcome,
+  );
+  if (outcome.kind === "unbound") {
+    throw new ProblemError(
+      "validation",
+      "This browser did not start this connection; finish it in the browser that opened the authorize URL",
+      { errors: [{ in: "cookie", field: "state", message: "not bound to this browser" }] },
+    );
+  }
+  if (outcome.kind !== "ok" || outcome.pending.platform !== platform) throw badState();
+  const pending = outcome.pending;
+  await clearBindingCookie(c, query.state);
   if (query.error || !query.code) {
     throw new ProblemError(
       "validation",
@@ -78,6 +97,7 @@ export const oauthCallbackRoutes = createRouter().openapi(route, async (c) => {
     );
   } catch (error) {
     if (!isPlatformError(error)) throw error;
+    if (error.kind === "not_configured") throw new ProblemError("platformNotConfigured", error.message, { platform });
     if (error.kind === "unavailable" || error.kind === "timeout" || error.kind === "rate_limited") {
       throw new ProblemError("platformUnavailable", error.message, {}, { "Retry-After": "30" });
     }
@@ -136,11 +156,9 @@ export const oauthCallbackRoutes = createRouter().openapi(route, async (c) => {
   );
   for (const accountId of accountIds) await retryOnReset(() => object.forgetAccount(accountId));
 
-  if (pending.returnTo) {
-    const target = new URL(pending.returnTo, c.req.url);
-    target.searchParams.set("connected", accountIds.join(","));
-    return c.redirect(`${target.pathname}${target.search}${target.hash}`, 303);
-  }
+  // Checked again: a state stored before the check was tightened may hold anything.
+  const returnTo = pending.returnTo ? sameSitePath(pending.returnTo) : null;
+  if (returnTo) return c.redirect(withQuery(returnTo, { connected: accountIds.join(",") }), 303);
   const rows = await Promise.all(accountIds.map((id) => getAccount(scope, id)));
   return c.json({ accounts: rows.filter((row) => row !== null).map(toSocialAccount) }, 201);
 });

@@ -61,11 +61,16 @@ const createPostRoute = createRoute({
     201: postResponse("Published"),
     202: postResponse("Scheduled, or sent with an unknown outcome (status says which)"),
     404: problemResponseSpec("No such social account"),
-    409: problemResponseSpec("The account cannot publish, or the same Idempotency-Key is in flight"),
+    409: problemResponseSpec(
+      "The account cannot publish, its platform is not configured in this deployment (platform-not-configured), or the same Idempotency-Key is in flight",
+    ),
     422: problemResponseSpec("The platform refused the post, or the key was used for another request"),
     429: problemResponseSpec("A window is full: Retry-After, window, reset_at"),
     503: problemResponseSpec("The platform is unavailable; nothing was published"),
     ...errors,
+    400: problemResponseSpec(
+      "Invalid input, the post breaks the platform's rules, or its media was refused when fetched (fields named)",
+    ),
   },
 });
 

@@ -2,6 +2,7 @@
 // stored encrypted and never appear in any response.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { newState } from "../../objects/parts/oauth-states";
 import { guard } from "../auth/guard";
 import { idPattern } from "../db/ids";
 import { cancelAccountSchedules } from "../db/publish-requests";
@@ -18,11 +19,14 @@ import { createRouter } from "../http/app-env";
 import { commitAudited } from "../http/audit";
 import { decodeCursor, PageQuery, pageOf } from "../http/cursor";
 import { pageSchema } from "../http/identity-schemas";
+import { newBinding, setBindingCookie } from "../http/oauth-binding";
 import { ProblemError } from "../http/problem";
 import { PlatformParam, SocialAccountSchema } from "../http/publishing-schemas";
 import { caller, callerObject } from "../http/request-context";
+import { RETURN_TO_MAX_LENGTH, sameSitePath } from "../http/return-to";
 import { problemResponseSpec } from "../http/schemas";
 import { platformAdapter } from "../platforms";
+import { notConfiguredMessage, platformReach } from "../platforms/mode";
 import { codeChallenge, generateCodeVerifier } from "../platforms/pkce";
 import { PLATFORMS } from "../platforms/types";
 
@@ -43,11 +47,12 @@ const ConnectBody = z
   .object({
     return_to: z
       .string()
-      .regex(/^\/(?!\/)[\x21-\x7e]*$/, "a path on this site, starting with /")
-      .max(500)
+      .max(RETURN_TO_MAX_LENGTH)
+      .refine((value) => sameSitePath(value) !== null, "a path on this site, starting with a single /")
       .optional()
       .openapi({
-        description: "Where the browser goes after the callback (same site); otherwise the callback answers JSON",
+        description:
+          "Where the browser goes after the callback: a path on this site (normalised, then checked); otherwise the callback answers JSON",
       }),
     login_hint: z
       .string()
@@ -60,7 +65,10 @@ const ConnectBody = z
 
 const Connection = z
   .object({
-    authorize_url: z.string().openapi({ description: "Send the user's browser here" }),
+    authorize_url: z.string().openapi({
+      description:
+        "Send the user's browser here: this site's start URL (GET /v1/oauth/{platform}/start), which binds the flow to the first browser that opens it and then redirects to the platform",
+    }),
     state: z.string(),
     expires_at: z.string().openapi({ format: "date-time" }),
   })
@@ -76,7 +84,9 @@ const connectRoute = createRoute({
   method: "post",
   path: "/v1/social-accounts/{platform}/connect",
   tags: ["Social accounts"],
-  summary: "Start connecting an account: the authorize URL, with a single-use state valid 10 minutes",
+  summary: "Start connecting an account: a start URL for the user's browser, with a single-use state valid 10 minutes",
+  description:
+    "The answer also sets an HttpOnly __Host- cookie binding the flow to the calling browser. A page of this site calling it (Sec-Fetch-Site: same-origin) is bound at once; otherwise the first browser that opens authorize_url claims the flow. The callback completes only in the bound browser.",
   security,
   middleware: guard("accounts.manage", { action: "social_account.connect_start", resource: "social_account" }),
   request: {
@@ -85,6 +95,7 @@ const connectRoute = createRoute({
   },
   responses: {
     201: { description: "Authorize here", content: { "application/json": { schema: Connection } } },
+    409: problemResponseSpec("The platform is not configured in this deployment (platform-not-configured)"),
     ...errors,
   },
 });
@@ -152,24 +163,39 @@ export const socialAccountsRoutes = createRouter()
     const { user } = caller(c);
     const { platform } = c.req.valid("param");
     const body = c.req.valid("json") ?? {};
+    const reach = platformReach(c.env, platform);
+    if (reach.kind === "not_configured") {
+      throw new ProblemError("platformNotConfigured", notConfiguredMessage(platform), { platform });
+    }
     const origin = new URL(c.req.url).origin;
     const adapter = platformAdapter(c.env, platform, origin);
     const verifier = adapter.usesPkce ? generateCodeVerifier() : null;
     const redirectUri = `${origin}/v1/oauth/${platform}/callback`;
     const object = await callerObject(c);
-    const { state, expiresAtMs } = await object.createOAuthState({
-      platform,
-      userId: user.userId,
-      redirectUri,
-      returnTo: body.return_to ?? null,
-      codeVerifier: verifier,
-    });
+    const state = newState(user.tenantId);
     const authorize = new URL(
       adapter.authorizeUrl({ state, redirectUri, codeChallenge: verifier ? await codeChallenge(verifier) : null }),
     );
-    if (body.login_hint && authorize.pathname.startsWith("/sandbox/"))
-      authorize.searchParams.set("login_hint", body.login_hint);
-    return c.json({ authorize_url: authorize.toString(), state, expires_at: new Date(expiresAtMs).toISOString() }, 201);
+    if (body.login_hint && reach.kind === "sandbox") authorize.searchParams.set("login_hint", body.login_hint);
+    const binding = await newBinding();
+    const { expiresAtMs } = await object.createOAuthState({
+      state,
+      platform,
+      userId: user.userId,
+      redirectUri,
+      returnTo: body.return_to ? sameSitePath(body.return_to) : null,
+      codeVerifier: verifier,
+      authorizeUrl: authorize.toString(),
+      bindingHash: binding.hash,
+      // A page of this site (browsers send Sec-Fetch-Site) is bound at once. Claiming
+      // for a caller that only pretends to be one locks out nobody but that caller.
+      claimed: c.req.header("Sec-Fetch-Site") === "same-origin",
+    });
+    // An API client's cookie goes nowhere: the first browser to open the start URL claims it.
+    await setBindingCookie(c, state, binding.secret, expiresAtMs);
+    const start = new URL(`/v1/oauth/${platform}/start`, origin);
+    start.searchParams.set("state", state);
+    return c.json({ authorize_url: start.toString(), state, expires_at: new Date(expiresAtMs).toISOString() }, 201);
   })
   .openapi(listRoute, async (c) => {
     const query = c.req.valid("query");

@@ -3,6 +3,7 @@
 // the operator's ADMIN_TOKEN; tests call the same operations by RPC.
 import { Hono } from "hono";
 import { z } from "zod";
+import { sha256, timingSafeEqual, utf8 } from "../crypto/encoding";
 import { ENDPOINTS, FAULT_KINDS, type SandboxStore } from "./store";
 
 export const FaultInput = z.object({
@@ -25,10 +26,20 @@ export function addFault(store: SandboxStore, input: FaultInput): number {
   });
 }
 
+/**
+ * True when `header` carries the operator's token. Compared in constant time over
+ * SHA-256 digests, so neither the token's bytes nor its length shape the timing.
+ */
+async function isOperator(header: string | undefined, adminToken: string): Promise<boolean> {
+  if (!adminToken || !header?.startsWith("Bearer ")) return false;
+  const [presented, expected] = await Promise.all([sha256(utf8(header.slice(7))), sha256(utf8(adminToken))]);
+  return timingSafeEqual(presented, expected);
+}
+
 export function controlApp(store: SandboxStore, adminToken: string): Hono {
   const app = new Hono();
   app.use(async (c, next) => {
-    if (!adminToken || c.req.header("Authorization") !== `Bearer ${adminToken}`) {
+    if (!(await isOperator(c.req.header("Authorization"), adminToken))) {
       return c.json({ error: "the sandbox control panel needs the operator's ADMIN_TOKEN" }, 401);
     }
     await next();

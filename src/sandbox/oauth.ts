@@ -11,14 +11,27 @@ import { deadGrant } from "./dialects";
 export const ACCESS_TTL = { linkedin: 60 * 86_400, twitter: 7200, facebook: null, instagram: 60 * 86_400 } as const;
 
 /**
+ * The one redirect URI registered for the sandbox client: this origin's callback, as
+ * a real platform allows only the redirect URIs registered for the app.
+ */
+export function registeredRedirectUri(url: URL, platform: SandboxContext["platform"]): string {
+  return `${url.origin}/v1/oauth/${platform}/callback`;
+}
+
+/**
  * GET authorize: approves for the user named by `login_hint` (created if new) or a
- * new user, and redirects to redirect_uri with a code and the state.
+ * new user, and redirects to the registered redirect_uri with a code and the state.
+ * (Approving any login_hint is the sandbox's convenience; it exists only in
+ * development mode, src/platforms/mode.ts.)
  */
 export function authorize(ctx: SandboxContext, url: URL, requirePkce: boolean): Response {
   const params = url.searchParams;
   const redirectUri = params.get("redirect_uri");
   if (params.get("client_id") !== SANDBOX_CLIENT_ID || !redirectUri) {
     return new Response("Unknown client_id or missing redirect_uri", { status: 400 });
+  }
+  if (redirectUri !== registeredRedirectUri(url, ctx.platform)) {
+    return new Response("redirect_uri is not registered for this client", { status: 400 });
   }
   const challenge = params.get("code_challenge");
   if (requirePkce && (!challenge || params.get("code_challenge_method") !== "S256")) {

@@ -1,9 +1,18 @@
 // Each platform's rules, the OAuth state, disconnection, and tokens at rest.
 import { runInDurableObject } from "cloudflare:test";
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { SandboxPlatform } from "../../objects/sandbox-platform";
-import { connectAccount, publishBody, sandbox, sandboxUser, sandboxUserOf } from "../support/accounts";
+import {
+  completeInBrowser,
+  connectAccount,
+  expectRedirect,
+  publishBody,
+  sandbox,
+  sandboxUser,
+  sandboxUserOf,
+} from "../support/accounts";
+import { TestBrowser } from "../support/browser";
 import { call, json } from "../support/http";
 import { createTenant } from "../support/tenants";
 
@@ -46,6 +55,23 @@ describe("platform rules", () => {
         await call("/v1/posts", { token: tenant.ownerKey, body: publishBody(linkedin, { hashtags: ["two words"] }) }),
       ),
     ).toEqual(["hashtags.0"]);
+    expect(await sandbox("instagram").counters(sandboxUserOf(instagram))).not.toHaveProperty("publish");
+  });
+
+  it("media URLs are https only, checked at the edge (400 naming the field, nothing sent)", async () => {
+    const tenant = await createTenant();
+    const instagram = await connectAccount(tenant.ownerKey, "instagram");
+    for (const [field, url] of [
+      ["image_url", "http://cdn.example.com/rebar.jpg"],
+      ["video_url", "http://cdn.example.com/reel.mp4"],
+      ["image_url", `https://cdn.example.com/${"a".repeat(2100)}.jpg`],
+    ] as const) {
+      const res = await call("/v1/posts", {
+        token: tenant.ownerKey,
+        body: { account_id: instagram.id, text: "Media", [field]: url },
+      });
+      expect(await fieldsOf(res)).toEqual([field]);
+    }
     expect(await sandbox("instagram").counters(sandboxUserOf(instagram))).not.toHaveProperty("publish");
   });
 
@@ -96,29 +122,38 @@ describe("the OAuth state", () => {
         body: { login_hint: sandboxUser("st") },
       }),
     );
-    const approved = await exports.default.fetch(new Request(started.authorize_url, { redirect: "manual" }));
-    const callback = new URL(approved.headers.get("Location") as string);
-    expect((await call(`${callback.pathname}${callback.search}`)).status).toBe(201);
-    const replay = await call(`${callback.pathname}${callback.search}`);
+    const browser = new TestBrowser();
+    const atPlatform = await expectRedirect(await browser.open(started.authorize_url));
+    const callback = await expectRedirect(await browser.open(atPlatform));
+    expect((await browser.open(callback)).status).toBe(201);
+    const replay = await browser.open(callback);
     expect(await fieldsOf(replay)).toEqual(["state"]);
   });
 
   it("is refused when forged, or for another platform", async () => {
     const tenant = await createTenant();
-    const started = await json<{ state: string }>(
+    const started = await json<{ state: string; authorize_url: string }>(
       await call("/v1/social-accounts/twitter/connect", { method: "POST", token: tenant.ownerKey }),
     );
-    expect(await fieldsOf(await call(`/v1/oauth/linkedin/callback?code=x&state=${started.state}`))).toEqual(["state"]);
+    const browser = new TestBrowser();
+    expect(await fieldsOf(await browser.open(`/v1/oauth/linkedin/start?state=${started.state}`))).toEqual(["state"]);
+    await expectRedirect(await browser.open(started.authorize_url));
+    expect(await fieldsOf(await browser.open(`/v1/oauth/linkedin/callback?code=x&state=${started.state}`))).toEqual([
+      "state",
+    ]);
     const forged = `${tenant.tenantId}.${"A".repeat(43)}`;
-    expect(await fieldsOf(await call(`/v1/oauth/twitter/callback?code=x&state=${forged}`))).toEqual(["state"]);
+    expect(await fieldsOf(await browser.open(`/v1/oauth/twitter/start?state=${forged}`))).toEqual(["state"]);
+    expect(await fieldsOf(await browser.open(`/v1/oauth/twitter/callback?code=x&state=${forged}`))).toEqual(["state"]);
   });
 
   it("reports a refusal by the user", async () => {
     const tenant = await createTenant();
-    const { state } = await json<{ state: string }>(
+    const { state, authorize_url } = await json<{ state: string; authorize_url: string }>(
       await call("/v1/social-accounts/facebook/connect", { method: "POST", token: tenant.ownerKey }),
     );
-    const res = await call(
+    const browser = new TestBrowser();
+    await expectRedirect(await browser.open(authorize_url));
+    const res = await browser.open(
       `/v1/oauth/facebook/callback?state=${state}&error=access_denied&error_description=User%20said%20no`,
     );
     expect(await fieldsOf(res)).toEqual(["code"]);
@@ -132,9 +167,7 @@ describe("the OAuth state", () => {
         body: { return_to: "/#accounts" },
       }),
     );
-    const approved = await exports.default.fetch(new Request(authorize_url, { redirect: "manual" }));
-    const callback = new URL(approved.headers.get("Location") as string);
-    const landed = await exports.default.fetch(new Request(callback, { redirect: "manual" }));
+    const landed = await completeInBrowser(new TestBrowser(), authorize_url);
     expect(landed.status).toBe(303);
     expect(landed.headers.get("Location")).toMatch(/^\/\?connected=acc_[0-9A-Z]{26}#accounts$/);
   });

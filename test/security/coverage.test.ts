@@ -4,8 +4,14 @@ import { describe, expect, it } from "vitest";
 import { call } from "../support/http";
 import { ROUTES } from "./catalogue";
 
-// The OAuth callback carries no credential: its single-use state is the credential.
-const PUBLIC = ["GET /v1/health", "POST /v1/auth/login", "GET /v1/oauth/{platform}/callback"];
+// The OAuth start and callback carry no credential: the single-use state, bound to
+// the browser that opened it, is the credential.
+const PUBLIC = [
+  "GET /v1/health",
+  "POST /v1/auth/login",
+  "GET /v1/oauth/{platform}/start",
+  "GET /v1/oauth/{platform}/callback",
+];
 const OPERATOR = [
   "POST /v1/tenants",
   "POST /v1/admin/skills",

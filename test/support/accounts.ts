@@ -1,9 +1,12 @@
-// Connecting sandbox accounts through the API, as a browser and a client would:
-// POST connect, follow the authorize URL (the sandbox approves at once), and land on
-// the callback.
-import { env, exports } from "cloudflare:workers";
+// Connecting sandbox accounts through the API, as a client and a browser would:
+// the client POSTs connect and hands the start URL to the user's browser, which
+// opens it (claiming the flow: a binding cookie), is sent on to the sandbox's
+// authorize page (which approves at once) and lands on the callback with its cookie.
+import { env } from "cloudflare:workers";
 import { expect } from "vitest";
+import type { SandboxPlatform } from "../../objects/sandbox-platform";
 import type { Platform } from "../../src/platforms/types";
+import { TestBrowser } from "./browser";
 import { call } from "./http";
 
 export interface ConnectedAccount {
@@ -20,22 +23,35 @@ export function sandboxUser(label = "u"): string {
   return `${label}${Date.now().toString(36)}${sequence}${Math.random().toString(36).slice(2, 6)}`;
 }
 
+/** Follows one redirect a test expects, and says where it went. */
+export async function expectRedirect(response: Response, status = 302): Promise<URL> {
+  expect(response.status, await response.clone().text()).toBe(status);
+  return new URL(response.headers.get("Location") as string, "https://api.test");
+}
+
+/**
+ * Takes `browser` from the start URL to the callback: the start route (302 to the
+ * sandbox), the sandbox's approval (302 to the callback). The callback's answer.
+ */
+export async function completeInBrowser(browser: TestBrowser, authorizeUrl: string): Promise<Response> {
+  const atPlatform = await expectRedirect(await browser.open(authorizeUrl));
+  const callback = await expectRedirect(await browser.open(atPlatform));
+  return browser.open(callback);
+}
+
 export async function connectAccount(
   token: string,
   platform: Platform,
-  options: { loginHint?: string; tokenTtlSeconds?: number } = {},
+  options: { loginHint?: string; tokenTtlSeconds?: number; browser?: TestBrowser } = {},
 ): Promise<ConnectedAccount> {
   const loginHint = options.loginHint ?? sandboxUser(platform.slice(0, 2));
   if (options.tokenTtlSeconds !== undefined) {
-    await env.SandboxPlatform.getByName(platform).createUser(loginHint, { tokenTtlSeconds: options.tokenTtlSeconds });
+    await sandbox(platform).createUser(loginHint, { tokenTtlSeconds: options.tokenTtlSeconds });
   }
   const started = await call(`/v1/social-accounts/${platform}/connect`, { token, body: { login_hint: loginHint } });
   expect(started.status, await started.clone().text()).toBe(201);
   const { authorize_url } = (await started.json()) as { authorize_url: string };
-  const approved = await exports.default.fetch(new Request(authorize_url, { redirect: "manual" }));
-  expect(approved.status, await approved.clone().text()).toBe(302);
-  const callback = new URL(approved.headers.get("Location") as string);
-  const landed = await call(`${callback.pathname}${callback.search}`);
+  const landed = await completeInBrowser(options.browser ?? new TestBrowser(), authorize_url);
   expect(landed.status, await landed.clone().text()).toBe(201);
   const { accounts } = (await landed.json()) as {
     accounts: { id: string; platform: Platform; platform_user_id: string }[];
@@ -50,7 +66,10 @@ export function sandboxUserOf(account: ConnectedAccount): string {
   return account.platform === "facebook" ? account.platformUserId.slice(2) : account.platformUserId;
 }
 
-export function sandbox(platform: Platform) {
+/** The sandbox platform's object (tests run in development mode, where it is bound). */
+export function sandbox(platform: Platform): DurableObjectStub<SandboxPlatform> {
+  if (!env.SandboxPlatform)
+    throw new Error("the tests run with wrangler's dev environment, which binds SandboxPlatform");
   return env.SandboxPlatform.getByName(platform);
 }
 

@@ -1,7 +1,7 @@
 // Calls the Worker under test as a client would, through its default export.
 import { exports } from "cloudflare:workers";
 
-const ORIGIN = "https://api.test";
+export const ORIGIN = "https://api.test";
 
 export interface CallOptions {
   method?: string;

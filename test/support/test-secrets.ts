@@ -5,3 +5,16 @@ export const TEST_SECRETS = {
   KMS_MASTER_KEY: "dGVzdC1tYXN0ZXIta2V5LTAxMjM0NTY3ODlhYmNkZWY=",
   SESSION_SECRET: "dGVzdC1zZXNzaW9uLXNlY3JldC0wMTIzNDU2Nzg5YWI=",
 } as const;
+
+/**
+ * The production project's one configured platform (vitest.config.ts): LinkedIn's app
+ * credentials, with its endpoints moved to a host the tests answer for (a fetch spy),
+ * since tests cannot reach the internet. Every other platform has no credentials.
+ */
+export const TEST_LIVE_LINKEDIN = {
+  LINKEDIN_CLIENT_ID: "test-linkedin-app",
+  LINKEDIN_CLIENT_SECRET: "test-linkedin-secret",
+  LINKEDIN_AUTH_BASE: "https://linkedin.platform.test",
+  LINKEDIN_TOKEN_BASE: "https://linkedin.platform.test",
+  LINKEDIN_API_BASE: "https://linkedin.platform.test",
+} as const;

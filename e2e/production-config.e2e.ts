@@ -1,0 +1,85 @@
+// `npm run deploy:check` refuses a production configuration that enables the sandbox
+// (issue 11, item 6): scripts/check-production-config.ts against the project's own
+// wrangler.toml and against variants of it, read by wrangler's config reader.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { checkConfigFile } from "../scripts/production-config.ts";
+
+const ORIGINAL = readFileSync("wrangler.toml", "utf8");
+const dir = mkdtempSync(join(tmpdir(), "dify-config-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let written = 0;
+/** The project's wrangler.toml with `edit` applied, written to a temporary file. */
+function variant(edit: (toml: string) => string): string {
+  const edited = edit(ORIGINAL);
+  expect(edited).not.toBe(ORIGINAL);
+  written += 1;
+  const path = join(dir, `wrangler-${written}.toml`);
+  writeFileSync(path, edited);
+  return path;
+}
+
+/** The top level of the file: everything before the first [env.*] table. */
+function topLevel(toml: string, edit: (top: string) => string): string {
+  const at = toml.indexOf("\n[env.");
+  return edit(toml.slice(0, at)) + toml.slice(at);
+}
+
+function runCheck(path: string): { status: number | null; output: string } {
+  const run = spawnSync(process.execPath, ["scripts/check-production-config.ts", path], { encoding: "utf8" });
+  return { status: run.status, output: `${run.stdout}${run.stderr}` };
+}
+
+describe("deploy:check's configuration check", () => {
+  it("passes the project's wrangler.toml", () => {
+    expect(checkConfigFile("wrangler.toml")).toEqual([]);
+    expect(runCheck("wrangler.toml").status).toBe(0);
+  });
+
+  it("refuses a production configuration that switches the sandbox on (and exits non-zero)", () => {
+    const path = variant((toml) =>
+      topLevel(toml, (top) => top.replace('PLATFORM_MODE = "live"', 'PLATFORM_MODE = "sandbox"')),
+    );
+    expect(checkConfigFile(path)).toEqual([expect.stringContaining("PLATFORM_MODE")]);
+    const run = runCheck(path);
+    expect(run.status).toBe(1);
+    expect(run.output).toContain("not safe to deploy");
+  });
+
+  it("refuses a production configuration that binds the sandbox platforms", () => {
+    const path = variant((toml) =>
+      topLevel(
+        toml,
+        (top) => `${top}\n[[durable_objects.bindings]]\nname = "SandboxPlatform"\nclass_name = "SandboxPlatform"\n`,
+      ),
+    );
+    expect(checkConfigFile(path)).toEqual([expect.stringContaining("SandboxPlatform")]);
+    expect(runCheck(path).status).toBe(1);
+  });
+
+  it("refuses production with the benchmark's routes on", () => {
+    const path = variant((toml) =>
+      topLevel(toml, (top) => top.replace('PLATFORM_MODE = "live"', 'PLATFORM_MODE = "live"\nBENCH_ROUTES = "on"')),
+    );
+    expect(checkConfigFile(path)).toEqual([expect.stringContaining("BENCH_ROUTES")]);
+  });
+
+  it("refuses a dev environment whose data bindings drifted from production's", () => {
+    const path = variant((toml) =>
+      toml.replace(
+        '[[env.dev.durable_objects.bindings]]\nname = "VectorIndexObject"\nclass_name = "VectorIndexObject"\n',
+        "",
+      ),
+    );
+    expect(checkConfigFile(path)).toEqual([expect.stringContaining("Durable Object bindings differ")]);
+  });
+
+  it("refuses a file without the dev environment", () => {
+    const path = variant((toml) => toml.slice(0, toml.indexOf("\n[env.")));
+    expect(checkConfigFile(path)).toEqual([expect.stringContaining("no [env.dev]")]);
+  });
+});

@@ -1,0 +1,73 @@
+// What `npm run deploy:check` (and `npm run deploy`) require of wrangler.toml: the
+// configuration a plain `wrangler deploy` reads (its top level) must not switch on
+// anything of development mode, and the dev environment must declare the same data
+// bindings as production apart from the sandbox, so tests and `npm start` run the
+// Worker production runs. Read with wrangler's own config reader, so environments are
+// resolved exactly as wrangler resolves them for a deploy.
+import { experimental_readRawConfig, type Unstable_Config, unstable_readConfig } from "wrangler";
+
+/** The Durable Object class (and binding) of the sandbox platforms. */
+const SANDBOX_CLASS = "SandboxPlatform";
+/** The environment `npm start`, the tests and the benchmarks run with. */
+export const DEV_ENVIRONMENT = "dev";
+
+type Bindings = Pick<Unstable_Config, "vars" | "durable_objects" | "d1_databases" | "r2_buckets">;
+
+/** Why `production` would serve development-only things; empty when it would not. */
+export function productionProblems(production: Bindings): string[] {
+  const problems: string[] = [];
+  const vars = production.vars ?? {};
+  // Fail closed: anything that mentions the sandbox is refused, not only the exact switch.
+  if (/sandbox/i.test(String(vars.PLATFORM_MODE ?? ""))) {
+    problems.push(`vars.PLATFORM_MODE is "${String(vars.PLATFORM_MODE)}": production must be "live"`);
+  }
+  for (const binding of production.durable_objects?.bindings ?? []) {
+    if (binding.class_name === SANDBOX_CLASS || binding.name === SANDBOX_CLASS) {
+      problems.push(
+        `durable_objects binds ${binding.name} (class ${binding.class_name}): the sandbox is development only`,
+      );
+    }
+  }
+  if (vars.BENCH_ROUTES !== undefined) {
+    problems.push("vars.BENCH_ROUTES is set: the benchmark's routes are development only");
+  }
+  return problems;
+}
+
+function names(items: readonly string[]): string {
+  return [...items].sort().join(", ") || "none";
+}
+
+function sameSet(kind: string, production: string[], dev: string[]): string[] {
+  const a = names(production);
+  const b = names(dev);
+  return a === b ? [] : [`${kind} differ: production has ${a}; [env.${DEV_ENVIRONMENT}] has ${b}`];
+}
+
+/** Where dev mode's data bindings differ from production's (the sandbox aside). */
+export function parityProblems(production: Bindings, dev: Bindings): string[] {
+  const d1 = (config: Bindings) =>
+    (config.d1_databases ?? []).map((db) => `${db.binding}(${db.database_name ?? "?"}, ${db.migrations_dir ?? "?"})`);
+  const objects = (config: Bindings) =>
+    (config.durable_objects?.bindings ?? [])
+      .filter((binding) => binding.class_name !== SANDBOX_CLASS)
+      .map((binding) => `${binding.name}(${binding.class_name})`);
+  const r2 = (config: Bindings) =>
+    (config.r2_buckets ?? []).map((bucket) => `${bucket.binding}(${bucket.bucket_name})`);
+  return [
+    ...sameSet("D1 databases", d1(production), d1(dev)),
+    ...sameSet("Durable Object bindings", objects(production), objects(dev)),
+    ...sameSet("R2 buckets", r2(production), r2(dev)),
+  ];
+}
+
+/** Every problem of the configuration file at `path`, read as wrangler reads it. */
+export function checkConfigFile(path: string): string[] {
+  const production = unstable_readConfig({ config: path }, {});
+  // Without the table, wrangler would quietly hand back the top level as "dev".
+  if (!experimental_readRawConfig({ config: path }).rawConfig.env?.[DEV_ENVIRONMENT]) {
+    return [...productionProblems(production), `no [env.${DEV_ENVIRONMENT}] environment`];
+  }
+  const dev = unstable_readConfig({ config: path, env: DEV_ENVIRONMENT }, {});
+  return [...productionProblems(production), ...parityProblems(production, dev)];
+}

@@ -1,0 +1,56 @@
+// The cookie that binds an OAuth flow to the browser that started it (issue 11,
+// item 4; the model is Auth.js's state/PKCE check cookies). One cookie per state, so
+// two connections started in one browser do not overwrite each other:
+// `__Host-oauth_<16 hex of SHA-256(state)>`, holding 256 random bits. The server keeps
+// only their SHA-256 with the state (objects/parts/oauth-states.ts).
+//
+// __Host-: Secure, Path=/, no Domain (no sibling subdomain can set or read it).
+// HttpOnly: no script reads it. SameSite=Lax: the callback is a top-level, cross-site
+// GET navigation from the platform, which Lax still sends it with (Strict would not).
+import type { Context } from "hono";
+import { getCookie, setCookie } from "hono/cookie";
+import { randomBytes, sha256, toBase64Url, toHex, utf8 } from "../crypto/encoding";
+
+async function cookieName(state: string): Promise<string> {
+  return `oauth_${toHex(await sha256(utf8(state))).slice(0, 16)}`;
+}
+
+/** SHA-256 (hex) of a binding secret: what the TenantObject keeps. */
+export async function bindingHash(secret: string): Promise<string> {
+  return toHex(await sha256(utf8(secret)));
+}
+
+/** A fresh binding secret and its hash. */
+export async function newBinding(): Promise<{ secret: string; hash: string }> {
+  const secret = toBase64Url(randomBytes(32));
+  return { secret, hash: await bindingHash(secret) };
+}
+
+/** The hash of this request's binding cookie for `state`; null when it sent none. */
+export async function presentedBinding(c: Context, state: string): Promise<string | null> {
+  const secret = getCookie(c, await cookieName(state), "host");
+  return secret ? bindingHash(secret) : null;
+}
+
+/** Binds this response's browser to `state` until the state expires. */
+export async function setBindingCookie(c: Context, state: string, secret: string, expiresAtMs: number): Promise<void> {
+  setCookie(c, await cookieName(state), secret, {
+    prefix: "host",
+    httpOnly: true,
+    secure: true,
+    sameSite: "Lax",
+    path: "/",
+    maxAge: Math.max(0, Math.ceil((expiresAtMs - Date.now()) / 1000)),
+  });
+}
+
+/** The flow is over: the browser may forget its cookie. */
+export async function clearBindingCookie(c: Context, state: string): Promise<void> {
+  setCookie(c, await cookieName(state), "", {
+    prefix: "host",
+    httpOnly: true,
+    secure: true,
+    sameSite: "Lax",
+    maxAge: 0,
+  });
+}

@@ -1,0 +1,139 @@
+// Fetching a post's media for platforms that take the bytes (LinkedIn's and X's
+// uploads). The URL comes from a client, so the fetch is bounded (DESIGN.md
+// invariant 11): https only (every redirect too), one deadline for headers and body,
+// the content type checked against what the platform accepts, and a byte cap from
+// the platform's own limits, counted while the body streams (a lying or absent
+// Content-Length cannot make the object buffer more). Facebook and Instagram are
+// given the URL and fetch it themselves (Graph API), so nothing is fetched for them.
+import { PlatformError } from "./errors";
+
+export type MediaField = "image_url" | "video_url";
+
+/** What a platform accepts for one kind of media: content type → largest size in bytes. */
+export type MediaPolicy = Readonly<Record<string, number>>;
+
+const MB = 1024 * 1024;
+
+/**
+ * LinkedIn Images API: JPG, PNG, GIF (up to 250 frames); 5 MB per LinkedIn's image
+ * specifications. Its video upload is not used (the adapter refuses video posts).
+ */
+export const LINKEDIN_IMAGE: MediaPolicy = { "image/jpeg": 5 * MB, "image/png": 5 * MB, "image/gif": 5 * MB };
+
+/** X media upload: images 5 MB (JPG, PNG, WEBP), GIF 15 MB (docs.x.com, "Media types & size restrictions"). */
+export const X_IMAGE: MediaPolicy = {
+  "image/jpeg": 5 * MB,
+  "image/png": 5 * MB,
+  "image/webp": 5 * MB,
+  "image/gif": 15 * MB,
+};
+
+const MAX_REDIRECTS = 3;
+
+function refusal(field: MediaField, why: string): PlatformError {
+  return new PlatformError("media", `${field} ${why}`, { field });
+}
+
+/** The URL, if it is one this Worker may fetch: https, no credentials in it. */
+function fetchableUrl(field: MediaField, value: string | URL): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw refusal(field, "is not a URL");
+  }
+  if (url.protocol !== "https:") throw refusal(field, "must be an https URL");
+  if (url.username || url.password) throw refusal(field, "must not carry credentials");
+  return url;
+}
+
+/** Reads `body` whole unless it passes `cap` bytes or `deadline` settles first. */
+async function readCapped(
+  body: ReadableStream<Uint8Array>,
+  cap: number,
+  deadline: Promise<never>,
+  field: MediaField,
+): Promise<ArrayBuffer> {
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await Promise.race([reader.read(), deadline]);
+      if (done) break;
+      total += value.byteLength;
+      if (total > cap) throw refusal(field, `is larger than the platform's limit of ${cap} bytes`);
+      chunks.push(value);
+    }
+  } catch (error) {
+    // Stop the transfer: nothing more is read or buffered.
+    await reader.cancel().catch(() => undefined);
+    throw error;
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes.buffer;
+}
+
+function mediaType(response: Response): string {
+  return (response.headers.get("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+}
+
+/**
+ * The bytes at `url`, or a PlatformError "media" naming `field` saying why not. The
+ * whole fetch, redirects and body included, must finish within `timeoutMs`.
+ */
+export async function fetchMediaBounded(
+  url: string,
+  field: MediaField,
+  policy: MediaPolicy,
+  timeoutMs: number,
+): Promise<ArrayBuffer> {
+  let target = fetchableUrl(field, url);
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(refusal(field, `did not arrive within ${timeoutMs} ms`));
+    }, timeoutMs);
+  });
+  // Handled here too: the deadline may pass while no race is waiting on it.
+  deadline.catch(() => undefined);
+  let response: Response | undefined;
+  try {
+    for (let hop = 0; ; hop++) {
+      response = await Promise.race([fetch(target, { redirect: "manual", signal: controller.signal }), deadline]);
+      const location = response.headers.get("Location");
+      if (response.status < 300 || response.status >= 400 || !location) break;
+      await response.body?.cancel();
+      if (hop >= MAX_REDIRECTS) throw refusal(field, `redirects more than ${MAX_REDIRECTS} times`);
+      target = fetchableUrl(field, new URL(location, target));
+    }
+    if (!response.ok) throw refusal(field, `could not be fetched (the server answered ${response.status})`);
+    const type = mediaType(response);
+    const cap = policy[type];
+    if (cap === undefined) {
+      throw refusal(
+        field,
+        `is ${type || "of no declared type"}; the platform accepts ${Object.keys(policy).join(", ")}`,
+      );
+    }
+    const declared = Number(response.headers.get("Content-Length") ?? "not declared");
+    if (Number.isFinite(declared) && declared > cap) {
+      throw refusal(field, `is larger than the platform's limit of ${cap} bytes`);
+    }
+    if (!response.body) return new ArrayBuffer(0);
+    return await readCapped(response.body, cap, deadline, field);
+  } catch (error) {
+    await response?.body?.cancel().catch(() => undefined);
+    if (error instanceof PlatformError) throw error;
+    throw refusal(field, `could not be fetched: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+  }
+}
