@@ -17,7 +17,7 @@ import { type IngestResult, TenantAnalytics } from "./analytics/tenant-analytics
 import { issueTicket, redeemTicket } from "./analytics/tickets";
 import { KEY_USAGE_TIMER, TenantIdentity, USAGE_FLUSH_DELAY_MS } from "./identity/tenant-identity";
 import type { Admission } from "./parts/api-key-window";
-import type { PresentedCredential } from "./parts/credentials";
+import type { CredentialChange, PresentedCredential } from "./parts/credentials";
 import { beginLoginAttempt, finishLoginAttempt, type LoginGate } from "./parts/login-throttle";
 import { consumeState, createState, type PendingAuthorization } from "./parts/oauth-states";
 import { type WindowState, windowFor, windowState } from "./parts/rate-windows";
@@ -114,7 +114,7 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
   }
 
   /** A credential changed through the API (revoked, suspended, deleted): forget it now. */
-  async forgetCredentials(change: { keyId?: string; userId?: string; all?: boolean }): Promise<void> {
+  async forgetCredentials(change: CredentialChange): Promise<void> {
     this.identity.forget(change);
   }
 

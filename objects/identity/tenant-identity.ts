@@ -12,7 +12,7 @@ import { tenantScope } from "../../src/db/tenant-scope";
 import { keyLimitAnswer, problemAnswer, unauthenticatedAnswer } from "../../src/publishing/answers";
 import type { Answer } from "../../src/publishing/types";
 import { type Admission, admitApiKeyRequest, dirtyKeyUsage, markKeyUsageFlushed } from "../parts/api-key-window";
-import { CredentialCache, type PresentedCredential } from "../parts/credentials";
+import { CredentialCache, type CredentialChange, type PresentedCredential } from "../parts/credentials";
 import { SlidingLog } from "../parts/sliding-log";
 import type { Timers } from "../parts/timers";
 import type { TenantRecordCache } from "../publishing/tenant-record";
@@ -102,7 +102,7 @@ export class TenantIdentity {
   }
 
   /** A credential changed through the API (revoked, suspended, deleted): forget it now. */
-  forget(change: { keyId?: string; userId?: string; all?: boolean }): void {
+  forget(change: CredentialChange): void {
     this.credentials.forget(change);
     if (change.all) this.tenant.forget();
   }

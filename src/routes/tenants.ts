@@ -69,6 +69,7 @@ export const tenantsRoutes = createRouter().openapi(route, async (c) => {
       scopes: grantableScopes("owner"),
       rateLimitPerHour: DEFAULT_RATE_LIMIT_PER_HOUR,
       expiresAt: null,
+      parentKeyId: null,
     },
     now,
   );
