@@ -22,7 +22,7 @@ import { beginLoginAttempt, finishLoginAttempt, type LoginGate } from "./parts/l
 import { consumeState, createState, type PendingAuthorization } from "./parts/oauth-states";
 import { type WindowState, windowFor, windowState } from "./parts/rate-windows";
 import { Timers } from "./parts/timers";
-import { claimTotpStep } from "./parts/totp-replay";
+import { attemptTotp, type TotpAttempt } from "./parts/totp-attempts";
 import { AccountTokens, type RefreshOutcome, type TokenStep } from "./publishing/account-tokens";
 import { flushUsage, prune, STALE_ATTEMPT_MS, staleAttempts } from "./publishing/housekeeping";
 import { Publisher } from "./publishing/publisher";
@@ -132,9 +132,12 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
     finishLoginAttempt(this.local, attemptId, email, success);
   }
 
-  /** True once per user and TOTP time step: a code cannot be replayed. */
-  async claimTotpStep(userId: string, step: number): Promise<boolean> {
-    return claimTotpStep(this.local, userId, step);
+  /**
+   * A TOTP code entered for `userId`, as the time step it matched (null: none): ok once
+   * per step (no replay), and throttled per user across sign-in and MFA changes.
+   */
+  async attemptTotp(userId: string, step: number | null): Promise<TotpAttempt> {
+    return attemptTotp(this.local, userId, step, Date.now());
   }
 
   /** Writes key usage counted here to D1 now (the alarm does it on its own). */
