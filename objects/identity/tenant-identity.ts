@@ -101,6 +101,11 @@ export class TenantIdentity {
     return { kind: "ok", principal: result.principal, admission: result.admission };
   }
 
+  /** Whether `userId` and the tenant are active now (a session's check, without a session). */
+  async isActiveUser(userId: string): Promise<boolean> {
+    return (await this.credentials.check({ kind: "session", userId })).ok;
+  }
+
   /** A credential changed through the API (revoked, suspended, deleted): forget it now. */
   forget(change: CredentialChange): void {
     this.credentials.forget(change);

@@ -27,6 +27,7 @@ import { ApiKeySchema, CreatedApiKeySchema, pageSchema, RateLimitField, ScopesFi
 import { ProblemError } from "../http/problem";
 import { caller, callerObject } from "../http/request-context";
 import { problemResponseSpec } from "../http/schemas";
+import { retryOnReset } from "../objects";
 
 const security = [{ bearerAuth: [] }];
 const errors = {
@@ -205,6 +206,7 @@ export const apiKeysRoutes = createRouter()
     });
     const keyIds = [id, ...((revoked?.results ?? []) as { key_id: string }[]).map((r) => r.key_id)];
     // Revoked means revoked on the very next request, for the whole lineage.
-    await (await callerObject(c)).forgetCredentials({ keyIds: [...new Set(keyIds)] });
+    const object = await callerObject(c);
+    await retryOnReset(() => object.forgetCredentials({ keyIds: [...new Set(keyIds)] }));
     return c.json(toApiKey({ ...row, status: "revoked" }), 200);
   });

@@ -8,6 +8,7 @@ import { ROUTES } from "./catalogue";
 const PUBLIC = ["GET /v1/health", "POST /v1/auth/login", "GET /v1/oauth/{platform}/callback"];
 const OPERATOR = [
   "POST /v1/tenants",
+  "PATCH /v1/tenants/{id}",
   "POST /v1/admin/skills",
   "POST /v1/admin/skills/{id}/promote",
   "POST /v1/admin/skills/{id}/retire",
