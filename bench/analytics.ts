@@ -23,11 +23,15 @@ const api = new ApiClient(server.origin);
 
 /** A tenant with one LinkedIn sandbox account, `count` published posts and a key for analytics. */
 async function tenantWithPosts(count: number, label: string) {
-  const { tenantId, ownerKey } = await api.createTenant(TEST_SECRETS.ADMIN_TOKEN, {
+  const { tenantId, ownerKey, ownerSession } = await api.createTenant(TEST_SECRETS.ADMIN_TOKEN, {
     name: `Bench analytics ${label}`,
     settings: { rate_limits: { linkedin: { limit: 100_000 } } },
   });
-  const key = await api.createKey(ownerKey, ["publish", "read:posts", "read:analytics", "write:analytics"], 1_000_000);
+  const key = await api.createKey(
+    await ownerSession(),
+    ["publish", "read:posts", "read:analytics", "write:analytics"],
+    1_000_000,
+  );
   const user = `bench${label}${Date.now().toString(36)}`;
   const account = await api.connectSandboxAccount(ownerKey, "linkedin", user);
   // No insight pulls during the run: their pushes and writes are not what is measured.

@@ -13,12 +13,12 @@ let sequence = 0;
 
 export async function makePublisher(client: ApiClient, limit: number): Promise<Publisher> {
   sequence += 1;
-  const { tenantId, ownerKey } = await client.createTenant(TEST_SECRETS.ADMIN_TOKEN, {
+  const { tenantId, ownerKey, ownerSession } = await client.createTenant(TEST_SECRETS.ADMIN_TOKEN, {
     name: `Bench ${sequence}`,
     settings: { rate_limits: { linkedin: { limit } } },
     ownerEmail: `owner${sequence}@bench.example`,
   });
-  const key = await client.createKey(ownerKey, ["publish", "read:posts"], 1_000_000);
+  const key = await client.createKey(await ownerSession(), ["publish", "read:posts"], 1_000_000);
   const account = await client.connectSandboxAccount(ownerKey, "linkedin", `bench${sequence}`);
   return { tenantId, key, accountId: account.id };
 }

@@ -1,7 +1,7 @@
 // One TenantObject per tenant: the single place that holds the tenant's live state
 // and decides, for its tenant, what is admitted: API-key limits, sign-in throttling,
 // publishing windows, which token a post goes out with, and when scheduled posts fire.
-import { type Connection, Server } from "partyserver";
+import { type Connection, type ConnectionContext, Server } from "partyserver";
 import type { AuthResult, DeferredAuth, PublishNowResult } from "../src/auth/object-auth";
 import type { UserPrincipal } from "../src/auth/principal";
 import type { AuditActor } from "../src/db/audit-logs";
@@ -13,11 +13,12 @@ import type { MetricEvent, TrackedPost } from "./analytics/counters-store";
 import type { PostFigures } from "./analytics/derived";
 import type { FlushReport } from "./analytics/flush";
 import { nextPullDue } from "./analytics/insights-sync";
+import { connectionTags, endConnection, endLiveAccess, liveUserOf } from "./analytics/live-access";
 import { type IngestResult, TenantAnalytics } from "./analytics/tenant-analytics";
 import { issueTicket, redeemTicket } from "./analytics/tickets";
 import { KEY_USAGE_TIMER, TenantIdentity, USAGE_FLUSH_DELAY_MS } from "./identity/tenant-identity";
 import type { Admission } from "./parts/api-key-window";
-import type { PresentedCredential } from "./parts/credentials";
+import type { CredentialChange, PresentedCredential } from "./parts/credentials";
 import { beginLoginAttempt, finishLoginAttempt, type LoginGate } from "./parts/login-throttle";
 import {
   type CallbackOutcome,
@@ -29,7 +30,7 @@ import {
 } from "./parts/oauth-states";
 import { type WindowState, windowFor, windowState } from "./parts/rate-windows";
 import { Timers } from "./parts/timers";
-import { claimTotpStep } from "./parts/totp-replay";
+import { attemptTotp, type TotpAttempt } from "./parts/totp-attempts";
 import { AccountTokens, type RefreshOutcome, type TokenStep } from "./publishing/account-tokens";
 import { flushUsage, prune, STALE_ATTEMPT_MS, staleAttempts } from "./publishing/housekeeping";
 import { Publisher } from "./publishing/publisher";
@@ -120,9 +121,17 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
     return this.identity.authenticate(presented, options);
   }
 
-  /** A credential changed through the API (revoked, suspended, deleted): forget it now. */
-  async forgetCredentials(change: { keyId?: string; userId?: string; all?: boolean }): Promise<void> {
+  /**
+   * A credential changed through the API (revoked, suspended, deleted): forget it now.
+   * When the change ends access (`endsAccess`), the user's (or, with `all`, everyone's)
+   * live tickets are voided and live sockets closed too.
+   */
+  async forgetCredentials(change: CredentialChange): Promise<void> {
     this.identity.forget(change);
+    if (change.endsAccess && (change.all || change.userId)) {
+      const audience = change.all ? { all: true as const } : { userId: change.userId as string };
+      endLiveAccess(this.local, audience, (tag) => this.getConnections(tag));
+    }
   }
 
   /** Admits one request on an API key against its exact hourly limit. */
@@ -139,9 +148,12 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
     finishLoginAttempt(this.local, attemptId, email, success);
   }
 
-  /** True once per user and TOTP time step: a code cannot be replayed. */
-  async claimTotpStep(userId: string, step: number): Promise<boolean> {
-    return claimTotpStep(this.local, userId, step);
+  /**
+   * A TOTP code entered for `userId`, as the time step it matched (null: none): ok once
+   * per step (no replay), and throttled per user across sign-in and MFA changes.
+   */
+  async attemptTotp(userId: string, step: number | null): Promise<TotpAttempt> {
+    return attemptTotp(this.local, userId, step, Date.now());
   }
 
   /** Writes key usage counted here to D1 now (the alarm does it on its own). */
@@ -334,14 +346,28 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
     return issueTicket(this.local, userId, Date.now());
   }
 
-  /** Spends a live ticket (the router's onBeforeConnect): true once, for a live ticket. */
-  async redeemLiveTicket(ticket: string): Promise<boolean> {
-    return redeemTicket(this.local, ticket, Date.now()) !== null;
+  /**
+   * Spends a live ticket (the router's onBeforeConnect): its user, once, for a live
+   * ticket whose user and tenant are still active; null otherwise.
+   */
+  async redeemLiveTicket(ticket: string): Promise<string | null> {
+    const userId = redeemTicket(this.local, ticket, Date.now());
+    return userId && (await this.identity.isActiveUser(userId)) ? userId : null;
+  }
+
+  /** Each dashboard socket is tagged with its ticket's user (tags survive hibernation). */
+  override getConnectionTags(_connection: Connection, ctx: ConnectionContext): string[] {
+    return connectionTags(ctx.request);
   }
 
   /** A dashboard connected: it gets the current figures, then every change. */
-  override async onConnect(connection: Connection): Promise<void> {
+  override async onConnect(connection: Connection, ctx: ConnectionContext): Promise<void> {
+    // Checked again here: access may have ended between the gate's redemption and now,
+    // after forgetCredentials had closed the sockets it could see.
+    const userId = liveUserOf(ctx.request);
+    if (!userId || !(await this.identity.isActiveUser(userId))) return endConnection(connection);
     const snapshot = await this.analytics.snapshot();
+    if (connection.readyState !== WebSocket.OPEN) return;
     connection.send(JSON.stringify({ type: "snapshot", at: new Date().toISOString(), ...snapshot }));
   }
 

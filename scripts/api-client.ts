@@ -34,24 +34,30 @@ export class ApiClient {
     return (text ? JSON.parse(text) : null) as T;
   }
 
-  /** A new tenant made with the operator's token; its owner's key has every scope. */
+  /**
+   * A new tenant made with the operator's token; its owner's key has every scope and
+   * the default hourly limit, and `ownerSession` signs the owner in (a key made with a
+   * key never exceeds it, so keys with higher limits are made from a session).
+   */
   async createTenant(
     adminToken: string,
     body: { name: string; settings?: Record<string, unknown>; ownerEmail?: string },
-  ): Promise<{ tenantId: string; ownerKey: string }> {
+  ): Promise<{ tenantId: string; ownerKey: string; ownerSession: () => Promise<string> }> {
+    const email = body.ownerEmail ?? `owner-${crypto.randomUUID()}@example.com`;
+    const password = `pw-${crypto.randomUUID()}`;
     const created = await this.call<{ tenant: { id: string }; api_key: { key: string } }>("/v1/tenants", {
       token: adminToken,
       body: {
         name: body.name,
         region: "eu-west",
         ...(body.settings ? { settings: body.settings } : {}),
-        owner: {
-          email: body.ownerEmail ?? `owner-${crypto.randomUUID()}@example.com`,
-          password: `pw-${crypto.randomUUID()}`,
-        },
+        owner: { email, password },
       },
     });
-    return { tenantId: created.tenant.id, ownerKey: created.api_key.key };
+    const tenantId = created.tenant.id;
+    const ownerSession = async () =>
+      (await this.call<{ token: string }>("/v1/auth/login", { body: { tenant_id: tenantId, email, password } })).token;
+    return { tenantId, ownerKey: created.api_key.key, ownerSession };
   }
 
   async createKey(token: string, scopes: string[], ratePerHour?: number): Promise<string> {

@@ -12,7 +12,7 @@ import { tenantScope } from "../../src/db/tenant-scope";
 import { keyLimitAnswer, problemAnswer, unauthenticatedAnswer } from "../../src/publishing/answers";
 import type { Answer } from "../../src/publishing/types";
 import { type Admission, admitApiKeyRequest, dirtyKeyUsage, markKeyUsageFlushed } from "../parts/api-key-window";
-import { CredentialCache, type PresentedCredential } from "../parts/credentials";
+import { CredentialCache, type CredentialChange, type PresentedCredential } from "../parts/credentials";
 import { SlidingLog } from "../parts/sliding-log";
 import type { Timers } from "../parts/timers";
 import type { TenantRecordCache } from "../publishing/tenant-record";
@@ -101,8 +101,13 @@ export class TenantIdentity {
     return { kind: "ok", principal: result.principal, admission: result.admission };
   }
 
+  /** Whether `userId` and the tenant are active now (a session's check, without a session). */
+  async isActiveUser(userId: string): Promise<boolean> {
+    return (await this.credentials.check({ kind: "session", userId })).ok;
+  }
+
   /** A credential changed through the API (revoked, suspended, deleted): forget it now. */
-  forget(change: { keyId?: string; userId?: string; all?: boolean }): void {
+  forget(change: CredentialChange): void {
     this.credentials.forget(change);
     if (change.all) this.tenant.forget();
   }

@@ -26,6 +26,21 @@ export type CredentialCheck =
   /** `knownKey`: the prefix names a key of this tenant, so the refusal is worth an audit row. */
   | { ok: false; reason: string; knownKey: KeyCredentialRow | null };
 
+/** A change made through the API that cached credentials must not outlive. */
+export interface CredentialChange {
+  /** API keys revoked (a key and the keys made with it). */
+  keyIds?: readonly string[];
+  /** A user whose role, status or existence changed (and so their keys). */
+  userId?: string;
+  /** Every credential of the tenant: it was suspended or deleted, or its key rotated. */
+  all?: boolean;
+  /**
+   * The change ends access (a user suspended or deleted, the tenant suspended or
+   * deleted): live tickets are voided and live sockets closed too, for `userId` or `all`.
+   */
+  endsAccess?: boolean;
+}
+
 interface Cached<T> {
   row: T | null;
   atMs: number;
@@ -107,14 +122,15 @@ export class CredentialCache {
   }
 
   /** A credential changed through the API: forget it now. */
-  forget(change: { keyId?: string; userId?: string; all?: boolean }): void {
+  forget(change: CredentialChange): void {
     if (change.all) {
       this.keys.clear();
       this.users.clear();
       return;
     }
+    const keyIds = new Set(change.keyIds ?? []);
     for (const [prefix, cached] of this.keys) {
-      if (cached.row && (cached.row.key_id === change.keyId || cached.row.user_id === change.userId))
+      if (cached.row && (keyIds.has(cached.row.key_id) || cached.row.user_id === change.userId))
         this.keys.delete(prefix);
     }
     if (change.userId) this.users.delete(change.userId);

@@ -10,6 +10,8 @@ export interface ApiKeyRequest {
   scopes: readonly string[];
   rateLimitPerHour: number;
   expiresAt: string | null;
+  /** The key the new key is made with (its bounds were checked): revoking it revokes this one. */
+  parentKeyId: string | null;
 }
 
 export interface IssuedApiKey {
@@ -34,6 +36,7 @@ export async function issueApiKey(scope: TenantScope, request: ApiKeyRequest, no
     created_at: now,
     expires_at: request.expiresAt,
     status: "active",
+    parent_key_id: request.parentKeyId,
   };
   const statement = insertApiKey(scope, {
     keyId,
@@ -43,6 +46,7 @@ export async function issueApiKey(scope: TenantScope, request: ApiKeyRequest, no
     scopes: request.scopes,
     rateLimitPerHour: request.rateLimitPerHour,
     expiresAt: request.expiresAt,
+    parentKeyId: request.parentKeyId,
     now,
   });
   return { key: generated.key, row, statement };

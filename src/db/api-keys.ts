@@ -15,6 +15,8 @@ export interface ApiKeyRow {
   created_at: string;
   expires_at: string | null;
   status: "active" | "revoked" | "expired";
+  /** The key this key was made with; null when a signed-in user (or tenant creation) made it. */
+  parent_key_id: string | null;
 }
 
 export interface ApiKey {
@@ -28,6 +30,7 @@ export interface ApiKey {
   last_used_at: string | null;
   use_count: number;
   created_at: string;
+  parent_key_id: string | null;
 }
 
 /** The API's view of a key: the prefix identifies it; the digest never leaves. */
@@ -44,6 +47,7 @@ export function toApiKey(row: ApiKeyRow, nowMs = Date.now()): ApiKey {
     last_used_at: isoOrNull(row.last_used_at),
     use_count: row.use_count,
     created_at: iso(row.created_at),
+    parent_key_id: row.parent_key_id,
   };
 }
 
@@ -55,14 +59,16 @@ export interface NewApiKey {
   scopes: readonly string[];
   rateLimitPerHour: number;
   expiresAt: string | null;
+  parentKeyId: string | null;
   now: string;
 }
 
 export function insertApiKey(scope: TenantScope, key: NewApiKey): D1PreparedStatement {
   return scope.db
     .prepare(
-      `INSERT INTO api_keys (key_id, tenant_id, user_id, key_prefix, key_hash, scopes, rate_limit_per_hour, expires_at, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO api_keys (key_id, tenant_id, user_id, key_prefix, key_hash, scopes, rate_limit_per_hour, expires_at,
+                             parent_key_id, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .bind(
       key.keyId,
@@ -73,6 +79,7 @@ export function insertApiKey(scope: TenantScope, key: NewApiKey): D1PreparedStat
       JSON.stringify(key.scopes),
       key.rateLimitPerHour,
       key.expiresAt,
+      key.parentKeyId,
       key.now,
     );
 }
@@ -112,9 +119,43 @@ export async function listApiKeys(
   return { rows: results.slice(0, options.limit), hasMore: results.length > options.limit };
 }
 
-export function revokeApiKey(scope: TenantScope, keyId: string): D1PreparedStatement {
+/** The message of the trigger that refuses a child of an inactive or exceeded parent (migration 0011). */
+export const KEY_PARENT_ERROR = "api key parent is not active or is exceeded";
+
+// `keyId` and every key made with it, transitively (children, grandchildren, ...),
+// walked by idx_api_keys_parent. The root is looked up within the tenant; its
+// descendants are too, because a key makes keys for its own user only (and the
+// trigger of migration 0011 refuses a child of another tenant's or user's key).
+const LINEAGE = `WITH RECURSIVE lineage(key_id) AS (
+    SELECT key_id FROM api_keys WHERE key_id = ?2 AND tenant_id = ?1
+    UNION
+    SELECT k.key_id FROM lineage l JOIN api_keys k ON k.parent_key_id = l.key_id
+  )`;
+
+/** The ids of the keys made with `keyId`, transitively (not `keyId` itself). */
+export async function descendantKeyIds(scope: TenantScope, keyId: string): Promise<string[]> {
+  const { results } = await scope.db
+    .prepare(`${LINEAGE} SELECT key_id FROM lineage WHERE key_id <> ?2 ORDER BY key_id`)
+    .bind(scope.tenantId, keyId)
+    .all<{ key_id: string }>();
+  return results.map((r) => r.key_id);
+}
+
+/**
+ * Revokes `keyId` and every key made with it, transitively, in one statement. A child
+ * created concurrently either lands before it (and is revoked with the rest) or after
+ * it (and the trigger of migration 0011 refuses it: its parent is no longer active).
+ * Returns the revoked ids (RETURNING key_id). Rows are found by key id: the unary `+`
+ * keeps SQLite from scanning all the tenant's keys by idx_api_keys_tenant instead.
+ */
+export function revokeKeyLineage(scope: TenantScope, keyId: string): D1PreparedStatement {
   return scope.db
-    .prepare("UPDATE api_keys SET status = 'revoked' WHERE tenant_id = ? AND key_id = ? AND status <> 'revoked'")
+    .prepare(
+      `${LINEAGE}
+       UPDATE api_keys SET status = 'revoked'
+       WHERE key_id IN (SELECT key_id FROM lineage) AND +tenant_id = ?1 AND status <> 'revoked'
+       RETURNING key_id`,
+    )
     .bind(scope.tenantId, keyId);
 }
 

@@ -50,6 +50,9 @@ export const ApiKeySchema = z
     last_used_at: timestamp.nullable(),
     use_count: z.number().int(),
     created_at: timestamp,
+    parent_key_id: z.string().nullable().openapi({
+      description: "The key this key was made with (null: made by a signed-in user). Revoking it revokes this one.",
+    }),
   })
   .openapi("ApiKey");
 

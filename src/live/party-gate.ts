@@ -5,6 +5,13 @@
 import { routePartykitRequest } from "partyserver";
 import { idPattern } from "../db/ids";
 
+/**
+ * The user whose ticket opened the socket, handed to the object on the upgrade request
+ * (objects/analytics/live-access.ts tags the socket with it). Only this gate sets it,
+ * always overwriting whatever the client sent.
+ */
+export const LIVE_USER_HEADER = "x-dify-live-user";
+
 function refuse(status: number, detail: string): Response {
   const type = status === 401 ? "/problems/unauthenticated" : "/problems/not-found";
   return new Response(
@@ -24,9 +31,12 @@ export function routeParties(request: Request, env: Env): Promise<Response | nul
       }
       const ticket = new URL(req.url).searchParams.get("ticket");
       if (!ticket) return refuse(401, "A ticket from POST /v1/live/ticket is required");
-      const valid = await env.TenantObject.getByName(lobby.name).redeemLiveTicket(ticket);
-      if (!valid) return refuse(401, "The ticket is unknown, used, expired or another tenant's");
-      return undefined;
+      const userId = await env.TenantObject.getByName(lobby.name).redeemLiveTicket(ticket);
+      if (!userId)
+        return refuse(401, "The ticket is unknown, used, expired or another tenant's, or its user's access ended");
+      const upgrade = new Request(req);
+      upgrade.headers.set(LIVE_USER_HEADER, userId);
+      return upgrade;
     },
     onBeforeRequest: () => refuse(404, "No such route"),
   });

@@ -1,11 +1,22 @@
 // API keys of the caller's tenant. Everyone sees and revokes their own keys; owners
-// and admins see and revoke all. A new key can carry no scope its creator lacks.
+// and admins see and revoke all. A new key never exceeds its creator (src/auth/key-bounds);
+// revoking a key revokes the keys made with it, transitively.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { unauthenticated } from "../auth/authenticate";
 import { guard } from "../auth/guard";
 import { DEFAULT_RATE_LIMIT_PER_HOUR, issueApiKey } from "../auth/issue-api-key";
-import { grantableScopes } from "../auth/permissions";
-import { type ApiKeyRow, getApiKey, listApiKeys, revokeApiKey, toApiKey } from "../db/api-keys";
+import { boundNewKey, type ParentKey } from "../auth/key-bounds";
+import {
+  type ApiKeyRow,
+  descendantKeyIds,
+  getApiKey,
+  KEY_PARENT_ERROR,
+  listApiKeys,
+  revokeKeyLineage,
+  toApiKey,
+} from "../db/api-keys";
+import { isTriggerAbort } from "../db/errors";
 import { idPattern } from "../db/ids";
 import { nowIso } from "../db/time";
 import type { AppEnv } from "../http/app-env";
@@ -16,6 +27,7 @@ import { ApiKeySchema, CreatedApiKeySchema, pageSchema, RateLimitField, ScopesFi
 import { ProblemError } from "../http/problem";
 import { caller, callerObject } from "../http/request-context";
 import { problemResponseSpec } from "../http/schemas";
+import { retryOnReset } from "../objects";
 
 const security = [{ bearerAuth: [] }];
 const errors = {
@@ -46,11 +58,16 @@ async function visibleKey(c: Context<AppEnv>, keyId: string): Promise<ApiKeyRow>
 const CreateKeyBody = z
   .object({
     scopes: ScopesField,
-    rate_limit_per_hour: RateLimitField.default(DEFAULT_RATE_LIMIT_PER_HOUR),
+    rate_limit_per_hour: RateLimitField.optional().openapi({
+      description: `Omitted: the creating key's limit, or ${DEFAULT_RATE_LIMIT_PER_HOUR} from a session. Never above the creating key's.`,
+    }),
     expires_at: z.iso
       .datetime({ offset: true })
       .refine((value) => Date.parse(value) > Date.now(), "must be in the future")
-      .optional(),
+      .optional()
+      .openapi({
+        description: "Omitted: the creating key's expiry, or none from a session. Never after the creating key's.",
+      }),
   })
   .openapi("CreateApiKey");
 
@@ -110,6 +127,15 @@ const revokeRoute = createRoute({
 
 const KeyCursor = z.object({ id: z.string() });
 
+/** The key the request came with, whose bounds a new key inherits; null from a session. */
+async function parentKey(c: Context<AppEnv>): Promise<ParentKey | null> {
+  const { user, scope } = caller(c);
+  if (user.credential.kind !== "api_key" || !user.keyId) return null;
+  const row = await getApiKey(scope, user.keyId);
+  if (!row) throw unauthenticated();
+  return { ...row, scopes: user.credential.scopes };
+}
+
 export const apiKeysRoutes = createRouter()
   .openapi(listRoute, async (c) => {
     const { user, scope } = caller(c);
@@ -135,46 +161,52 @@ export const apiKeysRoutes = createRouter()
   .openapi(createKeyRoute, async (c) => {
     const { user, scope } = caller(c);
     const body = c.req.valid("json");
-    // No escalation: a key carries only scopes its user's role grants and, when made
-    // with another key, only scopes that key has.
-    const allowed = new Set<string>(grantableScopes(user.role));
-    const credential = user.credential;
-    const excess = body.scopes.filter(
-      (s) => !allowed.has(s) || (credential.kind === "api_key" && !credential.scopes.includes(s)),
-    );
-    if (excess.length > 0) {
-      throw new ProblemError("forbidden", `You may not grant: ${excess.join(", ")}`, { scopes: excess });
-    }
-    const now = nowIso();
-    const issued = await issueApiKey(
-      scope,
-      {
-        userId: user.userId,
-        scopes: [...new Set(body.scopes)],
-        rateLimitPerHour: body.rate_limit_per_hour,
-        expiresAt: body.expires_at ? new Date(body.expires_at).toISOString() : null,
-      },
-      now,
-    );
-    await commitAudited(c, scope.db, [issued.statement], {
-      action: "api_key.create",
-      resourceType: "api_key",
-      resourceId: issued.row.key_id,
-      metadata: { prefix: issued.row.key_prefix, scopes: body.scopes, rate_limit_per_hour: body.rate_limit_per_hour },
+    const bounds = boundNewKey(user.role, await parentKey(c), {
+      scopes: body.scopes,
+      rateLimitPerHour: body.rate_limit_per_hour,
+      expiresAt: body.expires_at ? new Date(body.expires_at).toISOString() : undefined,
     });
+    const issued = await issueApiKey(scope, { userId: user.userId, ...bounds }, nowIso());
+    try {
+      await commitAudited(c, scope.db, [issued.statement], {
+        action: "api_key.create",
+        resourceType: "api_key",
+        resourceId: issued.row.key_id,
+        metadata: {
+          prefix: issued.row.key_prefix,
+          scopes: bounds.scopes,
+          rate_limit_per_hour: bounds.rateLimitPerHour,
+          parent_key_id: bounds.parentKeyId,
+        },
+      });
+    } catch (error) {
+      // The creating key was revoked (or expired) while this request ran.
+      if (isTriggerAbort(error, KEY_PARENT_ERROR)) throw unauthenticated("The key making this one is no longer active");
+      throw error;
+    }
     return c.json({ ...toApiKey(issued.row), key: issued.key }, 201);
   })
   .openapi(revokeRoute, async (c) => {
     const { scope } = caller(c);
     const { id } = c.req.valid("param");
     const row = await visibleKey(c, id);
-    await commitAudited(c, scope.db, [revokeApiKey(scope, id)], {
+    // The keys made with it, for the audit row; the revocation itself walks the lineage
+    // again in the same statement, so a key made meanwhile is revoked too.
+    const descendants = await descendantKeyIds(scope, id);
+    const [revoked] = await commitAudited(c, scope.db, [revokeKeyLineage(scope, id)], {
       action: "api_key.revoke",
       resourceType: "api_key",
       resourceId: id,
-      metadata: { prefix: row.key_prefix },
+      // At most 100 ids, so a long lineage cannot bloat the row; the count is exact as read.
+      metadata: {
+        prefix: row.key_prefix,
+        descendants: descendants.slice(0, 100),
+        descendant_count: descendants.length,
+      },
     });
-    // Revoked means revoked on the very next request.
-    await (await callerObject(c)).forgetCredentials({ keyId: id });
+    const keyIds = [id, ...((revoked?.results ?? []) as { key_id: string }[]).map((r) => r.key_id)];
+    // Revoked means revoked on the very next request, for the whole lineage.
+    const object = await callerObject(c);
+    await retryOnReset(() => object.forgetCredentials({ keyIds: [...new Set(keyIds)] }));
     return c.json(toApiKey({ ...row, status: "revoked" }), 200);
   });

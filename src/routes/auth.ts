@@ -78,9 +78,11 @@ async function checkCredentials(
   });
   const secret = await cipher.decryptText("users", "mfa_secret", user.user_id, user.mfa_secret as string);
   const step = await matchTotp(secret, body.totp, Math.floor(Date.now() / 1000));
-  if (step === null) return null;
+  // The same per-user code throttle as confirming or turning off MFA: a wrong code here
+  // counts there too. A user locked out of codes answers as a wrong code would: telling
+  // them apart would tell a guesser that the password was right.
   const object = await tenantObject(c.env, tenant.tenant_id);
-  return (await object.claimTotpStep(user.user_id, step)) ? { user, mfaMissing: false } : null;
+  return (await object.attemptTotp(user.user_id, step)).ok ? { user, mfaMissing: false } : null;
 }
 
 export const authRoutes = createRouter().openapi(route, async (c) => {

@@ -13,9 +13,8 @@ import { createRouter } from "../http/app-env";
 import { commitAudited } from "../http/audit";
 import { UserSchema } from "../http/identity-schemas";
 import { ProblemError } from "../http/problem";
-import { caller } from "../http/request-context";
+import { caller, callerObject } from "../http/request-context";
 import { problemResponseSpec } from "../http/schemas";
-import { tenantObject } from "../objects";
 
 const security = [{ bearerAuth: [] }];
 const errors = {
@@ -23,6 +22,7 @@ const errors = {
   401: problemResponseSpec("No valid credential"),
   403: problemResponseSpec("Only a signed-in user (session) may manage MFA"),
   409: problemResponseSpec("MFA is not in the state this step needs"),
+  429: problemResponseSpec("Too many wrong codes in 15 minutes; see Retry-After"),
 };
 const CodeBody = z.object({ code: z.string().regex(/^\d{6}$/, "six digits") }).openapi("TotpCode");
 
@@ -43,24 +43,33 @@ async function me(c: Context<AppEnv>): Promise<UserRow> {
   return row;
 }
 
-/** The step `code` matches for `row`'s stored secret, claimed once (no replay). */
-async function claimCode(c: Context<AppEnv>, row: UserRow, code: string): Promise<boolean> {
+/**
+ * The code checked by the TenantObject: the step it matches for `row`'s stored secret,
+ * claimed once (no replay), and throttled per user (wrong codes, here and at sign-in).
+ */
+async function attemptCode(c: Context<AppEnv>, row: UserRow, code: string) {
   const { user } = caller(c);
-  if (!row.mfa_secret) return false;
-  const secret = await tenantCipher(c.env, user.tenantId, user.tenantKey).decryptText(
-    "users",
-    "mfa_secret",
-    row.user_id,
-    row.mfa_secret,
-  );
-  const step = await matchTotp(secret, code, Math.floor(Date.now() / 1000));
-  if (step === null) return false;
-  return (await tenantObject(c.env, user.tenantId)).claimTotpStep(row.user_id, step);
+  let step: number | null = null;
+  if (row.mfa_secret) {
+    const cipher = tenantCipher(c.env, user.tenantId, user.tenantKey);
+    const secret = await cipher.decryptText("users", "mfa_secret", row.user_id, row.mfa_secret);
+    step = await matchTotp(secret, code, Math.floor(Date.now() / 1000));
+  }
+  return (await callerObject(c)).attemptTotp(row.user_id, step);
 }
 
-/** 400 naming "code" unless it is the current, unused code. */
+/** 400 naming "code" unless it is the current, unused code; 429 while the user is locked out. */
 async function requireCurrentCode(c: Context<AppEnv>, row: UserRow, code: string): Promise<void> {
-  if (await claimCode(c, row, code)) return;
+  const attempt = await attemptCode(c, row, code);
+  if (attempt.ok) return;
+  if (attempt.reason === "throttled") {
+    throw new ProblemError(
+      "rateLimited",
+      "Too many wrong codes; try again later",
+      { window: "totp_failures" },
+      { "Retry-After": String(attempt.retryAfterSeconds) },
+    );
+  }
   throw new ProblemError("validation", 'body field "code": not the current code', {
     errors: [{ in: "body", field: "code", message: "Not the current code" }],
   });

@@ -23,6 +23,7 @@ import { NameField, SettingsField, TenantSchema } from "../http/identity-schemas
 import { ProblemError } from "../http/problem";
 import { caller, callerObject } from "../http/request-context";
 import { problemResponseSpec } from "../http/schemas";
+import { retryOnReset } from "../objects";
 
 const security = [{ bearerAuth: [] }];
 const errors = {
@@ -115,7 +116,7 @@ const deleteRoute = createRoute({
   method: "delete",
   path: "/v1/tenant",
   tags: ["Tenants"],
-  summary: "Delete the tenant (owner, signed in): every credential stops working",
+  summary: "Delete the tenant (owner, signed in): every credential stops working, every live dashboard closes",
   security,
   middleware: guard("tenant.delete", { action: "tenant.delete", resource: "tenant" }),
   responses: { 200: tenantResponse("The deleted tenant"), ...errors },
@@ -156,7 +157,9 @@ export const tenantRoutes = createRouter()
       [updateTenant(c.env.DB, user.tenantId, { status: "deleted" }, nowIso()), revokeAllApiKeys(scope)],
       { action: "tenant.delete", resourceType: "tenant", resourceId: user.tenantId },
     );
-    await (await callerObject(c)).forgetCredentials({ all: true });
+    // Every credential stops working at once, and every live dashboard closes.
+    const object = await callerObject(c);
+    await retryOnReset(() => object.forgetCredentials({ all: true, endsAccess: true }));
     return c.json(toTenant(await currentTenant(c)), 200);
   })
   .openapi(rotateRoute, async (c) => {

@@ -1,14 +1,16 @@
-// POST /v1/tenants: the platform operator creates a tenant, its owner and a first
-// API key (returned once).
+// The platform operator's tenant routes: POST /v1/tenants creates a tenant, its owner
+// and a first API key (returned once); PATCH /v1/tenants/{id} suspends or reactivates
+// one. A suspension ends every credential and every live dashboard of the tenant on
+// the very next request.
 import { createRoute, z } from "@hono/zod-openapi";
 import { operatorGuard } from "../auth/guard";
 import { DEFAULT_RATE_LIMIT_PER_HOUR, issueApiKey } from "../auth/issue-api-key";
 import { hashPassword } from "../auth/passwords";
 import { grantableScopes } from "../auth/permissions";
 import { toApiKey } from "../db/api-keys";
-import { newId } from "../db/ids";
+import { idPattern, newId } from "../db/ids";
 import { tenantScope } from "../db/tenant-scope";
-import { findTenant, insertTenant, REGIONS, TIERS, toTenant } from "../db/tenants";
+import { findTenant, insertTenant, REGIONS, TIERS, toTenant, updateTenant } from "../db/tenants";
 import { nowIso } from "../db/time";
 import { getUser, insertUser, toUser } from "../db/users";
 import { createRouter } from "../http/app-env";
@@ -22,7 +24,9 @@ import {
   TenantSchema,
   UserSchema,
 } from "../http/identity-schemas";
+import { ProblemError } from "../http/problem";
 import { problemResponseSpec } from "../http/schemas";
+import { retryOnReset, tenantObject } from "../objects";
 
 const CreateTenantBody = z
   .object({
@@ -56,59 +60,117 @@ const route = createRoute({
   },
 });
 
-export const tenantsRoutes = createRouter().openapi(route, async (c) => {
-  const body = c.req.valid("json");
-  const now = nowIso();
-  const tenantId = newId("tenant");
-  const ownerId = newId("user");
-  const scope = tenantScope(c.env, tenantId);
-  const apiKey = await issueApiKey(
-    scope,
-    {
-      userId: ownerId,
-      scopes: grantableScopes("owner"),
-      rateLimitPerHour: DEFAULT_RATE_LIMIT_PER_HOUR,
-      expiresAt: null,
-    },
-    now,
-  );
-  // The registry row and the tenant's first rows share one database today, so one
-  // batch creates them all or nothing.
-  await commitAudited(
-    c,
-    scope.db,
-    [
-      insertTenant(c.env.DB, {
-        tenantId,
-        name: body.name,
-        region: body.region,
-        tier: body.tier,
-        kmsKeyId: newId("kmsKey"),
-        settings: body.settings,
-        now,
-      }),
-      insertUser(scope, {
-        userId: ownerId,
-        email: body.owner.email,
-        passwordHash: await hashPassword(body.owner.password),
-        fullName: body.owner.full_name ?? null,
-        role: "owner",
-        now,
-      }),
-      apiKey.statement,
-    ],
-    {
-      action: "tenant.create",
-      resourceType: "tenant",
-      resourceId: tenantId,
-      metadata: { region: body.region, owner_id: ownerId, api_key_id: apiKey.row.key_id },
-    },
-    { ...auditActor(c), tenantId },
-  );
-  const [tenant, owner] = await Promise.all([findTenant(c.env.DB, tenantId), getUser(scope, ownerId)]);
-  if (!tenant || !owner) throw new Error("tenant vanished right after creation");
-  return c.json(
-    { tenant: toTenant(tenant), owner: toUser(owner), api_key: { ...toApiKey(apiKey.row), key: apiKey.key } },
-    201,
-  );
+const TenantParams = z.object({
+  id: z
+    .string()
+    .regex(idPattern("tenant"), "a tenant id (ten_...)")
+    .openapi({ param: { name: "id", in: "path" } }),
 });
+
+const TenantStatusBody = z
+  .object({ status: z.enum(["active", "suspended"]) })
+  .strict()
+  .openapi("PatchTenantStatus");
+
+const statusRoute = createRoute({
+  method: "patch",
+  path: "/v1/tenants/{id}",
+  tags: ["Tenants"],
+  summary: "Suspend or reactivate a tenant (operator): suspended, its credentials and live dashboards stop at once",
+  security: [{ bearerAuth: [] }],
+  middleware: operatorGuard({ action: "tenant.status_update", resource: "tenant", idParam: "id" }),
+  request: {
+    params: TenantParams,
+    body: { content: { "application/json": { schema: TenantStatusBody } }, required: true },
+  },
+  responses: {
+    200: { description: "The tenant", content: { "application/json": { schema: TenantSchema } } },
+    400: problemResponseSpec("Invalid body or id"),
+    401: problemResponseSpec("Not the operator"),
+    404: problemResponseSpec("No such tenant"),
+    409: problemResponseSpec("The tenant was deleted"),
+  },
+});
+
+export const tenantsRoutes = createRouter()
+  .openapi(route, async (c) => {
+    const body = c.req.valid("json");
+    const now = nowIso();
+    const tenantId = newId("tenant");
+    const ownerId = newId("user");
+    const scope = tenantScope(c.env, tenantId);
+    const apiKey = await issueApiKey(
+      scope,
+      {
+        userId: ownerId,
+        scopes: grantableScopes("owner"),
+        rateLimitPerHour: DEFAULT_RATE_LIMIT_PER_HOUR,
+        expiresAt: null,
+        parentKeyId: null,
+      },
+      now,
+    );
+    // The registry row and the tenant's first rows share one database today, so one
+    // batch creates them all or nothing.
+    await commitAudited(
+      c,
+      scope.db,
+      [
+        insertTenant(c.env.DB, {
+          tenantId,
+          name: body.name,
+          region: body.region,
+          tier: body.tier,
+          kmsKeyId: newId("kmsKey"),
+          settings: body.settings,
+          now,
+        }),
+        insertUser(scope, {
+          userId: ownerId,
+          email: body.owner.email,
+          passwordHash: await hashPassword(body.owner.password),
+          fullName: body.owner.full_name ?? null,
+          role: "owner",
+          now,
+        }),
+        apiKey.statement,
+      ],
+      {
+        action: "tenant.create",
+        resourceType: "tenant",
+        resourceId: tenantId,
+        metadata: { region: body.region, owner_id: ownerId, api_key_id: apiKey.row.key_id },
+      },
+      { ...auditActor(c), tenantId },
+    );
+    const [tenant, owner] = await Promise.all([findTenant(c.env.DB, tenantId), getUser(scope, ownerId)]);
+    if (!tenant || !owner) throw new Error("tenant vanished right after creation");
+    return c.json(
+      { tenant: toTenant(tenant), owner: toUser(owner), api_key: { ...toApiKey(apiKey.row), key: apiKey.key } },
+      201,
+    );
+  })
+  .openapi(statusRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    const { status } = c.req.valid("json");
+    const tenant = await findTenant(c.env.DB, id);
+    if (!tenant) throw new ProblemError("notFound", "No such tenant");
+    if (tenant.status === "deleted") throw new ProblemError("conflict", "A deleted tenant stays deleted");
+    await commitAudited(
+      c,
+      c.env.DB,
+      [updateTenant(c.env.DB, id, { status }, nowIso())],
+      {
+        action: status === "suspended" ? "tenant.suspend" : "tenant.reactivate",
+        resourceType: "tenant",
+        resourceId: id,
+        metadata: { from: tenant.status, to: status },
+      },
+      { ...auditActor(c), tenantId: id },
+    );
+    // Either way the object must read the tenant's status again; a suspension also
+    // voids the tenant's live tickets and closes its live sockets.
+    const object = await tenantObject(c.env, id);
+    await retryOnReset(() => object.forgetCredentials({ all: true, endsAccess: status === "suspended" }));
+    return c.json(toTenant((await findTenant(c.env.DB, id)) ?? { ...tenant, status }), 200);
+  });

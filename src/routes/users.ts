@@ -26,6 +26,7 @@ import { EmailField, NameField, PasswordField, pageSchema, UserSchema } from "..
 import { ProblemError } from "../http/problem";
 import { caller, callerObject } from "../http/request-context";
 import { problemResponseSpec } from "../http/schemas";
+import { retryOnReset } from "../objects";
 
 const security = [{ bearerAuth: [] }];
 const errors = {
@@ -60,16 +61,25 @@ function assertMayManage(c: Context<AppEnv>, target: UserRow, newRole?: string):
   }
 }
 
+/**
+ * Commits a change to a user with its audit row, then tells the TenantObject.
+ * `endsAccess`: the user was suspended or deleted, so their live dashboards close too.
+ */
 async function commitUserChange(
   c: Context<AppEnv>,
   statements: D1PreparedStatement[],
   event: Parameters<typeof commitAudited>[3],
+  endsAccess = false,
 ): Promise<void> {
   const { scope } = caller(c);
   try {
     await commitAudited(c, scope.db, statements, event);
     // A role, status or deletion takes effect on the user's very next request.
-    if (event.resourceId) await (await callerObject(c)).forgetCredentials({ userId: event.resourceId });
+    const userId = event.resourceId;
+    if (userId) {
+      const object = await callerObject(c);
+      await retryOnReset(() => object.forgetCredentials({ userId, endsAccess }));
+    }
   } catch (error) {
     if (isTriggerAbort(error, LAST_OWNER_ERROR)) {
       throw new ProblemError("conflict", "The tenant must keep at least one active owner");
@@ -157,7 +167,7 @@ const deleteRoute = createRoute({
   method: "delete",
   path: "/v1/users/{id}",
   tags: ["Users"],
-  summary: "Delete a user: their API keys are revoked and their e-mail freed",
+  summary: "Delete a user: their API keys are revoked, their live dashboards closed and their e-mail freed",
   security,
   middleware: guard("users.manage", { action: "user.delete", resource: "user", idParam: "id" }),
   request: { params: UserParams },
@@ -214,12 +224,17 @@ export const usersRoutes = createRouter()
     const statements = [updateUser(scope, id, body, nowIso())];
     // A suspended user's keys stop working through the status check; a demotion
     // takes effect at once because roles are read on every request.
-    await commitUserChange(c, statements, {
-      action: "user.update",
-      resourceType: "user",
-      resourceId: id,
-      metadata: { fields: Object.keys(body), role: body.role, status: body.status },
-    });
+    await commitUserChange(
+      c,
+      statements,
+      {
+        action: "user.update",
+        resourceType: "user",
+        resourceId: id,
+        metadata: { fields: Object.keys(body), role: body.role, status: body.status },
+      },
+      body.status === "suspended",
+    );
     return c.json(toUser((await getUser(scope, id)) as UserRow), 200);
   })
   .openapi(deleteRoute, async (c) => {
@@ -227,10 +242,11 @@ export const usersRoutes = createRouter()
     const { id } = c.req.valid("param");
     const target = await targetUser(c, id);
     assertMayManage(c, target);
-    await commitUserChange(c, [deleteUser(scope, id, nowIso()), revokeUserApiKeys(scope, id)], {
-      action: "user.delete",
-      resourceType: "user",
-      resourceId: id,
-    });
+    await commitUserChange(
+      c,
+      [deleteUser(scope, id, nowIso()), revokeUserApiKeys(scope, id)],
+      { action: "user.delete", resourceType: "user", resourceId: id },
+      true,
+    );
     return c.body(null, 204);
   });

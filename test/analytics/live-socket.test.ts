@@ -6,20 +6,9 @@ import { describe, expect, it } from "vitest";
 import { PUSH_INTERVAL_MS } from "../../objects/analytics/live-push";
 import type { TenantObject } from "../../objects/tenant-object";
 import { ingest, publishedPosts } from "../support/analytics";
-import { call, json } from "../support/http";
+import { call } from "../support/http";
+import { type LiveMessage, open, ticketFor, until, upgrade } from "../support/live";
 import { tenantObjectOf } from "../support/objects";
-
-interface Ticket {
-  ticket: string;
-  url: string;
-  expires_at: string;
-}
-
-interface LiveMessage {
-  type: "snapshot" | "update" | "benchmarks";
-  posts: { post_id: string; likes: number; impressions: number }[];
-  series: { at: string; engagements: number; impressions: number }[];
-}
 
 /** The chart a dashboard holds after these messages: minutes merged, latest wins. */
 function chartTotals(messages: LiveMessage[]): { engagements: number; impressions: number } {
@@ -32,37 +21,6 @@ function chartTotals(messages: LiveMessage[]): { engagements: number; impression
     impressions += p.impressions;
   }
   return { engagements, impressions };
-}
-
-async function ticketFor(token: string): Promise<Ticket> {
-  const res = await call("/v1/live/ticket", { method: "POST", token });
-  expect(res.status, await res.clone().text()).toBe(201);
-  return json<Ticket>(res);
-}
-
-function upgrade(path: string): Promise<Response> {
-  return exports.default.fetch(new Request(`https://api.test${path}`, { headers: { Upgrade: "websocket" } }));
-}
-
-/** An accepted socket collecting every message it receives. */
-async function open(path: string): Promise<{ socket: WebSocket; messages: LiveMessage[] }> {
-  const res = await upgrade(path);
-  expect(res.status, res.status === 101 ? "" : await res.text()).toBe(101);
-  const socket = res.webSocket as WebSocket;
-  const messages: LiveMessage[] = [];
-  socket.addEventListener("message", (event) => {
-    messages.push(JSON.parse(event.data as string) as LiveMessage);
-  });
-  socket.accept();
-  return { socket, messages };
-}
-
-async function until(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 describe("live socket tickets", () => {

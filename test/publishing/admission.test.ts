@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { connectAccount, publishBody, sandbox, sandboxUserOf } from "../support/accounts";
 import { call, json } from "../support/http";
 import { runTimersNow } from "../support/objects";
-import { createKey, createTenant } from "../support/tenants";
+import { createOwnerKey, createTenant } from "../support/tenants";
 
 interface Window {
   account_id: string;
@@ -21,7 +21,7 @@ describe("publishing windows", () => {
   it("500 concurrent publishes on an account limited to 100: exactly 100 × 201, 400 × 429, 100 platform calls", async () => {
     const tenant = await createTenant();
     // A key whose own hourly limit is not the bottleneck.
-    const { key } = await createKey(tenant.ownerKey, {
+    const { key } = await createOwnerKey(tenant, {
       scopes: ["publish", "read:posts"],
       rate_limit_per_hour: 10_000,
     });

@@ -9,11 +9,11 @@ import type { PublishInput } from "../../src/publishing/types";
 import { type ConnectedAccount, connectAccount, publishBody, sandbox, sandboxUserOf } from "../support/accounts";
 import { call, json } from "../support/http";
 import { runTimersNow, tenantObjectOf } from "../support/objects";
-import { createKey, createTenant } from "../support/tenants";
+import { createOwnerKey, createTenant } from "../support/tenants";
 
 async function publisher(limit = 10_000) {
   const tenant = await createTenant({ settings: { rate_limits: { linkedin: { limit } } } });
-  const { key } = await createKey(tenant.ownerKey, { scopes: ["publish", "read:posts"], rate_limit_per_hour: 10_000 });
+  const { key } = await createOwnerKey(tenant, { scopes: ["publish", "read:posts"], rate_limit_per_hour: 10_000 });
   const account = await connectAccount(tenant.ownerKey, "linkedin");
   return { tenant, key, account };
 }
@@ -107,7 +107,7 @@ describe("the publish outbox", () => {
 
   it("splits a batch of long posts so that no statement carries more than 1 MB", async () => {
     const tenant = await createTenant({ settings: { rate_limits: { facebook: { limit: 1000 } } } });
-    const { key } = await createKey(tenant.ownerKey, {
+    const { key } = await createOwnerKey(tenant, {
       scopes: ["publish", "read:posts"],
       rate_limit_per_hour: 10_000,
     });

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { connectAccount, publishBody, sandbox, sandboxUserOf } from "../support/accounts";
 import { call, json } from "../support/http";
 import { tenantObjectOf } from "../support/objects";
-import { createKey, createTenant } from "../support/tenants";
+import { createOwnerKey, createTenant } from "../support/tenants";
 
 async function accountRow(accountId: string) {
   return env.DB.prepare(
@@ -25,7 +25,7 @@ async function accountRow(accountId: string) {
 /** A connected X account whose stored access token is about to expire. */
 async function expiringAccount() {
   const tenant = await createTenant();
-  const { key } = await createKey(tenant.ownerKey, {
+  const { key } = await createOwnerKey(tenant, {
     scopes: ["publish", "read:posts", "read:accounts"],
     rate_limit_per_hour: 10_000,
   });
@@ -55,7 +55,7 @@ describe("token refresh", () => {
 
   it("a token the platform has expired early: the 401s lead to one refresh and every post goes out", async () => {
     const tenant = await createTenant();
-    const { key } = await createKey(tenant.ownerKey, { scopes: ["publish"], rate_limit_per_hour: 10_000 });
+    const { key } = await createOwnerKey(tenant, { scopes: ["publish"], rate_limit_per_hour: 10_000 });
     const account = await connectAccount(tenant.ownerKey, "linkedin");
     const user = sandboxUserOf(account);
     await sandbox("linkedin").expireAccessTokens(user);
@@ -133,7 +133,7 @@ describe("token refresh", () => {
 
   it("invalid_grant revokes the account at once: no retry storm", async () => {
     const tenant = await createTenant();
-    const { key } = await createKey(tenant.ownerKey, { scopes: ["publish"], rate_limit_per_hour: 10_000 });
+    const { key } = await createOwnerKey(tenant, { scopes: ["publish"], rate_limit_per_hour: 10_000 });
     const account = await connectAccount(tenant.ownerKey, "linkedin");
     const user = sandboxUserOf(account);
     await sandbox("linkedin").expireAccessTokens(user);

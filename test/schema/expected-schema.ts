@@ -689,3 +689,17 @@ export const SEED_COMPOSITE_INDEXES: ExpectedIndex[] = [
     where: null,
   },
 ];
+
+// Beyond the seed: columns and indexes added by later migrations for behaviour the
+// seed does not describe. Each names the migration that adds it.
+export const BEYOND_SEED_COLUMNS: { table: string; migration: string; column: ExpectedColumn }[] = [
+  {
+    table: "api_keys",
+    migration: "0011_key_lineage",
+    column: { name: "parent_key_id", type: "TEXT", notNull: false, default: null, primaryKey: false },
+  },
+];
+
+export const BEYOND_SEED_INDEXES: ExpectedIndex[] = [
+  { name: "idx_api_keys_parent", table: "api_keys", columns: ["parent_key_id"], where: "parent_key_id IS NOT NULL" },
+];

@@ -2,7 +2,14 @@
 // key the seed names. Reads sqlite_master and the pragmas, never the migration files.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { type ExpectedIndex, SEED_COMPOSITE_INDEXES, SEED_INDEXES, SEED_TABLES } from "./expected-schema";
+import {
+  BEYOND_SEED_COLUMNS,
+  BEYOND_SEED_INDEXES,
+  type ExpectedIndex,
+  SEED_COMPOSITE_INDEXES,
+  SEED_INDEXES,
+  SEED_TABLES,
+} from "./expected-schema";
 
 interface ColumnInfo {
   name: string;
@@ -94,7 +101,9 @@ describe("tables", () => {
 });
 
 describe("indexes", () => {
-  const cases: [string, ExpectedIndex][] = [...SEED_INDEXES, ...SEED_COMPOSITE_INDEXES].map((i) => [i.name, i]);
+  const cases: [string, ExpectedIndex][] = [...SEED_INDEXES, ...SEED_COMPOSITE_INDEXES, ...BEYOND_SEED_INDEXES].map(
+    (i) => [i.name, i],
+  );
 
   it("covers every index of §2 to §6, §10.1 and §10.2.3", () => {
     expect(SEED_INDEXES.length).toBeGreaterThanOrEqual(60);
@@ -131,6 +140,19 @@ describe("indexes", () => {
     expect(versions).toMatchObject({ unique: 1, partial: 1 });
     expect(configs).toMatchObject({ unique: 1, partial: 1 });
   });
+});
+
+describe("beyond the seed", () => {
+  it.each(BEYOND_SEED_COLUMNS.map((c) => [`${c.table}.${c.column.name}`, c] as const))(
+    "%s exists as its migration adds it",
+    async (_name, { table, migration, column }) => {
+      const found = (await columnsOf(table)).find((c) => c.name === column.name);
+      expect(found, `${table}.${column.name} (migration ${migration})`).toBeDefined();
+      expect(found?.type).toBe(column.type);
+      expect(found?.dflt_value).toBe(column.default);
+      expect(found?.notnull === 1).toBe(column.notNull);
+    },
+  );
 });
 
 describe("foreign keys", () => {

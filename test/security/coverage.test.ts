@@ -14,6 +14,7 @@ const PUBLIC = [
 ];
 const OPERATOR = [
   "POST /v1/tenants",
+  "PATCH /v1/tenants/{id}",
   "POST /v1/admin/skills",
   "POST /v1/admin/skills/{id}/promote",
   "POST /v1/admin/skills/{id}/retire",

@@ -4,7 +4,7 @@ import type { Platform } from "../../src/platforms/types";
 import { type ConnectedAccount, connectAccount, publishBody } from "./accounts";
 import { call } from "./http";
 import { recordsInD1 } from "./objects";
-import { createKey, createTenant, type TestTenant } from "./tenants";
+import { createOwnerKey, createTenant, type TestTenant } from "./tenants";
 
 export interface AnalyticsWorld {
   tenant: TestTenant;
@@ -16,7 +16,7 @@ export interface AnalyticsWorld {
 
 export async function publishedPosts(count: number, platform: Platform = "facebook"): Promise<AnalyticsWorld> {
   const tenant = await createTenant({ settings: { rate_limits: { [platform]: { limit: 100_000 } } } });
-  const { key } = await createKey(tenant.ownerKey, {
+  const { key } = await createOwnerKey(tenant, {
     scopes: ["publish", "read:posts", "read:analytics", "write:analytics"],
     rate_limit_per_hour: 100_000,
   });

@@ -78,6 +78,17 @@ export async function createKey(
 }
 
 /**
+ * A key made by the tenant's owner signed in, so bounded by the role only: a key made
+ * with the owner's first key could not exceed that key's hourly limit (1000) or expiry.
+ */
+export async function createOwnerKey(
+  tenant: TestTenant,
+  body: Record<string, unknown>,
+): Promise<{ id: string; key: string; scopes: string[] }> {
+  return createKey(await login(tenant.tenantId, tenant.ownerEmail), body);
+}
+
+/**
  * Every row of every table but the audit trail, to prove a request wrote nothing
  * else. Left out: the usage counters TenantObjects flush on their own timers
  * (api_keys.use_count and last_used_at, rate_limits), which may land at any moment.
