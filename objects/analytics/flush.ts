@@ -8,6 +8,7 @@ import { chunk } from "../../src/db/chunk";
 import { type FlushedPost, type IndexedChanges, upsertPostAnalytics } from "../../src/db/post-analytics";
 import type { TenantScope } from "../../src/db/tenant-scope";
 import type { Platform } from "../../src/platforms/types";
+import { faultPoint } from "../parts/fault-points";
 import type { Benchmarks } from "./benchmarks";
 import type { CountersStore } from "./counters-store";
 import { figuresOf } from "./derived";
@@ -60,9 +61,11 @@ export async function flushAnalytics(
   const statements = [...groups.values()].flatMap((g) => upsertPostAnalytics(scope, g.posts, now, g.changes));
   let rowsWritten = 0;
   for (const part of chunk(statements, STATEMENTS_PER_BATCH)) {
+    await faultPoint("flush.write");
     const results = await scope.db.batch(part);
     for (const result of results) rowsWritten += result.meta.rows_written ?? 0;
   }
+  await faultPoint("flush.written");
   store.markFlushed(rows.map((row, i) => ({ row, anomaly: (posts[i] as FlushedPost).figures.is_anomaly })));
   const platforms = [...new Set(rows.map((row) => row.platform))] as Platform[];
   const benchmarkRowsWritten = await benchmarks.recompute(platforms);
