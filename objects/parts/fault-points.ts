@@ -3,9 +3,9 @@
 // hook is ever set: a checkpoint is one null check returning undefined, so
 // `await faultPoint(...)` costs a microtask and no I/O, and lets no other event in.
 //
-// Tests set the hook to reset the object at a point, or to make the step fail. The
-// vitest plugin runs Durable Objects in the tests' own isolate, so a test and the
-// objects share this module (test/support/faults.ts holds the test side).
+// Tests set the hook to reset the object at a point, or to make D1 fail right after
+// it. The vitest plugin runs Durable Objects in the tests' own isolate, so a test and
+// the objects share this module (test/support/faults.ts holds the test side).
 
 /** Every checkpoint, named for where it stands. */
 export const FAULT_POINTS = [

@@ -1,7 +1,7 @@
-// Faults for the fault matrix: a TenantObject reset or failing at one of its named
-// checkpoints (objects/parts/fault-points.ts), and its D1 failing on one statement of
-// a batch. The objects run in the tests' isolate, so the hook set here is the one
-// their checkpoints call. One fault at a time: run these cases one after another.
+// Faults for the fault matrix: a TenantObject reset at one of its named checkpoints
+// (objects/parts/fault-points.ts), and its D1 failing on one statement of a batch.
+// The objects run in the tests' isolate, so the hook set here is the one their
+// checkpoints call. One fault at a time: run these cases one after another.
 import { runInDurableObject } from "cloudflare:test";
 import { vi } from "vitest";
 import { type FaultPointName, setFaultHook } from "../../objects/parts/fault-points";
@@ -53,15 +53,6 @@ export async function resetAt(tenantId: string, point: FaultPointName, hit = 1):
     // This run never goes on.
     return new Promise<void>(() => undefined);
   });
-}
-
-/** Makes the step at `point` fail (the `hit`-th time it is reached), as a failed I/O would. */
-export function failAt(
-  point: FaultPointName,
-  hit = 1,
-  error = new Error(`failed at ${point} (fault matrix)`),
-): ArmedFault {
-  return arm(point, hit, () => Promise.reject(error));
 }
 
 /** How a D1 batch goes wrong. */
