@@ -19,6 +19,7 @@ import { issueTicket, redeemTicket } from "./analytics/tickets";
 import { KEY_USAGE_TIMER, TenantIdentity, USAGE_FLUSH_DELAY_MS } from "./identity/tenant-identity";
 import type { Admission } from "./parts/api-key-window";
 import type { CredentialChange, PresentedCredential } from "./parts/credentials";
+import { faultPoint } from "./parts/fault-points";
 import { beginLoginAttempt, finishLoginAttempt, type LoginGate } from "./parts/login-throttle";
 import {
   type CallbackOutcome,
@@ -245,9 +246,11 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
 
   async markCalling(attemptId: string, calling: boolean): Promise<void> {
     this.publisher.markCalling(attemptId, calling);
+    if (calling) await faultPoint("publish.send");
   }
 
   async beginPublish(input: PublishInput): Promise<BeginStep> {
+    await faultPoint("publish.begin");
     const step = await this.publisher.beginPublish(input);
     if (step.kind === "send") await this.timers.scheduleAtMost("sweep-attempts", Date.now() + STALE_ATTEMPT_MS + 1000);
     await this.timers.scheduleAtMost("flush-usage", Date.now() + USAGE_FLUSH_DELAY_MS);
@@ -263,7 +266,10 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
   }
 
   async finishPublish(attemptId: string, outcome: SendOutcome): Promise<Answer> {
-    return this.publisher.finishPublish(attemptId, outcome);
+    await faultPoint("publish.answered");
+    const answer = await this.publisher.finishPublish(attemptId, outcome);
+    await faultPoint("publish.recorded");
+    return answer;
   }
 
   /** Cancels a scheduled post; null when it is not waiting in the schedule. */
@@ -374,12 +380,17 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
   // --- the alarm ------------------------------------------------------------
 
   override async onAlarm(): Promise<void> {
-    for (const timer of this.timers.takeDue(Date.now())) {
+    // A timer's row goes only once its handler succeeded: a run cut short by an
+    // eviction finds its timers again when the alarm comes back (issue 11).
+    const nowMs = Date.now();
+    for (const timer of await this.timers.begin(nowMs, nowMs + TIMER_RETRY_MS)) {
       try {
+        await faultPoint("alarm.timer");
         await this.runTimer(timer);
+        this.timers.done(timer);
       } catch (error) {
         console.error(`TenantObject ${this.tenantId}: timer ${timer} failed; retrying`, error);
-        await this.timers.scheduleAtMost(timer, Date.now() + TIMER_RETRY_MS);
+        await this.timers.failed(timer, Date.now() + TIMER_RETRY_MS);
       }
     }
     await this.timers.arm();

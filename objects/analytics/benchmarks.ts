@@ -44,6 +44,8 @@ export class Benchmarks {
   private cached: { byPlatform: Map<Platform, Benchmark>; atMs: number } | null = null;
   /** When each platform was last recomputed by this object (in memory: a wake recomputes). */
   private readonly recomputedAt = new Map<Platform, number>();
+  /** Platforms whose recompute D1 refused (in memory: a wake recomputes everything anyway). */
+  private readonly owed = new Set<Platform>();
 
   constructor(private readonly scope: () => TenantScope) {}
 
@@ -65,13 +67,36 @@ export class Benchmarks {
     return byPlatform;
   }
 
+  /** Whether a recompute D1 refused is still owed (the next flush makes it, changes or not). */
+  owes(): boolean {
+    return this.owed.size > 0;
+  }
+
   /**
    * Recomputes the platforms' benchmarks from what D1 holds (median and p90 computed
-   * exactly), those not recomputed within BENCHMARK_REFRESH_MS; D1's rows written.
+   * exactly), those not recomputed within BENCHMARK_REFRESH_MS and those owed since
+   * D1 refused their last recompute; D1's rows written.
    */
   async recompute(candidates: readonly Platform[], nowMs = Date.now()): Promise<number> {
-    const platforms = candidates.filter((p) => nowMs - (this.recomputedAt.get(p) ?? 0) >= BENCHMARK_REFRESH_MS);
+    const platforms = [...new Set([...candidates, ...this.owed])].filter(
+      (p) => this.owed.has(p) || nowMs - (this.recomputedAt.get(p) ?? 0) >= BENCHMARK_REFRESH_MS,
+    );
     if (platforms.length === 0) return 0;
+    try {
+      const rowsWritten = await this.write(platforms);
+      for (const platform of platforms) {
+        this.recomputedAt.set(platform, nowMs);
+        this.owed.delete(platform);
+      }
+      return rowsWritten;
+    } catch (error) {
+      // The counters behind it are in D1 already: the next flush must not skip it.
+      for (const platform of platforms) this.owed.add(platform);
+      throw error;
+    }
+  }
+
+  private async write(platforms: Platform[]): Promise<number> {
     const scope = this.scope();
     const since = new Date(Date.now() - BENCHMARK_DAYS * 86_400_000).toISOString();
     const now = new Date().toISOString();
@@ -114,7 +139,6 @@ export class Benchmarks {
     }
     let rowsWritten = 0;
     for (const result of await scope.db.batch(statements)) rowsWritten += result.meta.rows_written ?? 0;
-    for (const platform of platforms) this.recomputedAt.set(platform, nowMs);
     this.cached = null;
     return rowsWritten;
   }

@@ -21,6 +21,7 @@ import {
 import { tenantScope } from "../../src/db/tenant-scope";
 import type { PlatformErrorKind } from "../../src/platforms/errors";
 import type { Platform } from "../../src/platforms/types";
+import { faultPoint } from "../parts/fault-points";
 import type { TenantRecordCache } from "./tenant-record";
 
 /** Refresh when less than this is left of an access token. */
@@ -219,6 +220,7 @@ export class AccountTokens {
       }
       const leaseId = toBase64Url(randomBytes(16));
       this.setState(accountId, { lease_id: leaseId, lease_expires_ms: now + LEASE_MS, lease_version: state.version });
+      await faultPoint("refresh.lease");
       return {
         kind: "refresh",
         lease: {
@@ -245,6 +247,7 @@ export class AccountTokens {
 
   /** The lease holder reports the platform's answer; waiters get its result. */
   async complete(accountId: string, leaseId: string, outcome: RefreshOutcome): Promise<TokenStep> {
+    await faultPoint("refresh.answered");
     const state = this.state(accountId);
     const account = await this.load(accountId);
     if (!account) return { kind: "missing" };
@@ -287,6 +290,7 @@ export class AccountTokens {
             now,
           ),
         ]);
+        await faultPoint("refresh.stored");
         account.accessToken = outcome.accessToken;
         account.refreshToken = outcome.refreshToken ?? account.refreshToken;
         account.expiresAtMs = outcome.expiresAtMs;

@@ -11,6 +11,7 @@ import { type FinishedPost, postRecordStatements } from "../../src/db/post-recor
 import type { PublishRequestRow } from "../../src/db/publish-requests";
 import { tenantScope } from "../../src/db/tenant-scope";
 import type { Answer, PublishInput } from "../../src/publishing/types";
+import { faultPoint } from "../parts/fault-points";
 import type { Timers } from "../parts/timers";
 
 /**
@@ -127,7 +128,9 @@ export class RecordOutbox {
         actor: (JSON.parse(row.input) as PublishInput).actor,
       }));
     try {
+      await faultPoint("outbox.write");
       await scope.db.batch(postRecordStatements(scope, posts(rows)));
+      await faultPoint("outbox.written");
       this.done(rows);
       return 0;
     } catch (error) {

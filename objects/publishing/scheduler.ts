@@ -1,6 +1,7 @@
 // Scheduled posts: kept in the object's schedule table, fired from the one alarm
 // (timer "publish-due"), deferred when a window is full, retried with backoff when
-// the platform is unavailable, and cancellable until they fire.
+// the platform is unavailable, and cancellable until they fire. A post leaves the
+// schedule only once its publish has an answer (see fireDue).
 import type { AuditActor } from "../../src/db/audit-logs";
 import { auditStatement } from "../../src/db/audit-logs";
 import { getPublishRequest, savePublishRequest, toPost } from "../../src/db/publish-requests";
@@ -8,6 +9,7 @@ import { tenantScope } from "../../src/db/tenant-scope";
 import type { Platform, PlatformAdapter } from "../../src/platforms/types";
 import { type PublishCoordinator, publish } from "../../src/publishing/publish-flow";
 import type { Answer, PublishInput } from "../../src/publishing/types";
+import { faultPoint } from "../parts/fault-points";
 import type { Timers } from "../parts/timers";
 
 const BATCH = 20;
@@ -23,6 +25,9 @@ type ScheduledRow = {
 };
 
 export class Scheduler {
+  /** Posts this instance is firing: not cancellable, and not fired twice at once. */
+  private readonly firing = new Set<string>();
+
   constructor(
     private readonly sql: SqlStorage,
     private readonly env: Env,
@@ -47,7 +52,11 @@ export class Scheduler {
     );
   }
 
-  /** Publishes what is due. Each post is taken out of the table before it is sent. */
+  /**
+   * Publishes what is due. A post's row stays until its publish has an answer, so a
+   * run cut short fires it again; the attempt it began (same id) then decides, as for
+   * a router's retry: not yet sent goes out, sent (or maybe sent) is never sent again.
+   */
   async fireDue(coordinator: PublishCoordinator, adapterFor: (platform: Platform) => PlatformAdapter): Promise<number> {
     const due = this.sql
       .exec<ScheduledRow>(
@@ -56,46 +65,72 @@ export class Scheduler {
         BATCH,
       )
       .toArray();
+    let fired = 0;
     for (const row of due) {
-      this.sql.exec("DELETE FROM scheduled_posts WHERE request_id = ?", row.request_id);
-      const scheduled = JSON.parse(row.input) as PublishInput;
-      // The key's answer is the 202 already given; this run is the object's own.
-      const input: PublishInput = {
-        ...scheduled,
-        idempotencyKey: null,
-        scheduledAtMs: null,
-        actor: { ...scheduled.actor, requestId: `schedule:${row.request_id}` },
-      };
-      let answer: Answer;
+      if (this.firing.has(row.request_id)) continue;
+      this.firing.add(row.request_id);
       try {
-        answer = await publish(coordinator, adapterFor, input);
-      } catch (error) {
-        console.error(`TenantObject ${this.tenantId}: scheduled post ${row.request_id} failed to run`, error);
-        answer = { status: 503, body: { detail: "internal error" }, headers: { "Retry-After": "60" } };
+        await faultPoint("schedule.post");
+        await this.fire(row, coordinator, adapterFor);
+        fired += 1;
+      } finally {
+        this.firing.delete(row.request_id);
       }
-      await this.afterFiring(row, scheduled, answer);
     }
     await this.arm();
-    return due.length;
+    return fired;
+  }
+
+  private async fire(
+    row: ScheduledRow,
+    coordinator: PublishCoordinator,
+    adapterFor: (platform: Platform) => PlatformAdapter,
+  ): Promise<void> {
+    const scheduled = JSON.parse(row.input) as PublishInput;
+    // The key's answer is the 202 already given; this run is the object's own.
+    const input: PublishInput = {
+      ...scheduled,
+      idempotencyKey: null,
+      scheduledAtMs: null,
+      actor: { ...scheduled.actor, requestId: `schedule:${row.request_id}` },
+      // An earlier run may have begun this attempt before it was cut short.
+      retry: true,
+    };
+    let answer: Answer;
+    try {
+      answer = await publish(coordinator, adapterFor, input);
+    } catch (error) {
+      console.error(`TenantObject ${this.tenantId}: scheduled post ${row.request_id} failed to run`, error);
+      answer = { status: 503, body: { detail: "internal error" }, headers: { "Retry-After": "60" } };
+    }
+    await this.afterFiring(row, scheduled, answer);
   }
 
   /** Re-queues a transient failure with backoff, or records it as failed for good. */
   private async afterFiring(row: ScheduledRow, input: PublishInput, answer: Answer): Promise<void> {
-    if (answer.status < 400 || answer.status === 422) return;
+    if (answer.status < 400 || answer.status === 422) {
+      // Answered for good: its record is the attempt's (see Publisher.finishPublish).
+      this.sql.exec("DELETE FROM scheduled_posts WHERE request_id = ?", row.request_id);
+      return;
+    }
     const retryAfter = Number(answer.headers?.["Retry-After"] ?? 0) * 1000;
     const windowFull = answer.status === 429;
     const tries = windowFull ? row.tries : row.tries + 1;
     if ((answer.status === 429 || answer.status === 503) && tries < MAX_TRIES) {
-      this.put({
-        ...row,
+      this.sql.exec(
+        "UPDATE scheduled_posts SET tries = ?, due_at_ms = ? WHERE request_id = ?",
         tries,
-        due_at_ms: Date.now() + Math.max(retryAfter, windowFull ? 1000 : RETRY_BASE_MS * 2 ** row.tries),
-      });
+        Date.now() + Math.max(retryAfter, windowFull ? 1000 : RETRY_BASE_MS * 2 ** row.tries),
+        row.request_id,
+      );
       return;
     }
     const scope = tenantScope(this.env, this.tenantId);
     const existing = await getPublishRequest(scope, row.request_id);
-    if (!existing) return;
+    if (!existing) {
+      this.sql.exec("DELETE FROM scheduled_posts WHERE request_id = ?", row.request_id);
+      return;
+    }
     const now = new Date().toISOString();
     const detail = (answer.body as { detail?: string } | null)?.detail ?? `status ${answer.status}`;
     await scope.db.batch([
@@ -119,13 +154,21 @@ export class Scheduler {
         now,
       ),
     ]);
+    // Only once D1 says so: a run cut short before reports the failure again.
+    this.sql.exec("DELETE FROM scheduled_posts WHERE request_id = ?", row.request_id);
+  }
+
+  /** Whether a publish attempt of this post was begun (by a run that may have been cut short). */
+  private begun(requestId: string): boolean {
+    return this.sql.exec("SELECT 1 FROM attempts WHERE attempt_id = ?", requestId).toArray().length > 0;
   }
 
   /**
    * Cancels a scheduled post. Null when it is not (or no longer) in the schedule:
-   * once taken out to be sent, it can no longer be cancelled.
+   * once it is being sent, it can no longer be cancelled.
    */
   async cancel(requestId: string, actor: AuditActor): Promise<Answer | null> {
+    if (this.firing.has(requestId) || this.begun(requestId)) return null;
     const taken = this.sql
       .exec<ScheduledRow>("DELETE FROM scheduled_posts WHERE request_id = ? RETURNING *", requestId)
       .toArray()[0];

@@ -2,7 +2,7 @@
 // records (so neither exists without the other), in the database that holds the
 // change. Metadata never carries a secret: callers pass ids and field names only.
 import { newId } from "./ids";
-import { jsonRowsSource } from "./json-rows";
+import { jsonFields, jsonRowsSource } from "./json-rows";
 import type { TenantScope } from "./tenant-scope";
 import { isoOrNull } from "./time";
 
@@ -40,31 +40,51 @@ const AUDIT_FIELDS = [
   "timestamp",
 ] as const;
 
-/** One audit row per entry, in one statement (at most MAX_JSON_ROWS entries). */
-export function auditStatements(
-  db: D1Database,
-  entries: readonly { actor: AuditActor; event: AuditEvent; now: string }[],
-): D1PreparedStatement {
-  const rows = entries.map(
-    ({ actor, event, now }): Record<(typeof AUDIT_FIELDS)[number], unknown> => ({
-      log_id: newId("auditLog"),
-      tenant_id: actor.tenantId,
-      user_id: actor.userId,
-      action: event.action,
-      resource_type: event.resourceType,
-      resource_id: event.resourceId ?? null,
-      ip_address: actor.ip,
-      user_agent: actor.userAgent?.slice(0, 512) ?? null,
-      request_id: actor.requestId,
-      metadata: event.metadata ? JSON.stringify(event.metadata) : null,
-      success: event.success === false ? 0 : 1,
-      error_message: event.errorMessage?.slice(0, 1000) ?? null,
-      timestamp: now,
-    }),
+type AuditEntry = { actor: AuditActor; event: AuditEvent; now: string };
+
+function auditRows(entries: readonly AuditEntry[]): string {
+  return JSON.stringify(
+    entries.map(
+      ({ actor, event, now }): Record<(typeof AUDIT_FIELDS)[number], unknown> => ({
+        log_id: newId("auditLog"),
+        tenant_id: actor.tenantId,
+        user_id: actor.userId,
+        action: event.action,
+        resource_type: event.resourceType,
+        resource_id: event.resourceId ?? null,
+        ip_address: actor.ip,
+        user_agent: actor.userAgent?.slice(0, 512) ?? null,
+        request_id: actor.requestId,
+        metadata: event.metadata ? JSON.stringify(event.metadata) : null,
+        success: event.success === false ? 0 : 1,
+        error_message: event.errorMessage?.slice(0, 1000) ?? null,
+        timestamp: now,
+      }),
+    ),
   );
+}
+
+/** One audit row per entry, in one statement (at most MAX_JSON_ROWS entries). */
+export function auditStatements(db: D1Database, entries: readonly AuditEntry[]): D1PreparedStatement {
   return db
     .prepare(`INSERT INTO audit_logs (${AUDIT_FIELDS.join(", ")}) ${jsonRowsSource(AUDIT_FIELDS)}`)
-    .bind(JSON.stringify(rows));
+    .bind(auditRows(entries));
+}
+
+/**
+ * As auditStatements, leaving out an entry whose resource already has a row of the
+ * same action: for a batch that may be written again because its answer was lost
+ * after D1 committed it (the publish outbox), so the trail records each event once.
+ */
+export function auditStatementsOnce(db: D1Database, entries: readonly AuditEntry[]): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO audit_logs (${AUDIT_FIELDS.join(", ")})
+       SELECT ${jsonFields(AUDIT_FIELDS)} FROM json_each(?1)
+       WHERE NOT EXISTS (SELECT 1 FROM audit_logs AS a WHERE a.resource_type = json_extract(value, '$.resource_type')
+         AND a.resource_id = json_extract(value, '$.resource_id') AND a.action = json_extract(value, '$.action'))`,
+    )
+    .bind(auditRows(entries));
 }
 
 export function auditStatement(db: D1Database, actor: AuditActor, event: AuditEvent, now: string): D1PreparedStatement {

@@ -1,7 +1,8 @@
 // What D1 gets when publishes finish: the request rows, and for the published ones
 // the seed's published_posts row, an empty post_analytics row and the account's
-// last use; an audit row for each. One statement per table for the whole batch.
-import { type AuditActor, auditStatements } from "./audit-logs";
+// last use; an audit row for each (once, however often the batch is written). One
+// statement per table for the whole batch.
+import { type AuditActor, auditStatementsOnce } from "./audit-logs";
 import { insertEmptyPostAnalytics } from "./post-analytics";
 import { insertPublishedPosts, type PublishRequestRow, savePublishRequests } from "./publish-requests";
 import { touchAccounts } from "./social-accounts";
@@ -37,7 +38,7 @@ export function postRecordStatements(scope: TenantScope, posts: readonly Finishe
     );
   }
   statements.push(
-    auditStatements(
+    auditStatementsOnce(
       scope.db,
       posts.map(({ record, actor }) => ({
         actor,

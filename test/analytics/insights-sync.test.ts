@@ -7,59 +7,9 @@ import { describe, expect, it } from "vitest";
 import type { SandboxPlatform } from "../../objects/sandbox-platform";
 import type { TenantObject } from "../../objects/tenant-object";
 import type { Platform } from "../../src/platforms/types";
-import { type ConnectedAccount, sandbox, sandboxUserOf } from "../support/accounts";
-import { publishedPosts } from "../support/analytics";
-import { call, json } from "../support/http";
+import { sandbox, sandboxUserOf } from "../support/accounts";
+import { age, figures, publishedPosts, pullNow, syncErrors } from "../support/analytics";
 import { runTimersNow, tenantObjectOf } from "../support/objects";
-
-interface Figures {
-  post_id: string;
-  impressions: number;
-  likes: number;
-  reach: number;
-}
-
-interface SyncError {
-  error_type: string;
-  retry_count: number;
-  resolved_at: string | null;
-}
-
-/** Moves the account's sandbox posts `minutes` into the past, so their audience grows. */
-async function age(account: ConnectedAccount, minutes: number): Promise<void> {
-  const user = sandboxUserOf(account);
-  await runInDurableObject(sandbox(account.platform), (_o: SandboxPlatform, state) => {
-    state.storage.sql.exec(
-      "UPDATE posts SET created_at_ms = created_at_ms - ? WHERE user_id IN (?, ?)",
-      minutes * 60_000,
-      user,
-      `pg${user}`,
-    );
-  });
-}
-
-/** Runs the insight pull with every post due, as if each post's interval had passed. */
-async function pullNow(tenantId: string): Promise<void> {
-  await runInDurableObject(tenantObjectOf(tenantId), (_o: TenantObject, state) => {
-    state.storage.sql.exec("UPDATE insight_syncs SET next_sync_ms = 0");
-  });
-  await runTimersNow(tenantId, ["sync-insights"]);
-}
-
-async function figures(key: string, postId: string): Promise<Figures> {
-  const res = await call(`/v1/posts/${postId}/analytics`, { token: key });
-  expect(res.status, await res.clone().text()).toBe(200);
-  return json<Figures>(res);
-}
-
-async function syncErrors(postId: string): Promise<SyncError[]> {
-  const { results } = await env.DB.prepare(
-    "SELECT error_type, retry_count, resolved_at FROM analytics_sync_errors WHERE post_id = ? ORDER BY created_at",
-  )
-    .bind(postId)
-    .all<SyncError>();
-  return results;
-}
 
 describe("insights sync", () => {
   it.each<Platform>(["linkedin", "twitter", "facebook", "instagram"])(

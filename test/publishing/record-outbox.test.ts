@@ -2,13 +2,13 @@
 // and its D1 rows follow in batches. Nothing is lost when D1 fails or the object is
 // evicted, nothing is written twice, and a client always reads its own posts.
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { TenantObject } from "../../objects/tenant-object";
 import type { PublishInput } from "../../src/publishing/types";
 import { type ConnectedAccount, connectAccount, publishBody, sandbox, sandboxUserOf } from "../support/accounts";
 import { call, json } from "../support/http";
 import { runTimersNow, tenantObjectOf } from "../support/objects";
+import { d1Counts } from "../support/post-records";
 import { createOwnerKey, createTenant } from "../support/tenants";
 
 async function publisher(limit = 10_000) {
@@ -22,24 +22,6 @@ async function publish(key: string, account: ConnectedAccount, text: string): Pr
   const res = await call("/v1/posts", { token: key, body: publishBody(account, { text }) });
   expect(res.status, await res.clone().text()).toBe(201);
   return (await json<{ id: string }>(res)).id;
-}
-
-/** How many rows of each table D1 holds for `postIds`. */
-async function d1Counts(postIds: string[]) {
-  const ids = JSON.stringify(postIds);
-  const count = async (sql: string) => (await env.DB.prepare(sql).bind(ids).first<{ n: number }>())?.n ?? 0;
-  return {
-    requests: await count(
-      "SELECT COUNT(*) AS n FROM publish_requests WHERE request_id IN (SELECT value FROM json_each(?))",
-    ),
-    posts: await count("SELECT COUNT(*) AS n FROM published_posts WHERE post_id IN (SELECT value FROM json_each(?))"),
-    analytics: await count(
-      "SELECT COUNT(*) AS n FROM post_analytics WHERE post_id IN (SELECT value FROM json_each(?))",
-    ),
-    audits: await count(
-      "SELECT COUNT(*) AS n FROM audit_logs WHERE action = 'post.publish' AND resource_id IN (SELECT value FROM json_each(?))",
-    ),
-  };
 }
 
 /** Makes the object's D1 refuse every batch until the returned function is called. */

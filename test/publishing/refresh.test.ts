@@ -3,7 +3,7 @@
 import { evictDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { connectAccount, publishBody, sandbox, sandboxUserOf } from "../support/accounts";
+import { connectAccount, expiringAccount, publishBody, sandbox, sandboxUserOf } from "../support/accounts";
 import { call, json } from "../support/http";
 import { tenantObjectOf } from "../support/objects";
 import { createOwnerKey, createTenant } from "../support/tenants";
@@ -20,20 +20,6 @@ async function accountRow(accountId: string) {
       last_refresh_at: string | null;
       refresh_token_encrypted: ArrayBuffer;
     }>();
-}
-
-/** A connected X account whose stored access token is about to expire. */
-async function expiringAccount() {
-  const tenant = await createTenant();
-  const { key } = await createOwnerKey(tenant, {
-    scopes: ["publish", "read:posts", "read:accounts"],
-    rate_limit_per_hour: 10_000,
-  });
-  // The token issued at connection lives 60 s: inside the refresh-ahead margin.
-  const account = await connectAccount(tenant.ownerKey, "twitter", { tokenTtlSeconds: 60 });
-  // Tokens issued by the refresh live the platform's usual two hours.
-  await sandbox("twitter").setTokenTtl(sandboxUserOf(account), null);
-  return { tenant, key, account, user: sandboxUserOf(account) };
 }
 
 describe("token refresh", () => {

@@ -1,13 +1,17 @@
 // Scheduled posts: 202, fired by the TenantObject's alarm, cancellable until then.
-import { describe, expect, it } from "vitest";
+import { runDurableObjectAlarm } from "cloudflare:test";
+import { afterEach, describe, expect, it } from "vitest";
 import { connectAccount, publishBody, sandbox, sandboxUserOf } from "../support/accounts";
+import { clearFaults, resetAt } from "../support/faults";
 import { call, json } from "../support/http";
-import { makeDue, runTimersNow } from "../support/objects";
+import { makeDue, runTimersNow, tenantObjectOf } from "../support/objects";
 import { createTenant } from "../support/tenants";
 
 const inAnHour = () => new Date(Date.now() + 3_600_000).toISOString();
 
 describe("scheduled posts", () => {
+  afterEach(clearFaults);
+
   it("go out when the alarm runs, and a cancelled one does not", async () => {
     const tenant = await createTenant();
     const account = await connectAccount(tenant.ownerKey, "instagram");
@@ -75,6 +79,40 @@ describe("scheduled posts", () => {
       "published",
     );
     expect(await sandbox("facebook").posts(user)).toHaveLength(1);
+  });
+
+  it("an object reset in the middle of the alarm loses no wake-up: each due post goes out exactly once", async () => {
+    const tenant = await createTenant();
+    const account = await connectAccount(tenant.ownerKey, "linkedin");
+    const user = sandboxUserOf(account);
+    const texts = Array.from({ length: 5 }, (_, i) => `Due together ${i} ${crypto.randomUUID()}`);
+    const ids: string[] = [];
+    for (const text of texts) {
+      const res = await call("/v1/posts", {
+        token: tenant.ownerKey,
+        body: publishBody(account, { text, scheduled_at: inAnHour() }),
+      });
+      expect(res.status).toBe(202);
+      ids.push((await json<{ id: string }>(res)).id);
+    }
+    for (const id of ids) await makeDue(tenant.tenantId, id);
+
+    // The alarm fires two of the five, then the object is reset before the third.
+    const reset = await resetAt(tenant.tenantId, "schedule.post", 3);
+    await expect(runTimersNow(tenant.tenantId, ["publish-due"])).rejects.toMatchObject({ durableObjectReset: true });
+    expect(reset.fired()).toBe(true);
+    clearFaults();
+    expect(await sandbox("linkedin").posts(user)).toHaveLength(2);
+
+    // The alarm comes back, as the runtime delivers it again, and finishes the run.
+    expect(await runDurableObjectAlarm(tenantObjectOf(tenant.tenantId))).toBe(true);
+    const sent = (await sandbox("linkedin").posts(user)).map((post) => post.text);
+    expect(sent.toSorted()).toEqual(texts.toSorted());
+    expect((await sandbox("linkedin").counters(user)).publish).toBe(5);
+    for (const id of ids) {
+      const post = await json<{ status: string }>(await call(`/v1/posts/${id}`, { token: tenant.ownerKey }));
+      expect(post.status).toBe("published");
+    }
   });
 
   it("refuse a time in the past, naming the field", async () => {

@@ -8,6 +8,7 @@ import type { SandboxPlatform } from "../../objects/sandbox-platform";
 import type { Platform } from "../../src/platforms/types";
 import { TestBrowser } from "./browser";
 import { call } from "./http";
+import { createOwnerKey, createTenant } from "./tenants";
 
 export interface ConnectedAccount {
   id: string;
@@ -80,4 +81,20 @@ export function publishBody(account: ConnectedAccount, extra: Record<string, unk
     ...(account.platform === "instagram" ? { image_url: "https://cdn.example.com/rebar.jpg" } : {}),
     ...extra,
   };
+}
+
+/**
+ * A tenant with a publishing key and a connected X account whose stored access token
+ * is about to expire (inside the refresh-ahead margin, still valid a minute); tokens
+ * the refresh issues live the platform's usual two hours. X rotates refresh tokens.
+ */
+export async function expiringAccount() {
+  const tenant = await createTenant();
+  const { key } = await createOwnerKey(tenant, {
+    scopes: ["publish", "read:posts", "read:accounts"],
+    rate_limit_per_hour: 10_000,
+  });
+  const account = await connectAccount(tenant.ownerKey, "twitter", { tokenTtlSeconds: 60 });
+  await sandbox("twitter").setTokenTtl(sandboxUserOf(account), null);
+  return { tenant, key, account, user: sandboxUserOf(account) };
 }

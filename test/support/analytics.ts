@@ -1,9 +1,14 @@
-// Published posts to measure, and events about them, through the API.
+// Published posts to measure, events about them through the API, and the insight
+// pulls from the sandbox platforms.
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { expect } from "vitest";
+import type { SandboxPlatform } from "../../objects/sandbox-platform";
+import type { TenantObject } from "../../objects/tenant-object";
 import type { Platform } from "../../src/platforms/types";
-import { type ConnectedAccount, connectAccount, publishBody } from "./accounts";
-import { call } from "./http";
-import { recordsInD1 } from "./objects";
+import { type ConnectedAccount, connectAccount, publishBody, sandbox, sandboxUserOf } from "./accounts";
+import { call, json } from "./http";
+import { recordsInD1, runTimersNow, tenantObjectOf } from "./objects";
 import { createOwnerKey, createTenant, type TestTenant } from "./tenants";
 
 export interface AnalyticsWorld {
@@ -37,4 +42,55 @@ export async function publishedPosts(count: number, platform: Platform = "facebo
 
 export function ingest(token: string, events: unknown[], headers: Record<string, string> = {}): Promise<Response> {
   return call("/v1/analytics/events", { token, body: { events }, headers });
+}
+
+export interface Figures {
+  post_id: string;
+  impressions: number;
+  likes: number;
+  reach: number;
+}
+
+export interface SyncError {
+  error_type: string;
+  retry_count: number;
+  resolved_at: string | null;
+}
+
+/** Moves the account's sandbox posts `minutes` into the past, so their audience grows. */
+export async function age(account: ConnectedAccount, minutes: number): Promise<void> {
+  const user = sandboxUserOf(account);
+  await runInDurableObject(sandbox(account.platform), (_o: SandboxPlatform, state) => {
+    state.storage.sql.exec(
+      "UPDATE posts SET created_at_ms = created_at_ms - ? WHERE user_id IN (?, ?)",
+      minutes * 60_000,
+      user,
+      `pg${user}`,
+    );
+  });
+}
+
+/** Runs the insight pull with every post due, as if each post's interval had passed. */
+export async function pullNow(tenantId: string): Promise<void> {
+  await runInDurableObject(tenantObjectOf(tenantId), (_o: TenantObject, state) => {
+    state.storage.sql.exec("UPDATE insight_syncs SET next_sync_ms = 0");
+  });
+  await runTimersNow(tenantId, ["sync-insights"]);
+}
+
+/** A post's live figures, as a client reads them. */
+export async function figures(key: string, postId: string): Promise<Figures> {
+  const res = await call(`/v1/posts/${postId}/analytics`, { token: key });
+  expect(res.status, await res.clone().text()).toBe(200);
+  return json<Figures>(res);
+}
+
+/** The post's analytics_sync_errors rows, oldest first. */
+export async function syncErrors(postId: string): Promise<SyncError[]> {
+  const { results } = await env.DB.prepare(
+    "SELECT error_type, retry_count, resolved_at FROM analytics_sync_errors WHERE post_id = ? ORDER BY created_at",
+  )
+    .bind(postId)
+    .all<SyncError>();
+  return results;
 }
