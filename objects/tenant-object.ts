@@ -4,7 +4,7 @@
 import { type Connection, type ConnectionContext, Server } from "partyserver";
 import type { AuthResult, DeferredAuth, PublishNowResult } from "../src/auth/object-auth";
 import type { UserPrincipal } from "../src/auth/principal";
-import type { AuditActor } from "../src/db/audit-logs";
+import type { AuditActor, PendingAuditRow } from "../src/db/audit-logs";
 import { platformAdapter } from "../src/platforms";
 import type { Platform } from "../src/platforms/types";
 import { type FlowResult, type PublishCoordinator, runAttempt } from "../src/publishing/publish-flow";
@@ -16,6 +16,7 @@ import { nextPullDue } from "./analytics/insights-sync";
 import { connectionTags, endConnection, endLiveAccess, liveUserOf } from "./analytics/live-access";
 import { type IngestResult, TenantAnalytics } from "./analytics/tenant-analytics";
 import { issueTicket, redeemTicket } from "./analytics/tickets";
+import { AUDIT_OUTBOX_TIMER, AuditOutbox } from "./identity/audit-outbox";
 import { KEY_USAGE_TIMER, TenantIdentity, USAGE_FLUSH_DELAY_MS } from "./identity/tenant-identity";
 import type { Admission } from "./parts/api-key-window";
 import type { CredentialChange, PresentedCredential } from "./parts/credentials";
@@ -66,6 +67,7 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
   private readonly scheduler: Scheduler;
   private readonly identity: TenantIdentity;
   private readonly analytics: TenantAnalytics;
+  private readonly auditOutbox: AuditOutbox;
   private analyticsFlushFailures = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -86,6 +88,7 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
     this.publisher = new Publisher(ctx.storage.sql, env, this.name, this.tokens, this.tenant, this.timers, (post) =>
       this.startCounting(post),
     );
+    this.auditOutbox = new AuditOutbox(ctx.storage.sql, env, this.name, this.timers);
     this.scheduler = new Scheduler(ctx.storage.sql, env, this.name, this.timers);
   }
 
@@ -155,6 +158,14 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
    */
   async attemptTotp(userId: string, step: number | null): Promise<TotpAttempt> {
     return attemptTotp(this.local, userId, step, Date.now());
+  }
+
+  /**
+   * Audit rows of a change to the global database that the tenant's shard refused
+   * (src/http/audit.ts): kept here and written on the alarm until the shard takes them.
+   */
+  async keepAuditRows(rows: PendingAuditRow[]): Promise<void> {
+    await this.auditOutbox.keep(rows);
   }
 
   /** Writes key usage counted here to D1 now (the alarm does it on its own). */
@@ -409,6 +420,9 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
         return;
       case RECORD_TIMER:
         await this.publisher.outbox.flush();
+        return;
+      case AUDIT_OUTBOX_TIMER:
+        await this.auditOutbox.flush();
         return;
       case "sweep-attempts":
         await this.sweepAttempts();

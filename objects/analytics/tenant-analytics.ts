@@ -88,7 +88,7 @@ export class TenantAnalytics {
     const known = this.store.rows(events.map((e) => e.postId));
     const unknown = events.flatMap((event, index) => (known.has(event.postId) ? [] : [index]));
     if (unknown.length > 0) return { kind: "unknown_posts", indexes: unknown };
-    const scope = this.scope();
+    const scope = await this.scope();
     const now = new Date(nowMs).toISOString();
     await scope.db.batch([
       auditStatement(
@@ -137,7 +137,7 @@ export class TenantAnalytics {
 
   /** Writes changed counters to D1; dashboards then get the recomputed benchmarks. */
   async flush(): Promise<FlushReport> {
-    const report = await flushAnalytics(this.store, this.benchmarks, this.spreads, this.scope());
+    const report = await flushAnalytics(this.store, this.benchmarks, this.spreads, await this.scope());
     if (report.benchmarkRowsWritten > 0 && this.watched()) {
       const benchmarks = benchmarkFigures(await this.benchmarks.get());
       this.broadcast(JSON.stringify({ type: "benchmarks", at: new Date().toISOString(), benchmarks }));
@@ -151,7 +151,7 @@ export class TenantAnalytics {
     completeRefresh: (accountId: string, leaseId: string, outcome: RefreshOutcome) => Promise<TokenStep>,
   ): Promise<number> {
     const events = await pullInsights(
-      { sql: this.sql, scope: this.scope(), tokens, adapterFor, completeRefresh },
+      { sql: this.sql, scope: await this.scope(), tokens, adapterFor, completeRefresh },
       Date.now(),
     );
     this.applyOwn(events);

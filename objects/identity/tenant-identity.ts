@@ -36,7 +36,7 @@ export class TenantIdentity {
     private readonly timers: Timers,
     private readonly tenant: TenantRecordCache,
   ) {
-    this.credentials = new CredentialCache(env, tenantId);
+    this.credentials = new CredentialCache(tenantId, tenant);
     this.keyLog = new SlidingLog(sql, { table: "api_key_hits", keyColumn: "key_id" });
   }
 
@@ -122,7 +122,7 @@ export class TenantIdentity {
   /** Writes key usage counted here to D1; how many keys. */
   async flushKeyUsage(): Promise<number> {
     const usage = dirtyKeyUsage(this.sql);
-    const scope = tenantScope(this.env, this.tenantId);
+    const scope = await tenantScope(this.env, this.tenantId);
     for (const part of chunk(usage, 50)) {
       await scope.db.batch(
         part.map((u) =>
@@ -139,7 +139,7 @@ export class TenantIdentity {
   }
 
   private async audit(actor: AuditActor, event: AuditEvent): Promise<void> {
-    const scope = tenantScope(this.env, this.tenantId);
+    const scope = await tenantScope(this.env, this.tenantId);
     await scope.db.batch([
       auditStatement(scope.db, { ...actor, tenantId: this.tenantId }, event, new Date().toISOString()),
     ]);

@@ -238,4 +238,16 @@ export const TENANT_OBJECT_MIGRATIONS: readonly ObjectMigration[] = [
       ALTER TABLE oauth_states ADD COLUMN claimed_at_ms INTEGER;
     `,
   },
+  {
+    version: 9,
+    name: "audit-outbox",
+    sql: `
+      -- Audit rows of changes to the global database that the tenant's shard refused
+      -- at the time (objects/identity/audit-outbox.ts): kept here until it takes them.
+      CREATE TABLE audit_outbox (
+        log_id TEXT PRIMARY KEY NOT NULL,
+        row_json TEXT NOT NULL
+      );
+    `,
+  },
 ];

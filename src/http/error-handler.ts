@@ -2,6 +2,7 @@
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { settleDeferredAuth } from "../auth/settle-deferred";
+import { isTenantNotResident } from "../db/resident-database";
 import type { AppEnv } from "./app-env";
 import { auditFailure } from "./audit";
 import { PROBLEM_TYPES, ProblemError, type ProblemKind, problemResponse, problemTypeUri } from "./problem";
@@ -29,6 +30,21 @@ export const onError: ErrorHandler<AppEnv> = async (caught, c) => {
   if (err instanceof ProblemError) {
     await auditFailure(c, err.problem.status, err.problem.detail ?? err.problem.title);
     return problemResponse(c, err.problem, err.headers);
+  }
+  if (isTenantNotResident(err)) {
+    // A write reached a shard the tenant is leaving, or was through a stale directory
+    // entry (already forgotten): nothing was written; the retry finds the right shard.
+    await auditFailure(c, 503, err.message);
+    return problemResponse(
+      c,
+      {
+        type: problemTypeUri("tenantMoving"),
+        title: PROBLEM_TYPES.tenantMoving.title,
+        status: 503,
+        detail: err.message,
+      },
+      { "Retry-After": "1" },
+    );
   }
   if (err instanceof HTTPException) {
     await auditFailure(c, err.status, err.message);
