@@ -16,6 +16,7 @@ declare global {
        * the ones wrangler.toml declares today.
        */
       SHARD_EU_WEST_1: D1Database;
+      SHARD_EU_WEST_2: D1Database;
       SHARD_US_EAST_1: D1Database;
       SHARD_AP_SOUTHEAST_1: D1Database;
       ASSETS: Fetcher;

@@ -1,8 +1,17 @@
-// Audit rows the tenant's shard refused when they were written after a change to the
-// global database (src/http/audit.ts, commitGlobalForTenant): the object keeps them in
-// its own storage and writes them on its alarm until the shard takes them. Each row's
-// id was fixed when it was made, so a write repeated after a lost answer adds nothing.
-import { type PendingAuditRow, pendingAuditStatement } from "../../src/db/audit-logs";
+// The object's audit rows that stand alone (a refused credential, an analytics batch),
+// and those the tenant's shard refused when they were written after a change to the
+// global database (src/http/audit.ts, commitGlobalForTenant). A row is written to the
+// shard at once; when the shard refuses it (it is fenced while the tenant moves, or
+// unavailable) the object keeps it in its own storage and writes it on its alarm until
+// the shard takes it. Each row's id is fixed when it is made, so a write repeated after
+// a lost answer adds nothing.
+import {
+  type AuditActor,
+  type AuditEvent,
+  type PendingAuditRow,
+  pendingAuditRow,
+  pendingAuditStatement,
+} from "../../src/db/audit-logs";
 import { MAX_JSON_ROWS } from "../../src/db/json-rows";
 import { tenantScope } from "../../src/db/tenant-scope";
 import type { Timers } from "../parts/timers";
@@ -17,6 +26,18 @@ export class AuditOutbox {
     private readonly tenantId: string,
     private readonly timers: Timers,
   ) {}
+
+  /** The audit row of `event`, in the shard now or kept here until the shard takes it. */
+  async record(actor: AuditActor, event: AuditEvent): Promise<void> {
+    const row = pendingAuditRow({ ...actor, tenantId: this.tenantId }, event, new Date().toISOString());
+    try {
+      const scope = await tenantScope(this.env, this.tenantId);
+      await scope.db.batch([pendingAuditStatement(scope.db, [row])]);
+    } catch (error) {
+      console.warn(`TenantObject ${this.tenantId}: audit row kept until the shard takes it (${String(error)})`);
+      await this.keep([row]);
+    }
+  }
 
   async keep(rows: PendingAuditRow[]): Promise<void> {
     for (const row of rows) {

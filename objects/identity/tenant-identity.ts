@@ -16,6 +16,7 @@ import { CredentialCache, type CredentialChange, type PresentedCredential } from
 import { SlidingLog } from "../parts/sliding-log";
 import type { Timers } from "../parts/timers";
 import type { TenantRecordCache } from "../publishing/tenant-record";
+import type { AuditOutbox } from "./audit-outbox";
 
 /** How long counted usage (API keys, publishing windows) may wait before it is written to D1. */
 export const USAGE_FLUSH_DELAY_MS = 30_000;
@@ -35,6 +36,7 @@ export class TenantIdentity {
     private readonly tenantId: string,
     private readonly timers: Timers,
     private readonly tenant: TenantRecordCache,
+    private readonly auditOutbox: AuditOutbox,
   ) {
     this.credentials = new CredentialCache(tenantId, tenant);
     this.keyLog = new SlidingLog(sql, { table: "api_key_hits", keyColumn: "key_id" });
@@ -138,10 +140,7 @@ export class TenantIdentity {
     return usage.length;
   }
 
-  private async audit(actor: AuditActor, event: AuditEvent): Promise<void> {
-    const scope = await tenantScope(this.env, this.tenantId);
-    await scope.db.batch([
-      auditStatement(scope.db, { ...actor, tenantId: this.tenantId }, event, new Date().toISOString()),
-    ]);
+  private audit(actor: AuditActor, event: AuditEvent): Promise<void> {
+    return this.auditOutbox.record(actor, event);
   }
 }

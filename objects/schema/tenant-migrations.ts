@@ -250,4 +250,30 @@ export const TENANT_OBJECT_MIGRATIONS: readonly ObjectMigration[] = [
       );
     `,
   },
+  {
+    version: 10,
+    name: "tenant-move",
+    sql: `
+      -- A move of the tenant to another shard of its region (objects/placement/tenant-move.ts):
+      -- the current or last move, and the rows of the table being copied still to copy.
+      CREATE TABLE tenant_move (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        from_shard TEXT NOT NULL,
+        to_shard TEXT NOT NULL,
+        phase TEXT NOT NULL,
+        table_index INTEGER NOT NULL DEFAULT 0,
+        listed INTEGER NOT NULL DEFAULT 0,
+        rows_copied INTEGER NOT NULL DEFAULT 0,
+        started_ms INTEGER NOT NULL,
+        switched_ms INTEGER,
+        finished_ms INTEGER,
+        error TEXT
+      );
+      CREATE TABLE move_rowids (
+        table_name TEXT NOT NULL,
+        src_rowid INTEGER NOT NULL,
+        PRIMARY KEY (table_name, src_rowid)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

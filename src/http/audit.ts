@@ -87,7 +87,7 @@ export async function auditInTenantShard(env: Env, tenantId: string, rows: Pendi
     const scope = await tenantScope(env, tenantId);
     await scope.db.batch([pendingAuditStatement(scope.db, rows)]);
   } catch (error) {
-    console.error(`audit rows of ${tenantId} refused by its shard; its object keeps them`, error);
+    console.warn(`audit rows of ${tenantId} refused by its shard (${String(error)}); its object keeps them`);
     const object = await tenantObject(env, tenantId);
     await retryOnReset(() => object.keepAuditRows(rows));
   }
@@ -107,10 +107,12 @@ export async function auditFailure(c: Context<AppEnv>, status: number, message: 
   };
   try {
     const scope = c.var.scope;
-    if (scope) await scope.db.batch([auditStatement(scope.db, auditActor(c), event, nowIso())]);
+    // A tenant's row goes through auditInTenantShard: refused by its shard (fenced while
+    // the tenant moves), it is kept by the tenant's object rather than lost.
+    if (scope) await auditInTenantShard(c.env, scope.tenantId, [pendingAuditRow(auditActor(c), event, nowIso())]);
     else await c.env.DB.batch([operatorAuditStatement(c.env.DB, auditActor(c), event, nowIso())]);
   } catch (error) {
     // The response must not change because the trail could not be written; say so loudly.
-    console.error(`[${c.var.requestId}] audit row for a failed ${pending.action} was not written`, error);
+    console.error(`[${c.var.requestId}] audit row for a failed ${pending.action} was not written: ${String(error)}`);
   }
 }
