@@ -20,6 +20,18 @@ import { chooseShard } from "./choose-shard";
 import { type Placement, rememberPlacement } from "./directory";
 import { shardNamed } from "./shards";
 
+/** The shard refused a new tenant's first rows: nothing of the tenant was kept. */
+export class TenantNotCreatedError extends Error {
+  constructor(
+    readonly tenantId: string,
+    readonly shard: string,
+    override readonly cause: unknown,
+  ) {
+    super(`the shard ${shard} refused the first rows of ${tenantId}: ${String(cause)}`);
+    this.name = "TenantNotCreatedError";
+  }
+}
+
 /** A new tenant's first rows, made for its scope once its shard is chosen. */
 export interface FirstRows {
   /** The owner and the owner's first key, in the tenant's shard. */
@@ -55,7 +67,7 @@ export async function provisionTenant(
     await undoDirectoryRows(env, tenant.tenantId).catch((undo) =>
       console.error(`tenant ${tenant.tenantId}: directory rows left for the daily repair`, undo),
     );
-    throw error;
+    throw new TenantNotCreatedError(tenant.tenantId, shard.name, error);
   }
   return rememberPlacement(placement);
 }
