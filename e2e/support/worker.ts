@@ -1,7 +1,8 @@
 // Starts the Worker from wrangler.toml on a free port with in-memory storage and
-// the D1 migrations applied, as wrangler's test harness documents, in development
+// the D1 migrations applied to every database, as wrangler's test harness documents, in development
 // mode (wrangler.toml's [env.dev]: the sandbox platforms switched on).
 import { createTestHarness } from "wrangler";
+import { d1Bindings } from "../../scripts/d1-bindings.ts";
 import { TEST_SECRETS } from "../../test/support/test-secrets.ts";
 
 export interface RunningWorker {
@@ -14,6 +15,7 @@ export async function startWorker(): Promise<RunningWorker> {
     workers: [{ configPath: "./wrangler.toml", env: "dev", secrets: { ...TEST_SECRETS } }],
   });
   const { url } = await server.listen();
-  await server.getWorker().applyD1Migrations("DB");
+  // Each database gets its own set: the global one and every shard (wrangler.toml).
+  for (const binding of d1Bindings()) await server.getWorker().applyD1Migrations(binding);
   return { url, close: () => server.close() };
 }
