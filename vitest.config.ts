@@ -34,7 +34,7 @@ export default defineConfig({
           name: "workerd",
           include: ["test/**/*.test.ts"],
           exclude: ["test/production/**"],
-          setupFiles: ["./test/support/apply-migrations.ts"],
+          setupFiles: ["./test/support/apply-migrations.ts", "./test/support/global-db-guard.ts"],
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },
@@ -58,7 +58,7 @@ export default defineConfig({
         test: {
           name: "workerd-production",
           include: ["test/production/**/*.test.ts"],
-          setupFiles: ["./test/support/apply-migrations.ts"],
+          setupFiles: ["./test/support/apply-migrations.ts", "./test/support/global-db-guard.ts"],
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },
