@@ -49,6 +49,6 @@ export async function startWorker(): Promise<{ harness: TestHarness; origin: str
     ],
   });
   const { url } = await harness.listen();
-  for (const binding of d1Bindings()) await harness.getWorker().applyD1Migrations(binding);
+  for (const binding of d1Bindings("dev")) await harness.getWorker().applyD1Migrations(binding);
   return { harness, origin: url.origin };
 }

@@ -1,6 +1,7 @@
 // Starts the Worker from wrangler.toml on a free port with in-memory storage and
-// the D1 migrations applied to every database, as wrangler's test harness documents, in development
-// mode (wrangler.toml's [env.dev]: the sandbox platforms switched on).
+// the D1 migrations applied to every database (the global one and each shard), as
+// wrangler's test harness documents, in development mode (wrangler.toml's [env.dev]:
+// the sandbox platforms switched on).
 import { createTestHarness } from "wrangler";
 import { d1Bindings } from "../../scripts/d1-bindings.ts";
 import { TEST_SECRETS } from "../../test/support/test-secrets.ts";
@@ -15,7 +16,6 @@ export async function startWorker(): Promise<RunningWorker> {
     workers: [{ configPath: "./wrangler.toml", env: "dev", secrets: { ...TEST_SECRETS } }],
   });
   const { url } = await server.listen();
-  // Each database gets its own set: the global one and every shard (wrangler.toml).
-  for (const binding of d1Bindings()) await server.getWorker().applyD1Migrations(binding);
+  for (const binding of d1Bindings("dev")) await server.getWorker().applyD1Migrations(binding);
   return { url, close: () => server.close() };
 }
