@@ -11,8 +11,10 @@
 --   tenant" in comments only; here the database keeps both true under concurrency.
 -- * Tenant-owned rows that reference other tenant-owned rows do it through composite
 --   (id, tenant_id) foreign keys, so no row can point into another tenant.
--- * Foreign keys the seed leaves out: generated_content.skill_version_id,
---   revision_events.skill_version_id, guard_results.content_id.
+-- * Foreign keys the seed leaves out: guard_results.content_id. (The seed's keys from
+--   generated_content and revision_events to skills and skill_versions are not here:
+--   those tables are in the global database, and no key crosses databases; the routes
+--   check the skill and version they name.)
 
 CREATE TABLE content_templates (
   template_id TEXT PRIMARY KEY NOT NULL,
