@@ -6,7 +6,7 @@ import type { AuthResult, DeferredAuth } from "../../src/auth/object-auth";
 import { denial } from "../../src/auth/permissions";
 import type { UserPrincipal } from "../../src/auth/principal";
 import { writeApiKeyUsage } from "../../src/db/api-keys";
-import { type AuditActor, type AuditEvent, auditStatement } from "../../src/db/audit-logs";
+import type { AuditActor, AuditEvent } from "../../src/db/audit-logs";
 import { chunk } from "../../src/db/chunk";
 import { tenantScope } from "../../src/db/tenant-scope";
 import { keyLimitAnswer, problemAnswer, unauthenticatedAnswer } from "../../src/publishing/answers";
