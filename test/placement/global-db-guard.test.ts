@@ -12,6 +12,13 @@ describe("the global database guard", () => {
     }
   });
 
+  it("reads a table named in a string literal or a comment as data, not as a table", async () => {
+    const listed = await env.DB.prepare(
+      "SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'audit_logs' -- users are elsewhere",
+    ).first<number>("n");
+    expect(listed).toBe(0);
+  });
+
   it("lets the directory and the skill registry through", async () => {
     for (const table of ["tenants", "key_prefixes", "shard_settings", "skills", "skill_versions", "sharing_events"]) {
       expect(await env.DB.prepare(`SELECT COUNT(*) AS n FROM ${table}`).first("n"), table).toBeGreaterThanOrEqual(0);
