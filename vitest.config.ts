@@ -10,7 +10,11 @@ process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
 process.env.WRANGLER_SEND_METRICS = "false";
 process.env.WRANGLER_WRITE_LOGS = "false";
 
-const migrations = await readD1Migrations("./migrations");
+// The global database's migrations and the tenant set every shard gets (migrations/README.md).
+const migrations = {
+  TEST_MIGRATIONS_GLOBAL: await readD1Migrations("./migrations/global"),
+  TEST_MIGRATIONS_TENANT: await readD1Migrations("./migrations/tenant"),
+};
 
 export default defineConfig({
   test: {
@@ -22,7 +26,7 @@ export default defineConfig({
             wrangler: { configPath: "./wrangler.toml", environment: "dev" },
             miniflare: {
               // A short platform deadline keeps the timeout tests quick.
-              bindings: { ...TEST_SECRETS, TEST_MIGRATIONS: migrations, PLATFORM_TIMEOUT_MS: "4000" },
+              bindings: { ...TEST_SECRETS, ...migrations, PLATFORM_TIMEOUT_MS: "4000" },
             },
           }),
         ],
@@ -30,7 +34,7 @@ export default defineConfig({
           name: "workerd",
           include: ["test/**/*.test.ts"],
           exclude: ["test/production/**"],
-          setupFiles: ["./test/support/apply-migrations.ts"],
+          setupFiles: ["./test/support/apply-migrations.ts", "./test/support/global-db-guard.ts"],
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },
@@ -45,7 +49,7 @@ export default defineConfig({
               bindings: {
                 ...TEST_SECRETS,
                 ...TEST_LIVE_LINKEDIN,
-                TEST_MIGRATIONS: migrations,
+                ...migrations,
                 PLATFORM_TIMEOUT_MS: "4000",
               },
             },
@@ -54,7 +58,7 @@ export default defineConfig({
         test: {
           name: "workerd-production",
           include: ["test/production/**/*.test.ts"],
-          setupFiles: ["./test/support/apply-migrations.ts"],
+          setupFiles: ["./test/support/apply-migrations.ts", "./test/support/global-db-guard.ts"],
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },

@@ -3,6 +3,7 @@
 // dominate what they measure; each can be switched back to see its cost.
 import { existsSync } from "node:fs";
 import { createTestHarness, type TestHarness } from "wrangler";
+import { d1Bindings } from "../scripts/d1-bindings.ts";
 import { TEST_SECRETS } from "../test/support/test-secrets.ts";
 
 process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
@@ -48,6 +49,6 @@ export async function startWorker(): Promise<{ harness: TestHarness; origin: str
     ],
   });
   const { url } = await harness.listen();
-  await harness.getWorker().applyD1Migrations("DB");
+  for (const binding of d1Bindings("dev")) await harness.getWorker().applyD1Migrations(binding);
   return { harness, origin: url.origin };
 }

@@ -82,4 +82,29 @@ describe("deploy:check's configuration check", () => {
     const path = variant((toml) => toml.slice(0, toml.indexOf("\n[env.")));
     expect(checkConfigFile(path)).toEqual([expect.stringContaining("no [env.dev]")]);
   });
+
+  it("refuses production that gives up the EU jurisdiction of Durable Objects", () => {
+    const path = variant((toml) =>
+      topLevel(toml, (top) =>
+        top.replace('PLATFORM_MODE = "live"', 'PLATFORM_MODE = "live"\nDO_JURISDICTIONS = "not-in-workerd"'),
+      ),
+    );
+    expect(checkConfigFile(path)).toEqual([expect.stringContaining("DO_JURISDICTIONS")]);
+  });
+
+  it("refuses a shard that would get the global migrations, and a region left without a shard", () => {
+    const wrongSet = variant((toml) =>
+      topLevel(toml, (top) =>
+        top.replace(
+          'binding = "SHARD_US_EAST_1"\ndatabase_name = "dify-agent-us-east-1"\ndatabase_id = "00000000-0000-0000-0000-0000000a0001"\nmigrations_dir = "migrations/tenant"',
+          'binding = "SHARD_US_EAST_1"\ndatabase_name = "dify-agent-us-east-1"\ndatabase_id = "00000000-0000-0000-0000-0000000a0001"\nmigrations_dir = "migrations/global"',
+        ),
+      ),
+    );
+    expect(checkConfigFile(wrongSet)).toContainEqual(expect.stringContaining("SHARD_US_EAST_1 must apply"));
+    const noAsia = variant((toml) =>
+      toml.replaceAll(/\[\[(env\.dev\.)?d1_databases\]\]\nbinding = "SHARD_AP_SOUTHEAST_1"[^[]*/g, ""),
+    );
+    expect(checkConfigFile(noAsia)).toContainEqual(expect.stringContaining("no shard for region ap-southeast"));
+  });
 });

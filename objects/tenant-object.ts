@@ -4,9 +4,10 @@
 import { type Connection, type ConnectionContext, Server } from "partyserver";
 import type { AuthResult, DeferredAuth, PublishNowResult } from "../src/auth/object-auth";
 import type { UserPrincipal } from "../src/auth/principal";
-import type { AuditActor } from "../src/db/audit-logs";
+import type { AuditActor, PendingAuditRow } from "../src/db/audit-logs";
 import { platformAdapter } from "../src/platforms";
 import type { Platform } from "../src/platforms/types";
+import { tenantMovingAnswer } from "../src/publishing/answers";
 import { type FlowResult, type PublishCoordinator, runAttempt } from "../src/publishing/publish-flow";
 import type { Answer, BeginStep, PublishInput, SendOutcome } from "../src/publishing/types";
 import type { MetricEvent, TrackedPost } from "./analytics/counters-store";
@@ -16,6 +17,7 @@ import { nextPullDue } from "./analytics/insights-sync";
 import { connectionTags, endConnection, endLiveAccess, liveUserOf } from "./analytics/live-access";
 import { type IngestResult, TenantAnalytics } from "./analytics/tenant-analytics";
 import { issueTicket, redeemTicket } from "./analytics/tickets";
+import { AUDIT_OUTBOX_TIMER, AuditOutbox } from "./identity/audit-outbox";
 import { KEY_USAGE_TIMER, TenantIdentity, USAGE_FLUSH_DELAY_MS } from "./identity/tenant-identity";
 import type { Admission } from "./parts/api-key-window";
 import type { CredentialChange, PresentedCredential } from "./parts/credentials";
@@ -32,6 +34,7 @@ import {
 import { type WindowState, windowFor, windowState } from "./parts/rate-windows";
 import { Timers } from "./parts/timers";
 import { attemptTotp, type TotpAttempt } from "./parts/totp-attempts";
+import { MOVE_TIMER, type MoveStart, type MoveStatus, TenantMove } from "./placement/tenant-move";
 import { AccountTokens, type RefreshOutcome, type TokenStep } from "./publishing/account-tokens";
 import { flushUsage, prune, STALE_ATTEMPT_MS, staleAttempts } from "./publishing/housekeeping";
 import { Publisher } from "./publishing/publisher";
@@ -54,6 +57,8 @@ const INSIGHTS_MIN_GAP_MS = 60_000;
 /** A fresh post's first pull comes sooner: its first minutes are the ones people watch. */
 const FIRST_INSIGHTS_DELAY_MS = 15_000;
 const TIMER_RETRY_MS = 60_000;
+/** How soon background work held by a move's fence is tried again. */
+const FENCED_RETRY_MS = 2_000;
 
 export class TenantObject extends Server<Env> implements PublishCoordinator {
   static override options = { hibernate: true };
@@ -66,6 +71,8 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
   private readonly scheduler: Scheduler;
   private readonly identity: TenantIdentity;
   private readonly analytics: TenantAnalytics;
+  private readonly auditOutbox: AuditOutbox;
+  private readonly move: TenantMove;
   private analyticsFlushFailures = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -73,19 +80,22 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
     // Synchronous, idempotent and versioned: every entry point sees the schema.
     this.schemaVersion = applyObjectMigrations(ctx.storage, TENANT_OBJECT_MIGRATIONS);
     this.timers = new Timers(ctx.storage);
+    this.auditOutbox = new AuditOutbox(ctx.storage.sql, env, this.name, this.timers);
     this.analytics = new TenantAnalytics(
       ctx.storage.sql,
       env,
       this.name,
       (message) => this.broadcast(message),
       () => ctx.getWebSockets().length > 0,
+      this.auditOutbox,
     );
     this.tenant = new TenantRecordCache(env, this.name);
-    this.identity = new TenantIdentity(ctx.storage.sql, env, this.name, this.timers, this.tenant);
+    this.identity = new TenantIdentity(ctx.storage.sql, env, this.name, this.timers, this.tenant, this.auditOutbox);
     this.tokens = new AccountTokens(ctx.storage.sql, env, this.name, this.tenant);
     this.publisher = new Publisher(ctx.storage.sql, env, this.name, this.tokens, this.tenant, this.timers, (post) =>
       this.startCounting(post),
     );
+    this.move = new TenantMove(ctx.storage.sql, env, this.name, this.timers, () => this.tenant.forget());
     this.scheduler = new Scheduler(ctx.storage.sql, env, this.name, this.timers);
   }
 
@@ -157,6 +167,14 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
     return attemptTotp(this.local, userId, step, Date.now());
   }
 
+  /**
+   * Audit rows of a change to the global database that the tenant's shard refused
+   * (src/http/audit.ts): kept here and written on the alarm until the shard takes them.
+   */
+  async keepAuditRows(rows: PendingAuditRow[]): Promise<void> {
+    await this.auditOutbox.keep(rows);
+  }
+
   /** Writes key usage counted here to D1 now (the alarm does it on its own). */
   async flushKeyUsage(): Promise<number> {
     return this.identity.flushKeyUsage();
@@ -165,6 +183,18 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
   /** The tenant's key rotated or its settings changed: read the registry again. */
   async forgetTenantRecord(): Promise<void> {
     this.tenant.forget();
+  }
+
+  // --- placement (objects/placement/tenant-move.ts) -------------------------
+
+  /** Starts moving the tenant's rows from shard `from` to `to` (the operator's route). */
+  async startMove(from: string, to: string): Promise<MoveStart> {
+    return this.move.start(from, to, Date.now());
+  }
+
+  /** The current or last move; null when the tenant never moved. */
+  async moveStatus(): Promise<MoveStatus | null> {
+    return this.move.status();
   }
 
   // --- social accounts ------------------------------------------------------
@@ -217,6 +247,7 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
       keyAdmission = checked.admission ?? undefined;
       input = { ...input, actor: { ...input.actor, userId: principal.userId } };
     }
+    if (this.move.fenced()) return { kind: "done", answer: tenantMovingAnswer(), keyAdmission, principal };
     const begun = await this.beginPublish(input);
     if (begun.kind === "answer") return { kind: "done", answer: begun.answer, keyAdmission, principal };
     const result = await runAttempt(this, this.adapter(begun.platform), begun, begun.token, true);
@@ -384,6 +415,12 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
     // eviction finds its timers again when the alarm comes back (issue 11).
     const nowMs = Date.now();
     for (const timer of await this.timers.begin(nowMs, nowMs + TIMER_RETRY_MS)) {
+      // While the tenant moves between shards its writes are fenced: background work
+      // that writes to D1 waits for the switch instead of failing against the fence.
+      if (timer !== MOVE_TIMER && this.move.fenced()) {
+        await this.timers.failed(timer, Date.now() + FENCED_RETRY_MS);
+        continue;
+      }
       try {
         await faultPoint("alarm.timer");
         await this.runTimer(timer);
@@ -409,6 +446,12 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
         return;
       case RECORD_TIMER:
         await this.publisher.outbox.flush();
+        return;
+      case AUDIT_OUTBOX_TIMER:
+        await this.auditOutbox.flush();
+        return;
+      case MOVE_TIMER:
+        await this.move.step(Date.now());
         return;
       case "sweep-attempts":
         await this.sweepAttempts();

@@ -41,7 +41,7 @@ export class ApiClient {
    */
   async createTenant(
     adminToken: string,
-    body: { name: string; settings?: Record<string, unknown>; ownerEmail?: string },
+    body: { name: string; settings?: Record<string, unknown>; ownerEmail?: string; region?: string },
   ): Promise<{ tenantId: string; ownerKey: string; ownerSession: () => Promise<string> }> {
     const email = body.ownerEmail ?? `owner-${crypto.randomUUID()}@example.com`;
     const password = `pw-${crypto.randomUUID()}`;
@@ -49,7 +49,7 @@ export class ApiClient {
       token: adminToken,
       body: {
         name: body.name,
-        region: "eu-west",
+        region: body.region ?? "eu-west",
         ...(body.settings ? { settings: body.settings } : {}),
         owner: { email, password },
       },

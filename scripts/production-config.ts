@@ -31,6 +31,36 @@ export function productionProblems(production: Bindings): string[] {
   if (vars.BENCH_ROUTES !== undefined) {
     problems.push("vars.BENCH_ROUTES is set: the benchmark's routes are development only");
   }
+  if (vars.DO_JURISDICTIONS !== undefined) {
+    problems.push("vars.DO_JURISDICTIONS is set: production always places EU tenants' objects in the eu jurisdiction");
+  }
+  return [...problems, ...placementProblems(production)];
+}
+
+/** The regions a deployment serves, each needing at least one shard (src/db/tenants.ts REGIONS). */
+const REGION_PARTS = ["EU_WEST", "US_EAST", "AP_SOUTHEAST"];
+
+/** D1 placement (DESIGN.md invariant 9): the global database and shards with the right migrations. */
+export function placementProblems(config: Bindings): string[] {
+  const problems: string[] = [];
+  const databases = config.d1_databases ?? [];
+  const global = databases.find((db) => db.binding === "DB");
+  if (global?.migrations_dir !== "migrations/global") {
+    problems.push('the global database (binding DB) must apply migrations_dir "migrations/global"');
+  }
+  for (const db of databases) {
+    if (db.binding === "DB") continue;
+    if (!/^SHARD_[A-Z]+(?:_[A-Z]+)*_\d+$/.test(db.binding)) {
+      problems.push(`D1 binding ${db.binding} is neither DB nor a shard (SHARD_<REGION>_<N>)`);
+    } else if (db.migrations_dir !== "migrations/tenant") {
+      problems.push(`shard ${db.binding} must apply migrations_dir "migrations/tenant"`);
+    }
+  }
+  for (const part of REGION_PARTS) {
+    if (!databases.some((db) => db.binding.startsWith(`SHARD_${part}_`))) {
+      problems.push(`no shard for region ${part.toLowerCase().replace("_", "-")} (SHARD_${part}_1)`);
+    }
+  }
   return problems;
 }
 

@@ -31,9 +31,9 @@ step("Checking local secrets (.dev.vars)");
 const { added, vars } = ensureDevVars(join(root, ".dev.vars"));
 console.log(added.length ? `  generated ${added.join(", ")}` : "  all present");
 
-step("Applying D1 migrations to local storage");
+step("Applying D1 migrations to local storage (the global database and every shard)");
 // Development mode: wrangler.toml's [env.dev] (the sandbox platforms switched on).
-const migrate = spawnSync(wrangler, ["d1", "migrations", "apply", "DB", "--local", "--env", "dev"], {
+const migrate = spawnSync(process.execPath, [join(root, "scripts", "apply-migrations.ts"), "--local", "--env", "dev"], {
   cwd: root,
   env,
   stdio: "inherit",

@@ -6,6 +6,7 @@ import { createRouter } from "./http/app-env";
 import { notFound, onError } from "./http/error-handler";
 import { ProblemError } from "./http/problem";
 import { abTestsRoutes } from "./routes/ab-tests";
+import { adminPlacementRoutes } from "./routes/admin-placement";
 import { adminSkillsRoutes } from "./routes/admin-skills";
 import { analyticsEventsRoutes } from "./routes/analytics-events";
 import { analyticsReportsRoutes } from "./routes/analytics-reports";
@@ -98,6 +99,7 @@ export function createApp() {
   app.route("/", skillForkRoutes);
   app.route("/", skillMetricsRoutes);
   app.route("/", adminSkillsRoutes);
+  app.route("/", adminPlacementRoutes);
   app.route("/", analyticsReportsRoutes);
   app.route("/", conversionsRoutes);
   app.route("/", abTestsRoutes);

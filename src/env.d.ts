@@ -8,7 +8,17 @@ import type { VectorIndexObject } from "../objects/vector-index-object";
 declare global {
   namespace Cloudflare {
     interface Env {
+      /** The global D1: the directory and the shared skill registry (migrations/global). */
       DB: D1Database;
+      /**
+       * Regional shards holding tenant-owned rows (migrations/tenant), bound as
+       * SHARD_<REGION>_<N>; found by name (src/placement/shards.ts), listed here for
+       * the ones wrangler.toml declares today.
+       */
+      SHARD_EU_WEST_1: D1Database;
+      SHARD_EU_WEST_2: D1Database;
+      SHARD_US_EAST_1: D1Database;
+      SHARD_AP_SOUTHEAST_1: D1Database;
       ASSETS: Fetcher;
       TenantObject: DurableObjectNamespace<TenantObject>;
       /**
@@ -24,6 +34,11 @@ declare global {
       VECTORIZE_KNOWLEDGE?: Vectorize;
       /** "sandbox" (development mode, with the SandboxPlatform binding) or anything else: live. */
       PLATFORM_MODE?: string;
+      /**
+       * "not-in-workerd" in development mode only: workerd has no Durable Object
+       * jurisdictions, so EU objects get their location hint alone (src/objects.ts).
+       */
+      DO_JURISDICTIONS?: string;
       /** Deadline of one platform call, in milliseconds (default 10000). */
       PLATFORM_TIMEOUT_MS?: string;
       /** "on" mounts the benchmark's baseline routes (/bench/*); never set in production. */

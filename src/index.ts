@@ -2,6 +2,7 @@
 // Only handlers, classes and types may be exported here (wrangler refuses others).
 import { createApp } from "./app";
 import { routeParties } from "./live/party-gate";
+import { repairPlacement } from "./placement/repair";
 import { dayOf } from "./skills/calendar";
 import { runDailySkillJob } from "./skills/daily-job";
 
@@ -20,8 +21,11 @@ export default {
     }
     return app.fetch(request, env, ctx);
   },
-  // The daily skill job (wrangler.toml [triggers]): metrics roll-up and skill review.
+  // The daily cron (wrangler.toml [triggers]): the placement repair (src/placement/repair.ts),
+  // then the skill job (metrics roll-up and skill review).
   async scheduled(controller, env, _ctx) {
+    const repair = await repairPlacement(env, controller.scheduledTime);
+    console.log("placement repair", JSON.stringify(repair));
     const report = await runDailySkillJob(env, dayOf(new Date(controller.scheduledTime)));
     console.log("daily skill job", JSON.stringify(report));
   },

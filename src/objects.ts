@@ -1,6 +1,11 @@
-// How the router reaches a tenant's Durable Object.
+// How the router reaches a tenant's Durable Object: in the tenant's jurisdiction (EU
+// tenants' objects are created in `eu`) or near its region (a location hint), from the
+// directory's placement (DESIGN.md invariant 9).
 import { getServerByName } from "partyserver";
 import type { TenantObject } from "../objects/tenant-object";
+import { TenantNotPlacedError } from "./db/tenant-scope";
+import { type Placement, placementOf } from "./placement/directory";
+import { REGION_PLACEMENT } from "./placement/regions";
 
 /**
  * Tenants whose object this isolate has already reached through getServerByName.
@@ -9,18 +14,55 @@ import type { TenantObject } from "../objects/tenant-object";
  */
 const initialised = new Set<string>();
 
+export interface ObjectPlacement {
+  jurisdiction?: DurableObjectJurisdiction;
+  locationHint: DurableObjectLocationHint;
+}
+
 /**
- * The TenantObject of `tenantId`. The first contact from an isolate goes through
+ * Where a region's TenantObjects are created. workerd (wrangler dev, tests) refuses
+ * jurisdictions outright, so development mode sets DO_JURISDICTIONS = "not-in-workerd"
+ * and gets the location hint alone; production never sets it (deploy:check refuses
+ * one that does), so an EU tenant's object is always asked for in `eu`.
+ */
+export function objectPlacement(env: Env, region: Placement["region"]): ObjectPlacement {
+  const { jurisdiction, locationHint } = REGION_PLACEMENT[region];
+  if (!jurisdiction || env.DO_JURISDICTIONS === "not-in-workerd") return { locationHint };
+  return { jurisdiction, locationHint };
+}
+
+/** The TenantObject namespace of a region: the jurisdiction's own when it has one. */
+export function tenantNamespace(env: Env, region: Placement["region"]): DurableObjectNamespace<TenantObject> {
+  const { jurisdiction } = objectPlacement(env, region);
+  return jurisdiction ? env.TenantObject.jurisdiction(jurisdiction) : env.TenantObject;
+}
+
+/**
+ * The TenantObject of a placed tenant. The first contact from an isolate goes through
  * partyserver's getServerByName, which runs onStart and records the object's name
- * for alarms; after that a plain getByName reaches the same object without the extra
+ * for alarms; after that a plain get reaches the same object without the extra
  * round trip (the object applies its schema in its constructor, on every entry point).
  */
-export async function tenantObject(env: Env, tenantId: string): Promise<DurableObjectStub<TenantObject>> {
-  const fresh = () => env.TenantObject.getByName(tenantId);
+export async function tenantObjectAt(
+  env: Env,
+  placement: Pick<Placement, "tenantId" | "region">,
+): Promise<DurableObjectStub<TenantObject>> {
+  const { tenantId, region } = placement;
+  const where = objectPlacement(env, region);
+  const namespace = tenantNamespace(env, region);
+  const fresh = () => namespace.get(namespace.idFromName(tenantId), { locationHint: where.locationHint });
   if (initialised.has(tenantId)) return renewing(fresh(), fresh);
-  const stub = await getServerByName<Env, TenantObject>(env.TenantObject, tenantId);
+  // The namespace is already the jurisdiction's: getServerByName must not apply it again.
+  const stub = await getServerByName<Env, TenantObject>(namespace, tenantId, { locationHint: where.locationHint });
   initialised.add(tenantId);
   return renewing(stub, fresh);
+}
+
+/** The TenantObject of `tenantId`, placed by the directory. */
+export async function tenantObject(env: Env, tenantId: string): Promise<DurableObjectStub<TenantObject>> {
+  const placement = await placementOf(env, tenantId);
+  if (!placement) throw new TenantNotPlacedError(tenantId);
+  return tenantObjectAt(env, placement);
 }
 
 /**
@@ -53,6 +95,11 @@ function renewing(
  * can never be a tenant's object.
  */
 export const HEALTH_PROBE_OBJECT = "health-probe";
+
+/** The object /v1/health talks to: no tenant's, so no placement. */
+export function probeObject(env: Env): Promise<DurableObjectStub<TenantObject>> {
+  return getServerByName<Env, TenantObject>(env.TenantObject, HEALTH_PROBE_OBJECT);
+}
 
 /**
  * Whether a failed call to a Durable Object may be made again, decided by the

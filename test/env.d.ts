@@ -4,7 +4,10 @@ import type { D1Migration } from "cloudflare:test";
 declare global {
   namespace Cloudflare {
     interface Env {
-      TEST_MIGRATIONS: D1Migration[];
+      /** migrations/global, for the global database (DB). */
+      TEST_MIGRATIONS_GLOBAL: D1Migration[];
+      /** migrations/tenant, for every shard. */
+      TEST_MIGRATIONS_TENANT: D1Migration[];
     }
   }
 }

@@ -1,7 +1,9 @@
 // Starts the Worker from wrangler.toml on a free port with in-memory storage and
-// the D1 migrations applied, as wrangler's test harness documents, in development
-// mode (wrangler.toml's [env.dev]: the sandbox platforms switched on).
+// the D1 migrations applied to every database (the global one and each shard), as
+// wrangler's test harness documents, in development mode (wrangler.toml's [env.dev]:
+// the sandbox platforms switched on).
 import { createTestHarness } from "wrangler";
+import { d1Bindings } from "../../scripts/d1-bindings.ts";
 import { TEST_SECRETS } from "../../test/support/test-secrets.ts";
 
 export interface RunningWorker {
@@ -14,6 +16,6 @@ export async function startWorker(): Promise<RunningWorker> {
     workers: [{ configPath: "./wrangler.toml", env: "dev", secrets: { ...TEST_SECRETS } }],
   });
   const { url } = await server.listen();
-  await server.getWorker().applyD1Migrations("DB");
+  for (const binding of d1Bindings("dev")) await server.getWorker().applyD1Migrations(binding);
   return { url, close: () => server.close() };
 }

@@ -47,11 +47,11 @@ export class Benchmarks {
   /** Platforms whose recompute D1 refused (in memory: a wake recomputes everything anyway). */
   private readonly owed = new Set<Platform>();
 
-  constructor(private readonly scope: () => TenantScope) {}
+  constructor(private readonly scope: () => Promise<TenantScope>) {}
 
   async get(): Promise<Map<Platform, Benchmark>> {
     if (this.cached && Date.now() - this.cached.atMs < TTL_MS) return this.cached.byPlatform;
-    const rows = await listBenchmarks(this.scope());
+    const rows = await listBenchmarks(await this.scope());
     const byPlatform = new Map<Platform, Benchmark>(
       rows.map((row) => [
         row.platform,
@@ -97,7 +97,7 @@ export class Benchmarks {
   }
 
   private async write(platforms: Platform[]): Promise<number> {
-    const scope = this.scope();
+    const scope = await this.scope();
     const since = new Date(Date.now() - BENCHMARK_DAYS * 86_400_000).toISOString();
     const now = new Date().toISOString();
     const statements: D1PreparedStatement[] = [];

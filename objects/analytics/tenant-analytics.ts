@@ -1,8 +1,9 @@
 // The TenantObject's analytics: events applied to live counters, figures for
 // dashboards and reports, coalesced pushes, the flush to D1 and insight pulls.
-import { type AuditActor, auditStatement } from "../../src/db/audit-logs";
+import type { AuditActor } from "../../src/db/audit-logs";
 import { tenantScope } from "../../src/db/tenant-scope";
 import type { Platform, PlatformAdapter } from "../../src/platforms/types";
+import type { AuditOutbox } from "../identity/audit-outbox";
 import type { AccountTokens, RefreshOutcome, TokenStep } from "../publishing/account-tokens";
 import { type BenchmarkFigures, Benchmarks, benchmarkFigures } from "./benchmarks";
 import { type CounterRow, CountersStore, type MetricEvent } from "./counters-store";
@@ -35,6 +36,7 @@ export class TenantAnalytics {
     private readonly broadcast: (message: string) => void,
     /** Whether any dashboard is connected. */
     private readonly watched: () => boolean,
+    private readonly audit: AuditOutbox,
   ) {
     this.store = new CountersStore(sql);
     this.series = new EngagementSeries(sql);
@@ -88,20 +90,11 @@ export class TenantAnalytics {
     const known = this.store.rows(events.map((e) => e.postId));
     const unknown = events.flatMap((event, index) => (known.has(event.postId) ? [] : [index]));
     if (unknown.length > 0) return { kind: "unknown_posts", indexes: unknown };
-    const scope = this.scope();
-    const now = new Date(nowMs).toISOString();
-    await scope.db.batch([
-      auditStatement(
-        scope.db,
-        actor,
-        {
-          action: "analytics.ingest",
-          resourceType: "post_analytics",
-          metadata: { events: events.length, posts: known.size, idempotency_key: key },
-        },
-        now,
-      ),
-    ]);
+    await this.audit.record(actor, {
+      action: "analytics.ingest",
+      resourceType: "post_analytics",
+      metadata: { events: events.length, posts: known.size, idempotency_key: key },
+    });
     // A concurrent call may have applied the same key while the audit row was written.
     if (key && this.sql.exec("SELECT 1 FROM ingest_batches WHERE key = ?", key).toArray().length > 0) {
       return { kind: "applied", accepted: events.length, posts: 0, duplicate: true };
@@ -137,7 +130,7 @@ export class TenantAnalytics {
 
   /** Writes changed counters to D1; dashboards then get the recomputed benchmarks. */
   async flush(): Promise<FlushReport> {
-    const report = await flushAnalytics(this.store, this.benchmarks, this.spreads, this.scope());
+    const report = await flushAnalytics(this.store, this.benchmarks, this.spreads, await this.scope());
     if (report.benchmarkRowsWritten > 0 && this.watched()) {
       const benchmarks = benchmarkFigures(await this.benchmarks.get());
       this.broadcast(JSON.stringify({ type: "benchmarks", at: new Date().toISOString(), benchmarks }));
@@ -151,7 +144,7 @@ export class TenantAnalytics {
     completeRefresh: (accountId: string, leaseId: string, outcome: RefreshOutcome) => Promise<TokenStep>,
   ): Promise<number> {
     const events = await pullInsights(
-      { sql: this.sql, scope: this.scope(), tokens, adapterFor, completeRefresh },
+      { sql: this.sql, scope: await this.scope(), tokens, adapterFor, completeRefresh },
       Date.now(),
     );
     this.applyOwn(events);

@@ -6,7 +6,7 @@ import type { AuthResult, DeferredAuth } from "../../src/auth/object-auth";
 import { denial } from "../../src/auth/permissions";
 import type { UserPrincipal } from "../../src/auth/principal";
 import { writeApiKeyUsage } from "../../src/db/api-keys";
-import { type AuditActor, type AuditEvent, auditStatement } from "../../src/db/audit-logs";
+import type { AuditActor, AuditEvent } from "../../src/db/audit-logs";
 import { chunk } from "../../src/db/chunk";
 import { tenantScope } from "../../src/db/tenant-scope";
 import { keyLimitAnswer, problemAnswer, unauthenticatedAnswer } from "../../src/publishing/answers";
@@ -16,6 +16,7 @@ import { CredentialCache, type CredentialChange, type PresentedCredential } from
 import { SlidingLog } from "../parts/sliding-log";
 import type { Timers } from "../parts/timers";
 import type { TenantRecordCache } from "../publishing/tenant-record";
+import type { AuditOutbox } from "./audit-outbox";
 
 /** How long counted usage (API keys, publishing windows) may wait before it is written to D1. */
 export const USAGE_FLUSH_DELAY_MS = 30_000;
@@ -35,8 +36,9 @@ export class TenantIdentity {
     private readonly tenantId: string,
     private readonly timers: Timers,
     private readonly tenant: TenantRecordCache,
+    private readonly auditOutbox: AuditOutbox,
   ) {
-    this.credentials = new CredentialCache(env, tenantId);
+    this.credentials = new CredentialCache(tenantId, tenant);
     this.keyLog = new SlidingLog(sql, { table: "api_key_hits", keyColumn: "key_id" });
   }
 
@@ -122,7 +124,7 @@ export class TenantIdentity {
   /** Writes key usage counted here to D1; how many keys. */
   async flushKeyUsage(): Promise<number> {
     const usage = dirtyKeyUsage(this.sql);
-    const scope = tenantScope(this.env, this.tenantId);
+    const scope = await tenantScope(this.env, this.tenantId);
     for (const part of chunk(usage, 50)) {
       await scope.db.batch(
         part.map((u) =>
@@ -138,10 +140,7 @@ export class TenantIdentity {
     return usage.length;
   }
 
-  private async audit(actor: AuditActor, event: AuditEvent): Promise<void> {
-    const scope = tenantScope(this.env, this.tenantId);
-    await scope.db.batch([
-      auditStatement(scope.db, { ...actor, tenantId: this.tenantId }, event, new Date().toISOString()),
-    ]);
+  private audit(actor: AuditActor, event: AuditEvent): Promise<void> {
+    return this.auditOutbox.record(actor, event);
   }
 }

@@ -13,6 +13,7 @@ import {
   type KeyCredentialRow,
   type SessionCredentialRow,
 } from "../../src/db/credentials";
+import type { TenantRecordCache } from "../publishing/tenant-record";
 
 /** How long a credential read from D1 is trusted without being read again. */
 export const CREDENTIAL_TTL_MS = 30_000;
@@ -51,8 +52,8 @@ export class CredentialCache {
   private readonly users = new Map<string, Cached<SessionCredentialRow>>();
 
   constructor(
-    private readonly env: Env,
     private readonly tenantId: string,
+    private readonly tenant: TenantRecordCache,
   ) {}
 
   private async read<T>(cache: Map<string, Cached<T>>, id: string, load: () => Promise<T | null>): Promise<T | null> {
@@ -64,21 +65,19 @@ export class CredentialCache {
   }
 
   private keyRow(prefix: string): Promise<KeyCredentialRow | null> {
-    return this.read(this.keys, prefix, async () => {
-      const row = await findKeyCredential(this.env.DB, prefix);
-      // The directory sent the key here; it must really be this tenant's.
-      return row?.tenant_id === this.tenantId ? row : null;
-    });
+    // The query binds this tenant: a prefix the directory sent here must be this tenant's key.
+    return this.read(this.keys, prefix, async () => findKeyCredential(await this.tenant.scope(), prefix));
   }
 
   private userRow(userId: string): Promise<SessionCredentialRow | null> {
-    return this.read(this.users, userId, () => findSessionCredential(this.env.DB, this.tenantId, userId));
+    return this.read(this.users, userId, async () => findSessionCredential(await this.tenant.scope(), userId));
   }
 
   async check(presented: PresentedCredential): Promise<CredentialCheck> {
+    const tenant = await this.tenant.get();
     if (presented.kind === "session") {
       const row = await this.userRow(presented.userId);
-      if (row?.user_status !== "active" || row.tenant_status !== "active") {
+      if (row?.user_status !== "active" || tenant.status !== "active") {
         return { ok: false, reason: "user or tenant not active", knownKey: null };
       }
       return {
@@ -91,7 +90,8 @@ export class CredentialCache {
           role: row.role,
           credential: { kind: "session" },
           keyId: null,
-          tenantKey: { kmsKeyId: row.kms_key_id, encryptionVersion: row.encryption_version },
+          tenantKey: tenant.key,
+          shard: tenant.shard,
         },
       };
     }
@@ -103,7 +103,7 @@ export class CredentialCache {
     if (row.key_status !== "active" || expired) {
       return { ok: false, reason: expired || row.key_status === "expired" ? "expired" : row.key_status, knownKey: row };
     }
-    if (row.user_status !== "active" || row.tenant_status !== "active") {
+    if (row.user_status !== "active" || tenant.status !== "active") {
       return { ok: false, reason: "user or tenant not active", knownKey: null };
     }
     return {
@@ -116,7 +116,8 @@ export class CredentialCache {
         role: row.role,
         credential: { kind: "api_key", scopes: JSON.parse(row.scopes) as string[] },
         keyId: row.key_id,
-        tenantKey: { kmsKeyId: row.kms_key_id, encryptionVersion: row.encryption_version },
+        tenantKey: tenant.key,
+        shard: tenant.shard,
       },
     };
   }

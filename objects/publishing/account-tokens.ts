@@ -141,7 +141,7 @@ export class AccountTokens {
   }
 
   private async fetchAccount(accountId: string): Promise<LoadedAccount | null> {
-    const row = await getAccount(tenantScope(this.env, this.tenantId), accountId);
+    const row = await getAccount(await tenantScope(this.env, this.tenantId), accountId);
     if (!row) return null;
     const access = blobBytes(row.access_token_encrypted);
     const refresh = row.refresh_token_encrypted ? blobBytes(row.refresh_token_encrypted) : null;
@@ -251,7 +251,7 @@ export class AccountTokens {
     const state = this.state(accountId);
     const account = await this.load(accountId);
     if (!account) return { kind: "missing" };
-    const scope = tenantScope(this.env, this.tenantId);
+    const scope = await tenantScope(this.env, this.tenantId);
     const now = new Date().toISOString();
     const actor = { tenantId: this.tenantId, userId: null, ip: null, userAgent: null, requestId: `refresh:${leaseId}` };
     try {

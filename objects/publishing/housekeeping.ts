@@ -13,7 +13,7 @@ export const STALE_ATTEMPT_MS = 2 * 60 * 1000;
 
 export async function flushUsage(sql: SqlStorage, env: Env, tenantId: string): Promise<number> {
   const buckets = dirtyUsageBuckets(sql);
-  const scope = tenantScope(env, tenantId);
+  const scope = await tenantScope(env, tenantId);
   for (const part of chunk(buckets, 50)) {
     await scope.db.batch(part.map((bucket) => writeRateLimitUsage(scope, bucket)));
     markUsageFlushed(sql, part);

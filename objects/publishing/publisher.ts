@@ -145,7 +145,7 @@ export class Publisher {
     }
     const { windows, maxHashtags } = await this.tenant.get();
     const errors = checkPost(account.platform, input.draft, maxHashtags[account.platform]);
-    if (input.contentId && !(await contentExists(tenantScope(this.env, this.tenantId), input.contentId))) {
+    if (input.contentId && !(await contentExists(await tenantScope(this.env, this.tenantId), input.contentId))) {
       errors.push({ in: "body", field: "content_id", message: "No such generated content" });
     }
     if (errors.length > 0) {
@@ -213,7 +213,7 @@ export class Publisher {
   }
 
   private async schedule(input: PublishInput, account: LoadedAccount): Promise<Answer> {
-    const scope = tenantScope(this.env, this.tenantId);
+    const scope = await tenantScope(this.env, this.tenantId);
     const now = new Date().toISOString();
     const row = this.row(input, account, now);
     try {

@@ -121,7 +121,7 @@ export class RecordOutbox {
 
   /** Writes `rows` as one batch, or one by one when the batch fails; returns how many D1 refused. */
   private async write(rows: OutboxRow[]): Promise<number> {
-    const scope = tenantScope(this.env, this.tenantId);
+    const scope = await tenantScope(this.env, this.tenantId);
     const posts = (list: OutboxRow[]): FinishedPost[] =>
       list.map((row) => ({
         record: JSON.parse(row.row) as PublishRequestRow,

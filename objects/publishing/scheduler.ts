@@ -125,7 +125,7 @@ export class Scheduler {
       );
       return;
     }
-    const scope = tenantScope(this.env, this.tenantId);
+    const scope = await tenantScope(this.env, this.tenantId);
     const existing = await getPublishRequest(scope, row.request_id);
     if (!existing) {
       this.sql.exec("DELETE FROM scheduled_posts WHERE request_id = ?", row.request_id);
@@ -173,7 +173,7 @@ export class Scheduler {
       .exec<ScheduledRow>("DELETE FROM scheduled_posts WHERE request_id = ? RETURNING *", requestId)
       .toArray()[0];
     if (!taken) return null;
-    const scope = tenantScope(this.env, this.tenantId);
+    const scope = await tenantScope(this.env, this.tenantId);
     try {
       const existing = await getPublishRequest(scope, requestId);
       if (!existing) throw new Error(`scheduled post ${requestId} has no publish_requests row`);

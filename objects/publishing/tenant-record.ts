@@ -1,17 +1,24 @@
-// What the object needs from its tenant's registry row: the encryption key
-// reference and the publishing-window overrides in settings.rate_limits. Read once
-// (and the default post configuration's hashtag limits) and kept a minute; forgotten at once when the key rotates or settings change.
+// What the object needs from its tenant's directory row (global D1): whether the
+// tenant is active, where its rows live (its shard), the encryption key reference and
+// the publishing-window overrides in settings.rate_limits; and, from the tenant's
+// shard, its default post configuration's hashtag limits. Read once and kept a
+// minute; forgotten at once when the key rotates, the settings or the status change,
+// or the tenant moves.
 import type { TenantKeyInfo } from "../../src/auth/principal";
 import { defaultPostConfiguration } from "../../src/db/default-post-configuration";
 import { parseJson } from "../../src/db/json-column";
-import { tenantScope } from "../../src/db/tenant-scope";
-import { findTenant } from "../../src/db/tenants";
+import { scopeOn, type TenantScope } from "../../src/db/tenant-scope";
+import { findTenant, type TenantStatus } from "../../src/db/tenants";
+import { rememberPlacement } from "../../src/placement/directory";
 import type { Platform } from "../../src/platforms/types";
 import type { WindowOverride } from "../parts/rate-windows";
 
 const TTL_MS = 60_000;
 
 export interface TenantRecord {
+  status: TenantStatus;
+  /** The binding name of the tenant's D1 shard. */
+  shard: string;
   key: TenantKeyInfo;
   windows: Partial<Record<Platform, WindowOverride>>;
   /** Hashtags per post and platform, from the tenant's default post configuration. */
@@ -29,10 +36,13 @@ export class TenantRecordCache {
   async get(): Promise<TenantRecord> {
     if (this.cached && Date.now() - this.cached.atMs < TTL_MS) return this.cached.record;
     const tenant = await findTenant(this.env.DB, this.tenantId);
-    if (!tenant) throw new Error(`tenant ${this.tenantId} is not in the registry`);
+    if (!tenant?.shard) throw new Error(`tenant ${this.tenantId} is not placed in the directory`);
+    const placement = rememberPlacement({ tenantId: this.tenantId, region: tenant.region, shard: tenant.shard });
     const settings = parseJson<{ rate_limits?: TenantRecord["windows"] }>(tenant.settings, {});
-    const config = await defaultPostConfiguration(tenantScope(this.env, this.tenantId));
-    const record = {
+    const config = await defaultPostConfiguration(scopeOn(this.env, placement));
+    const record: TenantRecord = {
+      status: tenant.status,
+      shard: tenant.shard,
       key: { kmsKeyId: tenant.kms_key_id, encryptionVersion: tenant.encryption_version },
       windows: settings.rate_limits ?? {},
       maxHashtags: parseJson<TenantRecord["maxHashtags"]>(config?.max_hashtags_per_platform, {}),
@@ -43,6 +53,11 @@ export class TenantRecordCache {
 
   async key(): Promise<TenantKeyInfo> {
     return (await this.get()).key;
+  }
+
+  /** The tenant's scope on the shard this object knows it lives in. */
+  async scope(): Promise<TenantScope> {
+    return scopeOn(this.env, { tenantId: this.tenantId, shard: (await this.get()).shard });
   }
 
   forget(): void {

@@ -238,4 +238,42 @@ export const TENANT_OBJECT_MIGRATIONS: readonly ObjectMigration[] = [
       ALTER TABLE oauth_states ADD COLUMN claimed_at_ms INTEGER;
     `,
   },
+  {
+    version: 9,
+    name: "audit-outbox",
+    sql: `
+      -- Audit rows of changes to the global database that the tenant's shard refused
+      -- at the time (objects/identity/audit-outbox.ts): kept here until it takes them.
+      CREATE TABLE audit_outbox (
+        log_id TEXT PRIMARY KEY NOT NULL,
+        row_json TEXT NOT NULL
+      );
+    `,
+  },
+  {
+    version: 10,
+    name: "tenant-move",
+    sql: `
+      -- A move of the tenant to another shard of its region (objects/placement/tenant-move.ts):
+      -- the current or last move, and the rows of the table being copied still to copy.
+      CREATE TABLE tenant_move (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        from_shard TEXT NOT NULL,
+        to_shard TEXT NOT NULL,
+        phase TEXT NOT NULL,
+        table_index INTEGER NOT NULL DEFAULT 0,
+        listed INTEGER NOT NULL DEFAULT 0,
+        rows_copied INTEGER NOT NULL DEFAULT 0,
+        started_ms INTEGER NOT NULL,
+        switched_ms INTEGER,
+        finished_ms INTEGER,
+        error TEXT
+      );
+      CREATE TABLE move_rowids (
+        table_name TEXT NOT NULL,
+        src_rowid INTEGER NOT NULL,
+        PRIMARY KEY (table_name, src_rowid)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

@@ -11,15 +11,18 @@ import type { Context, MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { Admission } from "../../objects/parts/api-key-window";
 import { timingSafeEqual, utf8 } from "../crypto/encoding";
-import { tenantScope } from "../db/tenant-scope";
+import { scopeOn } from "../db/tenant-scope";
 import type { AppEnv } from "../http/app-env";
 import { auditActor } from "../http/audit";
 import { ProblemError } from "../http/problem";
-import { tenantObject } from "../objects";
+import { tenantObjectAt } from "../objects";
+import { placementOf, rememberPlacement } from "../placement/directory";
+import { regionOfShard } from "../placement/shards";
 import { apiKeyPrefix, digestApiKey, looksLikeApiKey } from "./api-key-format";
 import { tenantOfKeyPrefix } from "./key-directory";
 import type { AuthResult, PresentedCredential } from "./object-auth";
 import type { Permission } from "./permissions";
+import type { UserPrincipal } from "./principal";
 import { looksLikeSessionToken, verifySessionToken } from "./session-token";
 
 const CHALLENGE = 'Bearer realm="dify-agent"';
@@ -49,7 +52,7 @@ async function presented(
 ): Promise<{ tenantId: string; credential: PresentedCredential }> {
   if (looksLikeApiKey(token)) {
     const prefix = apiKeyPrefix(token);
-    const tenantId = prefix ? await tenantOfKeyPrefix(c.env.DB, prefix) : null;
+    const tenantId = prefix ? await tenantOfKeyPrefix(c.env, prefix) : null;
     if (!prefix || !tenantId) throw unauthenticated();
     return { tenantId, credential: { kind: "api_key", prefix, digest: await digestApiKey(token) } };
   }
@@ -80,16 +83,28 @@ export function keyLimitProblem(admission: Admission): ProblemError {
 /** Applies the TenantObject's verdict to the request: the principal, or a 401 / 429. */
 export function acceptAuth(c: Context<AppEnv>, result: AuthResult): void {
   if (result.ok) {
-    c.set("user", result.principal);
+    acceptPrincipal(c, result.principal);
     if (result.admission) setRateLimitHeaders(c, result.admission);
     return;
   }
   if (result.status === 429) {
-    c.set("user", result.principal);
+    acceptPrincipal(c, result.principal);
     setRateLimitHeaders(c, result.admission);
     throw keyLimitProblem(result.admission);
   }
   throw unauthenticated();
+}
+
+/**
+ * Sets the request's principal, and its scope on the shard the tenant's object knows
+ * (the object's word is fresher than this isolate's directory entry, which it renews).
+ */
+export function acceptPrincipal(c: Context<AppEnv>, principal: UserPrincipal): void {
+  c.set("user", principal);
+  if (c.var.scope?.shard === principal.shard) return;
+  c.set("scope", scopeOn(c.env, principal));
+  const region = regionOfShard(principal.shard);
+  if (region) rememberPlacement({ tenantId: principal.tenantId, region, shard: principal.shard });
 }
 
 /**
@@ -103,9 +118,12 @@ export function authenticateUser(
 ): MiddlewareHandler<AppEnv> {
   return createMiddleware<AppEnv>(async (c, next) => {
     const { tenantId, credential } = await presented(c, bearerToken(c));
-    const stub = await tenantObject(c.env, tenantId);
+    const placement = await placementOf(c.env, tenantId);
+    // A credential naming a tenant the directory does not place is no credential.
+    if (!placement) throw unauthenticated();
+    const stub = await tenantObjectAt(c.env, placement);
     c.set("tenantObject", stub);
-    c.set("scope", tenantScope(c.env, tenantId));
+    c.set("scope", scopeOn(c.env, placement));
     if (options.deferTo) {
       const { permission, action, resourceType } = options.deferTo;
       c.set("deferredAuth", { presented: credential, permission, audit: { action, resourceType } });

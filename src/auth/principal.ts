@@ -17,6 +17,8 @@ export interface UserPrincipal {
   /** The API key used, when the request came with one. */
   keyId: string | null;
   tenantKey: TenantKeyInfo;
+  /** The D1 shard holding the tenant's rows, as the tenant's object knows it (src/placement). */
+  shard: string;
 }
 
 export interface OperatorPrincipal {

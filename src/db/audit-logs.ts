@@ -1,6 +1,6 @@
-// The audit trail. An audit row is written in the same D1 batch as the change it
-// records (so neither exists without the other), in the database that holds the
-// change. Metadata never carries a secret: callers pass ids and field names only.
+// A tenant's audit trail, in its shard. An audit row is written in the same D1 batch
+// as the change it records (so neither exists without the other) when the change is
+// in the same shard; src/http/audit.ts says what happens when it is not. Metadata never carries a secret: callers pass ids and field names only.
 import { newId } from "./ids";
 import { jsonFields, jsonRowsSource } from "./json-rows";
 import type { TenantScope } from "./tenant-scope";
@@ -42,26 +42,41 @@ const AUDIT_FIELDS = [
 
 type AuditEntry = { actor: AuditActor; event: AuditEvent; now: string };
 
+/** An audit row as written, its id fixed when it is made. */
+export type PendingAuditRow = Record<(typeof AUDIT_FIELDS)[number], string | number | null>;
+
+export function pendingAuditRow(actor: AuditActor, event: AuditEvent, now: string): PendingAuditRow {
+  return {
+    log_id: newId("auditLog"),
+    tenant_id: actor.tenantId,
+    user_id: actor.userId,
+    action: event.action,
+    resource_type: event.resourceType,
+    resource_id: event.resourceId ?? null,
+    ip_address: actor.ip,
+    user_agent: actor.userAgent?.slice(0, 512) ?? null,
+    request_id: actor.requestId,
+    metadata: event.metadata ? JSON.stringify(event.metadata) : null,
+    success: event.success === false ? 0 : 1,
+    error_message: event.errorMessage?.slice(0, 1000) ?? null,
+    timestamp: now,
+  };
+}
+
 function auditRows(entries: readonly AuditEntry[]): string {
-  return JSON.stringify(
-    entries.map(
-      ({ actor, event, now }): Record<(typeof AUDIT_FIELDS)[number], unknown> => ({
-        log_id: newId("auditLog"),
-        tenant_id: actor.tenantId,
-        user_id: actor.userId,
-        action: event.action,
-        resource_type: event.resourceType,
-        resource_id: event.resourceId ?? null,
-        ip_address: actor.ip,
-        user_agent: actor.userAgent?.slice(0, 512) ?? null,
-        request_id: actor.requestId,
-        metadata: event.metadata ? JSON.stringify(event.metadata) : null,
-        success: event.success === false ? 0 : 1,
-        error_message: event.errorMessage?.slice(0, 1000) ?? null,
-        timestamp: now,
-      }),
-    ),
-  );
+  return JSON.stringify(entries.map(({ actor, event, now }) => pendingAuditRow(actor, event, now)));
+}
+
+/**
+ * Rows made earlier (pendingAuditRow) and written now, perhaps not for the first time:
+ * a row whose id is already there is left as it is.
+ */
+export function pendingAuditStatement(db: D1Database, rows: readonly PendingAuditRow[]): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO audit_logs (${AUDIT_FIELDS.join(", ")}) ${jsonRowsSource(AUDIT_FIELDS)} ON CONFLICT(log_id) DO NOTHING`,
+    )
+    .bind(JSON.stringify(rows));
 }
 
 /** One audit row per entry, in one statement (at most MAX_JSON_ROWS entries). */

@@ -1,8 +1,10 @@
-// Resolving a credential to its tenant. A credential arrives before anything says
-// which tenant it belongs to, so this look-up runs on the global database: the key
-// prefix is the global index (UNIQUE) that names the tenant. Everything after it
-// goes through the tenant's scope.
+// A tenant's credentials as its TenantObject checks them: an API key by its prefix,
+// a session's user by id, read from the tenant's shard. Which tenant a credential
+// belongs to was settled before (the key's prefix in the global key directory, a
+// session token's signed claim); whether the tenant itself is active comes from the
+// directory (the object's TenantRecordCache), not from here.
 import type { Role } from "../auth/permissions";
+import type { TenantScope } from "./tenant-scope";
 
 export interface KeyCredentialRow {
   key_id: string;
@@ -15,23 +17,18 @@ export interface KeyCredentialRow {
   key_status: string;
   role: Role;
   user_status: string;
-  tenant_status: string;
-  kms_key_id: string;
-  encryption_version: number;
 }
 
-export function findKeyCredential(db: D1Database, keyPrefix: string): Promise<KeyCredentialRow | null> {
-  return db
+export function findKeyCredential(scope: TenantScope, keyPrefix: string): Promise<KeyCredentialRow | null> {
+  return scope.db
     .prepare(
       `SELECT k.key_id, k.tenant_id, k.user_id, k.key_hash, k.scopes, k.rate_limit_per_hour, k.expires_at,
-              k.status AS key_status, u.role, u.status AS user_status, t.status AS tenant_status,
-              t.kms_key_id, t.encryption_version
+              k.status AS key_status, u.role, u.status AS user_status
        FROM api_keys k
        JOIN users u ON u.user_id = k.user_id AND u.tenant_id = k.tenant_id
-       JOIN tenants t ON t.tenant_id = k.tenant_id
-       WHERE k.key_prefix = ?`,
+       WHERE k.key_prefix = ? AND k.tenant_id = ?`,
     )
-    .bind(keyPrefix)
+    .bind(keyPrefix, scope.tenantId)
     .first<KeyCredentialRow>();
 }
 
@@ -40,23 +37,14 @@ export interface SessionCredentialRow {
   tenant_id: string;
   role: Role;
   user_status: string;
-  tenant_status: string;
-  kms_key_id: string;
-  encryption_version: number;
 }
 
-export function findSessionCredential(
-  db: D1Database,
-  tenantId: string,
-  userId: string,
-): Promise<SessionCredentialRow | null> {
-  return db
+export function findSessionCredential(scope: TenantScope, userId: string): Promise<SessionCredentialRow | null> {
+  return scope.db
     .prepare(
-      `SELECT u.user_id, u.tenant_id, u.role, u.status AS user_status, t.status AS tenant_status,
-              t.kms_key_id, t.encryption_version
-       FROM users u JOIN tenants t ON t.tenant_id = u.tenant_id
-       WHERE u.tenant_id = ? AND u.user_id = ?`,
+      `SELECT user_id, tenant_id, role, status AS user_status FROM users
+       WHERE tenant_id = ? AND user_id = ?`,
     )
-    .bind(tenantId, userId)
+    .bind(scope.tenantId, userId)
     .first<SessionCredentialRow>();
 }

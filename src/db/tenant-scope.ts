@@ -1,21 +1,48 @@
-// The tenant a request acts for, and the database that holds its rows.
+// The tenant a piece of work acts for, and the database that holds its rows.
 //
 // Every query on a tenant-owned table takes a TenantScope and binds its tenant id;
-// none reads env.DB directly (DESIGN.md invariant 9): today one D1 holds every
-// tenant, but tenant-owned tables will move to regional or sharded databases, and
-// this is the one place that will learn where.
+// none reads env.DB directly (DESIGN.md invariant 9): env.DB is the global directory
+// and skill registry, and a tenant's rows live in the regional shard the directory
+// names for it (src/placement). A scope's database fences every write batch by the
+// tenant's residency in that shard (resident-database.ts).
+import { type Placement, placementOf } from "../placement/directory";
+import { shardNamed } from "../placement/shards";
+import { residentDatabase } from "./resident-database";
 
 export interface TenantScope {
   readonly tenantId: string;
-  /** The D1 database holding this tenant's rows. */
+  /** The binding name of the shard holding this tenant's rows. */
+  readonly shard: string;
+  /** The shard's D1, its write batches fenced by the tenant's residency. */
   readonly db: D1Database;
 }
 
-/** The database of a tenant's rows. One D1 for every tenant today. */
-export function resolveTenantDatabase(env: Env, _tenantId: string): D1Database {
-  return env.DB;
+/** The directory does not place this tenant: it does not exist (or is still being created). */
+export class TenantNotPlacedError extends Error {
+  constructor(readonly tenantId: string) {
+    super(`tenant ${tenantId} has no placement in the directory`);
+    this.name = "TenantNotPlacedError";
+  }
 }
 
-export function tenantScope(env: Env, tenantId: string): TenantScope {
-  return Object.freeze({ tenantId, db: resolveTenantDatabase(env, tenantId) });
+/** The scope of a tenant whose placement is known. */
+export function scopeOn(env: Env, placement: Pick<Placement, "tenantId" | "shard">): TenantScope {
+  const shard = shardNamed(env, placement.shard);
+  return Object.freeze({
+    tenantId: placement.tenantId,
+    shard: shard.name,
+    db: residentDatabase(shard.db, placement.tenantId, shard.name),
+  });
+}
+
+/** The scope of `tenantId`, from the directory. */
+export async function tenantScope(env: Env, tenantId: string): Promise<TenantScope> {
+  const placement = await placementOf(env, tenantId);
+  if (!placement) throw new TenantNotPlacedError(tenantId);
+  return scopeOn(env, placement);
+}
+
+/** The D1 database of a tenant's rows (DESIGN.md invariant 9). */
+export async function resolveTenantDatabase(env: Env, tenantId: string): Promise<D1Database> {
+  return (await tenantScope(env, tenantId)).db;
 }

@@ -1,6 +1,7 @@
-// The tenants registry. It is a global table (DESIGN.md invariant 9): every function
-// takes the global database explicitly, never a tenant's. Changes to a tenant's row
-// are audited in this same database, in the same batch.
+// The tenants registry: the directory of the global database (DESIGN.md invariant 9).
+// Every function takes the global database explicitly, never a tenant's shard. A row
+// says where the tenant lives (region, shard); the tenant's own rows, its audit trail
+// included, are in that shard.
 import { jsonOrNull, parseJson } from "./json-column";
 import { iso, isoOrNull } from "./time";
 
@@ -26,6 +27,8 @@ export interface TenantRow {
   updated_at: string;
   status: TenantStatus;
   encryption_version: number;
+  /** The binding name of the D1 shard holding the tenant's rows (null only while it is created). */
+  shard: string | null;
 }
 
 export interface Tenant {
@@ -62,10 +65,12 @@ export function toTenant(row: TenantRow): Tenant {
 export interface NewTenant {
   tenantId: string;
   name: string;
-  region: string;
+  region: Region;
   tier: string;
   kmsKeyId: string;
   settings: Record<string, unknown>;
+  /** The shard chosen for it (src/placement/choose-shard.ts). */
+  shard: string;
   now: string;
 }
 
@@ -73,8 +78,8 @@ export interface NewTenant {
 export function insertTenant(db: D1Database, tenant: NewTenant): D1PreparedStatement {
   return db
     .prepare(
-      `INSERT INTO tenants (tenant_id, name, region, kms_key_id, tier, settings, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO tenants (tenant_id, name, region, kms_key_id, tier, settings, shard, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .bind(
       tenant.tenantId,
@@ -83,6 +88,7 @@ export function insertTenant(db: D1Database, tenant: NewTenant): D1PreparedState
       tenant.kmsKeyId,
       tenant.tier,
       jsonOrNull(tenant.settings),
+      tenant.shard,
       tenant.now,
       tenant.now,
     );

@@ -2,6 +2,9 @@
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { settleDeferredAuth } from "../auth/settle-deferred";
+import { isTenantNotResident } from "../db/resident-database";
+import { NoShardAvailableError } from "../placement/choose-shard";
+import { TenantNotCreatedError } from "../placement/provision-tenant";
 import type { AppEnv } from "./app-env";
 import { auditFailure } from "./audit";
 import { PROBLEM_TYPES, ProblemError, type ProblemKind, problemResponse, problemTypeUri } from "./problem";
@@ -29,6 +32,39 @@ export const onError: ErrorHandler<AppEnv> = async (caught, c) => {
   if (err instanceof ProblemError) {
     await auditFailure(c, err.problem.status, err.problem.detail ?? err.problem.title);
     return problemResponse(c, err.problem, err.headers);
+  }
+  if (err instanceof TenantNotCreatedError || err instanceof NoShardAvailableError) {
+    // Nothing of the tenant was kept (src/placement/provision-tenant.ts): safe to retry.
+    console.error(`[${c.var.requestId ?? "-"}] tenant not created`, err.message);
+    await auditFailure(c, 503, err.message);
+    return problemResponse(
+      c,
+      {
+        type: problemTypeUri("unavailable"),
+        title: PROBLEM_TYPES.unavailable.title,
+        status: 503,
+        detail:
+          err instanceof NoShardAvailableError
+            ? `No database of region ${err.region} takes new tenants; the operator must open or add one`
+            : "The tenant's database did not take its first rows; nothing was kept. Retry.",
+      },
+      { "Retry-After": "5" },
+    );
+  }
+  if (isTenantNotResident(err)) {
+    // A write reached a shard the tenant is leaving, or was through a stale directory
+    // entry (already forgotten): nothing was written; the retry finds the right shard.
+    await auditFailure(c, 503, err.message);
+    return problemResponse(
+      c,
+      {
+        type: problemTypeUri("tenantMoving"),
+        title: PROBLEM_TYPES.tenantMoving.title,
+        status: 503,
+        detail: err.message,
+      },
+      { "Retry-After": "1" },
+    );
   }
   if (err instanceof HTTPException) {
     await auditFailure(c, err.status, err.message);

@@ -45,6 +45,7 @@ export const PROBLEM_TYPES = {
   rateLimited: { status: 429, title: "Too many requests" },
   internal: { status: 500, title: "Internal error" },
   unavailable: { status: 503, title: "Service unavailable" },
+  tenantMoving: { status: 503, title: "The tenant's data is being moved; retry shortly" },
   platformUnavailable: { status: 503, title: "The platform is not available; nothing was published" },
   badGateway: { status: 502, title: "The platform answered with an error" },
 } as const satisfies Record<string, { status: number; title: string }>;

@@ -7,7 +7,7 @@ import { PRECONDITION_FAILED } from "../db/preconditions";
 import { getVisibleSkill, type SkillWithVersion } from "../db/skills";
 import { GLOBAL } from "../skills/lifecycle";
 import type { AppEnv } from "./app-env";
-import { commitAudited } from "./audit";
+import { type commitAudited, commitGlobalForTenant, commitOperatorAudited } from "./audit";
 import { ProblemError } from "./problem";
 import { caller } from "./request-context";
 
@@ -28,10 +28,9 @@ export async function ownSkill(c: Context<AppEnv>, skillId: string): Promise<Ski
 }
 
 /**
- * Commits a change to global skill tables with its audit row in one batch (the
- * tenant's or the operator's). Skills are global and a tenant's audit row is the
- * tenant's: one D1 holds both today, so the batch is one transaction; when tenant
- * tables move (DESIGN.md invariant 9) this needs an outbox instead.
+ * Commits a change to the global skill tables with its audit row: the operator's in
+ * the same global batch (operator_audit_logs); a tenant's in its shard, after the
+ * change (commitGlobalForTenant: the order and the repair path are described there).
  */
 export async function commitSkillChange(
   c: Context<AppEnv>,
@@ -39,7 +38,9 @@ export async function commitSkillChange(
   event: Parameters<typeof commitAudited>[3],
 ): Promise<void> {
   try {
-    await commitAudited(c, c.env.DB, statements, event);
+    const tenantId = c.var.user?.tenantId;
+    if (tenantId) await commitGlobalForTenant(c, tenantId, statements, event);
+    else await commitOperatorAudited(c, statements, event);
   } catch (error) {
     if (isTriggerAbort(error, PRECONDITION_FAILED) || isUniqueViolation(error)) {
       throw new ProblemError("conflict", "The skill changed meanwhile; read it again and retry");

@@ -4,6 +4,8 @@
 // this way: no other Durable Object, no plain HTTP into an object.
 import { routePartykitRequest } from "partyserver";
 import { idPattern } from "../db/ids";
+import { objectPlacement, tenantObjectAt } from "../objects";
+import { placementOf } from "../placement/directory";
 
 /**
  * The user whose ticket opened the socket, handed to the object on the upgrade request
@@ -23,15 +25,33 @@ function refuse(status: number, detail: string): Response {
   );
 }
 
-export function routeParties(request: Request, env: Env): Promise<Response | null> {
+/** The tenant a /parties/tenant-object/<tenant> path names, if it names one. */
+function tenantOfPath(request: Request): string | null {
+  const match = /^\/parties\/tenant-object\/([^/?#]+)\/?$/.exec(new URL(request.url).pathname);
+  const room = match?.[1] ?? null;
+  return room && idPattern("tenant").test(room) ? room : null;
+}
+
+/**
+ * Routes a live socket to its tenant's object where the directory places it (an EU
+ * tenant's object is in the `eu` jurisdiction): partyserver's router would address
+ * the object by name alone, outside any jurisdiction.
+ */
+export async function routeParties(request: Request, env: Env): Promise<Response | null> {
+  const tenantId = tenantOfPath(request);
+  const placement = tenantId ? await placementOf(env, tenantId) : null;
+  if (!placement) return refuse(404, "No such live channel");
+  const where = objectPlacement(env, placement.region);
   return routePartykitRequest(request, env, {
+    ...where,
     onBeforeConnect: async (req, lobby) => {
-      if (lobby.className !== "TenantObject" || !idPattern("tenant").test(lobby.name)) {
+      if (lobby.className !== "TenantObject" || lobby.name !== placement.tenantId) {
         return refuse(404, "No such live channel");
       }
       const ticket = new URL(req.url).searchParams.get("ticket");
       if (!ticket) return refuse(401, "A ticket from POST /v1/live/ticket is required");
-      const userId = await env.TenantObject.getByName(lobby.name).redeemLiveTicket(ticket);
+      const object = await tenantObjectAt(env, placement);
+      const userId = await object.redeemLiveTicket(ticket);
       if (!userId)
         return refuse(401, "The ticket is unknown, used, expired or another tenant's, or its user's access ended");
       const upgrade = new Request(req);

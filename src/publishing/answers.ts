@@ -62,3 +62,13 @@ export function unauthenticatedAnswer(): Answer {
 export function recordAnswer(record: PublishRequestRow): Answer {
   return { status: record.status === "published" ? 201 : 202, body: toPost(record) };
 }
+
+/** The tenant's rows are being moved to another shard: nothing was published; retry shortly. */
+export function tenantMovingAnswer(retryAfterSeconds = 2): Answer {
+  return problemAnswer(
+    "tenantMoving",
+    "This tenant's data is being moved to another database of its region; nothing was published. Retry shortly.",
+    {},
+    { "Retry-After": String(retryAfterSeconds) },
+  );
+}

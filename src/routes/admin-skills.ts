@@ -9,7 +9,7 @@ import { getSkill, type SkillWithVersion, toSkill } from "../db/skills";
 import { nowIso } from "../db/time";
 import type { AppEnv } from "../http/app-env";
 import { createRouter } from "../http/app-env";
-import { commitAudited } from "../http/audit";
+import { commitOperatorAudited } from "../http/audit";
 import { idField, idParam, Timestamp } from "../http/content-schemas";
 import { decodeCursor, PageQuery, pageOf } from "../http/cursor";
 import { pageSchema } from "../http/identity-schemas";
@@ -166,7 +166,7 @@ export const adminSkillsRoutes = createRouter()
   .openapi(createGlobalRoute, async (c) => {
     const body = c.req.valid("json");
     const made = newSkillStatements(c.env.DB, newSkillInput(body, GLOBAL), nowIso());
-    await commitAudited(c, c.env.DB, made.statements, {
+    await commitOperatorAudited(c, made.statements, {
       action: "skill.create_global",
       resourceType: "skill",
       resourceId: made.skillId,
@@ -220,7 +220,7 @@ export const adminSkillsRoutes = createRouter()
   .openapi(jobRoute, async (c) => {
     const { as_of } = c.req.valid("json");
     const report = await runDailySkillJob(c.env, as_of);
-    await commitAudited(c, c.env.DB, [], {
+    await commitOperatorAudited(c, [], {
       action: "job.daily_skills",
       resourceType: "job",
       metadata: { as_of, ...report },

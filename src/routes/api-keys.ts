@@ -7,6 +7,7 @@ import { unauthenticated } from "../auth/authenticate";
 import { guard } from "../auth/guard";
 import { DEFAULT_RATE_LIMIT_PER_HOUR, issueApiKey } from "../auth/issue-api-key";
 import { boundNewKey, type ParentKey } from "../auth/key-bounds";
+import { registerKeyPrefix } from "../auth/key-directory";
 import {
   type ApiKeyRow,
   descendantKeyIds,
@@ -167,6 +168,10 @@ export const apiKeysRoutes = createRouter()
       expiresAt: body.expires_at ? new Date(body.expires_at).toISOString() : undefined,
     });
     const issued = await issueApiKey(scope, { userId: user.userId, ...bounds }, nowIso());
+    // Two databases, in this order: the prefix in the global key directory, then the
+    // key in the tenant's shard. A prefix whose key never arrived names no key (it
+    // authenticates nothing); the daily repair removes it (src/placement/repair.ts).
+    await c.env.DB.batch([registerKeyPrefix(c.env.DB, issued.row.key_prefix, scope.tenantId, issued.row.created_at)]);
     try {
       await commitAudited(c, scope.db, [issued.statement], {
         action: "api_key.create",

@@ -8,7 +8,7 @@ import { issueSessionToken } from "../auth/session-token";
 import { matchTotp } from "../auth/totp";
 import { tenantCipher } from "../crypto/tenant-cipher";
 import { idPattern } from "../db/ids";
-import { tenantScope } from "../db/tenant-scope";
+import { scopeOn } from "../db/tenant-scope";
 import { findTenant } from "../db/tenants";
 import { nowIso } from "../db/time";
 import { findUserByEmail, recordLogin, toUser, type UserRow } from "../db/users";
@@ -18,7 +18,8 @@ import { auditActor, commitAudited } from "../http/audit";
 import { EmailField, UserSchema } from "../http/identity-schemas";
 import { ProblemError } from "../http/problem";
 import { problemResponseSpec } from "../http/schemas";
-import { tenantObject } from "../objects";
+import { tenantObject, tenantObjectAt } from "../objects";
+import { placementOfRow } from "../placement/directory";
 
 const LoginBody = z
   .object({
@@ -88,12 +89,13 @@ async function checkCredentials(
 export const authRoutes = createRouter().openapi(route, async (c) => {
   const body = c.req.valid("json");
   const tenant = await findTenant(c.env.DB, body.tenant_id);
-  if (tenant?.status !== "active") {
+  const placement = tenant ? placementOfRow(tenant) : null;
+  if (tenant?.status !== "active" || !placement) {
     // Same work and the same answer as a wrong password.
     await verifyPassword(body.password, DECOY_PASSWORD_HASH);
     throw new ProblemError("unauthenticated", WRONG);
   }
-  const object = await tenantObject(c.env, tenant.tenant_id);
+  const object = await tenantObjectAt(c.env, placement);
   const gate = await object.beginLogin(body.email, clientAddress(c));
   if (!gate.allowed) {
     throw new ProblemError(
@@ -103,7 +105,7 @@ export const authRoutes = createRouter().openapi(route, async (c) => {
       { "Retry-After": String(gate.retryAfterSeconds) },
     );
   }
-  const scope = tenantScope(c.env, tenant.tenant_id);
+  const scope = scopeOn(c.env, placement);
   const user = await findUserByEmail(scope, body.email);
   let outcome: Awaited<ReturnType<typeof checkCredentials>> = null;
   try {

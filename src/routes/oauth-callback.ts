@@ -10,7 +10,7 @@ import { utf8 } from "../crypto/encoding";
 import { tenantCipher } from "../crypto/tenant-cipher";
 import { newId } from "../db/ids";
 import { findAccountByIdentity, getAccount, toSocialAccount, upsertAccount } from "../db/social-accounts";
-import { tenantScope } from "../db/tenant-scope";
+import { scopeOn } from "../db/tenant-scope";
 import { findTenant } from "../db/tenants";
 import { nowIso } from "../db/time";
 import { createRouter } from "../http/app-env";
@@ -20,7 +20,8 @@ import { ProblemError } from "../http/problem";
 import { PlatformParam, SocialAccountSchema } from "../http/publishing-schemas";
 import { sameSitePath, withQuery } from "../http/return-to";
 import { problemResponseSpec } from "../http/schemas";
-import { retryOnReset, tenantObject } from "../objects";
+import { retryOnReset, tenantObjectAt } from "../objects";
+import { placementOf } from "../placement/directory";
 import { platformAdapter } from "../platforms";
 import { isPlatformError } from "../platforms/errors";
 import type { ConnectedIdentity } from "../platforms/types";
@@ -60,8 +61,9 @@ export const oauthCallbackRoutes = createRouter().openapi(route, async (c) => {
       errors: [{ in: "query", field: "state", message: "unknown, used or expired" }],
     });
   const tenantId = tenantOfState(query.state);
-  if (!tenantId) throw badState();
-  const object = await tenantObject(c.env, tenantId);
+  const placement = tenantId ? await placementOf(c.env, tenantId) : null;
+  if (!tenantId || !placement) throw badState();
+  const object = await tenantObjectAt(c.env, placement);
   const presented = await presentedBinding(c, query.state);
   const outcome = await retryOnReset(
     async () => (await object.consumeOAuthState(query.state, presented)) as CallbackOutcome,
@@ -104,7 +106,7 @@ export const oauthCallbackRoutes = createRouter().openapi(route, async (c) => {
     throw new ProblemError("platformRejected", error.message);
   }
 
-  const scope = tenantScope(c.env, tenantId);
+  const scope = scopeOn(c.env, placement);
   const cipher = tenantCipher(c.env, tenantId, {
     kmsKeyId: tenant.kms_key_id,
     encryptionVersion: tenant.encryption_version,

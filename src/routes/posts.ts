@@ -3,7 +3,7 @@
 // calls no platform.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { setRateLimitHeaders } from "../auth/authenticate";
+import { acceptPrincipal, setRateLimitHeaders } from "../auth/authenticate";
 import { guard } from "../auth/guard";
 import type { PublishNowResult } from "../auth/object-auth";
 import { sha256, toHex, utf8 } from "../crypto/encoding";
@@ -176,7 +176,7 @@ export const postsRoutes = createRouter()
       async (attempt) =>
         (await object.publishNow({ ...input, retry: attempt > 1 }, c.var.deferredAuth)) as PublishNowResult,
     );
-    if (started.principal) c.set("user", started.principal);
+    if (started.principal) acceptPrincipal(c, started.principal);
     if (started.keyAdmission) setRateLimitHeaders(c, started.keyAdmission);
     let result: FlowResult = started;
     // A token to refresh first: this request does it (it outlives a reset of the object).

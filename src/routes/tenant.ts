@@ -18,7 +18,7 @@ import {
 import { nowIso } from "../db/time";
 import type { AppEnv } from "../http/app-env";
 import { createRouter } from "../http/app-env";
-import { auditActor, commitAudited } from "../http/audit";
+import { auditActor, commitGlobalForTenant } from "../http/audit";
 import { NameField, SettingsField, TenantSchema } from "../http/identity-schemas";
 import { ProblemError } from "../http/problem";
 import { caller, callerObject } from "../http/request-context";
@@ -47,7 +47,8 @@ async function currentTenant(c: Context<AppEnv>): Promise<TenantRow> {
 async function patchTenant(c: Context<AppEnv>, patch: TenantPatch, action: string) {
   const { user } = caller(c);
   await currentTenant(c);
-  await commitAudited(c, c.env.DB, [updateTenant(c.env.DB, user.tenantId, patch, nowIso())], {
+  // The directory row is global, the tenant's trail is in its shard (src/http/audit.ts).
+  await commitGlobalForTenant(c, user.tenantId, [updateTenant(c.env.DB, user.tenantId, patch, nowIso())], {
     action,
     resourceType: "tenant",
     resourceId: user.tenantId,
@@ -151,12 +152,23 @@ export const tenantRoutes = createRouter()
   .openapi(deleteRoute, async (c) => {
     const { user, scope } = caller(c);
     await currentTenant(c);
-    await commitAudited(
+    // Two databases, in this order: the directory first, so every credential of the
+    // tenant is refused from now on (its object checks the tenant's status), then its
+    // keys revoked in its shard. Should the second fail, the keys are refused anyway;
+    // the daily job's repair revokes them (src/placement/repair.ts).
+    await commitGlobalForTenant(
       c,
-      c.env.DB,
-      [updateTenant(c.env.DB, user.tenantId, { status: "deleted" }, nowIso()), revokeAllApiKeys(scope)],
-      { action: "tenant.delete", resourceType: "tenant", resourceId: user.tenantId },
+      user.tenantId,
+      [updateTenant(c.env.DB, user.tenantId, { status: "deleted" }, nowIso())],
+      {
+        action: "tenant.delete",
+        resourceType: "tenant",
+        resourceId: user.tenantId,
+      },
     );
+    await scope.db
+      .batch([revokeAllApiKeys(scope)])
+      .catch((error) => console.error(`tenant ${user.tenantId}: keys left for the daily repair`, error));
     // Every credential stops working at once, and every live dashboard closes.
     const object = await callerObject(c);
     await retryOnReset(() => object.forgetCredentials({ all: true, endsAccess: true }));
@@ -184,6 +196,9 @@ export const tenantRoutes = createRouter()
         now,
       ),
     );
+    // Shard first (every secret re-encrypted, with the audit row), then the directory's
+    // version: a failure between leaves ciphertexts naming the new version while new
+    // ones are still written with the old, and both stay readable (each names its own).
     const [bumped] = await c.env.DB.batch([bumpEncryptionVersion(c.env.DB, user.tenantId, from, to.version, now)]);
     if (!bumped?.meta.changes) {
       throw new ProblemError("conflict", "Another key rotation finished first; the tenant is already rotated");

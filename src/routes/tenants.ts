@@ -4,17 +4,17 @@
 // the very next request.
 import { createRoute, z } from "@hono/zod-openapi";
 import { operatorGuard } from "../auth/guard";
-import { DEFAULT_RATE_LIMIT_PER_HOUR, issueApiKey } from "../auth/issue-api-key";
+import { DEFAULT_RATE_LIMIT_PER_HOUR, type IssuedApiKey, issueApiKey } from "../auth/issue-api-key";
 import { hashPassword } from "../auth/passwords";
 import { grantableScopes } from "../auth/permissions";
 import { toApiKey } from "../db/api-keys";
 import { idPattern, newId } from "../db/ids";
-import { tenantScope } from "../db/tenant-scope";
-import { findTenant, insertTenant, REGIONS, TIERS, toTenant, updateTenant } from "../db/tenants";
+import { scopeOn } from "../db/tenant-scope";
+import { findTenant, REGIONS, TIERS, toTenant, updateTenant } from "../db/tenants";
 import { nowIso } from "../db/time";
 import { getUser, insertUser, toUser } from "../db/users";
 import { createRouter } from "../http/app-env";
-import { auditActor, commitAudited } from "../http/audit";
+import { auditActor, commitGlobalForTenant } from "../http/audit";
 import {
   CreatedApiKeySchema,
   EmailField,
@@ -27,6 +27,7 @@ import {
 import { ProblemError } from "../http/problem";
 import { problemResponseSpec } from "../http/schemas";
 import { retryOnReset, tenantObject } from "../objects";
+import { provisionTenant } from "../placement/provision-tenant";
 
 const CreateTenantBody = z
   .object({
@@ -98,51 +99,49 @@ export const tenantsRoutes = createRouter()
     const now = nowIso();
     const tenantId = newId("tenant");
     const ownerId = newId("user");
-    const scope = tenantScope(c.env, tenantId);
-    const apiKey = await issueApiKey(
-      scope,
-      {
-        userId: ownerId,
-        scopes: grantableScopes("owner"),
-        rateLimitPerHour: DEFAULT_RATE_LIMIT_PER_HOUR,
-        expiresAt: null,
-        parentKeyId: null,
-      },
-      now,
-    );
-    // The registry row and the tenant's first rows share one database today, so one
-    // batch creates them all or nothing.
-    await commitAudited(
-      c,
-      scope.db,
-      [
-        insertTenant(c.env.DB, {
-          tenantId,
-          name: body.name,
-          region: body.region,
-          tier: body.tier,
-          kmsKeyId: newId("kmsKey"),
-          settings: body.settings,
+    const kmsKeyId = newId("kmsKey");
+    const passwordHash = await hashPassword(body.owner.password);
+    let apiKey: IssuedApiKey | undefined;
+    const placement = await provisionTenant(
+      c.env,
+      { tenantId, name: body.name, region: body.region, tier: body.tier, kmsKeyId, settings: body.settings, now },
+      async (scope) => {
+        apiKey = await issueApiKey(
+          scope,
+          {
+            userId: ownerId,
+            scopes: grantableScopes("owner"),
+            rateLimitPerHour: DEFAULT_RATE_LIMIT_PER_HOUR,
+            expiresAt: null,
+            parentKeyId: null,
+          },
           now,
-        }),
-        insertUser(scope, {
+        );
+        const owner = insertUser(scope, {
           userId: ownerId,
           email: body.owner.email,
-          passwordHash: await hashPassword(body.owner.password),
+          passwordHash,
           fullName: body.owner.full_name ?? null,
           role: "owner",
           now,
-        }),
-        apiKey.statement,
-      ],
-      {
-        action: "tenant.create",
-        resourceType: "tenant",
-        resourceId: tenantId,
-        metadata: { region: body.region, owner_id: ownerId, api_key_id: apiKey.row.key_id },
+        });
+        return {
+          statements: [owner, apiKey.statement],
+          keyPrefix: apiKey.row.key_prefix,
+          audit: {
+            actor: { ...auditActor(c), tenantId },
+            event: {
+              action: "tenant.create",
+              resourceType: "tenant",
+              resourceId: tenantId,
+              metadata: { region: body.region, shard: scope.shard, owner_id: ownerId, api_key_id: apiKey.row.key_id },
+            },
+          },
+        };
       },
-      { ...auditActor(c), tenantId },
     );
+    if (!apiKey) throw new Error("the owner's key was not made");
+    const scope = scopeOn(c.env, placement);
     const [tenant, owner] = await Promise.all([findTenant(c.env.DB, tenantId), getUser(scope, ownerId)]);
     if (!tenant || !owner) throw new Error("tenant vanished right after creation");
     return c.json(
@@ -156,18 +155,12 @@ export const tenantsRoutes = createRouter()
     const tenant = await findTenant(c.env.DB, id);
     if (!tenant) throw new ProblemError("notFound", "No such tenant");
     if (tenant.status === "deleted") throw new ProblemError("conflict", "A deleted tenant stays deleted");
-    await commitAudited(
-      c,
-      c.env.DB,
-      [updateTenant(c.env.DB, id, { status }, nowIso())],
-      {
-        action: status === "suspended" ? "tenant.suspend" : "tenant.reactivate",
-        resourceType: "tenant",
-        resourceId: id,
-        metadata: { from: tenant.status, to: status },
-      },
-      { ...auditActor(c), tenantId: id },
-    );
+    await commitGlobalForTenant(c, id, [updateTenant(c.env.DB, id, { status }, nowIso())], {
+      action: status === "suspended" ? "tenant.suspend" : "tenant.reactivate",
+      resourceType: "tenant",
+      resourceId: id,
+      metadata: { from: tenant.status, to: status },
+    });
     // Either way the object must read the tenant's status again; a suspension also
     // voids the tenant's live tickets and closes its live sockets.
     const object = await tenantObject(c.env, id);

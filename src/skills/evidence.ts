@@ -1,8 +1,8 @@
 // Evidence about skills over a window of days: the uses-weighted figures of their
 // daily metrics rows, and how many distinct tenants used them (counted per tenant
-// database and summed: a tenant lives in exactly one).
+// shard and summed: a tenant is resident in exactly one).
 import { windowFigures } from "../db/skill-metrics";
-import { tenantDatabases } from "../db/tenant-databases";
+import { residentOnly, tenantDatabases } from "../db/tenant-databases";
 import { addDays, startOf } from "./calendar";
 import type { Evidence } from "./promotion-policy";
 
@@ -11,9 +11,10 @@ async function tenantCounts(env: Env, from: string, to: string, skillId?: string
   for (const db of tenantDatabases(env)) {
     const { results } = await db
       .prepare(
-        `SELECT skill_id, COUNT(DISTINCT tenant_id) AS tenants FROM generated_content
-         WHERE skill_id IS NOT NULL AND created_at >= ?1 AND created_at < ?2 AND (?3 IS NULL OR skill_id = ?3)
-         GROUP BY skill_id`,
+        `SELECT c.skill_id, COUNT(DISTINCT c.tenant_id) AS tenants FROM generated_content c
+         WHERE c.skill_id IS NOT NULL AND c.created_at >= ?1 AND c.created_at < ?2 AND (?3 IS NULL OR c.skill_id = ?3)
+           AND ${residentOnly("c")}
+         GROUP BY c.skill_id`,
       )
       .bind(startOf(from), startOf(addDays(to, 1)), skillId ?? null)
       .all<{ skill_id: string; tenants: number }>();

@@ -3,6 +3,7 @@
 // are folded in per candidate: it passed if the latest result of every guard passed
 // (or, with no guard results recorded, if its own counters say so), and it was a
 // defect if any revision classified it as one.
+import { residentOnly } from "../db/tenant-databases";
 
 export interface Fact {
   contentId: string;
@@ -32,6 +33,8 @@ export interface FactQuery {
 
 const PAGE = 500;
 
+// Only rows of tenants resident in the shard read: a tenant being moved has its rows
+// in two shards for a while, and must count once.
 const FACTS_SQL = `
   SELECT c.content_id AS contentId, c.tenant_id AS tenantId, c.skill_id AS skillId, c.skill_version_id AS versionId,
          json_extract(c.intent_spec, '$.task') AS task,
@@ -56,6 +59,7 @@ const FACTS_SQL = `
          c.created_at AS createdAt
   FROM generated_content c
   WHERE c.skill_id IS NOT NULL AND c.created_at >= ?1 AND c.created_at < ?2
+    AND ${residentOnly("c")}
     AND (?3 IS NULL OR c.tenant_id = ?3)
     AND (?4 IS NULL OR c.skill_id = ?4)
     AND (?5 IS NULL OR (c.created_at, c.content_id) > (?5, ?6))

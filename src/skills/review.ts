@@ -3,8 +3,9 @@
 // batch (compare and set on the status it was read in, its sharing event, its audit
 // row), so a skill changed concurrently is left alone, and a second review of the
 // same day finds nothing left to do.
-import { auditStatement } from "../db/audit-logs";
+
 import { isTriggerAbort } from "../db/errors";
+import { operatorAuditStatement } from "../db/operator-audit";
 import { PRECONDITION_FAILED } from "../db/preconditions";
 import { SYSTEM_ACTOR } from "../db/sharing-events";
 import type { SkillRow } from "../db/skills";
@@ -98,7 +99,7 @@ export async function reviewSkills(env: Env, today: string): Promise<ReviewRepor
     const move = decide(skill, recent.get(skill.skill_id), month.get(skill.skill_id), today);
     if (!move) continue;
     const now = nowIso();
-    const audit = auditStatement(
+    const audit = operatorAuditStatement(
       env.DB,
       { tenantId: null, userId: SYSTEM_ACTOR, ip: null, userAgent: null, requestId: null },
       {

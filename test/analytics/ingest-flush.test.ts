@@ -1,11 +1,11 @@
 // Events applied exactly, flushed to D1 exactly, through D1 failures and evictions.
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import type { TenantObject } from "../../objects/tenant-object";
 import { ingest, publishedPosts } from "../support/analytics";
+import { tenantDb } from "../support/databases";
 import { call, json } from "../support/http";
-import { runTimersNow, tenantObjectOf } from "../support/objects";
+import { objectShardDb, runTimersNow, tenantObjectOf } from "../support/objects";
 
 interface Row {
   post_id: string;
@@ -18,9 +18,10 @@ interface Row {
 }
 
 async function d1Rows(tenantId: string): Promise<Map<string, Row>> {
-  const { results } = await env.DB.prepare(
-    "SELECT post_id, likes, comments, shares, clicks, impressions, sync_count FROM post_analytics WHERE tenant_id = ?",
-  )
+  const { results } = await (await tenantDb(tenantId))
+    .prepare(
+      "SELECT post_id, likes, comments, shares, clicks, impressions, sync_count FROM post_analytics WHERE tenant_id = ?",
+    )
     .bind(tenantId)
     .all<Row>();
   return new Map(results.map((r) => [r.post_id, r]));
@@ -61,9 +62,8 @@ describe("ingestion and flush", () => {
     const rows = await d1Rows(world.tenant.tenantId);
     expect(rows.size).toBe(100);
     for (const [postId, sums] of expected) expect(rows.get(postId)).toMatchObject({ ...sums, sync_count: 1 });
-    const benchmark = await env.DB.prepare(
-      "SELECT total_posts, median_engagement_rate FROM performance_benchmarks WHERE tenant_id = ?",
-    )
+    const benchmark = await (await tenantDb(world.tenant.tenantId))
+      .prepare("SELECT total_posts, median_engagement_rate FROM performance_benchmarks WHERE tenant_id = ?")
       .bind(world.tenant.tenantId)
       .first<{ total_posts: number; median_engagement_rate: number }>();
     expect(benchmark?.total_posts).toBe(100);
@@ -75,10 +75,10 @@ describe("ingestion and flush", () => {
     const { events, expected } = tenThousandEvents(world.posts);
     await sendInBatches(world.key, events.slice(0, 2000));
     const stub = tenantObjectOf(world.tenant.tenantId);
-    // D1 refuses the flush's writes once.
+    // D1 (the tenant's shard) refuses the flush's writes once.
+    const db = await objectShardDb(world.tenant.tenantId);
+    vi.spyOn(db, "batch").mockRejectedValueOnce(new Error("D1 is unavailable"));
     await runInDurableObject(stub, async (instance: TenantObject) => {
-      const db = (instance as unknown as { env: Env }).env.DB;
-      vi.spyOn(db, "batch").mockRejectedValueOnce(new Error("D1 is unavailable"));
       await expect(instance.flushAnalytics()).rejects.toThrow(/unavailable/);
     });
     // Rows are made with the posts, and still hold nothing.
@@ -107,12 +107,15 @@ describe("ingestion and flush", () => {
   it("client events leave synced_at and sync_count (the platform's) alone", async () => {
     const world = await publishedPosts(1);
     const [post] = world.posts as [string];
-    const before = await env.DB.prepare("SELECT synced_at, sync_count FROM post_analytics WHERE post_id = ?")
+    const db = await tenantDb(world.tenant.tenantId);
+    const before = await db
+      .prepare("SELECT synced_at, sync_count FROM post_analytics WHERE post_id = ?")
       .bind(post)
       .first();
     await ingest(world.key, [{ post_id: post, type: "delta", metrics: { likes: 5 } }]);
     await runTimersNow(world.tenant.tenantId, ["flush-analytics"]);
-    const after = await env.DB.prepare("SELECT likes, synced_at, sync_count FROM post_analytics WHERE post_id = ?")
+    const after = await db
+      .prepare("SELECT likes, synced_at, sync_count FROM post_analytics WHERE post_id = ?")
       .bind(post)
       .first();
     expect(after).toEqual({ likes: 5, ...before });
@@ -188,7 +191,8 @@ describe("derived figures", () => {
     );
     expect(ordinary.is_anomaly).toBe(false);
     await runTimersNow(world.tenant.tenantId, ["flush-analytics"]);
-    const row = await env.DB.prepare("SELECT is_anomaly, anomaly_type FROM post_analytics WHERE post_id = ?")
+    const row = await (await tenantDb(world.tenant.tenantId))
+      .prepare("SELECT is_anomaly, anomaly_type FROM post_analytics WHERE post_id = ?")
       .bind(world.posts[11])
       .first();
     expect(row).toEqual({ is_anomaly: 1, anomaly_type: "high" });

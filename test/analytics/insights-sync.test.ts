@@ -2,13 +2,13 @@
 // figures follow; a failing platform opens a sync error, counts retries, and the next
 // success resolves it.
 import { runInDurableObject } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { SandboxPlatform } from "../../objects/sandbox-platform";
 import type { TenantObject } from "../../objects/tenant-object";
 import type { Platform } from "../../src/platforms/types";
 import { sandbox, sandboxUserOf } from "../support/accounts";
 import { age, figures, publishedPosts, pullNow, syncErrors } from "../support/analytics";
+import { tenantDb } from "../support/databases";
 import { runTimersNow, tenantObjectOf } from "../support/objects";
 
 describe("insights sync", () => {
@@ -30,10 +30,11 @@ describe("insights sync", () => {
       expect(later.likes).toBeGreaterThanOrEqual(early.likes);
 
       await runTimersNow(world.tenant.tenantId, ["flush-analytics"]);
-      const row = await env.DB.prepare(
-        `SELECT pa.impressions, pa.likes, pa.sync_count, pa.synced_at > p.published_at AS synced_since
+      const row = await (await tenantDb(world.tenant.tenantId))
+        .prepare(
+          `SELECT pa.impressions, pa.likes, pa.sync_count, pa.synced_at > p.published_at AS synced_since
          FROM post_analytics pa JOIN published_posts p ON p.post_id = pa.post_id WHERE pa.post_id = ?`,
-      )
+        )
         .bind(post)
         .first<{ impressions: number; likes: number }>();
       // Two pulls from the platform: counted, and synced_at moved past the publish time.
@@ -53,18 +54,18 @@ describe("insights sync", () => {
     });
 
     await pullNow(world.tenant.tenantId);
-    let errors = await syncErrors(post);
+    let errors = await syncErrors(world.tenant.tenantId, post);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ error_type: "api_error", retry_count: 0, resolved_at: null });
 
     await pullNow(world.tenant.tenantId);
-    errors = await syncErrors(post);
+    errors = await syncErrors(world.tenant.tenantId, post);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ retry_count: 1, resolved_at: null });
     expect((await figures(world.key, post)).impressions).toBe(0);
 
     await pullNow(world.tenant.tenantId);
-    errors = await syncErrors(post);
+    errors = await syncErrors(world.tenant.tenantId, post);
     expect(errors).toHaveLength(1);
     expect(errors[0]?.retry_count).toBe(1);
     expect(errors[0]?.resolved_at).not.toBeNull();
@@ -80,7 +81,9 @@ describe("insights sync", () => {
       user_id: sandboxUserOf(world.account),
     });
     await pullNow(world.tenant.tenantId);
-    expect(await syncErrors(post)).toEqual([expect.objectContaining({ error_type: "rate_limit", resolved_at: null })]);
+    expect(await syncErrors(world.tenant.tenantId, post)).toEqual([
+      expect.objectContaining({ error_type: "rate_limit", resolved_at: null }),
+    ]);
   });
 
   it("reads an account's posts in batches: one call per 50 Facebook posts, not one per post", async () => {
@@ -99,7 +102,10 @@ describe("insights sync", () => {
     await age(world.account, 15);
     const platformIdOf = async (postId: string) =>
       (
-        await env.DB.prepare("SELECT platform_post_id FROM published_posts WHERE post_id = ?")
+        await (
+          await tenantDb(world.tenant.tenantId)
+        )
+          .prepare("SELECT platform_post_id FROM published_posts WHERE post_id = ?")
           .bind(postId)
           .first<{ platform_post_id: string }>()
       )?.platform_post_id as string;
@@ -113,8 +119,10 @@ describe("insights sync", () => {
     // The batch is refused over the missing post, then each of the three is read alone.
     expect(((await sandbox("facebook").counters(user)).insights ?? 0) - before).toBe(4);
     for (const post of kept) expect((await figures(world.key, post)).impressions).toBeGreaterThan(0);
-    expect(await syncErrors(gone)).toEqual([expect.objectContaining({ error_type: "api_error", resolved_at: null })]);
-    for (const post of kept) expect(await syncErrors(post)).toEqual([]);
+    expect(await syncErrors(world.tenant.tenantId, gone)).toEqual([
+      expect.objectContaining({ error_type: "api_error", resolved_at: null }),
+    ]);
+    for (const post of kept) expect(await syncErrors(world.tenant.tenantId, post)).toEqual([]);
   });
 
   it("pulls a post again only when its interval has passed: 5 minutes in its first hour, hourly in its first day, then every 6 hours", async () => {

@@ -7,6 +7,7 @@ import { TenantCipher } from "../../src/crypto/tenant-cipher";
 import { bytesToVector } from "../../src/vector/codec";
 import { decodeNamedVectors } from "../../src/vector/named-vectors";
 import { vectorIndex } from "../../src/vector/resolve";
+import { tenantDb } from "../support/databases";
 import { call, json } from "../support/http";
 import { createTenant, login, type TestTenant } from "../support/tenants";
 import { TEST_SECRETS } from "../support/test-secrets";
@@ -29,7 +30,8 @@ async function put(tenant: TestTenant, body: unknown): Promise<Response> {
 }
 
 async function storedRow(tenantId: string) {
-  return env.DB.prepare("SELECT embeddings, tone_vectors, encryption_version FROM brand_profiles WHERE tenant_id = ?")
+  return (await tenantDb(tenantId))
+    .prepare("SELECT embeddings, tone_vectors, encryption_version FROM brand_profiles WHERE tenant_id = ?")
     .bind(tenantId)
     .first<{ embeddings: number[]; tone_vectors: number[] | null; encryption_version: number }>();
 }
@@ -139,9 +141,10 @@ describe("the brand profile", () => {
     const tenant = await createTenant();
     await put(tenant, profile({ tone_vectors: { bold: embedding() } }));
     await call("/v1/brand-profile", { token: tenant.ownerKey });
-    const { results } = await env.DB.prepare(
-      "SELECT action, metadata FROM audit_logs WHERE tenant_id = ? AND resource_type = 'brand_profile' ORDER BY timestamp, log_id",
-    )
+    const { results } = await (await tenantDb(tenant.tenantId))
+      .prepare(
+        "SELECT action, metadata FROM audit_logs WHERE tenant_id = ? AND resource_type = 'brand_profile' ORDER BY timestamp, log_id",
+      )
       .bind(tenant.tenantId)
       .all<{ action: string; metadata: string | null }>();
     expect(results.map((r) => r.action)).toEqual(["brand_profile.put", "brand_profile.read"]);

@@ -1,7 +1,7 @@
 // Post configurations: exactly one active default whenever there is an active one,
 // also when dozens of changes race.
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { tenantDb } from "../support/databases";
 import { call, json } from "../support/http";
 import { createTenant, type TestTenant } from "../support/tenants";
 
@@ -25,18 +25,16 @@ function patch(tenant: TestTenant, id: string, body: unknown) {
 }
 
 async function defaults(tenantId: string) {
-  const { results } = await env.DB.prepare(
-    "SELECT config_id, status FROM post_configurations WHERE tenant_id = ? AND is_default = 1",
-  )
+  const { results } = await (await tenantDb(tenantId))
+    .prepare("SELECT config_id, status FROM post_configurations WHERE tenant_id = ? AND is_default = 1")
     .bind(tenantId)
     .all<{ config_id: string; status: string }>();
   return results;
 }
 
 async function activeCount(tenantId: string): Promise<number> {
-  const row = await env.DB.prepare(
-    "SELECT COUNT(*) AS n FROM post_configurations WHERE tenant_id = ? AND status = 'active'",
-  )
+  const row = await (await tenantDb(tenantId))
+    .prepare("SELECT COUNT(*) AS n FROM post_configurations WHERE tenant_id = ? AND status = 'active'")
     .bind(tenantId)
     .first<{ n: number }>();
   return row?.n ?? 0;

@@ -2,11 +2,11 @@
 // the analytics flush's batches (the batch rolls back, as a D1 batch does), and after
 // committing with its answer lost. Nothing is lost while D1 fails, nothing is written
 // or counted twice once it is back, and clients read what happened.
-import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import type { FaultPointName } from "../../objects/parts/fault-points";
 import { publishBody } from "../support/accounts";
 import { ingest, publishedPosts } from "../support/analytics";
+import { tenantDb } from "../support/databases";
 import { clearFaults, type D1Fault, failD1After } from "../support/faults";
 import { call, json } from "../support/http";
 import { runTimersNow } from "../support/objects";
@@ -19,16 +19,16 @@ const OUTBOX_STATEMENTS = 5;
 type Counters = { post_id: string; likes: number; clicks: number; impressions: number };
 
 async function d1Counters(tenantId: string): Promise<Counters[]> {
-  const { results } = await env.DB.prepare(
-    "SELECT post_id, likes, clicks, impressions FROM post_analytics WHERE tenant_id = ? ORDER BY post_id",
-  )
+  const { results } = await (await tenantDb(tenantId))
+    .prepare("SELECT post_id, likes, clicks, impressions FROM post_analytics WHERE tenant_id = ? ORDER BY post_id")
     .bind(tenantId)
     .all<Counters>();
   return results;
 }
 
 async function benchmarkPosts(tenantId: string): Promise<number | null> {
-  const row = await env.DB.prepare("SELECT total_posts FROM performance_benchmarks WHERE tenant_id = ?")
+  const row = await (await tenantDb(tenantId))
+    .prepare("SELECT total_posts FROM performance_benchmarks WHERE tenant_id = ?")
     .bind(tenantId)
     .first<{ total_posts: number }>();
   return row?.total_posts ?? null;
@@ -56,11 +56,16 @@ describe("fault matrix: D1 failing under the publish outbox", () => {
     expect(d1.sizes[0]).toBe(OUTBOX_STATEMENTS);
     // All or nothing: a refused batch left no row behind; a committed one is whole.
     const whole = fault.kind === "answer-lost" ? 1 : 0;
-    expect(await d1Counts([id])).toEqual({ requests: whole, posts: whole, analytics: whole, audits: whole });
+    expect(await d1Counts(tenant.tenantId, [id])).toEqual({
+      requests: whole,
+      posts: whole,
+      analytics: whole,
+      audits: whole,
+    });
 
     d1.restore();
     await runTimersNow(tenant.tenantId, ["record-pending"]);
-    await expectSettled(key, account, id, text, "published");
+    await expectSettled(tenant.tenantId, key, account, id, text, "published");
   });
 });
 

@@ -4,12 +4,12 @@
 // the runtime delivers it again, and in every case each post goes out at most once
 // (exactly once when it says published), D1 holds each row once, and counters add up.
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import type { FaultPointName } from "../../objects/parts/fault-points";
 import type { TenantObject } from "../../objects/tenant-object";
 import { type ConnectedAccount, connectAccount, publishBody, sandbox, sandboxUserOf } from "../support/accounts";
 import { ingest, publishedPosts } from "../support/analytics";
+import { tenantDb } from "../support/databases";
 import { clearFaults, resetAt } from "../support/faults";
 import { call, json } from "../support/http";
 import { makeDue, runTimersNow, tenantObjectOf } from "../support/objects";
@@ -68,7 +68,7 @@ describe("fault matrix: the alarm, the object reset at each await", () => {
       const statuses = await Promise.all(ids.map((id) => statusOf(key, id)));
       expect(statuses.toSorted()).toEqual(["published", "published", inFlight].toSorted());
       for (const [i, id] of ids.entries()) {
-        await expectSettled(key, account, id, texts[i] as string, statuses[i] as Outcome);
+        await expectSettled(tenant.tenantId, key, account, id, texts[i] as string, statuses[i] as Outcome);
       }
     },
   );
@@ -87,7 +87,8 @@ describe("fault matrix: the alarm, the object reset at each await", () => {
     const { ids, texts } = await threeDue(tenant.tenantId, key, account);
     const reset = await resetAt(tenant.tenantId, point);
     await resetThenAlarmAgain(tenant.tenantId, "publish-due", reset);
-    for (const [i, id] of ids.entries()) await expectSettled(key, account, id, texts[i] as string, "published");
+    for (const [i, id] of ids.entries())
+      await expectSettled(tenant.tenantId, key, account, id, texts[i] as string, "published");
     expect((await sandbox("linkedin").counters(user)).refresh ?? 0).toBe(refreshes);
     // Nothing of the account was lost: once the reset's lease has run out, a refresh works.
     await runInDurableObject(tenantObjectOf(tenant.tenantId), (_o: TenantObject, state) => {
@@ -110,9 +111,8 @@ describe("fault matrix: the alarm, the object reset at each await", () => {
       expect((await ingest(world.key, events)).status).toBe(200);
       const reset = await resetAt(world.tenant.tenantId, point);
       await resetThenAlarmAgain(world.tenant.tenantId, "flush-analytics", reset);
-      const { results } = await env.DB.prepare(
-        "SELECT post_id, likes, clicks, impressions FROM post_analytics WHERE tenant_id = ? ORDER BY post_id",
-      )
+      const { results } = await (await tenantDb(world.tenant.tenantId))
+        .prepare("SELECT post_id, likes, clicks, impressions FROM post_analytics WHERE tenant_id = ? ORDER BY post_id")
         .bind(world.tenant.tenantId)
         .all<{ post_id: string; likes: number; clicks: number; impressions: number }>();
       const expected = world.posts.map((post, i) => ({

@@ -33,7 +33,7 @@ describe("fault matrix: a publish, the object reset at each await", () => {
     clearFaults();
     expect(res.status, await res.clone().text()).toBe(status);
     const { id } = await json<{ id: string }>(res);
-    expect(await expectSettled(key, account, id, text, outcome)).toBe(sent);
+    expect(await expectSettled(tenant.tenantId, key, account, id, text, outcome)).toBe(sent);
   });
 
   it.each<FaultPointName>(["outbox.write", "outbox.written"])(
@@ -48,7 +48,7 @@ describe("fault matrix: a publish, the object reset at each await", () => {
       expect(await statusOf(key, id)).toBe("published");
       expect(reset.fired()).toBe(true);
       clearFaults();
-      await expectSettled(key, account, id, text, "published");
+      await expectSettled(tenant.tenantId, key, account, id, text, "published");
     },
   );
 
@@ -67,7 +67,7 @@ describe("fault matrix: a publish, the object reset at each await", () => {
     clearFaults();
     expect(res.status, await res.clone().text()).toBe(201);
     const { id } = await json<{ id: string }>(res);
-    await expectSettled(key, account, id, text, "published");
+    await expectSettled(tenant.tenantId, key, account, id, text, "published");
     expect((await sandbox("twitter").counters(user)).refresh ?? 0).toBe(refreshes);
 
     // The refreshed tokens were kept (X rotates the refresh token): the next refresh works.

@@ -4,11 +4,11 @@
 // is reported: the publish's answer, the post's status, the account's state, the
 // analytics sync errors. Each case has its own tenant and sandbox user, so they run
 // side by side (the slow ones wait out the deadline together).
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { FaultKind } from "../../src/sandbox/store";
 import { publishBody, sandbox, sandboxUserOf } from "../support/accounts";
 import { age, figures, publishedPosts, pullNow, syncErrors } from "../support/analytics";
+import { tenantDb } from "../support/databases";
 import { call, json } from "../support/http";
 import { runTimersNow } from "../support/objects";
 import { expectSettled, publishingTenant, received, uniqueText } from "../support/outcomes";
@@ -28,9 +28,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** How many publish_requests rows D1 holds for posts of this text. */
 async function requestRows(tenantId: string, text: string): Promise<number> {
-  const row = await env.DB.prepare(
-    "SELECT COUNT(*) AS n FROM publish_requests WHERE tenant_id = ? AND instr(text, ?) > 0",
-  )
+  const row = await (await tenantDb(tenantId))
+    .prepare("SELECT COUNT(*) AS n FROM publish_requests WHERE tenant_id = ? AND instr(text, ?) > 0")
     .bind(tenantId, text)
     .first<{ n: number }>();
   return row?.n ?? 0;
@@ -51,7 +50,7 @@ describe.concurrent("fault matrix: the platform failing at publish", () => {
     if (type === null) {
       // Too late: it may have gone out (here it did), so it is reported unknown and never sent again.
       const { id } = await json<{ id: string }>(res);
-      expect(await expectSettled(key, account, id, text, "unknown")).toBe(1);
+      expect(await expectSettled(tenant.tenantId, key, account, id, text, "unknown")).toBe(1);
       await runTimersNow(tenant.tenantId);
       expect(await received(account, text)).toBe(1);
       return;
@@ -66,7 +65,7 @@ describe.concurrent("fault matrix: the platform failing at publish", () => {
     if (status === 429) await sleep(retryAfter * 1000);
     const again = await call("/v1/posts", { token: key, body: publishBody(account, { text }) });
     expect(again.status, await again.clone().text()).toBe(201);
-    await expectSettled(key, account, (await json<{ id: string }>(again)).id, text, "published");
+    await expectSettled(tenant.tenantId, key, account, (await json<{ id: string }>(again)).id, text, "published");
     expect(await requestRows(tenant.tenantId, text)).toBe(1);
   });
 });
@@ -86,7 +85,8 @@ describe.concurrent("fault matrix: the platform failing at token refresh", () =>
       expect((await json<{ type: string }>(res)).type).toBe("/problems/platform-unavailable");
       expect(await received(account, text)).toBe(0);
       expect(await requestRows(tenant.tenantId, text)).toBe(0);
-      const row = await env.DB.prepare("SELECT status, error_count FROM social_accounts WHERE account_id = ?")
+      const row = await (await tenantDb(tenant.tenantId))
+        .prepare("SELECT status, error_count FROM social_accounts WHERE account_id = ?")
         .bind(account.id)
         .first();
       expect(row).toEqual({ status: "active", error_count: 1 });
@@ -94,7 +94,7 @@ describe.concurrent("fault matrix: the platform failing at token refresh", () =>
       await sleep(Number(res.headers.get("Retry-After")) * 1000);
       const again = await call("/v1/posts", { token: key, body: publishBody(account, { text }) });
       expect(again.status, await again.clone().text()).toBe(201);
-      await expectSettled(key, account, (await json<{ id: string }>(again)).id, text, "published");
+      await expectSettled(tenant.tenantId, key, account, (await json<{ id: string }>(again)).id, text, "published");
       expect((await sandbox("linkedin").counters(user)).refresh).toBe(2);
     },
   );
@@ -111,21 +111,24 @@ describe.concurrent("fault matrix: the platform failing at insight pulls", () =>
       const world = await publishedPosts(1, "linkedin");
       const tenantId = world.tenant.tenantId;
       const [post] = world.posts as [string];
-      const d1Row = () =>
-        env.DB.prepare("SELECT impressions, likes, sync_count FROM post_analytics WHERE post_id = ?")
+      const d1Row = async () =>
+        (await tenantDb(tenantId))
+          .prepare("SELECT impressions, likes, sync_count FROM post_analytics WHERE post_id = ?")
           .bind(post)
           .first();
       await age(world.account, 30);
       await sandbox("linkedin").addFault({ kind, endpoint: "insights", user_id: sandboxUserOf(world.account), params });
 
       await pullNow(tenantId);
-      expect(await syncErrors(post)).toEqual([expect.objectContaining({ error_type: errorType, resolved_at: null })]);
+      expect(await syncErrors(tenantId, post)).toEqual([
+        expect.objectContaining({ error_type: errorType, resolved_at: null }),
+      ]);
       expect((await figures(world.key, post)).impressions).toBe(0);
       await runTimersNow(tenantId, ["flush-analytics"]);
       expect(await d1Row()).toEqual({ impressions: 0, likes: 0, sync_count: 1 });
 
       await pullNow(tenantId);
-      const errors = await syncErrors(post);
+      const errors = await syncErrors(tenantId, post);
       expect(errors).toHaveLength(1);
       expect(errors[0]?.resolved_at).not.toBeNull();
       const live = await figures(world.key, post);

@@ -1,7 +1,7 @@
 // The audit trail: written with the change in one batch, newest first, cursor pages
 // that neither skip nor repeat, and filters.
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { tenantDb } from "../support/databases";
 import { call, json } from "../support/http";
 import { addUser, createTenant } from "../support/tenants";
 
@@ -56,7 +56,8 @@ describe("audit rows", () => {
       body: { role: "admin" },
     });
     expect(res.status).toBe(409);
-    const owner = await env.DB.prepare("SELECT role FROM users WHERE user_id = ?")
+    const owner = await (await tenantDb(tenant.tenantId))
+      .prepare("SELECT role FROM users WHERE user_id = ?")
       .bind(tenant.ownerId)
       .first<{ role: string }>();
     expect(owner?.role).toBe("owner");
@@ -80,9 +81,8 @@ describe("audit rows", () => {
       seen.push(...page.data.map((row) => row.id));
       cursor = page.next_cursor;
     } while (cursor);
-    const all = await env.DB.prepare(
-      "SELECT log_id FROM audit_logs WHERE tenant_id = ? ORDER BY timestamp DESC, log_id DESC",
-    )
+    const all = await (await tenantDb(tenant.tenantId))
+      .prepare("SELECT log_id FROM audit_logs WHERE tenant_id = ? ORDER BY timestamp DESC, log_id DESC")
       .bind(tenant.tenantId)
       .all<{ log_id: string }>();
     expect(seen).toEqual(all.results.map((r) => r.log_id));
@@ -125,7 +125,8 @@ describe("audit rows", () => {
     const page = await json<AuditPage>(await call("/v1/audit-logs?limit=100", { token: a.ownerKey }));
     const ids = page.data.map((r) => r.resource_id);
     expect(ids).not.toContain(b.tenantId);
-    const { results } = await env.DB.prepare("SELECT log_id FROM audit_logs WHERE tenant_id = ?")
+    const { results } = await (await tenantDb(a.tenantId))
+      .prepare("SELECT log_id FROM audit_logs WHERE tenant_id = ?")
       .bind(a.tenantId)
       .all();
     expect(page.data).toHaveLength(results.length);

@@ -1,7 +1,7 @@
 // Keys made with keys (issue 11, item 5): a child never exceeds its parent's scopes,
 // hourly limit or expiry, and revoking a key revokes every key made with it.
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { tenantDb } from "../support/databases";
 import { call, json } from "../support/http";
 import { insertRow, uniqueId } from "../support/rows";
 import { createKey, createTenant, login } from "../support/tenants";
@@ -25,7 +25,8 @@ const inADay = () => new Date(Date.now() + 86_400_000).toISOString();
 const MANAGE = ["manage:api_keys", "read:users"];
 
 async function keyCount(tenantId: string): Promise<number> {
-  const row = await env.DB.prepare("SELECT COUNT(*) AS n FROM api_keys WHERE tenant_id = ?")
+  const row = await (await tenantDb(tenantId))
+    .prepare("SELECT COUNT(*) AS n FROM api_keys WHERE tenant_id = ?")
     .bind(tenantId)
     .first<{ n: number }>();
   return row?.n ?? 0;
@@ -108,9 +109,8 @@ describe("revoking a key", () => {
     expect(statusOf.get(sibling.id)).toBe("active");
 
     // One audit row for the one change, naming what went with it.
-    const audit = await env.DB.prepare(
-      "SELECT metadata FROM audit_logs WHERE tenant_id = ? AND action = 'api_key.revoke' AND resource_id = ?",
-    )
+    const audit = await (await tenantDb(tenant.tenantId))
+      .prepare("SELECT metadata FROM audit_logs WHERE tenant_id = ? AND action = 'api_key.revoke' AND resource_id = ?")
       .bind(tenant.tenantId, parent.id)
       .all<{ metadata: string }>();
     expect(audit.results).toHaveLength(1);
@@ -146,9 +146,8 @@ describe("revoking a key", () => {
     const made = await Promise.all(answers.filter((r) => r.status === 201).map((r) => json<KeyView>(r)));
     expect(made.length).toBeGreaterThanOrEqual(10);
     for (const k of made) expect((await call("/v1/me", { token: k.key })).status).toBe(401);
-    const active = await env.DB.prepare(
-      "SELECT COUNT(*) AS n FROM api_keys WHERE tenant_id = ? AND parent_key_id = ? AND status = 'active'",
-    )
+    const active = await (await tenantDb(tenant.tenantId))
+      .prepare("SELECT COUNT(*) AS n FROM api_keys WHERE tenant_id = ? AND parent_key_id = ? AND status = 'active'")
       .bind(tenant.tenantId, parent.id)
       .first<{ n: number }>();
     expect(active?.n).toBe(0);
@@ -176,11 +175,12 @@ describe("the database", () => {
 
   it("refuses a child above its parent's limit or expiry, or of a revoked parent", async () => {
     const { tenant, parent, row } = await parentRow();
-    await expect(insertRow("api_keys", row({ rate_limit_per_hour: 11 }))).rejects.toThrow(/parent/);
-    await expect(insertRow("api_keys", row({ expires_at: null }))).rejects.toThrow(/parent/);
-    await expect(insertRow("api_keys", row({ expires_at: inADay() }))).rejects.toThrow(/parent/);
-    await expect(insertRow("api_keys", row({}))).resolves.toBeUndefined();
+    const db = await tenantDb(tenant.tenantId);
+    await expect(insertRow(db, "api_keys", row({ rate_limit_per_hour: 11 }))).rejects.toThrow(/parent/);
+    await expect(insertRow(db, "api_keys", row({ expires_at: null }))).rejects.toThrow(/parent/);
+    await expect(insertRow(db, "api_keys", row({ expires_at: inADay() }))).rejects.toThrow(/parent/);
+    await expect(insertRow(db, "api_keys", row({}))).resolves.toBeUndefined();
     await call(`/v1/api-keys/${parent.id}`, { method: "DELETE", token: tenant.ownerKey });
-    await expect(insertRow("api_keys", row({}))).rejects.toThrow(/parent/);
+    await expect(insertRow(db, "api_keys", row({}))).rejects.toThrow(/parent/);
   });
 });

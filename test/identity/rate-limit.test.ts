@@ -3,6 +3,7 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { tenantDb } from "../support/databases";
 import { call } from "../support/http";
 import { createKey, createTenant } from "../support/tenants";
 
@@ -33,7 +34,8 @@ describe("per-key hourly limit", () => {
     const stub = env.TenantObject.getByName(tenant.tenantId);
     await runDurableObjectAlarm(stub);
     await stub.flushKeyUsage();
-    const row = await env.DB.prepare("SELECT use_count, last_used_at FROM api_keys WHERE key_id = ?")
+    const row = await (await tenantDb(tenant.tenantId))
+      .prepare("SELECT use_count, last_used_at FROM api_keys WHERE key_id = ?")
       .bind(id)
       .first<{ use_count: number; last_used_at: string }>();
     expect(row?.use_count).toBe(100);

@@ -1,33 +1,41 @@
 // After secrets are stored, no D1 column holds any of them in plain text; key
 // rotation re-encrypts them under a new version and old ciphertext stays readable.
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { totpAt } from "../../src/auth/totp";
 import { ciphertextVersion, textCiphertextBytes } from "../../src/crypto/envelope";
+import { everyDatabase, tenantDb } from "../support/databases";
 import { call, json } from "../support/http";
 import { createKey, createTenant, login, PASSWORD } from "../support/tenants";
 
 const now = () => Math.floor(Date.now() / 1000);
 
-/** Every TEXT and BLOB value of every table, as text (blobs decoded as latin1 and hex). */
+/**
+ * Every TEXT and BLOB value of every table of every database (the global one and each
+ * shard), as text (blobs decoded as latin1 and hex).
+ */
 async function everyStoredValue(): Promise<string[]> {
-  const { results: tables } = await env.DB.prepare(
-    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'",
-  ).all<{ name: string }>();
   const values: string[] = [];
-  for (const { name } of tables) {
-    const { results: columns } = await env.DB.prepare("SELECT name, type FROM pragma_table_info(?)")
-      .bind(name)
-      .all<{ name: string; type: string }>();
-    for (const column of columns) {
-      const { results } = await env.DB.prepare(
-        `SELECT ${column.name} AS v FROM ${name} WHERE typeof(${column.name}) IN ('text', 'blob')`,
-      ).all<{ v: string | ArrayBuffer | number[] }>();
-      for (const { v } of results) {
-        if (typeof v === "string") values.push(v);
-        else {
-          const bytes = v instanceof ArrayBuffer ? new Uint8Array(v) : new Uint8Array(v);
-          values.push(String.fromCharCode(...bytes), [...bytes].map((b) => b.toString(16).padStart(2, "0")).join(""));
+  for (const { db } of everyDatabase()) {
+    const { results: tables } = await db
+      .prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'",
+      )
+      .all<{ name: string }>();
+    for (const { name } of tables) {
+      const { results: columns } = await db
+        .prepare("SELECT name, type FROM pragma_table_info(?)")
+        .bind(name)
+        .all<{ name: string; type: string }>();
+      for (const column of columns) {
+        const { results } = await db
+          .prepare(`SELECT ${column.name} AS v FROM ${name} WHERE typeof(${column.name}) IN ('text', 'blob')`)
+          .all<{ v: string | ArrayBuffer | number[] }>();
+        for (const { v } of results) {
+          if (typeof v === "string") values.push(v);
+          else {
+            const bytes = v instanceof ArrayBuffer ? new Uint8Array(v) : new Uint8Array(v);
+            values.push(String.fromCharCode(...bytes), [...bytes].map((b) => b.toString(16).padStart(2, "0")).join(""));
+          }
         }
       }
     }
@@ -42,8 +50,9 @@ async function mfaOn(tenantId: string, email: string): Promise<{ session: string
   return { session, secret: enrolled.secret };
 }
 
-async function mfaCiphertext(userId: string): Promise<string> {
-  const row = await env.DB.prepare("SELECT mfa_secret FROM users WHERE user_id = ?")
+async function mfaCiphertext(tenantId: string, userId: string): Promise<string> {
+  const row = await (await tenantDb(tenantId))
+    .prepare("SELECT mfa_secret FROM users WHERE user_id = ?")
     .bind(userId)
     .first<{ mfa_secret: string }>();
   return row?.mfa_secret as string;
@@ -80,7 +89,7 @@ describe("secrets at rest", () => {
   it("rotation re-encrypts every secret under the next version; sign-in keeps working", async () => {
     const tenant = await createTenant();
     const { secret } = await mfaOn(tenant.tenantId, tenant.ownerEmail);
-    const before = await mfaCiphertext(tenant.ownerId);
+    const before = await mfaCiphertext(tenant.tenantId, tenant.ownerId);
     expect(ciphertextVersion(textCiphertextBytes(before))).toBe(1);
 
     const session = await login(tenant.tenantId, tenant.ownerEmail, { totp: await totpAt(secret, now()) });
@@ -97,7 +106,7 @@ describe("secrets at rest", () => {
         "brand_profiles.tone_vectors": 0,
       },
     });
-    const after = await mfaCiphertext(tenant.ownerId);
+    const after = await mfaCiphertext(tenant.tenantId, tenant.ownerId);
     expect(after).not.toBe(before);
     expect(ciphertextVersion(textCiphertextBytes(after))).toBe(2);
     const tenantRow = await json<{ encryption_version: number }>(await call("/v1/tenant", { token: session }));
@@ -106,11 +115,14 @@ describe("secrets at rest", () => {
     // New secrets are written at version 2 ...
     await call("/v1/me/mfa/disable", { token: session, body: { code: await totpAt(secret, now() + 30) } });
     const second = await mfaOn(tenant.tenantId, tenant.ownerEmail);
-    expect(ciphertextVersion(textCiphertextBytes(await mfaCiphertext(tenant.ownerId)))).toBe(2);
+    expect(ciphertextVersion(textCiphertextBytes(await mfaCiphertext(tenant.tenantId, tenant.ownerId)))).toBe(2);
 
     // ... and a version-1 ciphertext that was never rewritten still reads: put the
     // old one back (as if rotation had not reached it) with its own secret.
-    await env.DB.prepare("UPDATE users SET mfa_secret = ? WHERE user_id = ?").bind(before, tenant.ownerId).run();
+    await (await tenantDb(tenant.tenantId))
+      .prepare("UPDATE users SET mfa_secret = ? WHERE user_id = ?")
+      .bind(before, tenant.ownerId)
+      .run();
     await login(tenant.tenantId, tenant.ownerEmail, { totp: await totpAt(secret, now() + 30) });
     expect(second.secret).not.toBe(secret);
   });
@@ -122,6 +134,6 @@ describe("secrets at rest", () => {
       const res = await call("/v1/tenant/rotate-key", { method: "POST", token: session });
       expect((await json<{ encryption_version: number }>(res)).encryption_version).toBe(expected);
     }
-    expect(ciphertextVersion(textCiphertextBytes(await mfaCiphertext(tenant.ownerId)))).toBe(3);
+    expect(ciphertextVersion(textCiphertextBytes(await mfaCiphertext(tenant.tenantId, tenant.ownerId)))).toBe(3);
   });
 });

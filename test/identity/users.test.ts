@@ -1,6 +1,6 @@
 // User management rules beyond the role matrix.
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { tenantDb } from "../support/databases";
 import { call, json } from "../support/http";
 import { addUser, createKey, createTenant, login, PASSWORD } from "../support/tenants";
 
@@ -13,9 +13,8 @@ describe("users", () => {
       call(`/v1/users/${second.userId}`, { method: "PATCH", token: tenant.ownerKey, body: { role: "admin" } }),
     ]);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
-    const owners = await env.DB.prepare(
-      "SELECT COUNT(*) AS n FROM users WHERE tenant_id = ? AND role = 'owner' AND status = 'active'",
-    )
+    const owners = await (await tenantDb(tenant.tenantId))
+      .prepare("SELECT COUNT(*) AS n FROM users WHERE tenant_id = ? AND role = 'owner' AND status = 'active'")
       .bind(tenant.tenantId)
       .first<{ n: number }>();
     expect(owners?.n).toBe(1);
@@ -64,7 +63,8 @@ describe("users", () => {
 
     expect((await call("/v1/me", { token: key.key })).status).toBe(401);
     expect((await call("/v1/me", { token: session })).status).toBe(401);
-    const keyRow = await env.DB.prepare("SELECT status FROM api_keys WHERE key_id = ?")
+    const keyRow = await (await tenantDb(tenant.tenantId))
+      .prepare("SELECT status FROM api_keys WHERE key_id = ?")
       .bind(key.id)
       .first<{ status: string }>();
     expect(keyRow?.status).toBe("revoked");

@@ -1,8 +1,8 @@
 // Exact windows under real concurrency, tenant overrides, what the platform reports,
 // and GET /v1/rate-limits.
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { connectAccount, publishBody, sandbox, sandboxUserOf } from "../support/accounts";
+import { tenantDb } from "../support/databases";
 import { call, json } from "../support/http";
 import { runTimersNow } from "../support/objects";
 import { createOwnerKey, createTenant } from "../support/tenants";
@@ -101,7 +101,8 @@ describe("publishing windows", () => {
     for (let i = 0; i < 3; i++) await call("/v1/posts", { token: tenant.ownerKey, body: publishBody(account) });
     await runTimersNow(tenant.tenantId, ["flush-usage"]);
     await runTimersNow(tenant.tenantId, ["flush-usage"]);
-    const rows = await env.DB.prepare("SELECT platform, request_count FROM rate_limits WHERE tenant_id = ?")
+    const rows = await (await tenantDb(tenant.tenantId))
+      .prepare("SELECT platform, request_count FROM rate_limits WHERE tenant_id = ?")
       .bind(tenant.tenantId)
       .all<{ platform: string; request_count: number }>();
     expect(rows.results).toEqual([{ platform: "facebook", request_count: 3 }]);

@@ -1,9 +1,9 @@
 // Each platform end to end through the HTTP API: connect through OAuth (PKCE for X),
 // publish, and find the post at the (sandbox) platform.
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { PLATFORMS } from "../../src/platforms/types";
 import { connectAccount, publishBody, sandbox, sandboxUserOf } from "../support/accounts";
+import { tenantDb } from "../support/databases";
 import { call, json } from "../support/http";
 import { createTenant } from "../support/tenants";
 
@@ -42,7 +42,8 @@ describe.each(PLATFORMS)("%s", (platform) => {
       await call(`/v1/posts/${post.id}`, { token: tenant.ownerKey }),
     );
     expect(fetched).toMatchObject({ id: post.id, platform_post_id: post.platform_post_id });
-    const stored = await env.DB.prepare("SELECT platform_post_id, text FROM published_posts WHERE post_id = ?")
+    const stored = await (await tenantDb(tenant.tenantId))
+      .prepare("SELECT platform_post_id, text FROM published_posts WHERE post_id = ?")
       .bind(post.id)
       .first<{ platform_post_id: string; text: string }>();
     expect(stored).toEqual({ platform_post_id: post.platform_post_id, text: post.text });

@@ -1,10 +1,10 @@
 // An OAuth connection completes only in the browser that started it (issue 11, item
 // 4): whoever else opens the platform's authorize URL cannot land their account in
 // the initiator's tenant, nor burn the initiator's state.
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { completeInBrowser, expectRedirect, sandboxUser } from "../support/accounts";
 import { TestBrowser } from "../support/browser";
+import { tenantDb } from "../support/databases";
 import { call, json, ORIGIN } from "../support/http";
 import { createTenant, type TestTenant } from "../support/tenants";
 
@@ -35,7 +35,8 @@ async function connect(tenant: TestTenant, browser?: TestBrowser): Promise<Start
 }
 
 async function accountsOf(tenant: TestTenant): Promise<number> {
-  const row = await env.DB.prepare("SELECT COUNT(*) AS n FROM social_accounts WHERE tenant_id = ?")
+  const row = await (await tenantDb(tenant.tenantId))
+    .prepare("SELECT COUNT(*) AS n FROM social_accounts WHERE tenant_id = ?")
     .bind(tenant.tenantId)
     .first<{ n: number }>();
   return row?.n ?? 0;

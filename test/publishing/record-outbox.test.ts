@@ -1,13 +1,13 @@
 // The publish outbox: a publish is answered once the TenantObject has its outcome,
 // and its D1 rows follow in batches. Nothing is lost when D1 fails or the object is
 // evicted, nothing is written twice, and a client always reads its own posts.
-import { evictDurableObject, runInDurableObject } from "cloudflare:test";
+import { evictDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { TenantObject } from "../../objects/tenant-object";
 import type { PublishInput } from "../../src/publishing/types";
 import { type ConnectedAccount, connectAccount, publishBody, sandbox, sandboxUserOf } from "../support/accounts";
+import { unfenced } from "../support/databases";
 import { call, json } from "../support/http";
-import { runTimersNow, tenantObjectOf } from "../support/objects";
+import { objectShardDb, runTimersNow, tenantObjectOf } from "../support/objects";
 import { d1Counts } from "../support/post-records";
 import { createOwnerKey, createTenant } from "../support/tenants";
 
@@ -24,16 +24,11 @@ async function publish(key: string, account: ConnectedAccount, text: string): Pr
   return (await json<{ id: string }>(res)).id;
 }
 
-/** Makes the object's D1 refuse every batch until the returned function is called. */
+/** Makes the object's D1 (its tenant's shard) refuse every batch until the returned function is called. */
 async function refuseD1(tenantId: string): Promise<() => Promise<void>> {
-  await runInDurableObject(tenantObjectOf(tenantId), async (instance: TenantObject) => {
-    const db = (instance as unknown as { env: Env }).env.DB;
-    vi.spyOn(db, "batch").mockRejectedValue(new Error("D1 is unavailable"));
-  });
-  return () =>
-    runInDurableObject(tenantObjectOf(tenantId), async (instance: TenantObject) => {
-      vi.mocked((instance as unknown as { env: Env }).env.DB.batch).mockRestore();
-    });
+  const db = await objectShardDb(tenantId);
+  const spy = vi.spyOn(db, "batch").mockRejectedValue(new Error("D1 is unavailable"));
+  return async () => spy.mockRestore();
 }
 
 /**
@@ -59,13 +54,11 @@ describe("the publish outbox", () => {
     const { tenant, key, account } = await publisher();
     await publish(key, account, "warm-up");
     let batches = 0;
-    await runInDurableObject(tenantObjectOf(tenant.tenantId), async (instance: TenantObject) => {
-      const db = (instance as unknown as { env: Env }).env.DB;
-      const real = db.batch.bind(db);
-      vi.spyOn(db, "batch").mockImplementation((statements) => {
-        batches += 1;
-        return real(statements);
-      });
+    const db = await objectShardDb(tenant.tenantId);
+    const real = db.batch.bind(db);
+    vi.spyOn(db, "batch").mockImplementation((statements) => {
+      batches += 1;
+      return real(statements);
     });
     const ids = await Promise.all(Array.from({ length: 300 }, (_, i) => publish(key, account, `Burst ${i}`)));
 
@@ -81,7 +74,7 @@ describe("the publish outbox", () => {
     expect(listed).toHaveLength(301);
     for (const id of ids) expect(listed).toContain(id);
 
-    expect(await d1Counts(ids)).toEqual({ requests: 300, posts: 300, analytics: 300, audits: 300 });
+    expect(await d1Counts(tenant.tenantId, ids)).toEqual({ requests: 300, posts: 300, analytics: 300, audits: 300 });
     // One round trip per batch of up to 100 posts, not one per post.
     expect(batches).toBeGreaterThanOrEqual(3);
     expect(batches).toBeLessThanOrEqual(30);
@@ -97,17 +90,15 @@ describe("the publish outbox", () => {
     const long = "x".repeat(50_000);
     const sizes: number[] = [];
     await publish(key, account, "warm-up");
-    await runInDurableObject(tenantObjectOf(tenant.tenantId), async (instance: TenantObject) => {
-      const db = (instance as unknown as { env: Env }).env.DB;
-      const real = db.batch.bind(db);
-      vi.spyOn(db, "batch").mockImplementation((statements) => {
-        sizes.push(statements.length);
-        return real(statements);
-      });
+    const db = await objectShardDb(tenant.tenantId);
+    const real = db.batch.bind(db);
+    vi.spyOn(db, "batch").mockImplementation((statements) => {
+      sizes.push(unfenced(statements).length);
+      return real(statements);
     });
     const ids = await Promise.all(Array.from({ length: 30 }, (_, i) => publish(key, account, `${i} ${long}`)));
     await call("/v1/posts?limit=1", { token: key });
-    expect(await d1Counts(ids)).toEqual({ requests: 30, posts: 30, analytics: 30, audits: 30 });
+    expect(await d1Counts(tenant.tenantId, ids)).toEqual({ requests: 30, posts: 30, analytics: 30, audits: 30 });
     // 30 posts of 50 kB are 1.5 MB of text: at least two record batches (five
     // statements each: requests, posts, analytics rows, accounts, audit), none refused.
     expect(sizes.filter((statements) => statements === 5).length).toBeGreaterThanOrEqual(2);
@@ -116,12 +107,12 @@ describe("the publish outbox", () => {
   it("keeps an answered post while D1 refuses it, and writes it once when D1 is back", async () => {
     const { tenant, key, id, restore } = await publishedWhileD1Refuses("While D1 is down");
     await expect(runTimersNow(tenant.tenantId, ["record-pending"])).resolves.toBe(true);
-    expect(await d1Counts([id])).toEqual({ requests: 0, posts: 0, analytics: 0, audits: 0 });
+    expect(await d1Counts(tenant.tenantId, [id])).toEqual({ requests: 0, posts: 0, analytics: 0, audits: 0 });
 
     await restore();
     await runTimersNow(tenant.tenantId, ["record-pending"]);
     await runTimersNow(tenant.tenantId, ["record-pending"]);
-    expect(await d1Counts([id])).toEqual({ requests: 1, posts: 1, analytics: 1, audits: 1 });
+    expect(await d1Counts(tenant.tenantId, [id])).toEqual({ requests: 1, posts: 1, analytics: 1, audits: 1 });
     const read = await json<{ id: string; status: string }>(await call(`/v1/posts/${id}`, { token: key }));
     expect(read).toMatchObject({ id, status: "published" });
   });
@@ -131,9 +122,9 @@ describe("the publish outbox", () => {
     const { tenant, id, restore } = await publishedWhileD1Refuses("Before the eviction");
     await restore();
     await evictDurableObject(tenantObjectOf(tenant.tenantId));
-    expect(await d1Counts([id])).toEqual({ requests: 0, posts: 0, analytics: 0, audits: 0 });
+    expect(await d1Counts(tenant.tenantId, [id])).toEqual({ requests: 0, posts: 0, analytics: 0, audits: 0 });
     await runTimersNow(tenant.tenantId, ["record-pending"]);
-    expect(await d1Counts([id])).toEqual({ requests: 1, posts: 1, analytics: 1, audits: 1 });
+    expect(await d1Counts(tenant.tenantId, [id])).toEqual({ requests: 1, posts: 1, analytics: 1, audits: 1 });
   });
 
   it("a publish the router repeats after a reset gets its first answer, before and after D1 has the record, and is not sent again", async () => {
@@ -161,7 +152,7 @@ describe("the publish outbox", () => {
     // Still in the outbox, then written to D1 (the attempt is done).
     const waiting = await stub.publishNow(input);
     await runTimersNow(tenant.tenantId, ["record-pending"]);
-    expect(await d1Counts([first.id])).toEqual({ requests: 1, posts: 1, analytics: 1, audits: 1 });
+    expect(await d1Counts(tenant.tenantId, [first.id])).toEqual({ requests: 1, posts: 1, analytics: 1, audits: 1 });
     const recorded = await stub.publishNow(input);
     for (const result of [waiting, recorded]) {
       expect(result).toMatchObject({ kind: "done", answer: { status: 201, body: first } });

@@ -1,17 +1,18 @@
 // Single-flight token refresh: one refresh call however many publishes need it,
 // eviction mid-refresh, rotated refresh tokens, and failures that revoke or not.
 import { evictDurableObject } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { connectAccount, expiringAccount, publishBody, sandbox, sandboxUserOf } from "../support/accounts";
+import { tenantDb } from "../support/databases";
 import { call, json } from "../support/http";
 import { tenantObjectOf } from "../support/objects";
 import { createOwnerKey, createTenant } from "../support/tenants";
 
-async function accountRow(accountId: string) {
-  return env.DB.prepare(
-    "SELECT status, error_count, last_error, last_refresh_at, refresh_token_encrypted FROM social_accounts WHERE account_id = ?",
-  )
+async function accountRow(tenantId: string, accountId: string) {
+  return (await tenantDb(tenantId))
+    .prepare(
+      "SELECT status, error_count, last_error, last_refresh_at, refresh_token_encrypted FROM social_accounts WHERE account_id = ?",
+    )
     .bind(accountId)
     .first<{
       status: string;
@@ -24,7 +25,7 @@ async function accountRow(accountId: string) {
 
 describe("token refresh", () => {
   it("50 concurrent publishes with an expiring token make exactly one refresh call", async () => {
-    const { key, account, user } = await expiringAccount();
+    const { tenant, key, account, user } = await expiringAccount();
     const responses = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
         call("/v1/posts", { token: key, body: publishBody(account, { text: `Tweet ${i}` }) }),
@@ -34,7 +35,7 @@ describe("token refresh", () => {
     const counters = await sandbox("twitter").counters(user);
     expect(counters.refresh).toBe(1);
     expect(counters.publish).toBe(50);
-    const row = await accountRow(account.id);
+    const row = await accountRow(tenant.tenantId, account.id);
     expect(row?.last_refresh_at).not.toBeNull();
     expect(row?.status).toBe("active");
   });
@@ -72,7 +73,7 @@ describe("token refresh", () => {
     await sandbox("twitter").expireAccessTokens(user);
     expect((await call("/v1/posts", { token: key, body: publishBody(account) })).status).toBe(201);
     expect((await sandbox("twitter").counters(user)).refresh).toBe(2);
-    expect((await accountRow(account.id))?.status).toBe("active");
+    expect((await accountRow(tenant.tenantId, account.id))?.status).toBe("active");
   });
 
   it("keeps the old refresh token when the platform returns none", async () => {
@@ -81,11 +82,11 @@ describe("token refresh", () => {
     const user = sandboxUserOf(account);
     await sandbox("linkedin").setTokenTtl(user, 60);
     await sandbox("linkedin").addFault({ kind: "omit_refresh_token", endpoint: "refresh", user_id: user });
-    const before = (await accountRow(account.id))?.refresh_token_encrypted;
+    const before = (await accountRow(tenant.tenantId, account.id))?.refresh_token_encrypted;
     expect((await call("/v1/posts", { token: tenant.ownerKey, body: publishBody(account) })).status).toBe(201);
-    expect(new Uint8Array((await accountRow(account.id))?.refresh_token_encrypted as ArrayBuffer)).toEqual(
-      new Uint8Array(before as ArrayBuffer),
-    );
+    expect(
+      new Uint8Array((await accountRow(tenant.tenantId, account.id))?.refresh_token_encrypted as ArrayBuffer),
+    ).toEqual(new Uint8Array(before as ArrayBuffer));
     // And it still works for the next refresh (the platform expires the access token).
     await sandbox("linkedin").expireAccessTokens(user);
     expect((await call("/v1/posts", { token: tenant.ownerKey, body: publishBody(account) })).status).toBe(201);
@@ -98,7 +99,7 @@ describe("token refresh", () => {
     // The stored token is still good for a minute: the post goes out with it.
     const first = await call("/v1/posts", { token: key, body: publishBody(account) });
     expect(first.status).toBe(201);
-    const row = await accountRow(account.id);
+    const row = await accountRow(tenant.tenantId, account.id);
     expect(row).toMatchObject({ status: "active", error_count: 1 });
     expect(row?.last_error).toContain("500");
     // During the backoff no refresh is attempted.
@@ -111,10 +112,10 @@ describe("token refresh", () => {
   });
 
   it("a refresh timing out leaves the account active", async () => {
-    const { key, account, user } = await expiringAccount();
+    const { tenant, key, account, user } = await expiringAccount();
     await sandbox("twitter").addFault({ kind: "hang", endpoint: "refresh", user_id: user, params: { ms: 6000 } });
     expect((await call("/v1/posts", { token: key, body: publishBody(account) })).status).toBe(201);
-    expect(await accountRow(account.id)).toMatchObject({ status: "active", error_count: 1 });
+    expect(await accountRow(tenant.tenantId, account.id)).toMatchObject({ status: "active", error_count: 1 });
   });
 
   it("invalid_grant revokes the account at once: no retry storm", async () => {
@@ -131,7 +132,7 @@ describe("token refresh", () => {
     const problem = await json<{ type: string; account_id: string }>(responses[0] as Response);
     expect(problem).toMatchObject({ type: "/problems/account-unavailable", account_id: account.id });
     expect((await sandbox("linkedin").counters(user)).refresh).toBe(1);
-    expect((await accountRow(account.id))?.status).toBe("revoked");
+    expect((await accountRow(tenant.tenantId, account.id))?.status).toBe("revoked");
     // Later posts are refused without calling the platform.
     expect((await call("/v1/posts", { token: key, body: publishBody(account) })).status).toBe(409);
     expect((await sandbox("linkedin").counters(user)).refresh).toBe(1);

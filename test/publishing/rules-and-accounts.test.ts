@@ -1,6 +1,5 @@
 // Each platform's rules, the OAuth state, disconnection, and tokens at rest.
 import { runInDurableObject } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { SandboxPlatform } from "../../objects/sandbox-platform";
 import {
@@ -13,6 +12,7 @@ import {
   sandboxUserOf,
 } from "../support/accounts";
 import { TestBrowser } from "../support/browser";
+import { tenantDb } from "../support/databases";
 import { call, json } from "../support/http";
 import { createTenant } from "../support/tenants";
 
@@ -195,9 +195,10 @@ describe("social accounts", () => {
     );
     const res = await call(`/v1/social-accounts/${account.id}`, { method: "DELETE", token: tenant.ownerKey });
     expect((await json<{ status: string }>(res)).status).toBe("revoked");
-    const row = await env.DB.prepare(
-      "SELECT length(access_token_encrypted) AS n, refresh_token_encrypted FROM social_accounts WHERE account_id = ?",
-    )
+    const row = await (await tenantDb(tenant.tenantId))
+      .prepare(
+        "SELECT length(access_token_encrypted) AS n, refresh_token_encrypted FROM social_accounts WHERE account_id = ?",
+      )
       .bind(account.id)
       .first<{ n: number; refresh_token_encrypted: unknown }>();
     expect(row).toEqual({ n: 0, refresh_token_encrypted: null });
@@ -217,7 +218,10 @@ describe("social accounts", () => {
         .map((r) => r.token),
     );
     expect(issued.length).toBeGreaterThanOrEqual(2);
-    const row = await env.DB.prepare("SELECT * FROM social_accounts WHERE account_id = ?").bind(account.id).first();
+    const row = await (await tenantDb(tenant.tenantId))
+      .prepare("SELECT * FROM social_accounts WHERE account_id = ?")
+      .bind(account.id)
+      .first();
     const dump = JSON.stringify(row, (_k, v) =>
       v instanceof ArrayBuffer ? String.fromCharCode(...new Uint8Array(v)) : v,
     );

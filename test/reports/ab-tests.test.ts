@@ -1,8 +1,8 @@
 // A/B tests through the API, on posts published to the sandbox and analytics rows
 // written as the flush would. Reference p-values: Python 3.12, as in ab-test.test.ts
 // (z = (x2/n2 - x1/n1) / sqrt(p(1-p)(1/n1+1/n2)), p = math.erfc(abs(z)/math.sqrt(2))).
-import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { tenantDb } from "../support/databases";
 import { call, json } from "../support/http";
 import { auditRows, fieldsOf, problemOf, publish, type ReportTenant, reportTenant, setAnalytics } from "./helpers";
 
@@ -78,7 +78,8 @@ describe("an A/B test of two posts", () => {
     ]);
 
     // The stored row says the same, and the completion is audited once.
-    const row = await env.DB.prepare("SELECT winner, p_value, status FROM ab_tests WHERE test_id = ?")
+    const row = await (await tenantDb(tenant.tenantId))
+      .prepare("SELECT winner, p_value, status FROM ab_tests WHERE test_id = ?")
       .bind(test.id)
       .first<{ winner: string; p_value: number; status: string }>();
     expect(row).toEqual({ winner: "B", p_value: decided.p_value, status: "completed" });
@@ -161,14 +162,17 @@ describe("refusals", () => {
 
   it("answers 404 for another tenant's post exactly as for one that does not exist, and writes nothing", async () => {
     const theirs = await publish(other);
-    const before = await env.DB.prepare("SELECT COUNT(*) AS n FROM ab_tests WHERE tenant_id = ?")
+    const db = await tenantDb(tenant.tenantId);
+    const before = await db
+      .prepare("SELECT COUNT(*) AS n FROM ab_tests WHERE tenant_id = ?")
       .bind(tenant.tenantId)
       .first<{ n: number }>();
     const foreign = await problemOf(await start({ variants: [posts[0], theirs] }), 404);
     const missing = await problemOf(await start({ variants: [posts[0], "post_00000000000000000000000000"] }), 404);
     expect(foreign.detail).toBe(missing.detail);
     expect(foreign.type).toBe("/problems/not-found");
-    const after = await env.DB.prepare("SELECT COUNT(*) AS n FROM ab_tests WHERE tenant_id = ?")
+    const after = await db
+      .prepare("SELECT COUNT(*) AS n FROM ab_tests WHERE tenant_id = ?")
       .bind(tenant.tenantId)
       .first<{ n: number }>();
     expect(after).toEqual(before);

@@ -2,9 +2,9 @@
 // model (by hand: touches 14 and 7 days before a purchase weigh 1/4 and 1/2 against
 // the purchase's 1 under a 7-day half-life, i.e. 1/7, 2/7, 4/7), idempotency, and
 // the tenant boundary.
-import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { newId } from "../../src/db/ids";
+import { tenantDb } from "../support/databases";
 import { call, json } from "../support/http";
 import { auditRows, fieldsOf, problemOf, publish, publishedDaysAgo, type ReportTenant, reportTenant } from "./helpers";
 
@@ -40,8 +40,8 @@ beforeAll(async () => {
   postX = await publish(tenant);
   postY = await publish(tenant);
   // Visits are only possible after publication: these posts went out 60 days ago.
-  await publishedDaysAgo(postX, 60);
-  await publishedDaysAgo(postY, 60);
+  await publishedDaysAgo(tenant.tenantId, postX, 60);
+  await publishedDaysAgo(tenant.tenantId, postY, 60);
 });
 
 function track(body: Record<string, unknown>, options: { token?: string; key?: string } = {}): Promise<Response> {
@@ -61,10 +61,9 @@ async function tracked(body: Record<string, unknown>, token?: string): Promise<C
 const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
 const session = () => `s-${crypto.randomUUID()}`;
 
-async function storedSums(conversionId: string): Promise<Record<string, number>> {
-  const { results } = await env.DB.prepare(
-    "SELECT model, SUM(weight) AS total FROM conversion_attributions WHERE conversion_id = ? GROUP BY model",
-  )
+async function storedSums(tenantId: string, conversionId: string): Promise<Record<string, number>> {
+  const { results } = await (await tenantDb(tenantId))
+    .prepare("SELECT model, SUM(weight) AS total FROM conversion_attributions WHERE conversion_id = ? GROUP BY model")
     .bind(conversionId)
     .all<{ model: string; total: number }>();
   return Object.fromEntries(results.map((r) => [r.model, r.total]));
@@ -83,9 +82,8 @@ describe("attribution across a session's touches", () => {
       },
     ]);
     for (const model of MODELS) expect(purchase.attribution?.by_post[model]).toEqual([{ post_id: postX, weight: 1 }]);
-    const row = await env.DB.prepare(
-      "SELECT attribution_model, attribution_weight FROM conversions WHERE conversion_id = ?",
-    )
+    const row = await (await tenantDb(tenant.tenantId))
+      .prepare("SELECT attribution_model, attribution_weight FROM conversions WHERE conversion_id = ?")
       .bind(purchase.id)
       .first();
     expect(row).toEqual({ attribution_model: "last_touch", attribution_weight: 1 });
@@ -107,7 +105,7 @@ describe("attribution across a session's touches", () => {
     await tracked({ post_id: postX, type: "page_view", session_id: session(), tracked_at: iso(-DAY) });
     await tracked({ post_id: postX, type: "page_view", session_id: s, tracked_at: iso(60_000) });
     const theirs = await publish(other);
-    await publishedDaysAgo(theirs, 60);
+    await publishedDaysAgo(other.tenantId, theirs, 60);
     await tracked({ post_id: theirs, type: "page_view", session_id: s, tracked_at: iso(-DAY) }, other.ownerKey);
 
     const purchase = await tracked({ post_id: postY, type: "purchase", value: 70, session_id: s, tracked_at: iso(0) });
@@ -131,7 +129,7 @@ describe("attribution across a session's touches", () => {
     expect(attribution?.by_post.linear[1]?.weight).toBeCloseTo(2 / 3, 15);
 
     // Stored: every model's weights sum to 1.
-    const sums = await storedSums(purchase.id);
+    const sums = await storedSums(tenant.tenantId, purchase.id);
     expect(Object.keys(sums).sort()).toEqual([...MODELS].sort());
     for (const model of MODELS) expect(Math.abs((sums[model] as number) - 1)).toBeLessThan(1e-12);
 
@@ -147,12 +145,15 @@ describe("attribution across a session's touches", () => {
       id: newId("conversion"),
       at: new Date(start + i * 60_000).toISOString(),
     }));
-    await env.DB.batch(
+    const db = await tenantDb(tenant.tenantId);
+    await db.batch(
       views.map((v) =>
-        env.DB.prepare(
-          `INSERT INTO conversions (conversion_id, post_id, tenant_id, session_id, conversion_type, value, tracked_at)
+        db
+          .prepare(
+            `INSERT INTO conversions (conversion_id, post_id, tenant_id, session_id, conversion_type, value, tracked_at)
            VALUES (?, ?, ?, ?, 'page_view', 0, ?)`,
-        ).bind(v.id, postX, tenant.tenantId, s, v.at),
+          )
+          .bind(v.id, postX, tenant.tenantId, s, v.at),
       ),
     );
     const purchase = await tracked({ post_id: postY, type: "form_submit", session_id: s });
@@ -160,7 +161,7 @@ describe("attribution across a session's touches", () => {
     expect(touches).toHaveLength(100);
     expect(touches[0]?.id).toBe(views[21]?.id);
     expect(touches[0]?.weights.first_touch).toBe(1);
-    const sums = await storedSums(purchase.id);
+    const sums = await storedSums(tenant.tenantId, purchase.id);
     for (const model of MODELS) expect(Math.abs((sums[model] as number) - 1)).toBeLessThan(1e-12);
   });
 
@@ -202,13 +203,12 @@ describe("Idempotency-Key", () => {
     expect(responses.map((r) => r.status)).toEqual(Array(20).fill(201));
     const ids = new Set(await Promise.all(responses.map(async (r) => (await json<Conversion>(r)).id)));
     expect(ids.size).toBe(1);
-    const rows = await env.DB.prepare(
-      "SELECT COUNT(*) AS n FROM conversions WHERE tenant_id = ? AND idempotency_key = ?",
-    )
+    const rows = await (await tenantDb(tenant.tenantId))
+      .prepare("SELECT COUNT(*) AS n FROM conversions WHERE tenant_id = ? AND idempotency_key = ?")
       .bind(tenant.tenantId, key)
       .first<{ n: number }>();
     expect(rows?.n).toBe(1);
-    expect(Object.keys(await storedSums([...ids][0] as string))).toHaveLength(4);
+    expect(Object.keys(await storedSums(tenant.tenantId, [...ids][0] as string))).toHaveLength(4);
   });
 });
 
@@ -241,7 +241,10 @@ describe("refusals", () => {
     const theirs = await publish(other);
     const count = async () =>
       (
-        await env.DB.prepare("SELECT COUNT(*) AS n FROM conversions WHERE tenant_id = ?")
+        await (
+          await tenantDb(tenant.tenantId)
+        )
+          .prepare("SELECT COUNT(*) AS n FROM conversions WHERE tenant_id = ?")
           .bind(tenant.tenantId)
           .first<{ n: number }>()
       )?.n;

@@ -1,9 +1,10 @@
 // Fixtures of the report tests: a tenant with a connected account, posts published
 // through the API, and the analytics rows the flush would write (inserted straight
-// into D1 with bound parameters, since the flush is not what these tests are about).
-import { env } from "cloudflare:workers";
+// into the tenant's shard with bound parameters, since the flush is not what these
+// tests are about).
 import { expect } from "vitest";
 import { type ConnectedAccount, connectAccount, publishBody } from "../support/accounts";
+import { tenantDb } from "../support/databases";
 import { call, json } from "../support/http";
 import { recordsInD1 } from "../support/objects";
 import { createTenant, type TestTenant } from "../support/tenants";
@@ -56,15 +57,16 @@ export async function setAnalytics(tenantId: string, postId: string, figures: An
     engagement_rate: null,
     ...figures,
   };
-  await env.DB.prepare(
-    `INSERT INTO post_analytics (analytics_id, post_id, tenant_id, platform, likes, comments, shares, clicks,
+  await (await tenantDb(tenantId))
+    .prepare(
+      `INSERT INTO post_analytics (analytics_id, post_id, tenant_id, platform, likes, comments, shares, clicks,
        impressions, reach, viral_coefficient, engagement_rate)
      SELECT ?, post_id, tenant_id, platform, ?, ?, ?, ?, ?, ?, ?, ? FROM published_posts WHERE post_id = ? AND tenant_id = ?
      ON CONFLICT(post_id) DO UPDATE SET likes = excluded.likes, comments = excluded.comments,
        shares = excluded.shares, clicks = excluded.clicks, impressions = excluded.impressions,
        reach = excluded.reach, viral_coefficient = excluded.viral_coefficient,
        engagement_rate = excluded.engagement_rate`,
-  )
+    )
     .bind(
       `pa_${Date.now().toString(36)}_${sequence}`,
       f.likes,
@@ -82,16 +84,16 @@ export async function setAnalytics(tenantId: string, postId: string, figures: An
 }
 
 /** Moves a post's publication into the past (the API only publishes now). */
-export async function publishedDaysAgo(postId: string, days: number): Promise<void> {
-  await env.DB.prepare("UPDATE published_posts SET published_at = ? WHERE post_id = ?")
+export async function publishedDaysAgo(tenantId: string, postId: string, days: number): Promise<void> {
+  await (await tenantDb(tenantId))
+    .prepare("UPDATE published_posts SET published_at = ? WHERE post_id = ?")
     .bind(new Date(Date.now() - days * 86_400_000).toISOString(), postId)
     .run();
 }
 
 export async function auditRows(tenantId: string, action: string): Promise<{ success: number; resource_id: string }[]> {
-  const { results } = await env.DB.prepare(
-    "SELECT success, resource_id FROM audit_logs WHERE tenant_id = ? AND action = ? ORDER BY timestamp",
-  )
+  const { results } = await (await tenantDb(tenantId))
+    .prepare("SELECT success, resource_id FROM audit_logs WHERE tenant_id = ? AND action = ? ORDER BY timestamp")
     .bind(tenantId, action)
     .all<{ success: number; resource_id: string }>();
   return results;

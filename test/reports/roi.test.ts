@@ -1,9 +1,9 @@
 // ROI by campaign: aggregated without the seed's fan-out (a post with three
 // conversions must count its impressions once), with the cost per post, the
 // attribution model and the window as parameters.
-import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { CampaignRoiRow } from "../../src/db/reports/roi-by-campaign";
+import { tenantDb } from "../support/databases";
 import { call, json } from "../support/http";
 import {
   fieldsOf,
@@ -98,7 +98,7 @@ describe("ROI by campaign", () => {
     const theirs = await publish(other, { campaign_id: "spring" });
     await setAnalytics(other.tenantId, theirs, { impressions: 99_999 });
     const old = await publish(tenant, { campaign_id: "autumn" });
-    await publishedDaysAgo(old, 100);
+    await publishedDaysAgo(tenant.tenantId, old, 100);
     expect((await roi()).data.map((c) => c.campaign_id)).toEqual(["spring", "winter"]);
     // autumn and winter both return -100%: ties are in campaign order.
     expect((await roi("?days=120")).data.map((c) => c.campaign_id)).toEqual(["spring", "autumn", "winter"]);
@@ -174,12 +174,13 @@ describe("ROI by campaign", () => {
     // The seed's join of analytics and conversions, on the same rows: "spring"'s first
     // post has five conversions rows (two page views, three purchases), so its 1000
     // impressions count five times.
-    const seed = await env.DB.prepare(
-      `SELECT SUM(pa.impressions) AS impressions FROM published_posts p
+    const seed = await (await tenantDb(tenant.tenantId))
+      .prepare(
+        `SELECT SUM(pa.impressions) AS impressions FROM published_posts p
        JOIN post_analytics pa ON p.post_id = pa.post_id
        LEFT JOIN conversions c ON p.post_id = c.post_id
        WHERE p.tenant_id = ? AND p.campaign_id = 'spring'`,
-    )
+      )
       .bind(tenant.tenantId)
       .first<{ impressions: number }>();
     expect(seed?.impressions).toBe(5 * 1000 + 500);

@@ -1,7 +1,5 @@
-// Viral posts (the seed's §11.2, tenant-scoped, windowed, paged) and the tenant's
-// benchmarks as the flush leaves them.
-import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { tenantDb } from "../support/databases";
 import { call, json } from "../support/http";
 import {
   fieldsOf,
@@ -39,8 +37,11 @@ beforeAll(async () => {
       impressions: 4000,
     });
   }
-  await publishedDaysAgo(ids.old as string, 40);
-  await env.DB.prepare("UPDATE published_posts SET status = 'deleted' WHERE post_id = ?").bind(ids.gone).run();
+  await publishedDaysAgo(tenant.tenantId, ids.old as string, 40);
+  await (await tenantDb(tenant.tenantId))
+    .prepare("UPDATE published_posts SET status = 'deleted' WHERE post_id = ?")
+    .bind(ids.gone)
+    .run();
   const other = await reportTenant();
   const theirs = await publish(other);
   await setAnalytics(other.tenantId, theirs, { viral_coefficient: 9, reach: 9000 });
@@ -83,12 +84,13 @@ describe("viral posts", () => {
 
 describe("benchmarks", () => {
   async function insertBenchmark(tenantId: string, platform: string, avg: number): Promise<void> {
-    await env.DB.prepare(
-      `INSERT INTO performance_benchmarks (benchmark_id, tenant_id, platform, avg_engagement_rate,
+    await (await tenantDb(tenantId))
+      .prepare(
+        `INSERT INTO performance_benchmarks (benchmark_id, tenant_id, platform, avg_engagement_rate,
          median_engagement_rate, p90_engagement_rate, avg_reach, p90_reach, avg_share_rate, p90_share_rate,
          total_posts, calculated_at)
        VALUES (?, ?, ?, ?, 0.03, 0.08, 1200.5, 3000, 0.004, 0.01, 42, '2026-11-20 03:00:00')`,
-    )
+      )
       .bind(crypto.randomUUID(), tenantId, platform, avg)
       .run();
   }

@@ -1,7 +1,11 @@
 // The database itself refuses bad rows: unknown enumerations, malformed JSON, orphans,
-// references into another tenant, and duplicates the seed promises cannot exist.
+// references into another tenant, and duplicates the seed promises cannot exist. Each
+// row is tried in the database that holds its table: the global one for tenants and
+// the skill registry, the tenant's shard for the tenant's rows.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { allShards } from "../../src/placement/shards";
+import { tenantDb } from "../support/databases";
 import {
   insertAccount,
   insertPost,
@@ -13,22 +17,28 @@ import {
   uniqueId,
 } from "../support/rows";
 
-async function count(table: string): Promise<number> {
-  const row = await env.DB.prepare(`SELECT COUNT(*) AS n FROM ${table}`).first<{ n: number }>();
+async function count(db: D1Database, table: string): Promise<number> {
+  const row = await db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).first<{ n: number }>();
   return row?.n ?? 0;
 }
 
-/** The insert fails with `pattern` and leaves the table as it was. */
-async function expectRefused(table: string, insert: () => Promise<unknown>, pattern: RegExp): Promise<void> {
-  const before = await count(table);
+/** The insert fails with `pattern` and leaves the table of `db` as it was. */
+async function expectRefused(
+  db: D1Database,
+  table: string,
+  insert: () => Promise<unknown>,
+  pattern: RegExp,
+): Promise<void> {
+  const before = await count(db, table);
   await expect(insert()).rejects.toThrow(pattern);
-  expect(await count(table)).toBe(before);
+  expect(await count(db, table)).toBe(before);
 }
 
 describe("enumerated columns", () => {
   it("refuses an unknown role", async () => {
     const tenant = await insertTenant();
-    await expectRefused("users", () => insertUser(tenant, { role: "superuser" }), /CHECK constraint failed/);
+    const db = await tenantDb(tenant);
+    await expectRefused(db, "users", () => insertUser(tenant, { role: "superuser" }), /CHECK constraint failed/);
   });
 
   it.each([
@@ -37,37 +47,40 @@ describe("enumerated columns", () => {
     ["tenants", { status: "archived" }],
     ["tenants", { subscription_status: "trialing" }],
   ])("refuses a tenant with %s %o", async (table, overrides) => {
-    await expectRefused(table, () => insertTenant(overrides), /CHECK constraint failed/);
+    await expectRefused(env.DB, table, () => insertTenant(overrides), /CHECK constraint failed/);
   });
 
   it("refuses an unknown platform, account status or post status", async () => {
     const tenant = await insertTenant();
-    await expectRefused("social_accounts", () => insertAccount(tenant, { platform: "myspace" }), /CHECK/);
-    await expectRefused("social_accounts", () => insertAccount(tenant, { status: "sleeping" }), /CHECK/);
+    const db = await tenantDb(tenant);
+    await expectRefused(db, "social_accounts", () => insertAccount(tenant, { platform: "myspace" }), /CHECK/);
+    await expectRefused(db, "social_accounts", () => insertAccount(tenant, { status: "sleeping" }), /CHECK/);
     const account = await insertAccount(tenant);
-    await expectRefused("published_posts", () => insertPost(tenant, account, { status: "queued" }), /CHECK/);
+    await expectRefused(db, "published_posts", () => insertPost(tenant, account, { status: "queued" }), /CHECK/);
   });
 
   it("refuses unknown skill lifecycle values and malformed visibility", async () => {
-    await expectRefused("skills", () => insertSkill({ status: "deprecated" }), /CHECK/);
-    await expectRefused("skills", () => insertSkill({ tier: "gold" }), /CHECK/);
-    await expectRefused("skills", () => insertSkill({ visibility: "public" }), /CHECK/);
+    await expectRefused(env.DB, "skills", () => insertSkill({ status: "deprecated" }), /CHECK/);
+    await expectRefused(env.DB, "skills", () => insertSkill({ tier: "gold" }), /CHECK/);
+    await expectRefused(env.DB, "skills", () => insertSkill({ visibility: "public" }), /CHECK/);
     await expect(insertSkill({ visibility: "tenant:ten_123" })).resolves.toBeTypeOf("string");
   });
 
   it("refuses a revision classification other than defect or preference", async () => {
     const tenant = await insertTenant();
+    const db = await tenantDb(tenant);
     const content = uniqueId("content");
-    await insertRow("generated_content", {
+    await insertRow(db, "generated_content", {
       content_id: content,
       tenant_id: tenant,
       intent_spec: "{}",
       content_type: "text",
     });
     await expectRefused(
+      db,
       "revision_events",
       () =>
-        insertRow("revision_events", {
+        insertRow(db, "revision_events", {
           event_id: uniqueId("rev"),
           request_id: "req",
           tenant_id: tenant,
@@ -81,17 +94,23 @@ describe("enumerated columns", () => {
 
   it("refuses booleans other than 0 and 1", async () => {
     const tenant = await insertTenant();
-    await expectRefused("users", () => insertUser(tenant, { mfa_enabled: 2 }), /CHECK/);
+    await expectRefused(await tenantDb(tenant), "users", () => insertUser(tenant, { mfa_enabled: 2 }), /CHECK/);
   });
 });
 
 describe("JSON columns", () => {
   it("refuses malformed JSON", async () => {
-    await expectRefused("tenants", () => insertTenant({ settings: "{max_posts: 100" }), /CHECK constraint failed/);
+    await expectRefused(
+      env.DB,
+      "tenants",
+      () => insertTenant({ settings: "{max_posts: 100" }),
+      /CHECK constraint failed/,
+    );
   });
 
   it("refuses JSON of the wrong shape (scopes must be an array)", async () => {
     const tenant = await insertTenant();
+    const db = await tenantDb(tenant);
     const user = await insertUser(tenant);
     const key = (scopes: string) => ({
       key_id: uniqueId("key"),
@@ -101,9 +120,9 @@ describe("JSON columns", () => {
       key_hash: "a".repeat(64),
       scopes,
     });
-    await expectRefused("api_keys", () => insertRow("api_keys", key('{"read:posts": true}')), /CHECK/);
-    await expectRefused("api_keys", () => insertRow("api_keys", key("read:posts")), /CHECK/);
-    await expect(insertRow("api_keys", key('["read:posts"]'))).resolves.toBeUndefined();
+    await expectRefused(db, "api_keys", () => insertRow(db, "api_keys", key('{"read:posts": true}')), /CHECK/);
+    await expectRefused(db, "api_keys", () => insertRow(db, "api_keys", key("read:posts")), /CHECK/);
+    await expect(insertRow(db, "api_keys", key('["read:posts"]'))).resolves.toBeUndefined();
   });
 
   it("accepts NULL in nullable JSON columns", async () => {
@@ -112,30 +131,54 @@ describe("JSON columns", () => {
 });
 
 describe("foreign keys", () => {
-  it("refuses an orphan user", async () => {
-    await expectRefused("users", () => insertUser("ten_does_not_exist"), /FOREIGN KEY constraint failed/);
+  it("refuses an orphan user in every shard", async () => {
+    for (const { db } of allShards(env)) {
+      await expectRefused(db, "users", () => insertUser("ten_does_not_exist", {}, db), /FOREIGN KEY constraint failed/);
+    }
+  });
+
+  it("refuses a user in a shard its tenant is not resident in", async () => {
+    const tenant = await insertTenant({ region: "eu-west" });
+    const home = await tenantDb(tenant);
+    const elsewhere = allShards(env).filter((shard) => shard.db !== home);
+    expect(elsewhere.length).toBeGreaterThan(0);
+    for (const { db } of elsewhere) {
+      await expectRefused(db, "users", () => insertUser(tenant, {}, db), /FOREIGN KEY constraint failed/);
+    }
   });
 
   it("refuses a post whose account does not exist", async () => {
     const tenant = await insertTenant();
-    await expectRefused("published_posts", () => insertPost(tenant, "acc_missing"), /FOREIGN KEY/);
+    await expectRefused(
+      await tenantDb(tenant),
+      "published_posts",
+      () => insertPost(tenant, "acc_missing"),
+      /FOREIGN KEY/,
+    );
   });
 
   it("refuses a post that points at another tenant's account", async () => {
     const tenantA = await insertTenant();
     const tenantB = await insertTenant();
     const accountOfB = await insertAccount(tenantB);
-    await expectRefused("published_posts", () => insertPost(tenantA, accountOfB), /FOREIGN KEY/);
+    await expectRefused(
+      await tenantDb(tenantA),
+      "published_posts",
+      () => insertPost(tenantA, accountOfB),
+      /FOREIGN KEY/,
+    );
   });
 
   it("refuses analytics that point at another tenant's post", async () => {
     const tenantA = await insertTenant();
     const tenantB = await insertTenant();
     const postOfB = await insertPost(tenantB, await insertAccount(tenantB));
+    const db = await tenantDb(tenantA);
     await expectRefused(
+      db,
       "post_analytics",
       () =>
-        insertRow("post_analytics", {
+        insertRow(db, "post_analytics", {
           analytics_id: uniqueId("pa"),
           post_id: postOfB,
           tenant_id: tenantA,
@@ -148,10 +191,12 @@ describe("foreign keys", () => {
   it("refuses an API key of a user in another tenant", async () => {
     const tenantA = await insertTenant();
     const userOfB = await insertUser(await insertTenant());
+    const db = await tenantDb(tenantA);
     await expectRefused(
+      db,
       "api_keys",
       () =>
-        insertRow("api_keys", {
+        insertRow(db, "api_keys", {
           key_id: uniqueId("key"),
           tenant_id: tenantA,
           user_id: userOfB,
@@ -165,10 +210,12 @@ describe("foreign keys", () => {
 
   it("refuses a brand profile whose kms_key_id is not its tenant's", async () => {
     const tenant = await insertTenant();
+    const db = await tenantDb(tenant);
     await expectRefused(
+      db,
       "brand_profiles",
       () =>
-        insertRow("brand_profiles", {
+        insertRow(db, "brand_profiles", {
           tenant_id: tenant,
           embeddings: new Uint8Array([9]),
           palette: "[]",
@@ -184,10 +231,11 @@ describe("foreign keys", () => {
 describe("uniqueness the seed states only in comments", () => {
   it("allows one analytics row per post", async () => {
     const tenant = await insertTenant();
+    const db = await tenantDb(tenant);
     const post = await insertPost(tenant, await insertAccount(tenant));
     const row = () => ({ analytics_id: uniqueId("pa"), post_id: post, tenant_id: tenant, platform: "linkedin" });
-    await insertRow("post_analytics", row());
-    await expectRefused("post_analytics", () => insertRow("post_analytics", row()), /UNIQUE/);
+    await insertRow(db, "post_analytics", row());
+    await expectRefused(db, "post_analytics", () => insertRow(db, "post_analytics", row()), /UNIQUE/);
   });
 
   it("allows one active version per skill", async () => {
@@ -195,6 +243,7 @@ describe("uniqueness the seed states only in comments", () => {
     await insertSkillVersion(skill, { version_number: 1, is_active: 1 });
     await insertSkillVersion(skill, { version_number: 2, is_active: 0 });
     await expectRefused(
+      env.DB,
       "skill_versions",
       () => insertSkillVersion(skill, { version_number: 3, is_active: 1 }),
       /UNIQUE/,
@@ -203,22 +252,24 @@ describe("uniqueness the seed states only in comments", () => {
 
   it("allows one default post configuration per tenant", async () => {
     const tenant = await insertTenant();
+    const db = await tenantDb(tenant);
     const config = () => ({
       config_id: uniqueId("cfg"),
       tenant_id: tenant,
       name: "Default",
       platforms: '["linkedin"]',
     });
-    await insertRow("post_configurations", { ...config(), is_default: 1 });
-    await insertRow("post_configurations", { ...config(), is_default: 0 });
+    await insertRow(db, "post_configurations", { ...config(), is_default: 1 });
+    await insertRow(db, "post_configurations", { ...config(), is_default: 0 });
     await expectRefused(
+      db,
       "post_configurations",
-      () => insertRow("post_configurations", { ...config(), is_default: 1 }),
+      () => insertRow(db, "post_configurations", { ...config(), is_default: 1 }),
       /UNIQUE/,
     );
   });
 
   it("refuses a NULL primary key", async () => {
-    await expectRefused("tenants", () => insertTenant({ tenant_id: null }), /NOT NULL/);
+    await expectRefused(env.DB, "tenants", () => insertTenant({ tenant_id: null }), /NOT NULL/);
   });
 });

@@ -3,6 +3,9 @@
 // §2 to §6 and §10.1 (plus §10.2.3's covering index in its SQLite form, DESIGN.md).
 // Types and defaults are spelled exactly as the seed spells them.
 // This is data, not derived from the migrations: the tests compare it to the migrated D1.
+// Since the data placement (migrations/README.md) the seed's tables are split over two
+// kinds of database: the global one and every regional shard. Where each table belongs,
+// and how the seed's foreign keys read in a shard, is stated at the end of this file.
 
 export interface ExpectedColumn {
   name: string;
@@ -698,8 +701,133 @@ export const BEYOND_SEED_COLUMNS: { table: string; migration: string; column: Ex
     migration: "0011_key_lineage",
     column: { name: "parent_key_id", type: "TEXT", notNull: false, default: null, primaryKey: false },
   },
+  {
+    table: "tenants",
+    migration: "0012_placement",
+    column: { name: "shard", type: "TEXT", notNull: false, default: null, primaryKey: false },
+  },
 ];
 
 export const BEYOND_SEED_INDEXES: ExpectedIndex[] = [
   { name: "idx_api_keys_parent", table: "api_keys", columns: ["parent_key_id"], where: "parent_key_id IS NOT NULL" },
+  { name: "idx_tenants_region_shard", table: "tenants", columns: ["region", "shard"], where: null },
+  { name: "idx_key_prefixes_tenant", table: "key_prefixes", columns: ["tenant_id"], where: null },
+  {
+    name: "idx_operator_audit_logs_time",
+    table: "operator_audit_logs",
+    columns: ["timestamp DESC", "log_id DESC"],
+    where: null,
+  },
 ];
+
+/** Where a table lives: the global database (binding DB) or every regional shard. */
+export type Database = "global" | "shard";
+
+export interface BeyondSeedTable {
+  name: string;
+  type: "table" | "view";
+  database: Database;
+  migration: string;
+  columns: string[];
+}
+
+// Beyond the seed: the data placement's tables (migrations/README.md).
+export const BEYOND_SEED_TABLES: BeyondSeedTable[] = [
+  {
+    name: "tenant_residency",
+    type: "table",
+    database: "shard",
+    migration: "0001_core (tenant)",
+    columns: ["tenant_id", "kms_key_id", "state", "changed_at"],
+  },
+  {
+    name: "residency_precondition",
+    type: "view",
+    database: "shard",
+    migration: "0012_placement (tenant)",
+    columns: ["tenant_id"],
+  },
+  {
+    name: "key_prefixes",
+    type: "table",
+    database: "global",
+    migration: "0012_placement (global)",
+    columns: ["key_prefix", "tenant_id", "created_at"],
+  },
+  {
+    name: "shard_settings",
+    type: "table",
+    database: "global",
+    migration: "0012_placement (global)",
+    columns: ["shard", "accepts_new_tenants", "updated_at"],
+  },
+  {
+    name: "operator_audit_logs",
+    type: "table",
+    database: "global",
+    migration: "0012_placement (global)",
+    columns: [
+      "log_id",
+      "actor",
+      "action",
+      "resource_type",
+      "resource_id",
+      "ip_address",
+      "user_agent",
+      "request_id",
+      "metadata",
+      "success",
+      "error_message",
+      "timestamp",
+    ],
+  },
+];
+
+// The seed's tables the global database keeps: the directory and the shared skill
+// registry. Every other seed table is owned by a tenant and lives in every shard.
+export const GLOBAL_SEED_TABLES = [
+  "tenants",
+  "skills",
+  "skill_versions",
+  "skill_embeddings",
+  "skill_metrics_daily",
+  "sharing_events",
+];
+
+/** Every table the global database holds, and none other: the seed's global ones and the directory's. */
+export const GLOBAL_TABLES = [
+  ...GLOBAL_SEED_TABLES,
+  ...BEYOND_SEED_TABLES.filter((t) => t.database === "global" && t.type === "table").map((t) => t.name),
+];
+
+export function databaseOf(table: string): Database {
+  return GLOBAL_TABLES.includes(table) ? "global" : "shard";
+}
+
+export const TENANT_SEED_TABLES = Object.keys(SEED_TABLES).filter((table) => databaseOf(table) === "shard");
+
+// The foreign keys the seed gives tenant-owned tables into the global database, and the
+// ones the migrations add (from tenant rows to skill versions). SQLite checks a foreign
+// key within one database only: a shard cannot reference the global registry, so these
+// are absent from every shard, and the application checks the skill and the version
+// when it writes the row (getVisibleSkill / getVersion). A registry row a tenant row
+// names is never deleted: skills are retired, not removed.
+export const CROSS_DATABASE_FOREIGN_KEYS: { table: string; key: ExpectedTable["foreignKeys"][number] }[] = [
+  { table: "generated_content", key: { from: "skill_id", table: "skills", to: "skill_id" } },
+  { table: "generated_content", key: { from: "skill_version_id", table: "skill_versions", to: "skill_version_id" } },
+  { table: "revision_events", key: { from: "skill_id", table: "skills", to: "skill_id" } },
+  { table: "revision_events", key: { from: "skill_version_id", table: "skill_versions", to: "skill_version_id" } },
+];
+
+/**
+ * The seed's foreign keys of `table` as they read in its database: in a shard, a key to
+ * the global `tenants` is to the shard's own `tenant_residency` (the tenants resident
+ * there), and keys into the global registry are absent (above).
+ */
+export function foreignKeysInPlace(table: string): ExpectedTable["foreignKeys"] {
+  const seed = SEED_TABLES[table]?.foreignKeys ?? [];
+  if (databaseOf(table) === "global") return seed;
+  return seed
+    .filter((fk) => databaseOf(fk.table) === "shard" || fk.table === "tenants")
+    .map((fk) => (fk.table === "tenants" ? { ...fk, table: "tenant_residency" } : fk));
+}

@@ -1,9 +1,13 @@
 // The SQL examples of the seed's §11, transcribed verbatim (the section's TypeScript
-// example contributes its D1 query, with the IN list built from bound parameters).
+// example contributes its D1 query, with the IN list built from bound parameters),
+// each with the database its tables live in since the data placement: the skill
+// registry's in the global one, a tenant's rows in its shard. One example reads both.
 
 export interface SeedQuery {
   title: string;
   section: string;
+  /** "global": env.DB; "tenant": the tenant's shard; "both": tables of each, so no single database. */
+  database: "global" | "tenant" | "both";
   sql: string;
 }
 
@@ -11,6 +15,7 @@ export const SEED_QUERIES: SeedQuery[] = [
   {
     title: "Get Top Performing Skills",
     section: "11.1",
+    database: "global",
     sql: `SELECT
   s.skill_id,
   s.name,
@@ -29,11 +34,13 @@ LIMIT 10;`,
   {
     title: "Find Similar Skills (Application-Level)",
     section: "11.1",
+    database: "global",
     sql: `SELECT * FROM skills WHERE skill_id IN (?, ?, ?)`,
   },
   {
     title: "Calculate Platform Benchmarks",
     section: "11.2",
+    database: "tenant",
     sql: `INSERT INTO performance_benchmarks (
   benchmark_id,
   tenant_id,
@@ -89,6 +96,7 @@ ON CONFLICT(tenant_id, platform) DO UPDATE SET
   {
     title: "Detect Viral Posts",
     section: "11.2",
+    database: "tenant",
     sql: `SELECT
   p.post_id,
   p.platform,
@@ -109,6 +117,7 @@ LIMIT 10;`,
   {
     title: "Aggregate Skill Performance (K-Anonymity Protected)",
     section: "11.3",
+    database: "both",
     sql: `-- Only aggregate if >= 5 tenants
 WITH tenant_counts AS (
   SELECT
@@ -136,6 +145,7 @@ ORDER BY avg_pass_rate DESC;`,
   {
     title: "ROI by Campaign",
     section: "11.3",
+    database: "tenant",
     sql: `SELECT
   p.campaign_id,
   COUNT(DISTINCT p.post_id) as total_posts,

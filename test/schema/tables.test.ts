@@ -1,14 +1,27 @@
-// The migrated D1 holds every table, column, index, unique constraint and foreign
-// key the seed names. Reads sqlite_master and the pragmas, never the migration files.
+// Every migrated database holds the tables, columns, indexes, unique constraints and
+// foreign keys of the seed that belong in it: the global database its directory and
+// skill registry, every shard each tenant-owned table. And no database holds what
+// belongs in the other, so nothing a tenant owns can be reached through env.DB. Reads
+// sqlite_master and the pragmas, never the migration files.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { allShards } from "../../src/placement/shards";
+import { shardDbs } from "../support/databases";
 import {
   BEYOND_SEED_COLUMNS,
   BEYOND_SEED_INDEXES,
+  BEYOND_SEED_TABLES,
+  CROSS_DATABASE_FOREIGN_KEYS,
+  type Database,
+  databaseOf,
   type ExpectedIndex,
+  foreignKeysInPlace,
+  GLOBAL_SEED_TABLES,
+  GLOBAL_TABLES,
   SEED_COMPOSITE_INDEXES,
   SEED_INDEXES,
   SEED_TABLES,
+  TENANT_SEED_TABLES,
 } from "./expected-schema";
 
 interface ColumnInfo {
@@ -36,67 +49,129 @@ interface ForeignKey {
   to: string;
 }
 
-async function all<T>(sql: string, ...params: unknown[]): Promise<T[]> {
+/** The databases a table of `where` must be in: the global one, or every shard. */
+function databases(where: Database): { name: string; db: D1Database }[] {
+  if (where === "global") return [{ name: "DB", db: env.DB }];
+  return allShards(env).map((shard) => ({ name: shard.name, db: shard.db }));
+}
+
+async function all<T>(db: D1Database, sql: string, ...params: unknown[]): Promise<T[]> {
   return (
-    await env.DB.prepare(sql)
+    await db
+      .prepare(sql)
       .bind(...params)
       .all<T>()
   ).results;
 }
 
-const columnsOf = (table: string) => all<ColumnInfo>("SELECT * FROM pragma_table_info(?)", table);
-const indexesOf = (table: string) => all<IndexInfo>("SELECT * FROM pragma_index_list(?)", table);
-async function indexColumns(index: string): Promise<string[]> {
-  const rows = await all<IndexColumn>("SELECT * FROM pragma_index_xinfo(?) WHERE key = 1 ORDER BY seqno", index);
+const columnsOf = (db: D1Database, table: string) => all<ColumnInfo>(db, "SELECT * FROM pragma_table_info(?)", table);
+const indexesOf = (db: D1Database, table: string) => all<IndexInfo>(db, "SELECT * FROM pragma_index_list(?)", table);
+const foreignKeysOf = (db: D1Database, table: string) =>
+  all<ForeignKey>(db, "SELECT * FROM pragma_foreign_key_list(?)", table);
+async function indexColumns(db: D1Database, index: string): Promise<string[]> {
+  const rows = await all<IndexColumn>(db, "SELECT * FROM pragma_index_xinfo(?) WHERE key = 1 ORDER BY seqno", index);
   return rows.map((r) => (r.desc ? `${r.name} DESC` : String(r.name)));
+}
+/** The database's own tables (not D1's bookkeeping). */
+async function tablesOf(db: D1Database): Promise<string[]> {
+  const rows = await all<{ name: string }>(
+    db,
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'd1_migrations' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' ORDER BY name",
+  );
+  return rows.map((r) => r.name);
 }
 
 describe("tables", () => {
-  it("has all 24 tables of the seed's §2 to §6", async () => {
-    const rows = await all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'");
-    const present = new Set(rows.map((r) => r.name));
+  it("has all 24 tables of the seed's §2 to §6, each in the database it belongs in", async () => {
     const seedTables = Object.keys(SEED_TABLES);
     expect(seedTables).toHaveLength(24);
-    expect(seedTables.filter((t) => !present.has(t))).toEqual([]);
+    expect([...GLOBAL_SEED_TABLES, ...TENANT_SEED_TABLES].toSorted()).toEqual(seedTables.toSorted());
+    const global = new Set(await tablesOf(env.DB));
+    expect(GLOBAL_SEED_TABLES.filter((t) => !global.has(t))).toEqual([]);
+    expect(shardDbs().length).toBeGreaterThanOrEqual(3);
+    for (const db of shardDbs()) {
+      const present = new Set(await tablesOf(db));
+      expect(TENANT_SEED_TABLES.filter((t) => !present.has(t))).toEqual([]);
+    }
   });
 
   describe.each(Object.entries(SEED_TABLES))("%s", (table, expected) => {
+    const where = databases(databaseOf(table));
+
     it("has every column with the seed's type, default and NOT NULL", async () => {
-      const actual = new Map((await columnsOf(table)).map((c) => [c.name, c]));
-      for (const column of expected.columns) {
-        const found = actual.get(column.name);
-        expect(found, `${table}.${column.name} exists`).toBeDefined();
-        if (!found) continue;
-        expect(found.type, `${table}.${column.name} type`).toBe(column.type);
-        expect(found.dflt_value, `${table}.${column.name} default`).toBe(column.default);
-        expect(found.pk > 0, `${table}.${column.name} primary key`).toBe(column.primaryKey);
-        // Deviation (migration 0001): primary keys are NOT NULL even where the seed,
-        // relying on SQLite's quirk, lets a NULL key in.
-        const notNull = column.notNull || column.primaryKey;
-        expect(found.notnull === 1, `${table}.${column.name} NOT NULL`).toBe(notNull);
+      for (const { name: database, db } of where) {
+        const actual = new Map((await columnsOf(db, table)).map((c) => [c.name, c]));
+        for (const column of expected.columns) {
+          const found = actual.get(column.name);
+          const label = `${database}: ${table}.${column.name}`;
+          expect(found, `${label} exists`).toBeDefined();
+          if (!found) continue;
+          expect(found.type, `${label} type`).toBe(column.type);
+          expect(found.dflt_value, `${label} default`).toBe(column.default);
+          expect(found.pk > 0, `${label} primary key`).toBe(column.primaryKey);
+          // Deviation (migration 0001): primary keys are NOT NULL even where the seed,
+          // relying on SQLite's quirk, lets a NULL key in.
+          const notNull = column.notNull || column.primaryKey;
+          expect(found.notnull === 1, `${label} NOT NULL`).toBe(notNull);
+        }
       }
     });
 
     it("has the seed's unique constraints", async () => {
-      const indexes = await indexesOf(table);
-      const uniqueColumnSets = await Promise.all(
-        indexes.filter((i) => i.unique === 1 && i.partial === 0).map((i) => indexColumns(i.name)),
-      );
-      for (const columns of expected.unique) {
-        expect(
-          uniqueColumnSets.map((c) => c.join(",")),
-          `${table} UNIQUE(${columns})`,
-        ).toContain(columns.join(","));
+      for (const { name: database, db } of where) {
+        const indexes = await indexesOf(db, table);
+        const uniqueColumnSets = await Promise.all(
+          indexes.filter((i) => i.unique === 1 && i.partial === 0).map((i) => indexColumns(db, i.name)),
+        );
+        for (const columns of expected.unique) {
+          expect(
+            uniqueColumnSets.map((c) => c.join(",")),
+            `${database}: ${table} UNIQUE(${columns})`,
+          ).toContain(columns.join(","));
+        }
       }
     });
 
-    it("has the seed's foreign keys (composite ones keep the seed's column pair)", async () => {
-      const keys = await all<ForeignKey>("SELECT * FROM pragma_foreign_key_list(?)", table);
-      for (const fk of expected.foreignKeys) {
-        const match = keys.find((k) => k.table === fk.table && k.from === fk.from && k.to === fk.to);
-        expect(match, `${table}.${fk.from} → ${fk.table}(${fk.to})`).toBeDefined();
+    it("has the seed's foreign keys within its database (composite ones keep the seed's column pair)", async () => {
+      for (const { name: database, db } of where) {
+        const keys = await foreignKeysOf(db, table);
+        for (const fk of foreignKeysInPlace(table)) {
+          const match = keys.find((k) => k.table === fk.table && k.from === fk.from && k.to === fk.to);
+          expect(match, `${database}: ${table}.${fk.from} → ${fk.table}(${fk.to})`).toBeDefined();
+        }
       }
     });
+  });
+});
+
+describe("placement", () => {
+  it("keeps only the directory and the skill registry in the global database: no tenant-owned table", async () => {
+    expect(await tablesOf(env.DB)).toEqual(GLOBAL_TABLES.toSorted());
+  });
+
+  it("keeps no global table in any shard, and the same tables in every shard", async () => {
+    const global = await tablesOf(env.DB);
+    const [first, ...others] = await Promise.all(shardDbs().map(tablesOf));
+    expect(first?.filter((t) => global.includes(t) || GLOBAL_TABLES.includes(t))).toEqual([]);
+    for (const tables of others) expect(tables).toEqual(first);
+  });
+
+  it("references in a shard only that shard's tables: tenants through tenant_residency, never the registry", async () => {
+    for (const { name: database, db } of databases("shard")) {
+      const tables = await tablesOf(db);
+      for (const table of tables) {
+        for (const key of await foreignKeysOf(db, table)) {
+          expect(tables, `${database}: ${table}.${key.from} → ${key.table}`).toContain(key.table);
+        }
+      }
+      for (const { table, key } of CROSS_DATABASE_FOREIGN_KEYS) {
+        const keys = await foreignKeysOf(db, table);
+        expect(
+          keys.filter((k) => k.from === key.from),
+          `${database}: ${table}.${key.from} has no foreign key (${key.table} is global)`,
+        ).toEqual([]);
+      }
+    }
   });
 });
 
@@ -117,28 +192,35 @@ describe("indexes", () => {
   });
 
   it.each(cases)("%s exists on its table with the seed's columns, order and condition", async (name, expected) => {
-    const index = (await indexesOf(expected.table)).find((i) => i.name === name);
-    expect(index, `${name} on ${expected.table}`).toBeDefined();
-    expect(await indexColumns(name)).toEqual(expected.columns);
-    expect(index?.partial === 1, `${name} partial`).toBe(expected.where !== null);
-    if (expected.where) {
-      const row = await env.DB.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?")
-        .bind(name)
-        .first<{ sql: string }>();
-      expect(row?.sql.replace(/\s+/g, " ")).toContain(`WHERE ${expected.where}`);
+    for (const { name: database, db } of databases(databaseOf(expected.table))) {
+      const index = (await indexesOf(db, expected.table)).find((i) => i.name === name);
+      expect(index, `${database}: ${name} on ${expected.table}`).toBeDefined();
+      expect(await indexColumns(db, name)).toEqual(expected.columns);
+      expect(index?.partial === 1, `${database}: ${name} partial`).toBe(expected.where !== null);
+      if (expected.where) {
+        const row = await db
+          .prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?")
+          .bind(name)
+          .first<{ sql: string }>();
+        expect(row?.sql.replace(/\s+/g, " ")).toContain(`WHERE ${expected.where}`);
+      }
     }
   });
 
   it("makes post_analytics(post_id) unique (the ERD's 1:1, the flush's upsert key)", async () => {
-    const index = (await indexesOf("post_analytics")).find((i) => i.name === "idx_post_analytics_post");
-    expect(index?.unique).toBe(1);
+    for (const { db } of databases("shard")) {
+      const index = (await indexesOf(db, "post_analytics")).find((i) => i.name === "idx_post_analytics_post");
+      expect(index?.unique).toBe(1);
+    }
   });
 
   it("keeps one active version per skill and one default configuration per tenant in the database", async () => {
-    const versions = (await indexesOf("skill_versions")).find((i) => i.name === "idx_skill_versions_active");
-    const configs = (await indexesOf("post_configurations")).find((i) => i.name === "idx_configs_default");
+    const versions = (await indexesOf(env.DB, "skill_versions")).find((i) => i.name === "idx_skill_versions_active");
     expect(versions).toMatchObject({ unique: 1, partial: 1 });
-    expect(configs).toMatchObject({ unique: 1, partial: 1 });
+    for (const { db } of databases("shard")) {
+      const configs = (await indexesOf(db, "post_configurations")).find((i) => i.name === "idx_configs_default");
+      expect(configs).toMatchObject({ unique: 1, partial: 1 });
+    }
   });
 });
 
@@ -146,18 +228,42 @@ describe("beyond the seed", () => {
   it.each(BEYOND_SEED_COLUMNS.map((c) => [`${c.table}.${c.column.name}`, c] as const))(
     "%s exists as its migration adds it",
     async (_name, { table, migration, column }) => {
-      const found = (await columnsOf(table)).find((c) => c.name === column.name);
-      expect(found, `${table}.${column.name} (migration ${migration})`).toBeDefined();
-      expect(found?.type).toBe(column.type);
-      expect(found?.dflt_value).toBe(column.default);
-      expect(found?.notnull === 1).toBe(column.notNull);
+      for (const { name: database, db } of databases(databaseOf(table))) {
+        const found = (await columnsOf(db, table)).find((c) => c.name === column.name);
+        expect(found, `${database}: ${table}.${column.name} (migration ${migration})`).toBeDefined();
+        expect(found?.type).toBe(column.type);
+        expect(found?.dflt_value).toBe(column.default);
+        expect(found?.notnull === 1).toBe(column.notNull);
+      }
+    },
+  );
+
+  it.each(BEYOND_SEED_TABLES.map((t) => [t.name, t] as const))(
+    "%s exists where its migration puts it, and nowhere else",
+    async (_name, { name, type, database, migration, columns }) => {
+      const where = databases(database);
+      const elsewhere = databases(database === "global" ? "shard" : "global");
+      for (const { name: label, db } of where) {
+        const row = await db
+          .prepare("SELECT type FROM sqlite_master WHERE name = ?")
+          .bind(name)
+          .first<{ type: string }>();
+        expect(row?.type, `${label}: ${type} ${name} (migration ${migration})`).toBe(type);
+        expect((await columnsOf(db, name)).map((c) => c.name)).toEqual(columns);
+      }
+      for (const { name: label, db } of elsewhere) {
+        const row = await db.prepare("SELECT type FROM sqlite_master WHERE name = ?").bind(name).first();
+        expect(row, `${label} has no ${name}`).toBeNull();
+      }
     },
   );
 });
 
 describe("foreign keys", () => {
-  it("are enforced by D1", async () => {
-    const row = await env.DB.prepare("PRAGMA foreign_keys").first<{ foreign_keys: number }>();
-    expect(row?.foreign_keys).toBe(1);
+  it("are enforced by D1 in every database", async () => {
+    for (const { name, db } of [...databases("global"), ...databases("shard")]) {
+      const row = await db.prepare("PRAGMA foreign_keys").first<{ foreign_keys: number }>();
+      expect(row?.foreign_keys, name).toBe(1);
+    }
   });
 });

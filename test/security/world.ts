@@ -1,8 +1,8 @@
 // One tenant with a user of every role, each with a session and an API key holding
 // every scope that role may grant, and a second tenant whose resources must stay
 // invisible. Shared by the security tests.
-import { env } from "cloudflare:workers";
 import { issueSessionToken } from "../../src/auth/session-token";
+import { tenantDb } from "../support/databases";
 import { call } from "../support/http";
 import { addUser, createKey, createTenant, login, type TestTenant } from "../support/tenants";
 import { TEST_SECRETS } from "../support/test-secrets";
@@ -112,8 +112,14 @@ export async function buildWorld(): Promise<World> {
     const email =
       role === "owner"
         ? tenant.ownerEmail
-        : ((await env.DB.prepare("SELECT email FROM users WHERE user_id = ?").bind(userId).first<{ email: string }>())
-            ?.email as string);
+        : ((
+            await (
+              await tenantDb(tenant.tenantId)
+            )
+              .prepare("SELECT email FROM users WHERE user_id = ?")
+              .bind(userId)
+              .first<{ email: string }>()
+          )?.email as string);
     const session = await login(tenant.tenantId, email);
     const key =
       role === "viewer"
@@ -138,7 +144,10 @@ export async function buildWorld(): Promise<World> {
  */
 async function viewerKey(tenant: TestTenant, viewerId: string): Promise<string> {
   const made = await createKey(tenant.ownerKey, { scopes: ROLE_SCOPES.viewer });
-  await env.DB.prepare("UPDATE api_keys SET user_id = ? WHERE key_id = ?").bind(viewerId, made.id).run();
+  await (await tenantDb(tenant.tenantId))
+    .prepare("UPDATE api_keys SET user_id = ? WHERE key_id = ?")
+    .bind(viewerId, made.id)
+    .run();
   return made.key;
 }
 
@@ -156,7 +165,8 @@ export async function expiredSession(tenantId: string, userId: string): Promise<
 /** A key that expired a minute ago (set in D1: the API refuses a past expiry). */
 export async function expiredKey(tenant: TestTenant): Promise<string> {
   const made = await createKey(tenant.ownerKey, { scopes: ["read:users"] });
-  await env.DB.prepare("UPDATE api_keys SET expires_at = ? WHERE key_id = ?")
+  await (await tenantDb(tenant.tenantId))
+    .prepare("UPDATE api_keys SET expires_at = ? WHERE key_id = ?")
     .bind(new Date(Date.now() - 60_000).toISOString(), made.id)
     .run();
   return made.key;

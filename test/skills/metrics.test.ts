@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { nearestRank } from "../../src/analytics/nearest-rank";
 import { dayOf } from "../../src/skills/calendar";
 import { contextHash, rollUpDay } from "../../src/skills/metrics-rollup";
+import { tenantDb } from "../support/databases";
 import { call, json } from "../support/http";
 import { createTenant, type TestTenant } from "../support/tenants";
 import { globalSkill, use } from "./helpers";
@@ -72,7 +73,8 @@ describe("the daily roll-up", () => {
       { guard_id: "contrast", pass: true },
       { guard_id: "safe_margin", pass: false },
     ]);
-    await env.DB.prepare("UPDATE generated_content SET guards_passed = 3, guards_failed = 0 WHERE content_id = ?")
+    await (await tenantDb(owner(3).tenantId))
+      .prepare("UPDATE generated_content SET guards_passed = 3, guards_failed = 0 WHERE content_id = ?")
       .bind(ids[3])
       .run();
     const revise = (i: number, classification: string) =>

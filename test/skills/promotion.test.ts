@@ -8,6 +8,7 @@ import worker from "../../src/index";
 import { addDays, dayOf } from "../../src/skills/calendar";
 import { runDailySkillJob } from "../../src/skills/daily-job";
 import { rollUpDay } from "../../src/skills/metrics-rollup";
+import { shardDbs } from "../support/databases";
 import { call, json } from "../support/http";
 import { ADMIN, createTenant, snapshotExceptAudit, type TestTenant } from "../support/tenants";
 import { globalSkill, type Skill, use } from "./helpers";
@@ -92,11 +93,16 @@ describe("promotion", () => {
     const skill = await globalSkill({ name: "Operator promotion" });
     const pool = await tenants(5);
     const yesterday = addDays(today, -1);
-    // The operator judges on the days already rolled up: make the candidates yesterday's.
-    const backdate = () =>
-      env.DB.prepare("UPDATE generated_content SET created_at = ? WHERE skill_id = ?")
-        .bind(`${yesterday}T12:00:00.000Z`, skill.id)
-        .run();
+    // The operator judges on the days already rolled up: make the candidates yesterday's
+    // (in every shard: the tenants' candidates are in theirs).
+    const backdate = async () => {
+      for (const db of shardDbs()) {
+        await db
+          .prepare("UPDATE generated_content SET created_at = ? WHERE skill_id = ?")
+          .bind(`${yesterday}T12:00:00.000Z`, skill.id)
+          .run();
+      }
+    };
     await goodUses(pool.slice(0, 4), skill.id, 13);
     await backdate();
     await rollUpDay(env, yesterday);

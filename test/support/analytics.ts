@@ -1,12 +1,12 @@
 // Published posts to measure, events about them through the API, and the insight
 // pulls from the sandbox platforms.
 import { runInDurableObject } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import type { SandboxPlatform } from "../../objects/sandbox-platform";
 import type { TenantObject } from "../../objects/tenant-object";
 import type { Platform } from "../../src/platforms/types";
 import { type ConnectedAccount, connectAccount, publishBody, sandbox, sandboxUserOf } from "./accounts";
+import { tenantDb } from "./databases";
 import { call, json } from "./http";
 import { recordsInD1, runTimersNow, tenantObjectOf } from "./objects";
 import { createOwnerKey, createTenant, type TestTenant } from "./tenants";
@@ -85,11 +85,12 @@ export async function figures(key: string, postId: string): Promise<Figures> {
   return json<Figures>(res);
 }
 
-/** The post's analytics_sync_errors rows, oldest first. */
-export async function syncErrors(postId: string): Promise<SyncError[]> {
-  const { results } = await env.DB.prepare(
-    "SELECT error_type, retry_count, resolved_at FROM analytics_sync_errors WHERE post_id = ? ORDER BY created_at",
-  )
+/** The post's analytics_sync_errors rows (in its tenant's shard), oldest first. */
+export async function syncErrors(tenantId: string, postId: string): Promise<SyncError[]> {
+  const { results } = await (await tenantDb(tenantId))
+    .prepare(
+      "SELECT error_type, retry_count, resolved_at FROM analytics_sync_errors WHERE post_id = ? ORDER BY created_at",
+    )
     .bind(postId)
     .all<SyncError>();
   return results;

@@ -6,7 +6,8 @@ import { runInDurableObject } from "cloudflare:test";
 import { vi } from "vitest";
 import { type FaultPointName, setFaultHook } from "../../objects/parts/fault-points";
 import type { TenantObject } from "../../objects/tenant-object";
-import { tenantObjectOf } from "./objects";
+import { unfenced } from "./databases";
+import { objectShardDb, tenantObjectOf } from "./objects";
 
 export interface ArmedFault {
   /** How many times the point was reached. */
@@ -65,17 +66,16 @@ export type D1Fault =
 /**
  * Makes the tenant's object's D1 batches go wrong as `fault` says, every batch from
  * the one after `point` is next reached (the object's first batch after it) until
- * `restore`. Returns how many batches went wrong, and the batches' statement counts.
+ * `restore`. The batches are the object's writes to its tenant's shard: the global
+ * database is left alone. Returns how many batches went wrong, and the batches'
+ * statement counts as the object made them (its scope's residency fence not counted).
  */
 export async function failD1After(
   tenantId: string,
   point: FaultPointName,
   fault: D1Fault,
 ): Promise<{ failed: () => number; sizes: number[]; restore: () => void }> {
-  const db = await runInDurableObject(
-    tenantObjectOf(tenantId),
-    (o: TenantObject) => (o as unknown as { env: Env }).env.DB,
-  );
+  const db = await objectShardDb(tenantId);
   const real = db.batch.bind(db);
   let armed = false;
   let failed = 0;
@@ -86,17 +86,19 @@ export async function failD1After(
   });
   const spy = vi.spyOn(db, "batch").mockImplementation(async (statements) => {
     if (!armed) return real(statements);
-    sizes.push(statements.length);
+    const made = unfenced(statements);
+    const fence = statements.slice(0, statements.length - made.length);
+    sizes.push(made.length);
     failed += 1;
     if (fault.kind === "answer-lost") {
       await real(statements);
       throw new Error("D1_ERROR: Network connection lost (fault matrix; the batch was committed)");
     }
     // A statement that fails when D1 runs it, in the place of the one named.
-    const refused = statements.map((statement, i) =>
+    const refused = made.map((statement, i) =>
       i === fault.index ? db.prepare("INSERT INTO fault_matrix_no_such_table VALUES (1)") : statement,
     );
-    return real(refused);
+    return real([...fence, ...refused]);
   });
   return {
     failed: () => failed,

@@ -3,6 +3,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import type { TenantObject } from "../../objects/tenant-object";
+import { tenantShard } from "./databases";
 
 export function tenantObjectOf(tenantId: string): DurableObjectStub<TenantObject> {
   return env.TenantObject.getByName(tenantId);
@@ -31,4 +32,18 @@ export async function makeDue(tenantId: string, requestId: string): Promise<void
 /** Waits until D1 has every post the tenant's object has answered for (its record outbox). */
 export function recordsInD1(tenantId: string): Promise<void> {
   return tenantObjectOf(tenantId).settleRecords();
+}
+
+/**
+ * The raw D1 binding of the tenant's shard, as the tenant's object holds it (its own
+ * env): a spy on its batch sees every write the object makes for its tenant (each
+ * through its scope, the residency fence first: see unfenced in ./databases), and
+ * none of the global database's.
+ */
+export async function objectShardDb(tenantId: string): Promise<D1Database> {
+  const shard = await tenantShard(tenantId);
+  return runInDurableObject(
+    tenantObjectOf(tenantId),
+    (instance: TenantObject) => (instance as unknown as { env: Record<string, D1Database> }).env[shard] as D1Database,
+  );
 }

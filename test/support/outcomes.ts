@@ -36,10 +36,12 @@ export async function statusOf(key: string, id: string): Promise<string> {
 
 /**
  * Checks a post's final state: its status; one request row, one audit row, and a
- * published_posts and post_analytics row when published; the platform got it exactly
- * once when published, at most once when unknown. How often the platform got it.
+ * published_posts and post_analytics row when published (in the tenant's shard); the
+ * platform got it exactly once when published, at most once when unknown. How often
+ * the platform got it.
  */
 export async function expectSettled(
+  tenantId: string,
   key: string,
   account: ConnectedAccount,
   id: string,
@@ -48,7 +50,7 @@ export async function expectSettled(
 ): Promise<number> {
   expect(await statusOf(key, id)).toBe(outcome);
   const published = outcome === "published" ? 1 : 0;
-  expect(await d1Counts([id])).toEqual({ requests: 1, posts: published, analytics: published, audits: 1 });
+  expect(await d1Counts(tenantId, [id])).toEqual({ requests: 1, posts: published, analytics: published, audits: 1 });
   const got = await received(account, text);
   if (outcome === "published") expect(got).toBe(1);
   else expect(got).toBeLessThanOrEqual(1);

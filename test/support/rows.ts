@@ -1,6 +1,11 @@
-// Minimal valid rows inserted straight into D1, for tests of the schema itself.
-// Every call makes fresh ids, so tests never depend on each other's rows.
+// Minimal valid rows inserted straight into D1, for tests of the schema itself, each
+// in the database where the product keeps it: tenants and the skill registry in the
+// global database, a tenant's rows in its shard. Every call makes fresh ids, so tests
+// never depend on each other's rows.
 import { env } from "cloudflare:workers";
+import type { Region } from "../../src/db/tenants";
+import { shardsOfRegion } from "../../src/placement/shards";
+import { tenantDb } from "./databases";
 
 let counter = 0;
 export function uniqueId(prefix: string): string {
@@ -16,11 +21,23 @@ export async function insertTenant(overrides: Record<string, unknown> = {}): Pro
     kms_key_id: uniqueId("kms"),
     ...overrides,
   };
-  await insertRow("tenants", row);
+  // Placed as the product places it: the directory row names a shard of its region (the
+  // first), and the tenant is resident there. A region with no shard is one the
+  // tenants table refuses.
+  const shard = shardsOfRegion(env, row.region as Region)[0];
+  await insertRow(env.DB, "tenants", { ...row, shard: shard?.name ?? null });
+  if (shard) {
+    await insertRow(shard.db, "tenant_residency", { tenant_id: row.tenant_id, kms_key_id: row.kms_key_id });
+  }
   return row.tenant_id as string;
 }
 
-export async function insertUser(tenantId: string, overrides: Record<string, unknown> = {}): Promise<string> {
+/** A user of `tenantId`, in `db` (the tenant's shard unless another is named). */
+export async function insertUser(
+  tenantId: string,
+  overrides: Record<string, unknown> = {},
+  db?: D1Database,
+): Promise<string> {
   const row = {
     user_id: uniqueId("usr"),
     tenant_id: tenantId,
@@ -28,7 +45,7 @@ export async function insertUser(tenantId: string, overrides: Record<string, unk
     password_hash: "pbkdf2-sha256$600000$c2FsdA$aGFzaA",
     ...overrides,
   };
-  await insertRow("users", row);
+  await insertRow(db ?? (await tenantDb(tenantId)), "users", row);
   return row.user_id as string;
 }
 
@@ -41,7 +58,7 @@ export async function insertAccount(tenantId: string, overrides: Record<string, 
     access_token_encrypted: new Uint8Array([1, 2, 3]),
     ...overrides,
   };
-  await insertRow("social_accounts", row);
+  await insertRow(await tenantDb(tenantId), "social_accounts", row);
   return row.account_id as string;
 }
 
@@ -60,7 +77,7 @@ export async function insertPost(
     published_at: new Date().toISOString(),
     ...overrides,
   };
-  await insertRow("published_posts", row);
+  await insertRow(await tenantDb(tenantId), "published_posts", row);
   return row.post_id as string;
 }
 
@@ -73,7 +90,7 @@ export async function insertSkill(overrides: Record<string, unknown> = {}): Prom
     modality: "image+text",
     ...overrides,
   };
-  await insertRow("skills", row);
+  await insertRow(env.DB, "skills", row);
   return row.skill_id as string;
 }
 
@@ -88,15 +105,16 @@ export async function insertSkillVersion(skillId: string, overrides: Record<stri
     version_number: 1,
     ...overrides,
   };
-  await insertRow("skill_versions", row);
+  await insertRow(env.DB, "skill_versions", row);
   return row.skill_version_id as string;
 }
 
-/** INSERT with bound parameters only; column names come from test code, never input. */
-export async function insertRow(table: string, row: Record<string, unknown>): Promise<void> {
+/** INSERT into `db` with bound parameters only; column names come from test code, never input. */
+export async function insertRow(db: D1Database, table: string, row: Record<string, unknown>): Promise<void> {
   const columns = Object.keys(row);
   const sql = `INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`;
-  await env.DB.prepare(sql)
+  await db
+    .prepare(sql)
     .bind(...columns.map((c) => row[c] ?? null))
     .run();
 }

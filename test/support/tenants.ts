@@ -1,6 +1,6 @@
 // Tenants, users and credentials made through the API, as a client would.
-import { env } from "cloudflare:workers";
 import { expect } from "vitest";
+import { everyDatabase, tenantDb } from "./databases";
 import { call } from "./http";
 import { TEST_SECRETS } from "./test-secrets";
 
@@ -89,25 +89,37 @@ export async function createOwnerKey(
 }
 
 /**
- * Every row of every table but the audit trail, to prove a request wrote nothing
- * else. Left out: the usage counters TenantObjects flush on their own timers
- * (api_keys.use_count and last_used_at, rate_limits), which may land at any moment.
+ * Every row of every table of every database (the global one and each shard) but the
+ * audit trails, to prove a request wrote nothing else anywhere. Left out: the usage
+ * counters TenantObjects flush on their own timers (api_keys.use_count and
+ * last_used_at, rate_limits), which may land at any moment.
  */
 export async function snapshotExceptAudit(): Promise<string> {
-  const { results: tables } = await env.DB.prepare(
-    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('audit_logs', 'd1_migrations', 'rate_limits') AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' ORDER BY name",
-  ).all<{ name: string }>();
-  const parts: string[] = [];
-  for (const { name } of tables) {
-    const { results } = await env.DB.prepare(`SELECT * FROM ${name} ORDER BY rowid`).all<Record<string, unknown>>();
-    const rows = name === "api_keys" ? results.map(({ use_count: _u, last_used_at: _l, ...rest }) => rest) : results;
-    parts.push(`${name}:${JSON.stringify(rows)}`);
-  }
-  return parts.join("\n");
+  const parts = await Promise.all(everyDatabase().map(({ name, db }) => snapshotOf(name, db)));
+  return parts.flat().join("\n");
 }
 
+/** One database's part of the snapshot, its tables read in one batch (one transaction). */
+async function snapshotOf(database: string, db: D1Database): Promise<string[]> {
+  const { results: tables } = await db
+    .prepare(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('audit_logs', 'operator_audit_logs', 'd1_migrations', 'rate_limits') AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' ORDER BY name",
+    )
+    .all<{ name: string }>();
+  const read = await db.batch<Record<string, unknown>>(
+    tables.map(({ name }) => db.prepare(`SELECT * FROM ${name} ORDER BY rowid`)),
+  );
+  return tables.map(({ name }, i) => {
+    const results = read[i]?.results ?? [];
+    const rows = name === "api_keys" ? results.map(({ use_count: _u, last_used_at: _l, ...rest }) => rest) : results;
+    return `${database}.${name}:${JSON.stringify(rows)}`;
+  });
+}
+
+/** How many audit rows the tenant's trail (in its shard) holds. */
 export async function auditCount(tenantId: string): Promise<number> {
-  const row = await env.DB.prepare("SELECT COUNT(*) AS n FROM audit_logs WHERE tenant_id = ?")
+  const row = await (await tenantDb(tenantId))
+    .prepare("SELECT COUNT(*) AS n FROM audit_logs WHERE tenant_id = ?")
     .bind(tenantId)
     .first<{ n: number }>();
   return row?.n ?? 0;

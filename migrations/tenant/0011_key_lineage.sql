@@ -11,7 +11,8 @@
 --   active, or that exceeds its parent's hourly limit or expiry. The route checks the
 --   same bounds first and answers 403 naming the field; this trigger closes the race
 --   with a revocation (a child inserted after its parent's cascade ran would otherwise
---   escape it) and holds for any future writer.
+--   escape it) and holds for any future writer. It guards keys inserted active: moving
+--   a tenant to another shard copies its revoked keys as they are.
 
 ALTER TABLE api_keys ADD COLUMN parent_key_id TEXT REFERENCES api_keys(key_id);
 
@@ -19,7 +20,7 @@ CREATE INDEX idx_api_keys_parent ON api_keys(parent_key_id) WHERE parent_key_id 
 
 CREATE TRIGGER api_keys_child_within_parent
 BEFORE INSERT ON api_keys
-WHEN NEW.parent_key_id IS NOT NULL
+WHEN NEW.parent_key_id IS NOT NULL AND NEW.status = 'active'
 BEGIN
   SELECT RAISE(ABORT, 'api key parent is not active or is exceeded')
   WHERE NOT EXISTS (

@@ -22,7 +22,7 @@ CREATE TABLE api_keys (
   created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
   expires_at TIMESTAMP,
   status TEXT DEFAULT 'active' CHECK (status IN ('active', 'revoked', 'expired')),
-  FOREIGN KEY (tenant_id) REFERENCES tenants(tenant_id),
+  FOREIGN KEY (tenant_id) REFERENCES tenant_residency(tenant_id),
   FOREIGN KEY (user_id, tenant_id) REFERENCES users(user_id, tenant_id),
   UNIQUE(key_prefix)
 );
@@ -53,23 +53,3 @@ CREATE INDEX idx_audit_logs_tenant ON audit_logs(tenant_id, timestamp DESC);
 CREATE INDEX idx_audit_logs_user ON audit_logs(user_id, timestamp DESC);
 CREATE INDEX idx_audit_logs_action ON audit_logs(action, timestamp DESC);
 CREATE INDEX idx_audit_logs_resource ON audit_logs(resource_type, resource_id);
-
-CREATE TABLE sharing_events (
-  event_id TEXT PRIMARY KEY NOT NULL,
-  action TEXT NOT NULL CHECK (action IN ('promote_to_global', 'fork_skill', 'retire_skill')),
-  -- "system_auto" or "admin:{id}" (the seed's two forms), or "tenant:{id}" for a
-  -- tenant forking a skill for itself.
-  actor TEXT NOT NULL
-    CHECK (actor = 'system_auto' OR actor LIKE 'admin:_%' OR actor LIKE 'tenant:_%'),
-  tenant_id TEXT,
-  skill_id TEXT NOT NULL,
-  reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),
-  metadata JSON CHECK (metadata IS NULL OR (json_valid(metadata) AND json_type(metadata) = 'object')),
-  timestamp TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
-  FOREIGN KEY (skill_id) REFERENCES skills(skill_id),
-  -- Not in the seed: the source tenant, when there is one, must exist.
-  FOREIGN KEY (tenant_id) REFERENCES tenants(tenant_id)
-);
-
-CREATE INDEX idx_sharing_events_skill ON sharing_events(skill_id, timestamp DESC);
-CREATE INDEX idx_sharing_events_action ON sharing_events(action, timestamp DESC);

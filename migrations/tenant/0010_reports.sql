@@ -5,6 +5,7 @@
 -- post_analytics), the minimum sample per variant below which no winner is named,
 -- the significance level, and the figures of the last evaluation (results), so a
 -- completed test keeps the evidence it was decided on.
+
 ALTER TABLE ab_tests ADD COLUMN metric TEXT NOT NULL DEFAULT 'engagement_rate'
   CHECK (metric IN ('engagement_rate', 'click_through', 'share_rate'));
 ALTER TABLE ab_tests ADD COLUMN min_sample INTEGER NOT NULL DEFAULT 1000 CHECK (min_sample >= 1);
@@ -53,7 +54,7 @@ CREATE TABLE conversion_attributions (
   position INTEGER NOT NULL CHECK (position >= 0),
   weight REAL NOT NULL CHECK (weight BETWEEN 0 AND 1),
   PRIMARY KEY (conversion_id, model, touch_id),
-  FOREIGN KEY (tenant_id) REFERENCES tenants(tenant_id),
+  FOREIGN KEY (tenant_id) REFERENCES tenant_residency(tenant_id),
   FOREIGN KEY (conversion_id, tenant_id) REFERENCES conversions(conversion_id, tenant_id),
   FOREIGN KEY (touch_id, tenant_id) REFERENCES conversions(conversion_id, tenant_id),
   FOREIGN KEY (post_id, tenant_id) REFERENCES published_posts(post_id, tenant_id)

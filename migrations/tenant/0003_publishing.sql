@@ -28,7 +28,7 @@ CREATE TABLE social_accounts (
   last_error TEXT,
   created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
   updated_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
-  FOREIGN KEY (tenant_id) REFERENCES tenants(tenant_id),
+  FOREIGN KEY (tenant_id) REFERENCES tenant_residency(tenant_id),
   UNIQUE(tenant_id, platform, platform_user_id)
 );
 
@@ -59,7 +59,7 @@ CREATE TABLE published_posts (
   status TEXT DEFAULT 'published' CHECK (status IN ('published', 'deleted', 'failed')),
   created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
   updated_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
-  FOREIGN KEY (tenant_id) REFERENCES tenants(tenant_id),
+  FOREIGN KEY (tenant_id) REFERENCES tenant_residency(tenant_id),
   -- Content and account of the same tenant only.
   FOREIGN KEY (content_id, tenant_id) REFERENCES generated_content(content_id, tenant_id),
   FOREIGN KEY (account_id, tenant_id) REFERENCES social_accounts(account_id, tenant_id),
@@ -80,7 +80,7 @@ CREATE TABLE rate_limits (
   request_count INTEGER DEFAULT 0 CHECK (request_count >= 0),
   PRIMARY KEY (tenant_id, platform, window_start),
   -- Not in the seed: a window of a tenant that does not exist is an orphan.
-  FOREIGN KEY (tenant_id) REFERENCES tenants(tenant_id)
+  FOREIGN KEY (tenant_id) REFERENCES tenant_residency(tenant_id)
 );
 
 CREATE INDEX idx_rate_limits_window ON rate_limits(window_start);

@@ -29,7 +29,7 @@ CREATE TABLE publish_requests (
   error_message TEXT,
   created_at TIMESTAMP NOT NULL,
   updated_at TIMESTAMP NOT NULL,
-  FOREIGN KEY (tenant_id) REFERENCES tenants(tenant_id),
+  FOREIGN KEY (tenant_id) REFERENCES tenant_residency(tenant_id),
   FOREIGN KEY (account_id, tenant_id) REFERENCES social_accounts(account_id, tenant_id),
   FOREIGN KEY (content_id, tenant_id) REFERENCES generated_content(content_id, tenant_id),
   CHECK (status <> 'published' OR (platform_post_id IS NOT NULL AND published_at IS NOT NULL)),

@@ -45,7 +45,7 @@ CREATE TABLE post_analytics (
   created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
   updated_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
   FOREIGN KEY (post_id, tenant_id) REFERENCES published_posts(post_id, tenant_id),
-  FOREIGN KEY (tenant_id) REFERENCES tenants(tenant_id)
+  FOREIGN KEY (tenant_id) REFERENCES tenant_residency(tenant_id)
 );
 
 -- UNIQUE, unlike the seed: one analytics row per post (1:1), the flush's upsert key.
@@ -67,7 +67,7 @@ CREATE TABLE performance_benchmarks (
   p90_share_rate REAL,
   total_posts INTEGER CHECK (total_posts >= 0),
   calculated_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
-  FOREIGN KEY (tenant_id) REFERENCES tenants(tenant_id),
+  FOREIGN KEY (tenant_id) REFERENCES tenant_residency(tenant_id),
   UNIQUE(tenant_id, platform)
 );
 
@@ -88,7 +88,7 @@ CREATE TABLE ab_tests (
   status TEXT DEFAULT 'running' CHECK (status IN ('running', 'completed', 'cancelled')),
   started_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
   completed_at TIMESTAMP,
-  FOREIGN KEY (tenant_id) REFERENCES tenants(tenant_id),
+  FOREIGN KEY (tenant_id) REFERENCES tenant_residency(tenant_id),
   FOREIGN KEY (variant_a_post_id, tenant_id) REFERENCES published_posts(post_id, tenant_id),
   FOREIGN KEY (variant_b_post_id, tenant_id) REFERENCES published_posts(post_id, tenant_id),
   FOREIGN KEY (variant_c_post_id, tenant_id) REFERENCES published_posts(post_id, tenant_id),
@@ -119,7 +119,7 @@ CREATE TABLE conversions (
   attribution_weight REAL DEFAULT 1.0 CHECK (attribution_weight BETWEEN 0 AND 1),
   tracked_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
   FOREIGN KEY (post_id, tenant_id) REFERENCES published_posts(post_id, tenant_id),
-  FOREIGN KEY (tenant_id) REFERENCES tenants(tenant_id)
+  FOREIGN KEY (tenant_id) REFERENCES tenant_residency(tenant_id)
 );
 
 CREATE INDEX idx_conversions_post ON conversions(post_id);

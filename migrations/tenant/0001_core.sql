@@ -15,26 +15,21 @@
 -- * D1 runs each migration in a transaction of its own, so the seed's
 --   BEGIN/COMMIT are left out (D1 refuses them).
 
-CREATE TABLE tenants (
+-- The shard's own record of the tenants that live in it (DESIGN.md invariant 9). The
+-- tenants table is the global directory's, in another database, so the tenant-owned
+-- tables of a shard reference this one instead: no row of a tenant can exist in a
+-- shard the tenant was never placed in. `state` fences writes: every write batch of a
+-- tenant scope starts with a precondition that the tenant is 'resident' here, so a
+-- tenant being moved in ('arriving') or out ('departed') takes no write in this shard.
+-- kms_key_id copies the directory's (it never changes) so that brand_profiles can keep
+-- its composite key.
+CREATE TABLE tenant_residency (
   tenant_id TEXT PRIMARY KEY NOT NULL,
-  name TEXT NOT NULL CHECK (length(trim(name)) > 0),
-  region TEXT NOT NULL CHECK (region IN ('eu-west', 'us-east', 'ap-southeast')),
   kms_key_id TEXT NOT NULL UNIQUE,
-  tier TEXT DEFAULT 'standard' CHECK (tier IN ('free', 'standard', 'enterprise')),
-  settings JSON CHECK (settings IS NULL OR (json_valid(settings) AND json_type(settings) = 'object')),
-  stripe_customer_id TEXT,
-  subscription_status TEXT DEFAULT 'active'
-    CHECK (subscription_status IN ('active', 'canceled', 'past_due')),
-  created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
-  updated_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
-  status TEXT DEFAULT 'active' CHECK (status IN ('active', 'suspended', 'deleted'))
+  state TEXT NOT NULL DEFAULT 'resident' CHECK (state IN ('arriving', 'resident', 'departed')),
+  changed_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  UNIQUE (tenant_id, kms_key_id)
 );
-
-CREATE INDEX idx_tenants_region ON tenants(region);
-CREATE INDEX idx_tenants_status ON tenants(status);
-CREATE INDEX idx_tenants_stripe ON tenants(stripe_customer_id) WHERE stripe_customer_id IS NOT NULL;
--- Lets brand_profiles(tenant_id, kms_key_id) reference the pair.
-CREATE UNIQUE INDEX uq_tenants_tenant_kms ON tenants(tenant_id, kms_key_id);
 
 CREATE TABLE users (
   user_id TEXT PRIMARY KEY NOT NULL,
@@ -53,7 +48,7 @@ CREATE TABLE users (
   updated_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
   last_login_at TIMESTAMP,
   status TEXT DEFAULT 'active' CHECK (status IN ('active', 'suspended', 'deleted')),
-  FOREIGN KEY (tenant_id) REFERENCES tenants(tenant_id),
+  FOREIGN KEY (tenant_id) REFERENCES tenant_residency(tenant_id),
   UNIQUE(tenant_id, email),
   CHECK ((oauth_provider IS NULL) = (oauth_sub IS NULL))
 );
@@ -76,8 +71,8 @@ CREATE TABLE brand_profiles (
   kms_key_id TEXT NOT NULL,
   encryption_version INTEGER DEFAULT 1 CHECK (encryption_version >= 1),
   updated_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
-  FOREIGN KEY (tenant_id) REFERENCES tenants(tenant_id),
-  FOREIGN KEY (tenant_id, kms_key_id) REFERENCES tenants(tenant_id, kms_key_id)
+  FOREIGN KEY (tenant_id) REFERENCES tenant_residency(tenant_id),
+  FOREIGN KEY (tenant_id, kms_key_id) REFERENCES tenant_residency(tenant_id, kms_key_id)
 );
 
 -- Redundant with the primary key, kept because the seed names it.

@@ -6,8 +6,6 @@
 -- * A cursor index for GET /v1/audit-logs: newest first with the log id breaking
 --   ties, so pages never skip or repeat a row.
 
-ALTER TABLE tenants ADD COLUMN encryption_version INTEGER NOT NULL DEFAULT 1 CHECK (encryption_version >= 1);
-
 CREATE INDEX idx_audit_logs_tenant_cursor ON audit_logs(tenant_id, timestamp DESC, log_id DESC);
 
 -- Every tenant keeps at least one active owner: demoting, suspending or deleting the

@@ -1,0 +1,94 @@
+// The row-level steps of moving a tenant between two shards of its region: list a
+// table's rows of the tenant, copy them by rowid, count, delete. Table and column names
+// come from TENANT_TABLES and the shard's own schema (PRAGMA table_info), never from
+// input; every value is bound (DESIGN.md invariant 3), at most 100 per statement.
+import { chunk } from "../../db/chunk";
+import type { TenantTable } from "./tenant-tables";
+
+/** Bound parameters one statement may carry (D1). */
+const MAX_PARAMS = 100;
+
+function quoted(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** The rowids of the tenant's rows of `table`, in rowid order (parents of a table-self reference first). */
+export async function listRowids(db: D1Database, table: TenantTable, tenantId: string): Promise<number[]> {
+  const { results } = await db
+    .prepare(`SELECT rowid AS id FROM ${quoted(table.name)} WHERE ${table.where} ORDER BY rowid`)
+    .bind(tenantId)
+    .all<{ id: number }>();
+  return results.map((row) => row.id);
+}
+
+export async function countRows(db: D1Database, table: TenantTable, tenantId: string): Promise<number> {
+  const row = await db
+    .prepare(`SELECT COUNT(*) AS n FROM ${quoted(table.name)} WHERE ${table.where}`)
+    .bind(tenantId)
+    .first<{ n: number }>();
+  return row?.n ?? 0;
+}
+
+/** The columns of a table, from the shard's schema. */
+export async function columnsOf(db: D1Database, table: string): Promise<string[]> {
+  const { results } = await db
+    .prepare(`SELECT name FROM pragma_table_info(?) ORDER BY cid`)
+    .bind(table)
+    .all<{ name: string }>();
+  if (results.length === 0) throw new Error(`the shard has no table ${table}`);
+  return results.map((row) => row.name);
+}
+
+/**
+ * Copies the rows `rowids` of `table` from `source` to `target` in one D1 batch. A row
+ * already there (a step repeated after a reset) is left as it is: the source is fenced
+ * while the move runs, so the copy made before is the same row.
+ */
+export async function copyRows(
+  source: D1Database,
+  target: D1Database,
+  table: string,
+  columns: readonly string[],
+  rowids: readonly number[],
+): Promise<number> {
+  if (rowids.length === 0) return 0;
+  const list = columns.map(quoted).join(", ");
+  const rows: Record<string, unknown>[] = [];
+  for (const ids of chunk([...rowids], MAX_PARAMS)) {
+    const { results } = await source
+      .prepare(`SELECT ${list} FROM ${quoted(table)} WHERE rowid IN (${ids.map(() => "?").join(", ")}) ORDER BY rowid`)
+      .bind(...ids)
+      .all<Record<string, unknown>>();
+    rows.push(...results);
+  }
+  const perStatement = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
+  const statements = chunk(rows, perStatement).map((part) =>
+    target
+      .prepare(
+        `INSERT INTO ${quoted(table)} (${list}) VALUES ${part.map(() => `(${columns.map(() => "?").join(", ")})`).join(", ")}
+         ON CONFLICT DO NOTHING`,
+      )
+      .bind(...part.flatMap((row) => columns.map((column) => bindable(row[column])))),
+  );
+  if (statements.length > 0) await target.batch(statements);
+  return rows.length;
+}
+
+/** D1 returns BLOBs as arrays of bytes; they go back in as bytes. */
+function bindable(value: unknown): unknown {
+  return Array.isArray(value) ? new Uint8Array(value as number[]) : value;
+}
+
+/**
+ * Deletes up to `limit` of the tenant's rows of `table`, newest first (a key made with
+ * a key goes before the key that made it); the number deleted (0: none left).
+ */
+export async function deleteSome(db: D1Database, table: TenantTable, tenantId: string, limit: number): Promise<number> {
+  const result = await db
+    .prepare(
+      `DELETE FROM ${quoted(table.name)} WHERE rowid IN (SELECT rowid FROM ${quoted(table.name)} WHERE ${table.where} ORDER BY rowid DESC LIMIT ?2)`,
+    )
+    .bind(tenantId, limit)
+    .run();
+  return result.meta.changes ?? 0;
+}
