@@ -30,7 +30,13 @@ export async function faulty(
   if (fault?.kind === "error_500") return fail(ctx, "server", "An internal error occurred (sandbox fault)");
   if (fault?.kind === "rate_limit_429") {
     const reset = Number(fault.params.reset_seconds ?? DEFAULT_RESET_SECONDS);
-    return fail(ctx, "rate_limited", "Rate limit exceeded (sandbox fault)", throttleHeaders(ctx.platform, reset));
+    const daily = fault.params.daily_reset_seconds === undefined ? undefined : Number(fault.params.daily_reset_seconds);
+    return fail(
+      ctx,
+      "rate_limited",
+      "Rate limit exceeded (sandbox fault)",
+      throttleHeaders(ctx.platform, reset, daily),
+    );
   }
   const response = await work();
   if (fault?.kind === "hang") {

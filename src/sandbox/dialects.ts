@@ -85,11 +85,28 @@ export function platformError(
 }
 
 /** The headers a platform sends when it throttles: when the caller may come back. */
-export function throttleHeaders(platform: Platform, resetSeconds: number): Record<string, string> {
+export function throttleHeaders(
+  platform: Platform,
+  resetSeconds: number,
+  dailyResetSeconds?: number,
+): Record<string, string> {
   const resetAt = Math.ceil(Date.now() / 1000) + resetSeconds;
   switch (platform) {
     case "twitter":
-      return { "x-rate-limit-limit": "300", "x-rate-limit-remaining": "0", "x-rate-limit-reset": String(resetAt) };
+      // The 15-minute window, and with `dailyResetSeconds` the user's 24-hour window
+      // exhausted too (docs.x.com "Rate limits": x-user-limit-24hour-*).
+      return {
+        "x-rate-limit-limit": "300",
+        "x-rate-limit-remaining": "0",
+        "x-rate-limit-reset": String(resetAt),
+        ...(dailyResetSeconds === undefined
+          ? {}
+          : {
+              "x-user-limit-24hour-limit": "2400",
+              "x-user-limit-24hour-remaining": "0",
+              "x-user-limit-24hour-reset": String(Math.ceil(Date.now() / 1000) + dailyResetSeconds),
+            }),
+      };
     case "facebook":
       return {
         "x-page-usage": JSON.stringify({
@@ -115,8 +132,9 @@ export function deadGrant(platform: Platform): Response {
         { status: 400 },
       );
     case "twitter":
+      // What X answers for a revoked or rotated-away refresh token (not invalid_grant).
       return Response.json(
-        { error: "invalid_grant", error_description: "Value passed for the token was invalid." },
+        { error: "invalid_request", error_description: "Value passed for the token was invalid." },
         { status: 400 },
       );
     case "facebook":
