@@ -6,6 +6,7 @@ import type { AuthResult, DeferredAuth, PublishNowResult } from "../src/auth/obj
 import type { UserPrincipal } from "../src/auth/principal";
 import type { AuditActor } from "../src/db/audit-logs";
 import { platformAdapter } from "../src/platforms";
+import type { InstagramAdapter } from "../src/platforms/instagram";
 import type { Platform } from "../src/platforms/types";
 import { type FlowResult, type PublishCoordinator, runAttempt } from "../src/publishing/publish-flow";
 import type { Answer, BeginStep, PublishInput, SendOutcome } from "../src/publishing/types";
@@ -33,7 +34,9 @@ import { type WindowState, windowFor, windowState } from "./parts/rate-windows";
 import { Timers } from "./parts/timers";
 import { attemptTotp, type TotpAttempt } from "./parts/totp-attempts";
 import { AccountTokens, type RefreshOutcome, type TokenStep } from "./publishing/account-tokens";
+import { pollContainers } from "./publishing/container-poller";
 import { flushUsage, prune, STALE_ATTEMPT_MS, staleAttempts } from "./publishing/housekeeping";
+import { CONTAINER_TIMER, containerCadence } from "./publishing/media-containers";
 import { Publisher } from "./publishing/publisher";
 import { RECORD_TIMER } from "./publishing/record-outbox";
 import { Scheduler } from "./publishing/scheduler";
@@ -419,6 +422,17 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
       case "sync-insights":
         await this.syncInsights();
         await this.scheduleNextPull();
+        return;
+      // Issue 15: Instagram videos still processing (objects/publishing/container-poller.ts).
+      case CONTAINER_TIMER:
+        await pollContainers({
+          sql: this.local,
+          timers: this.timers,
+          tokens: this.tokens,
+          cadence: containerCadence(this.env),
+          adapter: () => this.adapter("instagram") as InstagramAdapter,
+          complete: (attemptId, outcome) => this.publisher.completeProcessing(attemptId, outcome),
+        });
         return;
       default:
         console.warn(`TenantObject ${this.tenantId}: unknown timer ${name}`);

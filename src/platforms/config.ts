@@ -69,7 +69,8 @@ export function sandboxPath(platform: Platform): string {
 /** The configuration of `platform`. `origin` is the public origin, for sandbox URLs a browser opens. */
 export function platformConfig(env: Env, platform: Platform, origin?: string): PlatformConfig {
   const timeoutMs = Number(envVariable(env, "PLATFORM_TIMEOUT_MS") ?? DEFAULT_TIMEOUT_MS);
-  const apiVersion = platform === "linkedin" ? (envVariable(env, "LINKEDIN_VERSION") ?? DEFAULT_LINKEDIN_VERSION) : null;
+  const apiVersion =
+    platform === "linkedin" ? (envVariable(env, "LINKEDIN_VERSION") ?? DEFAULT_LINKEDIN_VERSION) : null;
   const reach = platformReach(env, platform);
   if (reach.kind === "live") {
     const prefix = PLATFORM_VARIABLES[platform].prefix;

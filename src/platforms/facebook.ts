@@ -183,8 +183,7 @@ export class FacebookAdapter implements PlatformAdapter {
     const body = await this.get(
       graphUrl(this.config, "", {
         ids: postIds.join(","),
-        fields:
-          `reactions.summary(total_count),comments.summary(total_count),shares,insights.metric(${FACEBOOK_POST_METRICS.join(",")})`,
+        fields: `reactions.summary(total_count),comments.summary(total_count),shares,insights.metric(${FACEBOOK_POST_METRICS.join(",")})`,
         access_token: accessToken,
       }),
     );

@@ -32,7 +32,10 @@ async function memberCount(
   urn: string,
   queryType: MemberQueryType,
 ): Promise<number> {
-  const response = await send(config, new Request(memberAnalyticsUrl(config.endpoints.apiBase, urn, queryType), { headers }));
+  const response = await send(
+    config,
+    new Request(memberAnalyticsUrl(config.endpoints.apiBase, urn, queryType), { headers }),
+  );
   if (response.status !== 200) throw failure(config, response);
   const elements = (response.body as { elements?: { count?: number }[] } | null)?.elements ?? [];
   return elements.reduce((sum, element) => sum + (element.count ?? 0), 0);

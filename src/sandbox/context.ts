@@ -77,7 +77,11 @@ export function withAccessToken(
     const granted = ctx.store.tokenScopes(token as string);
     const missing = needs.filter((scope) => !granted.includes(scope));
     if (missing.length > 0) {
-      return fail(ctx, "permission", `Not enough permissions to access this resource: ${missing.join(", ")} not granted`);
+      return fail(
+        ctx,
+        "permission",
+        `Not enough permissions to access this resource: ${missing.join(", ")} not granted`,
+      );
     }
     return work(check.userId);
   });

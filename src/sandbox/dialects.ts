@@ -49,7 +49,11 @@ export function platformError(
         // LinkedIn's error body (learn.microsoft.com, LinkedIn API error handling):
         // a missing permission is 403 ACCESS_DENIED "Not enough permissions to access ...".
         code:
-          reason === "expired" ? "EXPIRED_ACCESS_TOKEN" : reason === "permission" ? "ACCESS_DENIED" : reason.toUpperCase(),
+          reason === "expired"
+            ? "EXPIRED_ACCESS_TOKEN"
+            : reason === "permission"
+              ? "ACCESS_DENIED"
+              : reason.toUpperCase(),
         message,
       });
     case "twitter":

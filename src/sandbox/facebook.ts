@@ -69,28 +69,35 @@ export function facebookSandbox(ctx: SandboxContext): Hono {
   );
   app.post("/:pageId/:edge{feed|photos|videos}", async (c) => {
     const form = await formOf(c.req.raw);
-    return withAccessToken(ctx, "publish", presentedToken(c.req.raw, form), ["access"], (userId) => {
-      if (c.req.param("pageId") !== pageIdOf(userId))
-        return fail(ctx, "forbidden", "The token does not manage this Page");
-      const edge = c.req.param("edge");
-      const text = form.get(edge === "videos" ? "description" : "message") ?? "";
-      if (edge === "feed" && !text) return fail(ctx, "bad_request", "message is required");
-      if (edge === "photos" && !form.get("url")) return fail(ctx, "bad_request", "url is required");
-      if (edge === "videos" && !form.get("file_url")) return fail(ctx, "bad_request", "file_url is required");
-      const id = ctx.store.createPost(userId, {
-        text,
-        imageUrl: edge === "photos" ? form.get("url") : null,
-        videoUrl: edge === "videos" ? form.get("file_url") : null,
-      });
-      const postId = `${pageIdOf(userId)}_${id}`;
-      let body: Record<string, string> = { id: postId };
-      if (edge === "photos") body = { id, post_id: postId };
-      if (edge === "videos") {
-        // The video is its own node; its Page post is found through it.
-        body = { id: ctx.store.createMedia(userId, "fbvideo", form.get("file_url"), text, "ready", postId) };
-      }
-      return Response.json(body, { headers: pageUsage(ctx, userId) });
-    }, ["pages_manage_posts", "pages_read_engagement", "pages_show_list"]);
+    return withAccessToken(
+      ctx,
+      "publish",
+      presentedToken(c.req.raw, form),
+      ["access"],
+      (userId) => {
+        if (c.req.param("pageId") !== pageIdOf(userId))
+          return fail(ctx, "forbidden", "The token does not manage this Page");
+        const edge = c.req.param("edge");
+        const text = form.get(edge === "videos" ? "description" : "message") ?? "";
+        if (edge === "feed" && !text) return fail(ctx, "bad_request", "message is required");
+        if (edge === "photos" && !form.get("url")) return fail(ctx, "bad_request", "url is required");
+        if (edge === "videos" && !form.get("file_url")) return fail(ctx, "bad_request", "file_url is required");
+        const id = ctx.store.createPost(userId, {
+          text,
+          imageUrl: edge === "photos" ? form.get("url") : null,
+          videoUrl: edge === "videos" ? form.get("file_url") : null,
+        });
+        const postId = `${pageIdOf(userId)}_${id}`;
+        let body: Record<string, string> = { id: postId };
+        if (edge === "photos") body = { id, post_id: postId };
+        if (edge === "videos") {
+          // The video is its own node; its Page post is found through it.
+          body = { id: ctx.store.createMedia(userId, "fbvideo", form.get("file_url"), text, "ready", postId) };
+        }
+        return Response.json(body, { headers: pageUsage(ctx, userId) });
+      },
+      ["pages_manage_posts", "pages_read_engagement", "pages_show_list"],
+    );
   });
   // A video node: its Page post (fields=post_id).
   app.get("/:nodeId", (c) =>
@@ -104,33 +111,40 @@ export function facebookSandbox(ctx: SandboxContext): Hono {
   );
   // The multiple-id read: one id that is not the Page's fails the whole read, as on Graph.
   app.get("/", (c) =>
-    withAccessToken(ctx, "insights", presentedToken(c.req.raw), ["access"], (userId) => {
-      const ids = batchIds(c.req.query("ids"), 50);
-      if (!ids) return fail(ctx, "bad_request", "ids must name 1 to 50 objects");
-      const invalid = invalidMetrics(c.req.query("fields") ?? "");
-      if (invalid.length > 0) return fail(ctx, "bad_request", "(#100) The value must be a valid insights metric");
-      const answer: Record<string, unknown> = {};
-      const posts = ownPosts(ctx, userId);
-      for (const id of ids) {
-        const own = posts.figures(id.split("_")[1] ?? "");
-        if (!own) return fail(ctx, "bad_request", `Some of the aliases you requested do not exist: ${id}`);
-        const m = own.metrics;
-        answer[id] = {
-          id,
-          reactions: { data: [], summary: { total_count: m.likes } },
-          comments: { data: [], summary: { total_count: m.comments } },
-          shares: { count: m.shares },
-          insights: {
-            data: [
-              lifetime("post_media_view", m.impressions),
-              lifetime("post_total_media_view_unique", m.reach),
-              lifetime("post_clicks", m.clicks),
-            ],
-          },
-        };
-      }
-      return Response.json(answer);
-    }, ["pages_read_engagement", "read_insights"]),
+    withAccessToken(
+      ctx,
+      "insights",
+      presentedToken(c.req.raw),
+      ["access"],
+      (userId) => {
+        const ids = batchIds(c.req.query("ids"), 50);
+        if (!ids) return fail(ctx, "bad_request", "ids must name 1 to 50 objects");
+        const invalid = invalidMetrics(c.req.query("fields") ?? "");
+        if (invalid.length > 0) return fail(ctx, "bad_request", "(#100) The value must be a valid insights metric");
+        const answer: Record<string, unknown> = {};
+        const posts = ownPosts(ctx, userId);
+        for (const id of ids) {
+          const own = posts.figures(id.split("_")[1] ?? "");
+          if (!own) return fail(ctx, "bad_request", `Some of the aliases you requested do not exist: ${id}`);
+          const m = own.metrics;
+          answer[id] = {
+            id,
+            reactions: { data: [], summary: { total_count: m.likes } },
+            comments: { data: [], summary: { total_count: m.comments } },
+            shares: { count: m.shares },
+            insights: {
+              data: [
+                lifetime("post_media_view", m.impressions),
+                lifetime("post_total_media_view_unique", m.reach),
+                lifetime("post_clicks", m.clicks),
+              ],
+            },
+          };
+        }
+        return Response.json(answer);
+      },
+      ["pages_read_engagement", "read_insights"],
+    ),
   );
   return app;
 }

@@ -8,8 +8,8 @@ import { Hono } from "hono";
 import { isActiveLinkedInVersion } from "../platforms/linkedin-version";
 import { fail, faulty, formOf, presentedToken, type SandboxContext, withAccessToken } from "./context";
 import { batchIds, ownPosts } from "./insight-reads";
-import { renderLittleText } from "./little-text";
 import { memberAnalytics } from "./linkedin-analytics";
+import { renderLittleText } from "./little-text";
 import { authorize, grantedScopes, type IssuedTokens, redeem, refreshGrant } from "./oauth";
 
 /** Scopes LinkedIn grants only to select developers: an ordinary app asking for one is refused. */
@@ -101,24 +101,31 @@ export function linkedinSandbox(ctx: SandboxContext): Hono {
       commentary?: string;
       content?: { media?: { id?: string } };
     } | null;
-    return withAccessToken(ctx, "publish", presentedToken(c.req.raw), ["access"], (userId) => {
-      const wrongVersion = requireVersion(c.req.raw);
-      if (wrongVersion) return wrongVersion;
-      if (!body || body.author !== `urn:li:person:${userId}`)
-        return fail(ctx, "forbidden", "author must be the member");
-      if (typeof body.commentary !== "string" || body.commentary.length > 3000) {
-        return fail(ctx, "bad_request", "commentary must be at most 3000 characters");
-      }
-      const mediaUrn = body.content?.media?.id;
-      if (mediaUrn && ctx.store.media(mediaUrn.replace("urn:li:image:", ""))?.status !== "AVAILABLE") {
-        return fail(ctx, "bad_request", "the image has not been uploaded");
-      }
-      // Stored as LinkedIn shows it: cut at the first unescaped reserved character,
-      // and still a 201.
-      const { text } = renderLittleText(body.commentary);
-      const id = ctx.store.createPost(userId, { text, imageUrl: mediaUrn ?? null, videoUrl: null });
-      return new Response(null, { status: 201, headers: { "x-restli-id": `urn:li:share:${id}` } });
-    }, ["w_member_social"]);
+    return withAccessToken(
+      ctx,
+      "publish",
+      presentedToken(c.req.raw),
+      ["access"],
+      (userId) => {
+        const wrongVersion = requireVersion(c.req.raw);
+        if (wrongVersion) return wrongVersion;
+        if (!body || body.author !== `urn:li:person:${userId}`)
+          return fail(ctx, "forbidden", "author must be the member");
+        if (typeof body.commentary !== "string" || body.commentary.length > 3000) {
+          return fail(ctx, "bad_request", "commentary must be at most 3000 characters");
+        }
+        const mediaUrn = body.content?.media?.id;
+        if (mediaUrn && ctx.store.media(mediaUrn.replace("urn:li:image:", ""))?.status !== "AVAILABLE") {
+          return fail(ctx, "bad_request", "the image has not been uploaded");
+        }
+        // Stored as LinkedIn shows it: cut at the first unescaped reserved character,
+        // and still a 201.
+        const { text } = renderLittleText(body.commentary);
+        const id = ctx.store.createPost(userId, { text, imageUrl: mediaUrn ?? null, videoUrl: null });
+        return new Response(null, { status: 201, headers: { "x-restli-id": `urn:li:share:${id}` } });
+      },
+      ["w_member_social"],
+    );
   });
   app.get("/rest/memberCreatorPostAnalytics", (c) =>
     withAccessToken(
@@ -134,30 +141,37 @@ export function linkedinSandbox(ctx: SandboxContext): Hono {
   // Social Metadata API: needs r_member_social ("granted to select developers only"),
   // and has reactions and comments, no impressions or clicks.
   app.get("/rest/socialMetadata", (c) =>
-    withAccessToken(ctx, "insights", presentedToken(c.req.raw), ["access"], (userId) => {
-      const list = /^List\((.*)\)$/.exec(c.req.query("ids") ?? "");
-      const urns = list ? batchIds(list[1], 100) : null;
-      if (!urns) return fail(ctx, "bad_request", "ids must be List(urn,...) with 1 to 100 URNs");
-      const results: Record<string, unknown> = {};
-      const statuses: Record<string, number> = {};
-      const errors: Record<string, { status: number; message: string }> = {};
-      const posts = ownPosts(ctx, userId);
-      for (const urn of urns) {
-        const own = posts.figures(urn.replace("urn:li:share:", ""));
-        if (!own) {
-          statuses[urn] = 404;
-          errors[urn] = { status: 404, message: "Unknown share" };
-          continue;
+    withAccessToken(
+      ctx,
+      "insights",
+      presentedToken(c.req.raw),
+      ["access"],
+      (userId) => {
+        const list = /^List\((.*)\)$/.exec(c.req.query("ids") ?? "");
+        const urns = list ? batchIds(list[1], 100) : null;
+        if (!urns) return fail(ctx, "bad_request", "ids must be List(urn,...) with 1 to 100 URNs");
+        const results: Record<string, unknown> = {};
+        const statuses: Record<string, number> = {};
+        const errors: Record<string, { status: number; message: string }> = {};
+        const posts = ownPosts(ctx, userId);
+        for (const urn of urns) {
+          const own = posts.figures(urn.replace("urn:li:share:", ""));
+          if (!own) {
+            statuses[urn] = 404;
+            errors[urn] = { status: 404, message: "Unknown share" };
+            continue;
+          }
+          const m = own.metrics;
+          statuses[urn] = 200;
+          results[urn] = {
+            reactionSummaries: { LIKE: { reactionType: "LIKE", count: m.likes } },
+            commentSummary: { count: m.comments, topLevelCount: m.comments },
+          };
         }
-        const m = own.metrics;
-        statuses[urn] = 200;
-        results[urn] = {
-          reactionSummaries: { LIKE: { reactionType: "LIKE", count: m.likes } },
-          commentSummary: { count: m.comments, topLevelCount: m.comments },
-        };
-      }
-      return Response.json({ results, statuses, errors });
-    }, ["r_member_social"]),
+        return Response.json({ results, statuses, errors });
+      },
+      ["r_member_social"],
+    ),
   );
   return app;
 }

@@ -9,7 +9,7 @@ import { LITTLE_TEXT_RESERVED } from "../platforms/linkedin-text";
 const HASHTAG_TEMPLATE = /^\{hashtag\|\\#\|((?:\\.|[^\\{}|])+)\}/u;
 const MENTION = /^@\[((?:\\.|[^\]\\])+)\]\((urn:li:(?:person|organization):[^)\s]+)\)/u;
 
-function unescape(text: string): string {
+function unescapeLittle(text: string): string {
   return text.replace(/\\(.)/gu, "$1");
 }
 
@@ -29,13 +29,13 @@ export function renderLittleText(commentary: string): { text: string; truncated:
     const rest = commentary.slice(i);
     const hashtag = char === "{" ? HASHTAG_TEMPLATE.exec(rest) : null;
     if (hashtag) {
-      text += `#${unescape(hashtag[1] as string)}`;
+      text += `#${unescapeLittle(hashtag[1] as string)}`;
       i += hashtag[0].length;
       continue;
     }
     const mention = char === "@" ? MENTION.exec(rest) : null;
     if (mention) {
-      text += unescape(mention[1] as string);
+      text += unescapeLittle(mention[1] as string);
       i += mention[0].length;
       continue;
     }

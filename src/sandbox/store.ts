@@ -356,7 +356,8 @@ export class SandboxStore {
       url,
       caption,
       status,
-      Date.now(),
+      // On the processing clock: a container processes from when it was made there.
+      sandboxNow(this.sql),
       postId,
     );
     return mediaId;
@@ -365,7 +366,10 @@ export class SandboxStore {
   media(mediaId: string): MediaRow | null {
     return (
       this.sql
-        .exec<MediaRow>("SELECT media_id, user_id, kind, url, caption, status, created_at_ms, post_id FROM media WHERE media_id = ?", mediaId)
+        .exec<MediaRow>(
+          "SELECT media_id, user_id, kind, url, caption, status, created_at_ms, post_id FROM media WHERE media_id = ?",
+          mediaId,
+        )
         .toArray()[0] ?? null
     );
   }
