@@ -38,6 +38,7 @@ import { pollContainers } from "./publishing/container-poller";
 import { flushUsage, prune, STALE_ATTEMPT_MS, staleAttempts } from "./publishing/housekeeping";
 import { CONTAINER_TIMER, containerCadence } from "./publishing/media-containers";
 import { Publisher } from "./publishing/publisher";
+import { TOKEN_UPKEEP_TIMER, upkeepTokens } from "./publishing/token-upkeep";
 import { RECORD_TIMER } from "./publishing/record-outbox";
 import { Scheduler } from "./publishing/scheduler";
 import { TenantRecordCache } from "./publishing/tenant-record";
@@ -57,6 +58,8 @@ const INSIGHTS_MIN_GAP_MS = 60_000;
 /** A fresh post's first pull comes sooner: its first minutes are the ones people watch. */
 const FIRST_INSIGHTS_DELAY_MS = 15_000;
 const TIMER_RETRY_MS = 60_000;
+/** A connected account's token upkeep first runs a minute after the connection. */
+const TOKEN_UPKEEP_FIRST_MS = 60_000;
 
 export class TenantObject extends Server<Env> implements PublishCoordinator {
   static override options = { hibernate: true };
@@ -194,6 +197,8 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
   /** An account was (re)connected or disconnected: forget its cached tokens. */
   async forgetAccount(accountId: string, disconnected = false): Promise<number> {
     this.tokens.forget(accountId);
+    // Issue 15: a (re)connected account's token is kept alive from now on (token-upkeep.ts).
+    if (!disconnected) await this.timers.scheduleAtMost(TOKEN_UPKEEP_TIMER, Date.now() + TOKEN_UPKEEP_FIRST_MS);
     return disconnected ? this.scheduler.dropAccount(accountId) : 0;
   }
 
@@ -422,6 +427,16 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
       case "sync-insights":
         await this.syncInsights();
         await this.scheduleNextPull();
+        return;
+      // Issue 15: tokens renewed before they expire (objects/publishing/token-upkeep.ts).
+      case TOKEN_UPKEEP_TIMER:
+        await upkeepTokens({
+          env: this.env,
+          tenantId: this.tenantId,
+          tokens: this.tokens,
+          timers: this.timers,
+          adapterFor: (platform) => this.adapter(platform),
+        });
         return;
       // Issue 15: Instagram videos still processing (objects/publishing/container-poller.ts).
       case CONTAINER_TIMER:

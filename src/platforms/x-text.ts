@@ -26,7 +26,8 @@ const TLD = new Set(tlds.map((tld) => tld.toLowerCase()));
 /** ccTLDs a bare "name.tld" may end in and still be a URL (twitter-text's validSpecialCCTLD). */
 const SPECIAL_CCTLD = new Set(["co", "tv"]);
 /** Emoji sequences as Unicode defines them (the "v" flag's RGI_Emoji property, ES2024). */
-const EMOJI = /\p{RGI_Emoji}/gv;
+// biome-ignore lint/complexity/useRegexLiterals: a literal with the "v" flag needs an ES2024 target in tsc
+const EMOJI = new RegExp("\\p{RGI_Emoji}", "gv");
 /**
  * A URL candidate: a scheme and anything up to a space, or a bare domain of ASCII
  * labels with an optional port and path, not preceded by a character that makes it
