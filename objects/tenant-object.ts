@@ -38,10 +38,10 @@ import { pollContainers } from "./publishing/container-poller";
 import { flushUsage, prune, STALE_ATTEMPT_MS, staleAttempts } from "./publishing/housekeeping";
 import { CONTAINER_TIMER, containerCadence } from "./publishing/media-containers";
 import { Publisher } from "./publishing/publisher";
-import { TOKEN_UPKEEP_TIMER, upkeepTokens } from "./publishing/token-upkeep";
 import { RECORD_TIMER } from "./publishing/record-outbox";
 import { Scheduler } from "./publishing/scheduler";
 import { TenantRecordCache } from "./publishing/tenant-record";
+import { TOKEN_UPKEEP_TIMER, upkeepTokens } from "./publishing/token-upkeep";
 import { applyObjectMigrations } from "./schema/migrate";
 import { TENANT_OBJECT_MIGRATIONS } from "./schema/tenant-migrations";
 

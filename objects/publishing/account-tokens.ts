@@ -242,7 +242,7 @@ export class AccountTokens {
    */
   async leaseAhead(accountId: string): Promise<RefreshLease | null> {
     const account = await this.load(accountId);
-    if (!account || account.status !== "active") return null;
+    if (account?.status !== "active") return null;
     const now = Date.now();
     const state = this.state(accountId);
     if (state.backoff_until_ms > now || (state.lease_id && (state.lease_expires_ms ?? 0) > now)) return null;
