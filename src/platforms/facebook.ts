@@ -58,7 +58,7 @@ export class FacebookAdapter implements PlatformAdapter {
     return response.body as Record<string, unknown>;
   }
 
-  /** A user token exchanged for a long-lived one (about 60 days). */
+  /** A user token exchanged for a long-lived one (about 60 days): reference/access_token, fb_exchange_token. */
   private async longLived(userToken: string): Promise<{ token: string; expiresAt: Date | null }> {
     const body = await this.get(
       graphUrl(this.config, "oauth/access_token", {
@@ -71,6 +71,7 @@ export class FacebookAdapter implements PlatformAdapter {
     return { token: String(body.access_token), expiresAt: expiresIn(body.expires_in) };
   }
 
+  /** GET /me/accounts: the Pages the user manages, each with its Page token (Pages API "Get Started"). */
   private async pages(userToken: string): Promise<{ id: string; name: string; access_token: string }[]> {
     const body = await this.get(
       graphUrl(this.config, "me/accounts", { fields: "id,name,access_token", access_token: userToken }),
@@ -128,6 +129,8 @@ export class FacebookAdapter implements PlatformAdapter {
   }
 
   async publish(accessToken: string, pageId: string, post: PostContent): Promise<PublishResult> {
+    // Pages API: POST /{page-id}/feed (message), /photos (url, message), and the Video
+    // API's /{page-id}/videos (file_url, description).
     const [edge, params] = post.videoUrl
       ? ["videos", { file_url: post.videoUrl, description: post.text }]
       : post.imageUrl

@@ -74,6 +74,7 @@ export class InstagramAdapter implements PlatformAdapter {
       redirect_uri: redirectUri,
       code,
     });
+    // "Business Login for Instagram": the code for a short-lived token, then ig_exchange_token.
     const exchanged = await send(
       this.config,
       new Request(`${this.config.endpoints.tokenBase}/oauth/access_token`, { method: "POST", ...form }),
@@ -99,6 +100,7 @@ export class InstagramAdapter implements PlatformAdapter {
     ];
   }
 
+  /** GET /refresh_access_token?grant_type=ig_refresh_token (reference/refresh_access_token). */
   async refresh(credential: RefreshCredential): Promise<TokenSet> {
     const response = await send(
       this.config,
@@ -164,6 +166,7 @@ export class InstagramAdapter implements PlatformAdapter {
     };
   }
 
+  /** GET /{ig-user-id}/content_publishing_limit (reference/ig-user/content_publishing_limit). */
   async quota(accessToken: string, igUserId: string): Promise<QuotaReport | null> {
     const body = await this.call(
       new Request(
@@ -189,7 +192,7 @@ export class InstagramAdapter implements PlatformAdapter {
   readonly insightsBatch = 50;
 
   async insights(accessToken: string, _igUserId: string, mediaIds: string[]): Promise<Map<string, PostMetrics>> {
-    // Each media's insights edge, read for all of them at once.
+    // Each media's insights edge (reference/instagram-media/insights), read for all of them at once.
     const body = await this.call(
       new Request(
         graphUrl(this.config, "", {

@@ -56,6 +56,7 @@ export class LinkedInAdapter implements PlatformAdapter {
     return url.toString();
   }
 
+  /** POST /oauth/v2/accessToken (learn.microsoft.com "Authorization Code Flow", "Programmatic Refresh Tokens"). */
   private async token(values: Record<string, string>): Promise<TokenSet> {
     const form = formBody({ ...values, client_id: this.config.clientId, client_secret: this.config.clientSecret });
     const response = await send(
@@ -75,6 +76,7 @@ export class LinkedInAdapter implements PlatformAdapter {
 
   async connect(code: string, redirectUri: string): Promise<ConnectedIdentity[]> {
     const tokens = await this.token({ grant_type: "authorization_code", code, redirect_uri: redirectUri });
+    // GET /v2/userinfo ("Sign In with LinkedIn using OpenID Connect").
     const response = await send(
       this.config,
       new Request(`${this.config.endpoints.apiBase}/v2/userinfo`, {
@@ -100,6 +102,7 @@ export class LinkedInAdapter implements PlatformAdapter {
   ): Promise<{ urn: string; calls: number }> {
     // The media first: a refused image costs no call to LinkedIn.
     const bytes = await this.config.fetchMedia(imageUrl, "image_url", LINKEDIN_IMAGE);
+    // Images API: POST /rest/images?action=initializeUpload, then PUT the bytes to uploadUrl.
     const init = await send(
       this.config,
       new Request(`${this.config.endpoints.apiBase}/rest/images?action=initializeUpload`, {

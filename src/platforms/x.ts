@@ -80,6 +80,7 @@ export class XAdapter implements PlatformAdapter {
     return url.toString();
   }
 
+  /** POST /2/oauth2/token (docs.x.com "OAuth 2.0 Authorization Code Flow with PKCE"; xdk oauth2_auth.j2). */
   private async token(values: Record<string, string>): Promise<TokenSet> {
     const form = formBody({ ...values, client_id: this.config.clientId });
     // A confidential client authenticates with HTTP Basic.
@@ -119,6 +120,7 @@ export class XAdapter implements PlatformAdapter {
       redirect_uri: redirectUri,
       code_verifier: codeVerifier,
     });
+    // GET /2/users/me (OpenAPI: findMyUser).
     const response = await send(
       this.config,
       new Request(`${this.config.endpoints.apiBase}/2/users/me`, {
@@ -142,6 +144,7 @@ export class XAdapter implements PlatformAdapter {
     const form = new FormData();
     form.set("media", new Blob([bytes]));
     form.set("media_category", "tweet_image");
+    // POST /2/media/upload (OpenAPI: mediaUpload), multipart; answers data.id.
     const response = await send(
       this.config,
       new Request(`${this.config.endpoints.apiBase}/2/media/upload`, {
@@ -156,6 +159,7 @@ export class XAdapter implements PlatformAdapter {
 
   async publish(accessToken: string, _platformUserId: string, post: PostContent): Promise<PublishResult> {
     const mediaIds = post.imageUrl ? [await this.uploadMedia(accessToken, post.imageUrl)] : [];
+    // POST /2/tweets (OpenAPI: createPosts): TweetCreateRequest, answered 201 { data: { id, text } }.
     const response = await send(
       this.config,
       new Request(`${this.config.endpoints.apiBase}/2/tweets`, {
@@ -182,6 +186,7 @@ export class XAdapter implements PlatformAdapter {
   readonly insightsBatch = 100;
 
   async insights(accessToken: string, _platformUserId: string, ids: string[]): Promise<Map<string, PostMetrics>> {
+    // GET /2/tweets?ids= (OpenAPI: getPostsByIds), up to 100 ids; non_public_metrics need user context.
     const url = new URL(`${this.config.endpoints.apiBase}/2/tweets`);
     url.searchParams.set("ids", ids.join(","));
     url.searchParams.set("tweet.fields", "public_metrics,non_public_metrics");
