@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import type { TenantObject } from "../../objects/tenant-object";
 import { type ConnectedAccount, connectAccount, sandbox, sandboxUserOf } from "../support/accounts";
 import { call, json } from "../support/http";
-import { recordsInD1, runTimersNow, tenantObjectOf } from "../support/objects";
+import { makeDue, recordsInD1, runTimersNow, tenantObjectOf } from "../support/objects";
 import { createTenant, type TestTenant } from "../support/tenants";
 
 const MINUTE = 60_000;
@@ -112,6 +112,27 @@ describe("Instagram reels", () => {
     expect(post.status).toBe("failed");
     expect(post.error?.message).toMatch(/still processing/);
     expect((await sandbox("instagram").counters(user)).publish ?? 0).toBe(0);
+  });
+
+  it("a scheduled reel goes out on the alarm as processing, then publishes", async () => {
+    const { tenant, account, user } = await reelAccount();
+    const res = await call("/v1/posts", {
+      token: tenant.ownerKey,
+      body: {
+        account_id: account.id,
+        text: `Scheduled reel ${crypto.randomUUID()}`,
+        video_url: "https://cdn.example.com/s.mp4",
+        scheduled_at: new Date(Date.now() + 3_600_000).toISOString(),
+      },
+    });
+    expect(res.status, await res.clone().text()).toBe(202);
+    const { id } = await json<{ id: string }>(res);
+    await makeDue(tenant.tenantId, id);
+    await runTimersNow(tenant.tenantId, ["publish-due"]);
+    expect((await postStatus(tenant, id)).status).toBe("processing");
+    for (let minute = 0; minute < 3; minute++) await minutePasses(tenant);
+    expect((await postStatus(tenant, id)).status).toBe("published");
+    expect((await sandbox("instagram").counters(user)).media).toBe(1);
   });
 
   it("images must be JPEG: a PNG is refused before anything is sent", async () => {
