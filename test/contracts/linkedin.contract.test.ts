@@ -73,6 +73,22 @@ describe("LinkedIn contract", () => {
     expect(res.headers.get("x-restli-id")).toMatch(CREATE_POST.response.headers["x-restli-id"]);
   });
 
+  it("unescaped commentary is cut at its first reserved character, and still answered 201", async () => {
+    const grant = await sandboxGrant("linkedin");
+    const headers = restHeaders(grant.tokens.accessToken);
+    const author = `urn:li:person:${grant.platformUserId}`;
+    const post = (commentary: string) =>
+      sandboxFetch("linkedin", "/rest/posts", {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ ...CREATE_POST.body, author, commentary }),
+      });
+    expect((await post("Rebar (12 mm) #steel")).status).toBe(201);
+    expect((await post("Rebar \\(12 mm\\) {hashtag|\\#|steel} @[Ann](urn:li:person:a1)")).status).toBe(201);
+    const texts = (await sandbox("linkedin").posts(grant.user)).map((p) => p.text);
+    expect(texts).toEqual(["Rebar ", "Rebar (12 mm) #steel Ann"]);
+  });
+
   it("a sunset or missing LinkedIn-Version is refused (426)", async () => {
     const grant = await sandboxGrant("linkedin");
     for (const version of ["202311", null]) {

@@ -89,6 +89,21 @@ describe("Instagram reels", () => {
     expect((await sandbox("instagram").posts(user)).length).toBe(1);
   });
 
+  it("a media_publish that never answered is not sent again: the container says it was published", async () => {
+    const { tenant, account, user } = await reelAccount();
+    const id = await postReel(tenant, account);
+    // The publish goes through at the platform, but its answer comes after the deadline.
+    await sandbox("instagram").addFault({ kind: "hang", endpoint: "publish", user_id: user, params: { ms: 6000 } });
+    await sandbox("instagram").advanceClock(4 * MINUTE);
+    await pollNow(tenant);
+    expect((await postStatus(tenant, id)).status).toBe("processing");
+    await pollNow(tenant);
+    const post = await postStatus(tenant, id);
+    expect(post.status).toBe("unknown");
+    expect((await sandbox("instagram").counters(user)).publish).toBe(1);
+    expect((await sandbox("instagram").posts(user)).length).toBe(1);
+  });
+
   it("a container that fails processing fails the post, and gives its slot back", async () => {
     const { tenant, account, user } = await reelAccount();
     await sandbox("instagram").addFault({ kind: "container_error", endpoint: "media", user_id: user });
