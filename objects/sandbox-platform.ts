@@ -56,6 +56,11 @@ export class SandboxPlatform extends DurableObject<Env> {
     return this.store.createUser({ userId, tokenTtlSeconds: options.tokenTtlSeconds ?? null });
   }
 
+  /** Moves the sandbox's media-processing clock forward (src/sandbox/clock.ts). */
+  async advanceClock(ms: number): Promise<number> {
+    return this.store.advanceClock(ms);
+  }
+
   async setTokenTtl(userId: string, seconds: number | null): Promise<void> {
     this.store.setTokenTtl(userId, seconds);
   }

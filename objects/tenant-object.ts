@@ -6,6 +6,7 @@ import type { AuthResult, DeferredAuth, PublishNowResult } from "../src/auth/obj
 import type { UserPrincipal } from "../src/auth/principal";
 import type { AuditActor, PendingAuditRow } from "../src/db/audit-logs";
 import { platformAdapter } from "../src/platforms";
+import type { InstagramAdapter } from "../src/platforms/instagram";
 import type { Platform } from "../src/platforms/types";
 import { tenantMovingAnswer } from "../src/publishing/answers";
 import { type FlowResult, type PublishCoordinator, runAttempt } from "../src/publishing/publish-flow";
@@ -36,11 +37,14 @@ import { Timers } from "./parts/timers";
 import { attemptTotp, type TotpAttempt } from "./parts/totp-attempts";
 import { MOVE_TIMER, type MoveStart, type MoveStatus, TenantMove } from "./placement/tenant-move";
 import { AccountTokens, type RefreshOutcome, type TokenStep } from "./publishing/account-tokens";
+import { pollContainers } from "./publishing/container-poller";
 import { flushUsage, prune, STALE_ATTEMPT_MS, staleAttempts } from "./publishing/housekeeping";
+import { CONTAINER_TIMER, containerCadence } from "./publishing/media-containers";
 import { Publisher } from "./publishing/publisher";
 import { RECORD_TIMER } from "./publishing/record-outbox";
 import { Scheduler } from "./publishing/scheduler";
 import { TenantRecordCache } from "./publishing/tenant-record";
+import { TOKEN_UPKEEP_TIMER, upkeepTokens } from "./publishing/token-upkeep";
 import { applyObjectMigrations } from "./schema/migrate";
 import { TENANT_OBJECT_MIGRATIONS } from "./schema/tenant-migrations";
 
@@ -59,6 +63,8 @@ const FIRST_INSIGHTS_DELAY_MS = 15_000;
 const TIMER_RETRY_MS = 60_000;
 /** How soon background work held by a move's fence is tried again. */
 const FENCED_RETRY_MS = 2_000;
+/** A connected account's token upkeep first runs a minute after the connection. */
+const TOKEN_UPKEEP_FIRST_MS = 60_000;
 
 export class TenantObject extends Server<Env> implements PublishCoordinator {
   static override options = { hibernate: true };
@@ -221,6 +227,8 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
   /** An account was (re)connected or disconnected: forget its cached tokens. */
   async forgetAccount(accountId: string, disconnected = false): Promise<number> {
     this.tokens.forget(accountId);
+    // Issue 15: a (re)connected account's token is kept alive from now on (token-upkeep.ts).
+    if (!disconnected) await this.timers.scheduleAtMost(TOKEN_UPKEEP_TIMER, Date.now() + TOKEN_UPKEEP_FIRST_MS);
     return disconnected ? this.scheduler.dropAccount(accountId) : 0;
   }
 
@@ -462,6 +470,27 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
       case "sync-insights":
         await this.syncInsights();
         await this.scheduleNextPull();
+        return;
+      // Issue 15: tokens renewed before they expire (objects/publishing/token-upkeep.ts).
+      case TOKEN_UPKEEP_TIMER:
+        await upkeepTokens({
+          env: this.env,
+          tenantId: this.tenantId,
+          tokens: this.tokens,
+          timers: this.timers,
+          adapterFor: (platform) => this.adapter(platform),
+        });
+        return;
+      // Issue 15: Instagram videos still processing (objects/publishing/container-poller.ts).
+      case CONTAINER_TIMER:
+        await pollContainers({
+          sql: this.local,
+          timers: this.timers,
+          tokens: this.tokens,
+          cadence: containerCadence(this.env),
+          adapter: () => this.adapter("instagram") as InstagramAdapter,
+          complete: (attemptId, outcome) => this.publisher.completeProcessing(attemptId, outcome),
+        });
         return;
       default:
         console.warn(`TenantObject ${this.tenantId}: unknown timer ${name}`);

@@ -41,6 +41,12 @@ declare global {
       DO_JURISDICTIONS?: string;
       /** Deadline of one platform call, in milliseconds (default 10000). */
       PLATFORM_TIMEOUT_MS?: string;
+      /** LinkedIn-Version (YYYYMM) the LinkedIn adapter asks for; default in src/platforms/linkedin-version.ts. */
+      LINKEDIN_VERSION?: string;
+      /** How often an Instagram video container is polled (ms, default 60000). */
+      INSTAGRAM_CONTAINER_POLL_MS?: string;
+      /** How long an Instagram video container may process before the post fails (ms, default 300000). */
+      INSTAGRAM_CONTAINER_DEADLINE_MS?: string;
       /** "on" mounts the benchmark's baseline routes (/bench/*); never set in production. */
       BENCH_ROUTES?: string;
       /** Public origin of the API, for sandbox URLs opened outside a request (alarms). */

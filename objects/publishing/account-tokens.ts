@@ -236,6 +236,29 @@ export class AccountTokens {
   }
 
   /**
+   * A refresh lease taken ahead of any need (token-upkeep.ts renews Instagram tokens
+   * before they expire); null when a refresh is under way, backing off, or the
+   * account is not active. The holder refreshes and calls complete(), as for acquire().
+   */
+  async leaseAhead(accountId: string): Promise<RefreshLease | null> {
+    const account = await this.load(accountId);
+    if (account?.status !== "active") return null;
+    const now = Date.now();
+    const state = this.state(accountId);
+    if (state.backoff_until_ms > now || (state.lease_id && (state.lease_expires_ms ?? 0) > now)) return null;
+    const leaseId = toBase64Url(randomBytes(16));
+    this.setState(accountId, { lease_id: leaseId, lease_expires_ms: now + LEASE_MS, lease_version: state.version });
+    return {
+      leaseId,
+      accountId,
+      platform: account.platform,
+      platformUserId: account.platformUserId,
+      accessToken: account.accessToken,
+      refreshToken: account.refreshToken,
+    };
+  }
+
+  /**
    * The account's token when it can be used now with nothing to wait for (no refresh
    * due, none refused), decided without an await; null when acquire() has work to do.
    */

@@ -17,6 +17,7 @@ import { recordPlatformQuota, releaseSlot, reserveSlot, windowFor } from "../par
 import { SlidingLog } from "../parts/sliding-log";
 import type { Timers } from "../parts/timers";
 import type { AccountTokens, LoadedAccount, TokenStep } from "./account-tokens";
+import { containerCadence, PROCESSING, trackContainer } from "./media-containers";
 import { RecordOutbox } from "./record-outbox";
 import type { TenantRecordCache } from "./tenant-record";
 
@@ -317,6 +318,20 @@ export class Publisher {
         published_at: now,
       };
       answer = recordAnswer(record);
+    } else if (outcome.kind === "processing") {
+      // Accepted and still processing (an Instagram video): answered 202 now, and
+      // completed or failed later by the alarm with this same container
+      // (container-poller.ts). D1 has no "processing" status: it keeps "unknown" with
+      // error type "processing" until then, and the API shows it as "processing".
+      record = {
+        ...row,
+        status: "unknown",
+        error_type: PROCESSING,
+        error_message: `${account.platform} is processing the video; the post completes when it is ready`,
+      };
+      answer = recordAnswer(record);
+      const target = { attemptId, accountId: account.accountId, containerId: outcome.containerId };
+      await trackContainer(this.sql, this.timers, containerCadence(this.env), target);
     } else if (outcome.kind === "failed" && outcome.error === "timeout") {
       // It may have gone out: never retried blindly, reported as unknown.
       record = { ...row, status: "unknown", error_type: "outcome_unknown", error_message: outcome.message };
@@ -347,6 +362,47 @@ export class Publisher {
       });
     }
     return answer;
+  }
+
+  /**
+   * A processing post's final outcome, from the container poller: published, failed,
+   * or (media_publish timed out) unknown. Recorded as any finished publish is.
+   */
+  async completeProcessing(attemptId: string, outcome: SendOutcome): Promise<void> {
+    const attempt = this.attempt(attemptId);
+    const previous = attempt?.row ? (JSON.parse(attempt.row) as PublishRequestRow) : null;
+    if (!attempt || previous?.error_type !== PROCESSING) return;
+    const input = JSON.parse(attempt.input) as PublishInput;
+    const account = await this.tokens.load(input.accountId);
+    if (!account) return;
+    const now = new Date().toISOString();
+    const row = { ...previous, error_type: null, error_message: null, updated_at: now };
+    let record: PublishRequestRow;
+    if (outcome.kind === "published") {
+      record = {
+        ...row,
+        status: "published",
+        platform_post_id: outcome.result.platformPostId,
+        platform_post_url: outcome.result.url,
+        published_at: now,
+      };
+    } else if (outcome.kind === "failed" && outcome.error === "timeout") {
+      record = { ...row, status: "unknown", error_type: "outcome_unknown", error_message: outcome.message };
+    } else {
+      releaseSlot(this.sql, this.log, account.platform, attemptId);
+      const message = outcome.kind === "failed" ? outcome.message : "the video could not be published";
+      record = { ...row, status: "failed", error_type: "processing_failed", error_message: message };
+    }
+    await this.outbox.add(attemptId, record, null);
+    if (record.status === "published" && record.platform_post_id && record.published_at) {
+      this.onPublished({
+        postId: record.request_id,
+        platform: record.platform,
+        accountId: record.account_id,
+        platformPostId: record.platform_post_id,
+        publishedAtMs: Date.parse(record.published_at),
+      });
+    }
   }
 
   private transientAnswer(account: LoadedAccount, outcome: SendOutcome): Answer {

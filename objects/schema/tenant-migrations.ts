@@ -276,4 +276,25 @@ export const TENANT_OBJECT_MIGRATIONS: readonly ObjectMigration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 11,
+    name: "media-containers",
+    sql: `
+      -- Instagram video containers still processing (objects/publishing/container-poller.ts):
+      -- the post was answered 202 "processing"; the alarm polls its container about once
+      -- a minute and publishes THIS container when it is FINISHED. state 'waiting': not
+      -- yet published; 'publishing': media_publish was sent (its outcome may be unknown,
+      -- so the next run asks the container before sending it again).
+      CREATE TABLE media_containers (
+        attempt_id TEXT PRIMARY KEY NOT NULL,
+        account_id TEXT NOT NULL,
+        container_id TEXT NOT NULL,
+        created_at_ms INTEGER NOT NULL,
+        next_poll_ms INTEGER NOT NULL,
+        polls INTEGER NOT NULL DEFAULT 0,
+        state TEXT NOT NULL DEFAULT 'waiting' CHECK (state IN ('waiting', 'publishing'))
+      );
+      CREATE INDEX media_containers_due ON media_containers (next_poll_ms);
+    `,
+  },
 ];

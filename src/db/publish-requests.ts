@@ -35,12 +35,17 @@ export interface PublishRequestRow {
 
 export type PostView = ReturnType<typeof toPost>;
 
+/** A post the platform accepted and is still processing (an Instagram video): "unknown" in D1 until it completes. */
+function viewStatus(row: PublishRequestRow): PostStatus | "processing" {
+  return row.status === "unknown" && row.error_type === "processing" ? "processing" : row.status;
+}
+
 export function toPost(row: PublishRequestRow) {
   return {
     id: row.request_id,
     account_id: row.account_id,
     platform: row.platform,
-    status: row.status,
+    status: viewStatus(row),
     text: row.text,
     image_url: row.image_url,
     video_url: row.video_url,

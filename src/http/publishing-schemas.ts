@@ -33,8 +33,9 @@ export const PostSchema = z
     id: z.string(),
     account_id: z.string(),
     platform: z.enum(PLATFORMS),
-    status: z.enum(["scheduled", "published", "failed", "cancelled", "unknown"]).openapi({
-      description: "unknown: the platform did not answer in time after the post was sent; it is never retried blindly",
+    status: z.enum(["scheduled", "published", "failed", "cancelled", "unknown", "processing"]).openapi({
+      description:
+        "unknown: the platform did not answer in time after the post was sent; it is never retried blindly. processing: the platform accepted the post and is still processing it (an Instagram video); it becomes published or failed on its own",
     }),
     text: z.string().openapi({ description: "The text as published: hashtags appended, links tagged with UTM" }),
     image_url: z.string().nullable(),

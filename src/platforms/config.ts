@@ -4,6 +4,7 @@
 // development mode; or, for a live platform without credentials, nowhere: every call
 // then fails with PlatformError "not_configured" before anything is sent.
 import { PlatformError } from "./errors";
+import { DEFAULT_LINKEDIN_VERSION } from "./linkedin-version";
 import { fetchMediaBounded, type MediaField, type MediaPolicy } from "./media";
 import { envVariable, notConfiguredMessage, PLATFORM_VARIABLES, platformReach } from "./mode";
 import type { Platform } from "./types";
@@ -26,6 +27,8 @@ export interface PlatformConfig {
   clientSecret: string;
   endpoints: PlatformEndpoints;
   timeoutMs: number;
+  /** The API version a versioned platform is asked for (LinkedIn-Version); null for the others. */
+  apiVersion: string | null;
   transport: Transport;
   /**
    * The bytes of media to upload, within `policy` (the sandbox stores the URL instead
@@ -66,6 +69,8 @@ export function sandboxPath(platform: Platform): string {
 /** The configuration of `platform`. `origin` is the public origin, for sandbox URLs a browser opens. */
 export function platformConfig(env: Env, platform: Platform, origin?: string): PlatformConfig {
   const timeoutMs = Number(envVariable(env, "PLATFORM_TIMEOUT_MS") ?? DEFAULT_TIMEOUT_MS);
+  const apiVersion =
+    platform === "linkedin" ? (envVariable(env, "LINKEDIN_VERSION") ?? DEFAULT_LINKEDIN_VERSION) : null;
   const reach = platformReach(env, platform);
   if (reach.kind === "live") {
     const prefix = PLATFORM_VARIABLES[platform].prefix;
@@ -81,6 +86,7 @@ export function platformConfig(env: Env, platform: Platform, origin?: string): P
         apiBase: envVariable(env, `${prefix}_API_BASE`) ?? live.apiBase,
       },
       timeoutMs,
+      apiVersion,
       transport: (request) => fetch(request),
       fetchMedia: (url, field, policy) => fetchMediaBounded(url, field, policy, timeoutMs),
     };
@@ -95,6 +101,7 @@ export function platformConfig(env: Env, platform: Platform, origin?: string): P
       clientSecret: SANDBOX_CLIENT_SECRET,
       endpoints: { authBase: base, tokenBase: base, apiBase: base },
       timeoutMs,
+      apiVersion,
       transport: (request) => sandbox.fetch(request),
       fetchMedia: async (url) => new TextEncoder().encode(url).buffer as ArrayBuffer,
     };
@@ -111,6 +118,7 @@ export function platformConfig(env: Env, platform: Platform, origin?: string): P
     clientSecret: "",
     endpoints: { authBase: nowhere, tokenBase: nowhere, apiBase: nowhere },
     timeoutMs,
+    apiVersion,
     transport: refuse,
     fetchMedia: refuse,
   };

@@ -1,7 +1,9 @@
 // Facebook Pages through the Graph API. Facebook Login yields a user token, made
 // long-lived and then exchanged for one Page token per Page the user manages: each
 // Page is an account. The long-lived user token is kept as the "refresh token": it
-// re-derives the Page token when needed.
+// re-derives the Page token when needed. Sources (developers.facebook.com): Pages API
+// posts, Video API "Publish with the Video API", Page Insights deprecated metrics,
+// reference/access_token.
 import type { PlatformConfig } from "./config";
 import { PlatformError } from "./errors";
 import { GRAPH_VERSION, graphFailure, graphMetric, graphUrl, graphUsage } from "./graph";
@@ -17,7 +19,20 @@ import type {
   TokenSet,
 } from "./types";
 
-const SCOPES = ["pages_show_list", "pages_manage_posts", "pages_read_engagement", "read_insights"];
+/**
+ * What publishing and insights need. Video posts need no more: "Publish with the Video
+ * API" and the page/videos reference ask for pages_show_list, pages_read_engagement
+ * and pages_manage_posts (publish_video is the Live Video API's permission).
+ */
+export const FACEBOOK_SCOPES = ["pages_show_list", "pages_manage_posts", "pages_read_engagement", "read_insights"];
+const SCOPES = FACEBOOK_SCOPES;
+/**
+ * Post insights asked for. post_impressions and post_impressions_unique were
+ * deprecated on every version (Page Insights "Deprecated metrics": an invalid-metric
+ * error, which fails a whole ?ids= read); post_media_view and
+ * post_total_media_view_unique replace them.
+ */
+export const FACEBOOK_POST_METRICS = ["post_media_view", "post_total_media_view_unique", "post_clicks"];
 
 export class FacebookAdapter implements PlatformAdapter {
   readonly platform = "facebook" as const;
@@ -43,7 +58,7 @@ export class FacebookAdapter implements PlatformAdapter {
     return response.body as Record<string, unknown>;
   }
 
-  /** A user token exchanged for a long-lived one (about 60 days). */
+  /** A user token exchanged for a long-lived one (about 60 days): reference/access_token, fb_exchange_token. */
   private async longLived(userToken: string): Promise<{ token: string; expiresAt: Date | null }> {
     const body = await this.get(
       graphUrl(this.config, "oauth/access_token", {
@@ -56,6 +71,7 @@ export class FacebookAdapter implements PlatformAdapter {
     return { token: String(body.access_token), expiresAt: expiresIn(body.expires_in) };
   }
 
+  /** GET /me/accounts: the Pages the user manages, each with its Page token (Pages API "Get Started"). */
   private async pages(userToken: string): Promise<{ id: string; name: string; access_token: string }[]> {
     const body = await this.get(
       graphUrl(this.config, "me/accounts", { fields: "id,name,access_token", access_token: userToken }),
@@ -113,6 +129,8 @@ export class FacebookAdapter implements PlatformAdapter {
   }
 
   async publish(accessToken: string, pageId: string, post: PostContent): Promise<PublishResult> {
+    // Pages API: POST /{page-id}/feed (message), /photos (url, message), and the Video
+    // API's /{page-id}/videos (file_url, description).
     const [edge, params] = post.videoUrl
       ? ["videos", { file_url: post.videoUrl, description: post.text }]
       : post.imageUrl
@@ -128,9 +146,32 @@ export class FacebookAdapter implements PlatformAdapter {
     );
     const quota = graphUsage(response.headers);
     if (response.status !== 200) throw graphFailure(this.config, response);
+    // /feed answers the post id, /photos { id, post_id }, /videos the VIDEO id only
+    // (Video API: "On success, your app receives a JSON response with the Video ID"):
+    // insights read the Page post, so a video's post id is looked up.
     const body = response.body as { id: string; post_id?: string };
+    if (edge === "videos") {
+      const id = await this.videoPostId(accessToken, pageId, body.id);
+      return { platformPostId: id, url: `https://www.facebook.com/${id}`, calls: 2, quota };
+    }
     const id = body.post_id ?? body.id;
     return { platformPostId: id, url: `https://www.facebook.com/${id}`, calls: 1, quota };
+  }
+
+  /**
+   * The Page post of a video: GET /{video-id}?fields=post_id, as a {page}_{post} id
+   * (the field is answered bare by some versions). Falls back to the video id when
+   * Graph gives none: the post went out either way, and that must not fail it.
+   */
+  private async videoPostId(accessToken: string, pageId: string, videoId: string): Promise<string> {
+    try {
+      const video = await this.get(graphUrl(this.config, videoId, { fields: "post_id", access_token: accessToken }));
+      const postId = typeof video.post_id === "string" ? video.post_id : null;
+      if (!postId) return videoId;
+      return postId.includes("_") ? postId : `${pageId}_${postId}`;
+    } catch {
+      return videoId;
+    }
   }
 
   async quota(): Promise<null> {
@@ -145,8 +186,7 @@ export class FacebookAdapter implements PlatformAdapter {
     const body = await this.get(
       graphUrl(this.config, "", {
         ids: postIds.join(","),
-        fields:
-          "reactions.summary(total_count),comments.summary(total_count),shares,insights.metric(post_impressions,post_impressions_unique,post_clicks)",
+        fields: `reactions.summary(total_count),comments.summary(total_count),shares,insights.metric(${FACEBOOK_POST_METRICS.join(",")})`,
         access_token: accessToken,
       }),
     );
@@ -166,9 +206,9 @@ function pageMetrics(post: Record<string, unknown>): PostMetrics {
     saves: 0,
     clicks: insight("post_clicks"),
     bookmarks: 0,
-    impressions: insight("post_impressions"),
-    reach: insight("post_impressions_unique"),
-    uniqueImpressions: insight("post_impressions_unique"),
+    impressions: insight("post_media_view"),
+    reach: insight("post_total_media_view_unique"),
+    uniqueImpressions: insight("post_total_media_view_unique"),
     videoViews: null,
     videoAvgWatchTime: null,
     videoCompleteViews: null,

@@ -2,7 +2,15 @@
 // a short-lived token exchanged for a long-lived one (60 days) that renews itself
 // (there is no separate refresh token). Publishing is two steps: a media container
 // (/{ig-user-id}/media), then /{ig-user-id}/media_publish. The daily publishing quota
-// is read from /{ig-user-id}/content_publishing_limit.
+// is read from /{ig-user-id}/content_publishing_limit. Sources (developers.facebook.com,
+// Instagram Platform): "Content Publishing", reference/ig-container (status_code
+// EXPIRED, ERROR, FINISHED, IN_PROGRESS, PUBLISHED), reference/refresh_access_token,
+// reference/instagram-media/insights.
+//
+// A video (REELS) container processes for tens of seconds to minutes: publish()
+// answers it as pending, and the TenantObject's alarm polls it about once a minute
+// for up to five (objects/publishing/container-poller.ts), then publishes that same
+// container (publishContainer), never a second one.
 import type { PlatformConfig } from "./config";
 import { PlatformError } from "./errors";
 import { graphFailure, graphMetric, graphUrl } from "./graph";
@@ -10,6 +18,7 @@ import { expiresIn, formBody, send, tokenFailure } from "./http";
 import type {
   AuthorizeRequest,
   ConnectedIdentity,
+  PendingPublish,
   PlatformAdapter,
   PostContent,
   PostMetrics,
@@ -20,9 +29,8 @@ import type {
 } from "./types";
 
 const SCOPES = ["instagram_business_basic", "instagram_business_content_publish", "instagram_business_manage_insights"];
-/** How often, and how long apart, a video container's status is polled before publishing. */
-const CONTAINER_POLLS = 10;
-const CONTAINER_POLL_MS = 500;
+/** A container's status_code (reference/ig-container). */
+export type ContainerStatus = "EXPIRED" | "ERROR" | "FINISHED" | "IN_PROGRESS" | "PUBLISHED";
 
 export class InstagramAdapter implements PlatformAdapter {
   readonly platform = "instagram" as const;
@@ -66,6 +74,7 @@ export class InstagramAdapter implements PlatformAdapter {
       redirect_uri: redirectUri,
       code,
     });
+    // "Business Login for Instagram": the code for a short-lived token, then ig_exchange_token.
     const exchanged = await send(
       this.config,
       new Request(`${this.config.endpoints.tokenBase}/oauth/access_token`, { method: "POST", ...form }),
@@ -91,6 +100,7 @@ export class InstagramAdapter implements PlatformAdapter {
     ];
   }
 
+  /** GET /refresh_access_token?grant_type=ig_refresh_token (reference/refresh_access_token). */
   async refresh(credential: RefreshCredential): Promise<TokenSet> {
     const response = await send(
       this.config,
@@ -110,39 +120,40 @@ export class InstagramAdapter implements PlatformAdapter {
     return this.tokens(response.body as Record<string, unknown>);
   }
 
-  private async waitForContainer(accessToken: string, containerId: string): Promise<void> {
-    for (let poll = 0; poll < CONTAINER_POLLS; poll++) {
-      const status = await this.call(
-        new Request(graphUrl(this.config, containerId, { fields: "status_code", access_token: accessToken })),
-      );
-      if (status.status_code === "FINISHED") return;
-      if (status.status_code === "ERROR" || status.status_code === "EXPIRED") {
-        throw new PlatformError("rejected", `instagram: the media container is ${status.status_code}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, CONTAINER_POLL_MS));
-    }
-    throw new PlatformError("unavailable", "instagram: the media container was not ready in time");
+  private postForm(accessToken: string, path: string, params: Record<string, string>) {
+    return this.call(
+      new Request(graphUrl(this.config, path), {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ ...params, access_token: accessToken }).toString(),
+      }),
+    );
   }
 
-  async publish(accessToken: string, igUserId: string, post: PostContent): Promise<PublishResult> {
+  async publish(accessToken: string, igUserId: string, post: PostContent): Promise<PublishResult | PendingPublish> {
+    // Step 1, POST /{ig-user-id}/media: an image (JPEG only) or a reel.
     const media: Record<string, string> = post.videoUrl
       ? { media_type: "REELS", video_url: post.videoUrl }
       : { image_url: post.imageUrl ?? "" };
-    const postForm = (path: string, params: Record<string, string>) =>
-      this.call(
-        new Request(graphUrl(this.config, path), {
-          method: "POST",
-          headers: { "Content-Type": "application/x-www-form-urlencoded" },
-          body: new URLSearchParams({ ...params, access_token: accessToken }).toString(),
-        }),
-      );
-    const container = await postForm(`${igUserId}/media`, { ...media, caption: post.text });
-    let calls = 2;
-    if (post.videoUrl) {
-      await this.waitForContainer(accessToken, String(container.id));
-      calls += 1;
-    }
-    const published = await postForm(`${igUserId}/media_publish`, { creation_id: String(container.id) });
+    const container = await this.postForm(accessToken, `${igUserId}/media`, { ...media, caption: post.text });
+    const containerId = String(container.id);
+    // A video processes for a while: the alarm finishes it (see the file's head).
+    if (post.videoUrl) return { kind: "processing", containerId, calls: 1 };
+    const published = await this.publishContainer(accessToken, igUserId, containerId);
+    return { ...published, calls: published.calls + 1 };
+  }
+
+  /** GET /{ig-container-id}?fields=status_code. */
+  async containerStatus(accessToken: string, containerId: string): Promise<ContainerStatus> {
+    const body = await this.call(
+      new Request(graphUrl(this.config, containerId, { fields: "status_code", access_token: accessToken })),
+    );
+    return String(body.status_code) as ContainerStatus;
+  }
+
+  /** Step 2, POST /{ig-user-id}/media_publish with creation_id, then the media's permalink. */
+  async publishContainer(accessToken: string, igUserId: string, containerId: string): Promise<PublishResult> {
+    const published = await this.postForm(accessToken, `${igUserId}/media_publish`, { creation_id: containerId });
     const id = String(published.id);
     const permalink = await this.call(
       new Request(graphUrl(this.config, id, { fields: "permalink", access_token: accessToken })),
@@ -150,11 +161,12 @@ export class InstagramAdapter implements PlatformAdapter {
     return {
       platformPostId: id,
       url: typeof permalink?.permalink === "string" ? permalink.permalink : null,
-      calls: calls + 1,
+      calls: 2,
       quota: null,
     };
   }
 
+  /** GET /{ig-user-id}/content_publishing_limit (reference/ig-user/content_publishing_limit). */
   async quota(accessToken: string, igUserId: string): Promise<QuotaReport | null> {
     const body = await this.call(
       new Request(
@@ -180,7 +192,7 @@ export class InstagramAdapter implements PlatformAdapter {
   readonly insightsBatch = 50;
 
   async insights(accessToken: string, _igUserId: string, mediaIds: string[]): Promise<Map<string, PostMetrics>> {
-    // Each media's insights edge, read for all of them at once.
+    // Each media's insights edge (reference/instagram-media/insights), read for all of them at once.
     const body = await this.call(
       new Request(
         graphUrl(this.config, "", {

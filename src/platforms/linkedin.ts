@@ -1,9 +1,15 @@
 // LinkedIn: OAuth 2.0 (3-legged) and the versioned REST Posts API. A post is
 // published as the member (urn:li:person:{id}); an image is uploaded through the
-// Images API first and referenced by its urn.
+// Images API first and referenced by its urn. Sources: learn.microsoft.com, LinkedIn
+// Marketing (Posts API, Images API, Little Text Format, Member Post Statistics,
+// Versioning) and LinkedIn's own client linkedin-developers/linkedin-api-js-client
+// (examples/create-posts.ts: 201 and the post's URN in x-restli-id).
 import type { PlatformConfig } from "./config";
 import { PlatformError } from "./errors";
 import { errorMessage, expiresIn, failure, formBody, send, tokenFailure } from "./http";
+import { memberPostMetrics } from "./linkedin-insights";
+import { toLittleText } from "./linkedin-text";
+import { DEFAULT_LINKEDIN_VERSION } from "./linkedin-version";
 import { LINKEDIN_IMAGE } from "./media";
 import type {
   AuthorizeRequest,
@@ -15,9 +21,13 @@ import type {
   TokenSet,
 } from "./types";
 
-/** The API version sent in LinkedIn-Version (YYYYMM). */
-export const LINKEDIN_VERSION = "202511";
-const SCOPES = ["openid", "profile", "w_member_social"];
+/**
+ * Sign-in (openid, profile: "Sign In with LinkedIn using OpenID Connect"), posting as
+ * the member (w_member_social: "Share on LinkedIn") and the member's post statistics
+ * (r_member_postAnalytics: Community Management API, Member Post Statistics).
+ */
+export const LINKEDIN_SCOPES = ["openid", "profile", "w_member_social", "r_member_postAnalytics"];
+const SCOPES = LINKEDIN_SCOPES;
 
 export class LinkedInAdapter implements PlatformAdapter {
   readonly platform = "linkedin" as const;
@@ -28,7 +38,7 @@ export class LinkedInAdapter implements PlatformAdapter {
   private restHeaders(accessToken: string): Record<string, string> {
     return {
       Authorization: `Bearer ${accessToken}`,
-      "LinkedIn-Version": LINKEDIN_VERSION,
+      "LinkedIn-Version": this.config.apiVersion ?? DEFAULT_LINKEDIN_VERSION,
       "X-Restli-Protocol-Version": "2.0.0",
       "Content-Type": "application/json",
     };
@@ -46,6 +56,7 @@ export class LinkedInAdapter implements PlatformAdapter {
     return url.toString();
   }
 
+  /** POST /oauth/v2/accessToken (learn.microsoft.com "Authorization Code Flow", "Programmatic Refresh Tokens"). */
   private async token(values: Record<string, string>): Promise<TokenSet> {
     const form = formBody({ ...values, client_id: this.config.clientId, client_secret: this.config.clientSecret });
     const response = await send(
@@ -65,6 +76,7 @@ export class LinkedInAdapter implements PlatformAdapter {
 
   async connect(code: string, redirectUri: string): Promise<ConnectedIdentity[]> {
     const tokens = await this.token({ grant_type: "authorization_code", code, redirect_uri: redirectUri });
+    // GET /v2/userinfo ("Sign In with LinkedIn using OpenID Connect").
     const response = await send(
       this.config,
       new Request(`${this.config.endpoints.apiBase}/v2/userinfo`, {
@@ -90,6 +102,7 @@ export class LinkedInAdapter implements PlatformAdapter {
   ): Promise<{ urn: string; calls: number }> {
     // The media first: a refused image costs no call to LinkedIn.
     const bytes = await this.config.fetchMedia(imageUrl, "image_url", LINKEDIN_IMAGE);
+    // Images API: POST /rest/images?action=initializeUpload, then PUT the bytes to uploadUrl.
     const init = await send(
       this.config,
       new Request(`${this.config.endpoints.apiBase}/rest/images?action=initializeUpload`, {
@@ -117,6 +130,8 @@ export class LinkedInAdapter implements PlatformAdapter {
       calls += image.calls;
       content = { media: { id: image.urn } };
     }
+    // Posts API, "Create a Text-Only Post" (learn.microsoft.com): POST /rest/posts,
+    // answered 201 with the post's URN in x-restli-id.
     const response = await send(
       this.config,
       new Request(`${this.config.endpoints.apiBase}/rest/posts`, {
@@ -124,7 +139,8 @@ export class LinkedInAdapter implements PlatformAdapter {
         headers: this.restHeaders(accessToken),
         body: JSON.stringify({
           author,
-          commentary: post.text,
+          // Little text: escaped, or LinkedIn cuts the post at the first reserved character.
+          commentary: toLittleText(post.text),
           visibility: "PUBLIC",
           distribution: { feedDistribution: "MAIN_FEED", targetEntities: [], thirdPartyDistributionChannels: [] },
           lifecycleState: "PUBLISHED",
@@ -144,48 +160,13 @@ export class LinkedInAdapter implements PlatformAdapter {
     return null;
   }
 
-  /** Rest.li BATCH_GET allows more; 50 keeps each answer small. */
-  readonly insightsBatch = 50;
+  /** Five calls per post (one per query type): a small batch keeps one run's calls bounded. */
+  readonly insightsBatch = 10;
 
   async insights(accessToken: string, _platformUserId: string, urns: string[]): Promise<Map<string, PostMetrics>> {
-    // A BATCH_GET: ids=List(...) with each URN encoded, as Rest.li 2.0 wants.
-    const ids = `List(${urns.map(encodeURIComponent).join(",")})`;
-    const response = await send(
-      this.config,
-      new Request(`${this.config.endpoints.apiBase}/rest/socialMetadata?ids=${ids}`, {
-        headers: this.restHeaders(accessToken),
-      }),
-    );
-    if (response.status !== 200) throw failure(this.config, response);
-    const results = (response.body as { results?: Record<string, SocialMetadata> }).results ?? {};
-    return new Map(Object.entries(results).map(([urn, metadata]) => [urn, socialMetrics(metadata)]));
+    const headers = this.restHeaders(accessToken);
+    const metrics = new Map<string, PostMetrics>();
+    for (const urn of urns) metrics.set(urn, await memberPostMetrics(this.config, headers, urn));
+    return metrics;
   }
-}
-
-interface SocialMetadata {
-  reactionSummaries?: Record<string, { count: number }>;
-  commentSummary?: { count: number };
-  shareSummary?: { count: number };
-  impressionCount?: number;
-  uniqueImpressionsCount?: number;
-  clickCount?: number;
-}
-
-function socialMetrics(body: SocialMetadata): PostMetrics {
-  const likes = Object.values(body.reactionSummaries ?? {}).reduce((sum, r) => sum + r.count, 0);
-  return {
-    likes,
-    comments: body.commentSummary?.count ?? 0,
-    shares: body.shareSummary?.count ?? 0,
-    saves: 0,
-    clicks: body.clickCount ?? 0,
-    bookmarks: 0,
-    impressions: body.impressionCount ?? 0,
-    reach: body.uniqueImpressionsCount ?? 0,
-    uniqueImpressions: body.uniqueImpressionsCount ?? 0,
-    videoViews: null,
-    videoAvgWatchTime: null,
-    videoCompleteViews: null,
-    followers: null,
-  };
 }

@@ -53,6 +53,21 @@ export interface PublishResult {
   quota: QuotaReport | null;
 }
 
+/**
+ * A publish the platform has accepted but not finished: an Instagram video container
+ * still processing. The TenantObject's alarm completes it (objects/publishing/
+ * container-poller.ts), always with this same container.
+ */
+export interface PendingPublish {
+  kind: "processing";
+  containerId: string;
+  calls: number;
+}
+
+export function isPending(result: PublishResult | PendingPublish): result is PendingPublish {
+  return (result as PendingPublish).kind === "processing";
+}
+
 export interface PostMetrics {
   likes: number;
   comments: number;
@@ -94,7 +109,8 @@ export interface PlatformAdapter {
    * for platforms that renew with the access token itself, that token.
    */
   refresh(credential: RefreshCredential): Promise<TokenSet>;
-  publish(accessToken: string, platformUserId: string, post: PostContent): Promise<PublishResult>;
+  /** The post published, or (Instagram video) accepted and still processing. */
+  publish(accessToken: string, platformUserId: string, post: PostContent): Promise<PublishResult | PendingPublish>;
   /** The platform's own publishing quota, for platforms that expose it (Instagram). */
   quota(accessToken: string, platformUserId: string): Promise<QuotaReport | null>;
   /** Most posts one insights call may name. */

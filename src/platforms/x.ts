@@ -3,7 +3,7 @@
 // /2/media/upload, and the x-rate-limit-* / x-user-limit-24hour-* quota headers.
 import type { PlatformConfig } from "./config";
 import { PlatformError } from "./errors";
-import { expiresIn, failure, formBody, send, tokenFailure } from "./http";
+import { errorMessage, expiresIn, failure, formBody, send, tokenFailure } from "./http";
 import { X_IMAGE } from "./media";
 import type {
   AuthorizeRequest,
@@ -18,7 +18,12 @@ import type {
 
 const SCOPES = ["tweet.read", "tweet.write", "users.read", "media.write", "offline.access"];
 
-/** The tightest of the endpoint window and the user's 24-hour window X reports. */
+/**
+ * The window X holds the caller to, from its rate-limit headers (docs.x.com, "Rate
+ * limits": x-rate-limit-* for the endpoint's 15-minute window, x-user-limit-24hour-*
+ * for the user's day): when a window is exhausted, the latest reset among the
+ * exhausted ones (until then nothing goes through); otherwise the tightest window.
+ */
 export function xQuota(headers: Headers): QuotaReport | null {
   const reports: QuotaReport[] = [];
   for (const prefix of ["x-rate-limit", "x-user-limit-24hour"]) {
@@ -33,10 +38,24 @@ export function xQuota(headers: Headers): QuotaReport | null {
       source: prefix,
     });
   }
+  const known = reports.filter((r) => Number.isFinite(r.remaining) && Number.isFinite(r.resetAtMs));
+  const exhausted = known.filter((r) => r.remaining === 0).sort((a, b) => b.resetAtMs - a.resetAtMs);
+  if (exhausted[0]) return exhausted[0];
+  return known.sort((a, b) => (a.remaining ?? Infinity) - (b.remaining ?? Infinity))[0] ?? null;
+}
+
+/**
+ * X's answer to a dead refresh token: 400 invalid_grant, or 400 invalid_request
+ * "Value passed for the token was invalid." (seen in several public X clients; the
+ * OAuth 2.0 pages on docs.x.com do not list it). Both mean the token is revoked.
+ */
+function deadRefreshToken(status: number, body: unknown): boolean {
+  const record = body as { error?: unknown; error_description?: unknown } | null;
   return (
-    reports
-      .filter((r) => Number.isFinite(r.remaining))
-      .sort((a, b) => (a.remaining ?? Infinity) - (b.remaining ?? Infinity))[0] ?? null
+    status === 400 &&
+    record?.error === "invalid_request" &&
+    typeof record.error_description === "string" &&
+    /token was invalid/i.test(record.error_description)
   );
 }
 
@@ -61,6 +80,7 @@ export class XAdapter implements PlatformAdapter {
     return url.toString();
   }
 
+  /** POST /2/oauth2/token (docs.x.com "OAuth 2.0 Authorization Code Flow with PKCE"; xdk oauth2_auth.j2). */
   private async token(values: Record<string, string>): Promise<TokenSet> {
     const form = formBody({ ...values, client_id: this.config.clientId });
     // A confidential client authenticates with HTTP Basic.
@@ -73,7 +93,15 @@ export class XAdapter implements PlatformAdapter {
         headers: { ...form.headers, Authorization: `Basic ${basic}` },
       }),
     );
-    if (response.status !== 200) throw tokenFailure(this.config, response);
+    if (response.status !== 200) {
+      if (values.grant_type === "refresh_token" && deadRefreshToken(response.status, response.body)) {
+        throw new PlatformError("invalid_grant", `X refused the refresh: ${errorMessage(response.body)}`, {
+          status: response.status,
+          code: "invalid_request",
+        });
+      }
+      throw tokenFailure(this.config, response);
+    }
     const body = response.body as Record<string, unknown>;
     return {
       accessToken: String(body.access_token),
@@ -92,6 +120,7 @@ export class XAdapter implements PlatformAdapter {
       redirect_uri: redirectUri,
       code_verifier: codeVerifier,
     });
+    // GET /2/users/me (OpenAPI: findMyUser).
     const response = await send(
       this.config,
       new Request(`${this.config.endpoints.apiBase}/2/users/me`, {
@@ -115,6 +144,7 @@ export class XAdapter implements PlatformAdapter {
     const form = new FormData();
     form.set("media", new Blob([bytes]));
     form.set("media_category", "tweet_image");
+    // POST /2/media/upload (OpenAPI: mediaUpload), multipart; answers data.id.
     const response = await send(
       this.config,
       new Request(`${this.config.endpoints.apiBase}/2/media/upload`, {
@@ -129,6 +159,7 @@ export class XAdapter implements PlatformAdapter {
 
   async publish(accessToken: string, _platformUserId: string, post: PostContent): Promise<PublishResult> {
     const mediaIds = post.imageUrl ? [await this.uploadMedia(accessToken, post.imageUrl)] : [];
+    // POST /2/tweets (OpenAPI: createPosts): TweetCreateRequest, answered 201 { data: { id, text } }.
     const response = await send(
       this.config,
       new Request(`${this.config.endpoints.apiBase}/2/tweets`, {
@@ -155,6 +186,7 @@ export class XAdapter implements PlatformAdapter {
   readonly insightsBatch = 100;
 
   async insights(accessToken: string, _platformUserId: string, ids: string[]): Promise<Map<string, PostMetrics>> {
+    // GET /2/tweets?ids= (OpenAPI: getPostsByIds), up to 100 ids; non_public_metrics need user context.
     const url = new URL(`${this.config.endpoints.apiBase}/2/tweets`);
     url.searchParams.set("ids", ids.join(","));
     url.searchParams.set("tweet.fields", "public_metrics,non_public_metrics");

@@ -4,7 +4,7 @@
 // a scheduled post, refreshing itself from its alarm.
 import type { RefreshOutcome, TokenStep } from "../../objects/publishing/account-tokens";
 import { isPlatformError, PlatformError } from "../platforms/errors";
-import type { Platform, PlatformAdapter } from "../platforms/types";
+import { isPending, type Platform, type PlatformAdapter } from "../platforms/types";
 import type { Answer, BeginStep, PublishInput, SendOutcome } from "./types";
 
 export interface PublishCoordinator {
@@ -90,6 +90,7 @@ export async function runAttempt(
     try {
       await coordinator.markCalling(attempt.attemptId, true);
       const result = await adapter.publish(step.accessToken, attempt.platformUserId, attempt.post);
+      if (isPending(result)) return finish({ kind: "processing", containerId: result.containerId });
       return finish({ kind: "published", result });
     } catch (error) {
       if (!isPlatformError(error)) throw error;

@@ -55,4 +55,6 @@ export type SendOutcome =
       field?: string;
     }
   /** No token could be had: nothing was sent. */
-  | { kind: "not_sent"; token: TokenStep };
+  | { kind: "not_sent"; token: TokenStep }
+  /** Accepted and still processing (an Instagram video container): completed later by the alarm. */
+  | { kind: "processing"; containerId: string };

@@ -4,6 +4,7 @@
 //   POST /bench/d1-admission  the same publish as POST /v1/posts, but admitted the way the
 //                             seed's design has it: a counter row in D1 rate_limits, read,
 //                             compared, then incremented, with tokens read from D1 each time
+
 import { createMiddleware } from "hono/factory";
 import { windowFor } from "../../objects/parts/rate-windows";
 import { guard } from "../auth/guard";
@@ -23,6 +24,7 @@ import { PostBody } from "../http/publishing-schemas";
 import { caller } from "../http/request-context";
 import { platformAdapter } from "../platforms";
 import { checkPost } from "../platforms/rules";
+import { isPending } from "../platforms/types";
 import { composePost } from "../publishing/compose";
 
 /** 404 unless the Worker runs with BENCH_ROUTES = "on". */
@@ -81,11 +83,14 @@ export const benchRoutes = createRouter()
         ),
       );
       const post = composePost(draft, body.utm_params ?? null);
-      const result = await platformAdapter(c.env, account.platform, new URL(c.req.url).origin).publish(
+      const sent = await platformAdapter(c.env, account.platform, new URL(c.req.url).origin).publish(
         token,
         account.platform_user_id,
         post,
       );
+      // The baseline publishes text posts: never a processing video.
+      if (isPending(sent)) throw new Error("the baseline publishes no video");
+      const result = sent;
       const now = nowIso();
       const row = {
         ...draftRow({

@@ -30,7 +30,13 @@ export async function faulty(
   if (fault?.kind === "error_500") return fail(ctx, "server", "An internal error occurred (sandbox fault)");
   if (fault?.kind === "rate_limit_429") {
     const reset = Number(fault.params.reset_seconds ?? DEFAULT_RESET_SECONDS);
-    return fail(ctx, "rate_limited", "Rate limit exceeded (sandbox fault)", throttleHeaders(ctx.platform, reset));
+    const daily = fault.params.daily_reset_seconds === undefined ? undefined : Number(fault.params.daily_reset_seconds);
+    return fail(
+      ctx,
+      "rate_limited",
+      "Rate limit exceeded (sandbox fault)",
+      throttleHeaders(ctx.platform, reset, daily),
+    );
   }
   const response = await work();
   if (fault?.kind === "hang") {
@@ -49,7 +55,9 @@ export function presentedToken(request: Request, form?: URLSearchParams): string
 
 /**
  * Runs an API endpoint for the holder of `token`: counted and faulted per user,
- * then 401 unless the token is live (the "expired_token" switch expires it first).
+ * then 401 unless the token is live (the "expired_token" switch expires it first),
+ * then 403 unless the token was granted every scope in `needs` (each platform's
+ * permission error).
  */
 export function withAccessToken(
   ctx: SandboxContext,
@@ -57,6 +65,7 @@ export function withAccessToken(
   token: string | null,
   kinds: string[],
   work: (userId: string) => Promise<Response> | Response,
+  needs: readonly string[] = [],
 ): Promise<Response> {
   const owner = token ? ctx.store.tokenUser(token) : null;
   return faulty(ctx, endpoint, owner, () => {
@@ -64,6 +73,15 @@ export function withAccessToken(
     const check = ctx.store.checkToken(token, kinds);
     if ("error" in check) {
       return fail(ctx, check.error === "expired" ? "expired" : "unauthorized", `The access token is ${check.error}`);
+    }
+    const granted = ctx.store.tokenScopes(token as string);
+    const missing = needs.filter((scope) => !granted.includes(scope));
+    if (missing.length > 0) {
+      return fail(
+        ctx,
+        "permission",
+        `Not enough permissions to access this resource: ${missing.join(", ")} not granted`,
+      );
     }
     return work(check.userId);
   });

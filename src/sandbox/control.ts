@@ -57,6 +57,20 @@ export function controlApp(store: SandboxStore, adminToken: string): Hono {
     return c.body(null, 204);
   });
   app.post("/users/:id/expire-tokens", (c) => c.json({ expired: store.expireAccessTokens(c.req.param("id")) }));
+  // The media-processing clock (clock.ts): moves forward, never back.
+  app.post("/clock", async (c) => {
+    const parsed = z
+      .object({
+        advance_seconds: z
+          .number()
+          .int()
+          .min(0)
+          .max(7 * 86_400),
+      })
+      .safeParse(await c.req.json().catch(() => null));
+    if (!parsed.success) return c.json({ error: parsed.error.issues }, 400);
+    return c.json({ offset_ms: store.advanceClock(parsed.data.advance_seconds * 1000) });
+  });
   app.post("/reset", (c) => {
     store.reset();
     return c.body(null, 204);

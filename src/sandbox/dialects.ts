@@ -1,7 +1,15 @@
 // How each sandbox platform words its errors and quota headers, as the real APIs do.
 import type { Platform } from "../platforms/types";
 
-export type ErrorReason = "unauthorized" | "expired" | "server" | "rate_limited" | "bad_request" | "forbidden";
+export type ErrorReason =
+  | "unauthorized"
+  | "expired"
+  | "server"
+  | "rate_limited"
+  | "bad_request"
+  | "forbidden"
+  /** The token lacks a scope (permission) the endpoint needs. */
+  | "permission";
 
 const STATUS: Record<ErrorReason, number> = {
   unauthorized: 401,
@@ -10,6 +18,7 @@ const STATUS: Record<ErrorReason, number> = {
   rate_limited: 429,
   bad_request: 400,
   forbidden: 403,
+  permission: 403,
 };
 
 /** Graph API codes for each reason (Facebook and Instagram answer 400 with a code). */
@@ -20,6 +29,8 @@ const GRAPH: Record<ErrorReason, { status: number; code: number; type: string; s
   rate_limited: { status: 400, code: 32, type: "OAuthException" },
   bad_request: { status: 400, code: 100, type: "OAuthException" },
   forbidden: { status: 403, code: 10, type: "OAuthException" },
+  // Graph's permissions error: "(#200) ... permission(s) must be granted".
+  permission: { status: 403, code: 200, type: "OAuthException" },
 };
 
 export function platformError(
@@ -35,13 +46,28 @@ export function platformError(
       return json(STATUS[reason], {
         status: STATUS[reason],
         serviceErrorCode: reason === "expired" ? 65601 : 100,
-        code: reason === "expired" ? "EXPIRED_ACCESS_TOKEN" : reason.toUpperCase(),
+        // LinkedIn's error body (learn.microsoft.com, LinkedIn API error handling):
+        // a missing permission is 403 ACCESS_DENIED "Not enough permissions to access ...".
+        code:
+          reason === "expired"
+            ? "EXPIRED_ACCESS_TOKEN"
+            : reason === "permission"
+              ? "ACCESS_DENIED"
+              : reason.toUpperCase(),
         message,
       });
     case "twitter":
       return json(STATUS[reason], {
         title:
-          reason === "rate_limited" ? "Too Many Requests" : reason === "server" ? "Internal Error" : "Unauthorized",
+          reason === "rate_limited"
+            ? "Too Many Requests"
+            : reason === "server"
+              ? "Internal Error"
+              : reason === "permission" || reason === "forbidden"
+                ? "Forbidden"
+                : reason === "bad_request"
+                  ? "Invalid Request"
+                  : "Unauthorized",
         type: "about:blank",
         status: STATUS[reason],
         detail: message,
@@ -63,11 +89,28 @@ export function platformError(
 }
 
 /** The headers a platform sends when it throttles: when the caller may come back. */
-export function throttleHeaders(platform: Platform, resetSeconds: number): Record<string, string> {
+export function throttleHeaders(
+  platform: Platform,
+  resetSeconds: number,
+  dailyResetSeconds?: number,
+): Record<string, string> {
   const resetAt = Math.ceil(Date.now() / 1000) + resetSeconds;
   switch (platform) {
     case "twitter":
-      return { "x-rate-limit-limit": "300", "x-rate-limit-remaining": "0", "x-rate-limit-reset": String(resetAt) };
+      // The 15-minute window, and with `dailyResetSeconds` the user's 24-hour window
+      // exhausted too (docs.x.com "Rate limits": x-user-limit-24hour-*).
+      return {
+        "x-rate-limit-limit": "300",
+        "x-rate-limit-remaining": "0",
+        "x-rate-limit-reset": String(resetAt),
+        ...(dailyResetSeconds === undefined
+          ? {}
+          : {
+              "x-user-limit-24hour-limit": "2400",
+              "x-user-limit-24hour-remaining": "0",
+              "x-user-limit-24hour-reset": String(Math.ceil(Date.now() / 1000) + dailyResetSeconds),
+            }),
+      };
     case "facebook":
       return {
         "x-page-usage": JSON.stringify({
@@ -93,8 +136,9 @@ export function deadGrant(platform: Platform): Response {
         { status: 400 },
       );
     case "twitter":
+      // What X answers for a revoked or rotated-away refresh token (not invalid_grant).
       return Response.json(
-        { error: "invalid_grant", error_description: "Value passed for the token was invalid." },
+        { error: "invalid_request", error_description: "Value passed for the token was invalid." },
         { status: 400 },
       );
     case "facebook":

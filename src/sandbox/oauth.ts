@@ -39,12 +39,20 @@ export function authorize(ctx: SandboxContext, url: URL, requirePkce: boolean): 
   }
   const user = ctx.store.createUser({ userId: params.get("login_hint") ?? undefined });
   ctx.store.count("authorize", user.user_id);
-  const code = ctx.store.issueCode(user.user_id, redirectUri, challenge);
+  // The user grants what the app asked for (LinkedIn and X separate scopes with
+  // spaces, Meta with commas); every token issued from the code carries them.
+  const scopes = grantedScopes(params.get("scope"));
+  const code = ctx.store.issueCode(user.user_id, redirectUri, challenge, scopes.join(" "));
   const target = new URL(redirectUri);
   target.searchParams.set("code", code);
   const state = params.get("state");
   if (state !== null) target.searchParams.set("state", state);
   return Response.redirect(target.toString(), 302);
+}
+
+/** A scope parameter as a list, whichever separator the platform uses. */
+export function grantedScopes(value: string | null): string[] {
+  return (value ?? "").split(/[ ,]+/).filter(Boolean);
 }
 
 function clientOk(form: URLSearchParams, request: Request): boolean {
@@ -58,6 +66,8 @@ function clientOk(form: URLSearchParams, request: Request): boolean {
 
 export interface IssuedTokens {
   userId: string;
+  /** The scopes the tokens carry (what the user granted at authorize). */
+  scopes: string[];
   access: { token: string; expiresIn: number | null };
   refresh: { token: string; expiresIn: number | null } | null;
 }
@@ -101,8 +111,11 @@ export async function redeem(
   return {
     tokens: {
       userId: redeemed.userId,
-      access: ctx.store.issueToken(options.accessKind ?? "access", redeemed.userId, ttl),
-      refresh: options.withRefresh ? ctx.store.issueToken("refresh", redeemed.userId, 365 * 86_400) : null,
+      scopes: grantedScopes(redeemed.scopes),
+      access: ctx.store.issueToken(options.accessKind ?? "access", redeemed.userId, ttl, redeemed.scopes),
+      refresh: options.withRefresh
+        ? ctx.store.issueToken("refresh", redeemed.userId, 365 * 86_400, redeemed.scopes)
+        : null,
     },
   };
 }
@@ -128,17 +141,20 @@ export function refreshGrant(
     }
     const check = ctx.store.checkToken(presented, ["refresh"]);
     if ("error" in check) return deadGrant(ctx.platform);
+    // A refresh keeps the grant: the new tokens carry the scopes of the old.
+    const scopes = ctx.store.tokenScopes(presented).join(" ");
     const rotate = rotates || ctx.store.takeFault("refresh", check.userId, ["rotate_refresh"]) !== null;
     const omit = ctx.store.takeFault("refresh", check.userId, ["omit_refresh_token"]) !== null;
     let refresh: IssuedTokens["refresh"] = { token: presented, expiresIn: 365 * 86_400 };
     // An omitted refresh token leaves the old one alive, as platforms do.
     if (rotate && !omit) {
       ctx.store.revokeToken(presented);
-      refresh = ctx.store.issueToken("refresh", check.userId, 365 * 86_400);
+      refresh = ctx.store.issueToken("refresh", check.userId, 365 * 86_400, scopes);
     }
     return render({
       userId: check.userId,
-      access: ctx.store.issueToken("access", check.userId, ttlFor(ctx, check.userId)),
+      scopes: grantedScopes(scopes),
+      access: ctx.store.issueToken("access", check.userId, ttlFor(ctx, check.userId), scopes),
       refresh: omit ? null : refresh,
     });
   });

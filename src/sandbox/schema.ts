@@ -69,4 +69,19 @@ export const SANDBOX_MIGRATIONS: readonly ObjectMigration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: "fidelity",
+    sql: `
+      -- The scopes a user granted at the authorize page travel with the code and every
+      -- token issued from it: endpoints refuse tokens without the scope they need, as
+      -- the platforms do (403 on LinkedIn, Graph code 200/10 on Meta).
+      ALTER TABLE codes ADD COLUMN scopes TEXT NOT NULL DEFAULT '';
+      ALTER TABLE tokens ADD COLUMN scopes TEXT NOT NULL DEFAULT '';
+      -- The post a media object belongs to (a Facebook video's Page post).
+      ALTER TABLE media ADD COLUMN post_id TEXT;
+      -- Settings of the sandbox itself, such as its media-processing clock offset.
+      CREATE TABLE settings (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+    `,
+  },
 ];

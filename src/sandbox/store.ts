@@ -1,6 +1,8 @@
 // The sandbox platform's state: users, authorization codes, tokens, posts, media,
 // call counters and fault switches, in the SandboxPlatform object's SQLite.
 
+import { advanceClock, sandboxNow } from "./clock";
+
 export const ENDPOINTS = [
   "authorize",
   "token",
@@ -30,6 +32,8 @@ export const FAULT_KINDS = [
   "rotate_refresh",
   /** The next refresh returns no refresh token (the old one stays valid). */
   "omit_refresh_token",
+  /** The next Instagram media container created fails its processing (status_code ERROR). */
+  "container_error",
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -42,7 +46,7 @@ export interface Fault {
   params: Record<string, unknown>;
 }
 
-type TokenRow = { user_id: string; kind: string; expires_at_ms: number | null; revoked: number };
+type TokenRow = { user_id: string; kind: string; expires_at_ms: number | null; revoked: number; scopes: string };
 
 export type MediaRow = {
   media_id: string;
@@ -51,6 +55,8 @@ export type MediaRow = {
   url: string | null;
   caption: string | null;
   status: string;
+  created_at_ms: number;
+  post_id: string | null;
 };
 
 export type SandboxUser = {
@@ -72,6 +78,15 @@ export class SandboxStore {
   private faultsPossible: boolean | null = null;
 
   constructor(private readonly sql: SqlStorage) {}
+
+  /** Now on the media-processing clock (src/sandbox/clock.ts). */
+  processingNow(): number {
+    return sandboxNow(this.sql);
+  }
+
+  advanceClock(ms: number): number {
+    return Number(advanceClock(this.sql, ms));
+  }
 
   newId(prefix: string): string {
     return random(prefix, 8);
@@ -177,40 +192,58 @@ export class SandboxStore {
     this.sql.exec("UPDATE users SET token_ttl_seconds = ? WHERE user_id = ?", seconds, userId);
   }
 
-  issueCode(userId: string, redirectUri: string, codeChallenge: string | null): string {
+  /** A code for the grant of `scopes` (space-separated, as the authorize page saw them). */
+  issueCode(userId: string, redirectUri: string, codeChallenge: string | null, scopes = ""): string {
     const code = random("code_");
     this.sql.exec(
-      "INSERT INTO codes (code, user_id, redirect_uri, code_challenge, expires_at_ms) VALUES (?, ?, ?, ?, ?)",
+      "INSERT INTO codes (code, user_id, redirect_uri, code_challenge, expires_at_ms, scopes) VALUES (?, ?, ?, ?, ?, ?)",
       code,
       userId,
       redirectUri,
       codeChallenge,
       Date.now() + 10 * 60_000,
+      scopes,
     );
     return code;
   }
 
   /** Redeems a code once; null when unknown, used, expired or for another redirect URI. */
-  redeemCode(code: string, redirectUri: string): { userId: string; codeChallenge: string | null } | null {
+  redeemCode(
+    code: string,
+    redirectUri: string,
+  ): { userId: string; codeChallenge: string | null; scopes: string } | null {
     const row = this.sql
-      .exec<{ user_id: string; redirect_uri: string; code_challenge: string | null; expires_at_ms: number }>(
-        "UPDATE codes SET used = 1 WHERE code = ? AND used = 0 RETURNING user_id, redirect_uri, code_challenge, expires_at_ms",
+      .exec<{
+        user_id: string;
+        redirect_uri: string;
+        code_challenge: string | null;
+        expires_at_ms: number;
+        scopes: string;
+      }>(
+        "UPDATE codes SET used = 1 WHERE code = ? AND used = 0 RETURNING user_id, redirect_uri, code_challenge, expires_at_ms, scopes",
         code,
       )
       .toArray()[0];
     if (!row || row.redirect_uri !== redirectUri || row.expires_at_ms < Date.now()) return null;
-    return { userId: row.user_id, codeChallenge: row.code_challenge };
+    return { userId: row.user_id, codeChallenge: row.code_challenge, scopes: row.scopes };
   }
 
-  issueToken(kind: string, userId: string, ttlSeconds: number | null): { token: string; expiresIn: number | null } {
+  /** A token of `kind` carrying the grant's `scopes` (space-separated). */
+  issueToken(
+    kind: string,
+    userId: string,
+    ttlSeconds: number | null,
+    scopes = "",
+  ): { token: string; expiresIn: number | null } {
     const token = random(`sbx_${kind}_`, 16);
     this.sql.exec(
-      "INSERT INTO tokens (token, kind, user_id, expires_at_ms, created_at_ms) VALUES (?, ?, ?, ?, ?)",
+      "INSERT INTO tokens (token, kind, user_id, expires_at_ms, created_at_ms, scopes) VALUES (?, ?, ?, ?, ?, ?)",
       token,
       kind,
       userId,
       ttlSeconds === null ? null : Date.now() + ttlSeconds * 1000,
       Date.now(),
+      scopes,
     );
     return { token, expiresIn: ttlSeconds };
   }
@@ -224,7 +257,7 @@ export class SandboxStore {
     if (this.lastToken?.token === token) return this.lastToken.row;
     const row =
       this.sql
-        .exec<TokenRow>("SELECT user_id, kind, expires_at_ms, revoked FROM tokens WHERE token = ?", token)
+        .exec<TokenRow>("SELECT user_id, kind, expires_at_ms, revoked, scopes FROM tokens WHERE token = ?", token)
         .toArray()[0] ?? null;
     this.lastToken = { token, row };
     return row;
@@ -243,6 +276,11 @@ export class SandboxStore {
 
   tokenUser(token: string): string | null {
     return this.tokenRow(token)?.user_id ?? null;
+  }
+
+  /** The scopes granted to a token (empty when unknown). */
+  tokenScopes(token: string): string[] {
+    return (this.tokenRow(token)?.scopes ?? "").split(/[ ,]+/).filter(Boolean);
   }
 
   revokeToken(token: string): void {
@@ -301,17 +339,26 @@ export class SandboxStore {
     );
   }
 
-  createMedia(userId: string, kind: string, url: string | null, caption: string | null, status: string): string {
+  createMedia(
+    userId: string,
+    kind: string,
+    url: string | null,
+    caption: string | null,
+    status: string,
+    postId: string | null = null,
+  ): string {
     const mediaId = random("", 8);
     this.sql.exec(
-      "INSERT INTO media (media_id, user_id, kind, url, caption, status, created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO media (media_id, user_id, kind, url, caption, status, created_at_ms, post_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       mediaId,
       userId,
       kind,
       url,
       caption,
       status,
-      Date.now(),
+      // On the processing clock: a container processes from when it was made there.
+      sandboxNow(this.sql),
+      postId,
     );
     return mediaId;
   }
@@ -319,7 +366,10 @@ export class SandboxStore {
   media(mediaId: string): MediaRow | null {
     return (
       this.sql
-        .exec<MediaRow>("SELECT media_id, user_id, kind, url, caption, status FROM media WHERE media_id = ?", mediaId)
+        .exec<MediaRow>(
+          "SELECT media_id, user_id, kind, url, caption, status, created_at_ms, post_id FROM media WHERE media_id = ?",
+          mediaId,
+        )
         .toArray()[0] ?? null
     );
   }
@@ -331,7 +381,7 @@ export class SandboxStore {
   reset(): void {
     this.faultsPossible = false;
     this.lastToken = null;
-    for (const table of ["users", "codes", "tokens", "posts", "media", "calls", "faults"])
+    for (const table of ["users", "codes", "tokens", "posts", "media", "calls", "faults", "settings"])
       this.sql.exec(`DELETE FROM ${table}`);
   }
 }

@@ -1,6 +1,9 @@
 // The sandbox X API v2: OAuth 2.0 with PKCE (refresh tokens rotate on every use),
 // /2/users/me, /2/media/upload and /2/tweets with the x-rate-limit-* and
-// x-user-limit-24hour-* headers.
+// x-user-limit-24hour-* headers. Shapes and scopes from X's OpenAPI specification
+// (xdevplatform/xdk latest-openapi.json: each operation's OAuth2UserToken scopes) and
+// docs.x.com ("OAuth 2.0 Authorization Code Flow with PKCE", "Rate limits"); a dead
+// refresh token is answered 400 invalid_request, as X does (dialects.ts).
 import { Hono } from "hono";
 import { xWeightedLength } from "../platforms/x-text";
 import { fail, faulty, formOf, presentedToken, type SandboxContext, withAccessToken } from "./context";
@@ -15,7 +18,7 @@ function tokenBody(tokens: IssuedTokens): Response {
     token_type: "bearer",
     expires_in: tokens.access.expiresIn,
     access_token: tokens.access.token,
-    scope: "tweet.read tweet.write users.read media.write offline.access",
+    scope: tokens.scopes.join(" "),
     ...(tokens.refresh ? { refresh_token: tokens.refresh.token } : {}),
   });
 }
@@ -52,81 +55,112 @@ export function xSandbox(ctx: SandboxContext): Hono {
     ctx.store.revokeToken(token);
     return Response.json({ revoked: true });
   });
+  // findMyUser: tweet.read, users.read.
   app.get("/2/users/me", (c) =>
-    withAccessToken(ctx, "profile", presentedToken(c.req.raw), ["access"], (userId) => {
-      const user = ctx.store.user(userId);
-      return Response.json({ data: { id: userId, name: user?.name, username: user?.handle } });
-    }),
+    withAccessToken(
+      ctx,
+      "profile",
+      presentedToken(c.req.raw),
+      ["access"],
+      (userId) => {
+        const user = ctx.store.user(userId);
+        return Response.json({ data: { id: userId, name: user?.name, username: user?.handle } });
+      },
+      ["tweet.read", "users.read"],
+    ),
   );
+  // mediaUpload: media.write; { data: { id, media_key } }.
   app.post("/2/media/upload", (c) =>
-    withAccessToken(ctx, "media", presentedToken(c.req.raw), ["access"], async (userId) => {
-      const form = await c.req.formData().catch(() => null);
-      if (!form?.get("media")) return fail(ctx, "bad_request", "media is required");
-      const id = ctx.store.createMedia(userId, "image", null, null, "AVAILABLE");
-      return Response.json({ data: { id, media_key: `3_${id}` } });
-    }),
+    withAccessToken(
+      ctx,
+      "media",
+      presentedToken(c.req.raw),
+      ["access"],
+      async (userId) => {
+        const form = await c.req.formData().catch(() => null);
+        if (!form?.get("media")) return fail(ctx, "bad_request", "media is required");
+        const id = ctx.store.createMedia(userId, "image", null, null, "AVAILABLE");
+        return Response.json({ data: { id, media_key: `3_${id}` } });
+      },
+      ["media.write"],
+    ),
   );
+  // createPosts: tweet.read, tweet.write, users.read; 201 { data: { id, text } }.
   app.post("/2/tweets", async (c) => {
     // Read first: the call's writes then commit together.
     const body = (await c.req.json().catch(() => null)) as { text?: string; media?: { media_ids?: string[] } } | null;
-    return withAccessToken(ctx, "publish", presentedToken(c.req.raw), ["access"], (userId) => {
-      if (!body || typeof body.text !== "string" || body.text.length === 0) {
-        return fail(ctx, "bad_request", "text is required");
-      }
-      if (xWeightedLength(body.text) > 280) return fail(ctx, "bad_request", "Your Tweet text is too long.");
-      const headers = quotaHeaders(ctx, userId);
-      if (headers["x-user-limit-24hour-remaining"] === "0") {
-        return fail(ctx, "rate_limited", "Too Many Requests", headers);
-      }
-      const mediaId = body.media?.media_ids?.[0] ?? null;
-      const id = ctx.store.createPost(userId, { text: body.text, imageUrl: mediaId, videoUrl: null });
-      return Response.json({ data: { id, text: body.text } }, { status: 201, headers: quotaHeaders(ctx, userId) });
-    });
+    return withAccessToken(
+      ctx,
+      "publish",
+      presentedToken(c.req.raw),
+      ["access"],
+      (userId) => {
+        if (!body || typeof body.text !== "string" || body.text.length === 0) {
+          return fail(ctx, "bad_request", "text is required");
+        }
+        if (xWeightedLength(body.text) > 280) return fail(ctx, "bad_request", "Your Tweet text is too long.");
+        const headers = quotaHeaders(ctx, userId);
+        if (headers["x-user-limit-24hour-remaining"] === "0") {
+          return fail(ctx, "rate_limited", "Too Many Requests", headers);
+        }
+        const mediaId = body.media?.media_ids?.[0] ?? null;
+        const id = ctx.store.createPost(userId, { text: body.text, imageUrl: mediaId, videoUrl: null });
+        return Response.json({ data: { id, text: body.text } }, { status: 201, headers: quotaHeaders(ctx, userId) });
+      },
+      ["tweet.read", "tweet.write", "users.read"],
+    );
   });
   // A multi-tweet lookup: tweets not found are listed under errors, the rest under data.
   app.get("/2/tweets", (c) =>
-    withAccessToken(ctx, "insights", presentedToken(c.req.raw), ["access"], (userId) => {
-      const ids = batchIds(c.req.query("ids"), 100);
-      if (!ids) return fail(ctx, "bad_request", "ids must name 1 to 100 tweets");
-      const data: unknown[] = [];
-      const errors: unknown[] = [];
-      const posts = ownPosts(ctx, userId);
-      for (const id of ids) {
-        const own = posts.figures(id);
-        if (!own) {
-          errors.push({
-            value: id,
-            detail: `Could not find tweet with ids: [${id}].`,
-            title: "Not Found Error",
-            resource_type: "tweet",
-            parameter: "ids",
-            resource_id: id,
-            type: "https://api.twitter.com/2/problems/resource-not-found",
+    withAccessToken(
+      ctx,
+      "insights",
+      presentedToken(c.req.raw),
+      ["access"],
+      (userId) => {
+        const ids = batchIds(c.req.query("ids"), 100);
+        if (!ids) return fail(ctx, "bad_request", "ids must name 1 to 100 tweets");
+        const data: unknown[] = [];
+        const errors: unknown[] = [];
+        const posts = ownPosts(ctx, userId);
+        for (const id of ids) {
+          const own = posts.figures(id);
+          if (!own) {
+            errors.push({
+              value: id,
+              detail: `Could not find tweet with ids: [${id}].`,
+              title: "Not Found Error",
+              resource_type: "tweet",
+              parameter: "ids",
+              resource_id: id,
+              type: "https://api.twitter.com/2/problems/resource-not-found",
+            });
+            continue;
+          }
+          const m = own.metrics;
+          data.push({
+            id: own.post.post_id,
+            text: own.post.text,
+            author_id: userId,
+            public_metrics: {
+              like_count: m.likes,
+              reply_count: m.comments,
+              retweet_count: m.shares,
+              quote_count: 0,
+              bookmark_count: m.bookmarks,
+              impression_count: m.impressions,
+            },
+            non_public_metrics: { impression_count: m.impressions, url_link_clicks: m.clicks, user_profile_clicks: 0 },
           });
-          continue;
         }
-        const m = own.metrics;
-        data.push({
-          id: own.post.post_id,
-          text: own.post.text,
-          author_id: userId,
-          public_metrics: {
-            like_count: m.likes,
-            reply_count: m.comments,
-            retweet_count: m.shares,
-            quote_count: 0,
-            bookmark_count: m.bookmarks,
-            impression_count: m.impressions,
-          },
-          non_public_metrics: { impression_count: m.impressions, url_link_clicks: m.clicks, user_profile_clicks: 0 },
+        return Response.json({
+          ...(data.length > 0 ? { data } : {}),
+          includes: { users: [{ id: userId, public_metrics: { followers_count: posts.followers } }] },
+          ...(errors.length > 0 ? { errors } : {}),
         });
-      }
-      return Response.json({
-        ...(data.length > 0 ? { data } : {}),
-        includes: { users: [{ id: userId, public_metrics: { followers_count: posts.followers } }] },
-        ...(errors.length > 0 ? { errors } : {}),
-      });
-    }),
+      },
+      ["tweet.read", "users.read"],
+    ),
   );
   return app;
 }

@@ -25,7 +25,7 @@ function linkedIn(request: Request, platform: StubbedPlatform): Response {
       expires_in: 5_184_000,
       refresh_token: `rt-${crypto.randomUUID()}`,
       refresh_token_expires_in: 31_536_000,
-      scope: "openid,profile,w_member_social",
+      scope: "openid,profile,w_member_social,r_member_postAnalytics",
     });
   }
   if (path === "/v2/userinfo") return Response.json({ sub: platform.member, name: "Lin Ked" });
@@ -38,7 +38,9 @@ function linkedIn(request: Request, platform: StubbedPlatform): Response {
   if (path === "/rest/posts") {
     return new Response(null, { status: 201, headers: { "x-restli-id": `urn:li:share:${crypto.randomUUID()}` } });
   }
-  if (path === "/rest/socialMetadata") return Response.json({ results: {} });
+  // Member Post Statistics: no data point yet (learn.microsoft.com, memberCreatorPostAnalytics).
+  if (path === "/rest/memberCreatorPostAnalytics")
+    return Response.json({ paging: { start: 0, count: 10 }, elements: [] });
   return Response.json({ message: `no stub for ${path}` }, { status: 404 });
 }
 

@@ -75,14 +75,16 @@ describe("platform rules", () => {
     expect(await sandbox("instagram").counters(sandboxUserOf(instagram))).not.toHaveProperty("publish");
   });
 
-  it("an Instagram video goes through a container that must finish processing", async () => {
+  it("an Instagram video goes through a container that processes: answered 202 processing", async () => {
+    // The rest of its life (polled on the alarm, published later): test/platforms/instagram-video.test.ts.
     const tenant = await createTenant();
     const account = await connectAccount(tenant.ownerKey, "instagram");
     const res = await call("/v1/posts", {
       token: tenant.ownerKey,
       body: { account_id: account.id, text: "Reel", video_url: "https://cdn.example.com/reel.mp4" },
     });
-    expect(res.status).toBe(201);
+    expect(res.status).toBe(202);
+    expect(await json(res)).toMatchObject({ status: "processing" });
   });
 
   it("UTM parameters tag the links in the text", async () => {

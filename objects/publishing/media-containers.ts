@@ -1,0 +1,82 @@
+// The Instagram video containers a TenantObject is waiting on (table media_containers,
+// object migration 9), and how often they are polled: about once a minute for up to
+// five minutes, as Meta recommends for a container's status (Instagram Platform,
+// "Content Publishing": query status_code once per minute, for no more than 5 minutes).
+// Both are configuration (INSTAGRAM_CONTAINER_POLL_MS, INSTAGRAM_CONTAINER_DEADLINE_MS).
+import { envVariable } from "../../src/platforms/mode";
+import type { Timers } from "../parts/timers";
+
+export const CONTAINER_TIMER = "media-containers";
+/** What a processing post's D1 row says until it completes (its status is "unknown" there). */
+export const PROCESSING = "processing";
+
+export interface ContainerCadence {
+  pollMs: number;
+  deadlineMs: number;
+}
+
+export function containerCadence(env: Env): ContainerCadence {
+  const pollMs = Number(envVariable(env, "INSTAGRAM_CONTAINER_POLL_MS") ?? 60_000);
+  const deadlineMs = Number(envVariable(env, "INSTAGRAM_CONTAINER_DEADLINE_MS") ?? 300_000);
+  return { pollMs: pollMs > 0 ? pollMs : 60_000, deadlineMs: deadlineMs > 0 ? deadlineMs : 300_000 };
+}
+
+/** Polls a container gets before the post fails: one per cadence within the deadline. */
+export function maxPolls(cadence: ContainerCadence): number {
+  return Math.max(1, Math.ceil(cadence.deadlineMs / cadence.pollMs));
+}
+
+export type ContainerRow = {
+  attempt_id: string;
+  account_id: string;
+  container_id: string;
+  created_at_ms: number;
+  next_poll_ms: number;
+  polls: number;
+  state: "waiting" | "publishing";
+};
+
+/** Starts waiting on a container (once: a repeated call keeps the first container). */
+export async function trackContainer(
+  sql: SqlStorage,
+  timers: Timers,
+  cadence: ContainerCadence,
+  entry: { attemptId: string; accountId: string; containerId: string },
+): Promise<void> {
+  const nowMs = Date.now();
+  sql.exec(
+    `INSERT INTO media_containers (attempt_id, account_id, container_id, created_at_ms, next_poll_ms)
+     VALUES (?, ?, ?, ?, ?) ON CONFLICT(attempt_id) DO NOTHING`,
+    entry.attemptId,
+    entry.accountId,
+    entry.containerId,
+    nowMs,
+    nowMs + cadence.pollMs,
+  );
+  await timers.scheduleAtMost(CONTAINER_TIMER, nowMs + cadence.pollMs);
+}
+
+export function dueContainers(sql: SqlStorage, nowMs: number): ContainerRow[] {
+  return sql
+    .exec<ContainerRow>("SELECT * FROM media_containers WHERE next_poll_ms <= ? ORDER BY next_poll_ms LIMIT 50", nowMs)
+    .toArray();
+}
+
+export function setContainer(sql: SqlStorage, attemptId: string, changes: Partial<ContainerRow>): void {
+  const columns = Object.keys(changes) as (keyof ContainerRow)[];
+  sql.exec(
+    `UPDATE media_containers SET ${columns.map((column) => `${column} = ?`).join(", ")} WHERE attempt_id = ?`,
+    ...columns.map((column) => changes[column] ?? null),
+    attemptId,
+  );
+}
+
+export function dropContainer(sql: SqlStorage, attemptId: string): void {
+  sql.exec("DELETE FROM media_containers WHERE attempt_id = ?", attemptId);
+}
+
+/** Arms the timer for the next container due; none when none is left. */
+export async function armContainers(sql: SqlStorage, timers: Timers): Promise<void> {
+  const next = sql.exec<{ at: number | null }>("SELECT MIN(next_poll_ms) AS at FROM media_containers").one().at;
+  if (next !== null) await timers.scheduleAtMost(CONTAINER_TIMER, next);
+}

@@ -1,0 +1,32 @@
+// The LinkedIn-Version header (YYYYMM, or YYYYMM.RR for a revision). LinkedIn's
+// versioned APIs keep each monthly version for at least a year, then sunset it
+// (learn.microsoft.com, LinkedIn Marketing "Versioning"; every page carries a
+// "Marketing Version … has been sunset" notice), so the version is configuration:
+// the LINKEDIN_VERSION variable in wrangler.toml, moved forward as README says.
+
+/**
+ * The default: 202605, a version LinkedIn documents (learn.microsoft.com pages with
+ * view=li-lms-2026-05) and active until about May 2027.
+ */
+export const DEFAULT_LINKEDIN_VERSION = "202605";
+/** How long LinkedIn keeps a version after its release. */
+export const LINKEDIN_VERSION_LIFETIME_MONTHS = 12;
+
+const FORMAT = /^(\d{4})(\d{2})(?:\.\d{2})?$/;
+
+/** Months since year 0 of a version string; null when it is not one. */
+function monthOf(version: string): number | null {
+  const match = FORMAT.exec(version);
+  if (!match) return null;
+  const month = Number(match[2]);
+  return month >= 1 && month <= 12 ? Number(match[1]) * 12 + month - 1 : null;
+}
+
+/** Whether LinkedIn still serves `version` at `nowMs`: released, and not past its year. */
+export function isActiveLinkedInVersion(version: string, nowMs: number): boolean {
+  const month = monthOf(version);
+  if (month === null) return false;
+  const now = new Date(nowMs);
+  const current = now.getUTCFullYear() * 12 + now.getUTCMonth();
+  return month <= current && current - month < LINKEDIN_VERSION_LIFETIME_MONTHS;
+}

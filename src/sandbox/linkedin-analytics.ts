@@ -1,0 +1,55 @@
+// The sandbox's memberCreatorPostAnalytics entity finder (learn.microsoft.com,
+// LinkedIn Marketing, Community Management > Members > "Member Post Statistics"):
+// q=entity, entity=(share:URN) or (ugc:URN), ONE queryType (IMPRESSION,
+// MEMBERS_REACHED, RESHARE, REACTION, COMMENT), aggregation TOTAL or DAILY; the
+// answer is { paging, elements: [{ count, metricType, targetEntity }] }.
+import { MEMBER_QUERY_TYPES, type MemberQueryType } from "../platforms/linkedin-insights";
+import { fail, type SandboxContext } from "./context";
+import type { SandboxMetrics } from "./engagement";
+import { ownPosts } from "./insight-reads";
+
+const ENTITY = /^\((share|ugc):(urn:li:(?:share|ugcPost):[A-Za-z0-9_-]+)\)$/;
+
+function countOf(metrics: SandboxMetrics, queryType: MemberQueryType): number {
+  switch (queryType) {
+    case "IMPRESSION":
+      return metrics.impressions;
+    case "MEMBERS_REACHED":
+      return metrics.reach;
+    case "REACTION":
+      return metrics.likes;
+    case "COMMENT":
+      return metrics.comments;
+    case "RESHARE":
+      return metrics.shares;
+  }
+}
+
+export function memberAnalytics(ctx: SandboxContext, userId: string, url: URL): Response {
+  const params = url.searchParams;
+  if (params.get("q") !== "entity") return fail(ctx, "bad_request", "q must be entity (or me)");
+  const entity = ENTITY.exec(params.get("entity") ?? "");
+  if (!entity) return fail(ctx, "bad_request", "entity must be (share:urn:li:share:…) or (ugc:urn:li:ugcPost:…)");
+  const queryTypes = params.getAll("queryType");
+  const queryType = queryTypes[0] as MemberQueryType;
+  if (queryTypes.length !== 1 || !(MEMBER_QUERY_TYPES as readonly string[]).includes(queryType)) {
+    return fail(ctx, "bad_request", `queryType must be one of ${MEMBER_QUERY_TYPES.join(", ")}, one per call`);
+  }
+  const aggregation = params.get("aggregation") ?? "TOTAL";
+  if (aggregation !== "TOTAL" && aggregation !== "DAILY") {
+    return fail(ctx, "bad_request", "aggregation must be TOTAL or DAILY");
+  }
+  const urn = entity[2] as string;
+  const own = ownPosts(ctx, userId).figures(urn.split(":").pop() ?? "");
+  if (!own) return fail(ctx, "forbidden", "The member is not the author of this post");
+  return Response.json({
+    paging: { start: 0, count: 10, links: [] },
+    elements: [
+      {
+        count: countOf(own.metrics, queryType),
+        metricType: queryType,
+        targetEntity: { [entity[1] === "ugc" ? "ugcPost" : "share"]: urn },
+      },
+    ],
+  });
+}
