@@ -32,7 +32,7 @@ type AccountRow = { account_id: string; expires_at: string; issued_at: string };
 
 /** Renews the tokens that are due; arms the timer for the next one. How many were renewed. */
 export async function upkeepTokens(ctx: UpkeepContext): Promise<number> {
-  const scope = tenantScope(ctx.env, ctx.tenantId);
+  const scope = await tenantScope(ctx.env, ctx.tenantId);
   const { results } = await scope.db
     .prepare(
       `SELECT account_id, expires_at, COALESCE(last_refresh_at, created_at) AS issued_at

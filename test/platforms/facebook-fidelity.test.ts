@@ -16,7 +16,7 @@ describe("Facebook fidelity", () => {
     await pullNow(world.tenant.tenantId);
     expect((await sandbox("facebook").counters(sandboxUserOf(world.account))).insights).toBe(1);
     for (const postId of world.posts) {
-      expect(await syncErrors(postId)).toEqual([]);
+      expect(await syncErrors(world.tenant.tenantId, postId)).toEqual([]);
       expect((await figures(world.key, postId)).impressions).toBeGreaterThan(0);
     }
     expect(FACEBOOK_POST_METRICS).not.toContain("post_impressions");
@@ -38,7 +38,7 @@ describe("Facebook fidelity", () => {
     expect(post.platform_post_id).toMatch(new RegExp(`^${account.platformUserId}_`));
     await age(account, 60);
     await pullNow(tenant.tenantId);
-    expect(await syncErrors(post.id)).toEqual([]);
+    expect(await syncErrors(tenant.tenantId, post.id)).toEqual([]);
     expect((await figures(key, post.id)).impressions).toBeGreaterThan(0);
   });
 });

@@ -2,9 +2,9 @@
 // and unexpired (developers.facebook.com, reference/refresh_access_token). An account
 // nobody publishes to must not die: the TenantObject's alarm renews tokens within ten
 // days of expiry, without any publish.
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { connectAccount, sandbox, sandboxUserOf } from "../support/accounts";
+import { tenantDb } from "../support/databases";
 import { runTimersNow } from "../support/objects";
 import { createTenant } from "../support/tenants";
 
@@ -18,14 +18,16 @@ async function instagramAccount(ttlDays: number, ageDays: number) {
   await sandbox("instagram").setTokenTtl(user, null);
   // The token was issued `ageDays` ago (D1 keeps when: connected or last refreshed).
   const issued = new Date(Date.now() - ageDays * DAY_S * 1000).toISOString();
-  await env.DB.prepare("UPDATE social_accounts SET created_at = ?, last_refresh_at = ? WHERE account_id = ?")
+  await (await tenantDb(tenant.tenantId))
+    .prepare("UPDATE social_accounts SET created_at = ?, last_refresh_at = ? WHERE account_id = ?")
     .bind(issued, issued, account.id)
     .run();
   return { tenant, account, user };
 }
 
-async function expiresInDays(accountId: string): Promise<number> {
-  const row = await env.DB.prepare("SELECT expires_at FROM social_accounts WHERE account_id = ?")
+async function expiresInDays(tenantId: string, accountId: string): Promise<number> {
+  const row = await (await tenantDb(tenantId))
+    .prepare("SELECT expires_at FROM social_accounts WHERE account_id = ?")
     .bind(accountId)
     .first<{ expires_at: string }>();
   return (Date.parse(row?.expires_at ?? "") - Date.now()) / (DAY_S * 1000);
@@ -34,10 +36,10 @@ async function expiresInDays(accountId: string): Promise<number> {
 describe("Instagram token upkeep", () => {
   it("an idle account's token is renewed on the alarm ahead of expiry", async () => {
     const { tenant, account, user } = await instagramAccount(5, 55);
-    expect(await expiresInDays(account.id)).toBeLessThan(6);
+    expect(await expiresInDays(tenant.tenantId, account.id)).toBeLessThan(6);
     await runTimersNow(tenant.tenantId, ["token-upkeep"]);
     expect((await sandbox("instagram").counters(user)).refresh).toBe(1);
-    expect(await expiresInDays(account.id)).toBeGreaterThan(59);
+    expect(await expiresInDays(tenant.tenantId, account.id)).toBeGreaterThan(59);
     // Renewed: the next run leaves it alone.
     await runTimersNow(tenant.tenantId, ["token-upkeep"]);
     expect((await sandbox("instagram").counters(user)).refresh).toBe(1);

@@ -45,7 +45,7 @@ describe("LinkedIn fidelity", () => {
     const counters = await sandbox("linkedin").counters(sandboxUserOf(world.account));
     expect(counters.insights).toBe(2 * 5);
     for (const postId of world.posts) {
-      expect(await syncErrors(postId)).toEqual([]);
+      expect(await syncErrors(world.tenant.tenantId, postId)).toEqual([]);
       const got = await figures(world.key, postId);
       expect(got.impressions).toBeGreaterThan(0);
       expect(got.reach).toBeGreaterThan(0);

@@ -2,20 +2,21 @@
 // 400 invalid_request "Value passed for the token was invalid." (not only
 // invalid_grant) revokes the account; a 429 with both the 15-minute and the 24-hour
 // window exhausted holds the account until the later reset (docs.x.com, "Rate limits").
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { expiringAccount, publishBody, sandbox } from "../support/accounts";
+import { tenantDb } from "../support/databases";
 import { call, json } from "../support/http";
 
 describe("X tokens and limits", () => {
   it("400 invalid_request 'Value passed for the token was invalid.' revokes the account, once", async () => {
-    const { key, account, user } = await expiringAccount();
+    const { tenant, key, account, user } = await expiringAccount();
     await sandbox("twitter").addFault({ kind: "invalid_grant", endpoint: "refresh", user_id: user });
     // The token is inside the refresh-ahead margin: the publish refreshes first.
     const refused = await call("/v1/posts", { token: key, body: publishBody(account) });
     expect(refused.status, await refused.clone().text()).toBe(409);
     expect(await json(refused)).toMatchObject({ type: "/problems/account-unavailable" });
-    const row = await env.DB.prepare("SELECT status FROM social_accounts WHERE account_id = ?")
+    const row = await (await tenantDb(tenant.tenantId))
+      .prepare("SELECT status FROM social_accounts WHERE account_id = ?")
       .bind(account.id)
       .first<{ status: string }>();
     expect(row?.status).toBe("revoked");
