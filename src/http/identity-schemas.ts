@@ -5,6 +5,7 @@ import { ROLES, SCOPES } from "../auth/permissions";
 import { REGIONS, SUBSCRIPTION_STATUSES, TIERS } from "../db/tenants";
 import { USER_STATUSES } from "../db/users";
 import { PLATFORMS } from "../platforms/types";
+import { boundedJson } from "./json-field";
 
 const timestamp = z.string().openapi({ format: "date-time", example: "2026-11-25T09:30:00.000Z" });
 
@@ -76,12 +77,14 @@ const WindowOverride = z
   })
   .strict();
 
-export const SettingsField = z
-  .object({
-    rate_limits: z.partialRecord(z.enum(PLATFORMS), WindowOverride).optional(),
-  })
-  .catchall(z.unknown())
-  .refine((value) => JSON.stringify(value).length <= 16_384, "settings must be at most 16 KiB of JSON");
+export const SettingsField = boundedJson(
+  z
+    .object({
+      rate_limits: z.partialRecord(z.enum(PLATFORMS), WindowOverride).optional(),
+    })
+    .catchall(z.unknown()),
+  16_384,
+);
 
 export const ScopesField = z.array(z.enum(SCOPES)).min(1).max(SCOPES.length);
 export const RateLimitField = z.number().int().min(1).max(1_000_000);

@@ -2,7 +2,8 @@
 import { z } from "@hono/zod-openapi";
 import { SKILL_STATUSES, SKILL_TIERS } from "../skills/lifecycle";
 import { VECTOR_INDEXES } from "../vector/indexes";
-import { jsonObject, labelList, PlatformField, Timestamp, vectorField } from "./content-schemas";
+import { labelList, PlatformField, Timestamp, vectorField } from "./content-schemas";
+import { jsonObject } from "./json-field";
 
 export const SkillSchema = z
   .object({

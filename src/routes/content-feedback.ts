@@ -19,9 +19,10 @@ import { nowIso } from "../db/time";
 import { createRouter } from "../http/app-env";
 import { commitAudited } from "../http/audit";
 import { CONTENT_NOT_FOUND, ownContent } from "../http/content-access";
-import { idParam, jsonObject, labelList, ScoreField, Timestamp } from "../http/content-schemas";
+import { idParam, labelList, ScoreField, Timestamp } from "../http/content-schemas";
 import { decodeCursor, PageQuery, pageOf } from "../http/cursor";
 import { pageSchema } from "../http/identity-schemas";
+import { jsonObject } from "../http/json-field";
 import { bearer, jsonBody, jsonResponse, problems } from "../http/openapi-parts";
 import { caller } from "../http/request-context";
 

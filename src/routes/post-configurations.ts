@@ -49,6 +49,7 @@ const fields = {
   platforms: z
     .array(Platform)
     .min(1)
+    .max(POSTING_PLATFORMS.length)
     .refine((p) => new Set(p).size === p.length, "platforms must be distinct"),
   auto_generate_hashtags: z.boolean(),
   max_hashtags_per_platform: z.partialRecord(Platform, z.number().int().min(0).max(30)).nullable(),
