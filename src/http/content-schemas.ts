@@ -20,18 +20,6 @@ export function idField(kind: IdKind) {
   return z.string().regex(idPattern(kind), `a ${kind} id (${ID_PREFIXES[kind]}_...)`);
 }
 
-/**
- * An embedding of exactly `dimensions` finite numbers (zod refuses NaN and ±Infinity)
- * that is not all zeros, which has no direction and no cosine similarity.
- */
-export function vectorField(dimensions: number) {
-  return z
-    .array(z.number())
-    .length(dimensions, `exactly ${dimensions} numbers`)
-    .refine((values) => values.some((v) => v !== 0), "a vector may not be all zeros")
-    .openapi({ description: `An embedding of ${dimensions} numbers`, example: [0.01, -0.02, 0.03] });
-}
-
 /** Short labels (guards, tags, revision labels): trimmed, non-empty, distinct. */
 export function labelList(max: number) {
   return z

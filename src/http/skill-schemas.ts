@@ -2,8 +2,9 @@
 import { z } from "@hono/zod-openapi";
 import { SKILL_STATUSES, SKILL_TIERS } from "../skills/lifecycle";
 import { VECTOR_INDEXES } from "../vector/indexes";
-import { labelList, PlatformField, Timestamp, vectorField } from "./content-schemas";
+import { labelList, PlatformField, Timestamp } from "./content-schemas";
 import { jsonObject } from "./json-field";
+import { vectorField } from "./vector-field";
 
 export const SkillSchema = z
   .object({
@@ -57,7 +58,7 @@ export const VersionBody = z
       .default([])
       .openapi({ example: ["contrast", "safe_margin", "logo_protection"] }),
     notes: z.string().trim().min(1).max(1000).optional(),
-    embedding: vectorField(VECTOR_INDEXES.skills.dimensions)
+    embedding: vectorField(VECTOR_INDEXES.skills)
       .optional()
       .openapi({ description: "1024-dimension embedding (voyage-3-lite); the active version's is searchable" }),
     tags: labelList(20)

@@ -8,8 +8,10 @@
 import { activeEmbeddings } from "../db/skill-versions";
 import { getSkill, type SkillRow } from "../db/skills";
 import { GLOBAL, privateTo } from "../skills/lifecycle";
-import { bytesToVector } from "./codec";
+import { VectorIndexError } from "./errors";
+import { VECTOR_INDEXES } from "./indexes";
 import { vectorIndex } from "./resolve";
+import { storedVector } from "./stored-vector";
 
 function skillMetadata(skill: SkillRow) {
   return {
@@ -22,23 +24,54 @@ function skillMetadata(skill: SkillRow) {
   };
 }
 
-/** Rewrites the vectors of these skills from D1: the active version's embedding, or none. */
-export async function syncSkillVectors(env: Env, skills: SkillRow[]): Promise<void> {
-  if (skills.length === 0) return;
+/** A skill left out of the index because the index refused its vector. */
+export interface Unindexed {
+  skill_id: string;
+  reason: string;
+}
+
+/**
+ * Rewrites the vectors of these skills from D1: the active version's embedding, or
+ * none. One skill's bad vector (a legacy row outside float32) never fails the others:
+ * it is checked before the batch, left out of the index and reported; should the index
+ * still refuse the batch, each vector is written alone and only the refused are left out.
+ */
+export async function syncSkillVectors(env: Env, skills: SkillRow[]): Promise<Unindexed[]> {
+  if (skills.length === 0) return [];
   const embeddings = await activeEmbeddings(
     env.DB,
     skills.map((s) => s.skill_id),
   );
   const index = vectorIndex(env, "skills");
-  const upserts = skills.flatMap((skill) => {
+  const unindexed: Unindexed[] = [];
+  const upserts: VectorizeVector[] = [];
+  const removals: string[] = [];
+  for (const skill of skills) {
     const embedding = embeddings.get(skill.skill_id);
-    return embedding
-      ? [{ id: skill.skill_id, values: bytesToVector(embedding.vector), metadata: skillMetadata(skill) }]
-      : [];
-  });
-  const removals = skills.filter((s) => !embeddings.has(s.skill_id)).map((s) => s.skill_id);
-  if (upserts.length > 0) await index.upsert(upserts);
+    const stored = embedding ? storedVector(VECTOR_INDEXES.skills, embedding.vector) : null;
+    if (stored?.values) upserts.push({ id: skill.skill_id, values: stored.values, metadata: skillMetadata(skill) });
+    else removals.push(skill.skill_id);
+    if (stored?.fault) unindexed.push({ skill_id: skill.skill_id, reason: stored.fault });
+  }
+  if (upserts.length > 0) {
+    try {
+      await index.upsert(upserts);
+    } catch (error) {
+      if (!(error instanceof VectorIndexError)) throw error;
+      for (const vector of upserts) {
+        try {
+          await index.upsert([vector]);
+        } catch (refused) {
+          if (!(refused instanceof VectorIndexError)) throw refused;
+          unindexed.push({ skill_id: vector.id, reason: refused.message });
+          removals.push(vector.id);
+        }
+      }
+    }
+  }
   if (removals.length > 0) await index.deleteByIds(removals);
+  for (const { skill_id, reason } of unindexed) console.warn(`skill ${skill_id} left out of the index: ${reason}`);
+  return unindexed;
 }
 
 export async function syncSkillVector(env: Env, skillId: string): Promise<void> {
