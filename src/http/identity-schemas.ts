@@ -6,6 +6,7 @@ import { REGIONS, SUBSCRIPTION_STATUSES, TIERS } from "../db/tenants";
 import { USER_STATUSES } from "../db/users";
 import { PLATFORMS } from "../platforms/types";
 import { boundedJson } from "./json-field";
+import { plainText } from "./text-field";
 
 const timestamp = z.string().openapi({ format: "date-time", example: "2026-11-25T09:30:00.000Z" });
 
@@ -63,7 +64,7 @@ export const PasswordField = z
   .string()
   .min(PASSWORD_MIN_LENGTH, `at least ${PASSWORD_MIN_LENGTH} characters`)
   .max(PASSWORD_MAX_LENGTH);
-export const NameField = z.string().trim().min(1).max(200);
+export const NameField = plainText(1, 200);
 /** Per-platform publishing windows replacing the seed's defaults (settings.rate_limits). */
 const WindowOverride = z
   .object({

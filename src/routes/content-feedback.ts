@@ -25,6 +25,7 @@ import { pageSchema } from "../http/identity-schemas";
 import { jsonObject } from "../http/json-field";
 import { bearer, jsonBody, jsonResponse, problems } from "../http/openapi-parts";
 import { caller } from "../http/request-context";
+import { clientId } from "../http/text-field";
 
 const RevisionSchema = z
   .object({
@@ -59,7 +60,7 @@ const GuardResultSchema = z
 
 const CreateRevision = z
   .object({
-    request_id: z.string().min(1).max(128).optional().openapi({ description: "Default: the content's request" }),
+    request_id: clientId(128).optional().openapi({ description: "Default: the content's request" }),
     classification: z.enum(CLASSIFICATIONS),
     confidence: ScoreField.optional(),
     labels_defect: labelList(20)
@@ -76,7 +77,7 @@ const CreateRevision = z
 
 const GuardRun = z
   .object({
-    request_id: z.string().min(1).max(128).optional().openapi({ description: "Default: the content's request" }),
+    request_id: clientId(128).optional().openapi({ description: "Default: the content's request" }),
     results: z
       .array(
         z

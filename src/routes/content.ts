@@ -26,6 +26,7 @@ import { bearer, jsonBody, jsonResponse, problems } from "../http/openapi-parts"
 import { ProblemError } from "../http/problem";
 import { caller } from "../http/request-context";
 import { problemResponseSpec } from "../http/schemas";
+import { clientId } from "../http/text-field";
 
 const ContentSchema = z
   .object({
@@ -68,7 +69,7 @@ const IntentSpec = boundedJson(
 
 const CreateContent = z
   .object({
-    request_id: z.string().min(1).max(128).optional().openapi({
+    request_id: clientId(128).optional().openapi({
       description: "The generation request; candidates of one request share it (default: the content's id)",
     }),
     intent_spec: IntentSpec,

@@ -28,13 +28,14 @@ import { CategoryField, KnowledgeEntrySchema } from "../http/knowledge-schemas";
 import { bearer, jsonBody, jsonResponse, problems } from "../http/openapi-parts";
 import { ProblemError } from "../http/problem";
 import { caller } from "../http/request-context";
+import { plainText } from "../http/text-field";
 import { vectorField } from "../http/vector-field";
 import { vectorToBytes } from "../vector/codec";
 import { VECTOR_INDEXES } from "../vector/indexes";
 import { knowledgeIndex, syncKnowledgeVector, upsertKnowledgeVector } from "../vector/knowledge-vectors";
 
 const fields = {
-  title: z.string().trim().min(1).max(200),
+  title: plainText(1, 200),
   entry_type: z.enum(ENTRY_TYPES),
   category: CategoryField.nullable(),
   content: z.string().min(1).max(65_536),

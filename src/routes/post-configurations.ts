@@ -31,6 +31,7 @@ import { bearer, jsonBody, jsonResponse, problems } from "../http/openapi-parts"
 import { ProblemError } from "../http/problem";
 import { caller } from "../http/request-context";
 import { problemResponseSpec } from "../http/schemas";
+import { plainText } from "../http/text-field";
 
 const POSTING_PLATFORMS = ["linkedin", "twitter", "instagram", "facebook"] as const;
 const Platform = z.enum(POSTING_PLATFORMS);
@@ -45,7 +46,7 @@ function isTimeZone(zone: string): boolean {
 }
 
 const fields = {
-  name: z.string().trim().min(1).max(200),
+  name: plainText(1, 200),
   platforms: z
     .array(Platform)
     .min(1)

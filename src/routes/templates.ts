@@ -26,6 +26,7 @@ import { bearer, jsonBody, jsonResponse, problems } from "../http/openapi-parts"
 import { ProblemError } from "../http/problem";
 import { caller } from "../http/request-context";
 import { problemResponseSpec } from "../http/schemas";
+import { plainText } from "../http/text-field";
 
 const TemplateSchema = z
   .object({
@@ -45,7 +46,7 @@ const TemplateSchema = z
   .openapi("Template");
 
 const fields = {
-  name: z.string().trim().min(1).max(200),
+  name: plainText(1, 200),
   template_type: z.enum(TEMPLATE_TYPES),
   platform: PlatformField,
   structure: jsonObject(32_768, { layout: "3-column", blocks: [] }),
