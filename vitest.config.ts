@@ -11,6 +11,8 @@ process.env.WRANGLER_SEND_METRICS = "false";
 process.env.WRANGLER_WRITE_LOGS = "false";
 
 const migrations = await readD1Migrations("./migrations");
+// The fuzzer's run count and seed (test/fuzz): `FUZZ_RUNS=2000 npx vitest run --project workerd test/fuzz`.
+const fuzz = { FUZZ_RUNS: process.env.FUZZ_RUNS ?? "", FUZZ_SEED: process.env.FUZZ_SEED ?? "" };
 
 export default defineConfig({
   test: {
@@ -21,7 +23,7 @@ export default defineConfig({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
               // A short platform deadline keeps the timeout tests quick.
-              bindings: { ...TEST_SECRETS, TEST_MIGRATIONS: migrations, PLATFORM_TIMEOUT_MS: "4000" },
+              bindings: { ...TEST_SECRETS, TEST_MIGRATIONS: migrations, PLATFORM_TIMEOUT_MS: "4000", ...fuzz },
             },
           }),
         ],
