@@ -31,6 +31,32 @@ export interface Unindexed {
 }
 
 /**
+ * Upserts `vectors` in one call; if the index refuses the batch, each vector alone, so
+ * only the refused ones are left out. When not one vector goes in alone either, the
+ * index is down rather than refusing: that error is thrown (the caller retries later).
+ */
+async function upsertIsolating(index: VectorizeIndex, vectors: VectorizeVector[]): Promise<Unindexed[]> {
+  if (vectors.length === 0) return [];
+  try {
+    await index.upsert(vectors);
+    return [];
+  } catch (batchError) {
+    const refused: Unindexed[] = [];
+    let outage: unknown = null;
+    for (const vector of vectors) {
+      try {
+        await index.upsert([vector]);
+      } catch (error) {
+        if (!(error instanceof VectorIndexError)) outage ??= error;
+        refused.push({ skill_id: vector.id, reason: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    if (refused.length === vectors.length && outage !== null) throw batchError;
+    return refused;
+  }
+}
+
+/**
  * Rewrites the vectors of these skills from D1: the active version's embedding, or
  * none. One skill's bad vector (a legacy row outside float32) never fails the others:
  * it is checked before the batch, left out of the index and reported; should the index
@@ -53,21 +79,9 @@ export async function syncSkillVectors(env: Env, skills: SkillRow[]): Promise<Un
     else removals.push(skill.skill_id);
     if (stored?.fault) unindexed.push({ skill_id: skill.skill_id, reason: stored.fault });
   }
-  if (upserts.length > 0) {
-    try {
-      await index.upsert(upserts);
-    } catch (error) {
-      if (!(error instanceof VectorIndexError)) throw error;
-      for (const vector of upserts) {
-        try {
-          await index.upsert([vector]);
-        } catch (refused) {
-          if (!(refused instanceof VectorIndexError)) throw refused;
-          unindexed.push({ skill_id: vector.id, reason: refused.message });
-          removals.push(vector.id);
-        }
-      }
-    }
+  for (const refused of await upsertIsolating(index, upserts)) {
+    unindexed.push(refused);
+    removals.push(refused.skill_id);
   }
   if (removals.length > 0) await index.deleteByIds(removals);
   for (const { skill_id, reason } of unindexed) console.warn(`skill ${skill_id} left out of the index: ${reason}`);
