@@ -15,6 +15,8 @@ const migrations = {
   TEST_MIGRATIONS_GLOBAL: await readD1Migrations("./migrations/global"),
   TEST_MIGRATIONS_TENANT: await readD1Migrations("./migrations/tenant"),
 };
+// The fuzzer's run count and seed (test/fuzz): `FUZZ_RUNS=2000 npx vitest run --project workerd test/fuzz`.
+const fuzz = { FUZZ_RUNS: process.env.FUZZ_RUNS ?? "", FUZZ_SEED: process.env.FUZZ_SEED ?? "" };
 
 export default defineConfig({
   test: {
@@ -26,7 +28,7 @@ export default defineConfig({
             wrangler: { configPath: "./wrangler.toml", environment: "dev" },
             miniflare: {
               // A short platform deadline keeps the timeout tests quick.
-              bindings: { ...TEST_SECRETS, ...migrations, PLATFORM_TIMEOUT_MS: "4000" },
+              bindings: { ...TEST_SECRETS, ...migrations, PLATFORM_TIMEOUT_MS: "4000", ...fuzz },
             },
           }),
         ],

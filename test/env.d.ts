@@ -8,6 +8,10 @@ declare global {
       TEST_MIGRATIONS_GLOBAL: D1Migration[];
       /** migrations/tenant, for every shard. */
       TEST_MIGRATIONS_TENANT: D1Migration[];
+      /** Runs per operation for the fuzzer (test/fuzz); empty: the default. */
+      FUZZ_RUNS: string;
+      /** The fuzzer's seed; empty: the fixed default. */
+      FUZZ_SEED: string;
     }
   }
 }

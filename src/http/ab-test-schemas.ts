@@ -4,10 +4,11 @@ import { AB_METRICS } from "../analytics/ab-metrics";
 import { VARIANT_LABELS } from "../analytics/ab-test";
 import { AB_TEST_STATUSES, AB_TEST_TYPES } from "../db/ab-tests";
 import { idField, Timestamp } from "./content-schemas";
+import { plainText } from "./text-field";
 
 export const CreateAbTest = z
   .object({
-    name: z.string().trim().min(1).max(200),
+    name: plainText(1, 200),
     test_type: z.enum(AB_TEST_TYPES).default("content"),
     variants: z
       .array(idField("post"))

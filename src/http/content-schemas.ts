@@ -20,31 +20,6 @@ export function idField(kind: IdKind) {
   return z.string().regex(idPattern(kind), `a ${kind} id (${ID_PREFIXES[kind]}_...)`);
 }
 
-/**
- * An embedding of exactly `dimensions` finite numbers (zod refuses NaN and ±Infinity)
- * that is not all zeros, which has no direction and no cosine similarity.
- */
-export function vectorField(dimensions: number) {
-  return z
-    .array(z.number())
-    .length(dimensions, `exactly ${dimensions} numbers`)
-    .refine((values) => values.some((v) => v !== 0), "a vector may not be all zeros")
-    .openapi({ description: `An embedding of ${dimensions} numbers`, example: [0.01, -0.02, 0.03] });
-}
-
-/** JSON text of `value` is at most `bytes` long. */
-export function fitsIn(bytes: number) {
-  return (value: unknown) => new TextEncoder().encode(JSON.stringify(value)).byteLength <= bytes;
-}
-
-/** A JSON object of at most `bytes` (as stored). */
-export function jsonObject(bytes: number, example?: Record<string, unknown>) {
-  return z
-    .record(z.string().max(200), z.unknown())
-    .refine(fitsIn(bytes), `at most ${bytes} bytes of JSON`)
-    .openapi(example ? { example } : {});
-}
-
 /** Short labels (guards, tags, revision labels): trimmed, non-empty, distinct. */
 export function labelList(max: number) {
   return z

@@ -5,6 +5,8 @@ import { ROLES, SCOPES } from "../auth/permissions";
 import { REGIONS, SUBSCRIPTION_STATUSES, TIERS } from "../db/tenants";
 import { USER_STATUSES } from "../db/users";
 import { PLATFORMS } from "../platforms/types";
+import { boundedJson } from "./json-field";
+import { plainText } from "./text-field";
 
 const timestamp = z.string().openapi({ format: "date-time", example: "2026-11-25T09:30:00.000Z" });
 
@@ -65,7 +67,7 @@ export const PasswordField = z
   .string()
   .min(PASSWORD_MIN_LENGTH, `at least ${PASSWORD_MIN_LENGTH} characters`)
   .max(PASSWORD_MAX_LENGTH);
-export const NameField = z.string().trim().min(1).max(200);
+export const NameField = plainText(1, 200);
 /** Per-platform publishing windows replacing the seed's defaults (settings.rate_limits). */
 const WindowOverride = z
   .object({
@@ -79,12 +81,14 @@ const WindowOverride = z
   })
   .strict();
 
-export const SettingsField = z
-  .object({
-    rate_limits: z.partialRecord(z.enum(PLATFORMS), WindowOverride).optional(),
-  })
-  .catchall(z.unknown())
-  .refine((value) => JSON.stringify(value).length <= 16_384, "settings must be at most 16 KiB of JSON");
+export const SettingsField = boundedJson(
+  z
+    .object({
+      rate_limits: z.partialRecord(z.enum(PLATFORMS), WindowOverride).optional(),
+    })
+    .catchall(z.unknown()),
+  16_384,
+);
 
 export const ScopesField = z.array(z.enum(SCOPES)).min(1).max(SCOPES.length);
 export const RateLimitField = z.number().int().min(1).max(1_000_000);

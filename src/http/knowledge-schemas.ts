@@ -2,6 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import { ENTRY_STATUSES, ENTRY_TYPES } from "../db/knowledge";
 import { Timestamp } from "./content-schemas";
+import { plainText } from "./text-field";
 
 export const KnowledgeEntrySchema = z
   .object({
@@ -21,4 +22,4 @@ export const KnowledgeEntrySchema = z
   .openapi("KnowledgeEntry");
 
 /** Open vocabulary ("brand_voice", "visual_identity", "messaging", ...). */
-export const CategoryField = z.string().trim().min(1).max(64);
+export const CategoryField = plainText(1, 64);

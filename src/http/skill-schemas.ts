@@ -2,7 +2,10 @@
 import { z } from "@hono/zod-openapi";
 import { SKILL_STATUSES, SKILL_TIERS } from "../skills/lifecycle";
 import { VECTOR_INDEXES } from "../vector/indexes";
-import { jsonObject, labelList, PlatformField, Timestamp, vectorField } from "./content-schemas";
+import { labelList, PlatformField, Timestamp } from "./content-schemas";
+import { jsonObject } from "./json-field";
+import { plainText } from "./text-field";
+import { vectorField } from "./vector-field";
 
 export const SkillSchema = z
   .object({
@@ -41,7 +44,7 @@ export const SkillVersionSchema = z
 const Slug = z.string().regex(/^[a-z0-9][a-z0-9_+.-]{0,63}$/, "lower-case letters, digits and _ + . -");
 
 export const SkillFields = {
-  name: z.string().trim().min(1).max(200),
+  name: plainText(1, 200),
   task: Slug.openapi({ example: "social_image_post" }),
   platform: PlatformField,
   modality: Slug.openapi({ example: "image+text" }),
@@ -56,7 +59,7 @@ export const VersionBody = z
       .default([])
       .openapi({ example: ["contrast", "safe_margin", "logo_protection"] }),
     notes: z.string().trim().min(1).max(1000).optional(),
-    embedding: vectorField(VECTOR_INDEXES.skills.dimensions)
+    embedding: vectorField(VECTOR_INDEXES.skills)
       .optional()
       .openapi({ description: "1024-dimension embedding (voyage-3-lite); the active version's is searchable" }),
     tags: labelList(20)
@@ -74,4 +77,4 @@ export const CreateSkillBody = z
   .openapi("CreateSkill");
 export type CreateSkillValue = z.infer<typeof CreateSkillBody>;
 
-export const ReasonField = z.string().trim().min(3).max(500);
+export const ReasonField = plainText(3, 500);

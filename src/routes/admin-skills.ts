@@ -146,6 +146,9 @@ const JobReport = z
     failing: z.array(z.string()),
     retired: z.array(z.string()),
     reindexed: z.number().int(),
+    unindexed: z
+      .array(z.object({ skill_id: z.string(), reason: z.string() }))
+      .openapi({ description: "Skills left out of the index: their stored vector is one the index refuses" }),
   })
   .openapi("DailySkillJobReport");
 
@@ -223,7 +226,8 @@ export const adminSkillsRoutes = createRouter()
     await commitOperatorAudited(c, [], {
       action: "job.daily_skills",
       resourceType: "job",
-      metadata: { as_of, ...report },
+      // The skills left out by id only, and a bounded number of them: the trail is not the report.
+      metadata: { as_of, ...report, unindexed: report.unindexed.slice(0, 100).map((u) => u.skill_id) },
     });
     return c.json(report, 200);
   });

@@ -12,18 +12,20 @@ import { nowIso } from "../db/time";
 import type { AppEnv } from "../http/app-env";
 import { createRouter } from "../http/app-env";
 import { commitAudited } from "../http/audit";
-import { jsonObject, Timestamp, vectorField } from "../http/content-schemas";
+import { Timestamp } from "../http/content-schemas";
 import { indexAfterCommit } from "../http/index-sync";
+import { jsonObject } from "../http/json-field";
 import { bearer, jsonBody, jsonResponse, problems } from "../http/openapi-parts";
 import { ProblemError } from "../http/problem";
 import { caller } from "../http/request-context";
 import { problemResponseSpec } from "../http/schemas";
+import { vectorField } from "../http/vector-field";
 import { deleteBrandVoice, upsertBrandVoice } from "../vector/brand-voice";
 import { vectorToBytes } from "../vector/codec";
 import { VECTOR_INDEXES } from "../vector/indexes";
 import { encodeNamedVectors } from "../vector/named-vectors";
 
-const DIMENSIONS = VECTOR_INDEXES.brandVoice.dimensions;
+const VOICE = VECTOR_INDEXES.brandVoice;
 const MAX_TONE_VECTORS = 16;
 
 const HexColour = z
@@ -32,9 +34,9 @@ const HexColour = z
 
 const BrandProfileBody = z
   .object({
-    embeddings: vectorField(DIMENSIONS).openapi({ description: "The brand-voice embedding (write-only)" }),
+    embeddings: vectorField(VOICE).openapi({ description: "The brand-voice embedding (write-only)" }),
     tone_vectors: z
-      .record(z.string().trim().min(1).max(64), vectorField(DIMENSIONS))
+      .record(z.string().trim().min(1).max(64), vectorField(VOICE))
       .refine((tones) => Object.keys(tones).length <= MAX_TONE_VECTORS, `at most ${MAX_TONE_VECTORS} tone vectors`)
       .nullable()
       .default(null)

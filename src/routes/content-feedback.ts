@@ -19,11 +19,13 @@ import { nowIso } from "../db/time";
 import { createRouter } from "../http/app-env";
 import { commitAudited } from "../http/audit";
 import { CONTENT_NOT_FOUND, ownContent } from "../http/content-access";
-import { idParam, jsonObject, labelList, ScoreField, Timestamp } from "../http/content-schemas";
+import { idParam, labelList, ScoreField, Timestamp } from "../http/content-schemas";
 import { decodeCursor, PageQuery, pageOf } from "../http/cursor";
 import { pageSchema } from "../http/identity-schemas";
+import { jsonObject } from "../http/json-field";
 import { bearer, jsonBody, jsonResponse, problems } from "../http/openapi-parts";
 import { caller } from "../http/request-context";
+import { clientId } from "../http/text-field";
 
 const RevisionSchema = z
   .object({
@@ -58,7 +60,7 @@ const GuardResultSchema = z
 
 const CreateRevision = z
   .object({
-    request_id: z.string().min(1).max(128).optional().openapi({ description: "Default: the content's request" }),
+    request_id: clientId(128).optional().openapi({ description: "Default: the content's request" }),
     classification: z.enum(CLASSIFICATIONS),
     confidence: ScoreField.optional(),
     labels_defect: labelList(20)
@@ -75,7 +77,7 @@ const CreateRevision = z
 
 const GuardRun = z
   .object({
-    request_id: z.string().min(1).max(128).optional().openapi({ description: "Default: the content's request" }),
+    request_id: clientId(128).optional().openapi({ description: "Default: the content's request" }),
     results: z
       .array(
         z

@@ -17,14 +17,16 @@ import type { AppEnv } from "../http/app-env";
 import { createRouter } from "../http/app-env";
 import { commitAudited } from "../http/audit";
 import { CONTENT_NOT_FOUND, ownContent } from "../http/content-access";
-import { fitsIn, idField, idParam, ScoreField, Timestamp } from "../http/content-schemas";
+import { idField, idParam, ScoreField, Timestamp } from "../http/content-schemas";
 import { decodeCursor, PageQuery, pageOf } from "../http/cursor";
 import { invalidField } from "../http/field-error";
 import { pageSchema } from "../http/identity-schemas";
+import { boundedJson } from "../http/json-field";
 import { bearer, jsonBody, jsonResponse, problems } from "../http/openapi-parts";
 import { ProblemError } from "../http/problem";
 import { caller } from "../http/request-context";
 import { problemResponseSpec } from "../http/schemas";
+import { clientId } from "../http/text-field";
 
 const ContentSchema = z
   .object({
@@ -56,18 +58,18 @@ const ContentSchema = z
 const Url = z.url({ protocol: /^https?$/ }).max(2048);
 
 /** task / platform / modality, when given, are the context the daily metrics group by. */
-const IntentSpec = z
-  .looseObject({
+const IntentSpec = boundedJson(
+  z.looseObject({
     task: z.string().min(1).max(100).optional(),
     platform: z.string().min(1).max(50).optional(),
     modality: z.string().min(1).max(50).optional(),
-  })
-  .refine(fitsIn(32_768), "at most 32768 bytes of JSON")
-  .openapi({ example: { task: "social_image_post", platform: "linkedin", goal: "launch" } });
+  }),
+  32_768,
+).openapi({ example: { task: "social_image_post", platform: "linkedin", goal: "launch" } });
 
 const CreateContent = z
   .object({
-    request_id: z.string().min(1).max(128).optional().openapi({
+    request_id: clientId(128).optional().openapi({
       description: "The generation request; candidates of one request share it (default: the content's id)",
     }),
     intent_spec: IntentSpec,

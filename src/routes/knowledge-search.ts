@@ -8,16 +8,17 @@ import { guard } from "../auth/guard";
 import { activeEntriesById, ENTRY_TYPES, recordAccess, toKnowledgeEntry } from "../db/knowledge";
 import { nowIso } from "../db/time";
 import { createRouter } from "../http/app-env";
-import { oneOrMany, vectorField } from "../http/content-schemas";
+import { oneOrMany } from "../http/content-schemas";
 import { CategoryField, KnowledgeEntrySchema } from "../http/knowledge-schemas";
 import { bearer, jsonBody, jsonResponse, problems } from "../http/openapi-parts";
 import { caller } from "../http/request-context";
+import { vectorField } from "../http/vector-field";
 import { VECTOR_INDEXES } from "../vector/indexes";
 import { searchKnowledge } from "../vector/knowledge-vectors";
 
 const SearchBody = z
   .object({
-    vector: vectorField(VECTOR_INDEXES.knowledge.dimensions),
+    vector: vectorField(VECTOR_INDEXES.knowledge),
     top_k: z.number().int().min(1).max(50).default(10),
     filter: z
       .object({

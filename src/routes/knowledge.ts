@@ -19,25 +19,28 @@ import { nowIso } from "../db/time";
 import type { AppEnv } from "../http/app-env";
 import { createRouter } from "../http/app-env";
 import { commitAudited } from "../http/audit";
-import { idParam, jsonObject, vectorField } from "../http/content-schemas";
+import { idParam } from "../http/content-schemas";
 import { decodeCursor, PageQuery, pageOf } from "../http/cursor";
 import { pageSchema } from "../http/identity-schemas";
 import { indexAfterCommit } from "../http/index-sync";
+import { jsonObject } from "../http/json-field";
 import { CategoryField, KnowledgeEntrySchema } from "../http/knowledge-schemas";
 import { bearer, jsonBody, jsonResponse, problems } from "../http/openapi-parts";
 import { ProblemError } from "../http/problem";
 import { caller } from "../http/request-context";
+import { plainText } from "../http/text-field";
+import { vectorField } from "../http/vector-field";
 import { vectorToBytes } from "../vector/codec";
 import { VECTOR_INDEXES } from "../vector/indexes";
 import { knowledgeIndex, syncKnowledgeVector, upsertKnowledgeVector } from "../vector/knowledge-vectors";
 
 const fields = {
-  title: z.string().trim().min(1).max(200),
+  title: plainText(1, 200),
   entry_type: z.enum(ENTRY_TYPES),
   category: CategoryField.nullable(),
   content: z.string().min(1).max(65_536),
   metadata: jsonObject(16_384).nullable(),
-  embedding: vectorField(VECTOR_INDEXES.knowledge.dimensions)
+  embedding: vectorField(VECTOR_INDEXES.knowledge)
     .nullable()
     .openapi({ description: "1536-dimension embedding of the content (write-only); null: not searchable" }),
 };

@@ -31,6 +31,7 @@ import { bearer, jsonBody, jsonResponse, problems } from "../http/openapi-parts"
 import { ProblemError } from "../http/problem";
 import { caller } from "../http/request-context";
 import { problemResponseSpec } from "../http/schemas";
+import { plainText } from "../http/text-field";
 
 const POSTING_PLATFORMS = ["linkedin", "twitter", "instagram", "facebook"] as const;
 const Platform = z.enum(POSTING_PLATFORMS);
@@ -45,10 +46,11 @@ function isTimeZone(zone: string): boolean {
 }
 
 const fields = {
-  name: z.string().trim().min(1).max(200),
+  name: plainText(1, 200),
   platforms: z
     .array(Platform)
     .min(1)
+    .max(POSTING_PLATFORMS.length)
     .refine((p) => new Set(p).size === p.length, "platforms must be distinct"),
   auto_generate_hashtags: z.boolean(),
   max_hashtags_per_platform: z.partialRecord(Platform, z.number().int().min(0).max(30)).nullable(),

@@ -6,10 +6,11 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { guard } from "../auth/guard";
 import { toSkill, visibleSkillsById } from "../db/skills";
 import { createRouter } from "../http/app-env";
-import { oneOrMany, PlatformField, vectorField } from "../http/content-schemas";
+import { oneOrMany, PlatformField } from "../http/content-schemas";
 import { bearer, jsonBody, jsonResponse, problems } from "../http/openapi-parts";
 import { caller } from "../http/request-context";
 import { SkillFields, SkillSchema } from "../http/skill-schemas";
+import { vectorField } from "../http/vector-field";
 import { SKILL_STATUSES } from "../skills/lifecycle";
 import { VECTOR_INDEXES } from "../vector/indexes";
 import { searchSkillVectors } from "../vector/skill-vectors";
@@ -19,7 +20,7 @@ const USABLE = ["testing", "active", "champion"];
 
 const SearchBody = z
   .object({
-    vector: vectorField(VECTOR_INDEXES.skills.dimensions),
+    vector: vectorField(VECTOR_INDEXES.skills),
     top_k: z.number().int().min(1).max(50).default(5),
     filter: z
       .object({

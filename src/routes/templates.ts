@@ -18,13 +18,15 @@ import { nowIso } from "../db/time";
 import type { AppEnv } from "../http/app-env";
 import { createRouter } from "../http/app-env";
 import { commitAudited } from "../http/audit";
-import { idParam, jsonObject, PlatformField, Timestamp } from "../http/content-schemas";
+import { idParam, PlatformField, Timestamp } from "../http/content-schemas";
 import { decodeCursor, PageQuery, pageOf } from "../http/cursor";
 import { pageSchema } from "../http/identity-schemas";
+import { jsonObject } from "../http/json-field";
 import { bearer, jsonBody, jsonResponse, problems } from "../http/openapi-parts";
 import { ProblemError } from "../http/problem";
 import { caller } from "../http/request-context";
 import { problemResponseSpec } from "../http/schemas";
+import { plainText } from "../http/text-field";
 
 const TemplateSchema = z
   .object({
@@ -44,7 +46,7 @@ const TemplateSchema = z
   .openapi("Template");
 
 const fields = {
-  name: z.string().trim().min(1).max(200),
+  name: plainText(1, 200),
   template_type: z.enum(TEMPLATE_TYPES),
   platform: PlatformField,
   structure: jsonObject(32_768, { layout: "3-column", blocks: [] }),

@@ -5,17 +5,15 @@
 // day: the roll-up writes absolute values, the review's changes are compare-and-set
 // and the re-projection rewrites the same vectors, so a second run changes nothing.
 import { addDays, dayOf, startOf } from "./calendar";
-import { resyncSkillIndex } from "./index-resync";
+import { type ResyncReport, resyncSkillIndex } from "./index-resync";
 import { rollUpDay } from "./metrics-rollup";
 import { type ReviewReport, reviewSkills } from "./review";
 
 export const ROLLUP_DAYS = 3;
 
-export interface DailyJobReport extends ReviewReport {
+export interface DailyJobReport extends ReviewReport, ResyncReport {
   days: string[];
   rows: number;
-  /** Skills whose index entry was rewritten from D1. */
-  reindexed: number;
 }
 
 /** Runs the job as of `today` (YYYY-MM-DD, default: the current UTC day). */
@@ -24,6 +22,6 @@ export async function runDailySkillJob(env: Env, today = dayOf(new Date())): Pro
   let rows = 0;
   for (const day of days) rows += (await rollUpDay(env, day)).length;
   const review = await reviewSkills(env, today);
-  const reindexed = await resyncSkillIndex(env, startOf(addDays(today, -ROLLUP_DAYS)));
-  return { days, rows, ...review, reindexed };
+  const resync = await resyncSkillIndex(env, startOf(addDays(today, -ROLLUP_DAYS)));
+  return { days, rows, ...review, ...resync };
 }

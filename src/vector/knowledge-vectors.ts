@@ -4,8 +4,9 @@
 // from D1 under the tenant's scope, so a stale or foreign vector can never surface.
 import { type IndexedEntry, indexedEntry } from "../db/knowledge";
 import type { TenantScope } from "../db/tenant-scope";
-import { bytesToVector } from "./codec";
+import { VECTOR_INDEXES } from "./indexes";
 import { vectorIndex } from "./resolve";
+import { storedVector } from "./stored-vector";
 
 export function knowledgeIndex(env: Env): VectorizeIndex {
   return vectorIndex(env, "knowledge");
@@ -34,15 +35,21 @@ export async function upsertKnowledgeVector(
 
 /**
  * Rewrites the entry's vector from D1: in the index while the entry is active and has
- * an embedding, out of it otherwise (archived, deleted, embedding removed).
+ * an embedding the index accepts, out of it otherwise (archived, deleted, embedding
+ * removed, or a legacy embedding outside float32: see stored-vector.ts).
  */
 export async function syncKnowledgeVector(env: Env, scope: TenantScope, entryId: string): Promise<void> {
   const entry = await indexedEntry(scope, entryId);
-  if (entry?.status !== "active" || entry.embedding === null) {
+  const stored =
+    entry?.status === "active" && entry.embedding !== null
+      ? storedVector(VECTOR_INDEXES.knowledge, entry.embedding)
+      : null;
+  if (!entry || !stored?.values) {
+    if (stored?.fault) console.warn(`knowledge entry ${entryId} left out of the index: ${stored.fault}`);
     await knowledgeIndex(env).deleteByIds([entryId]);
     return;
   }
-  await upsertKnowledgeVector(env, entry, bytesToVector(entry.embedding));
+  await upsertKnowledgeVector(env, entry, stored.values);
 }
 
 export interface KnowledgeFilter {

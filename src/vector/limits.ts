@@ -1,6 +1,7 @@
 // Vectorize's documented limits, checked before anything is written or queried, so
 // the embedded index accepts exactly what production accepts.
 import { VectorIndexError } from "./errors";
+import { float32Faults } from "./float32";
 import type { VectorIndexSpec } from "./indexes";
 
 export const LIMITS = {
@@ -30,16 +31,14 @@ export function checkValues(spec: VectorIndexSpec, values: ArrayLike<number>, wh
       `${what} has ${values.length} dimensions; ${spec.name} has ${spec.dimensions}`,
     );
   }
-  const out = Float32Array.from(values);
-  let zero = true;
-  for (let i = 0; i < out.length; i++) {
-    const v = out[i] as number;
-    if (!Number.isFinite(v)) throw new VectorIndexError("invalid_vector", `${what} has a non-finite value at ${i}`);
-    if (v !== 0) zero = false;
+  const [fault] = float32Faults(values, spec.metric);
+  if (fault) {
+    throw new VectorIndexError(
+      "invalid_vector",
+      fault.index === null ? `${what}: ${fault.message}` : `${what} at ${fault.index}: ${fault.message}`,
+    );
   }
-  // A zero vector has no direction: its cosine similarity is undefined.
-  if (zero && spec.metric === "cosine") throw new VectorIndexError("invalid_vector", `${what} is all zeros`);
-  return out;
+  return Float32Array.from(values);
 }
 
 export function checkId(id: unknown): string {

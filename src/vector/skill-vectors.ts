@@ -8,8 +8,10 @@
 import { activeEmbeddings } from "../db/skill-versions";
 import { getSkill, type SkillRow } from "../db/skills";
 import { GLOBAL, privateTo } from "../skills/lifecycle";
-import { bytesToVector } from "./codec";
+import { VectorIndexError } from "./errors";
+import { VECTOR_INDEXES } from "./indexes";
 import { vectorIndex } from "./resolve";
+import { storedVector } from "./stored-vector";
 
 function skillMetadata(skill: SkillRow) {
   return {
@@ -22,23 +24,68 @@ function skillMetadata(skill: SkillRow) {
   };
 }
 
-/** Rewrites the vectors of these skills from D1: the active version's embedding, or none. */
-export async function syncSkillVectors(env: Env, skills: SkillRow[]): Promise<void> {
-  if (skills.length === 0) return;
+/** A skill left out of the index because the index refused its vector. */
+export interface Unindexed {
+  skill_id: string;
+  reason: string;
+}
+
+/**
+ * Upserts `vectors` in one call; if the index refuses the batch, each vector alone, so
+ * only the refused ones are left out. When not one vector goes in alone either, the
+ * index is down rather than refusing: that error is thrown (the caller retries later).
+ */
+async function upsertIsolating(index: VectorizeIndex, vectors: VectorizeVector[]): Promise<Unindexed[]> {
+  if (vectors.length === 0) return [];
+  try {
+    await index.upsert(vectors);
+    return [];
+  } catch (batchError) {
+    const refused: Unindexed[] = [];
+    let outage: unknown = null;
+    for (const vector of vectors) {
+      try {
+        await index.upsert([vector]);
+      } catch (error) {
+        if (!(error instanceof VectorIndexError)) outage ??= error;
+        refused.push({ skill_id: vector.id, reason: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    if (refused.length === vectors.length && outage !== null) throw batchError;
+    return refused;
+  }
+}
+
+/**
+ * Rewrites the vectors of these skills from D1: the active version's embedding, or
+ * none. One skill's bad vector (a legacy row outside float32) never fails the others:
+ * it is checked before the batch, left out of the index and reported; should the index
+ * still refuse the batch, each vector is written alone and only the refused are left out.
+ */
+export async function syncSkillVectors(env: Env, skills: SkillRow[]): Promise<Unindexed[]> {
+  if (skills.length === 0) return [];
   const embeddings = await activeEmbeddings(
     env.DB,
     skills.map((s) => s.skill_id),
   );
   const index = vectorIndex(env, "skills");
-  const upserts = skills.flatMap((skill) => {
+  const unindexed: Unindexed[] = [];
+  const upserts: VectorizeVector[] = [];
+  const removals: string[] = [];
+  for (const skill of skills) {
     const embedding = embeddings.get(skill.skill_id);
-    return embedding
-      ? [{ id: skill.skill_id, values: bytesToVector(embedding.vector), metadata: skillMetadata(skill) }]
-      : [];
-  });
-  const removals = skills.filter((s) => !embeddings.has(s.skill_id)).map((s) => s.skill_id);
-  if (upserts.length > 0) await index.upsert(upserts);
+    const stored = embedding ? storedVector(VECTOR_INDEXES.skills, embedding.vector) : null;
+    if (stored?.values) upserts.push({ id: skill.skill_id, values: stored.values, metadata: skillMetadata(skill) });
+    else removals.push(skill.skill_id);
+    if (stored?.fault) unindexed.push({ skill_id: skill.skill_id, reason: stored.fault });
+  }
+  for (const refused of await upsertIsolating(index, upserts)) {
+    unindexed.push(refused);
+    removals.push(refused.skill_id);
+  }
   if (removals.length > 0) await index.deleteByIds(removals);
+  for (const { skill_id, reason } of unindexed) console.warn(`skill ${skill_id} left out of the index: ${reason}`);
+  return unindexed;
 }
 
 export async function syncSkillVector(env: Env, skillId: string): Promise<void> {
