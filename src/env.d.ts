@@ -2,7 +2,7 @@
 // `.dev.vars` locally (written by `npm start`), `wrangler secret put` in production,
 // and the vitest config in tests.
 import type { SandboxPlatform } from "../objects/sandbox-platform";
-import type { TenantObject } from "../objects/tenant-object";
+import type { TenantObject } from "../objects/tenant-object/tenant-object";
 import type { VectorIndexObject } from "../objects/vector-index-object";
 
 declare global {

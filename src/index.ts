@@ -7,7 +7,7 @@ import { dayOf } from "./skills/calendar";
 import { runDailySkillJob } from "./skills/daily-job";
 
 export { SandboxPlatform } from "../objects/sandbox-platform";
-export { TenantObject } from "../objects/tenant-object";
+export { TenantObject } from "../objects/tenant-object/tenant-object";
 export { VectorIndexObject } from "../objects/vector-index-object";
 
 const app = createApp();

@@ -2,7 +2,7 @@
 // tenants' objects are created in `eu`) or near its region (a location hint), from the
 // directory's placement (DESIGN.md invariant 9).
 import { getServerByName } from "partyserver";
-import type { TenantObject } from "../objects/tenant-object";
+import type { TenantObject } from "../objects/tenant-object/tenant-object";
 import { TenantNotPlacedError } from "./db/tenant-scope";
 import { type Placement, placementOf } from "./placement/directory";
 import { REGION_PLACEMENT } from "./placement/regions";

@@ -2,7 +2,7 @@
 // Per-request state lives here and only here (DESIGN.md invariant 1).
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { RequestIdVariables } from "hono/request-id";
-import type { TenantObject } from "../../objects/tenant-object";
+import type { TenantObject } from "../../objects/tenant-object/tenant-object";
 import type { DeferredAuth } from "../auth/object-auth";
 import type { OperatorPrincipal, UserPrincipal } from "../auth/principal";
 import type { TenantScope } from "../db/tenant-scope";

@@ -1,7 +1,7 @@
 // Typed access to what the guards put in the context. A route that reads these
 // without a guard is a bug, and fails loudly.
 import type { Context } from "hono";
-import type { TenantObject } from "../../objects/tenant-object";
+import type { TenantObject } from "../../objects/tenant-object/tenant-object";
 import type { UserPrincipal } from "../auth/principal";
 import type { TenantScope } from "../db/tenant-scope";
 import { retryOnReset, tenantObject } from "../objects";

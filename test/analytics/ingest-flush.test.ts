@@ -1,7 +1,7 @@
 // Events applied exactly, flushed to D1 exactly, through D1 failures and evictions.
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import type { TenantObject } from "../../objects/tenant-object";
+import type { TenantObject } from "../../objects/tenant-object/tenant-object";
 import { ingest, publishedPosts } from "../support/analytics";
 import { tenantDb } from "../support/databases";
 import { call, json } from "../support/http";

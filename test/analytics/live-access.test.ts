@@ -4,7 +4,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { ACCESS_ENDED, liveUserTag } from "../../objects/analytics/live-access";
-import type { TenantObject } from "../../objects/tenant-object";
+import type { TenantObject } from "../../objects/tenant-object/tenant-object";
 import { LIVE_USER_HEADER } from "../../src/live/party-gate";
 import { type AnalyticsWorld, ingest, publishedPosts } from "../support/analytics";
 import { call } from "../support/http";

@@ -4,7 +4,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { PUSH_INTERVAL_MS } from "../../objects/analytics/live-push";
-import type { TenantObject } from "../../objects/tenant-object";
+import type { TenantObject } from "../../objects/tenant-object/tenant-object";
 import { ingest, publishedPosts } from "../support/analytics";
 import { call } from "../support/http";
 import { type LiveMessage, open, ticketFor, until, upgrade } from "../support/live";

@@ -6,7 +6,7 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import type { FaultPointName } from "../../objects/parts/fault-points";
-import type { TenantObject } from "../../objects/tenant-object";
+import type { TenantObject } from "../../objects/tenant-object/tenant-object";
 import { expiringAccount, publishBody, sandbox } from "../support/accounts";
 import { clearFaults, resetAt } from "../support/faults";
 import { call, json } from "../support/http";

@@ -5,7 +5,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { LOGIN_WINDOW_MS } from "../../objects/parts/login-throttle";
 import { MAX_TOTP_FAILURES } from "../../objects/parts/totp-attempts";
-import type { TenantObject } from "../../objects/tenant-object";
+import type { TenantObject } from "../../objects/tenant-object/tenant-object";
 import { totpAt } from "../../src/auth/totp";
 import { call, json } from "../support/http";
 import { tenantObjectOf } from "../support/objects";

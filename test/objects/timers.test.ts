@@ -5,7 +5,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { Timers } from "../../objects/parts/timers";
-import type { TenantObject } from "../../objects/tenant-object";
+import type { TenantObject } from "../../objects/tenant-object/tenant-object";
 
 /** Runs `body` on a fresh object's storage. */
 async function withStorage<T>(body: (storage: DurableObjectStorage) => Promise<T>): Promise<T> {

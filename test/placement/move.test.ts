@@ -4,7 +4,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { TenantObject } from "../../objects/tenant-object";
+import type { TenantObject } from "../../objects/tenant-object/tenant-object";
 import { countRows } from "../../src/placement/move/copy-rows";
 import { TENANT_TABLES } from "../../src/placement/move/tenant-tables";
 import { shardsOfRegion } from "../../src/placement/shards";

@@ -7,7 +7,7 @@
 
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { TenantObject } from "../../objects/tenant-object";
+import type { TenantObject } from "../../objects/tenant-object/tenant-object";
 import { type ConnectedAccount, connectAccount, sandbox, sandboxUserOf } from "../support/accounts";
 import { call, json } from "../support/http";
 import { makeDue, recordsInD1, runTimersNow, tenantObjectOf } from "../support/objects";

@@ -6,7 +6,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { TenantObject } from "../../objects/tenant-object";
+import type { TenantObject } from "../../objects/tenant-object/tenant-object";
 import { expectRedirect } from "../support/accounts";
 import { TestBrowser } from "../support/browser";
 import { tenantDb } from "../support/databases";

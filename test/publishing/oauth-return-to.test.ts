@@ -3,7 +3,7 @@
 // `Location: //evil.example/x`, an open redirect.
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { TenantObject } from "../../objects/tenant-object";
+import type { TenantObject } from "../../objects/tenant-object/tenant-object";
 import { completeInBrowser, sandboxUser } from "../support/accounts";
 import { TestBrowser } from "../support/browser";
 import { call, json } from "../support/http";

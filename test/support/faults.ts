@@ -5,7 +5,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { vi } from "vitest";
 import { type FaultPointName, setFaultHook } from "../../objects/parts/fault-points";
-import type { TenantObject } from "../../objects/tenant-object";
+import type { TenantObject } from "../../objects/tenant-object/tenant-object";
 import { unfenced } from "./databases";
 import { objectShardDb, tenantObjectOf } from "./objects";
 

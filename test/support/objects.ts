@@ -2,7 +2,7 @@
 // alarm, as if its time had come.
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import type { TenantObject } from "../../objects/tenant-object";
+import type { TenantObject } from "../../objects/tenant-object/tenant-object";
 import { tenantShard } from "./databases";
 
 export function tenantObjectOf(tenantId: string): DurableObjectStub<TenantObject> {

@@ -2,28 +2,28 @@
 // and decides, for its tenant, what is admitted: API-key limits, sign-in throttling,
 // publishing windows, which token a post goes out with, and when scheduled posts fire.
 import { type Connection, type ConnectionContext, Server } from "partyserver";
-import type { AuthResult, DeferredAuth, PublishNowResult } from "../src/auth/object-auth";
-import type { UserPrincipal } from "../src/auth/principal";
-import type { AuditActor, PendingAuditRow } from "../src/db/audit-logs";
-import { platformAdapter } from "../src/platforms";
-import type { InstagramAdapter } from "../src/platforms/instagram";
-import type { Platform } from "../src/platforms/types";
-import { tenantMovingAnswer } from "../src/publishing/answers";
-import { type FlowResult, type PublishCoordinator, runAttempt } from "../src/publishing/publish-flow";
-import type { Answer, BeginStep, PublishInput, SendOutcome } from "../src/publishing/types";
-import type { MetricEvent, TrackedPost } from "./analytics/counters-store";
-import type { PostFigures } from "./analytics/derived";
-import type { FlushReport } from "./analytics/flush";
-import { nextPullDue } from "./analytics/insights-sync";
-import { connectionTags, endConnection, endLiveAccess, liveUserOf } from "./analytics/live-access";
-import { type IngestResult, TenantAnalytics } from "./analytics/tenant-analytics";
-import { issueTicket, redeemTicket } from "./analytics/tickets";
-import { AUDIT_OUTBOX_TIMER, AuditOutbox } from "./identity/audit-outbox";
-import { KEY_USAGE_TIMER, TenantIdentity, USAGE_FLUSH_DELAY_MS } from "./identity/tenant-identity";
-import type { Admission } from "./parts/api-key-window";
-import type { CredentialChange, PresentedCredential } from "./parts/credentials";
-import { faultPoint } from "./parts/fault-points";
-import { beginLoginAttempt, finishLoginAttempt, type LoginGate } from "./parts/login-throttle";
+import type { AuthResult, DeferredAuth, PublishNowResult } from "../../src/auth/object-auth";
+import type { UserPrincipal } from "../../src/auth/principal";
+import type { AuditActor, PendingAuditRow } from "../../src/db/audit-logs";
+import { platformAdapter } from "../../src/platforms";
+import type { InstagramAdapter } from "../../src/platforms/instagram";
+import type { Platform } from "../../src/platforms/types";
+import { tenantMovingAnswer } from "../../src/publishing/answers";
+import { type FlowResult, type PublishCoordinator, runAttempt } from "../../src/publishing/publish-flow";
+import type { Answer, BeginStep, PublishInput, SendOutcome } from "../../src/publishing/types";
+import type { MetricEvent, TrackedPost } from "../analytics/counters-store";
+import type { PostFigures } from "../analytics/derived";
+import type { FlushReport } from "../analytics/flush";
+import { nextPullDue } from "../analytics/insights-sync";
+import { connectionTags, endConnection, endLiveAccess, liveUserOf } from "../analytics/live-access";
+import { type IngestResult, TenantAnalytics } from "../analytics/tenant-analytics";
+import { issueTicket, redeemTicket } from "../analytics/tickets";
+import { AUDIT_OUTBOX_TIMER, AuditOutbox } from "../identity/audit-outbox";
+import { KEY_USAGE_TIMER, TenantIdentity, USAGE_FLUSH_DELAY_MS } from "../identity/tenant-identity";
+import type { Admission } from "../parts/api-key-window";
+import type { CredentialChange, PresentedCredential } from "../parts/credentials";
+import { faultPoint } from "../parts/fault-points";
+import { beginLoginAttempt, finishLoginAttempt, type LoginGate } from "../parts/login-throttle";
 import {
   type CallbackOutcome,
   consumeState,
@@ -31,22 +31,22 @@ import {
   type NewAuthorization,
   type StartOutcome,
   startState,
-} from "./parts/oauth-states";
-import { type WindowState, windowFor, windowState } from "./parts/rate-windows";
-import { Timers } from "./parts/timers";
-import { attemptTotp, type TotpAttempt } from "./parts/totp-attempts";
-import { MOVE_TIMER, type MoveStart, type MoveStatus, TenantMove } from "./placement/tenant-move";
-import { AccountTokens, type RefreshOutcome, type TokenStep } from "./publishing/account-tokens";
-import { pollContainers } from "./publishing/container-poller";
-import { flushUsage, prune, STALE_ATTEMPT_MS, staleAttempts } from "./publishing/housekeeping";
-import { CONTAINER_TIMER, containerCadence } from "./publishing/media-containers";
-import { Publisher } from "./publishing/publisher";
-import { RECORD_TIMER } from "./publishing/record-outbox";
-import { Scheduler } from "./publishing/scheduler";
-import { TenantRecordCache } from "./publishing/tenant-record";
-import { TOKEN_UPKEEP_TIMER, upkeepTokens } from "./publishing/token-upkeep";
-import { applyObjectMigrations } from "./schema/migrate";
-import { TENANT_OBJECT_MIGRATIONS } from "./schema/tenant-migrations";
+} from "../parts/oauth-states";
+import { type WindowState, windowFor, windowState } from "../parts/rate-windows";
+import { Timers } from "../parts/timers";
+import { attemptTotp, type TotpAttempt } from "../parts/totp-attempts";
+import { MOVE_TIMER, type MoveStart, type MoveStatus, TenantMove } from "../placement/tenant-move";
+import { AccountTokens, type RefreshOutcome, type TokenStep } from "../publishing/account-tokens";
+import { pollContainers } from "../publishing/container-poller";
+import { flushUsage, prune, STALE_ATTEMPT_MS, staleAttempts } from "../publishing/housekeeping";
+import { CONTAINER_TIMER, containerCadence } from "../publishing/media-containers";
+import { Publisher } from "../publishing/publisher";
+import { RECORD_TIMER } from "../publishing/record-outbox";
+import { Scheduler } from "../publishing/scheduler";
+import { TenantRecordCache } from "../publishing/tenant-record";
+import { TOKEN_UPKEEP_TIMER, upkeepTokens } from "../publishing/token-upkeep";
+import { applyObjectMigrations } from "../schema/migrate";
+import { TENANT_OBJECT_MIGRATIONS } from "../schema/tenant-migrations";
 
 export interface TenantObjectStatus {
   tenantId: string;
