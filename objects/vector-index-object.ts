@@ -11,6 +11,8 @@ import { DurableObject } from "cloudflare:workers";
 import type { VectorIndexSpec } from "../src/vector/indexes";
 import { checkIds, checkValues, checkVectors, LIMITS, resolveQueryOptions } from "../src/vector/limits";
 import { compileFilter } from "../src/vector/metadata-filter";
+import { applyObjectMigrations } from "./schema/migrate";
+import { VECTOR_INDEX_MIGRATIONS } from "./schema/vector-index-migrations";
 import {
   countVectors,
   deleteVectors,
@@ -18,9 +20,7 @@ import {
   readVectors,
   searchVectors,
   writeVectors,
-} from "./parts/vector-store";
-import { applyObjectMigrations } from "./schema/migrate";
-import { VECTOR_INDEX_MIGRATIONS } from "./schema/vector-index-migrations";
+} from "./storage/vector-store";
 
 export class VectorIndexObject extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {

@@ -8,7 +8,7 @@ import { chunk } from "../../src/db/chunk";
 import { type FlushedPost, type IndexedChanges, upsertPostAnalytics } from "../../src/db/post-analytics";
 import type { TenantScope } from "../../src/db/tenant-scope";
 import type { Platform } from "../../src/platforms/types";
-import { faultPoint } from "../parts/fault-points";
+import { faultPoint } from "../tenant-object/fault-points";
 import type { Benchmarks } from "./benchmarks";
 import type { CountersStore } from "./counters-store";
 import { figuresOf } from "./derived";

@@ -14,7 +14,7 @@ import {
 } from "../../src/db/audit-logs";
 import { MAX_JSON_ROWS } from "../../src/db/json-rows";
 import { tenantScope } from "../../src/db/tenant-scope";
-import type { Timers } from "../parts/timers";
+import type { Timers } from "../storage/timers";
 
 export const AUDIT_OUTBOX_TIMER = "flush-audit";
 const RETRY_MS = 30_000;

@@ -11,12 +11,12 @@ import { chunk } from "../../src/db/chunk";
 import { tenantScope } from "../../src/db/tenant-scope";
 import { keyLimitAnswer, problemAnswer, unauthenticatedAnswer } from "../../src/publishing/answers";
 import type { Answer } from "../../src/publishing/types";
-import { type Admission, admitApiKeyRequest, dirtyKeyUsage, markKeyUsageFlushed } from "../parts/api-key-window";
-import { CredentialCache, type CredentialChange, type PresentedCredential } from "../parts/credentials";
-import { SlidingLog } from "../parts/sliding-log";
-import type { Timers } from "../parts/timers";
 import type { TenantRecordCache } from "../publishing/tenant-record";
+import { SlidingLog } from "../storage/sliding-log";
+import type { Timers } from "../storage/timers";
+import { type Admission, admitApiKeyRequest, dirtyKeyUsage, markKeyUsageFlushed } from "./api-key-window";
 import type { AuditOutbox } from "./audit-outbox";
+import { CredentialCache, type CredentialChange, type PresentedCredential } from "./credentials";
 
 /** How long counted usage (API keys, publishing windows) may wait before it is written to D1. */
 export const USAGE_FLUSH_DELAY_MS = 30_000;

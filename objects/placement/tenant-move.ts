@@ -28,7 +28,7 @@ import { PLACEMENT_TTL_MS, rememberPlacement } from "../../src/placement/directo
 import { columnsOf, copyRows, countRows, deleteSome, listRowids } from "../../src/placement/move/copy-rows";
 import { TENANT_TABLES } from "../../src/placement/move/tenant-tables";
 import { regionOfShard, shardNamed } from "../../src/placement/shards";
-import type { Timers } from "../parts/timers";
+import type { Timers } from "../storage/timers";
 
 export const MOVE_TIMER = "move-tenant";
 /** Rows copied per page, and D1 round trips per alarm run, so one run stays short. */

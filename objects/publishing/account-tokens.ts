@@ -21,7 +21,7 @@ import {
 import { tenantScope } from "../../src/db/tenant-scope";
 import type { PlatformErrorKind } from "../../src/platforms/errors";
 import type { Platform } from "../../src/platforms/types";
-import { faultPoint } from "../parts/fault-points";
+import { faultPoint } from "../tenant-object/fault-points";
 import type { TenantRecordCache } from "./tenant-record";
 
 /** Refresh when less than this is left of an access token. */

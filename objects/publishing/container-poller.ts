@@ -10,7 +10,7 @@ import { isPlatformError } from "../../src/platforms/errors";
 import type { InstagramAdapter } from "../../src/platforms/instagram";
 import { refreshAtPlatform } from "../../src/publishing/publish-flow";
 import type { SendOutcome } from "../../src/publishing/types";
-import type { Timers } from "../parts/timers";
+import type { Timers } from "../storage/timers";
 import type { AccountTokens, TokenStep } from "./account-tokens";
 import {
   armContainers,

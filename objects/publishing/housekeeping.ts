@@ -5,8 +5,8 @@
 import { chunk } from "../../src/db/chunk";
 import { writeRateLimitUsage } from "../../src/db/rate-limits";
 import { tenantScope } from "../../src/db/tenant-scope";
-import { IDEMPOTENCY_TTL_MS } from "../parts/idempotency";
-import { dirtyUsageBuckets, markUsageFlushed } from "../parts/rate-windows";
+import { IDEMPOTENCY_TTL_MS } from "./idempotency";
+import { dirtyUsageBuckets, markUsageFlushed } from "./rate-windows";
 
 /** An attempt with no outcome after this long lost its caller. */
 export const STALE_ATTEMPT_MS = 2 * 60 * 1000;

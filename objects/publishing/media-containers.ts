@@ -4,7 +4,7 @@
 // "Content Publishing": query status_code once per minute, for no more than 5 minutes).
 // Both are configuration (INSTAGRAM_CONTAINER_POLL_MS, INSTAGRAM_CONTAINER_DEADLINE_MS).
 import { envVariable } from "../../src/platforms/mode";
-import type { Timers } from "../parts/timers";
+import type { Timers } from "../storage/timers";
 
 export const CONTAINER_TIMER = "media-containers";
 /** What a processing post's D1 row says until it completes (its status is "unknown" there). */

@@ -12,12 +12,12 @@ import { platformUnavailable, problemAnswer, recordAnswer, windowFull } from "..
 import { composePost } from "../../src/publishing/compose";
 import type { AttemptTarget } from "../../src/publishing/publish-flow";
 import type { Answer, BeginStep, PublishInput, SendOutcome } from "../../src/publishing/types";
-import { claimKey, releaseKey, storeAnswer } from "../parts/idempotency";
-import { recordPlatformQuota, releaseSlot, reserveSlot, windowFor } from "../parts/rate-windows";
-import { SlidingLog } from "../parts/sliding-log";
-import type { Timers } from "../parts/timers";
+import { SlidingLog } from "../storage/sliding-log";
+import type { Timers } from "../storage/timers";
 import type { AccountTokens, LoadedAccount, TokenStep } from "./account-tokens";
+import { claimKey, releaseKey, storeAnswer } from "./idempotency";
 import { containerCadence, PROCESSING, trackContainer } from "./media-containers";
+import { recordPlatformQuota, releaseSlot, reserveSlot, windowFor } from "./rate-windows";
 import { RecordOutbox } from "./record-outbox";
 import type { TenantRecordCache } from "./tenant-record";
 

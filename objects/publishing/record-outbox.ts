@@ -11,8 +11,8 @@ import { type FinishedPost, postRecordStatements } from "../../src/db/post-recor
 import type { PublishRequestRow } from "../../src/db/publish-requests";
 import { tenantScope } from "../../src/db/tenant-scope";
 import type { Answer, PublishInput } from "../../src/publishing/types";
-import { faultPoint } from "../parts/fault-points";
-import type { Timers } from "../parts/timers";
+import type { Timers } from "../storage/timers";
+import { faultPoint } from "../tenant-object/fault-points";
 
 /**
  * How long an answered post may wait for its D1 batch: as long as the analytics

@@ -9,8 +9,8 @@ import { tenantScope } from "../../src/db/tenant-scope";
 import type { Platform, PlatformAdapter } from "../../src/platforms/types";
 import { type PublishCoordinator, publish } from "../../src/publishing/publish-flow";
 import type { Answer, PublishInput } from "../../src/publishing/types";
-import { faultPoint } from "../parts/fault-points";
-import type { Timers } from "../parts/timers";
+import type { Timers } from "../storage/timers";
+import { faultPoint } from "../tenant-object/fault-points";
 
 const BATCH = 20;
 const MAX_TRIES = 5;

@@ -11,7 +11,7 @@ import { scopeOn, type TenantScope } from "../../src/db/tenant-scope";
 import { findTenant, type TenantStatus } from "../../src/db/tenants";
 import { rememberPlacement } from "../../src/placement/directory";
 import type { Platform } from "../../src/platforms/types";
-import type { WindowOverride } from "../parts/rate-windows";
+import type { WindowOverride } from "./rate-windows";
 
 const TTL_MS = 60_000;
 

@@ -9,7 +9,7 @@ import { tenantScope } from "../../src/db/tenant-scope";
 import { iso } from "../../src/db/time";
 import type { Platform, PlatformAdapter } from "../../src/platforms/types";
 import { refreshAtPlatform } from "../../src/publishing/publish-flow";
-import type { Timers } from "../parts/timers";
+import type { Timers } from "../storage/timers";
 import type { AccountTokens } from "./account-tokens";
 
 export const TOKEN_UPKEEP_TIMER = "token-upkeep";

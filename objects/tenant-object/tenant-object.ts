@@ -18,12 +18,17 @@ import { nextPullDue } from "../analytics/insights-sync";
 import { connectionTags, endConnection, endLiveAccess, liveUserOf } from "../analytics/live-access";
 import { type IngestResult, TenantAnalytics } from "../analytics/tenant-analytics";
 import { issueTicket, redeemTicket } from "../analytics/tickets";
+import type { Admission } from "../identity/api-key-window";
 import { AUDIT_OUTBOX_TIMER, AuditOutbox } from "../identity/audit-outbox";
+import type { CredentialChange, PresentedCredential } from "../identity/credentials";
+import { beginLoginAttempt, finishLoginAttempt, type LoginGate } from "../identity/login-throttle";
 import { KEY_USAGE_TIMER, TenantIdentity, USAGE_FLUSH_DELAY_MS } from "../identity/tenant-identity";
-import type { Admission } from "../parts/api-key-window";
-import type { CredentialChange, PresentedCredential } from "../parts/credentials";
-import { faultPoint } from "../parts/fault-points";
-import { beginLoginAttempt, finishLoginAttempt, type LoginGate } from "../parts/login-throttle";
+import { attemptTotp, type TotpAttempt } from "../identity/totp-attempts";
+import { MOVE_TIMER, type MoveStart, type MoveStatus, TenantMove } from "../placement/tenant-move";
+import { AccountTokens, type RefreshOutcome, type TokenStep } from "../publishing/account-tokens";
+import { pollContainers } from "../publishing/container-poller";
+import { flushUsage, prune, STALE_ATTEMPT_MS, staleAttempts } from "../publishing/housekeeping";
+import { CONTAINER_TIMER, containerCadence } from "../publishing/media-containers";
 import {
   type CallbackOutcome,
   consumeState,
@@ -31,22 +36,17 @@ import {
   type NewAuthorization,
   type StartOutcome,
   startState,
-} from "../parts/oauth-states";
-import { type WindowState, windowFor, windowState } from "../parts/rate-windows";
-import { Timers } from "../parts/timers";
-import { attemptTotp, type TotpAttempt } from "../parts/totp-attempts";
-import { MOVE_TIMER, type MoveStart, type MoveStatus, TenantMove } from "../placement/tenant-move";
-import { AccountTokens, type RefreshOutcome, type TokenStep } from "../publishing/account-tokens";
-import { pollContainers } from "../publishing/container-poller";
-import { flushUsage, prune, STALE_ATTEMPT_MS, staleAttempts } from "../publishing/housekeeping";
-import { CONTAINER_TIMER, containerCadence } from "../publishing/media-containers";
+} from "../publishing/oauth-states";
 import { Publisher } from "../publishing/publisher";
+import { type WindowState, windowFor, windowState } from "../publishing/rate-windows";
 import { RECORD_TIMER } from "../publishing/record-outbox";
 import { Scheduler } from "../publishing/scheduler";
 import { TenantRecordCache } from "../publishing/tenant-record";
 import { TOKEN_UPKEEP_TIMER, upkeepTokens } from "../publishing/token-upkeep";
 import { applyObjectMigrations } from "../schema/migrate";
 import { TENANT_OBJECT_MIGRATIONS } from "../schema/tenant-migrations";
+import { Timers } from "../storage/timers";
+import { faultPoint } from "./fault-points";
 
 export interface TenantObjectStatus {
   tenantId: string;
@@ -209,7 +209,7 @@ export class TenantObject extends Server<Env> implements PublishCoordinator {
     return createState(this.local, this.tenantId, pending, Date.now());
   }
 
-  /** A browser opens the state's start URL (see objects/parts/oauth-states.ts). */
+  /** A browser opens the state's start URL (see objects/publishing/oauth-states.ts). */
   async startOAuthState(
     state: string,
     platform: Platform,

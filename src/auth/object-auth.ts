@@ -1,7 +1,7 @@
 // What the router and a TenantObject exchange to authenticate a request in the
 // object (which holds its tenant's credentials and hourly limits).
-import type { Admission } from "../../objects/parts/api-key-window";
-import type { PresentedCredential } from "../../objects/parts/credentials";
+import type { Admission } from "../../objects/identity/api-key-window";
+import type { PresentedCredential } from "../../objects/identity/credentials";
 import type { FlowResult } from "../publishing/publish-flow";
 import type { Answer } from "../publishing/types";
 import type { Permission } from "./permissions";

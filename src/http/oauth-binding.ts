@@ -2,7 +2,7 @@
 // item 4; the model is Auth.js's state/PKCE check cookies). One cookie per state, so
 // two connections started in one browser do not overwrite each other:
 // `__Host-oauth_<16 hex of SHA-256(state)>`, holding 256 random bits. The server keeps
-// only their SHA-256 with the state (objects/parts/oauth-states.ts).
+// only their SHA-256 with the state (objects/publishing/oauth-states.ts).
 //
 // __Host-: Secure, Path=/, no Domain (no sibling subdomain can set or read it).
 // HttpOnly: no script reads it. SameSite=Lax: the callback is a top-level, cross-site

@@ -6,7 +6,7 @@
 //                             compared, then incremented, with tokens read from D1 each time
 
 import { createMiddleware } from "hono/factory";
-import { windowFor } from "../../objects/parts/rate-windows";
+import { windowFor } from "../../objects/publishing/rate-windows";
 import { guard } from "../auth/guard";
 import { tenantCipher } from "../crypto/tenant-cipher";
 import { auditStatement } from "../db/audit-logs";

@@ -5,7 +5,7 @@
 // left alone. The code is exchanged, the identity read, and each account stored with
 // its tokens encrypted under the tenant's key.
 import { createRoute, z } from "@hono/zod-openapi";
-import { type CallbackOutcome, tenantOfState } from "../../objects/parts/oauth-states";
+import { type CallbackOutcome, tenantOfState } from "../../objects/publishing/oauth-states";
 import { utf8 } from "../crypto/encoding";
 import { tenantCipher } from "../crypto/tenant-cipher";
 import { newId } from "../db/ids";

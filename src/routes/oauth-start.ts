@@ -8,7 +8,7 @@
 // - another browser claimed it: refused.
 // Until it is first opened, the URL is a bearer link (README, "OAuth binding").
 import { createRoute, z } from "@hono/zod-openapi";
-import { type StartOutcome, tenantOfState } from "../../objects/parts/oauth-states";
+import { type StartOutcome, tenantOfState } from "../../objects/publishing/oauth-states";
 import { createRouter } from "../http/app-env";
 import { newBinding, presentedBinding, setBindingCookie } from "../http/oauth-binding";
 import { ProblemError } from "../http/problem";

@@ -2,7 +2,7 @@
 // stored encrypted and never appear in any response.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { newState } from "../../objects/parts/oauth-states";
+import { newState } from "../../objects/publishing/oauth-states";
 import { guard } from "../auth/guard";
 import { idPattern } from "../db/ids";
 import { cancelAccountSchedules } from "../db/publish-requests";

@@ -3,7 +3,7 @@
 // committing with its answer lost. Nothing is lost while D1 fails, nothing is written
 // or counted twice once it is back, and clients read what happened.
 import { afterEach, describe, expect, it } from "vitest";
-import type { FaultPointName } from "../../objects/parts/fault-points";
+import type { FaultPointName } from "../../objects/tenant-object/fault-points";
 import { publishBody } from "../support/accounts";
 import { ingest, publishedPosts } from "../support/analytics";
 import { tenantDb } from "../support/databases";

@@ -1,11 +1,11 @@
 // The fault matrix, evictions of the alarm: the TenantObject is reset at each await of
-// an alarm run (objects/parts/fault-points.ts): firing scheduled posts, refreshing
+// an alarm run (objects/tenant-object/fault-points.ts): firing scheduled posts, refreshing
 // their token itself, writing posts to D1, flushing counters. The alarm comes back, as
 // the runtime delivers it again, and in every case each post goes out at most once
 // (exactly once when it says published), D1 holds each row once, and counters add up.
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
-import type { FaultPointName } from "../../objects/parts/fault-points";
+import type { FaultPointName } from "../../objects/tenant-object/fault-points";
 import type { TenantObject } from "../../objects/tenant-object/tenant-object";
 import { type ConnectedAccount, connectAccount, publishBody, sandbox, sandboxUserOf } from "../support/accounts";
 import { ingest, publishedPosts } from "../support/analytics";

@@ -1,11 +1,11 @@
 // The fault matrix, evictions of a client's publish: the TenantObject is reset at each
 // await of the publish, of its token refresh and of the outbox that writes it to D1
-// (objects/parts/fault-points.ts). The router repeats its call, as it does after a
+// (objects/tenant-object/fault-points.ts). The router repeats its call, as it does after a
 // reset, and in every case nothing is lost, nothing is sent or written twice, and the
 // answer and the post's status say what happened.
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
-import type { FaultPointName } from "../../objects/parts/fault-points";
+import type { FaultPointName } from "../../objects/tenant-object/fault-points";
 import type { TenantObject } from "../../objects/tenant-object/tenant-object";
 import { expiringAccount, publishBody, sandbox } from "../support/accounts";
 import { clearFaults, resetAt } from "../support/faults";

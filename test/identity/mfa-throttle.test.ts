@@ -3,8 +3,8 @@
 // and ends when its failures leave the 15-minute window.
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { LOGIN_WINDOW_MS } from "../../objects/parts/login-throttle";
-import { MAX_TOTP_FAILURES } from "../../objects/parts/totp-attempts";
+import { LOGIN_WINDOW_MS } from "../../objects/identity/login-throttle";
+import { MAX_TOTP_FAILURES } from "../../objects/identity/totp-attempts";
 import type { TenantObject } from "../../objects/tenant-object/tenant-object";
 import { totpAt } from "../../src/auth/totp";
 import { call, json } from "../support/http";

@@ -4,7 +4,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { Timers } from "../../objects/parts/timers";
+import { Timers } from "../../objects/storage/timers";
 import type { TenantObject } from "../../objects/tenant-object/tenant-object";
 
 /** Runs `body` on a fresh object's storage. */

@@ -1,10 +1,10 @@
 // Faults for the fault matrix: a TenantObject reset at one of its named checkpoints
-// (objects/parts/fault-points.ts), and its D1 failing on one statement of a batch.
+// (objects/tenant-object/fault-points.ts), and its D1 failing on one statement of a batch.
 // The objects run in the tests' isolate, so the hook set here is the one their
 // checkpoints call. One fault at a time: run these cases one after another.
 import { runInDurableObject } from "cloudflare:test";
 import { vi } from "vitest";
-import { type FaultPointName, setFaultHook } from "../../objects/parts/fault-points";
+import { type FaultPointName, setFaultHook } from "../../objects/tenant-object/fault-points";
 import type { TenantObject } from "../../objects/tenant-object/tenant-object";
 import { unfenced } from "./databases";
 import { objectShardDb, tenantObjectOf } from "./objects";

@@ -3,7 +3,7 @@
 // past the limit (DESIGN.md invariant 5). The seed's limits are defaults, replaced
 // per tenant, and tightened by what the platform itself reports.
 import type { Platform, QuotaReport } from "../../src/platforms/types";
-import type { SlidingLog } from "./sliding-log";
+import type { SlidingLog } from "../storage/sliding-log";
 
 export interface WindowSpec {
   /** Stable name, reported in 429s and GET /v1/rate-limits. */

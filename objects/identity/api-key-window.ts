@@ -3,7 +3,7 @@
 // await between them, so however many requests arrive at once, no more than the
 // limit are admitted in any 60-minute span (DESIGN.md invariant 5).
 
-import type { SlidingLog } from "./sliding-log";
+import type { SlidingLog } from "../storage/sliding-log";
 
 export const API_KEY_WINDOW_MS = 60 * 60 * 1000;
 
