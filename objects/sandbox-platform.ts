@@ -7,9 +7,9 @@ import type { Hono } from "hono";
 import { PLATFORMS, type Platform } from "../src/platforms/types";
 import { sandboxApp } from "../src/sandbox/app";
 import { addFault, type FaultInput } from "../src/sandbox/control";
-import { SANDBOX_MIGRATIONS } from "../src/sandbox/schema";
 import { SandboxStore } from "../src/sandbox/store";
 import { applyObjectMigrations } from "./schema/migrate";
+import { SANDBOX_MIGRATIONS } from "./schema/sandbox-migrations";
 
 export class SandboxPlatform extends DurableObject<Env> {
   private readonly store: SandboxStore;

@@ -9,8 +9,8 @@ import { openSyncError, resolveSyncError, retrySyncError, type SyncErrorType } f
 import type { TenantScope } from "../../src/db/tenant-scope";
 import { isPlatformError } from "../../src/platforms/errors";
 import type { Platform, PlatformAdapter, PostMetrics } from "../../src/platforms/types";
-import { refreshAtPlatform } from "../../src/publishing/publish-flow";
 import type { AccountTokens, TokenStep } from "../publishing/account-tokens";
+import { refreshAtPlatform } from "../publishing/publish-flow";
 import type { MetricEvent } from "./counters-store";
 
 /** Posts younger than this are pulled. */

@@ -2,18 +2,18 @@
 // API key's exact hourly limit, the permission of a route that left its check to the
 // object, and the audit rows of refusals. The TenantObject's RPC methods delegate here.
 import { explainDenial } from "../../src/auth/explain-denial";
-import type { AuthResult, DeferredAuth } from "../../src/auth/object-auth";
 import { denial } from "../../src/auth/permissions";
 import type { UserPrincipal } from "../../src/auth/principal";
 import { writeApiKeyUsage } from "../../src/db/api-keys";
 import type { AuditActor, AuditEvent } from "../../src/db/audit-logs";
 import { chunk } from "../../src/db/chunk";
 import { tenantScope } from "../../src/db/tenant-scope";
-import { keyLimitAnswer, problemAnswer, unauthenticatedAnswer } from "../../src/publishing/answers";
-import type { Answer } from "../../src/publishing/types";
+import { keyLimitAnswer, problemAnswer, unauthenticatedAnswer } from "../publishing/answers";
 import type { TenantRecordCache } from "../publishing/tenant-record";
+import type { Answer } from "../publishing/types";
 import { SlidingLog } from "../storage/sliding-log";
 import type { Timers } from "../storage/timers";
+import type { AuthResult, DeferredAuth } from "../tenant-object/contract";
 import { type Admission, admitApiKeyRequest, dirtyKeyUsage, markKeyUsageFlushed } from "./api-key-window";
 import type { AuditOutbox } from "./audit-outbox";
 import { CredentialCache, type CredentialChange, type PresentedCredential } from "./credentials";

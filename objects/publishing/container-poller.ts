@@ -8,8 +8,6 @@
 // again: the container itself says whether it was published (PUBLISHED).
 import { isPlatformError } from "../../src/platforms/errors";
 import type { InstagramAdapter } from "../../src/platforms/instagram";
-import { refreshAtPlatform } from "../../src/publishing/publish-flow";
-import type { SendOutcome } from "../../src/publishing/types";
 import type { Timers } from "../storage/timers";
 import type { AccountTokens, TokenStep } from "./account-tokens";
 import {
@@ -21,6 +19,8 @@ import {
   maxPolls,
   setContainer,
 } from "./media-containers";
+import { refreshAtPlatform } from "./publish-flow";
+import type { SendOutcome } from "./types";
 
 export interface ContainerContext {
   sql: SqlStorage;

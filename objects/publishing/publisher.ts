@@ -8,18 +8,18 @@ import { draftRow, type PublishRequestRow, savePublishRequest, toPost } from "..
 import { tenantScope } from "../../src/db/tenant-scope";
 import { notConfiguredMessage, platformReach } from "../../src/platforms/mode";
 import { checkPost, normaliseHashtags } from "../../src/platforms/rules";
-import { platformUnavailable, problemAnswer, recordAnswer, windowFull } from "../../src/publishing/answers";
-import { composePost } from "../../src/publishing/compose";
-import type { AttemptTarget } from "../../src/publishing/publish-flow";
-import type { Answer, BeginStep, PublishInput, SendOutcome } from "../../src/publishing/types";
 import { SlidingLog } from "../storage/sliding-log";
 import type { Timers } from "../storage/timers";
 import type { AccountTokens, LoadedAccount, TokenStep } from "./account-tokens";
+import { platformUnavailable, problemAnswer, recordAnswer, windowFull } from "./answers";
+import { composePost } from "./compose";
 import { claimKey, releaseKey, storeAnswer } from "./idempotency";
 import { containerCadence, PROCESSING, trackContainer } from "./media-containers";
+import type { AttemptTarget } from "./publish-flow";
 import { recordPlatformQuota, releaseSlot, reserveSlot, windowFor } from "./rate-windows";
 import { RecordOutbox } from "./record-outbox";
 import type { TenantRecordCache } from "./tenant-record";
+import type { Answer, BeginStep, PublishInput, SendOutcome } from "./types";
 
 type AttemptRow = {
   attempt_id: string;

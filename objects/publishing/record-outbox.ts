@@ -10,9 +10,9 @@ import { MAX_JSON_BYTES, MAX_JSON_ROWS } from "../../src/db/json-rows";
 import { type FinishedPost, postRecordStatements } from "../../src/db/post-records";
 import type { PublishRequestRow } from "../../src/db/publish-requests";
 import { tenantScope } from "../../src/db/tenant-scope";
-import type { Answer, PublishInput } from "../../src/publishing/types";
 import type { Timers } from "../storage/timers";
 import { faultPoint } from "../tenant-object/fault-points";
+import type { Answer, PublishInput } from "./types";
 
 /**
  * How long an answered post may wait for its D1 batch: as long as the analytics

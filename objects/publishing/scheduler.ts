@@ -7,10 +7,10 @@ import { auditStatement } from "../../src/db/audit-logs";
 import { getPublishRequest, savePublishRequest, toPost } from "../../src/db/publish-requests";
 import { tenantScope } from "../../src/db/tenant-scope";
 import type { Platform, PlatformAdapter } from "../../src/platforms/types";
-import { type PublishCoordinator, publish } from "../../src/publishing/publish-flow";
-import type { Answer, PublishInput } from "../../src/publishing/types";
 import type { Timers } from "../storage/timers";
 import { faultPoint } from "../tenant-object/fault-points";
+import { type PublishCoordinator, publish } from "./publish-flow";
+import type { Answer, PublishInput } from "./types";
 
 const BATCH = 20;
 const MAX_TRIES = 5;

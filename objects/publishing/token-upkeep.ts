@@ -8,9 +8,9 @@
 import { tenantScope } from "../../src/db/tenant-scope";
 import { iso } from "../../src/db/time";
 import type { Platform, PlatformAdapter } from "../../src/platforms/types";
-import { refreshAtPlatform } from "../../src/publishing/publish-flow";
 import type { Timers } from "../storage/timers";
 import type { AccountTokens } from "./account-tokens";
+import { refreshAtPlatform } from "./publish-flow";
 
 export const TOKEN_UPKEEP_TIMER = "token-upkeep";
 const HOUR_MS = 3_600_000;

@@ -2,15 +2,11 @@
 // and decides, for its tenant, what is admitted: API-key limits, sign-in throttling,
 // publishing windows, which token a post goes out with, and when scheduled posts fire.
 import { type Connection, type ConnectionContext, Server } from "partyserver";
-import type { AuthResult, DeferredAuth, PublishNowResult } from "../../src/auth/object-auth";
 import type { UserPrincipal } from "../../src/auth/principal";
 import type { AuditActor, PendingAuditRow } from "../../src/db/audit-logs";
 import { platformAdapter } from "../../src/platforms";
 import type { InstagramAdapter } from "../../src/platforms/instagram";
 import type { Platform } from "../../src/platforms/types";
-import { tenantMovingAnswer } from "../../src/publishing/answers";
-import { type FlowResult, type PublishCoordinator, runAttempt } from "../../src/publishing/publish-flow";
-import type { Answer, BeginStep, PublishInput, SendOutcome } from "../../src/publishing/types";
 import type { MetricEvent, TrackedPost } from "../analytics/counters-store";
 import type { PostFigures } from "../analytics/derived";
 import type { FlushReport } from "../analytics/flush";
@@ -26,6 +22,7 @@ import { KEY_USAGE_TIMER, TenantIdentity, USAGE_FLUSH_DELAY_MS } from "../identi
 import { attemptTotp, type TotpAttempt } from "../identity/totp-attempts";
 import { MOVE_TIMER, type MoveStart, type MoveStatus, TenantMove } from "../placement/tenant-move";
 import { AccountTokens, type RefreshOutcome, type TokenStep } from "../publishing/account-tokens";
+import { tenantMovingAnswer } from "../publishing/answers";
 import { pollContainers } from "../publishing/container-poller";
 import { flushUsage, prune, STALE_ATTEMPT_MS, staleAttempts } from "../publishing/housekeeping";
 import { CONTAINER_TIMER, containerCadence } from "../publishing/media-containers";
@@ -37,15 +34,18 @@ import {
   type StartOutcome,
   startState,
 } from "../publishing/oauth-states";
+import { type FlowResult, type PublishCoordinator, runAttempt } from "../publishing/publish-flow";
 import { Publisher } from "../publishing/publisher";
 import { type WindowState, windowFor, windowState } from "../publishing/rate-windows";
 import { RECORD_TIMER } from "../publishing/record-outbox";
 import { Scheduler } from "../publishing/scheduler";
 import { TenantRecordCache } from "../publishing/tenant-record";
 import { TOKEN_UPKEEP_TIMER, upkeepTokens } from "../publishing/token-upkeep";
+import type { Answer, BeginStep, PublishInput, SendOutcome } from "../publishing/types";
 import { applyObjectMigrations } from "../schema/migrate";
 import { TENANT_OBJECT_MIGRATIONS } from "../schema/tenant-migrations";
 import { Timers } from "../storage/timers";
+import type { AuthResult, DeferredAuth, PublishNowResult } from "./contract";
 import { faultPoint } from "./fault-points";
 
 export interface TenantObjectStatus {

@@ -10,6 +10,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { Admission } from "../../objects/identity/api-key-window";
+import type { AuthResult, PresentedCredential } from "../../objects/tenant-object/contract";
 import { timingSafeEqual, utf8 } from "../crypto/encoding";
 import { scopeOn } from "../db/tenant-scope";
 import type { AppEnv } from "../http/app-env";
@@ -20,7 +21,6 @@ import { placementOf, rememberPlacement } from "../placement/directory";
 import { regionOfShard } from "../placement/shards";
 import { apiKeyPrefix, digestApiKey, looksLikeApiKey } from "./api-key-format";
 import { tenantOfKeyPrefix } from "./key-directory";
-import type { AuthResult, PresentedCredential } from "./object-auth";
 import type { Permission } from "./permissions";
 import type { UserPrincipal } from "./principal";
 import { looksLikeSessionToken, verifySessionToken } from "./session-token";

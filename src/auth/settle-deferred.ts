@@ -3,12 +3,12 @@
 // credential first: a bad credential is a 401 and a missing permission a 403,
 // whatever else is wrong with the request. This settles the credential on that path.
 import type { Context } from "hono";
+import type { AuthResult } from "../../objects/tenant-object/contract";
 import type { AppEnv } from "../http/app-env";
 import { auditActor } from "../http/audit";
 import { ProblemError } from "../http/problem";
 import { acceptAuth } from "./authenticate";
 import { explainDenial } from "./explain-denial";
-import type { AuthResult } from "./object-auth";
 import { denial } from "./permissions";
 import type { UserPrincipal } from "./principal";
 

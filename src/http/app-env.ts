@@ -2,8 +2,8 @@
 // Per-request state lives here and only here (DESIGN.md invariant 1).
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { RequestIdVariables } from "hono/request-id";
+import type { DeferredAuth } from "../../objects/tenant-object/contract";
 import type { TenantObject } from "../../objects/tenant-object/tenant-object";
-import type { DeferredAuth } from "../auth/object-auth";
 import type { OperatorPrincipal, UserPrincipal } from "../auth/principal";
 import type { TenantScope } from "../db/tenant-scope";
 import { validationHook } from "./validation";

@@ -6,6 +6,7 @@
 //                             compared, then incremented, with tokens read from D1 each time
 
 import { createMiddleware } from "hono/factory";
+import { composePost } from "../../objects/publishing/compose";
 import { windowFor } from "../../objects/publishing/rate-windows";
 import { guard } from "../auth/guard";
 import { tenantCipher } from "../crypto/tenant-cipher";
@@ -25,7 +26,6 @@ import { caller } from "../http/request-context";
 import { platformAdapter } from "../platforms";
 import { checkPost } from "../platforms/rules";
 import { isPending } from "../platforms/types";
-import { composePost } from "../publishing/compose";
 
 /** 404 unless the Worker runs with BENCH_ROUTES = "on". */
 export const benchOnly = createMiddleware<AppEnv>(async (c, next) => {

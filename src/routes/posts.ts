@@ -3,9 +3,11 @@
 // calls no platform.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { type FlowResult, refreshAtPlatform } from "../../objects/publishing/publish-flow";
+import type { Answer } from "../../objects/publishing/types";
+import type { PublishNowResult } from "../../objects/tenant-object/contract";
 import { acceptPrincipal, setRateLimitHeaders } from "../auth/authenticate";
 import { guard } from "../auth/guard";
-import type { PublishNowResult } from "../auth/object-auth";
 import { sha256, toHex, utf8 } from "../crypto/encoding";
 import { idPattern, newId } from "../db/ids";
 import { getPublishRequest, listPublishRequests, type PostStatus, toPost } from "../db/publish-requests";
@@ -21,8 +23,6 @@ import { idempotencyHeader, problemResponseSpec } from "../http/schemas";
 import { retryOnReset } from "../objects";
 import { platformAdapter } from "../platforms";
 import { PLATFORMS } from "../platforms/types";
-import { type FlowResult, refreshAtPlatform } from "../publishing/publish-flow";
-import type { Answer } from "../publishing/types";
 
 const security = [{ bearerAuth: [] }];
 const errors = {

@@ -1,7 +1,7 @@
 // The text as it goes out: hashtags appended, and, when the post carries UTM
 // parameters, every link in it tagged with them (existing parameters win).
-import { composeText, type PostDraft } from "../platforms/rules";
-import type { PostContent } from "../platforms/types";
+import { composeText, type PostDraft } from "../../src/platforms/rules";
+import type { PostContent } from "../../src/platforms/types";
 
 const LINK = /https?:\/\/[^\s<>"']+/gi;
 

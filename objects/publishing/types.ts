@@ -1,10 +1,10 @@
 // What the router and the TenantObject pass each other to publish a post.
 
-import type { TokenStep } from "../../objects/publishing/account-tokens";
-import type { AuditActor } from "../db/audit-logs";
-import type { PlatformErrorKind } from "../platforms/errors";
-import type { PostDraft } from "../platforms/rules";
-import type { Platform, PostContent, PublishResult } from "../platforms/types";
+import type { AuditActor } from "../../src/db/audit-logs";
+import type { PlatformErrorKind } from "../../src/platforms/errors";
+import type { PostDraft } from "../../src/platforms/rules";
+import type { Platform, PostContent, PublishResult } from "../../src/platforms/types";
+import type { TokenStep } from "./account-tokens";
 
 export interface PublishInput {
   /** The request's id, and the post's once published ("post_<ulid>"). */

@@ -2,9 +2,10 @@
 // recorded. The TenantObject runs it: for a client's request, handing a needed token
 // refresh to the router (whose request outlives an eviction of the object), and for
 // a scheduled post, refreshing itself from its alarm.
-import type { RefreshOutcome, TokenStep } from "../../objects/publishing/account-tokens";
-import { isPlatformError, PlatformError } from "../platforms/errors";
-import { isPending, type Platform, type PlatformAdapter } from "../platforms/types";
+
+import { isPlatformError, PlatformError } from "../../src/platforms/errors";
+import { isPending, type Platform, type PlatformAdapter } from "../../src/platforms/types";
+import type { RefreshOutcome, TokenStep } from "./account-tokens";
 import type { Answer, BeginStep, PublishInput, SendOutcome } from "./types";
 
 export interface PublishCoordinator {

@@ -1,11 +1,12 @@
 // What the router and a TenantObject exchange to authenticate a request in the
 // object (which holds its tenant's credentials and hourly limits).
-import type { Admission } from "../../objects/identity/api-key-window";
-import type { PresentedCredential } from "../../objects/identity/credentials";
+
+import type { Permission } from "../../src/auth/permissions";
+import type { UserPrincipal } from "../../src/auth/principal";
+import type { Admission } from "../identity/api-key-window";
+import type { PresentedCredential } from "../identity/credentials";
 import type { FlowResult } from "../publishing/publish-flow";
 import type { Answer } from "../publishing/types";
-import type { Permission } from "./permissions";
-import type { UserPrincipal } from "./principal";
 
 export type { PresentedCredential };
 

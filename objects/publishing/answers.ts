@@ -1,8 +1,8 @@
 // The HTTP answers of publishing, as problem+json where they are errors.
 
-import { type PublishRequestRow, toPost } from "../db/publish-requests";
-import { PROBLEM_TYPES, type ProblemKind, problemTypeUri } from "../http/problem";
-import type { Platform } from "../platforms/types";
+import { type PublishRequestRow, toPost } from "../../src/db/publish-requests";
+import { PROBLEM_TYPES, type ProblemKind, problemTypeUri } from "../../src/http/problem";
+import type { Platform } from "../../src/platforms/types";
 import type { Answer } from "./types";
 
 export function problemAnswer(

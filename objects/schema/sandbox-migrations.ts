@@ -1,5 +1,5 @@
 // The sandbox platform's own SQLite schema (one SandboxPlatform object per platform).
-import type { ObjectMigration } from "../../objects/schema/migrate";
+import type { ObjectMigration } from "./migrate";
 
 export const SANDBOX_MIGRATIONS: readonly ObjectMigration[] = [
   {
