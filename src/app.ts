@@ -2,6 +2,8 @@
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
+import { benchAnalyticsRoutes } from "../bench/worker/analytics-routes";
+import { benchRoutes } from "../bench/worker/baseline-routes";
 import { createRouter } from "./http/app-env";
 import { notFound, onError } from "./http/error-handler";
 import { ProblemError } from "./http/problem";
@@ -13,8 +15,6 @@ import { analyticsReportsRoutes } from "./routes/analytics-reports";
 import { apiKeysRoutes } from "./routes/api-keys";
 import { auditLogsRoutes } from "./routes/audit-logs";
 import { authRoutes } from "./routes/auth";
-import { benchAnalyticsRoutes } from "./routes/bench-analytics";
-import { benchRoutes } from "./routes/bench-baseline";
 import { brandProfileRoutes } from "./routes/brand-profile";
 import { contentRoutes } from "./routes/content";
 import { contentFeedbackRoutes } from "./routes/content-feedback";

@@ -67,7 +67,7 @@ declare global {
       SESSION_SECRET: string;
     }
     interface GlobalProps {
-      mainModule: typeof import("./index");
+      mainModule: typeof import("../worker/index");
       durableNamespaces: "TenantObject" | "SandboxPlatform" | "VectorIndexObject";
     }
   }

@@ -4,10 +4,10 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import worker from "../../src/index";
 import { addDays, dayOf } from "../../src/skills/calendar";
 import { runDailySkillJob } from "../../src/skills/daily-job";
 import { rollUpDay } from "../../src/skills/metrics-rollup";
+import worker from "../../worker/index";
 import { shardDbs } from "../support/databases";
 import { call, json } from "../support/http";
 import { ADMIN, createTenant, snapshotExceptAudit, type TestTenant } from "../support/tenants";

@@ -8,24 +8,24 @@
 import { createMiddleware } from "hono/factory";
 import { composePost } from "../../objects/publishing/compose";
 import { windowFor } from "../../objects/publishing/rate-windows";
-import { guard } from "../auth/guard";
-import { tenantCipher } from "../crypto/tenant-cipher";
-import { auditStatement } from "../db/audit-logs";
-import { newId } from "../db/ids";
-import { parseJson } from "../db/json-column";
-import { draftRow, insertPublishedPost, savePublishRequest, toPost } from "../db/publish-requests";
-import { blobBytes, getAccount } from "../db/social-accounts";
-import { findTenant } from "../db/tenants";
-import { nowIso } from "../db/time";
-import type { AppEnv } from "../http/app-env";
-import { createRouter } from "../http/app-env";
-import { auditActor } from "../http/audit";
-import { ProblemError } from "../http/problem";
-import { PostBody } from "../http/publishing-schemas";
-import { caller } from "../http/request-context";
-import { platformAdapter } from "../platforms";
-import { checkPost } from "../platforms/rules";
-import { isPending } from "../platforms/types";
+import { guard } from "../../src/auth/guard";
+import { tenantCipher } from "../../src/crypto/tenant-cipher";
+import { auditStatement } from "../../src/db/audit-logs";
+import { newId } from "../../src/db/ids";
+import { parseJson } from "../../src/db/json-column";
+import { draftRow, insertPublishedPost, savePublishRequest, toPost } from "../../src/db/publish-requests";
+import { blobBytes, getAccount } from "../../src/db/social-accounts";
+import { findTenant } from "../../src/db/tenants";
+import { nowIso } from "../../src/db/time";
+import type { AppEnv } from "../../src/http/app-env";
+import { createRouter } from "../../src/http/app-env";
+import { auditActor } from "../../src/http/audit";
+import { ProblemError } from "../../src/http/problem";
+import { PostBody } from "../../src/http/publishing-schemas";
+import { caller } from "../../src/http/request-context";
+import { platformAdapter } from "../../src/platforms";
+import { checkPost } from "../../src/platforms/rules";
+import { isPending } from "../../src/platforms/types";
 
 /** 404 unless the Worker runs with BENCH_ROUTES = "on". */
 export const benchOnly = createMiddleware<AppEnv>(async (c, next) => {

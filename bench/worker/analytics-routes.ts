@@ -7,12 +7,12 @@
 //                                          rows_written summed
 import { z } from "@hono/zod-openapi";
 import type { FlushReport } from "../../objects/analytics/flush";
-import { guard } from "../auth/guard";
-import { chunk } from "../db/chunk";
-import { createRouter } from "../http/app-env";
-import { ProblemError } from "../http/problem";
-import { caller, callerObject } from "../http/request-context";
-import { benchOnly } from "./bench-baseline";
+import { guard } from "../../src/auth/guard";
+import { chunk } from "../../src/db/chunk";
+import { createRouter } from "../../src/http/app-env";
+import { ProblemError } from "../../src/http/problem";
+import { caller, callerObject } from "../../src/http/request-context";
+import { benchOnly } from "./baseline-routes";
 
 const DeltaEvents = z.object({
   events: z

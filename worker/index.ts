@@ -1,10 +1,10 @@
 // The Worker's entry: the HTTP handler and the Durable Object classes it exports.
 // Only handlers, classes and types may be exported here (wrangler refuses others).
-import { createApp } from "./app";
-import { routeParties } from "./live/party-gate";
-import { repairPlacement } from "./placement/repair";
-import { dayOf } from "./skills/calendar";
-import { runDailySkillJob } from "./skills/daily-job";
+import { createApp } from "../src/app";
+import { routeParties } from "../src/live/party-gate";
+import { repairPlacement } from "../src/placement/repair";
+import { dayOf } from "../src/skills/calendar";
+import { runDailySkillJob } from "../src/skills/daily-job";
 
 export { SandboxPlatform } from "../objects/sandbox-platform";
 export { TenantObject } from "../objects/tenant-object/tenant-object";
