@@ -3,7 +3,7 @@
 // The platform call itself happens between beginPublish and finishPublish, made by
 // whoever holds the attempt (the router request, or this object's alarm).
 import { auditStatement } from "../../src/db/audit-logs";
-import { contentExists } from "../../src/db/generated-content-ref";
+import { contentExists } from "../../src/db/content";
 import { draftRow, type PublishRequestRow, savePublishRequest, toPost } from "../../src/db/publish-requests";
 import { tenantScope } from "../../src/db/tenant-scope";
 import { notConfiguredMessage, platformReach } from "../../src/platforms/mode";

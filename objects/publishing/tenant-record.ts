@@ -5,8 +5,8 @@
 // minute; forgotten at once when the key rotates, the settings or the status change,
 // or the tenant moves.
 import type { TenantKeyInfo } from "../../src/auth/principal";
-import { defaultPostConfiguration } from "../../src/db/default-post-configuration";
 import { parseJson } from "../../src/db/json-column";
+import { defaultPostConfiguration } from "../../src/db/post-configurations";
 import { scopeOn, type TenantScope } from "../../src/db/tenant-scope";
 import { findTenant, type TenantStatus } from "../../src/db/tenants";
 import { rememberPlacement } from "../../src/placement/directory";

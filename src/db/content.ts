@@ -168,3 +168,12 @@ export function setFeedback(
     )
     .bind(selected, approved, scope.tenantId, contentId);
 }
+
+/** Whether a post may name a piece of generated content: it must be the tenant's own. */
+export async function contentExists(scope: TenantScope, contentId: string): Promise<boolean> {
+  const row = await scope.db
+    .prepare("SELECT 1 AS found FROM generated_content WHERE tenant_id = ? AND content_id = ?")
+    .bind(scope.tenantId, contentId)
+    .first();
+  return row !== null;
+}

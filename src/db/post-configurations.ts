@@ -194,3 +194,16 @@ export function recordConfigurationUse(scope: TenantScope, configId: string, now
     )
     .bind(now, scope.tenantId, configId);
 }
+
+/** The tenant's default post configuration, as publishing reads it (its hashtag limits). */
+export function defaultPostConfiguration(
+  scope: TenantScope,
+): Promise<{ config_id: string; max_hashtags_per_platform: string | null } | null> {
+  return scope.db
+    .prepare(
+      `SELECT config_id, max_hashtags_per_platform FROM post_configurations
+       WHERE tenant_id = ? AND is_default = 1 AND status = 'active'`,
+    )
+    .bind(scope.tenantId)
+    .first();
+}

@@ -2,9 +2,10 @@
 // the global database. Visibility is "global" or "tenant:{id}"; a tenant sees global
 // skills and its own, and another tenant's private skill is answered exactly like
 // one that does not exist.
+
+import type { ContentPlatform } from "../platforms/types";
 import { GLOBAL, privateTo, type SkillStatus, type SkillTier } from "../skills/lifecycle";
 import { chunk, MAX_BOUND_PARAMETERS } from "./chunk";
-import type { ContentPlatform } from "./content-platforms";
 import { iso } from "./time";
 
 export interface SkillRow {

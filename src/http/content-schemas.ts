@@ -1,7 +1,7 @@
 // Request and response pieces shared by the content and skills routes.
 import { z } from "@hono/zod-openapi";
-import { CONTENT_PLATFORMS } from "../db/content-platforms";
 import { ID_PREFIXES, type IdKind, idPattern } from "../db/ids";
+import { CONTENT_PLATFORMS } from "../platforms/types";
 
 export const Timestamp = z.string().openapi({ format: "date-time", example: "2026-11-25T09:30:00.000Z" });
 

@@ -4,6 +4,9 @@
 export const PLATFORMS = ["linkedin", "twitter", "facebook", "instagram"] as const;
 /** The seed's platform identifiers; "twitter" is X. */
 export type Platform = (typeof PLATFORMS)[number];
+/** What a template or skill targets (the schema's CHECK): one of the platforms, or "all". */
+export const CONTENT_PLATFORMS = [...PLATFORMS, "all"] as const;
+export type ContentPlatform = (typeof CONTENT_PLATFORMS)[number];
 
 export interface TokenSet {
   accessToken: string;

@@ -32,9 +32,9 @@ import { ProblemError } from "../http/problem";
 import { caller } from "../http/request-context";
 import { problemResponseSpec } from "../http/schemas";
 import { plainText } from "../http/text-field";
+import { PLATFORMS } from "../platforms/types";
 
-const POSTING_PLATFORMS = ["linkedin", "twitter", "instagram", "facebook"] as const;
-const Platform = z.enum(POSTING_PLATFORMS);
+const Platform = z.enum(PLATFORMS);
 
 function isTimeZone(zone: string): boolean {
   try {
@@ -50,7 +50,7 @@ const fields = {
   platforms: z
     .array(Platform)
     .min(1)
-    .max(POSTING_PLATFORMS.length)
+    .max(PLATFORMS.length)
     .refine((p) => new Set(p).size === p.length, "platforms must be distinct"),
   auto_generate_hashtags: z.boolean(),
   max_hashtags_per_platform: z.partialRecord(Platform, z.number().int().min(0).max(30)).nullable(),
