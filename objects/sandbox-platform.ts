@@ -7,11 +7,12 @@ import type { Hono } from "hono";
 import { PLATFORMS, type Platform } from "../src/platforms/types";
 import { sandboxApp } from "../src/sandbox/app";
 import { addFault, type FaultInput } from "../src/sandbox/control";
+import type { SandboxPlatformControls } from "../src/sandbox/platform-object";
 import { SandboxStore } from "../src/sandbox/store";
 import { applyObjectMigrations } from "./schema/migrate";
 import { SANDBOX_MIGRATIONS } from "./schema/sandbox-migrations";
 
-export class SandboxPlatform extends DurableObject<Env> {
+export class SandboxPlatform extends DurableObject<Env> implements SandboxPlatformControls {
   private readonly store: SandboxStore;
   private app: Hono | null = null;
 

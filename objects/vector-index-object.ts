@@ -8,6 +8,7 @@
 // 8: it may be entered before anything else has told it who it is); the first call
 // fixes dimensions and metric, and a later call with others is refused.
 import { DurableObject } from "cloudflare:workers";
+import type { VectorIndexStore } from "../src/vector/embedded-index";
 import type { VectorIndexSpec } from "../src/vector/indexes";
 import { checkIds, checkValues, checkVectors, LIMITS, resolveQueryOptions } from "../src/vector/limits";
 import { compileFilter } from "../src/vector/metadata-filter";
@@ -22,7 +23,7 @@ import {
   writeVectors,
 } from "./storage/vector-store";
 
-export class VectorIndexObject extends DurableObject<Env> {
+export class VectorIndexObject extends DurableObject<Env> implements VectorIndexStore {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     applyObjectMigrations(ctx.storage, VECTOR_INDEX_MIGRATIONS);

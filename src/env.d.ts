@@ -1,9 +1,9 @@
 // The bindings the Worker and its Durable Objects receive. Secrets come from
 // `.dev.vars` locally (written by `npm start`), `wrangler secret put` in production,
 // and the vitest config in tests.
-import type { SandboxPlatform } from "../objects/sandbox-platform";
-import type { TenantObject } from "../objects/tenant-object/tenant-object";
-import type { VectorIndexObject } from "../objects/vector-index-object";
+import type { TenantObjectBinding } from "../objects/tenant-object/contract";
+import type { SandboxPlatformBinding } from "./sandbox/platform-object";
+import type { VectorIndexStoreBinding } from "./vector/embedded-index";
 
 declare global {
   namespace Cloudflare {
@@ -20,14 +20,15 @@ declare global {
       SHARD_US_EAST_1: D1Database;
       SHARD_AP_SOUTHEAST_1: D1Database;
       ASSETS: Fetcher;
-      TenantObject: DurableObjectNamespace<TenantObject>;
+      /** Typed by the contract alone (objects/tenant-object/contract.ts): what the router may call. */
+      TenantObject: DurableObjectNamespace<TenantObjectBinding>;
       /**
        * The sandbox platforms: bound only in development mode (wrangler.toml [env.dev]),
        * never in production (src/platforms/mode.ts).
        */
-      SandboxPlatform?: DurableObjectNamespace<SandboxPlatform>;
+      SandboxPlatform?: DurableObjectNamespace<SandboxPlatformBinding>;
       /** The embedded vector index, used for any index without a Vectorize binding. */
-      VectorIndexObject: DurableObjectNamespace<VectorIndexObject>;
+      VectorIndexObject: DurableObjectNamespace<VectorIndexStoreBinding>;
       /** Vectorize indexes (production only; see README). Absent: the embedded index. */
       VECTORIZE_BRAND_VOICE?: Vectorize;
       VECTORIZE_SKILLS?: Vectorize;
@@ -65,10 +66,6 @@ declare global {
       KMS_MASTER_KEY: string;
       /** Signs session tokens and live tickets (base64, 32 bytes). */
       SESSION_SECRET: string;
-    }
-    interface GlobalProps {
-      mainModule: typeof import("../worker/index");
-      durableNamespaces: "TenantObject" | "SandboxPlatform" | "VectorIndexObject";
     }
   }
   interface Env extends Cloudflare.Env {}

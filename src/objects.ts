@@ -1,8 +1,8 @@
 // How the router reaches a tenant's Durable Object: in the tenant's jurisdiction (EU
 // tenants' objects are created in `eu`) or near its region (a location hint), from the
 // directory's placement (DESIGN.md invariant 9).
-import { getServerByName } from "partyserver";
-import type { TenantObject } from "../objects/tenant-object/tenant-object";
+import { getServerByName, type Server } from "partyserver";
+import type { TenantObjectBinding, TenantObjectStub } from "../objects/tenant-object/contract";
 import { TenantNotPlacedError } from "./db/tenant-scope";
 import { type Placement, placementOf } from "./placement/directory";
 import { REGION_PLACEMENT } from "./placement/regions";
@@ -32,9 +32,18 @@ export function objectPlacement(env: Env, region: Placement["region"]): ObjectPl
 }
 
 /** The TenantObject namespace of a region: the jurisdiction's own when it has one. */
-export function tenantNamespace(env: Env, region: Placement["region"]): DurableObjectNamespace<TenantObject> {
+export function tenantNamespace(env: Env, region: Placement["region"]): DurableObjectNamespace<TenantObjectBinding> {
   const { jurisdiction } = objectPlacement(env, region);
   return jurisdiction ? env.TenantObject.jurisdiction(jurisdiction) : env.TenantObject;
+}
+
+/**
+ * partyserver's getServerByName takes a namespace of its Server class; the stubs it
+ * gives back are handed on typed by the contract alone, so a route can call nothing
+ * the contract does not list.
+ */
+function asServers(namespace: DurableObjectNamespace<TenantObjectBinding>) {
+  return namespace as DurableObjectNamespace<TenantObjectBinding & Server<Env>>;
 }
 
 /**
@@ -46,20 +55,20 @@ export function tenantNamespace(env: Env, region: Placement["region"]): DurableO
 export async function tenantObjectAt(
   env: Env,
   placement: Pick<Placement, "tenantId" | "region">,
-): Promise<DurableObjectStub<TenantObject>> {
+): Promise<TenantObjectStub> {
   const { tenantId, region } = placement;
   const where = objectPlacement(env, region);
   const namespace = tenantNamespace(env, region);
   const fresh = () => namespace.get(namespace.idFromName(tenantId), { locationHint: where.locationHint });
   if (initialised.has(tenantId)) return renewing(fresh(), fresh);
   // The namespace is already the jurisdiction's: getServerByName must not apply it again.
-  const stub = await getServerByName<Env, TenantObject>(namespace, tenantId, { locationHint: where.locationHint });
+  const stub = await getServerByName(asServers(namespace), tenantId, { locationHint: where.locationHint });
   initialised.add(tenantId);
   return renewing(stub, fresh);
 }
 
 /** The TenantObject of `tenantId`, placed by the directory. */
-export async function tenantObject(env: Env, tenantId: string): Promise<DurableObjectStub<TenantObject>> {
+export async function tenantObject(env: Env, tenantId: string): Promise<TenantObjectStub> {
   const placement = await placementOf(env, tenantId);
   if (!placement) throw new TenantNotPlacedError(tenantId);
   return tenantObjectAt(env, placement);
@@ -71,10 +80,7 @@ export async function tenantObject(env: Env, tenantId: string): Promise<DurableO
  * and Cloudflare's "Durable Objects error handling" says to make a new stub for the
  * next request: so a call that retryOnReset makes again reaches the object again.
  */
-function renewing(
-  first: DurableObjectStub<TenantObject>,
-  fresh: () => DurableObjectStub<TenantObject>,
-): DurableObjectStub<TenantObject> {
+function renewing(first: TenantObjectStub, fresh: () => TenantObjectStub): TenantObjectStub {
   let current = first;
   return new Proxy(first, {
     get(_target, property) {
@@ -97,8 +103,8 @@ function renewing(
 export const HEALTH_PROBE_OBJECT = "health-probe";
 
 /** The object /v1/health talks to: no tenant's, so no placement. */
-export function probeObject(env: Env): Promise<DurableObjectStub<TenantObject>> {
-  return getServerByName<Env, TenantObject>(env.TenantObject, HEALTH_PROBE_OBJECT);
+export function probeObject(env: Env): Promise<TenantObjectStub> {
+  return getServerByName(asServers(env.TenantObject), HEALTH_PROBE_OBJECT);
 }
 
 /**

@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 // Bindings that exist only in tests (vitest.config.ts).
 import type { D1Migration } from "cloudflare:test";
 

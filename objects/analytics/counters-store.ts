@@ -6,21 +6,12 @@ import {
   engagements,
   METRIC_NAMES,
   type MetricColumns,
-  type MetricName,
   VELOCITY_WINDOWS,
 } from "../../src/analytics/post-metrics";
 import { chunk } from "../../src/db/chunk";
 import type { Platform } from "../../src/platforms/types";
+import type { MetricEvent } from "../tenant-object/contract";
 import { addGain, type SeriesGains } from "./engagement-series";
-
-export interface MetricEvent {
-  postId: string;
-  /** snapshot: the values as they stand; delta: changes to add. */
-  type: "snapshot" | "delta";
-  /** When the figures were observed (ms); the time of ingestion when absent. */
-  atMs?: number;
-  metrics: Partial<Record<MetricName, number>>;
-}
 
 /** A post's row in post_counters. */
 export interface CounterRow extends MetricColumns {

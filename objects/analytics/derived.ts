@@ -1,14 +1,11 @@
 // A post's figures as dashboards and D1 see them: counters plus the derived figures,
 // with anomalies judged against the tenant's own distribution on the platform.
 import {
-  type Anomaly,
   anomaly,
   type Benchmark,
   countersFrom,
   engagementRate,
-  type MetricColumns,
   performanceScore,
-  type Score,
   type Spread,
   shareRate,
   spreadOf,
@@ -16,26 +13,8 @@ import {
   viralCoefficient,
 } from "../../src/analytics/post-metrics";
 import type { Platform } from "../../src/platforms/types";
+import type { PostFigures } from "../tenant-object/contract";
 import type { CounterRow } from "./counters-store";
-
-export interface PostFigures extends MetricColumns {
-  post_id: string;
-  platform: Platform;
-  account_id: string;
-  published_at: string;
-  engagement_rate: number | null;
-  share_rate: number | null;
-  viral_coefficient: number | null;
-  engagement_velocity_1h: number | null;
-  engagement_velocity_24h: number | null;
-  engagement_velocity_7d: number | null;
-  performance_score: number;
-  performance_score_breakdown: Score["breakdown"];
-  is_anomaly: boolean;
-  anomaly_type: Anomaly["type"];
-  z_score: number | null;
-  updated_at: string;
-}
 
 /** Engagement rates of the tenant's posts, per platform: the distribution anomalies are judged against. */
 export function spreads(rows: Iterable<{ platform: Platform; rate: number | null }>): Map<Platform, Spread> {

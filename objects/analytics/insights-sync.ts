@@ -8,10 +8,10 @@ import { newId } from "../../src/db/ids";
 import { openSyncError, resolveSyncError, retrySyncError, type SyncErrorType } from "../../src/db/sync-errors";
 import type { TenantScope } from "../../src/db/tenant-scope";
 import { isPlatformError } from "../../src/platforms/errors";
+import { refreshAtPlatform } from "../../src/platforms/refresh";
 import type { Platform, PlatformAdapter, PostMetrics } from "../../src/platforms/types";
 import type { AccountTokens, TokenStep } from "../publishing/account-tokens";
-import { refreshAtPlatform } from "../publishing/publish-flow";
-import type { MetricEvent } from "./counters-store";
+import type { MetricEvent } from "../tenant-object/contract";
 
 /** Posts younger than this are pulled. */
 export const SYNC_WINDOW_MS = 7 * 86_400_000;

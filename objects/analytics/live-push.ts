@@ -3,7 +3,8 @@
 // socket, together with the chart minutes that moved. A change after a quiet spell
 // goes out at once (on the next turn of the event loop); during a burst, at most one
 // message per interval. Ten thousand events become a handful of messages.
-import type { PostFigures } from "./derived";
+
+import type { PostFigures } from "../tenant-object/contract";
 import type { SeriesPoint } from "./engagement-series";
 
 export const PUSH_INTERVAL_MS = 50;

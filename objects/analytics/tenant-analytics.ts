@@ -4,10 +4,11 @@ import type { AuditActor } from "../../src/db/audit-logs";
 import { tenantScope } from "../../src/db/tenant-scope";
 import type { Platform, PlatformAdapter } from "../../src/platforms/types";
 import type { AuditOutbox } from "../identity/audit-outbox";
-import type { AccountTokens, RefreshOutcome, TokenStep } from "../publishing/account-tokens";
+import type { AccountTokens, TokenStep } from "../publishing/account-tokens";
+import type { IngestResult, MetricEvent, PostFigures, RefreshOutcome } from "../tenant-object/contract";
 import { type BenchmarkFigures, Benchmarks, benchmarkFigures } from "./benchmarks";
-import { type CounterRow, CountersStore, type MetricEvent } from "./counters-store";
-import { figuresOf, type PostFigures } from "./derived";
+import { type CounterRow, CountersStore } from "./counters-store";
+import { figuresOf } from "./derived";
 import { EngagementSeries, type SeriesPoint } from "./engagement-series";
 import { type FlushReport, flushAnalytics } from "./flush";
 import { pullInsights } from "./insights-sync";
@@ -17,10 +18,6 @@ import { RateSpreads } from "./rate-spreads";
 const BATCH_KEY_TTL_MS = 86_400_000;
 /** Posts in a dashboard's first snapshot. */
 const SNAPSHOT_POSTS = 200;
-
-export type IngestResult =
-  | { kind: "applied"; accepted: number; posts: number; duplicate: boolean }
-  | { kind: "unknown_posts"; indexes: number[] };
 
 export class TenantAnalytics {
   readonly store: CountersStore;

@@ -4,18 +4,9 @@
 // limit are admitted in any 60-minute span (DESIGN.md invariant 5).
 
 import type { SlidingLog } from "../storage/sliding-log";
+import type { Admission } from "../tenant-object/contract";
 
 export const API_KEY_WINDOW_MS = 60 * 60 * 1000;
-
-export interface Admission {
-  allowed: boolean;
-  limit: number;
-  remaining: number;
-  /** When the oldest counted request leaves the window (ms since the epoch). */
-  resetAtMs: number;
-  /** Seconds until a request would be admitted; 0 when allowed. */
-  retryAfterSeconds: number;
-}
 
 export function admitApiKeyRequest(
   sql: SqlStorage,

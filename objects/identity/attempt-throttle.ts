@@ -1,3 +1,4 @@
+import type { AttemptGate } from "../tenant-object/contract";
 // Throttles guessing: failed attempts are counted per subject ("email:…", "ip:…",
 // "totp:<user>") within a sliding 15 minutes, and a subject with too many failures
 // is refused until the oldest of them leaves the window, whatever the guess (a right
@@ -14,8 +15,6 @@ export interface ThrottledSubject {
   subject: string;
   maxFailures: number;
 }
-
-export type AttemptGate = { allowed: true; attemptId: number } | { allowed: false; retryAfterSeconds: number };
 
 /** Seconds until `subject` may try again; null when it has fewer than `limit` attempts in the window. */
 function retryAfter(sql: SqlStorage, subject: string, limit: number, nowMs: number): number | null {

@@ -16,7 +16,6 @@ import { MAX_JSON_ROWS } from "../../src/db/json-rows";
 import { tenantScope } from "../../src/db/tenant-scope";
 import type { Timers } from "../storage/timers";
 
-export const AUDIT_OUTBOX_TIMER = "flush-audit";
 const RETRY_MS = 30_000;
 
 export class AuditOutbox {
@@ -24,7 +23,7 @@ export class AuditOutbox {
     private readonly sql: SqlStorage,
     private readonly env: Env,
     private readonly tenantId: string,
-    private readonly timers: Timers,
+    private readonly timers: Timers<"flush-audit">,
   ) {}
 
   /** The audit row of `event`, in the shard now or kept here until the shard takes it. */
@@ -47,7 +46,7 @@ export class AuditOutbox {
         JSON.stringify(row),
       );
     }
-    await this.timers.scheduleAtMost(AUDIT_OUTBOX_TIMER, Date.now());
+    await this.timers.scheduleAtMost("flush-audit", Date.now());
   }
 
   /** Writes what is kept; throws (the timer retries) while the shard refuses. */
@@ -70,7 +69,7 @@ export class AuditOutbox {
           ),
         ]);
       } catch (error) {
-        await this.timers.scheduleAtMost(AUDIT_OUTBOX_TIMER, Date.now() + RETRY_MS);
+        await this.timers.scheduleAtMost("flush-audit", Date.now() + RETRY_MS);
         throw error;
       }
       for (const row of kept) this.sql.exec("DELETE FROM audit_outbox WHERE log_id = ?", row.log_id);

@@ -14,33 +14,15 @@ import {
   type SessionCredentialRow,
 } from "../../src/db/credentials";
 import type { TenantRecordCache } from "../publishing/tenant-record";
+import type { CredentialChange, PresentedCredential } from "../tenant-object/contract";
 
 /** How long a credential read from D1 is trusted without being read again. */
 export const CREDENTIAL_TTL_MS = 30_000;
-
-export type PresentedCredential =
-  | { kind: "api_key"; prefix: string; digest: string }
-  | { kind: "session"; userId: string };
 
 export type CredentialCheck =
   | { ok: true; principal: UserPrincipal; key: { keyId: string; limitPerHour: number } | null }
   /** `knownKey`: the prefix names a key of this tenant, so the refusal is worth an audit row. */
   | { ok: false; reason: string; knownKey: KeyCredentialRow | null };
-
-/** A change made through the API that cached credentials must not outlive. */
-export interface CredentialChange {
-  /** API keys revoked (a key and the keys made with it). */
-  keyIds?: readonly string[];
-  /** A user whose role, status or existence changed (and so their keys). */
-  userId?: string;
-  /** Every credential of the tenant: it was suspended or deleted, or its key rotated. */
-  all?: boolean;
-  /**
-   * The change ends access (a user suspended or deleted, the tenant suspended or
-   * deleted): live tickets are voided and live sockets closed too, for `userId` or `all`.
-   */
-  endsAccess?: boolean;
-}
 
 interface Cached<T> {
   row: T | null;

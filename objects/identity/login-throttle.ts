@@ -1,15 +1,14 @@
 // Throttles password guessing per e-mail address and per client address within a
 // tenant (the attempt throttle of attempt-throttle.ts, with sign-in's subjects).
 
-import { type AttemptGate, reserveAttempt, settleAttempt, THROTTLE_WINDOW_MS } from "./attempt-throttle";
+import type { AttemptGate } from "../tenant-object/contract";
+import { reserveAttempt, settleAttempt, THROTTLE_WINDOW_MS } from "./attempt-throttle";
 
 export const LOGIN_WINDOW_MS = THROTTLE_WINDOW_MS;
 export const MAX_FAILURES_PER_EMAIL = 5;
 export const MAX_FAILURES_PER_IP = 20;
 
-export type LoginGate = AttemptGate;
-
-export function beginLoginAttempt(sql: SqlStorage, email: string, ip: string, nowMs: number): LoginGate {
+export function beginLoginAttempt(sql: SqlStorage, email: string, ip: string, nowMs: number): AttemptGate {
   return reserveAttempt(
     sql,
     [

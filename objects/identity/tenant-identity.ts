@@ -10,17 +10,22 @@ import { chunk } from "../../src/db/chunk";
 import { tenantScope } from "../../src/db/tenant-scope";
 import { keyLimitAnswer, problemAnswer, unauthenticatedAnswer } from "../publishing/answers";
 import type { TenantRecordCache } from "../publishing/tenant-record";
-import type { Answer } from "../publishing/types";
 import { SlidingLog } from "../storage/sliding-log";
 import type { Timers } from "../storage/timers";
-import type { AuthResult, DeferredAuth } from "../tenant-object/contract";
-import { type Admission, admitApiKeyRequest, dirtyKeyUsage, markKeyUsageFlushed } from "./api-key-window";
+import type {
+  Admission,
+  Answer,
+  AuthResult,
+  CredentialChange,
+  DeferredAuth,
+  PresentedCredential,
+} from "../tenant-object/contract";
+import { admitApiKeyRequest, dirtyKeyUsage, markKeyUsageFlushed } from "./api-key-window";
 import type { AuditOutbox } from "./audit-outbox";
-import { CredentialCache, type CredentialChange, type PresentedCredential } from "./credentials";
+import { CredentialCache } from "./credentials";
 
 /** How long counted usage (API keys, publishing windows) may wait before it is written to D1. */
 export const USAGE_FLUSH_DELAY_MS = 30_000;
-export const KEY_USAGE_TIMER = "flush-key-usage";
 
 export type DeferredCheck =
   | { kind: "ok"; principal: UserPrincipal; admission: Admission | null }
@@ -34,7 +39,7 @@ export class TenantIdentity {
     private readonly sql: SqlStorage,
     private readonly env: Env,
     private readonly tenantId: string,
-    private readonly timers: Timers,
+    private readonly timers: Timers<"flush-key-usage">,
     private readonly tenant: TenantRecordCache,
     private readonly auditOutbox: AuditOutbox,
   ) {
@@ -117,7 +122,7 @@ export class TenantIdentity {
   /** Admits one request on an API key against its exact hourly limit. */
   async admitApiKey(keyId: string, limitPerHour: number): Promise<Admission> {
     const admission = admitApiKeyRequest(this.sql, this.keyLog, keyId, limitPerHour, Date.now());
-    if (admission.allowed) await this.timers.scheduleAtMost(KEY_USAGE_TIMER, Date.now() + USAGE_FLUSH_DELAY_MS);
+    if (admission.allowed) await this.timers.scheduleAtMost("flush-key-usage", Date.now() + USAGE_FLUSH_DELAY_MS);
     return admission;
   }
 

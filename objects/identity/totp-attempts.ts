@@ -6,16 +6,13 @@
 // synchronous step of the object, whether the attempt is allowed at all, whether the
 // step is still unused, and records the outcome. A locked-out user is refused even
 // with the right code.
+
+import type { TotpAttempt } from "../tenant-object/contract";
 import { reserveAttempt, settleAttempt } from "./attempt-throttle";
 import { claimTotpStep } from "./totp-replay";
 
 /** Wrong codes per user within the throttle window (15 minutes) before a lockout. */
 export const MAX_TOTP_FAILURES = 5;
-
-export type TotpAttempt =
-  | { ok: true }
-  | { ok: false; reason: "wrong" }
-  | { ok: false; reason: "throttled"; retryAfterSeconds: number };
 
 const subjectOf = (userId: string) => `totp:${userId}`;
 

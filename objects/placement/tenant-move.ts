@@ -29,28 +29,14 @@ import { columnsOf, copyRows, countRows, deleteSome, listRowids } from "../../sr
 import { TENANT_TABLES } from "../../src/placement/move/tenant-tables";
 import { regionOfShard, shardNamed } from "../../src/placement/shards";
 import type { Timers } from "../storage/timers";
+import type { MovePhase, MoveStart, MoveStatus } from "../tenant-object/contract";
 
-export const MOVE_TIMER = "move-tenant";
 /** Rows copied per page, and D1 round trips per alarm run, so one run stays short. */
 const PAGE_ROWS = 500;
 const STEPS_PER_RUN = 20;
 const DELETE_BATCH = 500;
 /** How long the source's rows outlive the switch: every directory entry has expired by then. */
 export const DRAIN_MS = 2 * PLACEMENT_TTL_MS;
-
-export type MovePhase = "copying" | "verifying" | "switching" | "draining" | "cleaning" | "done" | "failed";
-
-export interface MoveStatus {
-  from_shard: string;
-  to_shard: string;
-  phase: MovePhase;
-  table: string | null;
-  rows_copied: number;
-  started_at: string;
-  switched_at: string | null;
-  finished_at: string | null;
-  error: string | null;
-}
 
 type MoveRow = {
   from_shard: string;
@@ -65,10 +51,6 @@ type MoveRow = {
   error: string | null;
 };
 
-export type MoveStart =
-  | { started: true; status: MoveStatus | null }
-  | { started: false; reason: string; status: MoveStatus | null };
-
 /** The phases in which the tenant is fenced: no write of it is taken anywhere. */
 const FENCED: readonly MovePhase[] = ["copying", "verifying", "switching"];
 
@@ -77,7 +59,7 @@ export class TenantMove {
     private readonly sql: SqlStorage,
     private readonly env: Env,
     private readonly tenantId: string,
-    private readonly timers: Timers,
+    private readonly timers: Timers<"move-tenant">,
     /** The object forgets what it knew of its placement (the directory changed). */
     private readonly onSwitched: () => void,
   ) {}
@@ -159,7 +141,7 @@ export class TenantMove {
       .prepare("UPDATE tenant_residency SET state = 'departed', changed_at = ? WHERE tenant_id = ?")
       .bind(at, this.tenantId)
       .run();
-    await this.timers.scheduleAt(MOVE_TIMER, nowMs);
+    await this.timers.scheduleAt("move-tenant", nowMs);
     return { started: true, status: this.status() };
   }
 
@@ -178,7 +160,7 @@ export class TenantMove {
         return this.switchOver(row, target, nowMs);
       case "draining":
         if (nowMs < (row.switched_ms ?? nowMs) + DRAIN_MS) {
-          await this.timers.scheduleAt(MOVE_TIMER, (row.switched_ms ?? nowMs) + DRAIN_MS);
+          await this.timers.scheduleAt("move-tenant", (row.switched_ms ?? nowMs) + DRAIN_MS);
           return;
         }
         this.setPhase("cleaning", { table_index: TENANT_TABLES.length - 1 });
@@ -259,7 +241,7 @@ export class TenantMove {
     if (region) rememberPlacement({ tenantId: this.tenantId, region, shard: row.to_shard });
     this.setPhase("draining", { switched_ms: nowMs });
     this.onSwitched();
-    await this.timers.scheduleAt(MOVE_TIMER, nowMs + DRAIN_MS);
+    await this.timers.scheduleAt("move-tenant", nowMs + DRAIN_MS);
   }
 
   private async clean(row: MoveRow, source: D1Database, nowMs: number): Promise<void> {
@@ -310,6 +292,6 @@ export class TenantMove {
   }
 
   private continueNow(): Promise<void> {
-    return this.timers.scheduleAt(MOVE_TIMER, Date.now());
+    return this.timers.scheduleAt("move-tenant", Date.now());
   }
 }

@@ -19,8 +19,8 @@ import {
   storeRefreshedTokens,
 } from "../../src/db/social-accounts";
 import { tenantScope } from "../../src/db/tenant-scope";
-import type { PlatformErrorKind } from "../../src/platforms/errors";
 import type { Platform } from "../../src/platforms/types";
+import type { RefreshLease, RefreshOutcome } from "../tenant-object/contract";
 import { faultPoint } from "../tenant-object/fault-points";
 import type { TenantRecordCache } from "./tenant-record";
 
@@ -42,15 +42,6 @@ export interface LoadedAccount {
   expiresAtMs: number | null;
 }
 
-export interface RefreshLease {
-  leaseId: string;
-  accountId: string;
-  platform: Platform;
-  platformUserId: string;
-  accessToken: string;
-  refreshToken: string | null;
-}
-
 export type TokenStep =
   | {
       kind: "token";
@@ -64,16 +55,6 @@ export type TokenStep =
   | { kind: "unavailable"; retryAfterSeconds: number; reason: string }
   | { kind: "revoked"; reason: string }
   | { kind: "missing" };
-
-export type RefreshOutcome =
-  | {
-      ok: true;
-      accessToken: string;
-      refreshToken: string | null;
-      expiresAtMs: number | null;
-      refreshTokenExpiresAtMs: number | null;
-    }
-  | { ok: false; kind: PlatformErrorKind; message: string };
 
 type StateRow = {
   version: number;

@@ -3,7 +3,7 @@
 import { type PublishRequestRow, toPost } from "../../src/db/publish-requests";
 import { PROBLEM_TYPES, type ProblemKind, problemTypeUri } from "../../src/http/problem";
 import type { Platform } from "../../src/platforms/types";
-import type { Answer } from "./types";
+import type { Answer } from "../tenant-object/contract";
 
 export function problemAnswer(
   kind: ProblemKind,

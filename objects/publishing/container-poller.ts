@@ -8,6 +8,7 @@
 // again: the container itself says whether it was published (PUBLISHED).
 import { isPlatformError } from "../../src/platforms/errors";
 import type { InstagramAdapter } from "../../src/platforms/instagram";
+import { refreshAtPlatform } from "../../src/platforms/refresh";
 import type { Timers } from "../storage/timers";
 import type { AccountTokens, TokenStep } from "./account-tokens";
 import {
@@ -19,12 +20,11 @@ import {
   maxPolls,
   setContainer,
 } from "./media-containers";
-import { refreshAtPlatform } from "./publish-flow";
 import type { SendOutcome } from "./types";
 
 export interface ContainerContext {
   sql: SqlStorage;
-  timers: Timers;
+  timers: Timers<"media-containers">;
   tokens: AccountTokens;
   cadence: ContainerCadence;
   adapter: () => InstagramAdapter;

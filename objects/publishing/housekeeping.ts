@@ -5,7 +5,9 @@
 import { chunk } from "../../src/db/chunk";
 import { writeRateLimitUsage } from "../../src/db/rate-limits";
 import { tenantScope } from "../../src/db/tenant-scope";
+import type { Timers } from "../storage/timers";
 import { IDEMPOTENCY_TTL_MS } from "./idempotency";
+import type { Publisher } from "./publisher";
 import { dirtyUsageBuckets, markUsageFlushed } from "./rate-windows";
 
 /** An attempt with no outcome after this long lost its caller. */
@@ -30,6 +32,31 @@ export function staleAttempts(sql: SqlStorage, nowMs: number): { attemptId: stri
     )
     .toArray()
     .map((row) => ({ attemptId: row.attempt_id, called: row.state === "calling" }));
+}
+
+/**
+ * Attempts whose caller vanished: one that was sent has an unknown outcome and is
+ * never retried; one never sent gives its slot back. Then old bookkeeping is pruned.
+ */
+export async function sweepAttempts(
+  sql: SqlStorage,
+  publisher: Publisher,
+  timers: Timers<"sweep-attempts">,
+): Promise<void> {
+  const now = Date.now();
+  for (const { attemptId, called } of staleAttempts(sql, now)) {
+    await publisher.finishPublish(
+      attemptId,
+      called
+        ? { kind: "failed", error: "timeout", message: "no outcome was reported for this publish" }
+        : { kind: "failed", error: "unavailable", message: "the publish was abandoned before it was sent" },
+    );
+  }
+  prune(sql, now);
+  const open = sql
+    .exec<{ n: number }>("SELECT COUNT(*) AS n FROM attempts WHERE state IN ('sending', 'calling')")
+    .one().n;
+  if (open > 0) await timers.scheduleAtMost("sweep-attempts", now + STALE_ATTEMPT_MS);
 }
 
 export function prune(sql: SqlStorage, nowMs: number): void {

@@ -6,7 +6,6 @@
 import { envVariable } from "../../src/platforms/mode";
 import type { Timers } from "../storage/timers";
 
-export const CONTAINER_TIMER = "media-containers";
 /** What a processing post's D1 row says until it completes (its status is "unknown" there). */
 export const PROCESSING = "processing";
 
@@ -39,7 +38,7 @@ export type ContainerRow = {
 /** Starts waiting on a container (once: a repeated call keeps the first container). */
 export async function trackContainer(
   sql: SqlStorage,
-  timers: Timers,
+  timers: Timers<"media-containers">,
   cadence: ContainerCadence,
   entry: { attemptId: string; accountId: string; containerId: string },
 ): Promise<void> {
@@ -53,7 +52,7 @@ export async function trackContainer(
     nowMs,
     nowMs + cadence.pollMs,
   );
-  await timers.scheduleAtMost(CONTAINER_TIMER, nowMs + cadence.pollMs);
+  await timers.scheduleAtMost("media-containers", nowMs + cadence.pollMs);
 }
 
 export function dueContainers(sql: SqlStorage, nowMs: number): ContainerRow[] {
@@ -76,7 +75,7 @@ export function dropContainer(sql: SqlStorage, attemptId: string): void {
 }
 
 /** Arms the timer for the next container due; none when none is left. */
-export async function armContainers(sql: SqlStorage, timers: Timers): Promise<void> {
+export async function armContainers(sql: SqlStorage, timers: Timers<"media-containers">): Promise<void> {
   const next = sql.exec<{ at: number | null }>("SELECT MIN(next_poll_ms) AS at FROM media_containers").one().at;
-  if (next !== null) await timers.scheduleAtMost(CONTAINER_TIMER, next);
+  if (next !== null) await timers.scheduleAtMost("media-containers", next);
 }

@@ -11,47 +11,12 @@
 // that will hand the URL to its user) the first browser that opens the start URL
 // claims it. From then on only that browser may open it again or complete the callback. A callback from any other
 // browser is refused without consuming the state, so a third party cannot burn it.
-import { randomBytes, timingSafeEqual, toBase64Url, utf8 } from "../../src/crypto/encoding";
+import { timingSafeEqual, utf8 } from "../../src/crypto/encoding";
+import { tenantOfState } from "../../src/http/oauth-state";
 import type { Platform } from "../../src/platforms/types";
+import type { CallbackOutcome, NewAuthorization, StartOutcome } from "../tenant-object/contract";
 
 export const OAUTH_STATE_TTL_MS = 10 * 60 * 1000;
-
-export interface PendingAuthorization {
-  platform: Platform;
-  userId: string;
-  redirectUri: string;
-  returnTo: string | null;
-  codeVerifier: string | null;
-}
-
-export interface NewAuthorization extends PendingAuthorization {
-  /** From newState: names this tenant. */
-  state: string;
-  /** The platform's authorize URL, where the start route sends the browser. */
-  authorizeUrl: string;
-  /** SHA-256 (hex) of the binding secret set as a cookie by the connect response. */
-  bindingHash: string;
-  /**
-   * The connect request came from a page of this site (a browser): the state is
-   * claimed by that browser at once, and no other can claim its start URL.
-   */
-  claimed: boolean;
-}
-
-export type StartOutcome =
-  /** The browser's cookie already matches: on to the platform. */
-  | { kind: "bound"; authorizeUrl: string; expiresAtMs: number }
-  /** No browser had claimed the state: this one now has (set its cookie). */
-  | { kind: "claimed"; authorizeUrl: string; expiresAtMs: number }
-  /** Another browser claimed it. */
-  | { kind: "refused" }
-  | { kind: "unknown" };
-
-export type CallbackOutcome =
-  | { kind: "ok"; pending: PendingAuthorization }
-  /** The state is live, but this browser is not the one it is bound to (the state is kept). */
-  | { kind: "unbound" }
-  | { kind: "unknown" };
 
 type StateRow = {
   platform: Platform;
@@ -64,16 +29,6 @@ type StateRow = {
   binding_hash: string | null;
   claimed_at_ms: number | null;
 };
-
-export function tenantOfState(state: string): string | null {
-  const match = /^(ten_[0-9A-HJKMNP-TV-Z]{26})\.[A-Za-z0-9_-]{32,}$/.exec(state);
-  return match?.[1] ?? null;
-}
-
-/** A fresh state for `tenantId`: its id, then 256 random bits. */
-export function newState(tenantId: string): string {
-  return `${tenantId}.${toBase64Url(randomBytes(32))}`;
-}
 
 function sameHash(presented: string | null, stored: string | null): boolean {
   return presented !== null && stored !== null && timingSafeEqual(utf8(presented), utf8(stored));

@@ -10,16 +10,16 @@ import { notConfiguredMessage, platformReach } from "../../src/platforms/mode";
 import { checkPost, normaliseHashtags } from "../../src/platforms/rules";
 import { SlidingLog } from "../storage/sliding-log";
 import type { Timers } from "../storage/timers";
+import type { Answer, PublishInput } from "../tenant-object/contract";
 import type { AccountTokens, LoadedAccount, TokenStep } from "./account-tokens";
 import { platformUnavailable, problemAnswer, recordAnswer, windowFull } from "./answers";
 import { composePost } from "./compose";
 import { claimKey, releaseKey, storeAnswer } from "./idempotency";
 import { containerCadence, PROCESSING, trackContainer } from "./media-containers";
-import type { AttemptTarget } from "./publish-flow";
 import { recordPlatformQuota, releaseSlot, reserveSlot, windowFor } from "./rate-windows";
 import { RecordOutbox } from "./record-outbox";
 import type { TenantRecordCache } from "./tenant-record";
-import type { Answer, BeginStep, PublishInput, SendOutcome } from "./types";
+import type { AttemptTarget, BeginStep, SendOutcome } from "./types";
 
 type AttemptRow = {
   attempt_id: string;
@@ -52,7 +52,7 @@ export class Publisher {
     private readonly tenantId: string,
     private readonly tokens: AccountTokens,
     private readonly tenant: TenantRecordCache,
-    private readonly timers: Timers,
+    private readonly timers: Timers<"publish-due" | "record-pending" | "media-containers">,
     private readonly onPublished: (post: {
       postId: string;
       platform: LoadedAccount["platform"];

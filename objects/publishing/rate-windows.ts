@@ -4,6 +4,7 @@
 // per tenant, and tightened by what the platform itself reports.
 import type { Platform, QuotaReport } from "../../src/platforms/types";
 import type { SlidingLog } from "../storage/sliding-log";
+import type { AccountWindow } from "../tenant-object/contract";
 
 export interface WindowSpec {
   /** Stable name, reported in 429s and GET /v1/rate-limits. */
@@ -171,15 +172,8 @@ export function recordPlatformQuota(
   });
 }
 
-export interface WindowState {
-  window: string;
-  limit: number;
-  used: number;
-  remaining: number;
-  resetAtMs: number | null;
-  windowSeconds: number;
-  platformReported: { remaining: number; resetAtMs: number; source: string } | null;
-}
+/** A window as GET /v1/rate-limits shows it, without the account it is of. */
+export type WindowState = Omit<AccountWindow, "accountId" | "platform">;
 
 export function windowState(sql: SqlStorage, accountId: string, spec: WindowSpec, nowMs: number): WindowState {
   const { used, oldest } = sql

@@ -11,8 +11,8 @@ import { type FinishedPost, postRecordStatements } from "../../src/db/post-recor
 import type { PublishRequestRow } from "../../src/db/publish-requests";
 import { tenantScope } from "../../src/db/tenant-scope";
 import type { Timers } from "../storage/timers";
+import type { Answer, PublishInput } from "../tenant-object/contract";
 import { faultPoint } from "../tenant-object/fault-points";
-import type { Answer, PublishInput } from "./types";
 
 /**
  * How long an answered post may wait for its D1 batch: as long as the analytics
@@ -24,7 +24,6 @@ export const RECORD_DELAY_MS = 5_000;
 export const RECORD_BATCH = 50;
 /** After D1 refused a batch, when to try again. */
 export const RECORD_RETRY_MS = 30_000;
-export const RECORD_TIMER = "record-pending";
 
 type OutboxRow = {
   attempt_id: string;
@@ -53,7 +52,7 @@ export class RecordOutbox {
     private readonly sql: SqlStorage,
     private readonly env: Env,
     private readonly tenantId: string,
-    private readonly timers: Timers,
+    private readonly timers: Timers<"record-pending">,
   ) {}
 
   private count(): number {
@@ -80,7 +79,7 @@ export class RecordOutbox {
     if (this.waiting >= RECORD_BATCH && !this.running) {
       this.flush().catch((error) => console.error(`TenantObject ${this.tenantId}: record batch failed`, error));
     } else {
-      await this.timers.scheduleAtMost(RECORD_TIMER, Date.now() + RECORD_DELAY_MS);
+      await this.timers.scheduleAtMost("record-pending", Date.now() + RECORD_DELAY_MS);
     }
   }
 
@@ -112,7 +111,7 @@ export class RecordOutbox {
       const batch = fitting(rows);
       const refused = await this.write(batch);
       if (refused > 0) {
-        await this.timers.scheduleAtMost(RECORD_TIMER, Date.now() + RECORD_RETRY_MS);
+        await this.timers.scheduleAtMost("record-pending", Date.now() + RECORD_RETRY_MS);
         throw new Error(`D1 refused ${refused} post record(s); they stay in the outbox`);
       }
       if (rows.length < MAX_JSON_ROWS && batch.length === rows.length) return;

@@ -6,11 +6,9 @@ import type { AuditActor } from "../../src/db/audit-logs";
 import { auditStatement } from "../../src/db/audit-logs";
 import { getPublishRequest, savePublishRequest, toPost } from "../../src/db/publish-requests";
 import { tenantScope } from "../../src/db/tenant-scope";
-import type { Platform, PlatformAdapter } from "../../src/platforms/types";
 import type { Timers } from "../storage/timers";
+import type { Answer, PublishInput } from "../tenant-object/contract";
 import { faultPoint } from "../tenant-object/fault-points";
-import { type PublishCoordinator, publish } from "./publish-flow";
-import type { Answer, PublishInput } from "./types";
 
 const BATCH = 20;
 const MAX_TRIES = 5;
@@ -32,7 +30,7 @@ export class Scheduler {
     private readonly sql: SqlStorage,
     private readonly env: Env,
     private readonly tenantId: string,
-    private readonly timers: Timers,
+    private readonly timers: Timers<"publish-due">,
   ) {}
 
   private async arm(): Promise<void> {
@@ -57,7 +55,7 @@ export class Scheduler {
    * run cut short fires it again; the attempt it began (same id) then decides, as for
    * a router's retry: not yet sent goes out, sent (or maybe sent) is never sent again.
    */
-  async fireDue(coordinator: PublishCoordinator, adapterFor: (platform: Platform) => PlatformAdapter): Promise<number> {
+  async fireDue(publish: (input: PublishInput) => Promise<Answer>): Promise<number> {
     const due = this.sql
       .exec<ScheduledRow>(
         "SELECT * FROM scheduled_posts WHERE due_at_ms <= ? ORDER BY due_at_ms LIMIT ?",
@@ -71,7 +69,7 @@ export class Scheduler {
       this.firing.add(row.request_id);
       try {
         await faultPoint("schedule.post");
-        await this.fire(row, coordinator, adapterFor);
+        await this.fire(row, publish);
         fired += 1;
       } finally {
         this.firing.delete(row.request_id);
@@ -81,11 +79,7 @@ export class Scheduler {
     return fired;
   }
 
-  private async fire(
-    row: ScheduledRow,
-    coordinator: PublishCoordinator,
-    adapterFor: (platform: Platform) => PlatformAdapter,
-  ): Promise<void> {
+  private async fire(row: ScheduledRow, publish: (input: PublishInput) => Promise<Answer>): Promise<void> {
     const scheduled = JSON.parse(row.input) as PublishInput;
     // The key's answer is the 202 already given; this run is the object's own.
     const input: PublishInput = {
@@ -98,7 +92,7 @@ export class Scheduler {
     };
     let answer: Answer;
     try {
-      answer = await publish(coordinator, adapterFor, input);
+      answer = await publish(input);
     } catch (error) {
       console.error(`TenantObject ${this.tenantId}: scheduled post ${row.request_id} failed to run`, error);
       answer = { status: 503, body: { detail: "internal error" }, headers: { "Retry-After": "60" } };

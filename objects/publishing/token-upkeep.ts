@@ -7,12 +7,11 @@
 // the same single-flight lease as every other refresh (account-tokens.ts).
 import { tenantScope } from "../../src/db/tenant-scope";
 import { iso } from "../../src/db/time";
+import { refreshAtPlatform } from "../../src/platforms/refresh";
 import type { Platform, PlatformAdapter } from "../../src/platforms/types";
 import type { Timers } from "../storage/timers";
 import type { AccountTokens } from "./account-tokens";
-import { refreshAtPlatform } from "./publish-flow";
 
-export const TOKEN_UPKEEP_TIMER = "token-upkeep";
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 /** Renewed this long before it expires: room for a platform outage of days. */
@@ -24,7 +23,7 @@ export interface UpkeepContext {
   env: Env;
   tenantId: string;
   tokens: AccountTokens;
-  timers: Timers;
+  timers: Timers<"token-upkeep">;
   adapterFor: (platform: Platform) => PlatformAdapter;
 }
 
@@ -65,6 +64,6 @@ export async function upkeepTokens(ctx: UpkeepContext): Promise<number> {
     if (step.kind === "token") renewed += 1;
     else next = Math.min(next ?? nowMs + HOUR_MS, nowMs + HOUR_MS);
   }
-  if (next !== null) await ctx.timers.scheduleAtMost(TOKEN_UPKEEP_TIMER, next);
+  if (next !== null) await ctx.timers.scheduleAtMost("token-upkeep", next);
   return renewed;
 }

@@ -9,6 +9,11 @@
 //
 // The rows are mirrored in memory (rebuilt after hibernation), so asking for a timer
 // that is already due sooner costs no write: hot paths schedule on every request.
+//
+// `Name` is the object's union of timer names (the keys of its handler map, as in
+// tldraw's AlarmScheduler): a part given Timers<"a" | "b"> can schedule only those.
+// Rows are read back as plain strings (a row may predate a rename); the object's alarm
+// narrows them against its map.
 
 /** A timer taken by a run: the due time it was taken at, and whether it was scheduled again since. */
 interface Running {
@@ -18,7 +23,7 @@ interface Running {
   replaced: boolean;
 }
 
-export class Timers {
+export class Timers<Name extends string = string> {
   private due: Map<string, number> | null = null;
   private armedAt: number | null | undefined;
   private readonly running = new Map<string, Running>();
@@ -43,14 +48,18 @@ export class Timers {
   }
 
   /** Schedules `name` at `dueAtMs` unless it is already due earlier. */
-  async scheduleAtMost(name: string, dueAtMs: number): Promise<void> {
+  async scheduleAtMost(name: Name, dueAtMs: number): Promise<void> {
     const current = this.pending(name);
     if (current !== undefined && current <= dueAtMs) return;
     await this.scheduleAt(name, dueAtMs);
   }
 
   /** Schedules `name` at exactly `dueAtMs`, replacing any earlier schedule. */
-  async scheduleAt(name: string, dueAtMs: number): Promise<void> {
+  scheduleAt(name: Name, dueAtMs: number): Promise<void> {
+    return this.put(name, dueAtMs);
+  }
+
+  private async put(name: string, dueAtMs: number): Promise<void> {
     this.storage.sql.exec(
       "INSERT INTO timers (name, due_at_ms) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET due_at_ms = excluded.due_at_ms",
       name,
@@ -62,7 +71,7 @@ export class Timers {
     await this.arm();
   }
 
-  async cancel(name: string): Promise<void> {
+  async cancel(name: Name): Promise<void> {
     const run = this.running.get(name);
     if (run) run.replaced = true;
     if (!this.table().has(name)) return;
@@ -114,10 +123,10 @@ export class Timers {
     this.running.delete(name);
     const current = run && !run.replaced ? undefined : this.table().get(name);
     if (current !== undefined && current <= retryAtMs) return;
-    await this.scheduleAt(name, retryAtMs);
+    await this.put(name, retryAtMs);
   }
 
-  dueAt(name: string): number | null {
+  dueAt(name: Name): number | null {
     return this.table().get(name) ?? null;
   }
 

@@ -9,8 +9,7 @@
 // limit answers 429.
 import type { Context, MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
-import type { Admission } from "../../objects/identity/api-key-window";
-import type { AuthResult, PresentedCredential } from "../../objects/tenant-object/contract";
+import type { Admission, AuthResult, PresentedCredential } from "../../objects/tenant-object/contract";
 import { timingSafeEqual, utf8 } from "../crypto/encoding";
 import { scopeOn } from "../db/tenant-scope";
 import type { AppEnv } from "../http/app-env";

@@ -1,7 +1,8 @@
 // post_analytics and performance_benchmarks: what the TenantObject's flush writes.
 // The flush carries absolute values (counters, derived figures, its own sync count),
 // so writing the same figures twice changes nothing (DESIGN.md invariant 6).
-import type { PostFigures } from "../../objects/analytics/derived";
+
+import type { PostFigures } from "../../objects/tenant-object/contract";
 import type { Platform } from "../platforms/types";
 import { chunk, MAX_BOUND_PARAMETERS } from "./chunk";
 import { newId } from "./ids";

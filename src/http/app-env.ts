@@ -2,8 +2,7 @@
 // Per-request state lives here and only here (DESIGN.md invariant 1).
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { RequestIdVariables } from "hono/request-id";
-import type { DeferredAuth } from "../../objects/tenant-object/contract";
-import type { TenantObject } from "../../objects/tenant-object/tenant-object";
+import type { DeferredAuth, TenantObjectStub } from "../../objects/tenant-object/contract";
 import type { OperatorPrincipal, UserPrincipal } from "../auth/principal";
 import type { TenantScope } from "../db/tenant-scope";
 import { validationHook } from "./validation";
@@ -28,7 +27,7 @@ export type AppVariables = RequestIdVariables & {
   /** Authentication left to the route's own TenantObject call (see authenticateUser). */
   deferredAuth?: DeferredAuth;
   /** The caller's TenantObject, once reached in this request. */
-  tenantObject?: DurableObjectStub<TenantObject>;
+  tenantObject?: TenantObjectStub;
 };
 
 export interface AppEnv {

@@ -1,7 +1,7 @@
 // Typed access to what the guards put in the context. A route that reads these
 // without a guard is a bug, and fails loudly.
 import type { Context } from "hono";
-import type { TenantObject } from "../../objects/tenant-object/tenant-object";
+import type { TenantObjectStub } from "../../objects/tenant-object/contract";
 import type { UserPrincipal } from "../auth/principal";
 import type { TenantScope } from "../db/tenant-scope";
 import { retryOnReset, tenantObject } from "../objects";
@@ -15,7 +15,7 @@ export function caller(c: Context<AppEnv>): { user: UserPrincipal; scope: Tenant
 }
 
 /** The caller's TenantObject, reached once per request. */
-export async function callerObject(c: Context<AppEnv>): Promise<DurableObjectStub<TenantObject>> {
+export async function callerObject(c: Context<AppEnv>): Promise<TenantObjectStub> {
   const existing = c.var.tenantObject;
   if (existing) return existing;
   const stub = await tenantObject(c.env, caller(c).user.tenantId);

@@ -2,7 +2,7 @@
 // closing a shard to new tenants, where a tenant lives, and moving a tenant to another
 // shard of its region (objects/placement/tenant-move.ts runs the move).
 import { createRoute, z } from "@hono/zod-openapi";
-import type { MoveStart } from "../../objects/placement/tenant-move";
+import type { MoveStart } from "../../objects/tenant-object/contract";
 import { operatorGuard } from "../auth/guard";
 import { idPattern } from "../db/ids";
 import { findTenant, REGIONS } from "../db/tenants";

@@ -1,7 +1,7 @@
 // POST /v1/analytics/events: batches of per-post metric snapshots or deltas, applied
 // by the tenant's TenantObject all or nothing, once per Idempotency-Key.
 import { createRoute, z } from "@hono/zod-openapi";
-import type { IngestResult } from "../../objects/analytics/tenant-analytics";
+import type { IngestResult } from "../../objects/tenant-object/contract";
 import { guard } from "../auth/guard";
 import { EventBatchSchema } from "../http/analytics-schemas";
 import { createRouter } from "../http/app-env";

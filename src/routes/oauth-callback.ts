@@ -5,7 +5,7 @@
 // left alone. The code is exchanged, the identity read, and each account stored with
 // its tokens encrypted under the tenant's key.
 import { createRoute, z } from "@hono/zod-openapi";
-import { type CallbackOutcome, tenantOfState } from "../../objects/publishing/oauth-states";
+import type { CallbackOutcome } from "../../objects/tenant-object/contract";
 import { utf8 } from "../crypto/encoding";
 import { tenantCipher } from "../crypto/tenant-cipher";
 import { newId } from "../db/ids";
@@ -16,6 +16,7 @@ import { nowIso } from "../db/time";
 import { createRouter } from "../http/app-env";
 import { auditActor, commitAudited } from "../http/audit";
 import { clearBindingCookie, presentedBinding } from "../http/oauth-binding";
+import { tenantOfState } from "../http/oauth-state";
 import { ProblemError } from "../http/problem";
 import { PlatformParam, SocialAccountSchema } from "../http/publishing-schemas";
 import { sameSitePath, withQuery } from "../http/return-to";

@@ -8,9 +8,10 @@
 // - another browser claimed it: refused.
 // Until it is first opened, the URL is a bearer link (README, "OAuth binding").
 import { createRoute, z } from "@hono/zod-openapi";
-import { type StartOutcome, tenantOfState } from "../../objects/publishing/oauth-states";
+import type { StartOutcome } from "../../objects/tenant-object/contract";
 import { createRouter } from "../http/app-env";
 import { newBinding, presentedBinding, setBindingCookie } from "../http/oauth-binding";
+import { tenantOfState } from "../http/oauth-state";
 import { ProblemError } from "../http/problem";
 import { PlatformParam } from "../http/publishing-schemas";
 import { problemResponseSpec } from "../http/schemas";

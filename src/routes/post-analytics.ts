@@ -1,7 +1,7 @@
 // GET /v1/posts/{id}/analytics: a post's live figures from its TenantObject, or the
 // last flushed row in D1 for a post the object no longer counts.
 import { createRoute, z } from "@hono/zod-openapi";
-import type { PostFigures } from "../../objects/analytics/derived";
+import type { PostFigures } from "../../objects/tenant-object/contract";
 import { guard } from "../auth/guard";
 import { idPattern } from "../db/ids";
 import { parseJson } from "../db/json-column";

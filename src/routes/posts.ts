@@ -3,9 +3,7 @@
 // calls no platform.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { type FlowResult, refreshAtPlatform } from "../../objects/publishing/publish-flow";
-import type { Answer } from "../../objects/publishing/types";
-import type { PublishNowResult } from "../../objects/tenant-object/contract";
+import type { Answer, FlowResult, PublishNowResult } from "../../objects/tenant-object/contract";
 import { acceptPrincipal, setRateLimitHeaders } from "../auth/authenticate";
 import { guard } from "../auth/guard";
 import { sha256, toHex, utf8 } from "../crypto/encoding";
@@ -22,6 +20,7 @@ import { caller, callerObject, settlePosts } from "../http/request-context";
 import { idempotencyHeader, problemResponseSpec } from "../http/schemas";
 import { retryOnReset } from "../objects";
 import { platformAdapter } from "../platforms";
+import { refreshAtPlatform } from "../platforms/refresh";
 import { PLATFORMS } from "../platforms/types";
 
 const security = [{ bearerAuth: [] }];
@@ -179,7 +178,8 @@ export const postsRoutes = createRouter()
     if (started.principal) acceptPrincipal(c, started.principal);
     if (started.keyAdmission) setRateLimitHeaders(c, started.keyAdmission);
     let result: FlowResult = started;
-    // A token to refresh first: this request does it (it outlives a reset of the object).
+    // The route's own step of a publish: a token to refresh first is refreshed here, since
+    // this request outlives a reset of the object (why: publishNow in the object's contract).
     while (result.kind === "refresh") {
       const { attemptId, lease } = result;
       const outcome = await refreshAtPlatform(platformAdapter(c.env, lease.platform, new URL(c.req.url).origin), lease);

@@ -2,7 +2,6 @@
 // stored encrypted and never appear in any response.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { newState } from "../../objects/publishing/oauth-states";
 import { guard } from "../auth/guard";
 import { idPattern } from "../db/ids";
 import { cancelAccountSchedules } from "../db/publish-requests";
@@ -20,6 +19,7 @@ import { commitAudited } from "../http/audit";
 import { decodeCursor, PageQuery, pageOf } from "../http/cursor";
 import { pageSchema } from "../http/identity-schemas";
 import { newBinding, setBindingCookie } from "../http/oauth-binding";
+import { newState } from "../http/oauth-state";
 import { ProblemError } from "../http/problem";
 import { PlatformParam, SocialAccountSchema } from "../http/publishing-schemas";
 import { caller, callerObject } from "../http/request-context";

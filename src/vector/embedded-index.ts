@@ -1,14 +1,33 @@
 // The VectorizeIndex backed by the embedded index (objects/vector-index-object.ts).
 // Input is checked here as well as in the object, so a bad call throws a
 // VectorIndexError in the caller's isolate, with its code, before any RPC.
-import type { VectorIndexObject } from "../../objects/vector-index-object";
 import type { VectorIndexSpec } from "./indexes";
 import { checkIds, checkValues, checkVectors, LIMITS, resolveQueryOptions } from "./limits";
 import { compileFilter } from "./metadata-filter";
 
+/**
+ * What the index's Durable Object answers over RPC (objects/vector-index-object.ts
+ * implements it). Each call carries the index's spec, so the object needs no lookup.
+ */
+export interface VectorIndexStore {
+  describe(spec: VectorIndexSpec): Promise<VectorizeIndexDetails>;
+  /** Checked as a whole, then written in one transaction: all of it or none. */
+  write(spec: VectorIndexSpec, vectors: VectorizeVector[], mode: "insert" | "upsert"): Promise<VectorizeVectorMutation>;
+  query(
+    spec: VectorIndexSpec,
+    vector: Float32Array | number[],
+    options?: VectorizeQueryOptions,
+  ): Promise<VectorizeMatches>;
+  getByIds(spec: VectorIndexSpec, ids: string[]): Promise<VectorizeVector[]>;
+  deleteByIds(spec: VectorIndexSpec, ids: string[]): Promise<VectorizeVectorMutation>;
+}
+
+/** As the runtime's Durable Object types take it. */
+export type VectorIndexStoreBinding = VectorIndexStore & Rpc.DurableObjectBranded;
+
 export class EmbeddedVectorIndex implements VectorizeIndex {
   constructor(
-    private readonly objects: DurableObjectNamespace<VectorIndexObject>,
+    private readonly objects: DurableObjectNamespace<VectorIndexStoreBinding>,
     private readonly spec: VectorIndexSpec,
   ) {}
 

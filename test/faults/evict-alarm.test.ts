@@ -7,6 +7,7 @@ import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "c
 import { afterEach, describe, expect, it } from "vitest";
 import type { FaultPointName } from "../../objects/tenant-object/fault-points";
 import type { TenantObject } from "../../objects/tenant-object/tenant-object";
+import type { TenantTimer } from "../../objects/tenant-object/timers";
 import { type ConnectedAccount, connectAccount, publishBody, sandbox, sandboxUserOf } from "../support/accounts";
 import { ingest, publishedPosts } from "../support/analytics";
 import { tenantDb } from "../support/databases";
@@ -34,7 +35,7 @@ async function threeDue(tenantId: string, key: string, account: ConnectedAccount
 }
 
 /** Runs the alarm with `timer` due, reset at the armed point; then the alarm comes back. */
-async function resetThenAlarmAgain(tenantId: string, timer: string, reset: { fired(): boolean }): Promise<void> {
+async function resetThenAlarmAgain(tenantId: string, timer: TenantTimer, reset: { fired(): boolean }): Promise<void> {
   await expect(runTimersNow(tenantId, [timer])).rejects.toMatchObject({ durableObjectReset: true });
   expect(reset.fired()).toBe(true);
   clearFaults();
@@ -60,7 +61,7 @@ describe("fault matrix: the alarm, the object reset at each await", () => {
       const { tenant, key, account } = await publishingTenant();
       const { ids, texts } = await threeDue(tenant.tenantId, key, account);
       // The outbox writes from its own timer: the posts go out first, then it runs.
-      const timer = point.startsWith("outbox.") ? "record-pending" : "publish-due";
+      const timer: TenantTimer = point.startsWith("outbox.") ? "record-pending" : "publish-due";
       if (timer === "record-pending") await runTimersNow(tenant.tenantId, ["publish-due"]);
       const reset = await resetAt(tenant.tenantId, point, hit);
       await resetThenAlarmAgain(tenant.tenantId, timer, reset);

@@ -1,10 +1,9 @@
 // rate_limit_per_hour is enforced exactly by the tenant's TenantObject, however
 // many requests arrive at once; usage reaches D1 through the object's flush.
-import { runDurableObjectAlarm } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { tenantDb } from "../support/databases";
 import { call } from "../support/http";
+import { runTimersNow } from "../support/objects";
 import { createKey, createTenant } from "../support/tenants";
 
 describe("per-key hourly limit", () => {
@@ -31,9 +30,7 @@ describe("per-key hourly limit", () => {
     expect((await call("/v1/me", { token: tenant.ownerKey })).status).toBe(200);
 
     // The object writes the absolute use count to D1 on its alarm.
-    const stub = env.TenantObject.getByName(tenant.tenantId);
-    await runDurableObjectAlarm(stub);
-    await stub.flushKeyUsage();
+    await runTimersNow(tenant.tenantId, ["flush-key-usage"]);
     const row = await (await tenantDb(tenant.tenantId))
       .prepare("SELECT use_count, last_used_at FROM api_keys WHERE key_id = ?")
       .bind(id)

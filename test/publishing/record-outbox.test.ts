@@ -3,7 +3,7 @@
 // evicted, nothing is written twice, and a client always reads its own posts.
 import { evictDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { PublishInput } from "../../objects/publishing/types";
+import type { PublishInput } from "../../objects/tenant-object/contract";
 import { type ConnectedAccount, connectAccount, publishBody, sandbox, sandboxUserOf } from "../support/accounts";
 import { unfenced } from "../support/databases";
 import { call, json } from "../support/http";

@@ -1,16 +1,22 @@
 // Driving a TenantObject's alarm in tests: make every named timer due, then run the
-// alarm, as if its time had come.
+// alarm, as if its time had come. Timers are named by the object's own map
+// (objects/tenant-object/timers.ts), so a name it does not have fails to compile.
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import type { TenantObject } from "../../objects/tenant-object/tenant-object";
+import type { TenantTimer } from "../../objects/tenant-object/timers";
 import { tenantShard } from "./databases";
 
+/**
+ * The tenant's object as tests reach it: the class itself, for runInDurableObject
+ * (the router's binding is typed by the contract alone).
+ */
 export function tenantObjectOf(tenantId: string): DurableObjectStub<TenantObject> {
-  return env.TenantObject.getByName(tenantId);
+  return env.TenantObject.getByName(tenantId) as unknown as DurableObjectStub<TenantObject>;
 }
 
 /** Makes the named timers (all when none are named) due now, and runs the alarm. */
-export async function runTimersNow(tenantId: string, names?: string[]): Promise<boolean> {
+export async function runTimersNow(tenantId: string, names?: TenantTimer[]): Promise<boolean> {
   const stub = tenantObjectOf(tenantId);
   await runInDurableObject(stub, async (_instance: TenantObject, state) => {
     if (names) for (const name of names) state.storage.sql.exec("UPDATE timers SET due_at_ms = 0 WHERE name = ?", name);
@@ -24,7 +30,8 @@ export async function runTimersNow(tenantId: string, names?: string[]): Promise<
 export async function makeDue(tenantId: string, requestId: string): Promise<void> {
   await runInDurableObject(tenantObjectOf(tenantId), async (_instance: TenantObject, state) => {
     state.storage.sql.exec("UPDATE scheduled_posts SET due_at_ms = ? WHERE request_id = ?", Date.now() - 1, requestId);
-    state.storage.sql.exec("UPDATE timers SET due_at_ms = 0 WHERE name = 'publish-due'");
+    const timer: TenantTimer = "publish-due";
+    state.storage.sql.exec("UPDATE timers SET due_at_ms = 0 WHERE name = ?", timer);
     await state.storage.setAlarm(Date.now());
   });
 }

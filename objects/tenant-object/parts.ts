@@ -1,0 +1,73 @@
+// The parts a TenantObject is made of, made once in its constructor, and the few
+// operations that both a public method and a timer perform. Held in a private field
+// of the object: nothing here is reachable over RPC.
+import type { Platform, PlatformAdapter } from "../../src/platforms/types";
+import type { TrackedPost } from "../analytics/counters-store";
+import type { FlushReport } from "../analytics/flush";
+import type { TenantAnalytics } from "../analytics/tenant-analytics";
+import type { AuditOutbox } from "../identity/audit-outbox";
+import type { TenantIdentity } from "../identity/tenant-identity";
+import type { TenantMove } from "../placement/tenant-move";
+import type { AccountTokens } from "../publishing/account-tokens";
+import type { PublishFlow } from "../publishing/publish-flow";
+import type { Publisher } from "../publishing/publisher";
+import type { Scheduler } from "../publishing/scheduler";
+import type { TenantRecordCache } from "../publishing/tenant-record";
+import type { Timers } from "../storage/timers";
+import type { TenantTimer } from "./timers";
+
+/** How soon changed counters are written to D1. */
+export const ANALYTICS_FLUSH_DELAY_MS = 5_000;
+/** A fresh post's first insight pull comes sooner: its first minutes are the ones people watch. */
+const FIRST_INSIGHTS_DELAY_MS = 15_000;
+
+export interface TenantParts {
+  tenantId: string;
+  env: Env;
+  /** The object's own SQLite. */
+  sql: SqlStorage;
+  timers: Timers<TenantTimer>;
+  tenant: TenantRecordCache;
+  identity: TenantIdentity;
+  auditOutbox: AuditOutbox;
+  tokens: AccountTokens;
+  publisher: Publisher;
+  publishing: PublishFlow;
+  scheduler: Scheduler;
+  analytics: TenantAnalytics;
+  move: TenantMove;
+  adapterFor: (platform: Platform) => PlatformAdapter;
+}
+
+/**
+ * Returns once D1 has every post this object has answered for. A record D1 refuses
+ * is logged and left for the outbox's retry; the caller goes on without it.
+ */
+export async function settleRecords(parts: TenantParts): Promise<void> {
+  await parts.publisher.outbox.flush().catch((error) => console.error(`TenantObject ${parts.tenantId}:`, error));
+}
+
+/** Writes changed counters to D1 (after the posts they reference). */
+export async function flushAnalytics(parts: TenantParts): Promise<FlushReport> {
+  await settleRecords(parts);
+  return parts.analytics.flush();
+}
+
+/** A published post starts being counted, and its platform's insights pulled. */
+export function startCounting(parts: TenantParts, post: TrackedPost): void {
+  parts.analytics.store.track(post);
+  void parts.timers.scheduleAtMost("sync-insights", Date.now() + FIRST_INSIGHTS_DELAY_MS);
+}
+
+/** Pulls insights for recent posts now; how many figures came back. */
+export async function syncInsights(parts: TenantParts): Promise<number> {
+  // Sync errors reference the post's D1 row.
+  await settleRecords(parts);
+  const { tokens } = parts;
+  const pulled = await parts.analytics.syncInsights(tokens, parts.adapterFor, (accountId, leaseId, outcome) =>
+    tokens.complete(accountId, leaseId, outcome),
+  );
+  // Pulled figures reach D1 the way ingested ones do.
+  if (pulled > 0) await parts.timers.scheduleAtMost("flush-analytics", Date.now() + ANALYTICS_FLUSH_DELAY_MS);
+  return pulled;
+}

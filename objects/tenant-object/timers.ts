@@ -1,0 +1,138 @@
+// The TenantObject's timers, on its one alarm (DESIGN.md invariant 7): one map from
+// each timer's name to its handler, as tldraw's AlarmScheduler keeps one. TenantTimer
+// is the only vocabulary of names: a part is handed Timers<"its" | "names"> and can
+// schedule nothing else, and the map must hold a handler for every name and no other.
+//
+// A handler is handed the object's parts (parts.ts), typed; a timer's row carries no
+// data of its own (each keeps its state in its own table, which a reset cannot lose).
+//
+// Hardening's guarantees (objects/storage/timers.ts): a due timer's row is deleted
+// only once its handler succeeded; a handler that schedules its own timer again keeps
+// the new row; a failed handler runs again a minute later. While a move between shards
+// fences the tenant's writes, every timer but the move's own waits for the switch.
+
+import type { InstagramAdapter } from "../../src/platforms/instagram";
+import { nextPullDue } from "../analytics/insights-sync";
+import { pollContainers } from "../publishing/container-poller";
+import { flushUsage, sweepAttempts } from "../publishing/housekeeping";
+import { containerCadence } from "../publishing/media-containers";
+import { upkeepTokens } from "../publishing/token-upkeep";
+import { faultPoint } from "./fault-points";
+import { flushAnalytics, syncInsights, type TenantParts } from "./parts";
+
+export type TenantTimer =
+  | "flush-key-usage"
+  | "flush-audit"
+  | "flush-usage"
+  | "publish-due"
+  | "record-pending"
+  | "sweep-attempts"
+  | "media-containers"
+  | "token-upkeep"
+  | "flush-analytics"
+  | "sync-insights"
+  | "move-tenant";
+
+interface TimerHandler {
+  run(parts: TenantParts): Promise<unknown>;
+  /** Runs while a move fences the tenant's writes (only the move itself must). */
+  runsWhileFenced?: true;
+}
+
+/** A failed handler runs again this much later. */
+const TIMER_RETRY_MS = 60_000;
+/** How soon background work held by a move's fence is tried again. */
+const FENCED_RETRY_MS = 2_000;
+/** Runs of the insight pull are at least this far apart (each post has its own interval). */
+const INSIGHTS_MIN_GAP_MS = 60_000;
+
+/** The handlers, by name. Made per object: the analytics flush's backoff is its own. */
+export function tenantTimers(): { readonly [name in TenantTimer]: TimerHandler } {
+  let analyticsFlushFailures = 0;
+  return {
+    // identity (objects/identity/)
+    "flush-key-usage": { run: (parts) => parts.identity.flushKeyUsage() },
+    "flush-audit": { run: (parts) => parts.auditOutbox.flush() },
+    // publishing (objects/publishing/)
+    "flush-usage": { run: (parts) => flushUsage(parts.sql, parts.env, parts.tenantId) },
+    "publish-due": { run: (parts) => parts.scheduler.fireDue((input) => parts.publishing.forSchedule(input)) },
+    "record-pending": { run: (parts) => parts.publisher.outbox.flush() },
+    "sweep-attempts": { run: (parts) => sweepAttempts(parts.sql, parts.publisher, parts.timers) },
+    // Instagram videos still processing (container-poller.ts).
+    "media-containers": {
+      run: (parts) =>
+        pollContainers({
+          sql: parts.sql,
+          timers: parts.timers,
+          tokens: parts.tokens,
+          cadence: containerCadence(parts.env),
+          adapter: () => parts.adapterFor("instagram") as InstagramAdapter,
+          complete: (attemptId, outcome) => parts.publisher.completeProcessing(attemptId, outcome),
+        }),
+    },
+    // Instagram tokens renewed before they expire (token-upkeep.ts).
+    "token-upkeep": { run: (parts) => upkeepTokens(parts) },
+    // analytics (objects/analytics/)
+    "flush-analytics": {
+      // One flush run; more right after when the run was full, backing off while D1 fails.
+      async run(parts) {
+        try {
+          const report = await flushAnalytics(parts);
+          analyticsFlushFailures = 0;
+          if (report.more) await parts.timers.scheduleAtMost("flush-analytics", Date.now());
+        } catch (error) {
+          analyticsFlushFailures += 1;
+          const backoff = Math.min(300_000, 1000 * 2 ** (analyticsFlushFailures - 1));
+          console.error(`TenantObject ${parts.tenantId}: analytics flush failed; retrying in ${backoff} ms`, error);
+          await parts.timers.scheduleAtMost("flush-analytics", Date.now() + backoff);
+        }
+      },
+    },
+    "sync-insights": {
+      async run(parts) {
+        await syncInsights(parts);
+        // The next run: when the next post is due, at least a minute on; none when no post is left.
+        const nowMs = Date.now();
+        const due = nextPullDue(parts.sql, nowMs);
+        if (due !== null)
+          await parts.timers.scheduleAtMost("sync-insights", Math.max(due, nowMs + INSIGHTS_MIN_GAP_MS));
+      },
+    },
+    // placement (objects/placement/tenant-move.ts)
+    "move-tenant": { run: (parts) => parts.move.step(Date.now()), runsWhileFenced: true },
+  };
+}
+
+function isTenantTimer(handlers: object, name: string): name is TenantTimer {
+  return Object.hasOwn(handlers, name);
+}
+
+/** The alarm: runs every due timer's handler, each row kept until its handler succeeded. */
+export async function runDueTimers(parts: TenantParts, handlers: ReturnType<typeof tenantTimers>): Promise<void> {
+  const { timers } = parts;
+  const nowMs = Date.now();
+  for (const name of await timers.begin(nowMs, nowMs + TIMER_RETRY_MS)) {
+    if (!isTenantTimer(handlers, name)) {
+      // A row no handler answers to (a timer an older version had): nothing to run.
+      console.warn(`TenantObject ${parts.tenantId}: unknown timer ${name}`);
+      timers.done(name);
+      continue;
+    }
+    const handler = handlers[name];
+    // While the tenant moves between shards its writes are fenced: background work
+    // that writes to D1 waits for the switch instead of failing against the fence.
+    if (!handler.runsWhileFenced && parts.move.fenced()) {
+      await timers.failed(name, Date.now() + FENCED_RETRY_MS);
+      continue;
+    }
+    try {
+      await faultPoint("alarm.timer");
+      await handler.run(parts);
+      timers.done(name);
+    } catch (error) {
+      console.error(`TenantObject ${parts.tenantId}: timer ${name} failed; retrying`, error);
+      await timers.failed(name, Date.now() + TIMER_RETRY_MS);
+    }
+  }
+  await timers.arm();
+}
