@@ -2,8 +2,9 @@
 // Two properties of this machine's local runtime, not of the product, would otherwise
 // dominate what they measure; each can be switched back to see its cost.
 import { existsSync } from "node:fs";
-import { createTestHarness, type TestHarness } from "wrangler";
+import { createTestHarness, experimental_readRawConfig, type TestHarness } from "wrangler";
 import { d1Bindings } from "../scripts/d1-bindings.ts";
+import { DEV_ENVIRONMENT } from "../scripts/production-config.ts";
 import { TEST_SECRETS } from "../test/support/test-secrets.ts";
 
 process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
@@ -37,17 +38,26 @@ process.env.X_LOCAL_OBSERVABILITY = TRACES === "on" ? "true" : "false";
 /** The runtime settings, for each result's machine line. */
 export const RUNTIME = `storage on ${STORAGE}, wrangler's local trace collector ${TRACES}`;
 
+/** The benchmarks' entry: the production app plus the baseline routes (/bench/*). */
+export const BENCH_ENTRY = "bench/worker/index.ts";
+
 /**
- * The Worker in workerd through wrangler's test harness, migrated, in development mode
- * (wrangler.toml's [env.dev]: the sandbox platforms answer every publish) with the
- * bench routes on.
+ * wrangler.toml's development mode ([env.dev] over the top level, as wrangler resolves
+ * an environment: the sandbox platforms answer every publish) with the benchmarks'
+ * entry as main. The harness takes no entry of its own beside a config file, so the
+ * config is handed over inline, read from the same file.
  */
+function benchConfig() {
+  const { rawConfig } = experimental_readRawConfig({ config: "./wrangler.toml" });
+  const { env, ...production } = rawConfig;
+  const dev = env?.[DEV_ENVIRONMENT];
+  if (!dev) throw new Error(`wrangler.toml has no [env.${DEV_ENVIRONMENT}]`);
+  return { ...production, ...dev, main: BENCH_ENTRY, vars: { ...dev.vars, ...TEST_SECRETS } };
+}
+
+/** The benchmarks' Worker in workerd through wrangler's test harness, every database migrated. */
 export async function startWorker(): Promise<{ harness: TestHarness; origin: string }> {
-  const harness = createTestHarness({
-    workers: [
-      { configPath: "./wrangler.toml", env: "dev", secrets: { ...TEST_SECRETS }, vars: { BENCH_ROUTES: "on" } },
-    ],
-  });
+  const harness = createTestHarness({ workers: [{ config: benchConfig() }] });
   const { url } = await harness.listen();
   for (const binding of d1Bindings("dev")) await harness.getWorker().applyD1Migrations(binding);
   return { harness, origin: url.origin };

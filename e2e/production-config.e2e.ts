@@ -61,11 +61,9 @@ describe("deploy:check's configuration check", () => {
     expect(runCheck(path).status).toBe(1);
   });
 
-  it("refuses production with the benchmark's routes on", () => {
-    const path = variant((toml) =>
-      topLevel(toml, (top) => top.replace('PLATFORM_MODE = "live"', 'PLATFORM_MODE = "live"\nBENCH_ROUTES = "on"')),
-    );
-    expect(checkConfigFile(path)).toEqual([expect.stringContaining("BENCH_ROUTES")]);
+  it("refuses production whose entry is the benchmarks' (with its /bench routes)", () => {
+    const path = variant((toml) => toml.replace('main = "worker/index.ts"', 'main = "bench/worker/index.ts"'));
+    expect(checkConfigFile(path)).toEqual([expect.stringContaining("bench/worker/index.ts")]);
   });
 
   it("refuses a dev environment whose data bindings drifted from production's", () => {

@@ -4,6 +4,7 @@
 // bindings as production apart from the sandbox, so tests and `npm start` run the
 // Worker production runs. Read with wrangler's own config reader, so environments are
 // resolved exactly as wrangler resolves them for a deploy.
+import { dirname, relative, resolve, sep } from "node:path";
 import { experimental_readRawConfig, type Unstable_Config, unstable_readConfig } from "wrangler";
 
 /** The Durable Object class (and binding) of the sandbox platforms. */
@@ -27,9 +28,6 @@ export function productionProblems(production: Bindings): string[] {
         `durable_objects binds ${binding.name} (class ${binding.class_name}): the sandbox is development only`,
       );
     }
-  }
-  if (vars.BENCH_ROUTES !== undefined) {
-    problems.push("vars.BENCH_ROUTES is set: the benchmark's routes are development only");
   }
   if (vars.DO_JURISDICTIONS !== undefined) {
     problems.push("vars.DO_JURISDICTIONS is set: production always places EU tenants' objects in the eu jurisdiction");
@@ -91,13 +89,23 @@ export function parityProblems(production: Bindings, dev: Bindings): string[] {
   ];
 }
 
+/** The entry production deploys must be the Worker's, not the benchmarks' (bench/worker, with its /bench routes). */
+export function entryProblems(configPath: string, main: string | undefined): string[] {
+  if (!main) return ["no main: production must deploy worker/index.ts"];
+  const entry = relative(dirname(resolve(configPath)), resolve(main))
+    .split(sep)
+    .join("/");
+  return entry.startsWith("bench/") ? [`main is ${entry}: the benchmarks' entry is development only`] : [];
+}
+
 /** Every problem of the configuration file at `path`, read as wrangler reads it. */
 export function checkConfigFile(path: string): string[] {
   const production = unstable_readConfig({ config: path }, {});
+  const entry = entryProblems(path, production.main);
   // Without the table, wrangler would quietly hand back the top level as "dev".
   if (!experimental_readRawConfig({ config: path }).rawConfig.env?.[DEV_ENVIRONMENT]) {
-    return [...productionProblems(production), `no [env.${DEV_ENVIRONMENT}] environment`];
+    return [...entry, ...productionProblems(production), `no [env.${DEV_ENVIRONMENT}] environment`];
   }
   const dev = unstable_readConfig({ config: path, env: DEV_ENVIRONMENT }, {});
-  return [...productionProblems(production), ...parityProblems(production, dev)];
+  return [...entry, ...productionProblems(production), ...parityProblems(production, dev)];
 }

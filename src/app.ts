@@ -2,8 +2,6 @@
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
-import { benchAnalyticsRoutes } from "../bench/worker/analytics-routes";
-import { benchRoutes } from "../bench/worker/baseline-routes";
 import { createRouter } from "./http/app-env";
 import { notFound, onError } from "./http/error-handler";
 import { ProblemError } from "./http/problem";
@@ -84,8 +82,6 @@ export function createApp() {
   app.route("/", postAnalyticsRoutes);
   app.route("/", liveRoutes);
   app.route("/", sandboxRoutes);
-  app.route("/", benchRoutes);
-  app.route("/", benchAnalyticsRoutes);
   app.route("/", brandProfileRoutes);
   app.route("/", templatesRoutes);
   app.route("/", postConfigurationsRoutes);

@@ -48,8 +48,6 @@ declare global {
       INSTAGRAM_CONTAINER_POLL_MS?: string;
       /** How long an Instagram video container may process before the post fails (ms, default 300000). */
       INSTAGRAM_CONTAINER_DEADLINE_MS?: string;
-      /** "on" mounts the benchmark's baseline routes (/bench/*); never set in production. */
-      BENCH_ROUTES?: string;
       /** Public origin of the API, for sandbox URLs opened outside a request (alarms). */
       PUBLIC_ORIGIN?: string;
       LINKEDIN_CLIENT_ID?: string;

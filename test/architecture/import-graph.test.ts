@@ -1,7 +1,8 @@
 // DESIGN.md invariant 12: the router (src/) reaches the Durable Objects through one
 // module, the TenantObject's contract. Every import of every file under src/ (type
 // imports and the .d.ts files included) is read and resolved; anything else of
-// objects/ fails the test.
+// objects/ fails the test, and so does anything of the entries (worker/, bench/),
+// which src/ must not depend on.
 import { describe, expect, it } from "vitest";
 import { moduleImports, resolvedPath } from "./module-imports";
 
@@ -32,6 +33,15 @@ describe("the import graph of src/", () => {
     const crossings = SOURCES.flatMap((file) =>
       importsOf(file)
         .filter((target) => target.startsWith("objects/") && target !== CONTRACT)
+        .map((target) => `${file.path} imports ${target}`),
+    );
+    expect(crossings).toEqual([]);
+  });
+
+  it("imports nothing of the Worker's entries (worker/, bench/)", () => {
+    const crossings = SOURCES.flatMap((file) =>
+      importsOf(file)
+        .filter((target) => target.startsWith("worker/") || target.startsWith("bench/"))
         .map((target) => `${file.path} imports ${target}`),
     );
     expect(crossings).toEqual([]);
