@@ -8,8 +8,11 @@
 // Prints a table and writes bench/results/analytics-<date>.json.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
-import { ApiClient } from "../scripts/api-client.ts";
+import { bearer, ok } from "../client/index.ts";
+import { connectSandboxAccount } from "../client/sandbox-browser.ts";
+import { createKey, createTenant } from "../client/tenants.ts";
 import { TEST_SECRETS } from "../test/support/test-secrets.ts";
+import { createBenchClient } from "./bench-client.ts";
 import { percentile } from "./load.ts";
 import { RUNTIME, startWorker } from "./local-runtime.ts";
 
@@ -19,36 +22,34 @@ const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);
 
 const server = await startWorker();
-const api = new ApiClient(server.origin);
+const api = createBenchClient(server.origin);
 
 /** A tenant with one LinkedIn sandbox account, `count` published posts and a key for analytics. */
 async function tenantWithPosts(count: number, label: string) {
-  const { tenantId, ownerKey, ownerSession } = await api.createTenant(TEST_SECRETS.ADMIN_TOKEN, {
+  const { tenantId, ownerKey, ownerSession } = await createTenant(api, TEST_SECRETS.ADMIN_TOKEN, {
     name: `Bench analytics ${label}`,
     settings: { rate_limits: { linkedin: { limit: 100_000 } } },
   });
-  const key = await api.createKey(
+  const key = await createKey(
+    api,
     await ownerSession(),
     ["publish", "read:posts", "read:analytics", "write:analytics"],
     1_000_000,
   );
   const user = `bench${label}${Date.now().toString(36)}`;
-  const account = await api.connectSandboxAccount(ownerKey, "linkedin", user);
+  const account = await connectSandboxAccount(api, server.origin, ownerKey, "linkedin", user);
   // No insight pulls during the run: their pushes and writes are not what is measured.
-  await api.call("/sandbox/linkedin/_control/faults", {
-    token: TEST_SECRETS.ADMIN_TOKEN,
-    body: { kind: "error_500", endpoint: "insights", user_id: user, count: 10_000 },
+  // (The sandbox's control panel is not the product's API: a plain request.)
+  const fault = await fetch(new URL("/sandbox/linkedin/_control/faults", server.origin), {
+    method: "POST",
+    headers: { Authorization: `Bearer ${TEST_SECRETS.ADMIN_TOKEN}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ kind: "error_500", endpoint: "insights", user_id: user, count: 10_000 }),
   });
+  if (!fault.ok) throw new Error(`the sandbox refused the fault: ${fault.status} ${await fault.text()}`);
   const posts: string[] = [];
   for (let i = 0; i < count; i++) {
-    posts.push(
-      (
-        await api.call<{ id: string }>("/v1/posts", {
-          token: key,
-          body: { account_id: account.id, text: `Bench ${i}` },
-        })
-      ).id,
-    );
+    const body = { account_id: account.id, text: `Bench ${i}` };
+    posts.push((await ok(api.POST("/v1/posts", { ...bearer(key), body }))).id);
   }
   return { tenantId, key, posts };
 }
@@ -60,10 +61,16 @@ const writes = await tenantWithPosts(POSTS, "w");
 const perEvent = await tenantWithPosts(POSTS, "e");
 
 type Row = { post_id: string } & Record<string, number>;
-interface BenchEnv {
-  DB: { prepare(sql: string): { bind(...values: unknown[]): { all<T>(): Promise<{ results: T[] }> } } };
-}
-const env = (await server.harness.getWorker().getEnv()) as unknown as BenchEnv;
+type Database = { prepare(sql: string): { bind(...values: unknown[]): { all<T>(): Promise<{ results: T[] }> } } };
+// post_analytics is tenant-owned: it lives in the tenant's shard (README, "Where data lives").
+const { shard } = await ok(
+  api.GET("/v1/admin/tenants/{id}/placement", {
+    ...bearer(TEST_SECRETS.ADMIN_TOKEN),
+    params: { path: { id: writes.tenantId } },
+  }),
+);
+const env = (await server.harness.getWorker().getEnv()) as unknown as Record<string, Database>;
+const shardDb = env[shard] as Database;
 const METRICS = ["likes", "comments", "shares", "clicks", "impressions"] as const;
 const expected = new Map(writes.posts.map((id) => [id, Object.fromEntries(METRICS.map((m) => [m, 0]))]));
 
@@ -78,14 +85,13 @@ function eventsFor(round: number, posts: string[]) {
       clicks: (i % 4) + 1,
       impressions: 10 + (i % 13),
     };
-    return { post_id: posts[index] as string, type: "delta", metrics };
+    return { post_id: posts[index] as string, type: "delta" as const, metrics };
   });
 }
 
 async function dbMatchesSums(): Promise<boolean> {
-  const { results } = await env.DB.prepare(
-    "SELECT post_id, likes, comments, shares, clicks, impressions FROM post_analytics WHERE tenant_id = ?",
-  )
+  const { results } = await shardDb
+    .prepare("SELECT post_id, likes, comments, shares, clicks, impressions FROM post_analytics WHERE tenant_id = ?")
     .bind(writes.tenantId)
     .all<Row>();
   return (
@@ -95,7 +101,8 @@ async function dbMatchesSums(): Promise<boolean> {
 }
 
 async function anomalies(): Promise<number> {
-  const { results } = await env.DB.prepare("SELECT post_id FROM post_analytics WHERE tenant_id = ? AND is_anomaly = 1")
+  const { results } = await shardDb
+    .prepare("SELECT post_id FROM post_analytics WHERE tenant_id = ? AND is_anomaly = 1")
     .bind(writes.tenantId)
     .all<Row>();
   return results.length;
@@ -120,21 +127,20 @@ async function measureWindow(round: number, label: string): Promise<WindowResult
   }
   const started = performance.now();
   for (let i = 0; i < EVENTS; i += 1000) {
-    await api.call("/v1/analytics/events", { token: writes.key, body: { events: events.slice(i, i + 1000) } });
+    await ok(api.POST("/v1/analytics/events", { ...bearer(writes.key), body: { events: events.slice(i, i + 1000) } }));
   }
   const ingestMs = performance.now() - started;
-  const flush = await api.call<{ statements: number; rowsWritten: number; benchmarkRowsWritten: number }>(
-    "/bench/analytics/flush",
-    { token: writes.key, method: "POST" },
-  );
+  const flush = await ok(api.POST("/bench/analytics/flush", bearer(writes.key)));
   // The same events, one UPDATE each, on the other tenant's rows.
   const baseline = eventsFor(round, perEvent.posts);
   let perEventRows = 0;
   for (let i = 0; i < EVENTS; i += 1000) {
-    const part = await api.call<{ rowsWritten: number }>("/bench/analytics/per-event-writes", {
-      token: perEvent.key,
-      body: { events: baseline.slice(i, i + 1000) },
-    });
+    const part = await ok(
+      api.POST("/bench/analytics/per-event-writes", {
+        ...bearer(perEvent.key),
+        body: { events: baseline.slice(i, i + 1000) },
+      }),
+    );
     perEventRows += part.rowsWritten;
   }
   return {
@@ -171,7 +177,7 @@ interface Watcher {
 }
 
 async function openWatcher(): Promise<Watcher> {
-  const { url: path } = await api.call<{ url: string }>("/v1/live/ticket", { token: live.key, method: "POST" });
+  const { url: path } = await ok(api.POST("/v1/live/ticket", bearer(live.key)));
   const socket = new WebSocket(`${wsOrigin}${path}`);
   const watcher: Watcher = { socket, waiting: null };
   await new Promise<void>((resolve, reject) => {
@@ -213,10 +219,12 @@ for (let round = 0; round < ROUNDS; round++) {
       }),
   );
   const sent = performance.now();
-  await api.call("/v1/analytics/events", {
-    token: live.key,
-    body: { events: [{ post_id: postId, type: "delta", metrics: { likes: 1 } }] },
-  });
+  await ok(
+    api.POST("/v1/analytics/events", {
+      ...bearer(live.key),
+      body: { events: [{ post_id: postId, type: "delta", metrics: { likes: 1 } }] },
+    }),
+  );
   const times = await Promise.all(arrivals);
   const round_ = times.map((t) => t - sent);
   latencies.push(...round_);

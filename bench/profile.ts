@@ -14,7 +14,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ApiClient } from "../scripts/api-client.ts";
+import { createBenchClient } from "./bench-client.ts";
 import { runLoad } from "./load.ts";
 import { RUNTIME, startWorker } from "./local-runtime.ts";
 import { makePublisher, type Publisher, postTo } from "./publishers.ts";
@@ -31,9 +31,9 @@ process.env.BENCH_INSPECT_LOG = INSPECT_LOG;
 process.env.MINIFLARE_WORKERD_PATH = fileURLToPath(new URL("./workerd-inspect.sh", import.meta.url));
 
 const server = await startWorker();
-const client = new ApiClient(server.origin);
+const client = createBenchClient(server.origin);
 const publishers: Publisher[] = [];
-for (let i = 0; i < TENANTS; i++) publishers.push(await makePublisher(client, 100_000));
+for (let i = 0; i < TENANTS; i++) publishers.push(await makePublisher(client, server.origin, 100_000));
 const publish = postTo(client, "/v1/posts", publishers);
 await runLoad(500, 32, publish);
 

@@ -6,7 +6,8 @@
 // small window to count over-admissions. Prints a table and writes JSON.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
-import { ApiClient, type CallInit } from "../scripts/api-client.ts";
+import { bearer } from "../client/index.ts";
+import { createBenchClient } from "./bench-client.ts";
 import { type LoadResult, runLoad } from "./load.ts";
 import { RUNTIME, STORAGE, startWorker, TRACES } from "./local-runtime.ts";
 import { makePublisher, type Publisher, postTo } from "./publishers.ts";
@@ -19,15 +20,14 @@ const BURST_LIMIT = 50;
 const server = await startWorker();
 const origin = server.origin;
 
-const client = new ApiClient(origin);
-const api = (path: string, init: CallInit = {}) => client.raw(path, init);
+const client = createBenchClient(origin);
 
-const trivial = () => api("/bench/noop");
+const trivial = async () => (await client.GET("/bench/noop")).response;
 
 console.log(`setting up tenants on ${origin} ...`);
-const one = [await makePublisher(client, 100_000)];
+const one = [await makePublisher(client, origin, 100_000)];
 const hundred: Publisher[] = [];
-for (let i = 0; i < 100; i++) hundred.push(await makePublisher(client, 100_000));
+for (let i = 0; i < 100; i++) hundred.push(await makePublisher(client, origin, 100_000));
 
 // Warm every path (module caches, objects started) before measuring.
 await runLoad(200, CONCURRENCY, trivial);
@@ -60,14 +60,16 @@ for (const [tenants, publishers] of [
 }
 
 // Over-admissions: a burst far over a small window, for both admissions.
-async function burst(path: string): Promise<{ admitted: number; limit: number; over: number }> {
-  const publisher = await makePublisher(client, BURST_LIMIT);
+async function burst(
+  path: "/v1/posts" | "/bench/d1-admission",
+): Promise<{ admitted: number; limit: number; over: number }> {
+  const publisher = await makePublisher(client, origin, BURST_LIMIT);
   const responses = await Promise.all(
-    Array.from({ length: BURST }, (_, i) =>
-      api(path, { token: publisher.key, body: { account_id: publisher.accountId, text: `Burst ${i}` } }),
-    ),
+    Array.from({ length: BURST }, async (_, i) => {
+      const body = { account_id: publisher.accountId, text: `Burst ${i}` };
+      return (await client.POST(path, { ...bearer(publisher.key), body })).response;
+    }),
   );
-  await Promise.all(responses.map((r) => r.arrayBuffer()));
   const admitted = responses.filter((r) => r.status === 201).length;
   return { admitted, limit: BURST_LIMIT, over: Math.max(0, admitted - BURST_LIMIT) };
 }

@@ -1,7 +1,10 @@
 // Tenants that publish, for the publishing benchmarks: each a tenant with a LinkedIn
 // window of `limit`, an API key allowed to publish, and a connected sandbox account.
-import type { ApiClient } from "../scripts/api-client.ts";
+import { bearer } from "../client/index.ts";
+import { connectSandboxAccount } from "../client/sandbox-browser.ts";
+import { createKey, createTenant } from "../client/tenants.ts";
 import { TEST_SECRETS } from "../test/support/test-secrets.ts";
+import type { BenchClient } from "./bench-client.ts";
 
 export interface Publisher {
   tenantId: string;
@@ -11,25 +14,23 @@ export interface Publisher {
 
 let sequence = 0;
 
-export async function makePublisher(client: ApiClient, limit: number): Promise<Publisher> {
+export async function makePublisher(client: BenchClient, origin: string, limit: number): Promise<Publisher> {
   sequence += 1;
-  const { tenantId, ownerKey, ownerSession } = await client.createTenant(TEST_SECRETS.ADMIN_TOKEN, {
+  const { tenantId, ownerKey, ownerSession } = await createTenant(client, TEST_SECRETS.ADMIN_TOKEN, {
     name: `Bench ${sequence}`,
     settings: { rate_limits: { linkedin: { limit } } },
     ownerEmail: `owner${sequence}@bench.example`,
   });
-  const key = await client.createKey(await ownerSession(), ["publish", "read:posts"], 1_000_000);
-  const account = await client.connectSandboxAccount(ownerKey, "linkedin", `bench${sequence}`);
+  const key = await createKey(client, await ownerSession(), ["publish", "read:posts"], 1_000_000);
+  const account = await connectSandboxAccount(client, origin, ownerKey, "linkedin", `bench${sequence}`);
   return { tenantId, key, accountId: account.id };
 }
 
-/** Request `i` of a load: a fresh post sent to `path` by publisher i mod n. */
-export function postTo(client: ApiClient, path: string, publishers: Publisher[]) {
-  return (i: number) => {
+/** Request `i` of a load: a fresh post sent to `path` by publisher i mod n; its answer. */
+export function postTo(client: BenchClient, path: "/v1/posts" | "/bench/d1-admission", publishers: Publisher[]) {
+  return async (i: number): Promise<Response> => {
     const p = publishers[i % publishers.length] as Publisher;
-    return client.raw(path, {
-      token: p.key,
-      body: { account_id: p.accountId, text: `Bench post ${i} ${Math.random()}` },
-    });
+    const body = { account_id: p.accountId, text: `Bench post ${i} ${Math.random()}` };
+    return (await client.POST(path, { ...bearer(p.key), body })).response;
   };
 }

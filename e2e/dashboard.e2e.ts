@@ -3,6 +3,7 @@
 // nothing loaded from another origin.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ApiClient, bearer, createApiClient, ok, type Schema } from "../client/index.ts";
 import { type Demo, seedDemo } from "../scripts/demo-seed.ts";
 import { TEST_SECRETS } from "../test/support/test-secrets.ts";
 import { HAS_CHROMIUM, launchBrowser } from "./support/browser";
@@ -12,9 +13,11 @@ describe.runIf(HAS_CHROMIUM)("the dashboard in a browser", () => {
   let worker: RunningWorker;
   let browser: Browser;
   let demo: Demo;
+  let api: ApiClient;
 
   beforeAll(async () => {
     worker = await startWorker();
+    api = createApiClient(worker.url);
     browser = await launchBrowser();
     ({ demo } = await seedDemo({ origin: worker.url.origin, adminToken: TEST_SECRETS.ADMIN_TOKEN }));
   }, 60_000);
@@ -43,13 +46,8 @@ describe.runIf(HAS_CHROMIUM)("the dashboard in a browser", () => {
     }
   }
 
-  async function ingest(events: unknown[]): Promise<void> {
-    const response = await fetch(new URL("/v1/analytics/events", worker.url), {
-      method: "POST",
-      headers: { Authorization: `Bearer ${demo.dashboardKey}`, "Content-Type": "application/json" },
-      body: JSON.stringify({ events }),
-    });
-    expect(response.status, await response.text()).toBe(200);
+  async function ingest(events: Schema<"MetricEventBatch">["events"]): Promise<void> {
+    await ok(api.POST("/v1/analytics/events", { ...bearer(demo.dashboardKey), body: { events } }));
   }
 
   it("refuses a wrong key, then signs in through the form and lists the tenant's posts", async () => {
@@ -71,14 +69,10 @@ describe.runIf(HAS_CHROMIUM)("the dashboard in a browser", () => {
     const account = demo.accounts.find((a) => a.platform === "linkedin");
     const ids: string[] = [];
     for (let i = 0; i < count; i++) {
-      const response = await fetch(new URL("/v1/posts", worker.url), {
-        method: "POST",
-        headers: { Authorization: `Bearer ${demo.ownerKey}`, "Content-Type": "application/json" },
-        body: JSON.stringify({ account_id: account?.id, text: `Yard update ${i}` }),
-      });
-      const text = await response.text();
-      expect(response.status, text).toBe(201);
-      ids.push((JSON.parse(text) as { id: string }).id);
+      const body = { account_id: account?.id ?? "", text: `Yard update ${i}` };
+      const { data, error, response } = await api.POST("/v1/posts", { ...bearer(demo.ownerKey), body });
+      expect(response.status, JSON.stringify(error)).toBe(201);
+      ids.push(data?.id ?? "");
     }
     return ids;
   }
@@ -98,6 +92,7 @@ describe.runIf(HAS_CHROMIUM)("the dashboard in a browser", () => {
 
       // Ordinary figures for every LinkedIn post, then one far above the rest.
       const [star, ...rest] = linkedIn;
+      if (!star) throw new Error("the demo has no LinkedIn post");
       await ingest(
         rest.map((id) => ({
           post_id: id,

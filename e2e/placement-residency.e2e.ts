@@ -8,7 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiClient } from "../scripts/api-client.ts";
+import { bearer, createApiClient, ok } from "../client/index.ts";
+import { connectSandboxAccount } from "../client/sandbox-browser.ts";
+import { createKey, createTenant } from "../client/tenants.ts";
 import { TENANT_TABLES } from "../src/placement/move/tenant-tables.ts";
 import { TEST_SECRETS } from "../test/support/test-secrets.ts";
 import { type PersistedWorker, startPersistedWorker } from "./support/persisted-worker.ts";
@@ -27,32 +29,34 @@ const made: Made[] = [];
 
 beforeAll(async () => {
   worker = await startPersistedWorker(dir);
-  const api = new ApiClient(worker.origin);
+  const api = createApiClient(worker.origin);
   for (const region of REGIONS) {
-    const tenant = await api.createTenant(TEST_SECRETS.ADMIN_TOKEN, {
+    const tenant = await createTenant(api, TEST_SECRETS.ADMIN_TOKEN, {
       name: `Placed in ${region}`,
       region,
       settings: { rate_limits: { linkedin: { limit: 1000 } } },
     });
     const session = await tenant.ownerSession();
     const memberEmail = `member-${region}-${crypto.randomUUID()}@example.com`;
-    await api.call("/v1/users", {
-      token: tenant.ownerKey,
-      body: { email: memberEmail, password: `pw-${crypto.randomUUID()}`, role: "member" },
-    });
-    const key = await api.createKey(session, ["publish", "read:posts", "write:content", "read:content"], 5000);
-    await api.call("/v1/templates", {
-      token: key,
-      body: { name: "Launch", template_type: "social_post", platform: "linkedin", structure: { layout: "hero" } },
-    });
-    const account = await api.connectSandboxAccount(
-      tenant.ownerKey,
-      "linkedin",
-      `u-${region}-${crypto.randomUUID().slice(0, 8)}`,
+    await ok(
+      api.POST("/v1/users", {
+        ...bearer(tenant.ownerKey),
+        body: { email: memberEmail, password: `pw-${crypto.randomUUID()}`, role: "member" },
+      }),
     );
-    await api.call("/v1/posts", { token: key, body: { account_id: account.id, text: `Hello from ${region}` } });
+    const key = await createKey(api, session, ["publish", "read:posts", "write:content", "read:content"], 5000);
+    await ok(
+      api.POST("/v1/templates", {
+        ...bearer(key),
+        body: { name: "Launch", template_type: "social_post", platform: "linkedin", structure: { layout: "hero" } },
+      }),
+    );
+    const hint = `u-${region}-${crypto.randomUUID().slice(0, 8)}`;
+    const account = await connectSandboxAccount(api, worker.origin, tenant.ownerKey, "linkedin", hint);
+    const post = { account_id: account.id, text: `Hello from ${region}` };
+    await ok(api.POST("/v1/posts", { ...bearer(key), body: post }));
     // A read of posts waits for the post's rows to reach D1 (the object's outbox).
-    await api.call("/v1/posts", { token: key });
+    await ok(api.GET("/v1/posts", bearer(key)));
     made.push({ tenantId: tenant.tenantId, region, memberEmail });
   }
   await worker.close();

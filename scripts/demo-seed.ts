@@ -1,11 +1,13 @@
 // The demo tenant `npm start` prepares (and the dashboard's browser test uses): a
 // tenant, a dashboard key, one sandbox account per platform and a few published
 // posts whose engagement the sandbox keeps growing. Everything goes through the
-// public API, as a client would. Idempotent: a recorded demo that still answers is
+// public API with the typed client (client/), as a client would. Idempotent: a recorded demo that still answers is
 // reused; one whose storage was wiped is made again.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { ApiClient } from "./api-client.ts";
+import { type ApiClient, bearer, createApiClient, ok } from "../client/index.ts";
+import { connectSandboxAccount } from "../client/sandbox-browser.ts";
+import { createKey, createTenant } from "../client/tenants.ts";
 
 export interface Demo {
   tenantId: string;
@@ -29,27 +31,26 @@ const POSTS: Record<(typeof PLATFORMS)[number], string[]> = {
   instagram: ["Fresh off the bender: 12 mm shapes for a basement slab."],
 };
 
-async function create(api: ApiClient, adminToken: string): Promise<Demo> {
+async function create(api: ApiClient, origin: string, adminToken: string): Promise<Demo> {
   const suffix = Date.now().toString(36);
-  const { tenantId, ownerKey } = await api.createTenant(adminToken, {
+  const { tenantId, ownerKey } = await createTenant(api, adminToken, {
     name: "Northwest Rebar (demo)",
     ownerEmail: `demo-${suffix}@example.com`,
   });
-  const dashboardKey = await api.createKey(ownerKey, ["read:posts", "read:analytics", "write:analytics"]);
+  const dashboardKey = await createKey(api, ownerKey, ["read:posts", "read:analytics", "write:analytics"]);
   const accounts: Demo["accounts"] = [];
   const posts: Demo["posts"] = [];
   for (const platform of PLATFORMS) {
-    const account = await api.connectSandboxAccount(ownerKey, platform, `demo${platform.slice(0, 2)}${suffix}`);
+    const hint = `demo${platform.slice(0, 2)}${suffix}`;
+    const account = await connectSandboxAccount(api, origin, ownerKey, platform, hint);
     accounts.push({ id: account.id, platform });
     for (const text of POSTS[platform]) {
-      const post = await api.call<{ id: string }>("/v1/posts", {
-        token: ownerKey,
-        body: {
-          account_id: account.id,
-          text,
-          ...(platform === "instagram" ? { image_url: "https://cdn.example.com/demo/bender.jpg" } : {}),
-        },
-      });
+      const body = {
+        account_id: account.id,
+        text,
+        ...(platform === "instagram" ? { image_url: "https://cdn.example.com/demo/bender.jpg" } : {}),
+      };
+      const post = await ok(api.POST("/v1/posts", { ...bearer(ownerKey), body }));
       posts.push({ id: post.id, platform });
     }
   }
@@ -58,8 +59,7 @@ async function create(api: ApiClient, adminToken: string): Promise<Demo> {
 
 /** The recorded demo if its key still opens the dashboard. */
 async function stillThere(api: ApiClient, demo: Demo): Promise<boolean> {
-  const response = await api.raw("/v1/live/ticket", { method: "POST", token: demo.dashboardKey });
-  await response.body?.cancel();
+  const { response } = await api.POST("/v1/live/ticket", bearer(demo.dashboardKey));
   return response.status === 201;
 }
 
@@ -69,12 +69,12 @@ export async function seedDemo(options: {
   /** Where the demo is recorded between runs; none: always a new one. */
   statePath?: string;
 }): Promise<{ demo: Demo; reused: boolean }> {
-  const api = new ApiClient(options.origin);
+  const api = createApiClient(options.origin);
   if (options.statePath && existsSync(options.statePath)) {
     const recorded = JSON.parse(readFileSync(options.statePath, "utf8")) as Demo;
     if (await stillThere(api, recorded)) return { demo: recorded, reused: true };
   }
-  const demo = await create(api, options.adminToken);
+  const demo = await create(api, options.origin, options.adminToken);
   if (options.statePath) {
     mkdirSync(dirname(options.statePath), { recursive: true });
     writeFileSync(options.statePath, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
