@@ -2,6 +2,7 @@
 // an account connected through a user's browser, a publish that meets a 429 from the
 // platform and goes through after its Retry-After with the same Idempotency-Key, the
 // same key answering the same post again, and the post's analytics read back.
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { analyticsOf, connectAccount, launch, publish } from "../client/examples/publish.ts";
 import { createApiClient } from "../client/index.ts";
@@ -74,5 +75,13 @@ describe("the README's publishing client", () => {
     );
     expect(post).toMatchObject({ account_id: account.id, status: "published" });
     expect(figures.post_id).toBe(post.id);
+  });
+
+  it("is what the README shows, line for line", () => {
+    const readme = readFileSync("README.md", "utf8");
+    const section = readme.slice(readme.indexOf("## A typed client"));
+    const shown = section.slice(section.indexOf("```ts\n") + 6, section.indexOf("\n```", section.indexOf("```ts\n")));
+    const file = readFileSync("client/examples/publish.ts", "utf8");
+    expect(`${shown}\n`).toBe(file.slice(file.indexOf("import ")));
   });
 });
