@@ -3,6 +3,7 @@
 import { createApp } from "./app";
 import { routeParties } from "./live/party-gate";
 import { repairPlacement } from "./placement/repair";
+import { runRetentionJob } from "./retention/job";
 import { dayOf } from "./skills/calendar";
 import { runDailySkillJob } from "./skills/daily-job";
 
@@ -22,11 +23,13 @@ export default {
     return app.fetch(request, env, ctx);
   },
   // The daily cron (wrangler.toml [triggers]): the placement repair (src/placement/repair.ts),
-  // then the skill job (metrics roll-up and skill review).
+  // then the skill job (metrics roll-up and skill review), then retention (src/retention).
   async scheduled(controller, env, _ctx) {
     const repair = await repairPlacement(env, controller.scheduledTime);
     console.log("placement repair", JSON.stringify(repair));
     const report = await runDailySkillJob(env, dayOf(new Date(controller.scheduledTime)));
     console.log("daily skill job", JSON.stringify(report));
+    const retention = await runRetentionJob(env, dayOf(new Date(controller.scheduledTime)));
+    console.log("retention", JSON.stringify(retention));
   },
 } satisfies ExportedHandler<Env>;
