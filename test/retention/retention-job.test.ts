@@ -188,4 +188,25 @@ describe("the retention job", () => {
     expect(await idsIn(refused.tenantId, "audit_logs", "log_id")).not.toContain(refusedAudit.log_id);
     expect(await idsIn(refused.tenantId, "rate_limits", "window_start")).toEqual([]);
   });
+
+  it("leaves alone a tenant its shard does not hold as resident (being moved), until it is", async () => {
+    const policy = RETENTION_DEFAULTS.standard;
+    const moving = await createTenant({ region: "ap-southeast" });
+    const row = await plantAudit(moving.tenantId, daysBefore(AS_OF, policy.audit_logs_days + 3));
+    await plantRateWindow(moving.tenantId, daysBefore(AS_OF, policy.rate_limits_days + 3));
+    const db = await tenantDb(moving.tenantId);
+    const setState = (state: string) =>
+      db.prepare("UPDATE tenant_residency SET state = ? WHERE tenant_id = ?").bind(state, moving.tenantId).run();
+    await setState("departed");
+    const report = await runJob();
+    expect(report.failed).toBe(0);
+    expect(await idsIn(moving.tenantId, "audit_logs", "log_id")).toContain(row.log_id);
+    expect(await idsIn(moving.tenantId, "rate_limits", "window_start")).toHaveLength(1);
+    expect((await env.ARCHIVE_AP_SOUTHEAST.list({ prefix: `audit/${moving.tenantId}/` })).objects).toEqual([]);
+
+    await setState("resident");
+    expect((await runJob()).failed).toBe(0);
+    expect(await idsIn(moving.tenantId, "audit_logs", "log_id")).not.toContain(row.log_id);
+    expect(await idsIn(moving.tenantId, "rate_limits", "window_start")).toEqual([]);
+  });
 });
