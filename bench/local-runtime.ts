@@ -2,7 +2,7 @@
 // Two properties of this machine's local runtime, not of the product, would otherwise
 // dominate what they measure; each can be switched back to see its cost.
 import { existsSync } from "node:fs";
-import { createTestHarness, type TestHarness } from "wrangler";
+import { createTestHarness, type TestHarness, type TestHarnessOptions } from "wrangler";
 import { d1Bindings } from "../scripts/d1-bindings.ts";
 import { TEST_SECRETS } from "../test/support/test-secrets.ts";
 
@@ -40,12 +40,16 @@ export const RUNTIME = `storage on ${STORAGE}, wrangler's local trace collector 
 /**
  * The Worker in workerd through wrangler's test harness, migrated, in development mode
  * (wrangler.toml's [env.dev]: the sandbox platforms answer every publish) with the
- * bench routes on.
+ * bench routes on, and any bench-only Workers beside it in the same workerd.
  */
-export async function startWorker(): Promise<{ harness: TestHarness; origin: string }> {
+export async function startWorker(
+  others: TestHarnessOptions["workers"] = [],
+): Promise<{ harness: TestHarness; origin: string }> {
   const harness = createTestHarness({
     workers: [
       { configPath: "./wrangler.toml", env: "dev", secrets: { ...TEST_SECRETS }, vars: { BENCH_ROUTES: "on" } },
+      // Bench-only Workers beside the product (bench/broadcast-ceiling), routed by path.
+      ...others,
     ],
   });
   const { url } = await harness.listen();

@@ -15,8 +15,10 @@ const Body = z
     as_of: z
       .string()
       .refine(isDay, "a date, YYYY-MM-DD")
+      // A later day would delete rows before their period is over.
+      .refine((day) => day <= dayOf(new Date()), "not after today (UTC)")
       .optional()
-      .openapi({ description: "Run as the cron would on this UTC day (default: today)" }),
+      .openapi({ description: "Run as the cron would on this UTC day, today or before (default: today)" }),
   })
   .strict();
 

@@ -3,6 +3,7 @@
 // 400 naming the field and writes nothing. The operator's job route is the operator's.
 import { describe, expect, it } from "vitest";
 import { RETENTION_BOUNDS } from "../../src/retention/policy";
+import { addDays, dayOf } from "../../src/skills/calendar";
 import { call, json } from "../support/http";
 import { ADMIN, createTenant, PASSWORD, snapshotExceptAudit } from "../support/tenants";
 
@@ -73,6 +74,10 @@ describe("POST /v1/admin/jobs/retention", () => {
     const bad = await call("/v1/admin/jobs/retention", { token: ADMIN, body: { as_of: "2026-02-30" } });
     expect(bad.status).toBe(400);
     expect((await json<Problem>(bad)).errors.map((e) => e.field)).toEqual(["as_of"]);
+    const tomorrow = addDays(dayOf(new Date()), 1);
+    const early = await call("/v1/admin/jobs/retention", { token: ADMIN, body: { as_of: tomorrow } });
+    expect(early.status).toBe(400);
+    expect((await json<Problem>(early)).errors.map((e) => e.field)).toEqual(["as_of"]);
     const extra = await call("/v1/admin/jobs/retention", { token: ADMIN, body: { budget: 5 } });
     expect(extra.status).toBe(400);
   });
