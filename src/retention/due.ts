@@ -8,6 +8,7 @@
 
 import type { Region } from "../db/tenants";
 import type { Shard } from "../placement/shards";
+import { PLATFORMS } from "../platforms/types";
 import { addDays } from "../skills/calendar";
 import type { CallBudget } from "./budget";
 import { type RetentionPolicy, retentionPolicy } from "./policy";
@@ -62,7 +63,8 @@ export function horizonsOf(policy: RetentionPolicy, asOf: string): Horizons {
 const T = "json_extract(j.value, '$.t')";
 const PROBE = `SELECT ${T} AS tenant_id,
   EXISTS (SELECT 1 FROM audit_logs a WHERE a.tenant_id = ${T} AND a.timestamp < json_extract(j.value, '$.a')) AS audit,
-  EXISTS (SELECT 1 FROM rate_limits r WHERE r.tenant_id = ${T} AND r.window_start < json_extract(j.value, '$.r')) AS rate_limits,
+  EXISTS (SELECT 1 FROM rate_limits r WHERE r.tenant_id = ${T} AND r.platform IN (SELECT value FROM json_each(?2))
+    AND r.window_start < json_extract(j.value, '$.r')) AS rate_limits,
   EXISTS (SELECT 1 FROM published_posts p JOIN analytics_sync_errors e ON e.post_id = p.post_id
     WHERE p.tenant_id = ${T} AND p.published_at < json_extract(j.value, '$.s')
       AND e.resolved_at IS NOT NULL AND e.resolved_at < json_extract(j.value, '$.s')) AS sync_errors,
@@ -105,7 +107,9 @@ async function probe(shard: Shard, page: DirectoryRow[], asOf: string, budget: C
     const h = horizons.get(row.tenant_id) as Horizons;
     return { t: row.tenant_id, a: h.audit, r: h.rateLimits, s: h.syncErrors, c: h.content };
   });
-  const { results } = await budget.d1(() => shard.db.prepare(PROBE).bind(JSON.stringify(input)).all<ProbeRow>());
+  const { results } = await budget.d1(() =>
+    shard.db.prepare(PROBE).bind(JSON.stringify(input), JSON.stringify(PLATFORMS)).all<ProbeRow>(),
+  );
   const regions = new Map(page.map((row) => [row.tenant_id, row.region]));
   return results
     .filter((row) => row.audit || row.rate_limits || row.sync_errors || row.content)

@@ -5,6 +5,7 @@
 // its statements deletes at most `batchRows` rows. Rounds repeat while a statement
 // filled its limit and the budget allows; whatever is left waits for the next run.
 import type { TenantScope } from "../db/tenant-scope";
+import { PLATFORMS } from "../platforms/types";
 import type { CallBudget } from "./budget";
 
 export interface PruneHorizons {
@@ -44,12 +45,15 @@ const CANDIDATE = `c.tenant_id = ?1 AND c.created_at < ?2 AND COALESCE(c.user_se
 function statements(scope: TenantScope, horizons: PruneHorizons, limit: number): D1PreparedStatement[] {
   const { db, tenantId } = scope;
   return [
+    // Naming every platform lets the key (tenant_id, platform, window_start) seek each
+    // platform's old windows instead of reading all the tenant's.
     db
       .prepare(
         `DELETE FROM rate_limits WHERE rowid IN
-           (SELECT rowid FROM rate_limits WHERE tenant_id = ?1 AND window_start < ?2 LIMIT ?3)`,
+           (SELECT rowid FROM rate_limits
+            WHERE tenant_id = ?1 AND platform IN (SELECT value FROM json_each(?4)) AND window_start < ?2 LIMIT ?3)`,
       )
-      .bind(tenantId, horizons.rateLimits, limit),
+      .bind(tenantId, horizons.rateLimits, limit, JSON.stringify(PLATFORMS)),
     // Sync errors carry no tenant: they are reached through the tenant's posts. Only
     // posts published before the horizon can have an error resolved before it, so the
     // index on (tenant_id, published_at) bounds what is read.
