@@ -4,7 +4,10 @@
 //     through the TenantObject's flush, beside the same events written one UPDATE per
 //     event; and that D1 then holds exactly the sums.
 //  2. Event → dashboard latency with 1,000 WebSockets open on one tenant: from sending
-//     POST /v1/analytics/events to each socket receiving the update naming that post.
+//     POST /v1/analytics/events to each socket receiving the update naming that post;
+//     beside it, in the same run and rounds, the ceiling: a bare partyserver Server
+//     broadcasting a message of the same size to as many sockets when poked
+//     (bench/broadcast-ceiling), and the product's p50 and p99 as multiples of it.
 // Prints a table and writes bench/results/analytics-<date>.json.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
@@ -13,6 +16,8 @@ import { connectSandboxAccount } from "../client/sandbox-browser.ts";
 import { createKey, createTenant } from "../client/tenants.ts";
 import { TEST_SECRETS } from "../test/support/test-secrets.ts";
 import { createBenchClient } from "./bench-client.ts";
+import { ceilingPath, ceilingWorker } from "./broadcast-ceiling/harness.ts";
+import { openWatchers, timeRound } from "./live-latency.ts";
 import { percentile } from "./load.ts";
 import { RUNTIME, startWorker } from "./local-runtime.ts";
 
@@ -21,7 +26,8 @@ const POSTS = 100;
 const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);
 
-const server = await startWorker();
+// The product's Worker, and beside it the bare partyserver broadcast (bench only).
+const server = await startWorker([ceilingWorker]);
 const api = createBenchClient(server.origin);
 
 /** A tenant with one LinkedIn sandbox account, `count` published posts and a key for analytics. */
@@ -164,76 +170,51 @@ const windows = [
   await measureWindow(1, "a mix where other posts stand out"),
 ];
 
-// --- 2. event → dashboard latency ------------------------------------------------
+// --- 2. event → dashboard latency, beside the bare broadcast's ----------------------
 
-console.log(`opening ${SOCKETS} dashboard sockets ...`);
+console.log(`opening ${SOCKETS} dashboard sockets and ${SOCKETS} sockets on the bare broadcast ...`);
 const live = await tenantWithPosts(20, "l");
 const wsOrigin = server.origin.replace(/^http/, "ws");
-
-interface Watcher {
-  socket: WebSocket;
-  /** Resolves with the time the next update naming `postId` arrives. */
-  waiting: { postId: string; resolve: (t: number) => void } | null;
-}
-
-async function openWatcher(): Promise<Watcher> {
-  const { url: path } = await ok(api.POST("/v1/live/ticket", bearer(live.key)));
-  const socket = new WebSocket(`${wsOrigin}${path}`);
-  const watcher: Watcher = { socket, waiting: null };
-  await new Promise<void>((resolve, reject) => {
-    socket.addEventListener("message", function first(event) {
-      if ((JSON.parse(String(event.data)) as { type: string }).type === "snapshot") {
-        socket.removeEventListener("message", first);
-        resolve();
-      }
-    });
-    socket.addEventListener("error", () => reject(new Error("socket failed")));
-  });
-  socket.addEventListener("message", (event) => {
-    const at = performance.now();
-    const waiting = watcher.waiting;
-    if (!waiting) return;
-    // A string search, not a parse: the client's own work is not what is measured.
-    const data = String(event.data);
-    if (data.startsWith('{"type":"update"') && data.includes(`"post_id":"${waiting.postId}"`)) {
-      watcher.waiting = null;
-      waiting.resolve(at);
-    }
-  });
-  return watcher;
-}
-
-const watchers: Watcher[] = [];
-for (let i = 0; i < SOCKETS; i += 25) {
-  watchers.push(...(await Promise.all(Array.from({ length: Math.min(25, SOCKETS - i) }, openWatcher))));
-}
+const dashboards = await openWatchers(SOCKETS, async () => {
+  const { url } = await ok(api.POST("/v1/live/ticket", bearer(live.key)));
+  return `${wsOrigin}${url}`;
+});
+const room = ceilingPath(`ceiling-${Date.now().toString(36)}`);
+const bare = await openWatchers(SOCKETS, async () => `${wsOrigin}${room}`);
 
 const latencies: number[] = [];
-const perRoundSlowest: number[] = [];
+const ceiling: number[] = [];
+const sizes: number[] = [];
 for (let round = 0; round < ROUNDS; round++) {
   const postId = live.posts[round % live.posts.length] as string;
-  const arrivals = watchers.map(
-    (w) =>
-      new Promise<number>((resolve) => {
-        w.waiting = { postId, resolve };
-      }),
+  const product = await timeRound(
+    dashboards,
+    (data) => data.startsWith('{"type":"update"') && data.includes(`"post_id":"${postId}"`),
+    () =>
+      ok(
+        api.POST("/v1/analytics/events", {
+          ...bearer(live.key),
+          body: { events: [{ post_id: postId, type: "delta", metrics: { likes: 1 } }] },
+        }),
+      ),
   );
-  const sent = performance.now();
-  await ok(
-    api.POST("/v1/analytics/events", {
-      ...bearer(live.key),
-      body: { events: [{ post_id: postId, type: "delta", metrics: { likes: 1 } }] },
-    }),
+  latencies.push(...product.latencies);
+  sizes.push(product.size);
+  // The same round on the ceiling, at once (interleaved, so both see the same machine):
+  // a message as long as the update just received, to as many sockets.
+  const marker = `"round":${round},`;
+  const bareRound = await timeRound(
+    bare,
+    (data) => data.includes(marker),
+    () => fetch(`${server.origin}${room}`, { method: "POST", body: JSON.stringify({ round, size: product.size }) }),
   );
-  const times = await Promise.all(arrivals);
-  const round_ = times.map((t) => t - sent);
-  latencies.push(...round_);
-  perRoundSlowest.push(Math.max(...round_));
+  ceiling.push(...bareRound.latencies);
   // Let the object's coalescing window close, so rounds do not share a message.
   await new Promise((resolve) => setTimeout(resolve, 60));
 }
-for (const w of watchers) w.socket.close();
+for (const w of [...dashboards, ...bare]) w.socket.close();
 latencies.sort((a, b) => a - b);
+ceiling.sort((a, b) => a - b);
 
 // --- report ----------------------------------------------------------------------
 
@@ -250,9 +231,23 @@ const result = {
     sockets: SOCKETS,
     rounds: ROUNDS,
     samples: latencies.length,
+    messageBytes: percentile(
+      sizes.sort((a, b) => a - b),
+      50,
+    ),
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     max: latencies.at(-1) ?? 0,
+    ceiling: {
+      samples: ceiling.length,
+      p50: percentile(ceiling, 50),
+      p99: percentile(ceiling, 99),
+      max: ceiling.at(-1) ?? 0,
+    },
+    vsCeiling: {
+      p50: percentile(latencies, 50) / Math.max(0.001, percentile(ceiling, 50)),
+      p99: percentile(latencies, 99) / Math.max(0.001, percentile(ceiling, 99)),
+    },
   },
 };
 
@@ -269,10 +264,12 @@ ${windows
   )
   .join("\n")}
 
-Event → dashboard latency, ${l.sockets} sockets on one tenant, ${l.rounds} events (${l.samples} deliveries)
-| p50 | p99 | max |
-|----:|----:|----:|
-| ${l.p50.toFixed(1)} ms | ${l.p99.toFixed(1)} ms | ${l.max.toFixed(1)} ms |
+Event → dashboard latency, ${l.sockets} sockets on one tenant, ${l.rounds} events (${l.samples} deliveries, ~${l.messageBytes} characters each)
+| path | p50 | p99 | max |
+|---|--:|--:|--:|
+| POST /v1/analytics/events → each dashboard socket | ${l.p50.toFixed(1)} ms | ${l.p99.toFixed(1)} ms | ${l.max.toFixed(1)} ms |
+| bare partyserver broadcast, same size, same sockets count | ${l.ceiling.p50.toFixed(1)} ms | ${l.ceiling.p99.toFixed(1)} ms | ${l.ceiling.max.toFixed(1)} ms |
+| product ÷ ceiling | ${l.vsCeiling.p50.toFixed(2)}× | ${l.vsCeiling.p99.toFixed(2)}× | |
 (${result.machine.cpus} × ${result.machine.model}; ${RUNTIME})
 `);
 

@@ -2,7 +2,7 @@
 // Two properties of this machine's local runtime, not of the product, would otherwise
 // dominate what they measure; each can be switched back to see its cost.
 import { existsSync } from "node:fs";
-import { createTestHarness, experimental_readRawConfig, type TestHarness } from "wrangler";
+import { createTestHarness, experimental_readRawConfig, type TestHarness, type TestHarnessOptions } from "wrangler";
 import { d1Bindings } from "../scripts/d1-bindings.ts";
 import { DEV_ENVIRONMENT } from "../scripts/production-config.ts";
 import { TEST_SECRETS } from "../test/support/test-secrets.ts";
@@ -55,9 +55,14 @@ function benchConfig() {
   return { ...production, ...dev, main: BENCH_ENTRY, vars: { ...dev.vars, ...TEST_SECRETS } };
 }
 
-/** The benchmarks' Worker in workerd through wrangler's test harness, every database migrated. */
-export async function startWorker(): Promise<{ harness: TestHarness; origin: string }> {
-  const harness = createTestHarness({ workers: [{ config: benchConfig() }] });
+/**
+ * The benchmarks' Worker in workerd through wrangler's test harness, every database
+ * migrated, and any bench-only Workers beside it in the same workerd (routed by path).
+ */
+export async function startWorker(
+  others: TestHarnessOptions["workers"] = [],
+): Promise<{ harness: TestHarness; origin: string }> {
+  const harness = createTestHarness({ workers: [{ config: benchConfig() }, ...others] });
   const { url } = await harness.listen();
   for (const binding of d1Bindings("dev")) await harness.getWorker().applyD1Migrations(binding);
   return { harness, origin: url.origin };

@@ -105,4 +105,23 @@ describe("deploy:check's configuration check", () => {
     );
     expect(checkConfigFile(noAsia)).toContainEqual(expect.stringContaining("no shard for region ap-southeast"));
   });
+
+  it("refuses an EU archive outside the eu jurisdiction, and a region left without an archive", () => {
+    const outside = variant((toml) =>
+      topLevel(toml, (top) =>
+        top.replace(
+          'binding = "ARCHIVE_EU_WEST"\nbucket_name = "dify-agent-archive-eu-west"\njurisdiction = "eu"',
+          'binding = "ARCHIVE_EU_WEST"\nbucket_name = "dify-agent-archive-eu-west"',
+        ),
+      ),
+    );
+    const problems = checkConfigFile(outside);
+    expect(problems).toContainEqual(expect.stringContaining("ARCHIVE_EU_WEST must be in the eu jurisdiction"));
+    // The dev environment still names the jurisdiction: the two no longer match either.
+    expect(problems).toContainEqual(expect.stringContaining("R2 buckets differ"));
+    const noArchive = variant((toml) =>
+      toml.replaceAll(/\[\[(env\.dev\.)?r2_buckets\]\]\nbinding = "ARCHIVE_US_EAST"[^[]*/g, ""),
+    );
+    expect(checkConfigFile(noArchive)).toEqual([expect.stringContaining("no archive bucket for region us-east")]);
+  });
 });

@@ -32,7 +32,7 @@ export function productionProblems(production: Bindings): string[] {
   if (vars.DO_JURISDICTIONS !== undefined) {
     problems.push("vars.DO_JURISDICTIONS is set: production always places EU tenants' objects in the eu jurisdiction");
   }
-  return [...problems, ...placementProblems(production)];
+  return [...problems, ...placementProblems(production), ...archiveProblems(production)];
 }
 
 /** The regions a deployment serves, each needing at least one shard (src/db/tenants.ts REGIONS). */
@@ -62,6 +62,27 @@ export function placementProblems(config: Bindings): string[] {
   return problems;
 }
 
+/**
+ * Each region's archive (src/retention/archive-bucket.ts): an R2 bucket bound as
+ * ARCHIVE_<REGION>, the EU one in R2's `eu` jurisdiction (residency is promised; a
+ * bucket outside the jurisdiction would hold EU tenants' audit trails anywhere).
+ */
+export function archiveProblems(config: Bindings): string[] {
+  const problems: string[] = [];
+  const buckets = config.r2_buckets ?? [];
+  for (const part of REGION_PARTS) {
+    const bucket = buckets.find((b) => b.binding === `ARCHIVE_${part}`);
+    if (!bucket) {
+      problems.push(
+        `no archive bucket for region ${part.toLowerCase().replace("_", "-")} (R2 binding ARCHIVE_${part})`,
+      );
+    } else if (part.startsWith("EU_") && bucket.jurisdiction !== "eu") {
+      problems.push(`R2 bucket ARCHIVE_${part} must be in the eu jurisdiction (jurisdiction = "eu")`);
+    }
+  }
+  return problems;
+}
+
 function names(items: readonly string[]): string {
   return [...items].sort().join(", ") || "none";
 }
@@ -81,7 +102,9 @@ export function parityProblems(production: Bindings, dev: Bindings): string[] {
       .filter((binding) => binding.class_name !== SANDBOX_CLASS)
       .map((binding) => `${binding.name}(${binding.class_name})`);
   const r2 = (config: Bindings) =>
-    (config.r2_buckets ?? []).map((bucket) => `${bucket.binding}(${bucket.bucket_name})`);
+    (config.r2_buckets ?? []).map(
+      (bucket) => `${bucket.binding}(${bucket.bucket_name}${bucket.jurisdiction ? `, ${bucket.jurisdiction}` : ""})`,
+    );
   return [
     ...sameSet("D1 databases", d1(production), d1(dev)),
     ...sameSet("Durable Object bindings", objects(production), objects(dev)),

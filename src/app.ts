@@ -7,6 +7,7 @@ import { notFound, onError } from "./http/error-handler";
 import { ProblemError } from "./http/problem";
 import { abTestsRoutes } from "./routes/ab-tests";
 import { adminPlacementRoutes } from "./routes/admin-placement";
+import { adminRetentionRoutes } from "./routes/admin-retention";
 import { adminSkillsRoutes } from "./routes/admin-skills";
 import { analyticsEventsRoutes } from "./routes/analytics-events";
 import { analyticsReportsRoutes } from "./routes/analytics-reports";
@@ -96,6 +97,7 @@ export function createApp() {
   app.route("/", skillMetricsRoutes);
   app.route("/", adminSkillsRoutes);
   app.route("/", adminPlacementRoutes);
+  app.route("/", adminRetentionRoutes);
   app.route("/", analyticsReportsRoutes);
   app.route("/", conversionsRoutes);
   app.route("/", abTestsRoutes);

@@ -19,6 +19,14 @@ declare global {
       SHARD_EU_WEST_2: D1Database;
       SHARD_US_EAST_1: D1Database;
       SHARD_AP_SOUTHEAST_1: D1Database;
+      /**
+       * Each region's archive (R2): audit rows past their retention, as gzip NDJSON per
+       * tenant and day (src/retention). Found by name (src/retention/archive-bucket.ts);
+       * the EU bucket is in R2's `eu` jurisdiction.
+       */
+      ARCHIVE_EU_WEST: R2Bucket;
+      ARCHIVE_US_EAST: R2Bucket;
+      ARCHIVE_AP_SOUTHEAST: R2Bucket;
       ASSETS: Fetcher;
       /** Typed by the contract alone (objects/tenant-object/contract.ts): what the router may call. */
       TenantObject: DurableObjectNamespace<TenantObjectBinding>;

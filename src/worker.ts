@@ -5,6 +5,7 @@ import type { Hono } from "hono";
 import type { AppEnv } from "./http/app-env";
 import { routeParties } from "./live/party-gate";
 import { repairPlacement } from "./placement/repair";
+import { runRetentionJob } from "./retention/job";
 import { dayOf } from "./skills/calendar";
 import { runDailySkillJob } from "./skills/daily-job";
 
@@ -19,12 +20,23 @@ export function workerHandlers(app: Hono<AppEnv>) {
       return app.fetch(request, env, ctx);
     },
     // The daily cron (wrangler.toml [triggers]): the placement repair (src/placement/repair.ts),
-    // then the skill job (metrics roll-up and skill review).
+    // the skill job (metrics roll-up and skill review) and retention (src/retention). Each
+    // runs whatever became of the one before: a failing step is logged, never a reason to
+    // skip the others (they are all safe to run again the next day).
     async scheduled(controller, env, _ctx) {
-      const repair = await repairPlacement(env, controller.scheduledTime);
-      console.log("placement repair", JSON.stringify(repair));
-      const report = await runDailySkillJob(env, dayOf(new Date(controller.scheduledTime)));
-      console.log("daily skill job", JSON.stringify(report));
+      const today = dayOf(new Date(controller.scheduledTime));
+      const steps: [string, () => Promise<unknown>][] = [
+        ["placement repair", () => repairPlacement(env, controller.scheduledTime)],
+        ["daily skill job", () => runDailySkillJob(env, today)],
+        ["retention", () => runRetentionJob(env, today)],
+      ];
+      for (const [name, step] of steps) {
+        try {
+          console.log(name, JSON.stringify(await step()));
+        } catch (error) {
+          console.error(`${name} failed; the next run repeats it`, error);
+        }
+      }
     },
   } satisfies ExportedHandler<Env>;
 }

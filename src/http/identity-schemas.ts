@@ -5,6 +5,7 @@ import { ROLES, SCOPES } from "../auth/permissions";
 import { REGIONS, SUBSCRIPTION_STATUSES, TIERS } from "../db/tenants";
 import { USER_STATUSES } from "../db/users";
 import { PLATFORMS } from "../platforms/types";
+import { RetentionSettings } from "../retention/policy";
 import { boundedJson } from "./json-field";
 import { plainText } from "./text-field";
 
@@ -85,6 +86,8 @@ export const SettingsField = boundedJson(
   z
     .object({
       rate_limits: z.partialRecord(z.enum(PLATFORMS), WindowOverride).optional(),
+      // How long each kind of history stays in D1 (src/retention/policy.ts).
+      retention: RetentionSettings.optional(),
     })
     .catchall(z.unknown()),
   16_384,

@@ -1,12 +1,14 @@
-// GET /v1/audit-logs: the tenant's audit trail, newest first (owner, admin).
+// GET /v1/audit-logs: the tenant's audit trail, newest first (owner, admin): the rows
+// in D1 and the days the retention job archived to R2, as one listing.
 import { createRoute, z } from "@hono/zod-openapi";
 import { guard } from "../auth/guard";
-import { listAuditLogs, toAuditLog } from "../db/audit-logs";
+import { toAuditLog } from "../db/audit-logs";
 import { createRouter } from "../http/app-env";
 import { decodeCursor, PageQuery, pageOf } from "../http/cursor";
 import { pageSchema } from "../http/identity-schemas";
 import { caller } from "../http/request-context";
 import { problemResponseSpec } from "../http/schemas";
+import { listAuditTrail } from "../retention/archived-audit";
 
 const AuditLogSchema = z
   .object({
@@ -43,7 +45,7 @@ const route = createRoute({
   method: "get",
   path: "/v1/audit-logs",
   tags: ["Audit"],
-  summary: "The tenant's audit trail, newest first (owner, admin)",
+  summary: "The tenant's audit trail, newest first (owner, admin); archived days included",
   security: [{ bearerAuth: [] }],
   middleware: guard("audit.read", { action: "audit_log.list", resource: "audit_log" }),
   request: { query: AuditQuery },
@@ -62,7 +64,8 @@ export const auditLogsRoutes = createRouter().openapi(route, async (c) => {
   const { scope } = caller(c);
   const query = c.req.valid("query");
   const after = decodeCursor(query.cursor, AuditCursor);
-  const page = await listAuditLogs(
+  const page = await listAuditTrail(
+    c.env,
     scope,
     {
       action: query.action,

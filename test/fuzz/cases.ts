@@ -80,6 +80,12 @@ const OPERATOR: RouteCase[] = [
     path: () => "/v1/admin/jobs/daily-skills",
     body: {},
   }),
+  unmatrixed({
+    name: "POST /v1/admin/jobs/retention",
+    method: "POST",
+    path: () => "/v1/admin/jobs/retention",
+    body: {},
+  }),
   // A tenant of its own: a suspension or a move must not touch the fuzzer's world.
   unmatrixed({
     name: "PATCH /v1/tenants/{id}",

@@ -718,6 +718,13 @@ export const BEYOND_SEED_INDEXES: ExpectedIndex[] = [
     columns: ["timestamp DESC", "log_id DESC"],
     where: null,
   },
+  // 0014_retention (tenant): deleting a content candidate checks publish_requests' foreign key.
+  {
+    name: "idx_publish_requests_content",
+    table: "publish_requests",
+    columns: ["content_id", "tenant_id"],
+    where: "content_id IS NOT NULL",
+  },
 ];
 
 /** Where a table lives: the global database (binding DB) or every regional shard. */

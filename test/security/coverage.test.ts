@@ -20,6 +20,7 @@ const OPERATOR = [
   "POST /v1/admin/skills/{id}/retire",
   "GET /v1/admin/sharing-events",
   "POST /v1/admin/jobs/daily-skills",
+  "POST /v1/admin/jobs/retention",
   "GET /v1/admin/shards",
   "PATCH /v1/admin/shards/{shard}",
   "GET /v1/admin/tenants/{id}/placement",

@@ -1,0 +1,38 @@
+// What one run of the retention job may spend. A Worker invocation may make at most
+// 1,000 D1 queries (Workers Paid; a batch is one) and 10,000 subrequests in all, and
+// the cron's invocation also runs the placement repair and the skill job. The job
+// counts its calls, stops before the next step it cannot afford, and reports that it
+// did not finish; the next run carries on from what is still due (nothing is kept
+// between runs: what is due is read again), most overdue first.
+
+export interface BudgetLimits {
+  /** D1 calls (a query or a batch). */
+  d1: number;
+  /** R2 calls (get, put, head, list). */
+  r2: number;
+}
+
+/** Enough below the platform's limits to leave room for the rest of the daily job. */
+export const DEFAULT_BUDGET: BudgetLimits = { d1: 600, r2: 3000 };
+
+export class CallBudget {
+  spentD1 = 0;
+  spentR2 = 0;
+
+  constructor(readonly limits: BudgetLimits) {}
+
+  /** True when `d1` more D1 calls and `r2` more R2 calls fit. */
+  affords(d1: number, r2 = 0): boolean {
+    return this.spentD1 + d1 <= this.limits.d1 && this.spentR2 + r2 <= this.limits.r2;
+  }
+
+  d1<T>(call: () => Promise<T>): Promise<T> {
+    this.spentD1 += 1;
+    return call();
+  }
+
+  r2<T>(call: () => Promise<T>): Promise<T> {
+    this.spentR2 += 1;
+    return call();
+  }
+}
