@@ -1420,7 +1420,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The tenant's audit trail, newest first (owner, admin) */
+        /** The tenant's audit trail, newest first (owner, admin); archived days included */
         get: {
             parameters: {
                 query?: {
@@ -5614,6 +5614,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/jobs/retention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run the retention job now: archive and delete what is past each tenant's retention (operator) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Run as the cron would on this UTC day, today or before (default: today) */
+                        as_of?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description What the job did */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RetentionJobReport"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not the operator */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/analytics/benchmarks": {
         parameters: {
             query?: never;
@@ -6415,6 +6476,7 @@ export interface components {
                         window_seconds?: number;
                     };
                 };
+                retention?: components["schemas"]["RetentionSettings"];
             } & {
                 [key: string]: unknown;
             };
@@ -6423,6 +6485,16 @@ export interface components {
                 password: string;
                 full_name?: string;
             };
+        };
+        RetentionSettings: {
+            /** @description Days audit rows (then archived to R2, still listed) stay in D1 (7 to 3650; default by plan) */
+            audit_logs_days?: number;
+            /** @description Days rate-limit counters stay in D1 (1 to 730; default by plan) */
+            rate_limits_days?: number;
+            /** @description Days resolved analytics sync errors stay in D1 (1 to 730; default by plan) */
+            sync_errors_days?: number;
+            /** @description Days content candidates never selected nor published, with their guard results and revisions stay in D1 (7 to 3650; default by plan) */
+            unselected_content_days?: number;
         };
         PatchTenantStatus: {
             /** @enum {string} */
@@ -6449,6 +6521,7 @@ export interface components {
                         window_seconds?: number;
                     };
                 };
+                retention?: components["schemas"]["RetentionSettings"];
             } & {
                 [key: string]: unknown;
             };
@@ -7658,6 +7731,41 @@ export interface components {
         TenantMoveRequest: {
             /** @example SHARD_EU_WEST_2 */
             to_shard: string;
+        };
+        RetentionJobReport: {
+            as_of: string;
+            /** @description False: the run stopped at its budget; run it again to go on */
+            complete: boolean;
+            tenants: {
+                checked: number;
+                due: number;
+                done: number;
+            };
+            archived: {
+                days: number;
+                rows: number;
+            };
+            deleted: {
+                audit_logs: number;
+                rate_limits: number;
+                analytics_sync_errors: number;
+                generated_content: number;
+                guard_results: number;
+                revision_events: number;
+            };
+            failed: number;
+            /** @description The first 100 failures; each failed tenant is left for the next run */
+            failures: {
+                tenant_id: string | null;
+                shard: string;
+                /** @enum {string} */
+                step: "scan" | "audit_logs" | "prune";
+                reason: string;
+            }[];
+            calls: {
+                d1: number;
+                r2: number;
+            };
         };
         BenchmarkList: {
             data: components["schemas"]["Benchmark"][];
