@@ -30,6 +30,13 @@ export function random(seed: number): () => number {
   };
 }
 
+/** FNV-1a of a string: a tenant's own seed. */
+function hash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
 export function id(prefix: string, atMs: number, rnd: () => number): string {
   return `${prefix}_${ulid(atMs, rnd)}`;
 }
@@ -482,7 +489,7 @@ export async function generateTenant(
   options: { nowMs: number; days: number },
 ): Promise<GeneratedTenant> {
   const { nowMs, days } = options;
-  const rnd = random(t.tenantId.length * 31 + t.posts + t.tenantId.charCodeAt(20));
+  const rnd = random(hash(t.tenantId));
   await tenantRows(shard, t, nowMs);
   const content = contentFor(t, Math.round(t.posts * 0.3), nowMs, days, rnd);
   await insertContent(shard, t.tenantId, content);
