@@ -57,7 +57,11 @@ console.log(
 );
 
 const optimize = OPTIMIZE ? await call<Record<string, unknown>>("/optimize") : null;
-if (optimize) console.log(`PRAGMA optimize: ${optimize.rows_read} rows read, ${optimize.rows_written} written`);
+if (optimize) {
+  console.log(
+    `PRAGMA optimize: ${optimize.rows_read} rows read, ${optimize.rows_written} written; sqlite_stat1 holds ${optimize.stat1_rows} rows`,
+  );
+}
 
 console.log("measuring ...");
 const measured = {

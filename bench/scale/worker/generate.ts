@@ -12,7 +12,7 @@ import { chunk } from "../../../src/db/chunk";
 import { MAX_JSON_ROWS } from "../../../src/db/json-rows";
 import { type FinishedPost, postRecordStatements } from "../../../src/db/post-records";
 import type { PostStatus, PublishRequestRow } from "../../../src/db/publish-requests";
-import { residentDatabase } from "../../../src/db/resident-database";
+import { residencyFence } from "../../../src/db/resident-database";
 import type { TenantScope } from "../../../src/db/tenant-scope";
 import { PLATFORMS, type Platform } from "../../../src/platforms/types";
 
@@ -87,39 +87,50 @@ async function run(db: D1Database, statements: D1PreparedStatement[]): Promise<v
   for (const part of chunk(statements, 50)) await db.batch(part);
 }
 
-/** The tenant's residency, users and one account per platform, in the shard. */
-async function tenantRows(shard: D1Database, t: TenantShape, nowMs: number): Promise<void> {
-  await shard
-    .prepare("INSERT INTO tenant_residency (tenant_id, kms_key_id, state) VALUES (?, ?, 'resident')")
-    .bind(t.tenantId, `kms_${t.tenantId.slice(4)}`)
-    .run();
+/** The tenants' residency, users and one account per platform. */
+function tenantRows(shard: D1Database, tenants: TenantShape[], nowMs: number): D1PreparedStatement[] {
   const at = new Date(nowMs - 400 * DAY_MS).toISOString();
-  await shard
-    .prepare(
-      `INSERT INTO users (user_id, tenant_id, email, password_hash, full_name, role, created_at, updated_at)
-       SELECT json_extract(value, '$.id'), ?2, json_extract(value, '$.email'), 'pbkdf2$bench', 'Bench User',
-              CASE WHEN key = 0 THEN 'owner' ELSE 'member' END, ?3, ?3
-       FROM json_each(?1)`,
-    )
-    .bind(
-      JSON.stringify(t.users.map((u, i) => ({ id: u, email: `user${i}@${t.tenantId.toLowerCase()}.example` }))),
-      t.tenantId,
-      at,
-    )
-    .run();
-  await shard
-    .prepare(
-      `INSERT INTO social_accounts (account_id, tenant_id, platform, platform_user_id, account_name,
-         access_token_encrypted, status, created_at, updated_at)
-       SELECT json_extract(value, '$.id'), ?2, json_extract(value, '$.platform'), json_extract(value, '$.id'),
-              'Bench account', randomblob(64), 'active', ?3, ?3
-       FROM json_each(?1)`,
-    )
-    .bind(JSON.stringify(t.accounts), t.tenantId, at)
-    .run();
+  return [
+    shard
+      .prepare(
+        `INSERT INTO tenant_residency (tenant_id, kms_key_id, state)
+         SELECT value, 'kms_' || substr(value, 5), 'resident' FROM json_each(?1)`,
+      )
+      .bind(JSON.stringify(tenants.map((t) => t.tenantId))),
+    shard
+      .prepare(
+        `INSERT INTO users (user_id, tenant_id, email, password_hash, full_name, role, created_at, updated_at)
+         SELECT json_extract(value, '$.id'), json_extract(value, '$.tenant'), json_extract(value, '$.email'),
+                'pbkdf2$bench', 'Bench User', json_extract(value, '$.role'), ?2, ?2
+         FROM json_each(?1)`,
+      )
+      .bind(
+        JSON.stringify(
+          tenants.flatMap((t) =>
+            t.users.map((u, i) => ({
+              id: u,
+              tenant: t.tenantId,
+              email: `user${i}@${t.tenantId.toLowerCase()}.example`,
+              role: i === 0 ? "owner" : "member",
+            })),
+          ),
+        ),
+        at,
+      ),
+    shard
+      .prepare(
+        `INSERT INTO social_accounts (account_id, tenant_id, platform, platform_user_id, account_name,
+           access_token_encrypted, status, created_at, updated_at)
+         SELECT json_extract(value, '$.id'), json_extract(value, '$.tenant'), json_extract(value, '$.platform'),
+                json_extract(value, '$.id'), 'Bench account', randomblob(64), 'active', ?2, ?2
+         FROM json_each(?1)`,
+      )
+      .bind(JSON.stringify(tenants.flatMap((t) => t.accounts.map((a) => ({ ...a, tenant: t.tenantId })))), at),
+  ];
 }
 
 interface ContentSpec {
+  tenant: string;
   content_id: string;
   request_id: string;
   skill_id: string | null;
@@ -138,6 +149,7 @@ function contentFor(t: TenantShape, count: number, nowMs: number, days: number, 
     const skill = rnd() < 0.8 ? (t.skills[Math.floor(rnd() * t.skills.length)] as string) : null;
     for (let k = 0; k < 3 && i + k < count; k++) {
       rows.push({
+        tenant: t.tenantId,
         content_id: id("gen", atMs + k, rnd),
         request_id: requestId,
         skill_id: skill,
@@ -151,23 +163,22 @@ function contentFor(t: TenantShape, count: number, nowMs: number, days: number, 
   return rows;
 }
 
-async function insertContent(shard: D1Database, tenantId: string, rows: ContentSpec[]): Promise<void> {
-  const statements = chunk(rows, 200).map((part) =>
+function insertContent(shard: D1Database, rows: ContentSpec[]): D1PreparedStatement[] {
+  return chunk(rows, 200).map((part) =>
     shard
       .prepare(
         `INSERT INTO generated_content (content_id, tenant_id, request_id, intent_spec, skill_id, content_type,
            text_content, hashtags, brand_voice_score, guard_pass_rate, guards_passed, guards_failed, cost,
            generation_time_ms, model_used, user_selected, user_approved, created_at)
-         SELECT json_extract(value, '$.content_id'), ?2, json_extract(value, '$.request_id'),
+         SELECT json_extract(value, '$.content_id'), json_extract(value, '$.tenant'), json_extract(value, '$.request_id'),
                 '{"goal":"awareness","audience":"site managers"}', json_extract(value, '$.skill_id'), 'text',
                 json_extract(value, '$.text'), '["steel","delivery"]', 0.91, 0.95, 19, 1, 0.0042, 2300,
                 'bench-model', json_extract(value, '$.selected'), json_extract(value, '$.approved'),
                 json_extract(value, '$.created_at')
          FROM json_each(?1)`,
       )
-      .bind(JSON.stringify(part), tenantId),
+      .bind(JSON.stringify(part)),
   );
-  await run(shard, statements);
 }
 
 const STATUSES: [PostStatus, number][] = [
@@ -274,8 +285,8 @@ function figures(postId: string, publishedAt: string, nowMs: number, rnd: () => 
   };
 }
 
-async function fillAnalytics(shard: D1Database, rows: ReturnType<typeof figures>[]): Promise<void> {
-  const statements = chunk(rows, 500).map((part) =>
+function fillAnalytics(shard: D1Database, rows: ReturnType<typeof figures>[]): D1PreparedStatement[] {
+  return chunk(rows, 500).map((part) =>
     shard
       .prepare(
         `UPDATE post_analytics SET likes = json_extract(j.value, '$.likes'), comments = json_extract(j.value, '$.comments'),
@@ -292,7 +303,6 @@ async function fillAnalytics(shard: D1Database, rows: ReturnType<typeof figures>
       )
       .bind(JSON.stringify(part)),
   );
-  await run(shard, statements);
 }
 
 const OTHER_AUDIT: { action: string; resourceType: string; share: number }[] = [
@@ -332,6 +342,7 @@ function otherAudit(t: TenantShape, posts: FinishedPost[], rnd: () => number) {
 }
 
 interface ConversionSpec {
+  tenant: string;
   conversion_id: string;
   post_id: string;
   session_id: string;
@@ -342,9 +353,10 @@ interface ConversionSpec {
 }
 
 /** A session on every fifth published post: its page view and, for three in ten, a conversion. */
-function conversionsFor(published: PublishRequestRow[], nowMs: number, rnd: () => number) {
+function conversionsFor(tenant: string, published: PublishRequestRow[], nowMs: number, rnd: () => number) {
   const conversions: ConversionSpec[] = [];
   const credit: {
+    tenant: string;
     conversion_id: string;
     model: string;
     touch_id: string;
@@ -358,6 +370,7 @@ function conversionsFor(published: PublishRequestRow[], nowMs: number, rnd: () =
     const viewMs = Math.min(nowMs, Date.parse(post.published_at as string) + Math.floor(rnd() * 2 * DAY_MS));
     const session = `sess_${ulid(viewMs, rnd)}`;
     const view: ConversionSpec = {
+      tenant,
       conversion_id: id("cnv", viewMs, rnd),
       post_id: post.request_id,
       session_id: session,
@@ -371,6 +384,7 @@ function conversionsFor(published: PublishRequestRow[], nowMs: number, rnd: () =
       const atMs = Math.min(nowMs, viewMs + 600_000);
       const purchase = rnd() < 0.33;
       const conversion: ConversionSpec = {
+        tenant,
         conversion_id: id("cnv", atMs, rnd),
         post_id: post.request_id,
         session_id: session,
@@ -384,6 +398,7 @@ function conversionsFor(published: PublishRequestRow[], nowMs: number, rnd: () =
         const weights = model === "first_touch" ? [1, 0] : model === "last_touch" ? [0, 1] : [0.5, 0.5];
         [view, conversion].forEach((touch, position) => {
           credit.push({
+            tenant,
             conversion_id: conversion.conversion_id,
             model,
             touch_id: touch.conversion_id,
@@ -399,45 +414,37 @@ function conversionsFor(published: PublishRequestRow[], nowMs: number, rnd: () =
   return { conversions, credit };
 }
 
-async function insertConversions(
-  shard: D1Database,
-  tenantId: string,
-  data: ReturnType<typeof conversionsFor>,
-): Promise<void> {
+function insertConversions(shard: D1Database, data: ReturnType<typeof conversionsFor>): D1PreparedStatement[] {
   const statements = chunk(data.conversions, 300).map((part) =>
     shard
       .prepare(
         `INSERT INTO conversions (conversion_id, post_id, tenant_id, session_id, conversion_type, value, utm_source,
            utm_medium, utm_campaign, tracked_at)
-         SELECT json_extract(value, '$.conversion_id'), json_extract(value, '$.post_id'), ?2,
+         SELECT json_extract(value, '$.conversion_id'), json_extract(value, '$.post_id'), json_extract(value, '$.tenant'),
                 json_extract(value, '$.session_id'), json_extract(value, '$.type'), json_extract(value, '$.value'),
                 'social', 'organic', json_extract(value, '$.campaign'), json_extract(value, '$.tracked_at')
          FROM json_each(?1)`,
       )
-      .bind(JSON.stringify(part), tenantId),
+      .bind(JSON.stringify(part)),
   );
   statements.push(
     ...chunk(data.credit, 400).map((part) =>
       shard
         .prepare(
           `INSERT INTO conversion_attributions (conversion_id, tenant_id, model, touch_id, post_id, touched_at, position, weight)
-           SELECT json_extract(value, '$.conversion_id'), ?2, json_extract(value, '$.model'),
+           SELECT json_extract(value, '$.conversion_id'), json_extract(value, '$.tenant'), json_extract(value, '$.model'),
                   json_extract(value, '$.touch_id'), json_extract(value, '$.post_id'), json_extract(value, '$.at'),
                   json_extract(value, '$.position'), json_extract(value, '$.weight')
            FROM json_each(?1)`,
         )
-        .bind(JSON.stringify(part), tenantId),
+        .bind(JSON.stringify(part)),
     ),
   );
-  await run(shard, statements);
+  return statements;
 }
 
 /** Failed insight pulls on one post in a hundred, three in five of them resolved since. */
-async function insertSyncErrors(
-  shard: D1Database,
-  published: PublishRequestRow[],
-  rnd: () => number,
-): Promise<string[]> {
+function syncErrorsFor(published: PublishRequestRow[], rnd: () => number) {
   const rows = published
     .filter(() => rnd() < 0.01)
     .map((post) => {
@@ -450,7 +457,11 @@ async function insertSyncErrors(
         resolved_at: rnd() < 0.6 ? new Date(atMs + 600_000).toISOString() : null,
       };
     });
-  const statements = chunk(rows, 300).map((part) =>
+  return rows;
+}
+
+function insertSyncErrors(shard: D1Database, rows: ReturnType<typeof syncErrorsFor>): D1PreparedStatement[] {
+  return chunk(rows, 300).map((part) =>
     shard
       .prepare(
         `INSERT INTO analytics_sync_errors (error_id, post_id, platform, error_message, error_type, retry_count,
@@ -462,8 +473,6 @@ async function insertSyncErrors(
       )
       .bind(JSON.stringify(part)),
   );
-  await run(shard, statements);
-  return rows.filter((r) => r.resolved_at === null).map((r) => r.error_id);
 }
 
 /** A tenant's shape: its ids, users, accounts and campaigns. */
@@ -481,62 +490,88 @@ export function shapeOf(index: number, posts: number, skills: string[], nowMs: n
   };
 }
 
-/** Writes one tenant with its rows; returns what the measurements look up. */
-export async function generateTenant(
+/**
+ * Writes a group of tenants with all their rows, in foreign-key order, a few D1
+ * batches per kind of row for the whole group; returns what the measurements look up.
+ * Each tenant's posts are one fenced batch per 100 (as the publish outbox sends them).
+ */
+export async function generateTenants(
   shard: D1Database,
   shardName: string,
-  t: TenantShape,
+  tenants: TenantShape[],
   options: { nowMs: number; days: number },
-): Promise<GeneratedTenant> {
+): Promise<GeneratedTenant[]> {
   const { nowMs, days } = options;
-  const rnd = random(hash(t.tenantId));
-  await tenantRows(shard, t, nowMs);
-  const content = contentFor(t, Math.round(t.posts * 0.3), nowMs, days, rnd);
-  await insertContent(shard, t.tenantId, content);
-  const posts = postsFor(
-    t,
-    content.filter((c) => c.selected === 1),
-    nowMs,
-    days,
-    rnd,
-  );
-  const scope: TenantScope = {
-    tenantId: t.tenantId,
-    shard: shardName,
-    db: residentDatabase(shard, t.tenantId, shardName),
-  };
-  for (const part of chunk(posts, MAX_JSON_ROWS)) await scope.db.batch(postRecordStatements(scope, part));
-  const published = posts.map((p) => p.record).filter((r) => r.status === "published");
-  await fillAnalytics(
+  await run(shard, tenantRows(shard, tenants, nowMs));
+  const made = tenants.map((t) => {
+    const rnd = random(hash(t.tenantId));
+    const content = contentFor(t, Math.round(t.posts * 0.3), nowMs, days, rnd);
+    const posts = postsFor(
+      t,
+      content.filter((c) => c.selected === 1),
+      nowMs,
+      days,
+      rnd,
+    );
+    return { t, rnd, content, posts };
+  });
+  await run(
     shard,
-    published.map((r) => figures(r.request_id, r.published_at as string, nowMs, rnd)),
+    made.flatMap((m) => insertContent(shard, m.content)),
   );
-  const audit = otherAudit(t, posts, rnd);
-  for (const part of chunk(chunk(audit, MAX_JSON_ROWS), 50)) {
-    await scope.db.batch(part.map((entries) => auditStatements(scope.db, entries)));
+  // The posts, tenant by tenant, each batch led by the tenant's residency fence.
+  let batch: D1PreparedStatement[] = [];
+  for (const { t, posts } of made) {
+    const scope: TenantScope = { tenantId: t.tenantId, shard: shardName, db: shard };
+    for (const part of chunk(posts, MAX_JSON_ROWS)) {
+      const statements = [residencyFence(shard, t.tenantId), ...postRecordStatements(scope, part)];
+      if (batch.length + statements.length > 50) {
+        await shard.batch(batch);
+        batch = [];
+      }
+      batch.push(...statements);
+    }
   }
-  const conversions = conversionsFor(published, nowMs, rnd);
-  await insertConversions(shard, t.tenantId, conversions);
-  const openErrors = await insertSyncErrors(shard, published, rnd);
+  if (batch.length > 0) await shard.batch(batch);
 
-  const middle = posts[Math.floor(posts.length / 2)] as FinishedPost;
-  const middleAuditEntry = audit[Math.floor(audit.length / 2)];
-  const middleContent = content[Math.floor(content.length / 2)];
-  const sampleContent = content[content.length - 1];
-  const purchase = conversions.conversions.find((c) => c.type !== "page_view");
-  return {
-    ...t,
-    samples: {
-      postIds: posts.slice(-3).map((p) => p.record.request_id),
-      publishedPostIds: published.slice(-3).map((r) => r.request_id),
-      contentRequestId: sampleContent?.request_id ?? null,
-      contentId: sampleContent?.content_id ?? null,
-      conversionId: purchase?.conversion_id ?? null,
-      sessionId: purchase?.session_id ?? null,
-      syncErrorId: openErrors[0] ?? null,
-      middleRequestId: middle.record.request_id,
-      middleAudit: middleAuditEntry ? { timestamp: middleAuditEntry.now, logId: "log_\uffff" } : null,
-      middleContent: middleContent ? { createdAt: middleContent.created_at, id: middleContent.content_id } : null,
-    },
-  };
+  const out: GeneratedTenant[] = [];
+  const rest: D1PreparedStatement[] = [];
+  for (const { t, rnd, content, posts } of made) {
+    const published = posts.map((p) => p.record).filter((r) => r.status === "published");
+    rest.push(
+      ...fillAnalytics(
+        shard,
+        published.map((r) => figures(r.request_id, r.published_at as string, nowMs, rnd)),
+      ),
+    );
+    const audit = otherAudit(t, posts, rnd);
+    rest.push(...chunk(audit, MAX_JSON_ROWS).map((entries) => auditStatements(shard, entries)));
+    const conversions = conversionsFor(t.tenantId, published, nowMs, rnd);
+    rest.push(...insertConversions(shard, conversions));
+    const errors = syncErrorsFor(published, rnd);
+    rest.push(...insertSyncErrors(shard, errors));
+
+    const middle = posts[Math.floor(posts.length / 2)] as FinishedPost;
+    const middleAuditEntry = audit[Math.floor(audit.length / 2)];
+    const middleContent = content[Math.floor(content.length / 2)];
+    const sampleContent = content[content.length - 1];
+    const purchase = conversions.conversions.find((c) => c.type !== "page_view");
+    out.push({
+      ...t,
+      samples: {
+        postIds: posts.slice(-3).map((p) => p.record.request_id),
+        publishedPostIds: published.slice(-3).map((r) => r.request_id),
+        contentRequestId: sampleContent?.request_id ?? null,
+        contentId: sampleContent?.content_id ?? null,
+        conversionId: purchase?.conversion_id ?? null,
+        sessionId: purchase?.session_id ?? null,
+        syncErrorId: errors.find((e) => e.resolved_at === null)?.error_id ?? null,
+        middleRequestId: middle.record.request_id,
+        middleAudit: middleAuditEntry ? { timestamp: middleAuditEntry.now, logId: "log_\uffff" } : null,
+        middleContent: middleContent ? { createdAt: middleContent.created_at, id: middleContent.content_id } : null,
+      },
+    });
+  }
+  await run(shard, rest);
+  return out;
 }

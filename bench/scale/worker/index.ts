@@ -7,7 +7,7 @@ import { residentDatabase } from "../../../src/db/resident-database";
 import type { TenantScope } from "../../../src/db/tenant-scope";
 import type { Platform } from "../../../src/platforms/types";
 import { type BenchEnv, SHARD_NAME, type TrackedPostInput } from "./flush-object";
-import { type GeneratedTenant, generateTenant, shapeOf } from "./generate";
+import { type GeneratedTenant, generateTenants, shapeOf } from "./generate";
 import { Recorder } from "./recorder";
 import { statementsFor } from "./statements";
 import { bytesPerPost, rowsPerPost } from "./writes";
@@ -26,12 +26,8 @@ interface GenerateBody {
 }
 
 async function generate(env: BenchEnv, body: GenerateBody): Promise<GeneratedTenant[]> {
-  const out: GeneratedTenant[] = [];
-  for (const { index, posts } of body.tenants) {
-    const shape = shapeOf(index, posts, body.skills, body.nowMs);
-    out.push(await generateTenant(env.SHARD_US_EAST_1, SHARD_NAME, shape, { nowMs: body.nowMs, days: body.days }));
-  }
-  return out;
+  const shapes = body.tenants.map(({ index, posts }) => shapeOf(index, posts, body.skills, body.nowMs));
+  return generateTenants(env.SHARD_US_EAST_1, SHARD_NAME, shapes, { nowMs: body.nowMs, days: body.days });
 }
 
 async function measure(env: BenchEnv, tenant: GeneratedTenant) {
@@ -81,7 +77,10 @@ export default {
         return json(await generate(env, body as unknown as GenerateBody));
       case "/optimize": {
         const result = await env.SHARD_US_EAST_1.prepare("PRAGMA optimize").run();
-        return json(result.meta);
+        const stats = await env.SHARD_US_EAST_1.prepare("SELECT count(*) AS n FROM sqlite_stat1")
+          .first<{ n: number }>()
+          .catch(() => null);
+        return json({ ...result.meta, stat1_rows: stats?.n ?? 0 });
       }
       case "/size": {
         const result = await env.SHARD_US_EAST_1.prepare("SELECT 1").run();
