@@ -35,11 +35,21 @@ async function measure(env: BenchEnv, tenant: GeneratedTenant) {
   for (const statement of statementsFor(tenant, (scope) => new Benchmarks(async () => scope))) {
     const recorder = new Recorder(env.SHARD_US_EAST_1);
     await statement.run(scopeOn(recorder.db, tenant.tenantId));
+    const plans = await Promise.all(
+      recorder.log.map((r) =>
+        env.SHARD_US_EAST_1.prepare(`EXPLAIN QUERY PLAN ${r.sql}`)
+          .bind(...r.params)
+          .all<{ detail: string }>()
+          .then(({ results }) => results.map((p) => p.detail))
+          .catch(() => []),
+      ),
+    );
     results.push({
       name: statement.name,
       kind: statement.kind,
       ...recorder.totals(),
-      detail: recorder.log.map((r) => ({
+      detail: recorder.log.map((r, i) => ({
+        plan: plans[i],
         sql: r.sql.slice(0, 160),
         read: r.rowsRead,
         written: r.rowsWritten,
@@ -81,6 +91,13 @@ export default {
           .first<{ n: number }>()
           .catch(() => null);
         return json({ ...result.meta, stat1_rows: stats?.n ?? 0 });
+      }
+      case "/plan": {
+        // EXPLAIN QUERY PLAN of a statement on the generated shard (for reading a measurement).
+        const { results } = await env.SHARD_US_EAST_1.prepare(`EXPLAIN QUERY PLAN ${body.sql as string}`)
+          .bind(...((body.params as unknown[]) ?? []))
+          .all<{ detail: string }>();
+        return json(results.map((r) => r.detail));
       }
       case "/size": {
         const result = await env.SHARD_US_EAST_1.prepare("SELECT 1").run();

@@ -8,6 +8,8 @@
 
 export interface Recorded {
   sql: string;
+  /** The values bound, to explain the statement's plan afterwards. */
+  params: unknown[];
   rowsRead: number;
   rowsWritten: number;
   rowsReturned: number;
@@ -24,15 +26,17 @@ class RecordedStatement {
     readonly real: D1PreparedStatement,
     readonly sql: string,
     private readonly log: Recorded[],
+    private readonly params: unknown[] = [],
   ) {}
 
   bind(...values: unknown[]): RecordedStatement {
-    return new RecordedStatement(this.real.bind(...values), this.sql, this.log);
+    return new RecordedStatement(this.real.bind(...values), this.sql, this.log, values);
   }
 
   note(meta: D1Meta, returned: number): void {
     this.log.push({
       sql: oneLine(this.sql),
+      params: this.params,
       rowsRead: meta.rows_read ?? 0,
       rowsWritten: meta.rows_written ?? 0,
       rowsReturned: returned,

@@ -8,7 +8,7 @@ import { attributionsOf } from "../../../src/db/conversion-attributions";
 import { listConversions, sessionPageViews } from "../../../src/db/conversions";
 import { engagementCounts } from "../../../src/db/post-engagement";
 import { publicationTimes, requestStatuses } from "../../../src/db/post-references";
-import { getPublishRequest, listPublishRequests } from "../../../src/db/publish-requests";
+import { cancelAccountSchedules, getPublishRequest, listPublishRequests } from "../../../src/db/publish-requests";
 import { listBenchmarks } from "../../../src/db/reports/benchmarks";
 import { roiByCampaign } from "../../../src/db/reports/roi-by-campaign";
 import { viralPosts } from "../../../src/db/reports/viral-posts";
@@ -71,6 +71,7 @@ export function statementsFor(t: GeneratedTenant, benchmarks: (scope: TenantScop
     ),
     read("content: skill_id=", (scope) => listContent(scope, { skillId: t.skills[0] as string }, { limit: 50 })),
     read("content: selected=true", (scope) => listContent(scope, { selected: true }, { limit: 50 })),
+    read("content: approved=true", (scope) => listContent(scope, { approved: true }, { limit: 50 })),
     read("content: one", (scope) => getContent(scope, s.contentId ?? "none")),
     read("conversions: page 1", (scope) => listConversions(scope, {}, { limit: 50 })),
     read("conversions: post_id=", (scope) => listConversions(scope, { postId: post }, { limit: 50 })),
@@ -115,6 +116,18 @@ export function statementsFor(t: GeneratedTenant, benchmarks: (scope: TenantScop
     ),
     write("sync error: resolve", (scope) =>
       scope.db.batch([resolveSyncError(scope, s.syncErrorId ?? "none", new Date().toISOString())]),
+    ),
+    write("account disconnected: its schedules cancelled", (scope) =>
+      scope.db.batch([cancelAccountSchedules(scope, account, new Date().toISOString())]),
+    ),
+    // No route deletes generated content yet; a move and retention do, and SQLite then
+    // checks every table whose foreign key names it (the bench's own statement).
+    write("generated content: delete an unselected candidate (foreign-key checks)", (scope) =>
+      scope.db.batch([
+        scope.db
+          .prepare("DELETE FROM generated_content WHERE tenant_id = ? AND content_id = ? AND user_selected = 0")
+          .bind(scope.tenantId, s.contentId ?? "none"),
+      ]),
     ),
   ];
   return list;

@@ -6,6 +6,8 @@
 // leaves out deleted and failed posts, and pages by (coefficient, id) instead of
 // stopping at 10.
 import type { Platform } from "../../platforms/types";
+import { chunk } from "../chunk";
+import { orderedMerge } from "../ordered-merge";
 import type { TenantScope } from "../tenant-scope";
 
 /** The seed's threshold: a post reached at least as many people as follow the account. */
@@ -27,33 +29,118 @@ export interface ViralCursor {
   id: string;
 }
 
-export async function viralPosts(
+const WEEK_SECONDS = 604_800;
+
+/** The week a time falls in, as idx_post_analytics_viral buckets rows: unixepoch() / 604800. */
+function weekOf(ms: number): number {
+  return Math.floor(ms / 1000 / WEEK_SECONDS);
+}
+
+type Candidate = Pick<ViralPostRow, "post_id" | "viral_coefficient" | "engagement_rate" | "reach" | "impressions">;
+
+/**
+ * The tenant's analytics rows at or above the threshold made in the window, most viral
+ * first, from idx_post_analytics_viral (migration 0013), which buckets them by the week
+ * the row was made and orders each week by coefficient. A window is a merge of its
+ * weeks (orderedMerge: rows taken from each week only as the page needs them), so this
+ * reads about the rows it returns plus one per week, however much of the tenant's
+ * history the window covers. The literal `viral_coefficient >= 1.0` is the index's
+ * own condition (SQLite uses a partial index only for a query that repeats it).
+ *
+ * A row is made with its post (the publish outbox) or later (a flush), never before
+ * the post was published, so rows made before the window's first day cannot be in it
+ * and no week before the one of `since` is read.
+ */
+async function candidates(
   scope: TenantScope,
-  options: { since: string; platform?: Platform; after?: ViralCursor; limit: number },
-): Promise<{ rows: ViralPostRow[]; hasMore: boolean }> {
-  const { after } = options;
+  options: { since: string; platform?: Platform; after?: ViralCursor; nowMs: number },
+  count: number,
+): Promise<Candidate[]> {
+  const weeks: number[] = [];
+  for (let week = weekOf(Date.parse(options.since)); week <= weekOf(options.nowMs) + 1; week++) weeks.push(week);
+  const conditions = [
+    "pa.tenant_id = ?1 AND pa.viral_coefficient >= 1.0 AND pa.viral_coefficient >= ?2",
+    "pa.created_at >= substr(?3, 1, 10)",
+    ...(options.after ? ["pa.viral_coefficient <= ?4 AND (pa.viral_coefficient < ?4 OR pa.post_id > ?5)"] : []),
+    ...(options.platform ? ["pa.platform = ?6"] : []),
+  ].join(" AND ");
+  const week = (i: number) =>
+    `SELECT pa.post_id, pa.viral_coefficient, pa.engagement_rate,
+            COALESCE(pa.reach, 0) AS reach, COALESCE(pa.impressions, 0) AS impressions
+     FROM post_analytics pa WHERE unixepoch(pa.created_at) / ${WEEK_SECONDS} = ?${i + 8} AND ${conditions}`;
   const { results } = await scope.db
     .prepare(
-      `SELECT p.post_id, p.platform, p.text, p.published_at, pa.viral_coefficient, pa.engagement_rate,
-              COALESCE(pa.reach, 0) AS reach, COALESCE(pa.impressions, 0) AS impressions
-       FROM published_posts p
-       JOIN post_analytics pa ON pa.post_id = p.post_id AND pa.tenant_id = p.tenant_id
-       WHERE p.tenant_id = ?1 AND p.status = 'published' AND p.published_at >= ?2
-         AND pa.viral_coefficient >= ?3
-         AND (?4 IS NULL OR p.platform = ?4)
-         AND (?5 IS NULL OR pa.viral_coefficient < ?5 OR (pa.viral_coefficient = ?5 AND p.post_id > ?6))
-       ORDER BY pa.viral_coefficient DESC, p.post_id
-       LIMIT ?7`,
+      orderedMerge(
+        weeks.map((_, i) => week(i)),
+        "viral_coefficient DESC, post_id",
+        "?7",
+      ),
     )
     .bind(
       scope.tenantId,
-      options.since,
       VIRAL_THRESHOLD,
+      options.since,
+      options.after?.coefficient ?? null,
+      options.after?.id ?? null,
       options.platform ?? null,
-      after?.coefficient ?? null,
-      after?.id ?? null,
-      options.limit + 1,
+      count,
+      ...weeks,
     )
-    .all<ViralPostRow>();
-  return { rows: results.slice(0, options.limit), hasMore: results.length > options.limit };
+    .all<Candidate>();
+  return results;
+}
+
+/**
+ * The posts of `ids`, one seek each by the post's key (a bound IN list of at most 90:
+ * json_each would read each id as a row too).
+ */
+async function postsOf(scope: TenantScope, ids: string[]) {
+  type Post = Pick<ViralPostRow, "post_id" | "platform" | "text" | "published_at"> & { status: string };
+  const found = new Map<string, Post>();
+  for (const part of chunk(ids, 90)) {
+    const { results } = await scope.db
+      .prepare(
+        `SELECT post_id, platform, text, published_at, status FROM published_posts
+         WHERE post_id IN (${part.map(() => "?").join(", ")}) AND tenant_id = ?`,
+      )
+      .bind(...part, scope.tenantId)
+      .all<Post>();
+    for (const row of results) found.set(row.post_id, row);
+  }
+  return found;
+}
+
+/**
+ * A page of viral posts: candidates in order from the index, then their posts by key,
+ * keeping those published in the window (and of the platform asked for). A candidate
+ * whose post does not qualify (deleted, or its row made in the window for a post
+ * published before it) is passed over and the next ones read, so every page is full
+ * while posts remain.
+ */
+export async function viralPosts(
+  scope: TenantScope,
+  options: { since: string; platform?: Platform; after?: ViralCursor; limit: number; nowMs?: number },
+): Promise<{ rows: ViralPostRow[]; hasMore: boolean }> {
+  const wanted = options.limit + 1;
+  const rows: ViralPostRow[] = [];
+  let after = options.after;
+  while (rows.length < wanted) {
+    const count = wanted - rows.length;
+    const found = await candidates(scope, { ...options, after, nowMs: options.nowMs ?? Date.now() }, count);
+    const posts = await postsOf(
+      scope,
+      found.map((c) => c.post_id),
+    );
+    for (const candidate of found) {
+      const post = posts.get(candidate.post_id);
+      if (post?.status !== "published" || post.published_at < options.since) continue;
+      if (options.platform && post.platform !== options.platform) continue;
+      const { status: _status, ...fields } = post;
+      rows.push({ ...fields, ...candidate });
+    }
+    const last = found.at(-1);
+    if (found.length < count || !last) break;
+    after = { coefficient: last.viral_coefficient, id: last.post_id };
+  }
+  return { rows: rows.slice(0, options.limit), hasMore: rows.length > options.limit };
 }
