@@ -43,13 +43,13 @@ DROP INDEX idx_post_analytics_platform;
 DROP INDEX idx_analytics_tenant_platform_synced;
 -- * Viral posts (seed §11.2), most viral first, by cursor, over a window of days: only
 --   posts at or above the threshold (the query repeats this condition so SQLite can use
---   the index), bucketed by the week their row was made (with the post, or later), most
---   viral first within a week. A window is a merge of its weeks
+--   the index), bucketed by the ten days their row was made in (with the post, or
+--   later), most viral first within a bucket. A window is a merge of its buckets
 --   (src/db/reports/viral-posts.ts), so a page reads about as many rows as it returns
 --   however much of the tenant's history the window covers. A post entering or leaving
 --   the index, or changing its coefficient in it, is one entry written by its flush.
 CREATE INDEX idx_post_analytics_viral
-  ON post_analytics(tenant_id, unixepoch(created_at) / 604800, viral_coefficient DESC, post_id)
+  ON post_analytics(tenant_id, unixepoch(created_at) / 864000, viral_coefficient DESC, post_id)
   WHERE viral_coefficient >= 1.0;
 
 -- publish_requests: 5 to 6 entries per post before, 3 now.
@@ -89,7 +89,12 @@ DROP INDEX idx_conversions_utm;
 DROP INDEX idx_conversions_campaign_date;
 CREATE INDEX idx_conversions_tenant_type ON conversions(tenant_id, conversion_type, conversion_id DESC);
 
--- generated_content: a tenant's selected or approved candidates, newest first. The seed's
+-- generated_content: a request's candidates in the list's order (migration 0009's index
+-- had no order: SQLite preferred reading the tenant's candidates in page order instead).
+DROP INDEX idx_generated_content_request;
+CREATE INDEX idx_generated_content_request ON generated_content(tenant_id, request_id, created_at DESC, content_id DESC)
+  WHERE request_id IS NOT NULL;
+-- A tenant's selected or approved candidates, newest first. The seed's
 -- idx_generated_content_selected spans every tenant and serves no statement; a candidate
 -- enters these indexes only when a user selects or approves it.
 DROP INDEX idx_generated_content_selected;

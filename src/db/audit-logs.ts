@@ -165,7 +165,12 @@ export async function listAuditLogs(
   filters: AuditFilters,
   page: { after?: AuditCursor; limit: number },
 ): Promise<{ rows: AuditLogRow[]; hasMore: boolean }> {
-  const where = ["tenant_id = ?"];
+  // A user's or a resource's rows are few among the tenant's: `+tenant_id` keeps SQLite
+  // from reading the tenant's whole trail in page order instead of theirs (the seed's
+  // idx_audit_logs_user and idx_audit_logs_resource), which it prefers without
+  // statistics; the tenant is still checked on each row they hold.
+  const few = filters.userId !== undefined || filters.resourceId !== undefined;
+  const where = [few ? "+tenant_id = ?" : "tenant_id = ?"];
   const params: (string | number)[] = [scope.tenantId];
   const add = (clause: string, ...values: (string | undefined)[]) => {
     if (values.some((value) => value === undefined)) return;
@@ -177,10 +182,16 @@ export async function listAuditLogs(
   add("resource_type = ?", filters.resourceType);
   add("resource_id = ?", filters.resourceId);
   add("timestamp >= ?", filters.from);
-  add("timestamp < ?", filters.to);
   // A constant, not a bound value, so that success = 0 matches the failures' partial index.
   if (filters.success !== undefined) where.push(filters.success ? "success = 1" : "success = 0");
-  add("(timestamp, log_id) < (?, ?)", page.after?.timestamp, page.after?.logId);
+  // One upper bound, the tighter, which implies the other (SQLite seeks by one): the
+  // cursor when it lies before `to`, else `to` (ISO strings compare here as in SQLite).
+  const { after } = page;
+  if (after && (filters.to === undefined || after.timestamp < filters.to)) {
+    add("(timestamp, log_id) < (?, ?)", after.timestamp, after.logId);
+  } else {
+    add("timestamp < ?", filters.to);
+  }
   const { results } = await scope.db
     .prepare(`SELECT * FROM audit_logs WHERE ${where.join(" AND ")} ORDER BY timestamp DESC, log_id DESC LIMIT ?`)
     .bind(...params, page.limit + 1)

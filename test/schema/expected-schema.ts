@@ -768,6 +768,12 @@ export const SCALE_INDEXES: ExpectedIndex[] = [
     where: null,
   },
   {
+    name: "idx_generated_content_request",
+    table: "generated_content",
+    columns: ["tenant_id", "request_id", "created_at DESC", "content_id DESC"],
+    where: "request_id IS NOT NULL",
+  },
+  {
     name: "idx_generated_content_tenant_selected",
     table: "generated_content",
     columns: ["tenant_id", "created_at DESC", "content_id DESC"],

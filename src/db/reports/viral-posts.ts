@@ -29,49 +29,56 @@ export interface ViralCursor {
   id: string;
 }
 
-const WEEK_SECONDS = 604_800;
+/**
+ * idx_post_analytics_viral's buckets: ten days (unixepoch() / 864000). A window is one
+ * SELECT per bucket (each costs a read or two whether or not it holds a viral post:
+ * about 40 for a year), and the first bucket may hold rows made before the window
+ * (passed over, a read each: at most ten days' viral posts). Ten days keeps both well
+ * within issue 14's bound for a page of any window up to the API's 365 days.
+ */
+const BUCKET_SECONDS = 864_000;
 
-/** The week a time falls in, as idx_post_analytics_viral buckets rows: unixepoch() / 604800. */
-function weekOf(ms: number): number {
-  return Math.floor(ms / 1000 / WEEK_SECONDS);
+function bucketOf(ms: number): number {
+  return Math.floor(ms / 1000 / BUCKET_SECONDS);
 }
 
 type Candidate = Pick<ViralPostRow, "post_id" | "viral_coefficient" | "engagement_rate" | "reach" | "impressions">;
 
 /**
  * The tenant's analytics rows at or above the threshold made in the window, most viral
- * first, from idx_post_analytics_viral (migration 0013), which buckets them by the week
- * the row was made and orders each week by coefficient. A window is a merge of its
- * weeks (orderedMerge: rows taken from each week only as the page needs them), so this
- * reads about the rows it returns plus one per week, however much of the tenant's
- * history the window covers. The literal `viral_coefficient >= 1.0` is the index's
+ * first, from idx_post_analytics_viral (migration 0013), which buckets them by the ten
+ * days the row was made in and orders each bucket by coefficient. A window is a merge of
+ * its buckets (orderedMerge: rows taken from each only as the page needs them), so this
+ * reads about the rows it returns plus one or two per bucket, however much of the
+ * tenant's history the window covers. The literal `viral_coefficient >= 1.0` is the index's
  * own condition (SQLite uses a partial index only for a query that repeats it).
  *
  * A row is made with its post (the publish outbox) or later (a flush), never before
  * the post was published, so rows made before the window's first day cannot be in it
- * and no week before the one of `since` is read.
+ * and no bucket before the one of `since` is read.
  */
 async function candidates(
   scope: TenantScope,
   options: { since: string; platform?: Platform; after?: ViralCursor; nowMs: number },
   count: number,
 ): Promise<Candidate[]> {
-  const weeks: number[] = [];
-  for (let week = weekOf(Date.parse(options.since)); week <= weekOf(options.nowMs) + 1; week++) weeks.push(week);
+  const buckets: number[] = [];
+  // To the bucket after now's: a row made by a clock slightly ahead of this one.
+  for (let b = bucketOf(Date.parse(options.since)); b <= bucketOf(options.nowMs) + 1; b++) buckets.push(b);
   const conditions = [
     "pa.tenant_id = ?1 AND pa.viral_coefficient >= 1.0 AND pa.viral_coefficient >= ?2",
     "pa.created_at >= substr(?3, 1, 10)",
     ...(options.after ? ["pa.viral_coefficient <= ?4 AND (pa.viral_coefficient < ?4 OR pa.post_id > ?5)"] : []),
     ...(options.platform ? ["pa.platform = ?6"] : []),
   ].join(" AND ");
-  const week = (i: number) =>
+  const bucket = (i: number) =>
     `SELECT pa.post_id, pa.viral_coefficient, pa.engagement_rate,
             COALESCE(pa.reach, 0) AS reach, COALESCE(pa.impressions, 0) AS impressions
-     FROM post_analytics pa WHERE unixepoch(pa.created_at) / ${WEEK_SECONDS} = ?${i + 8} AND ${conditions}`;
+     FROM post_analytics pa WHERE unixepoch(pa.created_at) / ${BUCKET_SECONDS} = ?${i + 8} AND ${conditions}`;
   const { results } = await scope.db
     .prepare(
       orderedMerge(
-        weeks.map((_, i) => week(i)),
+        buckets.map((_, i) => bucket(i)),
         "viral_coefficient DESC, post_id",
         "?7",
       ),
@@ -84,7 +91,7 @@ async function candidates(
       options.after?.id ?? null,
       options.platform ?? null,
       count,
-      ...weeks,
+      ...buckets,
     )
     .all<Candidate>();
   return results;
