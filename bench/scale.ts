@@ -15,6 +15,7 @@ import { cpus, totalmem } from "node:os";
 import { unstable_readConfig } from "wrangler";
 import { RUNTIME } from "./local-runtime.ts";
 import { harnessFor, type ScaleResult, summarise } from "./scale/report.ts";
+import { objectSizes, shardFile } from "./scale/sizes.ts";
 
 const SMALL = Number(process.env.BENCH_SCALE_TENANTS ?? 3000);
 const SMALL_POSTS = Number(process.env.BENCH_SCALE_POSTS ?? 60);
@@ -22,6 +23,7 @@ const BIG_POSTS = Number(process.env.BENCH_SCALE_BIG_POSTS ?? 50_000);
 const DAYS = Number(process.env.BENCH_SCALE_DAYS ?? 365);
 const OPTIMIZE = process.env.BENCH_SCALE_OPTIMIZE !== "off";
 
+const runStartedMs = Date.now();
 const config = unstable_readConfig({ config: "./wrangler.toml", env: "dev" }, {});
 const { harness, call } = await harnessFor(config.compatibility_date as string);
 const started = performance.now();
@@ -71,6 +73,10 @@ const measured = {
 const writes = await call<ScaleResult["writes"]>("/writes", { tenant: big });
 const flush = await call<ScaleResult["flush"]>("/flush", { tenant: big });
 const bytes = await call<ScaleResult["bytes"]>("/bytes", { tenant: big, count: 2000 });
+// Bytes per table and index, from SQLite's dbstat on the local shard's file (D1 has none).
+const file = shardFile(runStartedMs);
+const sizes = file ? objectSizes(file) : [];
+if (!file) console.log("the local shard's file was not found: no size per table and index");
 
 const result: ScaleResult = {
   date: new Date().toISOString(),
@@ -94,12 +100,13 @@ const result: ScaleResult = {
   writes,
   flush,
   bytes,
+  sizes,
 };
 const { json, table } = summarise(result);
 console.log(table);
 mkdirSync("bench/results", { recursive: true });
-const file = `bench/results/scale-${result.date.replace(/[:.]/g, "-")}.json`;
-writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
-console.log(`wrote ${file}`);
+const out = `bench/results/scale-${result.date.replace(/[:.]/g, "-")}.json`;
+writeFileSync(out, `${JSON.stringify(json, null, 2)}\n`);
+console.log(`wrote ${out}`);
 await harness.close();
 process.exit(0);

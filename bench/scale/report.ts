@@ -83,6 +83,37 @@ export interface ScaleResult {
     benchmarkRowsWritten: number;
   }[];
   bytes: { posts: number; bytes: number; bytesPerPost: number };
+  sizes: { name: string; table: string; kind: "table" | "index"; bytes: number }[];
+}
+
+const MIB = 2 ** 20;
+
+/** Per table: its rows' bytes, its indexes' bytes, and the largest indexes (dbstat). */
+function sizeTable(result: ScaleResult): string[] {
+  if (result.sizes.length === 0) return [];
+  const tables = new Map<string, { table: number; indexes: { name: string; bytes: number }[] }>();
+  for (const o of result.sizes) {
+    const t = tables.get(o.table) ?? { table: 0, indexes: [] };
+    if (o.kind === "table") t.table += o.bytes;
+    else t.indexes.push({ name: o.name, bytes: o.bytes });
+    tables.set(o.table, t);
+  }
+  const indexBytes = (t: { indexes: { bytes: number }[] }) => t.indexes.reduce((n, i) => n + i.bytes, 0);
+  return [
+    "Bytes per table and its indexes (SQLite's dbstat on the local shard)",
+    "| table | rows MiB | indexes MiB | indexes |",
+    "|---|--:|--:|---|",
+    ...[...tables]
+      .sort((a, b) => b[1].table + indexBytes(b[1]) - (a[1].table + indexBytes(a[1])))
+      .filter(([, t]) => t.table + indexBytes(t) >= MIB)
+      .map(
+        ([name, t]) =>
+          `| ${name} | ${(t.table / MIB).toFixed(1)} | ${(indexBytes(t) / MIB).toFixed(1)} | ${t.indexes
+            .sort((a, b) => b.bytes - a.bytes)
+            .map((i) => `${i.name} ${(i.bytes / MIB).toFixed(1)}`)
+            .join(", ")} |`,
+      ),
+  ];
 }
 
 /** Issue 14's bound on lists, reports and lookups: reads proportional to the answer. */
@@ -112,6 +143,7 @@ export function summarise(result: ScaleResult): { json: unknown; table: string }
     writes: result.writes,
     flush: result.flush,
     bytes: result.bytes,
+    sizes: result.sizes,
     dataset: result.dataset,
     machine: result.machine,
     date: result.date,
@@ -140,6 +172,8 @@ export function summarise(result: ScaleResult): { json: unknown; table: string }
     ...result.flush.map((f) => `| ${f.name} | ${f.analyticsRowsWritten} | ${f.rowsWritten} | ${f.rowsRead} |`),
     "",
     `Bytes per post with its indexes (${result.bytes.posts} posts published, figures and one other audit row each): ${Math.round(result.bytes.bytesPerPost)}`,
+    "",
+    ...sizeTable(result),
     `Shard: ${(result.dataset.shardBytes / 2 ** 20).toFixed(1)} MiB for ${result.dataset.posts} posts with everything else (${Math.round(result.dataset.shardBytes / result.dataset.posts)} bytes per post); generated in ${result.dataset.generateSeconds} s`,
     `(${result.machine.cpus} × ${result.machine.model}, ${result.machine.memoryGb} GiB; ${result.machine.runtime})`,
   ];
