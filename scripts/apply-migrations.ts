@@ -1,6 +1,7 @@
 // Applies D1 migrations to every database of a configuration: the global set to DB and
 // the tenant set to every shard (each binding's migrations_dir in wrangler.toml), so
-// `npm start` and `npm run deploy` never leave a shard behind.
+// `npm start` and `npm run deploy` never leave a shard behind; then PRAGMA optimize on
+// each, so the query planner has statistics for the indexes it now has.
 // Usage: node scripts/apply-migrations.ts (--local | --remote) [--env <name>] [--persist-to <dir>]
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
@@ -35,5 +36,16 @@ for (const db of databases) {
   if (result.status !== 0) {
     console.error(`Migrations of ${db.binding} failed; see above.`);
     process.exit(result.status ?? 1);
+  }
+  // Fresh planner statistics after indexes may have changed (src/db/optimize.ts; the
+  // daily cron keeps them fresh afterwards).
+  const optimize = spawnSync(
+    wrangler,
+    ["d1", "execute", db.binding, where, "--env", environment, ...persist, "--yes", "--command", "PRAGMA optimize"],
+    { cwd: root, stdio: "inherit" },
+  );
+  if (optimize.status !== 0) {
+    console.error(`PRAGMA optimize on ${db.binding} failed; see above.`);
+    process.exit(optimize.status ?? 1);
   }
 }

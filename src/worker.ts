@@ -2,6 +2,7 @@
 // itself, and the daily cron. The entries (worker/index.ts in production,
 // bench/worker/index.ts for the benchmarks) pass the app they serve.
 import type { Hono } from "hono";
+import { optimizeDatabases } from "./db/optimize";
 import type { AppEnv } from "./http/app-env";
 import { routeParties } from "./live/party-gate";
 import { repairPlacement } from "./placement/repair";
@@ -20,7 +21,8 @@ export function workerHandlers(app: Hono<AppEnv>) {
       return app.fetch(request, env, ctx);
     },
     // The daily cron (wrangler.toml [triggers]): the placement repair (src/placement/repair.ts),
-    // the skill job (metrics roll-up and skill review) and retention (src/retention). Each
+    // the skill job (metrics roll-up and skill review), retention (src/retention) and
+    // fresh planner statistics in every database (src/db/optimize.ts). Each
     // runs whatever became of the one before: a failing step is logged, never a reason to
     // skip the others (they are all safe to run again the next day).
     async scheduled(controller, env, _ctx) {
@@ -29,6 +31,8 @@ export function workerHandlers(app: Hono<AppEnv>) {
         ["placement repair", () => repairPlacement(env, controller.scheduledTime)],
         ["daily skill job", () => runDailySkillJob(env, today)],
         ["retention", () => runRetentionJob(env, today)],
+        // Last, after the day's deletes: fresh planner statistics in every database.
+        ["optimize", () => optimizeDatabases(env)],
       ];
       for (const [name, step] of steps) {
         try {

@@ -154,40 +154,47 @@ export interface AuditCursor {
   logId: string;
 }
 
-/** Newest first; the cursor is the last row's (timestamp, id). */
+/**
+ * Newest first; the cursor is the last row's (timestamp, id). The WHERE clause holds
+ * only the filters given, so SQLite seeks the index of the most selective one
+ * (migration 0013: the tenant's trail in page order, by action, the failures; the
+ * seed's by user and by resource) and starts at the cursor instead of counting up to it.
+ */
 export async function listAuditLogs(
   scope: TenantScope,
   filters: AuditFilters,
   page: { after?: AuditCursor; limit: number },
 ): Promise<{ rows: AuditLogRow[]; hasMore: boolean }> {
+  // A user's or a resource's rows are few among the tenant's: `+tenant_id` keeps SQLite
+  // from reading the tenant's whole trail in page order instead of theirs (the seed's
+  // idx_audit_logs_user and idx_audit_logs_resource), which it prefers without
+  // statistics; the tenant is still checked on each row they hold.
+  const few = filters.userId !== undefined || filters.resourceId !== undefined;
+  const where = [few ? "+tenant_id = ?" : "tenant_id = ?"];
+  const params: (string | number)[] = [scope.tenantId];
+  const add = (clause: string, ...values: (string | undefined)[]) => {
+    if (values.some((value) => value === undefined)) return;
+    where.push(clause);
+    params.push(...(values as string[]));
+  };
+  add("action = ?", filters.action);
+  add("user_id = ?", filters.userId);
+  add("resource_type = ?", filters.resourceType);
+  add("resource_id = ?", filters.resourceId);
+  add("timestamp >= ?", filters.from);
+  // A constant, not a bound value, so that success = 0 matches the failures' partial index.
+  if (filters.success !== undefined) where.push(filters.success ? "success = 1" : "success = 0");
+  // One upper bound, the tighter, which implies the other (SQLite seeks by one): the
+  // cursor when it lies before `to`, else `to` (ISO strings compare here as in SQLite).
+  const { after } = page;
+  if (after && (filters.to === undefined || after.timestamp < filters.to)) {
+    add("(timestamp, log_id) < (?, ?)", after.timestamp, after.logId);
+  } else {
+    add("timestamp < ?", filters.to);
+  }
   const { results } = await scope.db
-    .prepare(
-      `SELECT * FROM audit_logs
-       WHERE tenant_id = ?1
-         AND (?2 IS NULL OR action = ?2)
-         AND (?3 IS NULL OR user_id = ?3)
-         AND (?4 IS NULL OR resource_type = ?4)
-         AND (?5 IS NULL OR resource_id = ?5)
-         AND (?6 IS NULL OR timestamp >= ?6)
-         AND (?7 IS NULL OR timestamp < ?7)
-         AND (?8 IS NULL OR success = ?8)
-         AND (?9 IS NULL OR timestamp < ?9 OR (timestamp = ?9 AND log_id < ?10))
-       ORDER BY timestamp DESC, log_id DESC
-       LIMIT ?11`,
-    )
-    .bind(
-      scope.tenantId,
-      filters.action ?? null,
-      filters.userId ?? null,
-      filters.resourceType ?? null,
-      filters.resourceId ?? null,
-      filters.from ?? null,
-      filters.to ?? null,
-      filters.success === undefined ? null : filters.success ? 1 : 0,
-      page.after?.timestamp ?? null,
-      page.after?.logId ?? null,
-      page.limit + 1,
-    )
+    .prepare(`SELECT * FROM audit_logs WHERE ${where.join(" AND ")} ORDER BY timestamp DESC, log_id DESC LIMIT ?`)
+    .bind(...params, page.limit + 1)
     .all<AuditLogRow>();
   return { rows: results.slice(0, page.limit), hasMore: results.length > page.limit };
 }

@@ -117,37 +117,37 @@ export interface ContentFilters {
   approved?: boolean;
 }
 
-/** Newest first; the cursor is the last row's (created_at, id). */
+/**
+ * Newest first; the cursor is the last row's (created_at, id). The WHERE clause holds
+ * only the filters given, so a request's or a skill's candidates, or the selected or
+ * approved ones, are read from their own index, and a page starts at its cursor.
+ */
 export async function listContent(
   scope: TenantScope,
   filters: ContentFilters,
   page: { after?: { createdAt: string; id: string }; limit: number },
 ): Promise<{ rows: ContentRow[]; hasMore: boolean }> {
-  const flag = (v: boolean | undefined) => (v === undefined ? null : v ? 1 : 0);
+  const where = ["tenant_id = ?"];
+  const params: (string | number)[] = [scope.tenantId];
+  const add = (clause: string, ...values: (string | undefined)[]) => {
+    if (values.some((value) => value === undefined)) return;
+    where.push(clause);
+    params.push(...(values as string[]));
+  };
+  add("skill_id = ?", filters.skillId);
+  add("request_id = ?", filters.requestId);
+  add("content_type = ?", filters.contentType);
+  // Constants, not bound values: `= 1` matches the partial indexes of selected and
+  // approved candidates (migration 0013).
+  if (filters.selected !== undefined) where.push(filters.selected ? "user_selected = 1" : "user_selected = 0");
+  if (filters.approved !== undefined) where.push(filters.approved ? "user_approved = 1" : "user_approved = 0");
+  add("(created_at, content_id) < (?, ?)", page.after?.createdAt, page.after?.id);
   const { results } = await scope.db
     .prepare(
-      `SELECT * FROM generated_content
-       WHERE tenant_id = ?1
-         AND (?2 IS NULL OR skill_id = ?2)
-         AND (?3 IS NULL OR request_id = ?3)
-         AND (?4 IS NULL OR content_type = ?4)
-         AND (?5 IS NULL OR user_selected = ?5)
-         AND (?6 IS NULL OR user_approved = ?6)
-         AND (?7 IS NULL OR created_at < ?7 OR (created_at = ?7 AND content_id < ?8))
-       ORDER BY created_at DESC, content_id DESC
-       LIMIT ?9`,
+      `SELECT * FROM generated_content WHERE ${where.join(" AND ")}
+       ORDER BY created_at DESC, content_id DESC LIMIT ?`,
     )
-    .bind(
-      scope.tenantId,
-      filters.skillId ?? null,
-      filters.requestId ?? null,
-      filters.contentType ?? null,
-      flag(filters.selected),
-      flag(filters.approved),
-      page.after?.createdAt ?? null,
-      page.after?.id ?? null,
-      page.limit + 1,
-    )
+    .bind(...params, page.limit + 1)
     .all<ContentRow>();
   return { rows: results.slice(0, page.limit), hasMore: results.length > page.limit };
 }

@@ -45,9 +45,12 @@ const COLUMNS = [
 /**
  * Columns a flush replaces. analytics_id, created_at and platform stay those of the
  * row's creation. SQLite rewrites an index whenever one of its columns is assigned,
- * even to the same value, and D1 bills each index entry as a row written: synced_at
- * (in three indexes) and is_anomaly (in a partial one) are assigned only when they
- * changed, so a flush of client events costs one row written per post.
+ * even to the same value, and D1 bills each index entry as a row written: is_anomaly
+ * (in a partial index) is assigned only when it changed, so a flush costs one row
+ * written per post. (synced_at and sync_count are assigned only with a pull from the
+ * platform: they were in three indexes until migration 0013, and are in none now.)
+ * viral_coefficient is in the viral index, whose condition holds only for posts at or
+ * above the threshold: a flush of such a post writes its index entry too.
  */
 const ALWAYS = COLUMNS.filter(
   (c) =>
@@ -198,7 +201,11 @@ export function upsertBenchmark(scope: TenantScope, row: BenchmarkFigures, now: 
     );
 }
 
-/** The figures the 90-day benchmark of a platform is computed from. */
+/**
+ * The figures the 90-day benchmark of a platform is computed from: the platform's posts
+ * of the window (idx_posts_tenant_platform_date), each with its analytics row by the
+ * unique post_id, so it reads two rows for each it returns.
+ */
 export async function benchmarkInputs(
   scope: TenantScope,
   platform: Platform,
@@ -207,8 +214,9 @@ export async function benchmarkInputs(
   const { results } = await scope.db
     .prepare(
       `SELECT pa.likes, pa.comments, pa.shares, pa.clicks, pa.impressions, pa.reach
-       FROM post_analytics pa JOIN published_posts p ON p.post_id = pa.post_id AND p.tenant_id = pa.tenant_id
-       WHERE pa.tenant_id = ? AND pa.platform = ? AND p.published_at >= ?`,
+       FROM published_posts p
+       CROSS JOIN post_analytics pa ON pa.post_id = p.post_id AND pa.tenant_id = p.tenant_id
+       WHERE p.tenant_id = ?1 AND p.platform = ?2 AND p.published_at >= ?3 AND pa.platform = ?2`,
     )
     .bind(scope.tenantId, platform, sinceIso)
     .all<{ likes: number; comments: number; shares: number; clicks: number; impressions: number; reach: number }>();

@@ -10,8 +10,10 @@ export async function engagementCounts(
 ): Promise<Map<string, EngagementCounts>> {
   const { results } = await scope.db
     .prepare(
-      `SELECT post_id, likes, comments, shares, clicks, impressions FROM post_analytics
-       WHERE tenant_id = ? AND post_id IN (SELECT value FROM json_each(?))`,
+      // Starts from the ids (one seek each on the unique post_id), never the tenant's rows.
+      `SELECT pa.post_id, pa.likes, pa.comments, pa.shares, pa.clicks, pa.impressions
+       FROM (SELECT DISTINCT value FROM json_each(?2)) AS ids CROSS JOIN post_analytics AS pa
+       WHERE pa.post_id = ids.value AND pa.tenant_id = ?1`,
     )
     .bind(scope.tenantId, JSON.stringify(postIds))
     .all<EngagementCounts & { post_id: string }>();

@@ -152,36 +152,20 @@ export function getPublishRequest(scope: TenantScope, id: string): Promise<Publi
     .first<PublishRequestRow>();
 }
 
-export async function listPublishRequests(
-  scope: TenantScope,
-  options: { beforeId?: string; limit: number; status?: PostStatus; accountId?: string; platform?: Platform },
-): Promise<{ rows: PublishRequestRow[]; hasMore: boolean }> {
-  const { results } = await scope.db
-    .prepare(
-      `SELECT * FROM publish_requests
-       WHERE tenant_id = ?1 AND (?2 IS NULL OR request_id < ?2) AND (?3 IS NULL OR status = ?3)
-         AND (?4 IS NULL OR account_id = ?4) AND (?5 IS NULL OR platform = ?5)
-       ORDER BY request_id DESC LIMIT ?6`,
-    )
-    .bind(
-      scope.tenantId,
-      options.beforeId ?? null,
-      options.status ?? null,
-      options.accountId ?? null,
-      options.platform ?? null,
-      options.limit + 1,
-    )
-    .all<PublishRequestRow>();
-  return { rows: results.slice(0, options.limit), hasMore: results.length > options.limit };
-}
+// GET /v1/posts's list: src/db/publish-request-list.ts.
+export { listPublishRequests } from "./publish-request-list";
 
-/** Cancels scheduled requests of an account (it was disconnected). */
+/**
+ * Cancels scheduled requests of an account (it was disconnected). `status <> 'published'`
+ * is implied; it is spelled out so SQLite reads the few unpublished rows
+ * (idx_publish_requests_unpublished) rather than all of the account's.
+ */
 export function cancelAccountSchedules(scope: TenantScope, accountId: string, now: string): D1PreparedStatement {
   return scope.db
     .prepare(
       `UPDATE publish_requests SET status = 'cancelled', error_type = 'account_disconnected',
          error_message = 'the account was disconnected', updated_at = ?
-       WHERE tenant_id = ? AND account_id = ? AND status = 'scheduled'`,
+       WHERE tenant_id = ? AND status = 'scheduled' AND status <> 'published' AND account_id = ?`,
     )
     .bind(now, scope.tenantId, accountId);
 }

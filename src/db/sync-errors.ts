@@ -19,6 +19,13 @@ export function openSyncError(
     .bind(error.errorId, error.platform, error.message.slice(0, 1000), error.type, now, error.postId, scope.tenantId);
 }
 
+/**
+ * The error's post is the tenant's (the table has no tenant column): one seek on the
+ * post's key for the one error, where `post_id IN (the tenant's posts)` listed them all.
+ */
+const OF_TENANT =
+  "EXISTS (SELECT 1 FROM published_posts AS p WHERE p.post_id = analytics_sync_errors.post_id AND p.tenant_id = ?)";
+
 export function retrySyncError(
   scope: TenantScope,
   errorId: string,
@@ -27,8 +34,7 @@ export function retrySyncError(
   return scope.db
     .prepare(
       `UPDATE analytics_sync_errors SET retry_count = retry_count + 1, error_type = ?, error_message = ?
-       WHERE error_id = ? AND resolved_at IS NULL
-         AND post_id IN (SELECT post_id FROM published_posts WHERE tenant_id = ?)`,
+       WHERE error_id = ? AND resolved_at IS NULL AND ${OF_TENANT}`,
     )
     .bind(error.type, error.message.slice(0, 1000), errorId, scope.tenantId);
 }
@@ -36,8 +42,7 @@ export function retrySyncError(
 export function resolveSyncError(scope: TenantScope, errorId: string, now: string): D1PreparedStatement {
   return scope.db
     .prepare(
-      `UPDATE analytics_sync_errors SET resolved_at = ? WHERE error_id = ? AND resolved_at IS NULL
-         AND post_id IN (SELECT post_id FROM published_posts WHERE tenant_id = ?)`,
+      `UPDATE analytics_sync_errors SET resolved_at = ? WHERE error_id = ? AND resolved_at IS NULL AND ${OF_TENANT}`,
     )
     .bind(now, errorId, scope.tenantId);
 }

@@ -1,6 +1,8 @@
 // Transcribed from ../shared/seed/stage-j-database-schema.md: every table, column,
 // default, NOT NULL, foreign key and unique constraint of §2 to §6, and every index of
 // §2 to §6 and §10.1 (plus §10.2.3's covering index in its SQLite form, DESIGN.md).
+// Migration 0013 (D1 at scale) drops some of those indexes and changes one; they stay
+// transcribed here, and SEED_INDEXES_DROPPED and SCALE_INDEXES say what the shards hold.
 // Types and defaults are spelled exactly as the seed spells them.
 // This is data, not derived from the migrations: the tests compare it to the migrated D1.
 // Since the data placement (migrations/README.md) the seed's tables are split over two
@@ -725,6 +727,101 @@ export const BEYOND_SEED_INDEXES: ExpectedIndex[] = [
     columns: ["content_id", "tenant_id"],
     where: "content_id IS NOT NULL",
   },
+];
+
+// Beyond the seed: migration 0013 (issue 14, D1 at scale). Every index was checked against
+// every statement of the Worker; the migration says why each of these exists.
+export const SCALE_INDEXES: ExpectedIndex[] = [
+  {
+    name: "idx_published_posts_content",
+    table: "published_posts",
+    columns: ["content_id"],
+    where: "content_id IS NOT NULL",
+  },
+  {
+    name: "idx_post_analytics_viral",
+    table: "post_analytics",
+    columns: ["tenant_id", "<expression>", "viral_coefficient DESC", "post_id"],
+    where: "viral_coefficient >= 1.0",
+  },
+  {
+    name: "idx_publish_requests_account_list",
+    table: "publish_requests",
+    columns: ["tenant_id", "account_id", "request_id DESC"],
+    where: null,
+  },
+  {
+    name: "idx_publish_requests_unpublished",
+    table: "publish_requests",
+    columns: ["tenant_id", "status", "request_id DESC"],
+    where: "status <> 'published'",
+  },
+  {
+    name: "idx_audit_logs_tenant_action",
+    table: "audit_logs",
+    columns: ["tenant_id", "action", "timestamp DESC", "log_id DESC"],
+    where: null,
+  },
+  {
+    name: "idx_audit_logs_failures",
+    table: "audit_logs",
+    columns: ["tenant_id", "timestamp DESC", "log_id DESC"],
+    where: "success = 0",
+  },
+  {
+    name: "idx_conversions_tenant_type",
+    table: "conversions",
+    columns: ["tenant_id", "conversion_type", "conversion_id DESC"],
+    where: null,
+  },
+  {
+    name: "idx_generated_content_request",
+    table: "generated_content",
+    columns: ["tenant_id", "request_id", "created_at DESC", "content_id DESC"],
+    where: "request_id IS NOT NULL",
+  },
+  {
+    name: "idx_generated_content_tenant_selected",
+    table: "generated_content",
+    columns: ["tenant_id", "created_at DESC", "content_id DESC"],
+    where: "user_selected = 1",
+  },
+  {
+    name: "idx_generated_content_tenant_approved",
+    table: "generated_content",
+    columns: ["tenant_id", "created_at DESC", "content_id DESC"],
+    where: "user_approved = 1",
+  },
+];
+
+/**
+ * The seed's indexes migration 0013 drops, each because no statement uses it or another
+ * index serves its statements for fewer rows written (the migration says which).
+ * idx_published_posts_content is made again with a condition (SCALE_INDEXES).
+ */
+export const SEED_INDEXES_DROPPED: { name: string; table: string }[] = [
+  { name: "idx_posts_covering", table: "published_posts" },
+  { name: "idx_published_posts_tenant", table: "published_posts" },
+  { name: "idx_published_posts_platform", table: "published_posts" },
+  { name: "idx_published_posts_campaign", table: "published_posts" },
+  { name: "idx_post_analytics_tenant", table: "post_analytics" },
+  { name: "idx_post_analytics_platform", table: "post_analytics" },
+  { name: "idx_analytics_tenant_platform_synced", table: "post_analytics" },
+  { name: "idx_audit_logs_tenant", table: "audit_logs" },
+  { name: "idx_audit_logs_action", table: "audit_logs" },
+  { name: "idx_conversions_type", table: "conversions" },
+  { name: "idx_conversions_tenant", table: "conversions" },
+  { name: "idx_conversions_utm", table: "conversions" },
+  { name: "idx_conversions_campaign_date", table: "conversions" },
+  { name: "idx_generated_content_selected", table: "generated_content" },
+];
+
+/** Indexes of later migrations (0008) that 0013 drops in every shard. */
+export const BEYOND_SEED_INDEXES_DROPPED = [
+  "idx_publish_requests_tenant",
+  "idx_publish_requests_tenant_status",
+  "idx_publish_requests_account",
+  "idx_publish_requests_idempotency",
 ];
 
 /** Where a table lives: the global database (binding DB) or every regional shard. */

@@ -43,7 +43,11 @@ describe("query plans, in every shard", () => {
     }
   });
 
-  it("answers §10.2.3's query from the covering index alone", async () => {
+  // §10.2.3's covering index copied every post's text into a second b-tree to spare one
+  // table row per post returned; migration 0013 drops it (D1 bills the rows it writes,
+  // and reads a row of the table per post returned either way). idx_posts_tenant_platform_date
+  // answers the query in the same order.
+  it("answers §10.2.3's query in index order without its covering index", async () => {
     for (const db of shardDbs()) {
       const detail = await plan(
         db,
@@ -55,7 +59,7 @@ describe("query plans, in every shard", () => {
          LIMIT 10`,
         "tenant_001",
       );
-      expect(detail).toContain("USING COVERING INDEX idx_posts_covering");
+      expect(detail).toContain("USING INDEX idx_posts_tenant_platform_date (tenant_id=? AND platform=?)");
       expect(detail).not.toContain("TEMP B-TREE");
     }
   });

@@ -10,6 +10,7 @@ import { shardDbs } from "../support/databases";
 import {
   BEYOND_SEED_COLUMNS,
   BEYOND_SEED_INDEXES,
+  BEYOND_SEED_INDEXES_DROPPED,
   BEYOND_SEED_TABLES,
   CROSS_DATABASE_FOREIGN_KEYS,
   type Database,
@@ -18,8 +19,10 @@ import {
   foreignKeysInPlace,
   GLOBAL_SEED_TABLES,
   GLOBAL_TABLES,
+  SCALE_INDEXES,
   SEED_COMPOSITE_INDEXES,
   SEED_INDEXES,
+  SEED_INDEXES_DROPPED,
   SEED_TABLES,
   TENANT_SEED_TABLES,
 } from "./expected-schema";
@@ -70,7 +73,8 @@ const foreignKeysOf = (db: D1Database, table: string) =>
   all<ForeignKey>(db, "SELECT * FROM pragma_foreign_key_list(?)", table);
 async function indexColumns(db: D1Database, index: string): Promise<string[]> {
   const rows = await all<IndexColumn>(db, "SELECT * FROM pragma_index_xinfo(?) WHERE key = 1 ORDER BY seqno", index);
-  return rows.map((r) => (r.desc ? `${r.name} DESC` : String(r.name)));
+  // An indexed expression has no column name.
+  return rows.map((r) => `${r.name ?? "<expression>"}${r.desc ? " DESC" : ""}`);
 }
 /** The database's own tables (not D1's bookkeeping). */
 async function tablesOf(db: D1Database): Promise<string[]> {
@@ -176,9 +180,14 @@ describe("placement", () => {
 });
 
 describe("indexes", () => {
-  const cases: [string, ExpectedIndex][] = [...SEED_INDEXES, ...SEED_COMPOSITE_INDEXES, ...BEYOND_SEED_INDEXES].map(
-    (i) => [i.name, i],
-  );
+  // The seed's indexes the shards still hold (migration 0013 dropped some and remade one
+  // with a condition), then every index beyond the seed.
+  const remade = new Set([...SEED_INDEXES_DROPPED.map((i) => i.name), ...SCALE_INDEXES.map((i) => i.name)]);
+  const cases: [string, ExpectedIndex][] = [
+    ...[...SEED_INDEXES, ...SEED_COMPOSITE_INDEXES].filter((i) => !remade.has(i.name)),
+    ...SCALE_INDEXES,
+    ...BEYOND_SEED_INDEXES,
+  ].map((i) => [i.name, i]);
 
   it("covers every index of §2 to §6, §10.1 and §10.2.3", () => {
     expect(SEED_INDEXES.length).toBeGreaterThanOrEqual(60);
@@ -204,6 +213,23 @@ describe("indexes", () => {
           .first<{ sql: string }>();
         expect(row?.sql.replace(/\s+/g, " ")).toContain(`WHERE ${expected.where}`);
       }
+    }
+  });
+
+  it("holds none of the indexes migration 0013 drops, in any shard", async () => {
+    const seed = new Set([...SEED_INDEXES, ...SEED_COMPOSITE_INDEXES].map((i) => i.name));
+    for (const { name } of SEED_INDEXES_DROPPED) expect(seed.has(name), `${name} is the seed's`).toBe(true);
+    const dropped = [...SEED_INDEXES_DROPPED.map((i) => i.name), ...BEYOND_SEED_INDEXES_DROPPED];
+    for (const { name: database, db } of databases("shard")) {
+      const present = await all<{ name: string }>(
+        db,
+        `SELECT name FROM sqlite_master WHERE type = 'index' AND name IN (${dropped.map(() => "?").join(", ")})`,
+        ...dropped,
+      );
+      expect(
+        present.map((i) => i.name),
+        database,
+      ).toEqual([]);
     }
   });
 

@@ -25,10 +25,10 @@ export async function listBenchmarks(scope: TenantScope, platform?: Platform): P
       `SELECT benchmark_id, platform, avg_engagement_rate, median_engagement_rate, p90_engagement_rate, avg_reach,
               p90_reach, avg_share_rate, p90_share_rate, total_posts, calculated_at
        FROM performance_benchmarks
-       WHERE tenant_id = ? AND (? IS NULL OR platform = ?)
+       WHERE tenant_id = ?1 ${platform ? "AND platform = ?2" : ""}
        ORDER BY platform`,
     )
-    .bind(scope.tenantId, platform ?? null, platform ?? null)
+    .bind(scope.tenantId, ...(platform ? [platform] : []))
     .all<BenchmarkRow>();
   return results;
 }

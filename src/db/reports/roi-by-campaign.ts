@@ -10,6 +10,16 @@
 // credit is shared among the session's touches by the chosen model, so a campaign
 // earns the part of a conversion its posts' touches earned (fractional conversions
 // and revenue, as attribution reports show them).
+//
+// Reads: the tenant's posts of the window once (MATERIALIZED: the three sums below read
+// the same list), through idx_posts_tenant_platform_date one platform at a time (the
+// IN list names every platform the table's CHECK allows, so it selects nothing away
+// and lets SQLite seek the window in each); then for each campaign post its analytics
+// row, page views and credit by their post's key (CROSS JOIN keeps that order: from
+// the credit side SQLite would scan every tenant's attributions). A report sums its posts, so it reads
+// rows in proportion to the campaign posts of its window, not to the campaigns it
+// answers; no index on a campaign spares that, and one would cost an entry on every
+// campaign post published (migration 0013).
 import type { AttributionModel } from "../../analytics/attribution";
 import type { TenantScope } from "../tenant-scope";
 
@@ -36,9 +46,10 @@ export async function roiByCampaign(
 ): Promise<{ rows: CampaignRoiRow[]; hasMore: boolean }> {
   const { results } = await scope.db
     .prepare(
-      `WITH posts AS (
+      `WITH posts AS MATERIALIZED (
          SELECT post_id, campaign_id FROM published_posts
-         WHERE tenant_id = ?1 AND campaign_id IS NOT NULL AND published_at >= ?2
+         WHERE tenant_id = ?1 AND platform IN ('linkedin', 'twitter', 'facebook', 'instagram')
+           AND published_at >= ?2 AND campaign_id IS NOT NULL
        ),
        reach AS (
          SELECT p.campaign_id, COUNT(*) AS posts,
@@ -48,15 +59,15 @@ export async function roiByCampaign(
        ),
        visits AS (
          SELECT p.campaign_id, COUNT(*) AS page_views
-         FROM posts p JOIN conversions c ON c.post_id = p.post_id AND c.tenant_id = ?1
+         FROM posts p CROSS JOIN conversions c ON c.post_id = p.post_id AND c.tenant_id = ?1
          WHERE c.conversion_type = 'page_view'
          GROUP BY p.campaign_id
        ),
        credit AS (
          SELECT p.campaign_id, SUM(ca.weight) AS conversions, SUM(ca.weight * c.value) AS revenue
          FROM posts p
-         JOIN conversion_attributions ca ON ca.post_id = p.post_id AND ca.model = ?3 AND ca.tenant_id = ?1
-         JOIN conversions c ON c.conversion_id = ca.conversion_id AND c.tenant_id = ?1
+         CROSS JOIN conversion_attributions ca ON ca.post_id = p.post_id AND ca.model = ?3 AND ca.tenant_id = ?1
+         CROSS JOIN conversions c ON c.conversion_id = ca.conversion_id AND c.tenant_id = ?1
          GROUP BY p.campaign_id
        ),
        report AS (

@@ -6,6 +6,8 @@
 // leaves out deleted and failed posts, and pages by (coefficient, id) instead of
 // stopping at 10.
 import type { Platform } from "../../platforms/types";
+import { chunk } from "../chunk";
+import { orderedMerge } from "../ordered-merge";
 import type { TenantScope } from "../tenant-scope";
 
 /** The seed's threshold: a post reached at least as many people as follow the account. */
@@ -27,33 +29,125 @@ export interface ViralCursor {
   id: string;
 }
 
-export async function viralPosts(
+/**
+ * idx_post_analytics_viral's buckets: ten days (unixepoch() / 864000). A window is one
+ * SELECT per bucket (each costs a read or two whether or not it holds a viral post:
+ * about 40 for a year), and the first bucket may hold rows made before the window
+ * (passed over, a read each: at most ten days' viral posts). Ten days keeps both well
+ * within issue 14's bound for a page of any window up to the API's 365 days.
+ */
+const BUCKET_SECONDS = 864_000;
+
+function bucketOf(ms: number): number {
+  return Math.floor(ms / 1000 / BUCKET_SECONDS);
+}
+
+type Candidate = Pick<ViralPostRow, "post_id" | "viral_coefficient" | "engagement_rate" | "reach" | "impressions">;
+
+/**
+ * The tenant's analytics rows at or above the threshold made in the window, most viral
+ * first, from idx_post_analytics_viral (migration 0013), which buckets them by the ten
+ * days the row was made in and orders each bucket by coefficient. A window is a merge of
+ * its buckets (orderedMerge: rows taken from each only as the page needs them), so this
+ * reads about the rows it returns plus one or two per bucket, however much of the
+ * tenant's history the window covers. The literal `viral_coefficient >= 1.0` is the index's
+ * own condition (SQLite uses a partial index only for a query that repeats it).
+ *
+ * A row is made with its post (the publish outbox) or later (a flush), never before
+ * the post was published, so rows made before the window's first day cannot be in it
+ * and no bucket before the one of `since` is read.
+ */
+async function candidates(
   scope: TenantScope,
-  options: { since: string; platform?: Platform; after?: ViralCursor; limit: number },
-): Promise<{ rows: ViralPostRow[]; hasMore: boolean }> {
-  const { after } = options;
+  options: { since: string; platform?: Platform; after?: ViralCursor; nowMs: number },
+  count: number,
+): Promise<Candidate[]> {
+  const buckets: number[] = [];
+  // To the bucket after now's: a row made by a clock slightly ahead of this one.
+  for (let b = bucketOf(Date.parse(options.since)); b <= bucketOf(options.nowMs) + 1; b++) buckets.push(b);
+  const conditions = [
+    "pa.tenant_id = ?1 AND pa.viral_coefficient >= 1.0 AND pa.viral_coefficient >= ?2",
+    "pa.created_at >= substr(?3, 1, 10)",
+    ...(options.after ? ["pa.viral_coefficient <= ?4 AND (pa.viral_coefficient < ?4 OR pa.post_id > ?5)"] : []),
+    ...(options.platform ? ["pa.platform = ?6"] : []),
+  ].join(" AND ");
+  const bucket = (i: number) =>
+    `SELECT pa.post_id, pa.viral_coefficient, pa.engagement_rate,
+            COALESCE(pa.reach, 0) AS reach, COALESCE(pa.impressions, 0) AS impressions
+     FROM post_analytics pa WHERE unixepoch(pa.created_at) / ${BUCKET_SECONDS} = ?${i + 8} AND ${conditions}`;
   const { results } = await scope.db
     .prepare(
-      `SELECT p.post_id, p.platform, p.text, p.published_at, pa.viral_coefficient, pa.engagement_rate,
-              COALESCE(pa.reach, 0) AS reach, COALESCE(pa.impressions, 0) AS impressions
-       FROM published_posts p
-       JOIN post_analytics pa ON pa.post_id = p.post_id AND pa.tenant_id = p.tenant_id
-       WHERE p.tenant_id = ?1 AND p.status = 'published' AND p.published_at >= ?2
-         AND pa.viral_coefficient >= ?3
-         AND (?4 IS NULL OR p.platform = ?4)
-         AND (?5 IS NULL OR pa.viral_coefficient < ?5 OR (pa.viral_coefficient = ?5 AND p.post_id > ?6))
-       ORDER BY pa.viral_coefficient DESC, p.post_id
-       LIMIT ?7`,
+      orderedMerge(
+        buckets.map((_, i) => bucket(i)),
+        "viral_coefficient DESC, post_id",
+        "?7",
+      ),
     )
     .bind(
       scope.tenantId,
-      options.since,
       VIRAL_THRESHOLD,
+      options.since,
+      options.after?.coefficient ?? null,
+      options.after?.id ?? null,
       options.platform ?? null,
-      after?.coefficient ?? null,
-      after?.id ?? null,
-      options.limit + 1,
+      count,
+      ...buckets,
     )
-    .all<ViralPostRow>();
-  return { rows: results.slice(0, options.limit), hasMore: results.length > options.limit };
+    .all<Candidate>();
+  return results;
+}
+
+/**
+ * The posts of `ids`, one seek each by the post's key (a bound IN list of at most 90:
+ * json_each would read each id as a row too).
+ */
+async function postsOf(scope: TenantScope, ids: string[]) {
+  type Post = Pick<ViralPostRow, "post_id" | "platform" | "text" | "published_at"> & { status: string };
+  const found = new Map<string, Post>();
+  for (const part of chunk(ids, 90)) {
+    const { results } = await scope.db
+      .prepare(
+        `SELECT post_id, platform, text, published_at, status FROM published_posts
+         WHERE post_id IN (${part.map(() => "?").join(", ")}) AND tenant_id = ?`,
+      )
+      .bind(...part, scope.tenantId)
+      .all<Post>();
+    for (const row of results) found.set(row.post_id, row);
+  }
+  return found;
+}
+
+/**
+ * A page of viral posts: candidates in order from the index, then their posts by key,
+ * keeping those published in the window (and of the platform asked for). A candidate
+ * whose post does not qualify (deleted, or its row made in the window for a post
+ * published before it) is passed over and the next ones read, so every page is full
+ * while posts remain.
+ */
+export async function viralPosts(
+  scope: TenantScope,
+  options: { since: string; platform?: Platform; after?: ViralCursor; limit: number; nowMs?: number },
+): Promise<{ rows: ViralPostRow[]; hasMore: boolean }> {
+  const wanted = options.limit + 1;
+  const rows: ViralPostRow[] = [];
+  let after = options.after;
+  while (rows.length < wanted) {
+    const count = wanted - rows.length;
+    const found = await candidates(scope, { ...options, after, nowMs: options.nowMs ?? Date.now() }, count);
+    const posts = await postsOf(
+      scope,
+      found.map((c) => c.post_id),
+    );
+    for (const candidate of found) {
+      const post = posts.get(candidate.post_id);
+      if (post?.status !== "published" || post.published_at < options.since) continue;
+      if (options.platform && post.platform !== options.platform) continue;
+      const { status: _status, ...fields } = post;
+      rows.push({ ...fields, ...candidate });
+    }
+    const last = found.at(-1);
+    if (found.length < count || !last) break;
+    after = { coefficient: last.viral_coefficient, id: last.post_id };
+  }
+  return { rows: rows.slice(0, options.limit), hasMore: rows.length > options.limit };
 }

@@ -1,0 +1,111 @@
+// GET /v1/posts: a tenant's posts as asked for (publish_requests), newest first, by
+// cursor, filtered by status, account or platform. Every list reads about as many rows
+// as it returns, from two indexes (migration 0013): every request is in
+// idx_publish_requests_account_list (tenant, account, id), and the rare statuses
+// (anything but published) also in idx_publish_requests_unpublished.
+//
+// A list that is not of one account is a merge of the tenant's accounts (orderedMerge:
+// one ordered SELECT per account, rows taken from each only as the page needs them).
+// Every request has its account among the tenant's (a composite foreign key), so the
+// merge misses none. The accounts' ids are bound like any value; only the number of
+// SELECTs varies with them.
+import type { Platform } from "../platforms/types";
+import { chunk } from "./chunk";
+import { orderedMerge } from "./ordered-merge";
+import type { PostStatus, PublishRequestRow } from "./publish-requests";
+import type { TenantScope } from "./tenant-scope";
+
+export interface PostListOptions {
+  beforeId?: string;
+  limit: number;
+  status?: PostStatus;
+  accountId?: string;
+  platform?: Platform;
+}
+
+/** Accounts one merge statement takes (their ids and five more parameters stay within D1's 100). */
+const ACCOUNTS_PER_STATEMENT = 90;
+
+/** The filters every branch applies, on the numbered parameters ?1 to ?5. */
+function conditions(options: PostListOptions): string {
+  return [
+    "tenant_id = ?1",
+    ...(options.beforeId !== undefined ? ["request_id < ?2"] : []),
+    ...(options.status !== undefined ? ["status = ?3"] : []),
+    ...(options.platform !== undefined ? ["platform = ?4"] : []),
+  ].join(" AND ");
+}
+
+function parameters(scope: TenantScope, options: PostListOptions): (string | number | null)[] {
+  return [
+    scope.tenantId,
+    options.beforeId ?? null,
+    options.status ?? null,
+    options.platform ?? null,
+    options.limit + 1,
+  ];
+}
+
+/** The tenant's accounts a list can hold posts of. */
+async function accountsOf(scope: TenantScope, options: PostListOptions): Promise<string[]> {
+  if (options.accountId !== undefined) return [options.accountId];
+  const { results } = await scope.db
+    .prepare(
+      `SELECT account_id FROM social_accounts WHERE tenant_id = ?1 ${options.platform ? "AND platform = ?2" : ""}
+       ORDER BY account_id`,
+    )
+    .bind(scope.tenantId, ...(options.platform ? [options.platform] : []))
+    .all<{ account_id: string }>();
+  return results.map((r) => r.account_id);
+}
+
+/** A page of posts of `accounts` (each one branch of the merge). */
+async function mergeOf(
+  scope: TenantScope,
+  options: PostListOptions,
+  accounts: readonly string[],
+): Promise<PublishRequestRow[]> {
+  const where = conditions(options);
+  const branches = accounts.map((_, i) => `SELECT * FROM publish_requests WHERE ${where} AND account_id = ?${i + 6}`);
+  const { results } = await scope.db
+    .prepare(orderedMerge(branches, "request_id DESC", "?5"))
+    .bind(...parameters(scope, options), ...accounts)
+    .all<PublishRequestRow>();
+  return results;
+}
+
+/** Posts scheduled, failed, cancelled or unknown: few, and indexed by status. */
+async function unpublished(scope: TenantScope, options: PostListOptions): Promise<PublishRequestRow[]> {
+  const { results } = await scope.db
+    .prepare(
+      `SELECT * FROM publish_requests
+       WHERE ${conditions(options)} AND status <> 'published' ${options.accountId ? "AND account_id = ?6" : ""}
+       ORDER BY request_id DESC LIMIT ?5`,
+    )
+    .bind(...parameters(scope, options), ...(options.accountId ? [options.accountId] : []))
+    .all<PublishRequestRow>();
+  return results;
+}
+
+export async function listPublishRequests(
+  scope: TenantScope,
+  options: PostListOptions,
+): Promise<{ rows: PublishRequestRow[]; hasMore: boolean }> {
+  let rows: PublishRequestRow[];
+  if (options.status !== undefined && options.status !== "published") {
+    rows = await unpublished(scope, options);
+  } else {
+    const accounts = await accountsOf(scope, options);
+    const pages = await Promise.all(
+      chunk(accounts, ACCOUNTS_PER_STATEMENT).map((part) => mergeOf(scope, options, part)),
+    );
+    // Several statements (a tenant of more than 90 accounts): merged here the same way.
+    rows = pages.length === 1 ? (pages[0] as PublishRequestRow[]) : pages.flat().sort(newestFirst);
+  }
+  const page = rows.slice(0, options.limit);
+  return { rows: page, hasMore: rows.length > options.limit };
+}
+
+function newestFirst(a: PublishRequestRow, b: PublishRequestRow): number {
+  return a.request_id < b.request_id ? 1 : a.request_id > b.request_id ? -1 : 0;
+}
