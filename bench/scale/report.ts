@@ -83,7 +83,7 @@ export interface ScaleResult {
     benchmarkRowsWritten: number;
   }[];
   bytes: { posts: number; bytes: number; bytesPerPost: number };
-  sizes: { name: string; table: string; kind: "table" | "index"; bytes: number }[];
+  sizes: { name: string; table: string; kind: "table" | "index"; bytes: number; rows?: number }[];
 }
 
 const MIB = 2 ** 20;
@@ -91,24 +91,28 @@ const MIB = 2 ** 20;
 /** Per table: its rows' bytes, its indexes' bytes, and the largest indexes (dbstat). */
 function sizeTable(result: ScaleResult): string[] {
   if (result.sizes.length === 0) return [];
-  const tables = new Map<string, { table: number; indexes: { name: string; bytes: number }[] }>();
+  const tables = new Map<string, { table: number; rows: number; indexes: { name: string; bytes: number }[] }>();
   for (const o of result.sizes) {
-    const t = tables.get(o.table) ?? { table: 0, indexes: [] };
-    if (o.kind === "table") t.table += o.bytes;
-    else t.indexes.push({ name: o.name, bytes: o.bytes });
+    const t = tables.get(o.table) ?? { table: 0, rows: 0, indexes: [] };
+    if (o.kind === "table") {
+      t.table += o.bytes;
+      t.rows += o.rows ?? 0;
+    } else t.indexes.push({ name: o.name, bytes: o.bytes });
     tables.set(o.table, t);
   }
   const indexBytes = (t: { indexes: { bytes: number }[] }) => t.indexes.reduce((n, i) => n + i.bytes, 0);
   return [
     "Bytes per table and its indexes (SQLite's dbstat on the local shard)",
-    "| table | rows MiB | indexes MiB | indexes |",
-    "|---|--:|--:|---|",
+    "| table | rows | rows MiB | indexes MiB | bytes per row, indexes included | indexes |",
+    "|---|--:|--:|--:|--:|---|",
     ...[...tables]
       .sort((a, b) => b[1].table + indexBytes(b[1]) - (a[1].table + indexBytes(a[1])))
       .filter(([, t]) => t.table + indexBytes(t) >= MIB)
       .map(
         ([name, t]) =>
-          `| ${name} | ${(t.table / MIB).toFixed(1)} | ${(indexBytes(t) / MIB).toFixed(1)} | ${t.indexes
+          `| ${name} | ${t.rows} | ${(t.table / MIB).toFixed(1)} | ${(indexBytes(t) / MIB).toFixed(1)} | ${
+            t.rows > 0 ? Math.round((t.table + indexBytes(t)) / t.rows) : "-"
+          } | ${t.indexes
             .sort((a, b) => b.bytes - a.bytes)
             .map((i) => `${i.name} ${(i.bytes / MIB).toFixed(1)}`)
             .join(", ")} |`,

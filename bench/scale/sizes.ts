@@ -12,6 +12,8 @@ export interface ObjectSize {
   table: string;
   kind: "table" | "index";
   bytes: number;
+  /** A table's row count (for bytes per row in the capacity model); absent for an index. */
+  rows?: number;
 }
 
 /** The largest local D1 file written since `sinceMs`: the shard this run filled. */
@@ -35,7 +37,7 @@ export function shardFile(sinceMs: number): string | null {
   return best?.path ?? null;
 }
 
-/** Every table and index of the file with its bytes (pages × page size), largest first. */
+/** Every table and index of the file with its bytes (pages × page size), largest first; tables with their row count. */
 export function objectSizes(path: string): ObjectSize[] {
   const db = new DatabaseSync(path, { readOnly: true });
   try {
@@ -46,12 +48,13 @@ export function objectSizes(path: string): ObjectSize[] {
          GROUP BY s.name ORDER BY bytes DESC`,
       )
       .all() as { name: string; tbl: string; type: string; bytes: number }[];
-    return rows.map((r) => ({
-      name: r.name,
-      table: r.tbl,
-      kind: r.type === "index" ? "index" : "table",
-      bytes: r.bytes,
-    }));
+    const count = (table: string) =>
+      Number((db.prepare(`SELECT count(*) AS n FROM "${table.replaceAll('"', '""')}"`).get() as { n: number }).n);
+    return rows.map((r) =>
+      r.type === "index"
+        ? { name: r.name, table: r.tbl, kind: "index", bytes: r.bytes }
+        : { name: r.name, table: r.tbl, kind: "table", bytes: r.bytes, rows: count(r.name) },
+    );
   } finally {
     db.close();
   }
