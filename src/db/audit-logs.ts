@@ -1,6 +1,8 @@
 // A tenant's audit trail, in its shard. An audit row is written in the same D1 batch
 // as the change it records (so neither exists without the other) when the change is
 // in the same shard; src/http/audit.ts says what happens when it is not. Metadata never carries a secret: callers pass ids and field names only.
+
+import { FilterClause } from "./filter-clause";
 import { newId } from "./ids";
 import { jsonFields, jsonRowsSource } from "./json-rows";
 import type { TenantScope } from "./tenant-scope";
@@ -24,7 +26,8 @@ export interface AuditEvent {
   errorMessage?: string | null;
 }
 
-const AUDIT_FIELDS = [
+/** The columns of audit_logs, in table order (the archive's NDJSON lines hold the same). */
+export const AUDIT_FIELDS = [
   "log_id",
   "tenant_id",
   "user_id",
@@ -38,7 +41,7 @@ const AUDIT_FIELDS = [
   "success",
   "error_message",
   "timestamp",
-] as const;
+] as const satisfies readonly (keyof AuditLogRow)[];
 
 type AuditEntry = { actor: AuditActor; event: AuditEvent; now: string };
 
@@ -170,31 +173,25 @@ export async function listAuditLogs(
   // idx_audit_logs_user and idx_audit_logs_resource), which it prefers without
   // statistics; the tenant is still checked on each row they hold.
   const few = filters.userId !== undefined || filters.resourceId !== undefined;
-  const where = [few ? "+tenant_id = ?" : "tenant_id = ?"];
-  const params: (string | number)[] = [scope.tenantId];
-  const add = (clause: string, ...values: (string | undefined)[]) => {
-    if (values.some((value) => value === undefined)) return;
-    where.push(clause);
-    params.push(...(values as string[]));
-  };
-  add("action = ?", filters.action);
-  add("user_id = ?", filters.userId);
-  add("resource_type = ?", filters.resourceType);
-  add("resource_id = ?", filters.resourceId);
-  add("timestamp >= ?", filters.from);
+  const where = new FilterClause(few ? "+tenant_id = ?" : "tenant_id = ?", scope.tenantId)
+    .given("action = ?", filters.action)
+    .given("user_id = ?", filters.userId)
+    .given("resource_type = ?", filters.resourceType)
+    .given("resource_id = ?", filters.resourceId)
+    .given("timestamp >= ?", filters.from);
   // A constant, not a bound value, so that success = 0 matches the failures' partial index.
-  if (filters.success !== undefined) where.push(filters.success ? "success = 1" : "success = 0");
+  if (filters.success !== undefined) where.always(filters.success ? "success = 1" : "success = 0");
   // One upper bound, the tighter, which implies the other (SQLite seeks by one): the
   // cursor when it lies before `to`, else `to` (ISO strings compare here as in SQLite).
   const { after } = page;
   if (after && (filters.to === undefined || after.timestamp < filters.to)) {
-    add("(timestamp, log_id) < (?, ?)", after.timestamp, after.logId);
+    where.always("(timestamp, log_id) < (?, ?)", after.timestamp, after.logId);
   } else {
-    add("timestamp < ?", filters.to);
+    where.given("timestamp < ?", filters.to);
   }
   const { results } = await scope.db
-    .prepare(`SELECT * FROM audit_logs WHERE ${where.join(" AND ")} ORDER BY timestamp DESC, log_id DESC LIMIT ?`)
-    .bind(...params, page.limit + 1)
+    .prepare(`SELECT * FROM audit_logs WHERE ${where.sql} ORDER BY timestamp DESC, log_id DESC LIMIT ?`)
+    .bind(...where.params, page.limit + 1)
     .all<AuditLogRow>();
   return { rows: results.slice(0, page.limit), hasMore: results.length > page.limit };
 }

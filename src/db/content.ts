@@ -1,6 +1,8 @@
 // Generated content of a tenant (seed §3.7): one row per candidate, with the intent
 // that asked for it, the skill, template and configuration used, its outputs,
 // scores, cost, timing and model, and the user's selection and approval.
+
+import { FilterClause } from "./filter-clause";
 import { jsonOrNull, parseJson } from "./json-column";
 import type { TenantScope } from "./tenant-scope";
 import { iso } from "./time";
@@ -127,27 +129,21 @@ export async function listContent(
   filters: ContentFilters,
   page: { after?: { createdAt: string; id: string }; limit: number },
 ): Promise<{ rows: ContentRow[]; hasMore: boolean }> {
-  const where = ["tenant_id = ?"];
-  const params: (string | number)[] = [scope.tenantId];
-  const add = (clause: string, ...values: (string | undefined)[]) => {
-    if (values.some((value) => value === undefined)) return;
-    where.push(clause);
-    params.push(...(values as string[]));
-  };
-  add("skill_id = ?", filters.skillId);
-  add("request_id = ?", filters.requestId);
-  add("content_type = ?", filters.contentType);
+  const where = new FilterClause("tenant_id = ?", scope.tenantId)
+    .given("skill_id = ?", filters.skillId)
+    .given("request_id = ?", filters.requestId)
+    .given("content_type = ?", filters.contentType);
   // Constants, not bound values: `= 1` matches the partial indexes of selected and
   // approved candidates (migration 0013).
-  if (filters.selected !== undefined) where.push(filters.selected ? "user_selected = 1" : "user_selected = 0");
-  if (filters.approved !== undefined) where.push(filters.approved ? "user_approved = 1" : "user_approved = 0");
-  add("(created_at, content_id) < (?, ?)", page.after?.createdAt, page.after?.id);
+  if (filters.selected !== undefined) where.always(filters.selected ? "user_selected = 1" : "user_selected = 0");
+  if (filters.approved !== undefined) where.always(filters.approved ? "user_approved = 1" : "user_approved = 0");
+  where.given("(created_at, content_id) < (?, ?)", page.after?.createdAt, page.after?.id);
   const { results } = await scope.db
     .prepare(
-      `SELECT * FROM generated_content WHERE ${where.join(" AND ")}
+      `SELECT * FROM generated_content WHERE ${where.sql}
        ORDER BY created_at DESC, content_id DESC LIMIT ?`,
     )
-    .bind(...params, page.limit + 1)
+    .bind(...where.params, page.limit + 1)
     .all<ContentRow>();
   return { rows: results.slice(0, page.limit), hasMore: results.length > page.limit };
 }

@@ -1,6 +1,7 @@
 // Conversions of a tenant (seed §5.4): page views, form submissions and purchases,
 // each naming the post that brought the visitor. Page views are the touches that
 // later conversions of the same session are attributed across.
+import { FilterClause } from "./filter-clause";
 import type { TenantScope } from "./tenant-scope";
 
 export const CONVERSION_TYPES = ["page_view", "form_submit", "purchase"] as const;
@@ -115,20 +116,14 @@ export async function listConversions(
   filters: ConversionFilters,
   page: { beforeId?: string; limit: number },
 ): Promise<{ rows: ConversionRow[]; hasMore: boolean }> {
-  const where = ["tenant_id = ?"];
-  const params: (string | number)[] = [scope.tenantId];
-  const add = (clause: string, value: string | undefined) => {
-    if (value === undefined) return;
-    where.push(clause);
-    params.push(value);
-  };
-  add("conversion_id < ?", page.beforeId);
-  add("post_id = ?", filters.postId);
-  add("session_id = ?", filters.sessionId);
-  add("conversion_type = ?", filters.type);
+  const where = new FilterClause("tenant_id = ?", scope.tenantId)
+    .given("conversion_id < ?", page.beforeId)
+    .given("post_id = ?", filters.postId)
+    .given("session_id = ?", filters.sessionId)
+    .given("conversion_type = ?", filters.type);
   const { results } = await scope.db
-    .prepare(`SELECT * FROM conversions WHERE ${where.join(" AND ")} ORDER BY conversion_id DESC LIMIT ?`)
-    .bind(...params, page.limit + 1)
+    .prepare(`SELECT * FROM conversions WHERE ${where.sql} ORDER BY conversion_id DESC LIMIT ?`)
+    .bind(...where.params, page.limit + 1)
     .all<ConversionRow>();
   return { rows: results.slice(0, page.limit), hasMore: results.length > page.limit };
 }

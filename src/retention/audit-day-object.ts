@@ -9,25 +9,11 @@
 // digest is kept in the object's metadata and checked on every read.
 
 import { toHex } from "../crypto/encoding";
-import type { AuditLogRow } from "../db/audit-logs";
+import { AUDIT_FIELDS, type AuditLogRow } from "../db/audit-logs";
 import { auditDayKey } from "./archive-bucket";
 
-/** The columns of audit_logs, in table order: what each NDJSON line holds. */
-export const ARCHIVED_FIELDS = [
-  "log_id",
-  "tenant_id",
-  "user_id",
-  "action",
-  "resource_type",
-  "resource_id",
-  "ip_address",
-  "user_agent",
-  "request_id",
-  "metadata",
-  "success",
-  "error_message",
-  "timestamp",
-] as const satisfies readonly (keyof AuditLogRow)[];
+/** What each NDJSON line holds: every column of audit_logs, in table order. */
+export const ARCHIVED_FIELDS = AUDIT_FIELDS;
 
 const FORMAT = "audit_logs.ndjson.gz/v1";
 
