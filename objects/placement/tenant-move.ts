@@ -6,7 +6,7 @@
 //             tenant there is refused from now on: src/db/resident-database.ts) and
 //             the target takes it as 'arriving' (writes refused there too);
 //   copy      table by table in foreign-key order (TENANT_TABLES), the rows listed by
-//             rowid once, then copied a page at a time;
+//             key (rowid or primary key) once, then copied a page at a time;
 //   verify    every table holds as many of the tenant's rows in the target as in the
 //             source;
 //   switch    the directory names the target (compare-and-set on the source), then the
@@ -25,7 +25,14 @@
 // resident again.
 
 import { PLACEMENT_TTL_MS, rememberPlacement } from "../../src/placement/directory";
-import { columnsOf, copyRows, countRows, deleteSome, listRowids } from "../../src/placement/move/copy-rows";
+import {
+  columnsOf,
+  copyRows,
+  countRows,
+  deleteSome,
+  listRowKeys,
+  type RowKey,
+} from "../../src/placement/move/copy-rows";
 import { TENANT_TABLES } from "../../src/placement/move/tenant-tables";
 import { regionOfShard, shardNamed } from "../../src/placement/shards";
 import type { Timers } from "../storage/timers";
@@ -116,7 +123,7 @@ export class TenantMove {
       .bind(this.tenantId)
       .first<{ kms_key_id: string }>();
     if (!residency) throw new Error(`tenant ${this.tenantId} is not resident in ${from}`);
-    this.sql.exec("DELETE FROM move_rowids");
+    this.sql.exec("DELETE FROM move_keys");
     this.sql.exec(
       `INSERT INTO tenant_move (id, from_shard, to_shard, phase, table_index, listed, rows_copied, started_ms,
          switched_ms, finished_ms, error)
@@ -181,30 +188,30 @@ export class TenantMove {
         return this.continueNow();
       }
       if (this.sql.exec<{ listed: number }>("SELECT listed FROM tenant_move WHERE id = 1").one().listed === 0) {
-        for (const id of await listRowids(source, table, this.tenantId)) {
-          this.sql.exec("INSERT OR IGNORE INTO move_rowids (table_name, src_rowid) VALUES (?, ?)", table.name, id);
+        for (const key of await listRowKeys(source, table, this.tenantId)) {
+          this.sql.exec("INSERT OR IGNORE INTO move_keys (table_name, src_key) VALUES (?, ?)", table.name, key);
         }
         this.sql.exec("UPDATE tenant_move SET listed = 1 WHERE id = 1");
         continue;
       }
       const page = this.sql
-        .exec<{ src_rowid: number }>(
-          "SELECT src_rowid FROM move_rowids WHERE table_name = ? ORDER BY src_rowid LIMIT ?",
+        .exec<{ src_key: RowKey }>(
+          "SELECT src_key FROM move_keys WHERE table_name = ? ORDER BY src_key LIMIT ?",
           table.name,
           PAGE_ROWS,
         )
         .toArray()
-        .map((r) => r.src_rowid);
+        .map((r) => r.src_key);
       if (page.length === 0) {
         index += 1;
         this.sql.exec("UPDATE tenant_move SET table_index = ?, listed = 0 WHERE id = 1", index);
         continue;
       }
-      const copied = await copyRows(source, target, table.name, await columnsOf(source, table.name), page);
+      const copied = await copyRows(source, target, table, await columnsOf(source, table.name), page);
       this.sql.exec(
-        "DELETE FROM move_rowids WHERE table_name = ? AND src_rowid <= ?",
+        "DELETE FROM move_keys WHERE table_name = ? AND src_key <= ?",
         table.name,
-        page[page.length - 1] as number,
+        page[page.length - 1] as RowKey,
       );
       this.sql.exec("UPDATE tenant_move SET rows_copied = rows_copied + ? WHERE id = 1", copied);
     }
@@ -278,7 +285,7 @@ export class TenantMove {
       .prepare("UPDATE tenant_residency SET state = 'resident', changed_at = ? WHERE tenant_id = ?")
       .bind(new Date().toISOString(), this.tenantId)
       .run();
-    this.sql.exec("DELETE FROM move_rowids");
+    this.sql.exec("DELETE FROM move_keys");
     this.setPhase("failed", { finished_ms: Date.now(), error: reason });
     console.error(`tenant ${this.tenantId}: move to ${row.to_shard} rolled back: ${reason}`);
   }

@@ -297,4 +297,22 @@ export const TENANT_OBJECT_MIGRATIONS: readonly ObjectMigration[] = [
       CREATE INDEX media_containers_due ON media_containers (next_poll_ms);
     `,
   },
+  {
+    version: 12,
+    name: "move-keys",
+    sql: `
+      -- A move lists each table's rows by its key: the rowid, or the primary key of a
+      -- WITHOUT ROWID table (shard migration 0015: audit_logs, post_analytics), a TEXT
+      -- value. The column has no declared type, so a key is kept as given (an INTEGER
+      -- column would turn a numeric-looking text into a number and change its order).
+      -- A listing under way is carried over.
+      CREATE TABLE move_keys (
+        table_name TEXT NOT NULL,
+        src_key NOT NULL,
+        PRIMARY KEY (table_name, src_key)
+      ) WITHOUT ROWID;
+      INSERT INTO move_keys (table_name, src_key) SELECT table_name, src_rowid FROM move_rowids;
+      DROP TABLE move_rowids;
+    `,
+  },
 ];

@@ -5,6 +5,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Tier } from "../../src/db/tenants";
+import { TENANT_TABLES } from "../../src/placement/move/tenant-tables";
 import { allShards } from "../../src/placement/shards";
 import { RETENTION_DEFAULTS, type RetentionPolicy } from "../../src/retention/policy";
 import { dayOf } from "../../src/skills/calendar";
@@ -104,7 +105,8 @@ async function snapshot(): Promise<string> {
   const parts: string[] = [];
   for (const shard of allShards(env)) {
     for (const table of [...tables, "revision_events"]) {
-      const { results } = await shard.db.prepare(`SELECT * FROM ${table} ORDER BY rowid`).all();
+      const order = TENANT_TABLES.find((t) => t.name === table)?.key ?? "rowid";
+      const { results } = await shard.db.prepare(`SELECT * FROM ${table} ORDER BY ${order}`).all();
       parts.push(`${shard.name}.${table}:${JSON.stringify(results)}`);
     }
   }

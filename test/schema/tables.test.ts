@@ -233,6 +233,20 @@ describe("indexes", () => {
     }
   });
 
+  it("keys audit_logs and post_analytics by their primary key alone (WITHOUT ROWID, migration 0015), in every shard", async () => {
+    for (const { name: database, db } of databases("shard")) {
+      // pragma_table_list's `wr` is 1 for a WITHOUT ROWID table.
+      const kinds = await all<{ name: string; wr: number }>(
+        db,
+        "SELECT name, wr FROM pragma_table_list WHERE name IN ('audit_logs', 'post_analytics') ORDER BY name",
+      );
+      expect(kinds, database).toEqual([
+        { name: "audit_logs", wr: 1 },
+        { name: "post_analytics", wr: 1 },
+      ]);
+    }
+  });
+
   it("makes post_analytics(post_id) unique (the ERD's 1:1, the flush's upsert key)", async () => {
     for (const { db } of databases("shard")) {
       const index = (await indexesOf(db, "post_analytics")).find((i) => i.name === "idx_post_analytics_post");

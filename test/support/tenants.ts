@@ -1,5 +1,6 @@
 // Tenants, users and credentials made through the API, as a client would.
 import { expect } from "vitest";
+import { TENANT_TABLES } from "../../src/placement/move/tenant-tables";
 import { everyDatabase, tenantDb } from "./databases";
 import { call } from "./http";
 import { TEST_SECRETS } from "./test-secrets";
@@ -107,7 +108,10 @@ async function snapshotOf(database: string, db: D1Database): Promise<string[]> {
     )
     .all<{ name: string }>();
   const read = await db.batch<Record<string, unknown>>(
-    tables.map(({ name }) => db.prepare(`SELECT * FROM ${name} ORDER BY rowid`)),
+    // A shard's WITHOUT ROWID tables have no rowid: their rows are in key order (TENANT_TABLES).
+    tables.map(({ name }) =>
+      db.prepare(`SELECT * FROM ${name} ORDER BY ${TENANT_TABLES.find((t) => t.name === name)?.key ?? "rowid"}`),
+    ),
   );
   return tables.map(({ name }, i) => {
     const results = read[i]?.results ?? [];

@@ -1,5 +1,6 @@
 // The row-level steps of moving a tenant between two shards of its region: list a
-// table's rows of the tenant, copy them by rowid, count, delete. Table and column names
+// table's rows of the tenant, copy them by key (the rowid, or the primary key of a
+// WITHOUT ROWID table), count, delete. Table and column names
 // come from TENANT_TABLES and the shard's own schema (PRAGMA table_info), never from
 // input; every value is bound (DESIGN.md invariant 3), at most 100 per statement.
 import { chunk } from "../../db/chunk";
@@ -12,13 +13,22 @@ function quoted(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
-/** The rowids of the tenant's rows of `table`, in rowid order (parents of a table-self reference first). */
-export async function listRowids(db: D1Database, table: TenantTable, tenantId: string): Promise<number[]> {
+/** A row's key: its rowid, or its primary key in a WITHOUT ROWID table. */
+export type RowKey = number | string;
+
+/** The keys of the tenant's rows of `table`, in key order (parents of a table-self reference first). */
+export async function listRowKeys(db: D1Database, table: TenantTable, tenantId: string): Promise<RowKey[]> {
+  const key = quotedKey(table.key);
   const { results } = await db
-    .prepare(`SELECT rowid AS id FROM ${quoted(table.name)} WHERE ${table.where} ORDER BY rowid`)
+    .prepare(`SELECT ${key} AS id FROM ${quoted(table.name)} WHERE ${table.where} ORDER BY ${key}`)
     .bind(tenantId)
-    .all<{ id: number }>();
+    .all<{ id: RowKey }>();
   return results.map((row) => row.id);
+}
+
+/** `rowid` stays a keyword; a column name is quoted. */
+function quotedKey(key: string): string {
+  return key === "rowid" ? "rowid" : quoted(key);
 }
 
 export async function countRows(db: D1Database, table: TenantTable, tenantId: string): Promise<number> {
@@ -40,23 +50,26 @@ export async function columnsOf(db: D1Database, table: string): Promise<string[]
 }
 
 /**
- * Copies the rows `rowids` of `table` from `source` to `target` in one D1 batch. A row
+ * Copies the rows `keys` of `table` from `source` to `target` in one D1 batch. A row
  * already there (a step repeated after a reset) is left as it is: the source is fenced
  * while the move runs, so the copy made before is the same row.
  */
 export async function copyRows(
   source: D1Database,
   target: D1Database,
-  table: string,
+  table: TenantTable,
   columns: readonly string[],
-  rowids: readonly number[],
+  keys: readonly RowKey[],
 ): Promise<number> {
-  if (rowids.length === 0) return 0;
+  if (keys.length === 0) return 0;
   const list = columns.map(quoted).join(", ");
+  const key = quotedKey(table.key);
   const rows: Record<string, unknown>[] = [];
-  for (const ids of chunk([...rowids], MAX_PARAMS)) {
+  for (const ids of chunk([...keys], MAX_PARAMS)) {
     const { results } = await source
-      .prepare(`SELECT ${list} FROM ${quoted(table)} WHERE rowid IN (${ids.map(() => "?").join(", ")}) ORDER BY rowid`)
+      .prepare(
+        `SELECT ${list} FROM ${quoted(table.name)} WHERE ${key} IN (${ids.map(() => "?").join(", ")}) ORDER BY ${key}`,
+      )
       .bind(...ids)
       .all<Record<string, unknown>>();
     rows.push(...results);
@@ -65,7 +78,7 @@ export async function copyRows(
   const statements = chunk(rows, perStatement).map((part) =>
     target
       .prepare(
-        `INSERT INTO ${quoted(table)} (${list}) VALUES ${part.map(() => `(${columns.map(() => "?").join(", ")})`).join(", ")}
+        `INSERT INTO ${quoted(table.name)} (${list}) VALUES ${part.map(() => `(${columns.map(() => "?").join(", ")})`).join(", ")}
          ON CONFLICT DO NOTHING`,
       )
       .bind(...part.flatMap((row) => columns.map((column) => bindable(row[column])))),
@@ -84,9 +97,10 @@ function bindable(value: unknown): unknown {
  * a key goes before the key that made it); the number deleted (0: none left).
  */
 export async function deleteSome(db: D1Database, table: TenantTable, tenantId: string, limit: number): Promise<number> {
+  const key = quotedKey(table.key);
   const result = await db
     .prepare(
-      `DELETE FROM ${quoted(table.name)} WHERE rowid IN (SELECT rowid FROM ${quoted(table.name)} WHERE ${table.where} ORDER BY rowid DESC LIMIT ?2)`,
+      `DELETE FROM ${quoted(table.name)} WHERE ${key} IN (SELECT ${key} FROM ${quoted(table.name)} WHERE ${table.where} ORDER BY ${key} DESC LIMIT ?2)`,
     )
     .bind(tenantId, limit)
     .run();

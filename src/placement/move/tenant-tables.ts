@@ -10,9 +10,14 @@
 export interface TenantTable {
   name: string;
   where: string;
+  /**
+   * How a row is named while it is copied and deleted: `rowid`, or the primary key of a
+   * WITHOUT ROWID table, which has no rowid (shard migration 0015).
+   */
+  key: string;
 }
 
-const byTenant = (name: string): TenantTable => ({ name, where: "tenant_id = ?1" });
+const byTenant = (name: string, key = "rowid"): TenantTable => ({ name, where: "tenant_id = ?1", key });
 
 export const TENANT_TABLES: readonly TenantTable[] = [
   byTenant("users"),
@@ -21,7 +26,11 @@ export const TENANT_TABLES: readonly TenantTable[] = [
   byTenant("post_configurations"),
   byTenant("generated_content"),
   byTenant("revision_events"),
-  { name: "guard_results", where: "content_id IN (SELECT content_id FROM generated_content WHERE tenant_id = ?1)" },
+  {
+    name: "guard_results",
+    where: "content_id IN (SELECT content_id FROM generated_content WHERE tenant_id = ?1)",
+    key: "rowid",
+  },
   byTenant("brand_knowledge_entries"),
   byTenant("social_accounts"),
   byTenant("published_posts"),
@@ -31,16 +40,22 @@ export const TENANT_TABLES: readonly TenantTable[] = [
   {
     name: "post_analytics",
     where: "post_id IN (SELECT post_id FROM published_posts WHERE tenant_id = ?1) AND tenant_id = ?1",
+    key: "analytics_id",
   },
   byTenant("performance_benchmarks"),
   byTenant("ab_tests"),
   byTenant("conversions"),
-  { name: "analytics_sync_errors", where: "post_id IN (SELECT post_id FROM published_posts WHERE tenant_id = ?1)" },
+  {
+    name: "analytics_sync_errors",
+    where: "post_id IN (SELECT post_id FROM published_posts WHERE tenant_id = ?1)",
+    key: "rowid",
+  },
   byTenant("api_keys"),
-  byTenant("audit_logs"),
+  byTenant("audit_logs", "log_id"),
   byTenant("publish_requests"),
   {
     name: "conversion_attributions",
     where: "conversion_id IN (SELECT conversion_id FROM conversions WHERE tenant_id = ?1)",
+    key: "rowid",
   },
 ];
