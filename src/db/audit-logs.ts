@@ -2,10 +2,8 @@
 // as the change it records (so neither exists without the other) when the change is
 // in the same shard; src/http/audit.ts says what happens when it is not. Metadata never carries a secret: callers pass ids and field names only.
 
-import { FilterClause } from "./filter-clause";
 import { newId } from "./ids";
 import { jsonFields, jsonRowsSource } from "./json-rows";
-import type { TenantScope } from "./tenant-scope";
 import { isoOrNull } from "./time";
 
 /** Who did it, from where: taken from the request. */
@@ -140,58 +138,4 @@ export function toAuditLog(row: AuditLogRow) {
     error_message: row.error_message,
     timestamp: isoOrNull(row.timestamp) as string,
   };
-}
-
-export interface AuditFilters {
-  action?: string;
-  userId?: string;
-  resourceType?: string;
-  resourceId?: string;
-  from?: string;
-  to?: string;
-  success?: boolean;
-}
-
-export interface AuditCursor {
-  timestamp: string;
-  logId: string;
-}
-
-/**
- * Newest first; the cursor is the last row's (timestamp, id). The WHERE clause holds
- * only the filters given, so SQLite seeks the index of the most selective one
- * (migration 0013: the tenant's trail in page order, by action, the failures; the
- * seed's by user and by resource) and starts at the cursor instead of counting up to it.
- */
-export async function listAuditLogs(
-  scope: TenantScope,
-  filters: AuditFilters,
-  page: { after?: AuditCursor; limit: number },
-): Promise<{ rows: AuditLogRow[]; hasMore: boolean }> {
-  // A user's or a resource's rows are few among the tenant's: `+tenant_id` keeps SQLite
-  // from reading the tenant's whole trail in page order instead of theirs (the seed's
-  // idx_audit_logs_user and idx_audit_logs_resource), which it prefers without
-  // statistics; the tenant is still checked on each row they hold.
-  const few = filters.userId !== undefined || filters.resourceId !== undefined;
-  const where = new FilterClause(few ? "+tenant_id = ?" : "tenant_id = ?", scope.tenantId)
-    .given("action = ?", filters.action)
-    .given("user_id = ?", filters.userId)
-    .given("resource_type = ?", filters.resourceType)
-    .given("resource_id = ?", filters.resourceId)
-    .given("timestamp >= ?", filters.from);
-  // A constant, not a bound value, so that success = 0 matches the failures' partial index.
-  if (filters.success !== undefined) where.always(filters.success ? "success = 1" : "success = 0");
-  // One upper bound, the tighter, which implies the other (SQLite seeks by one): the
-  // cursor when it lies before `to`, else `to` (ISO strings compare here as in SQLite).
-  const { after } = page;
-  if (after && (filters.to === undefined || after.timestamp < filters.to)) {
-    where.always("(timestamp, log_id) < (?, ?)", after.timestamp, after.logId);
-  } else {
-    where.given("timestamp < ?", filters.to);
-  }
-  const { results } = await scope.db
-    .prepare(`SELECT * FROM audit_logs WHERE ${where.sql} ORDER BY timestamp DESC, log_id DESC LIMIT ?`)
-    .bind(...where.params, page.limit + 1)
-    .all<AuditLogRow>();
-  return { rows: results.slice(0, page.limit), hasMore: results.length > page.limit };
 }

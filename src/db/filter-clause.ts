@@ -30,6 +30,12 @@ export class FilterClause {
     return this.#conditions.join(" AND ");
   }
 
+  /** The clause with its `?`s numbered ?1, ?2, … in order, for a statement that binds more after them. */
+  numberedSql(): string {
+    let n = 0;
+    return this.sql.replaceAll("?", () => `?${++n}`);
+  }
+
   get params(): Bound[] {
     return [...this.#params];
   }

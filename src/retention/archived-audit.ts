@@ -8,7 +8,8 @@
 // seen in both is listed once. Archived days are read newest first, and only as far
 // as the page needs: not past the day of D1's last row when D1 filled the page, and
 // not past the day that brought the page to its size.
-import { type AuditCursor, type AuditFilters, type AuditLogRow, listAuditLogs } from "../db/audit-logs";
+import { type AuditCursor, type AuditFilters, listAuditLogs } from "../db/audit-list";
+import type { AuditLogRow } from "../db/audit-logs";
 import type { TenantScope } from "../db/tenant-scope";
 import { regionOfShard } from "../placement/shards";
 import { archiveBucket, auditPrefix, dayOfAuditKey } from "./archive-bucket";

@@ -757,9 +757,10 @@ export const SCALE_INDEXES: ExpectedIndex[] = [
     where: "status <> 'published'",
   },
   {
-    name: "idx_audit_logs_tenant_action",
+    // Made by 0013 as (tenant_id, action, …); 0016 puts the type before the action.
+    name: "idx_audit_logs_tenant_type_action",
     table: "audit_logs",
-    columns: ["tenant_id", "action", "timestamp DESC", "log_id DESC"],
+    columns: ["tenant_id", "resource_type", "action", "timestamp DESC", "log_id DESC"],
     where: null,
   },
   {

@@ -2,7 +2,7 @@
 // (src/db), for one generated tenant. A statement's name says what the API does with
 // it; the route that answers is beside it in the README's table.
 import type { Benchmarks } from "../../../objects/analytics/benchmarks";
-import { listAuditLogs } from "../../../src/db/audit-logs";
+import { listAuditLogs } from "../../../src/db/audit-list";
 import { getContent, listContent } from "../../../src/db/content";
 import { attributionsOf } from "../../../src/db/conversion-attributions";
 import { listConversions, sessionPageViews } from "../../../src/db/conversions";
