@@ -199,20 +199,9 @@ export class AccountTokens {
         await this.wait(accountId, (state.lease_expires_ms ?? now) - now);
         continue;
       }
-      const leaseId = toBase64Url(randomBytes(16));
-      this.setState(accountId, { lease_id: leaseId, lease_expires_ms: now + LEASE_MS, lease_version: state.version });
+      const lease = this.takeLease(account, state, now);
       await faultPoint("refresh.lease");
-      return {
-        kind: "refresh",
-        lease: {
-          leaseId,
-          accountId,
-          platform: account.platform,
-          platformUserId: account.platformUserId,
-          accessToken: account.accessToken,
-          refreshToken: account.refreshToken,
-        },
-      };
+      return { kind: "refresh", lease };
     }
   }
 
@@ -227,11 +216,20 @@ export class AccountTokens {
     const now = Date.now();
     const state = this.state(accountId);
     if (state.backoff_until_ms > now || (state.lease_id && (state.lease_expires_ms ?? 0) > now)) return null;
+    return this.takeLease(account, state, now);
+  }
+
+  /** A new refresh lease on the account's current token version, recorded before it is handed out. */
+  private takeLease(account: LoadedAccount, state: StateRow, now: number): RefreshLease {
     const leaseId = toBase64Url(randomBytes(16));
-    this.setState(accountId, { lease_id: leaseId, lease_expires_ms: now + LEASE_MS, lease_version: state.version });
+    this.setState(account.accountId, {
+      lease_id: leaseId,
+      lease_expires_ms: now + LEASE_MS,
+      lease_version: state.version,
+    });
     return {
       leaseId,
-      accountId,
+      accountId: account.accountId,
       platform: account.platform,
       platformUserId: account.platformUserId,
       accessToken: account.accessToken,

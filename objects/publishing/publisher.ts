@@ -350,17 +350,7 @@ export class Publisher {
     }
     if (input.idempotencyKey) storeAnswer(this.sql, input.idempotencyKey, attemptId, answer);
     await this.outbox.add(attemptId, record, answer.status >= 400 ? answer : null);
-    // Counted from now on; the analytics flush sends the outbox to D1 before the
-    // figures that reference the post.
-    if (record.status === "published" && record.platform_post_id && record.published_at) {
-      this.onPublished({
-        postId: record.request_id,
-        platform: record.platform,
-        accountId: record.account_id,
-        platformPostId: record.platform_post_id,
-        publishedAtMs: Date.parse(record.published_at),
-      });
-    }
+    this.countIfPublished(record);
     return answer;
   }
 
@@ -394,6 +384,14 @@ export class Publisher {
       record = { ...row, status: "failed", error_type: "processing_failed", error_message: message };
     }
     await this.outbox.add(attemptId, record, null);
+    this.countIfPublished(record);
+  }
+
+  /**
+   * A recorded post that was published is counted from now on; the analytics flush
+   * sends the outbox to D1 before the figures that reference the post.
+   */
+  private countIfPublished(record: PublishRequestRow): void {
     if (record.status === "published" && record.platform_post_id && record.published_at) {
       this.onPublished({
         postId: record.request_id,

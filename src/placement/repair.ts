@@ -33,6 +33,33 @@ function placeholders(n: number): string {
   return Array.from({ length: n }, () => "?").join(", ");
 }
 
+/**
+ * Of `ids`, those `table` holds no row for in `column` on its shard: read per shard in
+ * lists of IDS_PER_QUERY (table and column are this file's constants, never input).
+ */
+async function missingFromShards<T extends { shard: string | null }>(
+  env: Env,
+  rows: T[],
+  idOf: (row: T) => string,
+  table: string,
+  column: string,
+): Promise<string[]> {
+  const missing: string[] = [];
+  for (const [shard, group] of byShard(rows)) {
+    const { db } = shardNamed(env, shard);
+    for (const part of chunk(group, IDS_PER_QUERY)) {
+      const ids = part.map(idOf);
+      const { results: present } = await db
+        .prepare(`SELECT ${column} AS id FROM ${table} WHERE ${column} IN (${placeholders(ids.length)})`)
+        .bind(...ids)
+        .all<{ id: string }>();
+      const found = new Set(present.map((row) => row.id));
+      missing.push(...ids.filter((id) => !found.has(id)));
+    }
+  }
+  return missing;
+}
+
 /** Groups rows by their shard. */
 function byShard<T extends { shard: string | null }>(rows: T[]): Map<string, T[]> {
   const groups = new Map<string, T[]>();
@@ -49,19 +76,7 @@ async function orphanTenants(env: Env, nowMs: number): Promise<string[]> {
   )
     .bind(iso(nowMs - LOOKBACK_MS), iso(nowMs - TENANT_GRACE_MS))
     .all<{ tenant_id: string; shard: string | null }>();
-  const orphans: string[] = [];
-  for (const [shard, rows] of byShard(results)) {
-    const { db } = shardNamed(env, shard);
-    for (const part of chunk(rows, IDS_PER_QUERY)) {
-      const ids = part.map((row) => row.tenant_id);
-      const { results: present } = await db
-        .prepare(`SELECT tenant_id FROM tenant_residency WHERE tenant_id IN (${placeholders(ids.length)})`)
-        .bind(...ids)
-        .all<{ tenant_id: string }>();
-      const resident = new Set(present.map((row) => row.tenant_id));
-      orphans.push(...ids.filter((id) => !resident.has(id)));
-    }
-  }
+  const orphans = await missingFromShards(env, results, (row) => row.tenant_id, "tenant_residency", "tenant_id");
   for (const tenantId of orphans) {
     await env.DB.batch([
       env.DB.prepare("DELETE FROM key_prefixes WHERE tenant_id = ?").bind(tenantId),
@@ -78,25 +93,13 @@ async function orphanKeyPrefixes(env: Env, nowMs: number): Promise<number> {
   )
     .bind(iso(nowMs - LOOKBACK_MS), iso(nowMs - KEY_GRACE_MS))
     .all<{ key_prefix: string; tenant_id: string; shard: string | null }>();
-  let removed = 0;
-  for (const [shard, rows] of byShard(results)) {
-    const { db } = shardNamed(env, shard);
-    for (const part of chunk(rows, IDS_PER_QUERY)) {
-      const prefixes = part.map((row) => row.key_prefix);
-      const { results: present } = await db
-        .prepare(`SELECT key_prefix FROM api_keys WHERE key_prefix IN (${placeholders(prefixes.length)})`)
-        .bind(...prefixes)
-        .all<{ key_prefix: string }>();
-      const known = new Set(present.map((row) => row.key_prefix));
-      const orphans = prefixes.filter((prefix) => !known.has(prefix));
-      if (orphans.length === 0) continue;
-      await env.DB.prepare(`DELETE FROM key_prefixes WHERE key_prefix IN (${placeholders(orphans.length)})`)
-        .bind(...orphans)
-        .run();
-      removed += orphans.length;
-    }
+  const orphans = await missingFromShards(env, results, (row) => row.key_prefix, "api_keys", "key_prefix");
+  for (const part of chunk(orphans, IDS_PER_QUERY)) {
+    await env.DB.prepare(`DELETE FROM key_prefixes WHERE key_prefix IN (${placeholders(part.length)})`)
+      .bind(...part)
+      .run();
   }
-  return removed;
+  return orphans.length;
 }
 
 async function revokeKeysOfDeletedTenants(env: Env, nowMs: number): Promise<number> {
