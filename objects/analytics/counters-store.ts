@@ -41,6 +41,8 @@ export interface TrackedPost {
   accountId: string;
   platformPostId: string;
   publishedAtMs: number;
+  /** The campaign the post was published for (ROI by campaign, campaign-ledger.ts). */
+  campaignId: string | null;
 }
 
 export class CountersStore {
@@ -49,14 +51,16 @@ export class CountersStore {
   /** A published post starts being counted (idempotent). */
   track(post: TrackedPost): void {
     this.sql.exec(
-      `INSERT INTO post_counters (post_id, platform, account_id, platform_post_id, published_at_ms, updated_at_ms)
-       VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(post_id) DO NOTHING`,
+      `INSERT INTO post_counters (post_id, platform, account_id, platform_post_id, published_at_ms, updated_at_ms,
+                                  campaign_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(post_id) DO NOTHING`,
       post.postId,
       post.platform,
       post.accountId,
       post.platformPostId,
       post.publishedAtMs,
       post.publishedAtMs,
+      post.campaignId,
     );
   }
 

@@ -7,6 +7,7 @@ import type { AuditOutbox } from "../identity/audit-outbox";
 import type { AccountTokens, TokenStep } from "../publishing/account-tokens";
 import type { IngestResult, MetricEvent, PostFigures, RefreshOutcome } from "../tenant-object/contract";
 import { type BenchmarkFigures, Benchmarks, benchmarkFigures } from "./benchmarks";
+import { CampaignLedger } from "./campaign-ledger";
 import { type CounterRow, CountersStore } from "./counters-store";
 import { figuresOf } from "./derived";
 import { EngagementSeries, type SeriesPoint } from "./engagement-series";
@@ -21,6 +22,8 @@ const SNAPSHOT_POSTS = 200;
 
 export class TenantAnalytics {
   readonly store: CountersStore;
+  /** ROI by campaign's running totals, fed by the counters below. */
+  readonly campaigns: CampaignLedger;
   private readonly series: EngagementSeries;
   private readonly benchmarks: Benchmarks;
   private readonly push: LivePush;
@@ -36,6 +39,7 @@ export class TenantAnalytics {
     private readonly audit: AuditOutbox,
   ) {
     this.store = new CountersStore(sql);
+    this.campaigns = new CampaignLedger(sql);
     this.series = new EngagementSeries(sql);
     this.spreads = new RateSpreads(() => this.store.all());
     this.benchmarks = new Benchmarks(() => tenantScope(env, tenantId));
@@ -115,9 +119,10 @@ export class TenantAnalytics {
     this.changed(applied, nowMs);
   }
 
-  /** After counters moved: anomaly spreads, the chart, and dashboards follow. */
+  /** After counters moved: anomaly spreads, campaign totals, the chart, and dashboards follow. */
   private changed(applied: ReturnType<CountersStore["apply"]>, nowMs: number): void {
     this.spreads.changed(applied.changed);
+    this.campaigns.reach(applied.changed);
     const points = this.series.add(applied.gains, nowMs);
     this.push.changed(
       applied.changed.map((row) => row.post_id),

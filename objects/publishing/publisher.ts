@@ -59,6 +59,7 @@ export class Publisher {
       accountId: string;
       platformPostId: string;
       publishedAtMs: number;
+      campaignId: string | null;
     }) => void,
   ) {
     this.log = new SlidingLog(sql, { table: "rate_hits", keyColumn: "account_id" });
@@ -399,6 +400,7 @@ export class Publisher {
         accountId: record.account_id,
         platformPostId: record.platform_post_id,
         publishedAtMs: Date.parse(record.published_at),
+        campaignId: record.campaign_id,
       });
     }
   }

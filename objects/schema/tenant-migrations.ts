@@ -315,4 +315,64 @@ export const TENANT_OBJECT_MIGRATIONS: readonly ObjectMigration[] = [
       DROP TABLE move_rowids;
     `,
   },
+  {
+    version: 13,
+    name: "campaign-ledger",
+    sql: `
+      -- ROI by campaign as running totals (objects/analytics/campaign-ledger.ts, issue
+      -- 14): each campaign post of the last 365 days with what it brought, and per fixed
+      -- window and campaign the sums of the posts published since the window's cutoff.
+      -- A report reads one row per campaign; posts leave a window as its cutoff moves.
+      CREATE TABLE campaign_posts (
+        post_id TEXT PRIMARY KEY NOT NULL,
+        campaign_id TEXT NOT NULL,
+        published_at_ms INTEGER NOT NULL,
+        impressions INTEGER NOT NULL DEFAULT 0,
+        clicks INTEGER NOT NULL DEFAULT 0,
+        page_views INTEGER NOT NULL DEFAULT 0,
+        conv_first_touch REAL NOT NULL DEFAULT 0,
+        rev_first_touch REAL NOT NULL DEFAULT 0,
+        conv_last_touch REAL NOT NULL DEFAULT 0,
+        rev_last_touch REAL NOT NULL DEFAULT 0,
+        conv_linear REAL NOT NULL DEFAULT 0,
+        rev_linear REAL NOT NULL DEFAULT 0,
+        conv_time_decay REAL NOT NULL DEFAULT 0,
+        rev_time_decay REAL NOT NULL DEFAULT 0
+      );
+      CREATE INDEX campaign_posts_published ON campaign_posts (published_at_ms);
+      CREATE TABLE campaign_totals (
+        window_days INTEGER NOT NULL,
+        campaign_id TEXT NOT NULL,
+        posts INTEGER NOT NULL DEFAULT 0,
+        impressions INTEGER NOT NULL DEFAULT 0,
+        clicks INTEGER NOT NULL DEFAULT 0,
+        page_views INTEGER NOT NULL DEFAULT 0,
+        conv_first_touch REAL NOT NULL DEFAULT 0,
+        rev_first_touch REAL NOT NULL DEFAULT 0,
+        conv_last_touch REAL NOT NULL DEFAULT 0,
+        rev_last_touch REAL NOT NULL DEFAULT 0,
+        conv_linear REAL NOT NULL DEFAULT 0,
+        rev_linear REAL NOT NULL DEFAULT 0,
+        conv_time_decay REAL NOT NULL DEFAULT 0,
+        rev_time_decay REAL NOT NULL DEFAULT 0,
+        PRIMARY KEY (window_days, campaign_id)
+      ) WITHOUT ROWID;
+      -- A window's totals hold the campaign posts published at or after cutoff_ms.
+      CREATE TABLE campaign_windows (
+        window_days INTEGER PRIMARY KEY NOT NULL,
+        cutoff_ms INTEGER NOT NULL
+      );
+      INSERT INTO campaign_windows (window_days, cutoff_ms) VALUES (7, 0), (30, 0), (90, 0), (365, 0);
+      -- The campaign a counted post belongs to: the object's own account of its campaign
+      -- posts, which a rebuild from D1 keeps even while D1 lacks a post's record.
+      ALTER TABLE post_counters ADD COLUMN campaign_id TEXT;
+      CREATE INDEX post_counters_campaign ON post_counters (published_at_ms) WHERE campaign_id IS NOT NULL;
+      -- Conversions already credited, for an hour or two: a credit sent twice, or sent
+      -- for a conversion a rebuild had already read, counts once.
+      CREATE TABLE campaign_conversions (
+        conversion_id TEXT PRIMARY KEY NOT NULL,
+        at_ms INTEGER NOT NULL
+      );
+    `,
+  },
 ];

@@ -14,9 +14,16 @@ import type { AuditActor, PendingAuditRow } from "../../src/db/audit-logs";
 import type { PlatformErrorKind } from "../../src/platforms/errors";
 import type { PostDraft } from "../../src/platforms/rules";
 import type { Platform } from "../../src/platforms/types";
+import type {
+  CampaignLedgerRebuild,
+  CampaignRoiPage,
+  CampaignRoiQuery,
+  CampaignRoiRow,
+  ConversionCredit,
+} from "../analytics/campaign-types";
 import type { FlushReport } from "../analytics/flush";
 
-export type { FlushReport };
+export type { CampaignLedgerRebuild, CampaignRoiPage, CampaignRoiQuery, CampaignRoiRow, ConversionCredit, FlushReport };
 
 // --- identity -----------------------------------------------------------------
 
@@ -322,6 +329,12 @@ export interface TenantObjectContract {
   postFigures(postId: string): Promise<PostFigures | null>;
   /** Writes changed counters to D1 now (the alarm does it on its own; benchmarks and tests ask). */
   flushAnalytics(): Promise<FlushReport>;
+  /** ROI by campaign over a fixed window, from the object's running totals (GET /v1/analytics/roi). */
+  campaignRoi(query: CampaignRoiQuery): Promise<CampaignRoiPage>;
+  /** A conversion D1 has recorded, credited to its campaigns (POST /v1/conversions, after the commit). */
+  creditConversion(credit: ConversionCredit): Promise<void>;
+  /** Rebuilds the campaign totals from D1 (the daily repair; operators and tests ask too). */
+  rebuildCampaignLedger(): Promise<CampaignLedgerRebuild>;
   liveTicket(userId: string): Promise<{ ticket: string; expiresAtMs: number }>;
   /** Spends a live ticket (the socket gate): its user, once, while user and tenant are active; null otherwise. */
   redeemLiveTicket(ticket: string): Promise<string | null>;
@@ -355,6 +368,9 @@ export const TENANT_OBJECT_METHODS = [
   "ingestEvents",
   "postFigures",
   "flushAnalytics",
+  "campaignRoi",
+  "creditConversion",
+  "rebuildCampaignLedger",
   "liveTicket",
   "redeemLiveTicket",
 ] as const satisfies readonly (keyof TenantObjectContract)[];

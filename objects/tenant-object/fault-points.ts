@@ -35,6 +35,10 @@ export const FAULT_POINTS = [
   "flush.write",
   /** D1 has the counters; they are not yet marked flushed. */
   "flush.written",
+  /** D1 has a conversion; the campaign ledger is about to credit it. */
+  "ledger.credit",
+  /** A ledger rebuild has read D1; the ledger is not yet replaced. */
+  "ledger.read",
 ] as const;
 export type FaultPointName = (typeof FAULT_POINTS)[number];
 

@@ -1,7 +1,10 @@
 // The parts a TenantObject is made of, made once in its constructor, and the few
 // operations that both a public method and a timer perform. Held in a private field
 // of the object: nothing here is reachable over RPC.
+import { tenantScope } from "../../src/db/tenant-scope";
 import type { Platform, PlatformAdapter } from "../../src/platforms/types";
+import { builtAtMs, REBUILD_EVERY_MS, rebuildCampaignLedger } from "../analytics/campaign-rebuild";
+import type { CampaignLedgerRebuild, CampaignRoiPage, CampaignRoiQuery } from "../analytics/campaign-types";
 import type { TrackedPost } from "../analytics/counters-store";
 import type { FlushReport } from "../analytics/flush";
 import type { TenantAnalytics } from "../analytics/tenant-analytics";
@@ -20,11 +23,14 @@ import type { TenantTimer } from "./timers";
 export const ANALYTICS_FLUSH_DELAY_MS = 5_000;
 /** A fresh post's first insight pull comes sooner: its first minutes are the ones people watch. */
 const FIRST_INSIGHTS_DELAY_MS = 15_000;
+/** The campaign ledger's windows move on at least this often while it keeps posts. */
+const CAMPAIGN_AGEING_MS = 3_600_000;
 
 export interface TenantParts {
   tenantId: string;
   env: Env;
-  /** The object's own SQLite. */
+  /** The object's storage (for a synchronous transaction), and its SQLite. */
+  storage: DurableObjectStorage;
   sql: SqlStorage;
   timers: Timers<TenantTimer>;
   tenant: TenantRecordCache;
@@ -57,6 +63,40 @@ export async function flushAnalytics(parts: TenantParts): Promise<FlushReport> {
 export function startCounting(parts: TenantParts, post: TrackedPost): void {
   parts.analytics.store.track(post);
   void parts.timers.scheduleAtMost("sync-insights", Date.now() + FIRST_INSIGHTS_DELAY_MS);
+  if (post.campaignId) {
+    const nowMs = Date.now();
+    parts.analytics.campaigns.publish({ ...post, campaignId: post.campaignId }, nowMs);
+    void parts.timers.scheduleAtMost("campaign-ledger", nowMs + CAMPAIGN_AGEING_MS);
+  }
+}
+
+/** Rebuilds the campaign ledger from D1 (objects/analytics/campaign-rebuild.ts). */
+export function rebuildCampaigns(parts: TenantParts): Promise<CampaignLedgerRebuild> {
+  return rebuildCampaignLedger({
+    storage: parts.storage,
+    ledger: parts.analytics.campaigns,
+    scope: () => tenantScope(parts.env, parts.tenantId),
+  });
+}
+
+/** ROI by campaign from the ledger, built from D1 first if it never was. */
+export async function campaignRoi(parts: TenantParts, query: CampaignRoiQuery): Promise<CampaignRoiPage> {
+  if (builtAtMs(parts.sql) === null) await rebuildCampaigns(parts);
+  const page = parts.analytics.campaigns.report(query, Date.now());
+  if (parts.analytics.campaigns.keepsPosts()) {
+    await parts.timers.scheduleAtMost("campaign-ledger", Date.now() + CAMPAIGN_AGEING_MS);
+  }
+  return page;
+}
+
+/** The ledger's timer: windows moved on hourly, a rebuild from D1 daily (its repair). */
+export async function keepCampaignLedger(parts: TenantParts): Promise<void> {
+  const built = builtAtMs(parts.sql);
+  if (built === null || Date.now() - built >= REBUILD_EVERY_MS) await rebuildCampaigns(parts);
+  else parts.analytics.campaigns.age(Date.now());
+  if (parts.analytics.campaigns.keepsPosts()) {
+    await parts.timers.scheduleAtMost("campaign-ledger", Date.now() + CAMPAIGN_AGEING_MS);
+  }
 }
 
 /** Pulls insights for recent posts now; how many figures came back. */

@@ -34,6 +34,10 @@ import type {
   AttemptGate,
   AuthResult,
   CallbackOutcome,
+  CampaignLedgerRebuild,
+  CampaignRoiPage,
+  CampaignRoiQuery,
+  ConversionCredit,
   CredentialChange,
   DeferredAuth,
   FlowResult,
@@ -53,7 +57,16 @@ import type {
   TenantObjectStatus,
   TotpAttempt,
 } from "./contract";
-import { ANALYTICS_FLUSH_DELAY_MS, flushAnalytics, settleRecords, startCounting, type TenantParts } from "./parts";
+import { faultPoint } from "./fault-points";
+import {
+  ANALYTICS_FLUSH_DELAY_MS,
+  campaignRoi,
+  flushAnalytics,
+  rebuildCampaigns,
+  settleRecords,
+  startCounting,
+  type TenantParts,
+} from "./parts";
 import { runDueTimers, type TenantTimer, tenantTimers } from "./timers";
 
 /** A connected account's token upkeep first runs a minute after the connection. */
@@ -102,6 +115,7 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
     this.#parts = {
       tenantId,
       env,
+      storage: ctx.storage,
       sql,
       timers,
       tenant,
@@ -245,6 +259,19 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
 
   async flushAnalytics(): Promise<FlushReport> {
     return flushAnalytics(this.#parts);
+  }
+
+  async campaignRoi(query: CampaignRoiQuery): Promise<CampaignRoiPage> {
+    return campaignRoi(this.#parts, query);
+  }
+
+  async creditConversion(credit: ConversionCredit): Promise<void> {
+    await faultPoint("ledger.credit");
+    this.#parts.analytics.campaigns.credit(credit, Date.now());
+  }
+
+  async rebuildCampaignLedger(): Promise<CampaignLedgerRebuild> {
+    return rebuildCampaigns(this.#parts);
   }
 
   async liveTicket(userId: string): Promise<{ ticket: string; expiresAtMs: number }> {

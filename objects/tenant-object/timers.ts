@@ -18,7 +18,7 @@ import { flushUsage, sweepAttempts } from "../publishing/housekeeping";
 import { containerCadence } from "../publishing/media-containers";
 import { upkeepTokens } from "../publishing/token-upkeep";
 import { faultPoint } from "./fault-points";
-import { flushAnalytics, syncInsights, type TenantParts } from "./parts";
+import { flushAnalytics, keepCampaignLedger, syncInsights, type TenantParts } from "./parts";
 
 export type TenantTimer =
   | "flush-key-usage"
@@ -31,6 +31,7 @@ export type TenantTimer =
   | "token-upkeep"
   | "flush-analytics"
   | "sync-insights"
+  | "campaign-ledger"
   | "move-tenant";
 
 interface TimerHandler {
@@ -98,6 +99,8 @@ export function tenantTimers(): { readonly [name in TenantTimer]: TimerHandler }
           await parts.timers.scheduleAtMost("sync-insights", Math.max(due, nowMs + INSIGHTS_MIN_GAP_MS));
       },
     },
+    // ROI by campaign's running totals (objects/analytics/campaign-ledger.ts).
+    "campaign-ledger": { run: (parts) => keepCampaignLedger(parts) },
     // placement (objects/placement/tenant-move.ts)
     "move-tenant": { run: (parts) => parts.move.step(Date.now()), runsWhileFenced: true },
   };

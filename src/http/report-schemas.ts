@@ -1,6 +1,7 @@
 // Request and response pieces of the report routes: benchmarks, viral posts, ROI.
 import { z } from "@hono/zod-openapi";
 import { ATTRIBUTION_MODELS } from "../analytics/attribution";
+import { ROI_WINDOWS } from "../analytics/roi-windows";
 import { PLATFORMS } from "../platforms/types";
 import { Timestamp } from "./content-schemas";
 
@@ -71,7 +72,15 @@ export const CampaignRoiSchema = z
   .openapi("CampaignRoi");
 
 export const RoiQuery = z.object({
-  days: daysQuery(90),
+  days: z
+    .enum(ROI_WINDOWS.map(String) as [string, ...string[]])
+    .default("90")
+    .transform(Number)
+    .openapi({
+      type: "string",
+      enum: ROI_WINDOWS.map(String),
+      description: `Days back from now: one of ${ROI_WINDOWS.join(", ")} (default 90). The TenantObject keeps running totals for exactly these windows.`,
+    }),
   cost_per_post: z.coerce
     .number()
     .min(0.01)
@@ -91,6 +100,7 @@ export const RoiPage = z
     data: z.array(CampaignRoiSchema),
     next_cursor: z.string().nullable(),
     since: Timestamp.openapi({ description: "Posts published at or after this time" }),
+    days: z.number().int().openapi({ description: "The window, in days" }),
     model: z.enum(ATTRIBUTION_MODELS),
     cost_per_post: z.number(),
   })

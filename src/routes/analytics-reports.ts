@@ -1,16 +1,17 @@
 // Reports over the tenant's analytics: benchmarks per platform, viral posts (seed
 // §11.2) and ROI by campaign (seed §11.3, without its fan-out). Reads only.
 import { createRoute, z } from "@hono/zod-openapi";
+import type { RoiWindow } from "../analytics/roi-windows";
 import { guard } from "../auth/guard";
 import { listBenchmarks, toBenchmark } from "../db/reports/benchmarks";
-import { roiByCampaign } from "../db/reports/roi-by-campaign";
 import { viralPosts } from "../db/reports/viral-posts";
 import { iso } from "../db/time";
 import { createRouter } from "../http/app-env";
 import { decodeCursor, encodeCursor } from "../http/cursor";
 import { bearer, jsonResponse, problems } from "../http/openapi-parts";
 import { BenchmarkList, daysQuery, RoiPage, RoiQuery, ViralPage } from "../http/report-schemas";
-import { caller, settlePosts } from "../http/request-context";
+import { caller, callerObject, settlePosts } from "../http/request-context";
+import { retryOnReset } from "../objects";
 import { PLATFORMS } from "../platforms/types";
 
 const DAY_MS = 86_400_000;
@@ -49,6 +50,8 @@ const roiRoute = createRoute({
   path: "/v1/analytics/roi",
   tags: ["Reports"],
   summary: "ROI per campaign of the posts published in the last `days` days, best first",
+  description:
+    "Answered from the tenant's running totals (one per campaign and window, kept live by publishes, counters and conversions), so a report reads one row per campaign. `days` is one of the kept windows. A page after the first is computed anew: it follows the previous page's last ROI and campaign, over the window as it is now.",
   security: bearer,
   middleware: guard("analytics.read", { action: "analytics.roi", resource: "analytics" }),
   request: { query: RoiQuery },
@@ -61,7 +64,7 @@ function sinceOf(days: number): string {
 }
 
 const ViralCursor = z.object({ s: z.string(), v: z.number(), id: z.string() });
-const RoiCursor = z.object({ s: z.string(), r: z.number(), c: z.string() });
+const RoiCursor = z.object({ d: z.number(), r: z.number(), c: z.string() });
 
 export const analyticsReportsRoutes = createRouter()
   .openapi(benchmarksRoute, async (c) => {
@@ -93,21 +96,26 @@ export const analyticsReportsRoutes = createRouter()
   .openapi(roiRoute, async (c) => {
     const query = c.req.valid("query");
     const cursor = decodeCursor(query.cursor, RoiCursor);
-    const since = cursor?.s ?? sinceOf(query.days);
-    await settlePosts(c);
-    const page = await roiByCampaign(caller(c).scope, {
-      since,
-      model: query.model,
-      costPerPost: query.cost_per_post,
-      after: cursor ? { roi: cursor.r, campaign: cursor.c } : undefined,
-      limit: query.limit,
-    });
+    // A cursor keeps its window: a next page of another window would mix two orders.
+    const window = (cursor?.d ?? query.days) as RoiWindow;
+    const object = await callerObject(c);
+    const page = await retryOnReset(() =>
+      object.campaignRoi({
+        window,
+        model: query.model,
+        costPerPost: query.cost_per_post,
+        ...(cursor ? { after: { roi: cursor.r, campaign: cursor.c } } : {}),
+        limit: query.limit,
+      }),
+    );
     const last = page.rows.at(-1);
     return c.json(
       {
         data: page.rows,
-        next_cursor: page.hasMore && last ? encodeCursor({ s: since, r: last.roi_percent, c: last.campaign_id }) : null,
-        since,
+        next_cursor:
+          page.hasMore && last ? encodeCursor({ d: window, r: last.roi_percent, c: last.campaign_id }) : null,
+        since: new Date(page.sinceMs).toISOString(),
+        days: window,
         model: query.model,
         cost_per_post: query.cost_per_post,
       },

@@ -4,6 +4,7 @@
 // counts once.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import type { ConversionCredit } from "../../objects/tenant-object/contract";
 import { guard } from "../auth/guard";
 import { attributionsOf, insertAttributions } from "../db/conversion-attributions";
 import {
@@ -35,8 +36,9 @@ import { invalidField } from "../http/field-error";
 import { pageSchema } from "../http/identity-schemas";
 import { bearer, jsonBody, jsonResponse, problems } from "../http/openapi-parts";
 import { ProblemError } from "../http/problem";
-import { caller, settlePosts } from "../http/request-context";
+import { caller, callerObject, settlePosts } from "../http/request-context";
 import { problemResponseSpec } from "../http/schemas";
+import { retryOnReset } from "../objects";
 import { attributionRows } from "../reports/conversion-attribution";
 import { conversionSummary, toConversion } from "../reports/conversion-view";
 import { assertPublishedPosts } from "../reports/post-checks";
@@ -143,6 +145,20 @@ async function replay(c: Context<AppEnv>, stored: ConversionRow, asked: NewConve
   return c.json(toConversion(stored, attribution), 201, { "Idempotent-Replayed": "true" });
 }
 
+/**
+ * After D1 has the conversion, the TenantObject's ROI totals take its credit. D1 is
+ * the record: when the object cannot be reached the conversion stands, and the
+ * ledger's daily rebuild from D1 counts it (objects/analytics/campaign-rebuild.ts).
+ */
+async function creditCampaigns(c: Context<AppEnv>, credit: ConversionCredit): Promise<void> {
+  try {
+    const object = await callerObject(c);
+    await retryOnReset(() => object.creditConversion(credit));
+  } catch (error) {
+    console.error(`conversion ${credit.conversionId}: ROI totals not credited; the daily rebuild will`, error);
+  }
+}
+
 const Cursor = z.object({ id: z.string() });
 
 export const conversionsRoutes = createRouter()
@@ -191,6 +207,13 @@ export const conversionsRoutes = createRouter()
       if (stored) return replay(c, stored, row, body);
       throw error;
     }
+    await creditCampaigns(c, {
+      conversionId: id,
+      type: body.type,
+      postId: body.post_id,
+      value: body.value,
+      touches: credit.map((touch) => ({ postId: touch.post_id, model: touch.model, weight: touch.weight })),
+    });
     const saved = (await getConversion(scope, id)) as ConversionRow;
     c.header("Location", `/v1/conversions/${id}`);
     return c.json(toConversion(saved, (await attributionsOf(scope, [id])).get(id)), 201);

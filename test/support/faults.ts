@@ -110,3 +110,36 @@ export async function failD1After(
     },
   };
 }
+
+/** A run held at `point` until released: what else happens meanwhile is the test's. */
+export interface HeldRun {
+  /** Resolves when the run reached the point. */
+  reached: Promise<void>;
+  release(): void;
+}
+
+/** Holds the first run that reaches `point` (any tenant's object) until `release`. */
+export function holdAt(point: FaultPointName): HeldRun {
+  let reached!: () => void;
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const held: HeldRun = { reached: new Promise<void>((resolve) => (reached = resolve)), release: () => release() };
+  arm(point, 1, () => {
+    reached();
+    return gate;
+  });
+  return held;
+}
+
+/** Makes every run that reaches `point` fail there, as an unreachable object would. */
+export function failAt(point: FaultPointName): ArmedFault {
+  let hits = 0;
+  setFaultHook((name) => {
+    if (name !== point) return undefined;
+    hits += 1;
+    return Promise.reject(new Error(`failed at ${point} (fault matrix)`));
+  });
+  return { hits: () => hits, fired: () => hits > 0 };
+}

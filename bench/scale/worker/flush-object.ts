@@ -64,7 +64,7 @@ export class ScaleFlushObject extends DurableObject<BenchEnv> {
     const spreads = new RateSpreads(() => store.all());
     const benchmarks = new Benchmarks(async () => scope);
     const now = Date.now();
-    for (const post of posts) store.track(post);
+    for (const post of posts) store.track({ ...post, campaignId: null });
     // Every tracked post gets figures of its own, flushed once: the baseline.
     const events = posts.map((post, i) => ({
       postId: post.postId,
