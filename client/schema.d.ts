@@ -5818,12 +5818,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** ROI per campaign of the posts published in the last `days` days, best first */
+        /**
+         * ROI per campaign of the posts published in the last `days` days, best first
+         * @description Answered from the tenant's running totals (one per campaign and window, kept live by publishes, counters and conversions), so a report reads one row per campaign. `days` is one of the kept windows. A page after the first is computed anew: it follows the previous page's last ROI and campaign, over the window as it is now.
+         */
         get: {
             parameters: {
                 query?: {
-                    /** @description Days back from now (1 to 365, default 90) */
-                    days?: number;
+                    /** @description Days back from now: one of 7, 30, 90, 365 (default 90). The TenantObject keeps running totals for exactly these windows. */
+                    days?: 7 | 30 | 90 | 365;
                     /** @description What one post costs to make, in USD (default the seed's $50) */
                     cost_per_post?: number;
                     /** @description How a conversion's credit is shared among its touches (default last_touch) */
@@ -7823,6 +7826,8 @@ export interface components {
              * @example 2026-11-25T09:30:00.000Z
              */
             since: string;
+            /** @description The window, in days */
+            days: number;
             /** @enum {string} */
             model: "first_touch" | "last_touch" | "linear" | "time_decay";
             cost_per_post: number;

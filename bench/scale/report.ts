@@ -43,7 +43,8 @@ export async function harnessFor(compatibilityDate: string): Promise<{
 
 export interface MeasuredRow {
   name: string;
-  kind: "read" | "write";
+  /** A job (a rebuild, ageing a day) is periodic upkeep, not an answer: not held to the bound. */
+  kind: "read" | "write" | "job";
   statements: number;
   rowsRead: number;
   rowsWritten: number;
@@ -134,7 +135,7 @@ export function summarise(result: ScaleResult): { json: unknown; table: string }
       rows_returned: row.rowsReturned,
       rows_written: row.rowsWritten,
       statements: row.statements,
-      within_bound: row.kind === "write" || row.rowsRead <= bound(row.rowsReturned),
+      within_bound: row.kind !== "read" || row.rowsRead <= bound(row.rowsReturned),
       detail: row.detail,
     })),
   );
@@ -159,7 +160,7 @@ export function summarise(result: ScaleResult): { json: unknown; table: string }
     "|---|--:|--:|:-:|--:|--:|",
     ...result.measured.big.map((row) => {
       const s = small.get(row.name);
-      const ok = row.kind === "write" ? "(write)" : row.rowsRead <= bound(row.rowsReturned) ? "yes" : "**NO**";
+      const ok = row.kind !== "read" ? `(${row.kind})` : row.rowsRead <= bound(row.rowsReturned) ? "yes" : "**NO**";
       return `| ${row.name} | ${row.rowsRead} | ${row.rowsReturned} | ${ok} | ${s?.rowsRead ?? "-"} | ${s?.rowsReturned ?? "-"} |`;
     }),
     "",

@@ -30,6 +30,12 @@ import type { CampaignRoiPage, CampaignRoiQuery, CampaignRoiRow, ConversionCredi
 
 export const DAY_MS = 86_400_000;
 export const LONGEST_WINDOW = Math.max(...ROI_WINDOWS);
+/**
+ * The ledger's timer ages the windows when this many posts will have left one, so a
+ * report finds at most about this many per window to age (each read once, with a row
+ * per campaign it leaves): within issue 14's bound of 2 × rows + 100.
+ */
+export const AGEING_POSTS = 5;
 
 /** The summed figures of a post or a campaign, beside its count of posts. */
 export const FIGURES = [
@@ -197,37 +203,65 @@ export class CampaignLedger {
   /**
    * Moves every window's cutoff to now − its length: the posts published in between
    * leave its totals (a campaign with none left leaves it), and posts older than the
-   * longest window leave the ledger. Credited conversions are forgotten after two hours.
+   * longest window leave the ledger. Reads the posts that left, and a row per
+   * campaign they leave.
    */
   age(nowMs: number): void {
+    let longest: number | null = null;
     for (const [windowDays, from] of this.cutoffs()) {
       const to = nowMs - windowDays * DAY_MS;
+      if (windowDays === LONGEST_WINDOW) longest = Math.max(from, to);
       if (to <= from) continue;
-      this.exec(
+      const left = this.exec<{ campaign_id: string; posts: number }>(
         `INSERT INTO campaign_totals (window_days, campaign_id, ${SUMMED.join(", ")})
          SELECT ?, campaign_id, -COUNT(*), ${FIGURES.map((c) => `-SUM(${c})`).join(", ")}
          FROM campaign_posts WHERE published_at_ms >= ? AND published_at_ms < ? GROUP BY campaign_id
-         ON CONFLICT (window_days, campaign_id) DO UPDATE SET ${SUMMED.map((c) => `${c} = ${c} + excluded.${c}`).join(", ")}`,
+         ON CONFLICT (window_days, campaign_id) DO UPDATE SET ${SUMMED.map((c) => `${c} = ${c} + excluded.${c}`).join(", ")}
+         RETURNING campaign_id, posts`,
         windowDays,
         from,
         to,
       );
-      this.exec(
-        `DELETE FROM campaign_totals WHERE window_days = ? AND posts <= 0 AND campaign_id IN
-           (SELECT campaign_id FROM campaign_posts WHERE published_at_ms >= ? AND published_at_ms < ?)`,
-        windowDays,
-        from,
-        to,
-      );
+      for (const campaign of left.filter((row) => row.posts <= 0)) {
+        this.exec(
+          "DELETE FROM campaign_totals WHERE window_days = ? AND campaign_id = ?",
+          windowDays,
+          campaign.campaign_id,
+        );
+      }
       this.exec("UPDATE campaign_windows SET cutoff_ms = ? WHERE window_days = ?", to, windowDays);
     }
-    this.exec("DELETE FROM campaign_posts WHERE published_at_ms < ?", Math.min(...this.cutoffs().values()));
+    if (longest !== null) this.exec("DELETE FROM campaign_posts WHERE published_at_ms < ?", longest);
+  }
+
+  /** Credited conversions are remembered two hours: longer than any credit call takes. */
+  forgetCredited(nowMs: number): void {
     this.exec("DELETE FROM campaign_conversions WHERE at_ms < ?", nowMs - 2 * 3_600_000);
   }
 
-  /** Whether any campaign post is kept (the ledger's timer runs only then). */
-  keepsPosts(): boolean {
-    return this.exec("SELECT 1 FROM campaign_posts LIMIT 1").length > 0;
+  /**
+   * When the ageing timer should next run: when about `posts` more posts will have
+   * left some window (null: none kept). Reports age the windows themselves; the timer
+   * keeps what a report finds to age small, however fast a tenant publishes.
+   */
+  nextAgeingMs(posts: number): number | null {
+    let next: number | null = null;
+    for (const [windowDays, from] of this.cutoffs()) {
+      const row = this.exec<{ published_at_ms: number }>(
+        `SELECT published_at_ms FROM campaign_posts WHERE published_at_ms >= ?
+         ORDER BY published_at_ms LIMIT 1 OFFSET ?`,
+        from,
+        posts - 1,
+      )[0];
+      const earliest = this.exec<{ published_at_ms: number }>(
+        "SELECT published_at_ms FROM campaign_posts WHERE published_at_ms >= ? ORDER BY published_at_ms LIMIT 1",
+        from,
+      )[0];
+      if (!earliest) continue;
+      const at = (row ?? earliest).published_at_ms + windowDays * DAY_MS;
+      next = next === null ? at : Math.min(next, at);
+    }
+    return next;
   }
 
   /** A page of the window's campaigns, best ROI first, after ageing the windows to now. */

@@ -3,6 +3,7 @@
 // of the object: nothing here is reachable over RPC.
 import { tenantScope } from "../../src/db/tenant-scope";
 import type { Platform, PlatformAdapter } from "../../src/platforms/types";
+import { AGEING_POSTS } from "../analytics/campaign-ledger";
 import { builtAtMs, REBUILD_EVERY_MS, rebuildCampaignLedger } from "../analytics/campaign-rebuild";
 import type { CampaignLedgerRebuild, CampaignRoiPage, CampaignRoiQuery } from "../analytics/campaign-types";
 import type { TrackedPost } from "../analytics/counters-store";
@@ -23,8 +24,10 @@ import type { TenantTimer } from "./timers";
 export const ANALYTICS_FLUSH_DELAY_MS = 5_000;
 /** A fresh post's first insight pull comes sooner: its first minutes are the ones people watch. */
 const FIRST_INSIGHTS_DELAY_MS = 15_000;
-/** The campaign ledger's windows move on at least this often while it keeps posts. */
+/** The campaign ledger's timer, first set by a campaign post or a report. */
 const CAMPAIGN_AGEING_MS = 3_600_000;
+/** The ledger's timer runs when AGEING_POSTS posts will have left a window, unless sooner than this. */
+const AGEING_MIN_GAP_MS = 600_000;
 
 export interface TenantParts {
   tenantId: string;
@@ -83,20 +86,28 @@ export function rebuildCampaigns(parts: TenantParts): Promise<CampaignLedgerRebu
 export async function campaignRoi(parts: TenantParts, query: CampaignRoiQuery): Promise<CampaignRoiPage> {
   if (builtAtMs(parts.sql) === null) await rebuildCampaigns(parts);
   const page = parts.analytics.campaigns.report(query, Date.now());
-  if (parts.analytics.campaigns.keepsPosts()) {
-    await parts.timers.scheduleAtMost("campaign-ledger", Date.now() + CAMPAIGN_AGEING_MS);
-  }
+  // The ledger's timer takes over from here (it sets its own pace when it runs).
+  if (page.rows.length > 0) await parts.timers.scheduleAtMost("campaign-ledger", Date.now() + CAMPAIGN_AGEING_MS);
   return page;
 }
 
-/** The ledger's timer: windows moved on hourly, a rebuild from D1 daily (its repair). */
+/**
+ * The ledger's timer: the windows move on, and the ledger is rebuilt from D1 daily
+ * (its repair). It runs again when about AGEING_POSTS more posts will have left a
+ * window, so a report never has many to age, and by the next rebuild at the latest.
+ */
 export async function keepCampaignLedger(parts: TenantParts): Promise<void> {
+  const ledger = parts.analytics.campaigns;
   const built = builtAtMs(parts.sql);
   if (built === null || Date.now() - built >= REBUILD_EVERY_MS) await rebuildCampaigns(parts);
-  else parts.analytics.campaigns.age(Date.now());
-  if (parts.analytics.campaigns.keepsPosts()) {
-    await parts.timers.scheduleAtMost("campaign-ledger", Date.now() + CAMPAIGN_AGEING_MS);
-  }
+  else ledger.age(Date.now());
+  const nowMs = Date.now();
+  ledger.forgetCredited(nowMs);
+  const next = ledger.nextAgeingMs(AGEING_POSTS);
+  // Nothing kept: the next campaign post published sets the timer again.
+  if (next === null) return;
+  const rebuildAt = (builtAtMs(parts.sql) ?? nowMs) + REBUILD_EVERY_MS;
+  await parts.timers.scheduleAtMost("campaign-ledger", Math.max(nowMs + AGEING_MIN_GAP_MS, Math.min(next, rebuildAt)));
 }
 
 /** Pulls insights for recent posts now; how many figures came back. */

@@ -72,13 +72,13 @@ export const CampaignRoiSchema = z
   .openapi("CampaignRoi");
 
 export const RoiQuery = z.object({
-  days: z
-    .enum(ROI_WINDOWS.map(String) as [string, ...string[]])
-    .default("90")
-    .transform(Number)
+  days: z.coerce
+    .number()
+    .int()
+    .refine((days) => (ROI_WINDOWS as readonly number[]).includes(days), `one of ${ROI_WINDOWS.join(", ")}`)
+    .default(90)
     .openapi({
-      type: "string",
-      enum: ROI_WINDOWS.map(String),
+      enum: [...ROI_WINDOWS],
       description: `Days back from now: one of ${ROI_WINDOWS.join(", ")} (default 90). The TenantObject keeps running totals for exactly these windows.`,
     }),
   cost_per_post: z.coerce

@@ -5,7 +5,7 @@
 // the object, and as posts leave a window with time.
 import { runInDurableObject } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { CampaignLedger, DAY_MS } from "../../objects/analytics/campaign-ledger";
+import { AGEING_POSTS, CampaignLedger, DAY_MS } from "../../objects/analytics/campaign-ledger";
 import type { CampaignRoiPage, CampaignRoiQuery } from "../../objects/tenant-object/contract";
 import type { TenantObject } from "../../objects/tenant-object/tenant-object";
 import { ATTRIBUTION_MODELS, type AttributionModel } from "../../src/analytics/attribution";
@@ -14,7 +14,7 @@ import { connectAccount, publishBody } from "../support/accounts";
 import { ingest } from "../support/analytics";
 import { clearFaults, failAt, holdAt } from "../support/faults";
 import { call, json } from "../support/http";
-import { recordsInD1, tenantObjectOf } from "../support/objects";
+import { recordsInD1, runTimersNow, tenantObjectOf } from "../support/objects";
 import { createTenant, type TestTenant } from "../support/tenants";
 import { type OracleCampaign, roiFromD1 } from "./roi-oracle";
 
@@ -166,6 +166,33 @@ describe("the campaign ledger against D1", () => {
   });
 });
 
+describe("the campaign ledger's timer", () => {
+  it("builds the ledger from D1 when it never was, and sets itself again", async () => {
+    const w = await world(10);
+    const object = tenantObjectOf(w.tenant.tenantId);
+    const builtAt = () =>
+      runInDurableObject(object, (_o: TenantObject, state) =>
+        state.storage.sql
+          .exec<{ value: string }>("SELECT value FROM meta WHERE key = 'campaign_ledger_built_ms'")
+          .toArray()
+          .map((row) => Number(row.value)),
+      );
+    expect(await builtAt()).toEqual([]);
+    const before = Date.now();
+    await runTimersNow(w.tenant.tenantId, ["campaign-ledger"]);
+    expect((await builtAt())[0]).toBeGreaterThanOrEqual(before);
+    const due = await runInDurableObject(object, (_o: TenantObject, state) =>
+      state.storage.sql
+        .exec<{ due_at_ms: number }>("SELECT due_at_ms FROM timers WHERE name = 'campaign-ledger'")
+        .toArray(),
+    );
+    // Posts leave the 7-day window only in a week: next is the daily rebuild.
+    expect(due[0]?.due_at_ms).toBeGreaterThanOrEqual(before + DAY_MS);
+    expect(due[0]?.due_at_ms).toBeLessThanOrEqual(Date.now() + DAY_MS);
+    await expectLedgerIsD1(w.tenant);
+  });
+});
+
 describe("the campaign ledger's windows", () => {
   const T0 = Date.parse("2026-01-01T00:00:00.000Z");
   const query = (window: CampaignRoiQuery["window"], model: AttributionModel = "linear"): CampaignRoiQuery => ({
@@ -237,7 +264,7 @@ describe("the campaign ledger's windows", () => {
       ledger.report(query(365), T0 + 365 * DAY_MS + 1);
       expect(sql.exec("SELECT COUNT(*) AS n FROM campaign_posts").one().n).toBe(0);
       expect(sql.exec("SELECT COUNT(*) AS n FROM campaign_totals").one().n).toBe(0);
-      expect(ledger.keepsPosts()).toBe(false);
+      expect(ledger.nextAgeingMs(1)).toBe(null);
       // A post published before the longest window is not kept at all.
       expect(ledger.publish({ postId: "post_z", campaignId: "old", publishedAtMs: T0 }, T0 + 400 * DAY_MS)).toBe(false);
     });
@@ -253,12 +280,15 @@ describe("the campaign ledger's windows", () => {
       const first = ledger.report(query(365), T0);
       expect(first.rows.length).toBe(40);
       for (const window of ROI_WINDOWS) {
-        const page = ledger.report({ ...query(window), limit: 10 }, T0 + 1);
+        const page = ledger.report(query(window), T0 + 1);
         expect(page.rowsRead, `${window} days`).toBeLessThanOrEqual(2 * page.rows.length + 100);
       }
-      // A day later: the 4 posts of a day left each window, and are all it read beyond the campaigns.
-      const later = ledger.report(query(90), T0 + DAY_MS);
-      expect(later.rowsRead).toBeLessThanOrEqual(2 * later.rows.length + 100);
+      // Just before the ledger's timer is due, a report ages the most it ever does itself.
+      const due = ledger.nextAgeingMs(AGEING_POSTS) as number;
+      expect(due).toBeGreaterThan(T0);
+      const before = ledger.report(query(7), due - 1);
+      expect(before.rowsRead).toBeGreaterThan(AGEING_POSTS);
+      expect(before.rowsRead).toBeLessThanOrEqual(2 * before.rows.length + 100);
     });
   });
 });

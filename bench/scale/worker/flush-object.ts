@@ -14,6 +14,7 @@ import { residentDatabase } from "../../../src/db/resident-database";
 import type { TenantScope } from "../../../src/db/tenant-scope";
 import type { Platform } from "../../../src/platforms/types";
 import { Recorder } from "./recorder";
+import { type LedgerFigure, measureRoiLedger } from "./roi-ledger";
 
 /** The shard the benchmark fills: a real shard's binding name, so scopes name it as the Worker does. */
 export const SHARD_NAME = "SHARD_US_EAST_1";
@@ -110,5 +111,12 @@ export class ScaleFlushObject extends DurableObject<BenchEnv> {
     await flushOne("one post becomes viral (reach passes followers)", () => apply({ reach: 50_000 }));
     await flushOne("the viral post again", () => apply({ likes: 1, reach: 10 }));
     return figures;
+  }
+
+  /** ROI by campaign from the ledger, rebuilt from the shard (./roi-ledger.ts); on an object of its own. */
+  async roi(tenantId: string): Promise<LedgerFigure[]> {
+    const recorder = new Recorder(this.env.SHARD_US_EAST_1);
+    const scope: TenantScope = { tenantId, shard: SHARD_NAME, db: residentDatabase(recorder.db, tenantId, SHARD_NAME) };
+    return measureRoiLedger(this.ctx.storage, scope, recorder);
   }
 }

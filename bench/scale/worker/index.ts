@@ -57,6 +57,9 @@ async function measure(env: BenchEnv, tenant: GeneratedTenant) {
       })),
     });
   }
+  // ROI by campaign is answered by the TenantObject's ledger: measured on an object of its own.
+  const ledger = env.ScaleFlushObject.get(env.ScaleFlushObject.idFromName(`roi:${tenant.tenantId}`));
+  results.push(...(await ledger.roi(tenant.tenantId)));
   return results;
 }
 

@@ -10,7 +10,6 @@ import { engagementCounts } from "../../../src/db/post-engagement";
 import { publicationTimes, requestStatuses } from "../../../src/db/post-references";
 import { cancelAccountSchedules, getPublishRequest, listPublishRequests } from "../../../src/db/publish-requests";
 import { listBenchmarks } from "../../../src/db/reports/benchmarks";
-import { roiByCampaign } from "../../../src/db/reports/roi-by-campaign";
 import { viralPosts } from "../../../src/db/reports/viral-posts";
 import { openSyncError, resolveSyncError, retrySyncError } from "../../../src/db/sync-errors";
 import type { TenantScope } from "../../../src/db/tenant-scope";
@@ -84,12 +83,7 @@ export function statementsFor(t: GeneratedTenant, benchmarks: (scope: TenantScop
     ),
     read("report: viral posts, 365 days", (scope) => viralPosts(scope, { since: since(365), limit: 50 })),
     read("report: viral posts, 30 days", (scope) => viralPosts(scope, { since: since(30), limit: 50 })),
-    read("report: ROI by campaign, 365 days", (scope) =>
-      roiByCampaign(scope, { since: since(365), model: "last_touch", costPerPost: 50, limit: 50 }),
-    ),
-    read("report: ROI by campaign, 90 days", (scope) =>
-      roiByCampaign(scope, { since: since(90), model: "linear", costPerPost: 50, limit: 50 }),
-    ),
+    // ROI by campaign: answered by the TenantObject's running totals (./roi-ledger.ts).
     read("report: benchmarks (GET /v1/analytics/benchmarks)", (scope) => listBenchmarks(scope)),
     read("lookup: engagement of 3 posts (A/B test)", (scope) => engagementCounts(scope, s.publishedPostIds)),
     read("lookup: publication times of 3 posts", (scope) => publicationTimes(scope, s.postIds)),
