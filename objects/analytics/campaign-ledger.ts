@@ -26,7 +26,13 @@
 import { ATTRIBUTION_MODELS, type AttributionModel } from "../../src/analytics/attribution";
 import { ROI_WINDOWS } from "../../src/analytics/roi-windows";
 import { chunk } from "../../src/db/chunk";
-import type { CampaignRoiPage, CampaignRoiQuery, CampaignRoiRow, ConversionCredit } from "./campaign-types";
+import type {
+  CampaignRoiPage,
+  CampaignRoiQuery,
+  CampaignRoiRow,
+  CampaignSums,
+  ConversionCredit,
+} from "./campaign-types";
 
 export const DAY_MS = 86_400_000;
 export const LONGEST_WINDOW = Math.max(...ROI_WINDOWS);
@@ -268,15 +274,7 @@ export class CampaignLedger {
   report(query: CampaignRoiQuery, nowMs: number): CampaignRoiPage {
     this.rowsRead = 0;
     this.age(nowMs);
-    const rows = this.exec<{
-      campaign_id: string;
-      posts: number;
-      impressions: number;
-      clicks: number;
-      page_views: number;
-      conversions: number;
-      revenue: number;
-    }>(
+    const rows = this.exec<CampaignSums & Record<string, SqlStorageValue>>(
       `SELECT campaign_id, posts, impressions, clicks, page_views, ${creditColumns(query.model)}
        FROM campaign_totals WHERE window_days = ?`,
       query.window,

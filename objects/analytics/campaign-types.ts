@@ -4,7 +4,8 @@ import type { AttributionModel } from "../../src/analytics/attribution";
 import type { RoiWindow } from "../../src/analytics/roi-windows";
 import type { ConversionType } from "../../src/db/conversions";
 
-export interface CampaignRoiRow {
+/** A campaign's sums over a window under one model. */
+export interface CampaignSums {
   campaign_id: string;
   posts: number;
   impressions: number;
@@ -12,6 +13,9 @@ export interface CampaignRoiRow {
   page_views: number;
   conversions: number;
   revenue: number;
+}
+
+export interface CampaignRoiRow extends CampaignSums {
   cost: number;
   roi_percent: number;
 }

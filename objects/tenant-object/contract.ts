@@ -18,12 +18,12 @@ import type {
   CampaignLedgerRebuild,
   CampaignRoiPage,
   CampaignRoiQuery,
-  CampaignRoiRow,
   ConversionCredit,
 } from "../analytics/campaign-types";
 import type { FlushReport } from "../analytics/flush";
 
-export type { CampaignLedgerRebuild, CampaignRoiPage, CampaignRoiQuery, CampaignRoiRow, ConversionCredit, FlushReport };
+export type * from "../analytics/campaign-types";
+export type { FlushReport };
 
 // --- identity -----------------------------------------------------------------
 

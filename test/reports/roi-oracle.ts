@@ -2,18 +2,11 @@
 // TenantObject kept running totals (the seed's §11.3 without its fan-out): each side
 // summed per campaign on its own, over the campaign posts published since `sinceMs`.
 // The ledger's answers are held to this.
+import type { CampaignSums } from "../../objects/tenant-object/contract";
 import type { AttributionModel } from "../../src/analytics/attribution";
 import { tenantDb } from "../support/databases";
 
-export interface OracleCampaign {
-  campaign_id: string;
-  posts: number;
-  impressions: number;
-  clicks: number;
-  page_views: number;
-  conversions: number;
-  revenue: number;
-}
+export type OracleCampaign = CampaignSums;
 
 export async function roiFromD1(
   tenantId: string,
