@@ -72,6 +72,15 @@ export interface Arrivals {
   credits: ConversionCredit[];
 }
 
+/** What a change to a kept post needs of its row. */
+interface KeptPost {
+  post_id: string;
+  campaign_id: string;
+  published_at_ms: number;
+  impressions: number;
+  clicks: number;
+}
+
 const SUMMED = ["posts", ...FIGURES] as const;
 type Delta = Partial<Record<(typeof SUMMED)[number], number>>;
 
@@ -136,15 +145,19 @@ export class CampaignLedger {
     return true;
   }
 
-  /** Adds `delta` to kept posts and their campaigns' windows (posts the ledger does not keep are skipped). */
-  private addToPosts(deltas: Map<string, Delta>): void {
-    for (const part of chunk([...deltas.keys()], 90)) {
-      const kept = this.exec<{ post_id: string; campaign_id: string; published_at_ms: number }>(
-        `SELECT post_id, campaign_id, published_at_ms FROM campaign_posts WHERE post_id IN (${part.map(() => "?").join(", ")})`,
+  /**
+   * Adds to each kept post among `postIds` the delta `deltaOf` makes from its row, and
+   * to its campaign's windows; posts the ledger does not keep are skipped.
+   */
+  private addToPosts(postIds: Iterable<string>, deltaOf: (post: KeptPost) => Delta): void {
+    for (const part of chunk([...postIds], 90)) {
+      const kept = this.exec<KeptPost & Record<string, SqlStorageValue>>(
+        `SELECT post_id, campaign_id, published_at_ms, impressions, clicks FROM campaign_posts
+         WHERE post_id IN (${part.map(() => "?").join(", ")})`,
         ...part,
       );
       for (const post of kept) {
-        const delta = deltas.get(post.post_id) as Delta;
+        const delta = deltaOf(post);
         const columns = FIGURES.filter((column) => (delta[column] ?? 0) !== 0);
         if (columns.length === 0) continue;
         this.exec(
@@ -159,23 +172,11 @@ export class CampaignLedger {
 
   /** Counters changed: the campaign posts among them take their new impressions and clicks. */
   reach(rows: readonly { post_id: string; impressions: number; clicks: number }[]): void {
-    if (rows.length === 0) return;
     const now = new Map(rows.map((row) => [row.post_id, row]));
-    for (const part of chunk([...now.keys()], 90)) {
-      const kept = this.exec<{ post_id: string; impressions: number; clicks: number }>(
-        `SELECT post_id, impressions, clicks FROM campaign_posts WHERE post_id IN (${part.map(() => "?").join(", ")})`,
-        ...part,
-      );
-      const deltas = new Map<string, Delta>();
-      for (const before of kept) {
-        const after = now.get(before.post_id) as { impressions: number; clicks: number };
-        deltas.set(before.post_id, {
-          impressions: after.impressions - before.impressions,
-          clicks: after.clicks - before.clicks,
-        });
-      }
-      this.addToPosts(deltas);
-    }
+    this.addToPosts(now.keys(), (before) => {
+      const after = now.get(before.post_id) as { impressions: number; clicks: number };
+      return { impressions: after.impressions - before.impressions, clicks: after.clicks - before.clicks };
+    });
   }
 
   /** A conversion D1 has recorded: its visit and each touch's credit, once per conversion. */
@@ -202,7 +203,7 @@ export class CampaignLedger {
       delta[conv] = (delta[conv] ?? 0) + touch.weight;
       delta[rev] = (delta[rev] ?? 0) + touch.weight * conversion.value;
     }
-    this.addToPosts(deltas);
+    this.addToPosts(deltas.keys(), (post) => deltas.get(post.post_id) as Delta);
     return true;
   }
 
@@ -253,18 +254,15 @@ export class CampaignLedger {
   nextAgeingMs(posts: number): number | null {
     let next: number | null = null;
     for (const [windowDays, from] of this.cutoffs()) {
-      const row = this.exec<{ published_at_ms: number }>(
-        `SELECT published_at_ms FROM campaign_posts WHERE published_at_ms >= ?
-         ORDER BY published_at_ms LIMIT 1 OFFSET ?`,
+      const rows = this.exec<{ published_at_ms: number }>(
+        "SELECT published_at_ms FROM campaign_posts WHERE published_at_ms >= ? ORDER BY published_at_ms LIMIT ?",
         from,
-        posts - 1,
-      )[0];
-      const earliest = this.exec<{ published_at_ms: number }>(
-        "SELECT published_at_ms FROM campaign_posts WHERE published_at_ms >= ? ORDER BY published_at_ms LIMIT 1",
-        from,
-      )[0];
-      if (!earliest) continue;
-      const at = (row ?? earliest).published_at_ms + windowDays * DAY_MS;
+        posts,
+      );
+      // The `posts`-th to leave; with fewer left, the first of them.
+      const leaving = rows.length === posts ? rows.at(-1) : rows[0];
+      if (!leaving) continue;
+      const at = leaving.published_at_ms + windowDays * DAY_MS;
       next = next === null ? at : Math.min(next, at);
     }
     return next;

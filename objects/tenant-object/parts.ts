@@ -98,15 +98,15 @@ export async function campaignRoi(parts: TenantParts, query: CampaignRoiQuery): 
  */
 export async function keepCampaignLedger(parts: TenantParts): Promise<void> {
   const ledger = parts.analytics.campaigns;
-  const built = builtAtMs(parts.sql);
-  if (built === null || Date.now() - built >= REBUILD_EVERY_MS) await rebuildCampaigns(parts);
+  let built = builtAtMs(parts.sql);
+  if (built === null || Date.now() - built >= REBUILD_EVERY_MS) built = (await rebuildCampaigns(parts)).builtAtMs;
   else ledger.age(Date.now());
   const nowMs = Date.now();
   ledger.forgetCredited(nowMs);
   const next = ledger.nextAgeingMs(AGEING_POSTS);
   // Nothing kept: the next campaign post published sets the timer again.
   if (next === null) return;
-  const rebuildAt = (builtAtMs(parts.sql) ?? nowMs) + REBUILD_EVERY_MS;
+  const rebuildAt = built + REBUILD_EVERY_MS;
   await parts.timers.scheduleAtMost("campaign-ledger", Math.max(nowMs + AGEING_MIN_GAP_MS, Math.min(next, rebuildAt)));
 }
 

@@ -4,3 +4,8 @@
 // campaign post of its window (issue 14).
 export const ROI_WINDOWS = [7, 30, 90, 365] as const;
 export type RoiWindow = (typeof ROI_WINDOWS)[number];
+
+/** Whether `days` is one of the kept windows (the query and a cursor both ask). */
+export function isRoiWindow(days: number): days is RoiWindow {
+  return (ROI_WINDOWS as readonly number[]).includes(days);
+}

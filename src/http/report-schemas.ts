@@ -1,7 +1,7 @@
 // Request and response pieces of the report routes: benchmarks, viral posts, ROI.
 import { z } from "@hono/zod-openapi";
 import { ATTRIBUTION_MODELS } from "../analytics/attribution";
-import { ROI_WINDOWS } from "../analytics/roi-windows";
+import { isRoiWindow, ROI_WINDOWS } from "../analytics/roi-windows";
 import { PLATFORMS } from "../platforms/types";
 import { Timestamp } from "./content-schemas";
 
@@ -75,7 +75,7 @@ export const RoiQuery = z.object({
   days: z.coerce
     .number()
     .int()
-    .refine((days) => (ROI_WINDOWS as readonly number[]).includes(days), `one of ${ROI_WINDOWS.join(", ")}`)
+    .refine(isRoiWindow, `one of ${ROI_WINDOWS.join(", ")}`)
     .default(90)
     .openapi({
       enum: [...ROI_WINDOWS],

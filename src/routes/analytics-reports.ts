@@ -1,7 +1,7 @@
 // Reports over the tenant's analytics: benchmarks per platform, viral posts (seed
 // §11.2) and ROI by campaign (seed §11.3, without its fan-out). Reads only.
 import { createRoute, z } from "@hono/zod-openapi";
-import { ROI_WINDOWS, type RoiWindow } from "../analytics/roi-windows";
+import { isRoiWindow, type RoiWindow } from "../analytics/roi-windows";
 import { guard } from "../auth/guard";
 import { listBenchmarks, toBenchmark } from "../db/reports/benchmarks";
 import { viralPosts } from "../db/reports/viral-posts";
@@ -65,7 +65,7 @@ function sinceOf(days: number): string {
 
 const ViralCursor = z.object({ s: z.string(), v: z.number(), id: z.string() });
 const RoiCursor = z.object({
-  d: z.number().refine((days) => (ROI_WINDOWS as readonly number[]).includes(days)),
+  d: z.number().refine(isRoiWindow),
   r: z.number(),
   c: z.string(),
 });

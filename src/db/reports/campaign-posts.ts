@@ -100,15 +100,16 @@ export async function readCampaignSnapshot(
   for (let from = options.sinceMs; from < options.nowMs + 86_400_000; from += SLICE_MS) {
     slices.push([new Date(from).toISOString(), new Date(from + SLICE_MS).toISOString()]);
   }
-  const statementsWith = (ids: string[]) =>
-    PLATFORMS.flatMap((platform) =>
-      slices.map(([from, to]) =>
-        scope.db.prepare(SLICE_SQL).bind(scope.tenantId, platform, from, to, firstRecent, JSON.stringify(ids)),
-      ),
-    );
   const listed = await recent.all<{ conversion_id: string }>();
   const recentConversionIds = listed.results.map((row) => row.conversion_id);
-  const results = await scope.db.batch<CampaignPostRow>(statementsWith(recentConversionIds));
+  const counted = JSON.stringify(recentConversionIds);
+  const results = await scope.db.batch<CampaignPostRow>(
+    PLATFORMS.flatMap((platform) =>
+      slices.map(([from, to]) =>
+        scope.db.prepare(SLICE_SQL).bind(scope.tenantId, platform, from, to, firstRecent, counted),
+      ),
+    ),
+  );
   const rowsRead = results.reduce((sum, result) => sum + (result.meta.rows_read ?? 0), listed.meta.rows_read ?? 0);
   const posts = results.flatMap((result) =>
     result.results.map(({ published_at, ...row }) => ({
