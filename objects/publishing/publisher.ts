@@ -8,6 +8,7 @@ import { draftRow, type PublishRequestRow, savePublishRequest, toPost } from "..
 import { tenantScope } from "../../src/db/tenant-scope";
 import { notConfiguredMessage, platformReach } from "../../src/platforms/mode";
 import { checkPost, normaliseHashtags } from "../../src/platforms/rules";
+import type { PublishResult } from "../../src/platforms/types";
 import { SlidingLog } from "../storage/sliding-log";
 import type { Timers } from "../storage/timers";
 import type { Answer, PublishInput } from "../tenant-object/contract";
@@ -31,6 +32,21 @@ type AttemptRow = {
   answer: string | null;
   row: string | null;
 };
+
+/** The record of a post the platform published: the row with the platform's id and link. */
+function publishedRecord(
+  row: PublishRequestRow,
+  result: Pick<PublishResult, "platformPostId" | "url">,
+  now: string,
+): PublishRequestRow {
+  return {
+    ...row,
+    status: "published",
+    platform_post_id: result.platformPostId,
+    platform_post_url: result.url,
+    published_at: now,
+  };
+}
 
 function notConfigured(platform: LoadedAccount["platform"]): Answer {
   return problemAnswer("platformNotConfigured", notConfiguredMessage(platform), { platform });
@@ -311,13 +327,7 @@ export class Publisher {
     if (outcome.kind === "published") {
       if (outcome.result.quota)
         recordPlatformQuota(this.sql, account.accountId, spec, outcome.result.quota, Date.now());
-      record = {
-        ...row,
-        status: "published",
-        platform_post_id: outcome.result.platformPostId,
-        platform_post_url: outcome.result.url,
-        published_at: now,
-      };
+      record = publishedRecord(row, outcome.result, now);
       answer = recordAnswer(record);
     } else if (outcome.kind === "processing") {
       // Accepted and still processing (an Instagram video): answered 202 now, and
@@ -370,13 +380,7 @@ export class Publisher {
     const row = { ...previous, error_type: null, error_message: null, updated_at: now };
     let record: PublishRequestRow;
     if (outcome.kind === "published") {
-      record = {
-        ...row,
-        status: "published",
-        platform_post_id: outcome.result.platformPostId,
-        platform_post_url: outcome.result.url,
-        published_at: now,
-      };
+      record = publishedRecord(row, outcome.result, now);
     } else if (outcome.kind === "failed" && outcome.error === "timeout") {
       record = { ...row, status: "unknown", error_type: "outcome_unknown", error_message: outcome.message };
     } else {
