@@ -2,6 +2,7 @@
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
+import { type Clock, systemClock } from "./clock";
 import { createRouter } from "./http/app-env";
 import { notFound, onError } from "./http/error-handler";
 import { ProblemError } from "./http/problem";
@@ -46,8 +47,19 @@ import { usersRoutes } from "./routes/users";
 /** Largest request body the API accepts. */
 const MAX_BODY_BYTES = 1024 * 1024;
 
-export function createApp() {
+export interface AppOptions {
+  /** The clock every route reads time from (tests give their own). */
+  clock?: Clock;
+}
+
+export function createApp(options: AppOptions = {}) {
   const app = createRouter();
+  const clock = options.clock ?? systemClock;
+
+  app.use(async (c, next) => {
+    c.set("clock", clock);
+    await next();
+  });
 
   app.use(requestId());
   app.use(secureHeaders({ crossOriginResourcePolicy: false }));

@@ -1,6 +1,7 @@
 // The parts a TenantObject is made of, made once in its constructor, and the few
 // operations that both a public method and a timer perform. Held in a private field
 // of the object: nothing here is reachable over RPC.
+import type { Clock } from "../../src/clock";
 import { tenantScope } from "../../src/db/tenant-scope";
 import type { Platform, PlatformAdapter } from "../../src/platforms/types";
 import { AGEING_POSTS } from "../analytics/campaign-ledger";
@@ -32,6 +33,8 @@ const AGEING_MIN_GAP_MS = 600_000;
 export interface TenantParts {
   tenantId: string;
   env: Env;
+  /** The object's clock (objects/storage/object-clock.ts): every part reads time from it. */
+  clock: Clock;
   /** The object's storage (for a synchronous transaction), and its SQLite. */
   storage: DurableObjectStorage;
   sql: SqlStorage;

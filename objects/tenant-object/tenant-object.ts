@@ -26,6 +26,7 @@ import { windowFor, windowState } from "../publishing/rate-windows";
 import { Scheduler } from "../publishing/scheduler";
 import { TenantRecordCache } from "../publishing/tenant-record";
 import { applyObjectMigrations } from "../schema/migrate";
+import { objectClock } from "../storage/object-clock";
 import { TENANT_OBJECT_MIGRATIONS } from "../schema/tenant-migrations";
 import { Timers } from "../storage/timers";
 import type {
@@ -85,6 +86,7 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
     this.schemaVersion = applyObjectMigrations(ctx.storage, TENANT_OBJECT_MIGRATIONS);
     const tenantId = this.name;
     const sql = ctx.storage.sql;
+    const clock = objectClock(sql, env);
     const timers = new Timers<TenantTimer>(ctx.storage);
     const adapterFor = (platform: Platform) => platformAdapter(env, platform);
     const auditOutbox = new AuditOutbox(sql, env, tenantId, timers);
@@ -115,6 +117,7 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
     this.#parts = {
       tenantId,
       env,
+      clock,
       storage: ctx.storage,
       sql,
       timers,

@@ -3,6 +3,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { RequestIdVariables } from "hono/request-id";
 import type { DeferredAuth, TenantObjectStub } from "../../objects/tenant-object/contract";
+import type { Clock } from "../clock";
 import type { OperatorPrincipal, UserPrincipal } from "../auth/principal";
 import type { TenantScope } from "../db/tenant-scope";
 import { validationHook } from "./validation";
@@ -17,6 +18,8 @@ export interface PendingAudit {
 }
 
 export type AppVariables = RequestIdVariables & {
+  /** The router's clock (src/clock.ts), given to createApp: routes read time from it. */
+  clock: Clock;
   /** A tenant's user (session or API key), once authenticated. */
   user?: UserPrincipal;
   /** The platform operator (ADMIN_TOKEN), once authenticated. */

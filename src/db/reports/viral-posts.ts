@@ -72,8 +72,7 @@ async function candidates(
     ...(options.platform ? ["pa.platform = ?6"] : []),
   ].join(" AND ");
   const bucket = (i: number) =>
-    `SELECT pa.post_id, pa.viral_coefficient, pa.engagement_rate,
-            COALESCE(pa.reach, 0) AS reach, COALESCE(pa.impressions, 0) AS impressions
+    `SELECT pa.post_id, pa.viral_coefficient, pa.engagement_rate, pa.reach, pa.impressions
      FROM post_analytics pa WHERE unixepoch(pa.created_at) / ${BUCKET_SECONDS} = ?${i + 8} AND ${conditions}`;
   const { results } = await scope.db
     .prepare(

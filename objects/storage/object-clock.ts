@@ -1,0 +1,35 @@
+// The TenantObject's clock (src/clock.ts: time is injected). In production it is the
+// system's. In development mode (the sandbox switched on) it is the system's plus an
+// offset kept in the object's own `meta` table, so a test or a local run can move a
+// tenant's time forward, or back to any date, and the object's alarms, windows and
+// schedules all see the same time, across evictions and restarts. Nothing else is
+// written to make time pass: schedules and windows keep the times they were given.
+import { type Clock, systemClock } from "../../src/clock";
+import { sandboxEnabled } from "../../src/platforms/mode";
+
+const OFFSET_KEY = "clock_offset_ms";
+
+/** The object's clock: the system's, shifted by the stored offset in development mode. */
+export function objectClock(sql: SqlStorage, env: Env): Clock {
+  if (!sandboxEnabled(env)) return systemClock;
+  return () => Date.now() + storedOffset(sql);
+}
+
+function storedOffset(sql: SqlStorage): number {
+  const row = sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", OFFSET_KEY).toArray()[0];
+  const offset = Number(row?.value ?? 0);
+  return Number.isFinite(offset) ? offset : 0;
+}
+
+/**
+ * Sets the object's clock to read `atMs` now (development mode only: production has no
+ * offset to set, and refuses).
+ */
+export function setObjectClock(sql: SqlStorage, env: Env, atMs: number): void {
+  if (!sandboxEnabled(env)) throw new Error("the object's clock can be set only in development mode");
+  sql.exec(
+    `INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
+    OFFSET_KEY,
+    String(Math.round(atMs - Date.now())),
+  );
+}
