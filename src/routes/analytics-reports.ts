@@ -59,8 +59,8 @@ const roiRoute = createRoute({
 });
 
 /** The window start of a first page; later pages keep it (it travels in the cursor). */
-function sinceOf(days: number): string {
-  return new Date(Date.now() - days * DAY_MS).toISOString();
+function sinceOf(nowMs: number, days: number): string {
+  return new Date(nowMs - days * DAY_MS).toISOString();
 }
 
 const ViralCursor = z.object({ s: z.string(), v: z.number(), id: z.string() });
@@ -78,10 +78,12 @@ export const analyticsReportsRoutes = createRouter()
   .openapi(viralRoute, async (c) => {
     const query = c.req.valid("query");
     const cursor = decodeCursor(query.cursor, ViralCursor);
-    const since = cursor?.s ?? sinceOf(query.days);
+    const nowMs = c.var.clock();
+    const since = cursor?.s ?? sinceOf(nowMs, query.days);
     await settlePosts(c);
     const page = await viralPosts(caller(c).scope, {
       since,
+      nowMs,
       platform: query.platform,
       after: cursor ? { coefficient: cursor.v, id: cursor.id } : undefined,
       limit: query.limit,

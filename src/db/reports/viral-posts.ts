@@ -42,7 +42,10 @@ function bucketOf(ms: number): number {
   return Math.floor(ms / 1000 / BUCKET_SECONDS);
 }
 
-type Candidate = Pick<ViralPostRow, "post_id" | "viral_coefficient" | "engagement_rate" | "reach" | "impressions">;
+type Candidate = Pick<ViralPostRow, "post_id" | "viral_coefficient" | "engagement_rate"> & {
+  reach: number | null;
+  impressions: number | null;
+};
 
 /**
  * The tenant's analytics rows at or above the threshold made in the window, most viral
@@ -52,6 +55,13 @@ type Candidate = Pick<ViralPostRow, "post_id" | "viral_coefficient" | "engagemen
  * reads about the rows it returns plus one or two per bucket, however much of the
  * tenant's history the window covers. The literal `viral_coefficient >= 1.0` is the index's
  * own condition (SQLite uses a partial index only for a query that repeats it).
+ *
+ * Each bucket's SELECT lists bare columns: SQLite flattens a nested group of the merge
+ * into the compound around it only when its select list is plain columns. With an
+ * expression there (COALESCE(reach, 0)) a group becomes a co-routine sorted in a temp
+ * B-tree, reading every row of its buckets, and how many groups there are, and which
+ * buckets they hold, depends on where today falls: the report's cost then changed with
+ * the date. Missing figures are made 0 in code instead.
  *
  * A row is made with its post (the publish outbox) or later (a flush), never before
  * the post was published, so rows made before the window's first day cannot be in it
@@ -125,14 +135,14 @@ async function postsOf(scope: TenantScope, ids: string[]) {
  */
 export async function viralPosts(
   scope: TenantScope,
-  options: { since: string; platform?: Platform; after?: ViralCursor; limit: number; nowMs?: number },
+  options: { since: string; platform?: Platform; after?: ViralCursor; limit: number; nowMs: number },
 ): Promise<{ rows: ViralPostRow[]; hasMore: boolean }> {
   const wanted = options.limit + 1;
   const rows: ViralPostRow[] = [];
   let after = options.after;
   while (rows.length < wanted) {
     const count = wanted - rows.length;
-    const found = await candidates(scope, { ...options, after, nowMs: options.nowMs ?? Date.now() }, count);
+    const found = await candidates(scope, { ...options, after }, count);
     const posts = await postsOf(
       scope,
       found.map((c) => c.post_id),
@@ -142,7 +152,7 @@ export async function viralPosts(
       if (post?.status !== "published" || post.published_at < options.since) continue;
       if (options.platform && post.platform !== options.platform) continue;
       const { status: _status, ...fields } = post;
-      rows.push({ ...fields, ...candidate });
+      rows.push({ ...fields, ...candidate, reach: candidate.reach ?? 0, impressions: candidate.impressions ?? 0 });
     }
     const last = found.at(-1);
     if (found.length < count || !last) break;
