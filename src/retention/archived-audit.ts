@@ -8,16 +8,28 @@
 // seen in both is listed once. Archived days are read newest first, and only as far
 // as the page needs: not past the day of D1's last row when D1 filled the page, and
 // not past the day that brought the page to its size.
+//
+// A page makes at most ARCHIVE_CALLS_PER_PAGE R2 calls (the listing, then one read a
+// day), whatever the filters: a filter that matches nothing would otherwise read the
+// whole archive in one request. A page that stops with archived days unread holds only
+// rows newer than the newest unread day (fewer than `limit`, even none), and its cursor
+// names the day after that one, so the next page carries on into older days (README,
+// "Retention and the archive").
 import { type AuditCursor, type AuditFilters, listAuditLogs } from "../db/audit-list";
 import type { AuditLogRow } from "../db/audit-logs";
 import type { TenantScope } from "../db/tenant-scope";
 import { regionOfShard } from "../placement/shards";
+import { addDays } from "../skills/calendar";
 import { archiveBucket, auditPrefix, dayOfAuditKey } from "./archive-bucket";
 import { newestFirst, readDay } from "./audit-day-object";
 
+/** R2 calls one page may make: list calls first, then a get per archived day read. */
+export const ARCHIVE_CALLS_PER_PAGE = 31;
+
 export interface AuditPage {
   rows: AuditLogRow[];
-  hasMore: boolean;
+  /** Where the next page starts; null at the end of the trail. */
+  next: AuditCursor | null;
 }
 
 /** The same test the D1 query makes, on an archived row (text compared as SQLite compares it). */
@@ -35,17 +47,21 @@ function matches(row: AuditLogRow, filters: AuditFilters, after: AuditCursor | u
   return true;
 }
 
-/** The tenant's archived days between `low` and `high` (inclusive, either open), ascending. */
+/**
+ * The tenant's archived days from `low` (inclusive) that can hold a row before `upper`
+ * (a day's rows all sort after its bare date, so a bare date excludes its own day),
+ * either open, ascending; and the R2 list calls it took (one per 1,000 days).
+ */
 async function archivedDays(
   bucket: R2Bucket,
   tenantId: string,
   low: string | null,
-  high: string | null,
-): Promise<string[]> {
+  upper: string | null,
+): Promise<{ days: string[]; calls: number }> {
   const prefix = auditPrefix(tenantId);
   const days: string[] = [];
   let cursor: string | undefined;
-  for (;;) {
+  for (let calls = 1; ; calls++) {
     const listing = await bucket.list({
       prefix,
       // Keys sort by day: start just before `low`'s object ("<prefix><low>" < "<prefix><low>.ndjson.gz").
@@ -54,12 +70,16 @@ async function archivedDays(
     for (const object of listing.objects) {
       const day = dayOfAuditKey(tenantId, object.key);
       if (day === null || (low !== null && day < low)) continue;
-      if (high !== null && day > high) return days;
+      if (upper !== null && day >= upper) return { days, calls };
       days.push(day);
     }
-    if (!listing.truncated) return days;
+    if (!listing.truncated) return { days, calls };
     cursor = listing.cursor;
   }
+}
+
+function cursorAt(row: AuditLogRow): AuditCursor {
+  return { timestamp: row.timestamp, logId: row.log_id };
 }
 
 export async function listAuditTrail(
@@ -70,30 +90,35 @@ export async function listAuditTrail(
 ): Promise<AuditPage> {
   const d1 = await listAuditLogs(scope, filters, page);
   const region = regionOfShard(scope.shard);
-  if (!region) return d1;
+  const last = d1.rows.at(-1);
+  if (!region) return { rows: d1.rows, next: d1.hasMore && last ? cursorAt(last) : null };
   const bucket = archiveBucket(env, region);
   const upper = [filters.to, page.after?.timestamp].filter((t): t is string => t !== undefined).sort()[0];
-  const days = await archivedDays(
-    bucket,
-    scope.tenantId,
-    filters.from?.slice(0, 10) ?? null,
-    upper?.slice(0, 10) ?? null,
-  );
+  const listing = await archivedDays(bucket, scope.tenantId, filters.from?.slice(0, 10) ?? null, upper ?? null);
+  // What the listing left of the page's R2 calls; at least one read, so paging always moves on.
+  let reads = Math.max(1, ARCHIVE_CALLS_PER_PAGE - listing.calls);
   // D1 filled the page: archived days before its last row's day cannot enter it.
-  const floor = d1.rows.length >= page.limit ? (d1.rows.at(-1) as AuditLogRow).timestamp.slice(0, 10) : null;
+  const floor = d1.rows.length >= page.limit ? (last as AuditLogRow).timestamp.slice(0, 10) : null;
+  const unread = [...listing.days];
   const archived: AuditLogRow[] = [];
-  let unread = days.length;
-  for (const day of days.toReversed()) {
-    if ((floor !== null && day < floor) || archived.length >= page.limit) break;
+  for (let day = unread.at(-1); day !== undefined; day = unread.at(-1)) {
+    if ((floor !== null && day < floor) || archived.length >= page.limit || reads === 0) break;
+    unread.pop();
+    reads -= 1;
     const object = await readDay(bucket, scope.tenantId, day);
-    unread -= 1;
     archived.push(...(object?.rows ?? []).filter((row) => matches(row, filters, page.after)));
   }
-  if (archived.length === 0 && unread === 0) return d1;
+  const newestUnread = unread.at(-1);
   const seen = new Set(d1.rows.map((row) => row.log_id));
   const merged = [...d1.rows, ...archived.filter((row) => !seen.has(row.log_id))].sort(newestFirst);
-  return {
-    rows: merged.slice(0, page.limit),
-    hasMore: merged.length > page.limit || d1.hasMore || unread > 0,
-  };
+  // A day not read yet may hold rows newer than anything from an older day: the page ends above it.
+  const listed =
+    newestUnread === undefined ? merged : merged.filter((row) => row.timestamp.slice(0, 10) > newestUnread);
+  const rows = listed.slice(0, page.limit);
+  const end = rows.at(-1);
+  if (!(listed.length > page.limit || d1.hasMore || newestUnread !== undefined)) return { rows, next: null };
+  if (end && (rows.length === page.limit || newestUnread === undefined)) return { rows, next: cursorAt(end) };
+  // A short page (the read budget ran out): go on below the newest unread day. The bare
+  // date sorts before every timestamp of the day after it, and "" before every id.
+  return { rows, next: { timestamp: addDays(newestUnread as string, 1), logId: "" } };
 }

@@ -4,7 +4,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { guard } from "../auth/guard";
 import { toAuditLog } from "../db/audit-logs";
 import { createRouter } from "../http/app-env";
-import { decodeCursor, PageQuery, pageOf } from "../http/cursor";
+import { decodeCursor, encodeCursor, PageQuery } from "../http/cursor";
 import { pageSchema } from "../http/identity-schemas";
 import { caller } from "../http/request-context";
 import { problemResponseSpec } from "../http/schemas";
@@ -46,6 +46,8 @@ const route = createRoute({
   path: "/v1/audit-logs",
   tags: ["Audit"],
   summary: "The tenant's audit trail, newest first (owner, admin); archived days included",
+  description:
+    "A page reads at most 31 archived days from R2 (list calls included); when it stops with older days unread, it may hold fewer rows than `limit`, even none, and `next_cursor` goes on into older days. Page until `next_cursor` is null.",
   security: [{ bearerAuth: [] }],
   middleware: guard("audit.read", { action: "audit_log.list", resource: "audit_log" }),
   request: { query: AuditQuery },
@@ -78,8 +80,8 @@ export const auditLogsRoutes = createRouter().openapi(route, async (c) => {
     },
     { after: after ? { timestamp: after.t, logId: after.id } : undefined, limit: query.limit },
   );
-  return c.json(
-    pageOf(page.rows.map(toAuditLog), page.hasMore, (last) => ({ t: last.timestamp, id: last.id })),
-    200,
-  );
+  // The cursor is set by the listing, not the page's last row: a page that stopped at its
+  // archive read budget may hold fewer rows than `limit`, even none, and still go on.
+  const next = page.next ? encodeCursor({ t: page.next.timestamp, id: page.next.logId }) : null;
+  return c.json({ data: page.rows.map(toAuditLog), next_cursor: next }, 200);
 });
