@@ -33,9 +33,30 @@ export function residencyFence(db: D1Database, tenantId: string): D1PreparedStat
   return db.prepare("INSERT INTO residency_precondition (tenant_id) VALUES (?)").bind(tenantId);
 }
 
+/**
+ * The statements tenant scopes prepared, and every copy bind() made of them: a test runs
+ * whole flows with every shard binding watched (test/support/shard-guard.ts) and refuses
+ * a statement on a shard that is not one of these (but for the system's own cross-tenant
+ * reads), and a write made outside a scope's fenced batch.
+ */
+const scopeStatements = new WeakSet<D1PreparedStatement>();
+
+/** True when a tenant scope prepared `statement` (or bound it from one it prepared). */
+export function preparedInScope(statement: D1PreparedStatement): boolean {
+  return scopeStatements.has(statement);
+}
+
+function inScope(statement: D1PreparedStatement): D1PreparedStatement {
+  scopeStatements.add(statement);
+  const bind = statement.bind;
+  // bind() makes a new statement: it stays marked.
+  statement.bind = (...values: unknown[]) => inScope(bind.apply(statement, values));
+  return statement;
+}
+
 export function residentDatabase(db: D1Database, tenantId: string, shard: string): D1Database {
   return {
-    prepare: (query: string) => db.prepare(query),
+    prepare: (query: string) => inScope(db.prepare(query)),
     async batch<T = unknown>(statements: D1PreparedStatement[]): Promise<D1Result<T>[]> {
       if (statements.length === 0) return [];
       try {

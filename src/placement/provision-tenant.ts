@@ -61,7 +61,7 @@ export async function provisionTenant(
         .prepare("INSERT INTO tenant_residency (tenant_id, kms_key_id, state, changed_at) VALUES (?, ?, 'resident', ?)")
         .bind(tenant.tenantId, tenant.kmsKeyId, tenant.now),
       ...made.statements,
-      auditStatement(shard.db, made.audit.actor, made.audit.event, tenant.now),
+      auditStatement(scope.db, made.audit.actor, made.audit.event, tenant.now),
     ]);
   } catch (error) {
     await undoDirectoryRows(env, tenant.tenantId).catch((undo) =>

@@ -43,8 +43,9 @@ export async function refreshAbTest(c: Context<AppEnv>, scope: TenantScope, row:
   });
   const now = nowIso();
   if (result.winner === "inconclusive") {
-    // A cached evaluation, not a decision: no audit row.
-    await recordEvaluation(scope, row, result, now).run();
+    // A cached evaluation, not a decision: no audit row. A write all the same, so it
+    // goes through the scope's batch, fenced by the tenant's residency (`.run()` is not).
+    await scope.db.batch([recordEvaluation(scope, row, result, now)]);
   } else {
     try {
       // Completing is a change of state: audited, and done once. Of concurrent readers
