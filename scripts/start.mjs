@@ -55,7 +55,8 @@ dev.on("exit", (code) => process.exit(code ?? 0));
 async function waitForHealth(deadline) {
   while (Date.now() < deadline) {
     try {
-      const response = await fetch(`${origin}/v1/health`);
+      // The operator's token: without it /v1/health answers {status} alone (no schema version).
+      const response = await fetch(`${origin}/v1/health`, { headers: { Authorization: `Bearer ${vars.ADMIN_TOKEN}` } });
       if (response.ok) return await response.json();
     } catch {
       // not listening yet

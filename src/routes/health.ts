@@ -1,8 +1,16 @@
 // GET /v1/health: are the global D1 and every shard reachable and migrated, does a
 // TenantObject answer.
+//
+// Anyone may ask, and hears only `{status}`: the shards' names, the migrations applied
+// and the errors D1 or the object raised describe the deployment, and a raw D1 error
+// can carry SQL and internals. The operator (ADMIN_TOKEN, Bearer) hears the details; any
+// other credential is refused (README, "Set up, run, test").
 import { createRoute, z } from "@hono/zod-openapi";
+import { authenticateOperator } from "../auth/authenticate";
+import { isoNow } from "../clock";
 import { readAppliedSchema } from "../db/schema-version";
 import { createRouter } from "../http/app-env";
+import { problemResponseSpec } from "../http/schemas";
 import { probeObject } from "../objects";
 import { allShards } from "../placement/shards";
 
@@ -29,16 +37,25 @@ const HealthSchema = z
   })
   .openapi("Health");
 
+const HealthStatusSchema = z
+  .object({ status: z.enum(["ok", "degraded"]) })
+  .strict()
+  .openapi("HealthStatus", { description: "What anyone is told: the status alone" });
+
+const HealthAnswer = z.union([HealthStatusSchema, HealthSchema]);
+
 const route = createRoute({
   method: "get",
   path: "/v1/health",
   tags: ["System"],
   summary: "Health of the Worker, D1 and the Durable Objects",
   description:
-    "200 when D1 answers with migrations applied and a TenantObject answers by RPC; 503 with the same body otherwise.",
+    "200 when D1 answers with migrations applied and a TenantObject answers by RPC; 503 with the same body otherwise. Without a credential the body is `{status}` alone; with the operator's token (ADMIN_TOKEN, Bearer) it carries every database's and the object's details; any other credential is a 401.",
+  security: [{}, { bearerAuth: [] }],
   responses: {
-    200: { description: "Everything answers", content: { "application/json": { schema: HealthSchema } } },
-    503: { description: "Something does not answer", content: { "application/json": { schema: HealthSchema } } },
+    200: { description: "Everything answers", content: { "application/json": { schema: HealthAnswer } } },
+    401: problemResponseSpec("A credential that is not the operator's token"),
+    503: { description: "Something does not answer", content: { "application/json": { schema: HealthAnswer } } },
   },
 });
 
@@ -54,6 +71,9 @@ function databaseHealth(db: D1Database) {
 }
 
 export const healthRoutes = createRouter().openapi(route, async (c) => {
+  // A credential is checked before anything is read: only the operator's shows details.
+  const operator = c.req.header("Authorization") !== undefined;
+  if (operator) await authenticateOperator()(c, async () => {});
   const [d1, shards, object] = await Promise.all([
     databaseHealth(c.env.DB),
     Promise.all(
@@ -73,12 +93,7 @@ export const healthRoutes = createRouter().openapi(route, async (c) => {
   const migrated = (db: { reachable: boolean; schema_version: string | null }) =>
     db.reachable && db.schema_version !== null;
   const ok = migrated(d1) && shards.length > 0 && shards.every(migrated) && object.reachable;
-  const body = {
-    status: ok ? ("ok" as const) : ("degraded" as const),
-    time: new Date().toISOString(),
-    d1,
-    shards,
-    tenant_object: object,
-  };
+  const status = ok ? ("ok" as const) : ("degraded" as const);
+  const body = operator ? { status, time: isoNow(c.var.clock), d1, shards, tenant_object: object } : { status };
   return ok ? c.json(body, 200) : c.json(body, 503);
 });
