@@ -375,4 +375,19 @@ export const TENANT_OBJECT_MIGRATIONS: readonly ObjectMigration[] = [
       );
     `,
   },
+  {
+    version: 14,
+    name: "oauth-consent",
+    sql: `
+      -- A start URL opened by a browser other than the one that asked for it (a forwarded
+      -- link) continues only after that browser confirms on this site's page, which names
+      -- the tenant and the member who asked (objects/publishing/oauth-states.ts). The
+      -- callback checks that member, and the API key they used, are still allowed.
+      -- key_id: the key connect was called with (null: a session).
+      ALTER TABLE oauth_states ADD COLUMN key_id TEXT;
+      -- 1 when the browser claimed the state by opening its start URL.
+      ALTER TABLE oauth_states ADD COLUMN claimed_by_link INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE oauth_states ADD COLUMN consented_at_ms INTEGER;
+    `,
+  },
 ];

@@ -104,6 +104,8 @@ export type MoveStart =
 export interface PendingAuthorization {
   platform: Platform;
   userId: string;
+  /** The API key connect was called with; null for a signed-in session. */
+  keyId: string | null;
   redirectUri: string;
   returnTo: string | null;
   codeVerifier: string | null;
@@ -123,12 +125,28 @@ export interface NewAuthorization extends PendingAuthorization {
   claimed: boolean;
 }
 
+/** Who asked for a connection: the member, and the key they asked with (null: a session). */
+export interface OAuthStarter {
+  userId: string;
+  keyId: string | null;
+}
+
 export type StartOutcome =
-  /** The browser's cookie already matches: on to the platform. */
+  /** The browser that asked for the connection (its connect cookie matches): on to the platform. */
   | { kind: "bound"; authorizeUrl: string; expiresAtMs: number }
-  /** No browser had claimed the state: this one now has (set its cookie). */
-  | { kind: "claimed"; authorizeUrl: string; expiresAtMs: number }
+  /**
+   * A browser that opened the start URL (a forwarded link): it must confirm on this
+   * site's page first. `claimed`: it claimed the state just now (set its cookie).
+   */
+  | { kind: "consent"; claimed: boolean; starter: OAuthStarter; expiresAtMs: number }
   /** Another browser claimed it. */
+  | { kind: "refused" }
+  | { kind: "unknown" };
+
+export type ConsentOutcome =
+  /** The browser the state is bound to confirmed: on to the platform. */
+  | { kind: "ok"; authorizeUrl: string; starter: OAuthStarter }
+  /** The state is live, but this browser is not the one it is bound to (nothing changed). */
   | { kind: "refused" }
   | { kind: "unknown" };
 
@@ -136,6 +154,8 @@ export type CallbackOutcome =
   | { kind: "ok"; pending: PendingAuthorization }
   /** The state is live, but this browser is not the one it is bound to (the state is kept). */
   | { kind: "unbound" }
+  /** Claimed by opening its start URL, but never confirmed on this site's page (the state is kept). */
+  | { kind: "unconfirmed" }
   | { kind: "unknown" };
 
 // --- publishing ---------------------------------------------------------------
@@ -285,13 +305,18 @@ export interface TenantObjectContract {
 
   // connecting accounts
   createOAuthState(pending: NewAuthorization): Promise<{ state: string; expiresAtMs: number }>;
-  /** A browser opens the state's start URL: on to the platform only for the browser it is bound to (or claims it). */
+  /**
+   * A browser opens the state's start URL: on to the platform for the browser that
+   * asked for it; a first other browser claims it and must confirm (consentOAuthState).
+   */
   startOAuthState(
     state: string,
     platform: Platform,
     presentedHash: string | null,
     claimHash: string,
   ): Promise<StartOutcome>;
+  /** The browser a forwarded start URL is bound to confirmed on this site's page: on to the platform. */
+  consentOAuthState(state: string, platform: Platform, presentedHash: string | null): Promise<ConsentOutcome>;
   /** The callback: the pending authorization, only for the browser the state is bound to. */
   consumeOAuthState(state: string, presentedHash: string | null): Promise<CallbackOutcome>;
   /** An account was (re)connected or disconnected: forget its cached tokens; the count of scheduled posts dropped. */
@@ -358,6 +383,7 @@ export const TENANT_OBJECT_METHODS = [
   "moveStatus",
   "createOAuthState",
   "startOAuthState",
+  "consentOAuthState",
   "consumeOAuthState",
   "forgetAccount",
   "publishNow",

@@ -19,7 +19,7 @@ import { TenantIdentity } from "../identity/tenant-identity";
 import { attemptTotp } from "../identity/totp-attempts";
 import { TenantMove } from "../placement/tenant-move";
 import { AccountTokens } from "../publishing/account-tokens";
-import { consumeState, createState, startState } from "../publishing/oauth-states";
+import { consentState, consumeState, createState, startState } from "../publishing/oauth-states";
 import { PublishFlow } from "../publishing/publish-flow";
 import { Publisher } from "../publishing/publisher";
 import { windowFor, windowState } from "../publishing/rate-windows";
@@ -38,6 +38,7 @@ import type {
   CampaignLedgerRebuild,
   CampaignRoiPage,
   CampaignRoiQuery,
+  ConsentOutcome,
   ConversionCredit,
   CredentialChange,
   DeferredAuth,
@@ -194,7 +195,7 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
   // --- connecting accounts (objects/publishing/oauth-states.ts) ----------------
 
   async createOAuthState(pending: NewAuthorization): Promise<{ state: string; expiresAtMs: number }> {
-    return createState(this.#parts.sql, this.#parts.tenantId, pending, Date.now());
+    return createState(this.#parts.sql, this.#parts.tenantId, pending, this.#parts.clock());
   }
 
   async startOAuthState(
@@ -203,11 +204,15 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
     presentedHash: string | null,
     claimHash: string,
   ): Promise<StartOutcome> {
-    return startState(this.#parts.sql, state, platform, presentedHash, claimHash, Date.now());
+    return startState(this.#parts.sql, state, platform, presentedHash, claimHash, this.#parts.clock());
+  }
+
+  async consentOAuthState(state: string, platform: Platform, presentedHash: string | null): Promise<ConsentOutcome> {
+    return consentState(this.#parts.sql, state, platform, presentedHash, this.#parts.clock());
   }
 
   async consumeOAuthState(state: string, presentedHash: string | null): Promise<CallbackOutcome> {
-    return consumeState(this.#parts.sql, state, presentedHash, Date.now());
+    return consumeState(this.#parts.sql, state, presentedHash, this.#parts.clock());
   }
 
   async forgetAccount(accountId: string, disconnected = false): Promise<number> {

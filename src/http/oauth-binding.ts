@@ -1,5 +1,5 @@
-// The cookie that binds an OAuth flow to the browser that started it (issue 11,
-// item 4; the model is Auth.js's state/PKCE check cookies). One cookie per state, so
+// The cookie that binds an OAuth flow to the browser that started it (README, "OAuth
+// binding"; the model is Auth.js's state/PKCE check cookies). One cookie per state, so
 // two connections started in one browser do not overwrite each other:
 // `__Host-oauth_<16 hex of SHA-256(state)>`, holding 256 random bits. The server keeps
 // only their SHA-256 with the state (objects/publishing/oauth-states.ts).
@@ -7,9 +7,15 @@
 // __Host-: Secure, Path=/, no Domain (no sibling subdomain can set or read it).
 // HttpOnly: no script reads it. SameSite=Lax: the callback is a top-level, cross-site
 // GET navigation from the platform, which Lax still sends it with (Strict would not).
+//
+// The consent page of a forwarded start URL (src/routes/oauth-start.ts) carries a form
+// token derived from the same secret, HMAC-SHA256(secret, "oauth-consent:" + state):
+// only the browser holding the cookie could have been shown it, so a POST with
+// another browser's token, or none, is refused without storing anything more.
 import type { Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
-import { randomBytes, sha256, toBase64Url, toHex, utf8 } from "../crypto/encoding";
+import { randomBytes, sha256, timingSafeEqual, toBase64Url, toHex, utf8 } from "../crypto/encoding";
+import type { AppEnv } from "./app-env";
 
 async function cookieName(state: string): Promise<string> {
   return `oauth_${toHex(await sha256(utf8(state))).slice(0, 16)}`;
@@ -26,21 +32,42 @@ export async function newBinding(): Promise<{ secret: string; hash: string }> {
   return { secret, hash: await bindingHash(secret) };
 }
 
+/** This request's binding secret for `state` (its cookie); null when it sent none. */
+export async function presentedSecret(c: Context, state: string): Promise<string | null> {
+  return getCookie(c, await cookieName(state), "host") || null;
+}
+
 /** The hash of this request's binding cookie for `state`; null when it sent none. */
 export async function presentedBinding(c: Context, state: string): Promise<string | null> {
-  const secret = getCookie(c, await cookieName(state), "host");
+  const secret = await presentedSecret(c, state);
   return secret ? bindingHash(secret) : null;
 }
 
+/** The consent form's token for `state` in the browser holding binding `secret`. */
+export async function consentToken(secret: string, state: string): Promise<string> {
+  const key = await crypto.subtle.importKey("raw", utf8(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  return toBase64Url(new Uint8Array(await crypto.subtle.sign("HMAC", key, utf8(`oauth-consent:${state}`))));
+}
+
+/** Whether `token` is the consent token of `state` for binding `secret` (constant time). */
+export async function isConsentToken(secret: string, state: string, token: string): Promise<boolean> {
+  return timingSafeEqual(utf8(token), utf8(await consentToken(secret, state)));
+}
+
 /** Binds this response's browser to `state` until the state expires. */
-export async function setBindingCookie(c: Context, state: string, secret: string, expiresAtMs: number): Promise<void> {
+export async function setBindingCookie(
+  c: Context<AppEnv>,
+  state: string,
+  secret: string,
+  expiresAtMs: number,
+): Promise<void> {
   setCookie(c, await cookieName(state), secret, {
     prefix: "host",
     httpOnly: true,
     secure: true,
     sameSite: "Lax",
     path: "/",
-    maxAge: Math.max(0, Math.ceil((expiresAtMs - Date.now()) / 1000)),
+    maxAge: Math.max(0, Math.ceil((expiresAtMs - c.var.clock()) / 1000)),
   });
 }
 

@@ -2,20 +2,25 @@
 // back. It carries no credential but the state, which names the tenant and is good
 // once, for ten minutes, and only in the browser the flow is bound to (its cookie,
 // src/http/oauth-binding.ts): from any other browser it is refused and the state is
-// left alone. The code is exchanged, the identity read, and each account stored with
-// its tokens encrypted under the tenant's key.
+// left alone, as it is when that browser claimed a forwarded start URL and never
+// confirmed its page. The member who asked for the connection must still be allowed
+// to connect accounts (src/http/oauth-starter.ts), else nothing is exchanged or
+// stored. The code is exchanged, the identity read, and each account stored with its
+// tokens encrypted under the tenant's key.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { CallbackOutcome } from "../../objects/tenant-object/contract";
 import { utf8 } from "../crypto/encoding";
 import { tenantCipher } from "../crypto/tenant-cipher";
+import { pendingAuditRow } from "../db/audit-logs";
 import { newId } from "../db/ids";
 import { findAccountByIdentity, getAccount, toSocialAccount, upsertAccount } from "../db/social-accounts";
 import { scopeOn } from "../db/tenant-scope";
 import { findTenant } from "../db/tenants";
 import { nowIso } from "../db/time";
 import { createRouter } from "../http/app-env";
-import { auditActor, commitAudited } from "../http/audit";
+import { auditActor, auditInTenantShard, commitAudited } from "../http/audit";
 import { clearBindingCookie, presentedBinding } from "../http/oauth-binding";
+import { starterRefused, starterStanding } from "../http/oauth-starter";
 import { tenantOfState } from "../http/oauth-state";
 import { ProblemError } from "../http/problem";
 import { PlatformParam, SocialAccountSchema } from "../http/publishing-schemas";
@@ -46,7 +51,10 @@ const route = createRoute({
     201: { description: "Connected", content: { "application/json": { schema: Connected } } },
     303: { description: "Connected; on to the return_to given at connect time" },
     400: problemResponseSpec(
-      "Unknown, used or expired state; a browser other than the one the connection is bound to; or the user refused",
+      "Unknown, used or expired state; a browser other than the one the connection is bound to, or one that never confirmed the start page; or the user refused",
+    ),
+    403: problemResponseSpec(
+      "The member who asked for the connection may no longer connect accounts (removed, suspended, demoted, or their key revoked or expired): nothing is connected",
     ),
     409: problemResponseSpec("The platform is not configured in this deployment (platform-not-configured)"),
     422: problemResponseSpec("The platform refused the code"),
@@ -76,6 +84,13 @@ export const oauthCallbackRoutes = createRouter().openapi(route, async (c) => {
       { errors: [{ in: "cookie", field: "state", message: "not bound to this browser" }] },
     );
   }
+  if (outcome.kind === "unconfirmed") {
+    throw new ProblemError(
+      "validation",
+      "This connection was not confirmed on this site's page; open the start URL again in this browser and continue from there",
+      { errors: [{ in: "query", field: "state", message: "not confirmed on the start page" }] },
+    );
+  }
   if (outcome.kind !== "ok" || outcome.pending.platform !== platform) throw badState();
   const pending = outcome.pending;
   await clearBindingCookie(c, query.state);
@@ -90,6 +105,25 @@ export const oauthCallbackRoutes = createRouter().openapi(route, async (c) => {
   }
   const tenant = await findTenant(c.env.DB, tenantId);
   if (tenant?.status !== "active") throw badState();
+  const scope = scopeOn(c.env, placement);
+  // Before the code is exchanged: a member who may no longer connect accounts gets nothing connected.
+  const standing = await starterStanding(scope, pending, c.var.clock());
+  if (!standing.ok) {
+    const refusal = starterRefused(standing);
+    const event = {
+      action: "social_account.connect",
+      resourceType: "social_account",
+      metadata: { platform, reason: refusal.problem.reason },
+      success: false,
+      errorMessage: `403: ${refusal.message}`,
+    };
+    // The refusal is audited like any refused attempt (src/http/audit.ts); the trail
+    // failing must not change the answer.
+    await auditInTenantShard(c.env, tenantId, [
+      pendingAuditRow({ ...auditActor(c), tenantId, userId: pending.userId }, event, nowIso()),
+    ]).catch((error) => console.error(`audit row of a refused connection was not written: ${String(error)}`));
+    throw refusal;
+  }
 
   let identities: ConnectedIdentity[];
   try {
@@ -107,7 +141,6 @@ export const oauthCallbackRoutes = createRouter().openapi(route, async (c) => {
     throw new ProblemError("platformRejected", error.message);
   }
 
-  const scope = scopeOn(c.env, placement);
   const cipher = tenantCipher(c.env, tenantId, {
     kmsKeyId: tenant.kms_key_id,
     encryptionVersion: tenant.encryption_version,

@@ -67,7 +67,7 @@ const Connection = z
   .object({
     authorize_url: z.string().openapi({
       description:
-        "Send the user's browser here: this site's start URL (GET /v1/oauth/{platform}/start), which binds the flow to the first browser that opens it and then redirects to the platform",
+        "Send the user's browser here: this site's start URL (GET /v1/oauth/{platform}/start). The browser that called connect from a page of this site goes on to the platform; any other browser that opens it first claims the flow and is shown a page naming the tenant and who asked, which it must confirm",
     }),
     state: z.string(),
     expires_at: z.string().openapi({ format: "date-time" }),
@@ -86,7 +86,7 @@ const connectRoute = createRoute({
   tags: ["Social accounts"],
   summary: "Start connecting an account: a start URL for the user's browser, with a single-use state valid 10 minutes",
   description:
-    "The answer also sets an HttpOnly __Host- cookie binding the flow to the calling browser. A page of this site calling it (Sec-Fetch-Site: same-origin) is bound at once; otherwise the first browser that opens authorize_url claims the flow. The callback completes only in the bound browser.",
+    "The answer also sets an HttpOnly __Host- cookie binding the flow to the calling browser. A page of this site calling it (Sec-Fetch-Site: same-origin) is bound at once; otherwise the first browser that opens authorize_url claims the flow and must confirm on this site's page, which names the tenant and the member who asked. The callback completes only in the bound browser, and only while the member (and the key) that asked may still connect accounts.",
   security,
   middleware: guard("accounts.manage", { action: "social_account.connect_start", resource: "social_account" }),
   request: {
@@ -182,6 +182,8 @@ export const socialAccountsRoutes = createRouter()
       state,
       platform,
       userId: user.userId,
+      // The callback checks this member, and this key, are still allowed (src/http/oauth-starter.ts).
+      keyId: user.keyId,
       redirectUri,
       returnTo: body.return_to ? sameSitePath(body.return_to) : null,
       codeVerifier: verifier,

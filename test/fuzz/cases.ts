@@ -37,6 +37,13 @@ const PUBLIC: RouteCase[] = [
     method: "GET",
     path: () => "/v1/oauth/linkedin/start?state=unknown-state",
   }),
+  // The consent page's form (URL-encoded): without the browser's cookie it is refused.
+  unmatrixed({
+    name: "POST /v1/oauth/{platform}/start",
+    method: "POST",
+    path: () => "/v1/oauth/linkedin/start",
+    body: () => ({ state: "unknown-state", token: "A".repeat(43) }),
+  }),
   unmatrixed({
     name: "GET /v1/oauth/{platform}/callback",
     method: "GET",

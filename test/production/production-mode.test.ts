@@ -11,6 +11,7 @@ import { expectRedirect } from "../support/accounts";
 import { TestBrowser } from "../support/browser";
 import { tenantDb } from "../support/databases";
 import { call, json } from "../support/http";
+import { consentPage, submitConsent } from "../support/oauth-consent";
 import { makeDue, runTimersNow, tenantObjectOf } from "../support/objects";
 import { ADMIN, createTenant } from "../support/tenants";
 import { TEST_LIVE_LINKEDIN } from "../support/test-secrets";
@@ -48,7 +49,13 @@ async function connectLinkedIn(ownerKey: string): Promise<string> {
   const started = await call("/v1/social-accounts/linkedin/connect", { token: ownerKey, body: {} });
   const { authorize_url, state } = await json<{ authorize_url: string; state: string }>(started);
   const browser = new TestBrowser();
-  const atLinkedIn = await expectRedirect(await browser.open(authorize_url));
+  // An API client's link: the browser confirms on this site's page, then goes to LinkedIn.
+  const opened = await browser.open(authorize_url);
+  // Browsers hold the redirect after the form's POST to form-action too: LinkedIn's origin is named.
+  expect(opened.headers.get("Content-Security-Policy")).toContain(
+    `form-action 'self' ${new URL(TEST_LIVE_LINKEDIN.LINKEDIN_AUTH_BASE).origin}`,
+  );
+  const atLinkedIn = await expectRedirect(await submitConsent(browser, await consentPage(opened)));
   expect(atLinkedIn.origin).toBe(TEST_LIVE_LINKEDIN.LINKEDIN_AUTH_BASE);
   // LinkedIn's consent page approves and sends the browser back with a code.
   const callback = new URL(atLinkedIn.searchParams.get("redirect_uri") as string);

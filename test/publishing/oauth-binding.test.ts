@@ -1,11 +1,13 @@
-// An OAuth connection completes only in the browser that started it (issue 11, item
-// 4): whoever else opens the platform's authorize URL cannot land their account in
-// the initiator's tenant, nor burn the initiator's state.
+// An OAuth connection completes only in the browser that started it (README, "OAuth
+// binding"): whoever else opens the platform's authorize URL cannot land their account
+// in the initiator's tenant, nor burn the initiator's state. (The consent page a
+// forwarded start URL shows first: oauth-consent.test.ts.)
 import { describe, expect, it } from "vitest";
-import { completeInBrowser, expectRedirect, sandboxUser } from "../support/accounts";
+import { completeInBrowser, expectRedirect, sandboxUser, toPlatform } from "../support/accounts";
 import { TestBrowser } from "../support/browser";
 import { tenantDb } from "../support/databases";
 import { call, json, ORIGIN } from "../support/http";
+import { consentPage, submitConsent } from "../support/oauth-consent";
 import { createTenant, type TestTenant } from "../support/tenants";
 
 interface Started {
@@ -68,7 +70,7 @@ describe("the OAuth binding", () => {
     const tenant = await createTenant();
     const { authorize_url } = await connect(tenant);
     const initiator = new TestBrowser();
-    const atPlatform = await expectRedirect(await initiator.open(authorize_url));
+    const atPlatform = await toPlatform(initiator, authorize_url);
     // The platform's authorize URL, sent to someone else: their browser has no cookie.
     const victim = new TestBrowser();
     const callback = await expectRedirect(await victim.open(atPlatform));
@@ -84,7 +86,7 @@ describe("the OAuth binding", () => {
     const tenant = await createTenant();
     const { authorize_url, state } = await connect(tenant);
     const initiator = new TestBrowser();
-    const atPlatform = await expectRedirect(await initiator.open(authorize_url));
+    const atPlatform = await toPlatform(initiator, authorize_url);
     const callback = await expectRedirect(await initiator.open(atPlatform));
     const [name] = initiator.cookieNames();
     // Another browser holding a cookie of that name (its own value) for the state.
@@ -95,7 +97,8 @@ describe("the OAuth binding", () => {
     // And one holding the binding cookie of a different connection.
     const mine = await connect(tenant);
     const otherBrowser = new TestBrowser();
-    await expectRedirect(await otherBrowser.open(mine.authorize_url));
+    await consentPage(await otherBrowser.open(mine.authorize_url));
+    expect(otherBrowser.cookieNames()).toHaveLength(1);
     expect(await refusedField(await otherBrowser.open(callback))).toEqual(["state"]);
     expect(await accountsOf(tenant)).toBe(0);
     expect(state).toBe(callback.searchParams.get("state"));
@@ -107,14 +110,15 @@ describe("the OAuth binding", () => {
     const { authorize_url } = await connect(tenant);
     const first = new TestBrowser();
     const claimed = await first.open(authorize_url);
-    expect(claimed.status).toBe(302);
+    // Claimed (its cookie), and stopped at this site's consent page.
     expect(claimed.headers.getSetCookie()).toHaveLength(1);
+    await consentPage(claimed);
     expect(await refusedField(await new TestBrowser().open(authorize_url))).toEqual(["state"]);
-    // The claiming browser may open it again (no new cookie), and completes.
+    // The claiming browser may open it again (no new cookie): the page again, then it confirms and completes.
     const again = await first.open(authorize_url);
-    expect(again.status).toBe(302);
     expect(again.headers.getSetCookie()).toEqual([]);
-    const callback = await expectRedirect(await first.open(await expectRedirect(again)));
+    const atPlatform = await expectRedirect(await submitConsent(first, await consentPage(again)));
+    const callback = await expectRedirect(await first.open(atPlatform));
     expect((await first.open(callback)).status).toBe(201);
   });
 

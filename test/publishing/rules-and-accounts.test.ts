@@ -10,6 +10,7 @@ import {
   sandbox,
   sandboxUser,
   sandboxUserOf,
+  toPlatform,
 } from "../support/accounts";
 import { TestBrowser } from "../support/browser";
 import { tenantDb } from "../support/databases";
@@ -125,7 +126,7 @@ describe("the OAuth state", () => {
       }),
     );
     const browser = new TestBrowser();
-    const atPlatform = await expectRedirect(await browser.open(started.authorize_url));
+    const atPlatform = await toPlatform(browser, started.authorize_url);
     const callback = await expectRedirect(await browser.open(atPlatform));
     expect((await browser.open(callback)).status).toBe(201);
     const replay = await browser.open(callback);
@@ -139,7 +140,7 @@ describe("the OAuth state", () => {
     );
     const browser = new TestBrowser();
     expect(await fieldsOf(await browser.open(`/v1/oauth/linkedin/start?state=${started.state}`))).toEqual(["state"]);
-    await expectRedirect(await browser.open(started.authorize_url));
+    await toPlatform(browser, started.authorize_url);
     expect(await fieldsOf(await browser.open(`/v1/oauth/linkedin/callback?code=x&state=${started.state}`))).toEqual([
       "state",
     ]);
@@ -154,7 +155,7 @@ describe("the OAuth state", () => {
       await call("/v1/social-accounts/facebook/connect", { method: "POST", token: tenant.ownerKey }),
     );
     const browser = new TestBrowser();
-    await expectRedirect(await browser.open(authorize_url));
+    await toPlatform(browser, authorize_url);
     const res = await browser.open(
       `/v1/oauth/facebook/callback?state=${state}&error=access_denied&error_description=User%20said%20no`,
     );

@@ -4,12 +4,13 @@ import { describe, expect, it } from "vitest";
 import { call } from "../support/http";
 import { ROUTES } from "./catalogue";
 
-// The OAuth start and callback carry no credential: the single-use state, bound to
-// the browser that opened it, is the credential.
+// The OAuth start (and its consent form) and callback carry no credential: the
+// single-use state, bound to the browser that opened it, is the credential.
 const PUBLIC = [
   "GET /v1/health",
   "POST /v1/auth/login",
   "GET /v1/oauth/{platform}/start",
+  "POST /v1/oauth/{platform}/start",
   "GET /v1/oauth/{platform}/callback",
 ];
 const OPERATOR = [

@@ -1,13 +1,15 @@
 // Connecting sandbox accounts through the API, as a client and a browser would:
 // the client POSTs connect and hands the start URL to the user's browser, which
-// opens it (claiming the flow: a binding cookie), is sent on to the sandbox's
-// authorize page (which approves at once) and lands on the callback with its cookie.
+// opens it (claiming the flow: a binding cookie), confirms on this site's consent
+// page, is sent on to the sandbox's authorize page (which approves at once) and
+// lands on the callback with its cookie.
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import type { SandboxPlatform } from "../../objects/sandbox-platform";
 import type { Platform } from "../../src/platforms/types";
 import { TestBrowser } from "./browser";
 import { call } from "./http";
+import { consentPage, submitConsent } from "./oauth-consent";
 import { createOwnerKey, createTenant } from "./tenants";
 
 export interface ConnectedAccount {
@@ -31,11 +33,22 @@ export async function expectRedirect(response: Response, status = 302): Promise<
 }
 
 /**
- * Takes `browser` from the start URL to the callback: the start route (302 to the
- * sandbox), the sandbox's approval (302 to the callback). The callback's answer.
+ * Opens the start URL in `browser` and gets to the platform's authorize URL: at once
+ * for the browser that called connect (302), otherwise through the consent page,
+ * confirmed as its reader would (the POST's 302). Where the platform is.
+ */
+export async function toPlatform(browser: TestBrowser, authorizeUrl: string): Promise<URL> {
+  const opened = await browser.open(authorizeUrl);
+  if (opened.status === 302) return expectRedirect(opened);
+  return expectRedirect(await submitConsent(browser, await consentPage(opened)));
+}
+
+/**
+ * Takes `browser` from the start URL to the callback: the start route (and its
+ * consent page), the sandbox's approval (302 to the callback). The callback's answer.
  */
 export async function completeInBrowser(browser: TestBrowser, authorizeUrl: string): Promise<Response> {
-  const atPlatform = await expectRedirect(await browser.open(authorizeUrl));
+  const atPlatform = await toPlatform(browser, authorizeUrl);
   const callback = await expectRedirect(await browser.open(atPlatform));
   return browser.open(callback);
 }
