@@ -17,6 +17,8 @@ const migrations = {
 };
 // The fuzzer's run count and seed (test/fuzz): `FUZZ_RUNS=2000 npx vitest run --project workerd test/fuzz`.
 const fuzz = { FUZZ_RUNS: process.env.FUZZ_RUNS ?? "", FUZZ_SEED: process.env.FUZZ_SEED ?? "" };
+// Another "today" for every suite inside workerd: `TEST_TODAY=2027-06-15 npm test` (test/support/today.ts).
+const today = { TEST_TODAY: process.env.TEST_TODAY ?? "" };
 
 export default defineConfig({
   test: {
@@ -28,7 +30,7 @@ export default defineConfig({
             wrangler: { configPath: "./wrangler.toml", environment: "dev" },
             miniflare: {
               // A short platform deadline keeps the timeout tests quick.
-              bindings: { ...TEST_SECRETS, ...migrations, PLATFORM_TIMEOUT_MS: "4000", ...fuzz },
+              bindings: { ...TEST_SECRETS, ...migrations, PLATFORM_TIMEOUT_MS: "4000", ...fuzz, ...today },
             },
           }),
         ],
@@ -36,7 +38,11 @@ export default defineConfig({
           name: "workerd",
           include: ["test/**/*.test.ts"],
           exclude: ["test/production/**"],
-          setupFiles: ["./test/support/apply-migrations.ts", "./test/support/global-db-guard.ts"],
+          setupFiles: [
+            "./test/support/today.ts",
+            "./test/support/apply-migrations.ts",
+            "./test/support/global-db-guard.ts",
+          ],
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },
@@ -53,6 +59,7 @@ export default defineConfig({
                 ...TEST_LIVE_LINKEDIN,
                 ...migrations,
                 PLATFORM_TIMEOUT_MS: "4000",
+                ...today,
               },
             },
           }),
@@ -60,7 +67,11 @@ export default defineConfig({
         test: {
           name: "workerd-production",
           include: ["test/production/**/*.test.ts"],
-          setupFiles: ["./test/support/apply-migrations.ts", "./test/support/global-db-guard.ts"],
+          setupFiles: [
+            "./test/support/today.ts",
+            "./test/support/apply-migrations.ts",
+            "./test/support/global-db-guard.ts",
+          ],
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },

@@ -13,6 +13,8 @@ declare global {
       FUZZ_RUNS: string;
       /** The fuzzer's seed; empty: the fixed default. */
       FUZZ_SEED: string;
+      /** Runs the suite as if today were this date (test/support/today.ts); empty: the machine's. */
+      TEST_TODAY: string;
     }
   }
 }

@@ -1,0 +1,30 @@
+// Runs first in every test file: `TEST_TODAY=2027-06-15 npm test` runs the whole
+// suite inside workerd as if today were that date. Every clock the tests and the
+// Worker read there (Date.now(), new Date(), the TenantObject's and the router's
+// clocks, which start from them) is shifted by the same amount and keeps running, so
+// a test that depends on the machine's date fails here on some day instead of in CI
+// on that day. Unset, nothing changes.
+//
+// Why not the machine's clock: libfaketime deadlocks workerd at start-up (a futex in
+// its static initialisation), so the shift is made where the JavaScript reads time.
+// D1's own CURRENT_TIMESTAMP keeps the machine's time: code must not compare it with
+// the Worker's clock, and a run on another date finds any that does.
+import { env } from "cloudflare:workers";
+
+const today = env.TEST_TODAY;
+if (today) {
+  const target = Date.parse(today);
+  if (!Number.isFinite(target)) throw new Error(`TEST_TODAY is not a date: ${today}`);
+  const RealDate = Date;
+  const offset = target - RealDate.now();
+  class ShiftedDate extends RealDate {
+    constructor(...args: ConstructorParameters<DateConstructor> | []) {
+      if (args.length === 0) super(RealDate.now() + offset);
+      else super(...(args as ConstructorParameters<DateConstructor>));
+    }
+    static override now(): number {
+      return RealDate.now() + offset;
+    }
+  }
+  globalThis.Date = ShiftedDate as DateConstructor;
+}
