@@ -1501,7 +1501,7 @@ export interface paths {
         put?: never;
         /**
          * Start connecting an account: a start URL for the user's browser, with a single-use state valid 10 minutes
-         * @description The answer also sets an HttpOnly __Host- cookie binding the flow to the calling browser. A page of this site calling it (Sec-Fetch-Site: same-origin) is bound at once; otherwise the first browser that opens authorize_url claims the flow. The callback completes only in the bound browser.
+         * @description The answer also sets an HttpOnly __Host- cookie binding the flow to the calling browser. A page of this site calling it (Sec-Fetch-Site: same-origin) is bound at once; otherwise the first browser that opens authorize_url claims the flow and must confirm on this site's page, which names the tenant and the member who asked. The callback completes only in the bound browser, and only while the member (and the key) that asked may still connect accounts.
          */
         post: {
             parameters: {
@@ -1782,8 +1782,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Open in the user's browser: binds the connection to this browser, then redirects to the platform
-         * @description The authorize_url of POST /v1/social-accounts/{platform}/connect. Sets an HttpOnly __Host- cookie for the state when this browser claims it; the callback completes only with that cookie.
+         * Open in the user's browser: on to the platform, or first a page naming who asked and for which tenant
+         * @description The authorize_url of POST /v1/social-accounts/{platform}/connect. The browser that called connect from a page of this site goes on to the platform at once. Otherwise the first browser to open it claims it (an HttpOnly __Host- cookie) and gets an HTML page naming the tenant, the member who asked (masked) and the platform, whose form (POST to this path) continues. Any other browser is refused.
          */
         get: {
             parameters: {
@@ -1799,15 +1799,33 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description On to the platform's authorize page (with Set-Cookie when this browser claimed the state) */
+                /** @description The consent page (HTML; with Set-Cookie when this browser claimed the state) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+                /** @description On to the platform's authorize page (the browser that called connect) */
                 302: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content?: never;
                 };
-                /** @description Unknown, used or expired state, or the connection was opened in another browser */
+                /** @description Unknown, used or expired state (or its tenant is unknown or stopped), or the connection was opened in another browser */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The member who asked may no longer connect accounts */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1818,7 +1836,56 @@ export interface paths {
             };
         };
         put?: never;
-        post?: never;
+        /**
+         * The consent page's form: this browser confirms, and goes on to the platform
+         * @description Only from the browser the state is bound to (its __Host- cookie) with the page's token; anything else is refused and changes nothing.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description twitter is X */
+                    platform: "linkedin" | "twitter" | "facebook" | "instagram";
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/x-www-form-urlencoded": {
+                        state: string;
+                        token: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description On to the platform's authorize page */
+                302: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Unknown, used or expired state; no binding cookie, another browser's, or a token that is not this page's */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The member who asked may no longer connect accounts */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -1866,8 +1933,17 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description Unknown, used or expired state; a browser other than the one the connection is bound to; or the user refused */
+                /** @description Unknown, used or expired state; a browser other than the one the connection is bound to, or one that never confirmed the start page; or the user refused */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The member who asked for the connection may no longer connect accounts (removed, suspended, demoted, or their key revoked or expired): nothing is connected */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6637,7 +6713,7 @@ export interface components {
             timestamp: string;
         };
         AccountConnection: {
-            /** @description Send the user's browser here: this site's start URL (GET /v1/oauth/{platform}/start), which binds the flow to the first browser that opens it and then redirects to the platform */
+            /** @description Send the user's browser here: this site's start URL (GET /v1/oauth/{platform}/start). The browser that called connect from a page of this site goes on to the platform; any other browser that opens it first claims the flow and is shown a page naming the tenant and who asked, which it must confirm */
             authorize_url: string;
             state: string;
             /** Format: date-time */
