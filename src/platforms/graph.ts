@@ -36,7 +36,9 @@ export function graphFailure(config: PlatformConfig, response: PlatformResponse)
   // Code 9 subcode 2207042: Instagram's publishing limit is reached.
   if (error.code === 9) return new PlatformError("rate_limited", message, details);
   if (error.code !== undefined && AUTH_CODES.has(error.code)) return new PlatformError("auth", message, details);
-  return failure(config, response);
+  // The rest by status, keeping Graph's code (an adapter may know what one means: instagram.ts).
+  const failed = failure(config, response);
+  return new PlatformError(failed.kind, failed.message, { ...failed.details, code: details.code });
 }
 
 interface UsageEntry {

@@ -28,6 +28,26 @@ import type {
   TokenSet,
 } from "./types";
 
+/** Graph's code for "Media download has failed": it fetched the post's media URL and could not use it. */
+const MEDIA_DOWNLOAD_FAILED = "9004";
+
+/**
+ * Graph's refusal of the media it fetched, as a refusal of the field (src/platforms/media.ts):
+ * the field and the status class, never Graph's words about the media host.
+ */
+function mediaRefusal(error: unknown, field: "image_url" | "video_url"): unknown {
+  if (!(error instanceof PlatformError) || error.details.code !== MEDIA_DOWNLOAD_FAILED) return error;
+  const status = error.details.status ?? 400;
+  return new PlatformError(
+    "media",
+    `${field} could not be fetched by instagram (it answered ${Math.floor(status / 100)}xx)`,
+    {
+      field,
+      status,
+    },
+  );
+}
+
 const SCOPES = ["instagram_business_basic", "instagram_business_content_publish", "instagram_business_manage_insights"];
 /** A container's status_code (reference/ig-container). */
 export type ContainerStatus = "EXPIRED" | "ERROR" | "FINISHED" | "IN_PROGRESS" | "PUBLISHED";
@@ -135,7 +155,11 @@ export class InstagramAdapter implements PlatformAdapter {
     const media: Record<string, string> = post.videoUrl
       ? { media_type: "REELS", video_url: post.videoUrl }
       : { image_url: post.imageUrl ?? "" };
-    const container = await this.postForm(accessToken, `${igUserId}/media`, { ...media, caption: post.text });
+    const container = await this.postForm(accessToken, `${igUserId}/media`, { ...media, caption: post.text }).catch(
+      (error: unknown) => {
+        throw mediaRefusal(error, post.videoUrl ? "video_url" : "image_url");
+      },
+    );
     const containerId = String(container.id);
     // A video processes for a while: the alarm finishes it (see the file's head).
     if (post.videoUrl) return { kind: "processing", containerId, calls: 1 };

@@ -5,6 +5,12 @@
 // the platform's own limits, counted while the body streams (a lying or absent
 // Content-Length cannot make the object buffer more). Facebook and Instagram are
 // given the URL and fetch it themselves (Graph API), so nothing is fetched for them.
+//
+// A refusal names the field and what went wrong by kind: not a URL we fetch, answered
+// 4xx or 5xx, could not be reached, timed out, too large, a type the platform does not
+// take. Never the media host's own words (its status text, its body, the runtime's
+// error about it): the client chose the URL, not what the host says (README,
+// "Publishing").
 import { PlatformError } from "./errors";
 
 export type MediaField = "image_url" | "video_url";
@@ -32,6 +38,16 @@ const MAX_REDIRECTS = 3;
 
 function refusal(field: MediaField, why: string): PlatformError {
   return new PlatformError("media", `${field} ${why}`, { field });
+}
+
+/** "4xx", "5xx": the class of a status, all a client is told of the media host's answer. */
+function statusClass(status: number): string {
+  return `${Math.floor(status / 100)}xx`;
+}
+
+/** A media type as RFC 6838 spells one (type/subtype tokens), else null: anything else is the host's free text. */
+function wellFormedType(type: string): string | null {
+  return /^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}$/.test(type) ? type : null;
 }
 
 /** The URL, if it is one this Worker may fetch: https, no credentials in it. */
@@ -62,7 +78,7 @@ async function readCapped(
       const { done, value } = await Promise.race([reader.read(), deadline]);
       if (done) break;
       total += value.byteLength;
-      if (total > cap) throw refusal(field, `is larger than the platform's limit of ${cap} bytes`);
+      if (total > cap) throw refusal(field, `is too large (larger than the platform's limit of ${cap} bytes)`);
       chunks.push(value);
     }
   } catch (error) {
@@ -99,7 +115,7 @@ export async function fetchMediaBounded(
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       controller.abort();
-      reject(refusal(field, `did not arrive within ${timeoutMs} ms`));
+      reject(refusal(field, `timed out (it did not arrive within ${timeoutMs} ms)`));
     }, timeoutMs);
   });
   // Handled here too: the deadline may pass while no race is waiting on it.
@@ -114,25 +130,30 @@ export async function fetchMediaBounded(
       if (hop >= MAX_REDIRECTS) throw refusal(field, `redirects more than ${MAX_REDIRECTS} times`);
       target = fetchableUrl(field, new URL(location, target));
     }
-    if (!response.ok) throw refusal(field, `could not be fetched (the server answered ${response.status})`);
+    if (!response.ok) {
+      throw refusal(field, `could not be fetched (the media host answered ${statusClass(response.status)})`);
+    }
     const type = mediaType(response);
     const cap = policy[type];
     if (cap === undefined) {
+      const named = wellFormedType(type);
       throw refusal(
         field,
-        `is ${type || "of no declared type"}; the platform accepts ${Object.keys(policy).join(", ")}`,
+        `is ${named ?? "not of a declared media type"}; the platform accepts ${Object.keys(policy).join(", ")}`,
       );
     }
     const declared = Number(response.headers.get("Content-Length") ?? "not declared");
     if (Number.isFinite(declared) && declared > cap) {
-      throw refusal(field, `is larger than the platform's limit of ${cap} bytes`);
+      throw refusal(field, `is too large (larger than the platform's limit of ${cap} bytes)`);
     }
     if (!response.body) return new ArrayBuffer(0);
     return await readCapped(response.body, cap, deadline, field);
   } catch (error) {
     await response?.body?.cancel().catch(() => undefined);
     if (error instanceof PlatformError) throw error;
-    throw refusal(field, `could not be fetched: ${error instanceof Error ? error.message : String(error)}`);
+    // The runtime's words about the host (DNS, TLS, a reset) are for the operator's log only.
+    console.warn(`media fetch for ${field} failed`, error);
+    throw refusal(field, "could not be fetched (the media host could not be reached)");
   } finally {
     if (timer !== undefined) clearTimeout(timer);
   }

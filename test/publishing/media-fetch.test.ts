@@ -1,9 +1,13 @@
 // The bounded media fetch (issue 11, item 7), against a stubbed fetch (tests cannot
 // reach the internet): https only, one deadline, the platform's byte cap counted
 // while the body streams, the content type checked. Each refusal names its field.
+import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { platformConfig } from "../../src/platforms/config";
 import { isPlatformError } from "../../src/platforms/errors";
+import { InstagramAdapter } from "../../src/platforms/instagram";
 import { fetchMediaBounded, LINKEDIN_IMAGE, type MediaPolicy } from "../../src/platforms/media";
+import { sandboxGrant } from "../contracts/exchange";
 
 const SMALL: MediaPolicy = { "image/jpeg": 10_000, "image/png": 10_000 };
 
@@ -56,7 +60,7 @@ describe("fetchMediaBounded", () => {
         ),
     );
     const refused = await refusal(fetchMediaBounded("https://cdn.test/endless.jpg", "image_url", SMALL, 5000));
-    expect(refused).toEqual({ field: "image_url", message: expect.stringContaining("larger than") });
+    expect(refused).toEqual({ field: "image_url", message: expect.stringContaining("is too large") });
     expect(cancelled).toBe(true);
     // 10,000 bytes is three chunks of 4,096: the fourth is never asked for past the one that crossed.
     expect(pulled).toBeLessThanOrEqual(4);
@@ -78,7 +82,7 @@ describe("fetchMediaBounded", () => {
         ),
     );
     const refused = await refusal(fetchMediaBounded("https://cdn.test/big.jpg", "image_url", LINKEDIN_IMAGE, 5000));
-    expect(refused.message).toContain("larger than");
+    expect(refused.message).toContain("is too large");
     expect(pulled).toBeLessThanOrEqual(1);
   });
 
@@ -96,7 +100,8 @@ describe("fetchMediaBounded", () => {
         ),
     );
     const refused = await refusal(fetchMediaBounded("https://cdn.test/slow.jpg", "video_url", SMALL, 300));
-    expect(refused).toEqual({ field: "video_url", message: expect.stringContaining("did not arrive within 300 ms") });
+    expect(refused).toEqual({ field: "video_url", message: expect.stringContaining("timed out") });
+    expect(refused.message).toContain("within 300 ms");
   });
 
   it("refuses a content type the platform does not accept", async () => {
@@ -123,10 +128,60 @@ describe("fetchMediaBounded", () => {
     expect(asked).toEqual(["https://cdn.test/hop"]);
   });
 
-  it("refuses an answer that is not a success", async () => {
-    serve(() => new Response("gone", { status: 404, headers: { "Content-Type": "image/jpeg" } }));
-    expect((await refusal(fetchMediaBounded("https://cdn.test/x.jpg", "image_url", SMALL, 2000))).message).toContain(
-      "404",
+  it("refuses an answer that is not a success by its status class, never the host's words", async () => {
+    const HOST_WORDS = "internal-bucket-7 denied: AccessDenied for arn:aws:s3:::secret";
+    const cases: [number, string][] = [
+      [404, "answered 4xx"],
+      [403, "answered 4xx"],
+      [503, "answered 5xx"],
+    ];
+    for (const [status, expected] of cases) {
+      serve(
+        () => new Response(HOST_WORDS, { status, statusText: HOST_WORDS, headers: { "Content-Type": "image/jpeg" } }),
+      );
+      const refused = await refusal(fetchMediaBounded("https://cdn.test/x.jpg", "image_url", SMALL, 2000));
+      expect(refused.field, `${status}`).toBe("image_url");
+      expect(refused.message, `${status}`).toBe(`image_url could not be fetched (the media host ${expected})`);
+    }
+  });
+});
+
+describe("a media fetch that fails tells the client only the field and what kind of failure", () => {
+  const HOST_WORDS = "secret-host.internal: TLS alert from 10.0.0.7 (private)";
+
+  it("a host that cannot be reached: the runtime's words stay in the log", async () => {
+    vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    vi.spyOn(globalThis, "fetch").mockRejectedValue(new Error(HOST_WORDS));
+    const refused = await refusal(fetchMediaBounded("https://cdn.test/x.jpg", "image_url", SMALL, 2000));
+    expect(refused).toEqual({
+      field: "image_url",
+      message: "image_url could not be fetched (the media host could not be reached)",
+    });
+  });
+
+  it("a content type that is not a media type is not echoed", async () => {
+    serve(() => new Response("x", { headers: { "Content-Type": HOST_WORDS } }));
+    const refused = await refusal(fetchMediaBounded("https://cdn.test/x.jpg", "image_url", SMALL, 2000));
+    expect(refused.message).toBe(
+      "image_url is not of a declared media type; the platform accepts image/jpeg, image/png",
     );
+  });
+
+  it("Instagram's refusal of media it fetched (Graph 9004, as the sandbox answers a PNG) names the field, not Graph's words", async () => {
+    const grant = await sandboxGrant("instagram");
+    const adapter = new InstagramAdapter(platformConfig(env, "instagram"));
+    const error = await adapter
+      .publish(grant.tokens.accessToken, grant.platformUserId, {
+        text: "A chart",
+        imageUrl: "https://cdn.example.com/chart.png",
+        videoUrl: null,
+      })
+      .then(
+        () => null,
+        (caught: unknown) => caught,
+      );
+    expect(isPlatformError(error) && error.kind).toBe("media");
+    expect(isPlatformError(error) && error.details.field).toBe("image_url");
+    expect((error as Error).message).toBe("image_url could not be fetched by instagram (it answered 4xx)");
   });
 });
