@@ -2,43 +2,21 @@
 // written in one synchronous step (no await between them), so no burst can slip
 // past the limit (DESIGN.md invariant 5). The seed's limits are defaults, replaced
 // per tenant, and tightened by what the platform itself reports.
+import type { WindowSpec } from "../../src/platforms/publish-windows";
 import type { Platform, QuotaReport } from "../../src/platforms/types";
 import type { SlidingLog } from "../storage/sliding-log";
 import type { AccountWindow } from "../tenant-object/contract";
 
-export interface WindowSpec {
-  /** Stable name, reported in 429s and GET /v1/rate-limits. */
-  name: string;
-  limit: number;
-  windowMs: number;
-  unit: "posts" | "calls";
-}
+// The platforms' windows, and how far a tenant's override may move them, are the
+// router's too (it refuses a raise at PATCH /v1/tenant): src/platforms/publish-windows.ts.
+export {
+  DEFAULT_WINDOWS,
+  type WindowOverride,
+  type WindowSpec,
+  windowFor,
+} from "../../src/platforms/publish-windows";
 
 const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-
-/** The seed's limits (§4.3). */
-export const DEFAULT_WINDOWS: Record<Platform, WindowSpec> = {
-  linkedin: { name: "linkedin_posts_per_day", limit: 100, windowMs: DAY, unit: "posts" },
-  twitter: { name: "x_posts_per_day", limit: 50, windowMs: DAY, unit: "posts" },
-  facebook: { name: "facebook_calls_per_hour", limit: 200, windowMs: HOUR, unit: "calls" },
-  instagram: { name: "instagram_posts_per_24h", limit: 25, windowMs: DAY, unit: "posts" },
-};
-
-export interface WindowOverride {
-  limit?: number;
-  window_seconds?: number;
-}
-
-/** The tenant's window for a platform: the default with the tenant's overrides. */
-export function windowFor(platform: Platform, override?: WindowOverride): WindowSpec {
-  const base = DEFAULT_WINDOWS[platform];
-  return {
-    ...base,
-    limit: override?.limit ?? base.limit,
-    windowMs: override?.window_seconds ? override.window_seconds * 1000 : base.windowMs,
-  };
-}
 
 export type AdmissionResult =
   | { allowed: true }

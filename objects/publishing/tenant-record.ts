@@ -10,8 +10,8 @@ import { defaultPostConfiguration } from "../../src/db/post-configurations";
 import { scopeOn, type TenantScope } from "../../src/db/tenant-scope";
 import { findTenant, type TenantStatus } from "../../src/db/tenants";
 import { rememberPlacement } from "../../src/placement/directory";
+import { type WindowOverride, windowFor, windowsCapped } from "../../src/platforms/publish-windows";
 import type { Platform } from "../../src/platforms/types";
-import type { WindowOverride } from "./rate-windows";
 
 const TTL_MS = 60_000;
 
@@ -23,6 +23,24 @@ export interface TenantRecord {
   windows: Partial<Record<Platform, WindowOverride>>;
   /** Hashtags per post and platform, from the tenant's default post configuration. */
   maxHashtags: Partial<Record<Platform, number>>;
+}
+
+/**
+ * The tenant's overrides as the object enforces them: never above a capped platform's
+ * own window, whatever the directory row holds (one written before PATCH /v1/tenant
+ * refused a raise, or by hand): src/platforms/publish-windows.ts.
+ */
+function cappedWindows(env: Env, windows: TenantRecord["windows"]): TenantRecord["windows"] {
+  const capped: TenantRecord["windows"] = {};
+  for (const [platform, override] of Object.entries(windows) as [Platform, WindowOverride][]) {
+    if (!windowsCapped(env, platform)) {
+      capped[platform] = override;
+      continue;
+    }
+    const spec = windowFor(platform, override, true);
+    capped[platform] = { limit: spec.limit, window_seconds: spec.windowMs / 1000 };
+  }
+  return capped;
 }
 
 export class TenantRecordCache {
@@ -44,7 +62,7 @@ export class TenantRecordCache {
       status: tenant.status,
       shard: tenant.shard,
       key: { kmsKeyId: tenant.kms_key_id, encryptionVersion: tenant.encryption_version },
-      windows: settings.rate_limits ?? {},
+      windows: cappedWindows(this.env, settings.rate_limits ?? {}),
       maxHashtags: parseJson<TenantRecord["maxHashtags"]>(config?.max_hashtags_per_platform, {}),
     };
     this.cached = { record, atMs: Date.now() };

@@ -23,6 +23,7 @@ import { NameField, SettingsField, TenantSchema } from "../http/identity-schemas
 import { ProblemError } from "../http/problem";
 import { caller, callerObject } from "../http/request-context";
 import { problemResponseSpec } from "../http/schemas";
+import { refuseRaisedWindows } from "../http/window-settings";
 import { retryOnReset } from "../objects";
 
 const security = [{ bearerAuth: [] }];
@@ -46,6 +47,7 @@ async function currentTenant(c: Context<AppEnv>): Promise<TenantRow> {
 /** Applies `patch` to the registry row with its audit row; returns the new tenant. */
 async function patchTenant(c: Context<AppEnv>, patch: TenantPatch, action: string) {
   const { user } = caller(c);
+  refuseRaisedWindows(c.env, patch.settings);
   await currentTenant(c);
   // The directory row is global, the tenant's trail is in its shard (src/http/audit.ts).
   await commitGlobalForTenant(c, user.tenantId, [updateTenant(c.env.DB, user.tenantId, patch, nowIso())], {

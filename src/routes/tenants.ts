@@ -26,6 +26,7 @@ import {
 } from "../http/identity-schemas";
 import { ProblemError } from "../http/problem";
 import { problemResponseSpec } from "../http/schemas";
+import { refuseRaisedWindows } from "../http/window-settings";
 import { retryOnReset, tenantObject } from "../objects";
 import { provisionTenant } from "../placement/provision-tenant";
 
@@ -96,6 +97,7 @@ const statusRoute = createRoute({
 export const tenantsRoutes = createRouter()
   .openapi(route, async (c) => {
     const body = c.req.valid("json");
+    refuseRaisedWindows(c.env, body.settings);
     const now = nowIso();
     const tenantId = newId("tenant");
     const ownerId = newId("user");

@@ -133,10 +133,10 @@ export function watchShards(): ShardGuard {
   const batches = shards.map((shard) => {
     const db = shard.db;
     const batch = db.batch;
-    db.batch = (statements: D1PreparedStatement[]) => {
+    db.batch = ((statements: D1PreparedStatement[]) => {
       checkBatch(shard.name, statements);
       return batch.call(db, statements);
-    };
+    }) as D1Database["batch"];
     const exec = db.exec;
     db.exec = (query: string) => {
       violations.push(`${shard.name}: exec() outside any scope: ${query}`);
