@@ -10,7 +10,7 @@
 // Whoever the link reaches first can claim it (README, "Residual risks" of the OAuth
 // binding): the page is there so that they see where their account would go.
 import { createRoute, z } from "@hono/zod-openapi";
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { ConsentOutcome, StartOutcome, TenantObjectStub } from "../../objects/tenant-object/contract";
 import { scopeOn, type TenantScope } from "../db/tenant-scope";
 import { findTenant, type TenantRow } from "../db/tenants";
@@ -36,6 +36,18 @@ import { placementOf } from "../placement/directory";
 const StateField = z.string().min(1).max(200);
 const StartQuery = z.object({ state: StateField });
 const ConsentForm = z.object({ state: StateField, token: z.string().min(1).max(100) });
+
+/**
+ * The form's POST is URL-encoded and nothing else: refused before Hono's form parser,
+ * which answers a malformed multipart body with a 400 naming no field.
+ */
+const formOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const type = (c.req.header("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase();
+  if (type !== "application/x-www-form-urlencoded") {
+    throw new ProblemError("unsupportedMediaType", "Send the consent page's form (application/x-www-form-urlencoded)");
+  }
+  await next();
+};
 
 const getRoute = createRoute({
   method: "get",
@@ -66,7 +78,7 @@ const postRoute = createRoute({
   summary: "The consent page's form: this browser confirms, and goes on to the platform",
   description:
     "Only from the browser the state is bound to (its __Host- cookie) with the page's token; anything else is refused and changes nothing.",
-  middleware: [consentPageHeaders],
+  middleware: [consentPageHeaders, formOnly],
   request: {
     params: PlatformParam,
     body: { content: { "application/x-www-form-urlencoded": { schema: ConsentForm } }, required: true },
@@ -77,6 +89,7 @@ const postRoute = createRoute({
       "Unknown, used or expired state; no binding cookie, another browser's, or a token that is not this page's",
     ),
     403: problemResponseSpec("The member who asked may no longer connect accounts"),
+    415: problemResponseSpec("Not the page's URL-encoded form"),
   },
 });
 

@@ -184,6 +184,17 @@ describe("a forwarded start URL", () => {
         415,
         [],
       ],
+      [
+        "a malformed multipart body",
+        () =>
+          browser.open(page.action, {
+            method: "POST",
+            headers: { "Content-Type": "multipart/form-data; boundary=x", "Sec-Fetch-Site": "same-origin" },
+            body: `state=${page.state}&token=${page.token}`,
+          }),
+        415,
+        [],
+      ],
     ];
     for (const [label, attempt, status, fields] of attempts) {
       const { fields: named } = await refused(await attempt(), status);
