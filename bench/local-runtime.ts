@@ -56,13 +56,27 @@ function benchConfig() {
 }
 
 /**
+ * The Worker's secrets are the benchmarks' own (the test secrets the bench client signs
+ * in with), passed as the harness's test-only secrets: wrangler puts those over
+ * everything it infers, .dev.vars included. Config vars would not do: once `npm start`
+ * has written .dev.vars (its own random ADMIN_TOKEN, KMS_MASTER_KEY, SESSION_SECRET),
+ * wrangler puts .dev.vars over config vars, and every bench request was a 401.
+ */
+type BenchWorker = { config: ReturnType<typeof benchConfig>; secrets: Record<string, string> };
+
+/**
  * The benchmarks' Worker in workerd through wrangler's test harness, every database
  * migrated, and any bench-only Workers beside it in the same workerd (routed by path).
  */
 export async function startWorker(
   others: TestHarnessOptions["workers"] = [],
 ): Promise<{ harness: TestHarness; origin: string }> {
-  const harness = createTestHarness({ workers: [{ config: benchConfig() }, ...others] });
+  // The harness reads `secrets` from an inline worker as from a config file's (wrangler's
+  // resolveWorkerInputs); its type declares it for the config-file form only.
+  const bench: BenchWorker = { config: benchConfig(), secrets: { ...TEST_SECRETS } };
+  const harness = createTestHarness({
+    workers: [bench as TestHarnessOptions["workers"][number], ...others],
+  });
   const { url } = await harness.listen();
   for (const binding of d1Bindings("dev")) await harness.getWorker().applyD1Migrations(binding);
   return { harness, origin: url.origin };
