@@ -13,7 +13,7 @@ export interface paths {
         };
         /**
          * Health of the Worker, D1 and the Durable Objects
-         * @description 200 when D1 answers with migrations applied and a TenantObject answers by RPC; 503 with the same body otherwise.
+         * @description 200 when D1 answers with migrations applied and a TenantObject answers by RPC; 503 with the same body otherwise. Without a credential the body is `{status}` alone; with the operator's token (ADMIN_TOKEN, Bearer) it carries every database's and the object's details; any other credential is a 401.
          */
         get: {
             parameters: {
@@ -30,7 +30,16 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Health"];
+                        "application/json": components["schemas"]["HealthStatus"] | components["schemas"]["Health"];
+                    };
+                };
+                /** @description A credential that is not the operator's token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description Something does not answer */
@@ -39,7 +48,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Health"];
+                        "application/json": components["schemas"]["HealthStatus"] | components["schemas"]["Health"];
                     };
                 };
             };
@@ -1420,7 +1429,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The tenant's audit trail, newest first (owner, admin); archived days included */
+        /**
+         * The tenant's audit trail, newest first (owner, admin); archived days included
+         * @description A page reads at most 31 archived days from R2 (list calls included); when it stops with older days unread, it may hold fewer rows than `limit`, even none, and `next_cursor` goes on into older days. Page until `next_cursor` is null.
+         */
         get: {
             parameters: {
                 query?: {
@@ -6403,6 +6415,11 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description What anyone is told: the status alone */
+        HealthStatus: {
+            /** @enum {string} */
+            status: "ok" | "degraded";
+        };
         Health: {
             /** @enum {string} */
             status: "ok" | "degraded";
@@ -6431,6 +6448,20 @@ export interface components {
                 schema_version: number | null;
                 error?: string;
             };
+        };
+        Problem: {
+            /** @example /problems/validation */
+            type: string;
+            title: string;
+            status: number;
+            detail?: string;
+            instance?: string;
+            request_id?: string;
+            errors?: {
+                in: string;
+                field: string;
+                message: string;
+            }[];
         };
         CreatedTenant: {
             tenant: components["schemas"]["Tenant"];
@@ -6520,20 +6551,6 @@ export interface components {
             created_at: string;
             /** @description The key this key was made with (null: made by a signed-in user). Revoking it revokes this one. */
             parent_key_id: string | null;
-        };
-        Problem: {
-            /** @example /problems/validation */
-            type: string;
-            title: string;
-            status: number;
-            detail?: string;
-            instance?: string;
-            request_id?: string;
-            errors?: {
-                in: string;
-                field: string;
-                message: string;
-            }[];
         };
         CreateTenant: {
             name: string;
