@@ -13,7 +13,8 @@ export const THROTTLE_WINDOW_MS = 15 * 60 * 1000;
 
 export interface ThrottledSubject {
   subject: string;
-  maxFailures: number;
+  /** null: counted, never refused by itself (sign-in's account ceiling reads the count: login-throttle.ts). */
+  maxFailures: number | null;
 }
 
 /** Seconds until `subject` may try again; null when it has fewer than `limit` attempts in the window. */
@@ -32,10 +33,30 @@ function retryAfter(sql: SqlStorage, subject: string, limit: number, nowMs: numb
   return Math.max(1, Math.ceil((releaseAt - nowMs) / 1000));
 }
 
+/** Seconds until every subject may try again (the longest of their waits); 0 when they may now. */
+export function subjectsWait(sql: SqlStorage, subjects: readonly ThrottledSubject[], nowMs: number): number {
+  sql.exec("DELETE FROM login_attempts WHERE at_ms <= ?", nowMs - THROTTLE_WINDOW_MS);
+  return Math.max(
+    0,
+    ...subjects.map((s) => (s.maxFailures === null ? 0 : (retryAfter(sql, s.subject, s.maxFailures, nowMs) ?? 0))),
+  );
+}
+
+/** Attempts counted under `subject` within the window, up to `atMost`. */
+export function attemptsWithin(sql: SqlStorage, subject: string, nowMs: number, atMost: number): number {
+  return sql
+    .exec<{ n: number }>(
+      "SELECT COUNT(*) AS n FROM (SELECT 1 FROM login_attempts WHERE subject = ? AND at_ms > ? LIMIT ?)",
+      subject,
+      nowMs - THROTTLE_WINDOW_MS,
+      atMost,
+    )
+    .one().n;
+}
+
 /** Reserves one attempt under every subject, or says how long to wait (the longest of their waits). */
 export function reserveAttempt(sql: SqlStorage, subjects: readonly ThrottledSubject[], nowMs: number): AttemptGate {
-  sql.exec("DELETE FROM login_attempts WHERE at_ms <= ?", nowMs - THROTTLE_WINDOW_MS);
-  const wait = Math.max(0, ...subjects.map((s) => retryAfter(sql, s.subject, s.maxFailures, nowMs) ?? 0));
+  const wait = subjectsWait(sql, subjects, nowMs);
   if (wait > 0) return { allowed: false, retryAfterSeconds: wait };
   const [first, ...others] = subjects;
   if (!first) throw new Error("reserveAttempt needs at least one subject");

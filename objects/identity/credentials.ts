@@ -55,6 +55,13 @@ export class CredentialCache {
     return this.read(this.users, userId, async () => findSessionCredential(await this.tenant.scope(), userId));
   }
 
+  /** Whether `userId` and the tenant are active now (a live session was checked by the caller, if any). */
+  async isActiveUser(userId: string): Promise<boolean> {
+    const tenant = await this.tenant.get();
+    const row = await this.userRow(userId);
+    return row?.user_status === "active" && tenant.status === "active";
+  }
+
   async check(presented: PresentedCredential): Promise<CredentialCheck> {
     const tenant = await this.tenant.get();
     if (presented.kind === "session") {
@@ -72,6 +79,7 @@ export class CredentialCache {
           role: row.role,
           credential: { kind: "session" },
           keyId: null,
+          sessionId: presented.sessionId,
           tenantKey: tenant.key,
           shard: tenant.shard,
         },
@@ -98,6 +106,7 @@ export class CredentialCache {
         role: row.role,
         credential: { kind: "api_key", scopes: JSON.parse(row.scopes) as string[] },
         keyId: row.key_id,
+        sessionId: null,
         tenantKey: tenant.key,
         shard: tenant.shard,
       },

@@ -23,6 +23,7 @@ import type {
 import { admitApiKeyRequest, dirtyKeyUsage, markKeyUsageFlushed } from "./api-key-window";
 import type { AuditOutbox } from "./audit-outbox";
 import { CredentialCache } from "./credentials";
+import type { SessionStore } from "./sessions";
 
 /** How long counted usage (API keys, publishing windows) may wait before it is written to D1. */
 export const USAGE_FLUSH_DELAY_MS = 30_000;
@@ -42,6 +43,7 @@ export class TenantIdentity {
     private readonly timers: Timers<"flush-key-usage">,
     private readonly tenant: TenantRecordCache,
     private readonly auditOutbox: AuditOutbox,
+    private readonly sessions: SessionStore,
   ) {
     this.credentials = new CredentialCache(tenantId, tenant);
     this.keyLog = new SlidingLog(sql, { table: "api_key_hits", keyColumn: "key_id" });
@@ -55,6 +57,11 @@ export class TenantIdentity {
     presented: PresentedCredential,
     options: { admit: boolean; actor: AuditActor },
   ): Promise<AuthResult> {
+    // A session token is good only while its session is live here: signed out, or
+    // ended by a password, MFA or status change, it is refused on the next request.
+    if (presented.kind === "session" && !this.sessions.isLive(presented.sessionId, presented.userId)) {
+      return { ok: false, status: 401 };
+    }
     const check = await this.credentials.check(presented);
     if (!check.ok) {
       if (check.knownKey) {
@@ -110,7 +117,7 @@ export class TenantIdentity {
 
   /** Whether `userId` and the tenant are active now (a session's check, without a session). */
   async isActiveUser(userId: string): Promise<boolean> {
-    return (await this.credentials.check({ kind: "session", userId })).ok;
+    return this.credentials.isActiveUser(userId);
   }
 
   /** A credential changed through the API (revoked, suspended, deleted): forget it now. */

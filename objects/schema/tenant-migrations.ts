@@ -390,4 +390,41 @@ export const TENANT_OBJECT_MIGRATIONS: readonly ObjectMigration[] = [
       ALTER TABLE oauth_states ADD COLUMN consented_at_ms INTEGER;
     `,
   },
+  {
+    version: 15,
+    name: "sessions-and-sign-in",
+    sql: `
+      -- Live sessions (objects/identity/sessions.ts): a session token (its jti) is good
+      -- only while its row is here, so signing out, a password change or reset, an MFA
+      -- change or the user's removal or suspension refuse it on the very next request.
+      -- A row leaves when its 12 hours are over.
+      CREATE TABLE sessions (
+        session_id TEXT PRIMARY KEY NOT NULL,
+        user_id TEXT NOT NULL,
+        started_at_ms INTEGER NOT NULL,
+        expires_at_ms INTEGER NOT NULL
+      );
+      CREATE INDEX sessions_user ON sessions (user_id, started_at_ms);
+      CREATE INDEX sessions_expiry ON sessions (expires_at_ms);
+      -- Single-use password reset links (objects/identity/password-resets.ts): only
+      -- the SHA-256 of the token, one live link per user, an hour each.
+      CREATE TABLE password_resets (
+        token_digest TEXT PRIMARY KEY NOT NULL,
+        user_id TEXT NOT NULL UNIQUE,
+        expires_at_ms INTEGER NOT NULL
+      );
+      CREATE INDEX password_resets_expiry ON password_resets (expires_at_ms);
+      -- Failed sign-ins per (account, client address) (objects/identity/login-throttle.ts):
+      -- the growing delay of one address guessing one account. Forgotten a day after
+      -- the pair's last failure, or at its first success.
+      CREATE TABLE login_failures (
+        account TEXT NOT NULL,
+        address TEXT NOT NULL,
+        failures INTEGER NOT NULL,
+        last_at_ms INTEGER NOT NULL,
+        PRIMARY KEY (account, address)
+      ) WITHOUT ROWID;
+      CREATE INDEX login_failures_last ON login_failures (last_at_ms);
+    `,
+  },
 ];

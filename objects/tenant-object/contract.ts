@@ -30,7 +30,8 @@ export type { FlushReport };
 /** What a request presented, for its tenant's object to check. */
 export type PresentedCredential =
   | { kind: "api_key"; prefix: string; digest: string }
-  | { kind: "session"; userId: string };
+  /** `sessionId`: the token's jti, a live session of this object's (objects/identity/sessions.ts). */
+  | { kind: "session"; userId: string; sessionId: string };
 
 /** One request charged against an API key's exact hourly limit. */
 export interface Admission {
@@ -73,6 +74,27 @@ export interface CredentialChange {
 
 /** A reserved sign-in (or TOTP) attempt, or how long to wait. */
 export type AttemptGate = { allowed: true; attemptId: number } | { allowed: false; retryAfterSeconds: number };
+
+/** How a reserved password attempt ended (objects/identity/login-throttle.ts). */
+export type LoginOutcome =
+  /** Password (and code) right: the address's failures are forgotten and a session of `userId` starts. */
+  | { kind: "signed_in"; userId: string }
+  /** Password right, no session: a password change, or a sign-in still lacking its TOTP code. */
+  | { kind: "proven" }
+  | { kind: "failed" };
+
+/** A session started by a sign-in: its id (the token's jti) and end. */
+export interface SessionGrant {
+  sessionId: string;
+  expiresAtMs: number;
+}
+
+/** Sessions of `userId` to end: the one named `only` (signing out), else every one but `keep`. */
+export interface SessionEnding {
+  userId: string;
+  only?: string;
+  keep?: string;
+}
 
 export type TotpAttempt =
   | { ok: true }
@@ -285,11 +307,21 @@ export interface TenantObjectContract {
   // identity
   /** Checks a credential and, with `admit`, charges an API key's hourly limit; a refused known key is audited. */
   authenticate(presented: PresentedCredential, options: { admit: boolean; actor: AuditActor }): Promise<AuthResult>;
-  /** A credential changed through the API: forget it now (and end live access when the change says so). */
+  /**
+   * A credential changed through the API: forget it now. A change that ends access
+   * also ends the sessions of `userId` (or of everyone), voids live tickets and closes sockets.
+   */
   forgetCredentials(change: CredentialChange): Promise<void>;
-  /** Reserves a sign-in attempt for `email` from `ip`, or says how long to wait. */
+  /** Reserves a password attempt at `email` from client address `ip`, or says how long to wait. */
   beginLogin(email: string, ip: string): Promise<AttemptGate>;
-  finishLogin(attemptId: number, email: string, success: boolean): Promise<void>;
+  /** Settles a reserved attempt; a sign-in's session when it signed in. */
+  finishLogin(attemptId: number, email: string, ip: string, outcome: LoginOutcome): Promise<SessionGrant | null>;
+  /** Ends sessions (signing out, a password or MFA change); how many ended. */
+  endSessions(ending: SessionEnding): Promise<number>;
+  /** Keeps the SHA-256 `digest` of a new reset link as `userId`'s only one; when it expires. */
+  issuePasswordReset(userId: string, digest: string): Promise<{ expiresAtMs: number }>;
+  /** Spends a reset link: its user, once, within its hour; null otherwise. */
+  redeemPasswordReset(digest: string): Promise<string | null>;
   /** A TOTP code entered for `userId`, as the step it matched (null: none): once per step, throttled per user. */
   attemptTotp(userId: string, step: number | null): Promise<TotpAttempt>;
   /** Audit rows of a global change the tenant's shard refused: kept, and written on the alarm until it takes them. */
@@ -376,6 +408,9 @@ export const TENANT_OBJECT_METHODS = [
   "forgetCredentials",
   "beginLogin",
   "finishLogin",
+  "endSessions",
+  "issuePasswordReset",
+  "redeemPasswordReset",
   "attemptTotp",
   "keepAuditRows",
   "forgetTenantRecord",

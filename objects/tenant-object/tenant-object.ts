@@ -15,6 +15,8 @@ import { TenantAnalytics } from "../analytics/tenant-analytics";
 import { issueTicket, redeemTicket } from "../analytics/tickets";
 import { AuditOutbox } from "../identity/audit-outbox";
 import { beginLoginAttempt, finishLoginAttempt } from "../identity/login-throttle";
+import { PasswordResets } from "../identity/password-resets";
+import { SessionStore } from "../identity/sessions";
 import { TenantIdentity } from "../identity/tenant-identity";
 import { attemptTotp } from "../identity/totp-attempts";
 import { TenantMove } from "../placement/tenant-move";
@@ -45,6 +47,7 @@ import type {
   FlowResult,
   FlushReport,
   IngestResult,
+  LoginOutcome,
   MetricEvent,
   MoveStart,
   MoveStatus,
@@ -54,6 +57,8 @@ import type {
   PublishInput,
   PublishNowResult,
   RefreshOutcome,
+  SessionEnding,
+  SessionGrant,
   StartOutcome,
   TenantObjectContract,
   TenantObjectStatus,
@@ -80,6 +85,8 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
   readonly schemaVersion: number;
   readonly #parts: TenantParts;
   readonly #timers = tenantTimers();
+  readonly #sessions: SessionStore;
+  readonly #resets: PasswordResets;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -100,7 +107,9 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
       auditOutbox,
     );
     const tenant = new TenantRecordCache(env, tenantId);
-    const identity = new TenantIdentity(sql, env, tenantId, timers, tenant, auditOutbox);
+    this.#sessions = new SessionStore(sql, clock);
+    this.#resets = new PasswordResets(sql, clock);
+    const identity = new TenantIdentity(sql, env, tenantId, timers, tenant, auditOutbox, this.#sessions);
     const tokens = new AccountTokens(sql, env, tenantId, tenant);
     const publisher = new Publisher(sql, env, tenantId, tokens, tenant, timers, (post) =>
       startCounting(this.#parts, post),
@@ -158,16 +167,33 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
     this.#parts.identity.forget(change);
     if (change.endsAccess && (change.all || change.userId)) {
       const audience = change.all ? { all: true as const } : { userId: change.userId as string };
+      // Sessions end with access (a user removed or suspended, the tenant stopped): a
+      // reactivation does not bring them back.
+      if (change.all) this.#sessions.endAll();
+      else this.#sessions.end({ userId: change.userId as string });
       endLiveAccess(this.#parts.sql, audience, (tag) => this.getConnections(tag));
     }
   }
 
   async beginLogin(email: string, ip: string): Promise<AttemptGate> {
-    return beginLoginAttempt(this.#parts.sql, email, ip, Date.now());
+    return beginLoginAttempt(this.#parts.sql, email, ip, this.#parts.clock());
   }
 
-  async finishLogin(attemptId: number, email: string, success: boolean): Promise<void> {
-    finishLoginAttempt(this.#parts.sql, attemptId, email, success);
+  async finishLogin(attemptId: number, email: string, ip: string, outcome: LoginOutcome): Promise<SessionGrant | null> {
+    finishLoginAttempt(this.#parts.sql, attemptId, email, ip, outcome.kind !== "failed");
+    return outcome.kind === "signed_in" ? this.#sessions.start(outcome.userId) : null;
+  }
+
+  async endSessions(ending: SessionEnding): Promise<number> {
+    return this.#sessions.end(ending);
+  }
+
+  async issuePasswordReset(userId: string, digest: string): Promise<{ expiresAtMs: number }> {
+    return this.#resets.issue(userId, digest);
+  }
+
+  async redeemPasswordReset(digest: string): Promise<string | null> {
+    return this.#resets.redeem(digest);
   }
 
   async attemptTotp(userId: string, step: number | null): Promise<TotpAttempt> {

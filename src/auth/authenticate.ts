@@ -4,9 +4,9 @@
 // POST /v1/auth/login) or, on operator routes only, the ADMIN_TOKEN. The tenant comes
 // from the credential alone: a key's prefix names it (src/auth/key-directory), a
 // session token carries it, signed. The tenant's TenantObject then decides whether
-// the credential is good and charges an API key's hourly limit. Anything missing,
-// malformed, unknown, revoked or expired answers 401 the same way; a key over its
-// limit answers 429.
+// the credential is good (a key live, a session not ended: objects/identity/sessions.ts)
+// and charges an API key's hourly limit. Anything missing, malformed, unknown, revoked,
+// ended or expired answers 401 the same way; a key over its limit answers 429.
 import type { Context, MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { Admission, AuthResult, PresentedCredential } from "../../objects/tenant-object/contract";
@@ -58,7 +58,10 @@ async function presented(
   if (looksLikeSessionToken(token)) {
     const claims = await verifySessionToken(c.env.SESSION_SECRET, token);
     if (!claims) throw unauthenticated();
-    return { tenantId: claims.tenantId, credential: { kind: "session", userId: claims.userId } };
+    return {
+      tenantId: claims.tenantId,
+      credential: { kind: "session", userId: claims.userId, sessionId: claims.sessionId },
+    };
   }
   throw unauthenticated();
 }

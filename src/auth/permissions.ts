@@ -58,6 +58,13 @@ export const PERMISSIONS = {
   // from a session (a key must not change how its user signs in).
   "mfa.manage": { roles: EVERYONE, scope: "manage:users", sessionOnly: true },
   "me.read": { roles: EVERYONE, scope: "read:users" },
+  // Signing out and changing one's password: a person at a session, never a key (a key
+  // has no session to end, and must not change how its user signs in).
+  "session.end": { roles: EVERYONE, scope: "read:users", sessionOnly: true },
+  "password.change": { roles: EVERYONE, scope: "manage:users", sessionOnly: true },
+  // A reset link takes over an account: issued by a signed-in owner or admin (only an
+  // owner for an owner: canAssignRole), never by a key.
+  "users.reset_password": { roles: ADMINS, scope: "manage:users", sessionOnly: true },
   "accounts.read": { roles: EVERYONE, scope: "read:accounts" },
   "accounts.manage": { roles: ADMINS, scope: "manage:accounts" },
   "posts.read": { roles: EVERYONE, scope: "read:posts" },

@@ -16,6 +16,8 @@ export interface UserPrincipal {
   credential: Credential;
   /** The API key used, when the request came with one. */
   keyId: string | null;
+  /** The session used (its token's jti), when the request came with a session token. */
+  sessionId: string | null;
   tenantKey: TenantKeyInfo;
   /** The D1 shard holding the tenant's rows, as the tenant's object knows it (src/placement). */
   shard: string;

@@ -1,16 +1,20 @@
 // POST /v1/auth/login: e-mail and password (and a TOTP code once MFA is on) for an
-// expiring session token. Every wrong answer looks the same, and guessing is
-// throttled per e-mail and per client address by the tenant's TenantObject.
+// expiring session token, whose session the tenant's TenantObject starts and keeps.
+// Every wrong answer looks the same, and guessing is throttled per (e-mail, client
+// address), per e-mail and per client address by that object
+// (objects/identity/login-throttle.ts), in a way that cannot lock the owner out.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import type { LoginOutcome, SessionGrant } from "../../objects/tenant-object/contract";
+import { beginPasswordAttempt, finishPasswordAttempt } from "../auth/password-attempt";
 import { DECOY_PASSWORD_HASH, verifyPassword } from "../auth/passwords";
 import { issueSessionToken } from "../auth/session-token";
 import { matchTotp } from "../auth/totp";
+import { isoNow } from "../clock";
 import { tenantCipher } from "../crypto/tenant-cipher";
 import { idPattern } from "../db/ids";
 import { scopeOn } from "../db/tenant-scope";
 import { findTenant } from "../db/tenants";
-import { nowIso } from "../db/time";
 import { findUserByEmail, recordLogin, toUser, type UserRow } from "../db/users";
 import type { AppEnv } from "../http/app-env";
 import { createRouter } from "../http/app-env";
@@ -58,10 +62,6 @@ const route = createRoute({
 
 const WRONG = "The e-mail, password or code is not correct";
 
-function clientAddress(c: Context<AppEnv>): string {
-  return c.req.header("CF-Connecting-IP") ?? "unknown";
-}
-
 /** Password, status and (when on) TOTP. Null means "wrong", whatever was wrong. */
 async function checkCredentials(
   c: Context<AppEnv>,
@@ -96,30 +96,33 @@ export const authRoutes = createRouter().openapi(route, async (c) => {
     throw new ProblemError("unauthenticated", WRONG);
   }
   const object = await tenantObjectAt(c.env, placement);
-  const gate = await object.beginLogin(body.email, clientAddress(c));
-  if (!gate.allowed) {
-    throw new ProblemError(
-      "rateLimited",
-      "Too many failed sign-in attempts; try again later",
-      { window: "login_failures" },
-      { "Retry-After": String(gate.retryAfterSeconds) },
-    );
-  }
+  const attempt = await beginPasswordAttempt(c, object, body.email);
   const scope = scopeOn(c.env, placement);
   const user = await findUserByEmail(scope, body.email);
   let outcome: Awaited<ReturnType<typeof checkCredentials>> = null;
+  let settled: LoginOutcome = { kind: "failed" };
+  let grant: SessionGrant | null = null;
   try {
     outcome = await checkCredentials(c, user, tenant, body);
+    // The right password still waiting for its code is no failure: the owner's client
+    // asking twice (without, then with the code) must not count against its address.
+    if (outcome)
+      settled = outcome.mfaMissing ? { kind: "proven" } : { kind: "signed_in", userId: outcome.user.user_id };
   } finally {
-    await object.finishLogin(gate.attemptId, body.email, outcome !== null && !outcome.mfaMissing);
+    grant = await finishPasswordAttempt(object, attempt, settled);
   }
   if (!outcome) throw new ProblemError("unauthenticated", WRONG);
   if (outcome.mfaMissing) {
     throw new ProblemError("unauthenticated", "A TOTP code is required", { mfa_required: true });
   }
+  if (!grant) throw new Error("the tenant's object started no session for a sign-in");
 
-  const now = nowIso();
-  const session = await issueSessionToken(c.env.SESSION_SECRET, outcome.user.user_id, tenant.tenant_id);
+  const now = isoNow(c.var.clock);
+  const session = await issueSessionToken(
+    c.env.SESSION_SECRET,
+    { userId: outcome.user.user_id, tenantId: tenant.tenant_id, sessionId: grant.sessionId },
+    Math.floor(c.var.clock() / 1000),
+  );
   await commitAudited(
     c,
     scope.db,

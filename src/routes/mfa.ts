@@ -1,8 +1,10 @@
 // The signed-in user's TOTP second factor: enrol (a new secret, shown once),
 // verify (turns MFA on), disable (needs a current code). The secret is stored
-// encrypted with the tenant's key.
+// encrypted with the tenant's key. Turning MFA on or off ends the user's other
+// sessions (src/auth/end-sessions.ts): the session that did it proved a current code.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { endOtherSessions } from "../auth/end-sessions";
 import { guard } from "../auth/guard";
 import { generateTotpSecret, matchTotp, otpauthUri } from "../auth/totp";
 import { tenantCipher } from "../crypto/tenant-cipher";
@@ -150,6 +152,8 @@ export const mfaRoutes = createRouter()
       resourceType: "user",
       resourceId: row.user_id,
     });
+    // Sessions begun with the password alone do not outlive the second factor.
+    await endOtherSessions(c);
     return c.json(toUser({ ...row, mfa_enabled: 1, updated_at: now }), 200);
   })
   .openapi(disableRoute, async (c) => {
@@ -163,5 +167,6 @@ export const mfaRoutes = createRouter()
       resourceType: "user",
       resourceId: row.user_id,
     });
+    await endOtherSessions(c);
     return c.json(toUser({ ...row, mfa_enabled: 0, mfa_secret: null, updated_at: now }), 200);
   });

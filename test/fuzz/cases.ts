@@ -7,7 +7,8 @@ import { fresh, shared } from "../security/own-content";
 import type { RouteCase } from "../security/route-case";
 import type { Role, World } from "../security/world";
 import { skillBody } from "../skills/helpers";
-import { createTenant, PASSWORD } from "../support/tenants";
+import { call } from "../support/http";
+import { addUser, createTenant, PASSWORD } from "../support/tenants";
 
 export type Credential = "session" | "operator" | "none";
 
@@ -20,6 +21,17 @@ function unmatrixed(route: Omit<RouteCase, "roles" | "scope" | "mutation" | "ok"
   return { roles: [], scope: "", mutation: route.method !== "GET", ok: 200, ...route };
 }
 
+/** A reset link for a new member of the world's tenant, issued by its owner. */
+async function resetToken(world: World): Promise<string> {
+  const member = await addUser(world.tenant, "member");
+  const res = await call(`/v1/users/${member.userId}/password-reset`, {
+    method: "POST",
+    token: world.actors.owner.session,
+  });
+  if (res.status !== 201) throw new Error(`reset link not issued: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { token: string }).token;
+}
+
 const globalSkillPath = async (world: World) =>
   `/v1/admin/skills/${(await shared(world, "global-skill", fresh.globalSkill)).id}`;
 
@@ -30,6 +42,13 @@ const PUBLIC: RouteCase[] = [
     method: "POST",
     path: () => "/v1/auth/login",
     body: (world: World) => ({ tenant_id: world.tenant.tenantId, email: world.tenant.ownerEmail, password: PASSWORD }),
+  }),
+  // A live reset link of a fresh member each time: a valid call spends it.
+  unmatrixed({
+    name: "POST /v1/auth/password-reset",
+    method: "POST",
+    path: () => "/v1/auth/password-reset",
+    body: async (world: World) => ({ token: await resetToken(world), new_password: "a long enough password" }),
   }),
   // Its single-use state is the credential; an unknown one is refused.
   unmatrixed({

@@ -9,6 +9,8 @@ import { ROUTES } from "./catalogue";
 const PUBLIC = [
   "GET /v1/health",
   "POST /v1/auth/login",
+  // The reset token is the credential (src/routes/password-reset.ts).
+  "POST /v1/auth/password-reset",
   "GET /v1/oauth/{platform}/start",
   "POST /v1/oauth/{platform}/start",
   "GET /v1/oauth/{platform}/callback",

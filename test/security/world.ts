@@ -155,8 +155,7 @@ async function viewerKey(tenant: TestTenant, viewerId: string): Promise<string> 
 export async function expiredSession(tenantId: string, userId: string): Promise<string> {
   const issued = await issueSessionToken(
     TEST_SECRETS.SESSION_SECRET,
-    userId,
-    tenantId,
+    { userId, tenantId, sessionId: crypto.randomUUID() },
     Math.floor(Date.now() / 1000) - 13 * 3600,
   );
   return issued.token;

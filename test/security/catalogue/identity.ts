@@ -1,5 +1,5 @@
 // The identity routes (issue "Identity and access"), with who may call them.
-import { addUser, createKey } from "../../support/tenants";
+import { addUser, createKey, PASSWORD } from "../../support/tenants";
 import type { RouteCase } from "../route-case";
 import type { Role, World } from "../world";
 
@@ -106,6 +106,44 @@ export const IDENTITY_ROUTES: RouteCase[] = [
     mutation: true,
     ok: -1,
     invalid: { body: {}, field: "code" },
+  },
+  // Ends the session it is called with: a fresh owner's each time it is allowed.
+  {
+    name: "POST /v1/auth/logout",
+    method: "POST",
+    path: () => "/v1/auth/logout",
+    roles: ALL,
+    scope: "read:users",
+    sessionOnly: true,
+    mutation: true,
+    ok: 204,
+    destructive: true,
+  },
+  // Changes the password and ends the user's other sessions: a fresh owner's each time.
+  {
+    name: "POST /v1/me/password",
+    method: "POST",
+    path: () => "/v1/me/password",
+    body: { current_password: PASSWORD, new_password: "a long enough password" },
+    roles: ALL,
+    scope: "manage:users",
+    sessionOnly: true,
+    mutation: true,
+    ok: 204,
+    destructive: true,
+    invalid: { body: { current_password: PASSWORD, new_password: "short" }, field: "new_password" },
+  },
+  {
+    name: "POST /v1/users/{id}/password-reset",
+    method: "POST",
+    path: async (world) => `/v1/users/${await freshMember(world)}/password-reset`,
+    roles: ADMINS,
+    scope: "manage:users",
+    sessionOnly: true,
+    mutation: true,
+    ok: 201,
+    invalid: { path: () => "/v1/users/usr_lowercase/password-reset", field: "id" },
+    foreign: (world) => `/v1/users/${world.otherUserId}/password-reset`,
   },
   {
     name: "GET /v1/users",
