@@ -564,6 +564,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign out: this session ends, and its token answers 401 from now on */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Signed out */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description No valid credential (an ended session included) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description An API key has no session: revoke it with DELETE /v1/api-keys/{id} */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me": {
         parameters: {
             query?: never;
@@ -612,6 +664,80 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change your password: your other sessions end, this one stays */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PasswordChange"];
+                };
+            };
+            responses: {
+                /** @description Changed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid body, or current_password is not the current password */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No valid credential */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Only a signed-in user (session) may change a password */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Too many failed attempts from this address; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -1225,6 +1351,127 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/v1/users/{id}/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A single-use password reset link for a user, good for an hour (owner, admin; only an owner for an owner) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Issued; any earlier link of the user is void */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PasswordResetLink"];
+                    };
+                };
+                /** @description Invalid id */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No valid credential */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Role does not allow it, an admin asked for an owner's, or an API key asked */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such user in this tenant */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Redeem a password reset link: the new password is set and every session of the user ends */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PasswordResetRedemption"];
+                };
+            };
+            responses: {
+                /** @description Password set; sign in with it */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid body, or the token is unknown, used or expired */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/api-keys": {
@@ -2024,7 +2271,7 @@ export interface paths {
                     limit?: number;
                     /** @description next_cursor of the previous page */
                     cursor?: string;
-                    status?: "scheduled" | "published" | "failed" | "cancelled" | "unknown";
+                    status?: "scheduled" | "held" | "published" | "failed" | "cancelled" | "unknown";
                     account_id?: string;
                     platform?: "linkedin" | "twitter" | "facebook" | "instagram";
                 };
@@ -2259,7 +2506,7 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Cancel a scheduled post */
+        /** Cancel a scheduled or held post */
         delete: {
             parameters: {
                 query?: never;
@@ -2316,7 +2563,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The post is not scheduled (any more) */
+                /** @description The post is neither scheduled nor held (any more) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -2327,6 +2574,96 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/posts/{id}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Release a held post at a new time (owner, admin)
+         * @description A held post came due while its tenant was stopped or its author removed, and was not sent. Released, it is scheduled again at scheduled_at and goes out then, unless a hold's reason stands again at that time.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ReleasePost"];
+                };
+            };
+            responses: {
+                /** @description Scheduled again */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Post"];
+                    };
+                };
+                /** @description Invalid input, or scheduled_at not in the future (the field named) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No valid credential */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Role or scope does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such post in this tenant */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The post is not held; the tenant is still stopped (tenant-stopped); its author is still suspended or removed (author-removed); or its account cannot publish */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -5711,6 +6048,152 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/tenants/{id}/posts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A tenant's scheduled or held posts, newest first (works while the tenant is suspended) */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Page size (1 to 100) */
+                    limit?: number;
+                    /** @description next_cursor of the previous page */
+                    cursor?: string;
+                    status: "held" | "scheduled";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of posts */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostPage"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not the operator */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such tenant, or no such post of the tenant */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/tenants/{id}/posts/{post_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a tenant's scheduled or held post (works while the tenant is suspended) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    post_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Cancelled */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Post"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not the operator */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such tenant, or no such post of the tenant */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The post is neither scheduled nor held (any more) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/jobs/retention": {
         parameters: {
             query?: never;
@@ -6668,6 +7151,10 @@ export interface components {
                 scopes: ("read:tenant" | "manage:tenant" | "manage:billing" | "read:users" | "manage:users" | "manage:api_keys" | "read:audit" | "read:accounts" | "manage:accounts" | "read:posts" | "write:posts" | "publish" | "read:analytics" | "write:analytics" | "read:content" | "write:content" | "read:skills" | "write:skills" | "read:brand" | "write:brand")[];
             };
         };
+        PasswordChange: {
+            current_password: string;
+            new_password: string;
+        };
         MfaEnrolment: {
             /** @description Base32 TOTP secret. Shown once. */
             secret: string;
@@ -6702,6 +7189,17 @@ export interface components {
             /** @enum {string} */
             status?: "active" | "suspended";
             full_name?: string | null;
+        };
+        PasswordResetLink: {
+            /** @description The reset token. Shown once: hand it to the user, who redeems it at POST /v1/auth/password-reset. */
+            token: string;
+            user_id: string;
+            /** Format: date-time */
+            expires_at: string;
+        };
+        PasswordResetRedemption: {
+            token: string;
+            new_password: string;
         };
         ApiKeyPage: {
             data: components["schemas"]["ApiKey"][];
@@ -6787,10 +7285,10 @@ export interface components {
             /** @enum {string} */
             platform: "linkedin" | "twitter" | "facebook" | "instagram";
             /**
-             * @description unknown: the platform did not answer in time after the post was sent; it is never retried blindly. processing: the platform accepted the post and is still processing it (an Instagram video); it becomes published or failed on its own
+             * @description unknown: the platform did not answer in time after the post was sent; it is never retried blindly. processing: the platform accepted the post and is still processing it (an Instagram video); it becomes published or failed on its own. held: it came due while its tenant was stopped or its author removed, and was not sent (held_reason says which); an owner or admin releases it with a new time, or cancels it
              * @enum {string}
              */
-            status: "scheduled" | "published" | "failed" | "cancelled" | "unknown" | "processing";
+            status: "scheduled" | "held" | "published" | "failed" | "cancelled" | "unknown" | "processing";
             /** @description The text as published: hashtags appended, links tagged with UTM */
             text: string;
             image_url: string | null;
@@ -6812,6 +7310,11 @@ export interface components {
                 type: string;
                 message: string | null;
             } | null;
+            /**
+             * @description Why a held post was not sent when it came due: its tenant was suspended or deleted, or the member who answers for it was suspended or removed. Null unless the post is held
+             * @enum {string|null}
+             */
+            held_reason: "tenant_suspended" | "tenant_deleted" | "author_removed" | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -6847,6 +7350,18 @@ export interface components {
         PostPage: {
             data: components["schemas"]["Post"][];
             next_cursor: string | null;
+        };
+        ReleasePost: {
+            /**
+             * Format: date-time
+             * @description When the post goes out: at least 5 seconds in the future, within a year
+             */
+            scheduled_at: string;
+            /**
+             * @description For a post whose author is still suspended or removed: release it anyway, the caller answering for it in the author's place (the post keeps its author; the release is audited under the caller)
+             * @default false
+             */
+            override_author_removed?: boolean;
         };
         RateWindow: {
             account_id: string;

@@ -148,31 +148,9 @@ export class Publisher {
     }
     const finished = existing ? this.answerOf(existing) : null;
     if (finished) return { kind: "answer", answer: finished };
-    if (account.status !== "active") {
-      return {
-        kind: "answer",
-        answer: problemAnswer("accountUnavailable", `The account is ${account.status}; reconnect it`, {
-          account_id: input.accountId,
-        }),
-      };
-    }
-    // Fail closed: a live platform without credentials is refused here, before
-    // admission, for a client's publish and a scheduled one alike (never the sandbox).
-    if (platformReach(this.env, account.platform).kind === "not_configured") {
-      return { kind: "answer", answer: notConfigured(account.platform) };
-    }
-    const { windows, maxHashtags } = await this.tenant.get();
-    const errors = checkPost(account.platform, input.draft, maxHashtags[account.platform]);
-    if (input.contentId && !(await contentExists(await tenantScope(this.env, this.tenantId), input.contentId))) {
-      errors.push({ in: "body", field: "content_id", message: "No such generated content" });
-    }
-    if (errors.length > 0) {
-      const first = errors[0] as (typeof errors)[number];
-      return {
-        kind: "answer",
-        answer: problemAnswer("validation", `${first.in} field "${first.field}": ${first.message}`, { errors }),
-      };
-    }
+    const refused = await this.refusal(input, account);
+    if (refused) return { kind: "answer", answer: refused };
+    const { windows } = await this.tenant.get();
     const nowMs = Date.now();
     // From here to the end of admission there is no await: the key and the slot are
     // taken together, before any other request can interleave.
@@ -228,6 +206,52 @@ export class Publisher {
     );
     this.inFlight.set(input.attemptId, { input, platform: account.platform, state });
     return token ? this.sendStep(input, account, token) : this.send(input, account);
+  }
+
+  /**
+   * Admission's first checks, before any key or slot is taken: the account can
+   * publish, and the post keeps its platform's rules. The refusal, or null.
+   */
+  private async refusal(input: PublishInput, account: LoadedAccount): Promise<Answer | null> {
+    if (account.status !== "active") {
+      return problemAnswer("accountUnavailable", `The account is ${account.status}; reconnect it`, {
+        account_id: input.accountId,
+      });
+    }
+    // Fail closed: a live platform without credentials is refused here, before
+    // admission, for a client's publish and a scheduled one alike (never the sandbox).
+    if (platformReach(this.env, account.platform).kind === "not_configured") return notConfigured(account.platform);
+    const { maxHashtags } = await this.tenant.get();
+    const errors = checkPost(account.platform, input.draft, maxHashtags[account.platform]);
+    if (input.contentId && !(await contentExists(await tenantScope(this.env, this.tenantId), input.contentId))) {
+      errors.push({ in: "body", field: "content_id", message: "No such generated content" });
+    }
+    if (errors.length === 0) return null;
+    const first = errors[0] as (typeof errors)[number];
+    return problemAnswer("validation", `${first.in} field "${first.field}": ${first.message}`, { errors });
+  }
+
+  /**
+   * Whether `input` may be scheduled as it stands (a held post released): the checks
+   * admission makes first, against the account and the rules of today. The refusal, or null.
+   */
+  async admissible(input: PublishInput): Promise<Answer | null> {
+    const account = await this.tokens.load(input.accountId);
+    if (!account) return problemAnswer("notFound", "No such social account");
+    return this.refusal(input, account);
+  }
+
+  /**
+   * Gives up an attempt that never reached the platform (a scheduled post that is held
+   * instead): its slot and key go back. False when its platform call was made, or it
+   * is finished: its outcome is then the attempt's own.
+   */
+  async abandonUnsent(attemptId: string): Promise<boolean> {
+    const attempt = this.attempt(attemptId);
+    if (!attempt) return true;
+    if (attempt.state !== "sending") return false;
+    await this.finishPublish(attemptId, { kind: "failed", error: "unavailable", message: "held before it was sent" });
+    return true;
   }
 
   private async schedule(input: PublishInput, account: LoadedAccount): Promise<Answer> {

@@ -1,14 +1,28 @@
 // Scheduled posts: kept in the object's schedule table, fired from the one alarm
 // (timer "publish-due"), deferred when a window is full, retried with backoff when
 // the platform is unavailable, and cancellable until they fire. A post leaves the
-// schedule only once its publish has an answer (see fireDue).
+// schedule only once its publish has an answer (see fireDue). A post that comes due
+// while its tenant is stopped or its author removed is held instead (post-holds.ts):
+// it stays in the table, never fires, and is released with a new time or cancelled.
+import { type Clock, isoNow } from "../../src/clock";
 import type { AuditActor } from "../../src/db/audit-logs";
-import { auditStatement } from "../../src/db/audit-logs";
-import { getPublishRequest, savePublishRequest, toPost } from "../../src/db/publish-requests";
+import { auditStatement, pendingAuditStatement } from "../../src/db/audit-logs";
+import { isTriggerAbort } from "../../src/db/errors";
+import { expectChanges, PRECONDITION_FAILED } from "../../src/db/preconditions";
+import {
+  getPublishRequest,
+  type HoldReason,
+  type PublishRequestRow,
+  releasePublishRequest,
+  savePublishRequest,
+  toPost,
+} from "../../src/db/publish-requests";
 import { tenantScope } from "../../src/db/tenant-scope";
 import type { Timers } from "../storage/timers";
-import type { Answer, PublishInput } from "../tenant-object/contract";
+import type { Answer, PublishInput, Release } from "../tenant-object/contract";
 import { faultPoint } from "../tenant-object/fault-points";
+import { problemAnswer } from "./answers";
+import type { PostHolds } from "./post-holds";
 
 const BATCH = 20;
 const MAX_TRIES = 5;
@@ -20,62 +34,99 @@ type ScheduledRow = {
   due_at_ms: number;
   input: string;
   tries: number;
+  /** Held (migration 14): never fired until released. */
+  held_reason: HoldReason | null;
+  /** The hold's audit row, until D1 has the hold (post-holds.ts). */
+  hold_audit: string | null;
+  /** An owner or admin who released it over its author's removal, and answers for it. */
+  vouched_by: string | null;
 };
+
+/** What the alarm's run does with a due post: publish it, or give up an attempt never sent (to hold it). */
+export interface FireSteps {
+  publish: (input: PublishInput) => Promise<Answer>;
+  /** True when the post has no attempt left that may have reached the platform. */
+  abandonUnsent: (attemptId: string) => Promise<boolean>;
+}
 
 export class Scheduler {
   /** Posts this instance is firing: not cancellable, and not fired twice at once. */
   private readonly firing = new Set<string>();
+  /** Held posts this instance is releasing: not cancellable meanwhile. */
+  private readonly releasing = new Set<string>();
 
   constructor(
     private readonly sql: SqlStorage,
     private readonly env: Env,
     private readonly tenantId: string,
     private readonly timers: Timers<"publish-due">,
+    private readonly holds: PostHolds,
+    private readonly clock: Clock,
   ) {}
 
   private async arm(): Promise<void> {
-    const next = this.sql.exec<{ at: number | null }>("SELECT MIN(due_at_ms) AS at FROM scheduled_posts").one().at;
+    const next = this.sql
+      .exec<{ at: number | null }>("SELECT MIN(due_at_ms) AS at FROM scheduled_posts WHERE held_reason IS NULL")
+      .one().at;
     if (next === null) await this.timers.cancel("publish-due");
     else await this.timers.scheduleAt("publish-due", next);
   }
 
   private put(row: ScheduledRow): void {
     this.sql.exec(
-      "INSERT INTO scheduled_posts (request_id, account_id, due_at_ms, input, tries) VALUES (?, ?, ?, ?, ?)",
+      `INSERT INTO scheduled_posts (request_id, account_id, due_at_ms, input, tries, held_reason, hold_audit, vouched_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       row.request_id,
       row.account_id,
       row.due_at_ms,
       row.input,
       row.tries,
+      row.held_reason,
+      row.hold_audit,
+      row.vouched_by,
     );
   }
 
   /**
-   * Publishes what is due. A post's row stays until its publish has an answer, so a
-   * run cut short fires it again; the attempt it began (same id) then decides, as for
-   * a router's retry: not yet sent goes out, sent (or maybe sent) is never sent again.
+   * Publishes what is due, or holds it (post-holds.ts: the tenant stopped, its author
+   * removed, read now). A post's row stays until its publish has an answer, so a run
+   * cut short fires it again; the attempt it began (same id) then decides, as for a
+   * router's retry: not yet sent goes out, sent (or maybe sent) is never sent again.
+   * Such an attempt is not held either: only one that never reached the platform is.
    */
-  async fireDue(publish: (input: PublishInput) => Promise<Answer>): Promise<number> {
+  async fireDue(steps: FireSteps): Promise<number> {
     const due = this.sql
       .exec<ScheduledRow>(
-        "SELECT * FROM scheduled_posts WHERE due_at_ms <= ? ORDER BY due_at_ms LIMIT ?",
-        Date.now(),
+        "SELECT * FROM scheduled_posts WHERE held_reason IS NULL AND due_at_ms <= ? ORDER BY due_at_ms LIMIT ?",
+        this.clock(),
         BATCH,
       )
       .toArray();
+    // Unread (the directory or the shard failing): nothing is sent, the timer runs again.
+    const holds = await this.holds.reasons(due);
     let fired = 0;
     for (const row of due) {
       if (this.firing.has(row.request_id)) continue;
       this.firing.add(row.request_id);
       try {
         await faultPoint("schedule.post");
-        await this.fire(row, publish);
+        const reason = holds.get(row.request_id);
+        if (reason && (await steps.abandonUnsent(row.request_id))) {
+          this.holds.hold(row, reason);
+          continue;
+        }
+        await this.fire(row, steps.publish);
         fired += 1;
       } finally {
         this.firing.delete(row.request_id);
       }
     }
-    await this.arm();
+    try {
+      // D1 learns of the holds now; those it refuses are written on the timer's next run.
+      await this.holds.record();
+    } finally {
+      await this.arm();
+    }
     return fired;
   }
 
@@ -114,7 +165,7 @@ export class Scheduler {
       this.sql.exec(
         "UPDATE scheduled_posts SET tries = ?, due_at_ms = ? WHERE request_id = ?",
         tries,
-        Date.now() + Math.max(retryAfter, windowFull ? 1000 : RETRY_BASE_MS * 2 ** row.tries),
+        this.clock() + Math.max(retryAfter, windowFull ? 1000 : RETRY_BASE_MS * 2 ** row.tries),
         row.request_id,
       );
       return;
@@ -125,7 +176,7 @@ export class Scheduler {
       this.sql.exec("DELETE FROM scheduled_posts WHERE request_id = ?", row.request_id);
       return;
     }
-    const now = new Date().toISOString();
+    const now = isoNow(this.clock);
     const detail = (answer.body as { detail?: string } | null)?.detail ?? `status ${answer.status}`;
     await scope.db.batch([
       savePublishRequest(scope, {
@@ -158,11 +209,11 @@ export class Scheduler {
   }
 
   /**
-   * Cancels a scheduled post. Null when it is not (or no longer) in the schedule:
-   * once it is being sent, it can no longer be cancelled.
+   * Cancels a scheduled or held post. Null when it is not (or no longer) in the
+   * schedule: once it is being sent, it can no longer be cancelled.
    */
   async cancel(requestId: string, actor: AuditActor): Promise<Answer | null> {
-    if (this.firing.has(requestId) || this.begun(requestId)) return null;
+    if (this.firing.has(requestId) || this.releasing.has(requestId) || this.begun(requestId)) return null;
     const taken = this.sql
       .exec<ScheduledRow>("DELETE FROM scheduled_posts WHERE request_id = ? RETURNING *", requestId)
       .toArray()[0];
@@ -171,11 +222,19 @@ export class Scheduler {
     try {
       const existing = await getPublishRequest(scope, requestId);
       if (!existing) throw new Error(`scheduled post ${requestId} has no publish_requests row`);
-      const now = new Date().toISOString();
-      const cancelled = { ...existing, status: "cancelled" as const, updated_at: now };
+      const now = isoNow(this.clock);
+      const cancelled = { ...existing, status: "cancelled" as const, held_reason: null, updated_at: now };
+      const event = {
+        action: "post.cancel",
+        resourceType: "post",
+        resourceId: requestId,
+        ...(taken.held_reason ? { metadata: { held_reason: taken.held_reason } } : {}),
+      };
       await scope.db.batch([
         savePublishRequest(scope, cancelled),
-        auditStatement(scope.db, actor, { action: "post.cancel", resourceType: "post", resourceId: requestId }, now),
+        // A hold D1 had not learnt yet keeps its audit row: it happened.
+        ...(taken.hold_audit ? [pendingAuditStatement(scope.db, [JSON.parse(taken.hold_audit)])] : []),
+        auditStatement(scope.db, actor, event, now),
       ]);
       await this.arm();
       return { status: 200, body: toPost(cancelled) };
@@ -183,6 +242,96 @@ export class Scheduler {
       this.put(taken);
       throw error;
     }
+  }
+
+  /**
+   * Releases a held post (POST /v1/posts/{id}/release): scheduled again at `dueAtMs`,
+   * fired by the alarm as any scheduled post, the hold's checks made again then. Null
+   * when the post is not held here. Refused while its tenant is stopped or who answers
+   * for it is still removed (unless the releaser takes it over), or when `admissible`
+   * (the scheduling path's own checks of the account and the post) refuses it.
+   */
+  async release(
+    requestId: string,
+    release: Release,
+    admissible: (input: PublishInput) => Promise<Answer | null>,
+  ): Promise<Answer | null> {
+    const held = () =>
+      this.sql
+        .exec<ScheduledRow>("SELECT * FROM scheduled_posts WHERE request_id = ? AND held_reason IS NOT NULL", requestId)
+        .toArray()[0];
+    if (!held() || this.releasing.has(requestId)) return null;
+    this.releasing.add(requestId);
+    try {
+      // D1 has the hold (and its audit row) before it has the release.
+      await this.holds.record();
+      const row = held();
+      if (!row) return null;
+      const refusal = await this.holds.releaseRefusal(row, release.overrideAuthorRemoved);
+      if (refusal) return refusal;
+      const input: PublishInput = { ...(JSON.parse(row.input) as PublishInput), scheduledAtMs: release.dueAtMs };
+      const refused = await admissible(input);
+      if (refused) return refused;
+      const takenOver = release.overrideAuthorRemoved && row.held_reason === "author_removed";
+      const { record, released } = await this.recordRelease(row, input, release, takenOver);
+      if (!released) return problemAnswer("conflict", `Only a held post can be released; this one is ${record.status}`);
+      this.sql.exec(
+        `UPDATE scheduled_posts SET held_reason = NULL, hold_audit = NULL, due_at_ms = ?, tries = 0, input = ?,
+           vouched_by = ? WHERE request_id = ?`,
+        release.dueAtMs,
+        JSON.stringify(input),
+        takenOver ? release.actor.userId : row.vouched_by,
+        requestId,
+      );
+      await this.arm();
+      return { status: 200, body: toPost(record) };
+    } finally {
+      this.releasing.delete(requestId);
+    }
+  }
+
+  /**
+   * D1's side of a release: the post scheduled again, with its audit row, only if D1
+   * still has it held. The post as D1 has it now, and whether it is released (by this
+   * call, or by the same call before a reset of the object cut it short).
+   */
+  private async recordRelease(
+    row: ScheduledRow,
+    input: PublishInput,
+    release: Release,
+    takenOver: boolean,
+  ): Promise<{ record: PublishRequestRow; released: boolean }> {
+    const scope = await tenantScope(this.env, this.tenantId);
+    const now = isoNow(this.clock);
+    const scheduledAt = new Date(release.dueAtMs).toISOString();
+    try {
+      await scope.db.batch([
+        releasePublishRequest(scope, row.request_id, scheduledAt, now),
+        expectChanges(scope.db, 1),
+        auditStatement(
+          scope.db,
+          release.actor,
+          {
+            action: "post.release",
+            resourceType: "post",
+            resourceId: row.request_id,
+            metadata: {
+              held_reason: row.held_reason,
+              scheduled_at: scheduledAt,
+              author_id: input.actor.userId,
+              ...(takenOver ? { override_author_removed: true } : {}),
+            },
+          },
+          now,
+        ),
+      ]);
+    } catch (error) {
+      // D1 no longer had it held: released by this very call before a reset, or changed since.
+      if (!isTriggerAbort(error, PRECONDITION_FAILED)) throw error;
+    }
+    const record = await getPublishRequest(scope, row.request_id);
+    if (!record) throw new Error(`held post ${row.request_id} has no publish_requests row`);
+    return { record, released: record.status === "scheduled" && record.scheduled_at === scheduledAt };
   }
 
   /** Drops the schedule of an account that was disconnected. */

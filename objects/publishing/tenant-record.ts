@@ -3,12 +3,14 @@
 // the publishing-window overrides in settings.rate_limits; and, from the tenant's
 // shard, its default post configuration's hashtag limits. Read once and kept a
 // minute; forgotten at once when the key rotates, the settings or the status change,
-// or the tenant moves.
+// or the tenant moves. What cannot be undone (a scheduled post sent, a token renewed,
+// insights pulled with the tenant's tokens) asks currentStatus instead, read from the
+// directory at that moment (README, Publishing: held posts).
 import type { TenantKeyInfo } from "../../src/auth/principal";
 import { parseJson } from "../../src/db/json-column";
 import { defaultPostConfiguration } from "../../src/db/post-configurations";
 import { scopeOn, type TenantScope } from "../../src/db/tenant-scope";
-import { findTenant, type TenantStatus } from "../../src/db/tenants";
+import { findTenant, type TenantStatus, tenantStatusOf } from "../../src/db/tenants";
 import { rememberPlacement } from "../../src/placement/directory";
 import { type WindowOverride, windowFor, windowsCapped } from "../../src/platforms/publish-windows";
 import type { Platform } from "../../src/platforms/types";
@@ -67,6 +69,17 @@ export class TenantRecordCache {
     };
     this.cached = { record, atMs: Date.now() };
     return record;
+  }
+
+  /**
+   * The tenant's status as the directory says it now, never the kept record's (which
+   * may be a minute old, or older than a suspension whose notice was lost). A tenant
+   * the directory no longer has counts as deleted. The kept record learns it too.
+   */
+  async currentStatus(): Promise<TenantStatus> {
+    const status = (await tenantStatusOf(this.env.DB, this.tenantId)) ?? "deleted";
+    if (this.cached && this.cached.record.status !== status) this.cached.record = { ...this.cached.record, status };
+    return status;
   }
 
   async key(): Promise<TenantKeyInfo> {

@@ -5,6 +5,7 @@
 // be refreshed on use, and die at 60 days. So the alarm renews each active Instagram
 // account's token when it is within RENEW_AHEAD_MS of expiry (and old enough), through
 // the same single-flight lease as every other refresh (account-tokens.ts).
+import type { Clock } from "../../src/clock";
 import { tenantScope } from "../../src/db/tenant-scope";
 import { iso } from "../../src/db/time";
 import { refreshAtPlatform } from "../../src/platforms/refresh";
@@ -22,6 +23,8 @@ export const MIN_TOKEN_AGE_MS = DAY_MS;
 export interface UpkeepContext {
   env: Env;
   tenantId: string;
+  /** The object's clock (objects/storage/object-clock.ts): how old and how near expiry a token is. */
+  clock: Clock;
   tokens: AccountTokens;
   timers: Timers<"token-upkeep">;
   adapterFor: (platform: Platform) => PlatformAdapter;
@@ -40,7 +43,7 @@ export async function upkeepTokens(ctx: UpkeepContext): Promise<number> {
     )
     .bind(scope.tenantId)
     .all<AccountRow>();
-  const nowMs = Date.now();
+  const nowMs = ctx.clock();
   // Looked at again at least daily while there are accounts to keep alive.
   let next = results.length > 0 ? nowMs + DAY_MS : null;
   let renewed = 0;

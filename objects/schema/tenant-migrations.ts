@@ -427,4 +427,23 @@ export const TENANT_OBJECT_MIGRATIONS: readonly ObjectMigration[] = [
       CREATE INDEX login_failures_last ON login_failures (last_at_ms);
     `,
   },
+  {
+    version: 16,
+    name: "held-posts",
+    sql: `
+      -- A scheduled post that came due while the tenant was stopped or its author removed
+      -- is held (objects/publishing/post-holds.ts): it stays in the schedule, never fired,
+      -- until released with a new due time or cancelled. held_reason: tenant_suspended,
+      -- tenant_deleted or author_removed.
+      ALTER TABLE scheduled_posts ADD COLUMN held_reason TEXT;
+      -- The hold's audit row (its id fixed), kept until D1 has the hold with it.
+      ALTER TABLE scheduled_posts ADD COLUMN hold_audit TEXT;
+      -- An owner or admin who released the post over its author's removal: the one who
+      -- answers for it when it fires, in the author's place.
+      ALTER TABLE scheduled_posts ADD COLUMN vouched_by TEXT;
+      -- The alarm looks only at posts that may fire.
+      DROP INDEX scheduled_posts_due;
+      CREATE INDEX scheduled_posts_due ON scheduled_posts (due_at_ms) WHERE held_reason IS NULL;
+    `,
+  },
 ];

@@ -11,6 +11,7 @@ import type { Anomaly, MetricColumns, MetricName, Score } from "../../src/analyt
 import type { Permission } from "../../src/auth/permissions";
 import type { UserPrincipal } from "../../src/auth/principal";
 import type { AuditActor, PendingAuditRow } from "../../src/db/audit-logs";
+import type { TenantStatus } from "../../src/db/tenants";
 import type { PlatformErrorKind } from "../../src/platforms/errors";
 import type { PostDraft } from "../../src/platforms/rules";
 import type { Platform } from "../../src/platforms/types";
@@ -200,6 +201,16 @@ export interface PublishInput {
   retry?: boolean;
 }
 
+/** A held post scheduled again (POST /v1/posts/{id}/release). */
+export interface Release {
+  /** The new time (ms since the epoch), in the future. */
+  dueAtMs: number;
+  /** The owner or admin releasing it. */
+  actor: AuditActor;
+  /** The releaser answers for a post whose author is still suspended or removed, in their place. */
+  overrideAuthorRemoved: boolean;
+}
+
 /** An HTTP answer decided by the TenantObject (problem bodies included). */
 export interface Answer {
   status: number;
@@ -374,6 +385,17 @@ export interface TenantObjectContract {
   resumePublish(attemptId: string, leaseId: string, outcome: RefreshOutcome): Promise<FlowResult>;
   /** Cancels a scheduled post; null when it is not waiting in the schedule. */
   cancelScheduled(requestId: string, actor: AuditActor): Promise<Answer | null>;
+  /**
+   * Schedules a held post again (README, Publishing: held posts); null when it is not
+   * held here. Refused (409) while the tenant is stopped or its author still removed.
+   */
+  releaseHeld(requestId: string, release: Release): Promise<Answer | null>;
+  /**
+   * The tenant's status changed (suspended, reactivated, deleted): read it again. On
+   * reactivation the work paused while it was stopped (token upkeep, insight pulls)
+   * resumes at once.
+   */
+  tenantStatusChanged(status: TenantStatus): Promise<void>;
   /** Each account's window: use, limit, and when a slot frees. */
   rateLimits(accounts: { accountId: string; platform: Platform }[]): Promise<AccountWindow[]>;
   /** Returns once D1 has every post this object answered for (the read barrier of routes that read posts). */
@@ -424,6 +446,8 @@ export const TENANT_OBJECT_METHODS = [
   "publishNow",
   "resumePublish",
   "cancelScheduled",
+  "releaseHeld",
+  "tenantStatusChanged",
   "rateLimits",
   "settleRecords",
   "ingestEvents",

@@ -8,6 +8,7 @@
 // steps of a publish (objects/publishing/publish-flow.ts) and the timers (./timers.ts).
 import { type Connection, type ConnectionContext, Server } from "partyserver";
 import type { AuditActor, PendingAuditRow } from "../../src/db/audit-logs";
+import type { TenantStatus } from "../../src/db/tenants";
 import { platformAdapter } from "../../src/platforms";
 import type { Platform } from "../../src/platforms/types";
 import { connectionTags, endConnection, endLiveAccess, liveUserOf } from "../analytics/live-access";
@@ -25,6 +26,7 @@ import { consentState, consumeState, createState, startState } from "../publishi
 import { PublishFlow } from "../publishing/publish-flow";
 import { Publisher } from "../publishing/publisher";
 import { windowFor, windowState } from "../publishing/rate-windows";
+import { PostHolds } from "../publishing/post-holds";
 import { Scheduler } from "../publishing/scheduler";
 import { TenantRecordCache } from "../publishing/tenant-record";
 import { applyObjectMigrations } from "../schema/migrate";
@@ -57,6 +59,7 @@ import type {
   PublishInput,
   PublishNowResult,
   RefreshOutcome,
+  Release,
   SessionEnding,
   SessionGrant,
   StartOutcome,
@@ -74,6 +77,7 @@ import {
   startCounting,
   type TenantParts,
 } from "./parts";
+import { tenantStatusChanged } from "./stopped-tenant";
 import { runDueTimers, type TenantTimer, tenantTimers } from "./timers";
 
 /** A connected account's token upkeep first runs a minute after the connection. */
@@ -123,7 +127,8 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
       fenced: () => move.fenced(),
       adapterFor,
     });
-    const scheduler = new Scheduler(sql, env, tenantId, timers);
+    const holds = new PostHolds(sql, env, tenantId, tenant, clock);
+    const scheduler = new Scheduler(sql, env, tenantId, timers, holds, clock);
     this.#parts = {
       tenantId,
       env,
@@ -261,6 +266,15 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
 
   async cancelScheduled(requestId: string, actor: AuditActor): Promise<Answer | null> {
     return this.#parts.scheduler.cancel(requestId, actor);
+  }
+
+  async releaseHeld(requestId: string, release: Release): Promise<Answer | null> {
+    const { scheduler, publisher } = this.#parts;
+    return scheduler.release(requestId, release, (input) => publisher.admissible(input));
+  }
+
+  async tenantStatusChanged(status: TenantStatus): Promise<void> {
+    await tenantStatusChanged(this.#parts, status);
   }
 
   async rateLimits(accounts: { accountId: string; platform: Platform }[]): Promise<AccountWindow[]> {

@@ -19,6 +19,7 @@ import { containerCadence } from "../publishing/media-containers";
 import { upkeepTokens } from "../publishing/token-upkeep";
 import { faultPoint } from "./fault-points";
 import { flushAnalytics, keepCampaignLedger, syncInsights, type TenantParts } from "./parts";
+import { whileActive } from "./stopped-tenant";
 
 export type TenantTimer =
   | "flush-key-usage"
@@ -56,7 +57,14 @@ export function tenantTimers(): { readonly [name in TenantTimer]: TimerHandler }
     "flush-audit": { run: (parts) => parts.auditOutbox.flush() },
     // publishing (objects/publishing/)
     "flush-usage": { run: (parts) => flushUsage(parts.sql, parts.env, parts.tenantId) },
-    "publish-due": { run: (parts) => parts.scheduler.fireDue((input) => parts.publishing.forSchedule(input)) },
+    // Due posts go out, or are held while the tenant is stopped or the author removed (post-holds.ts).
+    "publish-due": {
+      run: (parts) =>
+        parts.scheduler.fireDue({
+          publish: (input) => parts.publishing.forSchedule(input),
+          abandonUnsent: (attemptId) => parts.publisher.abandonUnsent(attemptId),
+        }),
+    },
     "record-pending": { run: (parts) => parts.publisher.outbox.flush() },
     "sweep-attempts": { run: (parts) => sweepAttempts(parts.sql, parts.publisher, parts.timers) },
     // Instagram videos still processing (container-poller.ts).
@@ -71,8 +79,8 @@ export function tenantTimers(): { readonly [name in TenantTimer]: TimerHandler }
           complete: (attemptId, outcome) => parts.publisher.completeProcessing(attemptId, outcome),
         }),
     },
-    // Instagram tokens renewed before they expire (token-upkeep.ts).
-    "token-upkeep": { run: (parts) => upkeepTokens(parts) },
+    // Instagram tokens renewed before they expire (token-upkeep.ts); paused while the tenant is stopped.
+    "token-upkeep": { run: (parts) => whileActive(parts, "token-upkeep", () => upkeepTokens(parts)) },
     // analytics (objects/analytics/)
     "flush-analytics": {
       // One flush run; more right after when the run was full, backing off while D1 fails.
@@ -89,15 +97,17 @@ export function tenantTimers(): { readonly [name in TenantTimer]: TimerHandler }
         }
       },
     },
+    // Paused while the tenant is stopped (stopped-tenant.ts).
     "sync-insights": {
-      async run(parts) {
-        await syncInsights(parts);
-        // The next run: when the next post is due, at least a minute on; none when no post is left.
-        const nowMs = Date.now();
-        const due = nextPullDue(parts.sql, nowMs);
-        if (due !== null)
-          await parts.timers.scheduleAtMost("sync-insights", Math.max(due, nowMs + INSIGHTS_MIN_GAP_MS));
-      },
+      run: (parts) =>
+        whileActive(parts, "sync-insights", async () => {
+          await syncInsights(parts);
+          // The next run: when the next post is due, at least a minute on; none when no post is left.
+          const nowMs = Date.now();
+          const due = nextPullDue(parts.sql, nowMs);
+          if (due !== null)
+            await parts.timers.scheduleAtMost("sync-insights", Math.max(due, nowMs + INSIGHTS_MIN_GAP_MS));
+        }),
     },
     // ROI by campaign's running totals (objects/analytics/campaign-ledger.ts).
     "campaign-ledger": { run: (parts) => keepCampaignLedger(parts) },

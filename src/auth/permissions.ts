@@ -70,6 +70,8 @@ export const PERMISSIONS = {
   "posts.read": { roles: EVERYONE, scope: "read:posts" },
   "posts.write": { roles: WRITERS, scope: "write:posts" },
   "posts.publish": { roles: WRITERS, scope: "publish" },
+  // A held post goes out again only when an owner or admin decides (README, Publishing: held posts).
+  "posts.release": { roles: ADMINS, scope: "publish" },
   "analytics.read": { roles: EVERYONE, scope: "read:analytics" },
   "analytics.write": { roles: WRITERS, scope: "write:analytics" },
   "content.read": { roles: EVERYONE, scope: "read:content" },

@@ -6,7 +6,15 @@ import { jsonRowsSource } from "./json-rows";
 import type { TenantScope } from "./tenant-scope";
 import { iso, isoOrNull } from "./time";
 
-export type PostStatus = "scheduled" | "published" | "failed" | "cancelled" | "unknown";
+export type PostStatus = "scheduled" | "held" | "published" | "failed" | "cancelled" | "unknown";
+
+/**
+ * Why a scheduled post was held instead of sent when it came due (migration 0017): its
+ * tenant was suspended or deleted, or the member who answers for it was suspended or
+ * removed (objects/publishing/post-holds.ts).
+ */
+export const HOLD_REASONS = ["tenant_suspended", "tenant_deleted", "author_removed"] as const;
+export type HoldReason = (typeof HOLD_REASONS)[number];
 
 export interface PublishRequestRow {
   request_id: string;
@@ -31,6 +39,8 @@ export interface PublishRequestRow {
   error_message: string | null;
   created_at: string;
   updated_at: string;
+  /** Set exactly while the post is held. */
+  held_reason: HoldReason | null;
 }
 
 export type PostView = ReturnType<typeof toPost>;
@@ -59,6 +69,7 @@ export function toPost(row: PublishRequestRow) {
     content_id: row.content_id,
     requested_by: row.requested_by,
     error: row.error_type ? { type: row.error_type, message: row.error_message } : null,
+    held_reason: row.held_reason ?? null,
     created_at: iso(row.created_at),
     updated_at: iso(row.updated_at),
   };
@@ -87,6 +98,7 @@ const REQUEST_FIELDS = [
   "error_message",
   "created_at",
   "updated_at",
+  "held_reason",
 ] as const;
 
 /** Writes the requests' current state (insert, or update the scheduled rows), at most MAX_JSON_ROWS. */
@@ -97,7 +109,8 @@ export function savePublishRequests(scope: TenantScope, rows: readonly PublishRe
        ${jsonRowsSource(REQUEST_FIELDS, ["?2"])}
        ON CONFLICT(request_id) DO UPDATE SET status = excluded.status, platform_post_id = excluded.platform_post_id,
          platform_post_url = excluded.platform_post_url, published_at = excluded.published_at,
-         error_type = excluded.error_type, error_message = excluded.error_message, updated_at = excluded.updated_at
+         error_type = excluded.error_type, error_message = excluded.error_message, updated_at = excluded.updated_at,
+         held_reason = excluded.held_reason
        WHERE publish_requests.tenant_id = excluded.tenant_id`,
     )
     .bind(JSON.stringify(rows), scope.tenantId);
@@ -156,18 +169,57 @@ export function getPublishRequest(scope: TenantScope, id: string): Promise<Publi
 export { listPublishRequests } from "./publish-request-list";
 
 /**
- * Cancels scheduled requests of an account (it was disconnected). `status <> 'published'`
- * is implied; it is spelled out so SQLite reads the few unpublished rows
+ * Cancels scheduled and held requests of an account (it was disconnected). `status <>
+ * 'published'` is implied; it is spelled out so SQLite reads the few unpublished rows
  * (idx_publish_requests_unpublished) rather than all of the account's.
  */
 export function cancelAccountSchedules(scope: TenantScope, accountId: string, now: string): D1PreparedStatement {
   return scope.db
     .prepare(
-      `UPDATE publish_requests SET status = 'cancelled', error_type = 'account_disconnected',
+      `UPDATE publish_requests SET status = 'cancelled', held_reason = NULL, error_type = 'account_disconnected',
          error_message = 'the account was disconnected', updated_at = ?
-       WHERE tenant_id = ? AND status = 'scheduled' AND status <> 'published' AND account_id = ?`,
+       WHERE tenant_id = ? AND status IN ('scheduled', 'held') AND status <> 'published' AND account_id = ?`,
     )
     .bind(now, scope.tenantId, accountId);
+}
+
+/**
+ * Marks scheduled requests held, each with its reason (at most MAX_JSON_ROWS). Only a
+ * request still scheduled is held: one cancelled meanwhile stays cancelled, and a hold
+ * written again after a lost answer changes nothing.
+ */
+export function holdPublishRequests(
+  scope: TenantScope,
+  holds: readonly { requestId: string; reason: HoldReason }[],
+  now: string,
+): D1PreparedStatement {
+  return scope.db
+    .prepare(
+      `UPDATE publish_requests SET status = 'held', updated_at = ?3,
+         held_reason = (SELECT json_extract(h.value, '$.reason') FROM json_each(?2) AS h
+                        WHERE json_extract(h.value, '$.requestId') = publish_requests.request_id)
+       WHERE tenant_id = ?1 AND status = 'scheduled'
+         AND request_id IN (SELECT json_extract(value, '$.requestId') FROM json_each(?2))`,
+    )
+    .bind(scope.tenantId, JSON.stringify(holds), now);
+}
+
+/**
+ * A held request scheduled again at `scheduledAt` (released). Changes no row unless the
+ * request is held: put an expectChanges(1) after it.
+ */
+export function releasePublishRequest(
+  scope: TenantScope,
+  requestId: string,
+  scheduledAt: string,
+  now: string,
+): D1PreparedStatement {
+  return scope.db
+    .prepare(
+      `UPDATE publish_requests SET status = 'scheduled', held_reason = NULL, scheduled_at = ?, updated_at = ?
+       WHERE tenant_id = ? AND request_id = ? AND status = 'held'`,
+    )
+    .bind(scheduledAt, now, scope.tenantId, requestId);
 }
 
 export function draftRow(fields: {
@@ -209,5 +261,6 @@ export function draftRow(fields: {
     error_message: null,
     created_at: fields.now,
     updated_at: fields.now,
+    held_reason: null,
   };
 }

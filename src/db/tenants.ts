@@ -98,6 +98,15 @@ export function findTenant(db: D1Database, tenantId: string): Promise<TenantRow 
   return db.prepare("SELECT * FROM tenants WHERE tenant_id = ?").bind(tenantId).first<TenantRow>();
 }
 
+/** The tenant's status as the directory says it now (null: no such tenant). */
+export async function tenantStatusOf(db: D1Database, tenantId: string): Promise<TenantStatus | null> {
+  const row = await db
+    .prepare("SELECT status FROM tenants WHERE tenant_id = ?")
+    .bind(tenantId)
+    .first<{ status: TenantStatus }>();
+  return row?.status ?? null;
+}
+
 export interface TenantPatch {
   name?: string;
   settings?: Record<string, unknown>;

@@ -88,6 +88,19 @@ export function getUser(scope: TenantScope, userId: string): Promise<UserRow | n
     .first<UserRow>();
 }
 
+/** Which of `userIds` are users of the tenant whose status is active (not suspended, not deleted). */
+export async function activeUserIds(scope: TenantScope, userIds: readonly string[]): Promise<Set<string>> {
+  if (userIds.length === 0) return new Set();
+  const { results } = await scope.db
+    .prepare(
+      `SELECT user_id FROM users
+       WHERE tenant_id = ?1 AND status = 'active' AND user_id IN (SELECT value FROM json_each(?2))`,
+    )
+    .bind(scope.tenantId, JSON.stringify(userIds))
+    .all<{ user_id: string }>();
+  return new Set(results.map((r) => r.user_id));
+}
+
 export function findUserByEmail(scope: TenantScope, email: string): Promise<UserRow | null> {
   return scope.db
     .prepare("SELECT * FROM users WHERE tenant_id = ? AND email = ?")

@@ -35,6 +35,9 @@ export const PROBLEM_TYPES = {
   notFound: { status: 404, title: "Not found" },
   conflict: { status: 409, title: "The request conflicts with the current state" },
   accountUnavailable: { status: 409, title: "The social account cannot publish" },
+  // A held post stays held while its reason stands (README, Publishing: held posts).
+  tenantStopped: { status: 409, title: "The tenant is suspended or deleted" },
+  authorRemoved: { status: 409, title: "The member who answers for the post is suspended or removed" },
   // A state of this deployment, not a passing failure: retrying cannot help until the
   // operator sets the platform's app credentials (src/platforms/mode.ts).
   platformNotConfigured: { status: 409, title: "The platform is not configured in this deployment" },

@@ -1,21 +1,20 @@
-// Posts: publish now (201), schedule (202), list, read, cancel a scheduled one.
-// POST /v1/posts takes an Idempotency-Key: a repeat returns the first answer and
-// calls no platform.
+// Posts: publish now (201), schedule (202), list, read, cancel a scheduled or held one
+// (releasing a held one: post-release.ts). POST /v1/posts takes an Idempotency-Key: a
+// repeat returns the first answer and calls no platform.
 import { createRoute, z } from "@hono/zod-openapi";
-import type { Context } from "hono";
-import type { Answer, FlowResult, PublishNowResult } from "../../objects/tenant-object/contract";
+import type { FlowResult, PublishNowResult } from "../../objects/tenant-object/contract";
 import { acceptPrincipal, setRateLimitHeaders } from "../auth/authenticate";
 import { guard } from "../auth/guard";
 import { sha256, toHex, utf8 } from "../crypto/encoding";
 import { idPattern, newId } from "../db/ids";
 import { getPublishRequest, listPublishRequests, type PostStatus, toPost } from "../db/publish-requests";
-import type { AppEnv } from "../http/app-env";
 import { createRouter } from "../http/app-env";
-import { auditActor, auditFailure } from "../http/audit";
+import { auditActor } from "../http/audit";
 import { decodeCursor, PageQuery, pageOf } from "../http/cursor";
-import { pageSchema } from "../http/identity-schemas";
-import { type Problem, ProblemError, problemResponse } from "../http/problem";
-import { PostBody, PostSchema } from "../http/publishing-schemas";
+import { respondWith } from "../http/object-answer";
+import { cancelPost } from "../http/post-cancel";
+import { ProblemError } from "../http/problem";
+import { PostBody, PostPageSchema, PostSchema } from "../http/publishing-schemas";
 import { caller, callerObject, settlePosts } from "../http/request-context";
 import { idempotencyHeader, problemResponseSpec } from "../http/schemas";
 import { retryOnReset } from "../objects";
@@ -82,7 +81,7 @@ const listRoute = createRoute({
   middleware: guard("posts.read", { action: "post.list", resource: "post" }),
   request: {
     query: PageQuery.extend({
-      status: z.enum(["scheduled", "published", "failed", "cancelled", "unknown"]).optional(),
+      status: z.enum(["scheduled", "held", "published", "failed", "cancelled", "unknown"]).optional(),
       account_id: z.string().regex(idPattern("socialAccount")).optional(),
       platform: z.enum(PLATFORMS).optional(),
     }),
@@ -90,7 +89,7 @@ const listRoute = createRoute({
   responses: {
     200: {
       description: "A page of posts",
-      content: { "application/json": { schema: pageSchema(PostSchema, "PostPage") } },
+      content: { "application/json": { schema: PostPageSchema } },
     },
     ...errors,
   },
@@ -111,14 +110,14 @@ const cancelRoute = createRoute({
   method: "delete",
   path: "/v1/posts/{id}",
   tags: ["Posts"],
-  summary: "Cancel a scheduled post",
+  summary: "Cancel a scheduled or held post",
   security,
   middleware: guard("posts.publish", { action: "post.cancel", resource: "post", idParam: "id" }),
   request: { params: PostParams },
   responses: {
     200: postResponse("Cancelled"),
     404: problemResponseSpec("No such post in this tenant"),
-    409: problemResponseSpec("The post is not scheduled (any more)"),
+    409: problemResponseSpec("The post is neither scheduled nor held (any more)"),
     ...errors,
   },
 });
@@ -129,21 +128,6 @@ async function requestHash(body: z.infer<typeof PostBody>): Promise<string> {
   return toHex(
     await sha256(utf8(`${canonical}|${JSON.stringify(body.utm_params ?? null)}|${JSON.stringify(body.hashtags)}`)),
   );
-}
-
-/** Sends a TenantObject's answer; problems get the request's instance and id. */
-async function respond(c: Context<AppEnv>, answer: Answer): Promise<Response> {
-  const headers: Record<string, string> = { ...answer.headers };
-  if (answer.replayed) headers["Idempotent-Replayed"] = "true";
-  if (answer.status >= 400) {
-    const problem = answer.body as Problem;
-    // The object audits what it records or refuses itself (401, 403, 422); the rest is audited here.
-    if (![401, 403, 422].includes(answer.status)) await auditFailure(c, answer.status, problem.detail ?? problem.title);
-    return problemResponse(c, problem, headers);
-  }
-  const body = answer.body as { id?: string };
-  if (answer.status === 201 && body.id) headers.Location = `/v1/posts/${body.id}`;
-  return c.json(answer.body, answer.status as 200, headers);
 }
 
 const PostCursor = z.object({ id: z.string() });
@@ -187,7 +171,7 @@ export const postsRoutes = createRouter()
         async () => (await object.resumePublish(attemptId, lease.leaseId, outcome)) as FlowResult,
       );
     }
-    return respond(c, result.answer) as never;
+    return respondWith(c, result.answer) as never;
   })
   .openapi(listRoute, async (c) => {
     const query = c.req.valid("query");
@@ -214,11 +198,6 @@ export const postsRoutes = createRouter()
   .openapi(cancelRoute, async (c) => {
     const { id } = c.req.valid("param");
     await settlePosts(c);
-    const row = await getPublishRequest(caller(c).scope, id);
-    if (!row) throw new ProblemError("notFound", "No such post");
-    const object = await callerObject(c);
-    const answer = await retryOnReset(async () => (await object.cancelScheduled(id, auditActor(c))) as Answer | null);
-    if (!answer)
-      throw new ProblemError("conflict", `Only a scheduled post can be cancelled; this one is ${row.status}`);
-    return c.json(answer.body as z.infer<typeof PostSchema>, 200);
+    const post = await cancelPost(caller(c).scope, await callerObject(c), id, auditActor(c));
+    return c.json(post as z.infer<typeof PostSchema>, 200);
   });

@@ -171,9 +171,11 @@ export const tenantRoutes = createRouter()
     await scope.db
       .batch([revokeAllApiKeys(scope)])
       .catch((error) => console.error(`tenant ${user.tenantId}: keys left for the daily repair`, error));
-    // Every credential stops working at once, and every live dashboard closes.
+    // Every credential stops working at once, and every live dashboard closes. Its
+    // scheduled posts are held as they come due, and its object's upkeep stops.
     const object = await callerObject(c);
     await retryOnReset(() => object.forgetCredentials({ all: true, endsAccess: true }));
+    await retryOnReset(() => object.tenantStatusChanged("deleted"));
     return c.json(toTenant(await currentTenant(c)), 200);
   })
   .openapi(rotateRoute, async (c) => {

@@ -164,8 +164,11 @@ export const tenantsRoutes = createRouter()
       metadata: { from: tenant.status, to: status },
     });
     // Either way the object must read the tenant's status again; a suspension also
-    // voids the tenant's live tickets and closes its live sockets.
+    // voids the tenant's live tickets and closes its live sockets. Reactivated, the
+    // work it paused resumes at once (its scheduled posts held meanwhile stay held:
+    // README, Publishing: held posts).
     const object = await tenantObject(c.env, id);
     await retryOnReset(() => object.forgetCredentials({ all: true, endsAccess: status === "suspended" }));
+    await retryOnReset(() => object.tenantStatusChanged(status));
     return c.json(toTenant((await findTenant(c.env.DB, id)) ?? { ...tenant, status }), 200);
   });

@@ -3,6 +3,7 @@
 // route; the operations it does not walk (public and operator ones, see
 // test/security/coverage.test.ts) are described here the same way.
 import { ROUTES } from "../security/catalogue";
+import { publishingFixtures, scheduledPost } from "../security/catalogue/publishing";
 import { fresh, shared } from "../security/own-content";
 import type { RouteCase } from "../security/route-case";
 import type { Role, World } from "../security/world";
@@ -137,6 +138,18 @@ const OPERATOR: RouteCase[] = [
     method: "POST",
     path: async () => `/v1/admin/tenants/${(await createTenant({ region: "ap-southeast" })).tenantId}/move`,
     body: { to_shard: "SHARD_AP_SOUTHEAST_1" },
+  }),
+  unmatrixed({
+    name: "GET /v1/admin/tenants/{id}/posts",
+    method: "GET",
+    path: (world) => `/v1/admin/tenants/${world.tenant.tenantId}/posts?status=scheduled`,
+  }),
+  // A fresh scheduled post of the world's tenant each time: a valid call cancels it.
+  unmatrixed({
+    name: "POST /v1/admin/tenants/{id}/posts/{post_id}/cancel",
+    method: "POST",
+    path: async (world) =>
+      `/v1/admin/tenants/${world.tenant.tenantId}/posts/${await scheduledPost(world.tenant.ownerKey, (await publishingFixtures(world)).account)}/cancel`,
   }),
 ];
 

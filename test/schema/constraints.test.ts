@@ -59,6 +59,32 @@ describe("enumerated columns", () => {
     await expectRefused(db, "published_posts", () => insertPost(tenant, account, { status: "queued" }), /CHECK/);
   });
 
+  it.each([
+    ["held without its reason", { status: "held" }],
+    ["a reason on a post that is not held", { status: "scheduled", held_reason: "tenant_suspended" }],
+    ["an unknown reason", { status: "held", held_reason: "tenant_bored" }],
+    ["held without its time", { status: "held", held_reason: "author_removed", scheduled_at: null }],
+  ])("refuses a publish request %s (migration 0017)", async (_label, overrides) => {
+    const tenant = await insertTenant();
+    const db = await tenantDb(tenant);
+    const account = await insertAccount(tenant);
+    const request = (extra: Record<string, unknown>) =>
+      insertRow(db, "publish_requests", {
+        request_id: uniqueId("post"),
+        tenant_id: tenant,
+        account_id: account,
+        platform: "linkedin",
+        text: "Rebar delivered next day",
+        scheduled_at: "2030-01-01T09:00:00.000Z",
+        created_at: "2030-01-01T08:00:00.000Z",
+        updated_at: "2030-01-01T08:00:00.000Z",
+        ...extra,
+      });
+    await expectRefused(db, "publish_requests", () => request(overrides), /CHECK/);
+    // The same row held with its reason is taken.
+    await expect(request({ status: "held", held_reason: "tenant_suspended" })).resolves.toBeUndefined();
+  });
+
   it("refuses unknown skill lifecycle values and malformed visibility", async () => {
     await expectRefused(env.DB, "skills", () => insertSkill({ status: "deprecated" }), /CHECK/);
     await expectRefused(env.DB, "skills", () => insertSkill({ tier: "gold" }), /CHECK/);

@@ -708,6 +708,12 @@ export const BEYOND_SEED_COLUMNS: { table: string; migration: string; column: Ex
     migration: "0012_placement",
     column: { name: "shard", type: "TEXT", notNull: false, default: null, primaryKey: false },
   },
+  // Why a held post was not sent (tenant_suspended, tenant_deleted, author_removed).
+  {
+    table: "publish_requests",
+    migration: "0017_held_posts",
+    column: { name: "held_reason", type: "TEXT", notNull: false, default: null, primaryKey: false },
+  },
 ];
 
 export const BEYOND_SEED_INDEXES: ExpectedIndex[] = [

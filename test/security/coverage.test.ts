@@ -28,6 +28,8 @@ const OPERATOR = [
   "PATCH /v1/admin/shards/{shard}",
   "GET /v1/admin/tenants/{id}/placement",
   "POST /v1/admin/tenants/{id}/move",
+  "GET /v1/admin/tenants/{id}/posts",
+  "POST /v1/admin/tenants/{id}/posts/{post_id}/cancel",
 ];
 
 describe("the security matrix", () => {

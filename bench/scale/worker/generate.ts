@@ -246,6 +246,7 @@ function postsFor(
       error_message: status === "failed" ? "the platform refused the post" : null,
       created_at: at,
       updated_at: at,
+      held_reason: null,
     };
     const actor = {
       tenantId: t.tenantId,

@@ -50,6 +50,7 @@ function postOf(t: TenantShape, shape: PostShape, contentId: string | null, rnd:
     error_message: null,
     created_at: at,
     updated_at: at,
+    held_reason: null,
   };
   const actor = {
     tenantId: t.tenantId,

@@ -38,7 +38,8 @@ export function publishingFixtures(world: World): Promise<Fixtures> {
   return pending;
 }
 
-async function scheduledPost(token: string, accountId: string): Promise<string> {
+/** A post scheduled an hour ahead on `accountId`; its id. */
+export async function scheduledPost(token: string, accountId: string): Promise<string> {
   const res = await call("/v1/posts", {
     token,
     body: { account_id: accountId, text: "Later", scheduled_at: new Date(Date.now() + 3_600_000).toISOString() },
@@ -146,5 +147,21 @@ export const PUBLISHING_ROUTES: RouteCase[] = [
     invalid: { path: () => "/v1/posts/x", field: "id" },
     foreign: async (world) =>
       `/v1/posts/${await scheduledPost(world.other.ownerKey, (await publishingFixtures(world)).otherAccount)}`,
+  },
+  {
+    name: "POST /v1/posts/{id}/release",
+    method: "POST",
+    path: async (world) =>
+      `/v1/posts/${await scheduledPost(world.tenant.ownerKey, (await publishingFixtures(world)).account)}/release`,
+    body: () => ({ scheduled_at: new Date(Date.now() + 2 * 3_600_000).toISOString() }),
+    roles: ADMINS,
+    scope: "publish",
+    mutation: true,
+    // The post is scheduled, not held: an allowed caller is answered 409. Held posts are
+    // released in test/publishing/held-posts.test.ts.
+    ok: -1,
+    invalid: { body: { scheduled_at: "tomorrow" }, field: "scheduled_at" },
+    foreign: async (world) =>
+      `/v1/posts/${await scheduledPost(world.other.ownerKey, (await publishingFixtures(world)).otherAccount)}/release`,
   },
 ];

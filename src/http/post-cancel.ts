@@ -1,0 +1,26 @@
+// Cancelling a scheduled or held post: the tenant's own DELETE /v1/posts/{id} and the
+// operator's POST /v1/admin/tenants/{id}/posts/{post_id}/cancel (which works while the
+// tenant is stopped). The post leaves the TenantObject's schedule, which writes its
+// record and the audit row (objects/publishing/scheduler.ts).
+import type { TenantObjectStub } from "../../objects/tenant-object/contract";
+import type { AuditActor } from "../db/audit-logs";
+import { getPublishRequest, type PostView } from "../db/publish-requests";
+import type { TenantScope } from "../db/tenant-scope";
+import { retryOnReset } from "../objects";
+import { ProblemError } from "./problem";
+
+/** Cancels the tenant's post `id`: 404 when the tenant has no such post, 409 when it is neither scheduled nor held. */
+export async function cancelPost(
+  scope: TenantScope,
+  object: TenantObjectStub,
+  id: string,
+  actor: AuditActor,
+): Promise<PostView> {
+  const row = await getPublishRequest(scope, id);
+  if (!row) throw new ProblemError("notFound", "No such post");
+  const answer = await retryOnReset(async () => (await object.cancelScheduled(id, actor)) as { body: unknown } | null);
+  if (!answer) {
+    throw new ProblemError("conflict", `Only a scheduled or held post can be cancelled; this one is ${row.status}`);
+  }
+  return answer.body as PostView;
+}
