@@ -70,6 +70,17 @@ describe("POST /v1/auth/logout", () => {
     for (const [i, res] of answers.entries()) expect(res.status, `request ${i}`).toBe(401);
   });
 
+  it("is refused too by a route that authenticates in its own object call (POST /v1/posts)", async () => {
+    const tenant = await createTenant();
+    const session = await login(tenant.tenantId, tenant.ownerEmail);
+    expect((await call("/v1/auth/logout", { method: "POST", token: session })).status).toBe(204);
+    // A body that does not validate, and one that reaches the object's publish call.
+    for (const body of [{}, { account_id: "acc_00000000000000000000000000", text: "Hello from an ended session" }]) {
+      const res = await call("/v1/posts", { token: session, body });
+      expect(res.status, JSON.stringify(body)).toBe(401);
+    }
+  });
+
   it("answers 403 to an API key (a key has no session; it is revoked instead), and the key keeps working", async () => {
     const tenant = await createTenant();
     const res = await call("/v1/auth/logout", { method: "POST", token: tenant.ownerKey });
