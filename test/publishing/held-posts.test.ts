@@ -69,10 +69,13 @@ async function runAlarm(tenantId: string): Promise<void> {
   await runDurableObjectAlarm(stub);
 }
 
-/** Lets the object's time reach `atMs` (a minute past it) and runs its alarm, as when that time comes. */
+/**
+ * Lets the object's time reach `atMs` (a minute past it) and runs its scheduled posts'
+ * timer, as when that time comes: it fires what is due by then, and nothing later.
+ */
 async function timeComes(tenantId: string, atMs: number): Promise<void> {
   await objectTimeIs(tenantId, atMs + MINUTE_MS);
-  await runAlarm(tenantId);
+  await runTimersNow(tenantId, ["publish-due"]);
 }
 
 /** A post as the operator reads it from the tenant's scheduled or held list. */
@@ -461,7 +464,7 @@ describe("held posts", () => {
     await setTenantStatus(tenant.tenantId, "suspended");
     await objectTimeIs(tenant.tenantId, at + MINUTE_MS);
     // The alarm takes 20 due posts a run.
-    for (let run = 0; run < 4; run++) await runAlarm(tenant.tenantId);
+    for (let run = 0; run < 4; run++) await runTimersNow(tenant.tenantId, ["publish-due"]);
     expect(await sentTexts(account)).toEqual([]);
     const { results } = await (await tenantDb(tenant.tenantId))
       .prepare(
