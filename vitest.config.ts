@@ -59,6 +59,8 @@ export default defineConfig({
                 ...TEST_LIVE_LINKEDIN,
                 ...migrations,
                 PLATFORM_TIMEOUT_MS: "4000",
+                // Tests move the TenantObject's clock here too (objects/storage/object-clock.ts).
+                OBJECT_CLOCK: "settable",
                 ...today,
               },
             },

@@ -29,6 +29,9 @@ export function productionProblems(production: Bindings): string[] {
       );
     }
   }
+  if (vars.OBJECT_CLOCK !== undefined) {
+    problems.push("vars.OBJECT_CLOCK is set: only tests may move a TenantObject's clock");
+  }
   if (vars.DO_JURISDICTIONS !== undefined) {
     problems.push("vars.DO_JURISDICTIONS is set: production always places EU tenants' objects in the eu jurisdiction");
   }

@@ -1,6 +1,8 @@
 // The tenant's benchmarks per platform (seed §5.2): read from D1 and kept a minute
 // for scoring, and recomputed from D1 post_analytics over 90 days after a flush.
+
 import { type Benchmark, benchmarkOf, type PostCounters } from "../../src/analytics/post-metrics";
+import { type Clock, isoNow, systemClock } from "../../src/clock";
 import { benchmarkInputs, upsertBenchmark } from "../../src/db/post-analytics";
 import { listBenchmarks } from "../../src/db/reports/benchmarks";
 import type { TenantScope } from "../../src/db/tenant-scope";
@@ -47,10 +49,13 @@ export class Benchmarks {
   /** Platforms whose recompute D1 refused (in memory: a wake recomputes everything anyway). */
   private readonly owed = new Set<Platform>();
 
-  constructor(private readonly scope: () => Promise<TenantScope>) {}
+  constructor(
+    private readonly scope: () => Promise<TenantScope>,
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   async get(): Promise<Map<Platform, Benchmark>> {
-    if (this.cached && Date.now() - this.cached.atMs < TTL_MS) return this.cached.byPlatform;
+    if (this.cached && this.clock() - this.cached.atMs < TTL_MS) return this.cached.byPlatform;
     const rows = await listBenchmarks(await this.scope());
     const byPlatform = new Map<Platform, Benchmark>(
       rows.map((row) => [
@@ -63,7 +68,7 @@ export class Benchmarks {
         },
       ]),
     );
-    this.cached = { byPlatform, atMs: Date.now() };
+    this.cached = { byPlatform, atMs: this.clock() };
     return byPlatform;
   }
 
@@ -77,7 +82,7 @@ export class Benchmarks {
    * exactly), those not recomputed within BENCHMARK_REFRESH_MS and those owed since
    * D1 refused their last recompute; D1's rows written.
    */
-  async recompute(candidates: readonly Platform[], nowMs = Date.now()): Promise<number> {
+  async recompute(candidates: readonly Platform[], nowMs = this.clock()): Promise<number> {
     const platforms = [...new Set([...candidates, ...this.owed])].filter(
       (p) => this.owed.has(p) || nowMs - (this.recomputedAt.get(p) ?? 0) >= BENCHMARK_REFRESH_MS,
     );
@@ -98,8 +103,8 @@ export class Benchmarks {
 
   private async write(platforms: Platform[]): Promise<number> {
     const scope = await this.scope();
-    const since = new Date(Date.now() - BENCHMARK_DAYS * 86_400_000).toISOString();
-    const now = new Date().toISOString();
+    const since = new Date(this.clock() - BENCHMARK_DAYS * 86_400_000).toISOString();
+    const now = isoNow(this.clock);
     const statements: D1PreparedStatement[] = [];
     for (const platform of platforms) {
       const inputs = await benchmarkInputs(scope, platform, since);

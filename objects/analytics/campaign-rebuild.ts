@@ -15,6 +15,7 @@
 //   recent list); the recent list becomes the ledger's record of credited conversions,
 //   so a credit call that comes after the rebuild for a conversion it counted is
 //   refused as a repeat.
+import type { Clock } from "../../src/clock";
 import { type CampaignSnapshot, readCampaignSnapshot } from "../../src/db/reports/campaign-posts";
 import type { TenantScope } from "../../src/db/tenant-scope";
 import { faultPoint } from "../tenant-object/fault-points";
@@ -30,6 +31,7 @@ export interface RebuildDeps {
   storage: DurableObjectStorage;
   ledger: CampaignLedger;
   scope: () => Promise<TenantScope>;
+  clock: Clock;
 }
 
 const BUILT_KEY = "campaign_ledger_built_ms";
@@ -55,7 +57,7 @@ async function rebuild(deps: RebuildDeps): Promise<CampaignLedgerRebuild> {
   const { ledger, storage } = deps;
   ledger.collectArrivals(true);
   try {
-    const nowMs = Date.now();
+    const nowMs = deps.clock();
     const snapshot = await readCampaignSnapshot(await deps.scope(), {
       sinceMs: nowMs - LONGEST_WINDOW * DAY_MS,
       nowMs,

@@ -33,16 +33,16 @@ export async function flushAnalytics(
   benchmarks: Benchmarks,
   spreads: RateSpreads,
   scope: TenantScope,
+  nowMs: number,
 ): Promise<FlushReport> {
   const rows = store.unflushed(POSTS_PER_RUN);
   if (rows.length === 0) {
     // A benchmark D1 refused after its counters went through is made now.
-    const benchmarkRowsWritten = benchmarks.owes() ? await benchmarks.recompute([]) : 0;
+    const benchmarkRowsWritten = benchmarks.owes() ? await benchmarks.recompute([], nowMs) : 0;
     return { posts: 0, statements: 0, rowsWritten: 0, benchmarkRowsWritten, more: false };
   }
   const byPlatform = spreads.get();
   const benchmarkOf = await benchmarks.get();
-  const nowMs = Date.now();
   const posts: FlushedPost[] = rows.map((row) => ({
     figures: figuresOf(row, nowMs, benchmarkOf.get(row.platform) ?? null, byPlatform.get(row.platform) ?? null),
     syncCount: row.sync_count,
@@ -72,7 +72,7 @@ export async function flushAnalytics(
   await faultPoint("flush.written");
   store.markFlushed(rows.map((row, i) => ({ row, anomaly: (posts[i] as FlushedPost).figures.is_anomaly })));
   const platforms = [...new Set(rows.map((row) => row.platform))] as Platform[];
-  const benchmarkRowsWritten = await benchmarks.recompute(platforms);
+  const benchmarkRowsWritten = await benchmarks.recompute(platforms, nowMs);
   return {
     posts: rows.length,
     statements: statements.length,

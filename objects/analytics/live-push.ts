@@ -4,6 +4,7 @@
 // goes out at once (on the next turn of the event loop); during a burst, at most one
 // message per interval. Ten thousand events become a handful of messages.
 
+import { type Clock, isoNow } from "../../src/clock";
 import type { PostFigures } from "../tenant-object/contract";
 import type { SeriesPoint } from "./engagement-series";
 
@@ -20,6 +21,7 @@ export class LivePush {
     private readonly broadcast: (message: string) => void,
     /** Whether any dashboard is connected. */
     private readonly watched: () => boolean,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -33,19 +35,19 @@ export class LivePush {
     for (const id of postIds) this.dirty.add(id);
     for (const point of points) this.points.set(point.at, point);
     if (this.timer) return;
-    const wait = Math.max(0, this.lastPushMs + PUSH_INTERVAL_MS - Date.now());
+    const wait = Math.max(0, this.lastPushMs + PUSH_INTERVAL_MS - this.clock());
     this.timer = setTimeout(() => void this.push(), wait);
   }
 
   private async push(): Promise<void> {
     this.timer = null;
-    this.lastPushMs = Date.now();
+    this.lastPushMs = this.clock();
     const ids = [...this.dirty];
     const series = [...this.points.values()].sort((a, b) => a.at.localeCompare(b.at));
     this.dirty.clear();
     this.points.clear();
     if (ids.length === 0 && series.length === 0) return;
     const posts = await this.figures(ids);
-    this.broadcast(JSON.stringify({ type: "update", at: new Date().toISOString(), posts, series }));
+    this.broadcast(JSON.stringify({ type: "update", at: isoNow(this.clock), posts, series }));
   }
 }

@@ -1,5 +1,6 @@
 // The TenantObject's analytics: events applied to live counters, figures for
 // dashboards and reports, coalesced pushes, the flush to D1 and insight pulls.
+import { type Clock, isoNow } from "../../src/clock";
 import type { AuditActor } from "../../src/db/audit-logs";
 import { tenantScope } from "../../src/db/tenant-scope";
 import type { Platform, PlatformAdapter } from "../../src/platforms/types";
@@ -37,13 +38,14 @@ export class TenantAnalytics {
     /** Whether any dashboard is connected. */
     private readonly watched: () => boolean,
     private readonly audit: AuditOutbox,
+    private readonly clock: Clock,
   ) {
     this.store = new CountersStore(sql);
     this.campaigns = new CampaignLedger(sql);
     this.series = new EngagementSeries(sql);
     this.spreads = new RateSpreads(() => this.store.all());
-    this.benchmarks = new Benchmarks(() => tenantScope(env, tenantId));
-    this.push = new LivePush((ids) => this.figures(ids), broadcast, watched);
+    this.benchmarks = new Benchmarks(() => tenantScope(env, tenantId), clock);
+    this.push = new LivePush((ids) => this.figures(ids), broadcast, watched, clock);
   }
 
   private scope() {
@@ -58,7 +60,7 @@ export class TenantAnalytics {
   private async figuresOfFresh(read: () => CounterRow[]): Promise<PostFigures[]> {
     const benchmarks = await this.benchmarks.get();
     const spreads = this.spreads.get();
-    const now = Date.now();
+    const now = this.clock();
     return read().map((row) =>
       figuresOf(row, now, benchmarks.get(row.platform) ?? null, spreads.get(row.platform) ?? null),
     );
@@ -72,7 +74,7 @@ export class TenantAnalytics {
   async snapshot(): Promise<{ posts: PostFigures[]; series: SeriesPoint[]; benchmarks: BenchmarkFigures }> {
     const benchmarks = benchmarkFigures(await this.benchmarks.get());
     const posts = await this.figuresOfFresh(() => this.store.all(SNAPSHOT_POSTS));
-    return { posts, series: this.series.recent(Date.now()), benchmarks };
+    return { posts, series: this.series.recent(this.clock()), benchmarks };
   }
 
   /**
@@ -80,7 +82,7 @@ export class TenantAnalytics {
    * row is written first: a batch D1 has no record of is never applied.
    */
   async ingest(events: MetricEvent[], key: string | null, actor: AuditActor): Promise<IngestResult> {
-    const nowMs = Date.now();
+    const nowMs = this.clock();
     this.sql.exec("DELETE FROM ingest_batches WHERE at_ms <= ?", nowMs - BATCH_KEY_TTL_MS);
     if (key) {
       const seen = this.sql
@@ -110,7 +112,7 @@ export class TenantAnalytics {
   /** Figures pulled from the platforms: applied, counted as syncs and pushed, no audit row. */
   applyOwn(events: MetricEvent[]): void {
     if (events.length === 0) return;
-    const nowMs = Date.now();
+    const nowMs = this.clock();
     const applied = this.store.apply(events, nowMs);
     this.store.markSynced(
       applied.changed.map((row) => row.post_id),
@@ -132,10 +134,10 @@ export class TenantAnalytics {
 
   /** Writes changed counters to D1; dashboards then get the recomputed benchmarks. */
   async flush(): Promise<FlushReport> {
-    const report = await flushAnalytics(this.store, this.benchmarks, this.spreads, await this.scope());
+    const report = await flushAnalytics(this.store, this.benchmarks, this.spreads, await this.scope(), this.clock());
     if (report.benchmarkRowsWritten > 0 && this.watched()) {
       const benchmarks = benchmarkFigures(await this.benchmarks.get());
-      this.broadcast(JSON.stringify({ type: "benchmarks", at: new Date().toISOString(), benchmarks }));
+      this.broadcast(JSON.stringify({ type: "benchmarks", at: isoNow(this.clock), benchmarks }));
     }
     return report;
   }
@@ -147,7 +149,7 @@ export class TenantAnalytics {
   ): Promise<number> {
     const events = await pullInsights(
       { sql: this.sql, scope: await this.scope(), tokens, adapterFor, completeRefresh },
-      Date.now(),
+      this.clock(),
     );
     this.applyOwn(events);
     return events.length;

@@ -5,6 +5,7 @@
 // unavailable) the object keeps it in its own storage and writes it on its alarm until
 // the shard takes it. Each row's id is fixed when it is made, so a write repeated after
 // a lost answer adds nothing.
+import { type Clock, isoNow } from "../../src/clock";
 import {
   type AuditActor,
   type AuditEvent,
@@ -24,11 +25,12 @@ export class AuditOutbox {
     private readonly env: Env,
     private readonly tenantId: string,
     private readonly timers: Timers<"flush-audit">,
+    private readonly clock: Clock,
   ) {}
 
   /** The audit row of `event`, in the shard now or kept here until the shard takes it. */
   async record(actor: AuditActor, event: AuditEvent): Promise<void> {
-    const row = pendingAuditRow({ ...actor, tenantId: this.tenantId }, event, new Date().toISOString());
+    const row = pendingAuditRow({ ...actor, tenantId: this.tenantId }, event, isoNow(this.clock));
     try {
       const scope = await tenantScope(this.env, this.tenantId);
       await scope.db.batch([pendingAuditStatement(scope.db, [row])]);
@@ -46,7 +48,7 @@ export class AuditOutbox {
         JSON.stringify(row),
       );
     }
-    await this.timers.scheduleAtMost("flush-audit", Date.now());
+    await this.timers.scheduleAtMost("flush-audit", this.clock());
   }
 
   /** Writes what is kept; throws (the timer retries) while the shard refuses. */
@@ -69,7 +71,7 @@ export class AuditOutbox {
           ),
         ]);
       } catch (error) {
-        await this.timers.scheduleAtMost("flush-audit", Date.now() + RETRY_MS);
+        await this.timers.scheduleAtMost("flush-audit", this.clock() + RETRY_MS);
         throw error;
       }
       for (const row of kept) this.sql.exec("DELETE FROM audit_outbox WHERE log_id = ?", row.log_id);

@@ -24,6 +24,7 @@
 // (the copy does not verify) is rolled back: the target's rows deleted, the source
 // resident again.
 
+import { type Clock, isoNow } from "../../src/clock";
 import { PLACEMENT_TTL_MS, rememberPlacement } from "../../src/placement/directory";
 import {
   columnsOf,
@@ -69,6 +70,7 @@ export class TenantMove {
     private readonly timers: Timers<"move-tenant">,
     /** The object forgets what it knew of its placement (the directory changed). */
     private readonly onSwitched: () => void,
+    private readonly clock: Clock,
   ) {}
 
   private row(): MoveRow | null {
@@ -283,10 +285,10 @@ export class TenantMove {
     await target.prepare("DELETE FROM tenant_residency WHERE tenant_id = ?").bind(this.tenantId).run();
     await source
       .prepare("UPDATE tenant_residency SET state = 'resident', changed_at = ? WHERE tenant_id = ?")
-      .bind(new Date().toISOString(), this.tenantId)
+      .bind(isoNow(this.clock), this.tenantId)
       .run();
     this.sql.exec("DELETE FROM move_keys");
-    this.setPhase("failed", { finished_ms: Date.now(), error: reason });
+    this.setPhase("failed", { finished_ms: this.clock(), error: reason });
     console.error(`tenant ${this.tenantId}: move to ${row.to_shard} rolled back: ${reason}`);
   }
 
@@ -299,6 +301,6 @@ export class TenantMove {
   }
 
   private continueNow(): Promise<void> {
-    return this.timers.scheduleAt("move-tenant", Date.now());
+    return this.timers.scheduleAt("move-tenant", this.clock());
   }
 }

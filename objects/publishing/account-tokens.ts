@@ -8,6 +8,7 @@
 // the new instance. Tokens live in D1, encrypted; this object keeps them decrypted
 // in memory only.
 
+import { type Clock, isoNow } from "../../src/clock";
 import { randomBytes, toBase64Url, utf8 } from "../../src/crypto/encoding";
 import { TenantCipher } from "../../src/crypto/tenant-cipher";
 import { auditStatement } from "../../src/db/audit-logs";
@@ -81,6 +82,7 @@ export class AccountTokens {
     private readonly env: Env,
     private readonly tenantId: string,
     private readonly tenant: TenantRecordCache,
+    private readonly clock: Clock,
   ) {}
 
   private async cipher(): Promise<TenantCipher> {
@@ -177,7 +179,7 @@ export class AccountTokens {
       const account = await this.load(accountId);
       if (!account) return { kind: "missing" };
       if (account.status === "revoked") return { kind: "revoked", reason: "the account was revoked; reconnect it" };
-      const now = Date.now();
+      const now = this.clock();
       let state = this.state(accountId);
       if (rejectedVersion !== undefined && rejectedVersion === state.version) {
         state = this.setState(accountId, { rejected_version: rejectedVersion });
@@ -213,7 +215,7 @@ export class AccountTokens {
   async leaseAhead(accountId: string): Promise<RefreshLease | null> {
     const account = await this.load(accountId);
     if (account?.status !== "active") return null;
-    const now = Date.now();
+    const now = this.clock();
     const state = this.state(accountId);
     if (state.backoff_until_ms > now || (state.lease_id && (state.lease_expires_ms ?? 0) > now)) return null;
     return this.takeLease(account, state, now);
@@ -244,7 +246,7 @@ export class AccountTokens {
   ready(account: LoadedAccount): Extract<TokenStep, { kind: "token" }> | null {
     if (account.status !== "active") return null;
     const state = this.state(account.accountId);
-    return readyNow(account, state, Date.now()) ? tokenOf(account, state) : null;
+    return readyNow(account, state, this.clock()) ? tokenOf(account, state) : null;
   }
 
   /** The lease holder reports the platform's answer; waiters get its result. */
@@ -254,7 +256,7 @@ export class AccountTokens {
     const account = await this.load(accountId);
     if (!account) return { kind: "missing" };
     const scope = await tenantScope(this.env, this.tenantId);
-    const now = new Date().toISOString();
+    const now = isoNow(this.clock);
     const actor = { tenantId: this.tenantId, userId: null, ip: null, userAgent: null, requestId: `refresh:${leaseId}` };
     try {
       if (outcome.ok) {
@@ -304,7 +306,7 @@ export class AccountTokens {
           failures: 0,
           backoff_until_ms: 0,
           rejected_version: null,
-          refreshed_at_ms: Date.now(),
+          refreshed_at_ms: this.clock(),
         });
       } else if (state.lease_id !== leaseId) {
         // A failure on a lease that is no longer ours changes nothing.
@@ -337,7 +339,7 @@ export class AccountTokens {
           lease_id: null,
           lease_expires_ms: null,
           failures,
-          backoff_until_ms: Date.now() + backoff,
+          backoff_until_ms: this.clock() + backoff,
         });
       }
     } finally {

@@ -6,6 +6,7 @@
 // still IN_PROGRESS at the deadline: the post fails. A platform or token hiccup: asked
 // again at the next poll. A media_publish whose answer never came is not sent blindly
 // again: the container itself says whether it was published (PUBLISHED).
+import type { Clock } from "../../src/clock";
 import { isPlatformError } from "../../src/platforms/errors";
 import type { InstagramAdapter } from "../../src/platforms/instagram";
 import { refreshAtPlatform } from "../../src/platforms/refresh";
@@ -29,6 +30,7 @@ export interface ContainerContext {
   cadence: ContainerCadence;
   adapter: () => InstagramAdapter;
   complete: (attemptId: string, outcome: SendOutcome) => Promise<void>;
+  clock: Clock;
 }
 
 type Token = Extract<TokenStep, { kind: "token" }>;
@@ -119,7 +121,7 @@ async function pollOne(ctx: ContainerContext, row: ContainerRow, nowMs: number):
 
 /** Polls every due container once; arms the timer for the next. Returns how many were polled. */
 export async function pollContainers(ctx: ContainerContext): Promise<number> {
-  const nowMs = Date.now();
+  const nowMs = ctx.clock();
   const due = dueContainers(ctx.sql, nowMs);
   for (const row of due) {
     try {

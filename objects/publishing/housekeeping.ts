@@ -42,8 +42,8 @@ export async function sweepAttempts(
   sql: SqlStorage,
   publisher: Publisher,
   timers: Timers<"sweep-attempts">,
+  now: number,
 ): Promise<void> {
-  const now = Date.now();
   for (const { attemptId, called } of staleAttempts(sql, now)) {
     await publisher.finishPublish(
       attemptId,

@@ -41,8 +41,8 @@ export async function trackContainer(
   timers: Timers<"media-containers">,
   cadence: ContainerCadence,
   entry: { attemptId: string; accountId: string; containerId: string },
+  nowMs: number,
 ): Promise<void> {
-  const nowMs = Date.now();
   sql.exec(
     `INSERT INTO media_containers (attempt_id, account_id, container_id, created_at_ms, next_poll_ms)
      VALUES (?, ?, ?, ?, ?) ON CONFLICT(attempt_id) DO NOTHING`,

@@ -29,6 +29,7 @@
 //
 // The steps are this module's; nothing here is reachable over RPC but forClient's
 // and resume's callers on the TenantObject (publishNow, resumePublish).
+import type { Clock } from "../../src/clock";
 import { isPlatformError, PlatformError } from "../../src/platforms/errors";
 import { refreshAtPlatform } from "../../src/platforms/refresh";
 import { isPending, type Platform, type PlatformAdapter } from "../../src/platforms/types";
@@ -57,6 +58,7 @@ export interface PublishFlowParts {
   /** Whether a move between shards fences the tenant's writes now. */
   fenced: () => boolean;
   adapterFor: (platform: Platform) => PlatformAdapter;
+  clock: Clock;
 }
 
 export class PublishFlow {
@@ -108,8 +110,9 @@ export class PublishFlow {
     await faultPoint("publish.begin");
     const step = await this.parts.publisher.beginPublish(input);
     const { timers } = this.parts;
-    if (step.kind === "send") await timers.scheduleAtMost("sweep-attempts", Date.now() + STALE_ATTEMPT_MS + 1000);
-    await timers.scheduleAtMost("flush-usage", Date.now() + USAGE_FLUSH_DELAY_MS);
+    if (step.kind === "send")
+      await timers.scheduleAtMost("sweep-attempts", this.parts.clock() + STALE_ATTEMPT_MS + 1000);
+    await timers.scheduleAtMost("flush-usage", this.parts.clock() + USAGE_FLUSH_DELAY_MS);
     return step;
   }
 

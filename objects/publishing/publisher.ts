@@ -2,6 +2,7 @@
 // windows, scheduling, and recording each outcome in D1 with its audit row.
 // The platform call itself happens between beginPublish and finishPublish, made by
 // whoever holds the attempt (the router request, or this object's alarm).
+import { type Clock, isoNow } from "../../src/clock";
 import { auditStatement } from "../../src/db/audit-logs";
 import { contentExists } from "../../src/db/content";
 import { draftRow, type PublishRequestRow, savePublishRequest, toPost } from "../../src/db/publish-requests";
@@ -77,9 +78,10 @@ export class Publisher {
       publishedAtMs: number;
       campaignId: string | null;
     }) => void,
+    private readonly clock: Clock,
   ) {
     this.log = new SlidingLog(sql, { table: "rate_hits", keyColumn: "account_id" });
-    this.outbox = new RecordOutbox(sql, env, tenantId, timers);
+    this.outbox = new RecordOutbox(sql, env, tenantId, timers, clock);
   }
 
   private attempt(attemptId: string): AttemptRow | null {
@@ -151,7 +153,7 @@ export class Publisher {
     const refused = await this.refusal(input, account);
     if (refused) return { kind: "answer", answer: refused };
     const { windows } = await this.tenant.get();
-    const nowMs = Date.now();
+    const nowMs = this.clock();
     // From here to the end of admission there is no await: the key and the slot are
     // taken together, before any other request can interleave.
     if (input.idempotencyKey) {
@@ -256,7 +258,7 @@ export class Publisher {
 
   private async schedule(input: PublishInput, account: LoadedAccount): Promise<Answer> {
     const scope = await tenantScope(this.env, this.tenantId);
-    const now = new Date().toISOString();
+    const now = isoNow(this.clock);
     const row = this.row(input, account, now);
     try {
       await scope.db.batch([
@@ -321,7 +323,7 @@ export class Publisher {
     this.sql.exec(
       "UPDATE attempts SET state = ?, updated_at_ms = ? WHERE attempt_id = ? AND state IN ('sending', 'calling')",
       state,
-      Date.now(),
+      this.clock(),
       attemptId,
     );
   }
@@ -343,14 +345,14 @@ export class Publisher {
     const account = await this.tokens.load(input.accountId);
     if (!account) return problemAnswer("notFound", "No such social account");
     const spec = windowFor(account.platform, (await this.tenant.get()).windows[account.platform]);
-    const now = new Date().toISOString();
+    const now = isoNow(this.clock);
     const row = this.row(input, account, now);
 
     let answer: Answer;
     let record: PublishRequestRow | null = null;
     if (outcome.kind === "published") {
       if (outcome.result.quota)
-        recordPlatformQuota(this.sql, account.accountId, spec, outcome.result.quota, Date.now());
+        recordPlatformQuota(this.sql, account.accountId, spec, outcome.result.quota, this.clock());
       record = publishedRecord(row, outcome.result, now);
       answer = recordAnswer(record);
     } else if (outcome.kind === "processing") {
@@ -366,7 +368,7 @@ export class Publisher {
       };
       answer = recordAnswer(record);
       const target = { attemptId, accountId: account.accountId, containerId: outcome.containerId };
-      await trackContainer(this.sql, this.timers, containerCadence(this.env), target);
+      await trackContainer(this.sql, this.timers, containerCadence(this.env), target, this.clock());
     } else if (outcome.kind === "failed" && outcome.error === "timeout") {
       // It may have gone out: never retried blindly, reported as unknown.
       record = { ...row, status: "unknown", error_type: "outcome_unknown", error_message: outcome.message };
@@ -400,7 +402,7 @@ export class Publisher {
     const input = JSON.parse(attempt.input) as PublishInput;
     const account = await this.tokens.load(input.accountId);
     if (!account) return;
-    const now = new Date().toISOString();
+    const now = isoNow(this.clock);
     const row = { ...previous, error_type: null, error_message: null, updated_at: now };
     let record: PublishRequestRow;
     if (outcome.kind === "published") {
@@ -444,15 +446,15 @@ export class Publisher {
       return platformUnavailable(account.platform, "no usable token");
     }
     if (outcome.kind === "failed" && outcome.error === "rate_limited") {
-      const resetAtMs = outcome.resetAtMs ?? Date.now() + (outcome.retryAfterSeconds ?? 900) * 1000;
+      const resetAtMs = outcome.resetAtMs ?? this.clock() + (outcome.retryAfterSeconds ?? 900) * 1000;
       recordPlatformQuota(
         this.sql,
         account.accountId,
         windowFor(account.platform),
         { remaining: 0, resetAtMs, limit: null, source: "429" },
-        Date.now(),
+        this.clock(),
       );
-      return windowFull(`${account.platform}_reported:429`, 0, resetAtMs, Date.now());
+      return windowFull(`${account.platform}_reported:429`, 0, resetAtMs, this.clock());
     }
     if (outcome.kind !== "failed") return platformUnavailable(account.platform, "the post was not sent");
     if (outcome.error === "media") {

@@ -6,6 +6,7 @@
 // Readers that need every answered post in D1 call flush() first (a read barrier).
 // Invariant 6: a record leaves the outbox only after D1 has it, and the statements are
 // upserts, so a batch repeated after an eviction writes nothing twice.
+import type { Clock } from "../../src/clock";
 import { MAX_JSON_BYTES, MAX_JSON_ROWS } from "../../src/db/json-rows";
 import { type FinishedPost, postRecordStatements } from "../../src/db/post-records";
 import type { PublishRequestRow } from "../../src/db/publish-requests";
@@ -53,6 +54,7 @@ export class RecordOutbox {
     private readonly env: Env,
     private readonly tenantId: string,
     private readonly timers: Timers<"record-pending">,
+    private readonly clock: Clock,
   ) {}
 
   private count(): number {
@@ -72,14 +74,14 @@ export class RecordOutbox {
       "UPDATE attempts SET state = 'recording', answer = ?, row = ?, updated_at_ms = ? WHERE attempt_id = ?",
       problem ? JSON.stringify(problem) : null,
       JSON.stringify(record),
-      Date.now(),
+      this.clock(),
       attemptId,
     );
     this.waiting = waiting + 1;
     if (this.waiting >= RECORD_BATCH && !this.running) {
       this.flush().catch((error) => console.error(`TenantObject ${this.tenantId}: record batch failed`, error));
     } else {
-      await this.timers.scheduleAtMost("record-pending", Date.now() + RECORD_DELAY_MS);
+      await this.timers.scheduleAtMost("record-pending", this.clock() + RECORD_DELAY_MS);
     }
   }
 
@@ -111,7 +113,7 @@ export class RecordOutbox {
       const batch = fitting(rows);
       const refused = await this.write(batch);
       if (refused > 0) {
-        await this.timers.scheduleAtMost("record-pending", Date.now() + RECORD_RETRY_MS);
+        await this.timers.scheduleAtMost("record-pending", this.clock() + RECORD_RETRY_MS);
         throw new Error(`D1 refused ${refused} post record(s); they stay in the outbox`);
       }
       if (rows.length < MAX_JSON_ROWS && batch.length === rows.length) return;
@@ -148,7 +150,7 @@ export class RecordOutbox {
     this.sql.exec(
       // The record stays: the attempt's answer is rebuilt from it (recordAnswer).
       "UPDATE attempts SET state = 'done', updated_at_ms = ? WHERE attempt_id IN (SELECT value FROM json_each(?))",
-      Date.now(),
+      this.clock(),
       JSON.stringify(rows.map((row) => row.attempt_id)),
     );
     this.waiting = Math.max(0, this.count() - rows.length);

@@ -15,6 +15,8 @@
 // Rows are read back as plain strings (a row may predate a rename); the object's alarm
 // narrows them against its map.
 
+import { type Clock, systemClock } from "../../src/clock";
+
 /** A timer taken by a run: the due time it was taken at, and whether it was scheduled again since. */
 interface Running {
   dueAtMs: number;
@@ -28,7 +30,20 @@ export class Timers<Name extends string = string> {
   private armedAt: number | null | undefined;
   private readonly running = new Map<string, Running>();
 
-  constructor(private readonly storage: DurableObjectStorage) {}
+  /**
+   * Due times are on `clock`; the runtime's alarm is on the machine's, so the alarm is
+   * armed for the same distance from now (the object's clock may run ahead in
+   * development mode: objects/storage/object-clock.ts).
+   */
+  constructor(
+    private readonly storage: DurableObjectStorage,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  /** How far the clock runs ahead of the machine's (0 for the system clock). */
+  private skew(): number {
+    return this.clock() - Date.now();
+  }
 
   private table(): Map<string, number> {
     this.due ??= new Map(
@@ -144,10 +159,13 @@ export class Timers<Name extends string = string> {
   /** Arms the alarm for the earliest timer, or clears it when none is left. */
   async arm(): Promise<void> {
     const next = this.next();
-    if (this.armedAt === undefined) this.armedAt = await this.storage.getAlarm();
+    if (this.armedAt === undefined) {
+      const alarm = await this.storage.getAlarm();
+      this.armedAt = alarm === null ? null : alarm + this.skew();
+    }
     if (next === this.armedAt) return;
     if (next === null) await this.storage.deleteAlarm();
-    else await this.storage.setAlarm(next);
+    else await this.storage.setAlarm(next - this.skew());
     this.armedAt = next;
   }
 }

@@ -68,9 +68,9 @@ export async function flushAnalytics(parts: TenantParts): Promise<FlushReport> {
 /** A published post starts being counted, and its platform's insights pulled. */
 export function startCounting(parts: TenantParts, post: TrackedPost): void {
   parts.analytics.store.track(post);
-  void parts.timers.scheduleAtMost("sync-insights", Date.now() + FIRST_INSIGHTS_DELAY_MS);
+  void parts.timers.scheduleAtMost("sync-insights", parts.clock() + FIRST_INSIGHTS_DELAY_MS);
   if (post.campaignId) {
-    const nowMs = Date.now();
+    const nowMs = parts.clock();
     parts.analytics.campaigns.publish({ ...post, campaignId: post.campaignId }, nowMs);
     void parts.timers.scheduleAtMost("campaign-ledger", nowMs + CAMPAIGN_AGEING_MS);
   }
@@ -82,15 +82,16 @@ export function rebuildCampaigns(parts: TenantParts): Promise<CampaignLedgerRebu
     storage: parts.storage,
     ledger: parts.analytics.campaigns,
     scope: () => tenantScope(parts.env, parts.tenantId),
+    clock: parts.clock,
   });
 }
 
 /** ROI by campaign from the ledger, built from D1 first if it never was. */
 export async function campaignRoi(parts: TenantParts, query: CampaignRoiQuery): Promise<CampaignRoiPage> {
   if (builtAtMs(parts.sql) === null) await rebuildCampaigns(parts);
-  const page = parts.analytics.campaigns.report(query, Date.now());
+  const page = parts.analytics.campaigns.report(query, parts.clock());
   // The ledger's timer takes over from here (it sets its own pace when it runs).
-  if (page.rows.length > 0) await parts.timers.scheduleAtMost("campaign-ledger", Date.now() + CAMPAIGN_AGEING_MS);
+  if (page.rows.length > 0) await parts.timers.scheduleAtMost("campaign-ledger", parts.clock() + CAMPAIGN_AGEING_MS);
   return page;
 }
 
@@ -102,9 +103,9 @@ export async function campaignRoi(parts: TenantParts, query: CampaignRoiQuery): 
 export async function keepCampaignLedger(parts: TenantParts): Promise<void> {
   const ledger = parts.analytics.campaigns;
   let built = builtAtMs(parts.sql);
-  if (built === null || Date.now() - built >= REBUILD_EVERY_MS) built = (await rebuildCampaigns(parts)).builtAtMs;
-  else ledger.age(Date.now());
-  const nowMs = Date.now();
+  if (built === null || parts.clock() - built >= REBUILD_EVERY_MS) built = (await rebuildCampaigns(parts)).builtAtMs;
+  else ledger.age(parts.clock());
+  const nowMs = parts.clock();
   ledger.forgetCredited(nowMs);
   const next = ledger.nextAgeingMs(AGEING_POSTS);
   // Nothing kept: the next campaign post published sets the timer again.
@@ -122,6 +123,6 @@ export async function syncInsights(parts: TenantParts): Promise<number> {
     tokens.complete(accountId, leaseId, outcome),
   );
   // Pulled figures reach D1 the way ingested ones do.
-  if (pulled > 0) await parts.timers.scheduleAtMost("flush-analytics", Date.now() + ANALYTICS_FLUSH_DELAY_MS);
+  if (pulled > 0) await parts.timers.scheduleAtMost("flush-analytics", parts.clock() + ANALYTICS_FLUSH_DELAY_MS);
   return pulled;
 }

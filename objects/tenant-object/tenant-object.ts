@@ -23,15 +23,15 @@ import { attemptTotp } from "../identity/totp-attempts";
 import { TenantMove } from "../placement/tenant-move";
 import { AccountTokens } from "../publishing/account-tokens";
 import { consentState, consumeState, createState, startState } from "../publishing/oauth-states";
+import { PostHolds } from "../publishing/post-holds";
 import { PublishFlow } from "../publishing/publish-flow";
 import { Publisher } from "../publishing/publisher";
 import { windowFor, windowState } from "../publishing/rate-windows";
-import { PostHolds } from "../publishing/post-holds";
 import { Scheduler } from "../publishing/scheduler";
 import { TenantRecordCache } from "../publishing/tenant-record";
 import { applyObjectMigrations } from "../schema/migrate";
-import { objectClock } from "../storage/object-clock";
 import { TENANT_OBJECT_MIGRATIONS } from "../schema/tenant-migrations";
+import { objectClock } from "../storage/object-clock";
 import { Timers } from "../storage/timers";
 import type {
   AccountWindow,
@@ -99,9 +99,9 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
     const tenantId = this.name;
     const sql = ctx.storage.sql;
     const clock = objectClock(sql, env);
-    const timers = new Timers<TenantTimer>(ctx.storage);
-    const adapterFor = (platform: Platform) => platformAdapter(env, platform);
-    const auditOutbox = new AuditOutbox(sql, env, tenantId, timers);
+    const timers = new Timers<TenantTimer>(ctx.storage, clock);
+    const adapterFor = (platform: Platform) => platformAdapter(env, platform, undefined, clock);
+    const auditOutbox = new AuditOutbox(sql, env, tenantId, timers, clock);
     const analytics = new TenantAnalytics(
       sql,
       env,
@@ -109,16 +109,24 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
       (message) => this.broadcast(message),
       () => ctx.getWebSockets().length > 0,
       auditOutbox,
+      clock,
     );
     const tenant = new TenantRecordCache(env, tenantId);
     this.#sessions = new SessionStore(sql, clock);
     this.#resets = new PasswordResets(sql, clock);
     const identity = new TenantIdentity(sql, env, tenantId, timers, tenant, auditOutbox, this.#sessions);
-    const tokens = new AccountTokens(sql, env, tenantId, tenant);
-    const publisher = new Publisher(sql, env, tenantId, tokens, tenant, timers, (post) =>
-      startCounting(this.#parts, post),
+    const tokens = new AccountTokens(sql, env, tenantId, tenant, clock);
+    const publisher = new Publisher(
+      sql,
+      env,
+      tenantId,
+      tokens,
+      tenant,
+      timers,
+      (post) => startCounting(this.#parts, post),
+      clock,
     );
-    const move = new TenantMove(sql, env, tenantId, timers, () => tenant.forget());
+    const move = new TenantMove(sql, env, tenantId, timers, () => tenant.forget(), clock);
     const publishing = new PublishFlow({
       identity,
       publisher,
@@ -126,6 +134,7 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
       timers,
       fenced: () => move.fenced(),
       adapterFor,
+      clock,
     });
     const holds = new PostHolds(sql, env, tenantId, tenant, clock);
     const scheduler = new Scheduler(sql, env, tenantId, timers, holds, clock);

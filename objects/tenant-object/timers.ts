@@ -66,7 +66,7 @@ export function tenantTimers(): { readonly [name in TenantTimer]: TimerHandler }
         }),
     },
     "record-pending": { run: (parts) => parts.publisher.outbox.flush() },
-    "sweep-attempts": { run: (parts) => sweepAttempts(parts.sql, parts.publisher, parts.timers) },
+    "sweep-attempts": { run: (parts) => sweepAttempts(parts.sql, parts.publisher, parts.timers, parts.clock()) },
     // Instagram videos still processing (container-poller.ts).
     "media-containers": {
       run: (parts) =>
@@ -77,6 +77,7 @@ export function tenantTimers(): { readonly [name in TenantTimer]: TimerHandler }
           cadence: containerCadence(parts.env),
           adapter: () => parts.adapterFor("instagram") as InstagramAdapter,
           complete: (attemptId, outcome) => parts.publisher.completeProcessing(attemptId, outcome),
+          clock: parts.clock,
         }),
     },
     // Instagram tokens renewed before they expire (token-upkeep.ts); paused while the tenant is stopped.
@@ -88,12 +89,12 @@ export function tenantTimers(): { readonly [name in TenantTimer]: TimerHandler }
         try {
           const report = await flushAnalytics(parts);
           analyticsFlushFailures = 0;
-          if (report.more) await parts.timers.scheduleAtMost("flush-analytics", Date.now());
+          if (report.more) await parts.timers.scheduleAtMost("flush-analytics", parts.clock());
         } catch (error) {
           analyticsFlushFailures += 1;
           const backoff = Math.min(300_000, 1000 * 2 ** (analyticsFlushFailures - 1));
           console.error(`TenantObject ${parts.tenantId}: analytics flush failed; retrying in ${backoff} ms`, error);
-          await parts.timers.scheduleAtMost("flush-analytics", Date.now() + backoff);
+          await parts.timers.scheduleAtMost("flush-analytics", parts.clock() + backoff);
         }
       },
     },
@@ -103,7 +104,7 @@ export function tenantTimers(): { readonly [name in TenantTimer]: TimerHandler }
         whileActive(parts, "sync-insights", async () => {
           await syncInsights(parts);
           // The next run: when the next post is due, at least a minute on; none when no post is left.
-          const nowMs = Date.now();
+          const nowMs = parts.clock();
           const due = nextPullDue(parts.sql, nowMs);
           if (due !== null)
             await parts.timers.scheduleAtMost("sync-insights", Math.max(due, nowMs + INSIGHTS_MIN_GAP_MS));
@@ -112,7 +113,7 @@ export function tenantTimers(): { readonly [name in TenantTimer]: TimerHandler }
     // ROI by campaign's running totals (objects/analytics/campaign-ledger.ts).
     "campaign-ledger": { run: (parts) => keepCampaignLedger(parts) },
     // placement (objects/placement/tenant-move.ts)
-    "move-tenant": { run: (parts) => parts.move.step(Date.now()), runsWhileFenced: true },
+    "move-tenant": { run: (parts) => parts.move.step(parts.clock()), runsWhileFenced: true },
   };
 }
 
@@ -123,7 +124,7 @@ function isTenantTimer(handlers: object, name: string): name is TenantTimer {
 /** The alarm: runs every due timer's handler, each row kept until its handler succeeded. */
 export async function runDueTimers(parts: TenantParts, handlers: ReturnType<typeof tenantTimers>): Promise<void> {
   const { timers } = parts;
-  const nowMs = Date.now();
+  const nowMs = parts.clock();
   for (const name of await timers.begin(nowMs, nowMs + TIMER_RETRY_MS)) {
     if (!isTenantTimer(handlers, name)) {
       // A row no handler answers to (a timer an older version had): nothing to run.
@@ -135,7 +136,7 @@ export async function runDueTimers(parts: TenantParts, handlers: ReturnType<type
     // While the tenant moves between shards its writes are fenced: background work
     // that writes to D1 waits for the switch instead of failing against the fence.
     if (!handler.runsWhileFenced && parts.move.fenced()) {
-      await timers.failed(name, Date.now() + FENCED_RETRY_MS);
+      await timers.failed(name, parts.clock() + FENCED_RETRY_MS);
       continue;
     }
     try {
@@ -144,7 +145,7 @@ export async function runDueTimers(parts: TenantParts, handlers: ReturnType<type
       timers.done(name);
     } catch (error) {
       console.error(`TenantObject ${parts.tenantId}: timer ${name} failed; retrying`, error);
-      await timers.failed(name, Date.now() + TIMER_RETRY_MS);
+      await timers.failed(name, parts.clock() + TIMER_RETRY_MS);
     }
   }
   await timers.arm();

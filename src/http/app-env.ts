@@ -3,8 +3,8 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { RequestIdVariables } from "hono/request-id";
 import type { DeferredAuth, TenantObjectStub } from "../../objects/tenant-object/contract";
-import type { Clock } from "../clock";
 import type { OperatorPrincipal, UserPrincipal } from "../auth/principal";
+import type { Clock } from "../clock";
 import type { TenantScope } from "../db/tenant-scope";
 import { validationHook } from "./validation";
 

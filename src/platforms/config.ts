@@ -3,6 +3,7 @@
 // through the SandboxPlatform Durable Object with the same paths and shapes, only in
 // development mode; or, for a live platform without credentials, nowhere: every call
 // then fails with PlatformError "not_configured" before anything is sent.
+import { type Clock, systemClock } from "../clock";
 import { PlatformError } from "./errors";
 import { DEFAULT_LINKEDIN_VERSION } from "./linkedin-version";
 import { fetchMediaBounded, type MediaField, type MediaPolicy } from "./media";
@@ -30,6 +31,8 @@ export interface PlatformConfig {
   /** The API version a versioned platform is asked for (LinkedIn-Version); null for the others. */
   apiVersion: string | null;
   transport: Transport;
+  /** The clock token lifetimes and quota resets are reckoned on (the caller's: src/clock.ts). */
+  clock: Clock;
   /**
    * The bytes of media to upload, within `policy` (the sandbox stores the URL instead
    * of downloading it). Refusals are PlatformError "media" naming `field`.
@@ -67,7 +70,12 @@ export function sandboxPath(platform: Platform): string {
 }
 
 /** The configuration of `platform`. `origin` is the public origin, for sandbox URLs a browser opens. */
-export function platformConfig(env: Env, platform: Platform, origin?: string): PlatformConfig {
+export function platformConfig(
+  env: Env,
+  platform: Platform,
+  origin?: string,
+  clock: Clock = systemClock,
+): PlatformConfig {
   const timeoutMs = Number(envVariable(env, "PLATFORM_TIMEOUT_MS") ?? DEFAULT_TIMEOUT_MS);
   const apiVersion =
     platform === "linkedin" ? (envVariable(env, "LINKEDIN_VERSION") ?? DEFAULT_LINKEDIN_VERSION) : null;
@@ -88,6 +96,7 @@ export function platformConfig(env: Env, platform: Platform, origin?: string): P
       timeoutMs,
       apiVersion,
       transport: (request) => fetch(request),
+      clock,
       fetchMedia: (url, field, policy) => fetchMediaBounded(url, field, policy, timeoutMs),
     };
   }
@@ -103,6 +112,7 @@ export function platformConfig(env: Env, platform: Platform, origin?: string): P
       timeoutMs,
       apiVersion,
       transport: (request) => sandbox.fetch(request),
+      clock,
       fetchMedia: async (url) => new TextEncoder().encode(url).buffer as ArrayBuffer,
     };
   }
@@ -120,6 +130,7 @@ export function platformConfig(env: Env, platform: Platform, origin?: string): P
     timeoutMs,
     apiVersion,
     transport: refuse,
+    clock,
     fetchMedia: refuse,
   };
 }

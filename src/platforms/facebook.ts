@@ -68,7 +68,7 @@ export class FacebookAdapter implements PlatformAdapter {
         fb_exchange_token: userToken,
       }),
     );
-    return { token: String(body.access_token), expiresAt: expiresIn(body.expires_in) };
+    return { token: String(body.access_token), expiresAt: expiresIn(body.expires_in, this.config.clock()) };
   }
 
   /** GET /me/accounts: the Pages the user manages, each with its Page token (Pages API "Get Started"). */

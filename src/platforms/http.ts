@@ -105,6 +105,7 @@ export function formBody(values: Record<string, string>): { body: string; header
   };
 }
 
-export function expiresIn(seconds: unknown): Date | null {
-  return typeof seconds === "number" && seconds > 0 ? new Date(Date.now() + seconds * 1000) : null;
+/** When a lifetime of `seconds` given at `nowMs` ends (null when none was given). */
+export function expiresIn(seconds: unknown, nowMs: number): Date | null {
+  return typeof seconds === "number" && seconds > 0 ? new Date(nowMs + seconds * 1000) : null;
 }

@@ -80,7 +80,7 @@ export class InstagramAdapter implements PlatformAdapter {
     return {
       accessToken: String(body.access_token),
       refreshToken: null,
-      expiresAt: expiresIn(body.expires_in),
+      expiresAt: expiresIn(body.expires_in, this.config.clock()),
       refreshTokenExpiresAt: null,
       scopes: SCOPES,
     };
@@ -206,7 +206,7 @@ export class InstagramAdapter implements PlatformAdapter {
     if (!entry) return null;
     return {
       remaining: Math.max(0, entry.config.quota_total - entry.quota_usage),
-      resetAtMs: Date.now() + entry.config.quota_duration * 1000,
+      resetAtMs: this.config.clock() + entry.config.quota_duration * 1000,
       limit: entry.config.quota_total,
       source: "content_publishing_limit",
     };

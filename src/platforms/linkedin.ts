@@ -68,8 +68,8 @@ export class LinkedInAdapter implements PlatformAdapter {
     return {
       accessToken: String(body.access_token),
       refreshToken: typeof body.refresh_token === "string" ? body.refresh_token : null,
-      expiresAt: expiresIn(body.expires_in),
-      refreshTokenExpiresAt: expiresIn(body.refresh_token_expires_in),
+      expiresAt: expiresIn(body.expires_in, this.config.clock()),
+      refreshTokenExpiresAt: expiresIn(body.refresh_token_expires_in, this.config.clock()),
       scopes: typeof body.scope === "string" ? body.scope.split(/[ ,]+/).filter(Boolean) : SCOPES,
     };
   }

@@ -106,7 +106,7 @@ export class XAdapter implements PlatformAdapter {
     return {
       accessToken: String(body.access_token),
       refreshToken: typeof body.refresh_token === "string" ? body.refresh_token : null,
-      expiresAt: expiresIn(body.expires_in),
+      expiresAt: expiresIn(body.expires_in, this.config.clock()),
       refreshTokenExpiresAt: null,
       scopes: typeof body.scope === "string" ? body.scope.split(" ").filter(Boolean) : SCOPES,
     };

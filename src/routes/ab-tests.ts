@@ -2,8 +2,10 @@
 // (src/analytics/ab-test.ts says how a verdict is reached). Creating a test evaluates
 // it at once; reading a running test re-evaluates it on the posts' current analytics
 // and completes it the first time there is a verdict (src/reports/ab-test-evaluation.ts).
+
 import { createRoute, z } from "@hono/zod-openapi";
 import { guard } from "../auth/guard";
+import { isoNow } from "../clock";
 import { type AbTestRow, getAbTest, insertAbTest, listAbTests, toAbTest } from "../db/ab-tests";
 import { isForeignKeyViolation } from "../db/errors";
 import { newId } from "../db/ids";
@@ -79,7 +81,14 @@ export const abTestsRoutes = createRouter()
     const testId = newId("abTest");
     const statement = insertAbTest(
       scope,
-      { ...design, testId, name: body.name, testType: body.test_type, createdBy: user.userId, now: nowIso() },
+      {
+        ...design,
+        testId,
+        name: body.name,
+        testType: body.test_type,
+        createdBy: user.userId,
+        now: isoNow(c.var.clock),
+      },
       result,
     );
     try {

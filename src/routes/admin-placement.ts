@@ -1,9 +1,11 @@
 // The operator's placement routes (ADMIN_TOKEN): the shards and how full they are,
 // closing a shard to new tenants, where a tenant lives, and moving a tenant to another
 // shard of its region (objects/placement/tenant-move.ts runs the move).
+
 import { createRoute, z } from "@hono/zod-openapi";
 import type { MoveStart } from "../../objects/tenant-object/contract";
 import { operatorGuard } from "../auth/guard";
+import { isoNow } from "../clock";
 import { idPattern } from "../db/ids";
 import { findTenant, REGIONS } from "../db/tenants";
 import { nowIso } from "../db/time";
@@ -187,7 +189,7 @@ export const adminPlacementRoutes = createRouter()
         c.env.DB.prepare(
           `INSERT INTO shard_settings (shard, accepts_new_tenants, updated_at) VALUES (?, ?, ?)
            ON CONFLICT(shard) DO UPDATE SET accepts_new_tenants = excluded.accepts_new_tenants, updated_at = excluded.updated_at`,
-        ).bind(shard, accepts_new_tenants ? 1 : 0, nowIso()),
+        ).bind(shard, accepts_new_tenants ? 1 : 0, isoNow(c.var.clock)),
       ],
       { action: "shard.update", resourceType: "shard", resourceId: shard, metadata: { accepts_new_tenants } },
     );

@@ -1,9 +1,11 @@
 // The platform operator's skill routes (ADMIN_TOKEN): create global skills, promote a
 // skill that meets the promotion policy, retire a skill, read the sharing trail, and
 // run the daily skill job on demand (a backfill, or in development where no cron fires).
+
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { operatorGuard } from "../auth/guard";
+import { isoNow } from "../clock";
 import { listSharingEvents, OPERATOR_ACTOR, SHARING_ACTIONS, toSharingEvent } from "../db/sharing-events";
 import { getSkill, type SkillWithVersion, toSkill } from "../db/skills";
 import { nowIso } from "../db/time";
@@ -45,7 +47,7 @@ async function anySkill(c: Context<AppEnv>, id: string): Promise<SkillWithVersio
 
 /** Applies a move with its audit row; a concurrent change of the skill is a 409. */
 async function applyMove(c: Context<AppEnv>, skill: SkillWithVersion, move: Move, action: string) {
-  await commitSkillChange(c, moveStatements(c.env.DB, skill, move, nowIso()), {
+  await commitSkillChange(c, moveStatements(c.env.DB, skill, move, isoNow(c.var.clock)), {
     action,
     resourceType: "skill",
     resourceId: skill.skill_id,
@@ -168,7 +170,7 @@ const Cursor = z.object({ id: z.string() });
 export const adminSkillsRoutes = createRouter()
   .openapi(createGlobalRoute, async (c) => {
     const body = c.req.valid("json");
-    const made = newSkillStatements(c.env.DB, newSkillInput(body, GLOBAL), nowIso());
+    const made = newSkillStatements(c.env.DB, newSkillInput(body, GLOBAL), isoNow(c.var.clock));
     await commitOperatorAudited(c, made.statements, {
       action: "skill.create_global",
       resourceType: "skill",
@@ -188,7 +190,7 @@ export const adminSkillsRoutes = createRouter()
         `A ${skill.visibility === GLOBAL ? "global" : "private"} ${skill.status} skill is not promotable`,
       );
     }
-    const today = dayOf(new Date());
+    const today = dayOf(new Date(c.var.clock()));
     const evidence = (await evidenceFor(c.env, addDays(today, -PROMOTION.windowDays), addDays(today, -1), id)).get(id);
     const unmet = unmetForPromotion(evidence);
     if (unmet.length > 0) {

@@ -1,6 +1,7 @@
 // API keys of the caller's tenant. Everyone sees and revokes their own keys; owners
 // and admins see and revoke all. A new key never exceeds its creator (src/auth/key-bounds);
 // revoking a key revokes the keys made with it, transitively.
+
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { unauthenticated } from "../auth/authenticate";
@@ -8,6 +9,7 @@ import { guard } from "../auth/guard";
 import { DEFAULT_RATE_LIMIT_PER_HOUR, issueApiKey } from "../auth/issue-api-key";
 import { boundNewKey, type ParentKey } from "../auth/key-bounds";
 import { registerKeyPrefix } from "../auth/key-directory";
+import { isoNow } from "../clock";
 import {
   type ApiKeyRow,
   descendantKeyIds,
@@ -145,7 +147,7 @@ export const apiKeysRoutes = createRouter()
     if (!seesAllKeys(c) && query.user_id && query.user_id !== user.userId) {
       return c.json({ data: [], next_cursor: null }, 200);
     }
-    const now = nowIso();
+    const now = isoNow(c.var.clock);
     const page = await listApiKeys(scope, {
       afterId: decodeCursor(query.cursor, KeyCursor)?.id,
       limit: query.limit,
@@ -167,7 +169,7 @@ export const apiKeysRoutes = createRouter()
       rateLimitPerHour: body.rate_limit_per_hour,
       expiresAt: body.expires_at ? new Date(body.expires_at).toISOString() : undefined,
     });
-    const issued = await issueApiKey(scope, { userId: user.userId, ...bounds }, nowIso());
+    const issued = await issueApiKey(scope, { userId: user.userId, ...bounds }, isoNow(c.var.clock));
     // Two databases, in this order: the prefix in the global key directory, then the
     // key in the tenant's shard. A prefix whose key never arrived names no key (it
     // authenticates nothing); the daily repair removes it (src/placement/repair.ts).

@@ -2,9 +2,11 @@
 // the brand voice. The voice's embedding and tone vectors go in encrypted with the
 // tenant's key and never come out; the embedding is also the tenant's vector in the
 // brand-voice index. Every access is audited (seed §2.3).
+
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { guard } from "../auth/guard";
+import { isoNow } from "../clock";
 import { tenantCipher } from "../crypto/tenant-cipher";
 import { deleteBrandProfile, getBrandProfile, putBrandProfile, toBrandProfile } from "../db/brand-profiles";
 import { findTenant } from "../db/tenants";
@@ -131,7 +133,7 @@ export const brandProfileRoutes = createRouter()
     if (!tenant) throw new ProblemError("notFound", "Tenant not found");
     const cipher = tenantCipher(c.env, user.tenantId, user.tenantKey);
     const row = user.tenantId;
-    const now = nowIso();
+    const now = isoNow(c.var.clock);
     const embeddings = await cipher.encryptBytes("brand_profiles", "embeddings", row, vectorToBytes(body.embeddings));
     const toneVectors = body.tone_vectors
       ? await cipher.encryptBytes("brand_profiles", "tone_vectors", row, encodeNamedVectors(body.tone_vectors))

@@ -1,8 +1,10 @@
 // Feedback on a generated candidate: revision events (a defect or a preference, with
 // labels and confidence) and guard results (checks and the auto-fixes applied). Both
 // feed the daily skill metrics.
+
 import { createRoute, z } from "@hono/zod-openapi";
 import { guard } from "../auth/guard";
+import { isoNow } from "../clock";
 import { getContent, setFeedback, toContent } from "../db/content";
 import { insertGuardResult, listGuardResults, refreshGuardSummary, toGuardResult } from "../db/guard-results";
 import { newId } from "../db/ids";
@@ -174,7 +176,7 @@ export const contentFeedbackRoutes = createRouter()
     const body = c.req.valid("json");
     const content = toContent(await ownContent(c, id));
     const eventId = newId("revision");
-    const now = nowIso();
+    const now = isoNow(c.var.clock);
     const statements = [
       insertRevision(scope, {
         event_id: eventId,
@@ -220,7 +222,7 @@ export const contentFeedbackRoutes = createRouter()
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");
     const content = toContent(await ownContent(c, id));
-    const now = nowIso();
+    const now = isoNow(c.var.clock);
     const results = body.results.map((r) => ({
       result_id: newId("guardResult"),
       request_id: body.request_id ?? content.request_id,

@@ -1,9 +1,11 @@
 // Generated content of the caller's tenant: record a candidate, list and read them,
 // record the user's selection and approval. Feedback (revisions, guard results) is in
 // routes/content-feedback.ts.
+
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { guard } from "../auth/guard";
+import { isoNow } from "../clock";
 import { CONTENT_TYPES, insertContent, listContent, setFeedback, toContent } from "../db/content";
 import { isForeignKeyViolation, isTriggerAbort } from "../db/errors";
 import { newId } from "../db/ids";
@@ -228,7 +230,7 @@ export const contentRoutes = createRouter()
     const body = c.req.valid("json");
     const { skillId, versionId } = await references(c, body);
     const contentId = newId("content");
-    const now = nowIso();
+    const now = isoNow(c.var.clock);
     const statements = [
       insertContent(scope, {
         content_id: contentId,

@@ -2,10 +2,12 @@
 // attributed across the session's touches (src/reports/conversion-attribution.ts);
 // list and read them. POST takes an Idempotency-Key so a retried tracking call
 // counts once.
+
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { ConversionCredit } from "../../objects/tenant-object/contract";
 import { guard } from "../auth/guard";
+import { isoNow } from "../clock";
 import { attributionsOf, insertAttributions } from "../db/conversion-attributions";
 import {
   ATTRIBUTED_TYPES,
@@ -167,7 +169,7 @@ export const conversionsRoutes = createRouter()
     const body = c.req.valid("json");
     const key = c.req.valid("header")["idempotency-key"] ?? null;
     const id = newId("conversion");
-    const trackedAt = body.tracked_at ? new Date(body.tracked_at).toISOString() : nowIso();
+    const trackedAt = body.tracked_at ? new Date(body.tracked_at).toISOString() : isoNow(c.var.clock);
     const row = rowOf(body, id, trackedAt, key);
     if (key) {
       const stored = await getConversionByKey(scope, key);

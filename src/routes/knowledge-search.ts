@@ -3,8 +3,10 @@
 // The tenant is never the client's to choose: the body has no tenant field (an
 // unknown field is a 400), and the server scopes the index query to the caller's
 // namespace and tenant_id, then reads each hit back from D1 under the caller's scope.
+
 import { createRoute, z } from "@hono/zod-openapi";
 import { guard } from "../auth/guard";
+import { isoNow } from "../clock";
 import { activeEntriesById, ENTRY_TYPES, recordAccess, toKnowledgeEntry } from "../db/knowledge";
 import { nowIso } from "../db/time";
 import { createRouter } from "../http/app-env";
@@ -68,7 +70,7 @@ export const knowledgeSearchRoutes = createRouter().openapi(route, async (c) => 
     if (categories && !(row.category !== null && categories.includes(row.category))) return [];
     return [{ score: hit.score, row }];
   });
-  const now = nowIso();
+  const now = isoNow(c.var.clock);
   if (matches.length > 0) {
     await scope.db.batch(
       recordAccess(

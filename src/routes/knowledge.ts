@@ -1,8 +1,10 @@
 // The tenant's knowledge base: list, create, read, change, delete. An entry with an
 // embedding is searchable (routes/knowledge-search.ts) while it is active.
+
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { guard } from "../auth/guard";
+import { isoNow } from "../clock";
 import { newId } from "../db/ids";
 import { jsonOrNull } from "../db/json-column";
 import {
@@ -162,7 +164,7 @@ export const knowledgeRoutes = createRouter()
     const { scope } = caller(c);
     const body = c.req.valid("json");
     const entryId = newId("knowledgeEntry");
-    const now = nowIso();
+    const now = isoNow(c.var.clock);
     const embedding = body.embedding ? vectorToBytes(body.embedding) : null;
     // A new entry's vector goes in first: if the insert then fails, the vector is an
     // orphan no search can return (hits are read back from D1), and a retried POST
@@ -218,7 +220,7 @@ export const knowledgeRoutes = createRouter()
     const { scope } = caller(c);
     const { id } = c.req.valid("param");
     await target(c, id);
-    await scope.db.batch(recordAccess(scope, [id], nowIso()));
+    await scope.db.batch(recordAccess(scope, [id], isoNow(c.var.clock)));
     return c.json(toKnowledgeEntry(await target(c, id)), 200);
   })
   .openapi(patchRoute, async (c) => {
@@ -231,7 +233,7 @@ export const knowledgeRoutes = createRouter()
       metadata: body.metadata === undefined ? undefined : jsonOrNull(body.metadata),
       embedding: body.embedding === undefined ? undefined : body.embedding && vectorToBytes(body.embedding),
     };
-    await commitAudited(c, scope.db, [updateRow(scope, KNOWLEDGE, id, patch, nowIso())], {
+    await commitAudited(c, scope.db, [updateRow(scope, KNOWLEDGE, id, patch, isoNow(c.var.clock))], {
       action: "knowledge.update",
       resourceType: "knowledge_entry",
       resourceId: id,

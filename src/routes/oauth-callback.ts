@@ -7,8 +7,10 @@
 // to connect accounts (src/http/oauth-starter.ts), else nothing is exchanged or
 // stored. The code is exchanged, the identity read, and each account stored with its
 // tokens encrypted under the tenant's key.
+
 import { createRoute, z } from "@hono/zod-openapi";
 import type { CallbackOutcome } from "../../objects/tenant-object/contract";
+import { isoNow } from "../clock";
 import { utf8 } from "../crypto/encoding";
 import { tenantCipher } from "../crypto/tenant-cipher";
 import { pendingAuditRow } from "../db/audit-logs";
@@ -120,7 +122,7 @@ export const oauthCallbackRoutes = createRouter().openapi(route, async (c) => {
     // The refusal is audited like any refused attempt (src/http/audit.ts); the trail
     // failing must not change the answer.
     await auditInTenantShard(c.env, tenantId, [
-      pendingAuditRow({ ...auditActor(c), tenantId, userId: pending.userId }, event, nowIso()),
+      pendingAuditRow({ ...auditActor(c), tenantId, userId: pending.userId }, event, isoNow(c.var.clock)),
     ]).catch((error) => console.error(`audit row of a refused connection was not written: ${String(error)}`));
     throw refusal;
   }
@@ -145,7 +147,7 @@ export const oauthCallbackRoutes = createRouter().openapi(route, async (c) => {
     kmsKeyId: tenant.kms_key_id,
     encryptionVersion: tenant.encryption_version,
   });
-  const now = nowIso();
+  const now = isoNow(c.var.clock);
   const statements: D1PreparedStatement[] = [];
   const accountIds: string[] = [];
   for (const identity of identities) {

@@ -3,9 +3,11 @@
 // that stays true under concurrent changes): the first one made becomes it, making
 // another the default moves it, archiving or deleting the default passes it to the
 // oldest active configuration left.
+
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { guard } from "../auth/guard";
+import { isoNow } from "../clock";
 import { isForeignKeyViolation } from "../db/errors";
 import { newId } from "../db/ids";
 import {
@@ -238,7 +240,7 @@ export const postConfigurationsRoutes = createRouter()
     const { scope } = caller(c);
     const { is_default: makeItDefault, ...fieldValues } = c.req.valid("json");
     const configId = newId("postConfiguration");
-    const now = nowIso();
+    const now = isoNow(c.var.clock);
     await commitAudited(
       c,
       scope.db,
@@ -262,7 +264,7 @@ export const postConfigurationsRoutes = createRouter()
     const { id } = c.req.valid("param");
     const patch = c.req.valid("json");
     await target(c, id);
-    await commitAudited(c, scope.db, patchStatements(c, id, patch, nowIso()), {
+    await commitAudited(c, scope.db, patchStatements(c, id, patch, isoNow(c.var.clock)), {
       action: "post_configuration.update",
       resourceType: "post_configuration",
       resourceId: id,
@@ -274,7 +276,7 @@ export const postConfigurationsRoutes = createRouter()
     const { scope } = caller(c);
     const { id } = c.req.valid("param");
     await target(c, id);
-    const now = nowIso();
+    const now = isoNow(c.var.clock);
     try {
       await commitAudited(c, scope.db, [deleteRow(scope, POST_CONFIGURATIONS, id), ensureDefault(scope, now)], {
         action: "post_configuration.delete",

@@ -1,8 +1,10 @@
 // POST /v1/skills/{id}/fork: a private copy of a skill the tenant may use, starting
 // from its active version (and embedding), with the parent recorded. The fork is the
 // tenant's to change; a sharing event records who forked what, and why.
+
 import { createRoute, z } from "@hono/zod-openapi";
 import { guard } from "../auth/guard";
+import { isoNow } from "../clock";
 import { insertSharingEvent, tenantActor } from "../db/sharing-events";
 import { embeddingOfVersion, getActiveVersion } from "../db/skill-versions";
 import { toSkill } from "../db/skills";
@@ -52,7 +54,7 @@ export const skillForkRoutes = createRouter().openapi(route, async (c) => {
   const version = await getActiveVersion(c.env.DB, id);
   if (!version) throw new ProblemError("conflict", "The skill has no active version to fork");
   const embedding = await embeddingOfVersion(c.env.DB, version.skill_version_id);
-  const now = nowIso();
+  const now = isoNow(c.var.clock);
   const made = newSkillStatements(
     c.env.DB,
     {

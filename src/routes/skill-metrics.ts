@@ -2,8 +2,10 @@
 // computed from its own candidates and always shown; cross-tenant figures come from
 // the daily roll-up and each row is shown only where at least 5 distinct tenants
 // contributed (k-anonymity); a day with rows below that says "withheld", and no more.
+
 import { createRoute, z } from "@hono/zod-openapi";
 import { guard } from "../auth/guard";
+import { isoNow } from "../clock";
 import { metricsOfSkill } from "../db/skill-metrics";
 import { createRouter } from "../http/app-env";
 import { idParam } from "../http/content-schemas";
@@ -83,7 +85,7 @@ export const skillMetricsRoutes = createRouter().openapi(route, async (c) => {
   const { id } = c.req.valid("param");
   const query = c.req.valid("query");
   await visibleSkill(c, id);
-  const to = query.to ?? dayOf(new Date());
+  const to = query.to ?? dayOf(new Date(c.var.clock()));
   const from = query.from ?? addDays(to, -29);
 
   const own = new MetricsAccumulator();

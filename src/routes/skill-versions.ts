@@ -1,8 +1,10 @@
 // Versions of a skill. Exactly one is active: adding an active version or activating
 // an older one switches the active version in one transaction (src/db/skill-versions.ts),
 // and the skills index follows the active version's embedding.
+
 import { createRoute, z } from "@hono/zod-openapi";
 import { guard } from "../auth/guard";
+import { isoNow } from "../clock";
 import { activateVersion, getVersion, listVersions, toSkillVersion } from "../db/skill-versions";
 import { nowIso } from "../db/time";
 import { createRouter } from "../http/app-env";
@@ -95,7 +97,7 @@ export const skillVersionsRoutes = createRouter()
     const { id } = c.req.valid("param");
     const { activate, ...definition } = c.req.valid("json");
     refuseRetired((await ownSkill(c, id)).status);
-    const made = versionStatements(c.env.DB, id, versionInput(definition), activate, nowIso());
+    const made = versionStatements(c.env.DB, id, versionInput(definition), activate, isoNow(c.var.clock));
     await commitSkillChange(c, made.statements, {
       action: "skill.version_create",
       resourceType: "skill",
@@ -110,7 +112,7 @@ export const skillVersionsRoutes = createRouter()
     const { id, versionId } = c.req.valid("param");
     refuseRetired((await ownSkill(c, id)).status);
     if (!(await getVersion(c.env.DB, id, versionId))) throw new ProblemError("notFound", VERSION_NOT_FOUND);
-    await commitSkillChange(c, activateVersion(c.env.DB, id, versionId, nowIso()), {
+    await commitSkillChange(c, activateVersion(c.env.DB, id, versionId, isoNow(c.var.clock)), {
       action: "skill.version_activate",
       resourceType: "skill",
       resourceId: id,

@@ -1,8 +1,10 @@
 // Skills the caller may use: global skills and the tenant's private ones. Tenants
 // create private skills (with their first version) and move their own through the
 // lifecycle; global skills are the platform's (routes/admin-skills.ts).
+
 import { createRoute, z } from "@hono/zod-openapi";
 import { guard } from "../auth/guard";
+import { isoNow } from "../clock";
 import { tenantActor } from "../db/sharing-events";
 import { listVisibleSkills, renameSkill, toSkill } from "../db/skills";
 import { nowIso } from "../db/time";
@@ -122,7 +124,7 @@ export const skillsRoutes = createRouter()
   .openapi(createSkillRoute, async (c) => {
     const { user } = caller(c);
     const body = c.req.valid("json");
-    const made = newSkillStatements(c.env.DB, newSkillInput(body, privateTo(user.tenantId)), nowIso());
+    const made = newSkillStatements(c.env.DB, newSkillInput(body, privateTo(user.tenantId)), isoNow(c.var.clock));
     await commitSkillChange(c, made.statements, {
       action: "skill.create",
       resourceType: "skill",
@@ -138,7 +140,7 @@ export const skillsRoutes = createRouter()
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");
     const skill = await ownSkill(c, id);
-    const now = nowIso();
+    const now = isoNow(c.var.clock);
     const statements: D1PreparedStatement[] = [];
     if (body.name !== undefined) statements.push(renameSkill(c.env.DB, id, body.name, now));
     if (body.status !== undefined && body.status !== skill.status) {

@@ -1,8 +1,10 @@
 // Social accounts: start an OAuth connection, list, read, disconnect. Tokens are
 // stored encrypted and never appear in any response.
+
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { guard } from "../auth/guard";
+import { isoNow } from "../clock";
 import { idPattern } from "../db/ids";
 import { cancelAccountSchedules } from "../db/publish-requests";
 import {
@@ -217,7 +219,7 @@ export const socialAccountsRoutes = createRouter()
     const { scope } = caller(c);
     const { id } = c.req.valid("param");
     const row = await visibleAccount(c, id);
-    const now = nowIso();
+    const now = isoNow(c.var.clock);
     // The schedule goes first: a post must not fire on an account being disconnected.
     const object = await callerObject(c);
     await object.forgetAccount(id, true);

@@ -1,7 +1,9 @@
 // Content templates of the caller's tenant: list, create, read, change, delete.
+
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { guard } from "../auth/guard";
+import { isoNow } from "../clock";
 import { isForeignKeyViolation } from "../db/errors";
 import { newId } from "../db/ids";
 import { jsonOrNull } from "../db/json-column";
@@ -186,7 +188,7 @@ export const templatesRoutes = createRouter()
           structure: body.structure,
           constraints: body.constraints,
           defaultCopyBlocks: body.default_copy_blocks,
-          now: nowIso(),
+          now: isoNow(c.var.clock),
         }),
       ],
       { action: "template.create", resourceType: "template", resourceId: templateId, metadata: { name: body.name } },
@@ -205,7 +207,7 @@ export const templatesRoutes = createRouter()
       constraints: body.constraints === undefined ? undefined : jsonOrNull(body.constraints),
       default_copy_blocks: body.default_copy_blocks === undefined ? undefined : jsonOrNull(body.default_copy_blocks),
     };
-    await commitAudited(c, scope.db, [updateRow(scope, TEMPLATES, id, patch, nowIso())], {
+    await commitAudited(c, scope.db, [updateRow(scope, TEMPLATES, id, patch, isoNow(c.var.clock))], {
       action: "template.update",
       resourceType: "template",
       resourceId: id,

@@ -1,8 +1,10 @@
 // The caller's own tenant: read, rename and configure, billing (owner), deletion
 // (owner), key rotation (owner).
+
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { guard } from "../auth/guard";
+import { isoNow } from "../clock";
 import { applyRotation, planRotation } from "../crypto/rotate-tenant-key";
 import { revokeAllApiKeys } from "../db/api-keys";
 import { auditStatement } from "../db/audit-logs";
@@ -50,7 +52,7 @@ async function patchTenant(c: Context<AppEnv>, patch: TenantPatch, action: strin
   refuseRaisedWindows(c.env, patch.settings);
   await currentTenant(c);
   // The directory row is global, the tenant's trail is in its shard (src/http/audit.ts).
-  await commitGlobalForTenant(c, user.tenantId, [updateTenant(c.env.DB, user.tenantId, patch, nowIso())], {
+  await commitGlobalForTenant(c, user.tenantId, [updateTenant(c.env.DB, user.tenantId, patch, isoNow(c.var.clock))], {
     action,
     resourceType: "tenant",
     resourceId: user.tenantId,
@@ -161,7 +163,7 @@ export const tenantRoutes = createRouter()
     await commitGlobalForTenant(
       c,
       user.tenantId,
-      [updateTenant(c.env.DB, user.tenantId, { status: "deleted" }, nowIso())],
+      [updateTenant(c.env.DB, user.tenantId, { status: "deleted" }, isoNow(c.var.clock))],
       {
         action: "tenant.delete",
         resourceType: "tenant",
@@ -184,7 +186,7 @@ export const tenantRoutes = createRouter()
     const from = tenant.encryption_version;
     const to = { masterKey: c.env.KMS_MASTER_KEY, kmsKeyId: tenant.kms_key_id, version: from + 1 };
     const plan = await planRotation(scope, to);
-    const now = nowIso();
+    const now = isoNow(c.var.clock);
     await applyRotation(
       scope,
       plan,

@@ -9,7 +9,7 @@ import type { Platform } from "../../src/platforms/types";
 import { sandbox, sandboxUserOf } from "../support/accounts";
 import { age, figures, publishedPosts, pullNow, syncErrors } from "../support/analytics";
 import { tenantDb } from "../support/databases";
-import { runTimersNow, tenantObjectOf } from "../support/objects";
+import { advanceObjectClock, runAlarmNow, runTimersNow, tenantObjectOf } from "../support/objects";
 
 describe("insights sync", () => {
   it.each<Platform>(["linkedin", "twitter", "facebook", "instagram"])(
@@ -148,17 +148,21 @@ describe("insights sync", () => {
     expect(now.next - now.last).toBe(5 * 60_000);
     // The alarm waits for the post's turn.
     expect(now.timer).toBe(now.next);
-    // Run again before the post is due: no call.
-    await runTimersNow(tenantId, ["sync-insights"]);
+    // The alarm runs again before the post is due: no call.
+    await runAlarmNow(tenantId);
     expect(await calls()).toBe(start + 1);
 
     for (const [ageMs, interval] of [
       [2 * 3_600_000, 3_600_000],
       [3 * 86_400_000, 6 * 3_600_000],
     ] as const) {
-      await runInDurableObject(tenantObjectOf(tenantId), (_o: TenantObject, s) => {
-        s.storage.sql.exec("UPDATE post_counters SET published_at_ms = ?", Date.now() - ageMs);
-      });
+      // The post is `ageMs` old.
+      const publishedAtMs = await runInDurableObject(
+        tenantObjectOf(tenantId),
+        (_o: TenantObject, s) =>
+          s.storage.sql.exec<{ at: number }>("SELECT published_at_ms AS at FROM post_counters").one().at,
+      );
+      await advanceObjectClock(tenantId, publishedAtMs + ageMs);
       await pullNow(tenantId);
       now = await state();
       expect(now.next - now.last).toBe(interval);

@@ -4,8 +4,10 @@
 // must send the documented request and read the documented answer; the sandbox,
 // sent the documented request, must answer in the documented shape. So the adapters
 // and the sandbox cannot drift together.
+
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
+import { systemClock } from "../../src/clock";
 import { platformAdapter } from "../../src/platforms";
 import type { PlatformConfig } from "../../src/platforms/config";
 import { DEFAULT_LINKEDIN_VERSION } from "../../src/platforms/linkedin-version";
@@ -41,6 +43,7 @@ export function recordingConfig(
       return answer(request, requests.length - 1);
     },
     fetchMedia: async () => new Uint8Array([0xff, 0xd8, 0xff]).buffer as ArrayBuffer,
+    clock: systemClock,
   };
   return { config, requests };
 }

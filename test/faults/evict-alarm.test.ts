@@ -82,7 +82,8 @@ describe("fault matrix: the alarm, the object reset at each await", () => {
   ])("scheduled posts refreshing their token, reset at $point: each goes out once", async ({ point, refreshes }) => {
     const tenant = await createTenant();
     const { key } = await createKey(tenant.ownerKey, { scopes: ["publish", "read:posts"], rate_limit_per_hour: 1000 });
-    const account = await connectAccount(tenant.ownerKey, "linkedin", { tokenTtlSeconds: 60 });
+    // The token has a minute left when the posts fall due (an hour on): due for a refresh, still usable.
+    const account = await connectAccount(tenant.ownerKey, "linkedin", { tokenTtlSeconds: 3_660 });
     const user = sandboxUserOf(account);
     await sandbox("linkedin").setTokenTtl(user, null);
     const { ids, texts } = await threeDue(tenant.tenantId, key, account);

@@ -10,6 +10,7 @@ import { Timers } from "../../objects/storage/timers";
 import type { TenantParts } from "../../objects/tenant-object/parts";
 import type { TenantObject } from "../../objects/tenant-object/tenant-object";
 import { runDueTimers, type TenantTimer, tenantTimers } from "../../objects/tenant-object/timers";
+import { systemClock } from "../../src/clock";
 
 type Handlers = ReturnType<typeof tenantTimers>;
 
@@ -32,7 +33,12 @@ async function withTimers(
   const stub = env.TenantObject.getByName(`timers-${crypto.randomUUID()}`);
   await runInDurableObject(stub, async (_o: TenantObject, state) => {
     const timers = new Timers<TenantTimer>(state.storage);
-    const parts = { tenantId: "ten_test", timers, move: { fenced: () => fenced } } as unknown as TenantParts;
+    const parts = {
+      tenantId: "ten_test",
+      timers,
+      clock: systemClock,
+      move: { fenced: () => fenced },
+    } as unknown as TenantParts;
     const rows = () =>
       Object.fromEntries(
         state.storage.sql

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { connectAccount, publishBody, sandbox, sandboxUserOf } from "../support/accounts";
 import { clearFaults, resetAt } from "../support/faults";
 import { call, json } from "../support/http";
-import { makeDue, runTimersNow, tenantObjectOf } from "../support/objects";
+import { makeDue, runAlarmNow, runTimersNow, tenantObjectOf } from "../support/objects";
 import { createTenant } from "../support/tenants";
 
 const inAnHour = () => new Date(Date.now() + 3_600_000).toISOString();
@@ -56,7 +56,7 @@ describe("scheduled posts", () => {
     const tenant = await createTenant();
     const account = await connectAccount(tenant.ownerKey, "linkedin");
     await call("/v1/posts", { token: tenant.ownerKey, body: publishBody(account, { scheduled_at: inAnHour() }) });
-    await runTimersNow(tenant.tenantId, ["publish-due"]);
+    await runAlarmNow(tenant.tenantId);
     expect(await sandbox("linkedin").posts(sandboxUserOf(account))).toEqual([]);
   });
 

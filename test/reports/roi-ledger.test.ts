@@ -14,7 +14,7 @@ import { connectAccount, publishBody } from "../support/accounts";
 import { ingest } from "../support/analytics";
 import { clearFaults, failAt, holdAt } from "../support/faults";
 import { call, json } from "../support/http";
-import { recordsInD1, runTimersNow, tenantObjectOf } from "../support/objects";
+import { objectNow, recordsInD1, runTimersNow, tenantObjectOf } from "../support/objects";
 import { createTenant, type TestTenant } from "../support/tenants";
 import { type OracleCampaign, roiFromD1 } from "./roi-oracle";
 
@@ -178,7 +178,7 @@ describe("the campaign ledger's timer", () => {
           .map((row) => Number(row.value)),
       );
     expect(await builtAt()).toEqual([]);
-    const before = Date.now();
+    const before = await objectNow(w.tenant.tenantId);
     await runTimersNow(w.tenant.tenantId, ["campaign-ledger"]);
     expect((await builtAt())[0]).toBeGreaterThanOrEqual(before);
     const due = await runInDurableObject(object, (_o: TenantObject, state) =>
@@ -188,7 +188,7 @@ describe("the campaign ledger's timer", () => {
     );
     // Posts leave the 7-day window only in a week: next is the daily rebuild.
     expect(due[0]?.due_at_ms).toBeGreaterThanOrEqual(before + DAY_MS);
-    expect(due[0]?.due_at_ms).toBeLessThanOrEqual(Date.now() + DAY_MS);
+    expect(due[0]?.due_at_ms).toBeLessThanOrEqual((await objectNow(w.tenant.tenantId)) + DAY_MS);
     await expectLedgerIsD1(w.tenant);
   });
 });

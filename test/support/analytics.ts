@@ -8,7 +8,7 @@ import type { Platform } from "../../src/platforms/types";
 import { type ConnectedAccount, connectAccount, publishBody, sandbox, sandboxUserOf } from "./accounts";
 import { tenantDb } from "./databases";
 import { call, json } from "./http";
-import { recordsInD1, runTimersNow, tenantObjectOf } from "./objects";
+import { advanceObjectClock, recordsInD1, runTimersNow, tenantObjectOf } from "./objects";
 import { createOwnerKey, createTenant, type TestTenant } from "./tenants";
 
 export interface AnalyticsWorld {
@@ -72,9 +72,12 @@ export async function age(account: ConnectedAccount, minutes: number): Promise<v
 
 /** Runs the insight pull with every post due, as if each post's interval had passed. */
 export async function pullNow(tenantId: string): Promise<void> {
-  await runInDurableObject(tenantObjectOf(tenantId), (_o: TenantObject, state) => {
-    state.storage.sql.exec("UPDATE insight_syncs SET next_sync_ms = 0");
-  });
+  const due = await runInDurableObject(
+    tenantObjectOf(tenantId),
+    (_o: TenantObject, state) =>
+      state.storage.sql.exec<{ due: number | null }>("SELECT MAX(next_sync_ms) AS due FROM insight_syncs").one().due,
+  );
+  if (due !== null) await advanceObjectClock(tenantId, due);
   await runTimersNow(tenantId, ["sync-insights"]);
 }
 

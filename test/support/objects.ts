@@ -3,6 +3,7 @@
 // (objects/tenant-object/timers.ts), so a name it does not have fails to compile.
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { objectClock, setObjectClock } from "../../objects/storage/object-clock";
 import type { TenantObject } from "../../objects/tenant-object/tenant-object";
 import type { TenantTimer } from "../../objects/tenant-object/timers";
 import { tenantShard } from "./databases";
@@ -15,23 +16,60 @@ export function tenantObjectOf(tenantId: string): DurableObjectStub<TenantObject
   return env.TenantObject.getByName(tenantId) as unknown as DurableObjectStub<TenantObject>;
 }
 
-/** Makes the named timers (all when none are named) due now, and runs the alarm. */
+/** What the tenant's object's clock reads now (objects/storage/object-clock.ts). */
+export function objectNow(tenantId: string): Promise<number> {
+  return runInDurableObject(tenantObjectOf(tenantId), (_instance: TenantObject, state) =>
+    objectClock(state.storage.sql, env)(),
+  );
+}
+
+/** Moves the object's clock forward to `atMs` (never back: time the object has seen stays seen). */
+export async function advanceObjectClock(tenantId: string, atMs: number): Promise<void> {
+  await runInDurableObject(tenantObjectOf(tenantId), (_instance: TenantObject, state) => {
+    if (atMs > objectClock(state.storage.sql, env)()) setObjectClock(state.storage.sql, env, atMs);
+  });
+}
+
+/**
+ * Moves the object's clock to when the named timers (all when none are named) are due,
+ * and runs the alarm, as when their time comes: timers due sooner run too. Nothing in
+ * the object's tables is rewritten.
+ */
 export async function runTimersNow(tenantId: string, names?: TenantTimer[]): Promise<boolean> {
   const stub = tenantObjectOf(tenantId);
   await runInDurableObject(stub, async (_instance: TenantObject, state) => {
-    if (names) for (const name of names) state.storage.sql.exec("UPDATE timers SET due_at_ms = 0 WHERE name = ?", name);
-    else state.storage.sql.exec("UPDATE timers SET due_at_ms = 0");
+    const sql = state.storage.sql;
+    const dues = sql
+      .exec<{ name: string; due_at_ms: number }>("SELECT name, due_at_ms FROM timers")
+      .toArray()
+      .filter((row) => !names || names.includes(row.name as TenantTimer))
+      .map((row) => row.due_at_ms);
+    const clock = objectClock(sql, env);
+    const latest = Math.max(...dues, clock());
+    if (latest > clock()) setObjectClock(sql, env, latest);
+    // The runtime's alarm fires now, whatever it was armed for.
     await state.storage.setAlarm(Date.now());
   });
   return runDurableObjectAlarm(stub);
 }
 
-/** Moves a scheduled post's due time to now (as if the time had come). */
+/** Runs the alarm now, on the object's clock as it is: only timers already due run. */
+export async function runAlarmNow(tenantId: string): Promise<boolean> {
+  const stub = tenantObjectOf(tenantId);
+  await runInDurableObject(stub, (_instance: TenantObject, state) => state.storage.setAlarm(Date.now()));
+  return runDurableObjectAlarm(stub);
+}
+
+/** Moves the object's clock to a scheduled post's due time (as if the time had come); the alarm is armed for now. */
 export async function makeDue(tenantId: string, requestId: string): Promise<void> {
   await runInDurableObject(tenantObjectOf(tenantId), async (_instance: TenantObject, state) => {
-    state.storage.sql.exec("UPDATE scheduled_posts SET due_at_ms = ? WHERE request_id = ?", Date.now() - 1, requestId);
-    const timer: TenantTimer = "publish-due";
-    state.storage.sql.exec("UPDATE timers SET due_at_ms = 0 WHERE name = ?", timer);
+    const sql = state.storage.sql;
+    const row = sql
+      .exec<{ due_at_ms: number }>("SELECT due_at_ms FROM scheduled_posts WHERE request_id = ?", requestId)
+      .toArray()[0];
+    // A post no longer scheduled (cancelled, or gone out) has no due time to reach.
+    const clock = objectClock(sql, env);
+    if (row && row.due_at_ms > clock()) setObjectClock(sql, env, row.due_at_ms);
     await state.storage.setAlarm(Date.now());
   });
 }

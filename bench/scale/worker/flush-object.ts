@@ -81,13 +81,13 @@ export class ScaleFlushObject extends DurableObject<BenchEnv> {
     }));
     const applied = store.apply(events, now);
     spreads.changed(applied.changed);
-    await flushAnalytics(store, benchmarks, spreads, scope);
+    await flushAnalytics(store, benchmarks, spreads, scope, Date.now());
 
     const figures: FlushFigure[] = [];
     const flushOne = async (name: string, change: () => void) => {
       change();
       const from = recorder.log.length;
-      const report = await flushAnalytics(store, benchmarks, spreads, scope);
+      const report = await flushAnalytics(store, benchmarks, spreads, scope, Date.now());
       const totals = recorder.totals(from);
       figures.push({
         name,

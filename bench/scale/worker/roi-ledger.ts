@@ -4,10 +4,12 @@
 // read, as on a tenant's first report and daily after), then reports are answered
 // from the running totals and the rows the object's SQLite read are counted (its
 // cursors' rowsRead: Durable Object SQLite bills rows read as D1 does).
+
 import { AGEING_POSTS, CampaignLedger, DAY_MS } from "../../../objects/analytics/campaign-ledger";
 import { rebuildCampaignLedger } from "../../../objects/analytics/campaign-rebuild";
 import type { AttributionModel } from "../../../src/analytics/attribution";
 import type { RoiWindow } from "../../../src/analytics/roi-windows";
+import { systemClock } from "../../../src/clock";
 import type { TenantScope } from "../../../src/db/tenant-scope";
 import type { Recorder } from "./recorder";
 
@@ -27,7 +29,7 @@ export async function measureRoiLedger(
   recorder: Recorder,
 ): Promise<LedgerFigure[]> {
   const ledger = new CampaignLedger(storage.sql);
-  const rebuilt = await rebuildCampaignLedger({ storage, ledger, scope: async () => scope });
+  const rebuilt = await rebuildCampaignLedger({ storage, ledger, scope: async () => scope, clock: systemClock });
   const d1 = recorder.totals();
   const figures: LedgerFigure[] = [
     {

@@ -81,8 +81,12 @@ export function statementsFor(t: GeneratedTenant, benchmarks: (scope: TenantScop
     read("conversions: credit of a page of conversions", (scope) =>
       attributionsOf(scope, s.conversionId ? [s.conversionId] : []),
     ),
-    read("report: viral posts, 365 days", (scope) => viralPosts(scope, { since: since(365), limit: 50, nowMs: Date.now() })),
-    read("report: viral posts, 30 days", (scope) => viralPosts(scope, { since: since(30), limit: 50, nowMs: Date.now() })),
+    read("report: viral posts, 365 days", (scope) =>
+      viralPosts(scope, { since: since(365), limit: 50, nowMs: Date.now() }),
+    ),
+    read("report: viral posts, 30 days", (scope) =>
+      viralPosts(scope, { since: since(30), limit: 50, nowMs: Date.now() }),
+    ),
     // ROI by campaign: answered by the TenantObject's running totals (./roi-ledger.ts).
     read("report: benchmarks (GET /v1/analytics/benchmarks)", (scope) => listBenchmarks(scope)),
     read("lookup: engagement of 3 posts (A/B test)", (scope) => engagementCounts(scope, s.publishedPostIds)),
