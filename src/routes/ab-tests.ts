@@ -9,7 +9,6 @@ import { isoNow } from "../clock";
 import { type AbTestRow, getAbTest, insertAbTest, listAbTests, toAbTest } from "../db/ab-tests";
 import { isForeignKeyViolation } from "../db/errors";
 import { newId } from "../db/ids";
-import { nowIso } from "../db/time";
 import { AbTestSchema, AbTestStatusFilter, CreateAbTest } from "../http/ab-test-schemas";
 import { createRouter } from "../http/app-env";
 import { commitAudited } from "../http/audit";

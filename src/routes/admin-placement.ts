@@ -8,7 +8,6 @@ import { operatorGuard } from "../auth/guard";
 import { isoNow } from "../clock";
 import { idPattern } from "../db/ids";
 import { findTenant, REGIONS } from "../db/tenants";
-import { nowIso } from "../db/time";
 import { createRouter } from "../http/app-env";
 import { commitGlobalForTenant, commitOperatorAudited } from "../http/audit";
 import { jsonBody, jsonResponse } from "../http/openapi-parts";

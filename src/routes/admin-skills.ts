@@ -8,7 +8,6 @@ import { operatorGuard } from "../auth/guard";
 import { isoNow } from "../clock";
 import { listSharingEvents, OPERATOR_ACTOR, SHARING_ACTIONS, toSharingEvent } from "../db/sharing-events";
 import { getSkill, type SkillWithVersion, toSkill } from "../db/skills";
-import { nowIso } from "../db/time";
 import type { AppEnv } from "../http/app-env";
 import { createRouter } from "../http/app-env";
 import { commitOperatorAudited } from "../http/audit";

@@ -21,7 +21,6 @@ import {
 } from "../db/api-keys";
 import { isTriggerAbort } from "../db/errors";
 import { idPattern } from "../db/ids";
-import { nowIso } from "../db/time";
 import type { AppEnv } from "../http/app-env";
 import { createRouter } from "../http/app-env";
 import { commitAudited } from "../http/audit";

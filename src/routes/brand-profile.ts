@@ -10,7 +10,6 @@ import { isoNow } from "../clock";
 import { tenantCipher } from "../crypto/tenant-cipher";
 import { deleteBrandProfile, getBrandProfile, putBrandProfile, toBrandProfile } from "../db/brand-profiles";
 import { findTenant } from "../db/tenants";
-import { nowIso } from "../db/time";
 import type { AppEnv } from "../http/app-env";
 import { createRouter } from "../http/app-env";
 import { commitAudited } from "../http/audit";

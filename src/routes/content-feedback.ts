@@ -17,7 +17,6 @@ import {
   type RevisionRow,
   toRevision,
 } from "../db/revision-events";
-import { nowIso } from "../db/time";
 import { createRouter } from "../http/app-env";
 import { commitAudited } from "../http/audit";
 import { CONTENT_NOT_FOUND, ownContent } from "../http/content-access";

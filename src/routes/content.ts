@@ -14,7 +14,6 @@ import { getVersion } from "../db/skill-versions";
 import { getVisibleSkill } from "../db/skills";
 import { recordTemplateUse, TEMPLATES } from "../db/templates";
 import { getRow } from "../db/tenant-rows";
-import { nowIso } from "../db/time";
 import type { AppEnv } from "../http/app-env";
 import { createRouter } from "../http/app-env";
 import { commitAudited } from "../http/audit";

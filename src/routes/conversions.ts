@@ -21,7 +21,7 @@ import {
 } from "../db/conversions";
 import { isUniqueViolation } from "../db/errors";
 import { newId } from "../db/ids";
-import { iso, nowIso } from "../db/time";
+import { iso } from "../db/time";
 import type { AppEnv } from "../http/app-env";
 import { createRouter } from "../http/app-env";
 import { commitAudited } from "../http/audit";

@@ -8,7 +8,6 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { guard } from "../auth/guard";
 import { isoNow } from "../clock";
 import { activeEntriesById, ENTRY_TYPES, recordAccess, toKnowledgeEntry } from "../db/knowledge";
-import { nowIso } from "../db/time";
 import { createRouter } from "../http/app-env";
 import { oneOrMany } from "../http/content-schemas";
 import { CategoryField, KnowledgeEntrySchema } from "../http/knowledge-schemas";

@@ -17,7 +17,6 @@ import {
   toKnowledgeEntry,
 } from "../db/knowledge";
 import { deleteRow, getRow, pageRows, updateRow } from "../db/tenant-rows";
-import { nowIso } from "../db/time";
 import type { AppEnv } from "../http/app-env";
 import { createRouter } from "../http/app-env";
 import { commitAudited } from "../http/audit";

@@ -18,7 +18,6 @@ import { newId } from "../db/ids";
 import { findAccountByIdentity, getAccount, toSocialAccount, upsertAccount } from "../db/social-accounts";
 import { scopeOn } from "../db/tenant-scope";
 import { findTenant } from "../db/tenants";
-import { nowIso } from "../db/time";
 import { createRouter } from "../http/app-env";
 import { auditActor, auditInTenantShard, commitAudited } from "../http/audit";
 import { clearBindingCookie, presentedBinding } from "../http/oauth-binding";

@@ -22,7 +22,6 @@ import {
   toPostConfiguration,
 } from "../db/post-configurations";
 import { deleteRow, getRow, pageRows, updateRow } from "../db/tenant-rows";
-import { nowIso } from "../db/time";
 import type { AppEnv } from "../http/app-env";
 import { createRouter } from "../http/app-env";
 import { commitAudited } from "../http/audit";

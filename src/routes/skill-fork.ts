@@ -8,7 +8,6 @@ import { isoNow } from "../clock";
 import { insertSharingEvent, tenantActor } from "../db/sharing-events";
 import { embeddingOfVersion, getActiveVersion } from "../db/skill-versions";
 import { toSkill } from "../db/skills";
-import { nowIso } from "../db/time";
 import { createRouter } from "../http/app-env";
 import { idParam } from "../http/content-schemas";
 import { indexAfterCommit } from "../http/index-sync";

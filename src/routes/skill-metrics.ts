@@ -5,7 +5,6 @@
 
 import { createRoute, z } from "@hono/zod-openapi";
 import { guard } from "../auth/guard";
-import { isoNow } from "../clock";
 import { metricsOfSkill } from "../db/skill-metrics";
 import { createRouter } from "../http/app-env";
 import { idParam } from "../http/content-schemas";

@@ -6,7 +6,6 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { guard } from "../auth/guard";
 import { isoNow } from "../clock";
 import { activateVersion, getVersion, listVersions, toSkillVersion } from "../db/skill-versions";
-import { nowIso } from "../db/time";
 import { createRouter } from "../http/app-env";
 import { idParam } from "../http/content-schemas";
 import { decodeCursor, PageQuery, pageOf } from "../http/cursor";

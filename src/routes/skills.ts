@@ -7,7 +7,6 @@ import { guard } from "../auth/guard";
 import { isoNow } from "../clock";
 import { tenantActor } from "../db/sharing-events";
 import { listVisibleSkills, renameSkill, toSkill } from "../db/skills";
-import { nowIso } from "../db/time";
 import { createRouter } from "../http/app-env";
 import { idParam, PlatformField } from "../http/content-schemas";
 import { decodeCursor, PageQuery, pageOf } from "../http/cursor";

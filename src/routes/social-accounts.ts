@@ -14,7 +14,6 @@ import {
   type SocialAccountRow,
   toSocialAccount,
 } from "../db/social-accounts";
-import { nowIso } from "../db/time";
 import type { AppEnv } from "../http/app-env";
 import { createRouter } from "../http/app-env";
 import { commitAudited } from "../http/audit";

@@ -16,7 +16,6 @@ import {
   toTemplate,
 } from "../db/templates";
 import { deleteRow, getRow, pageRows, updateRow } from "../db/tenant-rows";
-import { nowIso } from "../db/time";
 import type { AppEnv } from "../http/app-env";
 import { createRouter } from "../http/app-env";
 import { commitAudited } from "../http/audit";

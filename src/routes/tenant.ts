@@ -17,7 +17,6 @@ import {
   toTenant,
   updateTenant,
 } from "../db/tenants";
-import { nowIso } from "../db/time";
 import type { AppEnv } from "../http/app-env";
 import { createRouter } from "../http/app-env";
 import { auditActor, commitGlobalForTenant } from "../http/audit";
