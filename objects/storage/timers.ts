@@ -4,7 +4,7 @@
 //
 // A due timer's row stays while its handler runs and goes only once the handler has
 // succeeded (done): an object evicted mid-run finds the row again and runs it again,
-// where deleting it first would lose the wake-up (issue 11). While a run is under way,
+// where deleting it first would lose the wake-up. While a run is under way,
 // the alarm is armed for `retryAtMs`, so a run cut short comes back by itself.
 //
 // The rows are mirrored in memory (rebuilt after hibernation), so asking for a timer

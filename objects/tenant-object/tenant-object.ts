@@ -6,7 +6,9 @@
 // router may call. Everything else is held in private fields (#) and private class
 // members, which the runtime does not expose over RPC: the parts (./parts.ts), the
 // steps of a publish (objects/publishing/publish-flow.ts) and the timers (./timers.ts).
+
 import { type Connection, type ConnectionContext, Server } from "partyserver";
+import { isoNow } from "../../src/clock";
 import type { AuditActor, PendingAuditRow } from "../../src/db/audit-logs";
 import type { TenantStatus } from "../../src/db/tenants";
 import { platformAdapter } from "../../src/platforms";
@@ -162,7 +164,7 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
     const { sql, tenantId } = this.#parts;
     sql.exec(
       "INSERT INTO meta (key, value) VALUES ('created_at', ?) ON CONFLICT(key) DO NOTHING",
-      new Date().toISOString(),
+      isoNow(this.#parts.clock),
     );
     const createdAt = sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'created_at'").one().value;
     return { tenantId, schemaVersion: this.schemaVersion, createdAt };
@@ -211,7 +213,7 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
   }
 
   async attemptTotp(userId: string, step: number | null): Promise<TotpAttempt> {
-    return attemptTotp(this.#parts.sql, userId, step, Date.now());
+    return attemptTotp(this.#parts.sql, userId, step, this.#parts.clock());
   }
 
   async keepAuditRows(rows: PendingAuditRow[]): Promise<void> {
@@ -225,7 +227,7 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
   // --- placement (objects/placement/tenant-move.ts) ---------------------------
 
   async startMove(from: string, to: string): Promise<MoveStart> {
-    return this.#parts.move.start(from, to, Date.now());
+    return this.#parts.move.start(from, to, this.#parts.clock());
   }
 
   async moveStatus(): Promise<MoveStatus | null> {
@@ -258,8 +260,8 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
   async forgetAccount(accountId: string, disconnected = false): Promise<number> {
     const { tokens, timers, scheduler } = this.#parts;
     tokens.forget(accountId);
-    // Issue 15: a (re)connected account's token is kept alive from now on (token-upkeep.ts).
-    if (!disconnected) await timers.scheduleAtMost("token-upkeep", Date.now() + TOKEN_UPKEEP_FIRST_MS);
+    // A (re)connected account's token is kept alive from now on (token-upkeep.ts).
+    if (!disconnected) await timers.scheduleAtMost("token-upkeep", this.#parts.clock() + TOKEN_UPKEEP_FIRST_MS);
     return disconnected ? scheduler.dropAccount(accountId) : 0;
   }
 
@@ -288,7 +290,7 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
 
   async rateLimits(accounts: { accountId: string; platform: Platform }[]): Promise<AccountWindow[]> {
     const { windows } = await this.#parts.tenant.get();
-    const now = Date.now();
+    const now = this.#parts.clock();
     return accounts.map((account) => ({
       accountId: account.accountId,
       platform: account.platform,
@@ -305,7 +307,7 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
   async ingestEvents(events: MetricEvent[], key: string | null, actor: AuditActor): Promise<IngestResult> {
     const result = await this.#parts.analytics.ingest(events, key, actor);
     if (result.kind === "applied" && !result.duplicate) {
-      await this.#parts.timers.scheduleAtMost("flush-analytics", Date.now() + ANALYTICS_FLUSH_DELAY_MS);
+      await this.#parts.timers.scheduleAtMost("flush-analytics", this.#parts.clock() + ANALYTICS_FLUSH_DELAY_MS);
     }
     return result;
   }
@@ -324,7 +326,7 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
 
   async creditConversion(credit: ConversionCredit): Promise<void> {
     await faultPoint("ledger.credit");
-    this.#parts.analytics.campaigns.credit(credit, Date.now());
+    this.#parts.analytics.campaigns.credit(credit, this.#parts.clock());
   }
 
   async rebuildCampaignLedger(): Promise<CampaignLedgerRebuild> {
@@ -332,11 +334,11 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
   }
 
   async liveTicket(userId: string): Promise<{ ticket: string; expiresAtMs: number }> {
-    return issueTicket(this.#parts.sql, userId, Date.now());
+    return issueTicket(this.#parts.sql, userId, this.#parts.clock());
   }
 
   async redeemLiveTicket(ticket: string): Promise<string | null> {
-    const userId = redeemTicket(this.#parts.sql, ticket, Date.now());
+    const userId = redeemTicket(this.#parts.sql, ticket, this.#parts.clock());
     return userId && (await this.#parts.identity.isActiveUser(userId)) ? userId : null;
   }
 
@@ -355,10 +357,10 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
     if (!userId || !(await this.#parts.identity.isActiveUser(userId))) return endConnection(connection);
     const snapshot = await this.#parts.analytics.snapshot();
     if (connection.readyState !== WebSocket.OPEN) return;
-    connection.send(JSON.stringify({ type: "snapshot", at: new Date().toISOString(), ...snapshot }));
+    connection.send(JSON.stringify({ type: "snapshot", at: isoNow(this.#parts.clock), ...snapshot }));
   }
 
-  /** The one alarm: every due timer (./timers.ts), each kept until its handler succeeded (issue 11). */
+  /** The one alarm: every due timer (./timers.ts), each kept until its handler succeeded. */
   override async onAlarm(): Promise<void> {
     await runDueTimers(this.#parts, this.#timers);
   }

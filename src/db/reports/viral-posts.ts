@@ -34,7 +34,7 @@ export interface ViralCursor {
  * SELECT per bucket (each costs a read or two whether or not it holds a viral post:
  * about 40 for a year), and the first bucket may hold rows made before the window
  * (passed over, a read each: at most ten days' viral posts). Ten days keeps both well
- * within issue 14's bound for a page of any window up to the API's 365 days.
+ * within the read bound (2 × rows returned + 100) for a page of any window up to the API's 365 days.
  */
 const BUCKET_SECONDS = 864_000;
 
