@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { ACCOUNT_CEILING, FREE_FAILURES, MAX_FAILURES_PER_IP } from "../../objects/identity/login-throttle";
 import { totpAt } from "../../src/auth/totp";
 import { call, json } from "../support/http";
-import { advanceObjectClock } from "../support/object-time";
+import { passObjectTime } from "../support/object-time";
 import { atLastSignInFailure } from "../support/sign-in-time";
 import { createTenant, login, PASSWORD, type TestTenant } from "../support/tenants";
 
@@ -82,7 +82,7 @@ describe("one address guessing one account", () => {
         await atLastFailure(tenant, ATTACKER);
         const wait = await waitOf(await guess(tenant, ATTACKER, failures), `after ${failures} failures`);
         waits.push(wait);
-        await advanceObjectClock(tenant.tenantId, wait * 1000);
+        await passObjectTime(tenant.tenantId, wait * 1000);
       }
       expect((await guess(tenant, ATTACKER, failures)).status, `failure ${failures + 1}`).toBe(401);
     }
@@ -92,7 +92,7 @@ describe("one address guessing one account", () => {
     expect(waits).toEqual([2, 4, 8, 16, 32, 64, 128, 900, 512, 900, 900]);
     await atLastFailure(tenant, ATTACKER);
     expect(await waitOf(await guess(tenant, ATTACKER), "after 14 failures")).toBe(900);
-    await advanceObjectClock(tenant.tenantId, 24 * 3_600_000);
+    await passObjectTime(tenant.tenantId, 24 * 3_600_000);
     for (let i = 0; i < FREE_FAILURES; i++) {
       expect((await guess(tenant, ATTACKER, i)).status, `free again ${i}`).toBe(401);
     }
@@ -142,7 +142,7 @@ describe("many addresses guessing one account", () => {
     await expectWait(await guess(tenant, "192.0.2.200"), "fresh address after one failure", 60);
 
     // After the minute, one more guess each, then two minutes.
-    await advanceObjectClock(tenant.tenantId, 60_000);
+    await passObjectTime(tenant.tenantId, 60_000);
     const third = await Promise.all(spray.map((address, i) => guess(tenant, address, i)));
     for (const [i, res] of third.entries()) expect(res.status, `${spray[i]} after a minute`).toBe(401);
     const fourth = await Promise.all(spray.map((address, i) => guess(tenant, address, i)));
@@ -159,7 +159,7 @@ describe("many addresses guessing one account", () => {
     await expectWait(await guess(tenant, few[1] as string), "under attack", 60);
     // Once the failures have left the 15-minute window, the account is no longer under
     // attack: a new address fails twice in a row undelayed (under attack, it would wait a minute).
-    await advanceObjectClock(tenant.tenantId, 15 * 60_000);
+    await passObjectTime(tenant.tenantId, 15 * 60_000);
     for (const n of [1, 2]) expect((await guess(tenant, "192.0.2.77")).status, `15 minutes on, failure ${n}`).toBe(401);
   });
 
@@ -198,7 +198,7 @@ describe("one address guessing many accounts", () => {
     expect(refused).toBeLessThanOrEqual(900);
     // The owner elsewhere is untouched.
     expect((await signIn(tenant, PASSWORD, OWNER_ADDRESS)).status).toBe(200);
-    await advanceObjectClock(tenant.tenantId, refused * 1000);
+    await passObjectTime(tenant.tenantId, refused * 1000);
     expect((await at(MAX_FAILURES_PER_IP)).status).toBe(401);
   });
 });

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { digestResetToken } from "../../src/auth/reset-token";
 import { call, json } from "../support/http";
-import { advanceObjectClock, objectRows } from "../support/object-time";
+import { objectRows, passObjectTime } from "../support/object-time";
 import { addUser, createTenant, login, PASSWORD, type TestTenant } from "../support/tenants";
 
 const NEW_PASSWORD = "reset to something new";
@@ -77,11 +77,11 @@ describe("password reset links", () => {
     const owner = await login(tenant.tenantId, tenant.ownerEmail);
     const member = await addUser(tenant, "member");
     const early = await issue(owner, member.userId);
-    await advanceObjectClock(tenant.tenantId, 59 * 60_000);
+    await passObjectTime(tenant.tenantId, 59 * 60_000);
     expect((await redeem(early.token)).status, "at 59 minutes").toBe(204);
 
     const late = await issue(owner, member.userId);
-    await advanceObjectClock(tenant.tenantId, 60 * 60_000);
+    await passObjectTime(tenant.tenantId, 60 * 60_000);
     await expectRefusedToken(await redeem(late.token, "too late for this one"), "at 60 minutes");
     expect((await signIn(tenant, member.email, NEW_PASSWORD)).status, "the password set at 59 minutes").toBe(200);
   });

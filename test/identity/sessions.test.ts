@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { MAX_SESSIONS_PER_USER } from "../../objects/identity/sessions";
 import { totpAt } from "../../src/auth/totp";
 import { call, json } from "../support/http";
-import { advanceObjectClock, objectRows } from "../support/object-time";
+import { objectRows, passObjectTime } from "../support/object-time";
 import { atLastSignInFailure } from "../support/sign-in-time";
 import { addUser, createKey, createTenant, login, PASSWORD, type TestTenant } from "../support/tenants";
 
@@ -92,9 +92,9 @@ describe("POST /v1/auth/logout", () => {
   it("ends a session also when its 12 hours are over on the object's clock", async () => {
     const tenant = await createTenant();
     const session = await login(tenant.tenantId, tenant.ownerEmail);
-    await advanceObjectClock(tenant.tenantId, 12 * 3_600_000 - 60_000);
+    await passObjectTime(tenant.tenantId, 12 * 3_600_000 - 60_000);
     await expectLive(session, "a minute before the end");
-    await advanceObjectClock(tenant.tenantId, 60_000);
+    await passObjectTime(tenant.tenantId, 60_000);
     await expectEnded(session, "at 12 hours");
   });
 
