@@ -1,7 +1,7 @@
-// npm run bench:scale: D1 at scale (issue 14). Fills one local shard with a generated
+// npm run bench:scale: D1 at scale (docs/benchmarks.md). Fills one local shard with a generated
 // dataset (by default one 50,000-post tenant among 3,000 tenants of about 60 posts,
-// with audit rows, generated content, conversions and sync errors in the proportions
-// the issue measured), then runs the Worker's hot statements through its own code
+// with audit rows, generated content, conversions and sync errors in fixed proportions
+// per post), then runs the Worker's hot statements through its own code
 // (bench/scale/worker, a bench entry in wrangler's test harness) for the big tenant
 // and a small one, and reports what D1 counts: rows read, rows returned, rows written;
 // rows written per published post and per flushed post; bytes per post.

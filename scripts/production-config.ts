@@ -41,7 +41,7 @@ export function productionProblems(production: Bindings): string[] {
 /** The regions a deployment serves, each needing at least one shard (src/db/tenants.ts REGIONS). */
 const REGION_PARTS = ["EU_WEST", "US_EAST", "AP_SOUTHEAST"];
 
-/** D1 placement (DESIGN.md invariant 9): the global database and shards with the right migrations. */
+/** D1 placement (ARCHITECTURE.md, Placement): the global database and shards with the right migrations. */
 export function placementProblems(config: Bindings): string[] {
   const problems: string[] = [];
   const databases = config.d1_databases ?? [];

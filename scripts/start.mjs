@@ -12,7 +12,7 @@ const root = join(fileURLToPath(import.meta.url), "..", "..");
 const port = Number(process.env.PORT ?? 8787);
 const origin = `http://localhost:${port}`;
 const wrangler = join(root, "node_modules", ".bin", "wrangler");
-// No network needed: no Request.cf download, no metrics, no log files (STACK.md).
+// No network needed: no Request.cf download, no metrics, no log files.
 const env = {
   ...process.env,
   CLOUDFLARE_CF_FETCH_ENABLED: "false",

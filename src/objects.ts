@@ -1,6 +1,6 @@
 // How the router reaches a tenant's Durable Object: in the tenant's jurisdiction (EU
 // tenants' objects are created in `eu`) or near its region (a location hint), from the
-// directory's placement (DESIGN.md invariant 9).
+// directory's placement (ARCHITECTURE.md, Placement).
 import { getServerByName, type Server } from "partyserver";
 import type { TenantObjectBinding, TenantObjectStub } from "../objects/tenant-object/contract";
 import { TenantNotPlacedError } from "./db/tenant-scope";

@@ -121,7 +121,7 @@ function sizeTable(result: ScaleResult): string[] {
   ];
 }
 
-/** Issue 14's bound on lists, reports and lookups: reads proportional to the answer. */
+/** The read bound on lists, reports and lookups (2 × rows returned + 100): reads in proportion to the answer. */
 export function bound(returned: number): number {
   return 2 * returned + 100;
 }

@@ -1,4 +1,4 @@
-// The tenant's benchmarks per platform (seed §5.2): read from D1 and kept a minute
+// The tenant's benchmarks per platform (performance_benchmarks): read from D1 and kept a minute
 // for scoring, and recomputed from D1 post_analytics over 90 days after a flush.
 
 import { type Benchmark, benchmarkOf, type PostCounters } from "../../src/analytics/post-metrics";

@@ -1,5 +1,5 @@
-// ROI by campaign as running totals in the TenantObject (issue 14: "running totals kept
-// in the TenantObject, per campaign, are fair where they beat an index"). In D1 the
+// ROI by campaign as running totals in the TenantObject, per campaign: kept here because
+// they beat any index. In D1 the
 // report summed every campaign post of its window: 193,759 rows read for 24 campaigns
 // on the benchmark's big tenant, and no index spares that. Here a report reads one
 // row per campaign of its window, plus the few posts that left the window since the
@@ -39,7 +39,7 @@ export const LONGEST_WINDOW = Math.max(...ROI_WINDOWS);
 /**
  * The ledger's timer ages the windows when this many posts will have left one, so a
  * report finds at most about this many per window to age (each read once, with a row
- * per campaign it leaves): within issue 14's bound of 2 × rows + 100.
+ * per campaign it leaves): within the read bound of 2 × rows returned + 100.
  */
 export const AGEING_POSTS = 5;
 

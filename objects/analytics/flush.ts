@@ -1,4 +1,4 @@
-// The analytics flush (DESIGN.md invariant 6): counters that changed since the last
+// The analytics flush (ARCHITECTURE.md, Idempotent flushes): counters that changed since the last
 // flush go to D1 post_analytics as absolute values, several rows per statement and
 // many statements per batch; only once D1 has them are they marked flushed. A failed
 // flush leaves them as they were for the next try, and a repeated one writes the same

@@ -1,7 +1,7 @@
 // Exact per-key hourly limits: a sliding log of admitted requests per API key in the
 // tenant's SQLite. Checking and recording happen in one synchronous step with no
 // await between them, so however many requests arrive at once, no more than the
-// limit are admitted in any 60-minute span (DESIGN.md invariant 5).
+// limit are admitted in any 60-minute span (ARCHITECTURE.md, Admission).
 
 import type { SlidingLog } from "../storage/sliding-log";
 import type { Admission } from "../tenant-object/contract";

@@ -1,6 +1,6 @@
 // Exact publishing windows per account: a sliding log of admitted calls, checked and
 // written in one synchronous step (no await between them), so no burst can slip
-// past the limit (DESIGN.md invariant 5). The seed's limits are defaults, replaced
+// past the limit (ARCHITECTURE.md, Admission). The default limits are replaced
 // per tenant, and tightened by what the platform itself reports.
 import type { WindowSpec } from "../../src/platforms/publish-windows";
 import type { Platform, QuotaReport } from "../../src/platforms/types";

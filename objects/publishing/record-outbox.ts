@@ -4,7 +4,7 @@
 // RECORD_DELAY_MS. A batch is one D1 round trip of one statement per table, so a
 // busy tenant pays a fraction of a round trip per post instead of a whole one.
 // Readers that need every answered post in D1 call flush() first (a read barrier).
-// Invariant 6: a record leaves the outbox only after D1 has it, and the statements are
+// ARCHITECTURE.md, Idempotent flushes: a record leaves the outbox only after D1 has it, and the statements are
 // upserts, so a batch repeated after an eviction writes nothing twice.
 import type { Clock } from "../../src/clock";
 import { MAX_JSON_BYTES, MAX_JSON_ROWS } from "../../src/db/json-rows";

@@ -2,7 +2,7 @@
 //
 // A Durable Object can be entered through fetch, native RPC, an alarm or a
 // hibernated WebSocket, and RPC can arrive before partyserver's onStart has run
-// (DESIGN.md invariant 8). So the schema is applied synchronously from the
+// (ARCHITECTURE.md, Initialise on every entry point). So the schema is applied synchronously from the
 // constructor, which every entry point passes through, and applying it twice is a
 // no-op. Migrations are append-only: the list in code must begin with exactly the
 // migrations the storage has recorded, or the object refuses to run (an older

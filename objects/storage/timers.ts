@@ -1,4 +1,4 @@
-// Several named timers on a Durable Object's one alarm (DESIGN.md invariant 7).
+// Several named timers on a Durable Object's one alarm (ARCHITECTURE.md, One alarm).
 // Each timer is a row; the alarm is armed for the earliest. Alarms are delivered at
 // least once, so every timer's work must be safe to run again.
 //

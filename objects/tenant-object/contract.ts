@@ -1,4 +1,4 @@
-// The TenantObject's contract (DESIGN.md invariant 12): everything the router may call
+// The TenantObject's contract (ARCHITECTURE.md, One contract): everything the router may call
 // on a tenant's object, and every type that crosses that RPC seam. It is the only
 // module of objects/ that src/ imports (test/architecture/import-graph.test.ts), the
 // class implements it, and its public methods are exactly those listed here

@@ -1,4 +1,4 @@
-// The TenantObject's timers, on its one alarm (DESIGN.md invariant 7): one map from
+// The TenantObject's timers, on its one alarm (ARCHITECTURE.md, One alarm): one map from
 // each timer's name to its handler, as tldraw's AlarmScheduler keeps one. TenantTimer
 // is the only vocabulary of names: a part is handed Timers<"its" | "names"> and can
 // schedule nothing else, and the map must hold a handler for every name and no other.

@@ -1,6 +1,6 @@
 // The proportions an A/B test can compare, read from a post's post_analytics row.
 // Every one counts events over impressions (the trials): an impression that led to
-// the event is a success. engagement_rate is the seed's own definition (§5.1).
+// the event is a success. engagement_rate is post_analytics' own definition.
 import type { Proportion } from "./two-proportion-test";
 
 export const AB_METRICS = ["engagement_rate", "click_through", "share_rate"] as const;

@@ -1,4 +1,4 @@
-// The derived figures of a post (seed §5.1), from its counters: engagement rate,
+// The derived figures of a post (post_analytics' derived columns), from its counters: engagement rate,
 // share rate, viral coefficient, velocity, the 0-100 performance score against the
 // tenant's benchmark, and z-score anomalies against the tenant's own distribution.
 import type { PostMetrics } from "../platforms/types";
@@ -152,7 +152,7 @@ export function anomaly(value: number | null, spread: Spread | null): Anomaly {
   return { isAnomaly: true, type: z > 0 ? "high" : "low", z };
 }
 
-/** The benchmark of a platform from its posts' figures (§5.2: average, median, p90). */
+/** The benchmark of a platform from its posts' figures (performance_benchmarks: average, median, p90). */
 export function benchmarkOf(posts: readonly PostCounters[]) {
   const rates = posts.map(engagementRate).filter((r): r is number => r !== null);
   const reaches = posts.map((p) => p.reach);

@@ -1,7 +1,7 @@
 // API keys: "dify_<prefix>_<secret>". The prefix (random, 12 base32 characters) is
 // stored in clear to find the key; the whole key is stored only as its SHA-256
 // digest. SHA-256, not bcrypt: the secret has 160 bits of entropy, so a slow hash
-// adds nothing but CPU (DESIGN.md).
+// adds nothing but CPU.
 import { randomBytes, sha256, toBase32, toHex, utf8 } from "../crypto/encoding";
 
 const PREFIX_BYTES = 8; // 12 base32 characters after trimming

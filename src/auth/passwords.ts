@@ -1,6 +1,7 @@
 // Password hashing: PBKDF2-SHA256 from WebCrypto, parameters stored beside the hash
 // ("pbkdf2-sha256$<iterations>$<salt>$<hash>", base64url) so they can be raised
-// later without invalidating stored hashes. Not bcrypt (DESIGN.md).
+// later without invalidating stored hashes. Not bcrypt: WebCrypto has no bcrypt, and one
+// in JavaScript would spend the Worker's CPU.
 import { fromBase64Url, randomBytes, timingSafeEqual, toBase64Url, utf8 } from "../crypto/encoding";
 
 /** workerd refuses PBKDF2 above 100,000 iterations; this is its ceiling. */

@@ -1,4 +1,4 @@
-// A/B tests of a tenant (seed §5.3, migration 0010): two or three published posts
+// A/B tests of a tenant (ab_tests, migrations 0004 and 0010): two or three published posts
 // compared on one proportion metric, with the result of the latest evaluation.
 import { type AbMetric, METRIC_DEFINITIONS } from "../analytics/ab-metrics";
 import {

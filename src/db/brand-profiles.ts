@@ -1,4 +1,4 @@
-// The tenant's brand profile (seed §2.3): one row per tenant, private to it. The
+// The tenant's brand profile (brand_profiles): one row per tenant, private to it. The
 // brand-voice embedding and tone vectors are stored encrypted with the tenant's key
 // (src/crypto/secret-columns.ts); nothing here ever decrypts them for a response.
 import type { TenantScope } from "./tenant-scope";

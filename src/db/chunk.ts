@@ -1,5 +1,5 @@
 // D1 and Durable Object SQLite bind at most 100 parameters per statement
-// (DESIGN.md invariant 3); bulk work is split into chunks.
+// (ARCHITECTURE.md, Bound parameters); bulk work is split into chunks.
 
 export const MAX_BOUND_PARAMETERS = 100;
 

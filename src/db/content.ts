@@ -1,4 +1,4 @@
-// Generated content of a tenant (seed §3.7): one row per candidate, with the intent
+// Generated content of a tenant (generated_content): one row per candidate, with the intent
 // that asked for it, the skill, template and configuration used, its outputs,
 // scores, cost, timing and model, and the user's selection and approval.
 

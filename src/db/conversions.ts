@@ -1,4 +1,4 @@
-// Conversions of a tenant (seed §5.4): page views, form submissions and purchases,
+// Conversions of a tenant (conversions): page views, form submissions and purchases,
 // each naming the post that brought the visitor. Page views are the touches that
 // later conversions of the same session are attributed across.
 import { FilterClause } from "./filter-clause";

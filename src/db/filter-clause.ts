@@ -1,7 +1,7 @@
 // A WHERE clause made of the filters a request gave and nothing more. The catch-all form
 // `(? IS NULL OR col = ?)` keeps SQLite from the index a given filter selects (it plans
 // one query for every combination), so a list read the tenant's whole index instead
-// (issue 14); a clause built from the given filters lets it seek.
+// of about the rows it returns; a clause built from the given filters lets it seek.
 type Bound = string | number;
 
 export class FilterClause {

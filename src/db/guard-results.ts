@@ -1,4 +1,4 @@
-// Guard results (seed §3.9): automated checks of a candidate (contrast, safe margin,
+// Guard results (guard_results): automated checks of a candidate (contrast, safe margin,
 // logo protection, ...) and the auto-fixes applied. The table has no tenant column;
 // a result belongs to its content's tenant, so every statement here goes through the
 // tenant's content row.

@@ -1,6 +1,6 @@
 // Many rows in one statement: the rows travel as one bound JSON array and SQLite
 // unpacks them with json_each. D1 caps a statement at 100 bound parameters
-// (DESIGN.md invariant 3); this way a batch of posts costs one statement per table,
+// (ARCHITECTURE.md, Bound parameters); this way a batch of posts costs one statement per table,
 // not one per row, which is most of what a D1 batch costs.
 
 /** Rows one statement carries at most. */

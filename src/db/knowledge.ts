@@ -1,4 +1,4 @@
-// The tenant's knowledge base (seed §3.10). The embedding is kept in D1 as float32
+// The tenant's knowledge base (brand_knowledge_entries). The embedding is kept in D1 as float32
 // bytes (the source of truth) and projected into the knowledge index
 // (src/vector/knowledge-vectors.ts) while the entry is active.
 import { chunk, MAX_BOUND_PARAMETERS } from "./chunk";

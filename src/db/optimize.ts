@@ -1,5 +1,5 @@
 // Statistics for SQLite's query planner, in every database of the deployment: the global
-// one and every shard (DESIGN.md invariant 9). Nothing ran ANALYZE before issue 14, so
+// one and every shard (ARCHITECTURE.md, Placement). At first nothing ran ANALYZE, so
 // the planner knew nothing of how rows are spread (a tenant of 50,000 posts beside
 // thousands of 60), and D1 bills the rows a poor plan reads. `PRAGMA optimize` runs
 // ANALYZE only where statistics are missing or stale, with a bounded sample (SQLite's

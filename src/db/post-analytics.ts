@@ -1,6 +1,6 @@
 // post_analytics and performance_benchmarks: what the TenantObject's flush writes.
 // The flush carries absolute values (counters, derived figures, its own sync count),
-// so writing the same figures twice changes nothing (DESIGN.md invariant 6).
+// so writing the same figures twice changes nothing (ARCHITECTURE.md, Idempotent flushes).
 
 import type { PostFigures } from "../../objects/tenant-object/contract";
 import type { Platform } from "../platforms/types";

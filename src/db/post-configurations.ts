@@ -1,4 +1,4 @@
-// Post configurations of a tenant (seed §3.6), and the rule that exactly one active
+// Post configurations of a tenant (post_configurations), and the rule that exactly one active
 // configuration is the default whenever the tenant has an active one.
 //
 // The unique partial index idx_configs_default keeps it to at most one, whatever runs

@@ -1,4 +1,4 @@
-// Revision events (seed §3.8): the user's feedback on a candidate, classified as a
+// Revision events (revision_events): the user's feedback on a candidate, classified as a
 // defect (the skill got something wrong) or a preference (taste), with labels and the
 // classifier's confidence. Tenant-owned; the content must be the tenant's (composite
 // foreign key).

@@ -1,4 +1,4 @@
-// Sharing events (seed §6.3): the trail of every skill promotion, fork and
+// Sharing events (sharing_events): the trail of every skill promotion, fork and
 // retirement, with who did it and why. A global table.
 import { newId } from "./ids";
 import { jsonOrNull, parseJson } from "./json-column";

@@ -1,4 +1,4 @@
-// skill_metrics_daily (seed §3.5): one row per day, skill and context (task, platform
+// skill_metrics_daily: one row per day, skill and context (task, platform
 // and modality), written with absolute values so that writing a day again replaces it.
 // A global table of cross-tenant aggregates; reads that leave the platform go through
 // the k-anonymity rule (src/skills/k-anonymity.ts).

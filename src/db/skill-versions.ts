@@ -1,4 +1,4 @@
-// Skill versions (seed §3.3) and their embeddings (§3.4): global tables. Exactly one
+// Skill versions (skill_versions) and their embeddings (skill_embeddings): global tables. Exactly one
 // version of a skill is active: the unique partial index idx_skill_versions_active
 // forbids two, and every change that activates a version deactivates the others in
 // the same batch (one D1 transaction), so no batch ever leaves none or two.

@@ -1,4 +1,4 @@
-// Skills (seed §3.2): a global table (DESIGN.md invariant 9), so every function takes
+// Skills (the skills table): a global table (ARCHITECTURE.md, Placement), so every function takes
 // the global database. Visibility is "global" or "tenant:{id}"; a tenant sees global
 // skills and its own, and another tenant's private skill is answered exactly like
 // one that does not exist.

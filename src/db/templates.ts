@@ -1,4 +1,4 @@
-// Content templates of a tenant (seed §3.1).
+// Content templates of a tenant (content_templates).
 import { jsonOrNull, parseJson } from "./json-column";
 import type { TenantTable } from "./tenant-rows";
 import type { TenantScope } from "./tenant-scope";

@@ -1,7 +1,7 @@
 // The tenant a piece of work acts for, and the database that holds its rows.
 //
 // Every query on a tenant-owned table takes a TenantScope and binds its tenant id;
-// none reads env.DB directly (DESIGN.md invariant 9): env.DB is the global directory
+// none reads env.DB directly (ARCHITECTURE.md, Placement): env.DB is the global directory
 // and skill registry, and a tenant's rows live in the regional shard the directory
 // names for it (src/placement). A scope's database fences every write batch by the
 // tenant's residency in that shard (resident-database.ts).
@@ -42,7 +42,7 @@ export async function tenantScope(env: Env, tenantId: string): Promise<TenantSco
   return scopeOn(env, placement);
 }
 
-/** The D1 database of a tenant's rows (DESIGN.md invariant 9). */
+/** The D1 database of a tenant's rows (ARCHITECTURE.md, Placement). */
 export async function resolveTenantDatabase(env: Env, tenantId: string): Promise<D1Database> {
   return (await tenantScope(env, tenantId)).db;
 }

@@ -1,4 +1,4 @@
-// The tenants registry: the directory of the global database (DESIGN.md invariant 9).
+// The tenants registry: the directory of the global database (ARCHITECTURE.md, Placement).
 // Every function takes the global database explicitly, never a tenant's shard. A row
 // says where the tenant lives (region, shard); the tenant's own rows, its audit trail
 // included, are in that shard.

@@ -1,5 +1,5 @@
 // The Hono environment every route shares: bindings plus per-request variables.
-// Per-request state lives here and only here (DESIGN.md invariant 1).
+// Per-request state lives here and only here (ARCHITECTURE.md, Request state).
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { RequestIdVariables } from "hono/request-id";
 import type { DeferredAuth, TenantObjectStub } from "../../objects/tenant-object/contract";

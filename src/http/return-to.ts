@@ -2,7 +2,7 @@
 // nothing that a browser could read as another site. Checked on the NORMALISED form:
 // "/.//evil.example/x" passes a naive "starts with one slash" test, yet resolves to
 // the path "//evil.example/x", which a browser following `Location:` reads as a
-// network-path reference to evil.example (issue 11, item 3). So the value is resolved
+// network-path reference to evil.example: an open redirect. So the value is resolved
 // against an origin with the URL parser, must stay on that origin, and is
 // re-serialised; the result must still be a single-slash path. Backslashes (read as
 // slashes by URL parsers), control characters (tabs and newlines are stripped

@@ -1,4 +1,4 @@
-// Where a region's tenants live (DESIGN.md invariant 9): the D1 shards named for the
+// Where a region's tenants live (ARCHITECTURE.md, Placement): the D1 shards named for the
 // region, and the Durable Object placement of their TenantObjects. EU tenants' objects
 // are created in the `eu` jurisdiction, so their live state never leaves the EU; the
 // others get a location hint for their region (a hint, not a guarantee: Cloudflare

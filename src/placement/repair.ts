@@ -1,5 +1,5 @@
-// The repair path of changes that span the directory and a shard (DESIGN.md invariant
-// 9), run by the daily cron over the last few days' changes, so its work is bounded by
+// The repair path of changes that span the directory and a shard (ARCHITECTURE.md,
+// Placement), run by the daily cron over the last few days' changes, so its work is bounded by
 // what happened recently, not by the number of tenants:
 //
 // - a tenant whose creation failed after its directory rows were written, and whose

@@ -1,6 +1,6 @@
 // Fetching a post's media for platforms that take the bytes (LinkedIn's and X's
-// uploads). The URL comes from a client, so the fetch is bounded (DESIGN.md
-// invariant 11): https only (every redirect too), one deadline for headers and body,
+// uploads). The URL comes from a client, so the fetch is bounded (ARCHITECTURE.md,
+// Bounded inputs): https only (every redirect too), one deadline for headers and body,
 // the content type checked against what the platform accepts, and a byte cap from
 // the platform's own limits, counted while the body streams (a lying or absent
 // Content-Length cannot make the object buffer more). Facebook and Instagram are

@@ -1,5 +1,5 @@
-// Which platforms this deployment can reach, and how. Fail closed (DESIGN.md
-// invariant 10): the sandbox platforms answer only in development mode, which needs
+// Which platforms this deployment can reach, and how. Fail closed (ARCHITECTURE.md,
+// Fail closed): the sandbox platforms answer only in development mode, which needs
 // BOTH the switch (PLATFORM_MODE = "sandbox", set by wrangler.toml's [env.dev]) and
 // the SandboxPlatform binding (declared only in [env.dev]). Every other value of the
 // switch, including none, is live: a platform without app credentials is then "not

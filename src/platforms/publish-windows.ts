@@ -1,4 +1,4 @@
-// Each platform's publishing window (the seed's limits, §4.3), and how far a tenant's
+// Each platform's publishing window (the approved schema's limits by default), and how far a tenant's
 // settings.rate_limits may move it. Every tenant publishes through this deployment's
 // one application on each live platform, so the platform's window is what the
 // application may spend for any one account: a tenant may only lower it, never raise
@@ -25,7 +25,7 @@ export interface WindowOverride {
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-/** The seed's limits (§4.3). */
+/** The approved schema's limits: each platform's own window. */
 export const DEFAULT_WINDOWS: Record<Platform, WindowSpec> = {
   linkedin: { name: "linkedin_posts_per_day", limit: 100, windowMs: DAY, unit: "posts" },
   twitter: { name: "x_posts_per_day", limit: 50, windowMs: DAY, unit: "posts" },

@@ -1,5 +1,5 @@
-// Reports over the tenant's analytics: benchmarks per platform, viral posts (seed
-// §11.2) and ROI by campaign (seed §11.3, without its fan-out). Reads only.
+// Reports over the tenant's analytics: benchmarks per platform, viral posts (the
+// approved schema's query) and ROI by campaign (its query, without the fan-out). Reads only.
 import { createRoute, z } from "@hono/zod-openapi";
 import { isRoiWindow, type RoiWindow } from "../analytics/roi-windows";
 import { guard } from "../auth/guard";

@@ -1,7 +1,7 @@
 // The tenant's brand profile: palette, typography, logo rules, lexicon, messaging and
 // the brand voice. The voice's embedding and tone vectors go in encrypted with the
 // tenant's key and never come out; the embedding is also the tenant's vector in the
-// brand-voice index. Every access is audited (seed §2.3).
+// brand-voice index. Every access is audited, reads included.
 
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
@@ -117,7 +117,7 @@ export const brandProfileRoutes = createRouter()
   .openapi(getRoute, async (c) => {
     const { user, scope } = caller(c);
     const row = await currentProfile(c);
-    // Reads of the brand profile are audited, like its changes (seed §2.3).
+    // Reads of the brand profile are audited, like its changes.
     await commitAudited(c, scope.db, [], {
       action: "brand_profile.read",
       resourceType: "brand_profile",

@@ -1,4 +1,4 @@
-// The metrics of a set of candidates (seed §3.5): uses, the rates of passing every
+// The metrics of a set of candidates (the figures of skill_metrics_daily): uses, the rates of passing every
 // guard, of defects, of selection and of approval, the average cost, latency p50 and
 // p95 (nearest rank), and how many distinct tenants they came from.
 import { nearestRank } from "../analytics/nearest-rank";

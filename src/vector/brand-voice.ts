@@ -1,4 +1,4 @@
-// The brand-voice index (seed §7.1.1): one vector per tenant, under the tenant's id and
+// The brand-voice index (src/vector/indexes.ts): one vector per tenant, under the tenant's id and
 // in the tenant's own namespace, so a query can only ever be scoped to one tenant.
 import { vectorIndex } from "./resolve";
 

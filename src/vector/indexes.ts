@@ -1,4 +1,4 @@
-// The three vector indexes of the seed's §7: what each holds, its dimension and
+// The three vector indexes of the approved schema (brand voice, skills, knowledge): what each holds, its dimension and
 // metric, and the metadata properties it can filter on. Vectorize filters only on
 // properties that have a metadata index (created before the first vector is written,
 // see README); the embedded index refuses a filter on any other property, so a query

@@ -1,4 +1,4 @@
-// The knowledge index (seed §7.1.3): one vector per active entry that has an
+// The knowledge index (src/vector/indexes.ts): one vector per active entry that has an
 // embedding, in its tenant's namespace and tagged with its tenant id. Searches are
 // scoped by both, set by the server from the credential, and every hit is read back
 // from D1 under the tenant's scope, so a stale or foreign vector can never surface.

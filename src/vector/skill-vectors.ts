@@ -1,4 +1,4 @@
-// The skills index (seed §7.1.2): one vector per skill, id = skill id, holding the
+// The skills index (src/vector/indexes.ts): one vector per skill, id = skill id, holding the
 // embedding of the skill's active version and the skill's fields as metadata. It is a
 // projection of D1 (skill_embeddings and skills), rewritten from D1 after every change
 // that affects it and by the daily job, so it cannot drift for long; searches read

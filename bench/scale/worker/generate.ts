@@ -4,8 +4,7 @@
 // account's last use, the audit row), so their rows and indexes are exactly what
 // publishing writes; the rest (tenants' residency, users, accounts, generated content,
 // analytics figures, other audit rows, conversions and their credit, sync errors) are
-// bulk json_each statements of this file. Proportions follow issue 14's measured
-// dataset: per post about 2 audit rows, 0.3 generated content, 0.2 conversions.
+// bulk json_each statements of this file. Proportions per post: about 2 audit rows, 0.3 generated content, 0.2 conversions.
 import { ulid } from "ulid";
 import { auditStatements } from "../../../src/db/audit-logs";
 import { chunk } from "../../../src/db/chunk";

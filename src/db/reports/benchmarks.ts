@@ -1,4 +1,4 @@
-// A tenant's performance benchmarks (seed §5.2): one row per platform, recomputed by
+// A tenant's performance benchmarks (performance_benchmarks): one row per platform, recomputed by
 // the analytics flush over the last 90 days. Read here, never written.
 import type { Platform } from "../../platforms/types";
 import type { TenantScope } from "../tenant-scope";

@@ -1,8 +1,9 @@
 // What the TenantObject's campaign ledger is rebuilt from (objects/analytics/
 // campaign-rebuild.ts): each campaign post of a window with its reach (post_analytics),
 // its visits (page-view conversions) and each model's credit and revenue
-// (conversion_attributions × the conversion's value), one row per post: the seed's
-// §11.3 without its fan-out (DESIGN.md), summed per post instead of per campaign.
+// (conversion_attributions × the conversion's value), one row per post: the approved
+// schema's ROI-by-campaign query without its fan-out (joined in one query, a post's
+// reach counts once per conversion), summed per post instead of per campaign.
 //
 // Which conversions it counts is fixed first: those recorded within the last
 // `recentMs` are listed (ids are ULIDs, ordered by creation time), and every credit

@@ -1,4 +1,4 @@
-// The seed's §11.2 "Detect Viral Posts": the tenant's posts whose viral coefficient
+// The approved schema's "Detect Viral Posts" query: the tenant's posts whose viral coefficient
 // (reach / followers) is at least 1, published in a window, most viral first.
 // Unlike the seed's query it binds its cutoff as an ISO timestamp (published_at is
 // ISO 8601 with a "T", which does not compare correctly with datetime()'s

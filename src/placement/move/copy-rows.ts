@@ -2,7 +2,7 @@
 // table's rows of the tenant, copy them by key (the rowid, or the primary key of a
 // WITHOUT ROWID table), count, delete. Table and column names
 // come from TENANT_TABLES and the shard's own schema (PRAGMA table_info), never from
-// input; every value is bound (DESIGN.md invariant 3), at most 100 per statement.
+// input; every value is bound (ARCHITECTURE.md, Bound parameters), at most 100 per statement.
 import { chunk } from "../../db/chunk";
 import type { TenantTable } from "./tenant-tables";
 
