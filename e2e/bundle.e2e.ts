@@ -1,4 +1,4 @@
-// The production bundle carries no benchmark route (issue 13): `deploy:check` builds it
+// The production bundle carries no benchmark route (scripts/check-bundle.ts): `deploy:check` builds it
 // with wrangler and refuses one that mentions "/bench/". Built here as deploy:check
 // builds it, and beside it the benchmarks' entry, which the same check must refuse.
 import { spawnSync } from "node:child_process";

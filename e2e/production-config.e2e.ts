@@ -1,5 +1,5 @@
 // `npm run deploy:check` refuses a production configuration that enables the sandbox
-// (issue 11, item 6): scripts/check-production-config.ts against the project's own
+// (ARCHITECTURE.md, Fail closed): scripts/check-production-config.ts against the project's own
 // wrangler.toml and against variants of it, read by wrangler's config reader.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";

@@ -1,4 +1,4 @@
-// Live access ends with access (issue 11, item 8): suspending or deleting the tenant,
+// Live access ends with access (ARCHITECTURE.md, Stopped tenants): suspending or deleting the tenant,
 // or suspending or deleting a user, voids their unspent tickets and closes their
 // sockets, which then receive nothing more.
 import { runInDurableObject } from "cloudflare:test";

@@ -1,4 +1,4 @@
-// DESIGN.md invariant 12: the router (src/) reaches the Durable Objects through one
+// ARCHITECTURE.md, One contract: the router (src/) reaches the Durable Objects through one
 // module, the TenantObject's contract. Every import of every file under src/ (type
 // imports and the .d.ts files included) is read and resolved; anything else of
 // objects/ fails the test, and so does anything of the entries (worker/, bench/),

@@ -1,6 +1,6 @@
 // GET /v1/audit-logs's list (src/db/audit-logs.ts) builds its WHERE clause from the
 // filters given and seeks its cursor: every filter and page must hold exactly the rows a
-// plain query gives, and read about as many rows as it returns (issue 14).
+// plain query gives, and read about as many rows as it returns (the read bound: 2 × rows returned + 100).
 import { describe, expect, it } from "vitest";
 import { type AuditFilters, listAuditLogs } from "../../src/db/audit-list";
 import type { AuditLogRow } from "../../src/db/audit-logs";

@@ -1,6 +1,6 @@
 // Lookups by a list of post ids start from the list, and a sync error is updated through
 // its own post: each reads about as many rows as it answers, however many posts the
-// tenant has, and never reaches another tenant's rows (issue 14).
+// tenant has, and never reaches another tenant's rows (the read bound: 2 × rows returned + 100).
 import { describe, expect, it } from "vitest";
 import { engagementCounts } from "../../src/db/post-engagement";
 import { publicationTimes, requestStatuses } from "../../src/db/post-references";

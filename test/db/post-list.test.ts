@@ -1,7 +1,7 @@
 // GET /v1/posts's list (src/db/publish-request-list.ts) is a merge of the tenant's
 // accounts: every filter and every page must hold exactly the rows a plain query over
 // the tenant's requests gives, in the same order, and read about as many rows as it
-// returns, however deep the page (issue 14).
+// returns, however deep the page (the read bound: 2 × rows returned + 100).
 import { describe, expect, it } from "vitest";
 import type { PostListOptions } from "../../src/db/publish-request-list";
 import { listPublishRequests } from "../../src/db/publish-requests";
@@ -61,7 +61,7 @@ async function direct(tenantId: string, options: Omit<PostListOptions, "limit" |
   return results.map((r) => r.request_id);
 }
 
-/** Every page of a list, each page's D1 reads checked against issue 14's bound. */
+/** Every page of a list, each page's D1 reads checked against the read bound. */
 async function everyPage(tenantId: string, options: Omit<PostListOptions, "limit" | "beforeId">, limit: number) {
   const ids: string[] = [];
   let beforeId: string | undefined;

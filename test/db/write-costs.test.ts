@@ -1,4 +1,4 @@
-// What D1 bills for writing (issue 14): the rows a published post writes through the
+// What D1 bills for writing (docs/benchmarks.md): the rows a published post writes through the
 // publish outbox's statements, index entries included, and the rows an analytics flush
 // writes per changed post, as D1 itself counts them (meta.rows_written).
 import { describe, expect, it } from "vitest";
@@ -10,7 +10,7 @@ import { tenantDb } from "../support/databases";
 import { tenantObjectOf } from "../support/objects";
 import { insertAccount, insertTenant, insertUser, uniqueId } from "../support/rows";
 
-/** Issue 14's budget: rows written per published post, every index entry included. */
+/** The write budget: rows written per published post, every index entry included. */
 const ROWS_PER_POST = 18;
 
 interface Shape {

@@ -1,4 +1,4 @@
-// The fuzzer (issue 11, "And in the test suite"): for every operation of the OpenAPI
+// The fuzzer (ARCHITECTURE.md, Bounded inputs): for every operation of the OpenAPI
 // document, hostile requests made from a valid one (test/fuzz/requests.ts), sent with a
 // valid credential of a role the operation allows. Properties: never a 5xx; every
 // error is problem+json, a 400 naming the field; a refused request writes nothing.

@@ -1,5 +1,5 @@
-// Every JSON-valued request field is bounded in depth and size at validation (issue 11,
-// item 1). A value nested 1,200 levels deep once passed the byte caps and then failed
+// Every JSON-valued request field is bounded in depth and size at validation
+// (ARCHITECTURE.md, Bounded inputs). A value nested 1,200 levels deep once passed the byte caps and then failed
 // SQLite's json_valid CHECK as a 500; now each operation answers 400 naming the field
 // and writes nothing.
 import { beforeAll, describe, expect, it } from "vitest";

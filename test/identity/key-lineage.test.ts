@@ -1,4 +1,4 @@
-// Keys made with keys (issue 11, item 5): a child never exceeds its parent's scopes,
+// Keys made with keys (README, Identity and access): a child never exceeds its parent's scopes,
 // hourly limit or expiry, and revoking a key revokes every key made with it.
 import { describe, expect, it } from "vitest";
 import { tenantDb } from "../support/databases";
@@ -37,7 +37,7 @@ async function make(token: string, body: Record<string, unknown>): Promise<KeyVi
 }
 
 describe("a key made with a key", () => {
-  it("the issue's case: 5/h expiring in an hour cannot make 1,000,000/h or a later expiry", async () => {
+  it("a key of 5/h expiring in an hour cannot make 1,000,000/h or a later expiry", async () => {
     const tenant = await createTenant();
     const expiresAt = inAnHour();
     const parent = await make(tenant.ownerKey, { scopes: MANAGE, rate_limit_per_hour: 5, expires_at: expiresAt });

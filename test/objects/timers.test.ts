@@ -1,6 +1,6 @@
 // Named timers on the one alarm: a due timer's row goes only once its handler has
 // succeeded, a handler that schedules its own timer again keeps the new schedule, and
-// a run cut short finds its timers again (issue 11).
+// a run cut short finds its timers again (ARCHITECTURE.md, One alarm).
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-// The lint of DESIGN.md invariant 9 that every test file runs under
+// The lint of ARCHITECTURE.md, Placement, that every test file runs under
 // (test/support/global-db-guard.ts) does refuse a tenant-owned table on the global
 // database, and lets the directory's and the registry's tables through.
 import { env } from "cloudflare:workers";

@@ -1,7 +1,8 @@
 // The production project's LinkedIn (tests cannot reach the internet): a fetch spy
 // answering for linkedin.platform.test, where vitest.config.ts points the configured
 // LinkedIn app, and for media hosts a test describes. Every request is recorded, so a
-// test can say what was (not) sent. A new Response per call (STACK.md).
+// test can say what was (not) sent. A new Response per call: one Response
+// shared between calls fails inside a Durable Object.
 import { vi } from "vitest";
 import { TEST_LIVE_LINKEDIN } from "../support/test-secrets";
 

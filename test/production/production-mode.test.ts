@@ -2,7 +2,7 @@
 // SandboxPlatform binding, PLATFORM_MODE live), with credentials for LinkedIn only.
 // The sandbox is unreachable; a platform without credentials is a clear 409 at
 // connect and publish, and a failure for scheduled posts and insight pulls, never a
-// fallback to the sandbox (issue 11, item 6).
+// fallback to the sandbox (ARCHITECTURE.md, Fail closed).
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";

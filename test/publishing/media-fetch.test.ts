@@ -1,4 +1,4 @@
-// The bounded media fetch (issue 11, item 7), against a stubbed fetch (tests cannot
+// The bounded media fetch (src/platforms/media.ts), against a stubbed fetch (tests cannot
 // reach the internet): https only, one deadline, the platform's byte cap counted
 // while the body streams, the content type checked. Each refusal names its field.
 import { env } from "cloudflare:workers";

@@ -1,4 +1,4 @@
-// return_to (issue 11, item 3): only a path on this site, judged on its normalised
+// return_to (ARCHITECTURE.md, Bounded inputs): only a path on this site, judged on its normalised
 // form, at connect and again at the callback. "/.//evil.example/x" once came back as
 // `Location: //evil.example/x`, an open redirect.
 import { runInDurableObject } from "cloudflare:test";

@@ -1,4 +1,4 @@
-// The sandbox's public surface in development mode (issue 11, items 6 and 10): the
+// The sandbox's public surface in development mode (ARCHITECTURE.md, Fail closed): the
 // same body limit as /v1 before anything reads the body, its control token compared
 // in constant time, and codes sent only to this origin's registered callback.
 import { exports } from "cloudflare:workers";

@@ -1,4 +1,4 @@
-// The retention job (issue 14, item 5): each kind of history past the tenant's period
+// The retention job (README, Retention and the archive): each kind of history past the tenant's period
 // goes, everything younger stays, per table, per plan and with a tenant's own
 // periods; a second run changes nothing; a tenant whose shard refuses a statement is
 // reported and the others are still done.

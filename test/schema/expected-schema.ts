@@ -1,6 +1,8 @@
-// Transcribed from ../shared/seed/stage-j-database-schema.md: every table, column,
-// default, NOT NULL, foreign key and unique constraint of §2 to §6, and every index of
-// §2 to §6 and §10.1 (plus §10.2.3's covering index in its SQLite form, DESIGN.md).
+// Transcribed from the approved Stage J schema ("the seed"; its section numbers below):
+// every table, column, default, NOT NULL, foreign key and unique constraint of its table
+// definitions (§2 to §6), and every index of those sections and of its composite indexes
+// (§10.1), plus its covering index (§10.2.3) in SQLite's form: SQLite has no INCLUDE, so
+// the included columns join the key (migrations/tenant/0006_composite_indexes.sql).
 // Migration 0013 (D1 at scale) drops some of those indexes and changes one; they stay
 // transcribed here, and SEED_INDEXES_DROPPED and SCALE_INDEXES say what the shards hold.
 // Types and defaults are spelled exactly as the seed spells them.
@@ -735,7 +737,7 @@ export const BEYOND_SEED_INDEXES: ExpectedIndex[] = [
   },
 ];
 
-// Beyond the seed: migration 0013 (issue 14, D1 at scale). Every index was checked against
+// Beyond the seed: migration 0013 (D1 at scale). Every index was checked against
 // every statement of the Worker; the migration says why each of these exists.
 export const SCALE_INDEXES: ExpectedIndex[] = [
   {

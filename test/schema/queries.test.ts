@@ -132,7 +132,7 @@ describe("the seed's §11 examples", () => {
     expect(similarRows.results).toHaveLength(3);
   });
 
-  it("§11.2 'Calculate Platform Benchmarks' cannot run on SQLite, as DESIGN.md records", async () => {
+  it("§11.2 'Calculate Platform Benchmarks' cannot run on SQLite: its LIMIT/OFFSET refer to the outer row", async () => {
     const benchmarks = SEED_QUERIES.find((q) => q.title === "Calculate Platform Benchmarks");
     // Its LIMIT/OFFSET subqueries refer to the outer row, which SQLite cannot do;
     // the analytics flush computes medians and percentiles another way.

@@ -1,5 +1,5 @@
-// One tenant's bad skill vector never stops the daily job for the others (issue 11,
-// item 2): a vector the index refuses, stored before the edge checked float32 (put in
+// One tenant's bad skill vector never stops the daily job for the others
+// (ARCHITECTURE.md, Bounded inputs): a vector the index refuses, stored before the edge checked float32 (put in
 // D1 directly here, as legacy data), is left out of the index and reported, and every
 // other skill is still re-projected.
 import { env } from "cloudflare:workers";

@@ -68,7 +68,7 @@ export async function countedScope(tenantId: string): Promise<{ scope: TenantSco
   return { scope: { tenantId, shard: shard.name, db }, counts };
 }
 
-/** Issue 14's bound on a list, report or lookup: at most 2 × rows returned + 100 rows read. */
+/** The read bound on a list, report or lookup: at most 2 × rows returned + 100 rows read. */
 export function readBound(counts: D1Counts): number {
   return 2 * counts.rowsReturned + 100;
 }

@@ -2,7 +2,7 @@
 // that names a tenant-owned table fails the test at once, wherever it was made (the
 // router, a Durable Object, a job: they share these bindings in tests). With the
 // schema's own proof (the global database has no tenant table, test/schema), this is
-// the lint of DESIGN.md invariant 9: tenant rows are reached through the TenantScope.
+// the lint of ARCHITECTURE.md, Placement: tenant rows are reached through the TenantScope.
 import { env } from "cloudflare:workers";
 import { TENANT_TABLES } from "../../src/placement/move/tenant-tables";
 

@@ -1,4 +1,4 @@
-// Vectors outside float32 (issue 11, item 2): a value float32 cannot hold (1e39) or a
+// Vectors outside float32 (src/http/vector-field.ts): a value float32 cannot hold (1e39) or a
 // vector that rounds to all zeros (1e-46 everywhere) is a 400 naming the field, at
 // every search and every write, and nothing is written. A row stored before this was
 // checked (a legacy vector the index refuses) stays changeable.
