@@ -1,5 +1,5 @@
 // When a skill is promoted to the global catalogue, marked failing, or retired. The
-// thresholds are deliberate choices (README, "Content and skills"); every judgement
+// thresholds are deliberate choices (docs/content-and-skills.md, "Promotion policy"); every judgement
 // needs evidence from at least K_ANONYMITY tenants, which also keeps any one tenant
 // from promoting or sinking a shared skill on its own.
 
