@@ -2,7 +2,7 @@
 // Vectorize's current API, whose mutations are asynchronous: they answer a mutation
 // id, and the vectors become queryable seconds later. The seam keeps the synchronous
 // shape of VectorizeIndex (the ids accepted), so callers read D1, not the index, for
-// anything that must be current (docs/content-and-skills.md, "Vector seam").
+// anything that must be current (docs/content-and-skills.md: D1 is the truth).
 import type { VectorIndexSpec } from "./indexes";
 import { checkIds, checkValues, checkVectors, LIMITS, resolveQueryOptions } from "./limits";
 import { compileFilter } from "./metadata-filter";
