@@ -21,10 +21,16 @@ export class SessionStore {
     private readonly clock: Clock,
   ) {}
 
-  /** Starts a session of `userId` (a successful sign-in). */
-  start(userId: string): SessionGrant {
+  /**
+   * Starts a session of `userId` (a successful sign-in); `ended`: the sessions that
+   * ended with it (any user's whose 12 hours were over, and this user's oldest beyond
+   * the limit), whose live sockets close too.
+   */
+  start(userId: string): { grant: SessionGrant; ended: string[] } {
     const nowMs = this.clock();
-    this.sql.exec("DELETE FROM sessions WHERE expires_at_ms <= ?", nowMs);
+    const expired = this.sql
+      .exec<{ session_id: string }>("DELETE FROM sessions WHERE expires_at_ms <= ? RETURNING session_id", nowMs)
+      .toArray();
     const sessionId = crypto.randomUUID();
     const expiresAtMs = nowMs + SESSION_TTL_MS;
     this.sql.exec(
@@ -35,13 +41,16 @@ export class SessionStore {
       expiresAtMs,
     );
     // The newest MAX_SESSIONS_PER_USER stay.
-    this.sql.exec(
-      `DELETE FROM sessions WHERE user_id = ?1 AND session_id NOT IN (
-         SELECT session_id FROM sessions WHERE user_id = ?1 ORDER BY started_at_ms DESC, session_id LIMIT ?2)`,
-      userId,
-      MAX_SESSIONS_PER_USER,
-    );
-    return { sessionId, expiresAtMs };
+    const evicted = this.sql
+      .exec<{ session_id: string }>(
+        `DELETE FROM sessions WHERE user_id = ?1 AND session_id NOT IN (
+           SELECT session_id FROM sessions WHERE user_id = ?1 ORDER BY started_at_ms DESC, session_id LIMIT ?2)
+         RETURNING session_id`,
+        userId,
+        MAX_SESSIONS_PER_USER,
+      )
+      .toArray();
+    return { grant: { sessionId, expiresAtMs }, ended: [...expired, ...evicted].map((row) => row.session_id) };
   }
 
   /** Whether `sessionId` is a live session of `userId`. */
@@ -58,26 +67,22 @@ export class SessionStore {
 
   /**
    * Ends sessions of `ending.userId`: the one named `only` (signing out), or every
-   * one but `keep` (the session that changed the password or MFA), or all. How many.
+   * one but `keep` (the session that changed the password or MFA), or all. Which ended.
    */
-  end(ending: SessionEnding): number {
-    // Counted by RETURNING: rowsWritten would count the index entries too.
-    if (ending.only !== undefined) {
-      return this.sql
-        .exec(
-          "DELETE FROM sessions WHERE session_id = ? AND user_id = ? RETURNING session_id",
-          ending.only,
-          ending.userId,
-        )
-        .toArray().length;
-    }
-    return this.sql
-      .exec(
-        "DELETE FROM sessions WHERE user_id = ? AND session_id <> ? RETURNING session_id",
-        ending.userId,
-        ending.keep ?? "",
-      )
-      .toArray().length;
+  end(ending: SessionEnding): string[] {
+    const rows =
+      ending.only !== undefined
+        ? this.sql.exec<{ session_id: string }>(
+            "DELETE FROM sessions WHERE session_id = ? AND user_id = ? RETURNING session_id",
+            ending.only,
+            ending.userId,
+          )
+        : this.sql.exec<{ session_id: string }>(
+            "DELETE FROM sessions WHERE user_id = ? AND session_id <> ? RETURNING session_id",
+            ending.userId,
+            ending.keep ?? "",
+          );
+    return rows.toArray().map((row) => row.session_id);
   }
 
   /** Ends every session of the tenant (it was suspended or deleted). */

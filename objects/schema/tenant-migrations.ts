@@ -446,4 +446,14 @@ export const TENANT_OBJECT_MIGRATIONS: readonly ObjectMigration[] = [
       CREATE INDEX scheduled_posts_due ON scheduled_posts (due_at_ms) WHERE held_reason IS NULL;
     `,
   },
+  {
+    version: 17,
+    name: "live-ticket-sessions",
+    sql: `
+      -- The session a live ticket was asked for with (NULL: an API key's ticket): ending
+      -- that session voids the ticket (objects/analytics/live-access.ts).
+      ALTER TABLE live_tickets ADD COLUMN session_id TEXT;
+      CREATE INDEX live_tickets_session ON live_tickets (session_id) WHERE session_id IS NOT NULL;
+    `,
+  },
 ];

@@ -90,6 +90,15 @@ export interface SessionGrant {
   expiresAtMs: number;
 }
 
+/**
+ * Whom a live-dashboard ticket is for: a user, and the session it was asked for with
+ * (null: an API key). A socket opened with a session closes when the session ends.
+ */
+export interface LiveHolder {
+  userId: string;
+  sessionId: string | null;
+}
+
 /** Sessions of `userId` to end: the one named `only` (signing out), else every one but `keep`. */
 export interface SessionEnding {
   userId: string;
@@ -327,7 +336,10 @@ export interface TenantObjectContract {
   beginLogin(email: string, ip: string): Promise<AttemptGate>;
   /** Settles a reserved attempt; a sign-in's session when it signed in. */
   finishLogin(attemptId: number, email: string, ip: string, outcome: LoginOutcome): Promise<SessionGrant | null>;
-  /** Ends sessions (signing out, a password or MFA change); how many ended. */
+  /**
+   * Ends sessions (signing out, a password or MFA change, a reset link redeemed); how
+   * many ended. Their unspent live tickets are voided and their live sockets closed.
+   */
   endSessions(ending: SessionEnding): Promise<number>;
   /** Keeps the SHA-256 `digest` of a new reset link as `userId`'s only one; when it expires. */
   issuePasswordReset(userId: string, digest: string): Promise<{ expiresAtMs: number }>;
@@ -414,9 +426,13 @@ export interface TenantObjectContract {
   creditConversion(credit: ConversionCredit): Promise<void>;
   /** Rebuilds the campaign totals from D1 (the daily repair; operators and tests ask too). */
   rebuildCampaignLedger(): Promise<CampaignLedgerRebuild>;
-  liveTicket(userId: string): Promise<{ ticket: string; expiresAtMs: number }>;
-  /** Spends a live ticket (the socket gate): its user, once, while user and tenant are active; null otherwise. */
-  redeemLiveTicket(ticket: string): Promise<string | null>;
+  /** A live-socket ticket for `holder` (POST /v1/live/ticket): once, for a minute; void when its session ends. */
+  liveTicket(holder: LiveHolder): Promise<{ ticket: string; expiresAtMs: number }>;
+  /**
+   * Spends a live ticket (the socket gate): its holder, once, while user and tenant are
+   * active and its session (if any) is live; null otherwise.
+   */
+  redeemLiveTicket(ticket: string): Promise<LiveHolder | null>;
 }
 
 /** The contract as the runtime's Durable Object types take it (namespaces, stubs). */

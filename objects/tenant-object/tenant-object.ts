@@ -13,7 +13,15 @@ import type { AuditActor, PendingAuditRow } from "../../src/db/audit-logs";
 import type { TenantStatus } from "../../src/db/tenants";
 import { platformAdapter } from "../../src/platforms";
 import type { Platform } from "../../src/platforms/types";
-import { connectionTags, endConnection, endLiveAccess, liveUserOf } from "../analytics/live-access";
+import {
+  connectionTags,
+  endConnection,
+  endLiveAccess,
+  endSessionsLiveAccess,
+  liveSessionOf,
+  liveUserOf,
+  SESSION_ENDED,
+} from "../analytics/live-access";
 import { TenantAnalytics } from "../analytics/tenant-analytics";
 import { issueTicket, redeemTicket } from "../analytics/tickets";
 import { AuditOutbox } from "../identity/audit-outbox";
@@ -51,6 +59,7 @@ import type {
   FlowResult,
   FlushReport,
   IngestResult,
+  LiveHolder,
   LoginOutcome,
   MetricEvent,
   MoveStart,
@@ -197,11 +206,21 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
 
   async finishLogin(attemptId: number, email: string, ip: string, outcome: LoginOutcome): Promise<SessionGrant | null> {
     finishLoginAttempt(this.#parts.sql, attemptId, email, ip, outcome.kind !== "failed");
-    return outcome.kind === "signed_in" ? this.#sessions.start(outcome.userId) : null;
+    if (outcome.kind !== "signed_in") return null;
+    const { grant, ended } = this.#sessions.start(outcome.userId);
+    this.#endLiveSessions(ended);
+    return grant;
   }
 
   async endSessions(ending: SessionEnding): Promise<number> {
-    return this.#sessions.end(ending);
+    const ended = this.#sessions.end(ending);
+    this.#endLiveSessions(ended);
+    return ended.length;
+  }
+
+  /** A socket opened with a session lasts no longer than the session (live-access.ts). */
+  #endLiveSessions(sessionIds: readonly string[]): void {
+    endSessionsLiveAccess(this.#parts.sql, sessionIds, (tag) => this.getConnections(tag));
   }
 
   async issuePasswordReset(userId: string, digest: string): Promise<{ expiresAtMs: number }> {
@@ -333,28 +352,36 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
     return rebuildCampaigns(this.#parts);
   }
 
-  async liveTicket(userId: string): Promise<{ ticket: string; expiresAtMs: number }> {
-    return issueTicket(this.#parts.sql, userId, this.#parts.clock());
+  async liveTicket(holder: LiveHolder): Promise<{ ticket: string; expiresAtMs: number }> {
+    return issueTicket(this.#parts.sql, holder, this.#parts.clock());
   }
 
-  async redeemLiveTicket(ticket: string): Promise<string | null> {
-    const userId = redeemTicket(this.#parts.sql, ticket, this.#parts.clock());
-    return userId && (await this.#parts.identity.isActiveUser(userId)) ? userId : null;
+  async redeemLiveTicket(ticket: string): Promise<LiveHolder | null> {
+    const holder = redeemTicket(this.#parts.sql, ticket, this.#parts.clock());
+    if (!holder) return null;
+    // A session ended after the ticket was issued (or while it was being issued) opens nothing.
+    if (holder.sessionId !== null && !this.#sessions.isLive(holder.sessionId, holder.userId)) return null;
+    return (await this.#parts.identity.isActiveUser(holder.userId)) ? holder : null;
   }
 
   // --- partyserver's hooks ----------------------------------------------------
 
-  /** Each dashboard socket is tagged with its ticket's user (tags survive hibernation). */
+  /** Each dashboard socket is tagged with its ticket's user and session (tags survive hibernation). */
   override getConnectionTags(_connection: Connection, ctx: ConnectionContext): string[] {
     return connectionTags(ctx.request);
   }
 
   /** A dashboard connected: it gets the current figures, then every change. */
   override async onConnect(connection: Connection, ctx: ConnectionContext): Promise<void> {
-    // Checked again here: access may have ended between the gate's redemption and now,
-    // after forgetCredentials had closed the sockets it could see.
+    // Checked again here: access or the session may have ended between the gate's
+    // redemption and now, after forgetCredentials or endSessions had closed the sockets
+    // they could see.
     const userId = liveUserOf(ctx.request);
     if (!userId || !(await this.#parts.identity.isActiveUser(userId))) return endConnection(connection);
+    const sessionId = liveSessionOf(ctx.request);
+    if (sessionId !== null && !this.#sessions.isLive(sessionId, userId)) {
+      return endConnection(connection, SESSION_ENDED);
+    }
     const snapshot = await this.#parts.analytics.snapshot();
     if (connection.readyState !== WebSocket.OPEN) return;
     connection.send(JSON.stringify({ type: "snapshot", at: isoNow(this.#parts.clock), ...snapshot }));

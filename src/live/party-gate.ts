@@ -14,6 +14,13 @@ import { placementOf } from "../placement/directory";
  */
 export const LIVE_USER_HEADER = "x-dify-live-user";
 
+/**
+ * The session the ticket was asked for with, handed on the same way (the socket is
+ * tagged with it too, and closes when the session ends). Only this gate sets it; a
+ * ticket of an API key has none, and the gate then removes whatever the client sent.
+ */
+export const LIVE_SESSION_HEADER = "x-dify-live-session";
+
 function refuse(status: number, detail: string): Response {
   const type = status === 401 ? "/problems/unauthenticated" : "/problems/not-found";
   return new Response(
@@ -51,11 +58,16 @@ export async function routeParties(request: Request, env: Env): Promise<Response
       const ticket = new URL(req.url).searchParams.get("ticket");
       if (!ticket) return refuse(401, "A ticket from POST /v1/live/ticket is required");
       const object = await tenantObjectAt(env, placement);
-      const userId = await object.redeemLiveTicket(ticket);
-      if (!userId)
-        return refuse(401, "The ticket is unknown, used, expired or another tenant's, or its user's access ended");
+      const holder = await object.redeemLiveTicket(ticket);
+      if (!holder)
+        return refuse(
+          401,
+          "The ticket is unknown, used, expired or another tenant's, or its user's access or session ended",
+        );
       const upgrade = new Request(req);
-      upgrade.headers.set(LIVE_USER_HEADER, userId);
+      upgrade.headers.set(LIVE_USER_HEADER, holder.userId);
+      if (holder.sessionId) upgrade.headers.set(LIVE_SESSION_HEADER, holder.sessionId);
+      else upgrade.headers.delete(LIVE_SESSION_HEADER);
       return upgrade;
     },
     onBeforeRequest: () => refuse(404, "No such route"),

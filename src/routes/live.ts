@@ -1,5 +1,7 @@
 // POST /v1/live/ticket: a single-use, one-minute ticket to open the tenant's live
-// WebSocket (browsers cannot send an Authorization header on a WebSocket).
+// WebSocket (browsers cannot send an Authorization header on a WebSocket). A ticket
+// asked for with a session token belongs to that session: its socket closes when the
+// session ends (objects/analytics/live-access.ts).
 import { createRoute, z } from "@hono/zod-openapi";
 import { guard } from "../auth/guard";
 import { createRouter } from "../http/app-env";
@@ -34,7 +36,9 @@ const route = createRoute({
 export const liveRoutes = createRouter().openapi(route, async (c) => {
   const { user } = caller(c);
   const object = await callerObject(c);
-  const { ticket, expiresAtMs } = await retryOnReset(() => object.liveTicket(user.userId));
+  const { ticket, expiresAtMs } = await retryOnReset(() =>
+    object.liveTicket({ userId: user.userId, sessionId: user.sessionId }),
+  );
   const url = `/parties/tenant-object/${user.tenantId}?ticket=${encodeURIComponent(ticket)}`;
   return c.json({ ticket, expires_at: new Date(expiresAtMs).toISOString(), url }, 201);
 });
