@@ -1,4 +1,4 @@
-// A forwarded OAuth start URL in a real browser (README, "OAuth binding"): the page it
+// A forwarded OAuth start URL in a real browser (docs/publishing.md, "OAuth binding"): the page it
 // stops at names the tenant and the masked member who asked, renders under its CSP
 // without a violation, and its button is the only way on: the POST, the redirect to
 // the (sandbox) platform that CSP's form-action must let through, the approval and

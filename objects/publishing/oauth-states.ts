@@ -5,7 +5,7 @@
 // callback routes, which carry no credential but the state, can find this object;
 // only the nonce held here makes it valid.
 //
-// Binding (README, "OAuth binding"): only the SHA-256 of a random binding secret is
+// Binding (docs/publishing.md, "OAuth binding"): only the SHA-256 of a random binding secret is
 // kept; the secret itself lives in an HttpOnly cookie of the browser
 // (src/http/oauth-binding.ts). A state is bound at connect to the caller's cookie.
 // When the caller is a page of this site (a browser), the state is claimed by it at

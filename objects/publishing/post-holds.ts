@@ -1,4 +1,4 @@
-// Held posts (README, Publishing: held posts). A scheduled post that comes due while its
+// Held posts (docs/publishing.md, Held posts). A scheduled post that comes due while its
 // tenant is suspended or deleted, or while the member who answers for it is suspended
 // or removed, is not sent: it stays in the schedule marked held, and never fires until
 // an owner or admin releases it with a new time (Scheduler.release) or it is cancelled.

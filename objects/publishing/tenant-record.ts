@@ -5,7 +5,7 @@
 // minute; forgotten at once when the key rotates, the settings or the status change,
 // or the tenant moves. What cannot be undone (a scheduled post sent, a token renewed,
 // insights pulled with the tenant's tokens) asks currentStatus instead, read from the
-// directory at that moment (README, Publishing: held posts).
+// directory at that moment (docs/publishing.md, Held posts).
 import type { TenantKeyInfo } from "../../src/auth/principal";
 import { parseJson } from "../../src/db/json-column";
 import { defaultPostConfiguration } from "../../src/db/post-configurations";

@@ -398,7 +398,7 @@ export interface TenantObjectContract {
   /** Cancels a scheduled post; null when it is not waiting in the schedule. */
   cancelScheduled(requestId: string, actor: AuditActor): Promise<Answer | null>;
   /**
-   * Schedules a held post again (README, Publishing: held posts); null when it is not
+   * Schedules a held post again (docs/publishing.md, Held posts); null when it is not
    * held here. Refused (409) while the tenant is stopped or its author still removed.
    */
   releaseHeld(requestId: string, release: Release): Promise<Answer | null>;

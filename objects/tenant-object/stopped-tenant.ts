@@ -1,4 +1,4 @@
-// What the object does for a stopped tenant (README, Publishing: held posts). A tenant
+// What the object does for a stopped tenant (docs/publishing.md, Held posts). A tenant
 // suspended or deleted (tenants.status in the directory) is stopped everywhere: its
 // credentials are refused (identity), its scheduled posts that come due are held
 // rather than sent (objects/publishing/post-holds.ts), and the work that would use its

@@ -70,7 +70,7 @@ export const PERMISSIONS = {
   "posts.read": { roles: EVERYONE, scope: "read:posts" },
   "posts.write": { roles: WRITERS, scope: "write:posts" },
   "posts.publish": { roles: WRITERS, scope: "publish" },
-  // A held post goes out again only when an owner or admin decides (README, Publishing: held posts).
+  // A held post goes out again only when an owner or admin decides (docs/publishing.md, Held posts).
   "posts.release": { roles: ADMINS, scope: "publish" },
   "analytics.read": { roles: EVERYONE, scope: "read:analytics" },
   "analytics.write": { roles: WRITERS, scope: "write:analytics" },

@@ -1,4 +1,4 @@
-// The cookie that binds an OAuth flow to the browser that started it (README, "OAuth
+// The cookie that binds an OAuth flow to the browser that started it (docs/publishing.md, "OAuth
 // binding"; the model is Auth.js's state/PKCE check cookies). One cookie per state, so
 // two connections started in one browser do not overwrite each other:
 // `__Host-oauth_<16 hex of SHA-256(state)>`, holding 256 random bits. The server keeps

@@ -1,5 +1,5 @@
 // The page a forwarded OAuth start URL shows before anything goes to the platform
-// (README, "OAuth binding"). The platform's consent screen names the application,
+// (docs/publishing.md, "OAuth binding"). The platform's consent screen names the application,
 // never the tenant, so this is the one place a person opening someone else's link
 // learns where the account they approve will go: the tenant by name, the member who
 // asked (masked), the platform. Continuing is a form POST from this page, carrying a

@@ -1,6 +1,6 @@
 // Whether the member who asked for an OAuth connection may still have it: checked
 // when a forwarded start URL shows its page, when that page is confirmed, and at the
-// callback before anything is exchanged or stored (README, "OAuth binding"). A flow
+// callback before anything is exchanged or stored (docs/publishing.md, "OAuth binding"). A flow
 // outlives the request that started it by up to ten minutes; in that time the member
 // may have been removed, suspended or demoted, or their key revoked or expired, and
 // what they asked for must then not happen. The rule is the route's own: the

@@ -35,7 +35,7 @@ export const PROBLEM_TYPES = {
   notFound: { status: 404, title: "Not found" },
   conflict: { status: 409, title: "The request conflicts with the current state" },
   accountUnavailable: { status: 409, title: "The social account cannot publish" },
-  // A held post stays held while its reason stands (README, Publishing: held posts).
+  // A held post stays held while its reason stands (docs/publishing.md, Held posts).
   tenantStopped: { status: 409, title: "The tenant is suspended or deleted" },
   authorRemoved: { status: 409, title: "The member who answers for the post is suspended or removed" },
   // A state of this deployment, not a passing failure: retrying cannot help until the

@@ -2,7 +2,7 @@
 // versioned APIs keep each monthly version for at least a year, then sunset it
 // (learn.microsoft.com, LinkedIn Marketing "Versioning"; every page carries a
 // "Marketing Version … has been sunset" notice), so the version is configuration:
-// the LINKEDIN_VERSION variable in wrangler.toml, moved forward as README says.
+// the LINKEDIN_VERSION variable in wrangler.toml, moved forward as docs/publishing.md says ("Platforms: before going live").
 
 /**
  * The default: 202605, a version LinkedIn documents (learn.microsoft.com pages with

@@ -9,8 +9,8 @@
 // A refusal names the field and what went wrong by kind: not a URL we fetch, answered
 // 4xx or 5xx, could not be reached, timed out, too large, a type the platform does not
 // take. Never the media host's own words (its status text, its body, the runtime's
-// error about it): the client chose the URL, not what the host says (README,
-// "Publishing").
+// error about it): the client chose the URL, not what the host says (docs/publishing.md,
+// "Media").
 import { PlatformError } from "./errors";
 
 export type MediaField = "image_url" | "video_url";

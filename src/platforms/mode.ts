@@ -40,7 +40,7 @@ export function platformReach(env: Env, platform: Platform): PlatformReach {
   return { kind: "not_configured", missing: [names.id, names.secret].filter((name) => !envVariable(env, name)) };
 }
 
-/** What a client is told when `platform` is not configured (no secret names leak: they are in the README). */
+/** What a client is told when `platform` is not configured (no secret names leak: they are in docs/deploying.md). */
 export function notConfiguredMessage(platform: Platform): string {
   return `${platform} is not configured in this deployment (its app credentials are not set); nothing was sent`;
 }

@@ -2,7 +2,7 @@
 // settings.rate_limits may move it. Every tenant publishes through this deployment's
 // one application on each live platform, so the platform's window is what the
 // application may spend for any one account: a tenant may only lower it, never raise
-// it (README, "Publishing": exact windows). The sandbox platforms of development mode
+// it (docs/publishing.md, "Exact windows"). The sandbox platforms of development mode
 // share no application with anyone, and there the tests and benchmarks publish
 // thousands of posts to one account, so their windows may be raised.
 import { platformReach } from "./mode";

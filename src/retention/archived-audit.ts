@@ -13,8 +13,8 @@
 // day), whatever the filters: a filter that matches nothing would otherwise read the
 // whole archive in one request. A page that stops with archived days unread holds only
 // rows newer than the newest unread day (fewer than `limit`, even none), and its cursor
-// names the day after that one, so the next page carries on into older days (README,
-// "Retention and the archive").
+// names the day after that one, so the next page carries on into older days (docs/retention.md,
+// "Reading").
 import { type AuditCursor, type AuditFilters, listAuditLogs } from "../db/audit-list";
 import type { AuditLogRow } from "../db/audit-logs";
 import type { TenantScope } from "../db/tenant-scope";

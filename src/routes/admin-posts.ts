@@ -1,4 +1,4 @@
-// The operator's view of a tenant's pending posts (ADMIN_TOKEN; README, Publishing: held
+// The operator's view of a tenant's pending posts (ADMIN_TOKEN; docs/publishing.md, Held
 // posts). While a tenant is suspended or deleted every credential of its own is
 // refused, so it cannot cancel anything itself: the operator lists its scheduled and
 // held posts and cancels them. Both work whatever the tenant's status; a cancel is

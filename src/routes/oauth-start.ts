@@ -1,13 +1,13 @@
 // /v1/oauth/{platform}/start?state=...: the authorize URL that connect hands out. The
 // platform's own authorize URL is never given to the caller; a browser reaches it only
-// through here, bound to the flow by a cookie (README, "OAuth binding"):
+// through here, bound to the flow by a cookie (docs/publishing.md, "OAuth binding"):
 // - its cookie is the one connect set (a page of this site asked): on to the platform;
 // - no browser has opened it yet (an API client handed it to someone): this browser
 //   claims it (the cookie) and is shown this site's page naming the tenant and the
 //   member who asked. Only a POST of that page's form, with a token bound to the
 //   cookie, goes on to the platform; a GET never does, here or on a later visit;
 // - another browser claimed it: refused.
-// Whoever the link reaches first can claim it (README, "Residual risks" of the OAuth
+// Whoever the link reaches first can claim it (docs/publishing.md, "Residual risks" of the OAuth
 // binding): the page is there so that they see where their account would go.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";

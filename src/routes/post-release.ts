@@ -1,5 +1,5 @@
 // POST /v1/posts/{id}/release: an owner or admin sends a held post out again at a new
-// time (README, Publishing: held posts). The post is scheduled again in the tenant's
+// time (docs/publishing.md, Held posts). The post is scheduled again in the tenant's
 // TenantObject and fired by its alarm like any scheduled post, the hold's checks made
 // again then (objects/publishing/scheduler.ts, release). Refused with 409 while the
 // tenant is stopped (tenant-stopped) or the member who answers for the post is still

@@ -166,7 +166,7 @@ export const tenantsRoutes = createRouter()
     // Either way the object must read the tenant's status again; a suspension also
     // voids the tenant's live tickets and closes its live sockets. Reactivated, the
     // work it paused resumes at once (its scheduled posts held meanwhile stay held:
-    // README, Publishing: held posts).
+    // docs/publishing.md, Held posts).
     const object = await tenantObject(c.env, id);
     await retryOnReset(() => object.forgetCredentials({ all: true, endsAccess: status === "suspended" }));
     await retryOnReset(() => object.tenantStatusChanged(status));

@@ -1,7 +1,7 @@
 // The three vector indexes of the approved schema (brand voice, skills, knowledge): what each holds, its dimension and
 // metric, and the metadata properties it can filter on. Vectorize filters only on
 // properties that have a metadata index (created before the first vector is written,
-// see README); the embedded index refuses a filter on any other property, so a query
+// see docs/deploying.md); the embedded index refuses a filter on any other property, so a query
 // that would silently match nothing in production fails loudly in tests.
 
 export type MetadataIndexType = "string" | "number" | "boolean";

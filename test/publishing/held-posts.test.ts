@@ -1,4 +1,4 @@
-// Held posts (README, Publishing: held posts): a scheduled post that comes due while its
+// Held posts (docs/publishing.md, Held posts): a scheduled post that comes due while its
 // tenant is suspended or deleted, or while the member who answers for it is suspended
 // or removed, is never sent; it is held until an owner or admin releases it with a new
 // time or it is cancelled, and the operator can list and cancel a stopped tenant's

@@ -1,4 +1,4 @@
-// An OAuth connection completes only in the browser that started it (README, "OAuth
+// An OAuth connection completes only in the browser that started it (docs/publishing.md, "OAuth
 // binding"): whoever else opens the platform's authorize URL cannot land their account
 // in the initiator's tenant, nor burn the initiator's state. (The consent page a
 // forwarded start URL shows first: oauth-consent.test.ts.)

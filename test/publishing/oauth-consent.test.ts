@@ -1,7 +1,7 @@
 // A start URL handed out to an API client (and so forwardable to anyone) stops at this
 // site's consent page in the first browser that opens it: the page names the tenant,
 // the member who asked (masked) and the platform, and only its form, POSTed by that
-// browser with its token, goes on to the platform (README, "OAuth binding"). The
+// browser with its token, goes on to the platform (docs/publishing.md, "OAuth binding"). The
 // callback connects nothing once the member who asked may no longer connect accounts.
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";

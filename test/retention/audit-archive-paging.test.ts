@@ -1,5 +1,5 @@
-// GET /v1/audit-logs reads the archive a bounded amount per page (README, "Retention and
-// the archive"): a filter that matches nothing must not read every archived day in one
+// GET /v1/audit-logs reads the archive a bounded amount per page (docs/retention.md,
+// "Reading"): a filter that matches nothing must not read every archived day in one
 // request. A page makes at most 31 R2 calls; when it stops with older days unread, its
 // next_cursor carries on from there, so paging on still reaches the oldest day.
 import { env } from "cloudflare:workers";

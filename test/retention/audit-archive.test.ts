@@ -1,4 +1,4 @@
-// The audit archive (README, Retention and the archive): audit rows past their period are written to
+// The audit archive (docs/retention.md): audit rows past their period are written to
 // the tenant's region's R2 bucket as gzip NDJSON per day before D1 lets go of them,
 // and GET /v1/audit-logs lists them as if they had never left.
 import { env } from "cloudflare:workers";

@@ -1,4 +1,4 @@
-// The retention job (README, Retention and the archive): each kind of history past the tenant's period
+// The retention job (docs/retention.md): each kind of history past the tenant's period
 // goes, everything younger stays, per table, per plan and with a tenant's own
 // periods; a second run changes nothing; a tenant whose shard refuses a statement is
 // reported and the others are still done.

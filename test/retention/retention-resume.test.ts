@@ -1,4 +1,4 @@
-// The retention job's runs are bounded and resumable (README, Retention and the archive): a run that
+// The retention job's runs are bounded and resumable (docs/retention.md): a run that
 // stops at its call budget, or runs beside another, leaves every audit row either in
 // D1 or in its day's archive object, never neither, and later runs finish the work.
 import { env } from "cloudflare:workers";

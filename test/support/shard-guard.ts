@@ -1,7 +1,7 @@
 // Watches every statement the shards run, wherever it was made (the router, a
 // TenantObject, a job: in tests they share these bindings), and names each one made
-// outside the TenantScope (src/db/tenant-scope.ts). The rules, from README "Where data
-// lives" and src/db/resident-database.ts:
+// outside the TenantScope (src/db/tenant-scope.ts). The rules, from docs/placement.md
+// ("Every statement stays in its tenant's database") and src/db/resident-database.ts:
 //
 //   - a write runs only in a batch whose first statement is the tenant's residency
 //     fence (what a scope's batch() sends), every other statement of it prepared by a

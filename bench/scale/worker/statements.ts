@@ -1,6 +1,6 @@
 // The Worker's hot statements, each run through the function the Worker itself calls
 // (src/db), for one generated tenant. A statement's name says what the API does with
-// it; the route that answers is beside it in the README's table.
+// it; the route that answers is beside it in docs/benchmarks.md's table.
 import type { Benchmarks } from "../../../objects/analytics/benchmarks";
 import { listAuditLogs } from "../../../src/db/audit-list";
 import { getContent, listContent } from "../../../src/db/content";
