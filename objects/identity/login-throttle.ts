@@ -1,5 +1,5 @@
 // Throttles password guessing within a tenant without handing a guesser a way to lock
-// the owner out (README, Identity and access). Three counts, each kept here:
+// the owner out (docs/identity.md, "Guessing passwords"). Three counts, each kept here:
 //
 // - per (account, client address), in login_failures: the first FREE_FAILURES failures
 //   cost nothing; from then on each attempt waits 2, 4, 8, … seconds after the last

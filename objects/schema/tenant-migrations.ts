@@ -319,8 +319,7 @@ export const TENANT_OBJECT_MIGRATIONS: readonly ObjectMigration[] = [
     version: 13,
     name: "campaign-ledger",
     sql: `
-      -- ROI by campaign as running totals (objects/analytics/campaign-ledger.ts, issue
-      -- 14): each campaign post of the last 365 days with what it brought, and per fixed
+      -- ROI by campaign as running totals (objects/analytics/campaign-ledger.ts): each campaign post of the last 365 days with what it brought, and per fixed
       -- window and campaign the sums of the posts published since the window's cutoff.
       -- A report reads one row per campaign; posts leave a window as its cutoff moves.
       CREATE TABLE campaign_posts (

@@ -1,4 +1,4 @@
-// Keys made with keys (README, Identity and access): a child never exceeds its parent's scopes,
+// Keys made with keys (docs/identity.md, "A key made with a key"): a child never exceeds its parent's scopes,
 // hourly limit or expiry, and revoking a key revokes every key made with it.
 import { describe, expect, it } from "vitest";
 import { tenantDb } from "../support/databases";

@@ -1,5 +1,5 @@
 // The sign-in throttle cannot lock the owner out (objects/identity/login-throttle.ts,
-// README "Identity and access"): failures count per (account, client address) with
+// docs/identity.md, "Guessing passwords"): failures count per (account, client address) with
 // growing delays, an account under attack slows every address that has failed at it,
 // and the owner on an address that has not failed signs in throughout. Time passes on
 // the tenant's object clock; nothing sleeps.

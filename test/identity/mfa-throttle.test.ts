@@ -1,4 +1,4 @@
-// Guessing TOTP codes (README, Identity and access): wrong codes are throttled per user, across
+// Guessing TOTP codes (docs/identity.md, "TOTP codes"): wrong codes are throttled per user, across
 // confirming MFA, turning it off and signing in; a lockout refuses the right code too,
 // and ends when its failures leave the 15-minute window.
 import { runInDurableObject } from "cloudflare:test";

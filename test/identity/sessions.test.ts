@@ -1,4 +1,4 @@
-// Sessions that end (objects/identity/sessions.ts, README "Identity and access"):
+// Sessions that end (objects/identity/sessions.ts, docs/identity.md, "Sessions"):
 // signing out, a password change, removal, suspension and MFA on or off each end
 // sessions, and the very next request with an ended session's token answers 401.
 import { describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-// The live analytics routes (issue "Live analytics"), with who may call them.
+// The live analytics routes (README, "Live analytics"), with who may call them.
 import type { RouteCase } from "../route-case";
 import type { World } from "../world";
 import { ALL, WRITERS } from "./identity";

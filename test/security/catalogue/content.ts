@@ -1,4 +1,4 @@
-// The content routes (issue "Content and skills"), with who may call them: brand
+// The content routes (README, "Content and skills"), with who may call them: brand
 // profile, templates, post configurations, knowledge, generated content and its
 // feedback; the skills routes are in skills.ts.
 import { embedding } from "../../content/vectors";

@@ -1,4 +1,4 @@
-// The identity routes (issue "Identity and access"), with who may call them.
+// The identity routes (README, "Identity and access"), with who may call them.
 import { addUser, createKey, PASSWORD } from "../../support/tenants";
 import type { RouteCase } from "../route-case";
 import type { Role, World } from "../world";

@@ -1,4 +1,4 @@
-// The publishing routes (issue "Publishing core"), with who may call them.
+// The publishing routes (README, "Publishing"), with who may call them.
 import { connectAccount, publishBody } from "../../support/accounts";
 import { call } from "../../support/http";
 import type { RouteCase } from "../route-case";

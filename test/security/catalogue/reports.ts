@@ -1,4 +1,4 @@
-// The report routes (issue "Live analytics": benchmarks, viral posts, ROI,
+// The report routes (README, "Reports": benchmarks, viral posts, ROI,
 // conversions, A/B tests), with who may call them. A post of another tenant named in
 // a body (404 as for a missing one) is checked in test/reports/, since the matrix's
 // foreign case addresses paths.

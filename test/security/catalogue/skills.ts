@@ -1,4 +1,4 @@
-// The skills routes (issue "Content and skills"), with who may call them.
+// The skills routes (README, "Content and skills"), with who may call them.
 import { embedding } from "../../content/vectors";
 import { fresh, shared, skillBody } from "../own-content";
 import type { RouteCase } from "../route-case";
