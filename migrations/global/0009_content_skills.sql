@@ -1,4 +1,4 @@
--- Migration 0009: content and skills (issue "Content and skills").
+-- Migration 0009: content and skills (README, "Content and skills").
 --
 -- * generated_content.request_id: the generation request that produced a candidate.
 --   Candidates of one request share it; revision events and guard results name it

@@ -1,5 +1,5 @@
--- Migration 0012 (global): the directory of a sharded deployment (issue "Data
--- placement", DESIGN.md invariant 9). This database holds the directory and the shared
+-- Migration 0012 (global): the directory of a sharded deployment (ARCHITECTURE.md,
+-- Placement). This database holds the directory and the shared
 -- skill registry; every tenant-owned table lives in a regional shard (migrations/tenant).
 --
 -- * tenants.shard: the binding name of the D1 shard that holds the tenant's rows

@@ -15,7 +15,7 @@
 -- * D1 runs each migration in a transaction of its own, so the seed's
 --   BEGIN/COMMIT are left out (D1 refuses them).
 
--- The shard's own record of the tenants that live in it (DESIGN.md invariant 9). The
+-- The shard's own record of the tenants that live in it (ARCHITECTURE.md, Placement). The
 -- tenants table is the global directory's, in another database, so the tenant-owned
 -- tables of a shard reference this one instead: no row of a tenant can exist in a
 -- shard the tenant was never placed in. `state` fences writes: every write batch of a
@@ -35,7 +35,7 @@ CREATE TABLE users (
   user_id TEXT PRIMARY KEY NOT NULL,
   tenant_id TEXT NOT NULL,
   email TEXT NOT NULL CHECK (email LIKE '_%@_%'),
-  -- PBKDF2-SHA256 with its parameters, not bcrypt (DESIGN.md); never empty.
+  -- PBKDF2-SHA256 with its parameters, not bcrypt (a slow hash in JavaScript spends the Worker's CPU); never empty.
   password_hash TEXT NOT NULL CHECK (length(password_hash) > 0),
   full_name TEXT,
   role TEXT NOT NULL DEFAULT 'member' CHECK (role IN ('owner', 'admin', 'member', 'viewer')),

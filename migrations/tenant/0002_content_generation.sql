@@ -90,7 +90,7 @@ CREATE TABLE generated_content (
   created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
   FOREIGN KEY (tenant_id) REFERENCES tenant_residency(tenant_id),
   -- skill_id and skill_version_id name the global skill registry, another database
-  -- (DESIGN.md invariant 9): no foreign key can cross it; the routes check both.
+  -- (ARCHITECTURE.md, Placement): no foreign key can cross it; the routes check both.
   -- A template of the same tenant only.
   FOREIGN KEY (template_id, tenant_id) REFERENCES content_templates(template_id, tenant_id),
   CHECK (skill_version_id IS NULL OR skill_id IS NOT NULL)

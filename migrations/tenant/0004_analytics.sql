@@ -3,7 +3,7 @@
 --
 -- Deviations from the seed, each refusing rows the seed would have let in:
 -- * post_analytics(post_id) is UNIQUE: the ERD says published_posts 1:1
---   post_analytics, and the flush upserts on it (DESIGN.md).
+--   post_analytics, and the flush upserts on it.
 -- * Every tenant-owned reference to a post is a composite (post_id, tenant_id)
 --   foreign key, so analytics, A/B variants and conversions stay inside the tenant.
 -- * ab_tests.variant_c_post_id gets the foreign key the seed gives variants A and B,

@@ -2,7 +2,7 @@
 --
 -- Deviations from the seed, each refusing rows the seed would have let in:
 -- * api_keys.key_hash holds a SHA-256 digest (64 hex characters), not bcrypt: the key
---   has 256 bits of entropy, and bcrypt would spend the Worker's CPU (DESIGN.md).
+--   has 256 bits of entropy, and bcrypt would spend the Worker's CPU.
 -- * An API key belongs to a user *of its own tenant* (composite foreign key).
 -- * CHECK constraints on statuses, booleans, sharing actions and actors; scopes must
 --   be a JSON array; rate_limit_per_hour must be positive.

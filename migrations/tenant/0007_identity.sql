@@ -1,4 +1,4 @@
--- Migration 0007: identity and access (issue "Identity and access").
+-- Migration 0007: identity and access (README, "Identity and access").
 --
 -- * tenants.encryption_version: the key version new ciphertexts of the tenant are
 --   written with. Rotation (POST /v1/tenant/rotate-key) re-encrypts every secret and

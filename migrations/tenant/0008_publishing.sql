@@ -1,4 +1,4 @@
--- Migration 0008: publishing (issue "Publishing core").
+-- Migration 0008: publishing (README, "Publishing").
 --
 -- publish_requests: every post a client asked for, whatever became of it. The seed's
 -- published_posts can hold only posts that went out (platform_post_id and

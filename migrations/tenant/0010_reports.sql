@@ -1,4 +1,4 @@
--- Migration 0010: reports (issue "Live analytics": A/B tests, conversions with
+-- Migration 0010: reports (README, "Reports": A/B tests, conversions with
 -- multi-touch attribution, ROI by campaign). The analytics flush needed no D1 migration of its own.
 --
 -- ab_tests: what the seed's row cannot say. The metric (a proportion read from

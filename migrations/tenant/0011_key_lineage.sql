@@ -1,5 +1,5 @@
--- Migration 0011: key lineage (issue 11 "Hardening", item 5: a key could mint a
--- stronger key, and its children outlived its revocation).
+-- Migration 0011: key lineage (before it, a key could mint a stronger key, and its
+-- children outlived its revocation).
 --
 -- * api_keys.parent_key_id: the key a key was made with (POST /v1/api-keys called with
 --   an API key). NULL for keys made by a signed-in user or at tenant creation: those are

@@ -1,4 +1,4 @@
--- Migration 0012 (tenant): the write fence of a shard (issue "Data placement").
+-- Migration 0012 (tenant): the write fence of a shard (ARCHITECTURE.md, Placement).
 --
 -- Every write batch of a tenant scope starts with
 --   INSERT INTO residency_precondition (tenant_id) VALUES (?)

@@ -1,4 +1,4 @@
--- Migration 0013 (tenant): indexes for D1 at scale (issue 14, "D1 at scale").
+-- Migration 0013 (tenant): indexes for D1 at scale.
 --
 -- D1 bills every row read and every row written, and an index entry written is a row
 -- written: a published post wrote 27 to 29 rows (its request, its post, its empty
@@ -8,12 +8,12 @@
 -- foreign-key checks SQLite runs when a parent row is deleted): an index no statement
 -- uses is dropped, an index a statement needs to read about as many rows as it answers
 -- is added, and a condition keeps an index to the rows that need it. Measured by
--- `npm run bench:scale` (README, "bench:scale"). Departures from the seed are named
+-- `npm run bench:scale` (docs/benchmarks.md). Departures from the seed are named
 -- below and listed in test/schema/expected-schema.ts (SEED_INDEXES_DROPPED).
 
 -- published_posts: 9 to 10 index entries per post before, 5 or 6 now.
 -- * idx_posts_covering (seed §10.2.3) copied every post's text into a second b-tree
---   (about 1 GB of the issue's 6.15 GB database) to answer one example query from the
+--   (about 1 GB of a measured 6.15 GB database) to answer one example query from the
 --   index alone. idx_posts_tenant_platform_date answers that query as well, in the same
 --   order, reading one table row per post returned.
 DROP INDEX idx_posts_covering;

@@ -1,4 +1,4 @@
--- Migration 0014 (tenant): what the retention job needs (issue 14, item 5).
+-- Migration 0014 (tenant): what the retention job needs.
 --
 -- publish_requests(content_id): the job deletes content candidates that nothing
 -- published or asked to publish. Deleting a generated_content row makes SQLite check

@@ -1,12 +1,12 @@
 -- Migration 0015 (tenant): audit_logs and post_analytics keyed by their primary key
--- (issue 14, "D1 at scale": rows written per published post).
+-- (D1 at scale: rows written per published post).
 --
 -- D1 bills every row written, and an index entry written is a row. A rowid table with a
 -- TEXT primary key is two b-trees: the rows by rowid, and the primary key's own index
 -- (sqlite_autoindex_*). Every insert writes both. A WITHOUT ROWID table is one b-tree
 -- ordered by its primary key, so an audit row writes 5 entries instead of 6 and a post's
 -- analytics row 2 instead of 3: a published post, which writes one of each, costs 2 rows
--- fewer (a post from generated content comes to 18, within issue 14's budget). Both
+-- fewer (a post from generated content comes to 18, within the budget of 18). Both
 -- tables are written once per post or per event and read by their other indexes or by
 -- primary key, never by rowid; tenant moves copy them by primary key
 -- (src/placement/move/tenant-tables.ts).

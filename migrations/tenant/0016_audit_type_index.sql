@@ -1,5 +1,5 @@
--- Migration 0016 (tenant): the audit trail by resource type (issue 14, reads in proportion
--- to the answer).
+-- Migration 0016 (tenant): the audit trail by resource type (reads in proportion to
+-- the answer).
 --
 -- GET /v1/audit-logs?resource_type=... read the tenant's trail in page order until it had
 -- a page of that type: about 1,900 rows for a page of 51 on bench:scale's big tenant. An

@@ -4,7 +4,7 @@
 -- member who scheduled it is suspended or removed, is not sent: the TenantObject's alarm
 -- marks it `held` with the reason (objects/publishing/post-holds.ts). It stays held until
 -- an owner or admin releases it with a new time (POST /v1/posts/{id}/release: `scheduled`
--- again) or it is cancelled (README, Publishing: held posts).
+-- again) or it is cancelled (docs/publishing.md, Held posts).
 --
 -- SQLite cannot change a CHECK constraint in place, so publish_requests is rebuilt the
 -- way SQLite documents (as migration 0015 rebuilt two tables): a new table with the new
