@@ -3,6 +3,7 @@
 // (e2e/**/*.e2e.ts).
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { linkedInVersionFor } from "./src/platforms/linkedin-version.ts";
 import { TEST_LIVE_LINKEDIN, TEST_SECRETS } from "./test/support/test-secrets.ts";
 
 // Offline: set here, not in a project's env, or wrangler writes log files.
@@ -19,6 +20,11 @@ const migrations = {
 const fuzz = { FUZZ_RUNS: process.env.FUZZ_RUNS ?? "", FUZZ_SEED: process.env.FUZZ_SEED ?? "" };
 // Another "today" for every suite inside workerd: `TEST_TODAY=2027-06-15 npm test` (test/support/today.ts).
 const today = { TEST_TODAY: process.env.TEST_TODAY ?? "" };
+// The production project pins LinkedIn's version as a deployment does, to the one current on
+// the suite's date (a pinned version LinkedIn has sunset is refused, by the sandbox too).
+const pinnedLinkedIn = {
+  LINKEDIN_VERSION: linkedInVersionFor(today.TEST_TODAY ? Date.parse(today.TEST_TODAY) : Date.now()),
+};
 
 export default defineConfig({
   test: {
@@ -61,6 +67,7 @@ export default defineConfig({
                 PLATFORM_TIMEOUT_MS: "4000",
                 // Tests move the TenantObject's clock here too (objects/storage/object-clock.ts).
                 OBJECT_CLOCK: "settable",
+                ...pinnedLinkedIn,
                 ...today,
               },
             },

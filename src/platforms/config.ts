@@ -5,7 +5,7 @@
 // then fails with PlatformError "not_configured" before anything is sent.
 import { type Clock, systemClock } from "../clock";
 import { PlatformError } from "./errors";
-import { DEFAULT_LINKEDIN_VERSION } from "./linkedin-version";
+import { DEFAULT_LINKEDIN_VERSION, linkedInVersionFor } from "./linkedin-version";
 import { fetchMediaBounded, type MediaField, type MediaPolicy } from "./media";
 import { envVariable, notConfiguredMessage, PLATFORM_VARIABLES, platformReach } from "./mode";
 import type { Platform } from "./types";
@@ -77,9 +77,10 @@ export function platformConfig(
   clock: Clock = systemClock,
 ): PlatformConfig {
   const timeoutMs = Number(envVariable(env, "PLATFORM_TIMEOUT_MS") ?? DEFAULT_TIMEOUT_MS);
-  const apiVersion =
-    platform === "linkedin" ? (envVariable(env, "LINKEDIN_VERSION") ?? DEFAULT_LINKEDIN_VERSION) : null;
   const reach = platformReach(env, platform);
+  // Live: the pinned version (LINKEDIN_VERSION). The sandbox: the current one unless pinned.
+  const unpinned = reach.kind === "sandbox" ? linkedInVersionFor(clock()) : DEFAULT_LINKEDIN_VERSION;
+  const apiVersion = platform === "linkedin" ? (envVariable(env, "LINKEDIN_VERSION") ?? unpinned) : null;
   if (reach.kind === "live") {
     const prefix = PLATFORM_VARIABLES[platform].prefix;
     const live = LIVE[platform];

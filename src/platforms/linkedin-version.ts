@@ -9,6 +9,18 @@
  * view=li-lms-2026-05) and active until about May 2027.
  */
 export const DEFAULT_LINKEDIN_VERSION = "202605";
+/**
+ * The version a development deployment asks for when none is configured: the month
+ * before `nowMs`'s (a version LinkedIn has released by then and keeps for a year), so
+ * the sandbox, which refuses a sunset version as LinkedIn does, works on any date. A
+ * live deployment pins its version (LINKEDIN_VERSION) and moves it forward itself.
+ */
+export function linkedInVersionFor(nowMs: number): string {
+  const now = new Date(nowMs);
+  const previous = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
+  return `${previous.getUTCFullYear()}${String(previous.getUTCMonth() + 1).padStart(2, "0")}`;
+}
+
 /** How long LinkedIn keeps a version after its release. */
 export const LINKEDIN_VERSION_LIFETIME_MONTHS = 12;
 

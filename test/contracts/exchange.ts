@@ -10,7 +10,7 @@ import { expect } from "vitest";
 import { systemClock } from "../../src/clock";
 import { platformAdapter } from "../../src/platforms";
 import type { PlatformConfig } from "../../src/platforms/config";
-import { DEFAULT_LINKEDIN_VERSION } from "../../src/platforms/linkedin-version";
+import { linkedInVersionFor } from "../../src/platforms/linkedin-version";
 import { codeChallenge, generateCodeVerifier } from "../../src/platforms/pkce";
 import type { Platform } from "../../src/platforms/types";
 import { sandbox, sandboxUser } from "../support/accounts";
@@ -37,7 +37,7 @@ export function recordingConfig(
     clientSecret: "app-secret",
     endpoints: { authBase: LIVE_API[platform], tokenBase: LIVE_API[platform], apiBase: LIVE_API[platform] },
     timeoutMs: 4000,
-    apiVersion: platform === "linkedin" ? DEFAULT_LINKEDIN_VERSION : null,
+    apiVersion: platform === "linkedin" ? linkedInVersionFor(Date.now()) : null,
     transport: async (request) => {
       requests.push(request.clone());
       return answer(request, requests.length - 1);

@@ -4,7 +4,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { SandboxPlatform } from "../../objects/sandbox-platform";
 import { LinkedInAdapter } from "../../src/platforms/linkedin";
-import { DEFAULT_LINKEDIN_VERSION } from "../../src/platforms/linkedin-version";
+import { linkedInVersionFor } from "../../src/platforms/linkedin-version";
 import { sandbox } from "../support/accounts";
 import { expectShape, recordingConfig, sandboxFetch, sandboxGrant } from "./exchange";
 
@@ -35,7 +35,7 @@ const MEMBER_ANALYTICS = {
 function restHeaders(token: string): Record<string, string> {
   return {
     Authorization: `Bearer ${token}`,
-    "LinkedIn-Version": DEFAULT_LINKEDIN_VERSION,
+    "LinkedIn-Version": linkedInVersionFor(Date.now()),
     "X-Restli-Protocol-Version": "2.0.0",
     "Content-Type": "application/json",
   };
