@@ -70,7 +70,7 @@ async function presented(
 export function setRateLimitHeaders(c: Context<AppEnv>, admission: Admission): void {
   c.header("RateLimit-Limit", String(admission.limit));
   c.header("RateLimit-Remaining", String(admission.remaining));
-  c.header("RateLimit-Reset", String(Math.max(0, Math.ceil((admission.resetAtMs - Date.now()) / 1000))));
+  c.header("RateLimit-Reset", String(Math.max(0, Math.ceil((admission.resetAtMs - c.var.clock()) / 1000))));
 }
 
 export function keyLimitProblem(admission: Admission): ProblemError {

@@ -14,7 +14,9 @@
 //   delayed, never lost; its log id is fixed, so a retry cannot write it twice).
 //
 // Refusals and failures are recorded by the error handler (auditFailure).
+
 import type { Context } from "hono";
+import { isoNow } from "../clock";
 import {
   type AuditActor,
   type AuditEvent,
@@ -25,7 +27,6 @@ import {
 } from "../db/audit-logs";
 import { operatorAuditStatement } from "../db/operator-audit";
 import { tenantScope } from "../db/tenant-scope";
-import { nowIso } from "../db/time";
 import { retryOnReset, tenantObject } from "../objects";
 import type { AppEnv } from "./app-env";
 
@@ -50,7 +51,7 @@ export async function commitAudited(
   event: AuditEvent,
   actor: AuditActor = auditActor(c),
 ): Promise<D1Result[]> {
-  const results = await db.batch([...statements, auditStatement(db, actor, event, nowIso())]);
+  const results = await db.batch([...statements, auditStatement(db, actor, event, isoNow(c.var.clock))]);
   return results.slice(0, statements.length);
 }
 
@@ -61,7 +62,10 @@ export async function commitOperatorAudited(
   event: AuditEvent,
 ): Promise<D1Result[]> {
   const db = c.env.DB;
-  const results = await db.batch([...statements, operatorAuditStatement(db, auditActor(c), event, nowIso())]);
+  const results = await db.batch([
+    ...statements,
+    operatorAuditStatement(db, auditActor(c), event, isoNow(c.var.clock)),
+  ]);
   return results.slice(0, statements.length);
 }
 
@@ -77,7 +81,7 @@ export async function commitGlobalForTenant(
   actor: AuditActor = { ...auditActor(c), tenantId },
 ): Promise<D1Result[]> {
   const results = statements.length > 0 ? await c.env.DB.batch(statements) : [];
-  await auditInTenantShard(c.env, tenantId, [pendingAuditRow({ ...actor, tenantId }, event, nowIso())]);
+  await auditInTenantShard(c.env, tenantId, [pendingAuditRow({ ...actor, tenantId }, event, isoNow(c.var.clock))]);
   return results;
 }
 
@@ -109,8 +113,9 @@ export async function auditFailure(c: Context<AppEnv>, status: number, message: 
     const scope = c.var.scope;
     // A tenant's row goes through auditInTenantShard: refused by its shard (fenced while
     // the tenant moves), it is kept by the tenant's object rather than lost.
-    if (scope) await auditInTenantShard(c.env, scope.tenantId, [pendingAuditRow(auditActor(c), event, nowIso())]);
-    else await c.env.DB.batch([operatorAuditStatement(c.env.DB, auditActor(c), event, nowIso())]);
+    if (scope)
+      await auditInTenantShard(c.env, scope.tenantId, [pendingAuditRow(auditActor(c), event, isoNow(c.var.clock))]);
+    else await c.env.DB.batch([operatorAuditStatement(c.env.DB, auditActor(c), event, isoNow(c.var.clock))]);
   } catch (error) {
     // The response must not change because the trail could not be written; say so loudly.
     console.error(`[${c.var.requestId}] audit row for a failed ${pending.action} was not written: ${String(error)}`);

@@ -78,7 +78,7 @@ async function checkCredentials(
     encryptionVersion: tenant.encryption_version,
   });
   const secret = await cipher.decryptText("users", "mfa_secret", user.user_id, user.mfa_secret as string);
-  const step = await matchTotp(secret, body.totp, Math.floor(Date.now() / 1000));
+  const step = await matchTotp(secret, body.totp, Math.floor(c.var.clock() / 1000));
   // The same per-user code throttle as confirming or turning off MFA: a wrong code here
   // counts there too. A user locked out of codes answers as a wrong code would: telling
   // them apart would tell a guesser that the password was right.

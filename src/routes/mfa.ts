@@ -2,13 +2,14 @@
 // verify (turns MFA on), disable (needs a current code). The secret is stored
 // encrypted with the tenant's key. Turning MFA on or off ends the user's other
 // sessions (src/auth/end-sessions.ts): the session that did it proved a current code.
+
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { endOtherSessions } from "../auth/end-sessions";
 import { guard } from "../auth/guard";
 import { generateTotpSecret, matchTotp, otpauthUri } from "../auth/totp";
+import { isoNow } from "../clock";
 import { tenantCipher } from "../crypto/tenant-cipher";
-import { nowIso } from "../db/time";
 import { getUser, setMfa, toUser, type UserRow } from "../db/users";
 import type { AppEnv } from "../http/app-env";
 import { createRouter } from "../http/app-env";
@@ -55,7 +56,7 @@ async function attemptCode(c: Context<AppEnv>, row: UserRow, code: string) {
   if (row.mfa_secret) {
     const cipher = tenantCipher(c.env, user.tenantId, user.tenantKey);
     const secret = await cipher.decryptText("users", "mfa_secret", row.user_id, row.mfa_secret);
-    step = await matchTotp(secret, code, Math.floor(Date.now() / 1000));
+    step = await matchTotp(secret, code, Math.floor(c.var.clock() / 1000));
   }
   return (await callerObject(c)).attemptTotp(row.user_id, step);
 }
@@ -124,11 +125,16 @@ export const mfaRoutes = createRouter()
       row.user_id,
       secret,
     );
-    await commitAudited(c, scope.db, [setMfa(scope, row.user_id, { enabled: false, secret: stored }, nowIso())], {
-      action: "mfa.enroll",
-      resourceType: "user",
-      resourceId: row.user_id,
-    });
+    await commitAudited(
+      c,
+      scope.db,
+      [setMfa(scope, row.user_id, { enabled: false, secret: stored }, isoNow(c.var.clock))],
+      {
+        action: "mfa.enroll",
+        resourceType: "user",
+        resourceId: row.user_id,
+      },
+    );
     return c.json(
       {
         secret,
@@ -146,7 +152,7 @@ export const mfaRoutes = createRouter()
     if (row.mfa_enabled === 1) throw new ProblemError("conflict", "MFA is already on");
     if (!row.mfa_secret) throw new ProblemError("conflict", "Enrol first: POST /v1/me/mfa/enroll");
     await requireCurrentCode(c, row, c.req.valid("json").code);
-    const now = nowIso();
+    const now = isoNow(c.var.clock);
     await commitAudited(c, scope.db, [setMfa(scope, row.user_id, { enabled: true, secret: row.mfa_secret }, now)], {
       action: "mfa.enable",
       resourceType: "user",
@@ -161,7 +167,7 @@ export const mfaRoutes = createRouter()
     const row = await me(c);
     if (row.mfa_enabled !== 1) throw new ProblemError("conflict", "MFA is not on");
     await requireCurrentCode(c, row, c.req.valid("json").code);
-    const now = nowIso();
+    const now = isoNow(c.var.clock);
     await commitAudited(c, scope.db, [setMfa(scope, row.user_id, { enabled: false, secret: null }, now)], {
       action: "mfa.disable",
       resourceType: "user",

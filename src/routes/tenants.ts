@@ -2,16 +2,17 @@
 // and a first API key (returned once); PATCH /v1/tenants/{id} suspends or reactivates
 // one. A suspension ends every credential and every live dashboard of the tenant on
 // the very next request.
+
 import { createRoute, z } from "@hono/zod-openapi";
 import { operatorGuard } from "../auth/guard";
 import { DEFAULT_RATE_LIMIT_PER_HOUR, type IssuedApiKey, issueApiKey } from "../auth/issue-api-key";
 import { hashPassword } from "../auth/passwords";
 import { grantableScopes } from "../auth/permissions";
+import { isoNow } from "../clock";
 import { toApiKey } from "../db/api-keys";
 import { idPattern, newId } from "../db/ids";
 import { scopeOn } from "../db/tenant-scope";
 import { findTenant, REGIONS, TIERS, toTenant, updateTenant } from "../db/tenants";
-import { nowIso } from "../db/time";
 import { getUser, insertUser, toUser } from "../db/users";
 import { createRouter } from "../http/app-env";
 import { auditActor, commitGlobalForTenant } from "../http/audit";
@@ -98,7 +99,7 @@ export const tenantsRoutes = createRouter()
   .openapi(route, async (c) => {
     const body = c.req.valid("json");
     refuseRaisedWindows(c.env, body.settings);
-    const now = nowIso();
+    const now = isoNow(c.var.clock);
     const tenantId = newId("tenant");
     const ownerId = newId("user");
     const kmsKeyId = newId("kmsKey");
@@ -157,7 +158,7 @@ export const tenantsRoutes = createRouter()
     const tenant = await findTenant(c.env.DB, id);
     if (!tenant) throw new ProblemError("notFound", "No such tenant");
     if (tenant.status === "deleted") throw new ProblemError("conflict", "A deleted tenant stays deleted");
-    await commitGlobalForTenant(c, id, [updateTenant(c.env.DB, id, { status }, nowIso())], {
+    await commitGlobalForTenant(c, id, [updateTenant(c.env.DB, id, { status }, isoNow(c.var.clock))], {
       action: status === "suspended" ? "tenant.suspend" : "tenant.reactivate",
       resourceType: "tenant",
       resourceId: id,

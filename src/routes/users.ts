@@ -1,13 +1,14 @@
 // Users of the caller's tenant: list, read, invite, change role or status, delete.
+
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { guard } from "../auth/guard";
 import { hashPassword } from "../auth/passwords";
 import { canAssignRole, ROLES } from "../auth/permissions";
+import { isoNow } from "../clock";
 import { revokeUserApiKeys } from "../db/api-keys";
 import { isTriggerAbort, isUniqueViolation } from "../db/errors";
 import { idPattern, newId } from "../db/ids";
-import { nowIso } from "../db/time";
 import {
   deleteUser,
   getUser,
@@ -198,7 +199,7 @@ export const usersRoutes = createRouter()
     const body = c.req.valid("json");
     if (!canAssignRole(user.role, body.role)) throw new ProblemError("forbidden", "Only an owner may add an owner");
     const userId = newId("user");
-    const now = nowIso();
+    const now = isoNow(c.var.clock);
     await commitUserChange(
       c,
       [
@@ -221,7 +222,7 @@ export const usersRoutes = createRouter()
     const body = c.req.valid("json");
     const target = await targetUser(c, id);
     assertMayManage(c, target, body.role);
-    const statements = [updateUser(scope, id, body, nowIso())];
+    const statements = [updateUser(scope, id, body, isoNow(c.var.clock))];
     // A suspended user's keys stop working through the status check; a demotion
     // takes effect at once because roles are read on every request.
     await commitUserChange(
@@ -244,7 +245,7 @@ export const usersRoutes = createRouter()
     assertMayManage(c, target);
     await commitUserChange(
       c,
-      [deleteUser(scope, id, nowIso()), revokeUserApiKeys(scope, id)],
+      [deleteUser(scope, id, isoNow(c.var.clock)), revokeUserApiKeys(scope, id)],
       { action: "user.delete", resourceType: "user", resourceId: id },
       true,
     );
