@@ -6,7 +6,10 @@ import { workerHandlers } from "../../src/worker";
 import { benchAnalyticsRoutes } from "./analytics-routes";
 import { benchRoutes } from "./baseline-routes";
 
-export { SandboxPlatform, TenantObject, VectorIndexObject } from "../../worker/index";
+// The TenantObject binding gets the bench's subclass: the production class plus the
+// flush the bench routes call (bench-tenant-object.ts).
+export { SandboxPlatform, VectorIndexObject } from "../../worker/index";
+export { BenchTenantObject as TenantObject } from "./bench-tenant-object";
 
 const app = createApp();
 app.route("/", benchRoutes);

@@ -1,12 +1,14 @@
 // The TenantObject's contract (ARCHITECTURE.md, One contract): everything the router may call
-// on a tenant's object, and every type that crosses that RPC seam. It is the only
-// module of objects/ that src/ imports (test/architecture/import-graph.test.ts), the
-// class implements it, and its public methods are exactly those listed here
-// (test/architecture/object-surface.test.ts). The steps of a publish that run inside
-// the object (admission, the platform call, the record) stay private to it:
-// objects/publishing/publish-flow.ts tells that story.
+// on a tenant's object, every type that crosses that RPC seam, and whether each call
+// may be repeated after a reset of the object (REPEAT, below). It is the only module
+// of objects/ that src/ imports (test/architecture/import-graph.test.ts), the class
+// implements it, and what the runtime lets a caller reach over RPC is exactly these
+// methods plus the runtime's own entry points (test/architecture/object-surface.test.ts).
+// The steps of a publish that run inside the object (admission, the platform call, the
+// record) stay private to it: objects/publishing/publish-flow.ts tells that story.
 //
-// Types only, apart from the list of method names the surface test reads.
+// Types only, apart from REPEAT (the table src/objects.ts retries by) and the list of
+// method names drawn from it.
 import type { Anomaly, MetricColumns, MetricName, Score } from "../../src/analytics/post-metrics";
 import type { Permission } from "../../src/auth/permissions";
 import type { UserPrincipal } from "../../src/auth/principal";
@@ -15,16 +17,9 @@ import type { TenantStatus } from "../../src/db/tenants";
 import type { PlatformErrorKind } from "../../src/platforms/errors";
 import type { PostDraft } from "../../src/platforms/rules";
 import type { Platform } from "../../src/platforms/types";
-import type {
-  CampaignLedgerRebuild,
-  CampaignRoiPage,
-  CampaignRoiQuery,
-  ConversionCredit,
-} from "../analytics/campaign-types";
-import type { FlushReport } from "../analytics/flush";
+import type { CampaignRoiPage, CampaignRoiQuery, ConversionCredit } from "../analytics/campaign-types";
 
 export type * from "../analytics/campaign-types";
-export type { FlushReport };
 
 // --- identity -----------------------------------------------------------------
 
@@ -307,21 +302,22 @@ export interface PostFigures extends MetricColumns {
 }
 
 export interface TenantObjectStatus {
+  /** The object's name: its tenant's id (or the health probe's name, src/objects.ts). */
   tenantId: string;
+  /** The last object migration applied (objects/schema/tenant-migrations.ts). */
   schemaVersion: number;
-  createdAt: string;
 }
 
 // --- the interface ------------------------------------------------------------
 
 /**
  * What the router may call on a tenant's object (reached with src/objects.ts, which
- * hands out stubs typed by this interface alone). Every call is safe to repeat with
- * the same arguments: the router repeats a call the runtime says was cut short by a
- * reset of the object (retryOnReset).
+ * hands out handles typed by this interface alone). Not every call is safe to repeat:
+ * REPEAT below says, method by method, whether the router may make a call again after
+ * a reset of the object cut it short (src/objects.ts, retryOnReset), and why.
  */
 export interface TenantObjectContract {
-  /** Proves the object answers: its tenant, schema version and first start (GET /v1/health). */
+  /** Proves the object answers: its name and schema version (GET /v1/health). Writes nothing. */
   status(): Promise<TenantObjectStatus>;
 
   // identity
@@ -374,13 +370,23 @@ export interface TenantObjectContract {
   consentOAuthState(state: string, platform: Platform, presentedHash: string | null): Promise<ConsentOutcome>;
   /** The callback: the pending authorization, only for the browser the state is bound to. */
   consumeOAuthState(state: string, presentedHash: string | null): Promise<CallbackOutcome>;
-  /** An account was (re)connected or disconnected: forget its cached tokens; the count of scheduled posts dropped. */
-  forgetAccount(accountId: string, disconnected?: boolean): Promise<number>;
+  /**
+   * An account was connected or reconnected (the OAuth callback stored its tokens): its
+   * cached tokens are forgotten, and its token upkeep starts (a minute from now).
+   */
+  accountConnected(accountId: string): Promise<void>;
+  /**
+   * An account is being disconnected: its cached tokens are forgotten and its posts
+   * waiting in the schedule are dropped; how many were dropped.
+   */
+  accountDisconnected(accountId: string): Promise<number>;
 
   // publishing (objects/publishing/publish-flow.ts tells the whole story)
   /**
-   * A client's publish in one call: the deferred credential check, admission, the
-   * platform call and the record. When the account's token must be refreshed first,
+   * A client's POST /v1/posts in one call: the deferred credential check, admission,
+   * then either the platform call and the record, or, for a post with `scheduledAtMs`,
+   * its place in the schedule (answered 202; the alarm publishes it when it comes due).
+   * When the account's token must be refreshed first,
    * the answer is `{ kind: "refresh", lease }` and the ROUTER does that step itself:
    * it calls the platform's token endpoint (src/platforms/refresh.ts) and reports the
    * outcome with resumePublish. Why the router: a refresh can rotate the refresh
@@ -418,14 +424,10 @@ export interface TenantObjectContract {
   ingestEvents(events: MetricEvent[], key: string | null, actor: AuditActor): Promise<IngestResult>;
   /** A post's live figures; null when this tenant published no such post. */
   postFigures(postId: string): Promise<PostFigures | null>;
-  /** Writes changed counters to D1 now (the alarm does it on its own; benchmarks and tests ask). */
-  flushAnalytics(): Promise<FlushReport>;
   /** ROI by campaign over a fixed window, from the object's running totals (GET /v1/analytics/roi). */
   campaignRoi(query: CampaignRoiQuery): Promise<CampaignRoiPage>;
   /** A conversion D1 has recorded, credited to its campaigns (POST /v1/conversions, after the commit). */
   creditConversion(credit: ConversionCredit): Promise<void>;
-  /** Rebuilds the campaign totals from D1 (the daily repair; operators and tests ask too). */
-  rebuildCampaignLedger(): Promise<CampaignLedgerRebuild>;
   /** A live-socket ticket for `holder` (POST /v1/live/ticket): once, for a minute; void when its session ends. */
   liveTicket(holder: LiveHolder): Promise<{ ticket: string; expiresAtMs: number }>;
   /**
@@ -435,47 +437,140 @@ export interface TenantObjectContract {
   redeemLiveTicket(ticket: string): Promise<LiveHolder | null>;
 }
 
-/** The contract as the runtime's Durable Object types take it (namespaces, stubs). */
+/** The contract as the runtime's Durable Object types take it (the namespace in src/env.d.ts). */
 export type TenantObjectBinding = TenantObjectContract & Rpc.DurableObjectBranded;
-export type TenantObjectStub = DurableObjectStub<TenantObjectBinding>;
 
-/** The contract's methods by name, for the test that holds the class to them. */
-export const TENANT_OBJECT_METHODS = [
-  "status",
-  "authenticate",
-  "forgetCredentials",
-  "beginLogin",
-  "finishLogin",
-  "endSessions",
-  "issuePasswordReset",
-  "redeemPasswordReset",
-  "attemptTotp",
-  "keepAuditRows",
-  "forgetTenantRecord",
-  "startMove",
-  "moveStatus",
-  "createOAuthState",
-  "startOAuthState",
-  "consentOAuthState",
-  "consumeOAuthState",
-  "forgetAccount",
-  "publishNow",
-  "resumePublish",
-  "cancelScheduled",
-  "releaseHeld",
-  "tenantStatusChanged",
-  "rateLimits",
-  "settleRecords",
-  "ingestEvents",
-  "postFigures",
-  "flushAnalytics",
-  "campaignRoi",
-  "creditConversion",
-  "rebuildCampaignLedger",
-  "liveTicket",
-  "redeemLiveTicket",
-] as const satisfies readonly (keyof TenantObjectContract)[];
+// --- repeating a call -----------------------------------------------------------
 
-type Unlisted = Exclude<keyof TenantObjectContract, (typeof TENANT_OBJECT_METHODS)[number]>;
-/** Type-checks only while the list names every method of the interface (else: the missing name). */
-export const EVERY_METHOD_LISTED: [Unlisted] extends [never] ? true : Unlisted = true;
+/** A method of the contract, by name. */
+export type TenantObjectMethod = keyof TenantObjectContract;
+type ArgsOf<M extends TenantObjectMethod> = Parameters<TenantObjectContract[M]>;
+
+/**
+ * Whether the router may make a call again after the runtime said a reset of the
+ * object (evicted, redeployed) cut it short, when the caller cannot know whether the
+ * first call ran, in part or in full:
+ *
+ * - "safe": a repeat does no harm: nothing is sent, charged or counted twice, and no
+ *   session or credential is granted twice. Where the first call's effect stands, the
+ *   repeat answers as a later caller would (a single-use value the first call spent
+ *   answers as spent, and the request fails closed).
+ * - "unsafe": never repeated: a repeat would do part of the work a second time.
+ * - `safeWhen`: safe for the arguments it accepts, unsafe for the others.
+ * - `repeatAs`: safe when repeated with the arguments it gives, which tell the object
+ *   that the call is a repeat.
+ */
+export type RepeatRule<M extends TenantObjectMethod> =
+  | "safe"
+  | "unsafe"
+  | { readonly safeWhen: (...args: ArgsOf<M>) => boolean }
+  | { readonly repeatAs: (...args: ArgsOf<M>) => ArgsOf<M> };
+
+/**
+ * Every method of the contract, classified (a method left out, or one the contract
+ * does not have, fails to compile). src/objects.ts's retryOnReset repeats a call by
+ * this table alone, and refuses an "unsafe" method outright. Each entry says why, from
+ * the method's implementation: change the entry with the implementation.
+ */
+export const REPEAT = {
+  // Reads the object's name and schema version; writes nothing.
+  status: "safe",
+
+  // identity
+  // With `admit`, each call charges the API key's hourly limit, and each refusal of a
+  // known key writes an audit row: a repeat would charge or audit again.
+  authenticate: "unsafe",
+  // Forgets cached credentials; ends sessions, tickets and sockets: a repeat finds them ended.
+  forgetCredentials: "safe",
+  // Reserves an attempt and counts a failure until finishLogin clears it: a repeat
+  // would count one more against the address and the account (login-throttle.ts).
+  beginLogin: "unsafe",
+  // A sign-in starts a session per call: a repeat would start a second one.
+  finishLogin: "unsafe",
+  // Ended sessions stay ended: a repeat ends none more (and counts 0).
+  endSessions: "safe",
+  // Keeps `digest` as the user's only link: a repeat keeps the same link, its hour
+  // counted from the repeat (password-resets.ts).
+  issuePasswordReset: "safe",
+  // Single use: a repeat after the first spent the link answers null (fails closed).
+  redeemPasswordReset: "safe",
+  // An accepted code's step is used: a repeat would count it as a wrong code against
+  // the user's throttle (totp-attempts.ts).
+  attemptTotp: "unsafe",
+  // Kept by log id, a row already kept is not kept twice (audit-outbox.ts).
+  keepAuditRows: "safe",
+  // Drops a cache.
+  forgetTenantRecord: "safe",
+
+  // placement
+  // A repeat finds the move under way and starts none: it answers started: false
+  // (tenant-move.ts).
+  startMove: "safe",
+  // Reads.
+  moveStatus: "safe",
+
+  // connecting accounts
+  // Inserts the state under its own key: a repeat after the first stored it fails on that key.
+  createOAuthState: "unsafe",
+  // The claim carries the claiming browser's hash: the same claim again is recognised
+  // and answered as the first (oauth-states.ts).
+  startOAuthState: "safe",
+  // Records the consent once; a repeat finds it recorded.
+  consentOAuthState: "safe",
+  // Single use: a repeat after the first took the state out answers unknown (fails closed).
+  consumeOAuthState: "safe",
+  // Forgets cached tokens and sets the token upkeep's timer no later than a minute on.
+  accountConnected: "safe",
+  // Forgets cached tokens and deletes the account's scheduled posts: a repeat drops none more.
+  accountDisconnected: "safe",
+
+  // publishing
+  // Repeated with `retry`: the object then looks for the attempt it admitted
+  // (publisher.ts beginPublish) and never sends a post twice: one whose platform call
+  // began is answered as interrupted, a finished one with its outcome, and an
+  // Idempotency-Key the first call claimed answers as in progress or replays. What a
+  // repeat does again: the deferred credential check charges the API key's hourly
+  // limit once more, and a post for later (scheduledAtMs) cut short after D1 stored it
+  // is not recognised: it is stored again (a second post.schedule audit row), or the
+  // repeat fails on its schedule row.
+  publishNow: { repeatAs: (input, auth) => [{ ...input, retry: true }, auth] },
+  // The lease's refresh is stored, then the attempt goes on only while it still waits
+  // for its token (publish-flow.ts resume): a repeat never sends twice. It stores the
+  // same tokens again, with another social_account.token_refresh audit row; repeating
+  // is why the router makes the refresh (see publishNow).
+  resumePublish: "safe",
+  // Takes the post out of the schedule: a repeat finds it gone and answers null.
+  cancelScheduled: "safe",
+  // Schedules the held post again: a repeat finds it no longer held and answers null.
+  releaseHeld: "safe",
+  // Forgets the tenant's record and, on reactivation, sets timers no later than now.
+  tenantStatusChanged: "safe",
+  // Reads.
+  rateLimits: "safe",
+  // The outbox writes absolute rows by upsert (ARCHITECTURE.md, Idempotent flushes).
+  settleRecords: "safe",
+
+  // analytics
+  // With an Idempotency-Key a batch is applied once and its repeat answered duplicate;
+  // without one, deltas would be added twice (tenant-analytics.ts).
+  ingestEvents: { safeWhen: (_events, key) => key !== null },
+  // Reads.
+  postFigures: "safe",
+  // Reads; builds the ledger from D1 when it was never built (the same totals however
+  // often) and sets the ledger's timer.
+  campaignRoi: "safe",
+  // Credited once per conversion id (campaign-ledger.ts).
+  creditConversion: "safe",
+  // A repeat issues another ticket; the first, never handed out, expires unspent in its minute.
+  liveTicket: "safe",
+  // Single use: a repeat after the first spent the ticket answers null (fails closed).
+  redeemLiveTicket: "safe",
+} as const satisfies { readonly [M in TenantObjectMethod]: RepeatRule<M> };
+
+/** The methods the router may make again after a reset: all but the "unsafe" ones. */
+export type RepeatableMethod = {
+  [M in TenantObjectMethod]: (typeof REPEAT)[M] extends "unsafe" ? never : M;
+}[TenantObjectMethod];
+
+/** The contract's methods by name (REPEAT classifies every one), for the surface test. */
+export const TENANT_OBJECT_METHODS = Object.keys(REPEAT) as readonly TenantObjectMethod[];

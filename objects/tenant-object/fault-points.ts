@@ -39,6 +39,8 @@ export const FAULT_POINTS = [
   "ledger.credit",
   /** A ledger rebuild has read D1; the ledger is not yet replaced. */
   "ledger.read",
+  /** A client's batch of metric events is applied (its flush timer set); the answer goes next. */
+  "ingest.applied",
 ] as const;
 export type FaultPointName = (typeof FAULT_POINTS)[number];
 

@@ -6,6 +6,8 @@
 // router may call. Everything else is held in private fields (#) and private class
 // members, which the runtime does not expose over RPC: the parts (./parts.ts), the
 // steps of a publish (objects/publishing/publish-flow.ts) and the timers (./timers.ts).
+// What it inherits from partyserver's Server is kept off RPC too (./rpc-surface.ts),
+// and the hooks tests and benchmarks use are functions, not methods (./test-hooks.ts).
 
 import { type Connection, type ConnectionContext, Server } from "partyserver";
 import { isoNow } from "../../src/clock";
@@ -49,7 +51,6 @@ import type {
   AttemptGate,
   AuthResult,
   CallbackOutcome,
-  CampaignLedgerRebuild,
   CampaignRoiPage,
   CampaignRoiQuery,
   ConsentOutcome,
@@ -57,7 +58,6 @@ import type {
   CredentialChange,
   DeferredAuth,
   FlowResult,
-  FlushReport,
   IngestResult,
   LiveHolder,
   LoginOutcome,
@@ -79,15 +79,9 @@ import type {
   TotpAttempt,
 } from "./contract";
 import { faultPoint } from "./fault-points";
-import {
-  ANALYTICS_FLUSH_DELAY_MS,
-  campaignRoi,
-  flushAnalytics,
-  rebuildCampaigns,
-  settleRecords,
-  startCounting,
-  type TenantParts,
-} from "./parts";
+import { keepParts } from "./instance-parts";
+import { ANALYTICS_FLUSH_DELAY_MS, campaignRoi, settleRecords, startCounting, type TenantParts } from "./parts";
+import { keepPartyserverOffRpc } from "./rpc-surface";
 import { tenantStatusChanged } from "./stopped-tenant";
 import { runDueTimers, type TenantTimer, tenantTimers } from "./timers";
 
@@ -105,6 +99,8 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    // Before anything can call them: partyserver's members are the object's own, not RPC's.
+    keepPartyserverOffRpc(this);
     // Synchronous, idempotent and versioned: every entry point sees the schema.
     this.schemaVersion = applyObjectMigrations(ctx.storage, TENANT_OBJECT_MIGRATIONS);
     const tenantId = this.name;
@@ -167,16 +163,11 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
       move,
       adapterFor,
     };
+    keepParts(this, this.#parts);
   }
 
   async status(): Promise<TenantObjectStatus> {
-    const { sql, tenantId } = this.#parts;
-    sql.exec(
-      "INSERT INTO meta (key, value) VALUES ('created_at', ?) ON CONFLICT(key) DO NOTHING",
-      isoNow(this.#parts.clock),
-    );
-    const createdAt = sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'created_at'").one().value;
-    return { tenantId, schemaVersion: this.schemaVersion, createdAt };
+    return { tenantId: this.#parts.tenantId, schemaVersion: this.schemaVersion };
   }
 
   // --- identity (objects/identity/) ------------------------------------------
@@ -276,12 +267,16 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
     return consumeState(this.#parts.sql, state, presentedHash, this.#parts.clock());
   }
 
-  async forgetAccount(accountId: string, disconnected = false): Promise<number> {
-    const { tokens, timers, scheduler } = this.#parts;
+  async accountConnected(accountId: string): Promise<void> {
+    const { tokens, timers } = this.#parts;
     tokens.forget(accountId);
     // A (re)connected account's token is kept alive from now on (token-upkeep.ts).
-    if (!disconnected) await timers.scheduleAtMost("token-upkeep", this.#parts.clock() + TOKEN_UPKEEP_FIRST_MS);
-    return disconnected ? scheduler.dropAccount(accountId) : 0;
+    await timers.scheduleAtMost("token-upkeep", this.#parts.clock() + TOKEN_UPKEEP_FIRST_MS);
+  }
+
+  async accountDisconnected(accountId: string): Promise<number> {
+    this.#parts.tokens.forget(accountId);
+    return this.#parts.scheduler.dropAccount(accountId);
   }
 
   // --- publishing (objects/publishing/publish-flow.ts) --------------------------
@@ -328,15 +323,12 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
     if (result.kind === "applied" && !result.duplicate) {
       await this.#parts.timers.scheduleAtMost("flush-analytics", this.#parts.clock() + ANALYTICS_FLUSH_DELAY_MS);
     }
+    await faultPoint("ingest.applied");
     return result;
   }
 
   async postFigures(postId: string): Promise<PostFigures | null> {
     return (await this.#parts.analytics.figures([postId]))[0] ?? null;
-  }
-
-  async flushAnalytics(): Promise<FlushReport> {
-    return flushAnalytics(this.#parts);
   }
 
   async campaignRoi(query: CampaignRoiQuery): Promise<CampaignRoiPage> {
@@ -346,10 +338,6 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
   async creditConversion(credit: ConversionCredit): Promise<void> {
     await faultPoint("ledger.credit");
     this.#parts.analytics.campaigns.credit(credit, this.#parts.clock());
-  }
-
-  async rebuildCampaignLedger(): Promise<CampaignLedgerRebuild> {
-    return rebuildCampaigns(this.#parts);
   }
 
   async liveTicket(holder: LiveHolder): Promise<{ ticket: string; expiresAtMs: number }> {

@@ -130,7 +130,7 @@ export function authenticateUser(
       const { permission, action, resourceType } = options.deferTo;
       c.set("deferredAuth", { presented: credential, permission, audit: { action, resourceType } });
     } else {
-      acceptAuth(c, (await stub.authenticate(credential, { admit: true, actor: auditActor(c) })) as AuthResult);
+      acceptAuth(c, await stub.authenticate(credential, { admit: true, actor: auditActor(c) }));
     }
     await next();
   });

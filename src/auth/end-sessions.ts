@@ -9,7 +9,7 @@ import { retryOnReset } from "../objects";
 /** Ends the sessions `ending` names in the caller's tenant; how many ended. */
 export async function endSessions(c: Context<AppEnv>, ending: SessionEnding): Promise<number> {
   const object = await callerObject(c);
-  return retryOnReset(() => object.endSessions(ending));
+  return retryOnReset(object, "endSessions", ending);
 }
 
 /**

@@ -3,9 +3,10 @@
 // TenantObject first, by account (the e-mail) and client address, so a wrong current
 // password at POST /v1/me/password counts as a failed sign-in from that address.
 import type { Context } from "hono";
-import type { LoginOutcome, SessionGrant, TenantObjectStub } from "../../objects/tenant-object/contract";
+import type { LoginOutcome, SessionGrant } from "../../objects/tenant-object/contract";
 import type { AppEnv } from "../http/app-env";
 import { ProblemError } from "../http/problem";
+import type { TenantObjectClient } from "../objects";
 import { clientAddress } from "./client-address";
 
 export interface PasswordAttempt {
@@ -17,7 +18,7 @@ export interface PasswordAttempt {
 /** Reserves an attempt at `account` from the caller's address, or answers 429 with Retry-After. */
 export async function beginPasswordAttempt(
   c: Context<AppEnv>,
-  object: TenantObjectStub,
+  object: TenantObjectClient,
   account: string,
 ): Promise<PasswordAttempt> {
   const address = clientAddress(c);
@@ -35,7 +36,7 @@ export async function beginPasswordAttempt(
 
 /** Settles the attempt; the session a sign-in started, if it did. */
 export function finishPasswordAttempt(
-  object: TenantObjectStub,
+  object: TenantObjectClient,
   attempt: PasswordAttempt,
   outcome: LoginOutcome,
 ): Promise<SessionGrant | null> {

@@ -3,7 +3,6 @@
 // credential first: a bad credential is a 401 and a missing permission a 403,
 // whatever else is wrong with the request. This settles the credential on that path.
 import type { Context } from "hono";
-import type { AuthResult } from "../../objects/tenant-object/contract";
 import type { AppEnv } from "../http/app-env";
 import { auditActor } from "../http/audit";
 import { ProblemError } from "../http/problem";
@@ -18,7 +17,7 @@ export async function settleDeferredAuth(c: Context<AppEnv>): Promise<ProblemErr
   const stub = c.var.tenantObject;
   if (!deferred || c.var.user || !stub) return null;
   try {
-    acceptAuth(c, (await stub.authenticate(deferred.presented, { admit: false, actor: auditActor(c) })) as AuthResult);
+    acceptAuth(c, await stub.authenticate(deferred.presented, { admit: false, actor: auditActor(c) }));
   } catch (error) {
     if (error instanceof ProblemError) return error;
     throw error;

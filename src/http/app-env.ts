@@ -2,10 +2,11 @@
 // Per-request state lives here and only here (ARCHITECTURE.md, Request state).
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { RequestIdVariables } from "hono/request-id";
-import type { DeferredAuth, TenantObjectStub } from "../../objects/tenant-object/contract";
+import type { DeferredAuth } from "../../objects/tenant-object/contract";
 import type { OperatorPrincipal, UserPrincipal } from "../auth/principal";
 import type { Clock } from "../clock";
 import type { TenantScope } from "../db/tenant-scope";
+import type { TenantObjectClient } from "../objects";
 import { validationHook } from "./validation";
 
 /** What the route is about to do, so that a refusal or failure is audited too. */
@@ -30,7 +31,7 @@ export type AppVariables = RequestIdVariables & {
   /** Authentication left to the route's own TenantObject call (see authenticateUser). */
   deferredAuth?: DeferredAuth;
   /** The caller's TenantObject, once reached in this request. */
-  tenantObject?: TenantObjectStub;
+  tenantObject?: TenantObjectClient;
 };
 
 export interface AppEnv {

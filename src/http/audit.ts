@@ -93,7 +93,7 @@ export async function auditInTenantShard(env: Env, tenantId: string, rows: Pendi
   } catch (error) {
     console.warn(`audit rows of ${tenantId} refused by its shard (${String(error)}); its object keeps them`);
     const object = await tenantObject(env, tenantId);
-    await retryOnReset(() => object.keepAuditRows(rows));
+    await retryOnReset(object, "keepAuditRows", rows);
   }
 }
 

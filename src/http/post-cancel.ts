@@ -2,23 +2,22 @@
 // operator's POST /v1/admin/tenants/{id}/posts/{post_id}/cancel (which works while the
 // tenant is stopped). The post leaves the TenantObject's schedule, which writes its
 // record and the audit row (objects/publishing/scheduler.ts).
-import type { TenantObjectStub } from "../../objects/tenant-object/contract";
 import type { AuditActor } from "../db/audit-logs";
 import { getPublishRequest, type PostView } from "../db/publish-requests";
 import type { TenantScope } from "../db/tenant-scope";
-import { retryOnReset } from "../objects";
+import { retryOnReset, type TenantObjectClient } from "../objects";
 import { ProblemError } from "./problem";
 
 /** Cancels the tenant's post `id`: 404 when the tenant has no such post, 409 when it is neither scheduled nor held. */
 export async function cancelPost(
   scope: TenantScope,
-  object: TenantObjectStub,
+  object: TenantObjectClient,
   id: string,
   actor: AuditActor,
 ): Promise<PostView> {
   const row = await getPublishRequest(scope, id);
   if (!row) throw new ProblemError("notFound", "No such post");
-  const answer = await retryOnReset(async () => (await object.cancelScheduled(id, actor)) as { body: unknown } | null);
+  const answer = await retryOnReset(object, "cancelScheduled", id, actor);
   if (!answer) {
     throw new ProblemError("conflict", `Only a scheduled or held post can be cancelled; this one is ${row.status}`);
   }

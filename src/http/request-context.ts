@@ -1,10 +1,9 @@
 // Typed access to what the guards put in the context. A route that reads these
 // without a guard is a bug, and fails loudly.
 import type { Context } from "hono";
-import type { TenantObjectStub } from "../../objects/tenant-object/contract";
 import type { UserPrincipal } from "../auth/principal";
 import type { TenantScope } from "../db/tenant-scope";
-import { retryOnReset, tenantObject } from "../objects";
+import { retryOnReset, type TenantObjectClient, tenantObject } from "../objects";
 import type { AppEnv } from "./app-env";
 
 export function caller(c: Context<AppEnv>): { user: UserPrincipal; scope: TenantScope } {
@@ -15,7 +14,7 @@ export function caller(c: Context<AppEnv>): { user: UserPrincipal; scope: Tenant
 }
 
 /** The caller's TenantObject, reached once per request. */
-export async function callerObject(c: Context<AppEnv>): Promise<TenantObjectStub> {
+export async function callerObject(c: Context<AppEnv>): Promise<TenantObjectClient> {
   const existing = c.var.tenantObject;
   if (existing) return existing;
   const stub = await tenantObject(c.env, caller(c).user.tenantId);
@@ -31,5 +30,5 @@ export async function callerObject(c: Context<AppEnv>): Promise<TenantObjectStub
  */
 export async function settlePosts(c: Context<AppEnv>): Promise<void> {
   const object = await callerObject(c);
-  await retryOnReset(() => object.settleRecords());
+  await retryOnReset(object, "settleRecords");
 }

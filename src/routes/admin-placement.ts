@@ -3,7 +3,6 @@
 // shard of its region (objects/placement/tenant-move.ts runs the move).
 
 import { createRoute, z } from "@hono/zod-openapi";
-import type { MoveStart } from "../../objects/tenant-object/contract";
 import { operatorGuard } from "../auth/guard";
 import { isoNow } from "../clock";
 import { idPattern } from "../db/ids";
@@ -155,7 +154,7 @@ async function placementView(env: Env, id: string) {
     region: placement.region,
     shard: placement.shard,
     object: { jurisdiction: where.jurisdiction ?? null, location_hint: where.locationHint },
-    move: await retryOnReset(() => object.moveStatus()),
+    move: await retryOnReset(object, "moveStatus"),
   };
 }
 
@@ -220,7 +219,7 @@ export const adminPlacementRoutes = createRouter()
     if (tenant.status === "deleted") throw new ProblemError("conflict", "A deleted tenant is not moved");
     if (to_shard === placement.shard) throw new ProblemError("conflict", `The tenant already lives in ${to_shard}`);
     const object = await tenantObjectAt(c.env, placement);
-    const started = await retryOnReset(async () => (await object.startMove(placement.shard, to_shard)) as MoveStart);
+    const started = await retryOnReset(object, "startMove", placement.shard, to_shard);
     if (!started.started) throw new ProblemError("conflict", started.reason);
     // The tenant's trail records the move (through its object: the source is fenced now).
     await commitGlobalForTenant(c, id, [], {

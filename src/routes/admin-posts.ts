@@ -74,7 +74,7 @@ async function tenantPosts(env: Env, id: string): Promise<{ scope: TenantScope; 
   const placement = row ? placementOfRow(row) : null;
   if (!placement) throw new ProblemError("notFound", "No such tenant");
   const object = await tenantObjectAt(env, placement);
-  await retryOnReset(() => object.settleRecords());
+  await retryOnReset(object, "settleRecords");
   return { scope: scopeOn(env, placement), object };
 }
 type TenantObjectOf = Awaited<ReturnType<typeof tenantObjectAt>>;

@@ -1,7 +1,6 @@
 // POST /v1/analytics/events: batches of per-post metric snapshots or deltas, applied
 // by the tenant's TenantObject all or nothing, once per Idempotency-Key.
 import { createRoute, z } from "@hono/zod-openapi";
-import type { IngestResult } from "../../objects/tenant-object/contract";
 import { guard } from "../auth/guard";
 import { EventBatchSchema } from "../http/analytics-schemas";
 import { createRouter } from "../http/app-env";
@@ -49,9 +48,9 @@ export const analyticsEventsRoutes = createRouter().openapi(route, async (c) => 
     atMs: e.at ? Date.parse(e.at) : undefined,
     metrics: e.metrics,
   }));
-  const ingest = async () => (await object.ingestEvents(batch, key, auditActor(c))) as IngestResult;
-  // Repeated after a reset only with a key: without one, deltas applied twice would count twice.
-  const result = key ? await retryOnReset(ingest) : await ingest();
+  // Repeated after a reset only with a key: without one, deltas applied twice would count
+  // twice (REPEAT in the object's contract says so, and retryOnReset follows it).
+  const result = await retryOnReset(object, "ingestEvents", batch, key, auditActor(c));
   if (result.kind === "unknown_posts") {
     throw new ProblemError("notFound", `No such post: events ${result.indexes.slice(0, 5).join(", ")}`, {
       errors: result.indexes

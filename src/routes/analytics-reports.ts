@@ -105,15 +105,13 @@ export const analyticsReportsRoutes = createRouter()
     // A cursor keeps its window: a next page of another window would mix two orders.
     const window = (cursor?.d ?? query.days) as RoiWindow;
     const object = await callerObject(c);
-    const page = await retryOnReset(() =>
-      object.campaignRoi({
-        window,
-        model: query.model,
-        costPerPost: query.cost_per_post,
-        ...(cursor ? { after: { roi: cursor.r, campaign: cursor.c } } : {}),
-        limit: query.limit,
-      }),
-    );
+    const page = await retryOnReset(object, "campaignRoi", {
+      window,
+      model: query.model,
+      costPerPost: query.cost_per_post,
+      ...(cursor ? { after: { roi: cursor.r, campaign: cursor.c } } : {}),
+      limit: query.limit,
+    });
     const last = page.rows.at(-1);
     return c.json(
       {

@@ -213,6 +213,6 @@ export const apiKeysRoutes = createRouter()
     const keyIds = [id, ...((revoked?.results ?? []) as { key_id: string }[]).map((r) => r.key_id)];
     // Revoked means revoked on the very next request, for the whole lineage.
     const object = await callerObject(c);
-    await retryOnReset(() => object.forgetCredentials({ keyIds: [...new Set(keyIds)] }));
+    await retryOnReset(object, "forgetCredentials", { keyIds: [...new Set(keyIds)] });
     return c.json(toApiKey({ ...row, status: "revoked" }), 200);
   });

@@ -155,7 +155,7 @@ async function replay(c: Context<AppEnv>, stored: ConversionRow, asked: NewConve
 async function creditCampaigns(c: Context<AppEnv>, credit: ConversionCredit): Promise<void> {
   try {
     const object = await callerObject(c);
-    await retryOnReset(() => object.creditConversion(credit));
+    await retryOnReset(object, "creditConversion", credit);
   } catch (error) {
     console.error(`conversion ${credit.conversionId}: ROI totals not credited; the daily rebuild will`, error);
   }

@@ -84,7 +84,7 @@ export const healthRoutes = createRouter().openapi(route, async (c) => {
       })),
     ),
     probeObject(c.env)
-      .then((stub) => stub.status())
+      .status()
       .then(
         (status) => ({ reachable: true, schema_version: status.schemaVersion }),
         (err) => ({ reachable: false, schema_version: null, error: message(err) }),

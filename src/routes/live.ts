@@ -36,9 +36,10 @@ const route = createRoute({
 export const liveRoutes = createRouter().openapi(route, async (c) => {
   const { user } = caller(c);
   const object = await callerObject(c);
-  const { ticket, expiresAtMs } = await retryOnReset(() =>
-    object.liveTicket({ userId: user.userId, sessionId: user.sessionId }),
-  );
+  const { ticket, expiresAtMs } = await retryOnReset(object, "liveTicket", {
+    userId: user.userId,
+    sessionId: user.sessionId,
+  });
   const url = `/parties/tenant-object/${user.tenantId}?ticket=${encodeURIComponent(ticket)}`;
   return c.json({ ticket, expires_at: new Date(expiresAtMs).toISOString(), url }, 201);
 });

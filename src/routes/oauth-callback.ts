@@ -9,7 +9,6 @@
 // tokens encrypted under the tenant's key.
 
 import { createRoute, z } from "@hono/zod-openapi";
-import type { CallbackOutcome } from "../../objects/tenant-object/contract";
 import { isoNow } from "../clock";
 import { utf8 } from "../crypto/encoding";
 import { tenantCipher } from "../crypto/tenant-cipher";
@@ -75,9 +74,7 @@ export const oauthCallbackRoutes = createRouter().openapi(route, async (c) => {
   if (!tenantId || !placement) throw badState();
   const object = await tenantObjectAt(c.env, placement);
   const presented = await presentedBinding(c, query.state);
-  const outcome = await retryOnReset(
-    async () => (await object.consumeOAuthState(query.state, presented)) as CallbackOutcome,
-  );
+  const outcome = await retryOnReset(object, "consumeOAuthState", query.state, presented);
   if (outcome.kind === "unbound") {
     throw new ProblemError(
       "validation",
@@ -191,7 +188,7 @@ export const oauthCallbackRoutes = createRouter().openapi(route, async (c) => {
     },
     { ...auditActor(c), tenantId, userId: pending.userId },
   );
-  for (const accountId of accountIds) await retryOnReset(() => object.forgetAccount(accountId));
+  for (const accountId of accountIds) await retryOnReset(object, "accountConnected", accountId);
 
   // Checked again: a state stored before the check was tightened may hold anything.
   const returnTo = pending.returnTo ? sameSitePath(pending.returnTo) : null;

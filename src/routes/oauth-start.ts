@@ -11,7 +11,6 @@
 // binding): the page is there so that they see where their account would go.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
-import type { ConsentOutcome, StartOutcome, TenantObjectStub } from "../../objects/tenant-object/contract";
 import { scopeOn, type TenantScope } from "../db/tenant-scope";
 import { findTenant, type TenantRow } from "../db/tenants";
 import type { AppEnv } from "../http/app-env";
@@ -30,7 +29,7 @@ import { tenantOfState } from "../http/oauth-state";
 import { ProblemError } from "../http/problem";
 import { PlatformParam } from "../http/publishing-schemas";
 import { problemResponseSpec } from "../http/schemas";
-import { retryOnReset, tenantObjectAt } from "../objects";
+import { retryOnReset, type TenantObjectClient, tenantObjectAt } from "../objects";
 import { placementOf } from "../placement/directory";
 
 const StateField = z.string().min(1).max(200);
@@ -114,7 +113,7 @@ function otherBrowser(where: "query" | "body"): ProblemError {
 interface Flow {
   tenant: TenantRow;
   scope: TenantScope;
-  object: TenantObjectStub;
+  object: TenantObjectClient;
 }
 
 /**
@@ -143,9 +142,7 @@ export const oauthStartRoutes = createRouter()
     const presented = await presentedSecret(c, state);
     const presentedHash = presented ? await bindingHash(presented) : null;
     const claim = await newBinding();
-    const outcome = await retryOnReset(
-      async () => (await object.startOAuthState(state, platform, presentedHash, claim.hash)) as StartOutcome,
-    );
+    const outcome = await retryOnReset(object, "startOAuthState", state, platform, presentedHash, claim.hash);
     if (outcome.kind === "unknown") throw unknownState("query");
     if (outcome.kind === "refused") throw otherBrowser("query");
     if (outcome.kind === "bound") return toPlatform(c, outcome.authorizeUrl);
@@ -183,9 +180,7 @@ export const oauthStartRoutes = createRouter()
       });
     }
     const hash = await bindingHash(secret);
-    const outcome = await retryOnReset(
-      async () => (await object.consentOAuthState(state, platform, hash)) as ConsentOutcome,
-    );
+    const outcome = await retryOnReset(object, "consentOAuthState", state, platform, hash);
     if (outcome.kind === "unknown") throw unknownState("body");
     if (outcome.kind === "refused") throw otherBrowser("body");
     const standing = await starterStanding(scope, outcome.starter, c.var.clock());

@@ -102,7 +102,7 @@ export const passwordResetRoutes = createRouter()
     const object = await callerObject(c);
     // The link is kept first: should its audit row then fail, the request fails and
     // nobody ever saw the token.
-    const { expiresAtMs } = await retryOnReset(() => object.issuePasswordReset(id, digest));
+    const { expiresAtMs } = await retryOnReset(object, "issuePasswordReset", id, digest);
     const expiresAt = new Date(expiresAtMs).toISOString();
     await commitAudited(c, scope.db, [], {
       action: "user.password_reset_issue",
@@ -133,6 +133,6 @@ export const passwordResetRoutes = createRouter()
       { ...auditActor(c), tenantId: tenant.tenant_id, userId },
     );
     // After the new password is in: a session begun meanwhile with the old one ends too.
-    await retryOnReset(() => object.endSessions({ userId }));
+    await retryOnReset(object, "endSessions", { userId });
     return c.body(null, 204);
   });

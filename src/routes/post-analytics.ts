@@ -39,7 +39,7 @@ const route = createRoute({
 export const postAnalyticsRoutes = createRouter().openapi(route, async (c) => {
   const { id } = c.req.valid("param");
   const object = await callerObject(c);
-  const live = (await retryOnReset(() => object.postFigures(id))) as PostFigures | null;
+  const live = await retryOnReset(object, "postFigures", id);
   if (live) return c.json(live, 200);
   const { scope } = caller(c);
   const row = await scope.db

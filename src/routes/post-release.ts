@@ -79,7 +79,7 @@ export const postReleaseRoutes = createRouter().openapi(releaseRoute, async (c) 
     throw new ProblemError("conflict", `Only a held post can be released; this one is ${row.status}`);
   }
   const object = await callerObject(c);
-  const answer = await retryOnReset(async () => await object.releaseHeld(id, release));
+  const answer = await retryOnReset(object, "releaseHeld", id, release);
   if (!answer) throw new ProblemError("conflict", "Only a held post can be released; this one is no longer held");
   return respondWith(c, answer) as never;
 });

@@ -2,7 +2,7 @@
 // (releasing a held one: post-release.ts). POST /v1/posts takes an Idempotency-Key: a
 // repeat returns the first answer and calls no platform.
 import { createRoute, z } from "@hono/zod-openapi";
-import type { FlowResult, PublishNowResult } from "../../objects/tenant-object/contract";
+import type { FlowResult } from "../../objects/tenant-object/contract";
 import { acceptPrincipal, setRateLimitHeaders } from "../auth/authenticate";
 import { guard } from "../auth/guard";
 import { sha256, toHex, utf8 } from "../crypto/encoding";
@@ -155,10 +155,8 @@ export const postsRoutes = createRouter()
       contentId: body.content_id ?? null,
       actor: auditActor(c),
     };
-    const started = await retryOnReset(
-      async (attempt) =>
-        (await object.publishNow({ ...input, retry: attempt > 1 }, c.var.deferredAuth)) as PublishNowResult,
-    );
+    // A repeat after a reset goes with `retry` set (REPEAT in the object's contract).
+    const started = await retryOnReset(object, "publishNow", input, c.var.deferredAuth);
     if (started.principal) acceptPrincipal(c, started.principal);
     if (started.keyAdmission) setRateLimitHeaders(c, started.keyAdmission);
     let result: FlowResult = started;
@@ -167,9 +165,7 @@ export const postsRoutes = createRouter()
     while (result.kind === "refresh") {
       const { attemptId, lease } = result;
       const outcome = await refreshAtPlatform(platformAdapter(c.env, lease.platform, new URL(c.req.url).origin), lease);
-      result = await retryOnReset(
-        async () => (await object.resumePublish(attemptId, lease.leaseId, outcome)) as FlowResult,
-      );
+      result = await retryOnReset(object, "resumePublish", attemptId, lease.leaseId, outcome);
     }
     return respondWith(c, result.answer) as never;
   })

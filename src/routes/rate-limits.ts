@@ -53,8 +53,10 @@ export const rateLimitsRoutes = createRouter().openapi(route, async (c) => {
     afterId = page.rows.at(-1)?.account_id;
   }
   const object = await callerObject(c);
-  const states = await retryOnReset(() =>
-    object.rateLimits(accounts.map((a) => ({ accountId: a.account_id, platform: a.platform }))),
+  const states = await retryOnReset(
+    object,
+    "rateLimits",
+    accounts.map((a) => ({ accountId: a.account_id, platform: a.platform })),
   );
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
   return c.json(

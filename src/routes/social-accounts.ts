@@ -221,13 +221,13 @@ export const socialAccountsRoutes = createRouter()
     const now = isoNow(c.var.clock);
     // The schedule goes first: a post must not fire on an account being disconnected.
     const object = await callerObject(c);
-    await object.forgetAccount(id, true);
+    await object.accountDisconnected(id);
     await commitAudited(c, scope.db, [disconnectAccount(scope, id, now), cancelAccountSchedules(scope, id, now)], {
       action: "social_account.disconnect",
       resourceType: "social_account",
       resourceId: id,
       metadata: { platform: row.platform },
     });
-    await object.forgetAccount(id, true);
+    await object.accountDisconnected(id);
     return c.json(toSocialAccount({ ...row, status: "revoked", last_error: "disconnected", updated_at: now }), 200);
   });

@@ -175,8 +175,8 @@ export const tenantRoutes = createRouter()
     // Every credential stops working at once, and every live dashboard closes. Its
     // scheduled posts are held as they come due, and its object's upkeep stops.
     const object = await callerObject(c);
-    await retryOnReset(() => object.forgetCredentials({ all: true, endsAccess: true }));
-    await retryOnReset(() => object.tenantStatusChanged("deleted"));
+    await retryOnReset(object, "forgetCredentials", { all: true, endsAccess: true });
+    await retryOnReset(object, "tenantStatusChanged", "deleted");
     return c.json(toTenant(await currentTenant(c)), 200);
   })
   .openapi(rotateRoute, async (c) => {

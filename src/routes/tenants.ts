@@ -169,7 +169,7 @@ export const tenantsRoutes = createRouter()
     // work it paused resumes at once (its scheduled posts held meanwhile stay held:
     // docs/publishing.md, Held posts).
     const object = await tenantObject(c.env, id);
-    await retryOnReset(() => object.forgetCredentials({ all: true, endsAccess: status === "suspended" }));
-    await retryOnReset(() => object.tenantStatusChanged(status));
+    await retryOnReset(object, "forgetCredentials", { all: true, endsAccess: status === "suspended" });
+    await retryOnReset(object, "tenantStatusChanged", status);
     return c.json(toTenant((await findTenant(c.env.DB, id)) ?? { ...tenant, status }), 200);
   });

@@ -79,7 +79,7 @@ async function commitUserChange(
     const userId = event.resourceId;
     if (userId) {
       const object = await callerObject(c);
-      await retryOnReset(() => object.forgetCredentials({ userId, endsAccess }));
+      await retryOnReset(object, "forgetCredentials", { userId, endsAccess });
     }
   } catch (error) {
     if (isTriggerAbort(error, LAST_OWNER_ERROR)) {

@@ -2,9 +2,11 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import type { TenantObject } from "../../objects/tenant-object/tenant-object";
+import { flushAnalyticsNow } from "../../objects/tenant-object/test-hooks";
 import { ingest, publishedPosts } from "../support/analytics";
 import { tenantDb } from "../support/databases";
 import { call, json } from "../support/http";
+import { flushAnalytics } from "../support/object-hooks";
 import { objectShardDb, runTimersNow, tenantObjectOf } from "../support/objects";
 
 interface Row {
@@ -79,15 +81,15 @@ describe("ingestion and flush", () => {
     const db = await objectShardDb(world.tenant.tenantId);
     vi.spyOn(db, "batch").mockRejectedValueOnce(new Error("D1 is unavailable"));
     await runInDurableObject(stub, async (instance: TenantObject) => {
-      await expect(instance.flushAnalytics()).rejects.toThrow(/unavailable/);
+      await expect(flushAnalyticsNow(instance)).rejects.toThrow(/unavailable/);
     });
     // Rows are made with the posts, and still hold nothing.
     const untouched = await d1Rows(world.tenant.tenantId);
     expect(untouched.size).toBe(10);
     for (const row of untouched.values()) expect(row).toMatchObject({ likes: 0, impressions: 0 });
     await sendInBatches(world.key, events.slice(2000, 10_000));
-    await stub.flushAnalytics();
-    await stub.flushAnalytics();
+    await flushAnalytics(world.tenant.tenantId);
+    await flushAnalytics(world.tenant.tenantId);
     const rows = await d1Rows(world.tenant.tenantId);
     for (const [postId, sums] of expected) expect(rows.get(postId)).toMatchObject({ ...sums, sync_count: 1 });
   });

@@ -7,7 +7,7 @@ import type { PublishRequestRow } from "../../src/db/publish-requests";
 import { ingest, publishedPosts, pullNow } from "../support/analytics";
 import { countedScope } from "../support/d1-counts";
 import { tenantDb } from "../support/databases";
-import { tenantObjectOf } from "../support/objects";
+import { flushAnalytics } from "../support/object-hooks";
 import { insertAccount, insertTenant, insertUser, uniqueId } from "../support/rows";
 
 /** The write budget: rows written per published post, every index entry included. */
@@ -117,17 +117,17 @@ describe("rows written per published post", () => {
 describe("rows written per flushed post", () => {
   it("are one, whether the post changed by client events or by a pull from its platform", async () => {
     const world = await publishedPosts(12);
-    const stub = tenantObjectOf(world.tenant.tenantId);
-    await stub.flushAnalytics();
+    const flush = () => flushAnalytics(world.tenant.tenantId);
+    await flush();
     const events = world.posts.slice(0, 5).map((postId) => ({ post_id: postId, type: "delta", metrics: { likes: 2 } }));
     expect((await ingest(world.key, events)).status).toBe(200);
-    const clientEvents = await stub.flushAnalytics();
+    const clientEvents = await flush();
     expect(clientEvents.posts).toBe(5);
     expect(clientEvents.rowsWritten).toBe(clientEvents.posts);
 
     // A pull moves synced_at and sync_count (in three indexes before migration 0013).
     await pullNow(world.tenant.tenantId);
-    const pulled = await stub.flushAnalytics();
+    const pulled = await flush();
     expect(pulled.posts).toBe(world.posts.length);
     expect(pulled.rowsWritten).toBe(pulled.posts);
   });

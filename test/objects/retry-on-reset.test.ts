@@ -1,29 +1,47 @@
-// The router's retry of a Durable Object call: decided by the properties the runtime
-// documents on its errors (retryable, overloaded), never by the message's wording.
+// The router's retry of a TenantObject call (src/objects.ts): decided by the properties
+// the runtime documents on its errors (retryable, overloaded), never by the message's
+// wording, and only for a method the contract classifies safe to repeat (REPEAT in
+// objects/tenant-object/contract.ts).
 import { describe, expect, it } from "vitest";
-import { mayRetry, retryOnReset } from "../../src/objects";
+import { REPEAT, type TenantObjectMethod } from "../../objects/tenant-object/contract";
+import { mayRetry, retryOnReset, type TenantObjectClient } from "../../src/objects";
 
 /** An error as a Durable Object stub throws it, with the runtime's properties. */
 function objectError(message: string, properties: { retryable?: boolean; overloaded?: boolean } = {}): Error {
   return Object.assign(new Error(message), properties);
 }
 
-/** Runs retryOnReset over a call that throws `errors` in turn, then answers; how many calls it made. */
-async function attemptsFor(errors: Error[]): Promise<{ calls: number; result: unknown }> {
-  let calls = 0;
-  const result = await retryOnReset(async () => {
-    const error = errors[calls];
-    calls += 1;
-    if (error) throw error;
-    return "answered";
-  }).catch((error: unknown) => error);
-  return { calls, result };
+/** A stand-in object whose every method throws `errors` in turn, then answers; the calls it took. */
+function scripted(errors: Error[]): { object: TenantObjectClient; calls: unknown[][] } {
+  const calls: unknown[][] = [];
+  const object = new Proxy(
+    {},
+    {
+      get:
+        () =>
+        async (...args: unknown[]) => {
+          const error = errors[calls.length];
+          calls.push(args);
+          if (error) throw error;
+          return "answered";
+        },
+    },
+  ) as TenantObjectClient;
+  return { object, calls };
 }
+
+/** Runs retryOnReset over status(), which throws `errors` in turn, then answers; how many calls it made. */
+async function attemptsFor(errors: Error[]): Promise<{ calls: number; result: unknown }> {
+  const { object, calls } = scripted(errors);
+  const result = await retryOnReset(object, "status").catch((error: unknown) => error);
+  return { calls: calls.length, result };
+}
+
+const reset = () => objectError("Durable Object reset because its code was updated.", { retryable: true });
 
 describe("retryOnReset", () => {
   it("retries an error the runtime marks retryable, and answers", async () => {
-    const reset = objectError("Durable Object reset because its code was updated.", { retryable: true });
-    expect(await attemptsFor([reset, reset])).toEqual({ calls: 3, result: "answered" });
+    expect(await attemptsFor([reset(), reset()])).toEqual({ calls: 3, result: "answered" });
   });
 
   it("never retries an overloaded object, even when the error is also retryable", async () => {
@@ -41,7 +59,7 @@ describe("retryOnReset", () => {
       "Actor evicted by test",
     ]) {
       const error = objectError(message);
-      expect(await attemptsFor([error])).toEqual({ calls: 1, result: error });
+      expect(await attemptsFor([error]), message).toEqual({ calls: 1, result: error });
     }
   });
 
@@ -60,5 +78,47 @@ describe("retryOnReset", () => {
     expect(mayRetry(Object.assign(new Error("x"), { retryable: "true" }))).toBe(false);
     expect(mayRetry(null)).toBe(false);
     expect(mayRetry("retryable")).toBe(false);
+  });
+});
+
+describe("retryOnReset, by the contract's REPEAT table", () => {
+  const actor = { tenantId: "ten_x", userId: null, ip: null, userAgent: null, requestId: "req" };
+
+  it("refuses every method classified unsafe before calling it", async () => {
+    const unsafe = (Object.keys(REPEAT) as TenantObjectMethod[]).filter((method) => REPEAT[method] === "unsafe");
+    expect(unsafe.toSorted()).toEqual(["attemptTotp", "authenticate", "beginLogin", "createOAuthState", "finishLogin"]);
+    for (const method of unsafe) {
+      const { object, calls } = scripted([]);
+      // The type admits no unsafe method: only a cast gets one this far.
+      await expect(retryOnReset(object, method as "status"), method).rejects.toThrow(/not safe to repeat/);
+      expect(calls, method).toEqual([]);
+    }
+  });
+
+  it("refuses a name the contract does not have", async () => {
+    const { object, calls } = scripted([]);
+    await expect(retryOnReset(object, "toString" as "status")).rejects.toThrow(/not safe to repeat/);
+    expect(calls).toEqual([]);
+  });
+
+  it("makes ingestEvents again after a reset only with an Idempotency-Key", async () => {
+    const keyless = scripted([reset()]);
+    await expect(retryOnReset(keyless.object, "ingestEvents", [], null, actor)).rejects.toThrow(/reset/);
+    expect(keyless.calls).toHaveLength(1);
+
+    const keyed = scripted([reset()]);
+    expect(await retryOnReset(keyed.object, "ingestEvents", [], "batch-1", actor)).toBe("answered");
+    expect(keyed.calls).toEqual([
+      [[], "batch-1", actor],
+      [[], "batch-1", actor],
+    ]);
+  });
+
+  it("makes publishNow again marked as a repeat, the first call unmarked", async () => {
+    const { object, calls } = scripted([reset(), reset()]);
+    const input = { attemptId: "post_1", accountId: "acc_1" } as Parameters<TenantObjectClient["publishNow"]>[0];
+    expect(await retryOnReset(object, "publishNow", input, undefined)).toBe("answered");
+    expect(calls.map(([first]) => (first as { retry?: boolean }).retry)).toEqual([undefined, true, true]);
+    expect(calls.every(([first]) => (first as { attemptId: string }).attemptId === "post_1")).toBe(true);
   });
 });

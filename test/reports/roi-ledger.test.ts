@@ -14,6 +14,7 @@ import { connectAccount, publishBody } from "../support/accounts";
 import { ingest } from "../support/analytics";
 import { clearFaults, failAt, holdAt } from "../support/faults";
 import { call, json } from "../support/http";
+import { flushAnalytics, rebuildCampaignLedger } from "../support/object-hooks";
 import { objectNow, recordsInD1, runTimersNow, tenantObjectOf } from "../support/objects";
 import { createTenant, type TestTenant } from "../support/tenants";
 import { type OracleCampaign, roiFromD1 } from "./roi-oracle";
@@ -85,7 +86,7 @@ async function roi(t: TestTenant, query: string): Promise<CampaignRoiPage & { da
 /** The ledger's answer for every model and window equals D1's, campaign by campaign. */
 async function expectLedgerIsD1(t: TestTenant): Promise<void> {
   // D1's post_analytics is the counters as last flushed.
-  await tenantObjectOf(t.tenantId).flushAnalytics();
+  await flushAnalytics(t.tenantId);
   for (const model of ATTRIBUTION_MODELS) {
     for (const days of [7, 365]) {
       const page = await roi(t, `?days=${days}&model=${model}&limit=100`);
@@ -124,7 +125,7 @@ describe("the campaign ledger against D1", () => {
 
   it("counts each conversion once when a rebuild from D1 runs while credits arrive", async () => {
     const held = holdAt("ledger.read");
-    const rebuild = tenantObjectOf(w.tenant.tenantId).rebuildCampaignLedger();
+    const rebuild = rebuildCampaignLedger(w.tenant.tenantId);
     await held.reached;
     // D1 was read; these are recorded after it and credited while the rebuild waits.
     await traffic(w, 120, 2);
@@ -134,7 +135,7 @@ describe("the campaign ledger against D1", () => {
     await expectLedgerIsD1(w.tenant);
     // And a rebuild with nothing in flight changes nothing.
     const before = await roi(w.tenant, "?model=linear&limit=100");
-    await tenantObjectOf(w.tenant.tenantId).rebuildCampaignLedger();
+    await rebuildCampaignLedger(w.tenant.tenantId);
     expect((await roi(w.tenant, "?model=linear&limit=100")).data).toEqual(before.data);
   });
 
@@ -144,7 +145,7 @@ describe("the campaign ledger against D1", () => {
     // D1 has the purchase; its credit call waits until a whole rebuild has run.
     const purchase = convert(w.tenant, { post_id: post.id, type: "purchase", value: 777 });
     await held.reached;
-    await tenantObjectOf(w.tenant.tenantId).rebuildCampaignLedger();
+    await rebuildCampaignLedger(w.tenant.tenantId);
     held.release();
     expect(await purchase).toBe(201);
     await expectLedgerIsD1(w.tenant);
@@ -159,7 +160,7 @@ describe("the campaign ledger against D1", () => {
     clearFaults();
     const missing = (await roi(w.tenant, "?limit=100")).data.find((c) => c.campaign_id === "alpha");
     expect(missing?.revenue).toBe(before?.revenue);
-    await tenantObjectOf(w.tenant.tenantId).rebuildCampaignLedger();
+    await rebuildCampaignLedger(w.tenant.tenantId);
     const repaired = (await roi(w.tenant, "?limit=100")).data.find((c) => c.campaign_id === "alpha");
     expect(repaired?.revenue).toBeCloseTo((before?.revenue ?? 0) + 1000, 6);
     await expectLedgerIsD1(w.tenant);

@@ -8,7 +8,7 @@ import type { CampaignRoiRow } from "../../objects/tenant-object/contract";
 import { ingest } from "../support/analytics";
 import { tenantDb } from "../support/databases";
 import { call, json } from "../support/http";
-import { tenantObjectOf } from "../support/objects";
+import { flushAnalytics, rebuildCampaignLedger } from "../support/object-hooks";
 import { fieldsOf, problemOf, publish, publishedDaysAgo, type ReportTenant, reportTenant } from "./helpers";
 
 type Campaign = CampaignRoiRow;
@@ -104,7 +104,7 @@ describe("ROI by campaign", () => {
     // when it is rebuilt from D1, as it is daily.
     const old = await publish(tenant, { campaign_id: "autumn" });
     await publishedDaysAgo(tenant.tenantId, old, 100);
-    const rebuilt = await tenantObjectOf(tenant.tenantId).rebuildCampaignLedger();
+    const rebuilt = await rebuildCampaignLedger(tenant.tenantId);
     expect(rebuilt).toMatchObject({ posts: 4, campaigns: 3 });
     expect((await roi()).data.map((c) => c.campaign_id)).toEqual(["spring", "winter"]);
     // autumn and winter both return -100%: ties are in campaign order.
@@ -184,7 +184,7 @@ describe("ROI by campaign", () => {
 
   it("differs from the seed's query exactly by the fan-out", async () => {
     // The seed's query reads D1: the counters are written there first.
-    await tenantObjectOf(tenant.tenantId).flushAnalytics();
+    await flushAnalytics(tenant.tenantId);
     // The seed's join of analytics and conversions, on the same rows: "spring"'s first
     // post has five conversions rows (two page views, three purchases), so its 1000
     // impressions count five times.

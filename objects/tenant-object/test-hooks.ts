@@ -1,0 +1,21 @@
+// Work the object does on its own timers, run at once for tests and benchmarks. Not
+// methods of the TenantObject, so no RPC caller can reach them (ARCHITECTURE.md, One
+// contract): a test runs them inside the object with runInDurableObject
+// (test/support/object-hooks.ts), and the benchmarks' entry binds a subclass that adds
+// the one the bench routes call (bench/worker/bench-tenant-object.ts). Nothing in src/
+// or worker/ imports this module.
+import type { CampaignLedgerRebuild } from "../analytics/campaign-types";
+import type { FlushReport } from "../analytics/flush";
+import { partsOf } from "./instance-parts";
+import { flushAnalytics, rebuildCampaigns } from "./parts";
+import type { TenantObject } from "./tenant-object";
+
+/** Writes changed counters to D1 now, as the flush-analytics timer does (after the posts they reference). */
+export function flushAnalyticsNow(instance: TenantObject): Promise<FlushReport> {
+  return flushAnalytics(partsOf(instance));
+}
+
+/** Rebuilds the campaign ledger from D1 now, as the campaign-ledger timer does daily (its repair). */
+export function rebuildCampaignLedgerNow(instance: TenantObject): Promise<CampaignLedgerRebuild> {
+  return rebuildCampaigns(partsOf(instance));
+}
