@@ -84,6 +84,18 @@ describe("retryOnReset", () => {
 describe("retryOnReset, by the contract's REPEAT table", () => {
   const actor = { tenantId: "ten_x", userId: null, ip: null, userAgent: null, requestId: "req" };
 
+  it("admits no unsafe method in its type", () => {
+    const { object } = scripted([]);
+    // Checked by the type checker (npm run typecheck); never called.
+    const _unsafe = () => [
+      // @ts-expect-error beginLogin is classified unsafe: a repeat counts a second attempt.
+      retryOnReset(object, "beginLogin", "a@example.com", "192.0.2.1"),
+      // @ts-expect-error authenticate is classified unsafe: a repeat charges the key again.
+      retryOnReset(object, "authenticate", { kind: "session", userId: "u", sessionId: "s" }, { admit: true, actor }),
+    ];
+    expect(typeof _unsafe).toBe("function");
+  });
+
   it("refuses every method classified unsafe before calling it", async () => {
     const unsafe = (Object.keys(REPEAT) as TenantObjectMethod[]).filter((method) => REPEAT[method] === "unsafe");
     expect(unsafe.toSorted()).toEqual(["attemptTotp", "authenticate", "beginLogin", "createOAuthState", "finishLogin"]);
