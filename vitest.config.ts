@@ -1,6 +1,7 @@
-// Two projects under one `npm test`: suites inside workerd (test/**/*.test.ts) and
-// browser tests in Node driving headless Chromium against a local Worker
-// (e2e/**/*.e2e.ts).
+// The projects of one `npm test` (docs/testing.md): the suites inside workerd
+// (test/**/*.test.ts), split into one project whose files share their workers and one
+// whose files each get their own, the production-mode suites, and browser tests in Node
+// driving headless Chromium against a local Worker (e2e/**/*.e2e.ts).
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { linkedInVersionFor } from "./src/platforms/linkedin-version.ts";
@@ -16,8 +17,14 @@ const migrations = {
   TEST_MIGRATIONS_GLOBAL: await readD1Migrations("./migrations/global"),
   TEST_MIGRATIONS_TENANT: await readD1Migrations("./migrations/tenant"),
 };
-// The fuzzer's run count and seed (test/fuzz): `FUZZ_RUNS=2000 npx vitest run --project workerd test/fuzz`.
-const fuzz = { FUZZ_RUNS: process.env.FUZZ_RUNS ?? "", FUZZ_SEED: process.env.FUZZ_SEED ?? "" };
+// The deeper mode (docs/testing.md): `DEEP=1 npm test` runs the fuzzer's and the security
+// matrix's long runs; FUZZ_RUNS and FUZZ_SEED set the fuzzer's run count and seed alone:
+// `FUZZ_RUNS=2000 npx vitest run --project workerd-isolated test/fuzz`.
+const deep = {
+  DEEP: process.env.DEEP ?? "",
+  FUZZ_RUNS: process.env.FUZZ_RUNS ?? "",
+  FUZZ_SEED: process.env.FUZZ_SEED ?? "",
+};
 // Another "today" for every suite inside workerd: `TEST_TODAY=2027-06-15 npm test` (test/support/today.ts).
 const today = { TEST_TODAY: process.env.TEST_TODAY ?? "" };
 // The production project pins LinkedIn's version as a deployment does, to the one current on
@@ -25,32 +32,78 @@ const today = { TEST_TODAY: process.env.TEST_TODAY ?? "" };
 const pinnedLinkedIn = {
   LINKEDIN_VERSION: linkedInVersionFor(today.TEST_TODAY ? Date.parse(today.TEST_TODAY) : Date.now()),
 };
+// Bindings of the tests alone, in both modes. A short platform deadline keeps the timeout
+// tests quick. PBKDF2 at 1,000 iterations, not 100,000: every sign-in and new user costs a
+// hundredth of the CPU (src/auth/passwords.ts; `npm run deploy:check` refuses the variable).
+const testBindings = { ...TEST_SECRETS, ...migrations, PLATFORM_TIMEOUT_MS: "4000", PASSWORD_ITERATIONS: "1000" };
+
+const workerdSuite = {
+  setupFiles: ["./test/support/today.ts", "./test/support/apply-migrations.ts", "./test/support/global-db-guard.ts"],
+  testTimeout: 30_000,
+  hookTimeout: 30_000,
+};
+
+// Files that need a workerd of their own (isolate: true): each reads or writes state of
+// the whole runtime that other files' leftovers would change. The snapshot tests (the
+// security matrix, the fuzzer, retention) compare every table of every database before
+// and after a request, and a TenantObject of another file may still flush to D1 on its
+// timers; the cron and the daily jobs work over every tenant and skill; the others
+// count rows or spy on bindings across the whole database. Every other file shares
+// its worker with the files before it (isolate: false), which saves starting a workerd
+// and evaluating the Worker per file.
+const ISOLATED = [
+  // Snapshots of every database around a request.
+  "test/security/matrix.test.ts",
+  "test/fuzz/openapi-fuzz.test.ts",
+  "test/http/json-bounds.test.ts",
+  "test/publishing/oauth-consent.test.ts",
+  "test/skills/admin.test.ts",
+  "test/retention/retention-settings.test.ts",
+  // Jobs over every tenant or skill: the daily cron, the skill job, retention.
+  "test/db/shard-statements.test.ts",
+  "test/skills/daily-job-isolation.test.ts",
+  "test/skills/promotion.test.ts",
+  "test/skills/versions.test.ts",
+  "test/retention/retention-job.test.ts",
+  "test/retention/retention-resume.test.ts",
+  // The query planner's statistics of the whole database (PRAGMA optimize, read bounds).
+  "test/db/optimize.test.ts",
+  "test/db/viral-posts.test.ts",
+];
 
 export default defineConfig({
   test: {
+    // Two workers on a two-core machine: the default (cores - 1) ran every file, the
+    // browser tests too, one after another.
+    maxWorkers: 2,
     projects: [
       {
         plugins: [
           cloudflareTest({
             // Development mode: the sandbox platforms are bound and switched on.
             wrangler: { configPath: "./wrangler.toml", environment: "dev" },
-            miniflare: {
-              // A short platform deadline keeps the timeout tests quick.
-              bindings: { ...TEST_SECRETS, ...migrations, PLATFORM_TIMEOUT_MS: "4000", ...fuzz, ...today },
-            },
+            miniflare: { bindings: { ...testBindings, ...deep, ...today } },
           }),
         ],
         test: {
           name: "workerd",
           include: ["test/**/*.test.ts"],
-          exclude: ["test/production/**"],
-          setupFiles: [
-            "./test/support/today.ts",
-            "./test/support/apply-migrations.ts",
-            "./test/support/global-db-guard.ts",
-          ],
-          testTimeout: 30_000,
-          hookTimeout: 30_000,
+          exclude: ["test/production/**", ...ISOLATED],
+          isolate: false,
+          ...workerdSuite,
+        },
+      },
+      {
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml", environment: "dev" },
+            miniflare: { bindings: { ...testBindings, ...deep, ...today } },
+          }),
+        ],
+        test: {
+          name: "workerd-isolated",
+          include: ISOLATED,
+          ...workerdSuite,
         },
       },
       {
@@ -61,10 +114,8 @@ export default defineConfig({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
               bindings: {
-                ...TEST_SECRETS,
+                ...testBindings,
                 ...TEST_LIVE_LINKEDIN,
-                ...migrations,
-                PLATFORM_TIMEOUT_MS: "4000",
                 // Tests move the TenantObject's clock here too (objects/storage/object-clock.ts).
                 OBJECT_CLOCK: "settable",
                 ...pinnedLinkedIn,
@@ -76,13 +127,7 @@ export default defineConfig({
         test: {
           name: "workerd-production",
           include: ["test/production/**/*.test.ts"],
-          setupFiles: [
-            "./test/support/today.ts",
-            "./test/support/apply-migrations.ts",
-            "./test/support/global-db-guard.ts",
-          ],
-          testTimeout: 30_000,
-          hookTimeout: 30_000,
+          ...workerdSuite,
         },
       },
       {

@@ -90,6 +90,16 @@ describe("deploy:check's configuration check", () => {
     expect(checkConfigFile(path)).toEqual([expect.stringContaining("DO_JURISDICTIONS")]);
   });
 
+  it("refuses production that hashes passwords with fewer iterations (the test suite's PASSWORD_ITERATIONS)", () => {
+    const path = variant((toml) =>
+      topLevel(toml, (top) =>
+        top.replace('PLATFORM_MODE = "live"', 'PLATFORM_MODE = "live"\nPASSWORD_ITERATIONS = "1000"'),
+      ),
+    );
+    expect(checkConfigFile(path)).toEqual([expect.stringContaining("PASSWORD_ITERATIONS")]);
+    expect(runCheck(path).status).toBe(1);
+  });
+
   it("refuses a shard that would get the global migrations, and a region left without a shard", () => {
     const wrongSet = variant((toml) =>
       topLevel(toml, (top) =>

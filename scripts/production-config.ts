@@ -32,6 +32,9 @@ export function productionProblems(production: Bindings): string[] {
   if (vars.OBJECT_CLOCK !== undefined) {
     problems.push("vars.OBJECT_CLOCK is set: only tests may move a TenantObject's clock");
   }
+  if (vars.PASSWORD_ITERATIONS !== undefined) {
+    problems.push("vars.PASSWORD_ITERATIONS is set: only tests may hash passwords with fewer than 100,000 iterations");
+  }
   if (vars.DO_JURISDICTIONS !== undefined) {
     problems.push("vars.DO_JURISDICTIONS is set: production always places EU tenants' objects in the eu jurisdiction");
   }

@@ -48,6 +48,11 @@ declare global {
        * jurisdictions, so EU objects get their location hint alone (src/objects.ts).
        */
       DO_JURISDICTIONS?: string;
+      /**
+       * PBKDF2 iterations of new password hashes, fewer than the default 100,000: the test
+       * suite's alone (src/auth/passwords.ts); `npm run deploy:check` refuses it.
+       */
+      PASSWORD_ITERATIONS?: string;
       /** Deadline of one platform call, in milliseconds (default 10000). */
       PLATFORM_TIMEOUT_MS?: string;
       /** LinkedIn-Version (YYYYMM) the LinkedIn adapter asks for; default in src/platforms/linkedin-version.ts. */

@@ -9,7 +9,9 @@ declare global {
       TEST_MIGRATIONS_GLOBAL: D1Migration[];
       /** migrations/tenant, for every shard. */
       TEST_MIGRATIONS_TENANT: D1Migration[];
-      /** Runs per operation for the fuzzer (test/fuzz); empty: the default. */
+      /** "1": the deeper mode (docs/testing.md), the fuzzer's and the security matrix's long runs; empty: the default. */
+      DEEP: string;
+      /** Runs per operation for the fuzzer (test/fuzz); empty: the default (more with DEEP). */
       FUZZ_RUNS: string;
       /** The fuzzer's seed; empty: the fixed default. */
       FUZZ_SEED: string;

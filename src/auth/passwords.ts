@@ -4,8 +4,10 @@
 // in JavaScript would spend the Worker's CPU.
 import { fromBase64Url, randomBytes, timingSafeEqual, toBase64Url, utf8 } from "../crypto/encoding";
 
-/** workerd refuses PBKDF2 above 100,000 iterations; this is its ceiling. */
+/** workerd refuses PBKDF2 above 100,000 iterations; this is its ceiling, and every deployment's count. */
 export const PBKDF2_ITERATIONS = 100_000;
+/** The lowest count PASSWORD_ITERATIONS may ask for. */
+const MIN_CONFIGURED_ITERATIONS = 1_000;
 const SALT_BYTES = 16;
 const HASH_BYTES = 32;
 const SCHEME = "pbkdf2-sha256";
@@ -20,7 +22,26 @@ async function derive(password: string, salt: Uint8Array<ArrayBuffer>, iteration
   );
 }
 
-export async function hashPassword(password: string, iterations = PBKDF2_ITERATIONS): Promise<string> {
+/**
+ * The iterations new hashes get: PBKDF2_ITERATIONS, unless the PASSWORD_ITERATIONS
+ * binding says fewer. Only the test suite sets it (vitest.config.ts: each sign-in and
+ * user creation then costs a hundredth of the CPU); `npm run deploy:check` refuses it in
+ * the deployed configuration (scripts/production-config.ts). A value that is not a
+ * whole number from 1,000 to 100,000 is an error, not a fallback (fail closed).
+ */
+export function passwordIterations(env: Pick<Env, "PASSWORD_ITERATIONS">): number {
+  const configured = env.PASSWORD_ITERATIONS;
+  if (configured === undefined || configured === "") return PBKDF2_ITERATIONS;
+  const count = Number(configured);
+  if (!Number.isInteger(count) || count < MIN_CONFIGURED_ITERATIONS || count > PBKDF2_ITERATIONS) {
+    throw new Error(
+      `PASSWORD_ITERATIONS must be a whole number from ${MIN_CONFIGURED_ITERATIONS} to ${PBKDF2_ITERATIONS}, not "${configured}"`,
+    );
+  }
+  return count;
+}
+
+export async function hashPassword(password: string, iterations: number): Promise<string> {
   const salt = randomBytes(SALT_BYTES);
   const hash = await derive(password, salt, iterations);
   return `${SCHEME}$${iterations}$${toBase64Url(salt)}$${toBase64Url(hash)}`;
@@ -47,7 +68,9 @@ export async function verifyPassword(password: string, stored: string): Promise<
 
 /**
  * A hash of a password nobody knows, verified when the user does not exist so that
- * an unknown email costs the same time as a wrong password.
+ * an unknown email costs the same time as a wrong password: it has the iterations new
+ * hashes get (passwordIterations).
  */
-export const DECOY_PASSWORD_HASH =
-  "pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+export function decoyPasswordHash(iterations: number): string {
+  return `${SCHEME}$${iterations}$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`;
+}

@@ -7,7 +7,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { LoginOutcome, SessionGrant } from "../../objects/tenant-object/contract";
 import { beginPasswordAttempt, finishPasswordAttempt } from "../auth/password-attempt";
-import { DECOY_PASSWORD_HASH, verifyPassword } from "../auth/passwords";
+import { decoyPasswordHash, passwordIterations, verifyPassword } from "../auth/passwords";
 import { issueSessionToken } from "../auth/session-token";
 import { matchTotp } from "../auth/totp";
 import { isoNow } from "../clock";
@@ -69,7 +69,10 @@ async function checkCredentials(
   tenant: { kms_key_id: string; encryption_version: number; tenant_id: string },
   body: z.infer<typeof LoginBody>,
 ): Promise<{ user: UserRow; mfaMissing: boolean } | null> {
-  const passwordOk = await verifyPassword(body.password, user?.password_hash ?? DECOY_PASSWORD_HASH);
+  const passwordOk = await verifyPassword(
+    body.password,
+    user?.password_hash ?? decoyPasswordHash(passwordIterations(c.env)),
+  );
   if (!user || !passwordOk || user.status !== "active") return null;
   if (user.mfa_enabled !== 1) return { user, mfaMissing: false };
   if (!body.totp) return { user, mfaMissing: true };
@@ -92,7 +95,7 @@ export const authRoutes = createRouter().openapi(route, async (c) => {
   const placement = tenant ? placementOfRow(tenant) : null;
   if (tenant?.status !== "active" || !placement) {
     // Same work and the same answer as a wrong password.
-    await verifyPassword(body.password, DECOY_PASSWORD_HASH);
+    await verifyPassword(body.password, decoyPasswordHash(passwordIterations(c.env)));
     throw new ProblemError("unauthenticated", WRONG);
   }
   const object = await tenantObjectAt(c.env, placement);

@@ -7,7 +7,7 @@
 // or one after the hour, is refused.
 import { createRoute, z } from "@hono/zod-openapi";
 import { guard } from "../auth/guard";
-import { hashPassword } from "../auth/passwords";
+import { hashPassword, passwordIterations } from "../auth/passwords";
 import { canAssignRole } from "../auth/permissions";
 import { digestResetToken, newResetToken, RESET_TOKEN_PATTERN, tenantOfResetToken } from "../auth/reset-token";
 import { isoNow } from "../clock";
@@ -118,7 +118,7 @@ export const passwordResetRoutes = createRouter()
     const tenant = tenantId ? await findTenant(c.env.DB, tenantId) : null;
     const placement = tenant ? placementOfRow(tenant) : null;
     if (tenant?.status !== "active" || !placement) throw notALiveLink();
-    const hash = await hashPassword(body.new_password);
+    const hash = await hashPassword(body.new_password, passwordIterations(c.env));
     const object = await tenantObjectAt(c.env, placement);
     // Spent here, before anything else: of two redemptions of one link, one gets the user.
     const userId = await object.redeemPasswordReset(await digestResetToken(body.token));

@@ -6,7 +6,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { endOtherSessions } from "../auth/end-sessions";
 import { guard } from "../auth/guard";
 import { beginPasswordAttempt, finishPasswordAttempt } from "../auth/password-attempt";
-import { hashPassword, PASSWORD_MAX_LENGTH, verifyPassword } from "../auth/passwords";
+import { hashPassword, PASSWORD_MAX_LENGTH, passwordIterations, verifyPassword } from "../auth/passwords";
 import { isoNow } from "../clock";
 import { setPasswordHash } from "../db/user-passwords";
 import { getUser } from "../db/users";
@@ -62,7 +62,14 @@ export const passwordRoutes = createRouter().openapi(route, async (c) => {
   await commitAudited(
     c,
     scope.db,
-    [setPasswordHash(scope, user.userId, await hashPassword(body.new_password), isoNow(c.var.clock))],
+    [
+      setPasswordHash(
+        scope,
+        user.userId,
+        await hashPassword(body.new_password, passwordIterations(c.env)),
+        isoNow(c.var.clock),
+      ),
+    ],
     { action: "user.password_change", resourceType: "user", resourceId: user.userId },
   );
   await endOtherSessions(c);

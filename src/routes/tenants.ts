@@ -6,7 +6,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { operatorGuard } from "../auth/guard";
 import { DEFAULT_RATE_LIMIT_PER_HOUR, type IssuedApiKey, issueApiKey } from "../auth/issue-api-key";
-import { hashPassword } from "../auth/passwords";
+import { hashPassword, passwordIterations } from "../auth/passwords";
 import { grantableScopes } from "../auth/permissions";
 import { isoNow } from "../clock";
 import { toApiKey } from "../db/api-keys";
@@ -103,7 +103,7 @@ export const tenantsRoutes = createRouter()
     const tenantId = newId("tenant");
     const ownerId = newId("user");
     const kmsKeyId = newId("kmsKey");
-    const passwordHash = await hashPassword(body.owner.password);
+    const passwordHash = await hashPassword(body.owner.password, passwordIterations(c.env));
     let apiKey: IssuedApiKey | undefined;
     const placement = await provisionTenant(
       c.env,

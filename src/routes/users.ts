@@ -3,7 +3,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { guard } from "../auth/guard";
-import { hashPassword } from "../auth/passwords";
+import { hashPassword, passwordIterations } from "../auth/passwords";
 import { canAssignRole, ROLES } from "../auth/permissions";
 import { isoNow } from "../clock";
 import { revokeUserApiKeys } from "../db/api-keys";
@@ -206,7 +206,7 @@ export const usersRoutes = createRouter()
         insertUser(scope, {
           userId,
           email: body.email,
-          passwordHash: await hashPassword(body.password),
+          passwordHash: await hashPassword(body.password, passwordIterations(c.env)),
           fullName: body.full_name ?? null,
           role: body.role,
           now,

@@ -6,6 +6,13 @@ import { env } from "cloudflare:workers";
 import { OPTIMIZE } from "../../src/db/optimize";
 import { allShards } from "../../src/placement/shards";
 
-await applyD1Migrations(env.DB, env.TEST_MIGRATIONS_GLOBAL);
-for (const shard of allShards(env)) await applyD1Migrations(shard.db, env.TEST_MIGRATIONS_TENANT);
-for (const db of [env.DB, ...allShards(env).map((shard) => shard.db)]) await db.prepare(OPTIMIZE).run();
+// Files that share a worker (vitest.config.ts) share its databases too: migrated once.
+const MIGRATED = Symbol.for("test-databases.migrated");
+const state = globalThis as { [MIGRATED]?: true };
+
+if (!state[MIGRATED]) {
+  await applyD1Migrations(env.DB, env.TEST_MIGRATIONS_GLOBAL);
+  for (const shard of allShards(env)) await applyD1Migrations(shard.db, env.TEST_MIGRATIONS_TENANT);
+  for (const db of [env.DB, ...allShards(env).map((shard) => shard.db)]) await db.prepare(OPTIMIZE).run();
+  state[MIGRATED] = true;
+}

@@ -16,9 +16,16 @@ function sqlText(query: string): string {
     .replace(/\/\*[\s\S]*?\*\//g, "");
 }
 
-const prepare = env.DB.prepare.bind(env.DB);
-env.DB.prepare = (query: string) => {
-  const match = TENANT_TABLE.exec(sqlText(query));
-  if (match) throw new Error(`a tenant-owned table (${match[1]}) was reached through the global database: ${query}`);
-  return prepare(query);
-};
+/** Marks the guarded prepare: files that share a worker (vitest.config.ts) run this file each, and wrap once. */
+const GUARDED = Symbol.for("global-db-guard");
+
+if (!(GUARDED in env.DB.prepare)) {
+  const prepare = env.DB.prepare.bind(env.DB);
+  const guarded = (query: string) => {
+    const match = TENANT_TABLE.exec(sqlText(query));
+    if (match) throw new Error(`a tenant-owned table (${match[1]}) was reached through the global database: ${query}`);
+    return prepare(query);
+  };
+  Object.defineProperty(guarded, GUARDED, { value: true });
+  env.DB.prepare = guarded;
+}

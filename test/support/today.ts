@@ -11,8 +11,11 @@
 // the Worker's clock, and a run on another date finds any that does.
 import { env } from "cloudflare:workers";
 
+/** Set on the shifted Date: files that share a worker (vitest.config.ts) run this file each, and shift once. */
+const SHIFTED = Symbol.for("test-today.shifted");
+
 const today = env.TEST_TODAY;
-if (today) {
+if (today && !(SHIFTED in globalThis.Date)) {
   const target = Date.parse(today);
   if (!Number.isFinite(target)) throw new Error(`TEST_TODAY is not a date: ${today}`);
   const RealDate = Date;
@@ -26,5 +29,6 @@ if (today) {
       return RealDate.now() + offset;
     }
   }
+  Object.defineProperty(ShiftedDate, SHIFTED, { value: true });
   globalThis.Date = ShiftedDate as DateConstructor;
 }
