@@ -6,6 +6,7 @@
 // a change takes effect on the very next request. The short lifetime only bounds
 // how long a change made behind the API's back (by hand in D1) can go unnoticed.
 import type { UserPrincipal } from "../../src/auth/principal";
+import type { Clock } from "../../src/clock";
 import { timingSafeEqual, utf8 } from "../../src/crypto/encoding";
 import {
   findKeyCredential,
@@ -33,9 +34,15 @@ export class CredentialCache {
   private readonly keys = new Map<string, Cached<KeyCredentialRow>>();
   private readonly users = new Map<string, Cached<SessionCredentialRow>>();
 
+  /**
+   * `clock`: the object's (objects/storage/object-clock.ts), which a key's expiry is
+   * checked against. The cache's own lifetime runs on the machine's clock: it waits out
+   * changes made behind the API's back, which do not follow the object's time.
+   */
   constructor(
     private readonly tenantId: string,
     private readonly tenant: TenantRecordCache,
+    private readonly clock: Clock,
   ) {}
 
   private async read<T>(cache: Map<string, Cached<T>>, id: string, load: () => Promise<T | null>): Promise<T | null> {
@@ -89,7 +96,7 @@ export class CredentialCache {
     if (!row) return { ok: false, reason: "unknown key", knownKey: null };
     if (!timingSafeEqual(utf8(presented.digest), utf8(row.key_hash)))
       return { ok: false, reason: "wrong secret", knownKey: row };
-    const expired = row.expires_at !== null && Date.parse(row.expires_at) <= Date.now();
+    const expired = row.expires_at !== null && Date.parse(row.expires_at) <= this.clock();
     if (row.key_status !== "active" || expired) {
       return { ok: false, reason: expired || row.key_status === "expired" ? "expired" : row.key_status, knownKey: row };
     }

@@ -10,6 +10,7 @@ import { chunk } from "../../src/db/chunk";
 import { tenantScope } from "../../src/db/tenant-scope";
 import { keyLimitAnswer, problemAnswer, unauthenticatedAnswer } from "../publishing/answers";
 import type { TenantRecordCache } from "../publishing/tenant-record";
+import { objectClock } from "../storage/object-clock";
 import { SlidingLog } from "../storage/sliding-log";
 import type { Timers } from "../storage/timers";
 import type {
@@ -45,7 +46,8 @@ export class TenantIdentity {
     private readonly auditOutbox: AuditOutbox,
     private readonly sessions: SessionStore,
   ) {
-    this.credentials = new CredentialCache(tenantId, tenant);
+    // The object's clock, as every part reads it (objects/storage/object-clock.ts).
+    this.credentials = new CredentialCache(tenantId, tenant, objectClock(sql, env));
     this.keyLog = new SlidingLog(sql, { table: "api_key_hits", keyColumn: "key_id" });
   }
 

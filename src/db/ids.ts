@@ -46,8 +46,9 @@ function pooledRandom(): number {
   return (pool[nextByte++] as number) / 256;
 }
 
-export function newId(kind: IdKind): string {
-  return `${ID_PREFIXES[kind]}_${ulid(undefined, pooledRandom)}`;
+/** A new id of `kind`; its time part is `atMs` (a caller's clock), the machine's time unless given. */
+export function newId(kind: IdKind, atMs?: number): string {
+  return `${ID_PREFIXES[kind]}_${ulid(atMs, pooledRandom)}`;
 }
 
 /** The pattern of an id of `kind`, for validating path parameters. */

@@ -3,13 +3,16 @@ import { describe, expect, it } from "vitest";
 import { idPattern, newId } from "../../src/db/ids";
 
 describe("newId", () => {
-  it("makes well-formed, distinct ids that sort by creation time", async () => {
-    const ids = Array.from({ length: 10_000 }, () => newId("post"));
+  it("makes well-formed, distinct ids that sort by creation time", () => {
+    const at = Date.now();
+    const ids = Array.from({ length: 10_000 }, () => newId("post", at));
     for (const id of ids) expect(id).toMatch(idPattern("post"));
     expect(new Set(ids).size).toBe(ids.length);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    const later = newId("post");
-    expect(ids.every((id) => id.slice(0, 15) <= later.slice(0, 15))).toBe(true);
+    // A millisecond later (the time part is the caller's clock): every id sorts before it.
+    const later = newId("post", at + 1);
+    const after = ids.filter((id) => id >= later);
+    expect(after, `ids sorting after ${later}`).toEqual([]);
+    expect(newId("post", at).slice(0, 15), "the time part").toBe(ids[0]?.slice(0, 15));
   });
 
   it("spreads the random part over all 32 characters, across pool refills", () => {

@@ -10,6 +10,7 @@ import { publishBody, sandbox, sandboxUserOf } from "../support/accounts";
 import { age, figures, publishedPosts, pullNow, syncErrors } from "../support/analytics";
 import { tenantDb } from "../support/databases";
 import { call, json } from "../support/http";
+import { passObjectTime } from "../support/object-time";
 import { runTimersNow } from "../support/objects";
 import { expectSettled, publishingTenant, received, uniqueText } from "../support/outcomes";
 
@@ -23,8 +24,6 @@ const FAULTS: (PlatformFault & { name: string })[] = [
   { name: "429", kind: "rate_limit_429", params: { reset_seconds: 1 } },
   { name: "timeout", kind: "hang", params: LATE },
 ];
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** How many publish_requests rows D1 holds for posts of this text. */
 async function requestRows(tenantId: string, text: string): Promise<number> {
@@ -61,8 +60,9 @@ describe.concurrent("fault matrix: the platform failing at publish", () => {
     expect(retryAfter).toBeGreaterThan(0);
     expect(await received(account, text)).toBe(0);
     expect(await requestRows(tenant.tenantId, text)).toBe(0);
-    // The platform's window is honoured before the retry (a 503 may be retried at once).
-    if (status === 429) await sleep(retryAfter * 1000);
+    // The platform's window is honoured before the retry (a 503 may be retried at once):
+    // the tenant's object, which keeps it, sees its time pass.
+    if (status === 429) await passObjectTime(tenant.tenantId, retryAfter * 1000);
     const again = await call("/v1/posts", { token: key, body: publishBody(account, { text }) });
     expect(again.status, await again.clone().text()).toBe(201);
     await expectSettled(tenant.tenantId, key, account, (await json<{ id: string }>(again)).id, text, "published");
@@ -91,7 +91,8 @@ describe.concurrent("fault matrix: the platform failing at token refresh", () =>
         .first();
       expect(row).toEqual({ status: "active", error_count: 1 });
 
-      await sleep(Number(res.headers.get("Retry-After")) * 1000);
+      // The backoff passes on the tenant's object's clock, which keeps it.
+      await passObjectTime(tenant.tenantId, Number(res.headers.get("Retry-After")) * 1000);
       const again = await call("/v1/posts", { token: key, body: publishBody(account, { text }) });
       expect(again.status, await again.clone().text()).toBe(201);
       await expectSettled(tenant.tenantId, key, account, (await json<{ id: string }>(again)).id, text, "published");

@@ -129,18 +129,17 @@ describe("revoking a key", () => {
   it("leaves no child working when children are made while the parent is revoked", async () => {
     const tenant = await createTenant();
     const parent = await make(tenant.ownerKey, { scopes: MANAGE });
-    // Creations keep arriving before, during and after the revocation.
-    let answered = 0;
-    let revocation: Promise<Response> | undefined;
-    const creations = Array.from({ length: 120 }, async (_, i) => {
-      await new Promise((resolve) => setTimeout(resolve, i));
-      const res = await call("/v1/api-keys", { token: parent.key, body: { scopes: ["read:users"] } });
-      answered += 1;
-      if (answered === 10) revocation = call(`/v1/api-keys/${parent.id}`, { method: "DELETE", token: tenant.ownerKey });
-      return res;
-    });
-    const answers = await Promise.all(creations);
-    expect((await revocation)?.status).toBe(200);
+    // Creations keep arriving before, during and after the revocation: ten answered
+    // before it, a hundred sent with it, ten more once it has answered.
+    const create = () => call("/v1/api-keys", { token: parent.key, body: { scopes: ["read:users"] } });
+    const before = await Promise.all(Array.from({ length: 10 }, create));
+    for (const res of before) expect(res.status, "made before the revocation").toBe(201);
+    const revocation = call(`/v1/api-keys/${parent.id}`, { method: "DELETE", token: tenant.ownerKey });
+    const during = await Promise.all(Array.from({ length: 100 }, create));
+    expect((await revocation).status).toBe(200);
+    const after = await Promise.all(Array.from({ length: 10 }, create));
+    for (const res of after) expect(res.status, "made after the revocation").toBe(401);
+    const answers = [...before, ...during, ...after];
     const statuses = answers.map((r) => r.status);
     expect(statuses.filter((s) => s !== 201 && s !== 401)).toEqual([]);
     const made = await Promise.all(answers.filter((r) => r.status === 201).map((r) => json<KeyView>(r)));

@@ -10,7 +10,8 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-export function call(path: string, options: CallOptions = {}): Promise<Response> {
+/** The request a client would send. */
+export function requestOf(path: string, options: CallOptions = {}): Request {
   const headers = new Headers(options.headers);
   if (options.token) headers.set("Authorization", `Bearer ${options.token}`);
   let body: BodyInit | undefined;
@@ -18,9 +19,11 @@ export function call(path: string, options: CallOptions = {}): Promise<Response>
     body = typeof options.body === "string" ? options.body : JSON.stringify(options.body);
     if (!headers.has("Content-Type")) headers.set("Content-Type", "application/json");
   }
-  return exports.default.fetch(
-    new Request(`${ORIGIN}${path}`, { method: options.method ?? (body ? "POST" : "GET"), headers, body }),
-  );
+  return new Request(`${ORIGIN}${path}`, { method: options.method ?? (body ? "POST" : "GET"), headers, body });
+}
+
+export function call(path: string, options: CallOptions = {}): Promise<Response> {
+  return exports.default.fetch(requestOf(path, options));
 }
 
 export async function json<T = Record<string, unknown>>(response: Response): Promise<T> {
