@@ -115,7 +115,9 @@ describe("live socket messages", () => {
     );
     const started = Date.now();
     const statuses = await Promise.all(batches.map(async (events) => (await ingest(world.key, events)).status));
-    expect(statuses.every((s) => s === 200)).toBe(true);
+    statuses.forEach((status, batch) => {
+      expect(status, `batch ${batch}`).toBe(200);
+    });
 
     // Each post ends with 500 likes; wait until a dashboard has seen all of them.
     const seen = new Map<string, number>();

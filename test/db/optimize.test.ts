@@ -60,14 +60,16 @@ describe("planner statistics", () => {
     const logged = vi.spyOn(console, "error").mockImplementation(() => {});
     await runCron();
     expect(job).toHaveBeenCalledOnce();
-    expect(logged.mock.calls.some(([message]) => String(message).startsWith("daily skill job failed"))).toBe(true);
+    expect(logged.mock.calls.map(([message]) => String(message))).toContainEqual(
+      expect.stringMatching(/^daily skill job failed/),
+    );
     logged.mockRestore();
     job.mockRestore();
     for (const { name, spy } of prepared) {
       expect(
-        spy.mock.calls.some(([sql]) => sql === "PRAGMA optimize"),
+        spy.mock.calls.map(([sql]) => sql),
         name,
-      ).toBe(true);
+      ).toContain("PRAGMA optimize");
       spy.mockRestore();
     }
   });

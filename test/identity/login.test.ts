@@ -52,7 +52,9 @@ describe("POST /v1/auth/login", () => {
         ).status,
       );
     }
-    expect(statuses.slice(0, 20).every((s) => s === 401)).toBe(true);
+    statuses.slice(0, 20).forEach((status, i) => {
+      expect(status, `attempt ${i + 1}`).toBe(401);
+    });
     expect(statuses[20]).toBe(429);
   });
 

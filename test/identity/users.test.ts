@@ -113,7 +113,7 @@ describe("users", () => {
     );
     expect(second.data).toHaveLength(1);
     expect(second.next_cursor).toBeNull();
-    expect(first.data.every((u) => u.role === "viewer")).toBe(true);
+    for (const user of first.data) expect(user.role, user.id).toBe("viewer");
   });
 });
 

@@ -130,7 +130,8 @@ describe("a configured platform", () => {
     const accountId = await connectLinkedIn(tenant.ownerKey);
     const res = await call("/v1/posts", { token: tenant.ownerKey, body: { account_id: accountId, text: "Live" } });
     expect(res.status, await res.clone().text()).toBe(201);
-    expect(platform.requests.every((r) => new URL(r.split(" ")[1] as string).host === LINKEDIN_HOST)).toBe(true);
+    for (const request of platform.requests)
+      expect(new URL(request.split(" ")[1] as string).host, request).toBe(LINKEDIN_HOST);
     expect(platform.requests).toContain(`POST https://${LINKEDIN_HOST}/rest/posts`);
   });
 

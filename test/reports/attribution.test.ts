@@ -46,7 +46,8 @@ describe("touch weights", () => {
       for (const model of ATTRIBUTION_MODELS) {
         const weights = touchWeights(times, model);
         expect(weights).toHaveLength(n);
-        expect(weights.every((w) => w >= 0 && w <= 1)).toBe(true);
+        const outside = weights.flatMap((weight, touch) => (weight >= 0 && weight <= 1 ? [] : [{ touch, weight }]));
+        expect(outside, `session ${session}, ${model}: weights outside [0, 1]`).toEqual([]);
         expect(Math.abs(weights.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-12);
       }
     }

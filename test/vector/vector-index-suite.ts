@@ -146,7 +146,9 @@ export function vectorIndexSuite(name: string, make: IndexFactory): void {
           // Only a tie closer than float64 rounding may swap two neighbours.
           if (match.id !== want.id) expect(Math.abs(match.score - want.score)).toBeLessThan(1e-12);
         }
-        if (options.namespace) expect(matches.every((m) => m.namespace === options.namespace)).toBe(true);
+        if (options.namespace) {
+          for (const match of matches) expect(match.namespace, `case ${n}: ${match.id}`).toBe(options.namespace);
+        }
       }
     });
 
