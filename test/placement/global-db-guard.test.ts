@@ -4,6 +4,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { TENANT_TABLES } from "../../src/placement/move/tenant-tables";
+import { insertRow, insertSkill, insertSkillVersion, uniqueId } from "../support/rows";
+import { createTenant } from "../support/tenants";
 
 describe("the global database guard", () => {
   it("refuses every tenant-owned table", () => {
@@ -20,8 +22,34 @@ describe("the global database guard", () => {
   });
 
   it("lets the directory and the skill registry through", async () => {
-    for (const table of ["tenants", "key_prefixes", "shard_settings", "skills", "skill_versions", "sharing_events"]) {
-      expect(await env.DB.prepare(`SELECT COUNT(*) AS n FROM ${table}`).first("n"), table).toBeGreaterThanOrEqual(0);
+    // A row of each, made through the guarded binding or the API, is read back through it.
+    const tenant = await createTenant();
+    const skill = await insertSkill();
+    const version = await insertSkillVersion(skill);
+    const event = uniqueId("shr");
+    await insertRow(env.DB, "sharing_events", {
+      event_id: event,
+      action: "fork_skill",
+      actor: `tenant:${tenant.tenantId}`,
+      tenant_id: tenant.tenantId,
+      skill_id: skill,
+      reason: "the guard lets the registry through",
+    });
+    // A shard's settings row as it stands, or as a new shard's (accepting tenants).
+    await env.DB.prepare(
+      "INSERT INTO shard_settings (shard) VALUES ('SHARD_EU_WEST_1') ON CONFLICT(shard) DO NOTHING",
+    ).run();
+    const rows: [string, string, string][] = [
+      ["tenants", "tenant_id", tenant.tenantId],
+      ["key_prefixes", "tenant_id", tenant.tenantId],
+      ["shard_settings", "shard", "SHARD_EU_WEST_1"],
+      ["skills", "skill_id", skill],
+      ["skill_versions", "skill_version_id", version],
+      ["sharing_events", "event_id", event],
+    ];
+    for (const [table, column, id] of rows) {
+      const n = await env.DB.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE ${column} = ?`).bind(id).first("n");
+      expect(n, table).toBe(1);
     }
   });
 });

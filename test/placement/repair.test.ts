@@ -41,6 +41,8 @@ describe("the placement repair", () => {
   });
 
   it("deletes directory rows whose shard never took the tenant, and key prefixes whose key never arrived", async () => {
+    // What other tests left for the repair is repaired first: the report below is this test's alone.
+    await repairPlacement(env);
     const kept = await createTenant({ region: "ap-southeast" });
     const orphan = `ten_${crypto
       .randomUUID()
@@ -67,8 +69,9 @@ describe("the placement repair", () => {
       ),
     ]);
     const report = await repairPlacement(env);
-    expect(report.orphanTenants).toContain(orphan);
-    expect(report.orphanKeyPrefixes).toBeGreaterThanOrEqual(1);
+    expect(report.orphanTenants).toEqual([orphan]);
+    // The lost key's prefix; the orphan tenant's went with its directory row.
+    expect(report.orphanKeyPrefixes).toBe(1);
     expect(await directoryRows(orphan)).toEqual({ tenants: 0, prefixes: 0 });
     // The real tenant, and its real key, are untouched.
     expect(await directoryRows(kept.tenantId)).toEqual({ tenants: 1, prefixes: 1 });
@@ -77,6 +80,7 @@ describe("the placement repair", () => {
   });
 
   it("revokes the keys of a deleted tenant that its shard kept active", async () => {
+    await repairPlacement(env);
     const tenant = await createTenant({ region: "us-east" });
     const session = await login(tenant.tenantId, tenant.ownerEmail);
     expect((await call("/v1/tenant", { method: "DELETE", token: session })).status).toBe(200);
@@ -85,7 +89,8 @@ describe("the placement repair", () => {
     await db.prepare("UPDATE api_keys SET status = 'active' WHERE tenant_id = ?").bind(tenant.tenantId).run();
     expect((await call("/v1/me", { token: tenant.ownerKey })).status).toBe(401);
     const report = await repairPlacement(env);
-    expect(report.keysRevoked).toBeGreaterThanOrEqual(1);
+    // The owner's key, the one key the tenant had.
+    expect(report.keysRevoked).toBe(1);
     const active = await db
       .prepare("SELECT COUNT(*) AS n FROM api_keys WHERE tenant_id = ? AND status = 'active'")
       .bind(tenant.tenantId)

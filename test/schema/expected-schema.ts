@@ -735,6 +735,100 @@ export const BEYOND_SEED_INDEXES: ExpectedIndex[] = [
     columns: ["content_id", "tenant_id"],
     where: "content_id IS NOT NULL",
   },
+  // Targets of the composite foreign keys (a child row names its tenant with its parent),
+  // and each table's own lookups, as their migrations (named) make them.
+  // 0001_core
+  { name: "uq_tenants_tenant_kms", table: "tenants", columns: ["tenant_id", "kms_key_id"], where: null },
+  { name: "uq_users_user_tenant", table: "users", columns: ["user_id", "tenant_id"], where: null },
+  // 0002_content_generation
+  { name: "idx_skills_parent", table: "skills", columns: ["parent_skill_id"], where: "parent_skill_id IS NOT NULL" },
+  {
+    name: "uq_skill_versions_version_skill",
+    table: "skill_versions",
+    columns: ["skill_version_id", "skill_id"],
+    where: null,
+  },
+  { name: "idx_skill_embeddings_version", table: "skill_embeddings", columns: ["skill_version_id"], where: null },
+  {
+    name: "uq_templates_template_tenant",
+    table: "content_templates",
+    columns: ["template_id", "tenant_id"],
+    where: null,
+  },
+  {
+    name: "uq_generated_content_content_tenant",
+    table: "generated_content",
+    columns: ["content_id", "tenant_id"],
+    where: null,
+  },
+  {
+    name: "idx_generated_content_template",
+    table: "generated_content",
+    columns: ["template_id"],
+    where: "template_id IS NOT NULL",
+  },
+  { name: "idx_revision_events_content", table: "revision_events", columns: ["content_id"], where: null },
+  // 0003_publishing
+  {
+    name: "uq_social_accounts_account_tenant",
+    table: "social_accounts",
+    columns: ["account_id", "tenant_id"],
+    where: null,
+  },
+  { name: "uq_published_posts_post_tenant", table: "published_posts", columns: ["post_id", "tenant_id"], where: null },
+  // 0007_identity (remade WITHOUT ROWID's way by 0015): the audit trail's pages
+  {
+    name: "idx_audit_logs_tenant_cursor",
+    table: "audit_logs",
+    columns: ["tenant_id", "timestamp DESC", "log_id DESC"],
+    where: null,
+  },
+  // 0009_content_skills
+  {
+    name: "idx_generated_content_created",
+    table: "generated_content",
+    columns: ["created_at", "content_id"],
+    where: "skill_id IS NOT NULL",
+  },
+  {
+    name: "idx_generated_content_tenant_skill",
+    table: "generated_content",
+    columns: ["tenant_id", "skill_id", "created_at"],
+    where: "skill_id IS NOT NULL",
+  },
+  {
+    name: "idx_knowledge_tenant_entry",
+    table: "brand_knowledge_entries",
+    columns: ["tenant_id", "entry_id"],
+    where: null,
+  },
+  // 0010_reports
+  { name: "idx_ab_tests_tenant_test", table: "ab_tests", columns: ["tenant_id", "test_id"], where: null },
+  {
+    name: "uq_conversions_conversion_tenant",
+    table: "conversions",
+    columns: ["conversion_id", "tenant_id"],
+    where: null,
+  },
+  {
+    name: "uq_conversions_idempotency",
+    table: "conversions",
+    columns: ["tenant_id", "idempotency_key"],
+    where: "idempotency_key IS NOT NULL",
+  },
+  { name: "idx_conversions_tenant_id", table: "conversions", columns: ["tenant_id", "conversion_id"], where: null },
+  {
+    name: "idx_conversions_session",
+    table: "conversions",
+    columns: ["tenant_id", "session_id", "conversion_type", "tracked_at"],
+    where: "session_id IS NOT NULL",
+  },
+  {
+    name: "idx_conversion_attributions_post",
+    table: "conversion_attributions",
+    columns: ["post_id", "model"],
+    where: null,
+  },
 ];
 
 // Beyond the seed: migration 0013 (D1 at scale). Every index was checked against
@@ -844,8 +938,47 @@ export interface BeyondSeedTable {
   columns: string[];
 }
 
-// Beyond the seed: the data placement's tables (migrations/README.md).
+// Beyond the seed: the publishing record and attribution's tables, and the data
+// placement's (migrations/README.md).
 export const BEYOND_SEED_TABLES: BeyondSeedTable[] = [
+  {
+    name: "publish_requests",
+    type: "table",
+    database: "shard",
+    migration: "0008_publishing (tenant)",
+    columns: [
+      "request_id",
+      "tenant_id",
+      "account_id",
+      "platform",
+      "status",
+      "idempotency_key",
+      "text",
+      "image_url",
+      "video_url",
+      "hashtags",
+      "scheduled_at",
+      "campaign_id",
+      "utm_params",
+      "content_id",
+      "requested_by",
+      "platform_post_id",
+      "platform_post_url",
+      "published_at",
+      "error_type",
+      "error_message",
+      "created_at",
+      "updated_at",
+      "held_reason",
+    ],
+  },
+  {
+    name: "conversion_attributions",
+    type: "table",
+    database: "shard",
+    migration: "0010_reports (tenant)",
+    columns: ["conversion_id", "tenant_id", "model", "touch_id", "post_id", "touched_at", "position", "weight"],
+  },
   {
     name: "tenant_residency",
     type: "table",

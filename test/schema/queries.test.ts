@@ -99,8 +99,25 @@ describe("the seed's §11 examples", () => {
 
   const runnable = SEED_QUERIES.filter((q) => q.title !== "Calculate Platform Benchmarks" && q.database !== "both");
 
-  it("transcribes all six examples", () => {
-    expect(SEED_QUERIES).toHaveLength(6);
+  it("sums a campaign's posts, impressions, clicks and conversions (ROI by Campaign)", async () => {
+    const { tenant } = await seedRows();
+    const roi = SEED_QUERIES.find((q) => q.title === "ROI by Campaign");
+    const { results } = await (await tenantDb(tenant))
+      .prepare(roi?.sql ?? "")
+      .bind(tenant)
+      .all();
+    // The seeded post of campaign "launch", its analytics row, and no conversion yet.
+    expect(results).toEqual([
+      {
+        campaign_id: "launch",
+        total_posts: 1,
+        total_impressions: 1000,
+        total_clicks: 30,
+        total_conversions: 0,
+        total_revenue: null,
+        roi_percent: null,
+      },
+    ]);
   });
 
   it.each(runnable.map((q) => [q.title, q] as const))("%s runs without error", async (_title, query) => {
