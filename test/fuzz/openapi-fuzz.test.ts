@@ -3,9 +3,10 @@
 // valid credential of a role the operation allows. Properties: never a 5xx; every
 // error is problem+json, a 400 naming the field; a refused request writes nothing.
 //
-// A fixed seed and a few runs per operation in `npm test`; a longer run on demand:
-//   FUZZ_RUNS=2000 npx vitest run --project workerd test/fuzz
-// (FUZZ_SEED=<n> tries another seed; the same FUZZ_SEED and FUZZ_RUNS repeat a run.)
+// A fixed seed and a few runs per operation in `npm test`; longer runs on demand
+// (docs/testing.md): `DEEP=1 npm test` makes 100 per operation, and
+//   FUZZ_RUNS=2000 npx vitest run --project workerd-isolated test/fuzz
+// any number (FUZZ_SEED=<n> tries another seed; the same FUZZ_SEED and FUZZ_RUNS repeat a run).
 import { env, exports } from "cloudflare:workers";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -20,7 +21,8 @@ import { type DocumentedOperation, documentedOperations } from "./openapi";
 import { type FuzzRequest, hostileRequest } from "./requests";
 import { changes, isTimerWrite, snapshot } from "./snapshot";
 
-const RUNS = Number(env.FUZZ_RUNS) || 8;
+/** Runs per operation: FUZZ_RUNS, else 100 in the deeper mode (DEEP=1), else a few. */
+const RUNS = Number(env.FUZZ_RUNS) || (env.DEEP === "1" ? 100 : 3);
 const SEED = Number(env.FUZZ_SEED) || 20_261_129;
 
 let world: World;
