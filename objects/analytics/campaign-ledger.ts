@@ -17,7 +17,7 @@
 // now − window, all four windows at once (campaign_posts keeps a post until the
 // longest window lets it go).
 //
-// Where the figures come from: a published post (Publisher → startCounting), its
+// Where the figures come from: a published post (publishing/record.ts → startCounting), its
 // counters (every apply of events or insight pulls), and conversions, which the
 // router records in D1 and then credits here (POST /v1/conversions). That last one
 // spans two databases: D1 first, then the ledger; a credit lost between them is

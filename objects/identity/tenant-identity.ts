@@ -8,14 +8,13 @@ import { writeApiKeyUsage } from "../../src/db/api-keys";
 import type { AuditActor, AuditEvent } from "../../src/db/audit-logs";
 import { chunk } from "../../src/db/chunk";
 import { tenantScope } from "../../src/db/tenant-scope";
-import { keyLimitAnswer, problemAnswer, unauthenticatedAnswer } from "../publishing/answers";
 import type { TenantRecordCache } from "../publishing/tenant-record";
 import { objectClock } from "../storage/object-clock";
 import { SlidingLog } from "../storage/sliding-log";
 import type { Timers } from "../storage/timers";
 import type {
+  AccessRefusal,
   Admission,
-  Answer,
   AuthResult,
   CredentialChange,
   DeferredAuth,
@@ -31,7 +30,7 @@ export const USAGE_FLUSH_DELAY_MS = 30_000;
 
 export type DeferredCheck =
   | { kind: "ok"; principal: UserPrincipal; admission: Admission | null }
-  | { kind: "refused"; answer: Answer; admission?: Admission };
+  | { kind: "refused"; refusal: AccessRefusal; admission?: Admission };
 
 export class TenantIdentity {
   private readonly credentials: CredentialCache;
@@ -92,9 +91,14 @@ export class TenantIdentity {
   async authorizeDeferred(auth: DeferredAuth, actor: AuditActor): Promise<DeferredCheck> {
     const result = await this.authenticate(auth.presented, { admit: true, actor });
     if (!result.ok) {
-      if (result.status === 429)
-        return { kind: "refused", answer: keyLimitAnswer(result.admission), admission: result.admission };
-      return { kind: "refused", answer: unauthenticatedAnswer() };
+      if (result.status === 429) {
+        return {
+          kind: "refused",
+          refusal: { kind: "key_limited", admission: result.admission },
+          admission: result.admission,
+        };
+      }
+      return { kind: "refused", refusal: { kind: "unauthenticated" } };
     }
     const why = denial(auth.permission, result.principal.role, result.principal.credential);
     if (why) {
@@ -110,7 +114,7 @@ export class TenantIdentity {
       );
       return {
         kind: "refused",
-        answer: problemAnswer("forbidden", detail, { permission: auth.permission }),
+        refusal: { kind: "forbidden", detail, permission: auth.permission },
         admission: result.admission ?? undefined,
       };
     }

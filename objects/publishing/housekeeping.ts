@@ -7,8 +7,8 @@ import { writeRateLimitUsage } from "../../src/db/rate-limits";
 import { tenantScope } from "../../src/db/tenant-scope";
 import type { Timers } from "../storage/timers";
 import { IDEMPOTENCY_TTL_MS } from "./idempotency";
-import type { Publisher } from "./publisher";
 import { dirtyUsageBuckets, markUsageFlushed } from "./rate-windows";
+import type { PublishRecord } from "./record";
 
 /** An attempt with no outcome after this long lost its caller. */
 export const STALE_ATTEMPT_MS = 2 * 60 * 1000;
@@ -40,12 +40,12 @@ export function staleAttempts(sql: SqlStorage, nowMs: number): { attemptId: stri
  */
 export async function sweepAttempts(
   sql: SqlStorage,
-  publisher: Publisher,
+  record: PublishRecord,
   timers: Timers<"sweep-attempts">,
   now: number,
 ): Promise<void> {
   for (const { attemptId, called } of staleAttempts(sql, now)) {
-    await publisher.finishPublish(
+    await record.finish(
       attemptId,
       called
         ? { kind: "failed", error: "timeout", message: "no outcome was reported for this publish" }

@@ -1,181 +1,211 @@
-// A publish, from the route to the platform and back, in one place.
+// A publish, from the route to the platform and back, in one place: each step below is
+// one call, to the module named beside it, in this order.
 //
 //  1. route        POST /v1/posts (src/routes/posts.ts) validates the body, makes a
 //                  PublishInput with a fresh attempt id and calls publishNow on the
 //                  tenant's object; after a reset of the object it calls again with
-//                  the same attempt (`retry`), which the steps below recognise.
-//  2. who          forClient: the credential the route left to this call is checked
-//                  and its key charged, and the permission (identity/tenant-identity.ts).
-//  3. fence        a tenant moving between shards takes no write: 503, Retry-After.
-//  4. admit        begin: the account, the platform's rules, the Idempotency-Key and
-//                  a slot of the account's exact window, taken with no await between
-//                  them; the attempt is recorded (publisher.ts). A post for later is
-//                  stored in the schedule and answered 202 here (scheduler.ts).
-//  5. token        a token ready in memory, or a refresh lease (account-tokens.ts:
-//                  one refresh per account however many publishes need one).
+//                  the same attempt (`retry`), which admission recognises.
+//  2. who          forClient: the credential the route left to this call is checked,
+//                  its key charged and the permission checked (identity/tenant-identity.ts).
+//  3. fence        a tenant moving between shards takes no write: 503, Retry-After
+//                  (placement/tenant-move.ts).
+//  4. admit        the account, the platform's rules, the Idempotency-Key and a slot
+//                  of the account's exact window, taken with no await between them; the
+//                  attempt is opened (admission.ts, attempts.ts). A post for later takes
+//                  no slot: the schedule stores it and it is answered 202 (scheduler.ts).
+//  5. token        a token ready in memory (found by admission), or one, or a refresh
+//                  lease, from account-tokens.ts: one refresh per account however many
+//                  publishes need one.
 //  6. refresh      a client's publish hands the lease back to the route, which calls
-//                  the platform's token endpoint itself (src/platforms/refresh.ts)
-//                  and resumes with resumePublish: its request outlives a reset of
-//                  the object (why: publishNow in ../tenant-object/contract.ts). A
-//                  scheduled post refreshes here, on the alarm (forSchedule).
-//  7. send         the attempt marked calling (from then on its outcome may be
-//                  unknown and it is never sent again), then the platform's publish;
-//                  a token the platform refuses is swapped for a fresh one, twice at most.
-//  8. record       finish: the answer, the Idempotency-Key's replay, the outbox that
-//                  takes the post to D1 (record-outbox.ts), counting and insight pulls.
-//                  An Instagram reel still processing is answered 202 and completed
-//                  by the alarm (container-poller.ts).
-//  9. answer       back to the route, which sends it (problem+json when it is one).
+//                  the platform's token endpoint itself (src/platforms/refresh.ts) and
+//                  comes back with resumePublish (resume, below): its request outlives a
+//                  reset of the object (why: publishNow in ../tenant-object/contract.ts).
+//                  A scheduled post refreshes here, on the alarm (forSchedule).
+//  7. send         the attempt marked calling (from then on its outcome may be unknown
+//                  and it is never sent again), then the platform's publish
+//                  (platform-call.ts). A token the platform refuses (401) is swapped for
+//                  a fresh one (back to step 5), twice at most: three calls at most in
+//                  one turn of the object (a publish resumed after the route's refresh
+//                  counts afresh).
+//  8. record       the outcome written to the object's SQLite, the Idempotency-Key's
+//                  replay kept, the outbox that takes the post to D1, counting and the
+//                  first insight pull (record.ts, outcome.ts). An Instagram reel still
+//                  processing is answered 202 and completed by the alarm
+//                  (container-poller.ts).
+//  9. answer       the outcome goes back to the route, which makes the HTTP answer
+//                  (src/http/publish-answers.ts).
 //
-// The steps are this module's; nothing here is reachable over RPC but forClient's
-// and resume's callers on the TenantObject (publishNow, resumePublish).
-import type { Clock } from "../../src/clock";
-import { isPlatformError, PlatformError } from "../../src/platforms/errors";
+// Scheduled posts take steps 4 to 8 when they come due (scheduler.ts, fireDue). Nothing
+// here is reachable over RPC but through forClient and resume (publishNow and
+// resumePublish on the TenantObject).
 import { refreshAtPlatform } from "../../src/platforms/refresh";
-import { isPending, type Platform, type PlatformAdapter } from "../../src/platforms/types";
-import { type TenantIdentity, USAGE_FLUSH_DELAY_MS } from "../identity/tenant-identity";
-import type { Timers } from "../storage/timers";
+import type { Platform, PlatformAdapter } from "../../src/platforms/types";
+import type { TenantIdentity } from "../identity/tenant-identity";
 import type {
-  Answer,
   DeferredAuth,
   FlowResult,
   PublishInput,
   PublishNowResult,
+  PublishOutcome,
+  RefreshLease,
   RefreshOutcome,
 } from "../tenant-object/contract";
 import { faultPoint } from "../tenant-object/fault-points";
 import type { AccountTokens, TokenStep } from "./account-tokens";
-import { tenantMovingAnswer } from "./answers";
-import { STALE_ATTEMPT_MS } from "./housekeeping";
-import type { Publisher } from "./publisher";
-import type { AttemptTarget, BeginStep, SendOutcome } from "./types";
+import type { Admission } from "./admission";
+import type { Attempts } from "./attempts";
+import { attemptTarget } from "./compose";
+import { tenantMoving } from "./outcome";
+import { callPlatform } from "./platform-call";
+import type { PublishRecord } from "./record";
+import type { Scheduler } from "./scheduler";
+import type { AttemptTarget, SendOutcome } from "./types";
+
+/** Step 7: a token the platform refuses is swapped for a fresh one this many times at most (per send). */
+const TOKEN_SWAPS = 2;
 
 export interface PublishFlowParts {
   identity: TenantIdentity;
-  publisher: Publisher;
+  admission: Admission;
+  scheduler: Scheduler;
   tokens: AccountTokens;
-  timers: Timers<"sweep-attempts" | "flush-usage">;
+  attempts: Attempts;
+  record: PublishRecord;
   /** Whether a move between shards fences the tenant's writes now. */
   fenced: () => boolean;
   adapterFor: (platform: Platform) => PlatformAdapter;
-  clock: Clock;
 }
+
+/** Steps 4 and 5 done: an open attempt and its token step. */
+type Ready = { kind: "ready"; target: AttemptTarget; token: TokenStep };
+
+/** Steps 5 to 8 stopped at a refresh lease: step 6 is the caller's. `swaps`: step 7's so far. */
+type NeedsRefresh = { kind: "needs_refresh"; lease: RefreshLease; swaps: number };
 
 export class PublishFlow {
   constructor(private readonly parts: PublishFlowParts) {}
 
   /** Steps 2 to 9 for a client's request: a refresh is handed back to the route. */
   async forClient(input: PublishInput, auth?: DeferredAuth): Promise<PublishNowResult> {
+    // 2. who
     let who: Pick<PublishNowResult, "keyAdmission" | "principal"> = {};
     if (auth) {
       const checked = await this.parts.identity.authorizeDeferred(auth, input.actor);
-      if (checked.kind === "refused") return { kind: "done", answer: checked.answer, keyAdmission: checked.admission };
+      if (checked.kind === "refused") return { ...checked.refusal, keyAdmission: checked.admission };
       who = { principal: checked.principal, keyAdmission: checked.admission ?? undefined };
       input = { ...input, actor: { ...input.actor, userId: checked.principal.userId } };
     }
-    if (this.parts.fenced()) return { kind: "done", answer: tenantMovingAnswer(), ...who };
-    const begun = await this.begin(input);
-    if (begun.kind === "answer") return { kind: "done", answer: begun.answer, ...who };
-    return { ...(await this.send(begun, begun.token, true)), ...who };
+    // 3. fence
+    if (this.parts.fenced()) return { ...tenantMoving(), ...who };
+    // 4, 5
+    const ready = await this.admit(input);
+    if (ready.kind !== "ready") return { ...ready, ...who };
+    // 5 to 8; 6 is the route's
+    const sent = await this.send(ready.target, ready.token, 0);
+    if (sent.kind === "needs_refresh")
+      return { kind: "refresh_needed", attemptId: input.attemptId, lease: sent.lease, ...who };
+    // 9
+    return { ...sent, ...who };
   }
 
-  /** Step 6 coming back: the route refreshed the attempt's token; on to the send. */
-  async resume(attemptId: string, leaseId: string, outcome: RefreshOutcome): Promise<FlowResult> {
-    // The refresh is recorded first, whatever became of the attempt: others wait for it.
-    const { publisher, tokens } = this.parts;
-    const accountId = publisher.accountOf(attemptId);
-    const token = accountId ? await tokens.complete(accountId, leaseId, outcome) : null;
-    const attempt = await publisher.pendingSend(attemptId);
-    if (!attempt) {
+  /** Step 6 coming back: the route refreshed the attempt's token; on to steps 7 and 8. */
+  async resume(attemptId: string, leaseId: string, refreshed: RefreshOutcome): Promise<FlowResult> {
+    const { attempts, tokens } = this.parts;
+    // The refresh is stored first, whatever became of the attempt: others wait for it.
+    const accountId = attempts.accountOf(attemptId);
+    const token: TokenStep = accountId ? await tokens.complete(accountId, leaseId, refreshed) : { kind: "missing" };
+    const input = attempts.unsent(attemptId);
+    const account = input ? await tokens.load(input.accountId) : null;
+    if (!input || !account) {
       const message = "the attempt is no longer pending";
-      return {
-        kind: "done",
-        answer: await publisher.finishPublish(attemptId, { kind: "failed", error: "unavailable", message }),
-      };
+      return this.parts.record.finish(attemptId, { kind: "failed", error: "unavailable", message });
     }
-    return this.send(attempt, token ?? { kind: "missing" }, true);
+    const sent = await this.send(attemptTarget(input, account), token, 0);
+    // Refused again for its fresh token, and due another refresh: the route's again.
+    return sent.kind === "needs_refresh" ? { kind: "refresh_needed", attemptId, lease: sent.lease } : sent;
   }
 
-  /** Steps 4 to 8 for a scheduled post on the alarm, refreshing here. */
-  async forSchedule(input: PublishInput): Promise<Answer> {
-    const begun = await this.begin(input);
-    if (begun.kind === "answer") return begun.answer;
-    const result = await this.send(begun, begun.token, false);
-    if (result.kind !== "done") throw new Error("a refresh was handed over on a path that refreshes itself");
-    return result.answer;
+  /** Steps 4 to 8 for a scheduled post on the alarm, refreshing here (step 6). */
+  async forSchedule(input: PublishInput): Promise<PublishOutcome> {
+    const ready = await this.admit(input);
+    if (ready.kind !== "ready") return ready;
+    let sent = await this.send(ready.target, ready.token, 0);
+    while (sent.kind === "needs_refresh") {
+      const { lease, swaps } = sent;
+      const adapter = this.parts.adapterFor(ready.target.platform);
+      const token = await this.parts.tokens.complete(
+        lease.accountId,
+        lease.leaseId,
+        await refreshAtPlatform(adapter, lease),
+      );
+      sent = await this.send(ready.target, token, swaps, true);
+    }
+    return sent;
   }
 
-  /** Step 4: admission, and the housekeeping that follows an attempt. */
-  private async begin(input: PublishInput): Promise<BeginStep> {
+  /**
+   * Step 4, admission (a post for later goes to the schedule here), and step 5 when
+   * admission found no token ready: the open attempt and its token, or the outcome.
+   */
+  private async admit(input: PublishInput): Promise<Ready | PublishOutcome> {
     await faultPoint("publish.begin");
-    const step = await this.parts.publisher.beginPublish(input);
-    const { timers } = this.parts;
-    if (step.kind === "send")
-      await timers.scheduleAtMost("sweep-attempts", this.parts.clock() + STALE_ATTEMPT_MS + 1000);
-    await timers.scheduleAtMost("flush-usage", this.parts.clock() + USAGE_FLUSH_DELAY_MS);
-    return step;
-  }
-
-  /**
-   * Steps 5 to 8: takes an admitted attempt from `token` to its answer. A refresh
-   * lease is performed here (`handOver` false) or handed back to the route.
-   */
-  private async send(attempt: AttemptTarget, token: TokenStep, handOver: boolean): Promise<FlowResult> {
-    const { tokens } = this.parts;
-    const adapter = this.parts.adapterFor(attempt.platform);
-    let step = token;
-    // A refresh, then one more after a token the platform refuses: no more.
-    for (let round = 0; round < 3; round++) {
-      if (step.kind === "refresh") {
-        if (handOver) return { kind: "refresh", attemptId: attempt.attemptId, lease: step.lease };
-        const { accountId, leaseId } = step.lease;
-        step = await tokens.complete(accountId, leaseId, await refreshAtPlatform(adapter, step.lease));
-      }
-      if (step.kind !== "token") return this.finish(attempt, { kind: "not_sent", token: step });
-      try {
-        await this.markCalling(attempt, true);
-        const result = await adapter.publish(step.accessToken, attempt.platformUserId, attempt.post);
-        if (isPending(result)) return this.finish(attempt, { kind: "processing", containerId: result.containerId });
-        return this.finish(attempt, { kind: "published", result });
-      } catch (error) {
-        if (!isPlatformError(error)) throw error;
-        if (error.kind === "auth" && round < 2) {
-          // Refused for its token: nothing was published, so it may go again.
-          await this.markCalling(attempt, false);
-          step = await tokens.acquire(step.accountId, step.version);
-          continue;
-        }
-        return this.finish(attempt, failed(error));
-      }
+    const admitted = await this.parts.admission.admit(input);
+    switch (admitted.kind) {
+      case "answered":
+        return admitted.outcome;
+      case "interrupted":
+        // Asked again after its platform call began (the object was reset meanwhile):
+        // it may have gone out, so it is recorded as unknown and never sent twice.
+        return this.parts.record.finish(input.attemptId, {
+          kind: "failed",
+          error: "timeout",
+          message: "the publish was interrupted after it was sent",
+        });
+      case "later":
+        return this.parts.scheduler.schedule(input, admitted.account, admitted.dueAtMs);
+      case "admitted":
+        return {
+          kind: "ready",
+          target: admitted.target,
+          token: admitted.token ?? (await this.parts.tokens.acquire(input.accountId)),
+        };
     }
-    return this.finish(attempt, failed(new PlatformError("auth", "the platform keeps refusing fresh tokens")));
   }
 
   /**
-   * Step 7's mark: the platform call is being made (from then on its outcome may be
-   * unknown), or was refused before anything happened (a 401: it may be made again).
+   * Steps 5 to 8 from `token`: the platform call and the record, with a fresh token
+   * after a 401 (`swaps` of TOKEN_SWAPS made); stops at a refresh lease (step 6).
+   * `refreshed`: `token` is what a refresh made here just gave, and one refresh per
+   * try is all: another lease at once (a race for an expired one) is not sent.
    */
-  private async markCalling(attempt: AttemptTarget, calling: boolean): Promise<void> {
-    this.parts.publisher.markCalling(attempt.attemptId, calling);
-    if (calling) await faultPoint("publish.send");
+  private async send(
+    target: AttemptTarget,
+    token: TokenStep,
+    swaps: number,
+    refreshed = false,
+  ): Promise<PublishOutcome | NeedsRefresh> {
+    const adapter = this.parts.adapterFor(target.platform);
+    let step = token;
+    for (;;) {
+      // 5. token
+      if (step.kind === "refresh" && !refreshed) return { kind: "needs_refresh", lease: step.lease, swaps };
+      if (step.kind !== "token") return this.record(target, { kind: "not_sent", token: step });
+      // 7. send
+      const called = await callPlatform(this.parts.attempts, adapter, target, step, swaps < TOKEN_SWAPS);
+      // 8. record
+      if (called.kind === "answered") return this.record(target, called.outcome);
+      // Refused for its token: nothing was published, so it may go again with a fresh one.
+      step = await this.parts.tokens.acquire(step.accountId, step.version);
+      swaps += 1;
+      refreshed = false;
+    }
   }
 
-  /** Step 8: the outcome recorded, the answer made. */
-  private async finish(attempt: AttemptTarget, outcome: SendOutcome): Promise<FlowResult> {
+  /** Step 8: the outcome recorded. */
+  private async record(target: AttemptTarget, sent: SendOutcome): Promise<PublishOutcome> {
     await faultPoint("publish.answered");
-    const answer = await this.parts.publisher.finishPublish(attempt.attemptId, outcome);
+    const outcome = await this.parts.record.finish(target.attemptId, sent);
     await faultPoint("publish.recorded");
-    return { kind: "done", answer };
+    return outcome;
   }
-}
-
-function failed(error: PlatformError): SendOutcome {
-  return {
-    kind: "failed",
-    error: error.kind,
-    message: error.message,
-    retryAfterSeconds: error.details.retryAfterSeconds,
-    resetAtMs: error.details.resetAtMs,
-    field: error.details.field,
-  };
 }

@@ -12,7 +12,7 @@ import { type FinishedPost, postRecordStatements } from "../../src/db/post-recor
 import type { PublishRequestRow } from "../../src/db/publish-requests";
 import { tenantScope } from "../../src/db/tenant-scope";
 import type { Timers } from "../storage/timers";
-import type { Answer, PublishInput } from "../tenant-object/contract";
+import type { PublishInput } from "../tenant-object/contract";
 import { faultPoint } from "../tenant-object/fault-points";
 
 /**
@@ -65,14 +65,14 @@ export class RecordOutbox {
   }
 
   /**
-   * Puts a finished attempt's record in the outbox. `problem`: the answer when it is
-   * not the record's own (see recordAnswer), kept beside it.
+   * Puts a finished attempt's record in the outbox. The record is the attempt's outcome
+   * too (outcome.ts, recordedOutcome); `answer`, an HTTP answer an earlier version kept
+   * beside it, is cleared.
    */
-  async add(attemptId: string, record: PublishRequestRow, problem: Answer | null): Promise<void> {
+  async add(attemptId: string, record: PublishRequestRow): Promise<void> {
     const waiting = this.count();
     this.sql.exec(
-      "UPDATE attempts SET state = 'recording', answer = ?, row = ?, updated_at_ms = ? WHERE attempt_id = ?",
-      problem ? JSON.stringify(problem) : null,
+      "UPDATE attempts SET state = 'recording', answer = NULL, row = ?, updated_at_ms = ? WHERE attempt_id = ?",
       JSON.stringify(record),
       this.clock(),
       attemptId,
@@ -148,7 +148,7 @@ export class RecordOutbox {
 
   private done(rows: OutboxRow[]): void {
     this.sql.exec(
-      // The record stays: the attempt's answer is rebuilt from it (recordAnswer).
+      // The record stays: the attempt's outcome is rebuilt from it (outcome.ts, recordedOutcome).
       "UPDATE attempts SET state = 'done', updated_at_ms = ? WHERE attempt_id IN (SELECT value FROM json_each(?))",
       this.clock(),
       JSON.stringify(rows.map((row) => row.attempt_id)),

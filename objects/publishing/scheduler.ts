@@ -1,9 +1,11 @@
-// Scheduled posts: kept in the object's schedule table, fired from the one alarm
-// (timer "publish-due"), deferred when a window is full, retried with backoff when
-// the platform is unavailable, and cancellable until they fire. A post leaves the
-// schedule only once its publish has an answer (see fireDue). A post that comes due
-// while its tenant is stopped or its author removed is held instead (post-holds.ts):
-// it stays in the table, never fires, and is released with a new time or cancelled.
+// Scheduled posts: a client's post for later is stored here once admission took its
+// Idempotency-Key (schedule: step 4 of publish-flow.ts, answered 202), kept in the
+// object's schedule table, fired from the one alarm (timer "publish-due"), deferred
+// when a window is full, retried with backoff when the platform is unavailable, and
+// cancellable until they fire. A post leaves the schedule only once its publish has an
+// outcome (see fireDue). A post that comes due while its tenant is stopped or its
+// author removed is held instead (post-holds.ts): it stays in the table, never fires,
+// and is released with a new time or cancelled.
 import { type Clock, isoNow } from "../../src/clock";
 import type { AuditActor } from "../../src/db/audit-logs";
 import { auditStatement, pendingAuditStatement } from "../../src/db/audit-logs";
@@ -19,9 +21,12 @@ import {
 } from "../../src/db/publish-requests";
 import { tenantScope } from "../../src/db/tenant-scope";
 import type { Timers } from "../storage/timers";
-import type { Answer, PublishInput, Release } from "../tenant-object/contract";
+import type { Answer, PublishInput, PublishOutcome, PublishRefusal, Release } from "../tenant-object/contract";
 import { faultPoint } from "../tenant-object/fault-points";
+import type { LoadedAccount } from "./account-tokens";
 import { problemAnswer } from "./answers";
+import { requestRow } from "./compose";
+import { releaseKey, storeOutcome } from "./idempotency";
 import type { PostHolds } from "./post-holds";
 
 const BATCH = 20;
@@ -44,9 +49,46 @@ type ScheduledRow = {
 
 /** What the alarm's run does with a due post: publish it, or give up an attempt never sent (to hold it). */
 export interface FireSteps {
-  publish: (input: PublishInput) => Promise<Answer>;
+  publish: (input: PublishInput) => Promise<PublishOutcome>;
   /** True when the post has no attempt left that may have reached the platform. */
   abandonUnsent: (attemptId: string) => Promise<boolean>;
+}
+
+/** How a due post's run ended: its publish's outcome, or an error before it had one. */
+type Fired = PublishOutcome | { kind: "crashed" };
+
+/** What a run's end means for the post's place in the schedule. */
+type Next =
+  /** It has its outcome (its record is the attempt's: record.ts). */
+  | { kind: "done" }
+  /** Tried again later: a full window waits for its slot; an unavailable platform backs off, counting tries. */
+  | { kind: "again"; windowFull: boolean; retryAfterSeconds: number; detail: string }
+  /** Failed for good, with this error. */
+  | { kind: "failed"; detail: string };
+
+/**
+ * Settled by what a client would get 2xx or 422 for; a full window or an unavailable
+ * platform (429, 503) tries again; anything else fails for good. (A due post carries no
+ * Idempotency-Key: the key's outcomes are here for completeness.)
+ */
+function nextFor(fired: Fired): Next {
+  switch (fired.kind) {
+    case "published":
+    case "accepted":
+    case "replayed":
+    case "platform_refused":
+    case "key_mismatch":
+      return { kind: "done" };
+    case "window_full":
+      return { kind: "again", windowFull: true, retryAfterSeconds: fired.retryAfterSeconds, detail: fired.detail };
+    case "platform_unavailable":
+    case "tenant_moving":
+      return { kind: "again", windowFull: false, retryAfterSeconds: fired.retryAfterSeconds, detail: fired.detail };
+    case "crashed":
+      return { kind: "again", windowFull: false, retryAfterSeconds: 60, detail: "internal error" };
+    default:
+      return { kind: "failed", detail: fired.detail };
+  }
 }
 
 export class Scheduler {
@@ -130,7 +172,48 @@ export class Scheduler {
     return fired;
   }
 
-  private async fire(row: ScheduledRow, publish: (input: PublishInput) => Promise<Answer>): Promise<void> {
+  /**
+   * Stores a client's post for later (admission took its Idempotency-Key, no slot):
+   * its D1 row and audit row first, then its place in the schedule and the alarm. The
+   * outcome is 202 with the scheduled post, kept for the key's repeats.
+   */
+  async schedule(input: PublishInput, account: LoadedAccount, dueAtMs: number): Promise<PublishOutcome> {
+    const scope = await tenantScope(this.env, this.tenantId);
+    const now = isoNow(this.clock);
+    const row = requestRow(this.tenantId, input, account.platform, now);
+    try {
+      await scope.db.batch([
+        savePublishRequest(scope, row),
+        auditStatement(
+          scope.db,
+          input.actor,
+          {
+            action: "post.schedule",
+            resourceType: "post",
+            resourceId: row.request_id,
+            metadata: { account_id: row.account_id, scheduled_at: row.scheduled_at },
+          },
+          now,
+        ),
+      ]);
+    } catch (error) {
+      if (input.idempotencyKey) releaseKey(this.sql, input.idempotencyKey, input.attemptId);
+      throw error;
+    }
+    this.sql.exec(
+      "INSERT INTO scheduled_posts (request_id, account_id, due_at_ms, input, tries) VALUES (?, ?, ?, ?, 0)",
+      input.attemptId,
+      input.accountId,
+      dueAtMs,
+      JSON.stringify(input),
+    );
+    await this.timers.scheduleAtMost("publish-due", dueAtMs);
+    const outcome = { kind: "accepted", post: toPost(row) } as const;
+    if (input.idempotencyKey) storeOutcome(this.sql, input.idempotencyKey, input.attemptId, outcome);
+    return outcome;
+  }
+
+  private async fire(row: ScheduledRow, publish: FireSteps["publish"]): Promise<void> {
     const scheduled = JSON.parse(row.input) as PublishInput;
     // The key's answer is the 202 already given; this run is the object's own.
     const input: PublishInput = {
@@ -141,31 +224,28 @@ export class Scheduler {
       // An earlier run may have begun this attempt before it was cut short.
       retry: true,
     };
-    let answer: Answer;
+    let fired: Fired;
     try {
-      answer = await publish(input);
+      fired = await publish(input);
     } catch (error) {
       console.error(`TenantObject ${this.tenantId}: scheduled post ${row.request_id} failed to run`, error);
-      answer = { status: 503, body: { detail: "internal error" }, headers: { "Retry-After": "60" } };
+      fired = { kind: "crashed" };
     }
-    await this.afterFiring(row, scheduled, answer);
+    await this.afterFiring(row, scheduled, nextFor(fired));
   }
 
   /** Re-queues a transient failure with backoff, or records it as failed for good. */
-  private async afterFiring(row: ScheduledRow, input: PublishInput, answer: Answer): Promise<void> {
-    if (answer.status < 400 || answer.status === 422) {
-      // Answered for good: its record is the attempt's (see Publisher.finishPublish).
+  private async afterFiring(row: ScheduledRow, input: PublishInput, next: Next): Promise<void> {
+    if (next.kind === "done") {
       this.sql.exec("DELETE FROM scheduled_posts WHERE request_id = ?", row.request_id);
       return;
     }
-    const retryAfter = Number(answer.headers?.["Retry-After"] ?? 0) * 1000;
-    const windowFull = answer.status === 429;
-    const tries = windowFull ? row.tries : row.tries + 1;
-    if ((answer.status === 429 || answer.status === 503) && tries < MAX_TRIES) {
+    const tries = next.kind === "again" && next.windowFull ? row.tries : row.tries + 1;
+    if (next.kind === "again" && tries < MAX_TRIES) {
       this.sql.exec(
         "UPDATE scheduled_posts SET tries = ?, due_at_ms = ? WHERE request_id = ?",
         tries,
-        this.clock() + Math.max(retryAfter, windowFull ? 1000 : RETRY_BASE_MS * 2 ** row.tries),
+        this.clock() + Math.max(next.retryAfterSeconds * 1000, next.windowFull ? 1000 : RETRY_BASE_MS * 2 ** row.tries),
         row.request_id,
       );
       return;
@@ -177,7 +257,7 @@ export class Scheduler {
       return;
     }
     const now = isoNow(this.clock);
-    const detail = (answer.body as { detail?: string } | null)?.detail ?? `status ${answer.status}`;
+    const detail = next.detail;
     await scope.db.batch([
       savePublishRequest(scope, {
         ...existing,
@@ -254,8 +334,8 @@ export class Scheduler {
   async release(
     requestId: string,
     release: Release,
-    admissible: (input: PublishInput) => Promise<Answer | null>,
-  ): Promise<Answer | null> {
+    admissible: (input: PublishInput) => Promise<PublishRefusal | null>,
+  ): Promise<Answer | PublishRefusal | null> {
     const held = () =>
       this.sql
         .exec<ScheduledRow>("SELECT * FROM scheduled_posts WHERE request_id = ? AND held_reason IS NOT NULL", requestId)

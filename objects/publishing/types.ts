@@ -1,27 +1,17 @@
-// The steps of a publish inside the TenantObject (publish-flow.ts): what admission
-// hands the send, and how a send ended. Nothing here crosses the RPC seam.
+// The steps of a publish inside the TenantObject (publish-flow.ts): what the platform
+// call needs of an attempt, and how a send ended. Nothing here crosses the RPC seam.
 
 import type { PlatformErrorKind } from "../../src/platforms/errors";
 import type { Platform, PostContent, PublishResult } from "../../src/platforms/types";
-import type { Answer } from "../tenant-object/contract";
 import type { TokenStep } from "./account-tokens";
 
-export type BeginStep =
-  | { kind: "answer"; answer: Answer }
-  | {
-      kind: "send";
-      attemptId: string;
-      platform: Platform;
-      platformUserId: string;
-      post: PostContent;
-      token: TokenStep;
-    };
-
-/** What the platform call needs to know about an attempt. */
-export type AttemptTarget = Pick<
-  Extract<BeginStep, { kind: "send" }>,
-  "attemptId" | "platform" | "platformUserId" | "post"
->;
+/** What the platform call needs to know about an admitted attempt. */
+export interface AttemptTarget {
+  attemptId: string;
+  platform: Platform;
+  platformUserId: string;
+  post: PostContent;
+}
 
 export type SendOutcome =
   | { kind: "published"; result: PublishResult }
@@ -34,7 +24,7 @@ export type SendOutcome =
       /** The request field a "media" refusal names. */
       field?: string;
     }
-  /** No token could be had: nothing was sent. */
-  | { kind: "not_sent"; token: TokenStep }
+  /** No token could be had (why: the step account-tokens.ts gave instead): nothing was sent. */
+  | { kind: "not_sent"; token: Exclude<TokenStep, { kind: "token" }> }
   /** Accepted and still processing (an Instagram video container): completed later by the alarm. */
   | { kind: "processing"; containerId: string };

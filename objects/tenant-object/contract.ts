@@ -13,7 +13,9 @@ import type { Anomaly, MetricColumns, MetricName, Score } from "../../src/analyt
 import type { Permission } from "../../src/auth/permissions";
 import type { UserPrincipal } from "../../src/auth/principal";
 import type { AuditActor, PendingAuditRow } from "../../src/db/audit-logs";
+import type { PostView } from "../../src/db/publish-requests";
 import type { TenantStatus } from "../../src/db/tenants";
+import type { FieldError } from "../../src/http/problem";
 import type { PlatformErrorKind } from "../../src/platforms/errors";
 import type { PostDraft } from "../../src/platforms/rules";
 import type { Platform } from "../../src/platforms/types";
@@ -215,12 +217,14 @@ export interface Release {
   overrideAuthorRemoved: boolean;
 }
 
-/** An HTTP answer decided by the TenantObject (problem bodies included). */
+/**
+ * An HTTP answer decided by the TenantObject, problem bodies included: cancelling or
+ * releasing a scheduled post. A publish answers with a PublishOutcome instead.
+ */
 export interface Answer {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
-  replayed?: boolean;
 }
 
 /** The right to refresh one account's token, held by one caller at a time. */
@@ -244,10 +248,77 @@ export type RefreshOutcome =
     }
   | { ok: false; kind: PlatformErrorKind; message: string };
 
-/** Where a client's publish stands: answered, or waiting for the router to refresh a token. */
-export type FlowResult = { kind: "done"; answer: Answer } | { kind: "refresh"; attemptId: string; lease: RefreshLease };
+/**
+ * A publish that reached the platform (or may have), or was scheduled: what its attempt
+ * and its Idempotency-Key keep, and answer again to a repeat.
+ */
+export type RecordedOutcome =
+  /** The platform published it (HTTP 201). */
+  | { kind: "published"; post: PostView }
+  /** Scheduled for later, or sent with an outcome not known yet: "unknown" or "processing" (202). */
+  | { kind: "accepted"; post: PostView }
+  /** The platform refused the post; its record says so (422). */
+  | { kind: "platform_refused"; detail: string; post: PostView };
 
-export type PublishNowResult = FlowResult & {
+/**
+ * A publish that published nothing, and why. `detail` is the sentence the client reads,
+ * and a scheduled post that fails for good keeps as its error (scheduler.ts).
+ */
+export type PublishRefusal =
+  /** A publishing window is full: the account's own, or what the platform reported (429). */
+  | {
+      kind: "window_full";
+      detail: string;
+      window: string;
+      limit: number;
+      resetAtMs: number;
+      retryAfterSeconds: number;
+    }
+  /** The platform, or a token for it, is not available now; retry later (503). */
+  | { kind: "platform_unavailable"; detail: string; platform: Platform; retryAfterSeconds: number }
+  /** This deployment has no app credentials for the platform (409, ARCHITECTURE.md, Fail closed). */
+  | { kind: "platform_not_configured"; detail: string; platform: Platform }
+  /** The account cannot publish until it is reconnected (409). */
+  | { kind: "account_unavailable"; detail: string; accountId: string }
+  /** No such social account, or no such publish attempt (404). */
+  | { kind: "not_found"; detail: string }
+  /** The post breaks its platform's rules, names unknown content, or its media was refused (400). */
+  | { kind: "invalid"; detail: string; errors: FieldError[] }
+  /** The same Idempotency-Key is still being processed (409). */
+  | { kind: "key_in_progress"; detail: string }
+  /** The Idempotency-Key was used for another request (422). */
+  | { kind: "key_mismatch"; detail: string }
+  /** The tenant's rows are being moved between shards (503). */
+  | { kind: "tenant_moving"; detail: string; retryAfterSeconds: number };
+
+/**
+ * How a publish ended, as the object decided it (objects/publishing/outcome.ts). The
+ * router makes the HTTP answer of each (src/http/publish-answers.ts).
+ */
+export type PublishOutcome =
+  | RecordedOutcome
+  /** A repeat of a finished request with the same Idempotency-Key: its first outcome. */
+  | { kind: "replayed"; first: RecordedOutcome }
+  | PublishRefusal;
+
+/** The credential publishNow checked for the route (DeferredAuth), refused. */
+export type AccessRefusal =
+  | { kind: "unauthenticated" }
+  | { kind: "forbidden"; detail: string; permission: Permission }
+  /** The API key is over its hourly limit (429). */
+  | { kind: "key_limited"; admission: Admission };
+
+/** The account's token must be refreshed first, by the router (see publishNow). */
+export interface TokenHandOff {
+  kind: "refresh_needed";
+  attemptId: string;
+  lease: RefreshLease;
+}
+
+/** Where a client's publish stands: how it ended, or waiting for the router to refresh a token. */
+export type FlowResult = PublishOutcome | TokenHandOff;
+
+export type PublishNowResult = (FlowResult | AccessRefusal) & {
   keyAdmission?: Admission;
   /** Who asked, once the object authenticated them. */
   principal?: UserPrincipal;
@@ -387,7 +458,7 @@ export interface TenantObjectContract {
    * then either the platform call and the record, or, for a post with `scheduledAtMs`,
    * its place in the schedule (answered 202; the alarm publishes it when it comes due).
    * When the account's token must be refreshed first,
-   * the answer is `{ kind: "refresh", lease }` and the ROUTER does that step itself:
+   * the answer is `{ kind: "refresh_needed", lease }` and the ROUTER does that step itself:
    * it calls the platform's token endpoint (src/platforms/refresh.ts) and reports the
    * outcome with resumePublish. Why the router: a refresh can rotate the refresh
    * token, and the platform call can take the whole platform deadline. Were the
@@ -405,9 +476,10 @@ export interface TenantObjectContract {
   cancelScheduled(requestId: string, actor: AuditActor): Promise<Answer | null>;
   /**
    * Schedules a held post again (docs/publishing.md, Held posts); null when it is not
-   * held here. Refused (409) while the tenant is stopped or its author still removed.
+   * held here. Refused (409) while the tenant is stopped or its author still removed,
+   * and refused as a publish would be (PublishRefusal) by the account or the post.
    */
-  releaseHeld(requestId: string, release: Release): Promise<Answer | null>;
+  releaseHeld(requestId: string, release: Release): Promise<Answer | PublishRefusal | null>;
   /**
    * The tenant's status changed (suspended, reactivated, deleted): read it again. On
    * reactivation the work paused while it was stopped (token upkeep, insight pulls)
@@ -526,7 +598,7 @@ export const REPEAT = {
 
   // publishing
   // Repeated with `retry`: the object then looks for the attempt it admitted
-  // (publisher.ts beginPublish) and never sends a post twice: one whose platform call
+  // (objects/publishing/admission.ts) and never sends a post twice: one whose platform call
   // began is answered as interrupted, a finished one with its outcome, and an
   // Idempotency-Key the first call claimed answers as in progress or replays. What a
   // repeat does again: the deferred credential check charges the API key's hourly

@@ -14,8 +14,9 @@ import type { AuditOutbox } from "../identity/audit-outbox";
 import type { TenantIdentity } from "../identity/tenant-identity";
 import type { TenantMove } from "../placement/tenant-move";
 import type { AccountTokens } from "../publishing/account-tokens";
+import type { Admission } from "../publishing/admission";
 import type { PublishFlow } from "../publishing/publish-flow";
-import type { Publisher } from "../publishing/publisher";
+import type { PublishRecord } from "../publishing/record";
 import type { Scheduler } from "../publishing/scheduler";
 import type { TenantRecordCache } from "../publishing/tenant-record";
 import type { Timers } from "../storage/timers";
@@ -43,7 +44,11 @@ export interface TenantParts {
   identity: TenantIdentity;
   auditOutbox: AuditOutbox;
   tokens: AccountTokens;
-  publisher: Publisher;
+  /** A publish's admission (step 4 of publish-flow.ts); a released held post is checked by it too. */
+  admission: Admission;
+  /** A publish's record (step 8), its outbox to D1, and the completion of processing posts. */
+  record: PublishRecord;
+  /** The steps of a publish in order (objects/publishing/publish-flow.ts). */
   publishing: PublishFlow;
   scheduler: Scheduler;
   analytics: TenantAnalytics;
@@ -55,12 +60,14 @@ export interface TenantParts {
  * Returns once D1 has every post this object has answered for. A record D1 refuses
  * is logged and left for the outbox's retry; the caller goes on without it.
  */
-export async function settleRecords(parts: TenantParts): Promise<void> {
-  await parts.publisher.outbox.flush().catch((error) => console.error(`TenantObject ${parts.tenantId}:`, error));
+export async function settleRecords(parts: Pick<TenantParts, "record" | "tenantId">): Promise<void> {
+  await parts.record.outbox.flush().catch((error) => console.error(`TenantObject ${parts.tenantId}:`, error));
 }
 
 /** Writes changed counters to D1 (after the posts they reference). */
-export async function flushAnalytics(parts: TenantParts): Promise<FlushReport> {
+export async function flushAnalytics(
+  parts: Pick<TenantParts, "record" | "tenantId" | "analytics">,
+): Promise<FlushReport> {
   await settleRecords(parts);
   return parts.analytics.flush();
 }
@@ -76,8 +83,11 @@ export function startCounting(parts: TenantParts, post: TrackedPost): void {
   }
 }
 
+/** The parts the campaign ledger is rebuilt from. */
+type LedgerParts = Pick<TenantParts, "storage" | "analytics" | "env" | "tenantId" | "clock">;
+
 /** Rebuilds the campaign ledger from D1 (objects/analytics/campaign-rebuild.ts). */
-export function rebuildCampaigns(parts: TenantParts): Promise<CampaignLedgerRebuild> {
+export function rebuildCampaigns(parts: LedgerParts): Promise<CampaignLedgerRebuild> {
   return rebuildCampaignLedger({
     storage: parts.storage,
     ledger: parts.analytics.campaigns,
@@ -100,7 +110,7 @@ export async function campaignRoi(parts: TenantParts, query: CampaignRoiQuery): 
  * (its repair). It runs again when about AGEING_POSTS more posts will have left a
  * window, so a report never has many to age, and by the next rebuild at the latest.
  */
-export async function keepCampaignLedger(parts: TenantParts): Promise<void> {
+export async function keepCampaignLedger(parts: LedgerParts & Pick<TenantParts, "sql" | "timers">): Promise<void> {
   const ledger = parts.analytics.campaigns;
   let built = builtAtMs(parts.sql);
   if (built === null || parts.clock() - built >= REBUILD_EVERY_MS) built = (await rebuildCampaigns(parts)).builtAtMs;
@@ -115,7 +125,9 @@ export async function keepCampaignLedger(parts: TenantParts): Promise<void> {
 }
 
 /** Pulls insights for recent posts now; how many figures came back. */
-export async function syncInsights(parts: TenantParts): Promise<number> {
+export async function syncInsights(
+  parts: Pick<TenantParts, "record" | "tenantId" | "analytics" | "tokens" | "adapterFor" | "timers" | "clock">,
+): Promise<number> {
   // Sync errors reference the post's D1 row.
   await settleRecords(parts);
   const { tokens } = parts;

@@ -21,7 +21,7 @@ export type PausedTimer = "token-upkeep" | "sync-insights";
 
 /** Runs a paused timer's `work` only while the tenant is active, as the directory says now. */
 export async function whileActive<T>(
-  parts: TenantParts,
+  parts: Pick<TenantParts, "tenant" | "timers" | "clock">,
   timer: PausedTimer,
   work: () => Promise<T>,
 ): Promise<T | null> {

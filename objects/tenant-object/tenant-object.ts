@@ -34,16 +34,19 @@ import { TenantIdentity } from "../identity/tenant-identity";
 import { attemptTotp } from "../identity/totp-attempts";
 import { TenantMove } from "../placement/tenant-move";
 import { AccountTokens } from "../publishing/account-tokens";
+import { Admission } from "../publishing/admission";
+import { Attempts } from "../publishing/attempts";
 import { consentState, consumeState, createState, startState } from "../publishing/oauth-states";
 import { PostHolds } from "../publishing/post-holds";
 import { PublishFlow } from "../publishing/publish-flow";
-import { Publisher } from "../publishing/publisher";
 import { windowFor, windowState } from "../publishing/rate-windows";
+import { PublishRecord } from "../publishing/record";
 import { Scheduler } from "../publishing/scheduler";
 import { TenantRecordCache } from "../publishing/tenant-record";
 import { applyObjectMigrations } from "../schema/migrate";
 import { TENANT_OBJECT_MIGRATIONS } from "../schema/tenant-migrations";
 import { objectClock } from "../storage/object-clock";
+import { SlidingLog } from "../storage/sliding-log";
 import { Timers } from "../storage/timers";
 import type {
   AccountWindow,
@@ -69,6 +72,7 @@ import type {
   PresentedCredential,
   PublishInput,
   PublishNowResult,
+  PublishRefusal,
   RefreshOutcome,
   Release,
   SessionEnding,
@@ -123,28 +127,36 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
     this.#resets = new PasswordResets(sql, clock);
     const identity = new TenantIdentity(sql, env, tenantId, timers, tenant, auditOutbox, this.#sessions);
     const tokens = new AccountTokens(sql, env, tenantId, tenant, clock);
-    const publisher = new Publisher(
+    // The steps of a publish (objects/publishing/publish-flow.ts): admission and the
+    // record share the attempts and the accounts' windows.
+    const attempts = new Attempts(sql, clock);
+    const rateLog = new SlidingLog(sql, { table: "rate_hits", keyColumn: "account_id" });
+    const admission = new Admission(sql, env, tenantId, tokens, tenant, attempts, rateLog, timers, clock);
+    const record = new PublishRecord(
       sql,
       env,
       tenantId,
       tokens,
       tenant,
+      attempts,
+      rateLog,
       timers,
       (post) => startCounting(this.#parts, post),
       clock,
     );
     const move = new TenantMove(sql, env, tenantId, timers, () => tenant.forget(), clock);
-    const publishing = new PublishFlow({
-      identity,
-      publisher,
-      tokens,
-      timers,
-      fenced: () => move.fenced(),
-      adapterFor,
-      clock,
-    });
     const holds = new PostHolds(sql, env, tenantId, tenant, clock);
     const scheduler = new Scheduler(sql, env, tenantId, timers, holds, clock);
+    const publishing = new PublishFlow({
+      identity,
+      admission,
+      scheduler,
+      tokens,
+      attempts,
+      record,
+      fenced: () => move.fenced(),
+      adapterFor,
+    });
     this.#parts = {
       tenantId,
       env,
@@ -156,7 +168,8 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
       identity,
       auditOutbox,
       tokens,
-      publisher,
+      admission,
+      record,
       publishing,
       scheduler,
       analytics,
@@ -293,9 +306,9 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
     return this.#parts.scheduler.cancel(requestId, actor);
   }
 
-  async releaseHeld(requestId: string, release: Release): Promise<Answer | null> {
-    const { scheduler, publisher } = this.#parts;
-    return scheduler.release(requestId, release, (input) => publisher.admissible(input));
+  async releaseHeld(requestId: string, release: Release): Promise<Answer | PublishRefusal | null> {
+    const { scheduler, admission } = this.#parts;
+    return scheduler.release(requestId, release, (input) => admission.check(input));
   }
 
   async tenantStatusChanged(status: TenantStatus): Promise<void> {

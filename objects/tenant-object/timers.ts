@@ -3,8 +3,10 @@
 // is the only vocabulary of names: a part is handed Timers<"its" | "names"> and can
 // schedule nothing else, and the map must hold a handler for every name and no other.
 //
-// A handler is handed the object's parts (parts.ts), typed; a timer's row carries no
-// data of its own (each keeps its state in its own table, which a reset cannot lose).
+// A handler names the parts (parts.ts) it uses, and is handed those alone (a view of
+// the object's parts, typed Pick<TenantParts, ...>): it cannot reach any other. A
+// timer's row carries no data of its own (each keeps its state in its own table,
+// which a reset cannot lose).
 //
 // Hardening's guarantees (objects/storage/timers.ts): a due timer's row is deleted
 // only once its handler succeeded; a handler that schedules its own timer again keeps
@@ -36,9 +38,27 @@ export type TenantTimer =
   | "move-tenant";
 
 interface TimerHandler {
+  /** The parts the handler is handed; runDueTimers passes the object's, it forwards only these. */
+  readonly uses: readonly (keyof TenantParts)[];
   run(parts: TenantParts): Promise<unknown>;
   /** Runs while a move fences the tenant's writes (only the move itself must). */
   runsWhileFenced?: true;
+}
+
+/** A handler of the parts named in `uses`, handed a view of those alone. */
+function handler<K extends keyof TenantParts>(
+  uses: readonly K[],
+  run: (parts: Pick<TenantParts, K>) => Promise<unknown>,
+  options: { runsWhileFenced?: true } = {},
+): TimerHandler {
+  return { uses, run: (parts) => run(viewOf(parts, uses)), ...options };
+}
+
+/** The parts named in `uses`, and no other. */
+function viewOf<K extends keyof TenantParts>(parts: TenantParts, uses: readonly K[]): Pick<TenantParts, K> {
+  const view: Partial<Pick<TenantParts, K>> = {};
+  for (const name of uses) view[name] = parts[name];
+  return view as Pick<TenantParts, K>;
 }
 
 /** A failed handler runs again this much later. */
@@ -53,54 +73,56 @@ export function tenantTimers(): { readonly [name in TenantTimer]: TimerHandler }
   let analyticsFlushFailures = 0;
   return {
     // identity (objects/identity/)
-    "flush-key-usage": { run: (parts) => parts.identity.flushKeyUsage() },
-    "flush-audit": { run: (parts) => parts.auditOutbox.flush() },
+    "flush-key-usage": handler(["identity"], (parts) => parts.identity.flushKeyUsage()),
+    "flush-audit": handler(["auditOutbox"], (parts) => parts.auditOutbox.flush()),
     // publishing (objects/publishing/)
-    "flush-usage": { run: (parts) => flushUsage(parts.sql, parts.env, parts.tenantId) },
-    // Due posts go out, or are held while the tenant is stopped or the author removed (post-holds.ts).
-    "publish-due": {
-      run: (parts) =>
-        parts.scheduler.fireDue({
-          publish: (input) => parts.publishing.forSchedule(input),
-          abandonUnsent: (attemptId) => parts.publisher.abandonUnsent(attemptId),
-        }),
-    },
-    "record-pending": { run: (parts) => parts.publisher.outbox.flush() },
-    "sweep-attempts": { run: (parts) => sweepAttempts(parts.sql, parts.publisher, parts.timers, parts.clock()) },
+    "flush-usage": handler(["sql", "env", "tenantId"], (parts) => flushUsage(parts.sql, parts.env, parts.tenantId)),
+    // Due posts go out (steps 4 to 8 of publish-flow.ts), or are held while the tenant is
+    // stopped or the author removed (post-holds.ts).
+    "publish-due": handler(["scheduler", "publishing", "record"], (parts) =>
+      parts.scheduler.fireDue({
+        publish: (input) => parts.publishing.forSchedule(input),
+        abandonUnsent: (attemptId) => parts.record.abandonUnsent(attemptId),
+      }),
+    ),
+    "record-pending": handler(["record"], (parts) => parts.record.outbox.flush()),
+    "sweep-attempts": handler(["sql", "record", "timers", "clock"], (parts) =>
+      sweepAttempts(parts.sql, parts.record, parts.timers, parts.clock()),
+    ),
     // Instagram videos still processing (container-poller.ts).
-    "media-containers": {
-      run: (parts) =>
-        pollContainers({
-          sql: parts.sql,
-          timers: parts.timers,
-          tokens: parts.tokens,
-          cadence: containerCadence(parts.env),
-          adapter: () => parts.adapterFor("instagram") as InstagramAdapter,
-          complete: (attemptId, outcome) => parts.publisher.completeProcessing(attemptId, outcome),
-          clock: parts.clock,
-        }),
-    },
+    "media-containers": handler(["sql", "timers", "tokens", "env", "adapterFor", "record", "clock"], (parts) =>
+      pollContainers({
+        sql: parts.sql,
+        timers: parts.timers,
+        tokens: parts.tokens,
+        cadence: containerCadence(parts.env),
+        adapter: () => parts.adapterFor("instagram") as InstagramAdapter,
+        complete: (attemptId, outcome) => parts.record.completeProcessing(attemptId, outcome),
+        clock: parts.clock,
+      }),
+    ),
     // Instagram tokens renewed before they expire (token-upkeep.ts); paused while the tenant is stopped.
-    "token-upkeep": { run: (parts) => whileActive(parts, "token-upkeep", () => upkeepTokens(parts)) },
+    "token-upkeep": handler(["tenant", "timers", "clock", "env", "tenantId", "tokens", "adapterFor"], (parts) =>
+      whileActive(parts, "token-upkeep", () => upkeepTokens(parts)),
+    ),
     // analytics (objects/analytics/)
-    "flush-analytics": {
-      // One flush run; more right after when the run was full, backing off while D1 fails.
-      async run(parts) {
-        try {
-          const report = await flushAnalytics(parts);
-          analyticsFlushFailures = 0;
-          if (report.more) await parts.timers.scheduleAtMost("flush-analytics", parts.clock());
-        } catch (error) {
-          analyticsFlushFailures += 1;
-          const backoff = Math.min(300_000, 1000 * 2 ** (analyticsFlushFailures - 1));
-          console.error(`TenantObject ${parts.tenantId}: analytics flush failed; retrying in ${backoff} ms`, error);
-          await parts.timers.scheduleAtMost("flush-analytics", parts.clock() + backoff);
-        }
-      },
-    },
+    // One flush run; more right after when the run was full, backing off while D1 fails.
+    "flush-analytics": handler(["record", "tenantId", "analytics", "timers", "clock"], async (parts) => {
+      try {
+        const report = await flushAnalytics(parts);
+        analyticsFlushFailures = 0;
+        if (report.more) await parts.timers.scheduleAtMost("flush-analytics", parts.clock());
+      } catch (error) {
+        analyticsFlushFailures += 1;
+        const backoff = Math.min(300_000, 1000 * 2 ** (analyticsFlushFailures - 1));
+        console.error(`TenantObject ${parts.tenantId}: analytics flush failed; retrying in ${backoff} ms`, error);
+        await parts.timers.scheduleAtMost("flush-analytics", parts.clock() + backoff);
+      }
+    }),
     // Paused while the tenant is stopped (stopped-tenant.ts).
-    "sync-insights": {
-      run: (parts) =>
+    "sync-insights": handler(
+      ["tenant", "timers", "clock", "record", "tenantId", "analytics", "tokens", "adapterFor", "sql"],
+      (parts) =>
         whileActive(parts, "sync-insights", async () => {
           await syncInsights(parts);
           // The next run: when the next post is due, at least a minute on; none when no post is left.
@@ -109,11 +131,13 @@ export function tenantTimers(): { readonly [name in TenantTimer]: TimerHandler }
           if (due !== null)
             await parts.timers.scheduleAtMost("sync-insights", Math.max(due, nowMs + INSIGHTS_MIN_GAP_MS));
         }),
-    },
+    ),
     // ROI by campaign's running totals (objects/analytics/campaign-ledger.ts).
-    "campaign-ledger": { run: (parts) => keepCampaignLedger(parts) },
+    "campaign-ledger": handler(["storage", "analytics", "env", "tenantId", "clock", "sql", "timers"], (parts) =>
+      keepCampaignLedger(parts),
+    ),
     // placement (objects/placement/tenant-move.ts)
-    "move-tenant": { run: (parts) => parts.move.step(parts.clock()), runsWhileFenced: true },
+    "move-tenant": handler(["move", "clock"], (parts) => parts.move.step(parts.clock()), { runsWhileFenced: true }),
   };
 }
 

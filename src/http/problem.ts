@@ -78,11 +78,17 @@ export class ProblemError extends Error {
   }
 }
 
-/** Render a problem as the response of `c`, with the request's path as `instance`. */
-export function problemResponse(c: Context, problem: Problem, headers: Record<string, string> = {}): Response {
+/** A problem as the body of `c`'s response: the request's path as `instance`, and its id. */
+export function problemBody(c: Context, problem: Problem): Problem {
   const body: Problem = { ...problem, instance: problem.instance ?? new URL(c.req.url).pathname };
   const requestId = c.get("requestId" as never) as string | undefined;
   if (requestId) body.request_id = requestId;
+  return body;
+}
+
+/** Render a problem as the response of `c`, with the request's path as `instance`. */
+export function problemResponse(c: Context, problem: Problem, headers: Record<string, string> = {}): Response {
+  const body = problemBody(c, problem);
   for (const [name, value] of Object.entries(headers)) c.header(name, value);
   return c.body(JSON.stringify(body), problem.status as ContentfulStatusCode, {
     "Content-Type": PROBLEM_CONTENT_TYPE,

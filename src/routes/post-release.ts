@@ -15,6 +15,7 @@ import { createRouter } from "../http/app-env";
 import { auditActor } from "../http/audit";
 import { respondWith } from "../http/object-answer";
 import { ProblemError } from "../http/problem";
+import { refusalAnswer } from "../http/publish-answers";
 import { MAX_SCHEDULE_AHEAD_MS, MIN_SCHEDULE_AHEAD_MS, PostSchema, ReleaseBody } from "../http/publishing-schemas";
 import { caller, callerObject, settlePosts } from "../http/request-context";
 import { problemResponseSpec } from "../http/schemas";
@@ -81,5 +82,6 @@ export const postReleaseRoutes = createRouter().openapi(releaseRoute, async (c) 
   const object = await callerObject(c);
   const answer = await retryOnReset(object, "releaseHeld", id, release);
   if (!answer) throw new ProblemError("conflict", "Only a held post can be released; this one is no longer held");
-  return respondWith(c, answer) as never;
+  // The account or the post refused as a publish would be (admission's checks).
+  return respondWith(c, "kind" in answer ? refusalAnswer(answer) : answer) as never;
 });

@@ -2,7 +2,7 @@
 // (releasing a held one: post-release.ts). POST /v1/posts takes an Idempotency-Key: a
 // repeat returns the first answer and calls no platform.
 import { createRoute, z } from "@hono/zod-openapi";
-import type { FlowResult } from "../../objects/tenant-object/contract";
+import type { FlowResult, PublishNowResult } from "../../objects/tenant-object/contract";
 import { acceptPrincipal, setRateLimitHeaders } from "../auth/authenticate";
 import { guard } from "../auth/guard";
 import { sha256, toHex, utf8 } from "../crypto/encoding";
@@ -11,9 +11,9 @@ import { getPublishRequest, listPublishRequests, type PostStatus, toPost } from 
 import { createRouter } from "../http/app-env";
 import { auditActor } from "../http/audit";
 import { decodeCursor, PageQuery, pageOf } from "../http/cursor";
-import { respondWith } from "../http/object-answer";
 import { cancelPost } from "../http/post-cancel";
 import { ProblemError } from "../http/problem";
+import { answerPublish } from "../http/publish-answers";
 import { PostBody, PostPageSchema, PostSchema } from "../http/publishing-schemas";
 import { caller, callerObject, settlePosts } from "../http/request-context";
 import { idempotencyHeader, problemResponseSpec } from "../http/schemas";
@@ -159,15 +159,16 @@ export const postsRoutes = createRouter()
     const started = await retryOnReset(object, "publishNow", input, c.var.deferredAuth);
     if (started.principal) acceptPrincipal(c, started.principal);
     if (started.keyAdmission) setRateLimitHeaders(c, started.keyAdmission);
-    let result: FlowResult = started;
-    // The route's own step of a publish: a token to refresh first is refreshed here, since
-    // this request outlives a reset of the object (why: publishNow in the object's contract).
-    while (result.kind === "refresh") {
+    let result: PublishNowResult | FlowResult = started;
+    // The route's own step of a publish (step 6 of objects/publishing/publish-flow.ts): a
+    // token to refresh first is refreshed here, since this request outlives a reset of
+    // the object (why: publishNow in the object's contract).
+    while (result.kind === "refresh_needed") {
       const { attemptId, lease } = result;
       const outcome = await refreshAtPlatform(platformAdapter(c.env, lease.platform, new URL(c.req.url).origin), lease);
       result = await retryOnReset(object, "resumePublish", attemptId, lease.leaseId, outcome);
     }
-    return respondWith(c, result.answer) as never;
+    return answerPublish(c, result);
   })
   .openapi(listRoute, async (c) => {
     const query = c.req.valid("query");

@@ -1,0 +1,132 @@
+// Step 4 of a publish (publish-flow.ts): admission. The account can publish, the post
+// keeps its platform's rules, the Idempotency-Key is claimed and a slot of the
+// account's exact window reserved, and the attempt opened: the key, the slot and the
+// attempt are taken with no await between them (ARCHITECTURE.md, Admission), so no
+// burst is admitted past a limit. A post for later takes its key but no slot: the
+// schedule has it next (scheduler.ts). A repeated call (`retry`) finds its attempt
+// first, and is never admitted twice.
+import type { Clock } from "../../src/clock";
+import { contentExists } from "../../src/db/content";
+import { tenantScope } from "../../src/db/tenant-scope";
+import type { FieldError } from "../../src/http/problem";
+import { platformReach } from "../../src/platforms/mode";
+import { checkPost } from "../../src/platforms/rules";
+import { USAGE_FLUSH_DELAY_MS } from "../identity/tenant-identity";
+import type { SlidingLog } from "../storage/sliding-log";
+import type { Timers } from "../storage/timers";
+import type { PublishInput, PublishOutcome, PublishRefusal } from "../tenant-object/contract";
+import type { AccountTokens, LoadedAccount, TokenStep } from "./account-tokens";
+import type { Attempts } from "./attempts";
+import { attemptTarget } from "./compose";
+import { STALE_ATTEMPT_MS } from "./housekeeping";
+import { claimKey, releaseKey } from "./idempotency";
+import {
+  accountUnavailable,
+  invalid,
+  KEY_IN_PROGRESS,
+  KEY_MISMATCH,
+  NO_ACCOUNT,
+  notConfigured,
+  windowFull,
+} from "./outcome";
+import { reserveSlot, windowFor } from "./rate-windows";
+import type { TenantRecordCache } from "./tenant-record";
+import type { AttemptTarget } from "./types";
+
+export type Admitted =
+  /** Answered here: refused, replayed, or a repeat of a finished attempt. */
+  | { kind: "answered"; outcome: PublishOutcome }
+  /** A repeat whose platform call began before a reset: it is recorded as unknown, never sent again. */
+  | { kind: "interrupted" }
+  /** A post for later: its key is claimed; the schedule takes it. */
+  | { kind: "later"; account: LoadedAccount; dueAtMs: number }
+  /** Admitted: the attempt is open, with its token when one was ready (null: the token step gets one). */
+  | { kind: "admitted"; target: AttemptTarget; token: Extract<TokenStep, { kind: "token" }> | null };
+
+export class Admission {
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly env: Env,
+    private readonly tenantId: string,
+    private readonly tokens: AccountTokens,
+    private readonly tenant: TenantRecordCache,
+    private readonly attempts: Attempts,
+    /** The accounts' windows (rate_hits), shared with the record, which gives slots back. */
+    private readonly log: SlidingLog,
+    private readonly timers: Timers<"sweep-attempts" | "flush-usage">,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Admits a publish, or says why not; then the housekeeping that follows an attempt. */
+  async admit(input: PublishInput): Promise<Admitted> {
+    const admitted = await this.decide(input);
+    // An attempt whose caller vanishes is swept (housekeeping.ts); counted usage reaches D1.
+    if (admitted.kind === "admitted")
+      await this.timers.scheduleAtMost("sweep-attempts", this.clock() + STALE_ATTEMPT_MS + 1000);
+    await this.timers.scheduleAtMost("flush-usage", this.clock() + USAGE_FLUSH_DELAY_MS);
+    return admitted;
+  }
+
+  private async decide(input: PublishInput): Promise<Admitted> {
+    // Only a repeated call (the router retrying after a reset, or the alarm firing a
+    // scheduled post again) can find its attempt.
+    const earlier = input.retry ? this.attempts.earlier(input.attemptId) : { kind: "none" as const };
+    const account = await this.tokens.load(input.accountId);
+    if (!account) return { kind: "answered", outcome: NO_ACCOUNT };
+    if (earlier.kind === "unsent") return { kind: "admitted", target: attemptTarget(input, account), token: null };
+    if (earlier.kind === "called") return { kind: "interrupted" };
+    if (earlier.kind === "finished") return { kind: "answered", outcome: earlier.outcome };
+    const refused = await this.refusal(input, account);
+    if (refused) return { kind: "answered", outcome: refused };
+    const { windows } = await this.tenant.get();
+    const nowMs = this.clock();
+    // From here to the end there is no await: the key, the slot and the attempt are
+    // taken together, before any other request can interleave.
+    if (input.idempotencyKey) {
+      const claim = claimKey(this.sql, input.idempotencyKey, input.attemptId, input.requestHash, nowMs);
+      if (claim.kind === "replay") return { kind: "answered", outcome: { kind: "replayed", first: claim.first } };
+      if (claim.kind === "in_progress") return { kind: "answered", outcome: KEY_IN_PROGRESS };
+      if (claim.kind === "mismatch") return { kind: "answered", outcome: KEY_MISMATCH };
+    }
+    if (input.scheduledAtMs !== null) return { kind: "later", account, dueAtMs: input.scheduledAtMs };
+    const spec = windowFor(account.platform, windows[account.platform]);
+    const slot = reserveSlot(this.sql, this.log, account, spec, input.attemptId, nowMs);
+    if (!slot.allowed) {
+      if (input.idempotencyKey) releaseKey(this.sql, input.idempotencyKey, input.attemptId);
+      return { kind: "answered", outcome: windowFull(slot.window, slot.limit, slot.resetAtMs, nowMs) };
+    }
+    const token = this.tokens.ready(account);
+    this.attempts.open(input, account.platform, token ? "calling" : "sending", nowMs);
+    return { kind: "admitted", target: attemptTarget(input, account), token };
+  }
+
+  /**
+   * Whether `input` may be scheduled as it stands (a held post released): the checks
+   * admission makes first, against the account and the rules of today. The refusal, or null.
+   */
+  async check(input: PublishInput): Promise<PublishRefusal | null> {
+    const account = await this.tokens.load(input.accountId);
+    if (!account) return NO_ACCOUNT;
+    return this.refusal(input, account);
+  }
+
+  /**
+   * Admission's first checks, before any key or slot is taken: the account can
+   * publish, and the post keeps its platform's rules. The refusal, or null.
+   */
+  private async refusal(input: PublishInput, account: LoadedAccount): Promise<PublishRefusal | null> {
+    if (account.status !== "active") {
+      return accountUnavailable(input.accountId, `The account is ${account.status}; reconnect it`);
+    }
+    // Fail closed: a live platform without credentials is refused here, before
+    // admission, for a client's publish and a scheduled one alike (never the sandbox).
+    if (platformReach(this.env, account.platform).kind === "not_configured") return notConfigured(account.platform);
+    const { maxHashtags } = await this.tenant.get();
+    const errors: FieldError[] = checkPost(account.platform, input.draft, maxHashtags[account.platform]);
+    if (input.contentId && !(await contentExists(await tenantScope(this.env, this.tenantId), input.contentId))) {
+      errors.push({ in: "body", field: "content_id", message: "No such generated content" });
+    }
+    const [first, ...rest] = errors;
+    return first ? invalid([first, ...rest]) : null;
+  }
+}

@@ -1,0 +1,147 @@
+// Step 8 of a publish (publish-flow.ts): the record. How the platform call went is
+// written to the object's SQLite before the answer leaves (outcome.ts says what the
+// record and the outcome are): the Idempotency-Key keeps the outcome for a repeat, the
+// D1 rows follow through the outbox (record-outbox.ts), and a published post starts
+// being counted. A send that published nothing is not recorded: its slot and key go
+// back, and the client may retry.
+import { type Clock, isoNow } from "../../src/clock";
+import type { PublishRequestRow } from "../../src/db/publish-requests";
+import type { Platform } from "../../src/platforms/types";
+import type { SlidingLog } from "../storage/sliding-log";
+import type { Timers } from "../storage/timers";
+import type { PublishOutcome } from "../tenant-object/contract";
+import type { AccountTokens } from "./account-tokens";
+import type { Attempts } from "./attempts";
+import { requestRow } from "./compose";
+import { releaseKey, storeOutcome } from "./idempotency";
+import { containerCadence, trackContainer } from "./media-containers";
+import {
+  isRecorded,
+  NO_ACCOUNT,
+  NO_ATTEMPT,
+  platformResetAtMs,
+  processedRecord,
+  recordedOutcome,
+  sentRecord,
+  unsentRefusal,
+} from "./outcome";
+import { recordPlatformQuota, releaseSlot, windowFor } from "./rate-windows";
+import { RecordOutbox } from "./record-outbox";
+import type { TenantRecordCache } from "./tenant-record";
+import type { SendOutcome } from "./types";
+
+/** A published post, as analytics starts counting it (parts.ts, startCounting). */
+export interface PublishedPost {
+  postId: string;
+  platform: Platform;
+  accountId: string;
+  platformPostId: string;
+  publishedAtMs: number;
+  campaignId: string | null;
+}
+
+export class PublishRecord {
+  /** Finished publishes wait here for D1, in batches. */
+  readonly outbox: RecordOutbox;
+
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly env: Env,
+    private readonly tenantId: string,
+    private readonly tokens: AccountTokens,
+    private readonly tenant: TenantRecordCache,
+    private readonly attempts: Attempts,
+    /** The accounts' windows (rate_hits), shared with admission, which took the slots. */
+    private readonly log: SlidingLog,
+    private readonly timers: Timers<"record-pending" | "media-containers">,
+    private readonly onPublished: (post: PublishedPost) => void,
+    private readonly clock: Clock,
+  ) {
+    this.outbox = new RecordOutbox(sql, env, tenantId, timers, clock);
+  }
+
+  /** Records how the platform call went; the outcome. Safe to call twice: a finished attempt keeps its outcome. */
+  async finish(attemptId: string, sent: SendOutcome): Promise<PublishOutcome> {
+    const settling = this.attempts.settling(attemptId);
+    if (!settling) return NO_ATTEMPT;
+    if (settling.kind === "finished") return settling.outcome;
+    const { input } = settling;
+    const account = await this.tokens.load(input.accountId);
+    if (!account) return NO_ACCOUNT;
+    const spec = windowFor(account.platform, (await this.tenant.get()).windows[account.platform]);
+    const nowMs = this.clock();
+    if (!isRecorded(sent)) {
+      // Nothing happened: the slot and the key go back, the client may retry.
+      releaseSlot(this.sql, this.log, account.platform, attemptId);
+      if (input.idempotencyKey) releaseKey(this.sql, input.idempotencyKey, attemptId);
+      if (sent.kind === "failed" && sent.error === "rate_limited") {
+        // Until the platform's reset, its window is full (rate-windows.ts).
+        const report = { remaining: 0, resetAtMs: platformResetAtMs(sent, nowMs), limit: null, source: "429" };
+        recordPlatformQuota(this.sql, account.accountId, windowFor(account.platform), report, nowMs);
+      }
+      this.attempts.forget(attemptId);
+      return unsentRefusal(account, sent, nowMs);
+    }
+    const now = isoNow(this.clock);
+    const record = sentRecord(requestRow(this.tenantId, input, account.platform, now), sent, now);
+    if (sent.kind === "published" && sent.result.quota) {
+      recordPlatformQuota(this.sql, account.accountId, spec, sent.result.quota, nowMs);
+    }
+    if (sent.kind === "processing") {
+      const target = { attemptId, accountId: account.accountId, containerId: sent.containerId };
+      await trackContainer(this.sql, this.timers, containerCadence(this.env), target, this.clock());
+    }
+    // Refused by the platform: the call does not count against the window.
+    if (record.status === "failed") releaseSlot(this.sql, this.log, account.platform, attemptId);
+    const outcome = recordedOutcome(record);
+    if (input.idempotencyKey) storeOutcome(this.sql, input.idempotencyKey, attemptId, outcome);
+    await this.outbox.add(attemptId, record);
+    this.countIfPublished(record);
+    return outcome;
+  }
+
+  /**
+   * Gives up an attempt that never reached the platform (a scheduled post that is held
+   * instead): its slot and key go back. False when its platform call was made, or it
+   * is finished: its outcome is then the attempt's own.
+   */
+  async abandonUnsent(attemptId: string): Promise<boolean> {
+    const earlier = this.attempts.earlier(attemptId);
+    if (earlier.kind === "none") return true;
+    if (earlier.kind !== "unsent") return false;
+    await this.finish(attemptId, { kind: "failed", error: "unavailable", message: "held before it was sent" });
+    return true;
+  }
+
+  /**
+   * A processing post's final outcome, from the container poller: published, failed,
+   * or (media_publish timed out) unknown. Recorded as any finished publish is.
+   */
+  async completeProcessing(attemptId: string, sent: SendOutcome): Promise<void> {
+    const processing = this.attempts.processing(attemptId);
+    if (!processing) return;
+    const account = await this.tokens.load(processing.input.accountId);
+    if (!account) return;
+    const record = processedRecord(processing.row, sent, isoNow(this.clock));
+    if (record.status === "failed") releaseSlot(this.sql, this.log, account.platform, attemptId);
+    await this.outbox.add(attemptId, record);
+    this.countIfPublished(record);
+  }
+
+  /**
+   * A recorded post that was published is counted from now on; the analytics flush
+   * sends the outbox to D1 before the figures that reference the post.
+   */
+  private countIfPublished(record: PublishRequestRow): void {
+    if (record.status === "published" && record.platform_post_id && record.published_at) {
+      this.onPublished({
+        postId: record.request_id,
+        platform: record.platform,
+        accountId: record.account_id,
+        platformPostId: record.platform_post_id,
+        publishedAtMs: Date.parse(record.published_at),
+        campaignId: record.campaign_id,
+      });
+    }
+  }
+}
