@@ -135,6 +135,8 @@ export default defineConfig({
           name: "node",
           environment: "node",
           include: ["e2e/**/*.e2e.ts"],
+          // One Worker for the files that need one (e2e/support/worker.ts).
+          globalSetup: ["./e2e/support/global-worker.ts"],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

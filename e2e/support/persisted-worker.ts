@@ -90,7 +90,11 @@ export async function startPersistedWorker(dir: string): Promise<PersistedWorker
   const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" };
   await migrate(dir);
   const port = await freePort();
-  const vars = Object.entries(TEST_SECRETS).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
+  // The test suite's password cost, as in vitest.config.ts (src/auth/passwords.ts).
+  const vars = Object.entries({ ...TEST_SECRETS, PASSWORD_ITERATIONS: "1000" }).flatMap(([name, value]) => [
+    "--var",
+    `${name}:${value}`,
+  ]);
   const dev: ChildProcess = spawn(
     WRANGLER,
     [

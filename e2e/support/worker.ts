@@ -1,21 +1,22 @@
-// Starts the Worker from wrangler.toml on a free port with in-memory storage and
-// the D1 migrations applied to every database (the global one and each shard), as
-// wrangler's test harness documents, in development mode (wrangler.toml's [env.dev]:
-// the sandbox platforms switched on).
-import { createTestHarness } from "wrangler";
-import { d1Bindings } from "../../scripts/d1-bindings.ts";
-import { TEST_SECRETS } from "../../test/support/test-secrets.ts";
+// The run's Worker for the e2e files (started once by ./global-worker.ts, the node
+// project's globalSetup): wrangler.toml's development mode on a free port with
+// in-memory storage, every database migrated. The files share it; each makes its own
+// tenants.
+import { inject } from "vitest";
 
 export interface RunningWorker {
   url: URL;
   close(): Promise<void>;
 }
 
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** Where the run's Worker listens (./global-worker.ts). */
+    workerUrl: string;
+  }
+}
+
+/** The run's Worker; the global setup closes it after the last file, so close() does nothing. */
 export async function startWorker(): Promise<RunningWorker> {
-  const server = createTestHarness({
-    workers: [{ configPath: "./wrangler.toml", env: "dev", secrets: { ...TEST_SECRETS } }],
-  });
-  const { url } = await server.listen();
-  for (const binding of d1Bindings("dev")) await server.getWorker().applyD1Migrations(binding);
-  return { url, close: () => server.close() };
+  return { url: new URL(inject("workerUrl")), close: async () => {} };
 }
