@@ -65,12 +65,22 @@ describe("query plans, in every shard", () => {
   });
 });
 
+/**
+ * Now as the database reads it: the approved schema's queries run as written, with
+ * SQLite's datetime('now'), so their rows are dated on the database's clock, not the
+ * Worker's (which TEST_TODAY may shift).
+ */
+async function databaseNow(): Promise<string> {
+  return (await env.DB.prepare("SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now') AS now").first<string>("now")) as string;
+}
+
 describe("the seed's §11 examples", () => {
   // Some rows so the queries have something to join over.
   async function seedRows(): Promise<{ tenant: string; skills: string[] }> {
     const tenant = await insertTenant();
     const account = await insertAccount(tenant);
-    const post = await insertPost(tenant, account, { campaign_id: "launch", published_at: new Date().toISOString() });
+    const now = await databaseNow();
+    const post = await insertPost(tenant, account, { campaign_id: "launch", published_at: now });
     await insertRow(await tenantDb(tenant), "post_analytics", {
       analytics_id: uniqueId("pa"),
       post_id: post,
@@ -86,7 +96,7 @@ describe("the seed's §11 examples", () => {
     const skill = skills[0] as string;
     const version = await insertSkillVersion(skill);
     await insertRow(env.DB, "skill_metrics_daily", {
-      date: new Date().toISOString().slice(0, 10),
+      date: now.slice(0, 10),
       skill_id: skill,
       skill_version_id: version,
       context_hash: "ctx",
@@ -211,7 +221,7 @@ describe("the seed's §11 examples", () => {
       ] as const) {
         const version = await insertSkillVersion(skillId);
         await insertRow(env.DB, "skill_metrics_daily", {
-          date: new Date().toISOString().slice(0, 10),
+          date: (await databaseNow()).slice(0, 10),
           skill_id: skillId,
           skill_version_id: version,
           context_hash: "ctx",

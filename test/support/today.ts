@@ -8,7 +8,10 @@
 // Why not the machine's clock: libfaketime deadlocks workerd at start-up (a futex in
 // its static initialisation), so the shift is made where the JavaScript reads time.
 // D1's own CURRENT_TIMESTAMP keeps the machine's time: code must not compare it with
-// the Worker's clock, and a run on another date finds any that does.
+// the Worker's clock, and a run on another date finds any that does. The runtime's
+// alarms run on the machine's clock too, so the storage's alarm calls are shifted by
+// the same amount (an alarm set for "in a minute" still fires in a minute).
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 
 /** Set on the shifted Date: files that share a worker (vitest.config.ts) run this file each, and shift once. */
@@ -31,4 +34,25 @@ if (today && !(SHIFTED in globalThis.Date)) {
   }
   Object.defineProperty(ShiftedDate, SHIFTED, { value: true });
   globalThis.Date = ShiftedDate as DateConstructor;
+  await shiftAlarms(offset);
+}
+
+/** Shifts every Durable Object storage's alarm calls by `offset` (their prototype is shared). */
+async function shiftAlarms(offset: number): Promise<void> {
+  const storage = await runInDurableObject(
+    env.TenantObject.getByName("test-today"),
+    (_o: unknown, state) => state.storage,
+  );
+  const proto = Object.getPrototypeOf(storage) as DurableObjectStorage & { shiftedBy?: number };
+  if (proto.shiftedBy !== undefined) return;
+  const { getAlarm, setAlarm } = proto;
+  proto.shiftedBy = offset;
+  proto.getAlarm = async function (this: DurableObjectStorage, options) {
+    const at = await getAlarm.call(this, options);
+    return at === null ? null : at + offset;
+  };
+  proto.setAlarm = function (this: DurableObjectStorage, at, options) {
+    const ms = at instanceof Date ? at.getTime() : at;
+    return setAlarm.call(this, ms - offset, options);
+  };
 }
