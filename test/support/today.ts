@@ -53,6 +53,7 @@ async function shiftAlarms(offset: number): Promise<void> {
   };
   proto.setAlarm = function (this: DurableObjectStorage, at, options) {
     const ms = at instanceof Date ? at.getTime() : at;
-    return setAlarm.call(this, ms - offset, options);
+    // A time long past (before the shift) is still past: the runtime takes no time <= 0.
+    return setAlarm.call(this, Math.max(1, ms - offset), options);
   };
 }
