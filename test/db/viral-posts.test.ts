@@ -114,6 +114,7 @@ describe("viral posts, a merge of the window's ten-day buckets", () => {
   });
 
   it("holds the read bound for 30 and 365 days on every day of a year, and answers as the seed's query", async () => {
+    // 730 days of reports, a few hundred pages: seconds on a quiet machine, longer on a busy one.
     // Two years of history, so that a year's window is full on every "today" swept.
     // Today walks back a day at a time (a different hour each day too: bucket edges
     // fall at every time of day), and what would not exist yet on that day is removed
@@ -141,5 +142,5 @@ describe("viral posts, a merge of the window's ten-day buckets", () => {
         }
       }
     }
-  });
+  }, 120_000);
 });
