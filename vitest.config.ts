@@ -4,6 +4,7 @@
 // driving headless Chromium against a local Worker (e2e/**/*.e2e.ts).
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { BaseSequencer, type TestSpecification } from "vitest/node";
 import { linkedInVersionFor } from "./src/platforms/linkedin-version.ts";
 import { TEST_LIVE_LINKEDIN, TEST_SECRETS } from "./test/support/test-secrets.ts";
 
@@ -71,11 +72,28 @@ const ISOLATED = [
   "test/db/viral-posts.test.ts",
 ];
 
+/**
+ * The order files are handed to the two workers: the isolated workerd files first (the
+ * longest files of the suite are there, so they start at once and the short ones fill in
+ * around them), then the browser tests, then the shared workerd files together (a shared
+ * worker is reused only while the next file is of its project), then production mode.
+ * Within a project, vitest's own order: failed first, then longest first.
+ */
+const PROJECT_ORDER = ["workerd-isolated", "node", "workerd", "workerd-production"];
+
+class ProjectOrder extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (file: TestSpecification) => PROJECT_ORDER.indexOf(file.project.name);
+    return (await super.sort(files)).sort((a, b) => rank(a) - rank(b));
+  }
+}
+
 export default defineConfig({
   test: {
     // Two workers on a two-core machine: the default (cores - 1) ran every file, the
     // browser tests too, one after another.
     maxWorkers: 2,
+    sequence: { sequencer: ProjectOrder },
     projects: [
       {
         plugins: [

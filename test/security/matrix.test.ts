@@ -10,10 +10,11 @@ import { freshOwnerSession, type RouteCase, send } from "./route-case";
 import { type Actor, buildWorld, expiredKey, expiredSession, ROLES, revokedKey, type World } from "./world";
 
 /**
- * The deeper mode (DEEP=1, docs/testing.md) checks that each bad credential, one at a
- * time, writes nothing but its audit row. By default every bad credential is still sent
- * to every route, and the route's requests together must have written nothing but their
- * audit rows: one pair of snapshots per route instead of one per credential.
+ * The deeper mode (DEEP=1, docs/testing.md) checks that each refused request (a bad
+ * credential, a role or credential the route does not allow), one at a time, writes
+ * nothing but its audit row. By default every such request is still sent to every route,
+ * and a route's bad credentials together, and its refused roles together, must have
+ * written nothing but their audit rows: one pair of snapshots each instead of one per request.
  */
 const DEEP = env.DEEP === "1";
 
@@ -44,9 +45,9 @@ beforeAll(async () => {
   narrowKeys = { analytics: await narrow("read:analytics"), posts: await narrow("read:posts") };
 });
 
-async function expectProblem(res: Response, status: number): Promise<Record<string, unknown>> {
-  expect(res.status, `${res.status} ${await res.clone().text()}`).toBe(status);
-  expect(res.headers.get("Content-Type")).toBe("application/problem+json");
+async function expectProblem(res: Response, status: number, label = ""): Promise<Record<string, unknown>> {
+  expect(res.status, `${label} ${res.status} ${await res.clone().text()}`).toBe(status);
+  expect(res.headers.get("Content-Type"), label).toBe("application/problem+json");
   return (await res.json()) as Record<string, unknown>;
 }
 
@@ -59,9 +60,14 @@ async function withoutSideEffects(audits: number, request: () => Promise<void>):
   expect(await auditCount(world.tenant.tenantId)).toBe(auditBefore + audits);
 }
 
-function allowed(route: RouteCase, actor: Actor, via: "session" | "key"): boolean {
-  return route.roles.includes(actor.role) && !(via === "key" && route.sessionOnly);
+type Via = "session" | "key";
+
+function allowed(route: RouteCase, role: Actor["role"], via: Via): boolean {
+  return route.roles.includes(role) && !(via === "key" && route.sessionOnly);
 }
+
+/** Every role with a session and with a key. */
+const CALLERS = ROLES.flatMap((role) => (["session", "key"] as const).map((via) => ({ role, via })));
 
 describe.each(ROUTES.map((r) => [r.name, r] as const))("%s", (_name, route) => {
   it("answers 401 without a credential, or with a malformed, unknown, revoked or expired one", async () => {
@@ -87,25 +93,37 @@ describe.each(ROUTES.map((r) => [r.name, r] as const))("%s", (_name, route) => {
     });
   });
 
-  for (const role of ROLES) {
-    for (const via of ["session", "key"] as const) {
-      it(`${role} with a ${via}: ${route.roles.includes(role) && !(via === "key" && route.sessionOnly) ? "allowed" : "403"}`, async () => {
+  for (const { role, via } of CALLERS.filter((caller) => allowed(route, caller.role, caller.via))) {
+    it(`${role} with a ${via}: allowed`, async () => {
+      const actor = world.actors[role];
+      const token = via === "session" ? actor.session : actor.key;
+      const fresh = route.destructive ? await freshOwnerSession() : undefined;
+      const res = await send(route, world, await route.path(world, actor), fresh ?? token);
+      if (route.ok === -1) expect([400, 409]).toContain(res.status);
+      else expect(res.status, await res.clone().text()).toBe(route.ok);
+    });
+  }
+
+  const refusedCallers = CALLERS.filter((caller) => !allowed(route, caller.role, caller.via));
+  if (refusedCallers.length > 0) {
+    const names = refusedCallers.map(({ role, via }) => `${role} with a ${via}`).join(", ");
+    it(`403 to ${names}, each audited, nothing else written`, async () => {
+      const path = await route.path(world, world.actors.owner);
+      const forbidden = async ({ role, via }: { role: Actor["role"]; via: Via }) => {
         const actor = world.actors[role];
-        const token = via === "session" ? actor.session : actor.key;
-        if (allowed(route, actor, via)) {
-          const fresh = route.destructive ? await freshOwnerSession() : undefined;
-          const res = await send(route, world, await route.path(world, actor), fresh ?? token);
-          if (route.ok === -1) expect([400, 409]).toContain(res.status);
-          else expect(res.status, await res.clone().text()).toBe(route.ok);
-          return;
-        }
-        const path = await route.path(world, world.actors.owner);
-        await withoutSideEffects(1, async () => {
-          const problem = await expectProblem(await send(route, world, path, token), 403);
-          expect(problem.type).toBe("/problems/forbidden");
-        });
+        const label = `${role} with a ${via}`;
+        const problem = await expectProblem(await send(route, world, path, actor[via]), 403, label);
+        expect(problem.type, label).toBe("/problems/forbidden");
+      };
+      // One pair of snapshots around all of them; DEEP=1, a pair around each.
+      if (DEEP) {
+        for (const caller of refusedCallers) await withoutSideEffects(1, () => forbidden(caller));
+        return;
+      }
+      await withoutSideEffects(refusedCallers.length, async () => {
+        for (const caller of refusedCallers) await forbidden(caller);
       });
-    }
+    });
   }
 
   if (!route.sessionOnly) {
