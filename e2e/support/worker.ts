@@ -1,13 +1,10 @@
 // The run's Worker for the e2e files (started once by ./global-worker.ts, the node
-// project's globalSetup): wrangler.toml's development mode on a free port with
-// in-memory storage, every database migrated. The files share it; each makes its own
-// tenants.
+// project's globalSetup; ./launch-worker.ts says how). The files share it; each makes
+// its own tenants.
 import { inject } from "vitest";
+import type { RunningWorker } from "./launch-worker.ts";
 
-export interface RunningWorker {
-  url: URL;
-  close(): Promise<void>;
-}
+export type { RunningWorker } from "./launch-worker.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
