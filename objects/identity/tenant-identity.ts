@@ -4,6 +4,7 @@
 import { explainDenial } from "../../src/auth/explain-denial";
 import { denial } from "../../src/auth/permissions";
 import type { UserPrincipal } from "../../src/auth/principal";
+import type { Clock } from "../../src/clock";
 import { writeApiKeyUsage } from "../../src/db/api-keys";
 import type { AuditActor, AuditEvent } from "../../src/db/audit-logs";
 import { chunk } from "../../src/db/chunk";
@@ -35,6 +36,8 @@ export type DeferredCheck =
 export class TenantIdentity {
   private readonly credentials: CredentialCache;
   private readonly keyLog: SlidingLog;
+  /** The object's clock, as every part reads it (objects/storage/object-clock.ts). */
+  private readonly clock: Clock;
 
   constructor(
     private readonly sql: SqlStorage,
@@ -45,8 +48,8 @@ export class TenantIdentity {
     private readonly auditOutbox: AuditOutbox,
     private readonly sessions: SessionStore,
   ) {
-    // The object's clock, as every part reads it (objects/storage/object-clock.ts).
-    this.credentials = new CredentialCache(tenantId, tenant, objectClock(sql, env));
+    this.clock = objectClock(sql, env);
+    this.credentials = new CredentialCache(tenantId, tenant, this.clock);
     this.keyLog = new SlidingLog(sql, { table: "api_key_hits", keyColumn: "key_id" });
   }
 
@@ -134,8 +137,8 @@ export class TenantIdentity {
 
   /** Admits one request on an API key against its exact hourly limit. */
   async admitApiKey(keyId: string, limitPerHour: number): Promise<Admission> {
-    const admission = admitApiKeyRequest(this.sql, this.keyLog, keyId, limitPerHour, Date.now());
-    if (admission.allowed) await this.timers.scheduleAtMost("flush-key-usage", Date.now() + USAGE_FLUSH_DELAY_MS);
+    const admission = admitApiKeyRequest(this.sql, this.keyLog, keyId, limitPerHour, this.clock());
+    if (admission.allowed) await this.timers.scheduleAtMost("flush-key-usage", this.clock() + USAGE_FLUSH_DELAY_MS);
     return admission;
   }
 

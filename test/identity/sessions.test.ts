@@ -1,11 +1,13 @@
 // Sessions that end (objects/identity/sessions.ts, docs/identity.md, "Sessions"):
 // signing out, a password change, removal, suspension and MFA on or off each end
 // sessions, and the very next request with an ended session's token answers 401.
+
 import { describe, expect, it } from "vitest";
 import { MAX_SESSIONS_PER_USER } from "../../objects/identity/sessions";
 import { totpAt } from "../../src/auth/totp";
 import { call, json } from "../support/http";
 import { objectRows, passObjectTime } from "../support/object-time";
+import { callAt } from "../support/router-clock";
 import { atLastSignInFailure } from "../support/sign-in-time";
 import { addUser, createKey, createTenant, login, PASSWORD, type TestTenant } from "../support/tenants";
 
@@ -215,13 +217,21 @@ describe("a user's sessions end when", () => {
     const before = await login(tenant.tenantId, tenant.ownerEmail);
     const { secret } = await json<{ secret: string }>(await call("/v1/me/mfa/enroll", { method: "POST", token: here }));
     await expectLive(before, "enrolled, not yet on");
-    const on = await call("/v1/me/mfa/verify", { token: here, body: { code: await totpAt(secret, now - 30) } });
+    // The router checks codes on its clock: verify and disable run at chosen times, so a
+    // 30-second step ending mid-test cannot turn a code stale or make two codes one.
+    const on = await callAt(now * 1000, "/v1/me/mfa/verify", {
+      token: here,
+      body: { code: await totpAt(secret, now - 30) },
+    });
     expect(on.status).toBe(200);
     await expectEnded(before, "a session begun before MFA was on");
     await expectLive(here, "the session that turned MFA on");
 
     const withCode = await login(tenant.tenantId, tenant.ownerEmail, { totp: await totpAt(secret, now) });
-    const off = await call("/v1/me/mfa/disable", { token: here, body: { code: await totpAt(secret, now + 30) } });
+    const off = await callAt((now + 60) * 1000, "/v1/me/mfa/disable", {
+      token: here,
+      body: { code: await totpAt(secret, now + 60) },
+    });
     expect(off.status, await off.clone().text()).toBe(200);
     await expectEnded(withCode, "a session begun with MFA on");
     await expectLive(here, "the session that turned MFA off");
