@@ -1,9 +1,11 @@
 // Timestamps are stored and returned as ISO 8601 UTC with milliseconds. Rows filled
 // by a column's DEFAULT CURRENT_TIMESTAMP ("YYYY-MM-DD HH:MM:SS") are normalised on
 // the way out.
+import { isoNow, systemClock } from "../clock";
 
+/** The machine's time as ISO 8601: for jobs given no clock (src/clock.ts's isoNow otherwise). */
 export function nowIso(): string {
-  return new Date().toISOString();
+  return isoNow(systemClock);
 }
 
 export function isoOrNull(value: string | null | undefined): string | null {

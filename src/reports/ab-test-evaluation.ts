@@ -6,12 +6,12 @@
 import type { Context } from "hono";
 import { type AbMetric, metricProportion } from "../analytics/ab-metrics";
 import { type AbTestResult, evaluateAbTest } from "../analytics/ab-test";
+import { isoNow } from "../clock";
 import { type AbTestRow, getAbTest, recordEvaluation, variantPostIds } from "../db/ab-tests";
 import { isTriggerAbort } from "../db/errors";
 import { engagementCounts } from "../db/post-engagement";
 import { expectChanges, PRECONDITION_FAILED } from "../db/preconditions";
 import type { TenantScope } from "../db/tenant-scope";
-import { nowIso } from "../db/time";
 import type { AppEnv } from "../http/app-env";
 import { commitAudited } from "../http/audit";
 
@@ -41,7 +41,7 @@ export async function refreshAbTest(c: Context<AppEnv>, scope: TenantScope, row:
     minSample: row.min_sample,
     alpha: row.alpha,
   });
-  const now = nowIso();
+  const now = isoNow(c.var.clock);
   if (result.winner === "inconclusive") {
     // A cached evaluation, not a decision: no audit row. A write all the same, so it
     // goes through the scope's batch, fenced by the tenant's residency (`.run()` is not).
