@@ -23,10 +23,15 @@ export function objectNow(tenantId: string): Promise<number> {
   );
 }
 
+/** Sets the object's clock to `atMs` when that is later than it reads (it never goes back). */
+function moveForward(sql: SqlStorage, atMs: number): void {
+  if (atMs > objectClock(sql, env)()) setObjectClock(sql, env, atMs);
+}
+
 /** Moves the object's clock forward to `atMs` (never back: time the object has seen stays seen). */
 export async function advanceObjectClock(tenantId: string, atMs: number): Promise<void> {
   await runInDurableObject(tenantObjectOf(tenantId), (_instance: TenantObject, state) => {
-    if (atMs > objectClock(state.storage.sql, env)()) setObjectClock(state.storage.sql, env, atMs);
+    moveForward(state.storage.sql, atMs);
   });
 }
 
@@ -44,9 +49,7 @@ export async function runTimersNow(tenantId: string, names?: TenantTimer[]): Pro
       .toArray()
       .filter((row) => !names || names.includes(row.name as TenantTimer))
       .map((row) => row.due_at_ms);
-    const clock = objectClock(sql, env);
-    const latest = Math.max(...dues, clock());
-    if (latest > clock()) setObjectClock(sql, env, latest);
+    moveForward(sql, Math.max(...dues));
     // The runtime's alarm fires now, whatever it was armed for.
     await state.storage.setAlarm(Date.now());
   });
@@ -68,8 +71,7 @@ export async function makeDue(tenantId: string, requestId: string): Promise<void
       .exec<{ due_at_ms: number }>("SELECT due_at_ms FROM scheduled_posts WHERE request_id = ?", requestId)
       .toArray()[0];
     // A post no longer scheduled (cancelled, or gone out) has no due time to reach.
-    const clock = objectClock(sql, env);
-    if (row && row.due_at_ms > clock()) setObjectClock(sql, env, row.due_at_ms);
+    if (row) moveForward(sql, row.due_at_ms);
     await state.storage.setAlarm(Date.now());
   });
 }
