@@ -5,7 +5,7 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
-import { linkedInVersionFor } from "./src/platforms/linkedin-version.ts";
+import { linkedInVersionFor } from "./src/core/platforms/linkedin-version.ts";
 import { TEST_LIVE_LINKEDIN, TEST_SECRETS } from "./test/support/test-secrets.ts";
 
 // Offline: set here, not in a project's env, or wrangler writes log files.
@@ -35,7 +35,7 @@ const pinnedLinkedIn = {
 };
 // Bindings of the tests alone, in both modes. A short platform deadline keeps the timeout
 // tests quick. PBKDF2 at 1,000 iterations, not 100,000: every sign-in and new user costs a
-// hundredth of the CPU (src/auth/passwords.ts; `npm run deploy:check` refuses the variable).
+// hundredth of the CPU (src/core/auth/passwords.ts; `npm run deploy:check` refuses the variable).
 const testBindings = { ...TEST_SECRETS, ...migrations, PLATFORM_TIMEOUT_MS: "4000", PASSWORD_ITERATIONS: "1000" };
 
 const workerdSuite = {

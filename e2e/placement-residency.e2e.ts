@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bearer, createApiClient, ok } from "../client/index.ts";
 import { connectSandboxAccount } from "../client/sandbox-browser.ts";
 import { createKey, createTenant } from "../client/tenants.ts";
-import { TENANT_TABLES } from "../src/placement/move/tenant-tables.ts";
+import { TENANT_TABLES } from "../src/core/placement/move/tenant-tables.ts";
 import { TEST_SECRETS } from "../test/support/test-secrets.ts";
 import { type PersistedWorker, startPersistedWorker } from "./support/persisted-worker.ts";
 

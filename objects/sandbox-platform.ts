@@ -4,11 +4,11 @@
 // authorize page through the router's /sandbox/* route.
 import { DurableObject } from "cloudflare:workers";
 import type { Hono } from "hono";
-import { PLATFORMS, type Platform } from "../src/platforms/types";
-import { sandboxApp } from "../src/sandbox/app";
-import { addFault, type FaultInput } from "../src/sandbox/control";
-import type { SandboxPlatformControls } from "../src/sandbox/platform-object";
-import { SandboxStore } from "../src/sandbox/store";
+import { PLATFORMS, type Platform } from "../src/core/platforms/types";
+import { sandboxApp } from "../src/core/sandbox/app";
+import { addFault, type FaultInput } from "../src/core/sandbox/control";
+import type { SandboxPlatformControls } from "../src/core/sandbox/platform-object";
+import { SandboxStore } from "../src/core/sandbox/store";
 import { applyObjectMigrations } from "./schema/migrate";
 import { SANDBOX_MIGRATIONS } from "./schema/sandbox-migrations";
 
@@ -57,7 +57,7 @@ export class SandboxPlatform extends DurableObject<Env> implements SandboxPlatfo
     return this.store.createUser({ userId, tokenTtlSeconds: options.tokenTtlSeconds ?? null });
   }
 
-  /** Moves the sandbox's media-processing clock forward (src/sandbox/clock.ts). */
+  /** Moves the sandbox's media-processing clock forward (src/core/sandbox/clock.ts). */
   async advanceClock(ms: number): Promise<number> {
     return this.store.advanceClock(ms);
   }

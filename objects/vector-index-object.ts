@@ -1,17 +1,17 @@
 // The embedded vector index: one Durable Object per index name, holding its vectors
 // in the object's own SQLite and answering with the same shapes and limits as
 // Vectorize. It stands in wherever no Vectorize binding is configured (local dev and
-// tests: miniflare cannot simulate Vectorize); src/vector/embedded-index.ts is the
+// tests: miniflare cannot simulate Vectorize); src/core/vector/embedded-index.ts is the
 // VectorizeIndex that talks to it.
 //
 // Each call carries the index's spec, so the object needs no name lookup (invariant
 // 8: it may be entered before anything else has told it who it is); the first call
 // fixes dimensions and metric, and a later call with others is refused.
 import { DurableObject } from "cloudflare:workers";
-import type { VectorIndexStore } from "../src/vector/embedded-index";
-import type { VectorIndexSpec } from "../src/vector/indexes";
-import { checkIds, checkValues, checkVectors, LIMITS, resolveQueryOptions } from "../src/vector/limits";
-import { compileFilter } from "../src/vector/metadata-filter";
+import type { VectorIndexStore } from "../src/core/vector/embedded-index";
+import type { VectorIndexSpec } from "../src/core/vector/indexes";
+import { checkIds, checkValues, checkVectors, LIMITS, resolveQueryOptions } from "../src/core/vector/limits";
+import { compileFilter } from "../src/core/vector/metadata-filter";
 import { applyObjectMigrations } from "./schema/migrate";
 import { VECTOR_INDEX_MIGRATIONS } from "./schema/vector-index-migrations";
 import {

@@ -37,7 +37,7 @@ for (const db of databases) {
     console.error(`Migrations of ${db.binding} failed; see above.`);
     process.exit(result.status ?? 1);
   }
-  // Fresh planner statistics after indexes may have changed (src/db/optimize.ts; the
+  // Fresh planner statistics after indexes may have changed (src/core/db/optimize.ts; the
   // daily cron keeps them fresh afterwards).
   const optimize = spawnSync(
     wrangler,

@@ -41,7 +41,7 @@ export function productionProblems(production: Bindings): string[] {
   return [...problems, ...placementProblems(production), ...archiveProblems(production)];
 }
 
-/** The regions a deployment serves, each needing at least one shard (src/db/tenants.ts REGIONS). */
+/** The regions a deployment serves, each needing at least one shard (src/core/db/tenants.ts REGIONS). */
 const REGION_PARTS = ["EU_WEST", "US_EAST", "AP_SOUTHEAST"];
 
 /** D1 placement (ARCHITECTURE.md, Placement): the global database and shards with the right migrations. */
@@ -69,7 +69,7 @@ export function placementProblems(config: Bindings): string[] {
 }
 
 /**
- * Each region's archive (src/retention/archive-bucket.ts): an R2 bucket bound as
+ * Each region's archive (src/core/retention/archive-bucket.ts): an R2 bucket bound as
  * ARCHIVE_<REGION>, the EU one in R2's `eu` jurisdiction (residency is promised; a
  * bucket outside the jurisdiction would hold EU tenants' audit trails anywhere).
  */

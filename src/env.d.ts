@@ -2,8 +2,8 @@
 // `.dev.vars` locally (written by `npm start`), `wrangler secret put` in production,
 // and the vitest config in tests.
 import type { TenantObjectBinding } from "../objects/tenant-object/contract";
-import type { SandboxPlatformBinding } from "./sandbox/platform-object";
-import type { VectorIndexStoreBinding } from "./vector/embedded-index";
+import type { SandboxPlatformBinding } from "./core/sandbox/platform-object";
+import type { VectorIndexStoreBinding } from "./core/vector/embedded-index";
 
 declare global {
   namespace Cloudflare {
@@ -12,7 +12,7 @@ declare global {
       DB: D1Database;
       /**
        * Regional shards holding tenant-owned rows (migrations/tenant), bound as
-       * SHARD_<REGION>_<N>; found by name (src/placement/shards.ts), listed here for
+       * SHARD_<REGION>_<N>; found by name (src/core/placement/shards.ts), listed here for
        * the ones wrangler.toml declares today.
        */
       SHARD_EU_WEST_1: D1Database;
@@ -21,7 +21,7 @@ declare global {
       SHARD_AP_SOUTHEAST_1: D1Database;
       /**
        * Each region's archive (R2): audit rows past their retention, as gzip NDJSON per
-       * tenant and day (src/retention). Found by name (src/retention/archive-bucket.ts);
+       * tenant and day (src/core/retention). Found by name (src/core/retention/archive-bucket.ts);
        * the EU bucket is in R2's `eu` jurisdiction.
        */
       ARCHIVE_EU_WEST: R2Bucket;
@@ -32,7 +32,7 @@ declare global {
       TenantObject: DurableObjectNamespace<TenantObjectBinding>;
       /**
        * The sandbox platforms: bound only in development mode (wrangler.toml [env.dev]),
-       * never in production (src/platforms/mode.ts).
+       * never in production (src/core/platforms/mode.ts).
        */
       SandboxPlatform?: DurableObjectNamespace<SandboxPlatformBinding>;
       /** The embedded vector index, used for any index without a Vectorize binding. */
@@ -45,17 +45,17 @@ declare global {
       PLATFORM_MODE?: string;
       /**
        * "not-in-workerd" in development mode only: workerd has no Durable Object
-       * jurisdictions, so EU objects get their location hint alone (src/objects.ts).
+       * jurisdictions, so EU objects get their location hint alone (src/router/objects.ts).
        */
       DO_JURISDICTIONS?: string;
       /**
        * PBKDF2 iterations of new password hashes, fewer than the default 100,000: the test
-       * suite's alone (src/auth/passwords.ts); `npm run deploy:check` refuses it.
+       * suite's alone (src/core/auth/passwords.ts); `npm run deploy:check` refuses it.
        */
       PASSWORD_ITERATIONS?: string;
       /** Deadline of one platform call, in milliseconds (default 10000). */
       PLATFORM_TIMEOUT_MS?: string;
-      /** LinkedIn-Version (YYYYMM) the LinkedIn adapter asks for; default in src/platforms/linkedin-version.ts. */
+      /** LinkedIn-Version (YYYYMM) the LinkedIn adapter asks for; default in src/core/platforms/linkedin-version.ts. */
       LINKEDIN_VERSION?: string;
       /** How often an Instagram video container is polled (ms, default 60000). */
       INSTAGRAM_CONTAINER_POLL_MS?: string;

@@ -1,9 +1,9 @@
-// GET /v1/health (src/routes/health.ts): anyone hears the status alone; the operator
+// GET /v1/health (src/router/routes/health.ts): anyone hears the status alone; the operator
 // (ADMIN_TOKEN) hears every database's and the object's details, raw errors included.
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { TENANT_OBJECT_MIGRATIONS } from "../objects/schema/tenant-migrations";
-import { allShards } from "../src/placement/shards";
+import { allShards } from "../src/core/placement/shards";
 import { call, json } from "./support/http";
 import { ADMIN, createTenant } from "./support/tenants";
 

@@ -7,12 +7,12 @@
 //                                          rows_written summed
 import { z } from "@hono/zod-openapi";
 import type { FlushReport } from "../../objects/analytics/flush";
-import { guard } from "../../src/auth/guard";
-import { chunk } from "../../src/db/chunk";
-import { createRouter } from "../../src/http/app-env";
-import { ProblemError } from "../../src/http/problem";
-import { caller, callerObject } from "../../src/http/request-context";
-import type { TenantObjectClient } from "../../src/objects";
+import { chunk } from "../../src/core/db/chunk";
+import { guard } from "../../src/router/auth/guard";
+import { createRouter } from "../../src/router/http/app-env";
+import { ProblemError } from "../../src/router/http/problem";
+import { caller, callerObject } from "../../src/router/http/request-context";
+import type { TenantObjectClient } from "../../src/router/objects";
 import type { BenchObjectMethods } from "./bench-tenant-object";
 
 const DeltaEvents = z.object({

@@ -7,23 +7,23 @@
 
 import { composePost } from "../../objects/publishing/compose";
 import { windowFor } from "../../objects/publishing/rate-windows";
-import { guard } from "../../src/auth/guard";
-import { tenantCipher } from "../../src/crypto/tenant-cipher";
-import { auditStatement } from "../../src/db/audit-logs";
-import { newId } from "../../src/db/ids";
-import { parseJson } from "../../src/db/json-column";
-import { draftRow, insertPublishedPost, savePublishRequest, toPost } from "../../src/db/publish-requests";
-import { blobBytes, getAccount } from "../../src/db/social-accounts";
-import { findTenant } from "../../src/db/tenants";
-import { nowIso } from "../../src/db/time";
-import { createRouter } from "../../src/http/app-env";
-import { auditActor } from "../../src/http/audit";
-import { ProblemError } from "../../src/http/problem";
-import { PostBody } from "../../src/http/publishing-schemas";
-import { caller } from "../../src/http/request-context";
-import { platformAdapter } from "../../src/platforms";
-import { checkPost } from "../../src/platforms/rules";
-import { isPending } from "../../src/platforms/types";
+import { tenantCipher } from "../../src/core/crypto/tenant-cipher";
+import { auditStatement } from "../../src/core/db/audit-logs";
+import { newId } from "../../src/core/db/ids";
+import { parseJson } from "../../src/core/db/json-column";
+import { draftRow, insertPublishedPost, savePublishRequest, toPost } from "../../src/core/db/publish-requests";
+import { blobBytes, getAccount } from "../../src/core/db/social-accounts";
+import { findTenant } from "../../src/core/db/tenants";
+import { nowIso } from "../../src/core/db/time";
+import { platformAdapter } from "../../src/core/platforms";
+import { checkPost } from "../../src/core/platforms/rules";
+import { isPending } from "../../src/core/platforms/types";
+import { guard } from "../../src/router/auth/guard";
+import { createRouter } from "../../src/router/http/app-env";
+import { auditActor } from "../../src/router/http/audit";
+import { ProblemError } from "../../src/router/http/problem";
+import { PostBody } from "../../src/router/http/publishing-schemas";
+import { caller } from "../../src/router/http/request-context";
 
 export const benchRoutes = createRouter()
   .get("/bench/noop", (c) => c.json({ ok: true }))

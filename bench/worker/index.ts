@@ -1,8 +1,8 @@
 // The benchmarks' entry (bench/local-runtime.ts starts it in place of worker/index.ts):
 // the production app with the baseline routes the benchmarks compare against. They
 // exist only here, so the production bundle has none (scripts/check-bundle.ts).
-import { createApp } from "../../src/app";
-import { workerHandlers } from "../../src/worker";
+import { createApp } from "../../src/router/app";
+import { workerHandlers } from "../../src/router/worker";
 import { benchAnalyticsRoutes } from "./analytics-routes";
 import { benchRoutes } from "./baseline-routes";
 

@@ -1,6 +1,6 @@
 // The node project's globalSetup (vitest.config.ts): one Worker for every e2e file that
 // needs one (./worker.ts), started once instead of once per file, hashing passwords at
-// the test suite's cost (PASSWORD_ITERATIONS, as in vitest.config.ts; src/auth/passwords.ts).
+// the test suite's cost (PASSWORD_ITERATIONS, as in vitest.config.ts; src/core/auth/passwords.ts).
 import type { TestProject } from "vitest/node";
 import { launchWorker } from "./launch-worker.ts";
 

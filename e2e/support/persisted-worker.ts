@@ -90,7 +90,7 @@ export async function startPersistedWorker(dir: string): Promise<PersistedWorker
   const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" };
   await migrate(dir);
   const port = await freePort();
-  // The test suite's password cost, as in vitest.config.ts (src/auth/passwords.ts).
+  // The test suite's password cost, as in vitest.config.ts (src/core/auth/passwords.ts).
   const vars = Object.entries({ ...TEST_SECRETS, PASSWORD_ITERATIONS: "1000" }).flatMap(([name, value]) => [
     "--var",
     `${name}:${value}`,

@@ -1,12 +1,12 @@
 // The tenant's benchmarks per platform (performance_benchmarks): read from D1 and kept a minute
 // for scoring, and recomputed from D1 post_analytics over 90 days after a flush.
 
-import { type Benchmark, benchmarkOf, type PostCounters } from "../../src/analytics/post-metrics";
-import { type Clock, isoNow, systemClock } from "../../src/clock";
-import { benchmarkInputs, upsertBenchmark } from "../../src/db/post-analytics";
-import { listBenchmarks } from "../../src/db/reports/benchmarks";
-import type { TenantScope } from "../../src/db/tenant-scope";
-import type { Platform } from "../../src/platforms/types";
+import { type Benchmark, benchmarkOf, type PostCounters } from "../../src/core/analytics/post-metrics";
+import { type Clock, isoNow, systemClock } from "../../src/core/clock";
+import { benchmarkInputs, upsertBenchmark } from "../../src/core/db/post-analytics";
+import { listBenchmarks } from "../../src/core/db/reports/benchmarks";
+import type { TenantScope } from "../../src/core/db/tenant-scope";
+import type { Platform } from "../../src/core/platforms/types";
 
 const TTL_MS = 60_000;
 /**

@@ -23,16 +23,16 @@
 // spans two databases: D1 first, then the ledger; a credit lost between them is
 // repaired by the daily rebuild from D1 (campaign-rebuild.ts), which runs beside
 // live credits without counting any of them twice.
-import { ATTRIBUTION_MODELS, type AttributionModel } from "../../src/analytics/attribution";
-import { ROI_WINDOWS } from "../../src/analytics/roi-windows";
-import { chunk } from "../../src/db/chunk";
+import { ATTRIBUTION_MODELS, type AttributionModel } from "../../src/core/analytics/attribution";
 import type {
   CampaignRoiPage,
   CampaignRoiQuery,
   CampaignRoiRow,
   CampaignSums,
   ConversionCredit,
-} from "./campaign-types";
+} from "../../src/core/analytics/campaign-types";
+import { ROI_WINDOWS } from "../../src/core/analytics/roi-windows";
+import { chunk } from "../../src/core/db/chunk";
 
 export const DAY_MS = 86_400_000;
 export const LONGEST_WINDOW = Math.max(...ROI_WINDOWS);

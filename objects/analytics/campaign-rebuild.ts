@@ -15,12 +15,13 @@
 //   recent list); the recent list becomes the ledger's record of credited conversions,
 //   so a credit call that comes after the rebuild for a conversion it counted is
 //   refused as a repeat.
-import type { Clock } from "../../src/clock";
-import { type CampaignSnapshot, readCampaignSnapshot } from "../../src/db/reports/campaign-posts";
-import type { TenantScope } from "../../src/db/tenant-scope";
+
+import type { CampaignLedgerRebuild } from "../../src/core/analytics/campaign-types";
+import type { Clock } from "../../src/core/clock";
+import { type CampaignSnapshot, readCampaignSnapshot } from "../../src/core/db/reports/campaign-posts";
+import type { TenantScope } from "../../src/core/db/tenant-scope";
 import { faultPoint } from "../tenant-object/fault-points";
 import { type CampaignLedger, DAY_MS, FIGURES, LONGEST_WINDOW } from "./campaign-ledger";
-import type { CampaignLedgerRebuild } from "./campaign-types";
 
 /** Conversions older than this were committed long ago; younger ones are listed by id. */
 const RECENT_MS = 3_600_000;

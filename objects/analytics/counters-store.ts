@@ -7,9 +7,9 @@ import {
   METRIC_NAMES,
   type MetricColumns,
   VELOCITY_WINDOWS,
-} from "../../src/analytics/post-metrics";
-import { chunk } from "../../src/db/chunk";
-import type { Platform } from "../../src/platforms/types";
+} from "../../src/core/analytics/post-metrics";
+import { chunk } from "../../src/core/db/chunk";
+import type { Platform } from "../../src/core/platforms/types";
 import type { MetricEvent } from "../tenant-object/contract";
 import { addGain, type SeriesGains } from "./engagement-series";
 

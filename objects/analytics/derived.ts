@@ -11,8 +11,8 @@ import {
   spreadOf,
   velocity,
   viralCoefficient,
-} from "../../src/analytics/post-metrics";
-import type { Platform } from "../../src/platforms/types";
+} from "../../src/core/analytics/post-metrics";
+import type { Platform } from "../../src/core/platforms/types";
 import type { PostFigures } from "../tenant-object/contract";
 import type { CounterRow } from "./counters-store";
 

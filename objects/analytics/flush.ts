@@ -4,10 +4,10 @@
 // flush leaves them as they were for the next try, and a repeated one writes the same
 // values again: nothing is lost, nothing counted twice. Then the benchmarks of the
 // platforms touched are recomputed.
-import { chunk } from "../../src/db/chunk";
-import { type FlushedPost, type IndexedChanges, upsertPostAnalytics } from "../../src/db/post-analytics";
-import type { TenantScope } from "../../src/db/tenant-scope";
-import type { Platform } from "../../src/platforms/types";
+import { chunk } from "../../src/core/db/chunk";
+import { type FlushedPost, type IndexedChanges, upsertPostAnalytics } from "../../src/core/db/post-analytics";
+import type { TenantScope } from "../../src/core/db/tenant-scope";
+import type { Platform } from "../../src/core/platforms/types";
 import { faultPoint } from "../tenant-object/fault-points";
 import type { Benchmarks } from "./benchmarks";
 import type { CountersStore } from "./counters-store";

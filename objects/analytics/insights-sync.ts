@@ -2,14 +2,14 @@
 // post when its age-based interval has passed (pullInterval), in batched reads per
 // account. Each post's figures arrive as a snapshot event; a failure opens (or counts
 // another try on) an analytics_sync_errors row, and the next success resolves it.
-import { METRIC_FIELD, METRIC_NAMES, type MetricName } from "../../src/analytics/post-metrics";
-import { chunk } from "../../src/db/chunk";
-import { newId } from "../../src/db/ids";
-import { openSyncError, resolveSyncError, retrySyncError, type SyncErrorType } from "../../src/db/sync-errors";
-import type { TenantScope } from "../../src/db/tenant-scope";
-import { isPlatformError } from "../../src/platforms/errors";
-import { refreshAtPlatform } from "../../src/platforms/refresh";
-import type { Platform, PlatformAdapter, PostMetrics } from "../../src/platforms/types";
+import { METRIC_FIELD, METRIC_NAMES, type MetricName } from "../../src/core/analytics/post-metrics";
+import { chunk } from "../../src/core/db/chunk";
+import { newId } from "../../src/core/db/ids";
+import { openSyncError, resolveSyncError, retrySyncError, type SyncErrorType } from "../../src/core/db/sync-errors";
+import type { TenantScope } from "../../src/core/db/tenant-scope";
+import { isPlatformError } from "../../src/core/platforms/errors";
+import { refreshAtPlatform } from "../../src/core/platforms/refresh";
+import type { Platform, PlatformAdapter, PostMetrics } from "../../src/core/platforms/types";
 import type { AccountTokens, TokenStep } from "../publishing/account-tokens";
 import type { MetricEvent } from "../tenant-object/contract";
 

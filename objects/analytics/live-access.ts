@@ -1,14 +1,14 @@
 // Who is watching the live dashboard, and ending it when their access ends.
 //
 // A ticket names its user, and the session it was asked for with if any (tickets.ts).
-// The gate (src/live/party-gate.ts) redeems it and hands both to the object in
+// The gate (src/router/party-gate.ts) redeems it and hands both to the object in
 // LIVE_USER_HEADER and LIVE_SESSION_HEADER, headers only the gate sets; the object tags
 // the socket with them. Tags are given to acceptWebSocket, so they survive
 // hibernation. Suspending or deleting a user, or suspending or deleting the tenant,
 // then voids the tickets not yet spent and closes the sockets, by tag; so does ending
 // a session, for that session's tickets and sockets only (an API key's stay).
 import type { Connection } from "partyserver";
-import { LIVE_SESSION_HEADER, LIVE_USER_HEADER } from "../../src/live/party-gate";
+import { LIVE_SESSION_HEADER, LIVE_USER_HEADER } from "../tenant-object/contract";
 
 /** How a dashboard learns its access ended (4000-4999 are the application's; 4401 reads as 401). */
 export const ACCESS_ENDED = { code: 4401, reason: "access ended: the user or tenant is no longer active" } as const;

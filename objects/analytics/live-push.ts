@@ -4,7 +4,7 @@
 // goes out at once (on the next turn of the event loop); during a burst, at most one
 // message per interval. Ten thousand events become a handful of messages.
 
-import { type Clock, isoNow } from "../../src/clock";
+import { type Clock, isoNow } from "../../src/core/clock";
 import type { PostFigures } from "../tenant-object/contract";
 import type { SeriesPoint } from "./engagement-series";
 

@@ -3,8 +3,8 @@
 // cache of the counters in SQLite, read once after a wake), and a platform's spread
 // is recomputed only when one of its posts moved. A stale spread would flag a post
 // against figures that no longer stand.
-import type { Spread } from "../../src/analytics/post-metrics";
-import type { Platform } from "../../src/platforms/types";
+import type { Spread } from "../../src/core/analytics/post-metrics";
+import type { Platform } from "../../src/core/platforms/types";
 import type { CounterRow } from "./counters-store";
 import { rateOf, spreads } from "./derived";
 

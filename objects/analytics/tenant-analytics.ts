@@ -1,9 +1,9 @@
 // The TenantObject's analytics: events applied to live counters, figures for
 // dashboards and reports, coalesced pushes, the flush to D1 and insight pulls.
-import { type Clock, isoNow } from "../../src/clock";
-import type { AuditActor } from "../../src/db/audit-logs";
-import { tenantScope } from "../../src/db/tenant-scope";
-import type { Platform, PlatformAdapter } from "../../src/platforms/types";
+import { type Clock, isoNow } from "../../src/core/clock";
+import type { AuditActor } from "../../src/core/db/audit-logs";
+import { tenantScope } from "../../src/core/db/tenant-scope";
+import type { Platform, PlatformAdapter } from "../../src/core/platforms/types";
 import type { AuditOutbox } from "../identity/audit-outbox";
 import type { AccountTokens, TokenStep } from "../publishing/account-tokens";
 import type { IngestResult, MetricEvent, PostFigures, RefreshOutcome } from "../tenant-object/contract";

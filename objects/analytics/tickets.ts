@@ -3,7 +3,7 @@
 // one minute, and only at its own tenant's object. A ticket asked for with a session
 // remembers it (session_id; NULL for an API key), so ending the session voids it
 // (live-access.ts) and its socket is tagged with the session.
-import { randomBytes, toBase64Url } from "../../src/crypto/encoding";
+import { randomBytes, toBase64Url } from "../../src/core/crypto/encoding";
 import type { LiveHolder } from "../tenant-object/contract";
 
 export const TICKET_TTL_MS = 60_000;

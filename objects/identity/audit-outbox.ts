@@ -1,20 +1,20 @@
 // The object's audit rows that stand alone (a refused credential, an analytics batch),
 // and those the tenant's shard refused when they were written after a change to the
-// global database (src/http/audit.ts, commitGlobalForTenant). A row is written to the
+// global database (src/router/http/audit.ts, commitGlobalForTenant). A row is written to the
 // shard at once; when the shard refuses it (it is fenced while the tenant moves, or
 // unavailable) the object keeps it in its own storage and writes it on its alarm until
 // the shard takes it. Each row's id is fixed when it is made, so a write repeated after
 // a lost answer adds nothing.
-import { type Clock, isoNow } from "../../src/clock";
+import { type Clock, isoNow } from "../../src/core/clock";
 import {
   type AuditActor,
   type AuditEvent,
   type PendingAuditRow,
   pendingAuditRow,
   pendingAuditStatement,
-} from "../../src/db/audit-logs";
-import { MAX_JSON_ROWS } from "../../src/db/json-rows";
-import { tenantScope } from "../../src/db/tenant-scope";
+} from "../../src/core/db/audit-logs";
+import { MAX_JSON_ROWS } from "../../src/core/db/json-rows";
+import { tenantScope } from "../../src/core/db/tenant-scope";
 import type { Timers } from "../storage/timers";
 
 const RETRY_MS = 30_000;

@@ -5,15 +5,15 @@
 // deleted, the tenant deleted or its key rotated) tells this object at once, so such
 // a change takes effect on the very next request. The short lifetime only bounds
 // how long a change made behind the API's back (by hand in D1) can go unnoticed.
-import type { UserPrincipal } from "../../src/auth/principal";
-import type { Clock } from "../../src/clock";
-import { timingSafeEqual, utf8 } from "../../src/crypto/encoding";
+import type { UserPrincipal } from "../../src/core/auth/principal";
+import type { Clock } from "../../src/core/clock";
+import { timingSafeEqual, utf8 } from "../../src/core/crypto/encoding";
 import {
   findKeyCredential,
   findSessionCredential,
   type KeyCredentialRow,
   type SessionCredentialRow,
-} from "../../src/db/credentials";
+} from "../../src/core/db/credentials";
 import type { TenantRecordCache } from "../publishing/tenant-record";
 import type { CredentialChange, PresentedCredential } from "../tenant-object/contract";
 

@@ -1,9 +1,9 @@
 // Password reset links, kept by the tenant's object: only the SHA-256 of each token
-// (the router makes the token and shows it once: src/auth/reset-token.ts), one live
+// (the router makes the token and shows it once: src/core/auth/reset-token.ts), one live
 // link per user (a new one replaces it), an hour each, and spent by its first
 // redemption. Spending is one synchronous DELETE … RETURNING, so of two concurrent
 // redemptions exactly one gets the user.
-import type { Clock } from "../../src/clock";
+import type { Clock } from "../../src/core/clock";
 
 /** How long a reset link is good for. */
 export const PASSWORD_RESET_TTL_MS = 60 * 60 * 1000;

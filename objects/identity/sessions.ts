@@ -1,4 +1,4 @@
-// The tenant's live sessions. A session token (src/auth/session-token.ts) names its
+// The tenant's live sessions. A session token (src/core/auth/session-token.ts) names its
 // session by id (the JWT's jti); the token is good only while that session is live
 // here, checked by this object on every request (tenant-identity.ts). So ending a
 // session is one row deleted, and the next request with its token answers 401,
@@ -7,8 +7,8 @@
 // Bounded: a row leaves when the session's 12 hours are over (swept at each sign-in),
 // and a user keeps at most MAX_SESSIONS_PER_USER live sessions (the oldest ends).
 
-import { SESSION_TTL_SECONDS } from "../../src/auth/session-token";
-import type { Clock } from "../../src/clock";
+import { SESSION_TTL_SECONDS } from "../../src/core/auth/session-token";
+import type { Clock } from "../../src/core/clock";
 import type { SessionEnding, SessionGrant } from "../tenant-object/contract";
 
 export const SESSION_TTL_MS = SESSION_TTL_SECONDS * 1000;

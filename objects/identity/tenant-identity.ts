@@ -1,14 +1,14 @@
 // Who is asking, and may they: the tenant's credentials (cached, checked here), each
 // API key's exact hourly limit, the permission of a route that left its check to the
 // object, and the audit rows of refusals. The TenantObject's RPC methods delegate here.
-import { explainDenial } from "../../src/auth/explain-denial";
-import { denial } from "../../src/auth/permissions";
-import type { UserPrincipal } from "../../src/auth/principal";
-import type { Clock } from "../../src/clock";
-import { writeApiKeyUsage } from "../../src/db/api-keys";
-import type { AuditActor, AuditEvent } from "../../src/db/audit-logs";
-import { chunk } from "../../src/db/chunk";
-import { tenantScope } from "../../src/db/tenant-scope";
+import { explainDenial } from "../../src/core/auth/explain-denial";
+import { denial } from "../../src/core/auth/permissions";
+import type { UserPrincipal } from "../../src/core/auth/principal";
+import type { Clock } from "../../src/core/clock";
+import { writeApiKeyUsage } from "../../src/core/db/api-keys";
+import type { AuditActor, AuditEvent } from "../../src/core/db/audit-logs";
+import { chunk } from "../../src/core/db/chunk";
+import { tenantScope } from "../../src/core/db/tenant-scope";
 import type { TenantRecordCache } from "../publishing/tenant-record";
 import { objectClock } from "../storage/object-clock";
 import { SlidingLog } from "../storage/sliding-log";

@@ -3,7 +3,7 @@
 // alarm, in bounded, resumable steps whose state is kept in the object's storage:
 //
 //   fence     the source shard marks the tenant 'departed' (every write batch of the
-//             tenant there is refused from now on: src/db/resident-database.ts) and
+//             tenant there is refused from now on: src/core/db/resident-database.ts) and
 //             the target takes it as 'arriving' (writes refused there too);
 //   copy      table by table in foreign-key order (TENANT_TABLES), the rows listed by
 //             key (rowid or primary key) once, then copied a page at a time;
@@ -24,8 +24,8 @@
 // (the copy does not verify) is rolled back: the target's rows deleted, the source
 // resident again.
 
-import { type Clock, isoNow } from "../../src/clock";
-import { PLACEMENT_TTL_MS, rememberPlacement } from "../../src/placement/directory";
+import { type Clock, isoNow } from "../../src/core/clock";
+import { PLACEMENT_TTL_MS, rememberPlacement } from "../../src/core/placement/directory";
 import {
   columnsOf,
   copyRows,
@@ -33,9 +33,9 @@ import {
   deleteSome,
   listRowKeys,
   type RowKey,
-} from "../../src/placement/move/copy-rows";
-import { TENANT_TABLES } from "../../src/placement/move/tenant-tables";
-import { regionOfShard, shardNamed } from "../../src/placement/shards";
+} from "../../src/core/placement/move/copy-rows";
+import { TENANT_TABLES } from "../../src/core/placement/move/tenant-tables";
+import { regionOfShard, shardNamed } from "../../src/core/placement/shards";
 import type { Timers } from "../storage/timers";
 import type { MovePhase, MoveStart, MoveStatus } from "../tenant-object/contract";
 

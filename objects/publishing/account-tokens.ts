@@ -8,19 +8,19 @@
 // the new instance. Tokens live in D1, encrypted; this object keeps them decrypted
 // in memory only.
 
-import { type Clock, isoNow } from "../../src/clock";
-import { randomBytes, toBase64Url, utf8 } from "../../src/crypto/encoding";
-import { TenantCipher } from "../../src/crypto/tenant-cipher";
-import { auditStatement } from "../../src/db/audit-logs";
+import { type Clock, isoNow } from "../../src/core/clock";
+import { randomBytes, toBase64Url, utf8 } from "../../src/core/crypto/encoding";
+import { TenantCipher } from "../../src/core/crypto/tenant-cipher";
+import { auditStatement } from "../../src/core/db/audit-logs";
 import {
   type AccountStatus,
   blobBytes,
   getAccount,
   recordAccountError,
   storeRefreshedTokens,
-} from "../../src/db/social-accounts";
-import { tenantScope } from "../../src/db/tenant-scope";
-import type { Platform } from "../../src/platforms/types";
+} from "../../src/core/db/social-accounts";
+import { tenantScope } from "../../src/core/db/tenant-scope";
+import type { Platform } from "../../src/core/platforms/types";
 import type { RefreshLease, RefreshOutcome } from "../tenant-object/contract";
 import { faultPoint } from "../tenant-object/fault-points";
 import type { TenantRecordCache } from "./tenant-record";

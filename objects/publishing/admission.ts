@@ -5,12 +5,12 @@
 // burst is admitted past a limit. A post for later takes its key but no slot: the
 // schedule has it next (scheduler.ts). A repeated call (`retry`) finds its attempt
 // first, and is never admitted twice.
-import type { Clock } from "../../src/clock";
-import { contentExists } from "../../src/db/content";
-import { tenantScope } from "../../src/db/tenant-scope";
-import type { FieldError } from "../../src/http/problem";
-import { platformReach } from "../../src/platforms/mode";
-import { checkPost } from "../../src/platforms/rules";
+import type { Clock } from "../../src/core/clock";
+import { contentExists } from "../../src/core/db/content";
+import { tenantScope } from "../../src/core/db/tenant-scope";
+import { platformReach } from "../../src/core/platforms/mode";
+import { checkPost } from "../../src/core/platforms/rules";
+import type { FieldError } from "../../src/core/problem";
 import { USAGE_FLUSH_DELAY_MS } from "../identity/tenant-identity";
 import type { SlidingLog } from "../storage/sliding-log";
 import type { Timers } from "../storage/timers";

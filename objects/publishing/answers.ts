@@ -1,9 +1,9 @@
 // The HTTP answers the object still makes itself, as problem+json where they are
 // errors: cancelling and releasing a scheduled or held post (the contract's Answer). A
 // publish answers with a typed outcome instead (outcome.ts), which the router turns
-// into HTTP (src/http/publish-answers.ts).
+// into HTTP (src/router/http/publish-answers.ts).
 
-import { PROBLEM_TYPES, type ProblemKind, problemTypeUri } from "../../src/http/problem";
+import { PROBLEM_TYPES, type ProblemKind, problemTypeUri } from "../../src/core/problem";
 import type { Answer } from "../tenant-object/contract";
 
 export function problemAnswer(

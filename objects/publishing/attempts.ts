@@ -3,9 +3,9 @@
 // its outcome may be unknown, so it is never sent again), then recording and done
 // (record-outbox.ts moves those two). Admission opens a row, the platform call marks
 // it, the record settles it; a repeated call (`retry`) finds it here.
-import type { Clock } from "../../src/clock";
-import type { PublishRequestRow } from "../../src/db/publish-requests";
-import type { Platform } from "../../src/platforms/types";
+import type { Clock } from "../../src/core/clock";
+import type { PublishRequestRow } from "../../src/core/db/publish-requests";
+import type { Platform } from "../../src/core/platforms/types";
 import type { PublishInput, RecordedOutcome } from "../tenant-object/contract";
 import { PROCESSING } from "./media-containers";
 import { recordedOutcome } from "./outcome";

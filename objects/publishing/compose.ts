@@ -1,9 +1,9 @@
 // The text as it goes out: hashtags appended, and, when the post carries UTM
 // parameters, every link in it tagged with them (existing parameters win). And the
 // post's D1 record as it is admitted, with that text.
-import { draftRow, type PublishRequestRow } from "../../src/db/publish-requests";
-import { composeText, normaliseHashtags, type PostDraft } from "../../src/platforms/rules";
-import type { Platform, PostContent } from "../../src/platforms/types";
+import { draftRow, type PublishRequestRow } from "../../src/core/db/publish-requests";
+import { composeText, normaliseHashtags, type PostDraft } from "../../src/core/platforms/rules";
+import type { Platform, PostContent } from "../../src/core/platforms/types";
 import type { PublishInput } from "../tenant-object/contract";
 import type { LoadedAccount } from "./account-tokens";
 import type { AttemptTarget } from "./types";

@@ -6,10 +6,10 @@
 // still IN_PROGRESS at the deadline: the post fails. A platform or token hiccup: asked
 // again at the next poll. A media_publish whose answer never came is not sent blindly
 // again: the container itself says whether it was published (PUBLISHED).
-import type { Clock } from "../../src/clock";
-import { isPlatformError } from "../../src/platforms/errors";
-import type { InstagramAdapter } from "../../src/platforms/instagram";
-import { refreshAtPlatform } from "../../src/platforms/refresh";
+import type { Clock } from "../../src/core/clock";
+import { isPlatformError } from "../../src/core/platforms/errors";
+import type { InstagramAdapter } from "../../src/core/platforms/instagram";
+import { refreshAtPlatform } from "../../src/core/platforms/refresh";
 import type { Timers } from "../storage/timers";
 import type { AccountTokens, TokenStep } from "./account-tokens";
 import {

@@ -2,9 +2,9 @@
 // usage flushed to D1 rate_limits (absolute counts: a retried flush is harmless),
 // attempts whose caller vanished marked as unknown (never retried blindly), and
 // old bookkeeping pruned.
-import { chunk } from "../../src/db/chunk";
-import { writeRateLimitUsage } from "../../src/db/rate-limits";
-import { tenantScope } from "../../src/db/tenant-scope";
+import { chunk } from "../../src/core/db/chunk";
+import { writeRateLimitUsage } from "../../src/core/db/rate-limits";
+import { tenantScope } from "../../src/core/db/tenant-scope";
 import type { Timers } from "../storage/timers";
 import { IDEMPOTENCY_TTL_MS } from "./idempotency";
 import { dirtyUsageBuckets, markUsageFlushed } from "./rate-windows";

@@ -2,7 +2,7 @@
 // attempt; a repeat of a finished request gets the first outcome back; a repeat while
 // the first is still running, or with a different body, is refused. Outcomes are kept
 // 24 hours. Retryable failures give the key back, so a retry can try again.
-import type { PostView } from "../../src/db/publish-requests";
+import type { PostView } from "../../src/core/db/publish-requests";
 import type { RecordedOutcome } from "../tenant-object/contract";
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;

@@ -3,7 +3,7 @@
 // five minutes, as Meta recommends for a container's status (Instagram Platform,
 // "Content Publishing": query status_code once per minute, for no more than 5 minutes).
 // Both are configuration (INSTAGRAM_CONTAINER_POLL_MS, INSTAGRAM_CONTAINER_DEADLINE_MS).
-import { envVariable } from "../../src/platforms/mode";
+import { envVariable } from "../../src/core/platforms/mode";
 import type { Timers } from "../storage/timers";
 
 /** What a processing post's D1 row says until it completes (its status is "unknown" there). */

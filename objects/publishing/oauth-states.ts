@@ -7,7 +7,7 @@
 //
 // Binding (docs/publishing.md, "OAuth binding"): only the SHA-256 of a random binding secret is
 // kept; the secret itself lives in an HttpOnly cookie of the browser
-// (src/http/oauth-binding.ts). A state is bound at connect to the caller's cookie.
+// (src/router/http/oauth-binding.ts). A state is bound at connect to the caller's cookie.
 // When the caller is a page of this site (a browser), the state is claimed by it at
 // once, and its start URL goes straight on to the platform. Otherwise (an API client
 // that hands the URL to someone) the first browser that opens the start URL claims
@@ -16,9 +16,10 @@
 // claimed that way and never confirmed. From then on only that browser may open it
 // again or complete the callback. A callback from any other browser is refused
 // without consuming the state, so a third party cannot burn it.
-import { timingSafeEqual, utf8 } from "../../src/crypto/encoding";
-import { tenantOfState } from "../../src/http/oauth-state";
-import type { Platform } from "../../src/platforms/types";
+
+import { tenantOfState } from "../../src/core/auth/oauth-state";
+import { timingSafeEqual, utf8 } from "../../src/core/crypto/encoding";
+import type { Platform } from "../../src/core/platforms/types";
 import type {
   CallbackOutcome,
   ConsentOutcome,

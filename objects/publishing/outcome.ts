@@ -1,12 +1,12 @@
 // The object's word on a publish: every way one can end, as the contract's typed
 // outcomes (PublishOutcome), and the record a platform call's outcome leaves. The
-// router makes the HTTP answer of each (src/http/publish-answers.ts); nothing here is
+// router makes the HTTP answer of each (src/router/http/publish-answers.ts); nothing here is
 // HTTP. `detail` is the sentence the client reads, and the error a scheduled post that
 // fails for good keeps (scheduler.ts).
-import { type PublishRequestRow, toPost } from "../../src/db/publish-requests";
-import type { FieldError } from "../../src/http/problem";
-import { notConfiguredMessage } from "../../src/platforms/mode";
-import type { Platform, PublishResult } from "../../src/platforms/types";
+import { type PublishRequestRow, toPost } from "../../src/core/db/publish-requests";
+import { notConfiguredMessage } from "../../src/core/platforms/mode";
+import type { Platform, PublishResult } from "../../src/core/platforms/types";
+import type { FieldError } from "../../src/core/problem";
 import type { PublishRefusal, RecordedOutcome } from "../tenant-object/contract";
 import { PROCESSING } from "./media-containers";
 import type { SendOutcome } from "./types";

@@ -1,9 +1,9 @@
 // Step 7 of a publish (publish-flow.ts): the platform call. The attempt is marked
 // calling first: from then on its outcome may be unknown, and it is never sent again.
-// The adapter (src/platforms/) publishes to the platform, or to the SandboxPlatform
+// The adapter (src/core/platforms/) publishes to the platform, or to the SandboxPlatform
 // object in development mode.
-import { isPlatformError, type PlatformError } from "../../src/platforms/errors";
-import { isPending, type PlatformAdapter } from "../../src/platforms/types";
+import { isPlatformError, type PlatformError } from "../../src/core/platforms/errors";
+import { isPending, type PlatformAdapter } from "../../src/core/platforms/types";
 import { faultPoint } from "../tenant-object/fault-points";
 import type { TokenStep } from "./account-tokens";
 import type { Attempts } from "./attempts";

@@ -11,12 +11,17 @@
 // so from that instant the post cannot fire whatever happens next; D1 learns it (status
 // held with its reason, and the audit row, in one batch) right after, or on the alarm's
 // next run when D1 refused: a hold written twice writes nothing twice.
-import { type Clock, isoNow } from "../../src/clock";
-import { type AuditActor, type PendingAuditRow, pendingAuditRow, pendingAuditStatement } from "../../src/db/audit-logs";
-import { type HoldReason, holdPublishRequests } from "../../src/db/publish-requests";
-import { tenantScope } from "../../src/db/tenant-scope";
-import type { TenantStatus } from "../../src/db/tenants";
-import { activeUserIds } from "../../src/db/users";
+import { type Clock, isoNow } from "../../src/core/clock";
+import {
+  type AuditActor,
+  type PendingAuditRow,
+  pendingAuditRow,
+  pendingAuditStatement,
+} from "../../src/core/db/audit-logs";
+import { type HoldReason, holdPublishRequests } from "../../src/core/db/publish-requests";
+import { tenantScope } from "../../src/core/db/tenant-scope";
+import type { TenantStatus } from "../../src/core/db/tenants";
+import { activeUserIds } from "../../src/core/db/users";
 import type { Answer, PublishInput } from "../tenant-object/contract";
 import { problemAnswer } from "./answers";
 import type { TenantRecordCache } from "./tenant-record";

@@ -1,7 +1,7 @@
 // A publish, from the route to the platform and back, in one place: each step below is
 // one call, to the module named beside it, in this order.
 //
-//  1. route        POST /v1/posts (src/routes/posts.ts) validates the body, makes a
+//  1. route        POST /v1/posts (src/router/routes/posts.ts) validates the body, makes a
 //                  PublishInput with a fresh attempt id and calls publishNow on the
 //                  tenant's object; after a reset of the object it calls again with
 //                  the same attempt (`retry`), which admission recognises.
@@ -17,7 +17,7 @@
 //                  lease, from account-tokens.ts: one refresh per account however many
 //                  publishes need one.
 //  6. refresh      a client's publish hands the lease back to the route, which calls
-//                  the platform's token endpoint itself (src/platforms/refresh.ts) and
+//                  the platform's token endpoint itself (src/core/platforms/refresh.ts) and
 //                  comes back with resumePublish (resume, below): its request outlives a
 //                  reset of the object (why: publishNow in ../tenant-object/contract.ts).
 //                  A scheduled post refreshes here, on the alarm (forSchedule).
@@ -33,13 +33,13 @@
 //                  processing is answered 202 and completed by the alarm
 //                  (container-poller.ts).
 //  9. answer       the outcome goes back to the route, which makes the HTTP answer
-//                  (src/http/publish-answers.ts).
+//                  (src/router/http/publish-answers.ts).
 //
 // Scheduled posts take steps 4 to 8 when they come due (scheduler.ts, fireDue). Nothing
 // here is reachable over RPC but through forClient and resume (publishNow and
 // resumePublish on the TenantObject).
-import { refreshAtPlatform } from "../../src/platforms/refresh";
-import type { Platform, PlatformAdapter } from "../../src/platforms/types";
+import { refreshAtPlatform } from "../../src/core/platforms/refresh";
+import type { Platform, PlatformAdapter } from "../../src/core/platforms/types";
 import type { TenantIdentity } from "../identity/tenant-identity";
 import type {
   DeferredAuth,

@@ -2,19 +2,19 @@
 // written in one synchronous step (no await between them), so no burst can slip
 // past the limit (ARCHITECTURE.md, Admission). The default limits are replaced
 // per tenant, and tightened by what the platform itself reports.
-import type { WindowSpec } from "../../src/platforms/publish-windows";
-import type { Platform, QuotaReport } from "../../src/platforms/types";
+import type { WindowSpec } from "../../src/core/platforms/publish-windows";
+import type { Platform, QuotaReport } from "../../src/core/platforms/types";
 import type { SlidingLog } from "../storage/sliding-log";
 import type { AccountWindow } from "../tenant-object/contract";
 
 // The platforms' windows, and how far a tenant's override may move them, are the
-// router's too (it refuses a raise at PATCH /v1/tenant): src/platforms/publish-windows.ts.
+// router's too (it refuses a raise at PATCH /v1/tenant): src/core/platforms/publish-windows.ts.
 export {
   DEFAULT_WINDOWS,
   type WindowOverride,
   type WindowSpec,
   windowFor,
-} from "../../src/platforms/publish-windows";
+} from "../../src/core/platforms/publish-windows";
 
 const HOUR = 3_600_000;
 

@@ -6,11 +6,11 @@
 // Readers that need every answered post in D1 call flush() first (a read barrier).
 // ARCHITECTURE.md, Idempotent flushes: a record leaves the outbox only after D1 has it, and the statements are
 // upserts, so a batch repeated after an eviction writes nothing twice.
-import type { Clock } from "../../src/clock";
-import { MAX_JSON_BYTES, MAX_JSON_ROWS } from "../../src/db/json-rows";
-import { type FinishedPost, postRecordStatements } from "../../src/db/post-records";
-import type { PublishRequestRow } from "../../src/db/publish-requests";
-import { tenantScope } from "../../src/db/tenant-scope";
+import type { Clock } from "../../src/core/clock";
+import { MAX_JSON_BYTES, MAX_JSON_ROWS } from "../../src/core/db/json-rows";
+import { type FinishedPost, postRecordStatements } from "../../src/core/db/post-records";
+import type { PublishRequestRow } from "../../src/core/db/publish-requests";
+import { tenantScope } from "../../src/core/db/tenant-scope";
 import type { Timers } from "../storage/timers";
 import type { PublishInput } from "../tenant-object/contract";
 import { faultPoint } from "../tenant-object/fault-points";

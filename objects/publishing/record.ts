@@ -4,9 +4,9 @@
 // D1 rows follow through the outbox (record-outbox.ts), and a published post starts
 // being counted. A send that published nothing is not recorded: its slot and key go
 // back, and the client may retry.
-import { type Clock, isoNow } from "../../src/clock";
-import type { PublishRequestRow } from "../../src/db/publish-requests";
-import type { Platform } from "../../src/platforms/types";
+import { type Clock, isoNow } from "../../src/core/clock";
+import type { PublishRequestRow } from "../../src/core/db/publish-requests";
+import type { Platform } from "../../src/core/platforms/types";
 import type { SlidingLog } from "../storage/sliding-log";
 import type { Timers } from "../storage/timers";
 import type { PublishOutcome } from "../tenant-object/contract";

@@ -6,11 +6,11 @@
 // outcome (see fireDue). A post that comes due while its tenant is stopped or its
 // author removed is held instead (post-holds.ts): it stays in the table, never fires,
 // and is released with a new time or cancelled.
-import { type Clock, isoNow } from "../../src/clock";
-import type { AuditActor } from "../../src/db/audit-logs";
-import { auditStatement, pendingAuditStatement } from "../../src/db/audit-logs";
-import { isTriggerAbort } from "../../src/db/errors";
-import { expectChanges, PRECONDITION_FAILED } from "../../src/db/preconditions";
+import { type Clock, isoNow } from "../../src/core/clock";
+import type { AuditActor } from "../../src/core/db/audit-logs";
+import { auditStatement, pendingAuditStatement } from "../../src/core/db/audit-logs";
+import { isTriggerAbort } from "../../src/core/db/errors";
+import { expectChanges, PRECONDITION_FAILED } from "../../src/core/db/preconditions";
 import {
   getPublishRequest,
   type HoldReason,
@@ -18,8 +18,8 @@ import {
   releasePublishRequest,
   savePublishRequest,
   toPost,
-} from "../../src/db/publish-requests";
-import { tenantScope } from "../../src/db/tenant-scope";
+} from "../../src/core/db/publish-requests";
+import { tenantScope } from "../../src/core/db/tenant-scope";
 import type { Timers } from "../storage/timers";
 import type { Answer, PublishInput, PublishOutcome, PublishRefusal, Release } from "../tenant-object/contract";
 import { faultPoint } from "../tenant-object/fault-points";

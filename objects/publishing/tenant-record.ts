@@ -6,14 +6,14 @@
 // or the tenant moves. What cannot be undone (a scheduled post sent, a token renewed,
 // insights pulled with the tenant's tokens) asks currentStatus instead, read from the
 // directory at that moment (docs/publishing.md, Held posts).
-import type { TenantKeyInfo } from "../../src/auth/principal";
-import { parseJson } from "../../src/db/json-column";
-import { defaultPostConfiguration } from "../../src/db/post-configurations";
-import { scopeOn, type TenantScope } from "../../src/db/tenant-scope";
-import { findTenant, type TenantStatus, tenantStatusOf } from "../../src/db/tenants";
-import { rememberPlacement } from "../../src/placement/directory";
-import { type WindowOverride, windowFor, windowsCapped } from "../../src/platforms/publish-windows";
-import type { Platform } from "../../src/platforms/types";
+import type { TenantKeyInfo } from "../../src/core/auth/principal";
+import { parseJson } from "../../src/core/db/json-column";
+import { defaultPostConfiguration } from "../../src/core/db/post-configurations";
+import { scopeOn, type TenantScope } from "../../src/core/db/tenant-scope";
+import { findTenant, type TenantStatus, tenantStatusOf } from "../../src/core/db/tenants";
+import { rememberPlacement } from "../../src/core/placement/directory";
+import { type WindowOverride, windowFor, windowsCapped } from "../../src/core/platforms/publish-windows";
+import type { Platform } from "../../src/core/platforms/types";
 
 const TTL_MS = 60_000;
 
@@ -30,7 +30,7 @@ export interface TenantRecord {
 /**
  * The tenant's overrides as the object enforces them: never above a capped platform's
  * own window, whatever the directory row holds (one written before PATCH /v1/tenant
- * refused a raise, or by hand): src/platforms/publish-windows.ts.
+ * refused a raise, or by hand): src/core/platforms/publish-windows.ts.
  */
 function cappedWindows(env: Env, windows: TenantRecord["windows"]): TenantRecord["windows"] {
   const capped: TenantRecord["windows"] = {};

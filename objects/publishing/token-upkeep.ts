@@ -5,11 +5,11 @@
 // be refreshed on use, and die at 60 days. So the alarm renews each active Instagram
 // account's token when it is within RENEW_AHEAD_MS of expiry (and old enough), through
 // the same single-flight lease as every other refresh (account-tokens.ts).
-import type { Clock } from "../../src/clock";
-import { tenantScope } from "../../src/db/tenant-scope";
-import { iso } from "../../src/db/time";
-import { refreshAtPlatform } from "../../src/platforms/refresh";
-import type { Platform, PlatformAdapter } from "../../src/platforms/types";
+import type { Clock } from "../../src/core/clock";
+import { tenantScope } from "../../src/core/db/tenant-scope";
+import { iso } from "../../src/core/db/time";
+import { refreshAtPlatform } from "../../src/core/platforms/refresh";
+import type { Platform, PlatformAdapter } from "../../src/core/platforms/types";
 import type { Timers } from "../storage/timers";
 import type { AccountTokens } from "./account-tokens";
 

@@ -1,8 +1,8 @@
 // The steps of a publish inside the TenantObject (publish-flow.ts): what the platform
 // call needs of an attempt, and how a send ended. Nothing here crosses the RPC seam.
 
-import type { PlatformErrorKind } from "../../src/platforms/errors";
-import type { Platform, PostContent, PublishResult } from "../../src/platforms/types";
+import type { PlatformErrorKind } from "../../src/core/platforms/errors";
+import type { Platform, PostContent, PublishResult } from "../../src/core/platforms/types";
 import type { TokenStep } from "./account-tokens";
 
 /** What the platform call needs to know about an admitted attempt. */

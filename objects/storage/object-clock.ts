@@ -1,4 +1,4 @@
-// The TenantObject's clock (src/clock.ts: time is injected). In production it is the
+// The TenantObject's clock (src/core/clock.ts: time is injected). In production it is the
 // system's. In development mode (the sandbox switched on), or where the test suite
 // sets OBJECT_CLOCK = "settable" (its production-mode project: the deploy check
 // refuses the variable in wrangler.toml's production configuration), it is the
@@ -6,8 +6,8 @@
 // tenant's time forward, or back to any date, and the object's alarms, windows and
 // schedules all see the same time, across evictions and restarts. Nothing else is
 // written to make time pass: schedules and windows keep the times they were given.
-import { type Clock, systemClock } from "../../src/clock";
-import { sandboxEnabled } from "../../src/platforms/mode";
+import { type Clock, systemClock } from "../../src/core/clock";
+import { sandboxEnabled } from "../../src/core/platforms/mode";
 
 const OFFSET_KEY = "clock_offset_ms";
 

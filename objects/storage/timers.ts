@@ -15,7 +15,7 @@
 // Rows are read back as plain strings (a row may predate a rename); the object's alarm
 // narrows them against its map.
 
-import { type Clock, systemClock } from "../../src/clock";
+import { type Clock, systemClock } from "../../src/core/clock";
 
 /** A timer taken by a run: the due time it was taken at, and whether it was scheduled again since. */
 interface Running {

@@ -1,12 +1,12 @@
 // The embedded vector index's storage and search, on a Durable Object's SQLite.
-// Callers pass input already checked by src/vector/limits.ts.
-import { chunk, MAX_BOUND_PARAMETERS } from "../../src/db/chunk";
-import { bytesToVector, vectorToBytes } from "../../src/vector/codec";
-import { VectorIndexError } from "../../src/vector/errors";
-import type { VectorIndexSpec } from "../../src/vector/indexes";
-import type { CheckedVector, ResolvedQueryOptions } from "../../src/vector/limits";
-import { type CompiledFilter, indexedMetadata, matchesFilter } from "../../src/vector/metadata-filter";
-import { norm, ranksBefore, scorer, TopK } from "../../src/vector/similarity";
+// Callers pass input already checked by src/core/vector/limits.ts.
+import { chunk, MAX_BOUND_PARAMETERS } from "../../src/core/db/chunk";
+import { bytesToVector, vectorToBytes } from "../../src/core/vector/codec";
+import { VectorIndexError } from "../../src/core/vector/errors";
+import type { VectorIndexSpec } from "../../src/core/vector/indexes";
+import type { CheckedVector, ResolvedQueryOptions } from "../../src/core/vector/limits";
+import { type CompiledFilter, indexedMetadata, matchesFilter } from "../../src/core/vector/metadata-filter";
+import { norm, ranksBefore, scorer, TopK } from "../../src/core/vector/similarity";
 
 interface VectorRow extends Record<string, SqlStorageValue> {
   id: string;

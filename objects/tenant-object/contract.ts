@@ -7,21 +7,43 @@
 // The steps of a publish that run inside the object (admission, the platform call, the
 // record) stay private to it: objects/publishing/publish-flow.ts tells that story.
 //
-// Types only, apart from REPEAT (the table src/objects.ts retries by) and the list of
-// method names drawn from it.
-import type { Anomaly, MetricColumns, MetricName, Score } from "../../src/analytics/post-metrics";
-import type { Permission } from "../../src/auth/permissions";
-import type { UserPrincipal } from "../../src/auth/principal";
-import type { AuditActor, PendingAuditRow } from "../../src/db/audit-logs";
-import type { PostView } from "../../src/db/publish-requests";
-import type { TenantStatus } from "../../src/db/tenants";
-import type { FieldError } from "../../src/http/problem";
-import type { PlatformErrorKind } from "../../src/platforms/errors";
-import type { PostDraft } from "../../src/platforms/rules";
-import type { Platform } from "../../src/platforms/types";
-import type { CampaignRoiPage, CampaignRoiQuery, ConversionCredit } from "../analytics/campaign-types";
+// Types only, apart from REPEAT (the table src/router/objects.ts retries by), the list of
+// method names drawn from it, and the two headers the live-socket gate hands the object.
 
-export type * from "../analytics/campaign-types";
+import type { CampaignRoiPage, CampaignRoiQuery, ConversionCredit } from "../../src/core/analytics/campaign-types";
+import type { PostFigures } from "../../src/core/analytics/post-figures";
+import type { Anomaly, MetricColumns, MetricName, Score } from "../../src/core/analytics/post-metrics";
+import type { Permission } from "../../src/core/auth/permissions";
+import type { UserPrincipal } from "../../src/core/auth/principal";
+import type { AuditActor, PendingAuditRow } from "../../src/core/db/audit-logs";
+import type { PostView } from "../../src/core/db/publish-requests";
+import type { TenantStatus } from "../../src/core/db/tenants";
+import type { PlatformErrorKind } from "../../src/core/platforms/errors";
+import type { RefreshLease, RefreshOutcome } from "../../src/core/platforms/refresh";
+import type { PostDraft } from "../../src/core/platforms/rules";
+import type { Platform } from "../../src/core/platforms/types";
+import type { FieldError } from "../../src/core/problem";
+
+export type * from "../../src/core/analytics/campaign-types";
+export type { PostFigures } from "../../src/core/analytics/post-figures";
+export type { RefreshLease, RefreshOutcome } from "../../src/core/platforms/refresh";
+
+// --- live sockets -------------------------------------------------------------
+
+/**
+ * The user whose ticket opened the socket, handed to the object on the upgrade request
+ * (objects/analytics/live-access.ts tags the socket with it). Only the gate
+ * (src/router/party-gate.ts) sets it,
+ * always overwriting whatever the client sent.
+ */
+export const LIVE_USER_HEADER = "x-dify-live-user";
+
+/**
+ * The session the ticket was asked for with, handed on the same way (the socket is
+ * tagged with it too, and closes when the session ends). Only this gate sets it; a
+ * ticket of an API key has none, and the gate then removes whatever the client sent.
+ */
+export const LIVE_SESSION_HEADER = "x-dify-live-session";
 
 // --- identity -----------------------------------------------------------------
 
@@ -141,7 +163,7 @@ export interface PendingAuthorization {
 }
 
 export interface NewAuthorization extends PendingAuthorization {
-  /** From newState (src/http/oauth-state.ts): names this tenant. */
+  /** From newState (src/core/auth/oauth-state.ts): names this tenant. */
   state: string;
   /** The platform's authorize URL, where the start route sends the browser. */
   authorizeUrl: string;
@@ -227,27 +249,6 @@ export interface Answer {
   headers?: Record<string, string>;
 }
 
-/** The right to refresh one account's token, held by one caller at a time. */
-export interface RefreshLease {
-  leaseId: string;
-  accountId: string;
-  platform: Platform;
-  platformUserId: string;
-  accessToken: string;
-  refreshToken: string | null;
-}
-
-/** What the platform's token endpoint answered to a lease's refresh. */
-export type RefreshOutcome =
-  | {
-      ok: true;
-      accessToken: string;
-      refreshToken: string | null;
-      expiresAtMs: number | null;
-      refreshTokenExpiresAtMs: number | null;
-    }
-  | { ok: false; kind: PlatformErrorKind; message: string };
-
 /**
  * A publish that reached the platform (or may have), or was scheduled: what its attempt
  * and its Idempotency-Key keep, and answer again to a repeat.
@@ -293,7 +294,7 @@ export type PublishRefusal =
 
 /**
  * How a publish ended, as the object decided it (objects/publishing/outcome.ts). The
- * router makes the HTTP answer of each (src/http/publish-answers.ts).
+ * router makes the HTTP answer of each (src/router/http/publish-answers.ts).
  */
 export type PublishOutcome =
   | RecordedOutcome
@@ -352,28 +353,8 @@ export type IngestResult =
   | { kind: "applied"; accepted: number; posts: number; duplicate: boolean }
   | { kind: "unknown_posts"; indexes: number[] };
 
-/** A post's figures as dashboards and D1 see them: counters plus the derived figures. */
-export interface PostFigures extends MetricColumns {
-  post_id: string;
-  platform: Platform;
-  account_id: string;
-  published_at: string;
-  engagement_rate: number | null;
-  share_rate: number | null;
-  viral_coefficient: number | null;
-  engagement_velocity_1h: number | null;
-  engagement_velocity_24h: number | null;
-  engagement_velocity_7d: number | null;
-  performance_score: number;
-  performance_score_breakdown: Score["breakdown"];
-  is_anomaly: boolean;
-  anomaly_type: Anomaly["type"];
-  z_score: number | null;
-  updated_at: string;
-}
-
 export interface TenantObjectStatus {
-  /** The object's name: its tenant's id (or the health probe's name, src/objects.ts). */
+  /** The object's name: its tenant's id (or the health probe's name, src/router/objects.ts). */
   tenantId: string;
   /** The last object migration applied (objects/schema/tenant-migrations.ts). */
   schemaVersion: number;
@@ -382,10 +363,10 @@ export interface TenantObjectStatus {
 // --- the interface ------------------------------------------------------------
 
 /**
- * What the router may call on a tenant's object (reached with src/objects.ts, which
+ * What the router may call on a tenant's object (reached with src/router/objects.ts, which
  * hands out handles typed by this interface alone). Not every call is safe to repeat:
  * REPEAT below says, method by method, whether the router may make a call again after
- * a reset of the object cut it short (src/objects.ts, retryOnReset), and why.
+ * a reset of the object cut it short (src/router/objects.ts, retryOnReset), and why.
  */
 export interface TenantObjectContract {
   /** Proves the object answers: its name and schema version (GET /v1/health). Writes nothing. */
@@ -459,7 +440,7 @@ export interface TenantObjectContract {
    * its place in the schedule (answered 202; the alarm publishes it when it comes due).
    * When the account's token must be refreshed first,
    * the answer is `{ kind: "refresh_needed", lease }` and the ROUTER does that step itself:
-   * it calls the platform's token endpoint (src/platforms/refresh.ts) and reports the
+   * it calls the platform's token endpoint (src/core/platforms/refresh.ts) and reports the
    * outcome with resumePublish. Why the router: a refresh can rotate the refresh
    * token, and the platform call can take the whole platform deadline. Were the
    * object reset during it (evicted, redeployed), a refresh made inside the object
@@ -540,7 +521,7 @@ export type RepeatRule<M extends TenantObjectMethod> =
 
 /**
  * Every method of the contract, classified (a method left out, or one the contract
- * does not have, fails to compile). src/objects.ts's retryOnReset repeats a call by
+ * does not have, fails to compile). src/router/objects.ts's retryOnReset repeats a call by
  * this table alone, and refuses an "unsafe" method outright. Each entry says why, from
  * the method's implementation: change the entry with the implementation.
  */

@@ -1,12 +1,13 @@
 // The parts a TenantObject is made of, made once in its constructor, and the few
 // operations that both a public method and a timer perform. Held in a private field
 // of the object: nothing here is reachable over RPC.
-import type { Clock } from "../../src/clock";
-import { tenantScope } from "../../src/db/tenant-scope";
-import type { Platform, PlatformAdapter } from "../../src/platforms/types";
+
+import type { CampaignLedgerRebuild, CampaignRoiPage, CampaignRoiQuery } from "../../src/core/analytics/campaign-types";
+import type { Clock } from "../../src/core/clock";
+import { tenantScope } from "../../src/core/db/tenant-scope";
+import type { Platform, PlatformAdapter } from "../../src/core/platforms/types";
 import { AGEING_POSTS } from "../analytics/campaign-ledger";
 import { builtAtMs, REBUILD_EVERY_MS, rebuildCampaignLedger } from "../analytics/campaign-rebuild";
-import type { CampaignLedgerRebuild, CampaignRoiPage, CampaignRoiQuery } from "../analytics/campaign-types";
 import type { TrackedPost } from "../analytics/counters-store";
 import type { FlushReport } from "../analytics/flush";
 import type { TenantAnalytics } from "../analytics/tenant-analytics";
@@ -20,7 +21,7 @@ import type { PublishRecord } from "../publishing/record";
 import type { Scheduler } from "../publishing/scheduler";
 import type { TenantRecordCache } from "../publishing/tenant-record";
 import type { Timers } from "../storage/timers";
-import type { TenantTimer } from "./timers";
+import type { TenantTimer } from "./timer-names";
 
 /** How soon changed counters are written to D1. */
 export const ANALYTICS_FLUSH_DELAY_MS = 5_000;

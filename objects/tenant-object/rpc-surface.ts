@@ -23,7 +23,7 @@ import { Server } from "partyserver";
  * The runtime's entry points, left on the prototype: the runtime itself calls them
  * for a request, an alarm or a hibernated socket's event, so they must stay reachable
  * there. None of them is a way in for an RPC caller: `fetch` is the HTTP handler (the
- * live-socket upgrade, src/live/party-gate.ts), and the runtime refuses the others by
+ * live-socket upgrade, src/router/party-gate.ts), and the runtime refuses the others by
  * name over RPC ("'alarm' is a reserved method and cannot be called over RPC").
  */
 export const RUNTIME_ENTRY_POINTS = ["fetch", "alarm", "webSocketMessage", "webSocketClose", "webSocketError"] as const;

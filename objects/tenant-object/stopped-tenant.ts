@@ -9,7 +9,7 @@
 // (tenantStatusChanged) and the paused work resumes at once; while suspended, a paused
 // timer also looks again hourly, should that notice be lost. A deleted tenant stays
 // deleted (PATCH /v1/tenants/{id} refuses to revive it): its paused timers are dropped.
-import type { TenantStatus } from "../../src/db/tenants";
+import type { TenantStatus } from "../../src/core/db/tenants";
 import { nextPullDue } from "../analytics/insights-sync";
 import type { TenantParts } from "./parts";
 

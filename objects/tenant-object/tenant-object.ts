@@ -10,11 +10,11 @@
 // and the hooks tests and benchmarks use are functions, not methods (./test-hooks.ts).
 
 import { type Connection, type ConnectionContext, Server } from "partyserver";
-import { isoNow } from "../../src/clock";
-import type { AuditActor, PendingAuditRow } from "../../src/db/audit-logs";
-import type { TenantStatus } from "../../src/db/tenants";
-import { platformAdapter } from "../../src/platforms";
-import type { Platform } from "../../src/platforms/types";
+import { isoNow } from "../../src/core/clock";
+import type { AuditActor, PendingAuditRow } from "../../src/core/db/audit-logs";
+import type { TenantStatus } from "../../src/core/db/tenants";
+import { platformAdapter } from "../../src/core/platforms";
+import type { Platform } from "../../src/core/platforms/types";
 import {
   connectionTags,
   endConnection,

@@ -4,7 +4,7 @@
 // (test/support/object-hooks.ts), and the benchmarks' entry binds a subclass that adds
 // the one the bench routes call (bench/worker/bench-tenant-object.ts). Nothing in src/
 // or worker/ imports this module.
-import type { CampaignLedgerRebuild } from "../analytics/campaign-types";
+import type { CampaignLedgerRebuild } from "../../src/core/analytics/campaign-types";
 import type { FlushReport } from "../analytics/flush";
 import { partsOf } from "./instance-parts";
 import { flushAnalytics, rebuildCampaigns } from "./parts";

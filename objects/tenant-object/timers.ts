@@ -13,7 +13,7 @@
 // the new row; a failed handler runs again a minute later. While a move between shards
 // fences the tenant's writes, every timer but the move's own waits for the switch.
 
-import type { InstagramAdapter } from "../../src/platforms/instagram";
+import type { InstagramAdapter } from "../../src/core/platforms/instagram";
 import { nextPullDue } from "../analytics/insights-sync";
 import { pollContainers } from "../publishing/container-poller";
 import { flushUsage, sweepAttempts } from "../publishing/housekeeping";
@@ -22,20 +22,9 @@ import { upkeepTokens } from "../publishing/token-upkeep";
 import { faultPoint } from "./fault-points";
 import { flushAnalytics, keepCampaignLedger, syncInsights, type TenantParts } from "./parts";
 import { whileActive } from "./stopped-tenant";
+import type { TenantTimer } from "./timer-names";
 
-export type TenantTimer =
-  | "flush-key-usage"
-  | "flush-audit"
-  | "flush-usage"
-  | "publish-due"
-  | "record-pending"
-  | "sweep-attempts"
-  | "media-containers"
-  | "token-upkeep"
-  | "flush-analytics"
-  | "sync-insights"
-  | "campaign-ledger"
-  | "move-tenant";
+export type { TenantTimer };
 
 interface TimerHandler {
   /** The parts the handler is handed; runDueTimers passes the object's, it forwards only these. */

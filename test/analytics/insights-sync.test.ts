@@ -5,7 +5,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { SandboxPlatform } from "../../objects/sandbox-platform";
 import type { TenantObject } from "../../objects/tenant-object/tenant-object";
-import type { Platform } from "../../src/platforms/types";
+import type { Platform } from "../../src/core/platforms/types";
 import { sandbox, sandboxUserOf } from "../support/accounts";
 import { age, figures, publishedPosts, pullNow, syncErrors } from "../support/analytics";
 import { tenantDb } from "../support/databases";

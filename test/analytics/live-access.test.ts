@@ -4,8 +4,8 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { ACCESS_ENDED, liveUserTag } from "../../objects/analytics/live-access";
+import { LIVE_USER_HEADER } from "../../objects/tenant-object/contract";
 import type { TenantObject } from "../../objects/tenant-object/tenant-object";
-import { LIVE_USER_HEADER } from "../../src/live/party-gate";
 import { type AnalyticsWorld, ingest, publishedPosts } from "../support/analytics";
 import { call } from "../support/http";
 import { type OpenSocket, open, ticketFor, until, upgrade } from "../support/live";

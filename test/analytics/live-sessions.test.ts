@@ -7,10 +7,10 @@ import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { liveSessionTag, liveUserTag, SESSION_ENDED } from "../../objects/analytics/live-access";
 import { MAX_SESSIONS_PER_USER } from "../../objects/identity/sessions";
+import { LIVE_SESSION_HEADER } from "../../objects/tenant-object/contract";
 import type { TenantObject } from "../../objects/tenant-object/tenant-object";
-import { totpAt } from "../../src/auth/totp";
-import { fromBase64Url } from "../../src/crypto/encoding";
-import { LIVE_SESSION_HEADER } from "../../src/live/party-gate";
+import { totpAt } from "../../src/core/auth/totp";
+import { fromBase64Url } from "../../src/core/crypto/encoding";
 import { type AnalyticsWorld, ingest, publishedPosts } from "../support/analytics";
 import { call, json } from "../support/http";
 import { type OpenSocket, open, type Ticket, ticketFor, until, upgrade } from "../support/live";
@@ -239,7 +239,7 @@ describe("every other path that ends sessions closes their sockets", () => {
     const enrolled = await call("/v1/me/mfa/enroll", { method: "POST", token: here });
     expect(enrolled.status).toBe(201);
     const { secret } = await json<{ secret: string }>(enrolled);
-    // The router's clock is the system's in tests (src/clock.ts); the previous step's code.
+    // The router's clock is the system's in tests (src/core/clock.ts); the previous step's code.
     const code = await totpAt(secret, Math.floor(Date.now() / 1000) - 30);
     const on = await call("/v1/me/mfa/verify", { token: here, body: { code } });
     expect(on.status, await on.clone().text()).toBe(200);

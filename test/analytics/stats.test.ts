@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mean, median, percentile, stddev, zScore } from "../../src/analytics/stats";
+import { mean, median, percentile, stddev, zScore } from "../../src/core/analytics/stats";
 
 describe("statistics", () => {
   it("mean, sample standard deviation and z-scores", () => {

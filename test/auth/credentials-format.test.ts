@@ -1,13 +1,13 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { apiKeyPrefix, digestApiKey, generateApiKey } from "../../src/auth/api-key-format";
+import { apiKeyPrefix, digestApiKey, generateApiKey } from "../../src/core/auth/api-key-format";
 import {
   decoyPasswordHash,
   hashPassword,
   PBKDF2_ITERATIONS,
   passwordIterations,
   verifyPassword,
-} from "../../src/auth/passwords";
+} from "../../src/core/auth/passwords";
 import { tenantDb } from "../support/databases";
 import { createTenant, login } from "../support/tenants";
 

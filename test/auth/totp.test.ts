@@ -1,8 +1,8 @@
 // RFC 6238 Appendix B: the reference TOTP values (8 digits) for SHA-1, SHA-256 and
 // SHA-512 with the RFC's seeds, and the 6-digit, one-step-drift rules used at login.
 import { describe, expect, it } from "vitest";
-import { hotp, matchTotp, otpauthUri, type TotpHash, timeStep, totpAt } from "../../src/auth/totp";
-import { toBase32, utf8 } from "../../src/crypto/encoding";
+import { hotp, matchTotp, otpauthUri, type TotpHash, timeStep, totpAt } from "../../src/core/auth/totp";
+import { toBase32, utf8 } from "../../src/core/crypto/encoding";
 
 const SEEDS: Record<TotpHash, string> = {
   "SHA-1": "12345678901234567890",

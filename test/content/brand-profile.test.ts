@@ -2,11 +2,11 @@
 // another's, every access is audited, key rotation re-encrypts it.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { ciphertextVersion } from "../../src/crypto/envelope";
-import { TenantCipher } from "../../src/crypto/tenant-cipher";
-import { bytesToVector } from "../../src/vector/codec";
-import { decodeNamedVectors } from "../../src/vector/named-vectors";
-import { vectorIndex } from "../../src/vector/resolve";
+import { ciphertextVersion } from "../../src/core/crypto/envelope";
+import { TenantCipher } from "../../src/core/crypto/tenant-cipher";
+import { bytesToVector } from "../../src/core/vector/codec";
+import { decodeNamedVectors } from "../../src/core/vector/named-vectors";
+import { vectorIndex } from "../../src/core/vector/resolve";
 import { tenantDb } from "../support/databases";
 import { call, json } from "../support/http";
 import { createTenant, login, type TestTenant } from "../support/tenants";

@@ -2,7 +2,7 @@
 // whatever the request says; hits are counted as accesses.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { knowledgeIndex } from "../../src/vector/knowledge-vectors";
+import { knowledgeIndex } from "../../src/core/vector/knowledge-vectors";
 import { call, json } from "../support/http";
 import { createTenant, type TestTenant } from "../support/tenants";
 import { embedding, near } from "./vectors";

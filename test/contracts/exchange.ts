@@ -7,16 +7,16 @@
 
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
-import { systemClock } from "../../src/clock";
-import { platformAdapter } from "../../src/platforms";
-import type { PlatformConfig } from "../../src/platforms/config";
-import { linkedInVersionFor } from "../../src/platforms/linkedin-version";
-import { codeChallenge, generateCodeVerifier } from "../../src/platforms/pkce";
-import type { Platform } from "../../src/platforms/types";
+import { systemClock } from "../../src/core/clock";
+import { platformAdapter } from "../../src/core/platforms";
+import type { PlatformConfig } from "../../src/core/platforms/config";
+import { linkedInVersionFor } from "../../src/core/platforms/linkedin-version";
+import { codeChallenge, generateCodeVerifier } from "../../src/core/platforms/pkce";
+import type { Platform } from "../../src/core/platforms/types";
 import { sandbox, sandboxUser } from "../support/accounts";
 import { ORIGIN } from "../support/http";
 
-/** The live hosts the adapters speak to (src/platforms/config.ts). */
+/** The live hosts the adapters speak to (src/core/platforms/config.ts). */
 const LIVE_API: Record<Platform, string> = {
   linkedin: "https://api.linkedin.com",
   twitter: "https://api.x.com",

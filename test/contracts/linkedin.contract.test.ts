@@ -3,8 +3,8 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { SandboxPlatform } from "../../objects/sandbox-platform";
-import { LinkedInAdapter } from "../../src/platforms/linkedin";
-import { linkedInVersionFor } from "../../src/platforms/linkedin-version";
+import { LinkedInAdapter } from "../../src/core/platforms/linkedin";
+import { linkedInVersionFor } from "../../src/core/platforms/linkedin-version";
 import { sandbox } from "../support/accounts";
 import { expectShape, recordingConfig, sandboxFetch, sandboxGrant } from "./exchange";
 

@@ -3,10 +3,10 @@
 // Publishing", reference/ig-container, reference/refresh_access_token. Against the
 // adapters and the sandbox alike (see exchange.ts).
 import { describe, expect, it } from "vitest";
-import { FacebookAdapter } from "../../src/platforms/facebook";
-import { GRAPH_VERSION } from "../../src/platforms/graph";
-import { InstagramAdapter } from "../../src/platforms/instagram";
-import { isPending } from "../../src/platforms/types";
+import { FacebookAdapter } from "../../src/core/platforms/facebook";
+import { GRAPH_VERSION } from "../../src/core/platforms/graph";
+import { InstagramAdapter } from "../../src/core/platforms/instagram";
+import { isPending } from "../../src/core/platforms/types";
 import { expectShape, recordingConfig, sandboxFetch, sandboxGrant } from "./exchange";
 
 /** Graph's error object (Graph API "Handling Errors"). */

@@ -2,8 +2,8 @@
 // GET /2/tweets; docs.x.com "OAuth 2.0 Authorization Code Flow with PKCE", "Rate
 // limits"), against the adapter and the sandbox (see exchange.ts).
 import { describe, expect, it } from "vitest";
-import { PlatformError } from "../../src/platforms/errors";
-import { XAdapter, xQuota } from "../../src/platforms/x";
+import { PlatformError } from "../../src/core/platforms/errors";
+import { XAdapter, xQuota } from "../../src/core/platforms/x";
 import { sandbox } from "../support/accounts";
 import { expectShape, recordingConfig, sandboxFetch, sandboxGrant } from "./exchange";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { utf8 } from "../../src/crypto/encoding";
+import { utf8 } from "../../src/core/crypto/encoding";
 import {
   ciphertextVersion,
   DecryptionError,
@@ -7,7 +7,7 @@ import {
   decryptText,
   encryptBytes,
   encryptText,
-} from "../../src/crypto/envelope";
+} from "../../src/core/crypto/envelope";
 
 const master = "dGVzdC1tYXN0ZXIta2V5LTAxMjM0NTY3ODlhYmNkZWY=";
 const v1 = { masterKey: master, kmsKeyId: "kms_tenant", version: 1 };

@@ -1,7 +1,7 @@
 // RFC 5869 Appendix A (the SHA-256 cases) and the tenant-key derivation built on it.
 import { describe, expect, it } from "vitest";
-import { fromHex, toHex, utf8 } from "../../src/crypto/encoding";
-import { deriveTenantKey, hkdfSha256 } from "../../src/crypto/tenant-keys";
+import { fromHex, toHex, utf8 } from "../../src/core/crypto/encoding";
+import { deriveTenantKey, hkdfSha256 } from "../../src/core/crypto/tenant-keys";
 
 const VECTORS = [
   {

@@ -1,9 +1,9 @@
-// GET /v1/audit-logs's list (src/db/audit-logs.ts) builds its WHERE clause from the
+// GET /v1/audit-logs's list (src/core/db/audit-logs.ts) builds its WHERE clause from the
 // filters given and seeks its cursor: every filter and page must hold exactly the rows a
 // plain query gives, and read about as many rows as it returns (the read bound: 2 × rows returned + 100).
 import { describe, expect, it } from "vitest";
-import { type AuditFilters, listAuditLogs } from "../../src/db/audit-list";
-import type { AuditLogRow } from "../../src/db/audit-logs";
+import { type AuditFilters, listAuditLogs } from "../../src/core/db/audit-list";
+import type { AuditLogRow } from "../../src/core/db/audit-logs";
 import { countedScope, readBound } from "../support/d1-counts";
 import { tenantDb } from "../support/databases";
 import { insertTenant, uniqueId } from "../support/rows";

@@ -1,8 +1,8 @@
-// GET /v1/content's list (src/db/content.ts) builds its WHERE clause from the filters
+// GET /v1/content's list (src/core/db/content.ts) builds its WHERE clause from the filters
 // given and seeks its cursor: every filter and page must hold exactly the rows a plain
 // query gives, and read about as many rows as it returns (the read bound: 2 × rows returned + 100).
 import { describe, expect, it } from "vitest";
-import { type ContentFilters, listContent } from "../../src/db/content";
+import { type ContentFilters, listContent } from "../../src/core/db/content";
 import { countedScope, readBound } from "../support/d1-counts";
 import { tenantDb } from "../support/databases";
 import { insertTenant, uniqueId } from "../support/rows";

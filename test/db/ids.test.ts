@@ -1,6 +1,6 @@
 // Ids: a type prefix and a ULID whose random part comes from a pooled WebCrypto source.
 import { describe, expect, it } from "vitest";
-import { idPattern, newId } from "../../src/db/ids";
+import { idPattern, newId } from "../../src/core/db/ids";
 
 describe("newId", () => {
   it("makes well-formed, distinct ids that sort by creation time", () => {

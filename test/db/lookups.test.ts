@@ -2,9 +2,9 @@
 // its own post: each reads about as many rows as it answers, however many posts the
 // tenant has, and never reaches another tenant's rows (the read bound: 2 × rows returned + 100).
 import { describe, expect, it } from "vitest";
-import { engagementCounts } from "../../src/db/post-engagement";
-import { publicationTimes, requestStatuses } from "../../src/db/post-references";
-import { resolveSyncError, retrySyncError } from "../../src/db/sync-errors";
+import { engagementCounts } from "../../src/core/db/post-engagement";
+import { publicationTimes, requestStatuses } from "../../src/core/db/post-references";
+import { resolveSyncError, retrySyncError } from "../../src/core/db/sync-errors";
 import { countedScope, readBound } from "../support/d1-counts";
 import { tenantDb } from "../support/databases";
 import { insertAccount, insertTenant, uniqueId } from "../support/rows";

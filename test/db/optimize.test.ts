@@ -1,9 +1,9 @@
 // The daily cron leaves the query planner statistics in every database: the global one
-// and every shard (PRAGMA optimize, src/db/optimize.ts), even when a job before it fails.
+// and every shard (PRAGMA optimize, src/core/db/optimize.ts), even when a job before it fails.
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
-import * as dailyJob from "../../src/skills/daily-job";
+import * as dailyJob from "../../src/core/skills/daily-job";
 import worker from "../../worker/index";
 import { everyDatabase } from "../support/databases";
 import { uniqueId } from "../support/rows";

@@ -1,10 +1,10 @@
-// GET /v1/posts's list (src/db/publish-request-list.ts) is a merge of the tenant's
+// GET /v1/posts's list (src/core/db/publish-request-list.ts) is a merge of the tenant's
 // accounts: every filter and every page must hold exactly the rows a plain query over
 // the tenant's requests gives, in the same order, and read about as many rows as it
 // returns, however deep the page (the read bound: 2 × rows returned + 100).
 import { describe, expect, it } from "vitest";
-import type { PostListOptions } from "../../src/db/publish-request-list";
-import { listPublishRequests } from "../../src/db/publish-requests";
+import type { PostListOptions } from "../../src/core/db/publish-request-list";
+import { listPublishRequests } from "../../src/core/db/publish-request-list";
 import { countedScope, readBound } from "../support/d1-counts";
 import { tenantDb } from "../support/databases";
 import { insertAccount, insertTenant, uniqueId } from "../support/rows";

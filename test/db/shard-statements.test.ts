@@ -1,5 +1,5 @@
-// Every tenant write goes through the TenantScope (src/db/tenant-scope.ts), in a batch
-// fenced by the tenant's residency (src/db/resident-database.ts): a write made any other
+// Every tenant write goes through the TenantScope (src/core/db/tenant-scope.ts), in a batch
+// fenced by the tenant's residency (src/core/db/resident-database.ts): a write made any other
 // way would land in a shard the tenant is being moved out of, and be lost by the move.
 // This runs whole flows (a tenant made, an account connected, posts published, analytics
 // ingested and flushed, an A/B test read while running and until it completes, the
@@ -8,8 +8,8 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
-import { tenantScope } from "../../src/db/tenant-scope";
-import { addDays } from "../../src/skills/calendar";
+import { tenantScope } from "../../src/core/db/tenant-scope";
+import { addDays } from "../../src/core/skills/calendar";
 import worker from "../../worker/index";
 import { connectAccount, publishBody } from "../support/accounts";
 import { tenantDb } from "../support/databases";

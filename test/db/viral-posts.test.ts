@@ -1,4 +1,4 @@
-// Viral posts (src/db/reports/viral-posts.ts) are read as a merge of the ten-day buckets of their
+// Viral posts (src/core/db/reports/viral-posts.ts) are read as a merge of the ten-day buckets of their
 // window from a partial index: every window, platform and page must hold exactly what
 // the seed's §11.2 query gives (posts published in the window, at or above the
 // threshold, most viral first), and read about as many rows as the page returns,
@@ -7,7 +7,7 @@
 // held for every day of a year. Time is given to the report; nothing here reads the
 // machine's clock, so the test means the same on any date.
 import { describe, expect, it } from "vitest";
-import { type ViralPostRow, viralPosts } from "../../src/db/reports/viral-posts";
+import { type ViralPostRow, viralPosts } from "../../src/core/db/reports/viral-posts";
 import { countedScope, readBound } from "../support/d1-counts";
 import { tenantDb } from "../support/databases";
 import { insertAccount, insertTenant, uniqueId } from "../support/rows";

@@ -2,8 +2,8 @@
 // publish outbox's statements, index entries included, and the rows an analytics flush
 // writes per changed post, as D1 itself counts them (meta.rows_written).
 import { describe, expect, it } from "vitest";
-import { type FinishedPost, postRecordStatements } from "../../src/db/post-records";
-import type { PublishRequestRow } from "../../src/db/publish-requests";
+import { type FinishedPost, postRecordStatements } from "../../src/core/db/post-records";
+import type { PublishRequestRow } from "../../src/core/db/publish-requests";
 import { ingest, publishedPosts, pullNow } from "../support/analytics";
 import { countedScope } from "../support/d1-counts";
 import { tenantDb } from "../support/databases";

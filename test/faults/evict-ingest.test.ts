@@ -6,7 +6,7 @@
 // cases the batch counts once.
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
-import { mayRetry, retryOnReset, tenantObject } from "../../src/objects";
+import { mayRetry, retryOnReset, tenantObject } from "../../src/router/objects";
 import { ingest, publishedPosts } from "../support/analytics";
 import { clearFaults, resetAt } from "../support/faults";
 import { json } from "../support/http";

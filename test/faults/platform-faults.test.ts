@@ -5,7 +5,7 @@
 // analytics sync errors. Each case has its own tenant and sandbox user, so they run
 // side by side (the slow ones wait out the deadline together).
 import { describe, expect, it } from "vitest";
-import type { FaultKind } from "../../src/sandbox/store";
+import type { FaultKind } from "../../src/core/sandbox/store";
 import { publishBody, sandbox, sandboxUserOf } from "../support/accounts";
 import { age, figures, publishedPosts, pullNow, syncErrors } from "../support/analytics";
 import { tenantDb } from "../support/databases";

@@ -2,8 +2,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requestId } from "hono/request-id";
 import { describe, expect, it } from "vitest";
-import { createRouter } from "../../src/http/app-env";
-import { notFound, onError } from "../../src/http/error-handler";
+import { createRouter } from "../../src/router/http/app-env";
+import { notFound, onError } from "../../src/router/http/error-handler";
 import { call } from "../support/http";
 
 interface ProblemBody {

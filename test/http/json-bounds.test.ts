@@ -3,7 +3,7 @@
 // SQLite's json_valid CHECK as a 500; now each operation answers 400 naming the field
 // and writes nothing.
 import { beforeAll, describe, expect, it } from "vitest";
-import { JSON_MAX_DEPTH } from "../../src/http/json-field";
+import { JSON_MAX_DEPTH } from "../../src/router/http/json-field";
 import { brandProfile, knowledgeBody, TEMPLATE } from "../security/own-content";
 import { privateSkill, skillBody } from "../skills/helpers";
 import { call, json } from "../support/http";

@@ -5,7 +5,7 @@
 // the tenant's object clock; nothing sleeps.
 import { describe, expect, it } from "vitest";
 import { ACCOUNT_CEILING, FREE_FAILURES, MAX_FAILURES_PER_IP } from "../../objects/identity/login-throttle";
-import { totpAt } from "../../src/auth/totp";
+import { totpAt } from "../../src/core/auth/totp";
 import { call, json } from "../support/http";
 import { passObjectTime } from "../support/object-time";
 import { atLastSignInFailure } from "../support/sign-in-time";

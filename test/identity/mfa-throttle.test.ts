@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { LOGIN_WINDOW_MS } from "../../objects/identity/login-throttle";
 import { MAX_TOTP_FAILURES } from "../../objects/identity/totp-attempts";
 import type { TenantObject } from "../../objects/tenant-object/tenant-object";
-import { totpAt } from "../../src/auth/totp";
+import { totpAt } from "../../src/core/auth/totp";
 import { call, json } from "../support/http";
 import { tenantObjectOf } from "../support/objects";
 import { addUser, createTenant, login, PASSWORD, type TestTenant } from "../support/tenants";

@@ -1,6 +1,6 @@
 // TOTP enrolment, sign-in with a code once MFA is on, no replay, disabling.
 import { describe, expect, it } from "vitest";
-import { totpAt } from "../../src/auth/totp";
+import { totpAt } from "../../src/core/auth/totp";
 import { call, json } from "../support/http";
 import { createTenant, login, PASSWORD, type TestTenant } from "../support/tenants";
 

@@ -1,9 +1,9 @@
-// Password reset links (src/routes/password-reset.ts, objects/identity/password-resets.ts):
+// Password reset links (src/router/routes/password-reset.ts, objects/identity/password-resets.ts):
 // issued by an owner or admin signed in (only an owner for an owner), shown once, kept
 // as a digest, good once and for an hour (the object's clock moved, never slept), and
 // redeeming one ends every session of the user.
 import { describe, expect, it } from "vitest";
-import { digestResetToken } from "../../src/auth/reset-token";
+import { digestResetToken } from "../../src/core/auth/reset-token";
 import { call, json } from "../support/http";
 import { objectRows, passObjectTime } from "../support/object-time";
 import { addUser, createTenant, login, PASSWORD, type TestTenant } from "../support/tenants";

@@ -1,8 +1,8 @@
 // After secrets are stored, no D1 column holds any of them in plain text; key
 // rotation re-encrypts them under a new version and old ciphertext stays readable.
 import { describe, expect, it } from "vitest";
-import { totpAt } from "../../src/auth/totp";
-import { ciphertextVersion, textCiphertextBytes } from "../../src/crypto/envelope";
+import { totpAt } from "../../src/core/auth/totp";
+import { ciphertextVersion, textCiphertextBytes } from "../../src/core/crypto/envelope";
 import { everyDatabase, tenantDb } from "../support/databases";
 import { call, json } from "../support/http";
 import { createKey, createTenant, login, PASSWORD } from "../support/tenants";

@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from "vitest";
 import { MAX_SESSIONS_PER_USER } from "../../objects/identity/sessions";
-import { totpAt } from "../../src/auth/totp";
+import { totpAt } from "../../src/core/auth/totp";
 import { call, json } from "../support/http";
 import { objectRows, passObjectTime } from "../support/object-time";
 import { callAt } from "../support/router-clock";

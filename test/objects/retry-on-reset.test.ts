@@ -1,10 +1,10 @@
-// The router's retry of a TenantObject call (src/objects.ts): decided by the properties
+// The router's retry of a TenantObject call (src/router/objects.ts): decided by the properties
 // the runtime documents on its errors (retryable, overloaded), never by the message's
 // wording, and only for a method the contract classifies safe to repeat (REPEAT in
 // objects/tenant-object/contract.ts).
 import { describe, expect, it } from "vitest";
 import { REPEAT, type TenantObjectMethod } from "../../objects/tenant-object/contract";
-import { mayRetry, retryOnReset, type TenantObjectClient } from "../../src/objects";
+import { mayRetry, retryOnReset, type TenantObjectClient } from "../../src/router/objects";
 
 /** An error as a Durable Object stub throws it, with the runtime's properties. */
 function objectError(message: string, properties: { retryable?: boolean; overloaded?: boolean } = {}): Error {

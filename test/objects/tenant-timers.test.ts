@@ -10,7 +10,7 @@ import { Timers } from "../../objects/storage/timers";
 import type { TenantParts } from "../../objects/tenant-object/parts";
 import type { TenantObject } from "../../objects/tenant-object/tenant-object";
 import { runDueTimers, type TenantTimer, tenantTimers } from "../../objects/tenant-object/timers";
-import { systemClock } from "../../src/clock";
+import { systemClock } from "../../src/core/clock";
 
 type Handlers = ReturnType<typeof tenantTimers>;
 

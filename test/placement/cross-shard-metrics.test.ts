@@ -3,11 +3,11 @@
 // tenants are counted across shards for k-anonymity and for promotion evidence.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { nearestRank } from "../../src/analytics/nearest-rank";
-import { placementOf } from "../../src/placement/directory";
-import { addDays, dayOf } from "../../src/skills/calendar";
-import { evidenceFor } from "../../src/skills/evidence";
-import { contextHash, rollUpDay } from "../../src/skills/metrics-rollup";
+import { nearestRank } from "../../src/core/analytics/nearest-rank";
+import { placementOf } from "../../src/core/placement/directory";
+import { addDays, dayOf } from "../../src/core/skills/calendar";
+import { evidenceFor } from "../../src/core/skills/evidence";
+import { contextHash, rollUpDay } from "../../src/core/skills/metrics-rollup";
 import { globalSkill, use } from "../skills/helpers";
 import { call, json } from "../support/http";
 import { createTenant, type TestTenant } from "../support/tenants";

@@ -3,7 +3,7 @@
 // database, and lets the directory's and the registry's tables through.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { TENANT_TABLES } from "../../src/placement/move/tenant-tables";
+import { TENANT_TABLES } from "../../src/core/placement/move/tenant-tables";
 import { insertRow, insertSkill, insertSkillVersion, uniqueId } from "../support/rows";
 import { createTenant } from "../support/tenants";
 

@@ -5,7 +5,7 @@
 // records what it is asked for.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { objectPlacement, tenantNamespace } from "../../src/objects";
+import { objectPlacement, tenantNamespace } from "../../src/router/objects";
 
 function productionEnv(calls: string[]): Env {
   const recording = {

@@ -1,10 +1,10 @@
 // Changes that span the directory and a shard have an order and a repair path: a
 // failed tenant creation is undone at once, and what a failure leaves behind is
-// repaired by the daily cron (src/placement/repair.ts).
+// repaired by the daily cron (src/core/placement/repair.ts).
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
-import { repairPlacement } from "../../src/placement/repair";
-import { shardNamed } from "../../src/placement/shards";
+import { repairPlacement } from "../../src/core/placement/repair";
+import { shardNamed } from "../../src/core/placement/shards";
 import { tenantDb } from "../support/databases";
 import { call, json } from "../support/http";
 import { ADMIN, createTenant, login, PASSWORD } from "../support/tenants";

@@ -3,7 +3,7 @@
 // an invalid-metric error that fails the whole ?ids= read); a video post's id is the
 // video's, so its Page post is looked up for insights.
 import { describe, expect, it } from "vitest";
-import { FACEBOOK_POST_METRICS } from "../../src/platforms/facebook";
+import { FACEBOOK_POST_METRICS } from "../../src/core/platforms/facebook";
 import { connectAccount, sandbox, sandboxUserOf } from "../support/accounts";
 import { age, figures, publishedPosts, pullNow, syncErrors } from "../support/analytics";
 import { call, json } from "../support/http";

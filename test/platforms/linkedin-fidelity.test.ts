@@ -4,7 +4,7 @@
 // queryType per call, with r_member_postAnalytics (socialMetadata needs r_member_social,
 // granted to select developers only).
 import { describe, expect, it } from "vitest";
-import { LINKEDIN_SCOPES } from "../../src/platforms/linkedin";
+import { LINKEDIN_SCOPES } from "../../src/core/platforms/linkedin";
 import { connectAccount, publishBody, sandbox, sandboxUserOf } from "../support/accounts";
 import { age, figures, publishedPosts, pullNow, syncErrors } from "../support/analytics";
 import { call, json } from "../support/http";

@@ -1,8 +1,8 @@
-// The LinkedIn version a development deployment asks for (src/platforms/linkedin-version.ts)
+// The LinkedIn version a development deployment asks for (src/core/platforms/linkedin-version.ts)
 // must be one LinkedIn serves on that day, whatever the day: the sandbox refuses a version
 // not yet released or sunset, as LinkedIn does.
 import { describe, expect, it } from "vitest";
-import { isActiveLinkedInVersion, linkedInVersionFor } from "../../src/platforms/linkedin-version";
+import { isActiveLinkedInVersion, linkedInVersionFor } from "../../src/core/platforms/linkedin-version";
 
 const DAY_MS = 86_400_000;
 

@@ -2,8 +2,8 @@
 // parseTweet.js; the conformance suite's "Count a mix of single byte single word, and
 // double word unicode characters", emoji and URL cases). The 280 limit is X's.
 import { describe, expect, it } from "vitest";
-import { checkPost } from "../../src/platforms/rules";
-import { xWeightedLength } from "../../src/platforms/x-text";
+import { checkPost } from "../../src/core/platforms/rules";
+import { xWeightedLength } from "../../src/core/platforms/x-text";
 
 describe("X weighted length (twitter-text v3)", () => {
   it("an emoji sequence weighs 2 in total: ZWJ families, flags, skin tones, keycaps", () => {

@@ -19,7 +19,7 @@ import { LINKEDIN_HOST, type StubbedPlatform, stubPlatform } from "./linkedin-st
 
 /**
  * A tenant of a region whose objects take a location hint only. In production an EU
- * tenant's TenantObject is asked for in the `eu` jurisdiction (src/objects.ts), which
+ * tenant's TenantObject is asked for in the `eu` jurisdiction (src/router/objects.ts), which
  * workerd refuses ("Jurisdiction restrictions are not implemented in workerd"); what
  * these tests check does not depend on the region.
  */

@@ -1,5 +1,5 @@
 // settings.rate_limits may only lower a live platform's publishing window
-// (src/platforms/publish-windows.ts): every tenant publishes through this deployment's
+// (src/core/platforms/publish-windows.ts): every tenant publishes through this deployment's
 // one application, so a raise would spend the quota the others share. In production
 // (this project: LinkedIn live, the others not configured) a raise is a 400 naming the
 // field, nothing written; and the TenantObject clamps whatever the directory row holds.

@@ -1,7 +1,7 @@
 // Each platform end to end through the HTTP API: connect through OAuth (PKCE for X),
 // publish, and find the post at the (sandbox) platform.
 import { describe, expect, it } from "vitest";
-import { PLATFORMS } from "../../src/platforms/types";
+import { PLATFORMS } from "../../src/core/platforms/types";
 import { connectAccount, publishBody, sandbox, sandboxUserOf } from "../support/accounts";
 import { tenantDb } from "../support/databases";
 import { call, json } from "../support/http";

@@ -1,12 +1,12 @@
-// The bounded media fetch (src/platforms/media.ts), against a stubbed fetch (tests cannot
+// The bounded media fetch (src/core/platforms/media.ts), against a stubbed fetch (tests cannot
 // reach the internet): https only, one deadline, the platform's byte cap counted
 // while the body streams, the content type checked. Each refusal names its field.
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { platformConfig } from "../../src/platforms/config";
-import { isPlatformError } from "../../src/platforms/errors";
-import { InstagramAdapter } from "../../src/platforms/instagram";
-import { fetchMediaBounded, LINKEDIN_IMAGE, type MediaPolicy } from "../../src/platforms/media";
+import { platformConfig } from "../../src/core/platforms/config";
+import { isPlatformError } from "../../src/core/platforms/errors";
+import { InstagramAdapter } from "../../src/core/platforms/instagram";
+import { fetchMediaBounded, LINKEDIN_IMAGE, type MediaPolicy } from "../../src/core/platforms/media";
 import { sandboxGrant } from "../contracts/exchange";
 
 const SMALL: MediaPolicy = { "image/jpeg": 10_000, "image/png": 10_000 };

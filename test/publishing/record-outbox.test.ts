@@ -155,7 +155,7 @@ describe("the publish outbox", () => {
     expect(await d1Counts(tenant.tenantId, [first.id])).toEqual({ requests: 1, posts: 1, analytics: 1, audits: 1 });
     const recorded = await stub.publishNow(input);
     for (const result of [waiting, recorded]) {
-      // The object's typed outcome of the 201 (src/http/publish-answers.ts makes the HTTP answer).
+      // The object's typed outcome of the 201 (src/router/http/publish-answers.ts makes the HTTP answer).
       expect(result).toMatchObject({ kind: "published", post: first });
     }
     expect(await sent()).toBe(before);

@@ -1,12 +1,12 @@
-// How far settings.rate_limits may move a platform's window (src/platforms/publish-windows.ts):
+// How far settings.rate_limits may move a platform's window (src/core/platforms/publish-windows.ts):
 // only down on a platform this deployment reaches live (test/production/window-ceiling.test.ts
 // checks the routes and the object there); in development mode the sandbox platforms
 // share no application, and their windows may be raised.
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { TenantObject } from "../../objects/tenant-object/tenant-object";
-import { ceilingFor, DEFAULT_WINDOWS, raisedWindow, windowFor } from "../../src/platforms/publish-windows";
-import type { Platform } from "../../src/platforms/types";
+import { ceilingFor, DEFAULT_WINDOWS, raisedWindow, windowFor } from "../../src/core/platforms/publish-windows";
+import type { Platform } from "../../src/core/platforms/types";
 import { call } from "../support/http";
 import { tenantObjectOf } from "../support/objects";
 import { createTenant } from "../support/tenants";

@@ -6,8 +6,8 @@
 //        Pearson's chi-square of the 2x2 table without continuity correction (= z^2).
 // Holm by hand: for p1 <= p2, adj1 = 2*p1 and adj2 = max(adj1, p2).
 import { describe, expect, it } from "vitest";
-import { evaluateAbTest, holmAdjust } from "../../src/analytics/ab-test";
-import { twoProportionZTest } from "../../src/analytics/two-proportion-test";
+import { evaluateAbTest, holmAdjust } from "../../src/core/analytics/ab-test";
+import { twoProportionZTest } from "../../src/core/analytics/two-proportion-test";
 
 const close = (actual: number | null | undefined, expected: number, relative = 1e-12) => {
   expect(actual).not.toBeNull();

@@ -7,7 +7,7 @@ import {
   creditByPost,
   TIME_DECAY_HALF_LIFE_MS,
   touchWeights,
-} from "../../src/analytics/attribution";
+} from "../../src/core/analytics/attribution";
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 10, 1);

@@ -3,7 +3,7 @@
 // the purchase's 1 under a 7-day half-life, i.e. 1/7, 2/7, 4/7), idempotency, and
 // the tenant boundary.
 import { beforeAll, describe, expect, it } from "vitest";
-import { newId } from "../../src/db/ids";
+import { newId } from "../../src/core/db/ids";
 import { tenantDb } from "../support/databases";
 import { call, json } from "../support/http";
 import { auditRows, fieldsOf, problemOf, publish, publishedDaysAgo, type ReportTenant, reportTenant } from "./helpers";

@@ -1,7 +1,7 @@
 // erfc and the normal tail against CPython's math.erfc (the C library's erfc), as
 // printed by `python3 -c "import math; print(repr(math.erfc(x)))"` (Python 3.12).
 import { describe, expect, it } from "vitest";
-import { erfc, normalCdf, twoSidedPValue } from "../../src/analytics/normal";
+import { erfc, normalCdf, twoSidedPValue } from "../../src/core/analytics/normal";
 
 /** [x, repr(math.erfc(x))] */
 const REFERENCE: [number, number][] = [

@@ -3,7 +3,7 @@
 // summed per campaign on its own, over the campaign posts published since `sinceMs`.
 // The ledger's answers are held to this.
 import type { CampaignSums } from "../../objects/tenant-object/contract";
-import type { AttributionModel } from "../../src/analytics/attribution";
+import type { AttributionModel } from "../../src/core/analytics/attribution";
 import { tenantDb } from "../support/databases";
 
 export type OracleCampaign = CampaignSums;

@@ -4,10 +4,10 @@
 // next_cursor carries on from there, so paging on still reaches the oldest day.
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
-import type { AuditLogRow } from "../../src/db/audit-logs";
-import { newId } from "../../src/db/ids";
-import { newestFirst, writeDay } from "../../src/retention/audit-day-object";
-import { addDays } from "../../src/skills/calendar";
+import type { AuditLogRow } from "../../src/core/db/audit-logs";
+import { newId } from "../../src/core/db/ids";
+import { newestFirst, writeDay } from "../../src/core/retention/audit-day-object";
+import { addDays } from "../../src/core/skills/calendar";
 import { call, json } from "../support/http";
 import { createTenant } from "../support/tenants";
 

@@ -3,10 +3,10 @@
 // and GET /v1/audit-logs lists them as if they had never left.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { AuditLogRow } from "../../src/db/audit-logs";
-import { readDay, writeDay } from "../../src/retention/audit-day-object";
-import { RETENTION_DEFAULTS } from "../../src/retention/policy";
-import { addDays, dayOf } from "../../src/skills/calendar";
+import type { AuditLogRow } from "../../src/core/db/audit-logs";
+import { readDay, writeDay } from "../../src/core/retention/audit-day-object";
+import { RETENTION_DEFAULTS } from "../../src/core/retention/policy";
+import { addDays, dayOf } from "../../src/core/skills/calendar";
 import { tenantDb } from "../support/databases";
 import { call, json } from "../support/http";
 import { ADMIN, createTenant } from "../support/tenants";

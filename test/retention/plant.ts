@@ -1,8 +1,8 @@
 // History planted straight into a tenant's shard, dated relative to a run's day, for
 // the retention tests: what the product writes over months, written at once.
 import { env } from "cloudflare:workers";
-import { newId } from "../../src/db/ids";
-import { addDays } from "../../src/skills/calendar";
+import { newId } from "../../src/core/db/ids";
+import { addDays } from "../../src/core/skills/calendar";
 import { tenantDb } from "../support/databases";
 import { insertAccount, insertPost, insertRow } from "../support/rows";
 

@@ -4,11 +4,11 @@
 // reported and the others are still done.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { Tier } from "../../src/db/tenants";
-import { TENANT_TABLES } from "../../src/placement/move/tenant-tables";
-import { allShards } from "../../src/placement/shards";
-import { RETENTION_DEFAULTS, type RetentionPolicy } from "../../src/retention/policy";
-import { dayOf } from "../../src/skills/calendar";
+import type { Tier } from "../../src/core/db/tenants";
+import { TENANT_TABLES } from "../../src/core/placement/move/tenant-tables";
+import { allShards } from "../../src/core/placement/shards";
+import { RETENTION_DEFAULTS, type RetentionPolicy } from "../../src/core/retention/policy";
+import { dayOf } from "../../src/core/skills/calendar";
 import { tenantDb } from "../support/databases";
 import { call, json } from "../support/http";
 import { ADMIN, createTenant } from "../support/tenants";

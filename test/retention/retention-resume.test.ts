@@ -3,9 +3,9 @@
 // D1 or in its day's archive object, never neither, and later runs finish the work.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { runRetentionJob } from "../../src/retention/job";
-import { RETENTION_DEFAULTS } from "../../src/retention/policy";
-import { addDays, dayOf } from "../../src/skills/calendar";
+import { runRetentionJob } from "../../src/core/retention/job";
+import { RETENTION_DEFAULTS } from "../../src/core/retention/policy";
+import { addDays, dayOf } from "../../src/core/skills/calendar";
 import { tenantDb } from "../support/databases";
 import { createTenant } from "../support/tenants";
 import { daysBefore, plantAudit, plantRateWindow, readArchive } from "./plant";

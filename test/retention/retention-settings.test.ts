@@ -2,8 +2,8 @@
 // written, PATCH /v1/tenant and POST /v1/tenants, each period bounded; a refusal is a
 // 400 naming the field and writes nothing. The operator's job route is the operator's.
 import { describe, expect, it } from "vitest";
-import { RETENTION_BOUNDS } from "../../src/retention/policy";
-import { addDays, dayOf } from "../../src/skills/calendar";
+import { RETENTION_BOUNDS } from "../../src/core/retention/policy";
+import { addDays, dayOf } from "../../src/core/skills/calendar";
 import { call, json } from "../support/http";
 import { ADMIN, createTenant, PASSWORD, snapshotExceptAudit } from "../support/tenants";
 

@@ -4,7 +4,7 @@
 // the skill registry, the tenant's shard for the tenant's rows.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { allShards } from "../../src/placement/shards";
+import { allShards } from "../../src/core/placement/shards";
 import { tenantDb } from "../support/databases";
 import {
   insertAccount,

@@ -2,7 +2,7 @@
 // tables live in, and its index plans hold in every shard.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { Region } from "../../src/db/tenants";
+import type { Region } from "../../src/core/db/tenants";
 import { shardDbs, tenantDb } from "../support/databases";
 import {
   insertAccount,

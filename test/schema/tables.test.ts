@@ -5,7 +5,7 @@
 // sqlite_master and the pragmas, never the migration files.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { allShards } from "../../src/placement/shards";
+import { allShards } from "../../src/core/placement/shards";
 import { shardDbs } from "../support/databases";
 import {
   BEYOND_SEED_COLUMNS,

@@ -1,7 +1,7 @@
 // One tenant with a user of every role, each with a session and an API key holding
 // every scope that role may grant, and a second tenant whose resources must stay
 // invisible. Shared by the security tests.
-import { issueSessionToken } from "../../src/auth/session-token";
+import { issueSessionToken } from "../../src/core/auth/session-token";
 import { tenantDb } from "../support/databases";
 import { call } from "../support/http";
 import { addUser, createKey, createTenant, login, type TestTenant } from "../support/tenants";

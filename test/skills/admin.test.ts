@@ -1,7 +1,7 @@
 // The operator's skill routes: only ADMIN_TOKEN gets in; bad input is a 400 naming the
 // field and writes nothing; an unknown skill is a 404.
 import { describe, expect, it } from "vitest";
-import { dayOf } from "../../src/skills/calendar";
+import { dayOf } from "../../src/core/skills/calendar";
 import { call, json } from "../support/http";
 import { ADMIN, createTenant, login, snapshotExceptAudit } from "../support/tenants";
 import { globalSkill, privateSkill, skillBody } from "./helpers";

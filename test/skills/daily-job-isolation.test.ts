@@ -4,9 +4,9 @@
 // other skill is still re-projected.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { dayOf } from "../../src/skills/calendar";
-import { vectorToBytes } from "../../src/vector/codec";
-import { vectorIndex } from "../../src/vector/resolve";
+import { dayOf } from "../../src/core/skills/calendar";
+import { vectorToBytes } from "../../src/core/vector/codec";
+import { vectorIndex } from "../../src/core/vector/resolve";
 import { embedding } from "../content/vectors";
 import { call, json } from "../support/http";
 import { ADMIN, createTenant } from "../support/tenants";

@@ -3,9 +3,9 @@
 // figures, always shown.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { nearestRank } from "../../src/analytics/nearest-rank";
-import { dayOf } from "../../src/skills/calendar";
-import { contextHash, rollUpDay } from "../../src/skills/metrics-rollup";
+import { nearestRank } from "../../src/core/analytics/nearest-rank";
+import { dayOf } from "../../src/core/skills/calendar";
+import { contextHash, rollUpDay } from "../../src/core/skills/metrics-rollup";
 import { tenantDb } from "../support/databases";
 import { call, json } from "../support/http";
 import { createTenant, type TestTenant } from "../support/tenants";

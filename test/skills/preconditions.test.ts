@@ -1,8 +1,8 @@
 // The batch precondition: a compare-and-set that matched nothing rolls back its batch.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { isTriggerAbort } from "../../src/db/errors";
-import { expectChanges, PRECONDITION_FAILED } from "../../src/db/preconditions";
+import { isTriggerAbort } from "../../src/core/db/errors";
+import { expectChanges, PRECONDITION_FAILED } from "../../src/core/db/preconditions";
 import { insertSkill } from "../support/rows";
 
 describe("batch preconditions", () => {

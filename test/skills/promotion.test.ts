@@ -4,9 +4,9 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { addDays, dayOf } from "../../src/skills/calendar";
-import { runDailySkillJob } from "../../src/skills/daily-job";
-import { rollUpDay } from "../../src/skills/metrics-rollup";
+import { addDays, dayOf } from "../../src/core/skills/calendar";
+import { runDailySkillJob } from "../../src/core/skills/daily-job";
+import { rollUpDay } from "../../src/core/skills/metrics-rollup";
 import worker from "../../worker/index";
 import { shardDbs } from "../support/databases";
 import { call, json } from "../support/http";

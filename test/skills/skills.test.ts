@@ -2,7 +2,7 @@
 // private ones; the lifecycle; forks.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { vectorIndex } from "../../src/vector/resolve";
+import { vectorIndex } from "../../src/core/vector/resolve";
 import { float32 } from "../content/vectors";
 import { call, json } from "../support/http";
 import { ADMIN, createTenant } from "../support/tenants";

@@ -2,10 +2,10 @@
 // activations and additions race; the skills index follows the active version.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { addDays, dayOf } from "../../src/skills/calendar";
-import { runDailySkillJob } from "../../src/skills/daily-job";
-import { bytesToVector } from "../../src/vector/codec";
-import { vectorIndex } from "../../src/vector/resolve";
+import { addDays, dayOf } from "../../src/core/skills/calendar";
+import { runDailySkillJob } from "../../src/core/skills/daily-job";
+import { bytesToVector } from "../../src/core/vector/codec";
+import { vectorIndex } from "../../src/core/vector/resolve";
 import { embedding, float32 } from "../content/vectors";
 import { call, json } from "../support/http";
 import { createTenant, type TestTenant } from "../support/tenants";

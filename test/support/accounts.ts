@@ -6,7 +6,7 @@
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import type { SandboxPlatform } from "../../objects/sandbox-platform";
-import type { Platform } from "../../src/platforms/types";
+import type { Platform } from "../../src/core/platforms/types";
 import { TestBrowser } from "./browser";
 import { call } from "./http";
 import { consentPage, submitConsent } from "./oauth-consent";

@@ -4,7 +4,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { expect } from "vitest";
 import type { SandboxPlatform } from "../../objects/sandbox-platform";
 import type { TenantObject } from "../../objects/tenant-object/tenant-object";
-import type { Platform } from "../../src/platforms/types";
+import type { Platform } from "../../src/core/platforms/types";
 import { type ConnectedAccount, connectAccount, publishBody, sandbox, sandboxUserOf } from "./accounts";
 import { tenantDb } from "./databases";
 import { call, json } from "./http";

@@ -3,8 +3,8 @@
 // (in d1_migrations), then PRAGMA optimize, as scripts/apply-migrations.ts does.
 import { applyD1Migrations } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { OPTIMIZE } from "../../src/db/optimize";
-import { allShards } from "../../src/placement/shards";
+import { OPTIMIZE } from "../../src/core/db/optimize";
+import { allShards } from "../../src/core/placement/shards";
 
 // Files that share a worker (vitest.config.ts) share its databases too: migrated once.
 const MIGRATED = Symbol.for("test-databases.migrated");

@@ -4,9 +4,9 @@
 // binding adds up each statement's meta, so a test can hold a list, report or write to
 // its cost the way bench:scale measures it at scale.
 import { env } from "cloudflare:workers";
-import { residentDatabase } from "../../src/db/resident-database";
-import type { TenantScope } from "../../src/db/tenant-scope";
-import { shardNamed } from "../../src/placement/shards";
+import { residentDatabase } from "../../src/core/db/resident-database";
+import type { TenantScope } from "../../src/core/db/tenant-scope";
+import { shardNamed } from "../../src/core/placement/shards";
 import { tenantShard } from "./databases";
 
 export interface D1Counts {

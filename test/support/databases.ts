@@ -2,9 +2,9 @@
 // database (env.DB) for the directory and the skill registry, the tenant's shard for
 // everything the tenant owns.
 import { env } from "cloudflare:workers";
-import { residencyFence } from "../../src/db/resident-database";
-import { placementOf } from "../../src/placement/directory";
-import { allShards, shardNamed } from "../../src/placement/shards";
+import { residencyFence } from "../../src/core/db/resident-database";
+import { placementOf } from "../../src/core/placement/directory";
+import { allShards, shardNamed } from "../../src/core/placement/shards";
 
 /** The raw D1 shard holding `tenantId`'s rows (no write fence: tests may plant rows). */
 export async function tenantDb(tenantId: string): Promise<D1Database> {

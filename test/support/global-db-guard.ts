@@ -4,7 +4,7 @@
 // schema's own proof (the global database has no tenant table, test/schema), this is
 // the lint of ARCHITECTURE.md, Placement: tenant rows are reached through the TenantScope.
 import { env } from "cloudflare:workers";
-import { TENANT_TABLES } from "../../src/placement/move/tenant-tables";
+import { TENANT_TABLES } from "../../src/core/placement/move/tenant-tables";
 
 const TENANT_TABLE = new RegExp(`\\b(${TENANT_TABLES.map((table) => table.name).join("|")}|tenant_residency)\\b`, "i");
 

@@ -1,4 +1,4 @@
-// The consent page of a forwarded OAuth start URL (src/http/oauth-consent-page.ts), as
+// The consent page of a forwarded OAuth start URL (src/router/http/oauth-consent-page.ts), as
 // a person in a browser meets it: read what it names, and press its button (a POST of
 // its form, with the browser's cookies and the Sec-Fetch-Site a browser sends).
 import { expect } from "vitest";

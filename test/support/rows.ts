@@ -3,8 +3,8 @@
 // global database, a tenant's rows in its shard. Every call makes fresh ids, so tests
 // never depend on each other's rows.
 import { env } from "cloudflare:workers";
-import type { Region } from "../../src/db/tenants";
-import { shardsOfRegion } from "../../src/placement/shards";
+import type { Region } from "../../src/core/db/tenants";
+import { shardsOfRegion } from "../../src/core/placement/shards";
 import { tenantDb } from "./databases";
 
 let counter = 0;

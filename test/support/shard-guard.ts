@@ -1,12 +1,12 @@
 // Watches every statement the shards run, wherever it was made (the router, a
 // TenantObject, a job: in tests they share these bindings), and names each one made
-// outside the TenantScope (src/db/tenant-scope.ts). The rules, from docs/placement.md
-// ("Every statement stays in its tenant's database") and src/db/resident-database.ts:
+// outside the TenantScope (src/core/db/tenant-scope.ts). The rules, from docs/placement.md
+// ("Every statement stays in its tenant's database") and src/core/db/resident-database.ts:
 //
 //   - a write runs only in a batch whose first statement is the tenant's residency
 //     fence (what a scope's batch() sends), every other statement of it prepared by a
 //     scope; or in the batch that creates a tenant (its first statement inserts the
-//     residency row the fence checks: src/placement/provision-tenant.ts);
+//     residency row the fence checks: src/core/placement/provision-tenant.ts);
 //   - a read is prepared by a scope, or is one of the system's cross-tenant reads,
 //     listed below by the file that runs it (the caller in the stack) and why no
 //     scope can make it.
@@ -14,8 +14,8 @@
 // The mover (objects/placement/tenant-move.ts) writes residency rows and copies rows on
 // raw bindings by design; a flow that moves a tenant is not watched by this guard.
 import { env } from "cloudflare:workers";
-import { preparedInScope, residencyFence } from "../../src/db/resident-database";
-import { allShards } from "../../src/placement/shards";
+import { preparedInScope, residencyFence } from "../../src/core/db/resident-database";
+import { allShards } from "../../src/core/placement/shards";
 
 interface Statement {
   statement: string;
@@ -27,13 +27,13 @@ interface Statement {
  * shard's tenants, or none of them.
  */
 const CROSS_TENANT_READS: Record<string, string> = {
-  "src/retention/due.ts": "which of a page of the directory's tenants have history past their period",
-  "src/placement/repair.ts": "directory rows whose tenant or key the shard does not hold",
-  "src/placement/choose-shard.ts": "is the shard reachable (SELECT 1)",
-  "src/skills/metric-facts.ts": "the day's skill uses of every resident tenant (the metrics roll-up)",
-  "src/skills/evidence.ts": "how many resident tenants used each skill",
-  "src/db/optimize.ts": "PRAGMA optimize, planner statistics",
-  "src/db/schema-version.ts": "the shard's applied migrations (GET /v1/health)",
+  "src/core/retention/due.ts": "which of a page of the directory's tenants have history past their period",
+  "src/core/placement/repair.ts": "directory rows whose tenant or key the shard does not hold",
+  "src/core/placement/choose-shard.ts": "is the shard reachable (SELECT 1)",
+  "src/core/skills/metric-facts.ts": "the day's skill uses of every resident tenant (the metrics roll-up)",
+  "src/core/skills/evidence.ts": "how many resident tenants used each skill",
+  "src/core/db/optimize.ts": "PRAGMA optimize, planner statistics",
+  "src/core/db/schema-version.ts": "the shard's applied migrations (GET /v1/health)",
 };
 
 /** The repository path of the file that called into the binding (the first frame outside this one). */
@@ -103,7 +103,7 @@ export function watchShards(): ShardGuard {
     if (!first) return;
     const head = (first as unknown as Statement).statement;
     const provisioning =
-      PROVISIONING.test(head) && callerFile(new Error().stack) === "src/placement/provision-tenant.ts";
+      PROVISIONING.test(head) && callerFile(new Error().stack) === "src/core/placement/provision-tenant.ts";
     if (head === FENCE || provisioning) {
       if (head === FENCE) seen.fencedBatches += 1;
       for (const statement of rest) {

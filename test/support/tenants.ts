@@ -1,6 +1,6 @@
 // Tenants, users and credentials made through the API, as a client would.
 import { expect } from "vitest";
-import { TENANT_TABLES } from "../../src/placement/move/tenant-tables";
+import { TENANT_TABLES } from "../../src/core/placement/move/tenant-tables";
 import { everyDatabase, tenantDb } from "./databases";
 import { call } from "./http";
 import { TEST_SECRETS } from "./test-secrets";

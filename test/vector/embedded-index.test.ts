@@ -3,10 +3,10 @@
 // an index's configuration fixed by its first use.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { EmbeddedVectorIndex } from "../../src/vector/embedded-index";
-import { VectorIndexError } from "../../src/vector/errors";
-import type { VectorIndexSpec } from "../../src/vector/indexes";
-import { vectorIndex } from "../../src/vector/resolve";
+import { EmbeddedVectorIndex } from "../../src/core/vector/embedded-index";
+import { VectorIndexError } from "../../src/core/vector/errors";
+import type { VectorIndexSpec } from "../../src/core/vector/indexes";
+import { vectorIndex } from "../../src/core/vector/resolve";
 import { vectorIndexSuite } from "./vector-index-suite";
 
 let made = 0;

@@ -3,8 +3,8 @@
 // Vectorize binding it would check that the two agree (production mutations are
 // asynchronous, so such a run must wait for them to be processed).
 import { describe, expect, it } from "vitest";
-import { VectorIndexError } from "../../src/vector/errors";
-import type { VectorIndexSpec } from "../../src/vector/indexes";
+import { VectorIndexError } from "../../src/core/vector/errors";
+import type { VectorIndexSpec } from "../../src/core/vector/indexes";
 import { bruteCosine, randomVector, seeded } from "./random-vectors";
 
 export type IndexFactory = (spec: Omit<VectorIndexSpec, "name">) => VectorizeIndex;

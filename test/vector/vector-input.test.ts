@@ -1,10 +1,10 @@
-// Vectors outside float32 (src/http/vector-field.ts): a value float32 cannot hold (1e39) or a
+// Vectors outside float32 (src/router/http/vector-field.ts): a value float32 cannot hold (1e39) or a
 // vector that rounds to all zeros (1e-46 everywhere) is a 400 naming the field, at
 // every search and every write, and nothing is written. A row stored before this was
 // checked (a legacy vector the index refuses) stays changeable.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { vectorToBytes } from "../../src/vector/codec";
+import { vectorToBytes } from "../../src/core/vector/codec";
 import { embedding } from "../content/vectors";
 import { brandProfile, knowledgeBody } from "../security/own-content";
 import { privateSkill, skillBody } from "../skills/helpers";

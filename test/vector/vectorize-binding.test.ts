@@ -2,8 +2,8 @@
 // accepted, its description takes VectorizeIndex's shape, and input the embedded
 // index refuses never reaches the binding.
 import { describe, expect, it } from "vitest";
-import { VECTOR_INDEXES } from "../../src/vector/indexes";
-import { VectorizeBindingIndex } from "../../src/vector/vectorize-binding";
+import { VECTOR_INDEXES } from "../../src/core/vector/indexes";
+import { VectorizeBindingIndex } from "../../src/core/vector/vectorize-binding";
 
 function fakeBinding() {
   const calls: string[] = [];

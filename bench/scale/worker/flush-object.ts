@@ -10,9 +10,9 @@ import { flushAnalytics } from "../../../objects/analytics/flush";
 import { RateSpreads } from "../../../objects/analytics/rate-spreads";
 import { applyObjectMigrations } from "../../../objects/schema/migrate";
 import { TENANT_OBJECT_MIGRATIONS } from "../../../objects/schema/tenant-migrations";
-import { residentDatabase } from "../../../src/db/resident-database";
-import type { TenantScope } from "../../../src/db/tenant-scope";
-import type { Platform } from "../../../src/platforms/types";
+import { residentDatabase } from "../../../src/core/db/resident-database";
+import type { TenantScope } from "../../../src/core/db/tenant-scope";
+import type { Platform } from "../../../src/core/platforms/types";
 import { Recorder } from "./recorder";
 import { type LedgerFigure, measureRoiLedger } from "./roi-ledger";
 

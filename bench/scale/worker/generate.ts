@@ -6,14 +6,14 @@
 // analytics figures, other audit rows, conversions and their credit, sync errors) are
 // bulk json_each statements of this file. Proportions per post: about 2 audit rows, 0.3 generated content, 0.2 conversions.
 import { ulid } from "ulid";
-import { auditStatements } from "../../../src/db/audit-logs";
-import { chunk } from "../../../src/db/chunk";
-import { MAX_JSON_ROWS } from "../../../src/db/json-rows";
-import { type FinishedPost, postRecordStatements } from "../../../src/db/post-records";
-import type { PostStatus, PublishRequestRow } from "../../../src/db/publish-requests";
-import { residencyFence } from "../../../src/db/resident-database";
-import type { TenantScope } from "../../../src/db/tenant-scope";
-import { PLATFORMS, type Platform } from "../../../src/platforms/types";
+import { auditStatements } from "../../../src/core/db/audit-logs";
+import { chunk } from "../../../src/core/db/chunk";
+import { MAX_JSON_ROWS } from "../../../src/core/db/json-rows";
+import { type FinishedPost, postRecordStatements } from "../../../src/core/db/post-records";
+import type { PostStatus, PublishRequestRow } from "../../../src/core/db/publish-requests";
+import { residencyFence } from "../../../src/core/db/resident-database";
+import type { TenantScope } from "../../../src/core/db/tenant-scope";
+import { PLATFORMS, type Platform } from "../../../src/core/platforms/types";
 
 const DAY_MS = 86_400_000;
 

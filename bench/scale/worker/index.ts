@@ -3,9 +3,9 @@
 // Worker's own statements against it, answering D1's counts as JSON. Nothing here is
 // reachable from the product's Worker.
 import { Benchmarks } from "../../../objects/analytics/benchmarks";
-import { residentDatabase } from "../../../src/db/resident-database";
-import type { TenantScope } from "../../../src/db/tenant-scope";
-import type { Platform } from "../../../src/platforms/types";
+import { residentDatabase } from "../../../src/core/db/resident-database";
+import type { TenantScope } from "../../../src/core/db/tenant-scope";
+import type { Platform } from "../../../src/core/platforms/types";
 import { type BenchEnv, SHARD_NAME, type TrackedPostInput } from "./flush-object";
 import { type GeneratedTenant, generateTenants, shapeOf } from "./generate";
 import { Recorder } from "./recorder";

@@ -7,10 +7,10 @@
 
 import { AGEING_POSTS, CampaignLedger, DAY_MS } from "../../../objects/analytics/campaign-ledger";
 import { rebuildCampaignLedger } from "../../../objects/analytics/campaign-rebuild";
-import type { AttributionModel } from "../../../src/analytics/attribution";
-import type { RoiWindow } from "../../../src/analytics/roi-windows";
-import { systemClock } from "../../../src/clock";
-import type { TenantScope } from "../../../src/db/tenant-scope";
+import type { AttributionModel } from "../../../src/core/analytics/attribution";
+import type { RoiWindow } from "../../../src/core/analytics/roi-windows";
+import { systemClock } from "../../../src/core/clock";
+import type { TenantScope } from "../../../src/core/db/tenant-scope";
 import type { Recorder } from "./recorder";
 
 export interface LedgerFigure {

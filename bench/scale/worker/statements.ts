@@ -1,19 +1,20 @@
 // The Worker's hot statements, each run through the function the Worker itself calls
-// (src/db), for one generated tenant. A statement's name says what the API does with
+// (src/core/db), for one generated tenant. A statement's name says what the API does with
 // it; the route that answers is beside it in docs/benchmarks.md's table.
 import type { Benchmarks } from "../../../objects/analytics/benchmarks";
-import { listAuditLogs } from "../../../src/db/audit-list";
-import { getContent, listContent } from "../../../src/db/content";
-import { attributionsOf } from "../../../src/db/conversion-attributions";
-import { listConversions, sessionPageViews } from "../../../src/db/conversions";
-import { engagementCounts } from "../../../src/db/post-engagement";
-import { publicationTimes, requestStatuses } from "../../../src/db/post-references";
-import { cancelAccountSchedules, getPublishRequest, listPublishRequests } from "../../../src/db/publish-requests";
-import { listBenchmarks } from "../../../src/db/reports/benchmarks";
-import { viralPosts } from "../../../src/db/reports/viral-posts";
-import { openSyncError, resolveSyncError, retrySyncError } from "../../../src/db/sync-errors";
-import type { TenantScope } from "../../../src/db/tenant-scope";
-import { PLATFORMS } from "../../../src/platforms/types";
+import { listAuditLogs } from "../../../src/core/db/audit-list";
+import { getContent, listContent } from "../../../src/core/db/content";
+import { attributionsOf } from "../../../src/core/db/conversion-attributions";
+import { listConversions, sessionPageViews } from "../../../src/core/db/conversions";
+import { engagementCounts } from "../../../src/core/db/post-engagement";
+import { publicationTimes, requestStatuses } from "../../../src/core/db/post-references";
+import { listPublishRequests } from "../../../src/core/db/publish-request-list";
+import { cancelAccountSchedules, getPublishRequest } from "../../../src/core/db/publish-requests";
+import { listBenchmarks } from "../../../src/core/db/reports/benchmarks";
+import { viralPosts } from "../../../src/core/db/reports/viral-posts";
+import { openSyncError, resolveSyncError, retrySyncError } from "../../../src/core/db/sync-errors";
+import type { TenantScope } from "../../../src/core/db/tenant-scope";
+import { PLATFORMS } from "../../../src/core/platforms/types";
 import type { GeneratedTenant } from "./generate";
 
 const DAY_MS = 86_400_000;

@@ -2,13 +2,13 @@
 // (postRecordStatements in one fenced batch, as objects/publishing/record-outbox.ts
 // sends them), for a full batch of typical posts and for each shape of post alone;
 // and the bytes a post adds to the database with its indexes.
-import { auditStatements } from "../../../src/db/audit-logs";
-import { chunk } from "../../../src/db/chunk";
-import { MAX_JSON_ROWS } from "../../../src/db/json-rows";
-import { type FinishedPost, postRecordStatements } from "../../../src/db/post-records";
-import type { PublishRequestRow } from "../../../src/db/publish-requests";
-import { savePublishRequests } from "../../../src/db/publish-requests";
-import type { TenantScope } from "../../../src/db/tenant-scope";
+import { auditStatements } from "../../../src/core/db/audit-logs";
+import { chunk } from "../../../src/core/db/chunk";
+import { MAX_JSON_ROWS } from "../../../src/core/db/json-rows";
+import { type FinishedPost, postRecordStatements } from "../../../src/core/db/post-records";
+import type { PublishRequestRow } from "../../../src/core/db/publish-requests";
+import { savePublishRequests } from "../../../src/core/db/publish-requests";
+import type { TenantScope } from "../../../src/core/db/tenant-scope";
 import { id, random, sentence, type TenantShape } from "./generate";
 import type { Recorder } from "./recorder";
 

@@ -32,7 +32,7 @@ export const PUBLIC_ROUTES: RouteCase[] = [
     path: () => "/v1/auth/login",
     body: (world: World) => ({ tenant_id: world.tenant.tenantId, email: world.tenant.ownerEmail, password: PASSWORD }),
   }),
-  // The reset token is the credential (src/routes/password-reset.ts). A live reset link
+  // The reset token is the credential (src/router/routes/password-reset.ts). A live reset link
   // of a fresh member each time: a valid call spends it.
   unmatrixed({
     name: "POST /v1/auth/password-reset",

@@ -1,0 +1,77 @@
+// RFC 9457 problem details, the one error shape of the API: the stable problem types and
+// the error any layer throws to answer with one. Making the HTTP response of a problem
+// is the router's (src/router/http/problem.ts).
+
+/** One failing field of a validation error. */
+export interface FieldError {
+  /** Where the field is: "body", "query", "param", "header" or "json". */
+  in: string;
+  /** Dotted path to the field, e.g. "settings.timezone"; empty for the whole input. */
+  field: string;
+  message: string;
+}
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  errors?: FieldError[];
+  [extension: string]: unknown;
+}
+
+/**
+ * Stable problem types. The `type` URI is relative to the API's origin and never
+ * changes once published; clients may switch on it.
+ */
+export const PROBLEM_TYPES = {
+  validation: { status: 400, title: "Your request is not valid" },
+  malformedJson: { status: 400, title: "The request body is not valid JSON" },
+  unauthenticated: { status: 401, title: "Authentication is required" },
+  forbidden: { status: 403, title: "You are not allowed to do this" },
+  notFound: { status: 404, title: "Not found" },
+  conflict: { status: 409, title: "The request conflicts with the current state" },
+  accountUnavailable: { status: 409, title: "The social account cannot publish" },
+  // A held post stays held while its reason stands (docs/publishing.md, Held posts).
+  tenantStopped: { status: 409, title: "The tenant is suspended or deleted" },
+  authorRemoved: { status: 409, title: "The member who answers for the post is suspended or removed" },
+  // A state of this deployment, not a passing failure: retrying cannot help until the
+  // operator sets the platform's app credentials (src/core/platforms/mode.ts).
+  platformNotConfigured: { status: 409, title: "The platform is not configured in this deployment" },
+  idempotencyMismatch: { status: 422, title: "The Idempotency-Key was used for a different request" },
+  platformRejected: { status: 422, title: "The platform refused the post" },
+  payloadTooLarge: { status: 413, title: "The request body is too large" },
+  unsupportedMediaType: { status: 415, title: "Unsupported media type" },
+  rateLimited: { status: 429, title: "Too many requests" },
+  internal: { status: 500, title: "Internal error" },
+  unavailable: { status: 503, title: "Service unavailable" },
+  tenantMoving: { status: 503, title: "The tenant's data is being moved; retry shortly" },
+  platformUnavailable: { status: 503, title: "The platform is not available; nothing was published" },
+  badGateway: { status: 502, title: "The platform answered with an error" },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ProblemKind = keyof typeof PROBLEM_TYPES;
+
+export function problemTypeUri(kind: ProblemKind): string {
+  return `/problems/${kind.replace(/[A-Z]/g, (l) => `-${l.toLowerCase()}`)}`;
+}
+
+/** Throw anywhere in a request to answer with a problem. */
+export class ProblemError extends Error {
+  readonly problem: Problem;
+  readonly headers: Record<string, string>;
+
+  constructor(
+    kind: ProblemKind,
+    detail?: string,
+    extensions: Omit<Partial<Problem>, "type" | "status" | "title"> = {},
+    headers: Record<string, string> = {},
+  ) {
+    super(detail ?? PROBLEM_TYPES[kind].title);
+    this.name = "ProblemError";
+    const { status, title } = PROBLEM_TYPES[kind];
+    this.problem = { type: problemTypeUri(kind), title, status, ...(detail ? { detail } : {}), ...extensions };
+    this.headers = headers;
+  }
+}

@@ -1,0 +1,161 @@
+// The sandbox's OAuth: an authorize page that approves at once (a browser lands
+// straight back on the app's callback), code redemption with optional PKCE, and
+// refresh that keeps or rotates refresh tokens the way each platform does.
+
+import { SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET } from "../platforms/config";
+import { codeChallenge } from "../platforms/pkce";
+import { faulty, type SandboxContext } from "./context";
+import { deadGrant } from "./dialects";
+
+/** Lifetimes of access tokens per platform (seconds; null: no expiry). */
+export const ACCESS_TTL = { linkedin: 60 * 86_400, twitter: 7200, facebook: null, instagram: 60 * 86_400 } as const;
+
+/**
+ * The one redirect URI registered for the sandbox client: this origin's callback, as
+ * a real platform allows only the redirect URIs registered for the app.
+ */
+export function registeredRedirectUri(url: URL, platform: SandboxContext["platform"]): string {
+  return `${url.origin}/v1/oauth/${platform}/callback`;
+}
+
+/**
+ * GET authorize: approves for the user named by `login_hint` (created if new) or a
+ * new user, and redirects to the registered redirect_uri with a code and the state.
+ * (Approving any login_hint is the sandbox's convenience; it exists only in
+ * development mode, src/core/platforms/mode.ts.)
+ */
+export function authorize(ctx: SandboxContext, url: URL, requirePkce: boolean): Response {
+  const params = url.searchParams;
+  const redirectUri = params.get("redirect_uri");
+  if (params.get("client_id") !== SANDBOX_CLIENT_ID || !redirectUri) {
+    return new Response("Unknown client_id or missing redirect_uri", { status: 400 });
+  }
+  if (redirectUri !== registeredRedirectUri(url, ctx.platform)) {
+    return new Response("redirect_uri is not registered for this client", { status: 400 });
+  }
+  const challenge = params.get("code_challenge");
+  if (requirePkce && (!challenge || params.get("code_challenge_method") !== "S256")) {
+    return new Response("PKCE (S256) is required", { status: 400 });
+  }
+  const user = ctx.store.createUser({ userId: params.get("login_hint") ?? undefined });
+  ctx.store.count("authorize", user.user_id);
+  // The user grants what the app asked for (LinkedIn and X separate scopes with
+  // spaces, Meta with commas); every token issued from the code carries them.
+  const scopes = grantedScopes(params.get("scope"));
+  const code = ctx.store.issueCode(user.user_id, redirectUri, challenge, scopes.join(" "));
+  const target = new URL(redirectUri);
+  target.searchParams.set("code", code);
+  const state = params.get("state");
+  if (state !== null) target.searchParams.set("state", state);
+  return Response.redirect(target.toString(), 302);
+}
+
+/** A scope parameter as a list, whichever separator the platform uses. */
+export function grantedScopes(value: string | null): string[] {
+  return (value ?? "").split(/[ ,]+/).filter(Boolean);
+}
+
+function clientOk(form: URLSearchParams, request: Request): boolean {
+  const basic = request.headers.get("Authorization");
+  if (basic?.startsWith("Basic ")) {
+    const [id, secret] = atob(basic.slice(6)).split(":").map(decodeURIComponent);
+    return id === SANDBOX_CLIENT_ID && secret === SANDBOX_CLIENT_SECRET;
+  }
+  return form.get("client_id") === SANDBOX_CLIENT_ID && form.get("client_secret") === SANDBOX_CLIENT_SECRET;
+}
+
+export interface IssuedTokens {
+  userId: string;
+  /** The scopes the tokens carry (what the user granted at authorize). */
+  scopes: string[];
+  access: { token: string; expiresIn: number | null };
+  refresh: { token: string; expiresIn: number | null } | null;
+}
+
+function ttlFor(ctx: SandboxContext, userId: string): number | null {
+  return ctx.store.user(userId)?.token_ttl_seconds ?? ACCESS_TTL[ctx.platform];
+}
+
+/** Redeems an authorization code (checking the PKCE verifier when one was used). */
+export async function redeem(
+  ctx: SandboxContext,
+  request: Request,
+  form: URLSearchParams,
+  options: { withRefresh: boolean; accessKind?: string },
+): Promise<{ tokens: IssuedTokens } | { error: Response }> {
+  if (!clientOk(form, request)) {
+    return {
+      error: Response.json(
+        { error: "invalid_client", error_description: "Client authentication failed" },
+        { status: 401 },
+      ),
+    };
+  }
+  const code = form.get("code") ?? new URL(request.url).searchParams.get("code") ?? "";
+  const redirectUri = form.get("redirect_uri") ?? new URL(request.url).searchParams.get("redirect_uri") ?? "";
+  const redeemed = ctx.store.redeemCode(code, redirectUri);
+  if (!redeemed) {
+    return {
+      error: Response.json(
+        { error: "invalid_grant", error_description: "The code is invalid or used" },
+        { status: 400 },
+      ),
+    };
+  }
+  if (redeemed.codeChallenge && (await codeChallenge(form.get("code_verifier") ?? "")) !== redeemed.codeChallenge) {
+    return {
+      error: Response.json({ error: "invalid_grant", error_description: "PKCE verification failed" }, { status: 400 }),
+    };
+  }
+  const ttl = ttlFor(ctx, redeemed.userId);
+  return {
+    tokens: {
+      userId: redeemed.userId,
+      scopes: grantedScopes(redeemed.scopes),
+      access: ctx.store.issueToken(options.accessKind ?? "access", redeemed.userId, ttl, redeemed.scopes),
+      refresh: options.withRefresh
+        ? ctx.store.issueToken("refresh", redeemed.userId, 365 * 86_400, redeemed.scopes)
+        : null,
+    },
+  };
+}
+
+/**
+ * The token endpoint's refresh grant. `rotates`: the platform always issues a new
+ * refresh token and kills the old one (X); otherwise the same one comes back.
+ */
+export function refreshGrant(
+  ctx: SandboxContext,
+  request: Request,
+  form: URLSearchParams,
+  rotates: boolean,
+  render: (tokens: IssuedTokens) => Response,
+): Promise<Response> {
+  const presented = form.get("refresh_token") ?? "";
+  const owner = ctx.store.tokenUser(presented);
+  return faulty(ctx, "refresh", owner, () => {
+    if (!clientOk(form, request)) return Response.json({ error: "invalid_client" }, { status: 401 });
+    if (ctx.store.takeFault("refresh", owner, ["invalid_grant"])) {
+      ctx.store.revokeToken(presented);
+      return deadGrant(ctx.platform);
+    }
+    const check = ctx.store.checkToken(presented, ["refresh"]);
+    if ("error" in check) return deadGrant(ctx.platform);
+    // A refresh keeps the grant: the new tokens carry the scopes of the old.
+    const scopes = ctx.store.tokenScopes(presented).join(" ");
+    const rotate = rotates || ctx.store.takeFault("refresh", check.userId, ["rotate_refresh"]) !== null;
+    const omit = ctx.store.takeFault("refresh", check.userId, ["omit_refresh_token"]) !== null;
+    let refresh: IssuedTokens["refresh"] = { token: presented, expiresIn: 365 * 86_400 };
+    // An omitted refresh token leaves the old one alive, as platforms do.
+    if (rotate && !omit) {
+      ctx.store.revokeToken(presented);
+      refresh = ctx.store.issueToken("refresh", check.userId, 365 * 86_400, scopes);
+    }
+    return render({
+      userId: check.userId,
+      scopes: grantedScopes(scopes),
+      access: ctx.store.issueToken("access", check.userId, ttlFor(ctx, check.userId), scopes),
+      refresh: omit ? null : refresh,
+    });
+  });
+}

@@ -1,0 +1,126 @@
+// Schemas shared by the publishing routes.
+import { z } from "@hono/zod-openapi";
+import { idPattern } from "../../core/db/ids";
+import { HOLD_REASONS } from "../../core/db/publish-requests";
+import { PLATFORMS } from "../../core/platforms/types";
+import { pageSchema } from "./identity-schemas";
+
+const timestamp = z.string().openapi({ format: "date-time" });
+
+export const PlatformParam = z.object({
+  platform: z.enum(PLATFORMS).openapi({ param: { name: "platform", in: "path" }, description: "twitter is X" }),
+});
+
+export const SocialAccountSchema = z
+  .object({
+    id: z.string(),
+    platform: z.enum(PLATFORMS),
+    platform_user_id: z.string(),
+    name: z.string().nullable(),
+    handle: z.string().nullable(),
+    status: z.enum(["active", "expired", "revoked", "error"]),
+    scopes: z.array(z.string()),
+    token_expires_at: timestamp.nullable(),
+    last_used_at: timestamp.nullable(),
+    last_refresh_at: timestamp.nullable(),
+    error_count: z.number().int(),
+    last_error: z.string().nullable(),
+    created_at: timestamp,
+    updated_at: timestamp,
+  })
+  .openapi("SocialAccount");
+
+export const PostSchema = z
+  .object({
+    id: z.string(),
+    account_id: z.string(),
+    platform: z.enum(PLATFORMS),
+    status: z.enum(["scheduled", "held", "published", "failed", "cancelled", "unknown", "processing"]).openapi({
+      description:
+        "unknown: the platform did not answer in time after the post was sent; it is never retried blindly. processing: the platform accepted the post and is still processing it (an Instagram video); it becomes published or failed on its own. held: it came due while its tenant was stopped or its author removed, and was not sent (held_reason says which); an owner or admin releases it with a new time, or cancels it",
+    }),
+    text: z.string().openapi({ description: "The text as published: hashtags appended, links tagged with UTM" }),
+    image_url: z.string().nullable(),
+    video_url: z.string().nullable(),
+    hashtags: z.array(z.string()),
+    scheduled_at: timestamp.nullable(),
+    published_at: timestamp.nullable(),
+    platform_post_id: z.string().nullable(),
+    platform_post_url: z.string().nullable(),
+    campaign_id: z.string().nullable(),
+    utm_params: z.record(z.string(), z.string()).nullable(),
+    content_id: z.string().nullable(),
+    requested_by: z.string().nullable(),
+    error: z.object({ type: z.string(), message: z.string().nullable() }).nullable(),
+    held_reason: z.enum(HOLD_REASONS).nullable().openapi({
+      description:
+        "Why a held post was not sent when it came due: its tenant was suspended or deleted, or the member who answers for it was suspended or removed. Null unless the post is held",
+    }),
+    created_at: timestamp,
+    updated_at: timestamp,
+  })
+  .openapi("Post");
+
+/** A page of posts (GET /v1/posts, the operator's GET /v1/admin/tenants/{id}/posts). */
+export const PostPageSchema = pageSchema(PostSchema, "PostPage");
+
+export const MAX_SCHEDULE_AHEAD_MS = 365 * 24 * 3_600_000;
+/** How far ahead a post's time must be when it is given (scheduled or released). */
+export const MIN_SCHEDULE_AHEAD_MS = 5_000;
+
+// https only: the media is fetched by this Worker (LinkedIn, X) or by the platform
+// (Facebook, Instagram), and a plain-http fetch could be read or altered on the way.
+// Size and type are checked when it is fetched (src/core/platforms/media.ts).
+const mediaUrl = z
+  .url({ protocol: /^https$/ })
+  .max(2048)
+  .openapi({ description: "A public https URL of the image or video (its size and type are checked when fetched)" });
+
+/** The body of POST /v1/posts. */
+export const PostBody = z
+  .object({
+    account_id: z.string().regex(idPattern("socialAccount"), "a social account id (acc_...)"),
+    text: z.string().min(1).max(63_206),
+    image_url: mediaUrl.optional(),
+    video_url: mediaUrl.optional(),
+    hashtags: z.array(z.string().min(1).max(101)).max(30).default([]),
+    scheduled_at: z.iso
+      .datetime({ offset: true })
+      .refine(
+        (value) => Date.parse(value) > Date.now() + MIN_SCHEDULE_AHEAD_MS,
+        "must be at least 5 seconds in the future",
+      )
+      .refine((value) => Date.parse(value) < Date.now() + MAX_SCHEDULE_AHEAD_MS, "must be within a year")
+      .optional(),
+    campaign_id: z.string().min(1).max(100).optional(),
+    utm_params: z
+      .object({
+        source: z.string().min(1).max(200),
+        medium: z.string().min(1).max(200),
+        campaign: z.string().min(1).max(200),
+        content: z.string().min(1).max(200),
+        term: z.string().min(1).max(200),
+      })
+      .partial()
+      .strict()
+      .optional(),
+    content_id: z.string().min(1).max(64).optional(),
+  })
+  .openapi("CreatePost");
+
+/**
+ * The body of POST /v1/posts/{id}/release. Its time is checked against the route's
+ * clock (src/router/routes/post-release.ts): in the future, as a post's scheduled_at.
+ */
+export const ReleaseBody = z
+  .object({
+    scheduled_at: z.iso.datetime({ offset: true }).openapi({
+      description: "When the post goes out: at least 5 seconds in the future, within a year",
+    }),
+    override_author_removed: z.boolean().default(false).openapi({
+      description:
+        "For a post whose author is still suspended or removed: release it anyway, the caller answering for it in the author's place (the post keeps its author; the release is audited under the caller)",
+    }),
+  })
+  .strict()
+  .openapi("ReleasePost");
