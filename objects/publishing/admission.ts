@@ -14,7 +14,7 @@ import type { FieldError } from "../../src/core/problem";
 import { USAGE_FLUSH_DELAY_MS } from "../identity/tenant-identity";
 import type { SlidingLog } from "../storage/sliding-log";
 import type { Timers } from "../storage/timers";
-import type { PublishInput, PublishOutcome, PublishRefusal } from "../tenant-object/contract";
+import type { CheckRefusal, PublishInput, PublishOutcome, PublishRefusal } from "../tenant-object/contract";
 import type { AccountTokens, LoadedAccount, TokenStep } from "./account-tokens";
 import type { Attempts } from "./attempts";
 import { attemptTarget } from "./compose";
@@ -104,7 +104,7 @@ export class Admission {
    * Whether `input` may be scheduled as it stands (a held post released): the checks
    * admission makes first, against the account and the rules of today. The refusal, or null.
    */
-  async check(input: PublishInput): Promise<PublishRefusal | null> {
+  async check(input: PublishInput): Promise<CheckRefusal | null> {
     const account = await this.tokens.load(input.accountId);
     if (!account) return NO_ACCOUNT;
     return this.refusal(input, account);
@@ -114,7 +114,7 @@ export class Admission {
    * Admission's first checks, before any key or slot is taken: the account can
    * publish, and the post keeps its platform's rules. The refusal, or null.
    */
-  private async refusal(input: PublishInput, account: LoadedAccount): Promise<PublishRefusal | null> {
+  private async refusal(input: PublishInput, account: LoadedAccount): Promise<CheckRefusal | null> {
     if (account.status !== "active") {
       return accountUnavailable(input.accountId, `The account is ${account.status}; reconnect it`);
     }

@@ -7,11 +7,15 @@ import { type PublishRequestRow, toPost } from "../../src/core/db/publish-reques
 import { notConfiguredMessage } from "../../src/core/platforms/mode";
 import type { Platform, PublishResult } from "../../src/core/platforms/types";
 import type { FieldError } from "../../src/core/problem";
-import type { PublishRefusal, RecordedOutcome } from "../tenant-object/contract";
+import type { CheckRefusal, PublishRefusal, RecordedOutcome } from "../tenant-object/contract";
+
+/** The refusal of one kind. */
+type Refusal<K extends PublishRefusal["kind"]> = Extract<PublishRefusal, { kind: K }>;
+
 import { PROCESSING } from "./media-containers";
 import type { SendOutcome } from "./types";
 
-export const NO_ACCOUNT: PublishRefusal = { kind: "not_found", detail: "No such social account" };
+export const NO_ACCOUNT: CheckRefusal = { kind: "not_found", detail: "No such social account" };
 export const NO_ATTEMPT: PublishRefusal = { kind: "not_found", detail: "No such publish attempt" };
 export const KEY_IN_PROGRESS: PublishRefusal = {
   kind: "key_in_progress",
@@ -52,16 +56,16 @@ export function platformUnavailable(platform: Platform, message: string, retryAf
   };
 }
 
-export function notConfigured(platform: Platform): PublishRefusal {
+export function notConfigured(platform: Platform): Refusal<"platform_not_configured"> {
   return { kind: "platform_not_configured", detail: notConfiguredMessage(platform), platform };
 }
 
-export function accountUnavailable(accountId: string, detail: string): PublishRefusal {
+export function accountUnavailable(accountId: string, detail: string): Refusal<"account_unavailable"> {
   return { kind: "account_unavailable", detail, accountId };
 }
 
 /** The post's fields that break the rules (at least one), the first named in the detail. */
-export function invalid(errors: [FieldError, ...FieldError[]]): PublishRefusal {
+export function invalid(errors: [FieldError, ...FieldError[]]): Refusal<"invalid"> {
   const [first] = errors;
   return { kind: "invalid", detail: `${first.in} field "${first.field}": ${first.message}`, errors };
 }

@@ -22,8 +22,7 @@ import { type HoldReason, holdPublishRequests } from "../../src/core/db/publish-
 import { tenantScope } from "../../src/core/db/tenant-scope";
 import type { TenantStatus } from "../../src/core/db/tenants";
 import { activeUserIds } from "../../src/core/db/users";
-import type { Answer, PublishInput } from "../tenant-object/contract";
-import { problemAnswer } from "./answers";
+import type { PublishInput, ReleaseRefusal } from "../tenant-object/contract";
 import type { TenantRecordCache } from "./tenant-record";
 
 /** A post in the schedule, as the holds see it. */
@@ -84,25 +83,15 @@ export class PostHolds {
   }
 
   /**
-   * Why a held post cannot be released now, as the answer to give: its tenant is still
-   * stopped, or who answers for it is still suspended or removed (unless the releaser
-   * takes it over: `overrideAuthorRemoved`). Null when it can.
+   * Why a held post cannot be released now: its tenant is still stopped, or who answers
+   * for it is still suspended or removed (unless the releaser takes it over:
+   * `overrideAuthorRemoved`). Null when it can.
    */
-  async releaseRefusal(post: ScheduledPost, overrideAuthorRemoved: boolean): Promise<Answer | null> {
+  async releaseRefusal(post: ScheduledPost, overrideAuthorRemoved: boolean): Promise<ReleaseRefusal | null> {
     const status = await this.tenant.currentStatus();
-    if (stopReason(status)) {
-      return problemAnswer("tenantStopped", `The tenant is ${status}: its posts stay held until it is active again`, {
-        held_reason: post.held_reason,
-        tenant_status: status,
-      });
-    }
+    if (stopReason(status)) return { kind: "tenant_stopped", heldReason: post.held_reason, tenantStatus: status };
     if (overrideAuthorRemoved || (await this.withoutActiveMember([post])).length === 0) return null;
-    const userId = answerableFor(post);
-    return problemAnswer(
-      "authorRemoved",
-      `The member who answers for this post (${userId}) is suspended or removed: reactivate them, or release it with "override_author_removed": true to answer for it yourself`,
-      { held_reason: post.held_reason, author_id: userId },
-    );
+    return { kind: "author_removed", heldReason: post.held_reason, authorId: answerableFor(post) };
   }
 
   /**

@@ -14,6 +14,7 @@ import { expectChanges, PRECONDITION_FAILED } from "../../src/core/db/preconditi
 import {
   getPublishRequest,
   type HoldReason,
+  type PostView,
   type PublishRequestRow,
   releasePublishRequest,
   savePublishRequest,
@@ -21,10 +22,16 @@ import {
 } from "../../src/core/db/publish-requests";
 import { tenantScope } from "../../src/core/db/tenant-scope";
 import type { Timers } from "../storage/timers";
-import type { Answer, PublishInput, PublishOutcome, PublishRefusal, Release } from "../tenant-object/contract";
+import type {
+  CheckRefusal,
+  PublishInput,
+  PublishOutcome,
+  PublishRefusal,
+  Release,
+  ReleaseOutcome,
+} from "../tenant-object/contract";
 import { faultPoint } from "../tenant-object/fault-points";
 import type { LoadedAccount } from "./account-tokens";
-import { problemAnswer } from "./answers";
 import { requestRow } from "./compose";
 import { releaseKey, storeOutcome } from "./idempotency";
 import type { PostHolds } from "./post-holds";
@@ -292,7 +299,7 @@ export class Scheduler {
    * Cancels a scheduled or held post. Null when it is not (or no longer) in the
    * schedule: once it is being sent, it can no longer be cancelled.
    */
-  async cancel(requestId: string, actor: AuditActor): Promise<Answer | null> {
+  async cancel(requestId: string, actor: AuditActor): Promise<PostView | null> {
     if (this.firing.has(requestId) || this.releasing.has(requestId) || this.begun(requestId)) return null;
     const taken = this.sql
       .exec<ScheduledRow>("DELETE FROM scheduled_posts WHERE request_id = ? RETURNING *", requestId)
@@ -317,7 +324,7 @@ export class Scheduler {
         auditStatement(scope.db, actor, event, now),
       ]);
       await this.arm();
-      return { status: 200, body: toPost(cancelled) };
+      return toPost(cancelled);
     } catch (error) {
       this.put(taken);
       throw error;
@@ -334,8 +341,8 @@ export class Scheduler {
   async release(
     requestId: string,
     release: Release,
-    admissible: (input: PublishInput) => Promise<PublishRefusal | null>,
-  ): Promise<Answer | PublishRefusal | null> {
+    admissible: (input: PublishInput) => Promise<CheckRefusal | null>,
+  ): Promise<ReleaseOutcome | null> {
     const held = () =>
       this.sql
         .exec<ScheduledRow>("SELECT * FROM scheduled_posts WHERE request_id = ? AND held_reason IS NOT NULL", requestId)
@@ -354,7 +361,7 @@ export class Scheduler {
       if (refused) return refused;
       const takenOver = release.overrideAuthorRemoved && row.held_reason === "author_removed";
       const { record, released } = await this.recordRelease(row, input, release, takenOver);
-      if (!released) return problemAnswer("conflict", `Only a held post can be released; this one is ${record.status}`);
+      if (!released) return { kind: "not_held", status: record.status };
       this.sql.exec(
         `UPDATE scheduled_posts SET held_reason = NULL, hold_audit = NULL, due_at_ms = ?, tries = 0, input = ?,
            vouched_by = ? WHERE request_id = ?`,
@@ -364,7 +371,7 @@ export class Scheduler {
         requestId,
       );
       await this.arm();
-      return { status: 200, body: toPost(record) };
+      return { kind: "released", post: toPost(record) };
     } finally {
       this.releasing.delete(requestId);
     }

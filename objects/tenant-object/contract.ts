@@ -16,7 +16,7 @@ import type { Anomaly, MetricColumns, MetricName, Score } from "../../src/core/a
 import type { Permission } from "../../src/core/auth/permissions";
 import type { UserPrincipal } from "../../src/core/auth/principal";
 import type { AuditActor, PendingAuditRow } from "../../src/core/db/audit-logs";
-import type { PostView } from "../../src/core/db/publish-requests";
+import type { HoldReason, PostStatus, PostView } from "../../src/core/db/publish-requests";
 import type { TenantStatus } from "../../src/core/db/tenants";
 import type { PlatformErrorKind } from "../../src/core/platforms/errors";
 import type { RefreshLease, RefreshOutcome } from "../../src/core/platforms/refresh";
@@ -239,16 +239,26 @@ export interface Release {
   overrideAuthorRemoved: boolean;
 }
 
-/**
- * An HTTP answer decided by the TenantObject, problem bodies included: cancelling or
- * releasing a scheduled post. A publish answers with a PublishOutcome instead.
- */
-export interface Answer {
-  status: number;
-  body: unknown;
-  headers?: Record<string, string>;
-}
+/** Why a held post was not released (releaseHeld); the router answers 409 with the reason. */
+export type ReleaseRefusal =
+  /** Its tenant is still stopped: its posts stay held until it is active again. */
+  | { kind: "tenant_stopped"; heldReason: HoldReason | null; tenantStatus: TenantStatus }
+  /** The member who answers for it is still suspended or removed, and the releaser did not take it over. */
+  | { kind: "author_removed"; heldReason: HoldReason | null; authorId: string | null }
+  /** D1 no longer has it held (released or cancelled meanwhile). */
+  | { kind: "not_held"; status: PostStatus };
 
+/**
+ * What releasing a held post did: scheduled again (the post as it is now), or refused,
+ * by the hold's reasons (ReleaseRefusal) or as a publish would be (PublishRefusal).
+ */
+export type ReleaseOutcome = { kind: "released"; post: PostView } | ReleaseRefusal | CheckRefusal;
+
+/** The refusals of the checks made before any key or slot is taken (the account, the platform, the post). */
+export type CheckRefusal = Extract<
+  PublishRefusal,
+  { kind: "not_found" | "account_unavailable" | "platform_not_configured" | "invalid" }
+>;
 /**
  * A publish that reached the platform (or may have), or was scheduled: what its attempt
  * and its Idempotency-Key keep, and answer again to a repeat.
@@ -453,14 +463,14 @@ export interface TenantObjectContract {
   publishNow(input: PublishInput, auth?: DeferredAuth): Promise<PublishNowResult>;
   /** Continues a client's publish with the refresh the router made for its lease (see publishNow). */
   resumePublish(attemptId: string, leaseId: string, outcome: RefreshOutcome): Promise<FlowResult>;
-  /** Cancels a scheduled post; null when it is not waiting in the schedule. */
-  cancelScheduled(requestId: string, actor: AuditActor): Promise<Answer | null>;
+  /** Cancels a scheduled or held post: the post as cancelled; null when it is not waiting in the schedule. */
+  cancelScheduled(requestId: string, actor: AuditActor): Promise<PostView | null>;
   /**
    * Schedules a held post again (docs/publishing.md, Held posts); null when it is not
-   * held here. Refused (409) while the tenant is stopped or its author still removed,
-   * and refused as a publish would be (PublishRefusal) by the account or the post.
+   * held here. Refused while the tenant is stopped or its author still removed
+   * (ReleaseRefusal), and as a publish would be (CheckRefusal) by the account or the post.
    */
-  releaseHeld(requestId: string, release: Release): Promise<Answer | PublishRefusal | null>;
+  releaseHeld(requestId: string, release: Release): Promise<ReleaseOutcome | null>;
   /**
    * The tenant's status changed (suspended, reactivated, deleted): read it again. On
    * reactivation the work paused while it was stopped (token upkeep, insight pulls)

@@ -12,6 +12,7 @@
 import { type Connection, type ConnectionContext, Server } from "partyserver";
 import { isoNow } from "../../src/core/clock";
 import type { AuditActor, PendingAuditRow } from "../../src/core/db/audit-logs";
+import type { PostView } from "../../src/core/db/publish-requests";
 import type { TenantStatus } from "../../src/core/db/tenants";
 import { platformAdapter } from "../../src/core/platforms";
 import type { Platform } from "../../src/core/platforms/types";
@@ -50,7 +51,6 @@ import { SlidingLog } from "../storage/sliding-log";
 import { Timers } from "../storage/timers";
 import type {
   AccountWindow,
-  Answer,
   AttemptGate,
   AuthResult,
   CallbackOutcome,
@@ -75,6 +75,7 @@ import type {
   PublishRefusal,
   RefreshOutcome,
   Release,
+  ReleaseOutcome,
   SessionEnding,
   SessionGrant,
   StartOutcome,
@@ -302,11 +303,11 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
     return this.#parts.publishing.resume(attemptId, leaseId, outcome);
   }
 
-  async cancelScheduled(requestId: string, actor: AuditActor): Promise<Answer | null> {
+  async cancelScheduled(requestId: string, actor: AuditActor): Promise<PostView | null> {
     return this.#parts.scheduler.cancel(requestId, actor);
   }
 
-  async releaseHeld(requestId: string, release: Release): Promise<Answer | PublishRefusal | null> {
+  async releaseHeld(requestId: string, release: Release): Promise<ReleaseOutcome | null> {
     const { scheduler, admission } = this.#parts;
     return scheduler.release(requestId, release, (input) => admission.check(input));
   }

@@ -19,7 +19,7 @@ import { REGION_PLACEMENT } from "../core/placement/regions";
 /**
  * The router's handle on a tenant's object: the contract's methods with the contract's
  * own types. The runtime's stub type (DurableObjectStub) maps each return type through
- * Rpc.Result, which types a field such as Answer's `body: unknown` as no value at all
+ * Rpc.Result, which types a field such as `body: unknown` (a problem's extensions) as no value at all
  * and made callers cast every answer back; the values that arrive are the structured
  * clones of what the object returned, which the contract's types describe. So the stub
  * is mapped to the contract once, here (renewing), and nowhere else.

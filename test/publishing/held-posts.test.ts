@@ -419,7 +419,7 @@ describe("held posts", () => {
         overrideAuthorRemoved: true,
       }),
     );
-    expect(stopped).toMatchObject({ status: 409, body: { type: "/problems/tenant-stopped" } });
+    expect(stopped).toEqual({ kind: "tenant_stopped", heldReason: "tenant_suspended", tenantStatus: "suspended" });
     await setTenantStatus(tenant.tenantId, "active");
 
     // Fifty owners' releases at once: one is released, every other is a 409.

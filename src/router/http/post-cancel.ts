@@ -17,9 +17,9 @@ export async function cancelPost(
 ): Promise<PostView> {
   const row = await getPublishRequest(scope, id);
   if (!row) throw new ProblemError("notFound", "No such post");
-  const answer = await retryOnReset(object, "cancelScheduled", id, actor);
-  if (!answer) {
+  const cancelled = await retryOnReset(object, "cancelScheduled", id, actor);
+  if (!cancelled) {
     throw new ProblemError("conflict", `Only a scheduled or held post can be cancelled; this one is ${row.status}`);
   }
-  return answer.body as PostView;
+  return cancelled;
 }

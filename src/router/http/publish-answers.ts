@@ -5,7 +5,13 @@
 // each refusal's status, extensions and Retry-After. A repeat with the same
 // Idempotency-Key answers as the first did, marked Idempotent-Replayed.
 import type { Context } from "hono";
-import type { AccessRefusal, Answer, PublishOutcome, PublishRefusal } from "../../../objects/tenant-object/contract";
+import type {
+  AccessRefusal,
+  CheckRefusal,
+  PublishOutcome,
+  PublishRefusal,
+  ReleaseRefusal,
+} from "../../../objects/tenant-object/contract";
 import { keyLimitProblem, unauthenticated } from "../auth/authenticate";
 import type { AppEnv } from "./app-env";
 import { auditFailure } from "./audit";
@@ -26,7 +32,7 @@ type PublishProblemKind =
   | "unauthenticated"
   | "forbidden";
 
-/** A refused publish, or a refused release of a held post, as its problem (its kind, body and headers). */
+/** A refused publish as its problem (its kind, body and headers). */
 export function refusalProblem(
   refusal: PublishRefusal | AccessRefusal | Extract<PublishOutcome, { kind: "platform_refused" }>,
 ): { kind: PublishProblemKind; error: ProblemError } {
@@ -72,19 +78,51 @@ export function refusalProblem(
   }
 }
 
-function problem(
-  kind: PublishProblemKind,
+function problem<K extends ProblemKind>(
+  kind: K,
   detail: string,
   extensions: Record<string, unknown> = {},
   headers: Record<string, string> = {},
-): { kind: PublishProblemKind; error: ProblemError } {
+): { kind: K; error: ProblemError } {
   return { kind, error: new ProblemError(kind, detail, extensions, headers) };
 }
 
-/** A refusal as the object's Answer (src/router/http/object-answer.ts sends it): a held post's release. */
-export function refusalAnswer(refusal: PublishRefusal): Answer {
-  const { error } = refusalProblem(refusal);
-  return { status: error.problem.status, body: error.problem, headers: error.headers };
+/** A refused release of a held post (POST /v1/posts/{id}/release), as its problem. */
+export function releaseRefusalProblem(refusal: ReleaseRefusal | CheckRefusal): {
+  kind:
+    | "tenantStopped"
+    | "authorRemoved"
+    | "conflict"
+    | "notFound"
+    | "accountUnavailable"
+    | "platformNotConfigured"
+    | "validation";
+  error: ProblemError;
+} {
+  switch (refusal.kind) {
+    case "tenant_stopped":
+      return problem(
+        "tenantStopped",
+        `The tenant is ${refusal.tenantStatus}: its posts stay held until it is active again`,
+        { held_reason: refusal.heldReason, tenant_status: refusal.tenantStatus },
+      );
+    case "author_removed":
+      return problem(
+        "authorRemoved",
+        `The member who answers for this post (${refusal.authorId}) is suspended or removed: reactivate them, or release it with "override_author_removed": true to answer for it yourself`,
+        { held_reason: refusal.heldReason, author_id: refusal.authorId },
+      );
+    case "not_held":
+      return problem("conflict", `Only a held post can be released; this one is ${refusal.status}`);
+    case "not_found":
+      return problem("notFound", refusal.detail);
+    case "account_unavailable":
+      return problem("accountUnavailable", refusal.detail, { account_id: refusal.accountId });
+    case "platform_not_configured":
+      return problem("platformNotConfigured", refusal.detail, { platform: refusal.platform });
+    case "invalid":
+      return problem("validation", refusal.detail, { errors: refusal.errors });
+  }
 }
 
 /** Sends a publish's outcome (POST /v1/posts). */

@@ -13,9 +13,8 @@ import { getPublishRequest } from "../../core/db/publish-requests";
 import { guard } from "../auth/guard";
 import { createRouter } from "../http/app-env";
 import { auditActor } from "../http/audit";
-import { respondWith } from "../http/object-answer";
 import { ProblemError } from "../http/problem";
-import { refusalAnswer } from "../http/publish-answers";
+import { releaseRefusalProblem, sendProblem } from "../http/publish-answers";
 import { MAX_SCHEDULE_AHEAD_MS, MIN_SCHEDULE_AHEAD_MS, PostSchema, ReleaseBody } from "../http/publishing-schemas";
 import { caller, callerObject, settlePosts } from "../http/request-context";
 import { problemResponseSpec } from "../http/schemas";
@@ -80,8 +79,10 @@ export const postReleaseRoutes = createRouter().openapi(releaseRoute, async (c) 
     throw new ProblemError("conflict", `Only a held post can be released; this one is ${row.status}`);
   }
   const object = await callerObject(c);
-  const answer = await retryOnReset(object, "releaseHeld", id, release);
-  if (!answer) throw new ProblemError("conflict", "Only a held post can be released; this one is no longer held");
-  // The account or the post refused as a publish would be (admission's checks).
-  return respondWith(c, "kind" in answer ? refusalAnswer(answer) : answer) as never;
+  const outcome = await retryOnReset(object, "releaseHeld", id, release);
+  if (!outcome) throw new ProblemError("conflict", "Only a held post can be released; this one is no longer held");
+  if (outcome.kind === "released") return c.json(outcome.post, 200);
+  // The hold's reasons stand, or the account or the post refused as a publish would be.
+  const { kind, error } = releaseRefusalProblem(outcome);
+  return sendProblem(c, kind, error);
 });
