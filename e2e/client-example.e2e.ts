@@ -1,4 +1,4 @@
-// The README's publishing client (client/examples/publish.ts), run against the Worker:
+// The publishing client docs/client.md shows (client/examples/publish.ts), run against the Worker:
 // an account connected through a user's browser, a publish that meets a 429 from the
 // platform and goes through after its Retry-After with the same Idempotency-Key, the
 // same key answering the same post again, and the post's analytics read back.
@@ -20,7 +20,7 @@ async function sandboxControl(worker: RunningWorker, path: string, body?: unknow
   });
 }
 
-describe("the README's publishing client", () => {
+describe("the publishing client of docs/client.md", () => {
   let worker: RunningWorker;
   let ownerKey: string;
 
@@ -67,7 +67,7 @@ describe("the README's publishing client", () => {
     expect(figures).toMatchObject({ post_id: post.id, platform: "linkedin", account_id: account.id });
   });
 
-  it("runs the whole story as the README shows it", async () => {
+  it("runs the whole story as docs/client.md shows it", async () => {
     const { account, post, figures } = await launch(
       worker.url.origin,
       ownerKey,
@@ -77,9 +77,8 @@ describe("the README's publishing client", () => {
     expect(figures.post_id).toBe(post.id);
   });
 
-  it("is what the README shows, line for line", () => {
-    const readme = readFileSync("README.md", "utf8");
-    const section = readme.slice(readme.indexOf("## A typed client"));
+  it("is what docs/client.md shows, line for line", () => {
+    const section = readFileSync("docs/client.md", "utf8");
     const shown = section.slice(section.indexOf("```ts\n") + 6, section.indexOf("\n```", section.indexOf("```ts\n")));
     const file = readFileSync("client/examples/publish.ts", "utf8");
     expect(`${shown}\n`).toBe(file.slice(file.indexOf("import ")));

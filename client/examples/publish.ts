@@ -1,4 +1,4 @@
-// A publishing client written with the typed client (README, "A typed client"):
+// A publishing client written with the typed client (docs/client.md):
 // connect an account, publish with an Idempotency-Key, read the post's analytics, and
 // wait out a 429 by its Retry-After. Type-checked with the project; exercised against
 // a running Worker by e2e/client-example.e2e.ts.
@@ -54,7 +54,7 @@ export function analyticsOf(api: ApiClient, postId: string): Promise<Schema<"Pos
   return ok(api.GET("/v1/posts/{id}/analytics", { params: { path: { id: postId } } }));
 }
 
-/** The whole story, as the README shows it. */
+/** The whole story, as docs/client.md shows it. */
 export async function launch(origin: string, apiKey: string, openInBrowser: (url: string) => Promise<void>) {
   const api = createApiClient(origin, { token: apiKey });
   const account = await connectAccount(api, "linkedin", openInBrowser);
