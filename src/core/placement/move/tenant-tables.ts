@@ -6,6 +6,10 @@
 // `where` selects the tenant's rows with ?1 bound to the tenant id, through an index
 // that starts with the tenant (or through the parent's), so listing a tenant's rows
 // reads about as many rows as it returns.
+//
+// The same list is every tenant-owned table for privacy (docs/privacy.md): a tenant's
+// export writes one file per entry, and a person's erasure rewrites the `members`
+// columns of each. GLOBAL_TENANT_TABLES below are the tenant's rows in the global database.
 
 export interface TenantTable {
   name: string;
@@ -15,9 +19,22 @@ export interface TenantTable {
    * WITHOUT ROWID table, which has no rowid (shard migration 0015).
    */
   key: string;
+  /**
+   * Columns that name a member of the tenant (a users.user_id) as the one who acted or
+   * authored: a person's export reads their rows by them, and their erasure puts a
+   * pseudonym in their place (src/core/privacy/person-erasure.ts). users.user_id and
+   * api_keys.user_id are not listed: foreign keys hold them, and those rows are
+   * anonymised or revoked instead.
+   */
+  members?: readonly string[];
 }
 
-const byTenant = (name: string, key = "rowid"): TenantTable => ({ name, where: "tenant_id = ?1", key });
+const byTenant = (name: string, key = "rowid", members?: readonly string[]): TenantTable => ({
+  name,
+  where: "tenant_id = ?1",
+  key,
+  ...(members ? { members } : {}),
+});
 
 export const TENANT_TABLES: readonly TenantTable[] = [
   byTenant("users"),
@@ -33,7 +50,7 @@ export const TENANT_TABLES: readonly TenantTable[] = [
   },
   byTenant("brand_knowledge_entries"),
   byTenant("social_accounts"),
-  byTenant("published_posts"),
+  byTenant("published_posts", "rowid", ["published_by"]),
   byTenant("rate_limits"),
   // No index of post_analytics starts with the tenant (migration 0013: each would be an
   // entry written with every post); its rows are found through their posts, one each.
@@ -43,7 +60,7 @@ export const TENANT_TABLES: readonly TenantTable[] = [
     key: "analytics_id",
   },
   byTenant("performance_benchmarks"),
-  byTenant("ab_tests"),
+  byTenant("ab_tests", "rowid", ["created_by"]),
   byTenant("conversions"),
   {
     name: "analytics_sync_errors",
@@ -51,11 +68,34 @@ export const TENANT_TABLES: readonly TenantTable[] = [
     key: "rowid",
   },
   byTenant("api_keys"),
-  byTenant("audit_logs", "log_id"),
-  byTenant("publish_requests"),
+  byTenant("audit_logs", "log_id", ["user_id"]),
+  byTenant("publish_requests", "rowid", ["requested_by"]),
   {
     name: "conversion_attributions",
     where: "conversion_id IN (SELECT conversion_id FROM conversions WHERE tenant_id = ?1)",
     key: "rowid",
   },
+];
+
+/**
+ * The tenant's rows in the global database (ARCHITECTURE.md, Placement): its directory
+ * row and its private skills (visibility "tenant:<id>") with their versions and
+ * embeddings, and the sharing events naming it. A tenant's export writes them under
+ * global/ (the k-anonymous daily skill metrics name no tenant and are not among them).
+ * `where` binds ?1 to the tenant id, as above; `key` is each table's rowid.
+ */
+export interface GlobalTenantTable {
+  name: string;
+  where: string;
+  key: "rowid";
+}
+
+const PRIVATE_SKILLS = "SELECT skill_id FROM skills WHERE visibility = 'tenant:' || ?1";
+
+export const GLOBAL_TENANT_TABLES: readonly GlobalTenantTable[] = [
+  { name: "tenants", where: "tenant_id = ?1", key: "rowid" },
+  { name: "skills", where: "visibility = 'tenant:' || ?1", key: "rowid" },
+  { name: "skill_versions", where: `skill_id IN (${PRIVATE_SKILLS})`, key: "rowid" },
+  { name: "skill_embeddings", where: `skill_id IN (${PRIVATE_SKILLS})`, key: "rowid" },
+  { name: "sharing_events", where: "tenant_id = ?1", key: "rowid" },
 ];
