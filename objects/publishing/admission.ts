@@ -4,31 +4,21 @@
 // attempt are taken with no await between them (ARCHITECTURE.md, Admission), so no
 // burst is admitted past a limit. A post for later takes its key but no slot: the
 // schedule has it next (scheduler.ts). A repeated call (`retry`) finds its attempt
-// first, and is never admitted twice.
+// first, and is never admitted twice. The post's configuration is applied first
+// (post-configuration.ts): what goes on is the input as it made it.
 import type { Clock } from "../../src/core/clock";
-import { contentExists } from "../../src/core/db/content";
-import { tenantScope } from "../../src/core/db/tenant-scope";
 import { platformReach } from "../../src/core/platforms/mode";
-import { checkPost } from "../../src/core/platforms/rules";
-import type { FieldError } from "../../src/core/problem";
 import { USAGE_FLUSH_DELAY_MS } from "../identity/tenant-identity";
 import type { SlidingLog } from "../storage/sliding-log";
 import type { Timers } from "../storage/timers";
-import type { CheckRefusal, PublishInput, PublishOutcome, PublishRefusal } from "../tenant-object/contract";
+import type { CheckRefusal, PublishInput, PublishOutcome } from "../tenant-object/contract";
 import type { AccountTokens, LoadedAccount, TokenStep } from "./account-tokens";
 import type { Attempts } from "./attempts";
 import { attemptTarget } from "./compose";
 import { STALE_ATTEMPT_MS } from "./housekeeping";
 import { claimKey, releaseKey } from "./idempotency";
-import {
-  accountUnavailable,
-  invalid,
-  KEY_IN_PROGRESS,
-  KEY_MISMATCH,
-  NO_ACCOUNT,
-  notConfigured,
-  windowFull,
-} from "./outcome";
+import { accountUnavailable, KEY_IN_PROGRESS, KEY_MISMATCH, NO_ACCOUNT, notConfigured, windowFull } from "./outcome";
+import { type Configured, PostConfigurations } from "./post-configuration";
 import { reserveSlot, windowFor } from "./rate-windows";
 import type { TenantRecordCache } from "./tenant-record";
 import type { AttemptTarget } from "./types";
@@ -38,16 +28,18 @@ export type Admitted =
   | { kind: "answered"; outcome: PublishOutcome }
   /** A repeat whose platform call began before a reset: it is recorded as unknown, never sent again. */
   | { kind: "interrupted" }
-  /** A post for later: its key is claimed; the schedule takes it. */
-  | { kind: "later"; account: LoadedAccount; dueAtMs: number }
+  /** A post for later (as its configuration made it): its key is claimed; the schedule takes it. */
+  | { kind: "later"; input: PublishInput; account: LoadedAccount; dueAtMs: number }
   /** Admitted: the attempt is open, with its token when one was ready (null: the token step gets one). */
   | { kind: "admitted"; target: AttemptTarget; token: Extract<TokenStep, { kind: "token" }> | null };
 
 export class Admission {
+  private readonly configurations: PostConfigurations;
+
   constructor(
     private readonly sql: SqlStorage,
     private readonly env: Env,
-    private readonly tenantId: string,
+    tenantId: string,
     private readonly tokens: AccountTokens,
     private readonly tenant: TenantRecordCache,
     private readonly attempts: Attempts,
@@ -55,7 +47,9 @@ export class Admission {
     private readonly log: SlidingLog,
     private readonly timers: Timers<"sweep-attempts" | "flush-usage">,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.configurations = new PostConfigurations(env, tenantId, clock);
+  }
 
   /** Admits a publish, or says why not; then the housekeeping that follows an attempt. */
   async admit(input: PublishInput): Promise<Admitted> {
@@ -73,11 +67,16 @@ export class Admission {
     const earlier = input.retry ? this.attempts.earlier(input.attemptId) : { kind: "none" as const };
     const account = await this.tokens.load(input.accountId);
     if (!account) return { kind: "answered", outcome: NO_ACCOUNT };
-    if (earlier.kind === "unsent") return { kind: "admitted", target: attemptTarget(input, account), token: null };
+    if (earlier.kind === "unsent") {
+      // The attempt as admitted, its configuration applied (the router's repeat carries the client's draft).
+      const admitted = this.attempts.unsent(input.attemptId) ?? input;
+      return { kind: "admitted", target: attemptTarget(admitted, account), token: null };
+    }
     if (earlier.kind === "called") return { kind: "interrupted" };
     if (earlier.kind === "finished") return { kind: "answered", outcome: earlier.outcome };
-    const refused = await this.refusal(input, account);
-    if (refused) return { kind: "answered", outcome: refused };
+    const checked = await this.checked(input, account);
+    if (checked.kind === "refused") return { kind: "answered", outcome: checked.refusal };
+    input = checked.input;
     const { windows } = await this.tenant.get();
     const nowMs = this.clock();
     // From here to the end there is no await: the key, the slot and the attempt are
@@ -88,7 +87,7 @@ export class Admission {
       if (claim.kind === "in_progress") return { kind: "answered", outcome: KEY_IN_PROGRESS };
       if (claim.kind === "mismatch") return { kind: "answered", outcome: KEY_MISMATCH };
     }
-    if (input.scheduledAtMs !== null) return { kind: "later", account, dueAtMs: input.scheduledAtMs };
+    if (input.scheduledAtMs !== null) return { kind: "later", input, account, dueAtMs: input.scheduledAtMs };
     const spec = windowFor(account.platform, windows[account.platform]);
     const slot = reserveSlot(this.sql, this.log, account, spec, input.attemptId, nowMs);
     if (!slot.allowed) {
@@ -107,26 +106,27 @@ export class Admission {
   async check(input: PublishInput): Promise<CheckRefusal | null> {
     const account = await this.tokens.load(input.accountId);
     if (!account) return NO_ACCOUNT;
-    return this.refusal(input, account);
+    const checked = await this.checked(input, account);
+    return checked.kind === "refused" ? checked.refusal : null;
   }
 
   /**
    * Admission's first checks, before any key or slot is taken: the account can
-   * publish, and the post keeps its platform's rules. The refusal, or null.
+   * publish, and the post keeps its platform's rules and its configuration's. The
+   * refusal, or the input as its configuration made it.
    */
-  private async refusal(input: PublishInput, account: LoadedAccount): Promise<CheckRefusal | null> {
+  private async checked(input: PublishInput, account: LoadedAccount): Promise<Configured> {
     if (account.status !== "active") {
-      return accountUnavailable(input.accountId, `The account is ${account.status}; reconnect it`);
+      return {
+        kind: "refused",
+        refusal: accountUnavailable(input.accountId, `The account is ${account.status}; reconnect it`),
+      };
     }
     // Fail closed: a live platform without credentials is refused here, before
     // admission, for a client's publish and a scheduled one alike (never the sandbox).
-    if (platformReach(this.env, account.platform).kind === "not_configured") return notConfigured(account.platform);
-    const { maxHashtags } = await this.tenant.get();
-    const errors: FieldError[] = checkPost(account.platform, input.draft, maxHashtags[account.platform]);
-    if (input.contentId && !(await contentExists(await tenantScope(this.env, this.tenantId), input.contentId))) {
-      errors.push({ in: "body", field: "content_id", message: "No such generated content" });
+    if (platformReach(this.env, account.platform).kind === "not_configured") {
+      return { kind: "refused", refusal: notConfigured(account.platform) };
     }
-    const [first, ...rest] = errors;
-    return first ? invalid([first, ...rest]) : null;
+    return this.configurations.apply(input, account.platform);
   }
 }

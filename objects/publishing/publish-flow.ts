@@ -9,7 +9,9 @@
 //                  its key charged and the permission checked (identity/tenant-identity.ts).
 //  3. fence        a tenant moving between shards takes no write: 503, Retry-After
 //                  (placement/tenant-move.ts).
-//  4. admit        the account, the platform's rules, the Idempotency-Key and a slot
+//  4. admit        the account, the post's configuration (post-configuration.ts: its
+//                  platforms, call to action, hashtag cap, quality gates, best time),
+//                  the platform's rules, the Idempotency-Key and a slot
 //                  of the account's exact window, taken with no await between them; the
 //                  attempt is opened (admission.ts, attempts.ts). A post for later takes
 //                  no slot: the schedule stores it and it is answered 202 (scheduler.ts).
@@ -162,7 +164,7 @@ export class PublishFlow {
           message: "the publish was interrupted after it was sent",
         });
       case "later":
-        return this.parts.scheduler.schedule(input, admitted.account, admitted.dueAtMs);
+        return this.parts.scheduler.schedule(admitted.input, admitted.account, admitted.dueAtMs);
       case "admitted":
         return {
           kind: "ready",

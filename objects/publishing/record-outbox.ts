@@ -124,10 +124,14 @@ export class RecordOutbox {
   private async write(rows: OutboxRow[]): Promise<number> {
     const scope = await tenantScope(this.env, this.tenantId);
     const posts = (list: OutboxRow[]): FinishedPost[] =>
-      list.map((row) => ({
-        record: JSON.parse(row.row) as PublishRequestRow,
-        actor: (JSON.parse(row.input) as PublishInput).actor,
-      }));
+      list.map((row) => {
+        const input = JSON.parse(row.input) as PublishInput;
+        return {
+          record: JSON.parse(row.row) as PublishRequestRow,
+          actor: input.actor,
+          configurationId: input.configured ? (input.configurationId ?? null) : null,
+        };
+      });
     try {
       await faultPoint("outbox.write");
       await scope.db.batch(postRecordStatements(scope, posts(rows)));

@@ -34,6 +34,7 @@ import { faultPoint } from "../tenant-object/fault-points";
 import type { LoadedAccount } from "./account-tokens";
 import { requestRow } from "./compose";
 import { releaseKey, storeOutcome } from "./idempotency";
+import { configurationUse } from "./post-configuration";
 import type { PostHolds } from "./post-holds";
 
 const BATCH = 20;
@@ -190,6 +191,8 @@ export class Scheduler {
     const row = requestRow(this.tenantId, input, account.platform, now);
     try {
       await scope.db.batch([
+        // The configuration's use counts once, when the post is scheduled (not again when it fires).
+        ...configurationUse(scope, input, row),
         savePublishRequest(scope, row),
         auditStatement(
           scope.db,

@@ -1,14 +1,13 @@
 // What the object needs from its tenant's directory row (global D1): whether the
 // tenant is active, where its rows live (its shard), the encryption key reference and
-// the publishing-window overrides in settings.rate_limits; and, from the tenant's
-// shard, its default post configuration's hashtag limits. Read once and kept a
+// the publishing-window overrides in settings.rate_limits. (Post configurations are
+// read at every admission instead: post-configuration.ts.) Read once and kept a
 // minute; forgotten at once when the key rotates, the settings or the status change,
 // or the tenant moves. What cannot be undone (a scheduled post sent, a token renewed,
 // insights pulled with the tenant's tokens) asks currentStatus instead, read from the
 // directory at that moment (docs/publishing.md, Held posts).
 import type { TenantKeyInfo } from "../../src/core/auth/principal";
 import { parseJson } from "../../src/core/db/json-column";
-import { defaultPostConfiguration } from "../../src/core/db/post-configurations";
 import { scopeOn, type TenantScope } from "../../src/core/db/tenant-scope";
 import { findTenant, type TenantStatus, tenantStatusOf } from "../../src/core/db/tenants";
 import { rememberPlacement } from "../../src/core/placement/directory";
@@ -23,8 +22,6 @@ export interface TenantRecord {
   shard: string;
   key: TenantKeyInfo;
   windows: Partial<Record<Platform, WindowOverride>>;
-  /** Hashtags per post and platform, from the tenant's default post configuration. */
-  maxHashtags: Partial<Record<Platform, number>>;
 }
 
 /**
@@ -57,15 +54,13 @@ export class TenantRecordCache {
     if (this.cached && Date.now() - this.cached.atMs < TTL_MS) return this.cached.record;
     const tenant = await findTenant(this.env.DB, this.tenantId);
     if (!tenant?.shard) throw new Error(`tenant ${this.tenantId} is not placed in the directory`);
-    const placement = rememberPlacement({ tenantId: this.tenantId, region: tenant.region, shard: tenant.shard });
+    rememberPlacement({ tenantId: this.tenantId, region: tenant.region, shard: tenant.shard });
     const settings = parseJson<{ rate_limits?: TenantRecord["windows"] }>(tenant.settings, {});
-    const config = await defaultPostConfiguration(scopeOn(this.env, placement));
     const record: TenantRecord = {
       status: tenant.status,
       shard: tenant.shard,
       key: { kmsKeyId: tenant.kms_key_id, encryptionVersion: tenant.encryption_version },
       windows: cappedWindows(this.env, settings.rate_limits ?? {}),
-      maxHashtags: parseJson<TenantRecord["maxHashtags"]>(config?.max_hashtags_per_platform, {}),
     };
     this.cached = { record, atMs: Date.now() };
     return record;

@@ -227,6 +227,18 @@ export interface PublishInput {
   actor: AuditActor;
   /** The router is repeating this call after the object was reset: the attempt may exist. */
   retry?: boolean;
+  /** The post configuration the client named; absent or null: the tenant's default, when it has one. */
+  configurationId?: string | null;
+  /** scheduled_at "best": the object schedules the post at its configuration's next best posting time. */
+  bestTime?: boolean;
+  /**
+   * Set by the object once admission applied the configuration: `configurationId` then
+   * names the one applied (null: none), the draft carries its call to action and
+   * `scheduledAtMs` the best time chosen. A scheduled post keeps it, so its firing checks
+   * that configuration's rules again and changes nothing in the text
+   * (objects/publishing/post-configuration.ts).
+   */
+  configured?: boolean;
 }
 
 /** A held post scheduled again (POST /v1/posts/{id}/release). */
@@ -257,7 +269,7 @@ export type ReleaseOutcome = { kind: "released"; post: PostView } | ReleaseRefus
 /** The refusals of the checks made before any key or slot is taken (the account, the platform, the post). */
 export type CheckRefusal = Extract<
   PublishRefusal,
-  { kind: "not_found" | "account_unavailable" | "platform_not_configured" | "invalid" }
+  { kind: "not_found" | "account_unavailable" | "platform_not_configured" | "invalid" | "configuration_refused" }
 >;
 /**
  * A publish that reached the platform (or may have), or was scheduled: what its attempt
@@ -300,7 +312,18 @@ export type PublishRefusal =
   /** The Idempotency-Key was used for another request (422). */
   | { kind: "key_mismatch"; detail: string }
   /** The tenant's rows are being moved between shards (503). */
-  | { kind: "tenant_moving"; detail: string; retryAfterSeconds: number };
+  | { kind: "tenant_moving"; detail: string; retryAfterSeconds: number }
+  | ConfigurationRefusal;
+
+/**
+ * A rule of the post's configuration refuses it (422), named by `rule`, the
+ * configuration's field: where it may go, or a quality gate of the content it names.
+ */
+export type ConfigurationRefusal = { kind: "configuration_refused"; detail: string; configurationId: string } & (
+  | { rule: "platforms"; platform: Platform; allowed: Platform[] }
+  | { rule: "require_guard_pass"; contentId: string; failingGuards: string[] }
+  | { rule: "min_brand_voice_score"; contentId: string; score: number | null; minimum: number }
+);
 
 /**
  * How a publish ended, as the object decided it (objects/publishing/outcome.ts). The

@@ -41,6 +41,12 @@ export const PROBLEM_TYPES = {
   platformNotConfigured: { status: 409, title: "The platform is not configured in this deployment" },
   idempotencyMismatch: { status: 422, title: "The Idempotency-Key was used for a different request" },
   platformRejected: { status: 422, title: "The platform refused the post" },
+  // A post its configuration refuses, nothing sent; `rule` names the configuration's
+  // field (docs/publishing.md, Post configurations and best times). After the
+  // other 422s: a bare 422 is never one.
+  platformNotAllowed: { status: 422, title: "The post configuration does not allow this platform" },
+  guardNotPassed: { status: 422, title: "The content has not passed its guards" },
+  brandVoiceTooLow: { status: 422, title: "The content's brand-voice score is below the configuration's minimum" },
   payloadTooLarge: { status: 413, title: "The request body is too large" },
   unsupportedMediaType: { status: 415, title: "Unsupported media type" },
   rateLimited: { status: 429, title: "Too many requests" },

@@ -195,15 +195,55 @@ export function recordConfigurationUse(scope: TenantScope, configId: string, now
     .bind(now, scope.tenantId, configId);
 }
 
-/** The tenant's default post configuration, as publishing reads it (its hashtag limits). */
-export function defaultPostConfiguration(
+/**
+ * The configuration a post is published under: `configId` (whatever its status: the
+ * caller decides what an archived one means), or the tenant's active default when null.
+ * Null when there is none (or the id is another tenant's).
+ */
+export function configurationForPost(
   scope: TenantScope,
-): Promise<{ config_id: string; max_hashtags_per_platform: string | null } | null> {
+  configId: string | null,
+): Promise<PostConfigurationRow | null> {
+  const statement =
+    configId === null
+      ? scope.db
+          .prepare("SELECT * FROM post_configurations WHERE tenant_id = ? AND is_default = 1 AND status = 'active'")
+          .bind(scope.tenantId)
+      : scope.db
+          .prepare("SELECT * FROM post_configurations WHERE tenant_id = ? AND config_id = ?")
+          .bind(scope.tenantId, configId);
+  return statement.first<PostConfigurationRow>();
+}
+
+/** One post made under a configuration: counted once, when D1 first records the post. */
+export interface ConfigurationUse {
+  postId: string;
+  configId: string;
+  /** When it was used (ISO 8601). */
+  at: string;
+}
+
+/**
+ * Counts posts made under configurations: use_count goes up by one for each post D1
+ * does not have yet (so it must run in the batch before the statement that records
+ * the posts), and last_used_at moves to the latest use. An increment in D1's one
+ * writer, so concurrent batches lose none, and a batch written again counts nothing
+ * twice (ARCHITECTURE.md, Idempotent flushes). ISO 8601 sorts as time does.
+ */
+export function countConfigurationUses(scope: TenantScope, uses: readonly ConfigurationUse[]): D1PreparedStatement {
   return scope.db
     .prepare(
-      `SELECT config_id, max_hashtags_per_platform FROM post_configurations
-       WHERE tenant_id = ? AND is_default = 1 AND status = 'active'`,
+      `UPDATE post_configurations
+       SET use_count = use_count + used.n,
+           last_used_at = CASE WHEN last_used_at IS NULL OR last_used_at < used.at THEN used.at ELSE last_used_at END
+       FROM (
+         SELECT json_extract(value, '$.configId') AS config_id, COUNT(*) AS n, MAX(json_extract(value, '$.at')) AS at
+         FROM json_each(?1)
+         WHERE NOT EXISTS (
+           SELECT 1 FROM publish_requests p
+           WHERE p.tenant_id = ?2 AND p.request_id = json_extract(value, '$.postId'))
+         GROUP BY 1) AS used
+       WHERE post_configurations.tenant_id = ?2 AND post_configurations.config_id = used.config_id`,
     )
-    .bind(scope.tenantId)
-    .first();
+    .bind(JSON.stringify(uses), scope.tenantId);
 }

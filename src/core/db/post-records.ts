@@ -1,9 +1,11 @@
 // What D1 gets when publishes finish: the request rows, and for the published ones
 // the seed's published_posts row, an empty post_analytics row and the account's
-// last use; an audit row for each (once, however often the batch is written). One
+// last use; an audit row for each (once, however often the batch is written); and the
+// use of each post's configuration, counted when D1 first records the post. One
 // statement per table for the whole batch.
 import { type AuditActor, auditStatementsOnce } from "./audit-logs";
 import { insertEmptyPostAnalytics } from "./post-analytics";
+import { countConfigurationUses } from "./post-configurations";
 import { insertPublishedPosts, type PublishRequestRow, savePublishRequests } from "./publish-requests";
 import { touchAccounts } from "./social-accounts";
 import type { TenantScope } from "./tenant-scope";
@@ -11,12 +13,19 @@ import type { TenantScope } from "./tenant-scope";
 export interface FinishedPost {
   record: PublishRequestRow;
   actor: AuditActor;
+  /** The post configuration applied to it, if any. */
+  configurationId?: string | null;
 }
 
 /** The statements that record `posts` (at most MAX_JSON_ROWS), for one D1 batch. */
 export function postRecordStatements(scope: TenantScope, posts: readonly FinishedPost[]): D1PreparedStatement[] {
   const rows = posts.map((post) => post.record);
-  const statements = [savePublishRequests(scope, rows)];
+  const uses = posts.flatMap(({ record, configurationId }) =>
+    configurationId ? [{ postId: record.request_id, configId: configurationId, at: record.created_at }] : [],
+  );
+  // Before the requests are saved: it counts only the posts D1 does not have yet.
+  const statements = uses.length > 0 ? [countConfigurationUses(scope, uses)] : [];
+  statements.push(savePublishRequests(scope, rows));
   const published = rows.filter((row) => row.status === "published");
   if (published.length > 0) {
     statements.push(

@@ -15,6 +15,7 @@ import type {
 import { keyLimitProblem, unauthenticated } from "../auth/authenticate";
 import type { AppEnv } from "./app-env";
 import { auditFailure } from "./audit";
+import { CONFIGURATION_PROBLEMS, type ConfigurationProblemKind, configurationProblem } from "./configuration-problems";
 import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPES, ProblemError, type ProblemKind, problemBody } from "./problem";
 
 /** The problems a publish answers with (each status among POST /v1/posts' responses). */
@@ -30,7 +31,8 @@ type PublishProblemKind =
   | "idempotencyMismatch"
   | "tenantMoving"
   | "unauthenticated"
-  | "forbidden";
+  | "forbidden"
+  | ConfigurationProblemKind;
 
 /** A refused publish as its problem (its kind, body and headers). */
 export function refusalProblem(
@@ -68,6 +70,8 @@ export function refusalProblem(
       return problem("idempotencyMismatch", refusal.detail);
     case "tenant_moving":
       return problem("tenantMoving", refusal.detail, {}, retryAfter(refusal.retryAfterSeconds));
+    case "configuration_refused":
+      return configurationProblem(refusal);
     // The credential the route left to the object: as the auth middleware refuses it.
     case "unauthenticated":
       return { kind: "unauthenticated", error: unauthenticated() };
@@ -96,7 +100,8 @@ export function releaseRefusalProblem(refusal: ReleaseRefusal | CheckRefusal): {
     | "notFound"
     | "accountUnavailable"
     | "platformNotConfigured"
-    | "validation";
+    | "validation"
+    | ConfigurationProblemKind;
   error: ProblemError;
 } {
   switch (refusal.kind) {
@@ -122,7 +127,13 @@ export function releaseRefusalProblem(refusal: ReleaseRefusal | CheckRefusal): {
       return problem("platformNotConfigured", refusal.detail, { platform: refusal.platform });
     case "invalid":
       return problem("validation", refusal.detail, { errors: refusal.errors });
+    case "configuration_refused":
+      return configurationProblem(refusal);
   }
+}
+
+function isConfigurationProblem(kind: ProblemKind): boolean {
+  return (CONFIGURATION_PROBLEMS as readonly ProblemKind[]).includes(kind);
 }
 
 /** Sends a publish's outcome (POST /v1/posts). */
@@ -140,7 +151,8 @@ export async function answerPublish(c: Context<AppEnv>, outcome: PublishOutcome 
 
 /**
  * A refusal as problem+json, with the request's instance and id (problemBody). The
- * object audits what it records or refuses itself (401, 403, 422); the rest is audited here.
+ * object audits what it records or refuses itself (401, 403, 422 but a configuration's
+ * refusal); the rest is audited here.
  */
 export async function sendProblem<K extends ProblemKind>(
   c: Context<AppEnv>,
@@ -149,7 +161,8 @@ export async function sendProblem<K extends ProblemKind>(
   headers: Record<string, string> = {},
 ) {
   const status: (typeof PROBLEM_TYPES)[K]["status"] = PROBLEM_TYPES[kind].status;
-  if (status !== 401 && status !== 403 && status !== 422) {
+  const objectAudits = status === 401 || status === 403 || (status === 422 && !isConfigurationProblem(kind));
+  if (!objectAudits) {
     await auditFailure(c, status, error.problem.detail ?? error.problem.title);
   }
   return c.json(problemBody(c, error.problem), status, {

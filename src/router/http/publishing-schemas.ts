@@ -84,14 +84,22 @@ export const PostBody = z
     image_url: mediaUrl.optional(),
     video_url: mediaUrl.optional(),
     hashtags: z.array(z.string().min(1).max(101)).max(30).default([]),
-    scheduled_at: z.iso
-      .datetime({ offset: true })
-      .refine(
-        (value) => Date.parse(value) > Date.now() + MIN_SCHEDULE_AHEAD_MS,
-        "must be at least 5 seconds in the future",
-      )
-      .refine((value) => Date.parse(value) < Date.now() + MAX_SCHEDULE_AHEAD_MS, "must be within a year")
-      .optional(),
+    scheduled_at: z
+      .union([
+        z.literal("best"),
+        z.iso
+          .datetime({ offset: true })
+          .refine(
+            (value) => Date.parse(value) > Date.now() + MIN_SCHEDULE_AHEAD_MS,
+            "must be at least 5 seconds in the future",
+          )
+          .refine((value) => Date.parse(value) < Date.now() + MAX_SCHEDULE_AHEAD_MS, "must be within a year"),
+      ])
+      .optional()
+      .openapi({
+        description:
+          "When to publish (absent: now): a time at least 5 seconds ahead and within a year, or \"best\": the next of the post configuration's best_posting_times for the account's platform, in its timezone, at least 5 minutes ahead (the answer's scheduled_at shows it)",
+      }),
     campaign_id: z.string().min(1).max(100).optional(),
     utm_params: z
       .object({
@@ -104,7 +112,17 @@ export const PostBody = z
       .partial()
       .strict()
       .optional(),
-    content_id: z.string().min(1).max(64).optional(),
+    content_id: z.string().min(1).max(64).optional().openapi({
+      description: "The generated content the post publishes: its configuration's quality gates are checked on it",
+    }),
+    configuration_id: z
+      .string()
+      .regex(idPattern("postConfiguration"), "a post configuration id (cfg_...)")
+      .optional()
+      .openapi({
+        description:
+          "The post configuration whose rules apply (platforms, hashtag cap, call to action, quality gates, best times); absent: the tenant's default configuration, when it has one",
+      }),
   })
   .openapi("CreatePost");
 

@@ -22,6 +22,7 @@ import {
 } from "../../core/db/post-configurations";
 import { deleteRow, getRow, pageRows, updateRow } from "../../core/db/tenant-rows";
 import { PLATFORMS } from "../../core/platforms/types";
+import { isTimeZone } from "../../core/zoned-time";
 import { guard } from "../auth/guard";
 import type { AppEnv } from "../http/app-env";
 import { createRouter } from "../http/app-env";
@@ -36,15 +37,6 @@ import { problemResponseSpec } from "../http/schemas";
 import { plainText } from "../http/text-field";
 
 const Platform = z.enum(PLATFORMS);
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const fields = {
   name: plainText(1, 200),

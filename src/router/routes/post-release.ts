@@ -49,6 +49,9 @@ const releaseRoute = createRoute({
     409: problemResponseSpec(
       "The post is not held; the tenant is still stopped (tenant-stopped); its author is still suspended or removed (author-removed); or its account cannot publish",
     ),
+    422: problemResponseSpec(
+      "Its post configuration refuses it now (platform-not-allowed, guard-not-passed, brand-voice-too-low; rule names the field)",
+    ),
   },
 });
 

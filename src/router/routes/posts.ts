@@ -47,7 +47,7 @@ const createPostRoute = createRoute({
   method: "post",
   path: "/v1/posts",
   tags: ["Posts"],
-  summary: "Publish a post now (201) or at scheduled_at (202)",
+  summary: "Publish a post now (201) or at scheduled_at (202), under its post configuration",
   description:
     "Admission is exact per account window; over it: 429 with Retry-After and the window. If the platform does not answer in time after the post was sent, the post is 'unknown' (202) and never retried blindly.",
   security,
@@ -63,12 +63,14 @@ const createPostRoute = createRoute({
     409: problemResponseSpec(
       "The account cannot publish, its platform is not configured in this deployment (platform-not-configured), or the same Idempotency-Key is in flight",
     ),
-    422: problemResponseSpec("The platform refused the post, or the key was used for another request"),
+    422: problemResponseSpec(
+      "The platform refused the post, the key was used for another request, or the post configuration refuses it (platform-not-allowed, guard-not-passed, brand-voice-too-low: rule names the configuration's field; nothing was sent)",
+    ),
     429: problemResponseSpec("A window is full: Retry-After, window, reset_at"),
     503: problemResponseSpec("The platform is unavailable; nothing was published"),
     ...errors,
     400: problemResponseSpec(
-      "Invalid input, the post breaks the platform's rules, or its media was refused when fetched (fields named)",
+      "Invalid input, the post breaks the platform's rules or its configuration's (hashtag cap, call to action too long, no best time), or its media was refused when fetched (fields named)",
     ),
   },
 });
@@ -150,7 +152,10 @@ export const postsRoutes = createRouter()
         videoUrl: body.video_url ?? null,
         hashtags: body.hashtags,
       },
-      scheduledAtMs: body.scheduled_at ? Date.parse(body.scheduled_at) : null,
+      // "best": the object picks the time from the post's configuration, on its own clock.
+      scheduledAtMs: body.scheduled_at && body.scheduled_at !== "best" ? Date.parse(body.scheduled_at) : null,
+      bestTime: body.scheduled_at === "best",
+      configurationId: body.configuration_id ?? null,
       campaignId: body.campaign_id ?? null,
       utmParams: body.utm_params ?? null,
       contentId: body.content_id ?? null,
