@@ -2321,7 +2321,7 @@ export interface paths {
         };
         put?: never;
         /**
-         * Publish a post now (201) or at scheduled_at (202)
+         * Publish a post now (201) or at scheduled_at (202), under its post configuration
          * @description Admission is exact per account window; over it: 429 with Retry-After and the window. If the platform does not answer in time after the post was sent, the post is 'unknown' (202) and never retried blindly.
          */
         post: {
@@ -2358,7 +2358,7 @@ export interface paths {
                         "application/json": components["schemas"]["Post"];
                     };
                 };
-                /** @description Invalid input, the post breaks the platform's rules, or its media was refused when fetched (fields named) */
+                /** @description Invalid input, the post breaks the platform's rules or its configuration's (hashtag cap, call to action too long, no best time), or its media was refused when fetched (fields named) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2403,7 +2403,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The platform refused the post, or the key was used for another request */
+                /** @description The platform refused the post, the key was used for another request, or the post configuration refuses it (platform-not-allowed, guard-not-passed, brand-voice-too-low: rule names the configuration's field; nothing was sent) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -2654,6 +2654,15 @@ export interface paths {
                 };
                 /** @description The post is not held; the tenant is still stopped (tenant-stopped); its author is still suspended or removed (author-removed); or its account cannot publish */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Its post configuration refuses it now (platform-not-allowed, guard-not-passed, brand-voice-too-low; rule names the field) */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7335,8 +7344,8 @@ export interface components {
             video_url?: string;
             /** @default [] */
             hashtags?: string[];
-            /** Format: date-time */
-            scheduled_at?: string;
+            /** @description When to publish (absent: now): a time at least 5 seconds ahead and within a year, or "best": the next of the post configuration's best_posting_times for the account's platform, in its timezone, at least 5 minutes ahead (the answer's scheduled_at shows it) */
+            scheduled_at?: "best" | string;
             campaign_id?: string;
             utm_params?: {
                 source?: string;
@@ -7345,7 +7354,10 @@ export interface components {
                 content?: string;
                 term?: string;
             };
+            /** @description The generated content the post publishes: its configuration's quality gates are checked on it */
             content_id?: string;
+            /** @description The post configuration whose rules apply (platforms, hashtag cap, call to action, quality gates, best times); absent: the tenant's default configuration, when it has one */
+            configuration_id?: string;
         };
         PostPage: {
             data: components["schemas"]["Post"][];
