@@ -69,4 +69,8 @@ export class SandboxPlatform extends DurableObject<Env> implements SandboxPlatfo
   async expireAccessTokens(userId: string): Promise<number> {
     return this.store.expireAccessTokens(userId);
   }
+
+  async liveTokens(userId: string): Promise<number> {
+    return this.store.liveTokens(userId);
+  }
 }

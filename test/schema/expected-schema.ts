@@ -728,6 +728,8 @@ export const BEYOND_SEED_INDEXES: ExpectedIndex[] = [
     columns: ["timestamp DESC", "log_id DESC"],
     where: null,
   },
+  // 0015_tenant_erasure (global): the daily job's graces that are over and erasures under way.
+  { name: "idx_tenant_erasures_state", table: "tenant_erasures", columns: ["state", "erase_after"], where: null },
   // 0014_retention (tenant): deleting a content candidate checks publish_requests' foreign key.
   {
     name: "idx_publish_requests_content",
@@ -1006,6 +1008,38 @@ export const BEYOND_SEED_TABLES: BeyondSeedTable[] = [
     database: "global",
     migration: "0012_placement (global)",
     columns: ["shard", "accepts_new_tenants", "updated_at"],
+  },
+  {
+    name: "tenant_erasures",
+    type: "table",
+    database: "global",
+    migration: "0015_tenant_erasure (global)",
+    columns: [
+      "tenant_id",
+      "erasure_id",
+      "state",
+      "requested_by",
+      "requested_at",
+      "erase_after",
+      "started_by",
+      "started_at",
+      "step",
+      "cursor",
+      "region",
+      "shard",
+      "directory_at",
+      "counts",
+      "revocations",
+      "erased_at",
+      "last_error",
+    ],
+  },
+  {
+    name: "tenant_tombstones",
+    type: "table",
+    database: "global",
+    migration: "0015_tenant_erasure (global)",
+    columns: ["tenant_id", "erased_at"],
   },
   {
     name: "operator_audit_logs",

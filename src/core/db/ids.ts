@@ -25,6 +25,7 @@ export const ID_PREFIXES = {
   sharingEvent: "shr",
   abTest: "abt",
   conversion: "cnv",
+  erasure: "era",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -6,16 +6,18 @@
 // reference/access_token.
 import type { PlatformConfig } from "./config";
 import { PlatformError } from "./errors";
-import { GRAPH_VERSION, graphFailure, graphMetric, graphUrl, graphUsage } from "./graph";
+import { deleteGrant, GRAPH_VERSION, graphFailure, graphMetric, graphUrl, graphUsage } from "./graph";
 import { expiresIn, send } from "./http";
 import type {
   AuthorizeRequest,
   ConnectedIdentity,
   PlatformAdapter,
+  PlatformGrant,
   PostContent,
   PostMetrics,
   PublishResult,
   RefreshCredential,
+  RevocationOutcome,
   TokenSet,
 } from "./types";
 
@@ -176,6 +178,16 @@ export class FacebookAdapter implements PlatformAdapter {
 
   async quota(): Promise<null> {
     return null;
+  }
+
+  /**
+   * DELETE /me/permissions with the long-lived user token the Page was connected with
+   * (kept as the refresh token): Facebook Login's grant ends, the Page token with it.
+   * Without a user token (none was stored), the Page token asks.
+   */
+  async revoke(grant: PlatformGrant): Promise<RevocationOutcome> {
+    await deleteGrant(this.config, grant.refreshToken ?? grant.accessToken);
+    return "revoked";
   }
 
   /** The Graph API's multiple-id read takes up to 50 ids. */

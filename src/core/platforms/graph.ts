@@ -1,7 +1,7 @@
 // Meta's Graph API (Facebook Pages and Instagram): its error codes and usage headers.
 import type { PlatformConfig } from "./config";
 import { PlatformError } from "./errors";
-import { failure, type PlatformResponse } from "./http";
+import { failure, type PlatformResponse, send } from "./http";
 import type { QuotaReport } from "./types";
 
 /** The Graph API version the adapters speak. */
@@ -39,6 +39,20 @@ export function graphFailure(config: PlatformConfig, response: PlatformResponse)
   // The rest by status, keeping Graph's code (an adapter may know what one means: instagram.ts).
   const failed = failure(config, response);
   return new PlatformError(failed.kind, failed.message, { ...failed.details, code: details.code });
+}
+
+/**
+ * DELETE /me/permissions with the person's token: the app's grant (every permission) is
+ * revoked, and every token it issued stops working (Graph API reference, "User
+ * permissions": "Apps can let people revoke permissions that were previously
+ * granted"; deleting the edge itself revokes them all). Answered { success: true }.
+ */
+export async function deleteGrant(config: PlatformConfig, token: string): Promise<void> {
+  const response = await send(
+    config,
+    new Request(graphUrl(config, "me/permissions", { access_token: token }), { method: "DELETE" }),
+  );
+  if (response.status !== 200) throw graphFailure(config, response);
 }
 
 interface UsageEntry {

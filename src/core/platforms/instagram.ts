@@ -13,18 +13,20 @@
 // container (publishContainer), never a second one.
 import type { PlatformConfig } from "./config";
 import { PlatformError } from "./errors";
-import { graphFailure, graphMetric, graphUrl } from "./graph";
+import { deleteGrant, graphFailure, graphMetric, graphUrl } from "./graph";
 import { expiresIn, formBody, send, tokenFailure } from "./http";
 import type {
   AuthorizeRequest,
   ConnectedIdentity,
   PendingPublish,
   PlatformAdapter,
+  PlatformGrant,
   PostContent,
   PostMetrics,
   PublishResult,
   QuotaReport,
   RefreshCredential,
+  RevocationOutcome,
   TokenSet,
 } from "./types";
 
@@ -210,6 +212,18 @@ export class InstagramAdapter implements PlatformAdapter {
       limit: entry.config.quota_total,
       source: "content_publishing_limit",
     };
+  }
+
+  /**
+   * DELETE /me/permissions with the account's token, as for a Facebook Login grant
+   * (graph.ts deleteGrant), at the Instagram Graph host the account was connected
+   * through. Meta documents the call for Facebook Login tokens; should it refuse an
+   * Instagram Login token, the refusal is recorded and the erasure goes on
+   * (docs/privacy.md).
+   */
+  async revoke(grant: PlatformGrant): Promise<RevocationOutcome> {
+    await deleteGrant(this.config, grant.accessToken);
+    return "revoked";
   }
 
   /** The Graph API's multiple-id read takes up to 50 ids. */

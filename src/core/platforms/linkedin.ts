@@ -18,6 +18,7 @@ import type {
   PostContent,
   PostMetrics,
   PublishResult,
+  RevocationOutcome,
   TokenSet,
 } from "./types";
 
@@ -158,6 +159,15 @@ export class LinkedInAdapter implements PlatformAdapter {
 
   async quota(): Promise<null> {
     return null;
+  }
+
+  /**
+   * LinkedIn offers no token revocation to apps: a member withdraws an app's access in
+   * their own settings, and its tokens lapse with their lifetime (60 days for an access
+   * token). Nothing is sent (docs/privacy.md).
+   */
+  async revoke(): Promise<RevocationOutcome> {
+    return "unsupported";
   }
 
   /** Five calls per post (one per query type): a small batch keeps one run's calls bounded. */

@@ -100,6 +100,20 @@ export interface RefreshCredential {
   platformUserId: string;
 }
 
+/** What the platform granted one connected identity: the tokens revoke() asks it to forget. */
+export interface PlatformGrant {
+  accessToken: string;
+  /** The stored refresh token (Facebook: the long-lived user token); null when none. */
+  refreshToken: string | null;
+  platformUserId: string;
+}
+
+/**
+ * "revoked": the platform took the revocation; "unsupported": it offers no way to ask
+ * (LinkedIn), so nothing was sent. A refusal or failure is a PlatformError.
+ */
+export type RevocationOutcome = "revoked" | "unsupported";
+
 export interface PlatformAdapter {
   readonly platform: Platform;
   /** X uses PKCE with S256. */
@@ -123,4 +137,10 @@ export interface PlatformAdapter {
    * reads). A post the platform did not return (deleted, unknown) is absent.
    */
   insights(accessToken: string, platformUserId: string, platformPostIds: string[]): Promise<Map<string, PostMetrics>>;
+  /**
+   * Asks the platform to forget the app's grant (a tenant's erasure: docs/privacy.md).
+   * Resolves when the platform took it, or at once with "unsupported" where it offers
+   * no revocation.
+   */
+  revoke(grant: PlatformGrant): Promise<RevocationOutcome>;
 }

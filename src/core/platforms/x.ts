@@ -9,10 +9,12 @@ import type {
   AuthorizeRequest,
   ConnectedIdentity,
   PlatformAdapter,
+  PlatformGrant,
   PostContent,
   PostMetrics,
   PublishResult,
   QuotaReport,
+  RevocationOutcome,
   TokenSet,
 } from "./types";
 
@@ -80,19 +82,20 @@ export class XAdapter implements PlatformAdapter {
     return url.toString();
   }
 
+  /** A confidential client authenticates with HTTP Basic at the OAuth endpoints. */
+  private oauthRequest(path: string, values: Record<string, string>): Request {
+    const form = formBody({ ...values, client_id: this.config.clientId });
+    const basic = btoa(`${encodeURIComponent(this.config.clientId)}:${encodeURIComponent(this.config.clientSecret)}`);
+    return new Request(`${this.config.endpoints.tokenBase}${path}`, {
+      method: "POST",
+      body: form.body,
+      headers: { ...form.headers, Authorization: `Basic ${basic}` },
+    });
+  }
+
   /** POST /2/oauth2/token (docs.x.com "OAuth 2.0 Authorization Code Flow with PKCE"; xdk oauth2_auth.j2). */
   private async token(values: Record<string, string>): Promise<TokenSet> {
-    const form = formBody({ ...values, client_id: this.config.clientId });
-    // A confidential client authenticates with HTTP Basic.
-    const basic = btoa(`${encodeURIComponent(this.config.clientId)}:${encodeURIComponent(this.config.clientSecret)}`);
-    const response = await send(
-      this.config,
-      new Request(`${this.config.endpoints.tokenBase}/2/oauth2/token`, {
-        method: "POST",
-        body: form.body,
-        headers: { ...form.headers, Authorization: `Basic ${basic}` },
-      }),
-    );
+    const response = await send(this.config, this.oauthRequest("/2/oauth2/token", values));
     if (response.status !== 200) {
       if (values.grant_type === "refresh_token" && deadRefreshToken(response.status, response.body)) {
         throw new PlatformError("invalid_grant", `X refused the refresh: ${errorMessage(response.body)}`, {
@@ -180,6 +183,24 @@ export class XAdapter implements PlatformAdapter {
 
   async quota(): Promise<null> {
     return null;
+  }
+
+  /**
+   * POST /2/oauth2/revoke (docs.x.com "OAuth 2.0 Authorization Code Flow with PKCE",
+   * RFC 7009): the refresh token first, whose revocation ends the grant, then the access
+   * token, which may outlive it until it expires otherwise.
+   */
+  async revoke(grant: PlatformGrant): Promise<RevocationOutcome> {
+    const tokens: [string | null, string][] = [
+      [grant.refreshToken, "refresh_token"],
+      [grant.accessToken, "access_token"],
+    ];
+    for (const [token, hint] of tokens) {
+      if (!token) continue;
+      const response = await send(this.config, this.oauthRequest("/2/oauth2/revoke", { token, token_type_hint: hint }));
+      if (response.status !== 200) throw failure(this.config, response, []);
+    }
+    return "revoked";
   }
 
   /** GET /2/tweets takes up to 100 ids. */

@@ -28,6 +28,17 @@ function pageUsage(ctx: SandboxContext, userId: string): Record<string, string> 
   return { "x-page-usage": JSON.stringify({ call_count: percent, total_cputime: 1, total_time: 1 }) };
 }
 
+/** Graph's DELETE /me/permissions, shared by the Facebook and Instagram sandboxes. */
+export function revokeGrant(ctx: SandboxContext, token: string | null): Promise<Response> {
+  const owner = token ? ctx.store.tokenUser(token) : null;
+  return faulty(ctx, "revoke", owner, () => {
+    const check = ctx.store.checkToken(token, ["access", "user", "short"]);
+    if ("error" in check) return fail(ctx, "unauthorized", `The access token is ${check.error}`);
+    ctx.store.revokeUserTokens(check.userId);
+    return Response.json({ success: true });
+  });
+}
+
 export function facebookSandbox(ctx: SandboxContext): Hono {
   const app = new Hono().basePath(`/${GRAPH_VERSION}`);
   app.get("/dialog/oauth", (c) => authorize(ctx, new URL(c.req.url), false));
@@ -54,6 +65,10 @@ export function facebookSandbox(ctx: SandboxContext): Hono {
       return Response.json({ access_token: result.tokens.access.token, token_type: "bearer", expires_in: 3600 });
     });
   });
+  // DELETE /me/permissions with the person's token: the app's whole grant is withdrawn,
+  // every token of the person stops working ({ success: true }). The "revoke" endpoint's
+  // fault switches apply (a failing revocation: error_500).
+  app.delete("/me/permissions", (c) => revokeGrant(ctx, presentedToken(c.req.raw)));
   app.get("/me/accounts", (c) =>
     withAccessToken(ctx, "pages", presentedToken(c.req.raw), ["user"], (userId) => {
       const user = ctx.store.user(userId);

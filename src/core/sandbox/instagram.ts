@@ -9,6 +9,7 @@ import { Hono } from "hono";
 import { GRAPH_VERSION } from "../platforms/graph";
 import { fail, faulty, formOf, presentedToken, type SandboxContext, withAccessToken } from "./context";
 import { deadGrant, platformError } from "./dialects";
+import { revokeGrant } from "./facebook";
 import { batchIds, lifetime, ownPosts } from "./insight-reads";
 import { authorize, redeem } from "./oauth";
 import type { MediaRow } from "./store";
@@ -81,6 +82,8 @@ export function instagramSandbox(ctx: SandboxContext): Hono {
   });
 
   const graph = new Hono();
+  // As Facebook's (facebook.ts revokeGrant): the grant withdrawn, every token of the account void.
+  graph.delete("/me/permissions", (c) => revokeGrant(ctx, presentedToken(c.req.raw)));
   graph.get("/me", (c) =>
     withAccessToken(ctx, "profile", presentedToken(c.req.raw), ["access"], (userId) =>
       Response.json({ id: userId, user_id: userId, username: ctx.store.user(userId)?.handle }),

@@ -17,6 +17,8 @@ export interface SandboxPlatformControls {
   advanceClock(ms: number): Promise<number>;
   setTokenTtl(userId: string, seconds: number | null): Promise<void>;
   expireAccessTokens(userId: string): Promise<number>;
+  /** How many of a user's tokens still work (a revoked grant leaves none). */
+  liveTokens(userId: string): Promise<number>;
 }
 
 /** As the runtime's Durable Object types take it. */

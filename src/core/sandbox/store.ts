@@ -288,6 +288,23 @@ export class SandboxStore {
     this.sql.exec("UPDATE tokens SET revoked = 1 WHERE token = ?", token);
   }
 
+  /** Revokes every token of a user (an app's whole grant withdrawn: Graph's DELETE /me/permissions). */
+  revokeUserTokens(userId: string): number {
+    this.lastToken = null;
+    return this.sql.exec("UPDATE tokens SET revoked = 1 WHERE user_id = ? AND revoked = 0", userId).rowsWritten;
+  }
+
+  /** How many of a user's tokens still work (neither revoked nor expired). */
+  liveTokens(userId: string): number {
+    return this.sql
+      .exec<{ n: number }>(
+        "SELECT COUNT(*) AS n FROM tokens WHERE user_id = ? AND revoked = 0 AND (expires_at_ms IS NULL OR expires_at_ms > ?)",
+        userId,
+        Date.now(),
+      )
+      .one().n;
+  }
+
   expireToken(token: string): void {
     this.lastToken = null;
     this.sql.exec("UPDATE tokens SET expires_at_ms = ? WHERE token = ?", Date.now() - 1, token);

@@ -48,12 +48,15 @@ export function xSandbox(ctx: SandboxContext): Hono {
       return "error" in result ? result.error : tokenBody(result.tokens);
     });
   });
+  // RFC 7009: a token is revoked (an unknown one answers 200 too); the "revoke"
+  // endpoint's fault switches apply (a failing revocation: error_500).
   app.post("/2/oauth2/revoke", async (c) => {
     const form = await formOf(c.req.raw);
     const token = form.get("token") ?? "";
-    ctx.store.count("revoke", ctx.store.tokenUser(token));
-    ctx.store.revokeToken(token);
-    return Response.json({ revoked: true });
+    return faulty(ctx, "revoke", ctx.store.tokenUser(token), () => {
+      ctx.store.revokeToken(token);
+      return Response.json({ revoked: true });
+    });
   });
   // findMyUser: tweet.read, users.read.
   app.get("/2/users/me", (c) =>
