@@ -7,6 +7,9 @@ const GENERATORS = {
   ADMIN_TOKEN: () => randomBytes(32).toString("hex"),
   KMS_MASTER_KEY: () => randomBytes(32).toString("base64"),
   SESSION_SECRET: () => randomBytes(32).toString("base64"),
+  // The Stripe webhook's signing secret (docs/billing.md). With the Stripe CLI
+  // (`stripe listen --forward-to …`), put the whsec_… it prints here instead.
+  STRIPE_WEBHOOK_SECRET: () => `whsec_${randomBytes(24).toString("hex")}`,
 };
 
 export function parseDevVars(text) {

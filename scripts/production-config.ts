@@ -6,13 +6,19 @@
 // resolved exactly as wrangler resolves them for a deploy.
 import { dirname, relative, resolve, sep } from "node:path";
 import { experimental_readRawConfig, type Unstable_Config, unstable_readConfig } from "wrangler";
+import { parsePriceTiers } from "../src/core/billing/price-tiers.ts";
 
 /** The Durable Object class (and binding) of the sandbox platforms. */
 const SANDBOX_CLASS = "SandboxPlatform";
 /** The environment `npm start`, the tests and the benchmarks run with. */
 export const DEV_ENVIRONMENT = "dev";
 
-type Bindings = Pick<Unstable_Config, "vars" | "durable_objects" | "d1_databases" | "r2_buckets">;
+type Bindings = Pick<Unstable_Config, "vars" | "durable_objects" | "d1_databases" | "r2_buckets"> & {
+  secrets?: { required?: string[] };
+};
+
+/** Secrets production must have: wrangler refuses a deploy without them when they are listed. */
+const REQUIRED_SECRETS = ["STRIPE_WEBHOOK_SECRET"];
 
 /** Why `production` would serve development-only things; empty when it would not. */
 export function productionProblems(production: Bindings): string[] {
@@ -38,7 +44,30 @@ export function productionProblems(production: Bindings): string[] {
   if (vars.DO_JURISDICTIONS !== undefined) {
     problems.push("vars.DO_JURISDICTIONS is set: production always places EU tenants' objects in the eu jurisdiction");
   }
-  return [...problems, ...placementProblems(production), ...archiveProblems(production)];
+  return [
+    ...problems,
+    ...billingProblems(production),
+    ...placementProblems(production),
+    ...archiveProblems(production),
+  ];
+}
+
+/**
+ * Stripe billing (docs/billing.md, Stripe and subscription states): the webhook's signing
+ * secret is required (secrets.required, which `wrangler deploy` enforces: without the
+ * secret the webhook applies nothing), and the price map parses.
+ */
+export function billingProblems(production: Bindings): string[] {
+  const problems: string[] = [];
+  const required = production.secrets?.required ?? [];
+  for (const secret of REQUIRED_SECRETS) {
+    if (!required.includes(secret)) {
+      problems.push(`secrets.required must name ${secret} (wrangler then refuses to deploy without it)`);
+    }
+  }
+  const tiers = parsePriceTiers(String(production.vars?.STRIPE_PRICE_TIERS ?? ""));
+  if (!tiers.ok) problems.push(`vars.${tiers.problem}`);
+  return problems;
 }
 
 /** The regions a deployment serves, each needing at least one shard (src/core/db/tenants.ts REGIONS). */

@@ -71,6 +71,13 @@ declare global {
       FACEBOOK_APP_SECRET?: string;
       INSTAGRAM_APP_ID?: string;
       INSTAGRAM_APP_SECRET?: string;
+      /**
+       * The signing secret (whsec_…) of the Stripe webhook endpoint (docs/billing.md). Unset
+       * or empty, POST /v1/billing/stripe/webhook applies nothing (503).
+       */
+      STRIPE_WEBHOOK_SECRET?: string;
+      /** Which tier each Stripe price buys: a JSON object, price id to tier (src/core/billing/price-tiers.ts). */
+      STRIPE_PRICE_TIERS?: string;
       /** Bearer token of the platform operator. */
       ADMIN_TOKEN: string;
       /** Master secret from which every tenant key is derived (base64, 32 bytes). */

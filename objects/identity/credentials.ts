@@ -6,6 +6,7 @@
 // a change takes effect on the very next request. The short lifetime only bounds
 // how long a change made behind the API's back (by hand in D1) can go unnoticed.
 import type { UserPrincipal } from "../../src/core/auth/principal";
+import { subscriptionGate } from "../../src/core/billing/subscription";
 import type { Clock } from "../../src/core/clock";
 import { timingSafeEqual, utf8 } from "../../src/core/crypto/encoding";
 import {
@@ -89,6 +90,7 @@ export class CredentialCache {
           sessionId: presented.sessionId,
           tenantKey: tenant.key,
           shard: tenant.shard,
+          subscription: subscriptionGate(tenant.billing, this.clock()),
         },
       };
     }
@@ -116,6 +118,7 @@ export class CredentialCache {
         sessionId: null,
         tenantKey: tenant.key,
         shard: tenant.shard,
+        subscription: subscriptionGate(tenant.billing, this.clock()),
       },
     };
   }

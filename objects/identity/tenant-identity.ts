@@ -4,6 +4,7 @@
 import { explainDenial } from "../../src/core/auth/explain-denial";
 import { denial } from "../../src/core/auth/permissions";
 import type { UserPrincipal } from "../../src/core/auth/principal";
+import { stopsRequest } from "../../src/core/billing/subscription";
 import type { Clock } from "../../src/core/clock";
 import { writeApiKeyUsage } from "../../src/core/db/api-keys";
 import type { AuditActor, AuditEvent } from "../../src/core/db/audit-logs";
@@ -31,7 +32,8 @@ export const USAGE_FLUSH_DELAY_MS = 30_000;
 
 export type DeferredCheck =
   | { kind: "ok"; principal: UserPrincipal; admission: Admission | null }
-  | { kind: "refused"; refusal: AccessRefusal; admission?: Admission };
+  /** `principal`: who was refused, when the credential was good (the router audits a 402 under them). */
+  | { kind: "refused"; refusal: AccessRefusal; admission?: Admission; principal?: UserPrincipal };
 
 export class TenantIdentity {
   private readonly credentials: CredentialCache;
@@ -119,6 +121,16 @@ export class TenantIdentity {
         kind: "refused",
         refusal: { kind: "forbidden", detail, permission: auth.permission },
         admission: result.admission ?? undefined,
+      };
+    }
+    // What the subscription stops, on this object's clock (docs/billing.md): refused
+    // before any slot or key is taken. The route audits the 402 (publish-answers.ts).
+    if (stopsRequest(result.principal.subscription, { permission: auth.permission, ...auth.gated })) {
+      return {
+        kind: "refused",
+        refusal: { kind: "payment_required", gate: result.principal.subscription },
+        admission: result.admission ?? undefined,
+        principal: result.principal,
       };
     }
     return { kind: "ok", principal: result.principal, admission: result.admission };

@@ -1,16 +1,19 @@
 // Held posts (docs/publishing.md, Held posts). A scheduled post that comes due while its
-// tenant is suspended or deleted, or while the member who answers for it is suspended
-// or removed, is not sent: it stays in the schedule marked held, and never fires until
+// tenant is suspended or deleted, while its subscription stops publishing (canceled, or
+// past_due after its grace: docs/billing.md), or while the member who answers for it is
+// suspended or removed, is not sent: it stays in the schedule marked held, and never fires until
 // an owner or admin releases it with a new time (Scheduler.release) or it is cancelled.
 // Who answers for a post is its author, or the owner or admin who released it over the
 // author's removal (vouched_by).
 //
-// What decides is read at that moment, never from a cache: the tenant's status from the
-// directory (TenantRecordCache.currentStatus), the members' from the tenant's users. A
+// What decides is read at that moment, never from a cache: the tenant's status and
+// subscription from the directory (TenantRecordCache.currentStanding, the grace on the
+// object's clock), the members' from the tenant's users. A
 // hold is kept in the object's SQLite first, with its audit row made then (its id fixed),
 // so from that instant the post cannot fire whatever happens next; D1 learns it (status
 // held with its reason, and the audit row, in one batch) right after, or on the alarm's
 // next run when D1 refused: a hold written twice writes nothing twice.
+import { type SubscriptionGate, subscriptionGate } from "../../src/core/billing/subscription";
 import { type Clock, isoNow } from "../../src/core/clock";
 import {
   type AuditActor,
@@ -23,7 +26,7 @@ import { tenantScope } from "../../src/core/db/tenant-scope";
 import type { TenantStatus } from "../../src/core/db/tenants";
 import { activeUserIds } from "../../src/core/db/users";
 import type { PublishInput, ReleaseRefusal } from "../tenant-object/contract";
-import type { TenantRecordCache } from "./tenant-record";
+import type { TenantRecordCache, TenantStanding } from "./tenant-record";
 
 /** A post in the schedule, as the holds see it. */
 export interface ScheduledPost {
@@ -40,6 +43,13 @@ const RECORD_BATCH = 50;
 export function stopReason(status: TenantStatus): HoldReason | null {
   if (status === "suspended") return "tenant_suspended";
   if (status === "deleted") return "tenant_deleted";
+  return null;
+}
+
+/** Why the subscription holds the tenant's posts (its gate stops publishing); null when it does not. */
+export function subscriptionReason(gate: SubscriptionGate): HoldReason | null {
+  if (gate.stops === "writes") return "subscription_canceled";
+  if (gate.stops === "publishing") return "subscription_past_due";
   return null;
 }
 
@@ -63,11 +73,16 @@ export class PostHolds {
   async reasons(posts: readonly Pick<ScheduledPost, "request_id" | "input" | "vouched_by">[]) {
     const reasons = new Map<string, HoldReason>();
     if (posts.length === 0) return reasons;
-    const stopped = stopReason(await this.tenant.currentStatus());
+    const stopped = this.standingReason(await this.tenant.currentStanding());
     for (const post of stopped ? posts : await this.withoutActiveMember(posts)) {
       reasons.set(post.request_id, stopped ?? "author_removed");
     }
     return reasons;
+  }
+
+  /** Why the tenant's posts are held now, by its status first, then its subscription; null: they may go. */
+  private standingReason(standing: TenantStanding): HoldReason | null {
+    return stopReason(standing.status) ?? subscriptionReason(subscriptionGate(standing.billing, this.clock()));
   }
 
   /** The posts whose answerable member is suspended or removed (one read of the tenant's users). */
@@ -83,13 +98,15 @@ export class PostHolds {
   }
 
   /**
-   * Why a held post cannot be released now: its tenant is still stopped, or who answers
-   * for it is still suspended or removed (unless the releaser takes it over:
-   * `overrideAuthorRemoved`). Null when it can.
+   * Why a held post cannot be released now: its tenant is still stopped, its subscription
+   * stops publishing, or who answers for it is still suspended or removed (unless the
+   * releaser takes it over: `overrideAuthorRemoved`). Null when it can.
    */
   async releaseRefusal(post: ScheduledPost, overrideAuthorRemoved: boolean): Promise<ReleaseRefusal | null> {
-    const status = await this.tenant.currentStatus();
+    const { status, billing } = await this.tenant.currentStanding();
     if (stopReason(status)) return { kind: "tenant_stopped", heldReason: post.held_reason, tenantStatus: status };
+    const gate = subscriptionGate(billing, this.clock());
+    if (subscriptionReason(gate)) return { kind: "payment_required", heldReason: post.held_reason, gate };
     if (overrideAuthorRemoved || (await this.withoutActiveMember([post])).length === 0) return null;
     return { kind: "author_removed", heldReason: post.held_reason, authorId: answerableFor(post) };
   }

@@ -93,7 +93,9 @@ export class PublishFlow {
     let who: Pick<PublishNowResult, "keyAdmission" | "principal"> = {};
     if (auth) {
       const checked = await this.parts.identity.authorizeDeferred(auth, input.actor);
-      if (checked.kind === "refused") return { ...checked.refusal, keyAdmission: checked.admission };
+      if (checked.kind === "refused") {
+        return { ...checked.refusal, keyAdmission: checked.admission, principal: checked.principal };
+      }
       who = { principal: checked.principal, keyAdmission: checked.admission ?? undefined };
       input = { ...input, actor: { ...input.actor, userId: checked.principal.userId } };
     }

@@ -7,9 +7,10 @@
 // insights pulled with the tenant's tokens) asks currentStatus instead, read from the
 // directory at that moment (docs/publishing.md, Held posts).
 import type { TenantKeyInfo } from "../../src/core/auth/principal";
+import { type BillingState, billingStateOf } from "../../src/core/billing/subscription";
 import { parseJson } from "../../src/core/db/json-column";
 import { scopeOn, type TenantScope } from "../../src/core/db/tenant-scope";
-import { findTenant, type TenantStatus, tenantStatusOf } from "../../src/core/db/tenants";
+import { findTenant, type TenantStatus, tenantStandingOf, tenantStatusOf } from "../../src/core/db/tenants";
 import { rememberPlacement } from "../../src/core/placement/directory";
 import { type WindowOverride, windowFor, windowsCapped } from "../../src/core/platforms/publish-windows";
 import type { Platform } from "../../src/core/platforms/types";
@@ -22,6 +23,14 @@ export interface TenantRecord {
   shard: string;
   key: TenantKeyInfo;
   windows: Partial<Record<Platform, WindowOverride>>;
+  /** The subscription and its grace (src/core/billing/subscription.ts). */
+  billing: BillingState;
+}
+
+/** The tenant's status and subscription as the directory says them at one moment. */
+export interface TenantStanding {
+  status: TenantStatus;
+  billing: BillingState;
 }
 
 /**
@@ -61,6 +70,7 @@ export class TenantRecordCache {
       shard: tenant.shard,
       key: { kmsKeyId: tenant.kms_key_id, encryptionVersion: tenant.encryption_version },
       windows: cappedWindows(this.env, settings.rate_limits ?? {}),
+      billing: billingStateOf(tenant),
     };
     this.cached = { record, atMs: Date.now() };
     return record;
@@ -75,6 +85,20 @@ export class TenantRecordCache {
     const status = (await tenantStatusOf(this.env.DB, this.tenantId)) ?? "deleted";
     if (this.cached && this.cached.record.status !== status) this.cached.record = { ...this.cached.record, status };
     return status;
+  }
+
+  /**
+   * The tenant's status and subscription as the directory says them now (what
+   * currentStatus is to the status): for what cannot be undone, a due post sent. A tenant
+   * the directory no longer has counts as deleted. The kept record learns them too.
+   */
+  async currentStanding(): Promise<TenantStanding> {
+    const row = await tenantStandingOf(this.env.DB, this.tenantId);
+    const standing: TenantStanding = row
+      ? { status: row.status, billing: billingStateOf(row) }
+      : { status: "deleted", billing: { subscription: "canceled", pastDueSince: null, graceDays: 0 } };
+    if (this.cached) this.cached.record = { ...this.cached.record, ...standing };
+    return standing;
   }
 
   async key(): Promise<TenantKeyInfo> {

@@ -15,9 +15,10 @@ import type { PostFigures } from "../../src/core/analytics/post-figures";
 import type { Anomaly, MetricColumns, MetricName, Score } from "../../src/core/analytics/post-metrics";
 import type { Permission } from "../../src/core/auth/permissions";
 import type { UserPrincipal } from "../../src/core/auth/principal";
+import type { SubscriptionGate } from "../../src/core/billing/subscription";
 import type { AuditActor, PendingAuditRow } from "../../src/core/db/audit-logs";
 import type { HoldReason, PostStatus, PostView } from "../../src/core/db/publish-requests";
-import type { TenantStatus } from "../../src/core/db/tenants";
+import type { SubscriptionStatus, TenantStatus } from "../../src/core/db/tenants";
 import type { PlatformErrorKind } from "../../src/core/platforms/errors";
 import type { RefreshLease, RefreshOutcome } from "../../src/core/platforms/refresh";
 import type { PostDraft } from "../../src/core/platforms/rules";
@@ -75,6 +76,8 @@ export interface DeferredAuth {
   permission: Permission;
   /** The route's audit action, for the row of a refusal. */
   audit: { action: string; resourceType: string };
+  /** What the tenant's subscription may stop (src/core/billing/subscription.ts, GatedRequest). */
+  gated: { mutation: boolean; publishes: boolean };
 }
 
 /** A change made through the API that cached credentials must not outlive. */
@@ -258,7 +261,9 @@ export type ReleaseRefusal =
   /** The member who answers for it is still suspended or removed, and the releaser did not take it over. */
   | { kind: "author_removed"; heldReason: HoldReason | null; authorId: string | null }
   /** D1 no longer has it held (released or cancelled meanwhile). */
-  | { kind: "not_held"; status: PostStatus };
+  | { kind: "not_held"; status: PostStatus }
+  /** The subscription stops publishing now (past_due after its grace, or canceled): 402. */
+  | { kind: "payment_required"; heldReason: HoldReason | null; gate: SubscriptionGate };
 
 /**
  * What releasing a held post did: scheduled again (the post as it is now), or refused,
@@ -340,7 +345,9 @@ export type AccessRefusal =
   | { kind: "unauthenticated" }
   | { kind: "forbidden"; detail: string; permission: Permission }
   /** The API key is over its hourly limit (429). */
-  | { kind: "key_limited"; admission: Admission };
+  | { kind: "key_limited"; admission: Admission }
+  /** The subscription stops it: past_due after its grace, or canceled (402; docs/billing.md). */
+  | { kind: "payment_required"; gate: SubscriptionGate };
 
 /** The account's token must be refreshed first, by the router (see publishNow). */
 export interface TokenHandOff {
@@ -500,6 +507,13 @@ export interface TenantObjectContract {
    * resumes at once.
    */
   tenantStatusChanged(status: TenantStatus): Promise<void>;
+  /**
+   * The tenant's tier or subscription changed (Stripe's webhook, the operator:
+   * docs/billing.md): read the record again. Active again, the work paused while the
+   * subscription was canceled (token upkeep, insight pulls) resumes at once; posts held
+   * meanwhile stay held until released.
+   */
+  billingChanged(subscription: SubscriptionStatus): Promise<void>;
   /** Each account's window: use, limit, and when a slot frees. */
   rateLimits(accounts: { accountId: string; platform: Platform }[]): Promise<AccountWindow[]>;
   /** Returns once D1 has every post this object answered for (the read barrier of routes that read posts). */
@@ -631,6 +645,8 @@ export const REPEAT = {
   releaseHeld: "safe",
   // Forgets the tenant's record and, on reactivation, sets timers no later than now.
   tenantStatusChanged: "safe",
+  // As tenantStatusChanged: forgets the record and, active, sets timers no later than now.
+  billingChanged: "safe",
   // Reads.
   rateLimits: "safe",
   // The outbox writes absolute rows by upsert (ARCHITECTURE.md, Idempotent flushes).

@@ -9,7 +9,10 @@
 // (tenantStatusChanged) and the paused work resumes at once; while suspended, a paused
 // timer also looks again hourly, should that notice be lost. A deleted tenant stays
 // deleted (PATCH /v1/tenants/{id} refuses to revive it): its paused timers are dropped.
-import type { TenantStatus } from "../../src/core/db/tenants";
+// A canceled subscription (docs/billing.md) pauses the same work, which is done on the
+// tenant's behalf: it resumes when the subscription is active again (billingChanged),
+// or on the hourly look. Its reads and live dashboards go on.
+import type { SubscriptionStatus, TenantStatus } from "../../src/core/db/tenants";
 import { nextPullDue } from "../analytics/insights-sync";
 import type { TenantParts } from "./parts";
 
@@ -19,22 +22,35 @@ export const STOPPED_RECHECK_MS = 3_600_000;
 /** The timers that pause while the tenant is stopped (scheduled posts are held instead). */
 export type PausedTimer = "token-upkeep" | "sync-insights";
 
-/** Runs a paused timer's `work` only while the tenant is active, as the directory says now. */
+/**
+ * Runs a paused timer's `work` only while the tenant is active and its subscription not
+ * canceled, as the directory says now.
+ */
 export async function whileActive<T>(
   parts: Pick<TenantParts, "tenant" | "timers" | "clock">,
   timer: PausedTimer,
   work: () => Promise<T>,
 ): Promise<T | null> {
-  const status = await parts.tenant.currentStatus();
-  if (status === "active") return work();
-  if (status === "suspended") await parts.timers.scheduleAt(timer, parts.clock() + STOPPED_RECHECK_MS);
+  const { status, billing } = await parts.tenant.currentStanding();
+  if (status === "active" && billing.subscription !== "canceled") return work();
+  if (status !== "deleted") await parts.timers.scheduleAt(timer, parts.clock() + STOPPED_RECHECK_MS);
   return null;
 }
 
 /** The tenant's status changed: forgotten, and on reactivation the paused work runs now. */
 export async function tenantStatusChanged(parts: TenantParts, status: TenantStatus): Promise<void> {
   parts.tenant.forget();
-  if (status !== "active") return;
+  if (status === "active") await resumePaused(parts);
+}
+
+/** The tenant's tier or subscription changed: forgotten, and active again the paused work runs now. */
+export async function billingChanged(parts: TenantParts, subscription: SubscriptionStatus): Promise<void> {
+  parts.tenant.forget();
+  if (subscription === "active") await resumePaused(parts);
+}
+
+/** Sets the paused timers to run now (each looks at the tenant again when it runs). */
+async function resumePaused(parts: TenantParts): Promise<void> {
   const nowMs = parts.clock();
   // Finds nothing to renew (and stops) when the tenant has no Instagram account.
   await parts.timers.scheduleAtMost("token-upkeep", nowMs);

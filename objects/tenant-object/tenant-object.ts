@@ -13,7 +13,7 @@ import { type Connection, type ConnectionContext, Server } from "partyserver";
 import { isoNow } from "../../src/core/clock";
 import type { AuditActor, PendingAuditRow } from "../../src/core/db/audit-logs";
 import type { PostView } from "../../src/core/db/publish-requests";
-import type { TenantStatus } from "../../src/core/db/tenants";
+import type { SubscriptionStatus, TenantStatus } from "../../src/core/db/tenants";
 import { platformAdapter } from "../../src/core/platforms";
 import type { Platform } from "../../src/core/platforms/types";
 import {
@@ -87,7 +87,7 @@ import { faultPoint } from "./fault-points";
 import { keepParts } from "./instance-parts";
 import { ANALYTICS_FLUSH_DELAY_MS, campaignRoi, settleRecords, startCounting, type TenantParts } from "./parts";
 import { keepPartyserverOffRpc } from "./rpc-surface";
-import { tenantStatusChanged } from "./stopped-tenant";
+import { billingChanged, tenantStatusChanged } from "./stopped-tenant";
 import { runDueTimers, type TenantTimer, tenantTimers } from "./timers";
 
 /** A connected account's token upkeep first runs a minute after the connection. */
@@ -314,6 +314,10 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
 
   async tenantStatusChanged(status: TenantStatus): Promise<void> {
     await tenantStatusChanged(this.#parts, status);
+  }
+
+  async billingChanged(subscription: SubscriptionStatus): Promise<void> {
+    await billingChanged(this.#parts, subscription);
   }
 
   async rateLimits(accounts: { accountId: string; platform: Platform }[]): Promise<AccountWindow[]> {

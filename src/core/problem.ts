@@ -47,6 +47,16 @@ export const PROBLEM_TYPES = {
   platformNotAllowed: { status: 422, title: "The post configuration does not allow this platform" },
   guardNotPassed: { status: 422, title: "The content has not passed its guards" },
   brandVoiceTooLow: { status: 422, title: "The content's brand-voice score is below the configuration's minimum" },
+  // The subscription stops the request (src/core/billing/subscription.ts): past_due after
+  // its grace (publishing), or canceled (every write). subscription_status,
+  // past_due_since, grace_ends_at and refused say which (docs/billing.md).
+  paymentRequired: { status: 402, title: "Payment is required" },
+  // Billing the owner cannot set: the tier, the subscription and the Stripe customer come
+  // from Stripe's webhook and the operator, the grace from the operator
+  // (src/router/routes/tenant-billing.ts, src/router/http/billing-settings.ts); `errors` names the fields.
+  billingManaged: { status: 403, title: "Billing is managed by the subscription and the operator" },
+  // A Stripe webhook whose Stripe-Signature does not verify: nothing was applied.
+  webhookSignature: { status: 400, title: "The webhook's signature could not be verified" },
   payloadTooLarge: { status: 413, title: "The request body is too large" },
   unsupportedMediaType: { status: 415, title: "Unsupported media type" },
   rateLimited: { status: 429, title: "Too many requests" },

@@ -11,6 +11,7 @@ import { adminPlacementRoutes } from "./routes/admin-placement";
 import { adminPostsRoutes } from "./routes/admin-posts";
 import { adminRetentionRoutes } from "./routes/admin-retention";
 import { adminSkillsRoutes } from "./routes/admin-skills";
+import { adminTenantsRoutes } from "./routes/admin-tenants";
 import { analyticsEventsRoutes } from "./routes/analytics-events";
 import { analyticsReportsRoutes } from "./routes/analytics-reports";
 import { apiKeysRoutes } from "./routes/api-keys";
@@ -44,8 +45,10 @@ import { skillSearchRoutes } from "./routes/skill-search";
 import { skillVersionsRoutes } from "./routes/skill-versions";
 import { skillsRoutes } from "./routes/skills";
 import { socialAccountsRoutes } from "./routes/social-accounts";
+import { stripeWebhookRoutes } from "./routes/stripe-webhook";
 import { templatesRoutes } from "./routes/templates";
 import { tenantRoutes } from "./routes/tenant";
+import { tenantBillingRoutes } from "./routes/tenant-billing";
 import { tenantsRoutes } from "./routes/tenants";
 import { usersRoutes } from "./routes/users";
 
@@ -85,6 +88,8 @@ export function createApp(options: AppOptions = {}) {
   app.route("/", docsRoutes);
   app.route("/", tenantsRoutes);
   app.route("/", tenantRoutes);
+  app.route("/", tenantBillingRoutes);
+  app.route("/", stripeWebhookRoutes);
   app.route("/", authRoutes);
   app.route("/", logoutRoutes);
   app.route("/", meRoutes);
@@ -120,6 +125,7 @@ export function createApp(options: AppOptions = {}) {
   app.route("/", adminPlacementRoutes);
   app.route("/", adminPostsRoutes);
   app.route("/", adminRetentionRoutes);
+  app.route("/", adminTenantsRoutes);
   app.route("/", analyticsReportsRoutes);
   app.route("/", conversionsRoutes);
   app.route("/", abTestsRoutes);

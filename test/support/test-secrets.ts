@@ -4,6 +4,8 @@ export const TEST_SECRETS = {
   // 32 bytes, base64.
   KMS_MASTER_KEY: "dGVzdC1tYXN0ZXIta2V5LTAxMjM0NTY3ODlhYmNkZWY=",
   SESSION_SECRET: "dGVzdC1zZXNzaW9uLXNlY3JldC0wMTIzNDU2Nzg5YWI=",
+  // The Stripe webhook's signing secret (test/billing signs events with it).
+  STRIPE_WEBHOOK_SECRET: "whsec_test_0123456789abcdef0123456789abcdef",
 } as const;
 
 /**

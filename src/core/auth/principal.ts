@@ -1,5 +1,6 @@
 // Who is calling. Set once per request by the authenticate middleware, read from
 // the Hono context (never from module scope).
+import type { SubscriptionGate } from "../billing/subscription";
 import type { Credential, Role } from "./permissions";
 
 export interface TenantKeyInfo {
@@ -21,6 +22,11 @@ export interface UserPrincipal {
   tenantKey: TenantKeyInfo;
   /** The D1 shard holding the tenant's rows, as the tenant's object knows it (src/core/placement). */
   shard: string;
+  /**
+   * What the tenant's subscription stops now, on the tenant's object's clock (docs/billing.md,
+   * Stripe and subscription states): the guard refuses a stopped request with 402.
+   */
+  subscription: SubscriptionGate;
 }
 
 export interface OperatorPrincipal {

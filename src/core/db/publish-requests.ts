@@ -11,9 +11,16 @@ export type PostStatus = "scheduled" | "held" | "published" | "failed" | "cancel
 /**
  * Why a scheduled post was held instead of sent when it came due (migration 0017): its
  * tenant was suspended or deleted, or the member who answers for it was suspended or
- * removed (objects/publishing/post-holds.ts).
+ * removed (objects/publishing/post-holds.ts); since migration 0020, its subscription
+ * stopped publishing: canceled, or past_due after its grace (docs/billing.md).
  */
-export const HOLD_REASONS = ["tenant_suspended", "tenant_deleted", "author_removed"] as const;
+export const HOLD_REASONS = [
+  "tenant_suspended",
+  "tenant_deleted",
+  "author_removed",
+  "subscription_canceled",
+  "subscription_past_due",
+] as const;
 export type HoldReason = (typeof HOLD_REASONS)[number];
 
 export interface PublishRequestRow {

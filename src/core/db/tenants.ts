@@ -29,6 +29,10 @@ export interface TenantRow {
   encryption_version: number;
   /** The binding name of the D1 shard holding the tenant's rows (null only while it is created). */
   shard: string | null;
+  /** When the first failed payment of the current past_due spell happened (docs/billing.md). */
+  past_due_since: string | null;
+  /** Stripe's `created` (seconds) of the newest event applied to the tenant (src/core/db/stripe-events.ts). */
+  billing_event_created: number | null;
 }
 
 export interface Tenant {
@@ -39,6 +43,8 @@ export interface Tenant {
   settings: Record<string, unknown>;
   stripe_customer_id: string | null;
   subscription_status: SubscriptionStatus;
+  /** When the current past_due spell's first payment failed (docs/billing.md); null when not past_due. */
+  past_due_since: string | null;
   status: TenantStatus;
   encryption_version: number;
   created_at: string;
@@ -55,6 +61,7 @@ export function toTenant(row: TenantRow): Tenant {
     settings: parseJson(row.settings, {}),
     stripe_customer_id: row.stripe_customer_id,
     subscription_status: row.subscription_status,
+    past_due_since: isoOrNull(row.past_due_since),
     status: row.status,
     encryption_version: row.encryption_version,
     created_at: iso(row.created_at),
@@ -96,6 +103,22 @@ export function insertTenant(db: D1Database, tenant: NewTenant): D1PreparedState
 
 export function findTenant(db: D1Database, tenantId: string): Promise<TenantRow | null> {
   return db.prepare("SELECT * FROM tenants WHERE tenant_id = ?").bind(tenantId).first<TenantRow>();
+}
+
+/** What decides whether a tenant may act now: its status and its subscription (docs/billing.md). */
+export interface TenantStanding {
+  status: TenantStatus;
+  subscription_status: SubscriptionStatus;
+  past_due_since: string | null;
+  settings: string | null;
+}
+
+/** The tenant's status and subscription as the directory says them now (null: no such tenant). */
+export function tenantStandingOf(db: D1Database, tenantId: string): Promise<TenantStanding | null> {
+  return db
+    .prepare("SELECT status, subscription_status, past_due_since, settings FROM tenants WHERE tenant_id = ?")
+    .bind(tenantId)
+    .first<TenantStanding>();
 }
 
 /** The tenant's status as the directory says it now (null: no such tenant). */

@@ -116,7 +116,7 @@ export function acceptPrincipal(c: Context<AppEnv>, principal: UserPrincipal): v
  * `deferredAuth` holds the rest (see settleDeferredAuth for the error path).
  */
 export function authenticateUser(
-  options: { deferTo?: { permission: Permission; action: string; resourceType: string } } = {},
+  options: { deferTo?: { permission: Permission; action: string; resourceType: string; publishes: boolean } } = {},
 ): MiddlewareHandler<AppEnv> {
   return createMiddleware<AppEnv>(async (c, next) => {
     const { tenantId, credential } = await presented(c, bearerToken(c));
@@ -127,13 +127,23 @@ export function authenticateUser(
     c.set("tenantObject", stub);
     c.set("scope", scopeOn(c.env, placement));
     if (options.deferTo) {
-      const { permission, action, resourceType } = options.deferTo;
-      c.set("deferredAuth", { presented: credential, permission, audit: { action, resourceType } });
+      const { permission, action, resourceType, publishes } = options.deferTo;
+      c.set("deferredAuth", {
+        presented: credential,
+        permission,
+        audit: { action, resourceType },
+        gated: { mutation: isMutation(c.req.method), publishes },
+      });
     } else {
       acceptAuth(c, await stub.authenticate(credential, { admit: true, actor: auditActor(c) }));
     }
     await next();
   });
+}
+
+/** A request that writes, as the audit and the subscription's gate count it (not GET, HEAD or OPTIONS). */
+export function isMutation(method: string): boolean {
+  return !["GET", "HEAD", "OPTIONS"].includes(method.toUpperCase());
 }
 
 /** Authenticates the platform operator (ADMIN_TOKEN). */

@@ -6,6 +6,7 @@ import { REGIONS, SUBSCRIPTION_STATUSES, TIERS } from "../../core/db/tenants";
 import { USER_STATUSES } from "../../core/db/users";
 import { PLATFORMS } from "../../core/platforms/types";
 import { RetentionSettings } from "../../core/retention/policy";
+import { GRACE_SETTING_FIELD } from "./billing-settings";
 import { boundedJson } from "./json-field";
 import { plainText } from "./text-field";
 
@@ -20,6 +21,9 @@ export const TenantSchema = z
     settings: z.record(z.string(), z.unknown()),
     stripe_customer_id: z.string().nullable(),
     subscription_status: z.enum(SUBSCRIPTION_STATUSES),
+    past_due_since: timestamp.nullable().openapi({
+      description: "When the current past_due spell's first payment failed; its grace counts from it (docs/billing.md)",
+    }),
     status: z.enum(["active", "suspended", "deleted"]),
     encryption_version: z.number().int(),
     created_at: timestamp,
@@ -88,6 +92,8 @@ export const SettingsField = boundedJson(
       rate_limits: z.partialRecord(z.enum(PLATFORMS), WindowOverride).optional(),
       // How long each kind of history stays in D1 (src/core/retention/policy.ts).
       retention: RetentionSettings.optional(),
+      // A past_due subscription's grace, set by the operator only (src/router/http/billing-settings.ts).
+      ...GRACE_SETTING_FIELD,
     })
     .catchall(z.unknown()),
   16_384,

@@ -5,6 +5,7 @@
 // each refusal's status, extensions and Retry-After. A repeat with the same
 // Idempotency-Key answers as the first did, marked Idempotent-Replayed.
 import type { Context } from "hono";
+import { paymentRequired } from "../../core/billing/subscription";
 import type {
   AccessRefusal,
   CheckRefusal,
@@ -32,6 +33,7 @@ type PublishProblemKind =
   | "tenantMoving"
   | "unauthenticated"
   | "forbidden"
+  | "paymentRequired"
   | ConfigurationProblemKind;
 
 /** A refused publish as its problem (its kind, body and headers). */
@@ -79,6 +81,9 @@ export function refusalProblem(
       return problem("forbidden", refusal.detail, { permission: refusal.permission });
     case "key_limited":
       return { kind: "rateLimited", error: keyLimitProblem(refusal.admission) };
+    // The subscription stops it (docs/billing.md, Stripe and subscription states).
+    case "payment_required":
+      return { kind: "paymentRequired", error: paymentRequired(refusal.gate) };
   }
 }
 
@@ -96,6 +101,7 @@ export function releaseRefusalProblem(refusal: ReleaseRefusal | CheckRefusal): {
   kind:
     | "tenantStopped"
     | "authorRemoved"
+    | "paymentRequired"
     | "conflict"
     | "notFound"
     | "accountUnavailable"
@@ -117,6 +123,12 @@ export function releaseRefusalProblem(refusal: ReleaseRefusal | CheckRefusal): {
         `The member who answers for this post (${refusal.authorId}) is suspended or removed: reactivate them, or release it with "override_author_removed": true to answer for it yourself`,
         { held_reason: refusal.heldReason, author_id: refusal.authorId },
       );
+    case "payment_required": {
+      // The post stays held: its reason named beside the subscription's state.
+      const error = paymentRequired(refusal.gate);
+      error.problem.held_reason = refusal.heldReason;
+      return { kind: "paymentRequired", error };
+    }
     case "not_held":
       return problem("conflict", `Only a held post can be released; this one is ${refusal.status}`);
     case "not_found":

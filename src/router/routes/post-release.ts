@@ -35,7 +35,7 @@ const releaseRoute = createRoute({
   description:
     "A held post came due while its tenant was stopped or its author removed, and was not sent. Released, it is scheduled again at scheduled_at and goes out then, unless a hold's reason stands again at that time.",
   security: [{ bearerAuth: [] }],
-  middleware: guard("posts.release", { action: "post.release", resource: "post", idParam: "id" }),
+  middleware: guard("posts.release", { action: "post.release", resource: "post", idParam: "id" }, { publishes: true }),
   request: {
     params: PostParams,
     body: { content: { "application/json": { schema: ReleaseBody } }, required: true },
@@ -44,6 +44,9 @@ const releaseRoute = createRoute({
     200: { description: "Scheduled again", content: { "application/json": { schema: PostSchema } } },
     400: problemResponseSpec("Invalid input, or scheduled_at not in the future (the field named)"),
     401: problemResponseSpec("No valid credential"),
+    402: problemResponseSpec(
+      "The subscription is past_due beyond its grace, or canceled: the post stays held (payment-required)",
+    ),
     403: problemResponseSpec("Role or scope does not allow it"),
     404: problemResponseSpec("No such post in this tenant"),
     409: problemResponseSpec(

@@ -51,7 +51,7 @@ const createPostRoute = createRoute({
   description:
     "Admission is exact per account window; over it: 429 with Retry-After and the window. If the platform does not answer in time after the post was sent, the post is 'unknown' (202) and never retried blindly.",
   security,
-  middleware: guard("posts.publish", { action: "post.publish", resource: "post" }, { inObject: true }),
+  middleware: guard("posts.publish", { action: "post.publish", resource: "post" }, { inObject: true, publishes: true }),
   request: {
     headers: IdempotencyHeader,
     body: { content: { "application/json": { schema: PostBody } }, required: true },
@@ -59,6 +59,9 @@ const createPostRoute = createRoute({
   responses: {
     201: postResponse("Published"),
     202: postResponse("Scheduled, or sent with an unknown outcome (status says which)"),
+    402: problemResponseSpec(
+      "The subscription is past_due beyond its grace, or canceled: nothing published or scheduled (payment-required)",
+    ),
     404: problemResponseSpec("No such social account"),
     409: problemResponseSpec(
       "The account cannot publish, its platform is not configured in this deployment (platform-not-configured), or the same Idempotency-Key is in flight",
