@@ -85,6 +85,30 @@ describe("enumerated columns", () => {
     await expect(request({ status: "held", held_reason: "tenant_suspended" })).resolves.toBeUndefined();
   });
 
+  it.each(["subscription_canceled", "subscription_past_due"])(
+    "holds a publish request with the subscription's reason %s (migration 0020), and keeps refusing an unknown one",
+    async (reason) => {
+      const tenant = await insertTenant();
+      const db = await tenantDb(tenant);
+      const account = await insertAccount(tenant);
+      const held = (heldReason: string) =>
+        insertRow(db, "publish_requests", {
+          request_id: uniqueId("post"),
+          tenant_id: tenant,
+          account_id: account,
+          platform: "linkedin",
+          status: "held",
+          held_reason: heldReason,
+          text: "Rebar delivered next day",
+          scheduled_at: "2030-01-01T09:00:00.000Z",
+          created_at: "2030-01-01T08:00:00.000Z",
+          updated_at: "2030-01-01T08:00:00.000Z",
+        });
+      await expect(held(reason)).resolves.toBeUndefined();
+      await expectRefused(db, "publish_requests", () => held(`${reason}_maybe`), /CHECK/);
+    },
+  );
+
   it("refuses unknown skill lifecycle values and malformed visibility", async () => {
     await expectRefused(env.DB, "skills", () => insertSkill({ status: "deprecated" }), /CHECK/);
     await expectRefused(env.DB, "skills", () => insertSkill({ tier: "gold" }), /CHECK/);

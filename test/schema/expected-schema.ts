@@ -710,11 +710,23 @@ export const BEYOND_SEED_COLUMNS: { table: string; migration: string; column: Ex
     migration: "0012_placement",
     column: { name: "shard", type: "TEXT", notNull: false, default: null, primaryKey: false },
   },
-  // Why a held post was not sent (tenant_suspended, tenant_deleted, author_removed).
+  // Why a held post was not sent (tenant_suspended, tenant_deleted, author_removed; since
+  // 0020_subscription_holds also subscription_canceled and subscription_past_due).
   {
     table: "publish_requests",
     migration: "0017_held_posts",
     column: { name: "held_reason", type: "TEXT", notNull: false, default: null, primaryKey: false },
+  },
+  // 0013_billing (global): a past_due spell's first failed payment, and the newest Stripe event applied.
+  {
+    table: "tenants",
+    migration: "0013_billing",
+    column: { name: "past_due_since", type: "TIMESTAMP", notNull: false, default: null, primaryKey: false },
+  },
+  {
+    table: "tenants",
+    migration: "0013_billing",
+    column: { name: "billing_event_created", type: "INTEGER", notNull: false, default: null, primaryKey: false },
   },
 ];
 
@@ -727,6 +739,13 @@ export const BEYOND_SEED_INDEXES: ExpectedIndex[] = [
     table: "operator_audit_logs",
     columns: ["timestamp DESC", "log_id DESC"],
     where: null,
+  },
+  // 0013_billing (global): what became of a tenant's Stripe events, newest first.
+  {
+    name: "idx_stripe_events_tenant",
+    table: "stripe_events",
+    columns: ["tenant_id", "created DESC"],
+    where: "tenant_id IS NOT NULL",
   },
   // 0015_tenant_erasure (global): the daily job's graces that are over and erasures under way.
   { name: "idx_tenant_erasures_state", table: "tenant_erasures", columns: ["state", "erase_after"], where: null },
@@ -1008,6 +1027,13 @@ export const BEYOND_SEED_TABLES: BeyondSeedTable[] = [
     database: "global",
     migration: "0012_placement (global)",
     columns: ["shard", "accepts_new_tenants", "updated_at"],
+  },
+  {
+    name: "stripe_events",
+    type: "table",
+    database: "global",
+    migration: "0013_billing (global)",
+    columns: ["event_id", "type", "created", "customer_id", "tenant_id", "outcome", "detail", "received_at"],
   },
   {
     name: "tenant_erasures",
