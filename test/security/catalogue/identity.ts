@@ -32,6 +32,8 @@ export const IDENTITY_ROUTES: RouteCase[] = [
     ok: 200,
     invalid: { body: { name: "" }, field: "name" },
   },
+  // Billing is not the owner's to set (src/router/routes/tenant-billing.ts): the owner is
+  // let through, and told so with 403 billing-managed; everyone else is refused first.
   {
     name: "PATCH /v1/tenant/billing",
     method: "PATCH",
@@ -40,7 +42,7 @@ export const IDENTITY_ROUTES: RouteCase[] = [
     roles: ["owner"],
     scope: "manage:billing",
     mutation: true,
-    ok: 200,
+    ok: 403,
     invalid: { body: { stripe_customer_id: "not-a-customer" }, field: "stripe_customer_id" },
   },
   {

@@ -61,6 +61,13 @@ export const OPERATOR_ROUTES: RouteCase[] = [
     path: async () => `/v1/tenants/${(await createTenant()).tenantId}`,
     body: { status: "active" },
   }),
+  // A tenant of its own too: its plan and subscription are the operator's to override.
+  unmatrixed({
+    name: "PATCH /v1/admin/tenants/{id}",
+    method: "PATCH",
+    path: async () => `/v1/admin/tenants/${(await createTenant()).tenantId}`,
+    body: { tier: "free", settings: { past_due_grace_days: 14 } },
+  }),
   unmatrixed({ name: "GET /v1/admin/shards", method: "GET", path: () => "/v1/admin/shards" }),
   // The Asia-Pacific shard: closing it cannot stop the world's tenants (eu-west) being made.
   unmatrixed({

@@ -26,6 +26,20 @@ async function resetToken(world: World): Promise<string> {
 
 export const PUBLIC_ROUTES: RouteCase[] = [
   unmatrixed({ name: "GET /v1/health", method: "GET", path: () => "/v1/health" }),
+  // Its Stripe-Signature header is the credential (src/router/routes/stripe-webhook.ts): an
+  // event sent without one is refused (400 webhook-signature) and applies nothing.
+  unmatrixed({
+    name: "POST /v1/billing/stripe/webhook",
+    method: "POST",
+    path: () => "/v1/billing/stripe/webhook",
+    body: () => ({
+      id: `evt_${crypto.randomUUID().replaceAll("-", "")}`,
+      object: "event",
+      type: "invoice.paid",
+      created: 1767225600,
+      data: { object: { object: "invoice", customer: "cus_unknown" } },
+    }),
+  }),
   unmatrixed({
     name: "POST /v1/auth/login",
     method: "POST",
