@@ -2,10 +2,12 @@
 // keeps its platform's rules, the Idempotency-Key is claimed and a slot of the
 // account's exact window reserved, and the attempt opened: the key, the slot and the
 // attempt are taken with no await between them (ARCHITECTURE.md, Admission), so no
-// burst is admitted past a limit. A post for later takes its key but no slot: the
-// schedule has it next (scheduler.ts). A repeated call (`retry`) finds its attempt
-// first, and is never admitted twice. The post's configuration is applied first
-// (post-configuration.ts): what goes on is the input as it made it.
+// burst is admitted past a limit. The plan's posts a month are counted in the same
+// step (post-quota.ts). A post for later takes its key and its place in the month's
+// quota but no slot: the schedule has it next (scheduler.ts). A repeated call
+// (`retry`) finds its attempt first, and is never admitted twice. The post's
+// configuration is applied first (post-configuration.ts): what goes on is the input
+// as it made it.
 import type { Clock } from "../../src/core/clock";
 import { platformReach } from "../../src/core/platforms/mode";
 import { USAGE_FLUSH_DELAY_MS } from "../identity/tenant-identity";
@@ -19,6 +21,7 @@ import { STALE_ATTEMPT_MS } from "./housekeeping";
 import { claimKey, releaseKey } from "./idempotency";
 import { accountUnavailable, KEY_IN_PROGRESS, KEY_MISMATCH, NO_ACCOUNT, notConfigured, windowFull } from "./outcome";
 import { type Configured, PostConfigurations } from "./post-configuration";
+import type { PostQuota } from "./post-quota";
 import { reserveSlot, windowFor } from "./rate-windows";
 import type { TenantRecordCache } from "./tenant-record";
 import type { AttemptTarget } from "./types";
@@ -45,6 +48,8 @@ export class Admission {
     private readonly attempts: Attempts,
     /** The accounts' windows (rate_hits), shared with the record, which gives slots back. */
     private readonly log: SlidingLog,
+    /** The plan's posts a month, shared with the record and the schedule, which give places back. */
+    private readonly quota: PostQuota,
     private readonly timers: Timers<"sweep-attempts" | "flush-usage">,
     private readonly clock: Clock,
   ) {
@@ -77,23 +82,35 @@ export class Admission {
     const checked = await this.checked(input, account);
     if (checked.kind === "refused") return { kind: "answered", outcome: checked.refusal };
     input = checked.input;
-    const { windows } = await this.tenant.get();
+    const { windows, quotas } = await this.tenant.get();
     const nowMs = this.clock();
-    // From here to the end there is no await: the key, the slot and the attempt are
-    // taken together, before any other request can interleave.
+    // From here to the end there is no await: the key, the month's quota, the slot and
+    // the attempt are taken together, before any other request can interleave.
     if (input.idempotencyKey) {
       const claim = claimKey(this.sql, input.idempotencyKey, input.attemptId, input.requestHash, nowMs);
       if (claim.kind === "replay") return { kind: "answered", outcome: { kind: "replayed", first: claim.first } };
       if (claim.kind === "in_progress") return { kind: "answered", outcome: KEY_IN_PROGRESS };
       if (claim.kind === "mismatch") return { kind: "answered", outcome: KEY_MISMATCH };
     }
-    if (input.scheduledAtMs !== null) return { kind: "later", input, account, dueAtMs: input.scheduledAtMs };
+    // The plan's posts this month (post-quota.ts): a post of the schedule firing was
+    // counted when it was scheduled; any other is counted here, once it is let in.
+    const counting = !this.quota.isScheduled(input.attemptId);
+    const overQuota = counting ? this.quota.refusal(input.attemptId, quotas.posts_per_month, nowMs) : null;
+    if (overQuota) {
+      if (input.idempotencyKey) releaseKey(this.sql, input.idempotencyKey, input.attemptId);
+      return { kind: "answered", outcome: overQuota };
+    }
+    if (input.scheduledAtMs !== null) {
+      if (counting) this.quota.count(input.attemptId, nowMs);
+      return { kind: "later", input, account, dueAtMs: input.scheduledAtMs };
+    }
     const spec = windowFor(account.platform, windows[account.platform]);
     const slot = reserveSlot(this.sql, this.log, account, spec, input.attemptId, nowMs);
     if (!slot.allowed) {
       if (input.idempotencyKey) releaseKey(this.sql, input.idempotencyKey, input.attemptId);
       return { kind: "answered", outcome: windowFull(slot.window, slot.limit, slot.resetAtMs, nowMs) };
     }
+    if (counting) this.quota.count(input.attemptId, nowMs);
     const token = this.tokens.ready(account);
     this.attempts.open(input, account.platform, token ? "calling" : "sending", nowMs);
     return { kind: "admitted", target: attemptTarget(input, account), token };

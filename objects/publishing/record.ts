@@ -2,8 +2,8 @@
 // written to the object's SQLite before the answer leaves (outcome.ts says what the
 // record and the outcome are): the Idempotency-Key keeps the outcome for a repeat, the
 // D1 rows follow through the outbox (record-outbox.ts), and a published post starts
-// being counted. A send that published nothing is not recorded: its slot and key go
-// back, and the client may retry.
+// being counted. A send that published nothing is not recorded: its slot, its place in
+// the plan's month (post-quota.ts) and its key go back, and the client may retry.
 import { type Clock, isoNow } from "../../src/core/clock";
 import type { PublishRequestRow } from "../../src/core/db/publish-requests";
 import type { Platform } from "../../src/core/platforms/types";
@@ -25,6 +25,7 @@ import {
   sentRecord,
   unsentRefusal,
 } from "./outcome";
+import type { PostQuota } from "./post-quota";
 import { recordPlatformQuota, releaseSlot, windowFor } from "./rate-windows";
 import { RecordOutbox } from "./record-outbox";
 import type { TenantRecordCache } from "./tenant-record";
@@ -53,6 +54,8 @@ export class PublishRecord {
     private readonly attempts: Attempts,
     /** The accounts' windows (rate_hits), shared with admission, which took the slots. */
     private readonly log: SlidingLog,
+    /** The plan's posts a month, counted by admission: a post that went nowhere gives its place back. */
+    private readonly quota: PostQuota,
     private readonly timers: Timers<"record-pending" | "media-containers">,
     private readonly onPublished: (post: PublishedPost) => void,
     private readonly clock: Clock,
@@ -71,8 +74,10 @@ export class PublishRecord {
     const spec = windowFor(account.platform, (await this.tenant.get()).windows[account.platform]);
     const nowMs = this.clock();
     if (!isRecorded(sent)) {
-      // Nothing happened: the slot and the key go back, the client may retry.
+      // Nothing happened: the slot, the month's place and the key go back, the client
+      // may retry (a post of the schedule keeps its place: it is tried again).
       releaseSlot(this.sql, this.log, account.platform, attemptId);
+      this.quota.giveBackUnlessScheduled(attemptId);
       if (input.idempotencyKey) releaseKey(this.sql, input.idempotencyKey, attemptId);
       if (sent.kind === "failed" && sent.error === "rate_limited") {
         // Until the platform's reset, its window is full (rate-windows.ts).
@@ -91,8 +96,11 @@ export class PublishRecord {
       const target = { attemptId, accountId: account.accountId, containerId: sent.containerId };
       await trackContainer(this.sql, this.timers, containerCadence(this.env), target, this.clock());
     }
-    // Refused by the platform: the call does not count against the window.
-    if (record.status === "failed") releaseSlot(this.sql, this.log, account.platform, attemptId);
+    // Refused by the platform: the call counts neither against the window nor the month.
+    if (record.status === "failed") {
+      releaseSlot(this.sql, this.log, account.platform, attemptId);
+      this.quota.giveBack(attemptId);
+    }
     const outcome = recordedOutcome(record);
     if (input.idempotencyKey) storeOutcome(this.sql, input.idempotencyKey, attemptId, outcome);
     await this.outbox.add(attemptId, record);
@@ -123,7 +131,10 @@ export class PublishRecord {
     const account = await this.tokens.load(processing.input.accountId);
     if (!account) return;
     const record = processedRecord(processing.row, sent, isoNow(this.clock));
-    if (record.status === "failed") releaseSlot(this.sql, this.log, account.platform, attemptId);
+    if (record.status === "failed") {
+      releaseSlot(this.sql, this.log, account.platform, attemptId);
+      this.quota.giveBack(attemptId);
+    }
     await this.outbox.add(attemptId, record);
     this.countIfPublished(record);
   }

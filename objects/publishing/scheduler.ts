@@ -5,7 +5,9 @@
 // cancellable until they fire. A post leaves the schedule only once its publish has an
 // outcome (see fireDue). A post that comes due while its tenant is stopped or its
 // author removed is held instead (post-holds.ts): it stays in the table, never fires,
-// and is released with a new time or cancelled.
+// and is released with a new time or cancelled. A post was counted in the plan's month
+// when it was scheduled; one that leaves the schedule without going out (cancelled,
+// dropped with its account, failed for good) gives its place back (post-quota.ts).
 import { type Clock, isoNow } from "../../src/core/clock";
 import type { AuditActor } from "../../src/core/db/audit-logs";
 import { auditStatement, pendingAuditStatement } from "../../src/core/db/audit-logs";
@@ -36,6 +38,7 @@ import { requestRow } from "./compose";
 import { releaseKey, storeOutcome } from "./idempotency";
 import { configurationUse } from "./post-configuration";
 import type { PostHolds } from "./post-holds";
+import type { PostQuota } from "./post-quota";
 
 const BATCH = 20;
 const MAX_TRIES = 5;
@@ -111,6 +114,8 @@ export class Scheduler {
     private readonly tenantId: string,
     private readonly timers: Timers<"publish-due">,
     private readonly holds: PostHolds,
+    /** The plan's posts a month: a post that leaves the schedule without going out gives its place back. */
+    private readonly quota: PostQuota,
     private readonly clock: Clock,
   ) {}
 
@@ -208,6 +213,8 @@ export class Scheduler {
       ]);
     } catch (error) {
       if (input.idempotencyKey) releaseKey(this.sql, input.idempotencyKey, input.attemptId);
+      // Not scheduled: the place admission counted for it comes back (post-quota.ts).
+      this.quota.giveBack(input.attemptId);
       throw error;
     }
     this.sql.exec(
@@ -264,6 +271,7 @@ export class Scheduler {
     const existing = await getPublishRequest(scope, row.request_id);
     if (!existing) {
       this.sql.exec("DELETE FROM scheduled_posts WHERE request_id = ?", row.request_id);
+      this.quota.giveBack(row.request_id);
       return;
     }
     const now = isoNow(this.clock);
@@ -289,8 +297,10 @@ export class Scheduler {
         now,
       ),
     ]);
-    // Only once D1 says so: a run cut short before reports the failure again.
+    // Only once D1 says so: a run cut short before reports the failure again. Failed
+    // for good, it never went out: its place in the plan's month comes back.
     this.sql.exec("DELETE FROM scheduled_posts WHERE request_id = ?", row.request_id);
+    this.quota.giveBack(row.request_id);
   }
 
   /** Whether a publish attempt of this post was begun (by a run that may have been cut short). */
@@ -308,6 +318,8 @@ export class Scheduler {
       .exec<ScheduledRow>("DELETE FROM scheduled_posts WHERE request_id = ? RETURNING *", requestId)
       .toArray()[0];
     if (!taken) return null;
+    // Its place in the plan's month leaves with it (post-quota.ts), and comes back should D1 refuse.
+    const given = this.quota.giveBack(requestId);
     const scope = await tenantScope(this.env, this.tenantId);
     try {
       const existing = await getPublishRequest(scope, requestId);
@@ -330,6 +342,7 @@ export class Scheduler {
       return toPost(cancelled);
     } catch (error) {
       this.put(taken);
+      this.quota.restore(requestId, given);
       throw error;
     }
   }
@@ -426,8 +439,12 @@ export class Scheduler {
 
   /** Drops the schedule of an account that was disconnected. */
   async dropAccount(accountId: string): Promise<number> {
-    const dropped = this.sql.exec("DELETE FROM scheduled_posts WHERE account_id = ?", accountId).rowsWritten;
+    const dropped = this.sql
+      .exec<{ request_id: string }>("DELETE FROM scheduled_posts WHERE account_id = ? RETURNING request_id", accountId)
+      .toArray();
+    // None of them will go out: each gives its place in the plan's month back.
+    for (const { request_id } of dropped) this.quota.giveBack(request_id);
     await this.arm();
-    return dropped;
+    return dropped.length;
   }
 }

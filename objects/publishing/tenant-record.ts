@@ -1,12 +1,14 @@
 // What the object needs from its tenant's directory row (global D1): whether the
 // tenant is active, where its rows live (its shard), the encryption key reference and
-// the publishing-window overrides in settings.rate_limits. (Post configurations are
+// the publishing-window overrides in settings.rate_limits, the plan's quotas (its tier
+// and the operator's overrides in settings). (Post configurations are
 // read at every admission instead: post-configuration.ts.) Read once and kept a
-// minute; forgotten at once when the key rotates, the settings or the status change,
+// minute; forgotten at once when the key rotates, the settings, tier or status change,
 // or the tenant moves. What cannot be undone (a scheduled post sent, a token renewed,
 // insights pulled with the tenant's tokens) asks currentStatus instead, read from the
 // directory at that moment (docs/publishing.md, Held posts).
 import type { TenantKeyInfo } from "../../src/core/auth/principal";
+import { type Quotas, quotasOf } from "../../src/core/billing/plans";
 import { type BillingState, billingStateOf } from "../../src/core/billing/subscription";
 import { parseJson } from "../../src/core/db/json-column";
 import { scopeOn, type TenantScope } from "../../src/core/db/tenant-scope";
@@ -23,6 +25,8 @@ export interface TenantRecord {
   shard: string;
   key: TenantKeyInfo;
   windows: Partial<Record<Platform, WindowOverride>>;
+  /** The plan's quotas: its tier's defaults and the operator's overrides (src/core/billing/plans.ts). */
+  quotas: Quotas;
   /** The subscription and its grace (src/core/billing/subscription.ts). */
   billing: BillingState;
 }
@@ -64,12 +68,16 @@ export class TenantRecordCache {
     const tenant = await findTenant(this.env.DB, this.tenantId);
     if (!tenant?.shard) throw new Error(`tenant ${this.tenantId} is not placed in the directory`);
     rememberPlacement({ tenantId: this.tenantId, region: tenant.region, shard: tenant.shard });
-    const settings = parseJson<{ rate_limits?: TenantRecord["windows"] }>(tenant.settings, {});
+    const settings = parseJson<{ rate_limits?: TenantRecord["windows"] } & Record<string, unknown>>(
+      tenant.settings,
+      {},
+    );
     const record: TenantRecord = {
       status: tenant.status,
       shard: tenant.shard,
       key: { kmsKeyId: tenant.kms_key_id, encryptionVersion: tenant.encryption_version },
       windows: cappedWindows(this.env, settings.rate_limits ?? {}),
+      quotas: quotasOf(tenant.tier, settings),
       billing: billingStateOf(tenant),
     };
     this.cached = { record, atMs: Date.now() };

@@ -455,4 +455,25 @@ export const TENANT_OBJECT_MIGRATIONS: readonly ObjectMigration[] = [
       CREATE INDEX live_tickets_session ON live_tickets (session_id) WHERE session_id IS NOT NULL;
     `,
   },
+  {
+    version: 18,
+    name: "monthly-posts-quota",
+    sql: `
+      -- The plan's posts a month (objects/publishing/post-quota.ts, docs/billing.md):
+      -- each post admitted to publish now or to the schedule is counted once, in the
+      -- calendar month (UTC, the object's clock) it was admitted in, and given back
+      -- once when it ends without going out. counted_posts says which posts are
+      -- counted (a repeat or a reset counts none twice, gives none back twice);
+      -- monthly_posts keeps each month's total, read at every admission.
+      CREATE TABLE counted_posts (
+        attempt_id TEXT PRIMARY KEY NOT NULL,
+        month TEXT NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX counted_posts_month ON counted_posts (month);
+      CREATE TABLE monthly_posts (
+        month TEXT PRIMARY KEY NOT NULL,
+        used INTEGER NOT NULL CHECK (used >= 0)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

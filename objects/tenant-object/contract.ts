@@ -318,7 +318,20 @@ export type PublishRefusal =
   | { kind: "key_mismatch"; detail: string }
   /** The tenant's rows are being moved between shards (503). */
   | { kind: "tenant_moving"; detail: string; retryAfterSeconds: number }
-  | ConfigurationRefusal;
+  | ConfigurationRefusal
+  /**
+   * The plan's posts for this calendar month (UTC) are used up: `used` of `limit`
+   * counted, until the next month starts at `resetsAtMs` (429, docs/billing.md).
+   */
+  | {
+      kind: "quota_exceeded";
+      detail: string;
+      quota: "posts_per_month";
+      limit: number;
+      used: number;
+      resetsAtMs: number;
+      retryAfterSeconds: number;
+    };
 
 /**
  * A rule of the post's configuration refuses it (422), named by `rule`, the
@@ -376,6 +389,17 @@ export interface AccountWindow {
   resetAtMs: number | null;
   windowSeconds: number;
   platformReported: { remaining: number; resetAtMs: number; source: string } | null;
+}
+
+/** The plan's posts this month, as the object counts them (GET /v1/tenant/usage). */
+export interface MonthlyPosts {
+  /** The calendar month (UTC, the object's clock), "YYYY-MM". */
+  month: string;
+  limit: number;
+  /** Posts published or scheduled this month, less those given back. */
+  used: number;
+  /** When the next month starts (ms since the epoch). */
+  resetsAtMs: number;
 }
 
 // --- analytics ----------------------------------------------------------------
@@ -437,7 +461,10 @@ export interface TenantObjectContract {
   attemptTotp(userId: string, step: number | null): Promise<TotpAttempt>;
   /** Audit rows of a global change the tenant's shard refused: kept, and written on the alarm until it takes them. */
   keepAuditRows(rows: PendingAuditRow[]): Promise<void>;
-  /** The tenant's key rotated or its settings changed: read the registry again. */
+  /**
+   * The tenant's key rotated, or its settings or tier changed (the plan's quotas with
+   * them): read the registry again. Whoever changes the directory row calls it.
+   */
   forgetTenantRecord(): Promise<void>;
 
   // placement
@@ -516,6 +543,8 @@ export interface TenantObjectContract {
   billingChanged(subscription: SubscriptionStatus): Promise<void>;
   /** Each account's window: use, limit, and when a slot frees. */
   rateLimits(accounts: { accountId: string; platform: Platform }[]): Promise<AccountWindow[]>;
+  /** The plan's posts this month: limit, used, and when it resets (objects/publishing/post-quota.ts). */
+  monthlyPosts(): Promise<MonthlyPosts>;
   /** Returns once D1 has every post this object answered for (the read barrier of routes that read posts). */
   settleRecords(): Promise<void>;
 
@@ -649,6 +678,8 @@ export const REPEAT = {
   billingChanged: "safe",
   // Reads.
   rateLimits: "safe",
+  // Reads (the tenant's record, when it is not kept, from the directory).
+  monthlyPosts: "safe",
   // The outbox writes absolute rows by upsert (ARCHITECTURE.md, Idempotent flushes).
   settleRecords: "safe",
 

@@ -16,6 +16,7 @@ import type { TenantIdentity } from "../identity/tenant-identity";
 import type { TenantMove } from "../placement/tenant-move";
 import type { AccountTokens } from "../publishing/account-tokens";
 import type { Admission } from "../publishing/admission";
+import type { PostQuota } from "../publishing/post-quota";
 import type { PublishFlow } from "../publishing/publish-flow";
 import type { PublishRecord } from "../publishing/record";
 import type { Scheduler } from "../publishing/scheduler";
@@ -49,6 +50,8 @@ export interface TenantParts {
   admission: Admission;
   /** A publish's record (step 8), its outbox to D1, and the completion of processing posts. */
   record: PublishRecord;
+  /** The plan's posts a month (objects/publishing/post-quota.ts). */
+  postQuota: PostQuota;
   /** The steps of a publish in order (objects/publishing/publish-flow.ts). */
   publishing: PublishFlow;
   scheduler: Scheduler;

@@ -39,6 +39,7 @@ import { Admission } from "../publishing/admission";
 import { Attempts } from "../publishing/attempts";
 import { consentState, consumeState, createState, startState } from "../publishing/oauth-states";
 import { PostHolds } from "../publishing/post-holds";
+import { PostQuota } from "../publishing/post-quota";
 import { PublishFlow } from "../publishing/publish-flow";
 import { windowFor, windowState } from "../publishing/rate-windows";
 import { PublishRecord } from "../publishing/record";
@@ -65,6 +66,7 @@ import type {
   LiveHolder,
   LoginOutcome,
   MetricEvent,
+  MonthlyPosts,
   MoveStart,
   MoveStatus,
   NewAuthorization,
@@ -132,7 +134,9 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
     // record share the attempts and the accounts' windows.
     const attempts = new Attempts(sql, clock);
     const rateLog = new SlidingLog(sql, { table: "rate_hits", keyColumn: "account_id" });
-    const admission = new Admission(sql, env, tenantId, tokens, tenant, attempts, rateLog, timers, clock);
+    // The plan's posts a month: counted by admission, given back by the record and the schedule.
+    const postQuota = new PostQuota(sql, clock);
+    const admission = new Admission(sql, env, tenantId, tokens, tenant, attempts, rateLog, postQuota, timers, clock);
     const record = new PublishRecord(
       sql,
       env,
@@ -141,13 +145,14 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
       tenant,
       attempts,
       rateLog,
+      postQuota,
       timers,
       (post) => startCounting(this.#parts, post),
       clock,
     );
     const move = new TenantMove(sql, env, tenantId, timers, () => tenant.forget(), clock);
     const holds = new PostHolds(sql, env, tenantId, tenant, clock);
-    const scheduler = new Scheduler(sql, env, tenantId, timers, holds, clock);
+    const scheduler = new Scheduler(sql, env, tenantId, timers, holds, postQuota, clock);
     const publishing = new PublishFlow({
       identity,
       admission,
@@ -171,6 +176,7 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
       tokens,
       admission,
       record,
+      postQuota,
       publishing,
       scheduler,
       analytics,
@@ -328,6 +334,11 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
       platform: account.platform,
       ...windowState(this.#parts.sql, account.accountId, windowFor(account.platform, windows[account.platform]), now),
     }));
+  }
+
+  async monthlyPosts(): Promise<MonthlyPosts> {
+    const { quotas } = await this.#parts.tenant.get();
+    return this.#parts.postQuota.usage(quotas.posts_per_month);
   }
 
   async settleRecords(): Promise<void> {

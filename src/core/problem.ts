@@ -65,6 +65,15 @@ export const PROBLEM_TYPES = {
   tenantMoving: { status: 503, title: "The tenant's data is being moved; retry shortly" },
   platformUnavailable: { status: 503, title: "The platform is not available; nothing was published" },
   badGateway: { status: 502, title: "The platform answered with an error" },
+  // A quota of the plan used up (src/core/billing/quotas.ts, docs/billing.md): each names
+  // its quota and carries `limit`, `used` and `resets_at`. The posts of the month come
+  // back next month (429, Retry-After); a count quota makes room when one is removed or
+  // the operator raises it (403). Last here, so a bare 403 or 429 is never one.
+  quotaPostsPerMonth: { status: 429, title: "The plan's posts for this month are used up" },
+  quotaSocialAccounts: { status: 403, title: "The plan's social accounts are used up" },
+  quotaUsers: { status: 403, title: "The plan's users are used up" },
+  quotaApiKeys: { status: 403, title: "The plan's API keys are used up" },
+  quotaKnowledgeEntries: { status: 403, title: "The plan's knowledge entries are used up" },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ProblemKind = keyof typeof PROBLEM_TYPES;

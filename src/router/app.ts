@@ -49,6 +49,7 @@ import { stripeWebhookRoutes } from "./routes/stripe-webhook";
 import { templatesRoutes } from "./routes/templates";
 import { tenantRoutes } from "./routes/tenant";
 import { tenantBillingRoutes } from "./routes/tenant-billing";
+import { tenantUsageRoutes } from "./routes/tenant-usage";
 import { tenantsRoutes } from "./routes/tenants";
 import { usersRoutes } from "./routes/users";
 
@@ -89,6 +90,7 @@ export function createApp(options: AppOptions = {}) {
   app.route("/", tenantsRoutes);
   app.route("/", tenantRoutes);
   app.route("/", tenantBillingRoutes);
+  app.route("/", tenantUsageRoutes);
   app.route("/", stripeWebhookRoutes);
   app.route("/", authRoutes);
   app.route("/", logoutRoutes);

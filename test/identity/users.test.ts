@@ -132,12 +132,12 @@ describe("the tenant", () => {
 
   it("settings are replaced by PATCH and returned by GET", async () => {
     const tenant = await createTenant();
-    await call("/v1/tenant", {
-      method: "PATCH",
-      token: tenant.ownerKey,
-      body: { settings: { max_posts_per_month: 100 } },
-    });
+    const patch = async (settings: Record<string, unknown>) =>
+      (await call("/v1/tenant", { method: "PATCH", token: tenant.ownerKey, body: { settings } })).status;
+    expect(await patch({ timezone: "Europe/Paris", week_starts_on: "monday" })).toBe(200);
+    expect(await patch({ timezone: "Europe/London" })).toBe(200);
     const got = await json<{ settings: unknown; name: string }>(await call("/v1/tenant", { token: tenant.ownerKey }));
-    expect(got.settings).toEqual({ max_posts_per_month: 100 });
+    // (The plan's quota overrides are the operator's: test/billing/quota-settings.test.ts.)
+    expect(got.settings).toEqual({ timezone: "Europe/London" });
   });
 });

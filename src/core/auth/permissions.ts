@@ -48,6 +48,8 @@ export const PERMISSIONS = {
   "tenant.update": { roles: ADMINS, scope: "manage:tenant" },
   "tenant.rotate_key": { roles: OWNER, scope: "manage:tenant" },
   "tenant.billing": { roles: OWNER, scope: "manage:billing" },
+  // The plan's quotas and their use (GET /v1/tenant/usage): those who manage the tenant.
+  "tenant.usage": { roles: ADMINS, scope: "read:tenant" },
   "tenant.delete": { roles: OWNER, scope: "manage:billing", sessionOnly: true },
   "users.read": { roles: EVERYONE, scope: "read:users" },
   "users.manage": { roles: ADMINS, scope: "manage:users" },

@@ -8,6 +8,7 @@ import { PLATFORMS } from "../../core/platforms/types";
 import { RetentionSettings } from "../../core/retention/policy";
 import { GRACE_SETTING_FIELD } from "./billing-settings";
 import { boundedJson } from "./json-field";
+import { QUOTA_OVERRIDE_FIELDS } from "./quota-settings";
 import { plainText } from "./text-field";
 
 const timestamp = z.string().openapi({ format: "date-time", example: "2026-11-25T09:30:00.000Z" });
@@ -92,6 +93,8 @@ export const SettingsField = boundedJson(
       rate_limits: z.partialRecord(z.enum(PLATFORMS), WindowOverride).optional(),
       // How long each kind of history stays in D1 (src/core/retention/policy.ts).
       retention: RetentionSettings.optional(),
+      // The plan's quotas, overridden by the operator only (src/router/http/quota-settings.ts).
+      ...QUOTA_OVERRIDE_FIELDS,
       // A past_due subscription's grace, set by the operator only (src/router/http/billing-settings.ts).
       ...GRACE_SETTING_FIELD,
     })

@@ -5,7 +5,6 @@
 // each refusal's status, extensions and Retry-After. A repeat with the same
 // Idempotency-Key answers as the first did, marked Idempotent-Replayed.
 import type { Context } from "hono";
-import { paymentRequired } from "../../core/billing/subscription";
 import type {
   AccessRefusal,
   CheckRefusal,
@@ -13,6 +12,8 @@ import type {
   PublishRefusal,
   ReleaseRefusal,
 } from "../../../objects/tenant-object/contract";
+import { quotaExtensions } from "../../core/billing/quotas";
+import { paymentRequired } from "../../core/billing/subscription";
 import { keyLimitProblem, unauthenticated } from "../auth/authenticate";
 import type { AppEnv } from "./app-env";
 import { auditFailure } from "./audit";
@@ -33,6 +34,7 @@ type PublishProblemKind =
   | "tenantMoving"
   | "unauthenticated"
   | "forbidden"
+  | "quotaPostsPerMonth"
   | "paymentRequired"
   | ConfigurationProblemKind;
 
@@ -74,6 +76,14 @@ export function refusalProblem(
       return problem("tenantMoving", refusal.detail, {}, retryAfter(refusal.retryAfterSeconds));
     case "configuration_refused":
       return configurationProblem(refusal);
+    // The plan's posts this month (docs/billing.md, Tiers and quotas): back when the next month starts.
+    case "quota_exceeded":
+      return problem(
+        "quotaPostsPerMonth",
+        refusal.detail,
+        quotaExtensions(refusal.quota, refusal.limit, refusal.used, refusal.resetsAtMs),
+        retryAfter(refusal.retryAfterSeconds),
+      );
     // The credential the route left to the object: as the auth middleware refuses it.
     case "unauthenticated":
       return { kind: "unauthenticated", error: unauthenticated() };

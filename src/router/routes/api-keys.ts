@@ -24,6 +24,7 @@ import { boundNewKey, type ParentKey } from "../auth/key-bounds";
 import type { AppEnv } from "../http/app-env";
 import { createRouter } from "../http/app-env";
 import { commitAudited } from "../http/audit";
+import { countGuard, overQuota, refuseWhenFull } from "../http/count-quotas";
 import { decodeCursor, PageQuery, pageOf } from "../http/cursor";
 import { ApiKeySchema, CreatedApiKeySchema, pageSchema, RateLimitField, ScopesField } from "../http/identity-schemas";
 import { ProblemError } from "../http/problem";
@@ -109,6 +110,7 @@ const createKeyRoute = createRoute({
       content: { "application/json": { schema: CreatedApiKeySchema } },
     },
     ...errors,
+    403: problemResponseSpec("Role or scope does not allow it, or the plan's API keys are all in use (quota-api-keys)"),
   },
 });
 
@@ -168,13 +170,16 @@ export const apiKeysRoutes = createRouter()
       rateLimitPerHour: body.rate_limit_per_hour,
       expiresAt: body.expires_at ? new Date(body.expires_at).toISOString() : undefined,
     });
+    // The plan's API keys (docs/billing.md, Tiers and quotas): refused before a prefix is registered.
+    const quota = await countGuard(c, scope, "api_keys");
+    await refuseWhenFull(quota);
     const issued = await issueApiKey(scope, { userId: user.userId, ...bounds }, isoNow(c.var.clock));
     // Two databases, in this order: the prefix in the global key directory, then the
     // key in the tenant's shard. A prefix whose key never arrived names no key (it
     // authenticates nothing); the daily repair removes it (src/core/placement/repair.ts).
     await c.env.DB.batch([registerKeyPrefix(c.env.DB, issued.row.key_prefix, scope.tenantId, issued.row.created_at)]);
     try {
-      await commitAudited(c, scope.db, [issued.statement], {
+      await commitAudited(c, scope.db, [issued.statement, quota.check], {
         action: "api_key.create",
         resourceType: "api_key",
         resourceId: issued.row.key_id,
@@ -188,7 +193,8 @@ export const apiKeysRoutes = createRouter()
     } catch (error) {
       // The creating key was revoked (or expired) while this request ran.
       if (isTriggerAbort(error, KEY_PARENT_ERROR)) throw unauthenticated("The key making this one is no longer active");
-      throw error;
+      // Another creation took the last key meanwhile: this prefix names no key (the repair removes it).
+      throw await overQuota(quota, error);
     }
     return c.json({ ...toApiKey(issued.row), key: issued.key }, 201);
   })

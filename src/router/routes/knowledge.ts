@@ -24,6 +24,7 @@ import type { AppEnv } from "../http/app-env";
 import { createRouter } from "../http/app-env";
 import { commitAudited } from "../http/audit";
 import { idParam } from "../http/content-schemas";
+import { countGuard, overQuota, refuseWhenFull } from "../http/count-quotas";
 import { decodeCursor, PageQuery, pageOf } from "../http/cursor";
 import { pageSchema } from "../http/identity-schemas";
 import { indexAfterCommit } from "../http/index-sync";
@@ -32,6 +33,7 @@ import { CategoryField, KnowledgeEntrySchema } from "../http/knowledge-schemas";
 import { bearer, jsonBody, jsonResponse, problems } from "../http/openapi-parts";
 import { ProblemError } from "../http/problem";
 import { caller } from "../http/request-context";
+import { problemResponseSpec } from "../http/schemas";
 import { plainText } from "../http/text-field";
 import { vectorField } from "../http/vector-field";
 
@@ -108,7 +110,13 @@ const createEntryRoute = createRoute({
   security: bearer,
   middleware: guard("content.write", { action: "knowledge.create", resource: "knowledge_entry" }),
   request: jsonBody(CreateEntry),
-  responses: { 201: entryResponse("Created"), ...problems() },
+  responses: {
+    201: entryResponse("Created"),
+    ...problems(),
+    403: problemResponseSpec(
+      "Role or scope does not allow it, or the plan's knowledge entries are all in use (quota-knowledge-entries)",
+    ),
+  },
 });
 
 const getRoute = createRoute({
@@ -162,6 +170,9 @@ export const knowledgeRoutes = createRouter()
   .openapi(createEntryRoute, async (c) => {
     const { scope } = caller(c);
     const body = c.req.valid("json");
+    // The plan's knowledge entries (docs/billing.md, Tiers and quotas): refused before the vector is stored.
+    const quota = await countGuard(c, scope, "knowledge_entries");
+    await refuseWhenFull(quota);
     const entryId = newId("knowledgeEntry");
     const now = isoNow(c.var.clock);
     const embedding = body.embedding ? vectorToBytes(body.embedding) : null;
@@ -197,6 +208,7 @@ export const knowledgeRoutes = createRouter()
             embedding,
             now,
           }),
+          quota.check,
         ],
         {
           action: "knowledge.create",
@@ -211,7 +223,7 @@ export const knowledgeRoutes = createRouter()
         await knowledgeIndex(c.env)
           .deleteByIds([entryId])
           .catch(() => undefined);
-      throw error;
+      throw await overQuota(quota, error);
     }
     return c.json(toKnowledgeEntry(await target(c, entryId)), 201);
   })

@@ -24,6 +24,7 @@ import { isPlatformError } from "../../core/platforms/errors";
 import type { ConnectedIdentity } from "../../core/platforms/types";
 import { createRouter } from "../http/app-env";
 import { auditActor, auditInTenantShard, commitAudited } from "../http/audit";
+import { countGuard, overQuota } from "../http/count-quotas";
 import { clearBindingCookie, presentedBinding } from "../http/oauth-binding";
 import { starterRefused, starterStanding } from "../http/oauth-starter";
 import { ProblemError } from "../http/problem";
@@ -54,7 +55,7 @@ const route = createRoute({
       "Unknown, used or expired state; a browser other than the one the connection is bound to, or one that never confirmed the start page; or the user refused",
     ),
     403: problemResponseSpec(
-      "The member who asked for the connection may no longer connect accounts (removed, suspended, demoted, or their key revoked or expired): nothing is connected",
+      "The member who asked for the connection may no longer connect accounts (removed, suspended, demoted, or their key revoked or expired), or the plan's connected accounts are all in use (quota-social-accounts): nothing is connected",
     ),
     409: problemResponseSpec("The platform is not configured in this deployment (platform-not-configured)"),
     422: problemResponseSpec("The platform refused the code"),
@@ -146,9 +147,12 @@ export const oauthCallbackRoutes = createRouter().openapi(route, async (c) => {
   const now = isoNow(c.var.clock);
   const statements: D1PreparedStatement[] = [];
   const accountIds: string[] = [];
+  // Accounts this connection adds to those the plan counts (new, or disconnected before).
+  let added = 0;
   for (const identity of identities) {
     // Reconnecting keeps the account's id (its posts and analytics hang off it).
     const existing = await findAccountByIdentity(scope, platform, identity.platformUserId);
+    if (!existing || existing.status === "revoked") added += 1;
     const accountId = existing?.account_id ?? newId("socialAccount");
     const { tokens } = identity;
     const refresh = tokens.refreshToken
@@ -176,18 +180,40 @@ export const oauthCallbackRoutes = createRouter().openapi(route, async (c) => {
     );
     accountIds.push(accountId);
   }
-  await commitAudited(
-    c,
-    scope.db,
-    statements,
-    {
-      action: "social_account.connect",
-      resourceType: "social_account",
-      resourceId: accountIds.join(","),
-      metadata: { platform, accounts: accountIds.length },
-    },
-    { ...auditActor(c), tenantId, userId: pending.userId },
-  );
+  // The plan's connected accounts (docs/billing.md, Tiers and quotas), checked after the
+  // upserts in the same batch; a reconnection that adds none is never refused.
+  const quota = await countGuard(c, scope, "social_accounts", tenant);
+  const actor = { ...auditActor(c), tenantId, userId: pending.userId };
+  try {
+    await commitAudited(
+      c,
+      scope.db,
+      added > 0 ? [...statements, quota.check] : statements,
+      {
+        action: "social_account.connect",
+        resourceType: "social_account",
+        resourceId: accountIds.join(","),
+        metadata: { platform, accounts: accountIds.length },
+      },
+      actor,
+    );
+  } catch (error) {
+    const refused = await overQuota(quota, error);
+    if (refused instanceof ProblemError) {
+      // No credential, so no pending audit row: the refusal is audited here, as the starter's is.
+      const event = {
+        action: "social_account.connect",
+        resourceType: "social_account",
+        metadata: { platform, reason: refused.problem.quota },
+        success: false,
+        errorMessage: `403: ${refused.message}`,
+      };
+      await auditInTenantShard(c.env, tenantId, [pendingAuditRow(actor, event, isoNow(c.var.clock))]).catch(
+        (auditError) => console.error(`audit row of a refused connection was not written: ${String(auditError)}`),
+      );
+    }
+    throw refused;
+  }
   for (const accountId of accountIds) await retryOnReset(object, "accountConnected", accountId);
 
   // Checked again: a state stored before the check was tightened may hold anything.

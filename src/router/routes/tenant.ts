@@ -7,6 +7,8 @@ import { isoNow } from "../../core/clock";
 import { applyRotation, planRotation } from "../../core/crypto/rotate-tenant-key";
 import { revokeAllApiKeys } from "../../core/db/api-keys";
 import { auditStatement } from "../../core/db/audit-logs";
+import { parseJson } from "../../core/db/json-column";
+import { replaceSettingsKeeping } from "../../core/db/tenant-settings";
 import {
   bumpEncryptionVersion,
   findTenant,
@@ -22,6 +24,7 @@ import { createRouter } from "../http/app-env";
 import { auditActor, commitGlobalForTenant } from "../http/audit";
 import { NameField, SettingsField, TenantSchema } from "../http/identity-schemas";
 import { ProblemError } from "../http/problem";
+import { QUOTA_SETTING_KEYS, refuseQuotaChanges } from "../http/quota-settings";
 import { caller, callerObject } from "../http/request-context";
 import { problemResponseSpec } from "../http/schemas";
 import { refuseRaisedWindows } from "../http/window-settings";
@@ -49,16 +52,23 @@ async function currentTenant(c: Context<AppEnv>): Promise<TenantRow> {
 async function patchTenant(c: Context<AppEnv>, patch: TenantPatch, action: string) {
   const { user } = caller(c);
   refuseRaisedWindows(c.env, patch.settings);
-  await currentTenant(c);
+  const current = await currentTenant(c);
+  // The plan's quota overrides are the operator's (src/router/http/quota-settings.ts):
+  // a change is refused, and the settings written keep the stored ones.
+  refuseQuotaChanges(parseJson(current.settings, {}), patch.settings);
+  const { settings, ...fields } = patch;
+  const now = isoNow(c.var.clock);
+  const statements = [updateTenant(c.env.DB, user.tenantId, fields, now)];
+  if (settings) statements.push(replaceSettingsKeeping(c.env.DB, user.tenantId, settings, QUOTA_SETTING_KEYS, now));
   // The directory row is global, the tenant's trail is in its shard (src/router/http/audit.ts).
-  await commitGlobalForTenant(c, user.tenantId, [updateTenant(c.env.DB, user.tenantId, patch, isoNow(c.var.clock))], {
+  await commitGlobalForTenant(c, user.tenantId, statements, {
     action,
     resourceType: "tenant",
     resourceId: user.tenantId,
     // Field names and the plan only: settings may hold anything.
     metadata: { fields: Object.keys(patch), tier: patch.tier },
   });
-  // The TenantObject keeps settings (publishing windows) for a minute: not after a change.
+  // The TenantObject keeps settings (publishing windows, the plan) for a minute: not after a change.
   await (await callerObject(c)).forgetTenantRecord();
   return toTenant(await currentTenant(c));
 }
@@ -89,7 +99,13 @@ const patchTenantRoute = createRoute({
   security,
   middleware: guard("tenant.update", { action: "tenant.update", resource: "tenant" }),
   request: { body: { content: { "application/json": { schema: PatchTenantBody } }, required: true } },
-  responses: { 200: tenantResponse("The updated tenant"), ...errors },
+  responses: {
+    200: tenantResponse("The updated tenant"),
+    ...errors,
+    403: problemResponseSpec(
+      "Role or scope does not allow it, or the settings change one of the plan's quota overrides (the operator's alone)",
+    ),
+  },
 });
 
 const BillingBody = z

@@ -22,6 +22,7 @@ import { guard } from "../auth/guard";
 import type { AppEnv } from "../http/app-env";
 import { createRouter } from "../http/app-env";
 import { commitAudited } from "../http/audit";
+import { countGuard, overQuota, refuseWhenFull } from "../http/count-quotas";
 import { decodeCursor, PageQuery, pageOf } from "../http/cursor";
 import { EmailField, NameField, PasswordField, pageSchema, UserSchema } from "../http/identity-schemas";
 import { ProblemError } from "../http/problem";
@@ -140,7 +141,12 @@ const createRouteDef = createRoute({
   security,
   middleware: guard("users.manage", { action: "user.create", resource: "user" }),
   request: { body: { content: { "application/json": { schema: CreateUserBody } }, required: true } },
-  responses: { 201: userResponse("Created"), 409: problemResponseSpec("E-mail already used"), ...errors },
+  responses: {
+    201: userResponse("Created"),
+    409: problemResponseSpec("E-mail already used"),
+    ...errors,
+    403: problemResponseSpec("Role or scope does not allow it, or the plan's users are all in use (quota-users)"),
+  },
 });
 
 const PatchUserBody = z
@@ -198,6 +204,9 @@ export const usersRoutes = createRouter()
     const { user, scope } = caller(c);
     const body = c.req.valid("json");
     if (!canAssignRole(user.role, body.role)) throw new ProblemError("forbidden", "Only an owner may add an owner");
+    // The plan's users (docs/billing.md, Tiers and quotas): refused before the password is hashed.
+    const quota = await countGuard(c, scope, "users");
+    await refuseWhenFull(quota);
     const userId = newId("user");
     const now = isoNow(c.var.clock);
     await commitUserChange(
@@ -211,9 +220,12 @@ export const usersRoutes = createRouter()
           role: body.role,
           now,
         }),
+        quota.check,
       ],
       { action: "user.create", resourceType: "user", resourceId: userId, metadata: { role: body.role } },
-    );
+    ).catch(async (error: unknown) => {
+      throw await overQuota(quota, error);
+    });
     return c.json(toUser((await getUser(scope, userId)) as UserRow), 201);
   })
   .openapi(patchRoute, async (c) => {

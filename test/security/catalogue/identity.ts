@@ -22,6 +22,15 @@ export const IDENTITY_ROUTES: RouteCase[] = [
     ok: 200,
   },
   {
+    name: "GET /v1/tenant/usage",
+    method: "GET",
+    path: () => "/v1/tenant/usage",
+    roles: ADMINS,
+    scope: "read:tenant",
+    mutation: false,
+    ok: 200,
+  },
+  {
     name: "PATCH /v1/tenant",
     method: "PATCH",
     path: () => "/v1/tenant",
