@@ -67,6 +67,9 @@ const ISOLATED = [
   "test/skills/versions.test.ts",
   "test/retention/retention-job.test.ts",
   "test/retention/retention-resume.test.ts",
+  // Erasures: the job over every tenant, and scans of every database, index and bucket.
+  "test/privacy/tenant-erasure.test.ts",
+  "test/privacy/erasure-faults.test.ts",
   // The query planner's statistics of the whole database (PRAGMA optimize, read bounds).
   "test/db/optimize.test.ts",
   "test/db/viral-posts.test.ts",

@@ -473,6 +473,15 @@ export interface TenantObjectContract {
   /** The current or last move; null when the tenant never moved. */
   moveStatus(): Promise<MoveStatus | null>;
 
+  // erasure
+  /**
+   * The tenant's erasure (docs/privacy.md, "A tenant's erasure"): the object's alarm and
+   * every row of its storage are deleted, and its live sockets closed. Called once the
+   * directory no longer places the tenant, so no later call reaches the object to make
+   * it apply a fresh schema (src/core/erasure/object.ts).
+   */
+  eraseStorage(): Promise<void>;
+
   // connecting accounts
   createOAuthState(pending: NewAuthorization): Promise<{ state: string; expiresAtMs: number }>;
   /**
@@ -637,6 +646,11 @@ export const REPEAT = {
   startMove: "safe",
   // Reads.
   moveStatus: "safe",
+
+  // erasure
+  // Deletes the alarm and everything stored: a repeat finds nothing left to delete (on a
+  // fresh instance it deletes the schema that instance just applied).
+  eraseStorage: "safe",
 
   // connecting accounts
   // Inserts the state under its own key: a repeat after the first stored it fails on that key.

@@ -12,7 +12,8 @@
 //     scope can make it.
 //
 // The mover (objects/placement/tenant-move.ts) writes residency rows and copies rows on
-// raw bindings by design; a flow that moves a tenant is not watched by this guard.
+// raw bindings by design, and so does a tenant's erasure (src/core/erasure: the tenant is
+// fenced first); a flow that moves or erases a tenant is not watched by this guard.
 import { env } from "cloudflare:workers";
 import { preparedInScope, residencyFence } from "../../src/core/db/resident-database";
 import { allShards } from "../../src/core/placement/shards";

@@ -8,7 +8,8 @@
 // - a key prefix registered for a key whose shard row was never written: older than an
 //   hour with no key in the tenant's shard, it is deleted (it authenticated nothing);
 // - a tenant deleted in the directory whose keys were not revoked in its shard: they
-//   are revoked now (they were refused anyway: the tenant's status is checked).
+//   are revoked now (they were refused anyway: the tenant's status is checked), unless
+//   its erasure has started (its keys are erased with it).
 import { chunk } from "../db/chunk";
 import { scopeOn } from "../db/tenant-scope";
 import { shardNamed } from "./shards";
@@ -104,7 +105,10 @@ async function orphanKeyPrefixes(env: Env, nowMs: number): Promise<number> {
 
 async function revokeKeysOfDeletedTenants(env: Env, nowMs: number): Promise<number> {
   const { results } = await env.DB.prepare(
-    "SELECT tenant_id, shard FROM tenants WHERE status = 'deleted' AND updated_at >= ?",
+    // A tenant whose erasure started is fenced in its shards (src/core/erasure/fence.ts):
+    // its keys go with its rows, and a write of it would be refused.
+    `SELECT tenant_id, shard FROM tenants WHERE status = 'deleted' AND updated_at >= ?
+       AND tenant_id NOT IN (SELECT tenant_id FROM tenant_erasures WHERE state <> 'grace')`,
   )
     .bind(iso(nowMs - LOOKBACK_MS))
     .all<{ tenant_id: string; shard: string | null }>();

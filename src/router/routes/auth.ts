@@ -62,8 +62,11 @@ const route = createRoute({
 
 const WRONG = "The e-mail, password or code is not correct";
 
-/** Password, status and (when on) TOTP. Null means "wrong", whatever was wrong. */
-async function checkCredentials(
+/**
+ * Password, status and (when on) TOTP. Null means "wrong", whatever was wrong. The
+ * owner's restore of a deleted tenant checks them the same way (tenant-restore.ts).
+ */
+export async function checkCredentials(
   c: Context<AppEnv>,
   user: UserRow | null,
   tenant: { kms_key_id: string; encryption_version: number; tenant_id: string },

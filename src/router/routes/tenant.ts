@@ -5,8 +5,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { isoNow } from "../../core/clock";
 import { applyRotation, planRotation } from "../../core/crypto/rotate-tenant-key";
-import { revokeAllApiKeys } from "../../core/db/api-keys";
 import { auditStatement } from "../../core/db/audit-logs";
+import { graceEnd, insertGrace } from "../../core/db/tenant-erasures";
 import { parseJson } from "../../core/db/json-column";
 import { replaceSettingsKeeping } from "../../core/db/tenant-settings";
 import {
@@ -22,13 +22,14 @@ import { guard } from "../auth/guard";
 import type { AppEnv } from "../http/app-env";
 import { createRouter } from "../http/app-env";
 import { auditActor, commitGlobalForTenant } from "../http/audit";
+import { DeletedTenantSchema } from "../http/erasure-schemas";
 import { NameField, SettingsField, TenantSchema } from "../http/identity-schemas";
 import { ProblemError } from "../http/problem";
 import { QUOTA_SETTING_KEYS, refuseQuotaChanges } from "../http/quota-settings";
 import { caller, callerObject } from "../http/request-context";
 import { problemResponseSpec } from "../http/schemas";
+import { deletedTenantView, markDeleted, stopEverywhere } from "../http/tenant-deletion";
 import { refuseRaisedWindows } from "../http/window-settings";
-import { retryOnReset } from "../objects";
 
 const security = [{ bearerAuth: [] }];
 const errors = {
@@ -136,10 +137,14 @@ const deleteRoute = createRoute({
   method: "delete",
   path: "/v1/tenant",
   tags: ["Tenants"],
-  summary: "Delete the tenant (owner, signed in): every credential stops working, every live dashboard closes",
+  summary:
+    "Delete the tenant (owner, signed in): every credential stops working, every live dashboard closes, and the tenant is erased after a 30-day grace unless restored (POST /v1/tenant/restore)",
   security,
   middleware: guard("tenant.delete", { action: "tenant.delete", resource: "tenant" }),
-  responses: { 200: tenantResponse("The deleted tenant"), ...errors },
+  responses: {
+    200: { description: "The deleted tenant", content: { "application/json": { schema: DeletedTenantSchema } } },
+    ...errors,
+  },
 });
 
 const RotationResult = z
@@ -169,31 +174,28 @@ export const tenantRoutes = createRouter()
   .openapi(patchTenantRoute, async (c) => c.json(await patchTenant(c, c.req.valid("json"), "tenant.update"), 200))
   .openapi(billingRoute, async (c) => c.json(await patchTenant(c, c.req.valid("json"), "tenant.billing_update"), 200))
   .openapi(deleteRoute, async (c) => {
-    const { user, scope } = caller(c);
+    const { user } = caller(c);
     await currentTenant(c);
-    // Two databases, in this order: the directory first, so every credential of the
-    // tenant is refused from now on (its object checks the tenant's status), then its
-    // keys revoked in its shard. Should the second fail, the keys are refused anyway;
-    // the daily job's repair revokes them (src/core/placement/repair.ts).
+    const nowMs = c.var.clock();
+    // The directory first (the status and the grace of the tenant's erasure, one batch),
+    // then the tenant stopped everywhere (src/router/http/tenant-deletion.ts says why
+    // in this order). The grace's start is in the tenant's own trail.
     await commitGlobalForTenant(
       c,
       user.tenantId,
-      [updateTenant(c.env.DB, user.tenantId, { status: "deleted" }, isoNow(c.var.clock))],
+      [
+        markDeleted(c.env.DB, user.tenantId, isoNow(c.var.clock)),
+        insertGrace(c.env.DB, { tenantId: user.tenantId, requestedBy: `user:${user.userId}`, nowMs }),
+      ],
       {
         action: "tenant.delete",
         resourceType: "tenant",
         resourceId: user.tenantId,
+        metadata: { erase_after: graceEnd(nowMs) },
       },
     );
-    await scope.db
-      .batch([revokeAllApiKeys(scope)])
-      .catch((error) => console.error(`tenant ${user.tenantId}: keys left for the daily repair`, error));
-    // Every credential stops working at once, and every live dashboard closes. Its
-    // scheduled posts are held as they come due, and its object's upkeep stops.
-    const object = await callerObject(c);
-    await retryOnReset(object, "forgetCredentials", { all: true, endsAccess: true });
-    await retryOnReset(object, "tenantStatusChanged", "deleted");
-    return c.json(toTenant(await currentTenant(c)), 200);
+    await stopEverywhere(c.env, user.tenantId);
+    return c.json(await deletedTenantView(c.env.DB, user.tenantId), 200);
   })
   .openapi(rotateRoute, async (c) => {
     const { user, scope } = caller(c);

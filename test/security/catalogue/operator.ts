@@ -2,7 +2,8 @@
 // and the daily jobs. Described as the matrix describes a route (a valid call), for the
 // fuzzer and the coverage check.
 import { skillBody } from "../../skills/helpers";
-import { createTenant, PASSWORD } from "../../support/tenants";
+import { call } from "../../support/http";
+import { createTenant, login, PASSWORD } from "../../support/tenants";
 import { fresh, shared } from "../own-content";
 import type { RouteCase } from "../route-case";
 import type { World } from "../world";
@@ -11,6 +12,14 @@ import { publishingFixtures, scheduledPost } from "./publishing";
 
 const globalSkillPath = async (world: World) =>
   `/v1/admin/skills/${(await shared(world, "global-skill", fresh.globalSkill)).id}`;
+
+/** A tenant its owner deleted: in its grace. */
+async function deletedTenant() {
+  const tenant = await createTenant();
+  const res = await call("/v1/tenant", { method: "DELETE", token: await login(tenant.tenantId, tenant.ownerEmail) });
+  if (res.status !== 200) throw new Error(`tenant not deleted: ${res.status} ${await res.text()}`);
+  return tenant;
+}
 
 export const OPERATOR_ROUTES: RouteCase[] = [
   unmatrixed({
@@ -86,6 +95,18 @@ export const OPERATOR_ROUTES: RouteCase[] = [
     method: "POST",
     path: async () => `/v1/admin/tenants/${(await createTenant({ region: "ap-southeast" })).tenantId}/move`,
     body: { to_shard: "SHARD_AP_SOUTHEAST_1" },
+  }),
+  // A tenant of its own each time: an erasure must not touch the fuzzer's world.
+  unmatrixed({
+    name: "POST /v1/admin/tenants/{id}/erase",
+    method: "POST",
+    path: async () => `/v1/admin/tenants/${(await createTenant()).tenantId}/erase`,
+  }),
+  // A tenant deleted by its owner: its grace is the erasure to read.
+  unmatrixed({
+    name: "GET /v1/admin/tenants/{id}/erasure",
+    method: "GET",
+    path: async () => `/v1/admin/tenants/${(await deletedTenant()).tenantId}/erasure`,
   }),
   unmatrixed({
     name: "GET /v1/admin/tenants/{id}/posts",

@@ -67,6 +67,14 @@ export const PUBLIC_ROUTES: RouteCase[] = [
     path: () => "/v1/oauth/linkedin/start",
     body: () => ({ state: "unknown-state", token: "A".repeat(43) }),
   }),
+  // The owner's e-mail and password are the credential (src/router/routes/tenant-restore.ts);
+  // the world's tenant is active, so even a valid call restores nothing (401).
+  unmatrixed({
+    name: "POST /v1/tenant/restore",
+    method: "POST",
+    path: () => "/v1/tenant/restore",
+    body: (world: World) => ({ tenant_id: world.tenant.tenantId, email: world.tenant.ownerEmail, password: PASSWORD }),
+  }),
   unmatrixed({
     name: "GET /v1/oauth/{platform}/callback",
     method: "GET",
