@@ -1,5 +1,7 @@
 // Tenants that publish, for the publishing benchmarks: each a tenant with a LinkedIn
-// window of `limit`, an API key allowed to publish, and a connected sandbox account.
+// window of `limit`, an API key allowed to publish, and a connected sandbox account. The
+// operator lifts the plan's posts a month (docs/billing.md), which a run's thousands of
+// posts would otherwise reach: the window is what is measured.
 import { bearer } from "../client/index.ts";
 import { connectSandboxAccount } from "../client/sandbox-browser.ts";
 import { createKey, createTenant } from "../client/tenants.ts";
@@ -18,7 +20,7 @@ export async function makePublisher(client: BenchClient, origin: string, limit: 
   sequence += 1;
   const { tenantId, ownerKey, ownerSession } = await createTenant(client, TEST_SECRETS.ADMIN_TOKEN, {
     name: `Bench ${sequence}`,
-    settings: { rate_limits: { linkedin: { limit } } },
+    settings: { rate_limits: { linkedin: { limit } }, max_posts_per_month: 10_000_000 },
     ownerEmail: `owner${sequence}@bench.example`,
   });
   const key = await createKey(client, await ownerSession(), ["publish", "read:posts"], 1_000_000);

@@ -476,4 +476,49 @@ export const TENANT_OBJECT_MIGRATIONS: readonly ObjectMigration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 21,
+    name: "tenant-exports",
+    sql: `
+      -- A tenant's exports (objects/privacy/tenant-export.ts, docs/privacy.md): the job's
+      -- checkpoint, run on the alarm a page at a time. source_index and source_path name
+      -- the file being written, cursor the key of the last row written to it (JSON),
+      -- part_seq its next part in R2; file_rows and file_bytes what it holds so far. A
+      -- page is written to R2 before its checkpoint moves, so a reset between the two
+      -- writes the same part again.
+      CREATE TABLE tenant_exports (
+        export_id TEXT PRIMARY KEY NOT NULL,
+        requested_by TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('running', 'ready', 'failed')),
+        region TEXT NOT NULL,
+        shard TEXT NOT NULL,
+        source_index INTEGER NOT NULL DEFAULT 0,
+        source_path TEXT,
+        cursor TEXT,
+        part_seq INTEGER NOT NULL DEFAULT 0,
+        file_rows INTEGER NOT NULL DEFAULT 0,
+        file_bytes INTEGER NOT NULL DEFAULT 0,
+        rows_total INTEGER NOT NULL DEFAULT 0,
+        page_rows INTEGER NOT NULL,
+        created_at_ms INTEGER NOT NULL,
+        finished_at_ms INTEGER,
+        expires_at_ms INTEGER NOT NULL,
+        error TEXT
+      );
+      CREATE INDEX tenant_exports_running ON tenant_exports (created_at_ms) WHERE status = 'running';
+      -- Each finished file of an export; sha256 is set when the export is sealed.
+      CREATE TABLE export_files (
+        export_id TEXT NOT NULL,
+        file_index INTEGER NOT NULL,
+        path TEXT NOT NULL,
+        source TEXT NOT NULL,
+        table_name TEXT NOT NULL,
+        rows INTEGER NOT NULL,
+        bytes INTEGER NOT NULL,
+        parts INTEGER NOT NULL,
+        sha256 TEXT,
+        PRIMARY KEY (export_id, file_index)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

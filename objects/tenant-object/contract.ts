@@ -424,6 +424,34 @@ export interface TenantObjectStatus {
   schemaVersion: number;
 }
 
+// --- privacy (docs/privacy.md) -----------------------------------------------
+
+/** Where a tenant's export stands; "expired" once it can no longer be downloaded. */
+export type ExportStatus = "running" | "ready" | "failed" | "expired";
+
+export interface TenantExportView {
+  exportId: string;
+  status: ExportStatus;
+  /** The user who asked for it. */
+  requestedBy: string;
+  createdAtMs: number;
+  finishedAtMs: number | null;
+  expiresAtMs: number;
+  progress: { filesDone: number; filesTotal: number; rows: number; currentFile: string | null };
+  error: string | null;
+}
+
+export type ExportStart =
+  | { started: true; export: TenantExportView }
+  /** Another export of the tenant is running: one at a time. */
+  | { started: false; running: TenantExportView };
+
+/** A live session of a person, for their data (its id stays: a session token carries it). */
+export interface PersonSession {
+  startedAtMs: number;
+  expiresAtMs: number;
+}
+
 // --- the interface ------------------------------------------------------------
 
 /**
@@ -473,14 +501,22 @@ export interface TenantObjectContract {
   /** The current or last move; null when the tenant never moved. */
   moveStatus(): Promise<MoveStatus | null>;
 
-  // erasure
+  // privacy (objects/privacy/)
   /**
-   * The tenant's erasure (docs/privacy.md, "A tenant's erasure"): the object's alarm and
-   * every row of its storage are deleted, and its live sockets closed. Called once the
-   * directory no longer places the tenant, so no later call reaches the object to make
-   * it apply a fresh schema (src/core/erasure/object.ts).
+   * Starts the tenant's export `exportId` (made by the router) for user `requestedBy`;
+   * it runs on the object's alarm. Refused while another export runs.
    */
-  eraseStorage(): Promise<void>;
+  startExport(exportId: string, requestedBy: string): Promise<ExportStart>;
+  /** Where an export stands; null when the tenant has no such export. */
+  exportStatus(exportId: string): Promise<TenantExportView | null>;
+  /** A person's live sessions (GET /v1/users/{id}/export). */
+  personSessions(userId: string): Promise<PersonSession[]>;
+  /**
+   * A person was erased (POST /v1/users/{id}/erase): their sessions end, their live
+   * tickets are voided and sockets closed, and what the object keeps of them (reset
+   * link, second-factor step, sign-in throttle rows naming `email`) is forgotten.
+   */
+  erasePerson(userId: string, email: string): Promise<{ sessionsEnded: number }>;
 
   // connecting accounts
   createOAuthState(pending: NewAuthorization): Promise<{ state: string; expiresAtMs: number }>;
@@ -647,10 +683,15 @@ export const REPEAT = {
   // Reads.
   moveStatus: "safe",
 
-  // erasure
-  // Deletes the alarm and everything stored: a repeat finds nothing left to delete (on a
-  // fresh instance it deletes the schema that instance just applied).
-  eraseStorage: "safe",
+  // privacy
+  // The id is the router's: a repeat finds the export it started and starts no other.
+  startExport: "safe",
+  // Reads.
+  exportStatus: "safe",
+  // Reads.
+  personSessions: "safe",
+  // Ends sessions and deletes rows: a repeat finds them gone (and counts 0).
+  erasePerson: "safe",
 
   // connecting accounts
   // Inserts the state under its own key: a repeat after the first stored it fails on that key.

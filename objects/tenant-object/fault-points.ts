@@ -41,6 +41,10 @@ export const FAULT_POINTS = [
   "ledger.read",
   /** A client's batch of metric events is applied (its flush timer set); the answer goes next. */
   "ingest.applied",
+  /** A page of a tenant's export is in R2; the export's checkpoint has not moved past it yet. */
+  "export.page",
+  /** An export's manifest is in R2; the export is not yet marked ready. */
+  "export.sealed",
 ] as const;
 export type FaultPointName = (typeof FAULT_POINTS)[number];
 

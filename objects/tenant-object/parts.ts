@@ -14,6 +14,7 @@ import type { TenantAnalytics } from "../analytics/tenant-analytics";
 import type { AuditOutbox } from "../identity/audit-outbox";
 import type { TenantIdentity } from "../identity/tenant-identity";
 import type { TenantMove } from "../placement/tenant-move";
+import type { TenantExport } from "../privacy/tenant-export";
 import type { AccountTokens } from "../publishing/account-tokens";
 import type { Admission } from "../publishing/admission";
 import type { PostQuota } from "../publishing/post-quota";
@@ -57,6 +58,8 @@ export interface TenantParts {
   scheduler: Scheduler;
   analytics: TenantAnalytics;
   move: TenantMove;
+  /** The tenant's exports (objects/privacy/tenant-export.ts). */
+  exports: TenantExport;
   adapterFor: (platform: Platform) => PlatformAdapter;
 }
 

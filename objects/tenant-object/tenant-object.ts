@@ -34,6 +34,8 @@ import { SessionStore } from "../identity/sessions";
 import { TenantIdentity } from "../identity/tenant-identity";
 import { attemptTotp } from "../identity/totp-attempts";
 import { TenantMove } from "../placement/tenant-move";
+import { forgetPerson, personSessions } from "../privacy/person-state";
+import { TenantExport } from "../privacy/tenant-export";
 import { AccountTokens } from "../publishing/account-tokens";
 import { Admission } from "../publishing/admission";
 import { Attempts } from "../publishing/attempts";
@@ -61,6 +63,7 @@ import type {
   ConversionCredit,
   CredentialChange,
   DeferredAuth,
+  ExportStart,
   FlowResult,
   IngestResult,
   LiveHolder,
@@ -70,6 +73,7 @@ import type {
   MoveStart,
   MoveStatus,
   NewAuthorization,
+  PersonSession,
   PostFigures,
   PresentedCredential,
   PublishInput,
@@ -81,6 +85,7 @@ import type {
   SessionEnding,
   SessionGrant,
   StartOutcome,
+  TenantExportView,
   TenantObjectContract,
   TenantObjectStatus,
   TotpAttempt,
@@ -151,6 +156,7 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
       clock,
     );
     const move = new TenantMove(sql, env, tenantId, timers, () => tenant.forget(), clock);
+    const exports = new TenantExport(ctx.storage, env, tenantId, timers, tenant, auditOutbox, clock);
     const holds = new PostHolds(sql, env, tenantId, tenant, clock);
     const scheduler = new Scheduler(sql, env, tenantId, timers, holds, postQuota, clock);
     const publishing = new PublishFlow({
@@ -181,6 +187,7 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
       scheduler,
       analytics,
       move,
+      exports,
       adapterFor,
     };
     keepParts(this, this.#parts);
@@ -264,12 +271,27 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
     return this.#parts.move.status();
   }
 
-  // --- erasure (src/core/erasure/object.ts) ------------------------------------
+  // --- privacy (objects/privacy/) ----------------------------------------------
 
-  async eraseStorage(): Promise<void> {
-    for (const socket of this.ctx.getWebSockets()) socket.close(1000, "the tenant was erased");
-    await this.ctx.storage.deleteAlarm();
-    await this.ctx.storage.deleteAll();
+  async startExport(exportId: string, requestedBy: string): Promise<ExportStart> {
+    return this.#parts.exports.start(exportId, requestedBy);
+  }
+
+  async exportStatus(exportId: string): Promise<TenantExportView | null> {
+    return this.#parts.exports.status(exportId);
+  }
+
+  async personSessions(userId: string): Promise<PersonSession[]> {
+    return personSessions(this.#parts.sql, userId, this.#parts.clock());
+  }
+
+  async erasePerson(userId: string, email: string): Promise<{ sessionsEnded: number }> {
+    // The usual end of access (forgetCredentials), then what the object keeps of them.
+    this.#parts.identity.forget({ userId });
+    const ended = this.#sessions.end({ userId });
+    endLiveAccess(this.#parts.sql, { userId }, (tag) => this.getConnections(tag));
+    forgetPerson(this.#parts.sql, userId, email);
+    return { sessionsEnded: ended.length };
   }
 
   // --- connecting accounts (objects/publishing/oauth-states.ts) ----------------

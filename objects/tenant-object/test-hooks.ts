@@ -15,6 +15,11 @@ export function flushAnalyticsNow(instance: TenantObject): Promise<FlushReport> 
   return flushAnalytics(partsOf(instance));
 }
 
+/** Pages of at most `rows` rows for an export still running (tests write many pages with few rows). */
+export function setExportPageRows(instance: TenantObject, exportId: string, rows: number): void {
+  partsOf(instance).exports.setPageRows(exportId, rows);
+}
+
 /** Rebuilds the campaign ledger from D1 now, as the campaign-ledger timer does daily (its repair). */
 export function rebuildCampaignLedgerNow(instance: TenantObject): Promise<CampaignLedgerRebuild> {
   return rebuildCampaigns(partsOf(instance));

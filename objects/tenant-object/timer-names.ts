@@ -14,4 +14,5 @@ export type TenantTimer =
   | "flush-analytics"
   | "sync-insights"
   | "campaign-ledger"
-  | "move-tenant";
+  | "move-tenant"
+  | "tenant-export";

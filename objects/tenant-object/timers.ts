@@ -127,6 +127,8 @@ export function tenantTimers(): { readonly [name in TenantTimer]: TimerHandler }
     ),
     // placement (objects/placement/tenant-move.ts)
     "move-tenant": handler(["move", "clock"], (parts) => parts.move.step(parts.clock()), { runsWhileFenced: true }),
+    // privacy (objects/privacy/tenant-export.ts): a tenant's export, a bounded run at a time.
+    "tenant-export": handler(["exports"], (parts) => parts.exports.step()),
   };
 }
 

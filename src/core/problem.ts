@@ -58,6 +58,8 @@ export const PROBLEM_TYPES = {
   // A Stripe webhook whose Stripe-Signature does not verify: nothing was applied.
   webhookSignature: { status: 400, title: "The webhook's signature could not be verified" },
   payloadTooLarge: { status: 413, title: "The request body is too large" },
+  // It existed and is gone for good: an export past its expiry (docs/privacy.md).
+  gone: { status: 410, title: "It is no longer available" },
   unsupportedMediaType: { status: 415, title: "Unsupported media type" },
   rateLimited: { status: 429, title: "Too many requests" },
   internal: { status: 500, title: "Internal error" },

@@ -7,7 +7,6 @@ import { createRouter } from "./http/app-env";
 import { notFound, onError } from "./http/error-handler";
 import { ProblemError } from "./http/problem";
 import { abTestsRoutes } from "./routes/ab-tests";
-import { adminErasureRoutes } from "./routes/admin-erasure";
 import { adminPlacementRoutes } from "./routes/admin-placement";
 import { adminPostsRoutes } from "./routes/admin-posts";
 import { adminRetentionRoutes } from "./routes/admin-retention";
@@ -49,10 +48,11 @@ import { socialAccountsRoutes } from "./routes/social-accounts";
 import { stripeWebhookRoutes } from "./routes/stripe-webhook";
 import { templatesRoutes } from "./routes/templates";
 import { tenantRoutes } from "./routes/tenant";
-import { tenantRestoreRoutes } from "./routes/tenant-restore";
+import { tenantExportsRoutes } from "./routes/tenant-exports";
 import { tenantBillingRoutes } from "./routes/tenant-billing";
 import { tenantUsageRoutes } from "./routes/tenant-usage";
 import { tenantsRoutes } from "./routes/tenants";
+import { userPrivacyRoutes } from "./routes/user-privacy";
 import { usersRoutes } from "./routes/users";
 
 /** Largest request body the API accepts. */
@@ -91,7 +91,7 @@ export function createApp(options: AppOptions = {}) {
   app.route("/", docsRoutes);
   app.route("/", tenantsRoutes);
   app.route("/", tenantRoutes);
-  app.route("/", tenantRestoreRoutes);
+  app.route("/", tenantExportsRoutes);
   app.route("/", tenantBillingRoutes);
   app.route("/", tenantUsageRoutes);
   app.route("/", stripeWebhookRoutes);
@@ -101,6 +101,7 @@ export function createApp(options: AppOptions = {}) {
   app.route("/", passwordRoutes);
   app.route("/", mfaRoutes);
   app.route("/", usersRoutes);
+  app.route("/", userPrivacyRoutes);
   app.route("/", passwordResetRoutes);
   app.route("/", apiKeysRoutes);
   app.route("/", auditLogsRoutes);
@@ -128,7 +129,6 @@ export function createApp(options: AppOptions = {}) {
   app.route("/", skillMetricsRoutes);
   app.route("/", adminSkillsRoutes);
   app.route("/", adminPlacementRoutes);
-  app.route("/", adminErasureRoutes);
   app.route("/", adminPostsRoutes);
   app.route("/", adminRetentionRoutes);
   app.route("/", adminTenantsRoutes);

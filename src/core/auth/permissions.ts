@@ -51,8 +51,16 @@ export const PERMISSIONS = {
   // The plan's quotas and their use (GET /v1/tenant/usage): those who manage the tenant.
   "tenant.usage": { roles: ADMINS, scope: "read:tenant" },
   "tenant.delete": { roles: OWNER, scope: "manage:billing", sessionOnly: true },
+  // A tenant's export holds every row it owns (docs/privacy.md): its owners only.
+  "tenant.export": { roles: OWNER, scope: "manage:tenant" },
   "users.read": { roles: EVERYONE, scope: "read:users" },
   "users.manage": { roles: ADMINS, scope: "manage:users" },
+  // A person's own data, or an owner's or admin's view of it: the route lets a member
+  // or viewer reach their own only (src/router/routes/user-privacy.ts).
+  "users.export": { roles: EVERYONE, scope: "read:users" },
+  // A person's erasure: by themselves, or by an owner or admin (only an owner for an
+  // owner), from a session: it cannot be undone.
+  "users.erase": { roles: EVERYONE, scope: "manage:users", sessionOnly: true },
   "api_keys.read": { roles: EVERYONE, scope: "manage:api_keys" },
   "api_keys.manage": { roles: WRITERS, scope: "manage:api_keys" },
   "audit.read": { roles: ADMINS, scope: "read:audit" },

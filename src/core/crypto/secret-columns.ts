@@ -35,6 +35,17 @@ export const SECRET_COLUMNS: readonly SecretColumn[] = [
 ];
 
 /**
+ * Columns holding a one-way digest of a credential: not encrypted (there is nothing to
+ * re-encrypt, so rotation leaves them), but a digest lets anyone holding it test
+ * guesses offline, so, like SECRET_COLUMNS, none ever leaves: a tenant's export and a
+ * person's data leave out both lists and say so (src/core/privacy/withheld-columns.ts).
+ */
+export const CREDENTIAL_DIGEST_COLUMNS: readonly { table: string; column: string }[] = [
+  { table: "users", column: "password_hash" },
+  { table: "api_keys", column: "key_hash" },
+];
+
+/**
  * The additional authenticated data of a secret: tenant, table, column and row. A
  * ciphertext copied to another row, column or tenant does not decrypt.
  */

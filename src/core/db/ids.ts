@@ -25,6 +25,7 @@ export const ID_PREFIXES = {
   sharingEvent: "shr",
   abTest: "abt",
   conversion: "cnv",
+  tenantExport: "exp",
   erasure: "era",
 } as const;
 

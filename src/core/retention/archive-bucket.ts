@@ -44,3 +44,17 @@ export function dayOfAuditKey(tenantId: string, key: string): string | null {
   const match = /^(\d{4}-\d{2}-\d{2})\.ndjson\.gz$/.exec(key.slice(prefix.length));
   return match ? (match[1] as string) : null;
 }
+
+/**
+ * Every export of a tenant sits under this prefix (docs/privacy.md, "A tenant's
+ * export"): exports/<tenant_id>/<export_id>/, in the tenant's own region like its audit
+ * archive, so an export never leaves the region either.
+ */
+export function tenantExportsPrefix(tenantId: string): string {
+  return `exports/${tenantId}/`;
+}
+
+/** One export's objects: its manifest and the parts of its files (src/core/privacy/export-layout.ts). */
+export function exportPrefix(tenantId: string, exportId: string): string {
+  return `${tenantExportsPrefix(tenantId)}${exportId}/`;
+}

@@ -7,6 +7,7 @@ import { ANALYTICS_ROUTES } from "./analytics";
 import { CONTENT_ROUTES } from "./content";
 import { IDENTITY_ROUTES } from "./identity";
 import { OPERATOR_ROUTES } from "./operator";
+import { PRIVACY_ROUTES } from "./privacy";
 import { PUBLIC_ROUTES } from "./public";
 import { PUBLISHING_ROUTES } from "./publishing";
 import { REPORT_ROUTES } from "./reports";
@@ -18,6 +19,7 @@ export const ROUTES: RouteCase[] = [
   ...CONTENT_ROUTES,
   ...ANALYTICS_ROUTES,
   ...REPORT_ROUTES,
+  ...PRIVACY_ROUTES,
 ];
 
 /** Who calls an operation: a tenant's user (session or key), the operator, or anyone. */
