@@ -34,8 +34,16 @@ async function likesReach(world: AnalyticsWorld, watcher: OpenSocket, likes: num
   );
 }
 
-function setTenantStatus(tenantId: string, status: "active" | "suspended"): Promise<Response> {
-  return call(`/v1/tenants/${tenantId}`, { method: "PATCH", token: ADMIN, body: { status } });
+/**
+ * The operator suspends or reactivates the tenant: by PATCH /v1/tenants/{id}, or by
+ * PATCH /v1/admin/tenants/{id} (docs/billing.md), which must stop it exactly as well.
+ */
+function setTenantStatus(
+  tenantId: string,
+  status: "active" | "suspended",
+  route = "/v1/tenants/{id}",
+): Promise<Response> {
+  return call(route.replace("{id}", tenantId), { method: "PATCH", token: ADMIN, body: { status } });
 }
 
 async function memberWatching(world: AnalyticsWorld): Promise<{ member: TestUser; session: string }> {
@@ -44,27 +52,30 @@ async function memberWatching(world: AnalyticsWorld): Promise<{ member: TestUser
 }
 
 describe("suspending the tenant", () => {
-  it("closes its sockets, which receive no further updates, and voids tickets issued before", async () => {
-    const world = await publishedPosts(1);
-    const before = await watching(world.key);
-    const unspent = await ticketFor(world.key);
+  it.each(["/v1/tenants/{id}", "/v1/admin/tenants/{id}"])(
+    "closes its sockets, which receive no further updates, and voids tickets issued before (PATCH %s)",
+    async (route) => {
+      const world = await publishedPosts(1);
+      const before = await watching(world.key);
+      const unspent = await ticketFor(world.key);
 
-    const suspended = await setTenantStatus(world.tenant.tenantId, "suspended");
-    expect(suspended.status).toBe(200);
-    await closedForEndedAccess(before);
-    expect((await upgrade(unspent.url)).status).toBe(401);
-    expect((await call("/v1/live/ticket", { method: "POST", token: world.key })).status).toBe(401);
+      const suspended = await setTenantStatus(world.tenant.tenantId, "suspended", route);
+      expect(suspended.status).toBe(200);
+      await closedForEndedAccess(before);
+      expect((await upgrade(unspent.url)).status).toBe(401);
+      expect((await call("/v1/live/ticket", { method: "POST", token: world.key })).status).toBe(401);
 
-    // Reactivated, the tenant's figures flow again: to a new socket, not the closed one,
-    // and the ticket issued before the suspension stays void.
-    const seenAtClose = before.messages.length;
-    expect((await setTenantStatus(world.tenant.tenantId, "active")).status).toBe(200);
-    expect((await upgrade(unspent.url)).status).toBe(401);
-    const after = await watching(world.key);
-    await likesReach(world, after, 9);
-    expect(before.messages).toHaveLength(seenAtClose);
-    after.socket.close();
-  });
+      // Reactivated, the tenant's figures flow again: to a new socket, not the closed one,
+      // and the ticket issued before the suspension stays void.
+      const seenAtClose = before.messages.length;
+      expect((await setTenantStatus(world.tenant.tenantId, "active", route)).status).toBe(200);
+      expect((await upgrade(unspent.url)).status).toBe(401);
+      const after = await watching(world.key);
+      await likesReach(world, after, 9);
+      expect(before.messages).toHaveLength(seenAtClose);
+      after.socket.close();
+    },
+  );
 
   it("is the operator's: 401 without the operator's token, 400 naming the field, 404, 409 once deleted", async () => {
     const world = await publishedPosts(1);

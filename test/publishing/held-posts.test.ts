@@ -47,9 +47,16 @@ async function schedule(token: string, account: ConnectedAccount, atMs: number):
   return json<Post>(res);
 }
 
-/** The operator suspends or reactivates the tenant. */
-async function setTenantStatus(tenantId: string, status: "active" | "suspended"): Promise<void> {
-  const res = await call(`/v1/tenants/${tenantId}`, { method: "PATCH", token: ADMIN, body: { status } });
+/**
+ * The operator suspends or reactivates the tenant: by PATCH /v1/tenants/{id}, or by
+ * PATCH /v1/admin/tenants/{id} (docs/billing.md), which must hold its posts exactly as well.
+ */
+async function setTenantStatus(
+  tenantId: string,
+  status: "active" | "suspended",
+  route = "/v1/tenants/{id}",
+): Promise<void> {
+  const res = await call(route.replace("{id}", tenantId), { method: "PATCH", token: ADMIN, body: { status } });
   expect(res.status, await res.clone().text()).toBe(200);
 }
 
@@ -119,65 +126,68 @@ async function sentTexts(account: ConnectedAccount): Promise<string[]> {
 }
 
 describe("held posts", () => {
-  it("a post due while its tenant is suspended is held and never sent; reactivated, a later one goes out on time and the held one only once released", async () => {
-    const tenant = await createTenant();
-    const account = await connectAccount(tenant.ownerKey, "linkedin");
-    const start = Date.now();
-    const early = await schedule(tenant.ownerKey, account, start + HOUR_MS);
-    const later = await schedule(tenant.ownerKey, account, start + 3 * HOUR_MS);
+  it.each(["/v1/tenants/{id}", "/v1/admin/tenants/{id}"])(
+    "a post due while its tenant is suspended is held and never sent; reactivated, a later one goes out on time and the held one only once released (PATCH %s)",
+    async (route) => {
+      const tenant = await createTenant();
+      const account = await connectAccount(tenant.ownerKey, "linkedin");
+      const start = Date.now();
+      const early = await schedule(tenant.ownerKey, account, start + HOUR_MS);
+      const later = await schedule(tenant.ownerKey, account, start + 3 * HOUR_MS);
 
-    await setTenantStatus(tenant.tenantId, "suspended");
-    await timeComes(tenant.tenantId, start + HOUR_MS);
-    // Nothing reached the platform; the tenant's own credentials are refused.
-    expect(await sentTexts(account)).toEqual([]);
-    expect((await sandbox("linkedin").counters(sandboxUserOf(account))).publish ?? 0).toBe(0);
-    expect((await call("/v1/posts", { token: tenant.ownerKey })).status).toBe(401);
-    const held = await operatorList(tenant.tenantId, "held");
-    expect(held.map((p) => [p.id, p.status, p.held_reason])).toEqual([[early.id, "held", "tenant_suspended"]]);
-    expect((await operatorList(tenant.tenantId, "scheduled")).map((p) => p.id)).toEqual([later.id]);
-    const hold = await auditOf(tenant.tenantId, early.id, "post.hold");
-    expect(hold).toHaveLength(1);
-    expect(hold[0]).toMatchObject({ user_id: "system", success: 1 });
-    expect(JSON.parse(hold[0]?.metadata ?? "{}")).toMatchObject({ reason: "tenant_suspended" });
+      await setTenantStatus(tenant.tenantId, "suspended", route);
+      await timeComes(tenant.tenantId, start + HOUR_MS);
+      // Nothing reached the platform; the tenant's own credentials are refused.
+      expect(await sentTexts(account)).toEqual([]);
+      expect((await sandbox("linkedin").counters(sandboxUserOf(account))).publish ?? 0).toBe(0);
+      expect((await call("/v1/posts", { token: tenant.ownerKey })).status).toBe(401);
+      const held = await operatorList(tenant.tenantId, "held");
+      expect(held.map((p) => [p.id, p.status, p.held_reason])).toEqual([[early.id, "held", "tenant_suspended"]]);
+      expect((await operatorList(tenant.tenantId, "scheduled")).map((p) => p.id)).toEqual([later.id]);
+      const hold = await auditOf(tenant.tenantId, early.id, "post.hold");
+      expect(hold).toHaveLength(1);
+      expect(hold[0]).toMatchObject({ user_id: "system", success: 1 });
+      expect(JSON.parse(hold[0]?.metadata ?? "{}")).toMatchObject({ reason: "tenant_suspended" });
 
-    // Running the alarm again while suspended changes nothing.
-    await runAlarm(tenant.tenantId);
-    expect(await auditOf(tenant.tenantId, early.id, "post.hold")).toHaveLength(1);
+      // Running the alarm again while suspended changes nothing.
+      await runAlarm(tenant.tenantId);
+      expect(await auditOf(tenant.tenantId, early.id, "post.hold")).toHaveLength(1);
 
-    await setTenantStatus(tenant.tenantId, "active");
-    const list = await json<{ data: Post[] }>(await call("/v1/posts?status=held", { token: tenant.ownerKey }));
-    expect(list.data.map((p) => [p.id, p.held_reason])).toEqual([[early.id, "tenant_suspended"]]);
+      await setTenantStatus(tenant.tenantId, "active", route);
+      const list = await json<{ data: Post[] }>(await call("/v1/posts?status=held", { token: tenant.ownerKey }));
+      expect(list.data.map((p) => [p.id, p.held_reason])).toEqual([[early.id, "tenant_suspended"]]);
 
-    // The later post's time comes after the reactivation: it goes out on time.
-    await timeComes(tenant.tenantId, start + 3 * HOUR_MS);
-    expect(await sentTexts(account)).toEqual([later.text]);
-    expect((await readPost(tenant.ownerKey, later.id)).status).toBe("published");
-    expect(await readPost(tenant.ownerKey, early.id)).toMatchObject({
-      status: "held",
-      held_reason: "tenant_suspended",
-    });
+      // The later post's time comes after the reactivation: it goes out on time.
+      await timeComes(tenant.tenantId, start + 3 * HOUR_MS);
+      expect(await sentTexts(account)).toEqual([later.text]);
+      expect((await readPost(tenant.ownerKey, later.id)).status).toBe("published");
+      expect(await readPost(tenant.ownerKey, early.id)).toMatchObject({
+        status: "held",
+        held_reason: "tenant_suspended",
+      });
 
-    // Released at a new time (on the router's clock, ahead of the object's too): scheduled, then sent then.
-    const releaseAt = start + 5 * HOUR_MS;
-    const released = await release(tenant.ownerKey, early.id, releaseAt);
-    expect(released.status, await released.clone().text()).toBe(200);
-    expect(await json<Post>(released)).toMatchObject({
-      id: early.id,
-      status: "scheduled",
-      held_reason: null,
-      scheduled_at: new Date(releaseAt).toISOString(),
-    });
-    const releaseRows = await auditOf(tenant.tenantId, early.id, "post.release");
-    expect(releaseRows).toHaveLength(1);
-    expect(releaseRows[0]?.user_id).toBe(tenant.ownerId);
-    expect(JSON.parse(releaseRows[0]?.metadata ?? "{}")).toMatchObject({ held_reason: "tenant_suspended" });
+      // Released at a new time (on the router's clock, ahead of the object's too): scheduled, then sent then.
+      const releaseAt = start + 5 * HOUR_MS;
+      const released = await release(tenant.ownerKey, early.id, releaseAt);
+      expect(released.status, await released.clone().text()).toBe(200);
+      expect(await json<Post>(released)).toMatchObject({
+        id: early.id,
+        status: "scheduled",
+        held_reason: null,
+        scheduled_at: new Date(releaseAt).toISOString(),
+      });
+      const releaseRows = await auditOf(tenant.tenantId, early.id, "post.release");
+      expect(releaseRows).toHaveLength(1);
+      expect(releaseRows[0]?.user_id).toBe(tenant.ownerId);
+      expect(JSON.parse(releaseRows[0]?.metadata ?? "{}")).toMatchObject({ held_reason: "tenant_suspended" });
 
-    await runAlarm(tenant.tenantId);
-    expect(await sentTexts(account), "not before its new time").toEqual([later.text]);
-    await timeComes(tenant.tenantId, releaseAt);
-    expect((await sentTexts(account)).toSorted()).toEqual([early.text, later.text].toSorted());
-    expect((await readPost(tenant.ownerKey, early.id)).status).toBe("published");
-  });
+      await runAlarm(tenant.tenantId);
+      expect(await sentTexts(account), "not before its new time").toEqual([later.text]);
+      await timeComes(tenant.tenantId, releaseAt);
+      expect((await sentTexts(account)).toSorted()).toEqual([early.text, later.text].toSorted());
+      expect((await readPost(tenant.ownerKey, early.id)).status).toBe("published");
+    },
+  );
 
   it("a deleted tenant's due post is held with tenant_deleted, and the operator cancels it", async () => {
     const tenant = await createTenant();
@@ -281,39 +291,52 @@ describe("held posts", () => {
     }
   });
 
-  it("token upkeep and insight pulls do nothing while the tenant is suspended, and resume on reactivation", async () => {
-    // Insight pulls: a published post's figures are not pulled while suspended.
-    const world = await publishedPosts(1, "linkedin");
-    const user = sandboxUserOf(world.account);
-    await setTenantStatus(world.tenant.tenantId, "suspended");
-    await runTimersNow(world.tenant.tenantId, ["sync-insights"]);
-    expect((await sandbox("linkedin").counters(user)).insights ?? 0).toBe(0);
-    await setTenantStatus(world.tenant.tenantId, "active");
-    // Reactivated: the pull is due at once, without waiting for its paused timer.
-    const due = await runInDurableObject(tenantObjectOf(world.tenant.tenantId), (_o: TenantObject, state) => {
-      const row = state.storage.sql
-        .exec<{ due_at_ms: number }>("SELECT due_at_ms FROM timers WHERE name = 'sync-insights'")
-        .toArray()[0];
-      return { dueAtMs: row?.due_at_ms ?? null, nowMs: objectClock(state.storage.sql, env)() };
-    });
-    expect(due.dueAtMs).not.toBeNull();
-    expect(due.dueAtMs as number).toBeLessThanOrEqual(due.nowMs);
-    await runTimersNow(world.tenant.tenantId, ["sync-insights"]);
-    expect((await sandbox("linkedin").counters(user)).insights ?? 0).toBeGreaterThan(0);
+  it.each([
+    ["the tenant is suspended", "status"],
+    ["the tenant's subscription is canceled", "subscription_status"],
+  ] as const)(
+    "token upkeep and insight pulls do nothing while %s, and resume when it is active again",
+    async (_label, field) => {
+      // The operator stops and restarts the tenant: its status, or its subscription (docs/billing.md).
+      const stop = async (tenantId: string, active: boolean) => {
+        if (field === "status") return setTenantStatus(tenantId, active ? "active" : "suspended");
+        const body = { subscription_status: active ? "active" : "canceled" };
+        const res = await call(`/v1/admin/tenants/${tenantId}`, { method: "PATCH", token: ADMIN, body });
+        expect(res.status, await res.clone().text()).toBe(200);
+      };
+      // Insight pulls: a published post's figures are not pulled while suspended.
+      const world = await publishedPosts(1, "linkedin");
+      const user = sandboxUserOf(world.account);
+      await stop(world.tenant.tenantId, false);
+      await runTimersNow(world.tenant.tenantId, ["sync-insights"]);
+      expect((await sandbox("linkedin").counters(user)).insights ?? 0).toBe(0);
+      await stop(world.tenant.tenantId, true);
+      // Reactivated: the pull is due at once, without waiting for its paused timer.
+      const due = await runInDurableObject(tenantObjectOf(world.tenant.tenantId), (_o: TenantObject, state) => {
+        const row = state.storage.sql
+          .exec<{ due_at_ms: number }>("SELECT due_at_ms FROM timers WHERE name = 'sync-insights'")
+          .toArray()[0];
+        return { dueAtMs: row?.due_at_ms ?? null, nowMs: objectClock(state.storage.sql, env)() };
+      });
+      expect(due.dueAtMs).not.toBeNull();
+      expect(due.dueAtMs as number).toBeLessThanOrEqual(due.nowMs);
+      await runTimersNow(world.tenant.tenantId, ["sync-insights"]);
+      expect((await sandbox("linkedin").counters(user)).insights ?? 0).toBeGreaterThan(0);
 
-    // Token upkeep: an Instagram token five days from expiry and two days old is due for renewal.
-    const tenant = await createTenant();
-    const account = await connectAccount(tenant.ownerKey, "instagram", { tokenTtlSeconds: 5 * 86_400 });
-    const igUser = sandboxUserOf(account);
-    await sandbox("instagram").setTokenTtl(igUser, null);
-    await setTenantStatus(tenant.tenantId, "suspended");
-    await objectTimeIs(tenant.tenantId, Date.now() + 2 * 24 * HOUR_MS);
-    await runTimersNow(tenant.tenantId, ["token-upkeep"]);
-    expect((await sandbox("instagram").counters(igUser)).refresh ?? 0).toBe(0);
-    await setTenantStatus(tenant.tenantId, "active");
-    await runTimersNow(tenant.tenantId, ["token-upkeep"]);
-    expect((await sandbox("instagram").counters(igUser)).refresh).toBe(1);
-  });
+      // Token upkeep: an Instagram token five days from expiry and two days old is due for renewal.
+      const tenant = await createTenant();
+      const account = await connectAccount(tenant.ownerKey, "instagram", { tokenTtlSeconds: 5 * 86_400 });
+      const igUser = sandboxUserOf(account);
+      await sandbox("instagram").setTokenTtl(igUser, null);
+      await stop(tenant.tenantId, false);
+      await objectTimeIs(tenant.tenantId, Date.now() + 2 * 24 * HOUR_MS);
+      await runTimersNow(tenant.tenantId, ["token-upkeep"]);
+      expect((await sandbox("instagram").counters(igUser)).refresh ?? 0).toBe(0);
+      await stop(tenant.tenantId, true);
+      await runTimersNow(tenant.tenantId, ["token-upkeep"]);
+      expect((await sandbox("instagram").counters(igUser)).refresh).toBe(1);
+    },
+  );
 
   it("the operator lists a suspended tenant's scheduled and held posts by cursor and cancels them; nothing cancelled is ever sent", async () => {
     const tenant = await createTenant();
