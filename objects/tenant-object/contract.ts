@@ -518,6 +518,15 @@ export interface TenantObjectContract {
    */
   erasePerson(userId: string, email: string): Promise<{ sessionsEnded: number }>;
 
+  // erasure
+  /**
+   * The tenant's erasure (docs/privacy.md, "A tenant's erasure"): the object's alarm and
+   * every row of its storage are deleted, and its live sockets closed. Called once the
+   * directory no longer places the tenant, so no later call reaches the object to make
+   * it apply a fresh schema (src/core/erasure/object.ts).
+   */
+  eraseStorage(): Promise<void>;
+
   // connecting accounts
   createOAuthState(pending: NewAuthorization): Promise<{ state: string; expiresAtMs: number }>;
   /**
@@ -692,6 +701,11 @@ export const REPEAT = {
   personSessions: "safe",
   // Ends sessions and deletes rows: a repeat finds them gone (and counts 0).
   erasePerson: "safe",
+
+  // erasure
+  // Deletes the alarm and everything stored: a repeat finds nothing left to delete (on a
+  // fresh instance it deletes the schema that instance just applied).
+  eraseStorage: "safe",
 
   // connecting accounts
   // Inserts the state under its own key: a repeat after the first stored it fails on that key.

@@ -294,6 +294,14 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
     return { sessionsEnded: ended.length };
   }
 
+  // --- erasure (src/core/erasure/object.ts) ------------------------------------
+
+  async eraseStorage(): Promise<void> {
+    for (const socket of this.ctx.getWebSockets()) socket.close(1000, "the tenant was erased");
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+  }
+
   // --- connecting accounts (objects/publishing/oauth-states.ts) ----------------
 
   async createOAuthState(pending: NewAuthorization): Promise<{ state: string; expiresAtMs: number }> {

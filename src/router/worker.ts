@@ -3,11 +3,13 @@
 // bench/worker/index.ts for the benchmarks) pass the app they serve.
 import type { Hono } from "hono";
 import { optimizeDatabases } from "../core/db/optimize";
+import { runErasureJob } from "../core/erasure/job";
 import { repairPlacement } from "../core/placement/repair";
 import { sweepExpiredExports } from "../core/retention/export-sweep";
 import { runRetentionJob } from "../core/retention/job";
 import { dayOf } from "../core/skills/calendar";
 import { runDailySkillJob } from "../core/skills/daily-job";
+import { erasureDeps } from "./erasure-object";
 import type { AppEnv } from "./http/app-env";
 import { routeParties } from "./party-gate";
 
@@ -22,7 +24,8 @@ export function workerHandlers(app: Hono<AppEnv>) {
       return app.fetch(request, env, ctx);
     },
     // The daily cron (wrangler.toml [triggers]): the placement repair (src/core/placement/repair.ts),
-    // the skill job (metrics roll-up and skill review), retention (src/core/retention) and
+    // the skill job (metrics roll-up and skill review), tenants' erasures once their grace
+    // is over (src/core/erasure), retention (src/core/retention) and
     // fresh planner statistics in every database (src/core/db/optimize.ts). Each
     // runs whatever became of the one before: a failing step is logged, never a reason to
     // skip the others (they are all safe to run again the next day).
@@ -31,6 +34,7 @@ export function workerHandlers(app: Hono<AppEnv>) {
       const steps: [string, () => Promise<unknown>][] = [
         ["placement repair", () => repairPlacement(env, controller.scheduledTime)],
         ["daily skill job", () => runDailySkillJob(env, today)],
+        ["tenant erasure", () => runErasureJob(env, controller.scheduledTime, erasureDeps(env))],
         ["retention", () => runRetentionJob(env, today)],
         // Tenants' exports past their seven days (docs/privacy.md).
         ["expired exports", () => sweepExpiredExports(env, controller.scheduledTime)],
