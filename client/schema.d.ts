@@ -254,7 +254,7 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Delete the tenant (owner, signed in): every credential stops working, every live dashboard closes */
+        /** Delete the tenant (owner, signed in): every credential stops working, every live dashboard closes, and the tenant is erased after a 30-day grace unless restored (POST /v1/tenant/restore) */
         delete: {
             parameters: {
                 query?: never;
@@ -270,7 +270,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Tenant"];
+                        "application/json": components["schemas"]["DeletedTenant"];
                     };
                 };
                 /** @description Invalid body */
@@ -345,7 +345,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Role or scope does not allow it */
+                /** @description Role or scope does not allow it, or the settings change one of the plan's quota overrides (the operator's alone) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -371,7 +371,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change the tenant's plan or Stripe customer (owner) */
+        /**
+         * Refused: the plan comes from the subscription (Stripe) and the operator, never the owner
+         * @description Kept so that a client that set its tier here learns why it cannot: 403 billing-managed, naming each field sent. Nothing changes. The tier and subscription_status are read with GET /v1/tenant.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -385,15 +388,6 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description The updated tenant */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Tenant"];
-                    };
-                };
                 /** @description Invalid body */
                 400: {
                     headers: {
@@ -412,7 +406,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Role or scope does not allow it */
+                /** @description Billing is not the owner's to set (billing-managed, the fields named), or role or scope */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -482,6 +476,453 @@ export interface paths {
                 };
                 /** @description Another rotation finished first */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Export every row the tenant owns (owner): a job; follow it, then download */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Started */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TenantExport"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No valid credential */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Only an owner may export the tenant */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such export of this tenant */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Another export of the tenant is running */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/exports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where an export stands (owner) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The export */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TenantExport"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No valid credential */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Only an owner may export the tenant */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such export of this tenant */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/exports/{id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The export's archive (owner): one tar, gzipped */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description manifest.json, SHA256SUMS, then one NDJSON file per table (docs/privacy.md) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/gzip": string;
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No valid credential */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Only an owner may export the tenant */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such export of this tenant */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The export is still running, or failed */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The export expired: its archive is deleted */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Restore a deleted tenant during its 30-day grace (its owner, with e-mail and password, and TOTP when on) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TenantRestore"];
+                };
+            };
+            responses: {
+                /** @description The tenant, active again */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Tenant"];
+                    };
+                };
+                /** @description Invalid body */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Wrong credentials, no tenant in its grace, or a TOTP code is required (mfa_required: true) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The credentials are right but not an owner's */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The tenant's erasure started meanwhile: it can no longer be restored */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Too many failed attempts; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The plan's quotas: limit, used and reset of each (owner, admin) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The tenant's usage */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TenantUsage"];
+                    };
+                };
+                /** @description No valid credential */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Role or scope does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing/stripe/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stripe's events: subscriptions and invoices set the tenant's tier and subscription status
+         * @description Authenticated by Stripe-Signature (STRIPE_WEBHOOK_SECRET, 5 minutes' tolerance either way). Each event id is applied once; an event older than the newest applied to its tenant changes nothing. Every verified event is answered 200 with what became of it.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["StripeEvent"];
+                };
+            };
+            responses: {
+                /** @description Received */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StripeEventReceived"];
+                    };
+                };
+                /** @description The signature does not verify (webhook-signature), or the event lacks a field it needs */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description STRIPE_WEBHOOK_SECRET or STRIPE_PRICE_TIERS is not configured: nothing applied */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1108,7 +1549,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Role or scope does not allow it */
+                /** @description Role or scope does not allow it, or the plan's users are all in use (quota-users) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1353,6 +1794,168 @@ export interface paths {
         };
         trace?: never;
     };
+    "/v1/users/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A person's data: their user row, sessions, keys, audit rows and authorship (the person, owner, admin) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Rows per table on this page (1 to 500) */
+                    limit?: number;
+                    /** @description next_cursor of the previous page */
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of the person's data */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PersonData"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No valid credential */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not the person, nor an owner or admin who may */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such user in this tenant */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{id}/erase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Erase a person (themselves, an owner or admin; signed in): their trail stays, under a pseudonym */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Erased */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PersonErasure"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No valid credential */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not the person, nor an owner or admin who may */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such user in this tenant */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The tenant's last active owner cannot be erased */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/users/{id}/password-reset": {
         parameters: {
             query?: never;
@@ -1578,7 +2181,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Role or scope does not allow it */
+                /** @description Role or scope does not allow it, or the plan's API keys are all in use (quota-api-keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2210,7 +2813,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The member who asked for the connection may no longer connect accounts (removed, suspended, demoted, or their key revoked or expired): nothing is connected */
+                /** @description The member who asked for the connection may no longer connect accounts (removed, suspended, demoted, or their key revoked or expired), or the plan's connected accounts are all in use (quota-social-accounts): nothing is connected */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2369,6 +2972,15 @@ export interface paths {
                 };
                 /** @description No valid credential */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The subscription is past_due beyond its grace, or canceled: nothing published or scheduled (payment-required) */
+                402: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2627,6 +3239,15 @@ export interface paths {
                 };
                 /** @description No valid credential */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The subscription is past_due beyond its grace, or canceled: the post stays held (payment-required) */
+                402: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3943,7 +4564,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Role or scope does not allow it */
+                /** @description Role or scope does not allow it, or the plan's knowledge entries are all in use (quota-knowledge-entries) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -6057,6 +6678,148 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/tenants/{id}/erase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Erase a tenant now, skipping any grace: every trace of it goes (runs in steps; call again to go on)
+         * @description Deletes the tenant if it is not yet (every credential stops), then erases it step by step: its shard rows, its rows in the global tables, its vectors, its R2 objects, its platform grants (revoked where the platform offers it) and its TenantObject's storage. The directory keeps a tombstone. state says where it stands: erasing (call again, or the daily job goes on) or erased.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The erasure, as far as it got */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TenantErasure"];
+                    };
+                };
+                /** @description Invalid id */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not the operator */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such tenant */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The tenant was erased already */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/tenants/{id}/erasure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A tenant's erasure: its grace, its progress, or its record (who, when, what was erased, counts) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The erasure */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TenantErasure"];
+                    };
+                };
+                /** @description Invalid id */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not the operator */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No erasure of this tenant was asked for */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/tenants/{id}/posts": {
         parameters: {
             query?: never;
@@ -6262,6 +7025,84 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/tenants/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Set a tenant's Stripe customer; override its tier, status, subscription status or settings (operator) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PatchOperatorTenant"];
+                };
+            };
+            responses: {
+                /** @description The tenant */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Tenant"];
+                    };
+                };
+                /** @description Invalid body or id (the field named) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not the operator */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such tenant */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The tenant was deleted, or another tenant has that Stripe customer */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/v1/analytics/benchmarks": {
@@ -6973,6 +7814,12 @@ export interface components {
             stripe_customer_id: string | null;
             /** @enum {string} */
             subscription_status: "active" | "canceled" | "past_due";
+            /**
+             * Format: date-time
+             * @description When the current past_due spell's first payment failed; its grace counts from it (docs/billing.md)
+             * @example 2026-11-25T09:30:00.000Z
+             */
+            past_due_since: string | null;
             /** @enum {string} */
             status: "active" | "suspended" | "deleted";
             encryption_version: number;
@@ -7074,6 +7921,18 @@ export interface components {
                     };
                 };
                 retention?: components["schemas"]["RetentionSettings"];
+                /** @description The operator's override of the plan's posts_per_month for this tenant (docs/billing.md) */
+                max_posts_per_month?: number;
+                /** @description The operator's override of the plan's social_accounts for this tenant (docs/billing.md) */
+                max_social_accounts?: number;
+                /** @description The operator's override of the plan's users for this tenant (docs/billing.md) */
+                max_users?: number;
+                /** @description The operator's override of the plan's api_keys for this tenant (docs/billing.md) */
+                max_api_keys?: number;
+                /** @description The operator's override of the plan's knowledge_entries for this tenant (docs/billing.md) */
+                max_knowledge_entries?: number;
+                /** @description Days a past_due subscription keeps publishing (default 7; the operator's alone) */
+                past_due_grace_days?: number;
             } & {
                 [key: string]: unknown;
             };
@@ -7119,6 +7978,18 @@ export interface components {
                     };
                 };
                 retention?: components["schemas"]["RetentionSettings"];
+                /** @description The operator's override of the plan's posts_per_month for this tenant (docs/billing.md) */
+                max_posts_per_month?: number;
+                /** @description The operator's override of the plan's social_accounts for this tenant (docs/billing.md) */
+                max_social_accounts?: number;
+                /** @description The operator's override of the plan's users for this tenant (docs/billing.md) */
+                max_users?: number;
+                /** @description The operator's override of the plan's api_keys for this tenant (docs/billing.md) */
+                max_api_keys?: number;
+                /** @description The operator's override of the plan's knowledge_entries for this tenant (docs/billing.md) */
+                max_knowledge_entries?: number;
+                /** @description Days a past_due subscription keeps publishing (default 7; the operator's alone) */
+                past_due_grace_days?: number;
             } & {
                 [key: string]: unknown;
             };
@@ -7128,12 +7999,91 @@ export interface components {
             /** @enum {string} */
             tier?: "free" | "standard" | "enterprise";
         };
+        DeletedTenant: components["schemas"]["Tenant"] & {
+            /**
+             * Format: date-time
+             * @description When the grace ends and the tenant is erased, unless its owner restores it first
+             */
+            erase_after: string;
+        };
         KeyRotation: {
             encryption_version: number;
             previous_version: number;
             reencrypted: {
                 [key: string]: number;
             };
+        };
+        TenantExport: {
+            id: string;
+            /** @enum {string} */
+            status: "running" | "ready" | "failed" | "expired";
+            requested_by: string;
+            created_at: string;
+            finished_at: string | null;
+            /** @description After this the archive is deleted and its download answers 410 */
+            expires_at: string;
+            progress: {
+                files_done: number;
+                files_total: number;
+                rows: number;
+                current_file: string | null;
+            };
+            error: string | null;
+            /** @description Set once the export is ready */
+            download_url: string | null;
+        };
+        TenantRestore: {
+            tenant_id: string;
+            email: string;
+            password: string;
+            totp?: string;
+        };
+        TenantUsage: {
+            /** @enum {string} */
+            tier: "free" | "standard" | "enterprise";
+            /**
+             * @description The calendar month (UTC) the posts count in
+             * @example 2026-03
+             */
+            month: string;
+            quotas: {
+                posts_per_month: components["schemas"]["QuotaUsage"];
+                social_accounts: components["schemas"]["QuotaUsage"];
+                users: components["schemas"]["QuotaUsage"];
+                api_keys: components["schemas"]["QuotaUsage"];
+                knowledge_entries: components["schemas"]["QuotaUsage"];
+            };
+        };
+        QuotaUsage: {
+            limit: number;
+            used: number;
+            remaining: number;
+            /** @description When the count starts again: the next month's start (UTC) for posts; null for counts */
+            resets_at: string | null;
+            /** @description The operator set this tenant's limit (settings.max_…) */
+            overridden: boolean;
+        };
+        StripeEventReceived: {
+            /** @enum {boolean} */
+            received: true;
+            event_id: string;
+            /** @enum {string} */
+            outcome: "applied" | "stale" | "ignored" | "unmatched" | "ambiguous";
+            duplicate: boolean;
+        };
+        StripeEvent: {
+            id: string;
+            type: string;
+            created: number;
+            data: {
+                object: {
+                    [key: string]: unknown;
+                };
+            } & {
+                [key: string]: unknown;
+            };
+        } & {
+            [key: string]: unknown;
         };
         Session: {
             token: string;
@@ -7198,6 +8148,42 @@ export interface components {
             /** @enum {string} */
             status?: "active" | "suspended";
             full_name?: string | null;
+        };
+        PersonData: {
+            user_id: string;
+            /** @description The user row without its secrets; on the first page only */
+            profile: {
+                [key: string]: unknown;
+            } | null;
+            memberships: {
+                tenant_id: string;
+                role: string;
+                status: string;
+                since: string | null;
+            }[] | null;
+            sessions: {
+                started_at: string;
+                expires_at: string;
+            }[] | null;
+            /** @description Per table, this page of the rows that name the person (actor, author, owner) */
+            records: {
+                [key: string]: {
+                    [key: string]: unknown;
+                }[];
+            };
+            withheld: {
+                table: string;
+                column: string;
+                reason: string;
+            }[];
+            next_cursor: string | null;
+        };
+        PersonErasure: {
+            user_id: string;
+            /** @description What the person's audit rows and authorship now name */
+            pseudonym: string;
+            erased_at: string;
+            sessions_ended: number;
         };
         PasswordResetLink: {
             /** @description The reset token. Shown once: hand it to the user, who redeems it at POST /v1/auth/password-reset. */
@@ -7323,7 +8309,7 @@ export interface components {
              * @description Why a held post was not sent when it came due: its tenant was suspended or deleted, or the member who answers for it was suspended or removed. Null unless the post is held
              * @enum {string|null}
              */
-            held_reason: "tenant_suspended" | "tenant_deleted" | "author_removed" | null;
+            held_reason: "tenant_suspended" | "tenant_deleted" | "author_removed" | "subscription_canceled" | "subscription_past_due" | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -8364,6 +9350,51 @@ export interface components {
             /** @example SHARD_EU_WEST_2 */
             to_shard: string;
         };
+        TenantErasure: {
+            id: string;
+            tenant_id: string;
+            /** @enum {string} */
+            state: "grace" | "erasing" | "erased";
+            /** @description "user:<id>" (the owner), "operator" or "system" */
+            requested_by: string;
+            /** Format: date-time */
+            requested_at: string;
+            /** Format: date-time */
+            erase_after: string;
+            /** @enum {string|null} */
+            started_by: "operator" | "grace_expiry" | null;
+            /** Format: date-time */
+            started_at: string | null;
+            /**
+             * @description Where an erasure under way stands
+             * @enum {string|null}
+             */
+            step: "fence" | "directory" | "revoke" | "vectors" | "shard" | "archive" | "skills" | "object" | "sweep" | "done" | null;
+            /** Format: date-time */
+            erased_at: string | null;
+            /** @description What was erased, by place (shard, global, vectors, archive, object) and table or kind */
+            counts: {
+                [key: string]: {
+                    [key: string]: number;
+                };
+            };
+            /** @description The platform grants, by platform */
+            revocations: {
+                [key: string]: {
+                    revoked: number;
+                    /** @description Tokens the platform no longer accepted (expired or revoked before) */
+                    invalid: number;
+                    failed: number;
+                    /** @description Grants at a platform that offers no revocation (LinkedIn) */
+                    unsupported: number;
+                    failures: {
+                        kind: string;
+                        status: number | null;
+                    }[];
+                };
+            };
+            last_error: string | null;
+        };
         RetentionJobReport: {
             as_of: string;
             /** @description False: the run stopped at its budget; run it again to go on */
@@ -8397,6 +9428,19 @@ export interface components {
             calls: {
                 d1: number;
                 r2: number;
+            };
+        };
+        PatchOperatorTenant: {
+            stripe_customer_id?: string | null;
+            /** @enum {string} */
+            tier?: "free" | "standard" | "enterprise";
+            /** @enum {string} */
+            status?: "active" | "suspended";
+            /** @enum {string} */
+            subscription_status?: "active" | "canceled" | "past_due";
+            /** @description Merged into the tenant's settings: each key given replaces the stored one, a key given as null removes it */
+            settings?: {
+                [key: string]: unknown;
             };
         };
         BenchmarkList: {
