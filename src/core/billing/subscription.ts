@@ -77,7 +77,9 @@ export function subscriptionGate(state: BillingState, nowMs: number): Subscripti
 
 /**
  * The writes a canceled tenant keeps: a member's own sign-out, password and second
- * factor (account security), and the owner's deletion of the tenant. Reads are never
+ * factor (account security), the owner's deletion of the tenant, and what privacy law
+ * owes whatever the subscription (docs/privacy.md): the tenant's export and a person's
+ * erasure (a person's own export is a read, read:users). Reads are never
  * stopped (a permission whose scope is read:*, POST searches and live tickets among
  * them). Sign-in, the webhook and the operator's routes have no tenant permission and
  * are never gated. A route to add here says why in docs/billing.md.
@@ -87,6 +89,8 @@ export const WRITES_WHILE_CANCELED: readonly Permission[] = [
   "password.change",
   "mfa.manage",
   "tenant.delete",
+  "tenant.export",
+  "users.erase",
   // PATCH /v1/tenant/billing: it never writes (billing is Stripe's and the operator's), and says so.
   "tenant.billing",
 ];

@@ -1,20 +1,19 @@
-// The caller's own tenant: read, rename and configure, billing (owner), deletion
-// (owner), key rotation (owner).
+// The caller's own tenant: read, rename and configure, deletion (owner), key rotation
+// (owner). Billing is not the owner's to set: tenant-billing.ts.
 
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { isoNow } from "../../core/clock";
 import { applyRotation, planRotation } from "../../core/crypto/rotate-tenant-key";
 import { auditStatement } from "../../core/db/audit-logs";
-import { graceEnd, insertGrace } from "../../core/db/tenant-erasures";
 import { parseJson } from "../../core/db/json-column";
+import { graceEnd, insertGrace } from "../../core/db/tenant-erasures";
 import { replaceSettingsKeeping } from "../../core/db/tenant-settings";
 import {
   bumpEncryptionVersion,
   findTenant,
   type TenantPatch,
   type TenantRow,
-  TIERS,
   toTenant,
   updateTenant,
 } from "../../core/db/tenants";
@@ -22,6 +21,7 @@ import { guard } from "../auth/guard";
 import type { AppEnv } from "../http/app-env";
 import { createRouter } from "../http/app-env";
 import { auditActor, commitGlobalForTenant } from "../http/audit";
+import { BILLING_SETTING_KEYS, refuseGraceChange } from "../http/billing-settings";
 import { DeletedTenantSchema } from "../http/erasure-schemas";
 import { NameField, SettingsField, TenantSchema } from "../http/identity-schemas";
 import { ProblemError } from "../http/problem";
@@ -57,10 +57,15 @@ async function patchTenant(c: Context<AppEnv>, patch: TenantPatch, action: strin
   // The plan's quota overrides are the operator's (src/router/http/quota-settings.ts):
   // a change is refused, and the settings written keep the stored ones.
   refuseQuotaChanges(parseJson(current.settings, {}), patch.settings);
+  // So is a past_due subscription's grace (src/router/http/billing-settings.ts).
+  refuseGraceChange(parseJson(current.settings, {}), patch.settings);
   const { settings, ...fields } = patch;
   const now = isoNow(c.var.clock);
   const statements = [updateTenant(c.env.DB, user.tenantId, fields, now)];
-  if (settings) statements.push(replaceSettingsKeeping(c.env.DB, user.tenantId, settings, QUOTA_SETTING_KEYS, now));
+  if (settings)
+    statements.push(
+      replaceSettingsKeeping(c.env.DB, user.tenantId, settings, [...QUOTA_SETTING_KEYS, ...BILLING_SETTING_KEYS], now),
+    );
   // The directory row is global, the tenant's trail is in its shard (src/router/http/audit.ts).
   await commitGlobalForTenant(c, user.tenantId, statements, {
     action,
@@ -109,30 +114,6 @@ const patchTenantRoute = createRoute({
   },
 });
 
-const BillingBody = z
-  .object({
-    stripe_customer_id: z
-      .string()
-      .regex(/^cus_[A-Za-z0-9]{1,64}$/, "a Stripe customer id (cus_...)")
-      .nullable()
-      .optional(),
-    tier: z.enum(TIERS).optional(),
-  })
-  .strict()
-  .refine(atLeastOneField, "give stripe_customer_id or tier")
-  .openapi("PatchBilling");
-
-const billingRoute = createRoute({
-  method: "patch",
-  path: "/v1/tenant/billing",
-  tags: ["Tenants"],
-  summary: "Change the tenant's plan or Stripe customer (owner)",
-  security,
-  middleware: guard("tenant.billing", { action: "tenant.billing_update", resource: "tenant" }),
-  request: { body: { content: { "application/json": { schema: BillingBody } }, required: true } },
-  responses: { 200: tenantResponse("The updated tenant"), ...errors },
-});
-
 const deleteRoute = createRoute({
   method: "delete",
   path: "/v1/tenant",
@@ -172,7 +153,6 @@ const rotateRoute = createRoute({
 export const tenantRoutes = createRouter()
   .openapi(getTenantRoute, async (c) => c.json(toTenant(await currentTenant(c)), 200))
   .openapi(patchTenantRoute, async (c) => c.json(await patchTenant(c, c.req.valid("json"), "tenant.update"), 200))
-  .openapi(billingRoute, async (c) => c.json(await patchTenant(c, c.req.valid("json"), "tenant.billing_update"), 200))
   .openapi(deleteRoute, async (c) => {
     const { user } = caller(c);
     await currentTenant(c);
