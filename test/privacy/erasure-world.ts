@@ -4,7 +4,7 @@
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import { REGIONS } from "../../src/core/db/tenants";
-import { archiveBucket } from "../../src/core/retention/archive-bucket";
+import { archiveBucket, tenantExportsPrefix } from "../../src/core/retention/archive-bucket";
 import { dayOf } from "../../src/core/skills/calendar";
 import { embedding } from "../content/vectors";
 import { daysBefore, plantAudit } from "../retention/plant";
@@ -123,7 +123,7 @@ export async function populatedTenant(label: string, options: { platforms?: bool
     metadata: JSON.stringify({ note: ownerEmail }),
   });
   // An export's objects, as the export job leaves them, and one misplaced in another region.
-  const exportKey = `exports/${tenant.tenantId}/exp_test/manifest.json`;
+  const exportKey = `${tenantExportsPrefix(tenant.tenantId)}exp_test/manifest.json`;
   await archiveBucket(env, "eu-west").put(exportKey, JSON.stringify({ owner: ownerEmail }));
   await archiveBucket(env, REGIONS[1]).put(exportKey, JSON.stringify({ owner: ownerEmail }));
   values.push(agent);

@@ -7,17 +7,12 @@
 // row is left to archive), and once more as the last sweep after the object is erased
 // (an export that was still running on its alarm wrote nothing after that).
 import { REGIONS } from "../db/tenants";
-import { archiveBucket, auditPrefix } from "../retention/archive-bucket";
+import { archiveBucket, auditPrefix, tenantExportsPrefix } from "../retention/archive-bucket";
 import { count, type Erasure, type ErasureRun, type Unit } from "./context";
-
-/** Where the export job leaves a tenant's exports: exports/<tenant_id>/<export_id>/ (docs/privacy.md). */
-function exportsPrefix(tenantId: string): string {
-  return `exports/${tenantId}/`;
-}
 
 const PREFIXES: readonly { label: string; of: (tenantId: string) => string }[] = [
   { label: "audit_archive", of: auditPrefix },
-  { label: "exports", of: exportsPrefix },
+  { label: "exports", of: tenantExportsPrefix },
 ];
 
 type Cursor = { bucket: number; prefix: number } | null;
