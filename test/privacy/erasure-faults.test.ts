@@ -144,13 +144,17 @@ describe("an erasure meeting trouble", () => {
   });
 
   it("settles restores racing the erasure's start one way each: restored whole, or erased", async () => {
-    const tenants = await Promise.all(Array.from({ length: 8 }, () => createTenant()));
+    const tenants = await Promise.all(Array.from({ length: 30 }, () => createTenant()));
     const startMs = Date.now();
-    for (const tenant of tenants) {
-      const session = await login(tenant.tenantId, tenant.ownerEmail);
-      expect((await callAt(startMs, "/v1/tenant", { method: "DELETE", token: session })).status).toBe(200);
-    }
+    await Promise.all(
+      tenants.map(async (tenant) => {
+        const session = await login(tenant.tenantId, tenant.ownerEmail);
+        expect((await callAt(startMs, "/v1/tenant", { method: "DELETE", token: session })).status).toBe(200);
+      }),
+    );
     const over = startMs + 30 * 86_400_000 + 1;
+    // The job and thirty restores in flight at once; each restore also races its own
+    // tenant's fence and directory steps, which the job runs right after starting it.
     const [report, ...restores] = await Promise.all([
       runErasureJob(env, over, erasureDeps(env)),
       ...tenants.map((tenant) =>
