@@ -116,6 +116,27 @@ describe("deploy:check's configuration check", () => {
     expect(checkConfigFile(noAsia)).toContainEqual(expect.stringContaining("no shard for region ap-southeast"));
   });
 
+  it("refuses a production configuration that does not require STRIPE_WEBHOOK_SECRET, or whose price map does not parse", () => {
+    // docs/billing.md: without the secret the webhook applies nothing; wrangler refuses a
+    // deploy that lacks a listed secret, so the list must name it.
+    const noSecret = variant((toml) =>
+      topLevel(toml, (top) => top.replace('required = ["STRIPE_WEBHOOK_SECRET"]', "required = []")),
+    );
+    expect(checkConfigFile(noSecret)).toEqual([expect.stringContaining("STRIPE_WEBHOOK_SECRET")]);
+    expect(runCheck(noSecret).status).toBe(1);
+    for (const [map, named] of [
+      [`'{"price_1Q": "platinum"}'`, "platinum"],
+      [`'{"prod_1Q": "standard"}'`, "prod_1Q"],
+      [`'["price_1Q"]'`, "JSON object"],
+      [`'{"price_1Q": '`, "not JSON"],
+    ]) {
+      const path = variant((toml) =>
+        topLevel(toml, (top) => top.replace('STRIPE_PRICE_TIERS = "{}"', `STRIPE_PRICE_TIERS = ${map}`)),
+      );
+      expect(checkConfigFile(path), map).toEqual([expect.stringContaining(named)]);
+    }
+  });
+
   it("refuses an EU archive outside the eu jurisdiction, and a region left without an archive", () => {
     const outside = variant((toml) =>
       topLevel(toml, (top) =>
