@@ -358,67 +358,6 @@ export interface paths {
         };
         trace?: never;
     };
-    "/v1/tenant/billing": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        /**
-         * Refused: the plan comes from the subscription (Stripe) and the operator, never the owner
-         * @description Kept so that a client that set its tier here learns why it cannot: 403 billing-managed, naming each field sent. Nothing changes. The tier and subscription_status are read with GET /v1/tenant.
-         */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["PatchBilling"];
-                };
-            };
-            responses: {
-                /** @description Invalid body */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description No valid credential */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Billing is not the owner's to set (billing-managed, the fields named), or role or scope */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
-        trace?: never;
-    };
     "/v1/tenant/rotate-key": {
         parameters: {
             query?: never;
@@ -821,6 +760,67 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/billing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Refused: the plan comes from the subscription (Stripe) and the operator, never the owner
+         * @description Kept so that a client that set its tier here learns why it cannot: 403 billing-managed, naming each field sent. Nothing changes. The tier and subscription_status are read with GET /v1/tenant.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PatchBilling"];
+                };
+            };
+            responses: {
+                /** @description Invalid body */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No valid credential */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Billing is not the owner's to set (billing-managed, the fields named), or role or scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/v1/tenant/usage": {
@@ -7994,11 +7994,6 @@ export interface components {
                 [key: string]: unknown;
             };
         };
-        PatchBilling: {
-            stripe_customer_id?: string | null;
-            /** @enum {string} */
-            tier?: "free" | "standard" | "enterprise";
-        };
         DeletedTenant: components["schemas"]["Tenant"] & {
             /**
              * Format: date-time
@@ -8037,6 +8032,13 @@ export interface components {
             email: string;
             password: string;
             totp?: string;
+        };
+        PatchBilling: {
+            /** @enum {string} */
+            tier?: "free" | "standard" | "enterprise";
+            /** @enum {string} */
+            subscription_status?: "active" | "canceled" | "past_due";
+            stripe_customer_id?: string | null;
         };
         TenantUsage: {
             /** @enum {string} */
