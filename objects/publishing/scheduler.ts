@@ -213,8 +213,9 @@ export class Scheduler {
       ]);
     } catch (error) {
       if (input.idempotencyKey) releaseKey(this.sql, input.idempotencyKey, input.attemptId);
-      // Not scheduled: the place admission counted for it comes back (post-quota.ts).
-      this.quota.giveBack(input.attemptId);
+      // Not scheduled: the place admission counted for it comes back (post-quota.ts),
+      // unless a first call, cut short by a reset, did schedule it.
+      this.quota.giveBackUnlessScheduled(input.attemptId);
       throw error;
     }
     this.sql.exec(

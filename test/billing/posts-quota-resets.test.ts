@@ -5,7 +5,7 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import type { FaultPointName } from "../../objects/tenant-object/fault-points";
-import { clearFaults, resetAt } from "../support/faults";
+import { clearFaults, failD1After, resetAt } from "../support/faults";
 import { json } from "../support/http";
 import { makeDue, runTimersNow, tenantObjectOf } from "../support/objects";
 import { expectQuotaProblem, publish, publisher, usage } from "./quota-support";
@@ -53,6 +53,19 @@ describe("the monthly posts quota, the object reset", () => {
     // The runtime delivers the alarm again.
     expect(await runDurableObjectAlarm(tenantObjectOf(p.tenant.tenantId))).toBe(true);
     expect((await usage(p.tenant)).quotas.posts_per_month.used).toBe(2);
+    await expectQuotaProblem(await publish(p), 429, "/problems/quota-posts-per-month");
+  });
+
+  it("a post for later whose schedule D1 refuses is not scheduled, and gives its place back", async () => {
+    const p = await publisher({ max_posts_per_month: 1 });
+    const d1 = await failD1After(p.tenant.tenantId, "publish.begin", { kind: "statement", index: 0 });
+    const refused = await publish(p, { scheduled_at: inAnHour(0) });
+    d1.restore();
+    clearFaults();
+    expect(d1.failed()).toBeGreaterThan(0);
+    expect(refused.status, await refused.clone().text()).not.toBe(202);
+    expect((await usage(p.tenant)).quotas.posts_per_month.used).toBe(0);
+    expect((await publish(p, { scheduled_at: inAnHour(1) })).status).toBe(202);
     await expectQuotaProblem(await publish(p), 429, "/problems/quota-posts-per-month");
   });
 });
