@@ -124,12 +124,13 @@ describe("deploy:check's configuration check", () => {
     );
     expect(checkConfigFile(noSecret)).toEqual([expect.stringContaining("STRIPE_WEBHOOK_SECRET")]);
     expect(runCheck(noSecret).status).toBe(1);
-    for (const [map, named] of [
+    const maps: [string, string][] = [
       [`'{"price_1Q": "platinum"}'`, "platinum"],
       [`'{"prod_1Q": "standard"}'`, "prod_1Q"],
       [`'["price_1Q"]'`, "JSON object"],
       [`'{"price_1Q": '`, "not JSON"],
-    ]) {
+    ];
+    for (const [map, named] of maps) {
       const path = variant((toml) =>
         topLevel(toml, (top) => top.replace('STRIPE_PRICE_TIERS = "{}"', `STRIPE_PRICE_TIERS = ${map}`)),
       );
