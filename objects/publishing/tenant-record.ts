@@ -1,12 +1,14 @@
 // What the object needs from its tenant's directory row (global D1): whether the
 // tenant is active, where its rows live (its shard), the encryption key reference and
 // the publishing-window overrides in settings.rate_limits, the plan's quotas (its tier
-// and the operator's overrides in settings). (Post configurations are
-// read at every admission instead: post-configuration.ts.) Read once and kept a
-// minute; forgotten at once when the key rotates, the settings, tier or status change,
-// or the tenant moves. What cannot be undone (a scheduled post sent, a token renewed,
-// insights pulled with the tenant's tokens) asks currentStatus instead, read from the
-// directory at that moment (docs/publishing.md, Held posts).
+// and the operator's overrides in settings), and its subscription with its grace
+// (docs/billing.md). (Post configurations are read at every admission instead:
+// post-configuration.ts.) Read once and kept a minute; forgotten at once when the key
+// rotates, the settings, tier, subscription or status change (billingChanged,
+// tenantStatusChanged), or the tenant moves. What cannot be undone (a scheduled post
+// sent, a token renewed, insights pulled with the tenant's tokens) asks currentStatus or
+// currentStanding instead, read from the directory at that moment (docs/publishing.md,
+// Held posts).
 import type { TenantKeyInfo } from "../../src/core/auth/principal";
 import { type Quotas, quotasOf } from "../../src/core/billing/plans";
 import { type BillingState, billingStateOf } from "../../src/core/billing/subscription";
