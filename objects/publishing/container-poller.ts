@@ -1,15 +1,19 @@
-// Finishing Instagram video posts on the TenantObject's alarm (timer "media-containers").
-// A reel's container processes for tens of seconds to minutes (reference/ig-container:
-// status_code IN_PROGRESS, then FINISHED or ERROR, EXPIRED after 24 hours): the post was
-// answered 202 "processing", and each run here asks each due container once. FINISHED:
-// media_publish with that same container (never a second one). ERROR or EXPIRED, or
-// still IN_PROGRESS at the deadline: the post fails. A platform or token hiccup: asked
-// again at the next poll. A media_publish whose answer never came is not sent blindly
-// again: the container itself says whether it was published (PUBLISHED).
+// Finishing posts whose media is still processing, on the TenantObject's alarm (timer
+// "media-containers"): Instagram video containers (reference/ig-container: status_code
+// IN_PROGRESS, then FINISHED or ERROR, EXPIRED after 24 hours), X's GIF and video
+// uploads (processing_info) and LinkedIn's videos (PROCESSING, then AVAILABLE). The post
+// was answered 202 "processing", and each run here asks each due container once, through
+// its platform's adapter (containerStatus). FINISHED: the post is published with that
+// same media (publishContainer), never a second upload. ERROR or EXPIRED, or still
+// IN_PROGRESS at the deadline: the post fails. A platform or token hiccup: asked again
+// at the next poll. A publish whose answer never came is not sent blindly again: an
+// Instagram container says whether it was published (PUBLISHED); X and LinkedIn cannot
+// say, so such a post is recorded unknown (reportsPublished in
+// src/core/platforms/types.ts).
 import type { Clock } from "../../src/core/clock";
 import { isPlatformError } from "../../src/core/platforms/errors";
-import type { InstagramAdapter } from "../../src/core/platforms/instagram";
 import { refreshAtPlatform } from "../../src/core/platforms/refresh";
+import type { Platform, PlatformAdapter, PostContent } from "../../src/core/platforms/types";
 import type { Timers } from "../storage/timers";
 import type { AccountTokens, TokenStep } from "./account-tokens";
 import {
@@ -27,21 +31,23 @@ export interface ContainerContext {
   sql: SqlStorage;
   timers: Timers<"media-containers">;
   tokens: AccountTokens;
-  cadence: ContainerCadence;
-  adapter: () => InstagramAdapter;
+  cadence: (platform: Platform) => ContainerCadence;
+  adapter: (platform: Platform) => PlatformAdapter;
+  /** The post of a processing attempt, as it goes out; null once it is settled. */
+  post: (attemptId: string) => PostContent | null;
   complete: (attemptId: string, outcome: SendOutcome) => Promise<void>;
   clock: Clock;
 }
 
 type Token = Extract<TokenStep, { kind: "token" }>;
 
-async function tokenFor(ctx: ContainerContext, accountId: string): Promise<Token | TokenStep> {
-  let step = await ctx.tokens.acquire(accountId);
+async function tokenFor(ctx: ContainerContext, row: ContainerRow): Promise<Token | TokenStep> {
+  let step = await ctx.tokens.acquire(row.account_id);
   if (step.kind === "refresh") {
     step = await ctx.tokens.complete(
       step.lease.accountId,
       step.lease.leaseId,
-      await refreshAtPlatform(ctx.adapter(), step.lease),
+      await refreshAtPlatform(ctx.adapter(row.platform), step.lease),
     );
   }
   return step;
@@ -54,14 +60,20 @@ async function finish(ctx: ContainerContext, row: ContainerRow, outcome: SendOut
 
 /** Publishes a FINISHED container; its outcome, or null to try again at the next poll. */
 async function publishFinished(ctx: ContainerContext, row: ContainerRow, token: Token): Promise<SendOutcome | null> {
+  const adapter = ctx.adapter(row.platform);
+  const post = ctx.post(row.attempt_id);
+  if (!adapter.publishContainer || !post) {
+    return { kind: "failed", error: "rejected", message: `${row.platform}: the processed media cannot be published` };
+  }
   setContainer(ctx.sql, row.attempt_id, { state: "publishing" });
   try {
-    const result = await ctx.adapter().publishContainer(token.accessToken, token.platformUserId, row.container_id);
+    const result = await adapter.publishContainer(token.accessToken, token.platformUserId, row.container_id, post);
     return { kind: "published", result };
   } catch (error) {
     if (!isPlatformError(error)) throw error;
-    // No answer in time: it may have been published; the container will say (PUBLISHED).
-    if (error.kind === "timeout") return null;
+    // No answer in time: it may have been published. An Instagram container will say
+    // (PUBLISHED); where the platform cannot, the post is unknown, never sent again.
+    if (error.kind === "timeout") return adapter.reportsPublished === false ? lostAnswer(row) : null;
     setContainer(ctx.sql, row.attempt_id, { state: "waiting" });
     if (error.kind === "rejected") return { kind: "failed", error: "rejected", message: error.message };
     if (error.kind === "auth") await ctx.tokens.acquire(row.account_id, token.version);
@@ -69,25 +81,40 @@ async function publishFinished(ctx: ContainerContext, row: ContainerRow, token: 
   }
 }
 
+/** A publish of the processed media whose answer was lost: the post is unknown (never sent again). */
+function lostAnswer(row: ContainerRow): SendOutcome {
+  const message = `${row.platform}: the post was sent with its processed media, but no answer came`;
+  return { kind: "failed", error: "timeout", message };
+}
+
 /** One poll of one container. */
 async function pollOne(ctx: ContainerContext, row: ContainerRow, nowMs: number): Promise<void> {
+  const cadence = ctx.cadence(row.platform);
+  const adapter = ctx.adapter(row.platform);
   const polls = row.polls + 1;
-  const again = () => setContainer(ctx.sql, row.attempt_id, { polls, next_poll_ms: nowMs + ctx.cadence.pollMs });
-  if (polls > 2 * maxPolls(ctx.cadence)) {
+  const again = () => setContainer(ctx.sql, row.attempt_id, { polls, next_poll_ms: nowMs + cadence.pollMs });
+  if (polls > 2 * maxPolls(cadence)) {
     // Finished but never publishable (a platform that keeps failing): give up, saying
-    // "unknown" when a media_publish may have gone out.
+    // "unknown" when a publish may have gone out.
     const sent = row.state === "publishing";
-    const message = "instagram: the video could not be published in time";
+    const message = `${row.platform}: the video could not be published in time`;
     return finish(ctx, row, { kind: "failed", error: sent ? "timeout" : "unavailable", message });
   }
-  const token = await tokenFor(ctx, row.account_id);
+  // A publish went out before (its answer lost, or the object reset while it waited),
+  // and this platform cannot say whether it went through: never sent again.
+  if (row.state === "publishing" && adapter.reportsPublished === false) return finish(ctx, row, lostAnswer(row));
+  if (!adapter.containerStatus) {
+    const message = `${row.platform}: no processing media to wait for`;
+    return finish(ctx, row, { kind: "failed", error: "rejected", message });
+  }
+  const token = await tokenFor(ctx, row);
   if (token.kind === "revoked" || token.kind === "missing") {
     return finish(ctx, row, { kind: "failed", error: "invalid_grant", message: "the account's token was revoked" });
   }
   if (token.kind !== "token") return again();
   let status: string;
   try {
-    status = await ctx.adapter().containerStatus(token.accessToken, row.container_id);
+    status = await adapter.containerStatus(token.accessToken, row.container_id);
   } catch (error) {
     if (!isPlatformError(error)) throw error;
     if (error.kind === "auth") await ctx.tokens.acquire(row.account_id, token.version);
@@ -106,14 +133,14 @@ async function pollOne(ctx: ContainerContext, row: ContainerRow, nowMs: number):
     return finish(ctx, row, {
       kind: "failed",
       error: "rejected",
-      message: `instagram: the video container is ${status}`,
+      message: `${row.platform}: the media's processing ended ${status}`,
     });
   }
   // IN_PROGRESS: until the deadline, then the post fails (the container is left to expire).
-  const overdue = nowMs - row.created_at_ms >= ctx.cadence.deadlineMs || polls >= maxPolls(ctx.cadence);
+  const overdue = nowMs - row.created_at_ms >= cadence.deadlineMs || polls >= maxPolls(cadence);
   if (overdue) {
-    const minutes = Math.round(ctx.cadence.deadlineMs / 60_000);
-    const message = `instagram: the video was still processing after ${polls} checks (${minutes} minutes)`;
+    const minutes = Math.round(cadence.deadlineMs / 60_000);
+    const message = `${row.platform}: the video was still processing after ${polls} checks (${minutes} minutes)`;
     return finish(ctx, row, { kind: "failed", error: "rejected", message });
   }
   return again();
@@ -129,7 +156,7 @@ export async function pollContainers(ctx: ContainerContext): Promise<number> {
     } catch (error) {
       // One container's trouble must not hold back the others: it is asked again.
       console.error(`container ${row.container_id}: poll failed; retrying`, error);
-      setContainer(ctx.sql, row.attempt_id, { next_poll_ms: nowMs + ctx.cadence.pollMs });
+      setContainer(ctx.sql, row.attempt_id, { next_poll_ms: nowMs + ctx.cadence(row.platform).pollMs });
     }
   }
   await armContainers(ctx.sql, ctx.timers);

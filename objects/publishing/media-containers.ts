@@ -1,9 +1,18 @@
-// The Instagram video containers a TenantObject is waiting on (table media_containers,
-// object migration 9), and how often they are polled: about once a minute for up to
-// five minutes, as Meta recommends for a container's status (Instagram Platform,
-// "Content Publishing": query status_code once per minute, for no more than 5 minutes).
-// Both are configuration (INSTAGRAM_CONTAINER_POLL_MS, INSTAGRAM_CONTAINER_DEADLINE_MS).
+// The processing media a TenantObject is waiting on (table media_containers, object
+// migration 11): Instagram video containers, X's GIF and video uploads, LinkedIn's
+// videos. A post whose media is still processing was answered 202 "processing"; the
+// alarm asks its platform about the media (container-poller.ts). How often, and for
+// how long, is each platform's:
+// - Instagram: about once a minute for up to five minutes, as Meta recommends for a
+//   container's status (Instagram Platform, "Content Publishing": query status_code once
+//   per minute, for no more than 5 minutes); configuration (INSTAGRAM_CONTAINER_POLL_MS,
+//   INSTAGRAM_CONTAINER_DEADLINE_MS).
+// - X and LinkedIn: every 30 seconds for up to 10 minutes (docs/platforms.md). X's
+//   processing_info names check_after_secs of a few seconds, and LinkedIn processes a
+//   video in seconds to minutes; a poll is one light call, and the deadline bounds how
+//   long a post may stay "processing".
 import { envVariable } from "../../src/core/platforms/mode";
+import type { Platform } from "../../src/core/platforms/types";
 import type { Timers } from "../storage/timers";
 
 /** What a processing post's D1 row says until it completes (its status is "unknown" there). */
@@ -14,7 +23,11 @@ export interface ContainerCadence {
   deadlineMs: number;
 }
 
-export function containerCadence(env: Env): ContainerCadence {
+/** X's and LinkedIn's media processing (see the file's head). */
+const UPLOAD_CADENCE: ContainerCadence = { pollMs: 30_000, deadlineMs: 600_000 };
+
+export function containerCadence(env: Env, platform: Platform): ContainerCadence {
+  if (platform === "twitter" || platform === "linkedin") return UPLOAD_CADENCE;
   const pollMs = Number(envVariable(env, "INSTAGRAM_CONTAINER_POLL_MS") ?? 60_000);
   const deadlineMs = Number(envVariable(env, "INSTAGRAM_CONTAINER_DEADLINE_MS") ?? 300_000);
   return { pollMs: pollMs > 0 ? pollMs : 60_000, deadlineMs: deadlineMs > 0 ? deadlineMs : 300_000 };
@@ -33,6 +46,8 @@ export type ContainerRow = {
   next_poll_ms: number;
   polls: number;
   state: "waiting" | "publishing";
+  /** The attempt's platform (its row in attempts; rows older than X's and LinkedIn's media are Instagram's). */
+  platform: Platform;
 };
 
 /** Starts waiting on a container (once: a repeated call keeps the first container). */
@@ -57,12 +72,21 @@ export async function trackContainer(
 
 export function dueContainers(sql: SqlStorage, nowMs: number): ContainerRow[] {
   return sql
-    .exec<ContainerRow>("SELECT * FROM media_containers WHERE next_poll_ms <= ? ORDER BY next_poll_ms LIMIT 50", nowMs)
+    .exec<ContainerRow>(
+      `SELECT m.*, COALESCE(a.platform, 'instagram') AS platform
+       FROM media_containers m LEFT JOIN attempts a ON a.attempt_id = m.attempt_id
+       WHERE m.next_poll_ms <= ? ORDER BY m.next_poll_ms LIMIT 50`,
+      nowMs,
+    )
     .toArray();
 }
 
-export function setContainer(sql: SqlStorage, attemptId: string, changes: Partial<ContainerRow>): void {
-  const columns = Object.keys(changes) as (keyof ContainerRow)[];
+export function setContainer(
+  sql: SqlStorage,
+  attemptId: string,
+  changes: Partial<Omit<ContainerRow, "platform" | "attempt_id">>,
+): void {
+  const columns = Object.keys(changes) as (keyof typeof changes)[];
   sql.exec(
     `UPDATE media_containers SET ${columns.map((column) => `${column} = ?`).join(", ")} WHERE attempt_id = ?`,
     ...columns.map((column) => changes[column] ?? null),

@@ -6,13 +6,13 @@
 // the plan's month (post-quota.ts) and its key go back, and the client may retry.
 import { type Clock, isoNow } from "../../src/core/clock";
 import type { PublishRequestRow } from "../../src/core/db/publish-requests";
-import type { Platform } from "../../src/core/platforms/types";
+import type { Platform, PostContent } from "../../src/core/platforms/types";
 import type { SlidingLog } from "../storage/sliding-log";
 import type { Timers } from "../storage/timers";
 import type { PublishOutcome } from "../tenant-object/contract";
 import type { AccountTokens } from "./account-tokens";
 import type { Attempts } from "./attempts";
-import { requestRow } from "./compose";
+import { composePost, requestRow } from "./compose";
 import { releaseKey, storeOutcome } from "./idempotency";
 import { containerCadence, trackContainer } from "./media-containers";
 import {
@@ -94,7 +94,8 @@ export class PublishRecord {
     }
     if (sent.kind === "processing") {
       const target = { attemptId, accountId: account.accountId, containerId: sent.containerId };
-      await trackContainer(this.sql, this.timers, containerCadence(this.env), target, this.clock());
+      const cadence = containerCadence(this.env, account.platform);
+      await trackContainer(this.sql, this.timers, cadence, target, this.clock());
     }
     // Refused by the platform: the call counts neither against the window nor the month.
     if (record.status === "failed") {
@@ -119,6 +120,16 @@ export class PublishRecord {
     if (earlier.kind !== "unsent") return false;
     await this.finish(attemptId, { kind: "failed", error: "unavailable", message: "held before it was sent" });
     return true;
+  }
+
+  /**
+   * A processing post's content as it goes out (composed as its first platform call
+   * composed it), for the container poller to publish its processed media with; null
+   * once the attempt is settled.
+   */
+  processingPost(attemptId: string): PostContent | null {
+    const processing = this.attempts.processing(attemptId);
+    return processing ? composePost(processing.input.draft, processing.input.utmParams) : null;
   }
 
   /**

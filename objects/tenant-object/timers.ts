@@ -13,7 +13,6 @@
 // the new row; a failed handler runs again a minute later. While a move between shards
 // fences the tenant's writes, every timer but the move's own waits for the switch.
 
-import type { InstagramAdapter } from "../../src/core/platforms/instagram";
 import { nextPullDue } from "../analytics/insights-sync";
 import { pollContainers } from "../publishing/container-poller";
 import { flushUsage, sweepAttempts } from "../publishing/housekeeping";
@@ -78,14 +77,15 @@ export function tenantTimers(): { readonly [name in TenantTimer]: TimerHandler }
     "sweep-attempts": handler(["sql", "record", "timers", "clock"], (parts) =>
       sweepAttempts(parts.sql, parts.record, parts.timers, parts.clock()),
     ),
-    // Instagram videos still processing (container-poller.ts).
+    // Videos (and X's GIFs) still processing at their platform (container-poller.ts).
     "media-containers": handler(["sql", "timers", "tokens", "env", "adapterFor", "record", "clock"], (parts) =>
       pollContainers({
         sql: parts.sql,
         timers: parts.timers,
         tokens: parts.tokens,
-        cadence: containerCadence(parts.env),
-        adapter: () => parts.adapterFor("instagram") as InstagramAdapter,
+        cadence: (platform) => containerCadence(parts.env, platform),
+        adapter: parts.adapterFor,
+        post: (attemptId) => parts.record.processingPost(attemptId),
         complete: (attemptId, outcome) => parts.record.completeProcessing(attemptId, outcome),
         clock: parts.clock,
       }),

@@ -57,15 +57,24 @@ export interface PublishResult {
 }
 
 /**
- * A publish the platform has accepted but not finished: an Instagram video container
- * still processing. The TenantObject's alarm completes it (objects/publishing/
- * container-poller.ts), always with this same container.
+ * A publish the platform has accepted but not finished: an Instagram video container,
+ * an X GIF or video upload, a LinkedIn video, still processing. The TenantObject's
+ * alarm completes it (objects/publishing/container-poller.ts), always with this same
+ * container (the media's id at the platform).
  */
 export interface PendingPublish {
   kind: "processing";
   containerId: string;
   calls: number;
 }
+
+/**
+ * Where a pending publish's media stands, in Instagram's container vocabulary
+ * (reference/ig-container status_code), which X's processing_info states and
+ * LinkedIn's video statuses are read into: still processing, ready, failed, too old,
+ * or (Instagram only) already published.
+ */
+export type ProcessingStatus = "IN_PROGRESS" | "FINISHED" | "ERROR" | "EXPIRED" | "PUBLISHED";
 
 export function isPending(result: PublishResult | PendingPublish): result is PendingPublish {
   return (result as PendingPublish).kind === "processing";
@@ -126,8 +135,23 @@ export interface PlatformAdapter {
    * for platforms that renew with the access token itself, that token.
    */
   refresh(credential: RefreshCredential): Promise<TokenSet>;
-  /** The post published, or (Instagram video) accepted and still processing. */
+  /** The post published, or (a video, an X GIF) accepted and still processing. */
   publish(accessToken: string, platformUserId: string, post: PostContent): Promise<PublishResult | PendingPublish>;
+  /** Where a pending publish's media stands (adapters whose publish may be pending). */
+  containerStatus?(accessToken: string, containerId: string): Promise<ProcessingStatus>;
+  /** Publishes a pending publish once its media is FINISHED, with the post's content. */
+  publishContainer?(
+    accessToken: string,
+    platformUserId: string,
+    containerId: string,
+    post: PostContent,
+  ): Promise<PublishResult>;
+  /**
+   * False when the platform cannot say its media was published (no PUBLISHED status:
+   * X, LinkedIn): a publishContainer whose answer was lost is then never sent again.
+   * Absent: it can (Instagram's containers say PUBLISHED).
+   */
+  readonly reportsPublished?: boolean;
   /** The platform's own publishing quota, for platforms that expose it (Instagram). */
   quota(accessToken: string, platformUserId: string): Promise<QuotaReport | null>;
   /** Most posts one insights call may name. */
