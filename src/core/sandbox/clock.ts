@@ -1,8 +1,9 @@
-// The sandbox's media-processing clock. Instagram takes tens of seconds to minutes to
-// process a video container; tests cannot wait minutes, so the sandbox measures
-// processing on its own clock, which the control panel can move forward
-// (POST /sandbox/{platform}/_control/clock, or SandboxPlatform.advanceClock). Only
-// media processing reads it: tokens and engagement keep real time.
+// The sandbox's clock. Instagram takes tens of seconds to minutes to process a video
+// container, X and LinkedIn a video; LinkedIn's refresh token lives 365 days and an
+// access token 60. Tests cannot wait minutes or days, so the sandbox measures media
+// processing and token lifetimes on its own clock, which the control panel can move
+// forward (POST /sandbox/{platform}/_control/clock, or SandboxPlatform.advanceClock).
+// Engagement, authorization codes and the LinkedIn-Version window keep real time.
 
 export function sandboxNow(sql: SqlStorage): number {
   const row = sql.exec<{ value: string }>("SELECT value FROM settings WHERE key = 'clock_offset_ms'").toArray()[0];

@@ -241,14 +241,18 @@ export class SandboxStore {
       token,
       kind,
       userId,
-      ttlSeconds === null ? null : Date.now() + ttlSeconds * 1000,
-      Date.now(),
+      ttlSeconds === null ? null : sandboxNow(this.sql) + ttlSeconds * 1000,
+      sandboxNow(this.sql),
       scopes,
     );
     return { token, expiresIn: ttlSeconds };
   }
 
-  /** The user of a live token of `kind`, or why not. */
+  /** When a token stops working, on the sandbox clock (null: never, or unknown). */
+  tokenExpiresAtMs(token: string): number | null {
+    return this.tokenRow(token)?.expires_at_ms ?? null;
+  }
+
   /**
    * The row of a token. The last one read is kept (a call looks its token up twice:
    * to count it for its user, then to check it); every token write forgets it.
@@ -270,7 +274,9 @@ export class SandboxStore {
     if (!token) return { error: "missing" };
     const row = this.tokenRow(token);
     if (!row || !kinds.includes(row.kind) || row.revoked) return { error: "invalid", userId: row?.user_id };
-    if (row.expires_at_ms !== null && row.expires_at_ms <= Date.now()) return { error: "expired", userId: row.user_id };
+    if (row.expires_at_ms !== null && row.expires_at_ms <= sandboxNow(this.sql)) {
+      return { error: "expired", userId: row.user_id };
+    }
     return { userId: row.user_id };
   }
 
@@ -300,14 +306,14 @@ export class SandboxStore {
       .exec<{ n: number }>(
         "SELECT COUNT(*) AS n FROM tokens WHERE user_id = ? AND revoked = 0 AND (expires_at_ms IS NULL OR expires_at_ms > ?)",
         userId,
-        Date.now(),
+        sandboxNow(this.sql),
       )
       .one().n;
   }
 
   expireToken(token: string): void {
     this.lastToken = null;
-    this.sql.exec("UPDATE tokens SET expires_at_ms = ? WHERE token = ?", Date.now() - 1, token);
+    this.sql.exec("UPDATE tokens SET expires_at_ms = ? WHERE token = ?", sandboxNow(this.sql) - 1, token);
   }
 
   /** Expires every access token of a user at once (the "token expired" switch). */
@@ -315,7 +321,7 @@ export class SandboxStore {
     this.lastToken = null;
     return this.sql.exec(
       "UPDATE tokens SET expires_at_ms = ? WHERE user_id = ? AND kind IN ('access', 'short') AND revoked = 0",
-      Date.now() - 1,
+      sandboxNow(this.sql) - 1,
       userId,
     ).rowsWritten;
   }
