@@ -36,7 +36,15 @@ const pinnedLinkedIn = {
 // Bindings of the tests alone, in both modes. A short platform deadline keeps the timeout
 // tests quick. PBKDF2 at 1,000 iterations, not 100,000: every sign-in and new user costs a
 // hundredth of the CPU (src/core/auth/passwords.ts; `npm run deploy:check` refuses the variable).
-const testBindings = { ...TEST_SECRETS, ...migrations, PLATFORM_TIMEOUT_MS: "4000", PASSWORD_ITERATIONS: "1000" };
+// No request waits for media still processing (src/core/platforms/processing-wait.ts): tests
+// move the sandbox's clock and run the alarm instead of sleeping.
+const testBindings = {
+  ...TEST_SECRETS,
+  ...migrations,
+  PLATFORM_TIMEOUT_MS: "4000",
+  PASSWORD_ITERATIONS: "1000",
+  PLATFORM_PROCESSING_WAIT_MS: "0",
+};
 
 const workerdSuite = {
   setupFiles: ["./test/support/today.ts", "./test/support/apply-migrations.ts", "./test/support/global-db-guard.ts"],

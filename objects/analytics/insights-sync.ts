@@ -96,10 +96,19 @@ export interface InsightsContext {
   ) => Promise<TokenStep>;
 }
 
-type Pulled = { ok: true; metrics: PostMetrics } | { ok: false; type: SyncErrorType; message: string };
+/** A failed pull; `retryAtMs` when the platform said when it takes calls again (a rate limit's reset). */
+type Pulled =
+  | { ok: true; metrics: PostMetrics }
+  | { ok: false; type: SyncErrorType; message: string; retryAtMs?: number };
 
 function failed(error: unknown): Pulled {
-  return { ok: false, type: errorType(error), message: error instanceof Error ? error.message : String(error) };
+  const retryAtMs = isPlatformError(error) && error.kind === "rate_limited" ? error.details.resetAtMs : undefined;
+  return {
+    ok: false,
+    type: errorType(error),
+    message: error instanceof Error ? error.message : String(error),
+    ...(retryAtMs === undefined ? {} : { retryAtMs }),
+  };
 }
 
 /** A usable access token for an account, refreshing it first when it is due. */
@@ -184,8 +193,13 @@ export async function pullInsights(ctx: InsightsContext, nowMs: number): Promise
   const now = new Date(nowMs).toISOString();
   for (const [accountId, posts] of byAccount) {
     const adapter = ctx.adapterFor((posts[0] as Due).platform);
+    // Once the platform says the account is throttled until a time (Graph's
+    // estimated_time_to_regain_access), its other posts wait until then, uncalled.
+    let throttled: Extract<Pulled, { ok: false }> | null = null;
     for (const batch of chunk(posts, adapter.insightsBatch)) {
-      const pulled = await pullBatch(ctx, adapter, accountId, batch);
+      const pulled = throttled
+        ? new Map(batch.map((post): [string, Pulled] => [post.post_id, throttled as Pulled]))
+        : await pullBatch(ctx, adapter, accountId, batch);
       for (const post of batch) {
         const result = pulled.get(post.post_id) as Pulled;
         let errorId = post.open_error_id;
@@ -197,11 +211,15 @@ export async function pullInsights(ctx: InsightsContext, nowMs: number): Promise
           statements.push(retrySyncError(ctx.scope, errorId, result));
         } else {
           errorId = newId("syncError");
+          const { type, message } = result;
           statements.push(
-            openSyncError(ctx.scope, { errorId, postId: post.post_id, platform: post.platform, ...result }, now),
+            openSyncError(ctx.scope, { errorId, postId: post.post_id, platform: post.platform, type, message }, now),
           );
         }
-        const nextMs = nowMs + (result.ok ? pullInterval(nowMs - post.published_at_ms) : PULL_RETRY_MS);
+        if (!result.ok && result.retryAtMs !== undefined) throttled ??= result;
+        const nextMs = result.ok
+          ? nowMs + pullInterval(nowMs - post.published_at_ms)
+          : Math.max(nowMs + PULL_RETRY_MS, result.retryAtMs ?? 0);
         ctx.sql.exec(
           `INSERT INTO insight_syncs (post_id, last_synced_ms, open_error_id, next_sync_ms) VALUES (?, ?, ?, ?)
            ON CONFLICT(post_id) DO UPDATE SET last_synced_ms = excluded.last_synced_ms,

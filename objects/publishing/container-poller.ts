@@ -1,6 +1,7 @@
 // Finishing posts whose media is still processing, on the TenantObject's alarm (timer
-// "media-containers"): Instagram video containers (reference/ig-container: status_code
-// IN_PROGRESS, then FINISHED or ERROR, EXPIRED after 24 hours), X's GIF and video
+// "media-containers"): Instagram containers (reference/ig-container: status_code
+// IN_PROGRESS, then FINISHED or ERROR, EXPIRED after 24 hours), Facebook videos whose
+// Page post is not there yet (FINISHED once it is: publishContainer reads it), X's GIF and video
 // uploads (processing_info) and LinkedIn's videos (PROCESSING, then AVAILABLE). The post
 // was answered 202 "processing", and each run here asks each due container once, through
 // its platform's adapter (containerStatus). FINISHED: the post is published with that
@@ -136,12 +137,15 @@ async function pollOne(ctx: ContainerContext, row: ContainerRow, nowMs: number):
       message: `${row.platform}: the media's processing ended ${status}`,
     });
   }
-  // IN_PROGRESS: until the deadline, then the post fails (the container is left to expire).
+  // IN_PROGRESS: until the deadline, then the post fails (the container is left to
+  // expire), or, where the upload publishes by itself once processed (a Facebook
+  // video), it is unknown: it may yet appear.
   const overdue = nowMs - row.created_at_ms >= cadence.deadlineMs || polls >= maxPolls(cadence);
   if (overdue) {
     const minutes = Math.round(cadence.deadlineMs / 60_000);
     const message = `${row.platform}: the video was still processing after ${polls} checks (${minutes} minutes)`;
-    return finish(ctx, row, { kind: "failed", error: "rejected", message });
+    const error = adapter.publishesWhenProcessed ? "timeout" : "rejected";
+    return finish(ctx, row, { kind: "failed", error, message });
   }
   return again();
 }

@@ -1,12 +1,15 @@
 // The processing media a TenantObject is waiting on (table media_containers, object
-// migration 11): Instagram video containers, X's GIF and video uploads, LinkedIn's
-// videos. A post whose media is still processing was answered 202 "processing"; the
-// alarm asks its platform about the media (container-poller.ts). How often, and for
-// how long, is each platform's:
+// migration 11): Instagram containers, Facebook videos, X's GIF and video uploads,
+// LinkedIn's videos. A post whose media is still processing was answered 202
+// "processing"; the alarm asks its platform about the media (container-poller.ts). How
+// often, and for how long, is each platform's:
 // - Instagram: about once a minute for up to five minutes, as Meta recommends for a
 //   container's status (Instagram Platform, "Content Publishing": query status_code once
 //   per minute, for no more than 5 minutes); configuration (INSTAGRAM_CONTAINER_POLL_MS,
 //   INSTAGRAM_CONTAINER_DEADLINE_MS).
+// - Facebook: a video's Page post appears once the video is processed, which takes
+//   longer for a longer video; asked once a minute for up to 30 minutes, then the post
+//   is unknown (it may yet appear: docs/platforms.md).
 // - X and LinkedIn: every 30 seconds for up to 10 minutes (docs/platforms.md). X's
 //   processing_info names check_after_secs of a few seconds, and LinkedIn processes a
 //   video in seconds to minutes; a poll is one light call, and the deadline bounds how
@@ -25,9 +28,12 @@ export interface ContainerCadence {
 
 /** X's and LinkedIn's media processing (see the file's head). */
 const UPLOAD_CADENCE: ContainerCadence = { pollMs: 30_000, deadlineMs: 600_000 };
+/** A Facebook video's Page post (see the file's head). */
+const FACEBOOK_VIDEO_CADENCE: ContainerCadence = { pollMs: 60_000, deadlineMs: 30 * 60_000 };
 
 export function containerCadence(env: Env, platform: Platform): ContainerCadence {
   if (platform === "twitter" || platform === "linkedin") return UPLOAD_CADENCE;
+  if (platform === "facebook") return FACEBOOK_VIDEO_CADENCE;
   const pollMs = Number(envVariable(env, "INSTAGRAM_CONTAINER_POLL_MS") ?? 60_000);
   const deadlineMs = Number(envVariable(env, "INSTAGRAM_CONTAINER_DEADLINE_MS") ?? 300_000);
   return { pollMs: pollMs > 0 ? pollMs : 60_000, deadlineMs: deadlineMs > 0 ? deadlineMs : 300_000 };

@@ -121,15 +121,15 @@ export function sentRecord(row: PublishRequestRow, sent: RecordedSend, now: stri
     case "published":
       return publishedRecord(row, sent.result, now);
     case "processing":
-      // Accepted and still processing (an Instagram video): answered 202 now, and
-      // completed or failed later by the alarm with this same container
-      // (container-poller.ts). D1 has no "processing" status: it keeps "unknown" with
+      // Accepted and still processing (a video, an Instagram image not ready in time):
+      // answered 202 now, and completed or failed later by the alarm with this same
+      // container (container-poller.ts). D1 has no "processing" status: it keeps "unknown" with
       // error type "processing" until then, and the API shows it as "processing".
       return {
         ...row,
         status: "unknown",
         error_type: PROCESSING,
-        error_message: `${row.platform} is processing the video; the post completes when it is ready`,
+        error_message: `${row.platform} is processing the media; the post completes when it is ready`,
       };
     case "failed":
       // A timeout may have gone out: never retried blindly, reported as unknown.

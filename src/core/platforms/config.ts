@@ -4,10 +4,12 @@
 // development mode; or, for a live platform without credentials, nowhere: every call
 // then fails with PlatformError "not_configured" before anything is sent.
 import { type Clock, systemClock } from "../clock";
+import { servedBytes } from "../sandbox/media-host";
 import { PlatformError } from "./errors";
 import { DEFAULT_LINKEDIN_VERSION, linkedInVersionFor } from "./linkedin-version";
 import { fetchMediaBounded, type MediaField, type MediaPolicy } from "./media";
 import { envVariable, notConfiguredMessage, PLATFORM_VARIABLES, platformReach } from "./mode";
+import { DEFAULT_PROCESSING_WAIT_MS } from "./processing-wait";
 import type { Platform } from "./types";
 
 export interface PlatformEndpoints {
@@ -34,11 +36,27 @@ export interface PlatformConfig {
   /** The clock token lifetimes and quota resets are reckoned on (the caller's: src/core/clock.ts). */
   clock: Clock;
   /**
-   * The bytes of media to upload, within `policy` (the sandbox stores the URL instead
-   * of downloading it). Refusals are PlatformError "media" naming `field`.
+   * The bytes of media to upload or check, within `policy` (in development mode, what
+   * the sandbox's media host serves, unchecked). Refusals are PlatformError "media"
+   * naming `field`.
    */
   fetchMedia: (url: string, field: MediaField, policy: MediaPolicy) => Promise<ArrayBuffer>;
+  /**
+   * How long one request may wait for media the platform is still processing
+   * (processing-wait.ts; PLATFORM_PROCESSING_WAIT_MS); absent: it does not wait.
+   */
+  processingWaitMs?: number;
+  /** Waits `ms` between two such checks (tests give one that moves their clock instead). */
+  pause?: (ms: number) => Promise<void>;
 }
+
+/** PLATFORM_PROCESSING_WAIT_MS, or the default (processing-wait.ts). */
+function processingWaitMs(env: Env): number {
+  const value = Number(envVariable(env, "PLATFORM_PROCESSING_WAIT_MS") ?? DEFAULT_PROCESSING_WAIT_MS);
+  return Number.isFinite(value) && value >= 0 ? value : DEFAULT_PROCESSING_WAIT_MS;
+}
+
+const realPause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const LIVE: Record<Platform, PlatformEndpoints> = {
   linkedin: {
@@ -99,6 +117,8 @@ export function platformConfig(
       transport: (request) => fetch(request),
       clock,
       fetchMedia: (url, field, policy) => fetchMediaBounded(url, field, policy, timeoutMs),
+      processingWaitMs: processingWaitMs(env),
+      pause: realPause,
     };
   }
   if (reach.kind === "sandbox" && env.SandboxPlatform) {
@@ -114,7 +134,10 @@ export function platformConfig(
       apiVersion,
       transport: (request) => sandbox.fetch(request),
       clock,
-      fetchMedia: async (url) => new TextEncoder().encode(url).buffer as ArrayBuffer,
+      // The sandbox's media host (src/core/sandbox/media-host.ts): the bytes a URL serves there.
+      fetchMedia: async (url) => servedBytes(url).buffer as ArrayBuffer,
+      processingWaitMs: processingWaitMs(env),
+      pause: realPause,
     };
   }
   // Fail closed: whatever asks, nothing leaves this Worker for a platform it cannot reach.

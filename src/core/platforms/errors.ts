@@ -32,6 +32,8 @@ export class PlatformError extends Error {
       retryAfterSeconds?: number;
       resetAtMs?: number;
       code?: string;
+      /** The platform's finer code, when it gives one (Graph's error_subcode: src/core/platforms/graph.ts). */
+      subcode?: string;
       /** The request field a "media" refusal is about (image_url, video_url). */
       field?: string;
     } = {},

@@ -7,14 +7,26 @@
 // EXPIRED, ERROR, FINISHED, IN_PROGRESS, PUBLISHED), reference/refresh_access_token,
 // reference/instagram-media/insights.
 //
-// A video (REELS) container processes for tens of seconds to minutes: publish()
-// answers it as pending, and the TenantObject's alarm polls it about once a minute
-// for up to five (objects/publishing/container-poller.ts), then publishes that same
-// container (publishContainer), never a second one.
+// A container is published only once its status_code is FINISHED ("Content
+// Publishing": check the container's status before media_publish). An image's is
+// asked for at once, and within the request's wait (processing-wait.ts); a reel
+// processes for tens of seconds to minutes. Either, still IN_PROGRESS, is answered
+// pending, and the TenantObject's alarm polls it about once a minute for up to five
+// (objects/publishing/container-poller.ts), then publishes that same container
+// (publishContainer), never a second one. ERROR or EXPIRED: refused, with the
+// container's status as the reason.
+//
+// Images must be JPEG, decided from the image's bytes (instagram-media.ts), and
+// insights are read per media, as the Instagram Platform documents them
+// (GET /{media-id}/insights): graph.instagram.com documents neither the multiple-id
+// read (?ids=) nor batch requests (developers.facebook.com/docs/graph-api/batch-requests
+// describes them for graph.facebook.com), so none is used.
 import type { PlatformConfig } from "./config";
 import { PlatformError } from "./errors";
-import { deleteGrant, graphFailure, graphMetric, graphUrl } from "./graph";
+import { deleteGrant, graphFailure, graphMetric, graphUrl, refreshFailure } from "./graph";
 import { expiresIn, formBody, send, tokenFailure } from "./http";
+import { INSTAGRAM_IMAGE, isJpeg, notJpeg } from "./instagram-media";
+import { waitWhileProcessing } from "./processing-wait";
 import type {
   AuthorizeRequest,
   ConnectedIdentity,
@@ -133,12 +145,11 @@ export class InstagramAdapter implements PlatformAdapter {
         })}`,
       ),
     );
-    if (response.status !== 200) {
-      const error = graphFailure(this.config, response);
-      // A long-lived token that has expired or been revoked cannot renew itself.
-      if (error.kind === "auth") throw new PlatformError("invalid_grant", error.message, error.details);
-      throw error;
-    }
+    // A long-lived token that has expired or been revoked cannot renew itself: a token
+    // refusal is invalid_grant (graph.ts refreshFailure: a checkpoint is not). A token
+    // younger than 24 hours is refused too ("at least 24 hours old"; Meta documents no
+    // answer for it): any other error, never read as revoked.
+    if (response.status !== 200) throw refreshFailure(graphFailure(this.config, response));
     return this.tokens(response.body as Record<string, unknown>);
   }
 
@@ -153,7 +164,12 @@ export class InstagramAdapter implements PlatformAdapter {
   }
 
   async publish(accessToken: string, igUserId: string, post: PostContent): Promise<PublishResult | PendingPublish> {
-    // Step 1, POST /{ig-user-id}/media: an image (JPEG only) or a reel.
+    // An image must be JPEG: its bytes say, before anything is sent.
+    if (!post.videoUrl) {
+      const bytes = await this.config.fetchMedia(post.imageUrl ?? "", "image_url", INSTAGRAM_IMAGE);
+      if (!isJpeg(bytes)) throw notJpeg();
+    }
+    // Step 1, POST /{ig-user-id}/media: an image or a reel.
     const media: Record<string, string> = post.videoUrl
       ? { media_type: "REELS", video_url: post.videoUrl }
       : { image_url: post.imageUrl ?? "" };
@@ -163,22 +179,59 @@ export class InstagramAdapter implements PlatformAdapter {
       },
     );
     const containerId = String(container.id);
-    // A video processes for a while: the alarm finishes it (see the file's head).
+    // A reel processes for minutes: the alarm finishes it (see the file's head).
     if (post.videoUrl) return { kind: "processing", containerId, calls: 1 };
+    // An image: published once FINISHED, within the request's wait if it comes.
+    let calls = 1;
+    const ready = await waitWhileProcessing(this.config, async () => {
+      calls += 1;
+      const state = await this.containerState(accessToken, containerId).catch((error: unknown) => {
+        // The container exists; a failure to read it is the alarm's to ask again.
+        if (error instanceof PlatformError) return { status_code: "IN_PROGRESS" as const, status: null };
+        throw error;
+      });
+      return state.status_code === "IN_PROGRESS" ? null : state;
+    });
+    if (!ready) return { kind: "processing", containerId, calls };
+    if (ready.status_code === "ERROR" || ready.status_code === "EXPIRED") {
+      throw new PlatformError("rejected", containerRefusal(ready.status_code, ready.status), {
+        code: ready.status_code,
+      });
+    }
+    if (ready.status_code === "PUBLISHED") {
+      // Never for a container made a moment ago; if it is, its media id is not known.
+      throw new PlatformError("timeout", "instagram: the new container says it is published already");
+    }
     const published = await this.publishContainer(accessToken, igUserId, containerId);
-    return { ...published, calls: published.calls + 1 };
+    return { ...published, calls: published.calls + calls };
   }
 
-  /** GET /{ig-container-id}?fields=status_code. */
-  async containerStatus(accessToken: string, containerId: string): Promise<ContainerStatus> {
+  /** GET /{ig-container-id}?fields=status_code,status: the code, and (ERROR) why. */
+  private async containerState(
+    accessToken: string,
+    containerId: string,
+  ): Promise<{ status_code: ContainerStatus; status: string | null }> {
     const body = await this.call(
-      new Request(graphUrl(this.config, containerId, { fields: "status_code", access_token: accessToken })),
+      new Request(graphUrl(this.config, containerId, { fields: "status_code,status", access_token: accessToken })),
     );
-    return String(body.status_code) as ContainerStatus;
+    return {
+      status_code: String(body.status_code) as ContainerStatus,
+      status: typeof body.status === "string" ? body.status : null,
+    };
+  }
+
+  /** GET /{ig-container-id}?fields=status_code,status (the alarm's poll). */
+  async containerStatus(accessToken: string, containerId: string): Promise<ContainerStatus> {
+    return (await this.containerState(accessToken, containerId)).status_code;
   }
 
   /** Step 2, POST /{ig-user-id}/media_publish with creation_id, then the media's permalink. */
-  async publishContainer(accessToken: string, igUserId: string, containerId: string): Promise<PublishResult> {
+  async publishContainer(
+    accessToken: string,
+    igUserId: string,
+    containerId: string,
+    _post?: PostContent,
+  ): Promise<PublishResult> {
     const published = await this.postForm(accessToken, `${igUserId}/media_publish`, { creation_id: containerId });
     const id = String(published.id);
     const permalink = await this.call(
@@ -226,27 +279,40 @@ export class InstagramAdapter implements PlatformAdapter {
     return "revoked";
   }
 
-  /** The Graph API's multiple-id read takes up to 50 ids. */
-  readonly insightsBatch = 50;
+  /**
+   * One media a call: GET /{media-id}/insights, as the Instagram Platform documents it
+   * (reference/instagram-media/insights); see the file's head for why nothing is batched.
+   */
+  readonly insightsBatch = 1;
 
   async insights(accessToken: string, _igUserId: string, mediaIds: string[]): Promise<Map<string, PostMetrics>> {
-    // Each media's insights edge (reference/instagram-media/insights), read for all of them at once.
-    const body = await this.call(
-      new Request(
-        graphUrl(this.config, "", {
-          ids: mediaIds.join(","),
-          fields: "insights.metric(likes,comments,shares,saved,reach,views,total_interactions)",
-          access_token: accessToken,
-        }),
-      ),
-    );
-    return new Map(
-      Object.entries(body as Record<string, { insights?: unknown }>).map(([id, media]) => [
-        id,
-        mediaMetrics(media.insights),
-      ]),
-    );
+    const figures = new Map<string, PostMetrics>();
+    for (const id of mediaIds) {
+      const insights = await this.call(
+        new Request(
+          graphUrl(this.config, `${id}/insights`, {
+            metric: INSTAGRAM_MEDIA_METRICS.join(","),
+            access_token: accessToken,
+          }),
+        ),
+      ).catch((error: unknown) => {
+        // A media Graph refuses (deleted, not the account's) is absent from the answer; with
+        // one id the refusal itself is the answer (the caller records it).
+        if (mediaIds.length > 1 && error instanceof PlatformError && error.kind === "rejected") return null;
+        throw error;
+      });
+      if (insights) figures.set(id, mediaMetrics(insights));
+    }
+    return figures;
   }
+}
+
+/** The media metrics read (reference/instagram-media/insights). */
+export const INSTAGRAM_MEDIA_METRICS = ["likes", "comments", "shares", "saved", "reach", "views", "total_interactions"];
+
+/** Why a container is refused: its status_code and (ERROR) the status Graph gives with it. */
+function containerRefusal(code: ContainerStatus, status: string | null): string {
+  return `instagram: the media container is ${code}${status ? ` (${status})` : ""}; nothing was published`;
 }
 
 function mediaMetrics(insights: unknown): PostMetrics {

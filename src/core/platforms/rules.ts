@@ -33,16 +33,6 @@ const RULES: Record<Platform, Rules> = {
 };
 
 const HASHTAG = /^#?[\p{L}\p{N}_]{1,100}$/u;
-/** Image formats Instagram's content publishing refuses (it takes JPEG only). */
-const NOT_JPEG = /\.(png|gif|webp|heic|heif|bmp|tiff?|svg)$/i;
-
-function pathOf(url: string): string {
-  try {
-    return new URL(url).pathname;
-  } catch {
-    return url;
-  }
-}
 
 /** "#Tag" for each hashtag, as it is appended to the text. */
 export function normaliseHashtags(hashtags: string[]): string[] {
@@ -83,10 +73,8 @@ export function checkPost(platform: Platform, draft: PostDraft, maxHashtags?: nu
   if (draft.videoUrl && !rules.video) {
     errors.push(bodyError("video_url", `video posts to ${platform} are not supported; post an image or text`));
   }
-  // Instagram Platform, Content Publishing: "JPEG is the only image format supported".
-  if (platform === "instagram" && draft.imageUrl && NOT_JPEG.test(pathOf(draft.imageUrl))) {
-    errors.push(bodyError("image_url", "instagram takes JPEG images only"));
-  }
+  // Instagram takes JPEG images only; whether an image is one is decided from its bytes
+  // when it is published (instagram-media.ts), not from its URL's name.
   if (rules.mediaRequired && !draft.imageUrl && !draft.videoUrl) {
     errors.push(bodyError("image_url", `${platform} posts need an image_url or a video_url`));
   }

@@ -57,8 +57,9 @@ export interface PublishResult {
 }
 
 /**
- * A publish the platform has accepted but not finished: an Instagram video container,
- * an X GIF or video upload, a LinkedIn video, still processing. The TenantObject's
+ * A publish the platform has accepted but not finished: an Instagram container (a
+ * reel, or an image not FINISHED in time), a Facebook video whose Page post is not
+ * there yet, an X GIF or video upload, a LinkedIn video, still processing. The TenantObject's
  * alarm completes it (objects/publishing/container-poller.ts), always with this same
  * container (the media's id at the platform).
  */
@@ -152,6 +153,12 @@ export interface PlatformAdapter {
    * Absent: it can (Instagram's containers say PUBLISHED).
    */
   readonly reportsPublished?: boolean;
+  /**
+   * True when the upload itself publishes the post once the media is processed (a
+   * Facebook video: publishContainer only reads its Page post): a post still processing
+   * at the deadline may yet appear, so it is recorded unknown, not failed.
+   */
+  readonly publishesWhenProcessed?: boolean;
   /** The platform's own publishing quota, for platforms that expose it (Instagram). */
   quota(accessToken: string, platformUserId: string): Promise<QuotaReport | null>;
   /** Most posts one insights call may name. */
