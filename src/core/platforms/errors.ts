@@ -36,6 +36,19 @@ export class PlatformError extends Error {
       subcode?: string;
       /** The request field a "media" refusal is about (image_url, video_url). */
       field?: string;
+      /**
+       * Set by an adapter on the failure of the call that creates the post, when the
+       * platform answered 5xx: it may have created the post before failing, so the
+       * outcome is unknown (docs/publishing.md, "Reconciliation"). See afterCreate().
+       */
+      mayHaveCreated?: true;
+      /**
+       * A refusal because the same content is already published on the account (LinkedIn's
+       * DUPLICATE_POST, X's duplicate content): `duplicateOf` is the post it names, when
+       * it names one. A reconciliation reads it as the earlier send having gone out.
+       */
+      duplicate?: true;
+      duplicateOf?: string;
     } = {},
   ) {
     super(message);
@@ -43,8 +56,19 @@ export class PlatformError extends Error {
 
   /** Whether a publish that failed this way may have reached the platform. */
   get outcomeUnknown(): boolean {
-    return this.kind === "timeout";
+    return this.kind === "timeout" || this.details.mayHaveCreated === true;
   }
+}
+
+/**
+ * The failure of the call that creates a post, as its adapter throws it: a 5xx there
+ * may come after the platform created the post (a gateway's 502 or 504, a server
+ * failing after its write), so it is marked as an unknown outcome, never as "nothing
+ * happened". A failure of an earlier call (a media upload) is left as it is.
+ */
+export function afterCreate(error: PlatformError): PlatformError {
+  if (error.kind !== "unavailable" || (error.details.status ?? 0) < 500) return error;
+  return new PlatformError(error.kind, error.message, { ...error.details, mayHaveCreated: true });
 }
 
 export function isPlatformError(error: unknown): error is PlatformError {

@@ -13,10 +13,12 @@
 // publishContainer reads the post id: objects/publishing/container-poller.ts). Insights
 // read the Page post, never the video.
 import type { PlatformConfig } from "./config";
-import { PlatformError } from "./errors";
+import { afterCreate, PlatformError } from "./errors";
 import { deleteGrant, GRAPH_VERSION, graphFailure, graphMetric, graphUrl, graphUsage, refreshFailure } from "./graph";
+import { facebookRecentPosts } from "./graph-recent";
 import { expiresIn, send } from "./http";
 import { waitWhileProcessing } from "./processing-wait";
+import type { RecentPosts } from "./recent-posts";
 import type {
   AuthorizeRequest,
   ConnectedIdentity,
@@ -200,7 +202,7 @@ export class FacebookAdapter implements PlatformAdapter {
       }),
     );
     const quota = graphUsage(response.headers, this.config.clock());
-    if (response.status !== 200) throw graphFailure(this.config, response);
+    if (response.status !== 200) throw afterCreate(graphFailure(this.config, response));
     // /feed answers the post id, /photos { id, post_id }, /videos the VIDEO id only
     // (Video API: "On success, your app receives a JSON response with the Video ID").
     const body = response.body as { id: string; post_id?: string };
@@ -268,6 +270,11 @@ export class FacebookAdapter implements PlatformAdapter {
 
   async quota(): Promise<null> {
     return null;
+  }
+
+  /** The posts the Page published (./graph-recent.ts). */
+  findRecent(accessToken: string, pageId: string, limit: number): Promise<RecentPosts> {
+    return facebookRecentPosts(this.config, accessToken, pageId, limit);
   }
 
   /**

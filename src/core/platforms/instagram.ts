@@ -22,11 +22,13 @@
 // read (?ids=) nor batch requests (developers.facebook.com/docs/graph-api/batch-requests
 // describes them for graph.facebook.com), so none is used.
 import type { PlatformConfig } from "./config";
-import { PlatformError } from "./errors";
+import { afterCreate, isPlatformError, PlatformError } from "./errors";
 import { deleteGrant, graphFailure, graphMetric, graphUrl, refreshFailure } from "./graph";
+import { instagramRecentPosts } from "./graph-recent";
 import { expiresIn, formBody, send, tokenFailure } from "./http";
 import { INSTAGRAM_IMAGE, isJpeg, notJpeg } from "./instagram-media";
 import { waitWhileProcessing } from "./processing-wait";
+import type { RecentPosts } from "./recent-posts";
 import type {
   AuthorizeRequest,
   ConnectedIdentity,
@@ -232,7 +234,12 @@ export class InstagramAdapter implements PlatformAdapter {
     containerId: string,
     _post?: PostContent,
   ): Promise<PublishResult> {
-    const published = await this.postForm(accessToken, `${igUserId}/media_publish`, { creation_id: containerId });
+    // A 5xx here may follow the publish: the container then says PUBLISHED (afterCreate).
+    const published = await this.postForm(accessToken, `${igUserId}/media_publish`, {
+      creation_id: containerId,
+    }).catch((error: unknown) => {
+      throw isPlatformError(error) ? afterCreate(error) : error;
+    });
     const id = String(published.id);
     const permalink = await this.call(
       new Request(graphUrl(this.config, id, { fields: "permalink", access_token: accessToken })),
@@ -243,6 +250,11 @@ export class InstagramAdapter implements PlatformAdapter {
       calls: 2,
       quota: null,
     };
+  }
+
+  /** The account's media (./graph-recent.ts). */
+  findRecent(accessToken: string, igUserId: string, limit: number): Promise<RecentPosts> {
+    return instagramRecentPosts(this.config, accessToken, igUserId, limit);
   }
 
   /** GET /{ig-user-id}/content_publishing_limit (reference/ig-user/content_publishing_limit). */

@@ -8,9 +8,11 @@ import type { PlatformConfig } from "./config";
 import { PlatformError } from "./errors";
 import { errorMessage, expiresIn, failure, formBody, send, tokenFailure } from "./http";
 import { memberPostMetrics } from "./linkedin-insights";
+import { linkedinCreateFailure, linkedinRecentPosts } from "./linkedin-recent";
 import { toLittleText } from "./linkedin-text";
 import { DEFAULT_LINKEDIN_VERSION } from "./linkedin-version";
 import { LINKEDIN_IMAGE } from "./media";
+import type { RecentPosts } from "./recent-posts";
 import type {
   AuthorizeRequest,
   ConnectedIdentity,
@@ -150,7 +152,7 @@ export class LinkedInAdapter implements PlatformAdapter {
         }),
       }),
     );
-    if (response.status !== 201) throw failure(this.config, response);
+    if (response.status !== 201) throw linkedinCreateFailure(this.config, response);
     const urn = response.headers.get("x-restli-id");
     if (!urn)
       throw new PlatformError("rejected", `linkedin: no post id in the answer (${errorMessage(response.body)})`);
@@ -159,6 +161,11 @@ export class LinkedInAdapter implements PlatformAdapter {
 
   async quota(): Promise<null> {
     return null;
+  }
+
+  /** Find Posts by Authors, where LinkedIn allows it (./linkedin-recent.ts). */
+  findRecent(accessToken: string, memberId: string, limit: number): Promise<RecentPosts> {
+    return linkedinRecentPosts(this.config, this.restHeaders(accessToken), memberId, limit);
   }
 
   /**

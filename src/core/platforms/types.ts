@@ -1,5 +1,6 @@
 // What every platform adapter speaks: one interface over LinkedIn, X, Facebook Pages
 // and Instagram, whatever their wire formats.
+import type { RecentPosts } from "./recent-posts";
 
 export const PLATFORMS = ["linkedin", "twitter", "facebook", "instagram"] as const;
 /** The seed's platform identifiers; "twitter" is X. */
@@ -174,4 +175,11 @@ export interface PlatformAdapter {
    * no revocation.
    */
   revoke(grant: PlatformGrant): Promise<RevocationOutcome>;
+  /**
+   * The account's latest posts, newest first (at most `limit`), through the platform's
+   * documented read of them, to learn whether a publish whose answer was lost went out
+   * (./recent-posts.ts, docs/publishing.md "Reconciliation"). "unsupported" where the
+   * platform gives this app no such read.
+   */
+  findRecent(accessToken: string, platformUserId: string, limit: number): Promise<RecentPosts>;
 }

@@ -5,6 +5,7 @@ import type { PlatformConfig } from "./config";
 import { PlatformError } from "./errors";
 import { errorMessage, expiresIn, failure, formBody, send, tokenFailure } from "./http";
 import { X_IMAGE } from "./media";
+import type { RecentPosts } from "./recent-posts";
 import type {
   AuthorizeRequest,
   ConnectedIdentity,
@@ -17,6 +18,7 @@ import type {
   RevocationOutcome,
   TokenSet,
 } from "./types";
+import { xCreateFailure, xRecentPosts } from "./x-recent";
 
 const SCOPES = ["tweet.read", "tweet.write", "users.read", "media.write", "offline.access"];
 
@@ -173,7 +175,7 @@ export class XAdapter implements PlatformAdapter {
     );
     const quota = xQuota(response.headers);
     if (response.status !== 201) {
-      const error = failure(this.config, response);
+      const error = xCreateFailure(this.config, response);
       if (error.kind === "rate_limited" && quota) error.details.resetAtMs = quota.resetAtMs;
       throw error;
     }
@@ -183,6 +185,11 @@ export class XAdapter implements PlatformAdapter {
 
   async quota(): Promise<null> {
     return null;
+  }
+
+  /** The User Posts timeline (./x-recent.ts). */
+  findRecent(accessToken: string, userId: string, limit: number): Promise<RecentPosts> {
+    return xRecentPosts(this.config, accessToken, userId, limit);
   }
 
   /**
