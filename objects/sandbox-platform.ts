@@ -53,8 +53,10 @@ export class SandboxPlatform extends DurableObject<Env> implements SandboxPlatfo
   }
 
   /** A user who will be approved by the authorize page when named as login_hint. */
-  async createUser(userId: string, options: { tokenTtlSeconds?: number | null } = {}) {
-    return this.store.createUser({ userId, tokenTtlSeconds: options.tokenTtlSeconds ?? null });
+  async createUser(userId: string, options: { tokenTtlSeconds?: number | null; pages?: number } = {}) {
+    const user = this.store.createUser({ userId, tokenTtlSeconds: options.tokenTtlSeconds ?? null });
+    if (options.pages !== undefined) this.store.setPageCount(userId, options.pages);
+    return user;
   }
 
   /** Moves the sandbox's media-processing clock forward (src/core/sandbox/clock.ts). */

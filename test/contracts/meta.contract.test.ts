@@ -7,7 +7,11 @@ import { FacebookAdapter } from "../../src/core/platforms/facebook";
 import { GRAPH_VERSION } from "../../src/core/platforms/graph";
 import { InstagramAdapter } from "../../src/core/platforms/instagram";
 import { isPending } from "../../src/core/platforms/types";
+import { FACEBOOK_VIDEO_PROCESSING_MS } from "../../src/core/sandbox/facebook";
+import { sandbox } from "../support/accounts";
 import { expectShape, recordingConfig, sandboxFetch, sandboxGrant } from "./exchange";
+
+const DAY_MS = 86_400_000;
 
 /** Graph's error object (Graph API "Handling Errors"). */
 const GRAPH_ERROR = { error: { message: "", type: "OAuthException", code: 0, fbtrace_id: "" } };
@@ -18,7 +22,7 @@ const form = (values: Record<string, string>) => ({
 });
 
 describe("Facebook contract", () => {
-  it("a video: /videos answers the video id; the adapter reads the video's post_id for the Page post", async () => {
+  it("a video: /videos answers the video id; the adapter reads the video node's post_id for the Page post", async () => {
     const { config, requests } = recordingConfig("facebook", (request) =>
       new URL(request.url).pathname.endsWith("/videos")
         ? Response.json({ id: "10153231379946729" })
@@ -34,10 +38,10 @@ describe("Facebook contract", () => {
     expect(new URLSearchParams(await requests[0]?.text())).toMatchObject(
       new URLSearchParams({ file_url: "https://cdn.example.com/v.mp4", description: "Tour", access_token: "ptok" }),
     );
-    expect(new URL(requests[1]?.url ?? "").searchParams.get("fields")).toBe("post_id");
+    expect(new URL(requests[1]?.url ?? "").searchParams.get("fields")).toBe("post_id,status");
   });
 
-  it("the sandbox: /videos answers { id } (a video), and the video node names its Page post", async () => {
+  it("the sandbox: /videos answers { id } (a video), and the video node names its Page post once processed", async () => {
     const grant = await sandboxGrant("facebook");
     const page = grant.platformUserId;
     const res = await sandboxFetch(
@@ -48,11 +52,21 @@ describe("Facebook contract", () => {
     expect(res.status).toBe(200);
     const video = (await res.json()) as { id: string };
     expect(Object.keys(video)).toEqual(["id"]);
-    const node = await sandboxFetch(
-      "facebook",
-      `/${GRAPH_VERSION}/${video.id}?fields=post_id&access_token=${grant.tokens.accessToken}`,
-    );
-    expectShape(await node.json(), { id: video.id, post_id: new RegExp(`^${page}_\\w+$`) });
+    const node = () =>
+      sandboxFetch(
+        "facebook",
+        `/${GRAPH_VERSION}/${video.id}?fields=post_id,status&access_token=${grant.tokens.accessToken}`,
+      ).then((res) => res.json() as Promise<Record<string, unknown>>);
+    // Processing: no post_id yet (reference/video-status: video_status "processing").
+    const processing = await node();
+    expect(processing).not.toHaveProperty("post_id");
+    expectShape(processing, { id: video.id, status: { video_status: "processing" } });
+    await sandbox("facebook").advanceClock(FACEBOOK_VIDEO_PROCESSING_MS);
+    expectShape(await node(), {
+      id: video.id,
+      post_id: new RegExp(`^${page}_\\w+$`),
+      status: { video_status: "ready" },
+    });
   });
 
   it("insights: post_media_view is answered; a deprecated metric fails the whole ?ids= read (#100)", async () => {
@@ -164,6 +178,8 @@ describe("Instagram contract", () => {
     expect(url.pathname).toBe("/refresh_access_token");
     expect(Object.fromEntries(url.searchParams)).toEqual({ grant_type: "ig_refresh_token", access_token: "old" });
     const grant = await sandboxGrant("instagram");
+    // "at least 24 hours old": a day passes at the platform first.
+    await sandbox("instagram").advanceClock(DAY_MS);
     const res = await sandboxFetch(
       "instagram",
       `/refresh_access_token?${new URLSearchParams({ grant_type: "ig_refresh_token", access_token: grant.tokens.accessToken })}`,

@@ -87,12 +87,12 @@ describe("publishing windows", () => {
     expect(windows.data[0]).toMatchObject({ used: 0, remaining: 0, platform_reported: { remaining: 0 } });
   });
 
-  it("are tightened by Facebook's usage header", async () => {
+  it("are tightened by Facebook's usage header (x-business-use-case-usage, which Page tokens are counted by)", async () => {
     const tenant = await createTenant({ settings: { rate_limits: { facebook: { limit: 4 } } } });
     const account = await connectAccount(tenant.ownerKey, "facebook");
     expect((await call("/v1/posts", { token: tenant.ownerKey, body: publishBody(account) })).status).toBe(201);
     const windows = await json<{ data: Window[] }>(await call("/v1/rate-limits", { token: tenant.ownerKey }));
-    expect(windows.data[0]?.platform_reported?.source).toBe("x-page-usage");
+    expect(windows.data[0]?.platform_reported?.source).toBe("x-business-use-case-usage");
   });
 
   it("flush admitted calls to D1 rate_limits, idempotently", async () => {

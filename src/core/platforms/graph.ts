@@ -76,6 +76,9 @@ export function graphFailure(config: PlatformConfig, response: PlatformResponse)
     code: error.code === undefined ? undefined : String(error.code),
     subcode: error.error_subcode === undefined ? undefined : String(error.error_subcode),
   };
+  // Code 4 subcode 2207051 is Instagram's spam restriction ("We restrict certain
+  // activity"), a refusal of the post, not a rate limit.
+  if (error.code === 4 && error.error_subcode === 2207051) return new PlatformError("rejected", message, details);
   // Code 9 subcode 2207042: Instagram's publishing limit is reached.
   if ((error.code !== undefined && (isRateCode(error.code) || error.code === 9)) || response.status === 429) {
     const usage = graphUsage(response.headers, config.clock());

@@ -75,11 +75,13 @@ export function platformError(
     case "facebook":
     case "instagram": {
       const graph = GRAPH[reason];
+      // A throttled business use case: 80001 for Pages, 80002 for Instagram.
+      const code = reason === "rate_limited" ? (platform === "facebook" ? 80001 : 80002) : graph.code;
       return json(graph.status, {
         error: {
           message,
           type: graph.type,
-          code: graph.code,
+          code,
           ...(graph.subcode ? { error_subcode: graph.subcode } : {}),
           fbtrace_id: crypto.randomUUID().slice(0, 11),
         },
@@ -112,16 +114,22 @@ export function throttleHeaders(
             }),
       };
     case "facebook":
+    case "instagram":
+      // Page tokens and the Instagram Platform are counted by the business use case
+      // limit (Graph API "Rate Limiting"): x-business-use-case-usage, minutes to regain.
       return {
-        "x-page-usage": JSON.stringify({
-          call_count: 100,
-          total_cputime: 10,
-          total_time: 10,
-          estimated_time_to_regain_access: Math.ceil(resetSeconds / 60),
+        "x-business-use-case-usage": JSON.stringify({
+          sandbox: [
+            {
+              type: platform === "facebook" ? "pages" : "instagram",
+              call_count: 100,
+              total_cputime: 10,
+              total_time: 10,
+              estimated_time_to_regain_access: Math.ceil(resetSeconds / 60),
+            },
+          ],
         }),
       };
-    case "instagram":
-      return { "x-app-usage": JSON.stringify({ call_count: 100, total_cputime: 5, total_time: 5 }) };
     case "linkedin":
       return { "Retry-After": String(resetSeconds) };
   }

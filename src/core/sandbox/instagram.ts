@@ -1,36 +1,57 @@
 // The sandbox Instagram API with Instagram Login: short- and long-lived tokens (the
 // long-lived one renews itself), media containers, media_publish with a 24-hour
-// publishing quota, content_publishing_limit, permalinks. As on Graph (Instagram
-// Platform "Content Publishing", reference/ig-container): a reel's container stays
-// IN_PROGRESS for minutes (measured on the sandbox's processing clock, clock.ts),
-// media_publish refuses a container that is not FINISHED or already PUBLISHED, and
-// images must be JPEG.
+// publishing quota, content_publishing_limit, permalinks, per-media insights. As
+// Meta documents it (developers.facebook.com, Instagram Platform):
+// - a long-lived token is refreshed only once it is at least 24 hours old and not
+//   expired (reference/refresh_access_token), reckoned on the sandbox's clock
+//   (clock.ts); Meta documents no answer for a younger one, so the sandbox answers an
+//   invalid-parameter error (#100), which is no token refusal;
+// - Graph fetches an image itself and takes JPEG only, judged from the bytes it gets
+//   (here the sandbox's media host serves them: media-host.ts), refusing anything else
+//   (9004); an image container is usually FINISHED at once, but under the
+//   slow_container switch stays IN_PROGRESS for INSTAGRAM_IMAGE_PROCESSING_MS, and a
+//   reel's for INSTAGRAM_PROCESSING_MS, on the sandbox's clock ("Content Publishing",
+//   reference/ig-container); media_publish refuses a container that is not FINISHED
+//   or already PUBLISHED (9007);
+// - insights are read per media, GET /{media-id}/insights?metric=... (reference/
+//   instagram-media/insights). graph.instagram.com documents no multiple-id read
+//   (?ids=) and no batch request, so the sandbox offers neither;
+// - calls are counted by the business use case limit (x-business-use-case-usage;
+//   past it, code 80002 with estimated_time_to_regain_access).
 import { Hono } from "hono";
-import { GRAPH_VERSION } from "../platforms/graph";
 import { fail, faulty, formOf, presentedToken, type SandboxContext, withAccessToken } from "./context";
 import { deadGrant, platformError } from "./dialects";
 import { revokeGrant } from "./facebook";
-import { batchIds, lifetime, ownPosts } from "./insight-reads";
+import { graphError, graphErrorFault, SANDBOX_GRAPH_VERSION, useCaseUsage } from "./graph-api";
+import { invalidMediaMetrics } from "./graph-metrics";
+import { lifetime, ownPosts } from "./insight-reads";
+import { servedBytes } from "./media-host";
 import { authorize, redeem } from "./oauth";
 import type { MediaRow } from "./store";
 
 const LONG_TTL = 60 * 86_400;
 /** How long a video container processes here: "several minutes", as real reels often do. */
 export const INSTAGRAM_PROCESSING_MS = 3 * 60_000;
-const NOT_JPEG = /\.(png|gif|webp|heic|heif|bmp|tiff?|svg)$/i;
+/** How long an image container processes under the slow_container switch. */
+export const INSTAGRAM_IMAGE_PROCESSING_MS = 30_000;
+/** A long-lived token is refreshed only once it is this old. */
+export const INSTAGRAM_MIN_REFRESH_AGE_MS = 24 * 3_600_000;
+
+/** JPEG's signature: the SOI marker FF D8, then a marker's FF. */
+function isJpeg(bytes: Uint8Array): boolean {
+  return bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
+}
 
 /** Graph's error for a container that cannot be published (not ready, or published already). */
 function notPublishable(message: string): Response {
-  return Response.json(
-    { error: { message, type: "OAuthException", code: 9007, error_subcode: 2207027, fbtrace_id: "sandbox" } },
-    { status: 400 },
-  );
+  return graphError(400, { message, code: 9007, subcode: 2207027 });
 }
 
-/** A container's status now: a reel is FINISHED once the processing clock has passed its time. */
+/** A container's status now: FINISHED once the sandbox's clock has passed its processing time. */
 function containerStatus(ctx: SandboxContext, container: MediaRow): string {
   if (container.status !== "IN_PROGRESS") return container.status;
-  if (ctx.store.processingNow() < container.created_at_ms + INSTAGRAM_PROCESSING_MS) return "IN_PROGRESS";
+  const processing = container.kind === "video" ? INSTAGRAM_PROCESSING_MS : INSTAGRAM_IMAGE_PROCESSING_MS;
+  if (ctx.store.processingNow() < container.created_at_ms + processing) return "IN_PROGRESS";
   ctx.store.setMediaStatus(container.media_id, "FINISHED");
   return "FINISHED";
 }
@@ -40,6 +61,11 @@ export const INSTAGRAM_QUOTA_TOTAL = 100;
 function publishedToday(ctx: SandboxContext, userId: string): number {
   const since = Date.now() - 86_400_000;
   return ctx.store.posts(userId).filter((p) => p.created_at_ms > since).length;
+}
+
+/** The account's use of its hourly allowance, in percent (a light measure: its posts of the day). */
+function usage(ctx: SandboxContext, userId: string): Record<string, string> {
+  return useCaseUsage("instagram", userId, Math.min(100, publishedToday(ctx, userId)));
 }
 
 export function instagramSandbox(ctx: SandboxContext): Hono {
@@ -68,12 +94,21 @@ export function instagramSandbox(ctx: SandboxContext): Hono {
     const presented = presentedToken(c.req.raw) ?? "";
     const owner = ctx.store.tokenUser(presented);
     return faulty(ctx, "refresh", owner, () => {
+      const injected = graphErrorFault(ctx, "refresh", owner);
+      if (injected) return injected;
       if (ctx.store.takeFault("refresh", owner, ["invalid_grant"])) {
         ctx.store.revokeToken(presented);
         return deadGrant("instagram");
       }
       const check = ctx.store.checkToken(presented, ["access"]);
       if ("error" in check) return deadGrant("instagram");
+      const issuedAtMs = ctx.store.tokenIssuedAtMs(presented) ?? 0;
+      if (ctx.store.processingNow() - issuedAtMs < INSTAGRAM_MIN_REFRESH_AGE_MS) {
+        return graphError(400, {
+          message: "(#100) A long-lived access token can be refreshed once it is at least 24 hours old",
+          code: 100,
+        });
+      }
       const ttl = ctx.store.user(check.userId)?.token_ttl_seconds ?? LONG_TTL;
       const scopes = ctx.store.tokenScopes(presented).join(" ");
       const renewed = ctx.store.issueToken("access", check.userId, ttl, scopes);
@@ -111,30 +146,25 @@ export function instagramSandbox(ctx: SandboxContext): Hono {
       ["access"],
       (userId) => {
         if (c.req.param("userId") !== userId) return fail(ctx, "forbidden", "Not this user's media");
+        const injected = graphErrorFault(ctx, "media", userId);
+        if (injected) return injected;
         const video = form.get("media_type") === "REELS";
         const url = video ? form.get("video_url") : form.get("image_url");
         if (!url) return fail(ctx, "bad_request", video ? "video_url is required" : "image_url is required");
         if ((form.get("caption") ?? "").length > 2200) return fail(ctx, "bad_request", "caption is too long");
-        // Graph takes JPEG images only (it fetches the URL; the sandbox judges by its name).
-        if (!video && NOT_JPEG.test(new URL(url, "https://x.invalid").pathname)) {
-          return Response.json(
-            {
-              error: {
-                message:
-                  "Only photo or video can be accepted as media type. The image format is not supported: use JPEG.",
-                type: "OAuthException",
-                code: 9004,
-                error_subcode: 2207052,
-                fbtrace_id: "sandbox",
-              },
-            },
-            { status: 400 },
-          );
+        // Graph fetches the image and takes JPEG only, whatever the URL's name says.
+        if (!video && !isJpeg(servedBytes(url))) {
+          return graphError(400, {
+            message: "Only photo or video can be accepted as media type. The image format is not supported: use JPEG.",
+            code: 9004,
+            subcode: 2207052,
+          });
         }
-        const failing = video && ctx.store.takeFault("media", userId, ["container_error"]) !== null;
-        const status = video ? (failing ? "ERROR" : "IN_PROGRESS") : "FINISHED";
+        const failing = ctx.store.takeFault("media", userId, ["container_error"]) !== null;
+        const slow = video || ctx.store.takeFault("media", userId, ["slow_container"]) !== null;
+        const status = failing ? "ERROR" : slow ? "IN_PROGRESS" : "FINISHED";
         const id = ctx.store.createMedia(userId, video ? "video" : "image", url, form.get("caption"), status);
-        return Response.json({ id });
+        return Response.json({ id }, { headers: usage(ctx, userId) });
       },
       ["instagram_business_basic", "instagram_business_content_publish"],
     );
@@ -147,6 +177,8 @@ export function instagramSandbox(ctx: SandboxContext): Hono {
       presentedToken(c.req.raw, form),
       ["access"],
       (userId) => {
+        const injected = graphErrorFault(ctx, "publish", userId);
+        if (injected) return injected;
         const container = ctx.store.media(form.get("creation_id") ?? "");
         if (!container || container.user_id !== userId) return fail(ctx, "bad_request", "Unknown creation_id");
         const status = containerStatus(ctx, container);
@@ -162,60 +194,67 @@ export function instagramSandbox(ctx: SandboxContext): Hono {
           imageUrl: container.kind === "image" ? container.url : null,
           videoUrl: container.kind === "video" ? container.url : null,
         });
-        return Response.json({ id });
+        return Response.json({ id }, { headers: usage(ctx, userId) });
       },
       ["instagram_business_basic", "instagram_business_content_publish"],
     );
   });
-  // The multiple-id read of each media's insights edge; an unknown id fails it all.
-  graph.get("/", (c) =>
+  // One media's insights edge (reference/instagram-media/insights).
+  graph.get("/:mediaId/insights", (c) =>
     withAccessToken(
       ctx,
       "insights",
       presentedToken(c.req.raw),
       ["access"],
       (userId) => {
-        const ids = batchIds(c.req.query("ids"), 50);
-        if (!ids) return fail(ctx, "bad_request", "ids must name 1 to 50 objects");
-        const answer: Record<string, unknown> = {};
-        const posts = ownPosts(ctx, userId);
-        for (const id of ids) {
-          const own = posts.figures(id);
-          if (!own) return fail(ctx, "bad_request", `Some of the aliases you requested do not exist: ${id}`);
-          const m = own.metrics;
-          answer[id] = {
-            id,
-            insights: {
-              data: [
-                lifetime("likes", m.likes),
-                lifetime("comments", m.comments),
-                lifetime("shares", m.shares),
-                lifetime("saved", m.saves),
-                lifetime("reach", m.reach),
-                lifetime("views", m.impressions),
-                lifetime("total_interactions", m.likes + m.comments + m.shares + m.saves),
-              ],
-            },
-          };
+        const injected = graphErrorFault(ctx, "insights", userId);
+        if (injected) return injected;
+        const metrics = (c.req.query("metric") ?? "").split(",").filter(Boolean);
+        if (metrics.length === 0) return fail(ctx, "bad_request", "(#100) The parameter metric is required");
+        const invalid = invalidMediaMetrics(metrics);
+        if (invalid.length > 0) {
+          return fail(ctx, "bad_request", `(#100) metric[${metrics.indexOf(invalid[0] as string)}] is not valid`);
         }
-        return Response.json(answer);
+        const own = ownPosts(ctx, userId).figures(c.req.param("mediaId"));
+        if (!own) {
+          return fail(ctx, "bad_request", "Unsupported get request. Object does not exist or cannot be loaded");
+        }
+        const m = own.metrics;
+        const values: Record<string, number> = {
+          likes: m.likes,
+          comments: m.comments,
+          shares: m.shares,
+          saved: m.saves,
+          reach: m.reach,
+          views: m.impressions,
+          total_interactions: m.likes + m.comments + m.shares + m.saves,
+        };
+        return Response.json(
+          { data: metrics.map((name) => lifetime(name, values[name] ?? 0)) },
+          { headers: usage(ctx, userId) },
+        );
       },
       ["instagram_business_basic", "instagram_business_manage_insights"],
     ),
   );
   graph.get("/:nodeId", (c) =>
     withAccessToken(ctx, "profile", presentedToken(c.req.raw), ["access"], (userId) => {
+      const injected = graphErrorFault(ctx, "profile", userId);
+      if (injected) return injected;
       const nodeId = c.req.param("nodeId");
       const container = ctx.store.media(nodeId);
       if (container) {
         if (container.user_id !== userId) return fail(ctx, "bad_request", "Unsupported get request");
-        return Response.json({ id: nodeId, status_code: containerStatus(ctx, container) });
+        const status = containerStatus(ctx, container);
+        // status: for ERROR, the reason (an error subcode), as reference/ig-container says.
+        const reason = status === "ERROR" ? "Error: 2207082 (the media could not be processed)" : status;
+        return Response.json({ id: nodeId, status_code: status, status: reason });
       }
       const post = ctx.store.post(nodeId);
       if (!post || post.user_id !== userId) return fail(ctx, "bad_request", "Unsupported get request");
       return Response.json({ id: nodeId, permalink: `https://www.instagram.com/p/${nodeId}/` });
     }),
   );
-  app.route(`/${GRAPH_VERSION}`, graph);
+  app.route(`/${SANDBOX_GRAPH_VERSION}`, graph);
   return app;
 }

@@ -11,8 +11,11 @@ export interface SandboxPlatformControls {
   posts(userId?: string): Promise<{ post_id: string; user_id: string; text: string; created_at_ms: number }[]>;
   addFault(fault: FaultInput): Promise<number>;
   clearFaults(): Promise<void>;
-  /** A user who will be approved by the authorize page when named as login_hint. */
-  createUser(userId: string, options?: { tokenTtlSeconds?: number | null }): Promise<SandboxUser>;
+  /**
+   * A user who will be approved by the authorize page when named as login_hint.
+   * `pages`: how many Facebook Pages the user manages (1 unless given).
+   */
+  createUser(userId: string, options?: { tokenTtlSeconds?: number | null; pages?: number }): Promise<SandboxUser>;
   /** Moves the sandbox's media-processing clock forward (./clock.ts). */
   advanceClock(ms: number): Promise<number>;
   setTokenTtl(userId: string, seconds: number | null): Promise<void>;

@@ -34,6 +34,16 @@ export const FAULT_KINDS = [
   "omit_refresh_token",
   /** The next Instagram media container created fails its processing (status_code ERROR). */
   "container_error",
+  /**
+   * The next Instagram image container is not ready at once: IN_PROGRESS for a while on
+   * the sandbox clock (src/core/sandbox/instagram.ts, INSTAGRAM_IMAGE_PROCESSING_MS).
+   */
+  "slow_container",
+  /**
+   * Facebook and Instagram answer Graph's error object as params say: code, subcode,
+   * is_transient, status (400 unless given), message (src/core/sandbox/graph-api.ts).
+   */
+  "graph_error",
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -188,6 +198,22 @@ export class SandboxStore {
     return this.sql.exec<SandboxUser>("SELECT * FROM users WHERE user_id = ?", userId).toArray()[0] ?? null;
   }
 
+  /** How many Facebook Pages a user manages (1 unless set: src/core/sandbox/facebook.ts). */
+  pageCount(userId: string): number {
+    const row = this.sql
+      .exec<{ value: string }>("SELECT value FROM settings WHERE key = ?", `pages:${userId}`)
+      .toArray()[0];
+    return row ? Number(row.value) : 1;
+  }
+
+  setPageCount(userId: string, pages: number): void {
+    this.sql.exec(
+      "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+      `pages:${userId}`,
+      String(Math.max(1, Math.floor(pages))),
+    );
+  }
+
   setTokenTtl(userId: string, seconds: number | null): void {
     this.sql.exec("UPDATE users SET token_ttl_seconds = ? WHERE user_id = ?", seconds, userId);
   }
@@ -282,6 +308,15 @@ export class SandboxStore {
 
   tokenUser(token: string): string | null {
     return this.tokenRow(token)?.user_id ?? null;
+  }
+
+  /** When a token was issued, on the sandbox clock (null: unknown token). */
+  tokenIssuedAtMs(token: string): number | null {
+    return (
+      this.sql
+        .exec<{ created_at_ms: number }>("SELECT created_at_ms FROM tokens WHERE token = ?", token)
+        .toArray()[0]?.created_at_ms ?? null
+    );
   }
 
   /** The scopes granted to a token (empty when unknown). */
