@@ -16,6 +16,10 @@ async function instagramAccount(ttlDays: number, ageDays: number) {
   const user = sandboxUserOf(account);
   // Renewed tokens last Instagram's usual 60 days.
   await sandbox("instagram").setTokenTtl(user, null);
+  // Instagram refreshes a token once it is at least a day old: at the platform too, a
+  // token issued "days ago" is more than a day old (the sandbox's clock moves two days,
+  // short of any token's expiry here).
+  if (ageDays > 0) await sandbox("instagram").advanceClock(2 * DAY_S * 1000);
   // The token was issued `ageDays` ago (D1 keeps when: connected or last refreshed).
   const issued = new Date(Date.now() - ageDays * DAY_S * 1000).toISOString();
   await (await tenantDb(tenant.tenantId))

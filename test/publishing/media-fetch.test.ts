@@ -169,7 +169,10 @@ describe("a media fetch that fails tells the client only the field and what kind
 
   it("Instagram's refusal of media it fetched (Graph 9004, as the sandbox answers a PNG) names the field, not Graph's words", async () => {
     const grant = await sandboxGrant("instagram");
-    const adapter = new InstagramAdapter(platformConfig(env, "instagram"));
+    // Our own fetch is handed a JPEG (so the adapter's byte check lets it through); Graph,
+    // fetching the URL itself, gets the PNG the sandbox's media host serves there.
+    const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0]).buffer as ArrayBuffer;
+    const adapter = new InstagramAdapter({ ...platformConfig(env, "instagram"), fetchMedia: async () => jpeg });
     const error = await adapter
       .publish(grant.tokens.accessToken, grant.platformUserId, {
         text: "A chart",
