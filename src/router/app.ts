@@ -1,4 +1,5 @@
 // Assembles the router Worker's Hono app: middleware, route groups, errors, OpenAPI.
+
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";

@@ -31,7 +31,7 @@ describe("quota overrides in settings", () => {
       });
       expect(res.status, `${key} ${value}`).toBe(403);
       const problem = await json<Problem>(res);
-      expect(problem.type, key).toBe("/problems/forbidden");
+      expect(problem.type, key).toBe("/problems/billing-managed");
       expect(problem.errors, key).toEqual([{ in: "body", field: `settings.${key}`, message: expect.any(String) }]);
       expect(await snapshotExceptAudit(), `${key} ${value}: nothing written`).toBe(before);
     }

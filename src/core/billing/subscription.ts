@@ -105,7 +105,7 @@ export interface GatedRequest {
 }
 
 /** Whether `gate` stops `request`. */
-export function stopsRequest(gate: SubscriptionGate, request: GatedRequest): boolean {
+export function stopsRequest(gate: Pick<SubscriptionGate, "stops">, request: GatedRequest): boolean {
   if (gate.stops === "nothing" || !request.mutation) return false;
   if (gate.stops === "publishing") return request.publishes;
   if (PERMISSIONS[request.permission].scope.startsWith("read:")) return false;

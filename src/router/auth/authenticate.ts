@@ -7,6 +7,7 @@
 // the credential is good (a key live, a session not ended: objects/identity/sessions.ts)
 // and charges an API key's hourly limit. Anything missing, malformed, unknown, revoked,
 // ended or expired answers 401 the same way; a key over its limit answers 429.
+
 import type { Context, MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { Admission, AuthResult, PresentedCredential } from "../../../objects/tenant-object/contract";
@@ -21,6 +22,7 @@ import { placementOf, rememberPlacement } from "../../core/placement/directory";
 import { regionOfShard } from "../../core/placement/shards";
 import type { AppEnv } from "../http/app-env";
 import { auditActor } from "../http/audit";
+import { isMutation } from "../http/methods";
 import { ProblemError } from "../http/problem";
 import { tenantObjectAt } from "../objects";
 
@@ -139,11 +141,6 @@ export function authenticateUser(
     }
     await next();
   });
-}
-
-/** A request that writes, as the audit and the subscription's gate count it (not GET, HEAD or OPTIONS). */
-export function isMutation(method: string): boolean {
-  return !["GET", "HEAD", "OPTIONS"].includes(method.toUpperCase());
 }
 
 /** Authenticates the platform operator (ADMIN_TOKEN). */

@@ -7,8 +7,10 @@ import { explainDenial } from "../../core/auth/explain-denial";
 import { denial, type Permission } from "../../core/auth/permissions";
 import { paymentRequired, stopsRequest } from "../../core/billing/subscription";
 import type { AppEnv } from "../http/app-env";
+import { isMutation } from "../http/methods";
+import { GUARDED, type GuardMiddleware } from "../http/payment-responses";
 import { ProblemError } from "../http/problem";
-import { authenticateOperator, authenticateUser, isMutation } from "./authenticate";
+import { authenticateOperator, authenticateUser } from "./authenticate";
 
 export interface AuditDescriptor {
   /** e.g. "user.update". */
@@ -58,15 +60,15 @@ export function guard(
   permission: Permission,
   audit: AuditDescriptor,
   options: { inObject?: boolean; publishes?: boolean } = {},
-): MiddlewareHandler<AppEnv>[] {
+): GuardMiddleware {
   const publishes = options.publishes ?? false;
-  if (options.inObject) {
-    return [
-      authenticateUser({ deferTo: { permission, action: audit.action, resourceType: audit.resource, publishes } }),
-      pendingAudit(audit),
-    ];
-  }
-  return [authenticateUser(), pendingAudit(audit), authorize(permission, publishes)];
+  const list = options.inObject
+    ? [
+        authenticateUser({ deferTo: { permission, action: audit.action, resourceType: audit.resource, publishes } }),
+        pendingAudit(audit),
+      ]
+    : [authenticateUser(), pendingAudit(audit), authorize(permission, publishes)];
+  return Object.assign(list, { [GUARDED]: { permission, publishes } });
 }
 
 /** Middleware for an operator route (ADMIN_TOKEN). */

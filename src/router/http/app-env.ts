@@ -1,5 +1,6 @@
 // The Hono environment every route shares: bindings plus per-request variables.
 // Per-request state lives here and only here (ARCHITECTURE.md, Request state).
+
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { RequestIdVariables } from "hono/request-id";
 import type { DeferredAuth } from "../../../objects/tenant-object/contract";
@@ -7,6 +8,7 @@ import type { OperatorPrincipal, UserPrincipal } from "../../core/auth/principal
 import type { Clock } from "../../core/clock";
 import type { TenantScope } from "../../core/db/tenant-scope";
 import type { TenantObjectClient } from "../objects";
+import { documentPaymentRequired } from "./payment-responses";
 import { validationHook } from "./validation";
 
 /** What the route is about to do, so that a refusal or failure is audited too. */
@@ -41,5 +43,13 @@ export interface AppEnv {
 
 /** A sub-app for one route group, validating with the shared problem hook. */
 export function createRouter(): OpenAPIHono<AppEnv> {
-  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const router = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  // Each route documents the 402 its subscription gate may answer (payment-responses.ts),
+  // read from its guard while the route still carries it: registration drops it.
+  const register = router.openapi;
+  router.openapi = ((route, ...rest) => {
+    documentPaymentRequired(route);
+    return register(route, ...rest);
+  }) as typeof register;
+  return router;
 }

@@ -21,11 +21,10 @@ import { guard } from "../auth/guard";
 import type { AppEnv } from "../http/app-env";
 import { createRouter } from "../http/app-env";
 import { auditActor, commitGlobalForTenant } from "../http/audit";
-import { BILLING_SETTING_KEYS, refuseGraceChange } from "../http/billing-settings";
+import { OPERATOR_SETTING_KEYS, refuseOperatorSettingChanges } from "../http/billing-settings";
 import { DeletedTenantSchema } from "../http/erasure-schemas";
 import { NameField, SettingsField, TenantSchema } from "../http/identity-schemas";
 import { ProblemError } from "../http/problem";
-import { QUOTA_SETTING_KEYS, refuseQuotaChanges } from "../http/quota-settings";
 import { caller, callerObject } from "../http/request-context";
 import { problemResponseSpec } from "../http/schemas";
 import { deletedTenantView, markDeleted, stopEverywhere } from "../http/tenant-deletion";
@@ -54,18 +53,14 @@ async function patchTenant(c: Context<AppEnv>, patch: TenantPatch, action: strin
   const { user } = caller(c);
   refuseRaisedWindows(c.env, patch.settings);
   const current = await currentTenant(c);
-  // The plan's quota overrides are the operator's (src/router/http/quota-settings.ts):
-  // a change is refused, and the settings written keep the stored ones.
-  refuseQuotaChanges(parseJson(current.settings, {}), patch.settings);
-  // So is a past_due subscription's grace (src/router/http/billing-settings.ts).
-  refuseGraceChange(parseJson(current.settings, {}), patch.settings);
+  // The plan's quota overrides and a past_due subscription's grace are the operator's
+  // (src/router/http/billing-settings.ts): a change is refused, and the settings
+  // written keep the stored ones.
+  refuseOperatorSettingChanges(parseJson(current.settings, {}), patch.settings);
   const { settings, ...fields } = patch;
   const now = isoNow(c.var.clock);
   const statements = [updateTenant(c.env.DB, user.tenantId, fields, now)];
-  if (settings)
-    statements.push(
-      replaceSettingsKeeping(c.env.DB, user.tenantId, settings, [...QUOTA_SETTING_KEYS, ...BILLING_SETTING_KEYS], now),
-    );
+  if (settings) statements.push(replaceSettingsKeeping(c.env.DB, user.tenantId, settings, OPERATOR_SETTING_KEYS, now));
   // The directory row is global, the tenant's trail is in its shard (src/router/http/audit.ts).
   await commitGlobalForTenant(c, user.tenantId, statements, {
     action,
