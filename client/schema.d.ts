@@ -345,6 +345,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The tenant's subscription stops this request (payment-required): canceled, every write but a few; past_due after its grace, publishing and scheduling */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Role or scope does not allow it, or the settings change one of the plan's quota overrides (the operator's alone) */
                 403: {
                     headers: {
@@ -397,6 +406,15 @@ export interface paths {
                 };
                 /** @description No valid credential */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The tenant's subscription stops this request (payment-required): canceled, every write but a few; past_due after its grace, publishing and scheduling */
+                402: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1549,6 +1567,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The tenant's subscription stops this request (payment-required): canceled, every write but a few; past_due after its grace, publishing and scheduling */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Role or scope does not allow it, or the plan's users are all in use (quota-users) */
                 403: {
                     headers: {
@@ -1689,6 +1716,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The tenant's subscription stops this request (payment-required): canceled, every write but a few; past_due after its grace, publishing and scheduling */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Role or scope does not allow it */
                 403: {
                     headers: {
@@ -1756,6 +1792,15 @@ export interface paths {
                 };
                 /** @description No valid credential */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The tenant's subscription stops this request (payment-required): canceled, every write but a few; past_due after its grace, publishing and scheduling */
+                402: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2004,6 +2049,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The tenant's subscription stops this request (payment-required): canceled, every write but a few; past_due after its grace, publishing and scheduling */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Role does not allow it, an admin asked for an owner's, or an API key asked */
                 403: {
                     headers: {
@@ -2181,6 +2235,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The tenant's subscription stops this request (payment-required): canceled, every write but a few; past_due after its grace, publishing and scheduling */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Role or scope does not allow it, or the plan's API keys are all in use (quota-api-keys) */
                 403: {
                     headers: {
@@ -2240,6 +2303,15 @@ export interface paths {
                 };
                 /** @description No valid credential */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The tenant's subscription stops this request (payment-required): canceled, every write but a few; past_due after its grace, publishing and scheduling */
+                402: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2401,6 +2473,15 @@ export interface paths {
                 };
                 /** @description No valid credential */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The tenant's subscription stops this request (payment-required): canceled, every write but a few; past_due after its grace, publishing and scheduling */
+                402: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2604,6 +2685,15 @@ export interface paths {
                 };
                 /** @description No valid credential */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The tenant's subscription stops this request (payment-required): canceled, every write but a few; past_due after its grace, publishing and scheduling */
+                402: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3157,6 +3247,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The tenant's subscription stops this request (payment-required): canceled, every write but a few; past_due after its grace, publishing and scheduling */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Role or scope does not allow it */
                 403: {
                     headers: {
@@ -3401,6 +3500,15 @@ export interface paths {
                 };
                 /** @description No valid credential */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The tenant's subscription stops this request (payment-required): canceled, every write but a few; past_due after its grace, publishing and scheduling */
+                402: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3667,6 +3775,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The tenant's subscription stops this request (payment-required): canceled, every write but a few; past_due after its grace, publishing and scheduling */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Role or scope does not allow it */
                 403: {
                     headers: {
@@ -3716,6 +3833,15 @@ export interface paths {
                 };
                 /** @description No valid credential */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The tenant's subscription stops this request (payment-required): canceled, every write but a few; past_due after its grace, publishing and scheduling */
+                402: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3853,6 +3979,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The tenant's subscription stops this request (payment-required): canceled, every write but a few; past_due after its grace, publishing and scheduling */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Role or scope does not allow it */
                 403: {
                     headers: {
@@ -3975,6 +4110,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The tenant's subscription stops this request (payment-required): canceled, every write but a few; past_due after its grace, publishing and scheduling */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Role or scope does not allow it */
                 403: {
                     headers: {
@@ -4042,6 +4186,15 @@ export interface paths {
                 };
                 /** @description No valid credential */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The tenant's subscription stops this request (payment-required): canceled, every write but a few; past_due after its grace, publishing and scheduling */
+                402: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4174,6 +4327,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The tenant's subscription stops this request (payment-required): canceled, every write but a few; past_due after its grace, publishing and scheduling */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Role or scope does not allow it */
                 403: {
                     headers: {
@@ -4296,6 +4458,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The tenant's subscription stops this request (payment-required): canceled, every write but a few; past_due after its grace, publishing and scheduling */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Role or scope does not allow it */
                 403: {
                     headers: {
@@ -4363,6 +4534,15 @@ export interface paths {
                 };
                 /** @description No valid credential */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The tenant's subscription stops this request (payment-required): canceled, every write but a few; past_due after its grace, publishing and scheduling */
+                402: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4564,6 +4744,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The tenant's subscription stops this request (payment-required): canceled, every write but a few; past_due after its grace, publishing and scheduling */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Role or scope does not allow it, or the plan's knowledge entries are all in use (quota-knowledge-entries) */
                 403: {
                     headers: {
@@ -4686,6 +4875,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The tenant's subscription stops this request (payment-required): canceled, every write but a few; past_due after its grace, publishing and scheduling */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Role or scope does not allow it */
                 403: {
                     headers: {
@@ -4744,6 +4942,15 @@ export interface paths {
                 };
                 /** @description No valid credential */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The tenant's subscription stops this request (payment-required): canceled, every write but a few; past_due after its grace, publishing and scheduling */
+                402: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4873,6 +5080,15 @@ export interface paths {
                 };
                 /** @description No valid credential */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The tenant's subscription stops this request (payment-required): canceled, every write but a few; past_due after its grace, publishing and scheduling */
+                402: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5020,6 +5236,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The tenant's subscription stops this request (payment-required): canceled, every write but a few; past_due after its grace, publishing and scheduling */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Role or scope does not allow it */
                 403: {
                     headers: {
@@ -5150,6 +5375,15 @@ export interface paths {
                 };
                 /** @description No valid credential */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The tenant's subscription stops this request (payment-required): canceled, every write but a few; past_due after its grace, publishing and scheduling */
+                402: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5294,6 +5528,15 @@ export interface paths {
                 };
                 /** @description No valid credential */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The tenant's subscription stops this request (payment-required): canceled, every write but a few; past_due after its grace, publishing and scheduling */
+                402: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5501,6 +5744,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The tenant's subscription stops this request (payment-required): canceled, every write but a few; past_due after its grace, publishing and scheduling */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Role or scope does not allow it */
                 403: {
                     headers: {
@@ -5628,6 +5880,15 @@ export interface paths {
                 };
                 /** @description No valid credential */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The tenant's subscription stops this request (payment-required): canceled, every write but a few; past_due after its grace, publishing and scheduling */
+                402: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5781,6 +6042,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The tenant's subscription stops this request (payment-required): canceled, every write but a few; past_due after its grace, publishing and scheduling */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Role or scope does not allow it */
                 403: {
                     headers: {
@@ -5858,6 +6128,15 @@ export interface paths {
                 };
                 /** @description No valid credential */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The tenant's subscription stops this request (payment-required): canceled, every write but a few; past_due after its grace, publishing and scheduling */
+                402: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5945,6 +6224,15 @@ export interface paths {
                 };
                 /** @description No valid credential */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The tenant's subscription stops this request (payment-required): canceled, every write but a few; past_due after its grace, publishing and scheduling */
+                402: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7429,6 +7717,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The tenant's subscription stops this request (payment-required): canceled, every write but a few; past_due after its grace, publishing and scheduling */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Role or scope does not allow it */
                 403: {
                     headers: {
@@ -7637,6 +7934,15 @@ export interface paths {
                 };
                 /** @description No valid credential */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The tenant's subscription stops this request (payment-required): canceled, every write but a few; past_due after its grace, publishing and scheduling */
+                402: {
                     headers: {
                         [name: string]: unknown;
                     };
