@@ -57,6 +57,8 @@ declare global {
       PLATFORM_TIMEOUT_MS?: string;
       /** LinkedIn-Version (YYYYMM) the LinkedIn adapter asks for; default in src/core/platforms/linkedin-version.ts. */
       LINKEDIN_VERSION?: string;
+      /** "on": the app has LinkedIn's approval for member post statistics (src/core/platforms/config.ts); else off. */
+      LINKEDIN_POST_ANALYTICS?: string;
       /** How often an Instagram video container is polled (ms, default 60000). */
       INSTAGRAM_CONTAINER_POLL_MS?: string;
       /** How long an Instagram video container may process before the post fails (ms, default 300000). */

@@ -193,6 +193,21 @@ export async function pullInsights(ctx: InsightsContext, nowMs: number): Promise
   const now = new Date(nowMs).toISOString();
   for (const [accountId, posts] of byAccount) {
     const adapter = ctx.adapterFor((posts[0] as Due).platform);
+    if (adapter.insightsBatch === 0) {
+      // This deployment reads no figures of the platform (LinkedIn without member post
+      // statistics: docs/platforms.md): its posts are not asked for again in their window.
+      for (const post of posts) {
+        ctx.sql.exec(
+          `INSERT INTO insight_syncs (post_id, last_synced_ms, open_error_id, next_sync_ms) VALUES (?, ?, ?, ?)
+           ON CONFLICT(post_id) DO UPDATE SET next_sync_ms = excluded.next_sync_ms`,
+          post.post_id,
+          nowMs,
+          post.open_error_id,
+          post.published_at_ms + SYNC_WINDOW_MS + 1,
+        );
+      }
+      continue;
+    }
     // Once the platform says the account is throttled until a time (Graph's
     // estimated_time_to_regain_access), its other posts wait until then, uncalled.
     let throttled: Extract<Pulled, { ok: false }> | null = null;

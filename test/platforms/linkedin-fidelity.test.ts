@@ -3,8 +3,12 @@
 // LinkedIn does; member post statistics come from memberCreatorPostAnalytics, one
 // queryType per call, with r_member_postAnalytics (socialMetadata needs r_member_social,
 // granted to select developers only).
+
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { LINKEDIN_SCOPES } from "../../src/core/platforms/linkedin";
+import { platformConfig } from "../../src/core/platforms/config";
+import { linkedInScopes } from "../../src/core/platforms/linkedin";
+import { memberQueryTypes } from "../../src/core/platforms/linkedin-insights";
 import { connectAccount, publishBody, sandbox, sandboxUserOf } from "../support/accounts";
 import { age, figures, publishedPosts, pullNow, syncErrors } from "../support/analytics";
 import { call, json } from "../support/http";
@@ -33,17 +37,20 @@ describe("LinkedIn fidelity", () => {
     expect(post?.text).toBe("Stock (new)\n\n#steel #rebar_uk");
   });
 
-  it("asks for r_member_postAnalytics at connect, never the restricted r_member_social", () => {
-    expect(LINKEDIN_SCOPES).toContain("r_member_postAnalytics");
-    expect(LINKEDIN_SCOPES).not.toContain("r_member_social");
+  it("asks for r_member_postAnalytics only with LINKEDIN_POST_ANALYTICS on, never the restricted r_member_social", () => {
+    expect(linkedInScopes(true)).toContain("r_member_postAnalytics");
+    expect(linkedInScopes(false)).not.toContain("r_member_postAnalytics");
+    for (const on of [true, false]) expect(linkedInScopes(on), `on: ${on}`).not.toContain("r_member_social");
   });
 
-  it("member post statistics: five memberCreatorPostAnalytics calls per post, figures in D1", async () => {
+  it("member post statistics: one memberCreatorPostAnalytics call per query type and post, figures in D1", async () => {
     const world = await publishedPosts(2, "linkedin");
     await age(world.account, 60);
     await pullNow(world.tenant.tenantId);
     const counters = await sandbox("linkedin").counters(sandboxUserOf(world.account));
-    expect(counters.insights).toBe(2 * 5);
+    // Five query types, six where the version offers POST_SAVE.
+    const version = platformConfig(env, "linkedin").apiVersion as string;
+    expect(counters.insights).toBe(2 * memberQueryTypes(version).length);
     for (const postId of world.posts) {
       expect(await syncErrors(world.tenant.tenantId, postId)).toEqual([]);
       const got = await figures(world.key, postId);

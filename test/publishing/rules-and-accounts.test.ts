@@ -34,7 +34,7 @@ describe("platform rules", () => {
     expect(await sandbox("twitter").posts(sandboxUserOf(account))).toHaveLength(1);
   });
 
-  it("Instagram needs an image or a video; LinkedIn takes no video; hashtags are words", async () => {
+  it("Instagram needs an image or a video; a post takes an image or a video, not both; hashtags are words", async () => {
     const tenant = await createTenant();
     const instagram = await connectAccount(tenant.ownerKey, "instagram");
     const linkedin = await connectAccount(tenant.ownerKey, "linkedin");
@@ -47,7 +47,12 @@ describe("platform rules", () => {
       await fieldsOf(
         await call("/v1/posts", {
           token: tenant.ownerKey,
-          body: { account_id: linkedin.id, text: "Video", video_url: "https://cdn.example.com/v.mp4" },
+          body: {
+            account_id: linkedin.id,
+            text: "Video",
+            image_url: "https://cdn.example.com/v.jpg",
+            video_url: "https://cdn.example.com/v.mp4",
+          },
         }),
       ),
     ).toEqual(["video_url"]);

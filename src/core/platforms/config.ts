@@ -48,6 +48,17 @@ export interface PlatformConfig {
   processingWaitMs?: number;
   /** Waits `ms` between two such checks (tests give one that moves their clock instead). */
   pause?: (ms: number) => Promise<void>;
+  /**
+   * LinkedIn: whether the app has LinkedIn's approval for member post statistics
+   * (LINKEDIN_POST_ANALYTICS = "on"): only then is r_member_postAnalytics asked for and
+   * read (linkedin.ts). Absent: it has not.
+   */
+  linkedInPostAnalytics?: boolean;
+}
+
+/** LINKEDIN_POST_ANALYTICS: "on" alone turns member post statistics on (anything else is off). */
+export function linkedInPostAnalyticsOn(env: Env): boolean {
+  return envVariable(env, "LINKEDIN_POST_ANALYTICS") === "on";
 }
 
 /** PLATFORM_PROCESSING_WAIT_MS, or the default (processing-wait.ts). */
@@ -119,6 +130,7 @@ export function platformConfig(
       fetchMedia: (url, field, policy) => fetchMediaBounded(url, field, policy, timeoutMs),
       processingWaitMs: processingWaitMs(env),
       pause: realPause,
+      linkedInPostAnalytics: linkedInPostAnalyticsOn(env),
     };
   }
   if (reach.kind === "sandbox" && env.SandboxPlatform) {
@@ -138,6 +150,7 @@ export function platformConfig(
       fetchMedia: async (url) => servedBytes(url).buffer as ArrayBuffer,
       processingWaitMs: processingWaitMs(env),
       pause: realPause,
+      linkedInPostAnalytics: linkedInPostAnalyticsOn(env),
     };
   }
   // Fail closed: whatever asks, nothing leaves this Worker for a platform it cannot reach.

@@ -2,17 +2,25 @@
 // (learn.microsoft.com, LinkedIn Marketing, Community Management > Members > "Member
 // Post Statistics"): GET /rest/memberCreatorPostAnalytics?q=entity&entity=(share:URN)
 // &queryType=TYPE&aggregation=TOTAL, scope r_member_postAnalytics, ONE queryType per
-// call (IMPRESSION, MEMBERS_REACHED, RESHARE, REACTION, COMMENT), answering
+// call (IMPRESSION, MEMBERS_REACHED, RESHARE, REACTION, COMMENT, and POST_SAVE from the
+// version that documents it: linkedin-version.ts), answering
 // { elements: [{ count, metricType, targetEntity }], paging }. socialMetadata is not
 // used: it needs r_member_social, which LinkedIn grants to select developers only
 // (Shares > "Social Metadata API"), and it has reactions and comments only.
 import type { PlatformConfig } from "./config";
-import { failure, send } from "./http";
+import { send } from "./http";
+import { linkedInFailure } from "./linkedin-limits";
+import { offersPostSave } from "./linkedin-version";
 import type { PostMetrics } from "./types";
 
 export const MEMBER_ANALYTICS_SCOPE = "r_member_postAnalytics";
 export const MEMBER_QUERY_TYPES = ["IMPRESSION", "MEMBERS_REACHED", "REACTION", "COMMENT", "RESHARE"] as const;
-export type MemberQueryType = (typeof MEMBER_QUERY_TYPES)[number];
+export type MemberQueryType = (typeof MEMBER_QUERY_TYPES)[number] | "POST_SAVE";
+
+/** The query types asked at `version`: POST_SAVE too where it is offered. */
+export function memberQueryTypes(version: string): MemberQueryType[] {
+  return offersPostSave(version) ? [...MEMBER_QUERY_TYPES, "POST_SAVE"] : [...MEMBER_QUERY_TYPES];
+}
 
 /** The finder's entity for a post URN: a Rest.li union, (share:…) or (ugc:…), the URN encoded. */
 export function analyticsEntity(urn: string): string {
@@ -36,24 +44,27 @@ async function memberCount(
     config,
     new Request(memberAnalyticsUrl(config.endpoints.apiBase, urn, queryType), { headers }),
   );
-  if (response.status !== 200) throw failure(config, response);
+  if (response.status !== 200) throw linkedInFailure(config, response);
   const elements = (response.body as { elements?: { count?: number }[] } | null)?.elements ?? [];
   return elements.reduce((sum, element) => sum + (element.count ?? 0), 0);
 }
 
-/** A member post's figures: one call per query type, made one after another. */
+/** A member post's figures: one call per query type (`version`'s), made one after another. */
 export async function memberPostMetrics(
   config: PlatformConfig,
   headers: Record<string, string>,
   urn: string,
+  version: string,
 ): Promise<PostMetrics> {
   const counts = {} as Record<MemberQueryType, number>;
-  for (const queryType of MEMBER_QUERY_TYPES) counts[queryType] = await memberCount(config, headers, urn, queryType);
+  for (const queryType of memberQueryTypes(version)) {
+    counts[queryType] = await memberCount(config, headers, urn, queryType);
+  }
   return {
     likes: counts.REACTION,
     comments: counts.COMMENT,
     shares: counts.RESHARE,
-    saves: 0,
+    saves: counts.POST_SAVE ?? 0,
     // Clicks are reported for organization posts only (organizationalEntityShareStatistics).
     clicks: 0,
     bookmarks: 0,

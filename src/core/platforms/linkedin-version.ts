@@ -42,3 +42,16 @@ export function isActiveLinkedInVersion(version: string, nowMs: number): boolean
   const current = now.getUTCFullYear() * 12 + now.getUTCMonth();
   return month <= current && current - month < LINKEDIN_VERSION_LIFETIME_MONTHS;
 }
+
+/**
+ * Whether memberCreatorPostAnalytics takes the POST_SAVE query type at `version`: its
+ * page documents POST_SAVE from the 2026-03 version on (learn.microsoft.com, "Member
+ * Post Statistics", view=li-lms-2026-03; the 2025-11 page has five query types).
+ */
+export const POST_SAVE_SINCE = "202603";
+
+export function offersPostSave(version: string): boolean {
+  const month = monthOf(version);
+  const since = monthOf(POST_SAVE_SINCE) as number;
+  return month !== null && month >= since;
+}

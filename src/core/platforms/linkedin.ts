@@ -1,42 +1,79 @@
 // LinkedIn: OAuth 2.0 (3-legged) and the versioned REST Posts API. A post is
 // published as the member (urn:li:person:{id}); an image is uploaded through the
-// Images API first and referenced by its urn. Sources: learn.microsoft.com, LinkedIn
-// Marketing (Posts API, Images API, Little Text Format, Member Post Statistics,
-// Versioning) and LinkedIn's own client linkedin-developers/linkedin-api-js-client
+// Images API first and referenced by its urn, a video through the Videos API
+// (linkedin-video.ts), which then processes: the post goes out once it is AVAILABLE,
+// within the request's wait (processing-wait.ts) or on the TenantObject's alarm. A 429
+// without Retry-After holds until midnight UTC (linkedin-limits.ts).
+// Sources: learn.microsoft.com, LinkedIn Marketing (Posts API, Images API, Videos API,
+// Little Text Format, Member Post Statistics, Versioning, API Rate Limiting) and
+// LinkedIn's own client linkedin-developers/linkedin-api-js-client
 // (examples/create-posts.ts: 201 and the post's URN in x-restli-id).
 import type { PlatformConfig } from "./config";
 import { PlatformError } from "./errors";
-import { errorMessage, expiresIn, failure, formBody, send, tokenFailure } from "./http";
-import { memberPostMetrics } from "./linkedin-insights";
+import { errorMessage, expiresIn, formBody, send, tokenFailure } from "./http";
+import { MEMBER_ANALYTICS_SCOPE, memberPostMetrics } from "./linkedin-insights";
+import { linkedInFailure, untilMidnightUtc } from "./linkedin-limits";
 import { linkedinCreateFailure, linkedinRecentPosts } from "./linkedin-recent";
 import { toLittleText } from "./linkedin-text";
 import { DEFAULT_LINKEDIN_VERSION } from "./linkedin-version";
+import { fetchVideo, uploadVideo, videoStatus } from "./linkedin-video";
 import { LINKEDIN_IMAGE } from "./media";
+import { waitWhileProcessing } from "./processing-wait";
 import type { RecentPosts } from "./recent-posts";
 import type {
   AuthorizeRequest,
   ConnectedIdentity,
+  PendingPublish,
   PlatformAdapter,
   PostContent,
   PostMetrics,
+  ProcessingStatus,
   PublishResult,
   RevocationOutcome,
   TokenSet,
 } from "./types";
 
 /**
- * Sign-in (openid, profile: "Sign In with LinkedIn using OpenID Connect"), posting as
- * the member (w_member_social: "Share on LinkedIn") and the member's post statistics
- * (r_member_postAnalytics: Community Management API, Member Post Statistics).
+ * Sign-in (openid, profile: "Sign In with LinkedIn using OpenID Connect") and posting
+ * as the member (w_member_social: "Share on LinkedIn"), which any app may have.
  */
-export const LINKEDIN_SCOPES = ["openid", "profile", "w_member_social", "r_member_postAnalytics"];
-const SCOPES = LINKEDIN_SCOPES;
+export const LINKEDIN_BASE_SCOPES = ["openid", "profile", "w_member_social"];
+
+/**
+ * The scopes asked for: the member's post statistics (r_member_postAnalytics, the
+ * Community Management API's Member Post Statistics) only when the app has LinkedIn's
+ * approval for it (LINKEDIN_POST_ANALYTICS = "on"). An app without it that asks is
+ * refused at authorization (unauthorized_scope_error), and nobody could connect.
+ */
+export function linkedInScopes(postAnalytics: boolean): string[] {
+  return postAnalytics ? [...LINKEDIN_BASE_SCOPES, MEMBER_ANALYTICS_SCOPE] : [...LINKEDIN_BASE_SCOPES];
+}
+
+/**
+ * The member's name and handle from /v2/userinfo. Its email claim is there only with
+ * the email scope, which this app does not ask for, and an address is not a handle:
+ * the handle is the member's name, else its id (sub).
+ */
+export function linkedInIdentity(profile: { sub: string; name?: string }): { name: string | null; handle: string } {
+  const name = typeof profile.name === "string" && profile.name.trim() ? profile.name.trim() : null;
+  return { name, handle: name ?? profile.sub };
+}
 
 export class LinkedInAdapter implements PlatformAdapter {
   readonly platform = "linkedin" as const;
   readonly usesPkce = false;
 
-  constructor(private readonly config: PlatformConfig) {}
+  /** LinkedIn cannot say whether a post went out with a processed video: never sent twice (container-poller.ts). */
+  readonly reportsPublished = false;
+  private readonly scopes: string[];
+
+  constructor(private readonly config: PlatformConfig) {
+    this.scopes = linkedInScopes(config.linkedInPostAnalytics === true);
+    // Without member post statistics this deployment reads no figures of LinkedIn posts.
+    // Not configured, it still tries, so the pull records why it cannot (fail closed).
+    const reads = config.linkedInPostAnalytics === true || config.mode === "not_configured";
+    this.insightsBatch = reads ? 10 : 0;
+  }
 
   private restHeaders(accessToken: string): Record<string, string> {
     return {
@@ -54,7 +91,7 @@ export class LinkedInAdapter implements PlatformAdapter {
       client_id: this.config.clientId,
       redirect_uri: request.redirectUri,
       state: request.state,
-      scope: SCOPES.join(" "),
+      scope: this.scopes.join(" "),
     }).toString();
     return url.toString();
   }
@@ -73,7 +110,7 @@ export class LinkedInAdapter implements PlatformAdapter {
       refreshToken: typeof body.refresh_token === "string" ? body.refresh_token : null,
       expiresAt: expiresIn(body.expires_in, this.config.clock()),
       refreshTokenExpiresAt: expiresIn(body.refresh_token_expires_in, this.config.clock()),
-      scopes: typeof body.scope === "string" ? body.scope.split(/[ ,]+/).filter(Boolean) : SCOPES,
+      scopes: typeof body.scope === "string" ? body.scope.split(/[ ,]+/).filter(Boolean) : this.scopes,
     };
   }
 
@@ -86,9 +123,9 @@ export class LinkedInAdapter implements PlatformAdapter {
         headers: { Authorization: `Bearer ${tokens.accessToken}` },
       }),
     );
-    if (response.status !== 200) throw failure(this.config, response);
-    const profile = response.body as { sub: string; name?: string; email?: string };
-    return [{ platformUserId: profile.sub, name: profile.name ?? null, handle: profile.email ?? null, tokens }];
+    if (response.status !== 200) throw linkedInFailure(this.config, response);
+    const profile = response.body as { sub: string; name?: string };
+    return [{ platformUserId: profile.sub, ...linkedInIdentity(profile), tokens }];
   }
 
   refresh(credential: { refreshToken: string | null }): Promise<TokenSet> {
@@ -114,27 +151,65 @@ export class LinkedInAdapter implements PlatformAdapter {
         body: JSON.stringify({ initializeUploadRequest: { owner } }),
       }),
     );
-    if (init.status !== 200) throw failure(this.config, init);
+    if (init.status !== 200) throw linkedInFailure(this.config, init);
     const value = (init.body as { value: { uploadUrl: string; image: string } }).value;
     const upload = await send(
       this.config,
       new Request(value.uploadUrl, { method: "PUT", headers: { Authorization: `Bearer ${accessToken}` }, body: bytes }),
     );
-    if (upload.status >= 300) throw failure(this.config, upload);
+    if (upload.status >= 300) throw linkedInFailure(this.config, upload);
     return { urn: value.image, calls: 2 };
   }
 
-  async publish(accessToken: string, platformUserId: string, post: PostContent): Promise<PublishResult> {
+  async publish(
+    accessToken: string,
+    platformUserId: string,
+    post: PostContent,
+  ): Promise<PublishResult | PendingPublish> {
     const author = `urn:li:person:${platformUserId}`;
-    let calls = 1;
+    if (post.videoUrl) return this.publishVideo(accessToken, author, post);
+    let calls = 0;
     let content: Record<string, unknown> | undefined;
     if (post.imageUrl) {
       const image = await this.uploadImage(accessToken, author, post.imageUrl);
       calls += image.calls;
       content = { media: { id: image.urn } };
     }
-    // Posts API, "Create a Text-Only Post" (learn.microsoft.com): POST /rest/posts,
-    // answered 201 with the post's URN in x-restli-id.
+    const published = await this.createPost(accessToken, author, post.text, content);
+    return { ...published, calls: published.calls + calls };
+  }
+
+  /** A video: uploaded, then posted once AVAILABLE, now or (still PROCESSING) by the alarm. */
+  private async publishVideo(
+    accessToken: string,
+    author: string,
+    post: PostContent,
+  ): Promise<PublishResult | PendingPublish> {
+    // The media first: a refused video costs no call to LinkedIn.
+    const bytes = await fetchVideo(this.config, post.videoUrl as string);
+    const headers = this.restHeaders(accessToken);
+    const video = await uploadVideo(this.config, headers, author, bytes);
+    let checks = 0;
+    const status = await waitWhileProcessing(this.config, async () => {
+      checks += 1;
+      const now = await videoStatus(this.config, headers, video.urn);
+      return now === "IN_PROGRESS" ? null : now;
+    });
+    const calls = video.calls + checks;
+    if (status === null) return { kind: "processing", containerId: video.urn, calls };
+    if (status !== "FINISHED")
+      throw new PlatformError("rejected", `linkedin: the video's processing failed (${status})`);
+    const published = await this.createPost(accessToken, author, post.text, { media: { id: video.urn } });
+    return { ...published, calls: published.calls + calls };
+  }
+
+  /** Posts API, "Create a Text-Only Post" (and with media): POST /rest/posts, answered 201 with the URN in x-restli-id. */
+  private async createPost(
+    accessToken: string,
+    author: string,
+    text: string,
+    content: Record<string, unknown> | undefined,
+  ): Promise<PublishResult> {
     const response = await send(
       this.config,
       new Request(`${this.config.endpoints.apiBase}/rest/posts`, {
@@ -143,7 +218,7 @@ export class LinkedInAdapter implements PlatformAdapter {
         body: JSON.stringify({
           author,
           // Little text: escaped, or LinkedIn cuts the post at the first reserved character.
-          commentary: toLittleText(post.text),
+          commentary: toLittleText(text),
           visibility: "PUBLIC",
           distribution: { feedDistribution: "MAIN_FEED", targetEntities: [], thirdPartyDistributionChannels: [] },
           lifecycleState: "PUBLISHED",
@@ -152,11 +227,26 @@ export class LinkedInAdapter implements PlatformAdapter {
         }),
       }),
     );
-    if (response.status !== 201) throw linkedinCreateFailure(this.config, response);
+    if (response.status !== 201) throw untilMidnightUtc(this.config, linkedinCreateFailure(this.config, response));
     const urn = response.headers.get("x-restli-id");
     if (!urn)
       throw new PlatformError("rejected", `linkedin: no post id in the answer (${errorMessage(response.body)})`);
-    return { platformPostId: urn, url: `https://www.linkedin.com/feed/update/${urn}`, calls, quota: null };
+    return { platformPostId: urn, url: `https://www.linkedin.com/feed/update/${urn}`, calls: 1, quota: null };
+  }
+
+  /** A processing video's status (GET /rest/videos/{urn}), for the TenantObject's alarm. */
+  containerStatus(accessToken: string, urn: string): Promise<ProcessingStatus> {
+    return videoStatus(this.config, this.restHeaders(accessToken), urn);
+  }
+
+  /** The post of a video that is now AVAILABLE: sent once, by the alarm (container-poller.ts). */
+  publishContainer(
+    accessToken: string,
+    platformUserId: string,
+    urn: string,
+    post: PostContent,
+  ): Promise<PublishResult> {
+    return this.createPost(accessToken, `urn:li:person:${platformUserId}`, post.text, { media: { id: urn } });
   }
 
   async quota(): Promise<null> {
@@ -177,13 +267,18 @@ export class LinkedInAdapter implements PlatformAdapter {
     return "unsupported";
   }
 
-  /** Five calls per post (one per query type): a small batch keeps one run's calls bounded. */
-  readonly insightsBatch = 10;
+  /**
+   * Five or six calls per post (one per query type): a small batch keeps one run's
+   * calls bounded. 0 without member post statistics: nothing is read.
+   */
+  readonly insightsBatch: number;
 
   async insights(accessToken: string, _platformUserId: string, urns: string[]): Promise<Map<string, PostMetrics>> {
-    const headers = this.restHeaders(accessToken);
     const metrics = new Map<string, PostMetrics>();
-    for (const urn of urns) metrics.set(urn, await memberPostMetrics(this.config, headers, urn));
+    if (this.insightsBatch === 0) return metrics;
+    const headers = this.restHeaders(accessToken);
+    const version = headers["LinkedIn-Version"] as string;
+    for (const urn of urns) metrics.set(urn, await memberPostMetrics(this.config, headers, urn, version));
     return metrics;
   }
 }

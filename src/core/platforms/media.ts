@@ -22,7 +22,7 @@ const MB = 1024 * 1024;
 
 /**
  * LinkedIn Images API: JPG, PNG, GIF (up to 250 frames); 5 MB per LinkedIn's image
- * specifications. Its video upload is not used (the adapter refuses video posts).
+ * specifications.
  */
 export const LINKEDIN_IMAGE: MediaPolicy = { "image/jpeg": 5 * MB, "image/png": 5 * MB, "image/gif": 5 * MB };
 
@@ -33,6 +33,27 @@ export const X_IMAGE: MediaPolicy = {
   "image/webp": 5 * MB,
   "image/gif": 15 * MB,
 };
+
+/**
+ * The largest video this Worker uploads: 32 MB. X takes 512 MB and LinkedIn 500 MB,
+ * but the adapter holds the whole file in the TenantObject's memory (128 MB an isolate,
+ * shared with everything else the object does) while its parts go out, so a larger
+ * video is refused before anything is sent (docs/platforms.md).
+ */
+export const MAX_VIDEO_BYTES = 32 * MB;
+
+/** Types hosts declare for any file: the bytes then say what it is (media-type.ts). */
+const UNTYPED = ["application/octet-stream", "binary/octet-stream"];
+
+/** X videos: MP4 or MOV (docs.x.com, "Media best practices"), the bytes deciding which. */
+export const X_VIDEO: MediaPolicy = Object.fromEntries(
+  ["video/mp4", "video/quicktime", ...UNTYPED].map((type) => [type, MAX_VIDEO_BYTES]),
+);
+
+/** LinkedIn videos: MP4 (Videos API, "Video specifications"), the bytes deciding. */
+export const LINKEDIN_VIDEO: MediaPolicy = Object.fromEntries(
+  ["video/mp4", ...UNTYPED].map((type) => [type, MAX_VIDEO_BYTES]),
+);
 
 const MAX_REDIRECTS = 3;
 

@@ -20,12 +20,13 @@ interface Rules {
 }
 
 const RULES: Record<Platform, Rules> = {
-  linkedin: { maxLength: 3000, length: (t) => [...t].length, mediaRequired: false, video: false, maxHashtags: 30 },
+  // LinkedIn videos through the Videos API, X's through its chunked upload (linkedin.ts, x.ts).
+  linkedin: { maxLength: 3000, length: (t) => [...t].length, mediaRequired: false, video: true, maxHashtags: 30 },
   twitter: {
     maxLength: X_MAX_WEIGHTED_LENGTH,
     length: xWeightedLength,
     mediaRequired: false,
-    video: false,
+    video: true,
     maxHashtags: 30,
   },
   facebook: { maxLength: 63_206, length: (t) => [...t].length, mediaRequired: false, video: true, maxHashtags: 30 },

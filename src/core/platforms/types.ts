@@ -162,7 +162,10 @@ export interface PlatformAdapter {
   readonly publishesWhenProcessed?: boolean;
   /** The platform's own publishing quota, for platforms that expose it (Instagram). */
   quota(accessToken: string, platformUserId: string): Promise<QuotaReport | null>;
-  /** Most posts one insights call may name. */
+  /**
+   * Most posts one insights call may name; 0 when this deployment reads no figures of
+   * the platform (LinkedIn without member post statistics): its posts are not pulled.
+   */
   readonly insightsBatch: number;
   /**
    * The figures of several posts of one identity, in one call (the platforms' batch

@@ -1,36 +1,43 @@
 // X (Twitter) API v2: OAuth 2.0 authorization code with PKCE and offline.access
-// (refresh tokens rotate on every use), POST /2/tweets, media through
-// /2/media/upload, and the x-rate-limit-* / x-user-limit-24hour-* quota headers.
+// (refresh tokens rotate on every use), POST /2/tweets, media through /2/media/upload
+// (images simple, GIFs and videos chunked, then processed: x-upload.ts; the post goes
+// out once the media has succeeded, within the request's wait, processing-wait.ts, or
+// on the TenantObject's alarm), and the x-rate-limit-* / x-user-limit-24hour-* /
+// x-app-limit-24hour-* quota headers.
 import type { PlatformConfig } from "./config";
 import { PlatformError } from "./errors";
 import { errorMessage, expiresIn, failure, formBody, send, tokenFailure } from "./http";
-import { X_IMAGE } from "./media";
+import { waitWhileProcessing } from "./processing-wait";
 import type { RecentPosts } from "./recent-posts";
 import type {
   AuthorizeRequest,
   ConnectedIdentity,
+  PendingPublish,
   PlatformAdapter,
   PlatformGrant,
   PostContent,
   PostMetrics,
+  ProcessingStatus,
   PublishResult,
   QuotaReport,
   RevocationOutcome,
   TokenSet,
 } from "./types";
 import { xCreateFailure, xRecentPosts } from "./x-recent";
+import { uploadXMedia, xMediaStatus } from "./x-upload";
 
 const SCOPES = ["tweet.read", "tweet.write", "users.read", "media.write", "offline.access"];
 
 /**
  * The window X holds the caller to, from its rate-limit headers (docs.x.com, "Rate
  * limits": x-rate-limit-* for the endpoint's 15-minute window, x-user-limit-24hour-*
- * for the user's day): when a window is exhausted, the latest reset among the
- * exhausted ones (until then nothing goes through); otherwise the tightest window.
+ * for the user's day, x-app-limit-24hour-* for the app's day across every user): when
+ * a window is exhausted, the latest reset among the exhausted ones (until then nothing
+ * goes through); otherwise the tightest window.
  */
 export function xQuota(headers: Headers): QuotaReport | null {
   const reports: QuotaReport[] = [];
-  for (const prefix of ["x-rate-limit", "x-user-limit-24hour"]) {
+  for (const prefix of ["x-rate-limit", "x-user-limit-24hour", "x-app-limit-24hour"]) {
     const remaining = headers.get(`${prefix}-remaining`);
     const reset = headers.get(`${prefix}-reset`);
     if (remaining === null || reset === null) continue;
@@ -144,33 +151,41 @@ export class XAdapter implements PlatformAdapter {
     return this.token({ grant_type: "refresh_token", refresh_token: credential.refreshToken });
   }
 
-  private async uploadMedia(accessToken: string, url: string): Promise<string> {
-    const bytes = await this.config.fetchMedia(url, "image_url", X_IMAGE);
-    const form = new FormData();
-    form.set("media", new Blob([bytes]));
-    form.set("media_category", "tweet_image");
-    // POST /2/media/upload (OpenAPI: mediaUpload), multipart; answers data.id.
-    const response = await send(
-      this.config,
-      new Request(`${this.config.endpoints.apiBase}/2/media/upload`, {
-        method: "POST",
-        headers: { Authorization: `Bearer ${accessToken}` },
-        body: form,
-      }),
-    );
-    if (response.status !== 200 && response.status !== 201) throw failure(this.config, response);
-    return (response.body as { data: { id: string } }).data.id;
+  /** X cannot say whether a post went out with processed media: never sent twice (container-poller.ts). */
+  readonly reportsPublished = false;
+
+  async publish(
+    accessToken: string,
+    _platformUserId: string,
+    post: PostContent,
+  ): Promise<PublishResult | PendingPublish> {
+    const url = post.videoUrl ?? post.imageUrl;
+    if (!url) return this.tweet(accessToken, post.text, [], 0);
+    const media = await uploadXMedia(this.config, accessToken, url, post.videoUrl ? "video_url" : "image_url");
+    let checks = 0;
+    const status =
+      media.status !== "IN_PROGRESS"
+        ? media.status
+        : await waitWhileProcessing(this.config, async () => {
+            checks += 1;
+            const now = await xMediaStatus(this.config, accessToken, media.id);
+            return now === "IN_PROGRESS" ? null : now;
+          });
+    const calls = media.calls + checks;
+    if (status === null) return { kind: "processing", containerId: media.id, calls };
+    if (status !== "FINISHED")
+      throw new PlatformError("rejected", `twitter: the media's processing failed (${status})`);
+    return this.tweet(accessToken, post.text, [media.id], calls);
   }
 
-  async publish(accessToken: string, _platformUserId: string, post: PostContent): Promise<PublishResult> {
-    const mediaIds = post.imageUrl ? [await this.uploadMedia(accessToken, post.imageUrl)] : [];
-    // POST /2/tweets (OpenAPI: createPosts): TweetCreateRequest, answered 201 { data: { id, text } }.
+  /** POST /2/tweets (OpenAPI: createPosts): TweetCreateRequest, answered 201 { data: { id, text } }. */
+  private async tweet(accessToken: string, text: string, mediaIds: string[], calls: number): Promise<PublishResult> {
     const response = await send(
       this.config,
       new Request(`${this.config.endpoints.apiBase}/2/tweets`, {
         method: "POST",
         headers: { Authorization: `Bearer ${accessToken}`, "Content-Type": "application/json" },
-        body: JSON.stringify({ text: post.text, ...(mediaIds.length ? { media: { media_ids: mediaIds } } : {}) }),
+        body: JSON.stringify({ text, ...(mediaIds.length ? { media: { media_ids: mediaIds } } : {}) }),
       }),
     );
     const quota = xQuota(response.headers);
@@ -180,7 +195,22 @@ export class XAdapter implements PlatformAdapter {
       throw error;
     }
     const id = (response.body as { data: { id: string } }).data.id;
-    return { platformPostId: id, url: `https://x.com/i/web/status/${id}`, calls: 1 + mediaIds.length, quota };
+    return { platformPostId: id, url: `https://x.com/i/web/status/${id}`, calls: calls + 1, quota };
+  }
+
+  /** A processing upload's state (GET /2/media/upload?command=STATUS), for the TenantObject's alarm. */
+  containerStatus(accessToken: string, mediaId: string): Promise<ProcessingStatus> {
+    return xMediaStatus(this.config, accessToken, mediaId);
+  }
+
+  /** The post of media that has now succeeded: sent once, by the alarm (container-poller.ts). */
+  publishContainer(
+    accessToken: string,
+    _platformUserId: string,
+    mediaId: string,
+    post: PostContent,
+  ): Promise<PublishResult> {
+    return this.tweet(accessToken, post.text, [mediaId], 0);
   }
 
   async quota(): Promise<null> {

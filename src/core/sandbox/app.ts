@@ -2,8 +2,8 @@
 // paths, shapes and errors of the real API; /sandbox/<platform>/_control is the
 // control panel.
 import { Hono } from "hono";
-import { sandboxPath } from "../platforms/config";
 import type { Platform } from "../platforms/types";
+import { sandboxBase } from "./client";
 import type { SandboxContext } from "./context";
 import { controlApp } from "./control";
 import { facebookSandbox } from "./facebook";
@@ -19,7 +19,7 @@ const BUILDERS: Record<Platform, (ctx: SandboxContext) => Hono> = {
 };
 
 export function sandboxApp(ctx: SandboxContext, adminToken: string): Hono {
-  const app = new Hono().basePath(sandboxPath(ctx.platform));
+  const app = new Hono().basePath(sandboxBase(ctx.platform));
   app.route("/_control", controlApp(ctx.store, adminToken));
   app.route("/", BUILDERS[ctx.platform](ctx));
   app.notFound((c) =>

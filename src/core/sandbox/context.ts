@@ -30,12 +30,12 @@ export async function faulty(
   if (fault?.kind === "error_500") return fail(ctx, "server", "An internal error occurred (sandbox fault)");
   if (fault?.kind === "rate_limit_429") {
     const reset = Number(fault.params.reset_seconds ?? DEFAULT_RESET_SECONDS);
-    const daily = fault.params.daily_reset_seconds === undefined ? undefined : Number(fault.params.daily_reset_seconds);
+    const seconds = (name: string) => (fault.params[name] === undefined ? undefined : Number(fault.params[name]));
     return fail(
       ctx,
       "rate_limited",
       "Rate limit exceeded (sandbox fault)",
-      throttleHeaders(ctx.platform, reset, daily),
+      throttleHeaders(ctx.platform, reset, seconds("daily_reset_seconds"), seconds("app_daily_reset_seconds")),
     );
   }
   const response = await work();

@@ -95,12 +95,15 @@ export function throttleHeaders(
   platform: Platform,
   resetSeconds: number,
   dailyResetSeconds?: number,
+  appDailyResetSeconds?: number,
 ): Record<string, string> {
-  const resetAt = Math.ceil(Date.now() / 1000) + resetSeconds;
+  const nowSeconds = Math.ceil(Date.now() / 1000);
+  const resetAt = nowSeconds + resetSeconds;
   switch (platform) {
     case "twitter":
       // The 15-minute window, and with `dailyResetSeconds` the user's 24-hour window
-      // exhausted too (docs.x.com "Rate limits": x-user-limit-24hour-*).
+      // exhausted too, with `appDailyResetSeconds` the app's (docs.x.com "Rate limits":
+      // x-user-limit-24hour-*, x-app-limit-24hour-*).
       return {
         "x-rate-limit-limit": "300",
         "x-rate-limit-remaining": "0",
@@ -110,7 +113,14 @@ export function throttleHeaders(
           : {
               "x-user-limit-24hour-limit": "2400",
               "x-user-limit-24hour-remaining": "0",
-              "x-user-limit-24hour-reset": String(Math.ceil(Date.now() / 1000) + dailyResetSeconds),
+              "x-user-limit-24hour-reset": String(nowSeconds + dailyResetSeconds),
+            }),
+        ...(appDailyResetSeconds === undefined
+          ? {}
+          : {
+              "x-app-limit-24hour-limit": "10000",
+              "x-app-limit-24hour-remaining": "0",
+              "x-app-limit-24hour-reset": String(nowSeconds + appDailyResetSeconds),
             }),
       };
     case "facebook":
@@ -131,7 +141,9 @@ export function throttleHeaders(
         }),
       };
     case "linkedin":
-      return { "Retry-After": String(resetSeconds) };
+      // No Retry-After: LinkedIn's limits are daily and reset at midnight UTC
+      // (learn.microsoft.com, "API Rate Limiting"), and its 429 says nothing more.
+      return {};
   }
 }
 

@@ -1,16 +1,20 @@
 // The sandbox's memberCreatorPostAnalytics entity finder (learn.microsoft.com,
 // LinkedIn Marketing, Community Management > Members > "Member Post Statistics"):
 // q=entity, entity=(share:URN) or (ugc:URN), ONE queryType (IMPRESSION,
-// MEMBERS_REACHED, RESHARE, REACTION, COMMENT), aggregation TOTAL or DAILY; the
-// answer is { paging, elements: [{ count, metricType, targetEntity }] }.
-import { MEMBER_QUERY_TYPES, type MemberQueryType } from "../platforms/linkedin-insights";
+// MEMBERS_REACHED, RESHARE, REACTION, COMMENT, and POST_SAVE at the versions that
+// document it: linkedin-versions.ts), aggregation TOTAL or DAILY; the answer is
+// { paging, elements: [{ count, metricType, targetEntity }] }.
 import { fail, type SandboxContext } from "./context";
 import type { SandboxMetrics } from "./engagement";
 import { ownPosts } from "./insight-reads";
+import { offersPostSave } from "./linkedin-versions";
+
+const QUERY_TYPES = ["IMPRESSION", "MEMBERS_REACHED", "RESHARE", "REACTION", "COMMENT", "POST_SAVE"] as const;
+type QueryType = (typeof QUERY_TYPES)[number];
 
 const ENTITY = /^\((share|ugc):(urn:li:(?:share|ugcPost):[A-Za-z0-9_-]+)\)$/;
 
-function countOf(metrics: SandboxMetrics, queryType: MemberQueryType): number {
+function countOf(metrics: SandboxMetrics, queryType: QueryType): number {
   switch (queryType) {
     case "IMPRESSION":
       return metrics.impressions;
@@ -22,18 +26,26 @@ function countOf(metrics: SandboxMetrics, queryType: MemberQueryType): number {
       return metrics.comments;
     case "RESHARE":
       return metrics.shares;
+    case "POST_SAVE":
+      return metrics.saves;
   }
 }
 
-export function memberAnalytics(ctx: SandboxContext, userId: string, url: URL): Response {
+/** The query types LinkedIn takes at `version`. */
+function queryTypesAt(version: string): readonly QueryType[] {
+  return offersPostSave(version) ? QUERY_TYPES : QUERY_TYPES.filter((type) => type !== "POST_SAVE");
+}
+
+export function memberAnalytics(ctx: SandboxContext, userId: string, url: URL, version: string): Response {
   const params = url.searchParams;
   if (params.get("q") !== "entity") return fail(ctx, "bad_request", "q must be entity (or me)");
   const entity = ENTITY.exec(params.get("entity") ?? "");
   if (!entity) return fail(ctx, "bad_request", "entity must be (share:urn:li:share:…) or (ugc:urn:li:ugcPost:…)");
   const queryTypes = params.getAll("queryType");
-  const queryType = queryTypes[0] as MemberQueryType;
-  if (queryTypes.length !== 1 || !(MEMBER_QUERY_TYPES as readonly string[]).includes(queryType)) {
-    return fail(ctx, "bad_request", `queryType must be one of ${MEMBER_QUERY_TYPES.join(", ")}, one per call`);
+  const queryType = queryTypes[0] as QueryType;
+  const offered = queryTypesAt(version);
+  if (queryTypes.length !== 1 || !(offered as readonly string[]).includes(queryType)) {
+    return fail(ctx, "bad_request", `queryType must be one of ${offered.join(", ")}, one per call`);
   }
   const aggregation = params.get("aggregation") ?? "TOTAL";
   if (aggregation !== "TOTAL" && aggregation !== "DAILY") {

@@ -1,14 +1,18 @@
-// The sandbox LinkedIn: OAuth, /v2/userinfo, the Images API, /rest/posts (commentary
-// read as little text, cut at an unescaped reserved character: little-text.ts),
+// The sandbox LinkedIn: OAuth (a refresh token keeps the 365-day life of its first
+// grant: oauth.ts), /v2/userinfo (the email claims only with the email scope), the
+// Images API, the Videos API (linkedin-videos.ts), /rest/posts (commentary read as
+// little text, cut at an unescaped reserved character: little-text.ts),
 // memberCreatorPostAnalytics and socialMetadata, each refusing a token without the
 // scope LinkedIn documents for it, and the LinkedIn-Version header required to name
-// an active version. Sources: learn.microsoft.com, LinkedIn Marketing pages named in
+// a version LinkedIn still serves (linkedin-versions.ts). A 429 carries no Retry-After
+// (dialects.ts). Sources: learn.microsoft.com, LinkedIn Marketing pages named in
 // src/core/platforms/linkedin.ts.
 import { Hono } from "hono";
-import { isActiveLinkedInVersion } from "../platforms/linkedin-version";
 import { fail, faulty, formOf, presentedToken, type SandboxContext, withAccessToken } from "./context";
 import { batchIds, ownPosts } from "./insight-reads";
 import { memberAnalytics } from "./linkedin-analytics";
+import { servesVersion } from "./linkedin-versions";
+import { linkedinVideoRoutes, postableVideo } from "./linkedin-videos";
 import { renderLittleText } from "./little-text";
 import { authorize, grantedScopes, type IssuedTokens, redeem, refreshGrant } from "./oauth";
 
@@ -29,7 +33,7 @@ function tokenBody(tokens: IssuedTokens): Response {
 /** LinkedIn answers 426 NONEXISTENT_VERSION for a missing, unknown or sunset version. */
 function requireVersion(request: Request): Response | null {
   const version = request.headers.get("LinkedIn-Version") ?? "";
-  if (isActiveLinkedInVersion(version, Date.now())) return null;
+  if (servesVersion(version, Date.now())) return null;
   return Response.json(
     {
       status: 426,
@@ -67,8 +71,19 @@ export function linkedinSandbox(ctx: SandboxContext): Hono {
       presentedToken(c.req.raw),
       ["access"],
       (userId) => {
+        // Sign In with LinkedIn using OpenID Connect: the profile claims with the
+        // profile scope, the email claims only with the email scope.
         const user = ctx.store.user(userId);
-        return Response.json({ sub: userId, name: user?.name, email: `${user?.handle}@sandbox.invalid` });
+        const scopes = ctx.store.tokenScopes(presentedToken(c.req.raw) ?? "");
+        const [given, ...family] = (user?.name ?? "").split(" ");
+        return Response.json({
+          sub: userId,
+          name: user?.name,
+          given_name: given,
+          family_name: family.join(" "),
+          locale: { country: "US", language: "en" },
+          ...(scopes.includes("email") ? { email: `${user?.handle}@sandbox.invalid`, email_verified: true } : {}),
+        });
       },
       ["openid", "profile"],
     ),
@@ -94,6 +109,7 @@ export function linkedinSandbox(ctx: SandboxContext): Hono {
       return new Response(null, { status: 201 });
     }),
   );
+  linkedinVideoRoutes(app, ctx, requireVersion);
   app.post("/rest/posts", async (c) => {
     // Read first: the call's writes then commit together.
     const body = (await c.req.json().catch(() => null)) as {
@@ -115,7 +131,9 @@ export function linkedinSandbox(ctx: SandboxContext): Hono {
           return fail(ctx, "bad_request", "commentary must be at most 3000 characters");
         }
         const mediaUrn = body.content?.media?.id;
-        if (mediaUrn && ctx.store.media(mediaUrn.replace("urn:li:image:", ""))?.status !== "AVAILABLE") {
+        if (mediaUrn?.startsWith("urn:li:video:")) {
+          if (!postableVideo(ctx, userId, mediaUrn)) return fail(ctx, "bad_request", "the video is not AVAILABLE");
+        } else if (mediaUrn && ctx.store.media(mediaUrn.replace("urn:li:image:", ""))?.status !== "AVAILABLE") {
           return fail(ctx, "bad_request", "the image has not been uploaded");
         }
         // Stored as LinkedIn shows it: cut at the first unescaped reserved character,
@@ -133,7 +151,9 @@ export function linkedinSandbox(ctx: SandboxContext): Hono {
       "insights",
       presentedToken(c.req.raw),
       ["access"],
-      (userId) => requireVersion(c.req.raw) ?? memberAnalytics(ctx, userId, new URL(c.req.url)),
+      (userId) =>
+        requireVersion(c.req.raw) ??
+        memberAnalytics(ctx, userId, new URL(c.req.url), c.req.header("LinkedIn-Version") ?? ""),
       ["r_member_postAnalytics"],
     ),
   );

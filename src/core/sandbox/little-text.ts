@@ -4,7 +4,9 @@
 // reserved character ends the text there. LinkedIn keeps what came before it and
 // still answers 201 (the silent truncation reported in n8n#10179, activepieces#3058,
 // pipedream#17353), and so does the sandbox.
-import { LITTLE_TEXT_RESERVED } from "../platforms/linkedin-text";
+
+/** The reserved characters of little text, as LinkedIn's page lists them. */
+const RESERVED = "|{}@[]()<>#\\*_~";
 
 const HASHTAG_TEMPLATE = /^\{hashtag\|\\#\|((?:\\.|[^\\{}|])+)\}/u;
 const MENTION = /^@\[((?:\\.|[^\]\\])+)\]\((urn:li:(?:person|organization):[^)\s]+)\)/u;
@@ -39,7 +41,7 @@ export function renderLittleText(commentary: string): { text: string; truncated:
       i += mention[0].length;
       continue;
     }
-    if (LITTLE_TEXT_RESERVED.includes(char)) return { text, truncated: true };
+    if (RESERVED.includes(char)) return { text, truncated: true };
     text += char;
     i += 1;
   }

@@ -2,10 +2,10 @@
 // straight back on the app's callback), code redemption with optional PKCE, and
 // refresh that keeps or rotates refresh tokens the way each platform does.
 
-import { SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET } from "../platforms/config";
-import { codeChallenge } from "../platforms/pkce";
+import { REGISTERED_CLIENT } from "./client";
 import { faulty, type SandboxContext } from "./context";
 import { deadGrant } from "./dialects";
+import { verifierMatches } from "./pkce-check";
 
 /** Lifetimes of access tokens per platform (seconds; null: no expiry). */
 export const ACCESS_TTL = { linkedin: 60 * 86_400, twitter: 7200, facebook: null, instagram: 60 * 86_400 } as const;
@@ -27,7 +27,7 @@ export function registeredRedirectUri(url: URL, platform: SandboxContext["platfo
 export function authorize(ctx: SandboxContext, url: URL, requirePkce: boolean): Response {
   const params = url.searchParams;
   const redirectUri = params.get("redirect_uri");
-  if (params.get("client_id") !== SANDBOX_CLIENT_ID || !redirectUri) {
+  if (params.get("client_id") !== REGISTERED_CLIENT.id || !redirectUri) {
     return new Response("Unknown client_id or missing redirect_uri", { status: 400 });
   }
   if (redirectUri !== registeredRedirectUri(url, ctx.platform)) {
@@ -59,9 +59,9 @@ function clientOk(form: URLSearchParams, request: Request): boolean {
   const basic = request.headers.get("Authorization");
   if (basic?.startsWith("Basic ")) {
     const [id, secret] = atob(basic.slice(6)).split(":").map(decodeURIComponent);
-    return id === SANDBOX_CLIENT_ID && secret === SANDBOX_CLIENT_SECRET;
+    return id === REGISTERED_CLIENT.id && secret === REGISTERED_CLIENT.secret;
   }
-  return form.get("client_id") === SANDBOX_CLIENT_ID && form.get("client_secret") === SANDBOX_CLIENT_SECRET;
+  return form.get("client_id") === REGISTERED_CLIENT.id && form.get("client_secret") === REGISTERED_CLIENT.secret;
 }
 
 export interface IssuedTokens {
@@ -102,7 +102,7 @@ export async function redeem(
       ),
     };
   }
-  if (redeemed.codeChallenge && (await codeChallenge(form.get("code_verifier") ?? "")) !== redeemed.codeChallenge) {
+  if (redeemed.codeChallenge && !(await verifierMatches(form.get("code_verifier") ?? "", redeemed.codeChallenge))) {
     return {
       error: Response.json({ error: "invalid_grant", error_description: "PKCE verification failed" }, { status: 400 }),
     };

@@ -32,7 +32,11 @@ export const FAULT_KINDS = [
   "rotate_refresh",
   /** The next refresh returns no refresh token (the old one stays valid). */
   "omit_refresh_token",
-  /** The next Instagram media container created fails its processing (status_code ERROR). */
+  /**
+   * The next processing media created fails its processing: an Instagram container
+   * (status_code ERROR), an X upload (processing_info failed), a LinkedIn video
+   * (PROCESSING_FAILED).
+   */
   "container_error",
   /**
    * The next Instagram image container is not ready at once: IN_PROGRESS for a while on
@@ -313,9 +317,8 @@ export class SandboxStore {
   /** When a token was issued, on the sandbox clock (null: unknown token). */
   tokenIssuedAtMs(token: string): number | null {
     return (
-      this.sql
-        .exec<{ created_at_ms: number }>("SELECT created_at_ms FROM tokens WHERE token = ?", token)
-        .toArray()[0]?.created_at_ms ?? null
+      this.sql.exec<{ created_at_ms: number }>("SELECT created_at_ms FROM tokens WHERE token = ?", token).toArray()[0]
+        ?.created_at_ms ?? null
     );
   }
 
@@ -386,6 +389,19 @@ export class SandboxStore {
       .toArray();
   }
 
+  /** How many posts were made since `sinceMs` (real time), by one user or by every user. */
+  countPosts(sinceMs: number, userId?: string): number {
+    return this.sql
+      .exec<{ n: number }>(
+        userId === undefined
+          ? "SELECT COUNT(*) AS n FROM posts WHERE created_at_ms > ?"
+          : "SELECT COUNT(*) AS n FROM posts WHERE created_at_ms > ? AND user_id = ?",
+        sinceMs,
+        ...(userId === undefined ? [] : [userId]),
+      )
+      .one().n;
+  }
+
   post(postId: string): { post_id: string; user_id: string; text: string; created_at_ms: number } | null {
     return (
       this.sql
@@ -434,6 +450,53 @@ export class SandboxStore {
 
   setMediaStatus(mediaId: string, status: string): void {
     this.sql.exec("UPDATE media SET status = ? WHERE media_id = ?", status, mediaId);
+  }
+
+  /**
+   * An upload in parts (X's chunked media upload, LinkedIn's Videos API): a media row
+   * whose caption holds its plan (media-uploads.ts) and whose parts are rows of their
+   * own, kind "part", named "<media id>.<index>" and pointing at it (post_id).
+   */
+  createUpload(userId: string, kind: string, plan: object): string {
+    return this.createMedia(userId, kind, null, JSON.stringify(plan), "WAITING_UPLOAD");
+  }
+
+  /** Records one uploaded part (again: the later upload wins). `tag` is what the platform answered for it. */
+  putPart(mediaId: string, index: number, userId: string, tag: string, bytes: number): void {
+    this.sql.exec(
+      `INSERT INTO media (media_id, user_id, kind, url, caption, status, created_at_ms, post_id)
+       VALUES (?, ?, 'part', ?, ?, 'UPLOADED', ?, ?)
+       ON CONFLICT(media_id) DO UPDATE SET url = excluded.url, caption = excluded.caption`,
+      `${mediaId}.${index}`,
+      userId,
+      tag,
+      String(bytes),
+      sandboxNow(this.sql),
+      mediaId,
+    );
+  }
+
+  /** An upload's parts, by index: each one's tag and byte count. */
+  parts(mediaId: string): Map<number, { tag: string; bytes: number }> {
+    const rows = this.sql
+      .exec<{ media_id: string; url: string; caption: string }>(
+        "SELECT media_id, url, caption FROM media WHERE kind = 'part' AND post_id = ?",
+        mediaId,
+      )
+      .toArray();
+    return new Map(
+      rows.map((row) => [Number(row.media_id.slice(mediaId.length + 1)), { tag: row.url, bytes: Number(row.caption) }]),
+    );
+  }
+
+  /** An upload is complete: it processes from now on the sandbox clock (PROCESSING, or FAILING to fail). */
+  startProcessing(mediaId: string, failing: boolean): void {
+    this.sql.exec(
+      "UPDATE media SET status = ?, created_at_ms = ? WHERE media_id = ?",
+      failing ? "FAILING" : "PROCESSING",
+      sandboxNow(this.sql),
+      mediaId,
+    );
   }
 
   reset(): void {

@@ -1,17 +1,21 @@
 // The sandbox X API v2: OAuth 2.0 with PKCE (refresh tokens rotate on every use),
-// /2/users/me, /2/media/upload and /2/tweets with the x-rate-limit-* and
-// x-user-limit-24hour-* headers. Shapes and scopes from X's OpenAPI specification
+// /2/users/me, /2/media/upload (simple, and chunked: x-media.ts) and /2/tweets with
+// the x-rate-limit-*, x-user-limit-24hour-* and x-app-limit-24hour-* headers; a post's
+// length is counted as X documents it (x-weighted-length.ts). Shapes and scopes from X's OpenAPI specification
 // (xdevplatform/xdk latest-openapi.json: each operation's OAuth2UserToken scopes) and
 // docs.x.com ("OAuth 2.0 Authorization Code Flow with PKCE", "Rate limits"); a dead
 // refresh token is answered 400 invalid_request, as X does (dialects.ts).
 import { Hono } from "hono";
-import { xWeightedLength } from "../platforms/x-text";
 import { fail, faulty, formOf, presentedToken, type SandboxContext, withAccessToken } from "./context";
 import { batchIds, ownPosts } from "./insight-reads";
 import { authorize, type IssuedTokens, redeem, refreshGrant } from "./oauth";
+import { postableMedia, xMediaRoutes } from "./x-media";
+import { X_LONGEST_POST, xPostLength } from "./x-weighted-length";
 
 /** The sandbox's own per-user allowance for POST /2/tweets in 24 hours. */
 const USER_DAILY_LIMIT = 2400;
+/** The sandbox app's allowance for POST /2/tweets in 24 hours, every user together. */
+const APP_DAILY_LIMIT = 100_000;
 
 function tokenBody(tokens: IssuedTokens): Response {
   return Response.json({
@@ -25,9 +29,13 @@ function tokenBody(tokens: IssuedTokens): Response {
 
 function quotaHeaders(ctx: SandboxContext, userId: string): Record<string, string> {
   const since = Date.now() - 86_400_000;
-  const used = ctx.store.posts(userId).filter((p) => p.created_at_ms > since).length;
+  const used = ctx.store.countPosts(since, userId);
+  const appUsed = ctx.store.countPosts(since);
   const reset = String(Math.ceil((Date.now() + 86_400_000) / 1000));
   return {
+    "x-app-limit-24hour-limit": String(APP_DAILY_LIMIT),
+    "x-app-limit-24hour-remaining": String(Math.max(0, APP_DAILY_LIMIT - appUsed)),
+    "x-app-limit-24hour-reset": reset,
     "x-rate-limit-limit": "300",
     "x-rate-limit-remaining": String(Math.max(0, 300 - Math.min(300, used))),
     "x-rate-limit-reset": String(Math.ceil((Date.now() + 900_000) / 1000)),
@@ -88,6 +96,7 @@ export function xSandbox(ctx: SandboxContext): Hono {
       ["media.write"],
     ),
   );
+  xMediaRoutes(app, ctx);
   // createPosts: tweet.read, tweet.write, users.read; 201 { data: { id, text } }.
   app.post("/2/tweets", async (c) => {
     // Read first: the call's writes then commit together.
@@ -101,12 +110,17 @@ export function xSandbox(ctx: SandboxContext): Hono {
         if (!body || typeof body.text !== "string" || body.text.length === 0) {
           return fail(ctx, "bad_request", "text is required");
         }
-        if (xWeightedLength(body.text) > 280) return fail(ctx, "bad_request", "Your Tweet text is too long.");
+        if (xPostLength(body.text) > X_LONGEST_POST) return fail(ctx, "bad_request", "Your Tweet text is too long.");
         const headers = quotaHeaders(ctx, userId);
-        if (headers["x-user-limit-24hour-remaining"] === "0") {
+        if (headers["x-user-limit-24hour-remaining"] === "0" || headers["x-app-limit-24hour-remaining"] === "0") {
           return fail(ctx, "rate_limited", "Too Many Requests", headers);
         }
-        const mediaId = body.media?.media_ids?.[0] ?? null;
+        const mediaIds = body.media?.media_ids ?? [];
+        // A media id that is not the user's, or is still processing, is refused.
+        if (!mediaIds.every((id) => postableMedia(ctx, userId, id))) {
+          return fail(ctx, "bad_request", "Your media IDs are invalid.");
+        }
+        const mediaId = mediaIds[0] ?? null;
         const id = ctx.store.createPost(userId, { text: body.text, imageUrl: mediaId, videoUrl: null });
         return Response.json({ data: { id, text: body.text } }, { status: 201, headers: quotaHeaders(ctx, userId) });
       },
