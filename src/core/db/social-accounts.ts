@@ -1,5 +1,6 @@
 // Social accounts of a tenant. Tokens are stored only as ciphertext (the tenant's
 // key; src/core/crypto) and never leave through these views.
+import { unavailableMetrics } from "../platforms/metric-availability";
 import type { Platform } from "../platforms/types";
 import type { TenantScope } from "./tenant-scope";
 import { iso, isoOrNull } from "./time";
@@ -27,7 +28,12 @@ export interface SocialAccountRow {
   updated_at: string;
 }
 
-export function toSocialAccount(row: SocialAccountRow) {
+/**
+ * An account as the API shows it. `reads` says what this deployment may read of
+ * platforms that need an approval (src/core/platforms/metric-availability.ts).
+ */
+export function toSocialAccount(row: SocialAccountRow, reads: { linkedInPostAnalytics: boolean }) {
+  const scopes = row.scopes ? (JSON.parse(row.scopes) as string[]) : [];
   return {
     id: row.account_id,
     platform: row.platform,
@@ -35,7 +41,8 @@ export function toSocialAccount(row: SocialAccountRow) {
     name: row.account_name,
     handle: row.account_handle,
     status: row.status,
-    scopes: row.scopes ? (JSON.parse(row.scopes) as string[]) : [],
+    scopes,
+    unavailable_metrics: unavailableMetrics(row.platform, scopes, reads),
     token_expires_at: isoOrNull(row.expires_at),
     last_used_at: isoOrNull(row.last_used_at),
     last_refresh_at: isoOrNull(row.last_refresh_at),

@@ -85,11 +85,16 @@ export function failure(config: PlatformConfig, response: PlatformResponse, auth
   return new PlatformError("rejected", message, details);
 }
 
-/** A token endpoint's refusal: invalid_grant means the refresh credential is dead. */
+/**
+ * A token endpoint's refusal: invalid_grant means the refresh credential is dead (RFC
+ * 6749, section 5.2: an error answer is a 4xx). Only a refusal can say so: a 5xx, a
+ * 429 or a timeout never marks a grant dead, whatever its body says.
+ */
 export function tokenFailure(config: PlatformConfig, response: PlatformResponse): PlatformError {
   const body = response.body as Record<string, unknown> | null;
   const code = typeof body?.error === "string" ? body.error : undefined;
-  if (code === "invalid_grant" || (response.status === 400 && /invalid_grant/.test(errorMessage(body)))) {
+  const refusal = response.status >= 400 && response.status < 500 && response.status !== 429;
+  if (refusal && (code === "invalid_grant" || (response.status === 400 && /invalid_grant/.test(errorMessage(body))))) {
     return new PlatformError("invalid_grant", `${config.platform} refused the refresh: ${errorMessage(body)}`, {
       status: response.status,
       code: "invalid_grant",

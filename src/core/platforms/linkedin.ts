@@ -103,7 +103,7 @@ export class LinkedInAdapter implements PlatformAdapter {
       this.config,
       new Request(`${this.config.endpoints.tokenBase}/oauth/v2/accessToken`, { method: "POST", ...form }),
     );
-    if (response.status !== 200) throw tokenFailure(this.config, response);
+    if (response.status !== 200) throw untilMidnightUtc(this.config, tokenFailure(this.config, response));
     const body = response.body as Record<string, unknown>;
     return {
       accessToken: String(body.access_token),

@@ -112,7 +112,10 @@ export class XAdapter implements PlatformAdapter {
           code: "invalid_request",
         });
       }
-      throw tokenFailure(this.config, response);
+      const error = tokenFailure(this.config, response);
+      const quota = xQuota(response.headers);
+      if (error.kind === "rate_limited" && quota) error.details.resetAtMs = quota.resetAtMs;
+      throw error;
     }
     const body = response.body as Record<string, unknown>;
     return {

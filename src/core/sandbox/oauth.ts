@@ -7,6 +7,9 @@ import { faulty, type SandboxContext } from "./context";
 import { deadGrant } from "./dialects";
 import { verifierMatches } from "./pkce-check";
 
+/** How long a refresh token lives from its grant (LinkedIn's 365 days; X's rotate before then). */
+const REFRESH_TTL_SECONDS = 365 * 86_400;
+
 /** Lifetimes of access tokens per platform (seconds; null: no expiry). */
 export const ACCESS_TTL = { linkedin: 60 * 86_400, twitter: 7200, facebook: null, instagram: 60 * 86_400 } as const;
 
@@ -114,7 +117,7 @@ export async function redeem(
       scopes: grantedScopes(redeemed.scopes),
       access: ctx.store.issueToken(options.accessKind ?? "access", redeemed.userId, ttl, redeemed.scopes),
       refresh: options.withRefresh
-        ? ctx.store.issueToken("refresh", redeemed.userId, 365 * 86_400, redeemed.scopes)
+        ? ctx.store.issueToken("refresh", redeemed.userId, REFRESH_TTL_SECONDS, redeemed.scopes)
         : null,
     },
   };
@@ -145,16 +148,25 @@ export function refreshGrant(
     const scopes = ctx.store.tokenScopes(presented).join(" ");
     const rotate = rotates || ctx.store.takeFault("refresh", check.userId, ["rotate_refresh"]) !== null;
     const omit = ctx.store.takeFault("refresh", check.userId, ["omit_refresh_token"]) !== null;
-    let refresh: IssuedTokens["refresh"] = { token: presented, expiresIn: 365 * 86_400 };
+    // A refresh token that is kept keeps the life of its first grant: LinkedIn's
+    // "Refresh Tokens with OAuth 2.0" (day 59: the refresh token has 306 days left, day
+    // 360: 5), so refreshing never extends it; where the platform rotates (X), the new
+    // token starts a life of its own.
+    const left = ctx.store.tokenExpiresAtMs(presented);
+    const remaining = left === null ? null : Math.max(1, Math.floor((left - ctx.store.processingNow()) / 1000));
+    let refresh: IssuedTokens["refresh"] = { token: presented, expiresIn: remaining };
     // An omitted refresh token leaves the old one alive, as platforms do.
     if (rotate && !omit) {
       ctx.store.revokeToken(presented);
-      refresh = ctx.store.issueToken("refresh", check.userId, 365 * 86_400, scopes);
+      refresh = ctx.store.issueToken("refresh", check.userId, rotates ? REFRESH_TTL_SECONDS : remaining, scopes);
     }
+    // Nor does an access token outlive the grant it was refreshed from (day 360: both in 5 days).
+    const ttl = ttlFor(ctx, check.userId);
+    const accessTtl = rotates || remaining === null || ttl === null ? ttl : Math.min(ttl, remaining);
     return render({
       userId: check.userId,
       scopes: grantedScopes(scopes),
-      access: ctx.store.issueToken("access", check.userId, ttlFor(ctx, check.userId), scopes),
+      access: ctx.store.issueToken("access", check.userId, accessTtl, scopes),
       refresh: omit ? null : refresh,
     });
   });

@@ -1,5 +1,6 @@
 // Schemas shared by the publishing routes.
 import { z } from "@hono/zod-openapi";
+import { METRIC_NAMES } from "../../core/analytics/post-metrics";
 import { idPattern } from "../../core/db/ids";
 import { HOLD_REASONS } from "../../core/db/publish-requests";
 import { PLATFORMS } from "../../core/platforms/types";
@@ -20,6 +21,10 @@ export const SocialAccountSchema = z
     handle: z.string().nullable(),
     status: z.enum(["active", "expired", "revoked", "error"]),
     scopes: z.array(z.string()),
+    unavailable_metrics: z.array(z.object({ metric: z.enum(METRIC_NAMES), reason: z.string() })).openapi({
+      description:
+        "The post figures this account's platform never reports here, each with why (the platform has no such figure, the app lacks the platform's approval or the account a scope): their 0 means unknown, not none (docs/platforms.md)",
+    }),
     token_expires_at: timestamp.nullable(),
     last_used_at: timestamp.nullable(),
     last_refresh_at: timestamp.nullable(),

@@ -20,6 +20,7 @@ import { scopeOn } from "../../core/db/tenant-scope";
 import { findTenant } from "../../core/db/tenants";
 import { placementOf } from "../../core/placement/directory";
 import { platformAdapter } from "../../core/platforms";
+import { linkedInPostAnalyticsOn } from "../../core/platforms/config";
 import { isPlatformError } from "../../core/platforms/errors";
 import type { ConnectedIdentity } from "../../core/platforms/types";
 import { createRouter } from "../http/app-env";
@@ -220,5 +221,6 @@ export const oauthCallbackRoutes = createRouter().openapi(route, async (c) => {
   const returnTo = pending.returnTo ? sameSitePath(pending.returnTo) : null;
   if (returnTo) return c.redirect(withQuery(returnTo, { connected: accountIds.join(",") }), 303);
   const rows = await Promise.all(accountIds.map((id) => getAccount(scope, id)));
-  return c.json({ accounts: rows.filter((row) => row !== null).map(toSocialAccount) }, 201);
+  const reads = { linkedInPostAnalytics: linkedInPostAnalyticsOn(c.env) };
+  return c.json({ accounts: rows.filter((row) => row !== null).map((row) => toSocialAccount(row, reads)) }, 201);
 });

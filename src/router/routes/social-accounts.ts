@@ -15,6 +15,7 @@ import {
   toSocialAccount,
 } from "../../core/db/social-accounts";
 import { platformAdapter } from "../../core/platforms";
+import { linkedInPostAnalyticsOn } from "../../core/platforms/config";
 import { notConfiguredMessage, platformReach } from "../../core/platforms/mode";
 import { codeChallenge, generateCodeVerifier } from "../../core/platforms/pkce";
 import { PLATFORMS } from "../../core/platforms/types";
@@ -74,6 +75,11 @@ const Connection = z
     expires_at: z.string().openapi({ format: "date-time" }),
   })
   .openapi("AccountConnection");
+
+/** What this deployment may read of platforms that need an approval (an account's unavailable_metrics). */
+function metricReads(env: Env): { linkedInPostAnalytics: boolean } {
+  return { linkedInPostAnalytics: linkedInPostAnalyticsOn(env) };
+}
 
 async function visibleAccount(c: Context<AppEnv>, id: string): Promise<SocialAccountRow> {
   const row = await getAccount(caller(c).scope, id);
@@ -209,11 +215,17 @@ export const socialAccountsRoutes = createRouter()
       status: query.status,
     });
     return c.json(
-      pageOf(page.rows.map(toSocialAccount), page.hasMore, (last) => ({ id: last.id })),
+      pageOf(
+        page.rows.map((row) => toSocialAccount(row, metricReads(c.env))),
+        page.hasMore,
+        (last) => ({ id: last.id }),
+      ),
       200,
     );
   })
-  .openapi(getRoute, async (c) => c.json(toSocialAccount(await visibleAccount(c, c.req.valid("param").id)), 200))
+  .openapi(getRoute, async (c) =>
+    c.json(toSocialAccount(await visibleAccount(c, c.req.valid("param").id), metricReads(c.env)), 200),
+  )
   .openapi(deleteRoute, async (c) => {
     const { scope } = caller(c);
     const { id } = c.req.valid("param");
@@ -229,5 +241,6 @@ export const socialAccountsRoutes = createRouter()
       metadata: { platform: row.platform },
     });
     await object.accountDisconnected(id);
-    return c.json(toSocialAccount({ ...row, status: "revoked", last_error: "disconnected", updated_at: now }), 200);
+    const disconnected = { ...row, status: "revoked" as const, last_error: "disconnected", updated_at: now };
+    return c.json(toSocialAccount(disconnected, metricReads(c.env)), 200);
   });
