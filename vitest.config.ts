@@ -46,6 +46,13 @@ const testBindings = {
   PLATFORM_PROCESSING_WAIT_MS: "0",
 };
 
+// The outgoing webhooks' producer sends to a queue no consumer reads: the tests hand the
+// consumer each batch themselves (test/webhooks/support.ts: createMessageBatch from the
+// attempts the shard holds pending, getQueueResult for what was acked or retried, with
+// which delay), on the clock they set, instead of racing the runtime's own consumer
+// and waiting out real retry delays.
+const unconsumedWebhooks = { WEBHOOK_DELIVERIES: { queueName: "dify-agent-webhook-deliveries-tests" } };
+
 const workerdSuite = {
   setupFiles: ["./test/support/today.ts", "./test/support/apply-migrations.ts", "./test/support/global-db-guard.ts"],
   testTimeout: 30_000,
@@ -111,7 +118,7 @@ export default defineConfig({
           cloudflareTest({
             // Development mode: the sandbox platforms are bound and switched on.
             wrangler: { configPath: "./wrangler.toml", environment: "dev" },
-            miniflare: { bindings: { ...testBindings, ...deep, ...today } },
+            miniflare: { bindings: { ...testBindings, ...deep, ...today }, queueProducers: unconsumedWebhooks },
           }),
         ],
         test: {
@@ -126,7 +133,7 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml", environment: "dev" },
-            miniflare: { bindings: { ...testBindings, ...deep, ...today } },
+            miniflare: { bindings: { ...testBindings, ...deep, ...today }, queueProducers: unconsumedWebhooks },
           }),
         ],
         test: {

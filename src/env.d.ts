@@ -4,6 +4,8 @@
 import type { TenantObjectBinding } from "../objects/tenant-object/contract";
 import type { SandboxPlatformBinding } from "./core/sandbox/platform-object";
 import type { VectorIndexStoreBinding } from "./core/vector/embedded-index";
+import type { DeliveryMessage } from "./core/webhooks/queue";
+import type { WebhookReceiverBinding } from "./core/webhooks/receiver";
 
 declare global {
   namespace Cloudflare {
@@ -35,6 +37,13 @@ declare global {
        * never in production (src/core/platforms/mode.ts).
        */
       SandboxPlatform?: DurableObjectNamespace<SandboxPlatformBinding>;
+      /**
+       * The development receiver of outgoing webhooks (src/core/webhooks/receiver.ts): bound
+       * only in development mode, like the sandbox platforms.
+       */
+      WebhookReceiver?: DurableObjectNamespace<WebhookReceiverBinding>;
+      /** The outgoing webhooks' delivery queue (docs/webhooks.md): producer here, consumer in the Worker. */
+      WEBHOOK_DELIVERIES: Queue<DeliveryMessage>;
       /** The embedded vector index, used for any index without a Vectorize binding. */
       VectorIndexObject: DurableObjectNamespace<VectorIndexStoreBinding>;
       /** Vectorize indexes (production only; see README). Absent: the embedded index. */

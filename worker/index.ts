@@ -8,5 +8,6 @@ import { workerHandlers } from "../src/router/worker";
 export { SandboxPlatform } from "../objects/sandbox-platform";
 export { TenantObject } from "../objects/tenant-object/tenant-object";
 export { VectorIndexObject } from "../objects/vector-index-object";
+export { WebhookReceiver } from "../objects/webhooks/receiver-object";
 
 export default workerHandlers(createApp());

@@ -8,7 +8,7 @@ import { benchRoutes } from "./baseline-routes";
 
 // The TenantObject binding gets the bench's subclass: the production class plus the
 // flush the bench routes call (bench-tenant-object.ts).
-export { SandboxPlatform, VectorIndexObject } from "../../worker/index";
+export { SandboxPlatform, VectorIndexObject, WebhookReceiver } from "../../worker/index";
 export { BenchTenantObject as TenantObject } from "./bench-tenant-object";
 
 const app = createApp();

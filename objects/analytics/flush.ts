@@ -9,6 +9,7 @@ import { type FlushedPost, type IndexedChanges, upsertPostAnalytics } from "../.
 import type { TenantScope } from "../../src/core/db/tenant-scope";
 import type { Platform } from "../../src/core/platforms/types";
 import { faultPoint } from "../tenant-object/fault-points";
+import type { FlaggedPost } from "../webhooks/anomaly-events";
 import type { Benchmarks } from "./benchmarks";
 import type { CountersStore } from "./counters-store";
 import { figuresOf } from "./derived";
@@ -34,6 +35,8 @@ export async function flushAnalytics(
   spreads: RateSpreads,
   scope: TenantScope,
   nowMs: number,
+  /** Posts D1 now holds newly flagged as anomalies, told in the same step (analytics.anomaly). */
+  onFlagged?: (flagged: FlaggedPost[]) => void,
 ): Promise<FlushReport> {
   const rows = store.unflushed(POSTS_PER_RUN);
   if (rows.length === 0) {
@@ -71,6 +74,12 @@ export async function flushAnalytics(
   }
   await faultPoint("flush.written");
   store.markFlushed(rows.map((row, i) => ({ row, anomaly: (posts[i] as FlushedPost).figures.is_anomaly })));
+  onFlagged?.(
+    rows.flatMap((row, i) => {
+      const { figures } = posts[i] as FlushedPost;
+      return figures.is_anomaly && row.flushed_anomaly !== 1 ? [{ postId: row.post_id, platform: row.platform, figures }] : [];
+    }),
+  );
   const platforms = [...new Set(rows.map((row) => row.platform))] as Platform[];
   const benchmarkRowsWritten = await benchmarks.recompute(platforms, nowMs);
   return {

@@ -15,6 +15,8 @@ import { EngagementSeries, type SeriesPoint } from "./engagement-series";
 import { type FlushReport, flushAnalytics } from "./flush";
 import { pullInsights } from "./insights-sync";
 import { LivePush } from "./live-push";
+import { emitAnomalies } from "../webhooks/anomaly-events";
+import type { WebhookEmitter } from "../webhooks/webhook-outbox";
 import { RateSpreads } from "./rate-spreads";
 
 const BATCH_KEY_TTL_MS = 86_400_000;
@@ -39,6 +41,8 @@ export class TenantAnalytics {
     private readonly watched: () => boolean,
     private readonly audit: AuditOutbox,
     private readonly clock: Clock,
+    /** analytics.anomaly leaves with the flush that records a post's new flag. */
+    private readonly webhooks: WebhookEmitter,
   ) {
     this.store = new CountersStore(sql);
     this.campaigns = new CampaignLedger(sql);
@@ -134,7 +138,14 @@ export class TenantAnalytics {
 
   /** Writes changed counters to D1; dashboards then get the recomputed benchmarks. */
   async flush(): Promise<FlushReport> {
-    const report = await flushAnalytics(this.store, this.benchmarks, this.spreads, await this.scope(), this.clock());
+    const report = await flushAnalytics(
+      this.store,
+      this.benchmarks,
+      this.spreads,
+      await this.scope(),
+      this.clock(),
+      (flagged) => emitAnomalies(this.webhooks, flagged),
+    );
     if (report.benchmarkRowsWritten > 0 && this.watched()) {
       const benchmarks = benchmarkFigures(await this.benchmarks.get());
       this.broadcast(JSON.stringify({ type: "benchmarks", at: isoNow(this.clock), benchmarks }));

@@ -23,6 +23,8 @@ import { tenantScope } from "../../src/core/db/tenant-scope";
 import type { Platform } from "../../src/core/platforms/types";
 import type { RefreshLease, RefreshOutcome } from "../tenant-object/contract";
 import { faultPoint } from "../tenant-object/fault-points";
+import { emitAccountEvent, eventAccount } from "../webhooks/post-events";
+import type { WebhookEmitter } from "../webhooks/webhook-outbox";
 import type { TenantRecordCache } from "./tenant-record";
 
 /** Refresh when less than this is left of an access token. */
@@ -83,6 +85,8 @@ export class AccountTokens {
     private readonly tenantId: string,
     private readonly tenant: TenantRecordCache,
     private readonly clock: Clock,
+    /** account.revoked and account.refresh_failed leave with the refresh's recorded answer. */
+    private readonly webhooks: WebhookEmitter,
   ) {}
 
   private async cipher(): Promise<TenantCipher> {
@@ -331,6 +335,7 @@ export class AccountTokens {
         ]);
         account.status = "revoked";
         this.setState(accountId, { lease_id: null, lease_expires_ms: null });
+        emitAccountEvent(this.webhooks, "account.revoked", eventAccount(account), { error: outcome.message });
       } else {
         const failures = state.failures + 1;
         const backoff = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (failures - 1));
@@ -341,6 +346,13 @@ export class AccountTokens {
           failures,
           backoff_until_ms: this.clock() + backoff,
         });
+        // Once per streak of failures: the first tells the tenant; the backoff's retries do not.
+        if (failures === 1) {
+          emitAccountEvent(this.webhooks, "account.refresh_failed", eventAccount(account), {
+            error: outcome.message,
+            retry_at: new Date(this.clock() + backoff).toISOString(),
+          });
+        }
       }
     } finally {
       this.wake(accountId);

@@ -21,11 +21,13 @@ import {
   pendingAuditRow,
   pendingAuditStatement,
 } from "../../src/core/db/audit-logs";
-import { type HoldReason, holdPublishRequests } from "../../src/core/db/publish-requests";
+import { type HoldReason, holdPublishRequests, toPost } from "../../src/core/db/publish-requests";
 import { tenantScope } from "../../src/core/db/tenant-scope";
 import type { TenantStatus } from "../../src/core/db/tenants";
 import { activeUserIds } from "../../src/core/db/users";
+import { postsIn } from "../../src/core/webhooks/post-rows";
 import type { PublishInput, ReleaseRefusal } from "../tenant-object/contract";
+import type { WebhookEmitter } from "../webhooks/webhook-outbox";
 import type { TenantRecordCache, TenantStanding } from "./tenant-record";
 
 /** A post in the schedule, as the holds see it. */
@@ -67,6 +69,8 @@ export class PostHolds {
     private readonly tenantId: string,
     private readonly tenant: TenantRecordCache,
     private readonly clock: Clock,
+    /** post.held leaves once D1 has the hold (drain). */
+    private readonly webhooks: WebhookEmitter,
   ) {}
 
   /** Why each of `posts` must not go out now; a post that may go is absent. */
@@ -188,10 +192,16 @@ export class PostHolds {
           holds.map((hold) => JSON.parse(hold.hold_audit) as PendingAuditRow),
         ),
       ]);
+      // post.held shows the post as D1 has it now, held; read before the step that marks the
+      // holds written, so the events leave in that same step (a reset before it writes
+      // the holds again, and their events with them).
+      const ids = holds.map((hold) => hold.request_id);
+      const held = this.webhooks.wanted("post.held") ? await postsIn(scope, ids) : [];
       this.sql.exec(
         "UPDATE scheduled_posts SET hold_audit = NULL WHERE request_id IN (SELECT value FROM json_each(?))",
-        JSON.stringify(holds.map((hold) => hold.request_id)),
+        JSON.stringify(ids),
       );
+      for (const post of held) if (post.status === "held") this.webhooks.emitPost("post.held", toPost(post));
     }
   }
 }

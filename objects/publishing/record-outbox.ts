@@ -14,6 +14,8 @@ import { tenantScope } from "../../src/core/db/tenant-scope";
 import type { Timers } from "../storage/timers";
 import type { PublishInput } from "../tenant-object/contract";
 import { faultPoint } from "../tenant-object/fault-points";
+import { emitRecordEvent } from "../webhooks/post-events";
+import type { WebhookEmitter } from "../webhooks/webhook-outbox";
 
 /**
  * How long an answered post may wait for its D1 batch: as long as the analytics
@@ -55,6 +57,7 @@ export class RecordOutbox {
     private readonly tenantId: string,
     private readonly timers: Timers<"record-pending">,
     private readonly clock: Clock,
+    private readonly webhooks: WebhookEmitter,
   ) {}
 
   private count(): number {
@@ -77,6 +80,9 @@ export class RecordOutbox {
       this.clock(),
       attemptId,
     );
+    // The post's webhook event (published, failed, unknown), in the same step as its record:
+    // one event per recorded state, whatever becomes of the object afterwards.
+    emitRecordEvent(this.webhooks, record);
     this.waiting = waiting + 1;
     if (this.waiting >= RECORD_BATCH && !this.running) {
       this.flush().catch((error) => console.error(`TenantObject ${this.tenantId}: record batch failed`, error));

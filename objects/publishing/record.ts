@@ -27,6 +27,7 @@ import {
 } from "./outcome";
 import type { PostQuota } from "./post-quota";
 import { recordPlatformQuota, releaseSlot, windowFor } from "./rate-windows";
+import type { WebhookEmitter } from "../webhooks/webhook-outbox";
 import { RecordOutbox } from "./record-outbox";
 import type { TenantRecordCache } from "./tenant-record";
 import type { SendOutcome } from "./types";
@@ -59,8 +60,10 @@ export class PublishRecord {
     private readonly timers: Timers<"record-pending" | "media-containers">,
     private readonly onPublished: (post: PublishedPost) => void,
     private readonly clock: Clock,
+    /** Each record's post event leaves with it (record-outbox.ts). */
+    webhooks: WebhookEmitter,
   ) {
-    this.outbox = new RecordOutbox(sql, env, tenantId, timers, clock);
+    this.outbox = new RecordOutbox(sql, env, tenantId, timers, clock, webhooks);
   }
 
   /** Records how the platform call went; the outcome. Safe to call twice: a finished attempt keeps its outcome. */

@@ -33,6 +33,7 @@ import type {
   ReleaseOutcome,
 } from "../tenant-object/contract";
 import { faultPoint } from "../tenant-object/fault-points";
+import type { WebhookEmitter } from "../webhooks/webhook-outbox";
 import type { LoadedAccount } from "./account-tokens";
 import { requestRow } from "./compose";
 import { releaseKey, storeOutcome } from "./idempotency";
@@ -117,6 +118,8 @@ export class Scheduler {
     /** The plan's posts a month: a post that leaves the schedule without going out gives its place back. */
     private readonly quota: PostQuota,
     private readonly clock: Clock,
+    /** post.scheduled, post.cancelled and post.failed leave with the change they report. */
+    private readonly webhooks: WebhookEmitter,
   ) {}
 
   private async arm(): Promise<void> {
@@ -225,6 +228,7 @@ export class Scheduler {
       dueAtMs,
       JSON.stringify(input),
     );
+    this.webhooks.emitPost("post.scheduled", toPost(row));
     await this.timers.scheduleAtMost("publish-due", dueAtMs);
     const outcome = { kind: "accepted", post: toPost(row) } as const;
     if (input.idempotencyKey) storeOutcome(this.sql, input.idempotencyKey, input.attemptId, outcome);
@@ -302,6 +306,10 @@ export class Scheduler {
     // for good, it never went out: its place in the plan's month comes back.
     this.sql.exec("DELETE FROM scheduled_posts WHERE request_id = ?", row.request_id);
     this.quota.giveBack(row.request_id);
+    this.webhooks.emitPost(
+      "post.failed",
+      toPost({ ...existing, status: "failed", error_type: "schedule_failed", error_message: detail, updated_at: now }),
+    );
   }
 
   /** Whether a publish attempt of this post was begun (by a run that may have been cut short). */
@@ -339,6 +347,7 @@ export class Scheduler {
         ...(taken.hold_audit ? [pendingAuditStatement(scope.db, [JSON.parse(taken.hold_audit)])] : []),
         auditStatement(scope.db, actor, event, now),
       ]);
+      this.webhooks.emitPost("post.cancelled", toPost(cancelled));
       await this.arm();
       return toPost(cancelled);
     } catch (error) {
@@ -387,6 +396,7 @@ export class Scheduler {
         takenOver ? release.actor.userId : row.vouched_by,
         requestId,
       );
+      this.webhooks.emitPost("post.scheduled", toPost(record));
       await this.arm();
       return { kind: "released", post: toPost(record) };
     } finally {

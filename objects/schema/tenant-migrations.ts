@@ -521,4 +521,28 @@ export const TENANT_OBJECT_MIGRATIONS: readonly ObjectMigration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 25,
+    name: "webhook-outbox",
+    sql: `
+      -- Outgoing webhooks (objects/webhooks/webhook-outbox.ts, docs/webhooks.md): each
+      -- event is written here in the same step as the change it reports, and leaves
+      -- for the tenant's shard and the delivery queue on the alarm (timer
+      -- "webhook-events"); body is the exact JSON delivered.
+      CREATE TABLE webhook_outbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        event_id TEXT NOT NULL UNIQUE,
+        type TEXT NOT NULL,
+        post_id TEXT,
+        body TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      -- Each post's event sequence (1, 2, 3 … in the order its changes happened), so a
+      -- receiver can order a post's events whatever order they arrive in.
+      CREATE TABLE webhook_post_sequences (
+        post_id TEXT PRIMARY KEY NOT NULL,
+        sequence INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

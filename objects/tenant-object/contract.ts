@@ -602,6 +602,13 @@ export interface TenantObjectContract {
   /** Returns once D1 has every post this object answered for (the read barrier of routes that read posts). */
   settleRecords(): Promise<void>;
 
+  // outgoing webhooks
+  /**
+   * The tenant's webhook endpoints changed (created, changed, deleted): the object reads
+   * which endpoints want which events again before its next event (objects/webhooks/).
+   */
+  webhooksChanged(): Promise<void>;
+
   // analytics
   /** Applies a client's batch of metric events (POST /v1/analytics/events). */
   ingestEvents(events: MetricEvent[], key: string | null, actor: AuditActor): Promise<IngestResult>;
@@ -751,6 +758,10 @@ export const REPEAT = {
   monthlyPosts: "safe",
   // The outbox writes absolute rows by upsert (ARCHITECTURE.md, Idempotent flushes).
   settleRecords: "safe",
+
+  // outgoing webhooks
+  // Forgets a cache.
+  webhooksChanged: "safe",
 
   // analytics
   // With an Idempotency-Key a batch is applied once and its repeat answered duplicate;

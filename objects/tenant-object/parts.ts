@@ -23,6 +23,7 @@ import type { PublishRecord } from "../publishing/record";
 import type { Scheduler } from "../publishing/scheduler";
 import type { TenantRecordCache } from "../publishing/tenant-record";
 import type { Timers } from "../storage/timers";
+import type { WebhookOutbox } from "../webhooks/webhook-outbox";
 import type { TenantTimer } from "./timer-names";
 
 /** How soon changed counters are written to D1. */
@@ -61,6 +62,8 @@ export interface TenantParts {
   /** The tenant's exports (objects/privacy/tenant-export.ts). */
   exports: TenantExport;
   adapterFor: (platform: Platform) => PlatformAdapter;
+  /** Outgoing webhooks: the events the parts emit, and their way to the queue (objects/webhooks/). */
+  webhooks: WebhookOutbox;
 }
 
 /**

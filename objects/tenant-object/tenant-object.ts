@@ -52,6 +52,8 @@ import { TENANT_OBJECT_MIGRATIONS } from "../schema/tenant-migrations";
 import { objectClock } from "../storage/object-clock";
 import { SlidingLog } from "../storage/sliding-log";
 import { Timers } from "../storage/timers";
+import { accountConnectedEvent } from "../webhooks/account-events";
+import { WebhookOutbox } from "../webhooks/webhook-outbox";
 import type {
   AccountWindow,
   AttemptGate,
@@ -121,6 +123,8 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
     const timers = new Timers<TenantTimer>(ctx.storage, clock);
     const adapterFor = (platform: Platform) => platformAdapter(env, platform, undefined, clock);
     const auditOutbox = new AuditOutbox(sql, env, tenantId, timers, clock);
+    // Outgoing webhooks: every part that changes a post or an account emits through it.
+    const webhooks = new WebhookOutbox(sql, env, tenantId, timers, clock);
     const analytics = new TenantAnalytics(
       sql,
       env,
@@ -129,12 +133,13 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
       () => ctx.getWebSockets().length > 0,
       auditOutbox,
       clock,
+      webhooks,
     );
     const tenant = new TenantRecordCache(env, tenantId);
     this.#sessions = new SessionStore(sql, clock);
     this.#resets = new PasswordResets(sql, clock);
     const identity = new TenantIdentity(sql, env, tenantId, timers, tenant, auditOutbox, this.#sessions);
-    const tokens = new AccountTokens(sql, env, tenantId, tenant, clock);
+    const tokens = new AccountTokens(sql, env, tenantId, tenant, clock, webhooks);
     // The steps of a publish (objects/publishing/publish-flow.ts): admission and the
     // record share the attempts and the accounts' windows.
     const attempts = new Attempts(sql, clock);
@@ -154,11 +159,12 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
       timers,
       (post) => startCounting(this.#parts, post),
       clock,
+      webhooks,
     );
     const move = new TenantMove(sql, env, tenantId, timers, () => tenant.forget(), clock);
     const exports = new TenantExport(ctx.storage, env, tenantId, timers, tenant, auditOutbox, clock);
-    const holds = new PostHolds(sql, env, tenantId, tenant, clock);
-    const scheduler = new Scheduler(sql, env, tenantId, timers, holds, postQuota, clock);
+    const holds = new PostHolds(sql, env, tenantId, tenant, clock, webhooks);
+    const scheduler = new Scheduler(sql, env, tenantId, timers, holds, postQuota, clock, webhooks);
     const publishing = new PublishFlow({
       identity,
       admission,
@@ -189,6 +195,7 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
       move,
       exports,
       adapterFor,
+      webhooks,
     };
     keepParts(this, this.#parts);
   }
@@ -330,6 +337,7 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
     tokens.forget(accountId);
     // A (re)connected account's token is kept alive from now on (token-upkeep.ts).
     await timers.scheduleAtMost("token-upkeep", this.#parts.clock() + TOKEN_UPKEEP_FIRST_MS);
+    await accountConnectedEvent(this.#parts, accountId);
   }
 
   async accountDisconnected(accountId: string): Promise<number> {
@@ -381,6 +389,12 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
 
   async settleRecords(): Promise<void> {
     await settleRecords(this.#parts);
+  }
+
+  // --- outgoing webhooks (objects/webhooks/) ------------------------------------
+
+  async webhooksChanged(): Promise<void> {
+    this.#parts.webhooks.forgetSubscriptions();
   }
 
   // --- analytics (objects/analytics/) -----------------------------------------

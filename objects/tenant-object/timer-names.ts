@@ -15,4 +15,5 @@ export type TenantTimer =
   | "sync-insights"
   | "campaign-ledger"
   | "move-tenant"
-  | "tenant-export";
+  | "tenant-export"
+  | "webhook-events";

@@ -57,6 +57,9 @@ import { tenantUsageRoutes } from "./routes/tenant-usage";
 import { tenantsRoutes } from "./routes/tenants";
 import { userPrivacyRoutes } from "./routes/user-privacy";
 import { usersRoutes } from "./routes/users";
+import { webhookDeliveriesRoutes } from "./routes/webhook-deliveries";
+import { webhookEndpointsRoutes } from "./routes/webhook-endpoints";
+import { webhookReceiverRoutes } from "./routes/webhook-receiver";
 
 /** Largest request body the API accepts. */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -118,6 +121,8 @@ export function createApp(options: AppOptions = {}) {
   app.route("/", analyticsEventsRoutes);
   app.route("/", postAnalyticsRoutes);
   app.route("/", liveRoutes);
+  // Before the sandbox platforms' /sandbox/:platform/*, which answers 404 for any other name.
+  app.route("/", webhookReceiverRoutes);
   app.route("/", sandboxRoutes);
   app.route("/", brandProfileRoutes);
   app.route("/", templatesRoutes);
@@ -140,6 +145,8 @@ export function createApp(options: AppOptions = {}) {
   app.route("/", analyticsReportsRoutes);
   app.route("/", conversionsRoutes);
   app.route("/", abTestsRoutes);
+  app.route("/", webhookEndpointsRoutes);
+  app.route("/", webhookDeliveriesRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

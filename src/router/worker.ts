@@ -12,6 +12,7 @@ import { runDailySkillJob } from "../core/skills/daily-job";
 import { erasureDeps } from "./erasure-object";
 import type { AppEnv } from "./http/app-env";
 import { routeParties } from "./party-gate";
+import { webhookQueue } from "./webhook-queue";
 
 export function workerHandlers(app: Hono<AppEnv>) {
   return {
@@ -23,6 +24,8 @@ export function workerHandlers(app: Hono<AppEnv>) {
       }
       return app.fetch(request, env, ctx);
     },
+    // Outgoing webhooks' delivery queue (wrangler.toml [[queues.consumers]], docs/webhooks.md).
+    queue: webhookQueue(app),
     // The daily cron (wrangler.toml [triggers]): the placement repair (src/core/placement/repair.ts),
     // the skill job (metrics roll-up and skill review), tenants' erasures once their grace
     // is over (src/core/erasure), retention (src/core/retention) and

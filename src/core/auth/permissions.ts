@@ -28,6 +28,7 @@ export const SCOPES = [
   "write:skills",
   "read:brand",
   "write:brand",
+  "manage:webhooks",
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
@@ -91,6 +92,9 @@ export const PERMISSIONS = {
   // The brand is the tenant's identity: everyone reads it, owners and admins change it.
   "brand.read": { roles: EVERYONE, scope: "read:brand" },
   "brand.write": { roles: ADMINS, scope: "write:brand" },
+  // Outgoing webhooks (docs/webhooks.md): where the tenant's events go, their secrets and
+  // their log. Owners and admins, as for the tenant's other integrations.
+  "webhooks.manage": { roles: ADMINS, scope: "manage:webhooks" },
 } as const satisfies Record<string, PermissionRule>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -32,6 +32,10 @@ export const SECRET_COLUMNS: readonly SecretColumn[] = [
     encoding: "blob",
     versionColumn: "encryption_version",
   },
+  // Outgoing webhooks' signing secrets (docs/webhooks.md): the current one, and the
+  // rotated-out one while it still signs (24 hours).
+  { table: "webhook_endpoints", idColumn: "endpoint_id", column: "secret_encrypted", encoding: "text" },
+  { table: "webhook_endpoints", idColumn: "endpoint_id", column: "previous_secret_encrypted", encoding: "text" },
 ];
 
 /**

@@ -27,6 +27,10 @@ export const ID_PREFIXES = {
   conversion: "cnv",
   tenantExport: "exp",
   erasure: "era",
+  // Outgoing webhooks (docs/webhooks.md): an endpoint, an event (its id is webhook-id), an attempt.
+  webhookEndpoint: "whe",
+  webhookEvent: "evt",
+  webhookDelivery: "whd",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -75,6 +75,12 @@ export const TENANT_TABLES: readonly TenantTable[] = [
     where: "conversion_id IN (SELECT conversion_id FROM conversions WHERE tenant_id = ?1)",
     key: "rowid",
   },
+  // Outgoing webhooks (migration 0026, docs/webhooks.md): endpoints before their
+  // deliveries (a delivery's foreign key). An event's body names no member (a post's
+  // requested_by is left out of it: src/core/webhooks/events.ts).
+  byTenant("webhook_endpoints", "rowid", ["created_by"]),
+  byTenant("webhook_events"),
+  byTenant("webhook_deliveries"),
 ];
 
 /**
