@@ -100,6 +100,18 @@ describe("deploy:check's configuration check", () => {
     expect(runCheck(path).status).toBe(1);
   });
 
+  it("refuses a LINKEDIN_POST_ANALYTICS that is neither on nor off (a misspelling would read as off)", () => {
+    const path = variant((toml) =>
+      topLevel(toml, (top) => top.replace('LINKEDIN_POST_ANALYTICS = "off"', 'LINKEDIN_POST_ANALYTICS = "yes"')),
+    );
+    expect(checkConfigFile(path)).toEqual([expect.stringContaining("LINKEDIN_POST_ANALYTICS")]);
+    expect(runCheck(path).status).toBe(1);
+    const on = variant((toml) =>
+      topLevel(toml, (top) => top.replace('LINKEDIN_POST_ANALYTICS = "off"', 'LINKEDIN_POST_ANALYTICS = "on"')),
+    );
+    expect(checkConfigFile(on)).toEqual([]);
+  });
+
   it("refuses a shard that would get the global migrations, and a region left without a shard", () => {
     const wrongSet = variant((toml) =>
       topLevel(toml, (top) =>

@@ -46,10 +46,22 @@ export function productionProblems(production: Bindings): string[] {
   }
   return [
     ...problems,
+    ...platformVarProblems(production),
     ...billingProblems(production),
     ...placementProblems(production),
     ...archiveProblems(production),
   ];
+}
+
+/**
+ * Platform switches whose misspelling would silently mean something else:
+ * LINKEDIN_POST_ANALYTICS is "on" (the app has LinkedIn's approval for member post
+ * statistics) or "off" (docs/platforms.md); "true" or "yes" would read as off.
+ */
+export function platformVarProblems(production: Bindings): string[] {
+  const value = production.vars?.LINKEDIN_POST_ANALYTICS;
+  if (value === undefined || value === "on" || value === "off") return [];
+  return [`vars.LINKEDIN_POST_ANALYTICS is "${String(value)}": it must be "on" or "off"`];
 }
 
 /**
