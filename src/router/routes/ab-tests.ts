@@ -27,6 +27,7 @@ const NOT_FOUND = "No such A/B test";
 const createAbTestRoute = createRoute({
   method: "post",
   path: "/v1/ab-tests",
+  operationId: "create_ab_test",
   tags: ["Reports"],
   summary: "Start an A/B test of two or three published posts",
   description:
@@ -44,6 +45,7 @@ const createAbTestRoute = createRoute({
 const listRoute = createRoute({
   method: "get",
   path: "/v1/ab-tests",
+  operationId: "list_ab_tests",
   tags: ["Reports"],
   summary: "A/B tests of the tenant, newest first, as last evaluated",
   security: bearer,
@@ -55,6 +57,7 @@ const listRoute = createRoute({
 const getRoute = createRoute({
   method: "get",
   path: "/v1/ab-tests/{id}",
+  operationId: "get_ab_test",
   tags: ["Reports"],
   summary: "One A/B test, re-evaluated while it runs",
   security: bearer,

@@ -38,6 +38,7 @@ const TenantParams = z.object({
 const eraseRoute = createRoute({
   method: "post",
   path: "/v1/admin/tenants/{id}/erase",
+  operationId: "erase_tenant",
   tags: ["Operator"],
   summary: "Erase a tenant now, skipping any grace: every trace of it goes (runs in steps; call again to go on)",
   description:
@@ -57,6 +58,7 @@ const eraseRoute = createRoute({
 const erasureRoute = createRoute({
   method: "get",
   path: "/v1/admin/tenants/{id}/erasure",
+  operationId: "get_tenant_erasure",
   tags: ["Operator"],
   summary: "A tenant's erasure: its grace, its progress, or its record (who, when, what was erased, counts)",
   security,

@@ -74,6 +74,7 @@ const ShardParams = z.object({ shard: ShardName.openapi({ param: { name: "shard"
 const listShardsRoute = createRoute({
   method: "get",
   path: "/v1/admin/shards",
+  operationId: "list_shards",
   tags: ["Operator"],
   summary: "Every shard bound to this deployment, how full it is and whether it takes new tenants",
   security,
@@ -87,6 +88,7 @@ const listShardsRoute = createRoute({
 const patchShardRoute = createRoute({
   method: "patch",
   path: "/v1/admin/shards/{shard}",
+  operationId: "update_shard",
   tags: ["Operator"],
   summary: "Open or close a shard to new tenants (tenants already there stay)",
   security,
@@ -105,6 +107,7 @@ const patchShardRoute = createRoute({
 const placementRoute = createRoute({
   method: "get",
   path: "/v1/admin/tenants/{id}/placement",
+  operationId: "get_tenant_placement",
   tags: ["Operator"],
   summary: "Where a tenant's rows and object live, and its current or last move",
   security,
@@ -120,6 +123,7 @@ const placementRoute = createRoute({
 const moveRoute = createRoute({
   method: "post",
   path: "/v1/admin/tenants/{id}/move",
+  operationId: "move_tenant",
   tags: ["Operator"],
   summary: "Move a tenant's rows to another shard of its region (runs in the background)",
   description:

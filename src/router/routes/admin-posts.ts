@@ -40,6 +40,7 @@ const postId = z
 const listRoute = createRoute({
   method: "get",
   path: "/v1/admin/tenants/{id}/posts",
+  operationId: "list_tenant_posts",
   tags: ["Operator"],
   summary: "A tenant's scheduled or held posts, newest first (works while the tenant is suspended)",
   security,
@@ -57,6 +58,7 @@ const listRoute = createRoute({
 const cancelRoute = createRoute({
   method: "post",
   path: "/v1/admin/tenants/{id}/posts/{post_id}/cancel",
+  operationId: "cancel_tenant_post",
   tags: ["Operator"],
   summary: "Cancel a tenant's scheduled or held post (works while the tenant is suspended)",
   security,

@@ -56,6 +56,7 @@ const Report = z
 const route = createRoute({
   method: "post",
   path: "/v1/admin/jobs/retention",
+  operationId: "run_retention_job",
   tags: ["Operator"],
   summary: "Run the retention job now: archive and delete what is past each tenant's retention (operator)",
   security: [{ bearerAuth: [] }],

@@ -60,6 +60,7 @@ async function applyMove(c: Context<AppEnv>, skill: SkillWithVersion, move: Move
 const createGlobalRoute = createRoute({
   method: "post",
   path: "/v1/admin/skills",
+  operationId: "create_global_skill",
   tags: ["Operator"],
   summary: "Create a global skill (status testing) with its first version (operator)",
   security,
@@ -71,6 +72,7 @@ const createGlobalRoute = createRoute({
 const promoteRoute = createRoute({
   method: "post",
   path: "/v1/admin/skills/{id}/promote",
+  operationId: "promote_skill",
   tags: ["Operator"],
   summary: "Promote a skill to the global catalogue (active) if it meets the promotion policy (operator)",
   description: `Thresholds over ${PROMOTION.windowDays} days: at least ${PROMOTION.minTenants} tenants, ${PROMOTION.minUses} uses, pass rate ${PROMOTION.minPassRate}, approval rate ${PROMOTION.minApprovalRate}, defect rate at most ${PROMOTION.maxDefectRate}.`,
@@ -88,6 +90,7 @@ const promoteRoute = createRoute({
 const retireRoute = createRoute({
   method: "post",
   path: "/v1/admin/skills/{id}/retire",
+  operationId: "retire_skill",
   tags: ["Operator"],
   summary: "Retire a skill (operator)",
   security,
@@ -117,6 +120,7 @@ const SharingEventSchema = z
 const sharingEventsRoute = createRoute({
   method: "get",
   path: "/v1/admin/sharing-events",
+  operationId: "list_sharing_events",
   tags: ["Operator"],
   summary: "Skill promotions, forks and retirements, newest first (operator)",
   security,
@@ -157,6 +161,7 @@ const JobReport = z
 const jobRoute = createRoute({
   method: "post",
   path: "/v1/admin/jobs/daily-skills",
+  operationId: "run_daily_skills_job",
   tags: ["Operator"],
   summary: "Run the daily skill job now: roll up metrics and review skills (operator)",
   security,

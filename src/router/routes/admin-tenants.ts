@@ -53,6 +53,7 @@ const OperatorTenantBody = z
 const route = createRoute({
   method: "patch",
   path: "/v1/admin/tenants/{id}",
+  operationId: "override_tenant",
   tags: ["Operator"],
   summary: "Set a tenant's Stripe customer; override its tier, status, subscription status or settings (operator)",
   security: [{ bearerAuth: [] }],

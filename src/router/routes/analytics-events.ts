@@ -21,6 +21,7 @@ const Accepted = z
 const route = createRoute({
   method: "post",
   path: "/v1/analytics/events",
+  operationId: "ingest_analytics_events",
   tags: ["Analytics"],
   summary: "Ingest metric snapshots or deltas for published posts",
   security: [{ bearerAuth: [] }],

@@ -19,6 +19,7 @@ const DAY_MS = 86_400_000;
 const benchmarksRoute = createRoute({
   method: "get",
   path: "/v1/analytics/benchmarks",
+  operationId: "benchmarks",
   tags: ["Reports"],
   summary: "The tenant's benchmarks per platform (last 90 days, as last recomputed)",
   security: bearer,
@@ -30,6 +31,7 @@ const benchmarksRoute = createRoute({
 const viralRoute = createRoute({
   method: "get",
   path: "/v1/analytics/viral",
+  operationId: "viral_posts",
   tags: ["Reports"],
   summary: "Posts with a viral coefficient of at least 1, most viral first",
   security: bearer,
@@ -48,6 +50,7 @@ const viralRoute = createRoute({
 const roiRoute = createRoute({
   method: "get",
   path: "/v1/analytics/roi",
+  operationId: "campaign_roi",
   tags: ["Reports"],
   summary: "ROI per campaign of the posts published in the last `days` days, best first",
   description:

@@ -77,6 +77,7 @@ const CreateKeyBody = z
 const listRoute = createRoute({
   method: "get",
   path: "/v1/api-keys",
+  operationId: "list_api_keys",
   tags: ["API keys"],
   summary: "API keys: your own, or every key of the tenant for owners and admins",
   security,
@@ -99,6 +100,7 @@ const listRoute = createRoute({
 const createKeyRoute = createRoute({
   method: "post",
   path: "/v1/api-keys",
+  operationId: "create_api_key",
   tags: ["API keys"],
   summary: "Create an API key for yourself (shown once)",
   security,
@@ -117,6 +119,7 @@ const createKeyRoute = createRoute({
 const revokeRoute = createRoute({
   method: "delete",
   path: "/v1/api-keys/{id}",
+  operationId: "revoke_api_key",
   tags: ["API keys"],
   summary: "Revoke an API key",
   security,

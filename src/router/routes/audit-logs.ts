@@ -44,6 +44,7 @@ const AuditCursor = z.object({ t: z.string(), id: z.string() });
 const route = createRoute({
   method: "get",
   path: "/v1/audit-logs",
+  operationId: "list_audit_logs",
   tags: ["Audit"],
   summary: "The tenant's audit trail, newest first (owner, admin); archived days included",
   description:

@@ -49,6 +49,8 @@ const Session = z
 const route = createRoute({
   method: "post",
   path: "/v1/auth/login",
+  operationId: "create_session",
+  security: [],
   tags: ["Auth"],
   summary: "Sign in with e-mail and password (and TOTP when enabled)",
   request: { body: { content: { "application/json": { schema: LoginBody } }, required: true } },

@@ -81,6 +81,7 @@ async function currentProfile(c: Context<AppEnv>) {
 const getRoute = createRoute({
   method: "get",
   path: "/v1/brand-profile",
+  operationId: "get_brand_profile",
   tags: ["Brand"],
   summary: "The tenant's brand profile (never its vectors)",
   security: bearer,
@@ -91,6 +92,7 @@ const getRoute = createRoute({
 const putRoute = createRoute({
   method: "put",
   path: "/v1/brand-profile",
+  operationId: "replace_brand_profile",
   tags: ["Brand"],
   summary: "Create or replace the brand profile (owner, admin)",
   security: bearer,
@@ -106,6 +108,7 @@ const putRoute = createRoute({
 const deleteRoute = createRoute({
   method: "delete",
   path: "/v1/brand-profile",
+  operationId: "delete_brand_profile",
   tags: ["Brand"],
   summary: "Delete the brand profile and its brand-voice vector (owner, admin)",
   security: bearer,

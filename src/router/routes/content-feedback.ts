@@ -119,6 +119,7 @@ const Cursor = z.object({ id: z.string() });
 const createRevisionRoute = createRoute({
   method: "post",
   path: "/v1/content/{id}/revisions",
+  operationId: "create_content_revision",
   tags: ["Content"],
   summary: "Record a revision: a defect or a preference, with labels and confidence",
   security: bearer,
@@ -130,6 +131,7 @@ const createRevisionRoute = createRoute({
 const listRevisionsRoute = createRoute({
   method: "get",
   path: "/v1/content/{id}/revisions",
+  operationId: "list_content_revisions",
   tags: ["Content"],
   summary: "Revisions of a candidate, oldest first",
   security: bearer,
@@ -144,6 +146,7 @@ const listRevisionsRoute = createRoute({
 const createGuardsRoute = createRoute({
   method: "post",
   path: "/v1/content/{id}/guards",
+  operationId: "create_guard_results",
   tags: ["Content"],
   summary: "Record a guard run: each guard's result and any auto-fix",
   description:
@@ -157,6 +160,7 @@ const createGuardsRoute = createRoute({
 const listGuardsRoute = createRoute({
   method: "get",
   path: "/v1/content/{id}/guards",
+  operationId: "list_guard_results",
   tags: ["Content"],
   summary: "Guard results of a candidate, oldest first",
   security: bearer,

@@ -128,6 +128,7 @@ const contentResponse = (description: string) => jsonResponse(description, Conte
 const listRoute = createRoute({
   method: "get",
   path: "/v1/content",
+  operationId: "list_content",
   tags: ["Content"],
   summary: "Generated content of the tenant, newest first",
   security: bearer,
@@ -147,6 +148,7 @@ const listRoute = createRoute({
 const createContentRoute = createRoute({
   method: "post",
   path: "/v1/content",
+  operationId: "create_content",
   tags: ["Content"],
   summary: "Record a generated candidate",
   security: bearer,
@@ -162,6 +164,7 @@ const createContentRoute = createRoute({
 const getRoute = createRoute({
   method: "get",
   path: "/v1/content/{id}",
+  operationId: "get_content",
   tags: ["Content"],
   summary: "One generated candidate",
   security: bearer,
@@ -173,6 +176,7 @@ const getRoute = createRoute({
 const feedbackRoute = createRoute({
   method: "patch",
   path: "/v1/content/{id}",
+  operationId: "update_content",
   tags: ["Content"],
   summary: "Record the user's selection or approval of a candidate",
   security: bearer,

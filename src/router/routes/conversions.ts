@@ -50,6 +50,7 @@ const NOT_FOUND = "No such conversion";
 const createConversionRoute = createRoute({
   method: "post",
   path: "/v1/conversions",
+  operationId: "create_conversion",
   tags: ["Reports"],
   summary: "Record a conversion and attribute it across the session's touches",
   description:
@@ -68,6 +69,7 @@ const createConversionRoute = createRoute({
 const listRoute = createRoute({
   method: "get",
   path: "/v1/conversions",
+  operationId: "list_conversions",
   tags: ["Reports"],
   summary: "Conversions of the tenant, newest first (attribution: GET one)",
   security: bearer,
@@ -88,6 +90,7 @@ const listRoute = createRoute({
 const getRoute = createRoute({
   method: "get",
   path: "/v1/conversions/{id}",
+  operationId: "get_conversion",
   tags: ["Reports"],
   summary: "One conversion with its attribution",
   security: bearer,

@@ -47,6 +47,7 @@ const HealthAnswer = z.union([HealthStatusSchema, HealthSchema]);
 const route = createRoute({
   method: "get",
   path: "/v1/health",
+  operationId: "get_health",
   tags: ["System"],
   summary: "Health of the Worker, D1 and the Durable Objects",
   description:

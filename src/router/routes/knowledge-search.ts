@@ -42,6 +42,7 @@ const SearchResult = z
 const route = createRoute({
   method: "post",
   path: "/v1/knowledge/search",
+  operationId: "search_knowledge",
   tags: ["Knowledge"],
   summary: "The tenant's active entries nearest to a vector (cosine similarity, best first)",
   security: bearer,

@@ -85,6 +85,7 @@ async function target(c: Context<AppEnv>, id: string): Promise<KnowledgeRow> {
 const listRoute = createRoute({
   method: "get",
   path: "/v1/knowledge",
+  operationId: "list_knowledge",
   tags: ["Knowledge"],
   summary: "Knowledge entries of the tenant, oldest first",
   security: bearer,
@@ -105,6 +106,7 @@ const listRoute = createRoute({
 const createEntryRoute = createRoute({
   method: "post",
   path: "/v1/knowledge",
+  operationId: "create_knowledge_entry",
   tags: ["Knowledge"],
   summary: "Add a knowledge entry",
   security: bearer,
@@ -122,6 +124,7 @@ const createEntryRoute = createRoute({
 const getRoute = createRoute({
   method: "get",
   path: "/v1/knowledge/{id}",
+  operationId: "get_knowledge_entry",
   tags: ["Knowledge"],
   summary: "One knowledge entry (counts as an access)",
   security: bearer,
@@ -133,6 +136,7 @@ const getRoute = createRoute({
 const patchRoute = createRoute({
   method: "patch",
   path: "/v1/knowledge/{id}",
+  operationId: "update_knowledge_entry",
   tags: ["Knowledge"],
   summary: "Change, archive or re-embed a knowledge entry",
   security: bearer,
@@ -144,6 +148,7 @@ const patchRoute = createRoute({
 const deleteRoute = createRoute({
   method: "delete",
   path: "/v1/knowledge/{id}",
+  operationId: "delete_knowledge_entry",
   tags: ["Knowledge"],
   summary: "Delete a knowledge entry and its vector",
   security: bearer,

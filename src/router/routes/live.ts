@@ -22,6 +22,7 @@ const Ticket = z
 const route = createRoute({
   method: "post",
   path: "/v1/live/ticket",
+  operationId: "create_live_ticket",
   tags: ["Analytics"],
   summary: "A ticket for the live dashboard WebSocket",
   security: [{ bearerAuth: [] }],

@@ -15,6 +15,7 @@ import { problemResponseSpec } from "../http/schemas";
 const route = createRoute({
   method: "post",
   path: "/v1/auth/logout",
+  operationId: "end_session",
   tags: ["Auth"],
   summary: "Sign out: this session ends, and its token answers 401 from now on",
   security: [{ bearerAuth: [] }],

@@ -24,6 +24,7 @@ const Me = z
 const route = createRoute({
   method: "get",
   path: "/v1/me",
+  operationId: "get_me",
   tags: ["Auth"],
   summary: "The calling user and credential",
   security: [{ bearerAuth: [] }],

@@ -81,6 +81,7 @@ async function requireCurrentCode(c: Context<AppEnv>, row: UserRow, code: string
 const enrolRoute = createRoute({
   method: "post",
   path: "/v1/me/mfa/enroll",
+  operationId: "enroll_mfa",
   tags: ["Auth"],
   summary: "Start TOTP enrolment: a new secret, shown once",
   security,
@@ -94,6 +95,7 @@ const enrolRoute = createRoute({
 const verifyRoute = createRoute({
   method: "post",
   path: "/v1/me/mfa/verify",
+  operationId: "verify_mfa",
   tags: ["Auth"],
   summary: "Confirm enrolment with a current code: MFA is on from now",
   security,
@@ -105,6 +107,7 @@ const verifyRoute = createRoute({
 const disableRoute = createRoute({
   method: "post",
   path: "/v1/me/mfa/disable",
+  operationId: "disable_mfa",
   tags: ["Auth"],
   summary: "Turn MFA off with a current code",
   security,

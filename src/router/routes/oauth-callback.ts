@@ -46,6 +46,8 @@ const Connected = z.object({ accounts: z.array(SocialAccountSchema) }).openapi("
 const route = createRoute({
   method: "get",
   path: "/v1/oauth/{platform}/callback",
+  operationId: "finish_platform_authorization",
+  security: [],
   tags: ["Social accounts"],
   summary: "OAuth redirect target: stores the connected accounts (the state is the credential)",
   request: { params: PlatformParam, query: CallbackQuery },

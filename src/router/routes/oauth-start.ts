@@ -51,6 +51,8 @@ const formOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
 const getRoute = createRoute({
   method: "get",
   path: "/v1/oauth/{platform}/start",
+  operationId: "start_platform_authorization",
+  security: [],
   tags: ["Social accounts"],
   summary: "Open in the user's browser: on to the platform, or first a page naming who asked and for which tenant",
   description:
@@ -73,6 +75,8 @@ const getRoute = createRoute({
 const postRoute = createRoute({
   method: "post",
   path: "/v1/oauth/{platform}/start",
+  operationId: "confirm_platform_authorization",
+  security: [],
   tags: ["Social accounts"],
   summary: "The consent page's form: this browser confirms, and goes on to the platform",
   description:

@@ -45,6 +45,7 @@ const ResetLink = z
 const issueRoute = createRoute({
   method: "post",
   path: "/v1/users/{id}/password-reset",
+  operationId: "create_password_reset",
   tags: ["Users"],
   summary: "A single-use password reset link for a user, good for an hour (owner, admin; only an owner for an owner)",
   security: [{ bearerAuth: [] }],
@@ -72,6 +73,8 @@ const Redemption = z
 const redeemRoute = createRoute({
   method: "post",
   path: "/v1/auth/password-reset",
+  operationId: "redeem_password_reset",
+  security: [],
   tags: ["Auth"],
   summary: "Redeem a password reset link: the new password is set and every session of the user ends",
   request: { body: { content: { "application/json": { schema: Redemption } }, required: true } },

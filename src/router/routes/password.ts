@@ -27,6 +27,7 @@ const PasswordChange = z
 const route = createRoute({
   method: "post",
   path: "/v1/me/password",
+  operationId: "change_password",
   tags: ["Auth"],
   summary: "Change your password: your other sessions end, this one stays",
   security: [{ bearerAuth: [] }],

@@ -15,6 +15,7 @@ import { retryOnReset } from "../objects";
 const route = createRoute({
   method: "get",
   path: "/v1/posts/{id}/analytics",
+  operationId: "get_post_analytics",
   tags: ["Analytics"],
   summary: "A post's figures, live",
   security: [{ bearerAuth: [] }],

@@ -129,6 +129,7 @@ async function target(c: Context<AppEnv>, id: string): Promise<PostConfiguration
 const listRoute = createRoute({
   method: "get",
   path: "/v1/post-configurations",
+  operationId: "list_post_configurations",
   tags: ["Post configurations"],
   summary: "Post configurations of the tenant, oldest first",
   security: bearer,
@@ -143,6 +144,7 @@ const listRoute = createRoute({
 const createConfigurationRoute = createRoute({
   method: "post",
   path: "/v1/post-configurations",
+  operationId: "create_post_configuration",
   tags: ["Post configurations"],
   summary: "Create a post configuration (the tenant's first becomes the default)",
   security: bearer,
@@ -154,6 +156,7 @@ const createConfigurationRoute = createRoute({
 const getRoute = createRoute({
   method: "get",
   path: "/v1/post-configurations/{id}",
+  operationId: "get_post_configuration",
   tags: ["Post configurations"],
   summary: "One post configuration",
   security: bearer,
@@ -169,6 +172,7 @@ const getRoute = createRoute({
 const patchRoute = createRoute({
   method: "patch",
   path: "/v1/post-configurations/{id}",
+  operationId: "update_post_configuration",
   tags: ["Post configurations"],
   summary: "Change, archive or make default a post configuration",
   security: bearer,
@@ -184,6 +188,7 @@ const patchRoute = createRoute({
 const deleteRoute = createRoute({
   method: "delete",
   path: "/v1/post-configurations/{id}",
+  operationId: "delete_post_configuration",
   tags: ["Post configurations"],
   summary: "Delete a post configuration no content used (archive it otherwise)",
   security: bearer,

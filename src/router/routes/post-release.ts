@@ -30,6 +30,7 @@ const PostParams = z.object({
 const releaseRoute = createRoute({
   method: "post",
   path: "/v1/posts/{id}/release",
+  operationId: "release_post",
   tags: ["Posts"],
   summary: "Release a held post at a new time (owner, admin)",
   description:

@@ -46,6 +46,7 @@ const postResponse = (description: string) => ({
 const createPostRoute = createRoute({
   method: "post",
   path: "/v1/posts",
+  operationId: "create_post",
   tags: ["Posts"],
   summary: "Publish a post now (201) or at scheduled_at (202), under its post configuration",
   description:
@@ -81,6 +82,7 @@ const createPostRoute = createRoute({
 const listRoute = createRoute({
   method: "get",
   path: "/v1/posts",
+  operationId: "list_posts",
   tags: ["Posts"],
   summary: "Posts, newest first",
   security,
@@ -104,6 +106,7 @@ const listRoute = createRoute({
 const getRoute = createRoute({
   method: "get",
   path: "/v1/posts/{id}",
+  operationId: "get_post",
   tags: ["Posts"],
   summary: "One post",
   security,
@@ -115,6 +118,7 @@ const getRoute = createRoute({
 const cancelRoute = createRoute({
   method: "delete",
   path: "/v1/posts/{id}",
+  operationId: "cancel_post",
   tags: ["Posts"],
   summary: "Cancel a scheduled or held post",
   security,

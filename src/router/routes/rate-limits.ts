@@ -28,6 +28,7 @@ const WindowSchema = z
 const route = createRoute({
   method: "get",
   path: "/v1/rate-limits",
+  operationId: "list_rate_limits",
   tags: ["Posts"],
   summary: "Each account's publishing window: use, limit and reset time",
   security: [{ bearerAuth: [] }],

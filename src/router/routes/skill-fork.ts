@@ -32,6 +32,7 @@ const ForkBody = z
 const route = createRoute({
   method: "post",
   path: "/v1/skills/{id}/fork",
+  operationId: "fork_skill",
   tags: ["Skills"],
   summary: "Fork a skill into a private child (status testing) from its active version",
   security: bearer,

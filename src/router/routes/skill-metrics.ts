@@ -71,6 +71,7 @@ const MetricsSchema = z
 const route = createRoute({
   method: "get",
   path: "/v1/skills/{id}/metrics",
+  operationId: "get_skill_metrics",
   tags: ["Skills"],
   summary: "A skill's metrics: your own always, cross-tenant only where at least 5 tenants contributed",
   security: bearer,

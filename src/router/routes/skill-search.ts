@@ -45,6 +45,7 @@ const SearchResult = z
 const route = createRoute({
   method: "post",
   path: "/v1/skills/search",
+  operationId: "search_skills",
   tags: ["Skills"],
   summary: "Skills nearest to a vector (cosine similarity, best first) among global and the tenant's own",
   security: bearer,

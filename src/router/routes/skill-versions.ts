@@ -32,6 +32,7 @@ const AddVersion = VersionBody.extend({
 const listRoute = createRoute({
   method: "get",
   path: "/v1/skills/{id}/versions",
+  operationId: "list_skill_versions",
   tags: ["Skills"],
   summary: "Versions of a skill, newest first",
   security: bearer,
@@ -46,6 +47,7 @@ const listRoute = createRoute({
 const addRoute = createRoute({
   method: "post",
   path: "/v1/skills/{id}/versions",
+  operationId: "create_skill_version",
   tags: ["Skills"],
   summary: "Add a version to a private skill (active unless activate is false)",
   security: bearer,
@@ -61,6 +63,7 @@ const addRoute = createRoute({
 const activateRoute = createRoute({
   method: "post",
   path: "/v1/skills/{id}/versions/{versionId}/activate",
+  operationId: "activate_skill_version",
   tags: ["Skills"],
   summary: "Make a version the skill's only active version",
   security: bearer,

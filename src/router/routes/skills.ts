@@ -43,6 +43,7 @@ const PatchSkill = z
 const listRoute = createRoute({
   method: "get",
   path: "/v1/skills",
+  operationId: "list_skills",
   tags: ["Skills"],
   summary: "Global skills and the tenant's private ones",
   security: bearer,
@@ -62,6 +63,7 @@ const listRoute = createRoute({
 const createSkillRoute = createRoute({
   method: "post",
   path: "/v1/skills",
+  operationId: "create_skill",
   tags: ["Skills"],
   summary: "Create a private skill with its first version (status testing)",
   security: bearer,
@@ -73,6 +75,7 @@ const createSkillRoute = createRoute({
 const getRoute = createRoute({
   method: "get",
   path: "/v1/skills/{id}",
+  operationId: "get_skill",
   tags: ["Skills"],
   summary: "One skill the tenant may use",
   security: bearer,
@@ -84,6 +87,7 @@ const getRoute = createRoute({
 const patchRoute = createRoute({
   method: "patch",
   path: "/v1/skills/{id}",
+  operationId: "update_skill",
   tags: ["Skills"],
   summary: "Rename a private skill or move it through its lifecycle",
   description:

@@ -90,6 +90,7 @@ async function visibleAccount(c: Context<AppEnv>, id: string): Promise<SocialAcc
 const connectRoute = createRoute({
   method: "post",
   path: "/v1/social-accounts/{platform}/connect",
+  operationId: "connect_account",
   tags: ["Social accounts"],
   summary: "Start connecting an account: a start URL for the user's browser, with a single-use state valid 10 minutes",
   description:
@@ -110,6 +111,7 @@ const connectRoute = createRoute({
 const listRoute = createRoute({
   method: "get",
   path: "/v1/social-accounts",
+  operationId: "list_accounts",
   tags: ["Social accounts"],
   summary: "The tenant's social accounts",
   security,
@@ -132,6 +134,7 @@ const listRoute = createRoute({
 const getRoute = createRoute({
   method: "get",
   path: "/v1/social-accounts/{id}",
+  operationId: "get_account",
   tags: ["Social accounts"],
   summary: "One social account",
   security,
@@ -147,6 +150,7 @@ const getRoute = createRoute({
 const deleteRoute = createRoute({
   method: "delete",
   path: "/v1/social-accounts/{id}",
+  operationId: "disconnect_account",
   tags: ["Social accounts"],
   summary: "Disconnect: tokens erased, scheduled posts of the account cancelled",
   security,

@@ -79,6 +79,8 @@ const Received = z
 const route = createRoute({
   method: "post",
   path: "/v1/billing/stripe/webhook",
+  operationId: "receive_stripe_event",
+  security: [],
   tags: ["Billing"],
   summary: "Stripe's events: subscriptions and invoices set the tenant's tier and subscription status",
   description:

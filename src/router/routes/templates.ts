@@ -94,6 +94,7 @@ async function target(c: Context<AppEnv>, id: string): Promise<TemplateRow> {
 const listRoute = createRoute({
   method: "get",
   path: "/v1/templates",
+  operationId: "list_templates",
   tags: ["Templates"],
   summary: "Templates of the tenant, oldest first",
   security: bearer,
@@ -111,6 +112,7 @@ const listRoute = createRoute({
 const createTemplateRoute = createRoute({
   method: "post",
   path: "/v1/templates",
+  operationId: "create_template",
   tags: ["Templates"],
   summary: "Create a template",
   security: bearer,
@@ -122,6 +124,7 @@ const createTemplateRoute = createRoute({
 const getRoute = createRoute({
   method: "get",
   path: "/v1/templates/{id}",
+  operationId: "get_template",
   tags: ["Templates"],
   summary: "One template",
   security: bearer,
@@ -133,6 +136,7 @@ const getRoute = createRoute({
 const patchRoute = createRoute({
   method: "patch",
   path: "/v1/templates/{id}",
+  operationId: "update_template",
   tags: ["Templates"],
   summary: "Change or archive a template",
   security: bearer,
@@ -144,6 +148,7 @@ const patchRoute = createRoute({
 const deleteRoute = createRoute({
   method: "delete",
   path: "/v1/templates/{id}",
+  operationId: "delete_template",
   tags: ["Templates"],
   summary: "Delete a template no content was generated from (archive it otherwise)",
   security: bearer,

@@ -32,6 +32,7 @@ const BillingBody = z
 const billingRoute = createRoute({
   method: "patch",
   path: "/v1/tenant/billing",
+  operationId: "update_tenant_billing",
   tags: ["Tenants"],
   summary: "Refused: the plan comes from the subscription (Stripe) and the operator, never the owner",
   description:

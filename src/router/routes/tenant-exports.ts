@@ -39,6 +39,7 @@ const exportResponse = (description: string) => ({
 const startRoute = createRoute({
   method: "post",
   path: "/v1/tenant/exports",
+  operationId: "create_tenant_export",
   tags: ["Privacy"],
   summary: "Export every row the tenant owns (owner): a job; follow it, then download",
   security,
@@ -53,6 +54,7 @@ const startRoute = createRoute({
 const statusRoute = createRoute({
   method: "get",
   path: "/v1/tenant/exports/{id}",
+  operationId: "get_tenant_export",
   tags: ["Privacy"],
   summary: "Where an export stands (owner)",
   security,
@@ -64,6 +66,7 @@ const statusRoute = createRoute({
 const downloadRoute = createRoute({
   method: "get",
   path: "/v1/tenant/exports/{id}/download",
+  operationId: "download_tenant_export",
   tags: ["Privacy"],
   summary: "The export's archive (owner): one tar, gzipped",
   security,

@@ -39,6 +39,8 @@ const WRONG =
 const route = createRoute({
   method: "post",
   path: "/v1/tenant/restore",
+  operationId: "restore_tenant",
+  security: [],
   tags: ["Tenants"],
   summary: "Restore a deleted tenant during its 30-day grace (its owner, with e-mail and password, and TOTP when on)",
   request: jsonBody(RestoreBody),

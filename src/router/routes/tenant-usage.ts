@@ -41,6 +41,7 @@ const UsageSchema = z
 const route = createRoute({
   method: "get",
   path: "/v1/tenant/usage",
+  operationId: "get_tenant_usage",
   tags: ["Tenants"],
   summary: "The plan's quotas: limit, used and reset of each (owner, admin)",
   security: [{ bearerAuth: [] }],

@@ -79,6 +79,7 @@ const atLeastOneField = (value: Record<string, unknown>) => Object.values(value)
 const getTenantRoute = createRoute({
   method: "get",
   path: "/v1/tenant",
+  operationId: "get_tenant",
   tags: ["Tenants"],
   summary: "The caller's tenant",
   security,
@@ -95,6 +96,7 @@ const PatchTenantBody = z
 const patchTenantRoute = createRoute({
   method: "patch",
   path: "/v1/tenant",
+  operationId: "update_tenant",
   tags: ["Tenants"],
   summary: "Rename the tenant or replace its settings (owner, admin)",
   security,
@@ -112,6 +114,7 @@ const patchTenantRoute = createRoute({
 const deleteRoute = createRoute({
   method: "delete",
   path: "/v1/tenant",
+  operationId: "delete_tenant",
   tags: ["Tenants"],
   summary:
     "Delete the tenant (owner, signed in): every credential stops working, every live dashboard closes, and the tenant is erased after a 30-day grace unless restored (POST /v1/tenant/restore)",
@@ -134,6 +137,7 @@ const RotationResult = z
 const rotateRoute = createRoute({
   method: "post",
   path: "/v1/tenant/rotate-key",
+  operationId: "rotate_tenant_key",
   tags: ["Tenants"],
   summary: "Rotate the tenant's encryption key (owner): re-encrypts every secret",
   security,

@@ -48,6 +48,7 @@ const CreatedTenant = z
 const route = createRoute({
   method: "post",
   path: "/v1/tenants",
+  operationId: "create_tenant",
   tags: ["Tenants"],
   summary: "Create a tenant with its owner and first API key (operator)",
   security: [{ bearerAuth: [] }],
@@ -78,6 +79,7 @@ const TenantStatusBody = z
 const statusRoute = createRoute({
   method: "patch",
   path: "/v1/tenants/{id}",
+  operationId: "set_tenant_status",
   tags: ["Tenants"],
   summary: "Suspend or reactivate a tenant (operator): suspended, its credentials and live dashboards stop at once",
   security: [{ bearerAuth: [] }],

@@ -39,6 +39,7 @@ const errors = {
 const exportRoute = createRoute({
   method: "get",
   path: "/v1/users/{id}/export",
+  operationId: "export_user",
   tags: ["Privacy"],
   summary: "A person's data: their user row, sessions, keys, audit rows and authorship (the person, owner, admin)",
   security,
@@ -53,6 +54,7 @@ const exportRoute = createRoute({
 const eraseRoute = createRoute({
   method: "post",
   path: "/v1/users/{id}/erase",
+  operationId: "erase_user",
   tags: ["Privacy"],
   summary: "Erase a person (themselves, an owner or admin; signed in): their trail stays, under a pseudonym",
   security,

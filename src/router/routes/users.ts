@@ -94,6 +94,7 @@ async function commitUserChange(
 const listRoute = createRoute({
   method: "get",
   path: "/v1/users",
+  operationId: "list_users",
   tags: ["Users"],
   summary: "Users of the tenant",
   security,
@@ -116,6 +117,7 @@ const listRoute = createRoute({
 const getRoute = createRoute({
   method: "get",
   path: "/v1/users/{id}",
+  operationId: "get_user",
   tags: ["Users"],
   summary: "One user",
   security,
@@ -136,6 +138,7 @@ const CreateUserBody = z
 const createRouteDef = createRoute({
   method: "post",
   path: "/v1/users",
+  operationId: "create_user",
   tags: ["Users"],
   summary: "Add a user (owner, admin; only an owner adds owners)",
   security,
@@ -162,6 +165,7 @@ const PatchUserBody = z
 const patchRoute = createRoute({
   method: "patch",
   path: "/v1/users/{id}",
+  operationId: "update_user",
   tags: ["Users"],
   summary: "Change a user's role, status or name (owner, admin)",
   security,
@@ -173,6 +177,7 @@ const patchRoute = createRoute({
 const deleteRoute = createRoute({
   method: "delete",
   path: "/v1/users/{id}",
+  operationId: "delete_user",
   tags: ["Users"],
   summary: "Delete a user: their API keys are revoked, their live dashboards closed and their e-mail freed",
   security,
