@@ -44,7 +44,7 @@ const accountsReads = (requests: Request[]) =>
 describe("/me/accounts, paged (adapter)", () => {
   it("connect reads every page: 230 Pages in three reads of 100, each with the cursor before it", async () => {
     const { config, requests } = accountsExchange(230);
-    const identities = await new FacebookAdapter(config).connect("code", "https://app.test/cb", null);
+    const identities = await new FacebookAdapter(config).connect("code", "https://app.test/cb");
     expect(identities.map((identity) => identity.platformUserId)).toEqual(
       Array.from({ length: 230 }, (_, n) => page(n).id),
     );
