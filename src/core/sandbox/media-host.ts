@@ -51,10 +51,17 @@ export function servedType(url: string): string {
   return EXTENSIONS[extension] ?? "jpeg";
 }
 
+/**
+ * A video's size: 96 KiB, above the smallest video LinkedIn takes (75 KB, Videos API
+ * "Video specifications"; the sandbox LinkedIn refuses less, as LinkedIn does).
+ */
+const VIDEO_BYTES = 96 * 1024;
+
 /** The bytes the sandbox's media host serves at `url`: its type's signature, then filler. */
 export function servedBytes(url: string): Uint8Array {
-  const signature = SIGNATURES[servedType(url)] ?? [];
-  const bytes = new Uint8Array(signature.length + 64);
+  const type = servedType(url);
+  const signature = SIGNATURES[type] ?? [];
+  const bytes = new Uint8Array(type === "mp4" || type === "mov" ? VIDEO_BYTES : signature.length + 64);
   bytes.set(signature);
   return bytes;
 }
