@@ -21,6 +21,13 @@ describe("the sandbox stays independent of the adapters", () => {
   it("reads every sandbox file", () => {
     expect(SANDBOX.length).toBeGreaterThan(10);
     expect(SANDBOX.map((file) => file.path)).toContain("src/core/sandbox/x");
+    // The Meta sandboxes, with their own Graph version, error object, usage header and JPEG test.
+    for (const path of ["facebook", "instagram", "graph-api", "media-host"]) {
+      expect(
+        SANDBOX.map((file) => file.path),
+        path,
+      ).toContain(`src/core/sandbox/${path}`);
+    }
   });
 
   it("imports nothing from src/core/platforms but types.ts", () => {

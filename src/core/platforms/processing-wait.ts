@@ -5,7 +5,14 @@
 // past that the publish is answered "processing" and the TenantObject's alarm finishes
 // it (objects/publishing/container-poller.ts). Tests give a pause that moves their own
 // clock instead of sleeping.
-import type { PlatformConfig } from "./config";
+import type { Clock } from "../clock";
+
+/** What a wait needs of a platform's configuration (config.ts, which reads the default here). */
+export interface ProcessingWaitConfig {
+  clock: Clock;
+  processingWaitMs?: number;
+  pause?: (ms: number) => Promise<void>;
+}
 
 /** How long a request waits for processing media unless configured (ms). */
 export const DEFAULT_PROCESSING_WAIT_MS = 10_000;
@@ -17,7 +24,7 @@ export const MAX_PROCESSING_WAIT_MS = 25_000;
  * the media was still processing at the end. Asks once even with no time to wait.
  */
 export async function waitWhileProcessing<T>(
-  config: Pick<PlatformConfig, "clock" | "processingWaitMs" | "pause">,
+  config: ProcessingWaitConfig,
   check: () => Promise<T | null>,
 ): Promise<T | null> {
   const budget = Math.min(MAX_PROCESSING_WAIT_MS, Math.max(0, config.processingWaitMs ?? 0));
