@@ -64,6 +64,8 @@ declare global {
       PASSWORD_ITERATIONS?: string;
       /** Deadline of one platform call, in milliseconds (default 10000). */
       PLATFORM_TIMEOUT_MS?: string;
+      /** How long a publish waits for media still processing before answering 202 (ms, default 10000; src/core/platforms/processing-wait.ts). */
+      PLATFORM_PROCESSING_WAIT_MS?: string;
       /** LinkedIn-Version (YYYYMM) the LinkedIn adapter asks for; default in src/core/platforms/linkedin-version.ts. */
       LINKEDIN_VERSION?: string;
       /** "on": the app has LinkedIn's approval for member post statistics (src/core/platforms/config.ts); else off. */
