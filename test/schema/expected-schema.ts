@@ -717,15 +717,15 @@ export const BEYOND_SEED_COLUMNS: { table: string; migration: string; column: Ex
     migration: "0017_held_posts",
     column: { name: "held_reason", type: "TEXT", notNull: false, default: null, primaryKey: false },
   },
-  // 0013_billing (global): a past_due spell's first failed payment, and the newest Stripe event applied.
+  // 0020_billing (global): a past_due spell's first failed payment, and the newest Stripe event applied.
   {
     table: "tenants",
-    migration: "0013_billing",
+    migration: "0020_billing",
     column: { name: "past_due_since", type: "TIMESTAMP", notNull: false, default: null, primaryKey: false },
   },
   {
     table: "tenants",
-    migration: "0013_billing",
+    migration: "0020_billing",
     column: { name: "billing_event_created", type: "INTEGER", notNull: false, default: null, primaryKey: false },
   },
 ];
@@ -740,7 +740,7 @@ export const BEYOND_SEED_INDEXES: ExpectedIndex[] = [
     columns: ["timestamp DESC", "log_id DESC"],
     where: null,
   },
-  // 0013_billing (global): what became of a tenant's Stripe events, newest first.
+  // 0020_billing (global): what became of a tenant's Stripe events, newest first.
   {
     name: "idx_stripe_events_tenant",
     table: "stripe_events",
@@ -774,7 +774,7 @@ export const BEYOND_SEED_INDEXES: ExpectedIndex[] = [
     columns: ["tenant_id", "created_at"],
     where: null,
   },
-  // 0015_tenant_erasure (global): the daily job's graces that are over and erasures under way.
+  // 0023_tenant_erasure (global): the daily job's graces that are over and erasures under way.
   { name: "idx_tenant_erasures_state", table: "tenant_erasures", columns: ["state", "erase_after"], where: null },
   // 0014_retention (tenant): deleting a content candidate checks publish_requests' foreign key.
   {
@@ -1059,14 +1059,14 @@ export const BEYOND_SEED_TABLES: BeyondSeedTable[] = [
     name: "stripe_events",
     type: "table",
     database: "global",
-    migration: "0013_billing (global)",
+    migration: "0020_billing (global)",
     columns: ["event_id", "type", "created", "customer_id", "tenant_id", "outcome", "detail", "received_at"],
   },
   {
     name: "tenant_erasures",
     type: "table",
     database: "global",
-    migration: "0015_tenant_erasure (global)",
+    migration: "0023_tenant_erasure (global)",
     columns: [
       "tenant_id",
       "erasure_id",
@@ -1144,7 +1144,7 @@ export const BEYOND_SEED_TABLES: BeyondSeedTable[] = [
     name: "tenant_tombstones",
     type: "table",
     database: "global",
-    migration: "0015_tenant_erasure (global)",
+    migration: "0023_tenant_erasure (global)",
     columns: ["tenant_id", "erased_at"],
   },
   {

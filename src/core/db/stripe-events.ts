@@ -1,4 +1,4 @@
-// Stripe events in the global database (migrations/global/0013_billing.sql): each event id
+// Stripe events in the global database (migrations/global/0020_billing.sql): each event id
 // once, and its change to the tenant's directory row in the same batch
 // (docs/billing.md, Stripe and subscription states).
 //

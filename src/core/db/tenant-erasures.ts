@@ -1,4 +1,4 @@
-// A tenant's erasure in the global database (migrations/global/0015): the grace that
+// A tenant's erasure in the global database (migrations/global/0023_tenant_erasure.sql): the grace that
 // DELETE /v1/tenant starts, the checkpoint of an erasure under way, the record of one
 // done, and the tombstone the directory keeps (docs/privacy.md, "A tenant's erasure").
 // Every function takes the global database explicitly.

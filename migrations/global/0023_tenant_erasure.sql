@@ -1,4 +1,4 @@
--- Migration 0015 (global): a tenant's erasure (docs/privacy.md, "A tenant's erasure").
+-- Migration 0023 (global): a tenant's erasure (docs/privacy.md, "A tenant's erasure").
 --
 -- * tenant_erasures: one row per tenant whose deletion was asked for. While the 30-day
 --   grace runs (state 'grace') the owner may restore the tenant, which deletes the row.

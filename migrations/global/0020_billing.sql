@@ -1,4 +1,4 @@
--- Migration 0013 (global): billing from Stripe (docs/billing.md, Stripe and subscription states).
+-- Migration 0020 (global; its tenant part is tenant/0020_subscription_holds.sql): billing from Stripe (docs/billing.md, Stripe and subscription states).
 --
 -- * tenants.past_due_since: when the first failed payment of the current past_due spell
 --   happened (from the Stripe event's `created`); the grace (settings.past_due_grace_days,
