@@ -121,22 +121,43 @@ export interface ContentFilters {
 
 /**
  * Newest first; the cursor is the last row's (created_at, id). The WHERE clause holds
- * only the filters given, so a request's or a skill's candidates, or the selected or
- * approved ones, are read from their own index, and a page starts at its cursor.
+ * only the filters given, and one of them leads: the index of a request's candidates
+ * (a few), else a skill's, else a type's (migration 0018), else the selected or the
+ * approved ones (partial indexes), else the tenant's candidates in page order. Every
+ * other filter is checked on the rows the leading one reads, its column written `+col`
+ * so that SQLite cannot take its index instead: which index answers is the statement's
+ * choice, the same with or without the planner's statistics.
  */
 export async function listContent(
   scope: TenantScope,
   filters: ContentFilters,
   page: { after?: { createdAt: string; id: string }; limit: number },
 ): Promise<{ rows: ContentRow[]; hasMore: boolean }> {
+  const lead =
+    filters.requestId !== undefined
+      ? "request"
+      : filters.skillId !== undefined
+        ? "skill"
+        : filters.contentType !== undefined
+          ? "type"
+          : filters.selected === true
+            ? "selected"
+            : filters.approved === true
+              ? "approved"
+              : null;
+  const column = (name: string, leads: boolean) => (leads ? name : `+${name}`);
   const where = new FilterClause("tenant_id = ?", scope.tenantId)
-    .given("skill_id = ?", filters.skillId)
-    .given("request_id = ?", filters.requestId)
-    .given("content_type = ?", filters.contentType);
-  // Constants, not bound values: `= 1` matches the partial indexes of selected and
-  // approved candidates (migration 0013).
-  if (filters.selected !== undefined) where.always(filters.selected ? "user_selected = 1" : "user_selected = 0");
-  if (filters.approved !== undefined) where.always(filters.approved ? "user_approved = 1" : "user_approved = 0");
+    .given(`${column("request_id", lead === "request")} = ?`, filters.requestId)
+    .given(`${column("skill_id", lead === "skill")} = ?`, filters.skillId)
+    .given(`${column("content_type", lead === "type")} = ?`, filters.contentType);
+  // Constants, not bound values: `user_selected = 1` matches the partial indexes of
+  // selected and approved candidates (migration 0013) when it leads.
+  if (filters.selected !== undefined) {
+    where.always(`${column("user_selected", lead === "selected")} = ${filters.selected ? 1 : 0}`);
+  }
+  if (filters.approved !== undefined) {
+    where.always(`${column("user_approved", lead === "approved")} = ${filters.approved ? 1 : 0}`);
+  }
   where.given("(created_at, content_id) < (?, ?)", page.after?.createdAt, page.after?.id);
   const { results } = await scope.db
     .prepare(

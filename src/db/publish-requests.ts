@@ -169,16 +169,17 @@ export function getPublishRequest(scope: TenantScope, id: string): Promise<Publi
 export { listPublishRequests } from "./publish-request-list";
 
 /**
- * Cancels scheduled and held requests of an account (it was disconnected). `status <>
- * 'published'` is implied; it is spelled out so SQLite reads the few unpublished rows
- * (idx_publish_requests_unpublished) rather than all of the account's.
+ * Cancels scheduled and held requests of an account (it was disconnected), read from
+ * the partial index of the posts waiting to be sent (migration 0018): `status IN
+ * ('scheduled', 'held')` is that index's own condition, which SQLite needs to see to use
+ * it, and it holds nothing else, so the statement reads the rows it cancels.
  */
 export function cancelAccountSchedules(scope: TenantScope, accountId: string, now: string): D1PreparedStatement {
   return scope.db
     .prepare(
       `UPDATE publish_requests SET status = 'cancelled', held_reason = NULL, error_type = 'account_disconnected',
          error_message = 'the account was disconnected', updated_at = ?
-       WHERE tenant_id = ? AND status IN ('scheduled', 'held') AND status <> 'published' AND account_id = ?`,
+       WHERE tenant_id = ? AND account_id = ? AND status IN ('scheduled', 'held')`,
     )
     .bind(now, scope.tenantId, accountId);
 }
@@ -186,7 +187,8 @@ export function cancelAccountSchedules(scope: TenantScope, accountId: string, no
 /**
  * Marks scheduled requests held, each with its reason (at most MAX_JSON_ROWS). Only a
  * request still scheduled is held: one cancelled meanwhile stays cancelled, and a hold
- * written again after a lost answer changes nothing.
+ * written again after a lost answer changes nothing. The requests are found by their
+ * keys, from the list; `+` keeps SQLite from reading the tenant's requests instead.
  */
 export function holdPublishRequests(
   scope: TenantScope,
@@ -198,8 +200,8 @@ export function holdPublishRequests(
       `UPDATE publish_requests SET status = 'held', updated_at = ?3,
          held_reason = (SELECT json_extract(h.value, '$.reason') FROM json_each(?2) AS h
                         WHERE json_extract(h.value, '$.requestId') = publish_requests.request_id)
-       WHERE tenant_id = ?1 AND status = 'scheduled'
-         AND request_id IN (SELECT json_extract(value, '$.requestId') FROM json_each(?2))`,
+       WHERE request_id IN (SELECT json_extract(value, '$.requestId') FROM json_each(?2))
+         AND +tenant_id = ?1 AND +status = 'scheduled'`,
     )
     .bind(scope.tenantId, JSON.stringify(holds), now);
 }

@@ -36,3 +36,18 @@ export class CallBudget {
     return call();
   }
 }
+
+/**
+ * Rows read the job may spend, per tenant and per step (D1 bills rows, not calls): the
+ * probe, a few rows for each tenant of a directory page (each kind's question is one
+ * seek that stops at its first row, plus the oldest audit row); a prune round, about
+ * two rows for each row it deletes (its index entry, the foreign keys checked) plus a
+ * few per statement; an archive round, the rows it reads. A run is at most
+ * DEFAULT_BUDGET's D1 calls of these. Held without the planner's statistics too
+ * (test/db/bounded-reads.test.ts, bench:scale).
+ */
+export const RETENTION_READS = {
+  probe: (tenants: number) => 16 * tenants + 100,
+  prune: (deleted: number) => 3 * deleted + 100,
+  archiveRound: (rows: number) => rows + 100,
+};

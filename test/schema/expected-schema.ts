@@ -716,6 +716,13 @@ export const BEYOND_SEED_COLUMNS: { table: string; migration: string; column: Ex
     migration: "0017_held_posts",
     column: { name: "held_reason", type: "TEXT", notNull: false, default: null, primaryKey: false },
   },
+  // A sync error's tenant, always its post's: (post_id, tenant_id) is its foreign key to
+  // published_posts (the table is rebuilt with it, the seed's columns unchanged).
+  {
+    table: "analytics_sync_errors",
+    migration: "0018_bounded_reads",
+    column: { name: "tenant_id", type: "TEXT", notNull: true, default: null, primaryKey: false },
+  },
 ];
 
 export const BEYOND_SEED_INDEXES: ExpectedIndex[] = [
@@ -895,6 +902,104 @@ export const SCALE_INDEXES: ExpectedIndex[] = [
     columns: ["tenant_id", "created_at DESC", "content_id DESC"],
     where: "user_approved = 1",
   },
+];
+
+// Beyond the seed: migration 0018 (bounded reads), in the shards and the global database.
+// Every statement of src/db reads about what it answers with or without the planner's
+// statistics (test/db/bounded-reads.test.ts); the migration says which needs which.
+export const BOUNDED_READ_INDEXES: ExpectedIndex[] = [
+  {
+    name: "idx_analytics_errors_tenant_resolved",
+    table: "analytics_sync_errors",
+    columns: ["tenant_id", "resolved_at"],
+    where: "resolved_at IS NOT NULL",
+  },
+  {
+    name: "idx_audit_logs_user_cursor",
+    table: "audit_logs",
+    columns: ["user_id", "timestamp DESC", "log_id DESC"],
+    where: null,
+  },
+  {
+    name: "idx_audit_logs_failures_type_action",
+    table: "audit_logs",
+    columns: ["tenant_id", "resource_type", "action", "timestamp DESC", "log_id DESC"],
+    where: "success = 0",
+  },
+  {
+    name: "idx_generated_content_tenant_type",
+    table: "generated_content",
+    columns: ["tenant_id", "content_type", "created_at DESC", "content_id DESC"],
+    where: null,
+  },
+  {
+    name: "idx_generated_content_unselected",
+    table: "generated_content",
+    columns: ["tenant_id", "created_at"],
+    where: "COALESCE(user_selected, 0) = 0",
+  },
+  {
+    name: "idx_publish_requests_account_schedules",
+    table: "publish_requests",
+    columns: ["tenant_id", "account_id", "status"],
+    where: "status IN ('scheduled', 'held')",
+  },
+  {
+    name: "idx_ab_tests_tenant_status",
+    table: "ab_tests",
+    columns: ["tenant_id", "status", "test_id DESC"],
+    where: null,
+  },
+  {
+    name: "idx_templates_list",
+    table: "content_templates",
+    columns: ["tenant_id", "status", "template_type", "platform", "template_id"],
+    where: null,
+  },
+  {
+    name: "idx_knowledge_list",
+    table: "brand_knowledge_entries",
+    columns: ["tenant_id", "status", "entry_type", "entry_id"],
+    where: null,
+  },
+  {
+    name: "idx_knowledge_category_list",
+    table: "brand_knowledge_entries",
+    columns: ["tenant_id", "category", "status", "entry_type", "entry_id"],
+    where: null,
+  },
+  { name: "idx_skills_list", table: "skills", columns: ["visibility", "status", "platform", "skill_id"], where: null },
+  {
+    name: "idx_skills_task_list",
+    table: "skills",
+    columns: ["visibility", "task", "status", "platform", "skill_id"],
+    where: null,
+  },
+  { name: "idx_skills_updated", table: "skills", columns: ["updated_at"], where: null },
+  {
+    name: "idx_sharing_events_action_id",
+    table: "sharing_events",
+    columns: ["action", "event_id DESC"],
+    where: null,
+  },
+];
+
+/**
+ * The seed's indexes migration 0018 drops: each is replaced by one of BOUNDED_READ_INDEXES
+ * that holds the same rows in the order their statements read them (or spanned every
+ * tenant, which no statement asks for).
+ */
+export const BOUNDED_READS_DROPPED: { name: string; table: string }[] = [
+  { name: "idx_audit_logs_user", table: "audit_logs" },
+  { name: "idx_ab_tests_tenant", table: "ab_tests" },
+  { name: "idx_templates_tenant", table: "content_templates" },
+  { name: "idx_templates_platform", table: "content_templates" },
+  { name: "idx_templates_type", table: "content_templates" },
+  { name: "idx_knowledge_tenant", table: "brand_knowledge_entries" },
+  { name: "idx_knowledge_category", table: "brand_knowledge_entries" },
+  { name: "idx_skills_visibility", table: "skills" },
+  { name: "idx_skills_task_platform", table: "skills" },
+  { name: "idx_sharing_events_action", table: "sharing_events" },
 ];
 
 /**
