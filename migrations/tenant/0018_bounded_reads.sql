@@ -62,17 +62,34 @@ CREATE INDEX idx_audit_logs_failures_type_action
 
 -- generated_content: a type's candidates in page order (GET /v1/content?content_type=):
 -- no index led with the type, and a rare type (video) read the tenant's every candidate.
--- One entry more a candidate.
+-- One entry more a candidate. A skill's candidates by type: 0009's (tenant, skill, time)
+-- takes the type before the time, so a skill and a type are one range, and a skill alone
+-- a merge of its four types' ranges (src/db/content.ts). The same entries.
 CREATE INDEX idx_generated_content_tenant_type
   ON generated_content(tenant_id, content_type, created_at DESC, content_id DESC);
+DROP INDEX idx_generated_content_tenant_skill;
+CREATE INDEX idx_generated_content_skill_type
+  ON generated_content(tenant_id, skill_id, content_type, created_at DESC, content_id DESC)
+  WHERE skill_id IS NOT NULL;
 
--- publish_requests: a disconnected account's scheduled and held posts, cancelled. Without
--- statistics SQLite read every request of the account (idx_publish_requests_account_list);
--- with the unpublished index, every scheduled post of the tenant. Only posts waiting to
--- be sent are in it, and only while they wait (an entry made when a post is scheduled,
--- removed when it is sent).
-CREATE INDEX idx_publish_requests_account_schedules ON publish_requests(tenant_id, account_id, status)
-  WHERE status IN ('scheduled', 'held');
+-- post_analytics: viral posts of one platform (GET /v1/analytics/viral?platform=). 0013's
+-- viral index holds no platform: a platform's page read every viral post of the window
+-- and kept a quarter. The same buckets, a platform first; a viral post is one entry more
+-- (about one post in twenty is viral).
+CREATE INDEX idx_post_analytics_viral_platform
+  ON post_analytics(tenant_id, platform, unixepoch(created_at) / 864000, viral_coefficient DESC, post_id)
+  WHERE viral_coefficient >= 1.0;
+
+-- publish_requests: a status's posts of one account (GET /v1/posts?status=&account_id=,
+-- and a disconnected account's scheduled and held posts, cancelled). 0013's index of the
+-- rare statuses held (tenant, status, id): an account's were read among every post of the
+-- tenant of that status, and without statistics SQLite read every request of the account
+-- instead. The account now comes before the id, as in the list of all posts: a status's
+-- list is a merge of the tenant's accounts (src/db/publish-request-list.ts). The same
+-- entries, in another order.
+DROP INDEX idx_publish_requests_unpublished;
+CREATE INDEX idx_publish_requests_unpublished ON publish_requests(tenant_id, status, account_id, request_id DESC)
+  WHERE status <> 'published';
 
 -- ab_tests: a status's tests in page order (the seed's (tenant_id, status) sorted them all).
 DROP INDEX idx_ab_tests_tenant;

@@ -4,6 +4,7 @@
 
 import { FilterClause } from "./filter-clause";
 import { jsonOrNull, parseJson } from "./json-column";
+import { orderedMerge } from "./ordered-merge";
 import type { TenantScope } from "./tenant-scope";
 import { iso } from "./time";
 
@@ -122,11 +123,12 @@ export interface ContentFilters {
 /**
  * Newest first; the cursor is the last row's (created_at, id). The WHERE clause holds
  * only the filters given, and one of them leads: the index of a request's candidates
- * (a few), else a skill's, else a type's (migration 0018), else the selected or the
- * approved ones (partial indexes), else the tenant's candidates in page order. Every
- * other filter is checked on the rows the leading one reads, its column written `+col`
- * so that SQLite cannot take its index instead: which index answers is the statement's
- * choice, the same with or without the planner's statistics.
+ * (a few), else a skill's (by type: with a type, one range; without, a merge of the
+ * four types' ranges, orderedMerge), else a type's, else the selected or the approved
+ * ones (partial indexes), else the tenant's candidates in page order (migrations 0013
+ * and 0018). Every other filter is checked on the rows the leading one reads, its column
+ * written `+col` so that SQLite cannot take its index instead: which index answers is
+ * the statement's choice, the same with or without the planner's statistics.
  */
 export async function listContent(
   scope: TenantScope,
@@ -146,10 +148,11 @@ export async function listContent(
               ? "approved"
               : null;
   const column = (name: string, leads: boolean) => (leads ? name : `+${name}`);
+  // A skill's candidates of each type: one range of idx_generated_content_skill_type each.
+  const types = lead === "skill" && filters.contentType === undefined ? CONTENT_TYPES : [filters.contentType];
   const where = new FilterClause("tenant_id = ?", scope.tenantId)
     .given(`${column("request_id", lead === "request")} = ?`, filters.requestId)
-    .given(`${column("skill_id", lead === "skill")} = ?`, filters.skillId)
-    .given(`${column("content_type", lead === "type")} = ?`, filters.contentType);
+    .given(`${column("skill_id", lead === "skill")} = ?`, filters.skillId);
   // Constants, not bound values: `user_selected = 1` matches the partial indexes of
   // selected and approved candidates (migration 0013) when it leads.
   if (filters.selected !== undefined) {
@@ -159,12 +162,17 @@ export async function listContent(
     where.always(`${column("user_approved", lead === "approved")} = ${filters.approved ? 1 : 0}`);
   }
   where.given("(created_at, content_id) < (?, ?)", page.after?.createdAt, page.after?.id);
+  const typed = column("content_type", lead === "type" || lead === "skill");
+  const params: (string | number)[] = where.params;
+  const selects = types.map((type) => {
+    if (type === undefined) return `SELECT * FROM generated_content WHERE ${where.numberedSql()}`;
+    params.push(type);
+    return `SELECT * FROM generated_content WHERE ${where.numberedSql()} AND ${typed} = ?${params.length}`;
+  });
+  params.push(page.limit + 1);
   const { results } = await scope.db
-    .prepare(
-      `SELECT * FROM generated_content WHERE ${where.sql}
-       ORDER BY created_at DESC, content_id DESC LIMIT ?`,
-    )
-    .bind(...where.params, page.limit + 1)
+    .prepare(orderedMerge(selects, "created_at DESC, content_id DESC", `?${params.length}`))
+    .bind(...params)
     .all<ContentRow>();
   return { rows: results.slice(0, page.limit), hasMore: results.length > page.limit };
 }

@@ -169,17 +169,18 @@ export function getPublishRequest(scope: TenantScope, id: string): Promise<Publi
 export { listPublishRequests } from "./publish-request-list";
 
 /**
- * Cancels scheduled and held requests of an account (it was disconnected), read from
- * the partial index of the posts waiting to be sent (migration 0018): `status IN
- * ('scheduled', 'held')` is that index's own condition, which SQLite needs to see to use
- * it, and it holds nothing else, so the statement reads the rows it cancels.
+ * Cancels scheduled and held requests of an account (it was disconnected): two ranges of
+ * idx_publish_requests_unpublished, (tenant, status, account), one per status (migration
+ * 0018), so the statement reads the rows it cancels. `status <> 'published'` is implied;
+ * it is spelled out because it is that partial index's condition, which SQLite needs to
+ * see to use it.
  */
 export function cancelAccountSchedules(scope: TenantScope, accountId: string, now: string): D1PreparedStatement {
   return scope.db
     .prepare(
       `UPDATE publish_requests SET status = 'cancelled', held_reason = NULL, error_type = 'account_disconnected',
          error_message = 'the account was disconnected', updated_at = ?
-       WHERE tenant_id = ? AND account_id = ? AND status IN ('scheduled', 'held')`,
+       WHERE tenant_id = ? AND status IN ('scheduled', 'held') AND status <> 'published' AND account_id = ?`,
     )
     .bind(now, scope.tenantId, accountId);
 }

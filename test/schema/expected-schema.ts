@@ -798,12 +798,6 @@ export const BEYOND_SEED_INDEXES: ExpectedIndex[] = [
     where: "skill_id IS NOT NULL",
   },
   {
-    name: "idx_generated_content_tenant_skill",
-    table: "generated_content",
-    columns: ["tenant_id", "skill_id", "created_at"],
-    where: "skill_id IS NOT NULL",
-  },
-  {
     name: "idx_knowledge_tenant_entry",
     table: "brand_knowledge_entries",
     columns: ["tenant_id", "entry_id"],
@@ -860,9 +854,10 @@ export const SCALE_INDEXES: ExpectedIndex[] = [
     where: null,
   },
   {
+    // Made by 0013 as (tenant_id, status, request_id DESC); 0018 puts the account before the id.
     name: "idx_publish_requests_unpublished",
     table: "publish_requests",
-    columns: ["tenant_id", "status", "request_id DESC"],
+    columns: ["tenant_id", "status", "account_id", "request_id DESC"],
     where: "status <> 'published'",
   },
   {
@@ -939,10 +934,16 @@ export const BOUNDED_READ_INDEXES: ExpectedIndex[] = [
     where: "COALESCE(user_selected, 0) = 0",
   },
   {
-    name: "idx_publish_requests_account_schedules",
-    table: "publish_requests",
-    columns: ["tenant_id", "account_id", "status"],
-    where: "status IN ('scheduled', 'held')",
+    name: "idx_generated_content_skill_type",
+    table: "generated_content",
+    columns: ["tenant_id", "skill_id", "content_type", "created_at DESC", "content_id DESC"],
+    where: "skill_id IS NOT NULL",
+  },
+  {
+    name: "idx_post_analytics_viral_platform",
+    table: "post_analytics",
+    columns: ["tenant_id", "platform", "<expression>", "viral_coefficient DESC", "post_id"],
+    where: "viral_coefficient >= 1.0",
   },
   {
     name: "idx_ab_tests_tenant_status",
@@ -1024,12 +1025,17 @@ export const SEED_INDEXES_DROPPED: { name: string; table: string }[] = [
   { name: "idx_generated_content_selected", table: "generated_content" },
 ];
 
-/** Indexes of later migrations (0008) that 0013 drops in every shard. */
+/**
+ * Indexes of later migrations that a later one drops in every shard: 0008's, dropped by
+ * 0013; 0009's (tenant, skill, time), remade by 0018 with the content type before the
+ * time (idx_generated_content_skill_type).
+ */
 export const BEYOND_SEED_INDEXES_DROPPED = [
   "idx_publish_requests_tenant",
   "idx_publish_requests_tenant_status",
   "idx_publish_requests_account",
   "idx_publish_requests_idempotency",
+  "idx_generated_content_tenant_skill",
 ];
 
 /** Where a table lives: the global database (binding DB) or every regional shard. */
