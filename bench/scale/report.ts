@@ -62,6 +62,8 @@ export interface MeasuredRow {
   rowsRead: number;
   rowsWritten: number;
   rowsReturned: number;
+  /** Rows a write changed (D1's meta.changes): what its bound is counted from. */
+  changes?: number;
   /** The bound (read, write) or the budget (job). */
   limit: number;
   detail: { sql: string; read: number; written: number; returned: number; plan?: string[] }[];
@@ -175,6 +177,7 @@ export function summarise(result: ScaleResult): { json: unknown; table: string }
       rows_read: row.rowsRead,
       rows_returned: row.rowsReturned,
       rows_written: row.rowsWritten,
+      rows_changed: row.changes ?? 0,
       statements: row.statements,
       ...(row.kind === "job" ? { budget: row.limit } : { bound: row.limit }),
       within: within(row),

@@ -78,7 +78,7 @@ export function jobCases(): StatementCase[] {
         readCampaignSnapshot(ctx.scope, { sinceMs: ctx.nowMs - 365 * DAY_MS, nowMs: ctx.nowMs, recentMs: 3_600_000 }),
     ),
     job(
-      "job: retention, the probe of a page of the shard's tenants",
+      "job: retention, the probe of every tenant of the shard (pages of 100)",
       "shard",
       async (ctx) => {
         const tenants = await count(ctx.raw.global, "SELECT COUNT(*) AS n FROM tenants WHERE shard = ?", ctx.shardName);
