@@ -33,7 +33,7 @@ export function preparedAt(stack: string | undefined): string | null {
     if (!match) continue;
     const [, fn = "", file, row, column] = match;
     if (file === "bench/scale/worker/recorder.ts") continue;
-    if (file === "src/db/resident-database.ts" && /(^|\.)prepare$/.test(fn)) continue;
+    if (file.endsWith("db/resident-database.ts") && /(^|\.)prepare$/.test(fn)) continue;
     return `${file}:${row}:${column} ${fn}`;
   }
   return null;
