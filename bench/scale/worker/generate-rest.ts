@@ -26,13 +26,26 @@ import { type ContentSpec, id, sentence, type TenantShape } from "./generate";
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 
-/** Rows of `table` from JSON objects, `expressions` replacing some columns (a blob, a constant). */
+/**
+ * A valid embedding of `dimensions` float32 values, as hex for SQLite's unhex(): every
+ * value 0.01 (a direction; random bytes would hold values the vector index refuses).
+ */
+export function embeddingHex(dimensions: number): string {
+  const bytes = new Uint8Array(new Float32Array(dimensions).fill(0.01).buffer);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * Rows of `table` from JSON objects, `expressions` replacing some columns (a blob, a
+ * constant); `extra` values are bound after the rows' JSON (?2, ?3, ...).
+ */
 export function bulkInsert(
   db: D1Database,
   table: string,
   rows: readonly Record<string, unknown>[],
   expressions: Record<string, string> = {},
   perStatement = 200,
+  extra: readonly string[] = [],
 ): D1PreparedStatement[] {
   const first = rows[0];
   if (!first) return [];
@@ -41,7 +54,7 @@ export function bulkInsert(
   return chunk(rows, perStatement).map((part) =>
     db
       .prepare(`INSERT INTO ${table} (${columns.join(", ")}) SELECT ${values.join(", ")} FROM json_each(?1)`)
-      .bind(JSON.stringify(part)),
+      .bind(JSON.stringify(part), ...extra),
   );
 }
 
@@ -167,7 +180,7 @@ export function beforeContent(
   const statements = [
     ...bulkInsert(shard, "content_templates", templates),
     ...bulkInsert(shard, "post_configurations", configs),
-    ...bulkInsert(shard, "brand_knowledge_entries", knowledge, { embedding: "randomblob(6144)" }, 100),
+    ...bulkInsert(shard, "brand_knowledge_entries", knowledge, { embedding: "unhex(?2)" }, 100, [embeddingHex(1536)]),
     ...bulkInsert(shard, "brand_profiles", [{ tenant_id: t.tenantId, updated_at: at(0, 1) }], {
       embeddings: "randomblob(6144)",
       palette: `'["#102030","#f0a000"]'`,

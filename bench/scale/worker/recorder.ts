@@ -31,7 +31,7 @@ export function preparedAt(stack: string | undefined): string | null {
   for (const line of (stack ?? "").split("\n").slice(1)) {
     const match = FRAME.exec(line);
     if (!match) continue;
-    const [, fn = "", file, row, column] = match;
+    const [, fn = "", file = "", row, column] = match;
     if (file === "bench/scale/worker/recorder.ts") continue;
     if (file.endsWith("db/resident-database.ts") && /(^|\.)prepare$/.test(fn)) continue;
     return `${file}:${row}:${column} ${fn}`;

@@ -7,14 +7,14 @@
 //                          them), and private ones: 30 of the big tenant's, 3 of every
 //                          third small tenant's, 1 of the others'; statuses and tasks mixed
 //   skill_versions         2 a skill (the second active)
-//   skill_embeddings       1 an active version (4 KiB)
+//   skill_embeddings       1 an active version (1,024 float32: 4 KiB)
 //   skill_metrics_daily    the used skills, every day of the dataset, 2 contexts a day
 //   sharing_events         1 a global skill (its promotion), 1 a fork
 //   operator_audit_logs    1 in 10 skills
 import { CONTENT_PLATFORMS } from "../../../src/platforms/types";
 import { SKILL_STATUSES } from "../../../src/skills/lifecycle";
 import { id, random, type TenantShape } from "./generate";
-import { bulkInsert } from "./generate-rest";
+import { bulkInsert, embeddingHex } from "./generate-rest";
 
 const DAY_MS = 86_400_000;
 export const TASKS = ["social_post", "social_image_post", "ad_copy", "story", "email", "thread"];
@@ -72,7 +72,9 @@ function versionsOf(global: D1Database, skills: readonly SkillSpec[], atMs: numb
           skill_version_id: v.skill_version_id,
           created_at: v.created_at,
         })),
-        { vector: "randomblob(4096)" },
+        { vector: "unhex(?2)" },
+        200,
+        [embeddingHex(1024)],
       ),
     ],
   };

@@ -204,7 +204,7 @@ export function registryCases(): StatementCase[] {
           embeddingId: newId("skillEmbedding", ctx.nowMs),
           skillId,
           versionId: await versionOf(ctx, skillId, 1),
-          vector: new Uint8Array(4096),
+          vector: new Uint8Array(new Float32Array(1024).fill(0.01).buffer),
           tags: null,
           now: nowIso(ctx),
         }),

@@ -533,7 +533,7 @@ export function writeCases(): StatementCase[] {
           category: "delivery",
           content: "Next day, every day.",
           metadata: null,
-          embedding: new Uint8Array(6144),
+          embedding: new Uint8Array(new Float32Array(1536).fill(0.01).buffer),
           now: nowIso(ctx),
         }),
       ]),
