@@ -88,6 +88,7 @@ const ISOLATED = [
   // The query planner's statistics of the whole database (PRAGMA optimize, read bounds).
   "test/db/optimize.test.ts",
   "test/db/viral-posts.test.ts",
+  "test/db/bounded-reads.test.ts",
 ];
 
 /**

@@ -1,44 +1,51 @@
-// npm run bench:scale: D1 at scale (docs/benchmarks.md). Fills one local shard with a generated
-// dataset (by default one 50,000-post tenant among 3,000 tenants of about 60 posts,
-// with audit rows, generated content, conversions and sync errors in fixed proportions
-// per post), then runs the Worker's hot statements through its own code
-// (bench/scale/worker, a bench entry in wrangler's test harness) for the big tenant
-// and a small one, and reports what D1 counts: rows read, rows returned, rows written;
-// rows written per published post and per flushed post; bytes per post.
-// Prints a table and writes bench/results/scale-<time>.json.
+// npm run bench:scale: D1 at scale (docs/benchmarks.md). Fills one local shard and the
+// global database with a generated dataset (by default one 50,000-post tenant among
+// 3,000 tenants of about 60 posts, every table the product writes filled at the ratios
+// of bench/scale/worker/generate.ts, generate-rest.ts and registry.ts), then runs every
+// statement of src/core/db and every job through the Worker's own code
+// (bench/scale/worker/statements.ts, a bench entry in wrangler's test harness) for the
+// big tenant and a small one, twice: with the planner's statistics (PRAGMA optimize)
+// and without (sqlite_stat1 emptied, as on a fresh shard). It sweeps the viral report,
+// built on ten-day buckets, over a year of "today" values both ways, and reports what D1
+// counts: rows read, returned and written against each statement's bound or job's
+// budget; rows written per published and flushed post; bytes and rows per table.
+// Prints tables and writes bench/results/scale-<time>.json.
 //
 // Sizes: BENCH_SCALE_TENANTS (small tenants, 3000), BENCH_SCALE_POSTS (their posts,
-// about 60), BENCH_SCALE_BIG_POSTS (50000), BENCH_SCALE_DAYS (365: posts spread over).
-// BENCH_SCALE_OPTIMIZE=off measures without PRAGMA optimize's statistics.
+// about 60), BENCH_SCALE_BIG_POSTS (50000), BENCH_SCALE_DAYS (365: posts spread over, and
+// the days the sweep walks).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { unstable_readConfig } from "wrangler";
 import { RUNTIME } from "./local-runtime.ts";
-import { harnessFor, type ScaleResult, summarise } from "./scale/report.ts";
+import { harnessFor, type Measured, type ScaleResult, type Swept, summarise } from "./scale/report.ts";
 import { objectSizes, shardFile } from "./scale/sizes.ts";
 
 const SMALL = Number(process.env.BENCH_SCALE_TENANTS ?? 3000);
 const SMALL_POSTS = Number(process.env.BENCH_SCALE_POSTS ?? 60);
 const BIG_POSTS = Number(process.env.BENCH_SCALE_BIG_POSTS ?? 50_000);
 const DAYS = Number(process.env.BENCH_SCALE_DAYS ?? 365);
-const OPTIMIZE = process.env.BENCH_SCALE_OPTIMIZE !== "off";
 
 const runStartedMs = Date.now();
 const config = unstable_readConfig({ config: "./wrangler.toml", env: "dev" }, {});
 const { harness, call } = await harnessFor(config.compatibility_date as string);
 const started = performance.now();
-const seconds = () => ((performance.now() - started) / 1000).toFixed(0);
+const seconds = () => Math.round((performance.now() - started) / 1000);
 
+// The dataset's "now": every row and every measurement is dated from it.
 const nowMs = Date.now();
 const skills = Array.from({ length: 20 }, (_, i) => `skl_BENCH${String(i).padStart(21, "0")}`);
+const dataset = { skills, nowMs, days: DAYS };
 type Tenant = { tenantId: string; posts: number } & Record<string, unknown>;
-const generate = (tenants: { index: number; posts: number }[]) =>
-  call<Tenant[]>("/generate", { tenants, skills, nowMs, days: DAYS });
+const generate = (tenants: { index: number; posts: number }[]) => call<Tenant[]>("/generate", { ...dataset, tenants });
 
 console.log(`generating: 1 tenant of ${BIG_POSTS} posts and ${SMALL} of about ${SMALL_POSTS} ...`);
+await call("/registry", dataset);
 const [big] = await generate([{ index: 0, posts: BIG_POSTS }]);
 console.log(`  big tenant done (${seconds()} s)`);
 let small: Tenant | undefined;
+// Another small tenant: the one the small tenant's measurement prunes (jobs.ts).
+let smallNeighbour: Tenant | undefined;
 let posts = BIG_POSTS;
 const GROUP = 25;
 for (let from = 1; from <= SMALL; from += GROUP) {
@@ -49,31 +56,39 @@ for (let from = 1; from <= SMALL; from += GROUP) {
   }));
   const made = await generate(group);
   small ??= made[0];
+  smallNeighbour ??= made[1];
   posts += group.reduce((n, t) => n + t.posts, 0);
   if ((from - 1) % 500 === 0) console.log(`  ${from + group.length - 1} small tenants (${seconds()} s)`);
 }
-const generateSeconds = Number(seconds());
-const size = await call<{ bytes: number }>("/size");
+const generateSeconds = seconds();
+const size = await call<{ bytes: number; globalBytes: number }>("/size");
 console.log(
-  `generated ${posts} posts in ${generateSeconds} s; the shard holds ${(size.bytes / 2 ** 20).toFixed(0)} MiB`,
+  `generated ${posts} posts in ${generateSeconds} s; the shard holds ${(size.bytes / 2 ** 20).toFixed(0)} MiB, the global database ${(size.globalBytes / 2 ** 20).toFixed(0)} MiB`,
 );
 
-const optimize = OPTIMIZE ? await call<Record<string, unknown>>("/optimize") : null;
-if (optimize) {
-  console.log(
-    `PRAGMA optimize: ${optimize.rows_read} rows read, ${optimize.rows_written} written; sqlite_stat1 holds ${optimize.stat1_rows} rows`,
-  );
+const measured: Measured[] = [];
+const swept: Swept[] = [];
+const statistics: Record<string, unknown> = {};
+for (const mode of ["present", "absent"] as const) {
+  statistics[mode] = await call("/statistics", { mode });
+  console.log(`statistics ${mode}: ${JSON.stringify(statistics[mode])}; measuring (${seconds()} s) ...`);
+  for (const [label, tenant, neighbour] of [
+    ["big", big, smallNeighbour],
+    ["small", small, smallNeighbour],
+  ] as const) {
+    const rows = await call<Measured["rows"]>("/measure", { ...dataset, tenant, neighbour, statistics: mode });
+    measured.push({ statistics: mode, tenant: label, rows });
+  }
+  const sweep = await call<Swept["windows"]>("/sweep", { ...dataset, tenant: big });
+  swept.push({ statistics: mode, windows: sweep });
 }
-
-console.log("measuring ...");
-const measured = {
-  big: await call<ScaleResult["measured"]["big"]>("/measure", { tenant: big }),
-  small: await call<ScaleResult["measured"]["big"]>("/measure", { tenant: small }),
-};
+const measureSeconds = seconds() - generateSeconds;
+// Rows written per post and bytes per post last: they add posts to the big tenant.
 const writes = await call<ScaleResult["writes"]>("/writes", { tenant: big });
 const flush = await call<ScaleResult["flush"]>("/flush", { tenant: big });
 const bytes = await call<ScaleResult["bytes"]>("/bytes", { tenant: big, count: 2000 });
-// Bytes per table and index, from SQLite's dbstat on the local shard's file (D1 has none).
+
+// Bytes and rows per table and index, from SQLite's dbstat on the local shard's file (D1 has none).
 const file = shardFile(runStartedMs);
 const sizes = file ? objectSizes(file) : [];
 if (!file) console.log("the local shard's file was not found: no size per table and index");
@@ -93,10 +108,13 @@ const result: ScaleResult = {
     posts,
     days: DAYS,
     generateSeconds,
+    measureSeconds,
     shardBytes: size.bytes,
-    optimized: OPTIMIZE,
+    globalBytes: size.globalBytes,
+    statistics,
   },
   measured,
+  swept,
   writes,
   flush,
   bytes,
@@ -107,6 +125,6 @@ console.log(table);
 mkdirSync("bench/results", { recursive: true });
 const out = `bench/results/scale-${result.date.replace(/[:.]/g, "-")}.json`;
 writeFileSync(out, `${JSON.stringify(json, null, 2)}\n`);
-console.log(`wrote ${out}`);
+console.log(`wrote ${out} (${seconds()} s in all)`);
 await harness.close();
 process.exit(0);

@@ -56,7 +56,7 @@ ALTER TABLE publish_requests_subscription RENAME TO publish_requests;
 CREATE INDEX idx_publish_requests_account_list ON publish_requests(tenant_id, account_id, request_id DESC);
 -- Held posts are as rare as scheduled ones: listed by status from this index
 -- (GET /v1/posts?status=held, the operator's GET /v1/admin/tenants/{id}/posts).
-CREATE INDEX idx_publish_requests_unpublished ON publish_requests(tenant_id, status, request_id DESC)
+CREATE INDEX idx_publish_requests_unpublished ON publish_requests(tenant_id, status, account_id, request_id DESC)
   WHERE status <> 'published';
 CREATE INDEX idx_publish_requests_content ON publish_requests(content_id, tenant_id)
   WHERE content_id IS NOT NULL;

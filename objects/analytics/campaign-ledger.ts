@@ -43,6 +43,16 @@ export const LONGEST_WINDOW = Math.max(...ROI_WINDOWS);
  */
 export const AGEING_POSTS = 5;
 
+/**
+ * What ageing a whole day at once may read (its budget, for when the timer did not run):
+ * each campaign post leaving each window, read with its campaign's totals (three rows a
+ * post and window), two rows a campaign of the report, and 100 for the windows
+ * themselves. `postsPerDay`: the tenant's campaign posts a day.
+ */
+export function ageingReadBudget(postsPerDay: number, campaigns: number): number {
+  return Math.ceil(3 * ROI_WINDOWS.length * postsPerDay) + 2 * campaigns + 100;
+}
+
 /** The summed figures of a post or a campaign, beside its count of posts. */
 export const FIGURES = [
   "impressions",

@@ -42,10 +42,10 @@ async function tenantWithPosts(): Promise<{ tenantId: string; posts: string[]; e
       .bind(tenantId),
     db
       .prepare(
-        `INSERT INTO analytics_sync_errors (error_id, post_id, platform, error_type, retry_count, created_at)
-         VALUES (?2, ?1, 'linkedin', 'api_error', 0, '2026-01-01T00:00:00.000Z')`,
+        `INSERT INTO analytics_sync_errors (error_id, post_id, tenant_id, platform, error_type, retry_count, created_at)
+         VALUES (?2, ?1, ?3, 'linkedin', 'api_error', 0, '2026-01-01T00:00:00.000Z')`,
       )
-      .bind(`${prefix}0007`, `${prefix}err`),
+      .bind(`${prefix}0007`, `${prefix}err`, tenantId),
   ]);
   const posts = Array.from({ length: 600 }, (_, i) => `${prefix}${String(i).padStart(4, "0")}`);
   return { tenantId, posts, errorId: `${prefix}err` };
@@ -80,7 +80,7 @@ describe("lookups by a list of posts", () => {
 });
 
 describe("a sync error's updates", () => {
-  it("reach the error through its post only, within the tenant", async () => {
+  it("reach the error by its key, within its tenant only", async () => {
     const { tenantId, errorId } = await tenantWithPosts();
     const stranger = await tenantWithPosts();
     const db = await tenantDb(tenantId);
@@ -91,7 +91,7 @@ describe("a sync error's updates", () => {
         .bind(errorId)
         .first<{ retry_count: number; resolved_at: string | null }>();
 
-    // Another tenant's scope changes nothing (the error's post is not its post).
+    // Another tenant's scope changes nothing (the error is not its error).
     const theirs = await countedScope(stranger.tenantId);
     await theirs.scope.db.batch([
       retrySyncError(theirs.scope, errorId, { type: "network_error", message: "x" }),
@@ -103,7 +103,7 @@ describe("a sync error's updates", () => {
     await mine.scope.db.batch([retrySyncError(mine.scope, errorId, { type: "network_error", message: "x" })]);
     await mine.scope.db.batch([resolveSyncError(mine.scope, errorId, now)]);
     expect(await read()).toEqual({ retry_count: 1, resolved_at: now });
-    // The fence, the error by its key and its post by its key: a few rows, not the tenant's 600 posts.
+    // The fence and the error by its key: a few rows, not the tenant's 600 posts.
     expect(mine.counts.rowsRead).toBeLessThanOrEqual(readBound(mine.counts));
   });
 });

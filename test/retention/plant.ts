@@ -52,6 +52,7 @@ export async function plantSyncError(postId: string, tenantId: string, createdAt
   await insertRow(await tenantDb(tenantId), "analytics_sync_errors", {
     error_id: errorId,
     post_id: postId,
+    tenant_id: tenantId,
     platform: "linkedin",
     error_type: "api_error",
     created_at: createdAt,

@@ -728,6 +728,13 @@ export const BEYOND_SEED_COLUMNS: { table: string; migration: string; column: Ex
     migration: "0020_billing",
     column: { name: "billing_event_created", type: "INTEGER", notNull: false, default: null, primaryKey: false },
   },
+  // A sync error's tenant, always its post's: (post_id, tenant_id) is its foreign key to
+  // published_posts (the table is rebuilt with it, the seed's columns unchanged).
+  {
+    table: "analytics_sync_errors",
+    migration: "0018_bounded_reads",
+    column: { name: "tenant_id", type: "TEXT", notNull: true, default: null, primaryKey: false },
+  },
 ];
 
 export const BEYOND_SEED_INDEXES: ExpectedIndex[] = [
@@ -749,7 +756,12 @@ export const BEYOND_SEED_INDEXES: ExpectedIndex[] = [
   },
   // 0026_webhooks (tenant): endpoints by tenant (the deliveries' composite foreign key's
   // target), each endpoint's log newest first, one row per attempt, and retention's scans.
-  { name: "idx_webhook_endpoints_tenant", table: "webhook_endpoints", columns: ["tenant_id", "endpoint_id"], where: null },
+  {
+    name: "idx_webhook_endpoints_tenant",
+    table: "webhook_endpoints",
+    columns: ["tenant_id", "endpoint_id"],
+    where: null,
+  },
   {
     name: "idx_webhook_events_tenant_time",
     table: "webhook_events",
@@ -839,12 +851,6 @@ export const BEYOND_SEED_INDEXES: ExpectedIndex[] = [
     where: "skill_id IS NOT NULL",
   },
   {
-    name: "idx_generated_content_tenant_skill",
-    table: "generated_content",
-    columns: ["tenant_id", "skill_id", "created_at"],
-    where: "skill_id IS NOT NULL",
-  },
-  {
     name: "idx_knowledge_tenant_entry",
     table: "brand_knowledge_entries",
     columns: ["tenant_id", "entry_id"],
@@ -901,9 +907,10 @@ export const SCALE_INDEXES: ExpectedIndex[] = [
     where: null,
   },
   {
+    // Made by 0013 as (tenant_id, status, request_id DESC); 0018 puts the account before the id.
     name: "idx_publish_requests_unpublished",
     table: "publish_requests",
-    columns: ["tenant_id", "status", "request_id DESC"],
+    columns: ["tenant_id", "status", "account_id", "request_id DESC"],
     where: "status <> 'published'",
   },
   {
@@ -945,6 +952,110 @@ export const SCALE_INDEXES: ExpectedIndex[] = [
   },
 ];
 
+// Beyond the seed: migration 0018 (bounded reads), in the shards and the global database.
+// Every statement of src/core/db reads about what it answers with or without the planner's
+// statistics (test/db/bounded-reads.test.ts); the migration says which needs which.
+export const BOUNDED_READ_INDEXES: ExpectedIndex[] = [
+  {
+    name: "idx_analytics_errors_tenant_resolved",
+    table: "analytics_sync_errors",
+    columns: ["tenant_id", "resolved_at"],
+    where: "resolved_at IS NOT NULL",
+  },
+  {
+    name: "idx_audit_logs_user_cursor",
+    table: "audit_logs",
+    columns: ["user_id", "timestamp DESC", "log_id DESC"],
+    where: null,
+  },
+  {
+    name: "idx_audit_logs_failures_type_action",
+    table: "audit_logs",
+    columns: ["tenant_id", "resource_type", "action", "timestamp DESC", "log_id DESC"],
+    where: "success = 0",
+  },
+  {
+    name: "idx_generated_content_tenant_type",
+    table: "generated_content",
+    columns: ["tenant_id", "content_type", "created_at DESC", "content_id DESC"],
+    where: null,
+  },
+  {
+    name: "idx_generated_content_unselected",
+    table: "generated_content",
+    columns: ["tenant_id", "created_at"],
+    where: "COALESCE(user_selected, 0) = 0",
+  },
+  {
+    name: "idx_generated_content_skill_type",
+    table: "generated_content",
+    columns: ["tenant_id", "skill_id", "content_type", "created_at DESC", "content_id DESC"],
+    where: "skill_id IS NOT NULL",
+  },
+  {
+    name: "idx_post_analytics_viral_platform",
+    table: "post_analytics",
+    columns: ["tenant_id", "platform", "<expression>", "viral_coefficient DESC", "post_id"],
+    where: "viral_coefficient >= 1.0",
+  },
+  {
+    name: "idx_ab_tests_tenant_status",
+    table: "ab_tests",
+    columns: ["tenant_id", "status", "test_id DESC"],
+    where: null,
+  },
+  {
+    name: "idx_templates_list",
+    table: "content_templates",
+    columns: ["tenant_id", "status", "template_type", "platform", "template_id"],
+    where: null,
+  },
+  {
+    name: "idx_knowledge_list",
+    table: "brand_knowledge_entries",
+    columns: ["tenant_id", "status", "entry_type", "entry_id"],
+    where: null,
+  },
+  {
+    name: "idx_knowledge_category_list",
+    table: "brand_knowledge_entries",
+    columns: ["tenant_id", "category", "status", "entry_type", "entry_id"],
+    where: null,
+  },
+  { name: "idx_skills_list", table: "skills", columns: ["visibility", "status", "platform", "skill_id"], where: null },
+  {
+    name: "idx_skills_task_list",
+    table: "skills",
+    columns: ["visibility", "task", "status", "platform", "skill_id"],
+    where: null,
+  },
+  { name: "idx_skills_updated", table: "skills", columns: ["updated_at"], where: null },
+  {
+    name: "idx_sharing_events_action_id",
+    table: "sharing_events",
+    columns: ["action", "event_id DESC"],
+    where: null,
+  },
+];
+
+/**
+ * The seed's indexes migration 0018 drops: each is replaced by one of BOUNDED_READ_INDEXES
+ * that holds the same rows in the order their statements read them (or spanned every
+ * tenant, which no statement asks for).
+ */
+export const BOUNDED_READS_DROPPED: { name: string; table: string }[] = [
+  { name: "idx_audit_logs_user", table: "audit_logs" },
+  { name: "idx_ab_tests_tenant", table: "ab_tests" },
+  { name: "idx_templates_tenant", table: "content_templates" },
+  { name: "idx_templates_platform", table: "content_templates" },
+  { name: "idx_templates_type", table: "content_templates" },
+  { name: "idx_knowledge_tenant", table: "brand_knowledge_entries" },
+  { name: "idx_knowledge_category", table: "brand_knowledge_entries" },
+  { name: "idx_skills_visibility", table: "skills" },
+  { name: "idx_skills_task_platform", table: "skills" },
+  { name: "idx_sharing_events_action", table: "sharing_events" },
+];
+
 /**
  * The seed's indexes migration 0013 drops, each because no statement uses it or another
  * index serves its statements for fewer rows written (the migration says which).
@@ -967,12 +1078,17 @@ export const SEED_INDEXES_DROPPED: { name: string; table: string }[] = [
   { name: "idx_generated_content_selected", table: "generated_content" },
 ];
 
-/** Indexes of later migrations (0008) that 0013 drops in every shard. */
+/**
+ * Indexes of later migrations that a later one drops in every shard: 0008's, dropped by
+ * 0013; 0009's (tenant, skill, time), remade by 0018 with the content type before the
+ * time (idx_generated_content_skill_type).
+ */
 export const BEYOND_SEED_INDEXES_DROPPED = [
   "idx_publish_requests_tenant",
   "idx_publish_requests_tenant_status",
   "idx_publish_requests_account",
   "idx_publish_requests_idempotency",
+  "idx_generated_content_tenant_skill",
 ];
 
 /** Where a table lives: the global database (binding DB) or every regional shard. */

@@ -12,6 +12,8 @@ import {
   BEYOND_SEED_INDEXES,
   BEYOND_SEED_INDEXES_DROPPED,
   BEYOND_SEED_TABLES,
+  BOUNDED_READ_INDEXES,
+  BOUNDED_READS_DROPPED,
   CROSS_DATABASE_FOREIGN_KEYS,
   type Database,
   databaseOf,
@@ -184,13 +186,18 @@ describe("placement", () => {
 });
 
 describe("indexes", () => {
-  // The seed's indexes the shards still hold (migration 0013 dropped some and remade one
-  // with a condition), then every index beyond the seed.
-  const remade = new Set([...SEED_INDEXES_DROPPED.map((i) => i.name), ...SCALE_INDEXES.map((i) => i.name)]);
+  // The seed's indexes the databases still hold (migrations 0013 and 0018 dropped some and
+  // 0013 remade one with a condition), then every index beyond the seed.
+  const remade = new Set([
+    ...SEED_INDEXES_DROPPED.map((i) => i.name),
+    ...BOUNDED_READS_DROPPED.map((i) => i.name),
+    ...SCALE_INDEXES.map((i) => i.name),
+  ]);
   const cases: [string, ExpectedIndex][] = [
     ...[...SEED_INDEXES, ...SEED_COMPOSITE_INDEXES].filter((i) => !remade.has(i.name)),
     ...SCALE_INDEXES,
     ...BEYOND_SEED_INDEXES,
+    ...BOUNDED_READ_INDEXES,
   ].map((i) => [i.name, i]);
 
   it("holds exactly the indexes of §2 to §6, §10.1 and §10.2.3 that remain, and those later migrations add", async () => {
@@ -226,11 +233,17 @@ describe("indexes", () => {
     }
   });
 
-  it("holds none of the indexes migration 0013 drops, in any shard", async () => {
+  it("holds none of the indexes migrations 0013 and 0018 drop, in any database", async () => {
     const seed = new Set([...SEED_INDEXES, ...SEED_COMPOSITE_INDEXES].map((i) => i.name));
-    for (const { name } of SEED_INDEXES_DROPPED) expect(seed.has(name), `${name} is the seed's`).toBe(true);
-    const dropped = [...SEED_INDEXES_DROPPED.map((i) => i.name), ...BEYOND_SEED_INDEXES_DROPPED];
-    for (const { name: database, db } of databases("shard")) {
+    for (const { name } of [...SEED_INDEXES_DROPPED, ...BOUNDED_READS_DROPPED]) {
+      expect(seed.has(name), `${name} is the seed's`).toBe(true);
+    }
+    const dropped = [
+      ...SEED_INDEXES_DROPPED.map((i) => i.name),
+      ...BEYOND_SEED_INDEXES_DROPPED,
+      ...BOUNDED_READS_DROPPED.map((i) => i.name),
+    ];
+    for (const { name: database, db } of [...databases("global"), ...databases("shard")]) {
       const present = await all<{ name: string }>(
         db,
         `SELECT name FROM sqlite_master WHERE type = 'index' AND name IN (${dropped.map(() => "?").join(", ")})`,

@@ -21,7 +21,10 @@ export const SHARD_NAME = "SHARD_US_EAST_1";
 
 export interface BenchEnv {
   SHARD_US_EAST_1: D1Database;
+  /** The global database (the directory and the skill registry). */
+  DB: D1Database;
   ScaleFlushObject: DurableObjectNamespace<ScaleFlushObject>;
+  VectorIndexObject: Env["VectorIndexObject"];
 }
 
 export interface TrackedPostInput {
@@ -113,10 +116,13 @@ export class ScaleFlushObject extends DurableObject<BenchEnv> {
     return figures;
   }
 
-  /** ROI by campaign from the ledger, rebuilt from the shard (./roi-ledger.ts); on an object of its own. */
-  async roi(tenantId: string): Promise<LedgerFigure[]> {
-    const recorder = new Recorder(this.env.SHARD_US_EAST_1);
-    const scope: TenantScope = { tenantId, shard: SHARD_NAME, db: residentDatabase(recorder.db, tenantId, SHARD_NAME) };
-    return measureRoiLedger(this.ctx.storage, scope, recorder);
+  /** ROI by campaign from the ledger, rebuilt from the shard as of `nowMs` (./roi-ledger.ts); on an object of its own. */
+  async roi(tenantId: string, nowMs: number): Promise<LedgerFigure[]> {
+    const scope: TenantScope = {
+      tenantId,
+      shard: SHARD_NAME,
+      db: residentDatabase(this.env.SHARD_US_EAST_1, tenantId, SHARD_NAME),
+    };
+    return measureRoiLedger(this.ctx.storage, scope, () => nowMs);
   }
 }

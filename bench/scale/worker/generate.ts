@@ -11,9 +11,12 @@ import { chunk } from "../../../src/core/db/chunk";
 import { MAX_JSON_ROWS } from "../../../src/core/db/json-rows";
 import { type FinishedPost, postRecordStatements } from "../../../src/core/db/post-records";
 import type { PostStatus, PublishRequestRow } from "../../../src/core/db/publish-requests";
+import { savePublishRequests } from "../../../src/core/db/publish-requests";
 import { residencyFence } from "../../../src/core/db/resident-database";
 import type { TenantScope } from "../../../src/core/db/tenant-scope";
 import { PLATFORMS, type Platform } from "../../../src/core/platforms/types";
+import { afterContent, afterPosts, beforeContent, bulkInsert, type TenantExtras, upcomingPosts } from "./generate-rest";
+import { globalRegistry, privateSkills } from "./registry";
 
 const DAY_MS = 86_400_000;
 
@@ -42,6 +45,8 @@ export function id(prefix: string, atMs: number, rnd: () => number): string {
 
 /** What a generated tenant is made of; the benchmark names statements after these. */
 export interface TenantShape {
+  /** Its place among the generated tenants (0: the big one). */
+  index: number;
   tenantId: string;
   posts: number;
   users: string[];
@@ -63,6 +68,13 @@ export interface GeneratedTenant extends TenantShape {
     middleRequestId: string;
     middleAudit: { timestamp: string; logId: string } | null;
     middleContent: { createdAt: string; id: string } | null;
+    templateId: string | null;
+    configId: string | null;
+    knowledgeIds: string[];
+    knowledgeCategory: string | null;
+    keyId: string | null;
+    keyPrefix: string | null;
+    guardContentId: string | null;
   };
 }
 
@@ -128,7 +140,7 @@ function tenantRows(shard: D1Database, tenants: TenantShape[], nowMs: number): D
   ];
 }
 
-interface ContentSpec {
+export interface ContentSpec {
   tenant: string;
   content_id: string;
   request_id: string;
@@ -137,15 +149,49 @@ interface ContentSpec {
   approved: number;
   created_at: string;
   text: string;
+  content_type: string;
+  template_id: string | null;
+  config_id: string | null;
 }
 
-/** Candidates in requests of three; the first of each request is selected (and half of those approved). */
-function contentFor(t: TenantShape, count: number, nowMs: number, days: number, rnd: () => number): ContentSpec[] {
+/** Candidates by type: text most, video rarest. */
+const CONTENT_TYPES: [string, number][] = [
+  ["text", 0.7],
+  ["image", 0.15],
+  ["text+image", 0.12],
+  ["video", 0.03],
+];
+
+function contentType(rnd: () => number): string {
+  let x = rnd();
+  for (const [type, share] of CONTENT_TYPES) {
+    if (x < share) return type;
+    x -= share;
+  }
+  return "text";
+}
+
+/**
+ * Candidates in requests of three; the first of each request is selected (and half of
+ * those approved). A request asks for one type; three in ten name a template, four in
+ * ten a post configuration.
+ */
+function contentFor(
+  t: TenantShape,
+  count: number,
+  nowMs: number,
+  days: number,
+  rnd: () => number,
+  extras: TenantExtras,
+): ContentSpec[] {
   const rows: ContentSpec[] = [];
   for (let i = 0; i < count; i += 3) {
     const atMs = nowMs - days * DAY_MS + Math.floor(((i + 1) / count) * days * DAY_MS) - DAY_MS / 2;
     const requestId = `req_${ulid(atMs, rnd)}`;
     const skill = rnd() < 0.8 ? (t.skills[Math.floor(rnd() * t.skills.length)] as string) : null;
+    const type = contentType(rnd);
+    const template = rnd() < 0.3 ? (extras.templates[Math.floor(rnd() * extras.templates.length)] ?? null) : null;
+    const config = rnd() < 0.4 ? (extras.configs[Math.floor(rnd() * extras.configs.length)] ?? null) : null;
     for (let k = 0; k < 3 && i + k < count; k++) {
       rows.push({
         tenant: t.tenantId,
@@ -156,6 +202,9 @@ function contentFor(t: TenantShape, count: number, nowMs: number, days: number, 
         approved: k === 0 && rnd() < 0.5 ? 1 : 0,
         created_at: new Date(atMs + k).toISOString(),
         text: sentence(rnd, 260),
+        content_type: type,
+        template_id: template,
+        config_id: config,
       });
     }
   }
@@ -168,12 +217,14 @@ function insertContent(shard: D1Database, rows: ContentSpec[]): D1PreparedStatem
       .prepare(
         `INSERT INTO generated_content (content_id, tenant_id, request_id, intent_spec, skill_id, content_type,
            text_content, hashtags, brand_voice_score, guard_pass_rate, guards_passed, guards_failed, cost,
-           generation_time_ms, model_used, user_selected, user_approved, created_at)
+           generation_time_ms, model_used, user_selected, user_approved, created_at, template_id, config_id)
          SELECT json_extract(value, '$.content_id'), json_extract(value, '$.tenant'), json_extract(value, '$.request_id'),
-                '{"goal":"awareness","audience":"site managers"}', json_extract(value, '$.skill_id'), 'text',
+                '{"goal":"awareness","audience":"site managers"}', json_extract(value, '$.skill_id'),
+                json_extract(value, '$.content_type'),
                 json_extract(value, '$.text'), '["steel","delivery"]', 0.91, 0.95, 19, 1, 0.0042, 2300,
                 'bench-model', json_extract(value, '$.selected'), json_extract(value, '$.approved'),
-                json_extract(value, '$.created_at')
+                json_extract(value, '$.created_at'), json_extract(value, '$.template_id'),
+                json_extract(value, '$.config_id')
          FROM json_each(?1)`,
       )
       .bind(JSON.stringify(part)),
@@ -444,7 +495,7 @@ function insertConversions(shard: D1Database, data: ReturnType<typeof conversion
 }
 
 /** Failed insight pulls on one post in a hundred, three in five of them resolved since. */
-function syncErrorsFor(published: PublishRequestRow[], rnd: () => number) {
+function syncErrorsFor(tenantId: string, published: PublishRequestRow[], rnd: () => number) {
   const rows = published
     .filter(() => rnd() < 0.01)
     .map((post) => {
@@ -452,6 +503,7 @@ function syncErrorsFor(published: PublishRequestRow[], rnd: () => number) {
       return {
         error_id: id("se", atMs, rnd),
         post_id: post.request_id,
+        tenant_id: tenantId,
         platform: post.platform,
         created_at: new Date(atMs).toISOString(),
         resolved_at: rnd() < 0.6 ? new Date(atMs + 600_000).toISOString() : null,
@@ -464,9 +516,10 @@ function insertSyncErrors(shard: D1Database, rows: ReturnType<typeof syncErrorsF
   return chunk(rows, 300).map((part) =>
     shard
       .prepare(
-        `INSERT INTO analytics_sync_errors (error_id, post_id, platform, error_message, error_type, retry_count,
-           created_at, resolved_at)
-         SELECT json_extract(value, '$.error_id'), json_extract(value, '$.post_id'), json_extract(value, '$.platform'),
+        `INSERT INTO analytics_sync_errors (error_id, post_id, tenant_id, platform, error_message, error_type,
+           retry_count, created_at, resolved_at)
+         SELECT json_extract(value, '$.error_id'), json_extract(value, '$.post_id'), json_extract(value, '$.tenant_id'),
+                json_extract(value, '$.platform'),
                 'insights unavailable', 'api_error', 1, json_extract(value, '$.created_at'),
                 json_extract(value, '$.resolved_at')
          FROM json_each(?1)`,
@@ -481,10 +534,15 @@ export function shapeOf(index: number, posts: number, skills: string[], nowMs: n
   const createdMs = nowMs - 400 * DAY_MS;
   const big = posts > 1000;
   return {
+    index,
     tenantId: id("ten", createdMs + index, rnd),
     posts,
-    users: Array.from({ length: big ? 5 : 2 }, () => id("usr", createdMs, rnd)),
-    accounts: PLATFORMS.map((platform) => ({ id: id("acc", createdMs, rnd), platform })),
+    users: Array.from({ length: big ? 40 : 2 }, () => id("usr", createdMs, rnd)),
+    // Two accounts a platform for the big tenant (a brand and its founder, say), one for the others.
+    accounts: (big ? [...PLATFORMS, ...PLATFORMS] : PLATFORMS).map((platform) => ({
+      id: id("acc", createdMs, rnd),
+      platform,
+    })),
     campaigns: Array.from({ length: big ? 24 : 3 }, (_, i) => `campaign-${index}-${i}`),
     skills,
   };
@@ -494,18 +552,23 @@ export function shapeOf(index: number, posts: number, skills: string[], nowMs: n
  * Writes a group of tenants with all their rows, in foreign-key order, a few D1
  * batches per kind of row for the whole group; returns what the measurements look up.
  * Each tenant's posts are one fenced batch per 100 (as the publish outbox sends them).
+ * The directory rows (tenants, key prefixes) go to `global`, the global database.
  */
 export async function generateTenants(
   shard: D1Database,
+  global: D1Database,
   shardName: string,
   tenants: TenantShape[],
   options: { nowMs: number; days: number },
 ): Promise<GeneratedTenant[]> {
   const { nowMs, days } = options;
   await run(shard, tenantRows(shard, tenants, nowMs));
+  const before: D1PreparedStatement[] = [];
   const made = tenants.map((t) => {
     const rnd = random(hash(t.tenantId));
-    const content = contentFor(t, Math.round(t.posts * 0.3), nowMs, days, rnd);
+    const prepared = beforeContent(shard, t, nowMs, rnd);
+    before.push(...prepared.statements);
+    const content = contentFor(t, Math.round(t.posts * 0.3), nowMs, days, rnd, prepared.extras);
     const posts = postsFor(
       t,
       content.filter((c) => c.selected === 1),
@@ -513,30 +576,40 @@ export async function generateTenants(
       days,
       rnd,
     );
-    return { t, rnd, content, posts };
+    return { t, rnd, content, posts, extras: prepared.extras };
   });
+  await run(shard, before);
+  await run(global, directoryRows(global, shardName, made, nowMs));
   await run(
     shard,
     made.flatMap((m) => insertContent(shard, m.content)),
   );
+  await run(
+    shard,
+    made.flatMap((m) => afterContent(shard, m.content, m.rnd)),
+  );
   // The posts, tenant by tenant, each batch led by the tenant's residency fence.
   let batch: D1PreparedStatement[] = [];
-  for (const { t, posts } of made) {
+  for (const { t, posts, rnd } of made) {
     const scope: TenantScope = { tenantId: t.tenantId, shard: shardName, db: shard };
-    for (const part of chunk(posts, MAX_JSON_ROWS)) {
-      const statements = [residencyFence(shard, t.tenantId), ...postRecordStatements(scope, part)];
-      if (batch.length + statements.length > 50) {
+    const upcoming = chunk(upcomingPosts(t, nowMs, rnd), MAX_JSON_ROWS).map((part) => savePublishRequests(scope, part));
+    for (const statements of [
+      ...chunk(posts, MAX_JSON_ROWS).map((part) => postRecordStatements(scope, part)),
+      ...upcoming.map((statement) => [statement]),
+    ]) {
+      const fenced = [residencyFence(shard, t.tenantId), ...statements];
+      if (batch.length + fenced.length > 50) {
         await shard.batch(batch);
         batch = [];
       }
-      batch.push(...statements);
+      batch.push(...fenced);
     }
   }
   if (batch.length > 0) await shard.batch(batch);
 
   const out: GeneratedTenant[] = [];
   const rest: D1PreparedStatement[] = [];
-  for (const { t, rnd, content, posts } of made) {
+  for (const { t, rnd, content, posts, extras } of made) {
     const published = posts.map((p) => p.record).filter((r) => r.status === "published");
     rest.push(
       ...fillAnalytics(
@@ -548,8 +621,9 @@ export async function generateTenants(
     rest.push(...chunk(audit, MAX_JSON_ROWS).map((entries) => auditStatements(shard, entries)));
     const conversions = conversionsFor(t.tenantId, published, nowMs, rnd);
     rest.push(...insertConversions(shard, conversions));
-    const errors = syncErrorsFor(published, rnd);
+    const errors = syncErrorsFor(t.tenantId, published, rnd);
     rest.push(...insertSyncErrors(shard, errors));
+    rest.push(...afterPosts(shard, t, published, nowMs, rnd));
 
     const middle = posts[Math.floor(posts.length / 2)] as FinishedPost;
     const middleAuditEntry = audit[Math.floor(audit.length / 2)];
@@ -569,9 +643,66 @@ export async function generateTenants(
         middleRequestId: middle.record.request_id,
         middleAudit: middleAuditEntry ? { timestamp: middleAuditEntry.now, logId: "log_\uffff" } : null,
         middleContent: middleContent ? { createdAt: middleContent.created_at, id: middleContent.content_id } : null,
+        templateId: extras.templates[0] ?? null,
+        configId: extras.configs[0] ?? null,
+        knowledgeIds: extras.knowledge.slice(-20).map((k) => k.id),
+        knowledgeCategory: extras.knowledge.find((k) => k.category !== null)?.category ?? null,
+        keyId: extras.keys[0]?.id ?? null,
+        keyPrefix: extras.keys[0]?.prefix ?? null,
+        guardContentId: content.at(-1)?.content_id ?? null,
       },
     });
   }
   await run(shard, rest);
   return out;
+}
+
+/** The tenants' directory rows and their keys' prefixes, in the global database. */
+function directoryRows(
+  global: D1Database,
+  shardName: string,
+  made: { t: TenantShape; extras: TenantExtras }[],
+  nowMs: number,
+): D1PreparedStatement[] {
+  const at = new Date(nowMs - 400 * DAY_MS).toISOString();
+  return [
+    ...bulkInsert(
+      global,
+      "tenants",
+      made.map(({ t }) => ({
+        tenant_id: t.tenantId,
+        name: `Bench tenant ${t.tenantId.slice(-6)}`,
+        region: "us-east",
+        kms_key_id: `kms_${t.tenantId.slice(4)}`,
+        tier: t.posts > 1000 ? "enterprise" : "standard",
+        shard: shardName,
+        created_at: at,
+        updated_at: at,
+      })),
+    ),
+    ...bulkInsert(
+      global,
+      "key_prefixes",
+      made.flatMap(({ t, extras }) =>
+        extras.keys.map((k) => ({ key_prefix: k.prefix, tenant_id: t.tenantId, created_at: at })),
+      ),
+    ),
+  ];
+}
+
+/** A group of tenants (`index`, `posts` each) generated with their private skills; what the measurements look up. */
+export async function generateGroup(
+  target: { shard: D1Database; global: D1Database; shardName: string },
+  group: readonly { index: number; posts: number }[],
+  options: { skills: string[]; nowMs: number; days: number },
+): Promise<GeneratedTenant[]> {
+  const shapes = group.map(({ index, posts }) => shapeOf(index, posts, options.skills, options.nowMs));
+  const made = await generateTenants(target.shard, target.global, target.shardName, shapes, options);
+  await run(target.global, privateSkills(target.global, shapes, options.nowMs));
+  return made;
+}
+
+/** The global registry (once, before the tenants): the skills content names among 300 global ones. */
+export async function generateRegistry(global: D1Database, options: { skills: string[]; nowMs: number; days: number }) {
+  await run(global, globalRegistry(global, options.skills, options.nowMs, options.days));
 }

@@ -1,133 +1,192 @@
-// The Worker's hot statements, each run through the function the Worker itself calls
-// (src/core/db), for one generated tenant. A statement's name says what the API does with
-// it; the route that answers is beside it in docs/benchmarks.md's table.
-import type { Benchmarks } from "../../../objects/analytics/benchmarks";
-import { listAuditLogs } from "../../../src/core/db/audit-list";
-import { getContent, listContent } from "../../../src/core/db/content";
-import { attributionsOf } from "../../../src/core/db/conversion-attributions";
-import { listConversions, sessionPageViews } from "../../../src/core/db/conversions";
-import { engagementCounts } from "../../../src/core/db/post-engagement";
-import { publicationTimes, requestStatuses } from "../../../src/core/db/post-references";
-import { listPublishRequests } from "../../../src/core/db/publish-request-list";
-import { cancelAccountSchedules, getPublishRequest } from "../../../src/core/db/publish-requests";
-import { listBenchmarks } from "../../../src/core/db/reports/benchmarks";
-import { viralPosts } from "../../../src/core/db/reports/viral-posts";
-import { openSyncError, resolveSyncError, retrySyncError } from "../../../src/core/db/sync-errors";
+// Every statement of src/core/db, run through the function the Worker itself calls, on a
+// generated tenant: the cases bench:scale measures (with and without the planner's
+// statistics) and test/db/bounded-reads.test.ts holds to their bound. A case's name says
+// what the API does with it.
+//
+// Kinds:
+//   read   a list, report or lookup: at most 2 × rows returned + 100 rows read;
+//   write  at most 2 × rows returned + 6 × rows changed + 100 rows read: what a write
+//          answers is the rows it changes (D1's meta.changes), and D1 counts 4 to 6 rows
+//          read for each (its key's index entry, the row, the entries its new values
+//          replace; a key list's own rows from json_each): measured, a json-listed UPDATE
+//          of 100 rows read 500 and a DELETE 400, whatever the table's size;
+//   job    upkeep (a rebuild, retention, roll-ups): within the budget its own module
+//          states (./jobs.ts).
+// A case may prepare rows first (`setup`, not measured), so a write finds work to do
+// each time it runs.
+//
+// The shard's cases are ./statement-reads.ts and ./statement-writes.ts, the global
+// database's ./statement-registry.ts, the jobs' ./jobs.ts.
+import { residentDatabase } from "../../../src/core/db/resident-database";
 import type { TenantScope } from "../../../src/core/db/tenant-scope";
-import { PLATFORMS } from "../../../src/core/platforms/types";
 import type { GeneratedTenant } from "./generate";
+import { jobCases } from "./jobs";
+import { Recorder } from "./recorder";
+import { readCases } from "./statement-reads";
+import { registryCases } from "./statement-registry";
+import { writeCases } from "./statement-writes";
 
-const DAY_MS = 86_400_000;
+export type CaseKind = "read" | "write" | "job";
 
-export interface MeasuredStatement {
+/** What a case runs against: the tenant's scope and the databases, each recording every statement. */
+export interface CaseContext {
+  tenant: GeneratedTenant;
+  /** Another tenant of the shard (a small one), for the jobs that delete. */
+  neighbour: GeneratedTenant;
+  /** The tenant's scope on the recording shard (its writes fenced, the fence recorded too). */
+  scope: TenantScope;
+  shard: D1Database;
+  global: D1Database;
+  /** The same databases, not recorded: for a case's setup. */
+  raw: { shard: D1Database; global: D1Database };
+  shardName: string;
+  /** The dataset's "now": the last instant it holds. */
+  nowMs: number;
+  /** Days the dataset's history spans. */
+  days: number;
+  /** An environment of the recording databases, for the jobs that take one. */
+  env: Env;
+}
+
+export interface StatementCase {
   name: string;
-  /** Statements that read (lists, reports, lookups) are held to 2 × rows returned + 100. */
-  kind: "read" | "write";
-  run: (scope: TenantScope) => Promise<unknown>;
+  kind: CaseKind;
+  /** Which database it reads: the big tenant's shard, or the global registry. */
+  database: "shard" | "global";
+  /** Jobs: rows read the job's own budget allows this run (./jobs.ts). */
+  budget?: (ctx: CaseContext) => Promise<number> | number;
+  setup?: (ctx: CaseContext) => Promise<unknown>;
+  run: (ctx: CaseContext) => Promise<unknown>;
 }
 
-function since(days: number): string {
-  return new Date(Date.now() - days * DAY_MS).toISOString();
+/** The read bound of lists, reports and lookups, and of writes with the rows they change. */
+export function bound(kind: CaseKind, returned: number, changes: number): number {
+  return kind === "write" ? 2 * returned + 6 * changes + 100 : 2 * returned + 100;
 }
 
-/** Every measured statement for `t`; `benchmarks` makes the flush's benchmark keeper on a scope. */
-export function statementsFor(t: GeneratedTenant, benchmarks: (scope: TenantScope) => Benchmarks): MeasuredStatement[] {
-  const s = t.samples;
-  const post = s.publishedPostIds[0] as string;
-  const account = t.accounts[0]?.id as string;
-  const read = (name: string, run: MeasuredStatement["run"]): MeasuredStatement => ({ name, kind: "read", run });
-  const write = (name: string, run: MeasuredStatement["run"]): MeasuredStatement => ({ name, kind: "write", run });
-  const list: MeasuredStatement[] = [
-    read("posts: page 1 (GET /v1/posts)", (scope) => listPublishRequests(scope, { limit: 50 })),
-    read("posts: page in the middle (cursor)", (scope) =>
-      listPublishRequests(scope, { beforeId: s.middleRequestId, limit: 50 }),
-    ),
-    read("posts: status=failed", (scope) => listPublishRequests(scope, { status: "failed", limit: 50 })),
-    read("posts: status=published", (scope) => listPublishRequests(scope, { status: "published", limit: 50 })),
-    read("posts: account_id=", (scope) => listPublishRequests(scope, { accountId: account, limit: 100 })),
-    read("posts: platform=", (scope) => listPublishRequests(scope, { platform: "twitter", limit: 100 })),
-    read("posts: one (GET /v1/posts/{id})", (scope) => getPublishRequest(scope, post)),
-    read("audit: page 1 (GET /v1/audit-logs)", (scope) => listAuditLogs(scope, {}, { limit: 50 })),
-    read("audit: page in the middle (cursor)", (scope) =>
-      listAuditLogs(scope, {}, { limit: 50, ...(s.middleAudit ? { after: s.middleAudit } : {}) }),
-    ),
-    read("audit: action= (rare)", (scope) => listAuditLogs(scope, { action: "template.update" }, { limit: 50 })),
-    read("audit: action= (common)", (scope) => listAuditLogs(scope, { action: "post.publish" }, { limit: 50 })),
-    read("audit: user_id=", (scope) => listAuditLogs(scope, { userId: t.users[0] as string }, { limit: 50 })),
-    read("audit: resource_type= & resource_id=", (scope) =>
-      listAuditLogs(scope, { resourceType: "post", resourceId: post }, { limit: 50 }),
-    ),
-    read("audit: resource_type=", (scope) => listAuditLogs(scope, { resourceType: "template" }, { limit: 50 })),
-    read("audit: success=false", (scope) => listAuditLogs(scope, { success: false }, { limit: 50 })),
-    read("audit: from= & to= (one day, a month ago)", (scope) =>
-      listAuditLogs(scope, { from: since(31), to: since(30) }, { limit: 50 }),
-    ),
-    read("content: page 1 (GET /v1/content)", (scope) => listContent(scope, {}, { limit: 50 })),
-    read("content: page in the middle (cursor)", (scope) =>
-      listContent(scope, {}, { limit: 50, ...(s.middleContent ? { after: s.middleContent } : {}) }),
-    ),
-    read("content: request_id=", (scope) =>
-      listContent(scope, { requestId: s.contentRequestId ?? "none" }, { limit: 50 }),
-    ),
-    read("content: skill_id=", (scope) => listContent(scope, { skillId: t.skills[0] as string }, { limit: 50 })),
-    read("content: selected=true", (scope) => listContent(scope, { selected: true }, { limit: 50 })),
-    read("content: approved=true", (scope) => listContent(scope, { approved: true }, { limit: 50 })),
-    read("content: one", (scope) => getContent(scope, s.contentId ?? "none")),
-    read("conversions: page 1", (scope) => listConversions(scope, {}, { limit: 50 })),
-    read("conversions: post_id=", (scope) => listConversions(scope, { postId: post }, { limit: 50 })),
-    read("conversions: type=purchase", (scope) => listConversions(scope, { type: "purchase" }, { limit: 50 })),
-    read("conversions: session's page views (attribution)", (scope) =>
-      sessionPageViews(scope, s.sessionId ?? "none", { since: since(400), until: since(-1), limit: 99 }),
-    ),
-    read("conversions: credit of a page of conversions", (scope) =>
-      attributionsOf(scope, s.conversionId ? [s.conversionId] : []),
-    ),
-    read("report: viral posts, 365 days", (scope) =>
-      viralPosts(scope, { since: since(365), limit: 50, nowMs: Date.now() }),
-    ),
-    read("report: viral posts, 30 days", (scope) =>
-      viralPosts(scope, { since: since(30), limit: 50, nowMs: Date.now() }),
-    ),
-    // ROI by campaign: answered by the TenantObject's running totals (./roi-ledger.ts).
-    read("report: benchmarks (GET /v1/analytics/benchmarks)", (scope) => listBenchmarks(scope)),
-    read("lookup: engagement of 3 posts (A/B test)", (scope) => engagementCounts(scope, s.publishedPostIds)),
-    read("lookup: publication times of 3 posts", (scope) => publicationTimes(scope, s.postIds)),
-    read("lookup: request statuses of 3 posts", (scope) => requestStatuses(scope, s.postIds)),
-    // Reads every post of the last 90 days per platform (they are its answer), writes 4 rows.
-    read("flush: benchmark recompute, 4 platforms", (scope) => benchmarks(scope).recompute([...PLATFORMS], Date.now())),
-    write("sync error: open", (scope) =>
-      scope.db.batch([
-        openSyncError(
-          scope,
-          {
-            errorId: `se_bench${Date.now()}`,
-            postId: post,
-            platform: "linkedin",
-            type: "api_error",
-            message: "bench",
-          },
-          new Date().toISOString(),
-        ),
-      ]),
-    ),
-    write("sync error: retry", (scope) =>
-      scope.db.batch([retrySyncError(scope, s.syncErrorId ?? "none", { type: "api_error", message: "bench" })]),
-    ),
-    write("sync error: resolve", (scope) =>
-      scope.db.batch([resolveSyncError(scope, s.syncErrorId ?? "none", new Date().toISOString())]),
-    ),
-    write("account disconnected: its schedules cancelled", (scope) =>
-      scope.db.batch([cancelAccountSchedules(scope, account, new Date().toISOString())]),
-    ),
-    // No route deletes generated content yet; a move and retention do, and SQLite then
-    // checks every table whose foreign key names it (the bench's own statement).
-    write("generated content: delete an unselected candidate (foreign-key checks)", (scope) =>
-      scope.db.batch([
-        scope.db
-          .prepare("DELETE FROM generated_content WHERE tenant_id = ? AND content_id = ? AND user_selected = 0")
-          .bind(scope.tenantId, s.contentId ?? "none"),
-      ]),
-    ),
+export function statementCases(): StatementCase[] {
+  return [...readCases(), ...writeCases(), ...registryCases(), ...jobCases()];
+}
+
+/** What a case runs against before its databases are wrapped in recorders. */
+export interface CaseTarget {
+  tenant: GeneratedTenant;
+  neighbour: GeneratedTenant;
+  shard: D1Database;
+  global: D1Database;
+  shardName: string;
+  nowMs: number;
+  days: number;
+  /** The rest of the environment the jobs read (bindings other than the two databases). */
+  env: Record<string, unknown>;
+}
+
+export interface CaseMeasure {
+  name: string;
+  kind: CaseKind;
+  database: StatementCase["database"];
+  statements: number;
+  rowsRead: number;
+  rowsReturned: number;
+  rowsWritten: number;
+  changes: number;
+  /** The most the case may read: its bound, or a job's budget. */
+  limit: number;
+  /** Where each statement was prepared (recorder.ts), for the test that every statement of src/core/db has a case. */
+  sites: string[];
+  detail: { sql: string; site: string | null; read: number; written: number; returned: number; plan?: string[] }[];
+}
+
+/** EXPLAIN QUERY PLAN of a recorded statement, on the database that ran it. */
+async function planOf(db: D1Database, sql: string, params: unknown[]): Promise<string[]> {
+  try {
+    const { results } = await db
+      .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+      .bind(...params)
+      .all<{ detail: string }>();
+    return results.map((p) => p.detail);
+  } catch {
+    return [];
+  }
+}
+
+/** Runs `c` once on `target` through recording databases, its setup unrecorded; `explain` adds each statement's plan. */
+export async function measureCase(c: StatementCase, target: CaseTarget, explain = false): Promise<CaseMeasure> {
+  const shard = new Recorder(target.shard);
+  const global = new Recorder(target.global);
+  const shardDb = shard.db;
+  const globalDb = global.db;
+  const env = { ...target.env, DB: globalDb, [target.shardName]: shardDb } as unknown as Env;
+  const ctx: CaseContext = {
+    tenant: target.tenant,
+    neighbour: target.neighbour,
+    scope: {
+      tenantId: target.tenant.tenantId,
+      shard: target.shardName,
+      db: residentDatabase(shardDb, target.tenant.tenantId, target.shardName),
+    },
+    shard: shardDb,
+    global: globalDb,
+    raw: { shard: target.shard, global: target.global },
+    shardName: target.shardName,
+    nowMs: target.nowMs,
+    days: target.days,
+    env,
+  };
+  const rawCtx: CaseContext = {
+    ...ctx,
+    scope: {
+      tenantId: target.tenant.tenantId,
+      shard: target.shardName,
+      db: residentDatabase(target.shard, target.tenant.tenantId, target.shardName),
+    },
+    shard: target.shard,
+    global: target.global,
+  };
+  try {
+    await c.setup?.(rawCtx);
+  } catch (error) {
+    throw new Error(`${c.name}: its setup failed: ${String(error)}`);
+  }
+  const limit = c.kind === "job" ? await (c.budget as NonNullable<StatementCase["budget"]>)(rawCtx) : Number.NaN;
+  try {
+    await c.run(ctx);
+  } catch (error) {
+    throw new Error(`${c.name}: ${String(error)}`);
+  }
+  const log = [
+    ...shard.log.map((r) => ({ ...r, db: target.shard })),
+    ...global.log.map((r) => ({ ...r, db: target.global })),
   ];
-  return list;
+  const plans = explain ? await Promise.all(log.map((r) => planOf(r.db, r.sql, r.params))) : [];
+  const sum = (pick: (r: (typeof log)[number]) => number) => log.reduce((n, r) => n + pick(r), 0);
+  const rowsReturned = sum((r) => r.rowsReturned);
+  const rowsWritten = sum((r) => r.rowsWritten);
+  return {
+    name: c.name,
+    kind: c.kind,
+    database: c.database,
+    statements: log.length,
+    rowsRead: sum((r) => r.rowsRead),
+    rowsReturned,
+    rowsWritten,
+    changes: sum((r) => r.changes),
+    limit:
+      c.kind === "job"
+        ? limit
+        : bound(
+            c.kind,
+            rowsReturned,
+            sum((r) => r.changes),
+          ),
+    sites: log.map((r) => r.site ?? ""),
+    detail: log.map((r, i) => ({
+      sql: r.sql.slice(0, 240),
+      site: r.site,
+      read: r.rowsRead,
+      written: r.rowsWritten,
+      returned: r.rowsReturned,
+      ...(explain ? { plan: plans[i] } : {}),
+    })),
+  };
 }

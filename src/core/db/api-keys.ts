@@ -159,17 +159,21 @@ export function revokeKeyLineage(scope: TenantScope, keyId: string): D1PreparedS
     .bind(scope.tenantId, keyId);
 }
 
-/** Revokes every key of a user (the user was deleted or suspended). */
+/**
+ * Revokes every key of a user (the user was deleted or suspended), found by the user's
+ * index: `+status` keeps SQLite from reading every active key of the shard by status
+ * (idx_api_keys_status) instead, which it may choose without statistics.
+ */
 export function revokeUserApiKeys(scope: TenantScope, userId: string): D1PreparedStatement {
   return scope.db
-    .prepare("UPDATE api_keys SET status = 'revoked' WHERE tenant_id = ? AND user_id = ? AND status = 'active'")
-    .bind(scope.tenantId, userId);
+    .prepare("UPDATE api_keys SET status = 'revoked' WHERE user_id = ? AND +tenant_id = ? AND +status = 'active'")
+    .bind(userId, scope.tenantId);
 }
 
-/** Revokes every key of the tenant (the tenant was deleted). */
+/** Revokes every key of the tenant (the tenant was deleted), from the tenant's index (`+status`: as above). */
 export function revokeAllApiKeys(scope: TenantScope): D1PreparedStatement {
   return scope.db
-    .prepare("UPDATE api_keys SET status = 'revoked' WHERE tenant_id = ? AND status = 'active'")
+    .prepare("UPDATE api_keys SET status = 'revoked' WHERE tenant_id = ? AND +status = 'active'")
     .bind(scope.tenantId);
 }
 

@@ -7,8 +7,13 @@
 //                            time): one range per (type, action) pair, merged in time
 //                            order (orderedMerge), the pairs found by a skip scan of the
 //                            same index that reads one entry per distinct type or action;
-//   failures                 their partial index;
+//   failures                 their partial index; of a type or an action,
+//                            idx_audit_logs_failures_type_action, the same ranges
+//                            of failures only (migration 0018), merged the same way;
 //   anything else            the tenant's trail in page order.
+//
+// Each statement names the index it reads or leaves SQLite no other (`+tenant_id`), so
+// a page costs the same with or without the planner's statistics.
 
 import type { AuditLogRow } from "./audit-logs";
 import { FilterClause } from "./filter-clause";
@@ -34,6 +39,8 @@ type Page = { after?: AuditCursor; limit: number };
 type Listed = { rows: AuditLogRow[]; hasMore: boolean };
 
 const BY_TYPE_AND_ACTION = "idx_audit_logs_tenant_type_action";
+/** The same ranges, failures only (a partial index: its statements say `success = 0`). */
+const FAILURES_BY_TYPE_AND_ACTION = "idx_audit_logs_failures_type_action";
 /** D1 binds at most 100 values a statement: pairs beyond this are read by one plain query. */
 const MAX_PAIRS = 40;
 
@@ -45,9 +52,9 @@ export async function listAuditLogs(scope: TenantScope, filters: AuditFilters, p
     if (pairs.length <= MAX_PAIRS) return mergedByPairs(scope, filters, page, pairs);
   }
   // A user's or a resource's rows are few among the tenant's: `+tenant_id` keeps SQLite
-  // from reading the tenant's whole trail in page order instead of theirs (the seed's
-  // idx_audit_logs_user and idx_audit_logs_resource), which it prefers without
-  // statistics; the tenant is still checked on each row they hold.
+  // from reading the tenant's whole trail in page order instead of theirs
+  // (idx_audit_logs_user_cursor, migration 0018, and the seed's idx_audit_logs_resource),
+  // which it prefers without statistics; the tenant is still checked on each row they hold.
   const where = new FilterClause(few ? "+tenant_id = ?" : "tenant_id = ?", scope.tenantId)
     .given("action = ?", filters.action)
     .given("user_id = ?", filters.userId)
@@ -91,15 +98,17 @@ interface Pair {
 async function typeActionPairs(scope: TenantScope, filters: AuditFilters): Promise<Pair[]> {
   const { resourceType: type, action } = filters;
   if (type !== undefined && action !== undefined) return [{ type, action }];
+  // Failures alone have their own ranges: only the pairs that have failures are found.
+  const { index, failures } = rangesOf(filters);
   if (type !== undefined) {
     const { results } = await scope.db
       .prepare(
         `WITH RECURSIVE actions(a) AS (
-           SELECT (SELECT action FROM audit_logs INDEXED BY ${BY_TYPE_AND_ACTION}
-                   WHERE tenant_id = ?1 AND resource_type = ?2 ORDER BY action LIMIT 1)
+           SELECT (SELECT action FROM audit_logs INDEXED BY ${index}
+                   WHERE tenant_id = ?1 AND resource_type = ?2${failures} ORDER BY action LIMIT 1)
            UNION ALL
-           SELECT (SELECT action FROM audit_logs INDEXED BY ${BY_TYPE_AND_ACTION}
-                   WHERE tenant_id = ?1 AND resource_type = ?2 AND action > actions.a ORDER BY action LIMIT 1)
+           SELECT (SELECT action FROM audit_logs INDEXED BY ${index}
+                   WHERE tenant_id = ?1 AND resource_type = ?2 AND action > actions.a${failures} ORDER BY action LIMIT 1)
            FROM actions WHERE actions.a IS NOT NULL
          )
          SELECT a FROM actions WHERE a IS NOT NULL`,
@@ -111,17 +120,17 @@ async function typeActionPairs(scope: TenantScope, filters: AuditFilters): Promi
   const { results } = await scope.db
     .prepare(
       `WITH RECURSIVE types(t) AS (
-         SELECT (SELECT resource_type FROM audit_logs INDEXED BY ${BY_TYPE_AND_ACTION}
-                 WHERE tenant_id = ?1 ORDER BY resource_type LIMIT 1)
+         SELECT (SELECT resource_type FROM audit_logs INDEXED BY ${index}
+                 WHERE tenant_id = ?1${failures} ORDER BY resource_type LIMIT 1)
          UNION ALL
-         SELECT (SELECT resource_type FROM audit_logs INDEXED BY ${BY_TYPE_AND_ACTION}
-                 WHERE tenant_id = ?1 AND resource_type > types.t ORDER BY resource_type LIMIT 1)
+         SELECT (SELECT resource_type FROM audit_logs INDEXED BY ${index}
+                 WHERE tenant_id = ?1 AND resource_type > types.t${failures} ORDER BY resource_type LIMIT 1)
          FROM types WHERE types.t IS NOT NULL
        )
        SELECT t FROM types
        WHERE t IS NOT NULL AND EXISTS (
-         SELECT 1 FROM audit_logs INDEXED BY ${BY_TYPE_AND_ACTION}
-         WHERE tenant_id = ?1 AND resource_type = types.t AND action = ?2
+         SELECT 1 FROM audit_logs INDEXED BY ${index}
+         WHERE tenant_id = ?1 AND resource_type = types.t AND action = ?2${failures}
        )`,
     )
     .bind(scope.tenantId, action as string)
@@ -129,8 +138,19 @@ async function typeActionPairs(scope: TenantScope, filters: AuditFilters): Promi
   return results.map((r) => ({ type: r.t, action: action as string }));
 }
 
+/**
+ * The index whose (type, action) ranges a list reads: failures' own when the list is of
+ * failures (its statements then repeat the partial index's condition).
+ */
+function rangesOf(filters: AuditFilters): { index: string; failures: string } {
+  return filters.success === false
+    ? { index: FAILURES_BY_TYPE_AND_ACTION, failures: " AND success = 0" }
+    : { index: BY_TYPE_AND_ACTION, failures: "" };
+}
+
 /** One range per pair, each read in page order from the index, merged (orderedMerge). */
 async function mergedByPairs(scope: TenantScope, filters: AuditFilters, page: Page, pairs: Pair[]): Promise<Listed> {
+  const { index } = rangesOf(filters);
   const shared = restOf(new FilterClause("tenant_id = ?", scope.tenantId), filters, page);
   const params = shared.params;
   const next = () => `?${params.length + 1}`;
@@ -139,7 +159,7 @@ async function mergedByPairs(scope: TenantScope, filters: AuditFilters, page: Pa
     params.push(pair.type);
     const action = next();
     params.push(pair.action);
-    return `SELECT * FROM audit_logs INDEXED BY ${BY_TYPE_AND_ACTION}
+    return `SELECT * FROM audit_logs INDEXED BY ${index}
             WHERE ${shared.numberedSql()} AND resource_type = ${type} AND action = ${action}`;
   });
   const limit = next();

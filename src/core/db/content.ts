@@ -4,6 +4,7 @@
 
 import { FilterClause } from "./filter-clause";
 import { jsonOrNull, parseJson } from "./json-column";
+import { orderedMerge } from "./ordered-merge";
 import type { TenantScope } from "./tenant-scope";
 import { iso } from "./time";
 
@@ -121,29 +122,57 @@ export interface ContentFilters {
 
 /**
  * Newest first; the cursor is the last row's (created_at, id). The WHERE clause holds
- * only the filters given, so a request's or a skill's candidates, or the selected or
- * approved ones, are read from their own index, and a page starts at its cursor.
+ * only the filters given, and one of them leads: the index of a request's candidates
+ * (a few), else a skill's (by type: with a type, one range; without, a merge of the
+ * four types' ranges, orderedMerge), else a type's, else the selected or the approved
+ * ones (partial indexes), else the tenant's candidates in page order (migrations 0013
+ * and 0018). Every other filter is checked on the rows the leading one reads, its column
+ * written `+col` so that SQLite cannot take its index instead: which index answers is
+ * the statement's choice, the same with or without the planner's statistics.
  */
 export async function listContent(
   scope: TenantScope,
   filters: ContentFilters,
   page: { after?: { createdAt: string; id: string }; limit: number },
 ): Promise<{ rows: ContentRow[]; hasMore: boolean }> {
+  const lead =
+    filters.requestId !== undefined
+      ? "request"
+      : filters.skillId !== undefined
+        ? "skill"
+        : filters.contentType !== undefined
+          ? "type"
+          : filters.selected === true
+            ? "selected"
+            : filters.approved === true
+              ? "approved"
+              : null;
+  const column = (name: string, leads: boolean) => (leads ? name : `+${name}`);
+  // A skill's candidates of each type: one range of idx_generated_content_skill_type each.
+  const types = lead === "skill" && filters.contentType === undefined ? CONTENT_TYPES : [filters.contentType];
   const where = new FilterClause("tenant_id = ?", scope.tenantId)
-    .given("skill_id = ?", filters.skillId)
-    .given("request_id = ?", filters.requestId)
-    .given("content_type = ?", filters.contentType);
-  // Constants, not bound values: `= 1` matches the partial indexes of selected and
-  // approved candidates (migration 0013).
-  if (filters.selected !== undefined) where.always(filters.selected ? "user_selected = 1" : "user_selected = 0");
-  if (filters.approved !== undefined) where.always(filters.approved ? "user_approved = 1" : "user_approved = 0");
+    .given(`${column("request_id", lead === "request")} = ?`, filters.requestId)
+    .given(`${column("skill_id", lead === "skill")} = ?`, filters.skillId);
+  // Constants, not bound values: `user_selected = 1` matches the partial indexes of
+  // selected and approved candidates (migration 0013) when it leads.
+  if (filters.selected !== undefined) {
+    where.always(`${column("user_selected", lead === "selected")} = ${filters.selected ? 1 : 0}`);
+  }
+  if (filters.approved !== undefined) {
+    where.always(`${column("user_approved", lead === "approved")} = ${filters.approved ? 1 : 0}`);
+  }
   where.given("(created_at, content_id) < (?, ?)", page.after?.createdAt, page.after?.id);
+  const typed = column("content_type", lead === "type" || lead === "skill");
+  const params: (string | number)[] = where.params;
+  const selects = types.map((type) => {
+    if (type === undefined) return `SELECT * FROM generated_content WHERE ${where.numberedSql()}`;
+    params.push(type);
+    return `SELECT * FROM generated_content WHERE ${where.numberedSql()} AND ${typed} = ?${params.length}`;
+  });
+  params.push(page.limit + 1);
   const { results } = await scope.db
-    .prepare(
-      `SELECT * FROM generated_content WHERE ${where.sql}
-       ORDER BY created_at DESC, content_id DESC LIMIT ?`,
-    )
-    .bind(...where.params, page.limit + 1)
+    .prepare(orderedMerge(selects, "created_at DESC, content_id DESC", `?${params.length}`))
+    .bind(...params)
     .all<ContentRow>();
   return { rows: results.slice(0, page.limit), hasMore: results.length > page.limit };
 }

@@ -110,19 +110,29 @@ export interface ConversionFilters {
   type?: ConversionType;
 }
 
-/** Newest first (ids are ULIDs), before `beforeId`. */
+/**
+ * Newest first (ids are ULIDs), before `beforeId`. A post's or a session's conversions
+ * are few: read from their own index (idx_conversions_post; idx_conversions_session),
+ * sorted. `+tenant_id` (a post) and `+conversion_id` (either) keep SQLite from walking
+ * the tenant's every conversion in id order instead, which it prefers without
+ * statistics. A type alone is read in order from idx_conversions_tenant_type.
+ */
 export async function listConversions(
   scope: TenantScope,
   filters: ConversionFilters,
   page: { beforeId?: string; limit: number },
 ): Promise<{ rows: ConversionRow[]; hasMore: boolean }> {
-  const where = new FilterClause("tenant_id = ?", scope.tenantId)
-    .given("conversion_id < ?", page.beforeId)
+  const byPost = filters.postId !== undefined;
+  const few = byPost || filters.sessionId !== undefined;
+  const where = new FilterClause(byPost ? "+tenant_id = ?" : "tenant_id = ?", scope.tenantId)
+    .given(few ? "+conversion_id < ?" : "conversion_id < ?", page.beforeId)
     .given("post_id = ?", filters.postId)
-    .given("session_id = ?", filters.sessionId)
-    .given("conversion_type = ?", filters.type);
+    .given(byPost ? "+session_id = ?" : "session_id = ?", filters.sessionId)
+    .given(few ? "+conversion_type = ?" : "conversion_type = ?", filters.type);
   const { results } = await scope.db
-    .prepare(`SELECT * FROM conversions WHERE ${where.sql} ORDER BY conversion_id DESC LIMIT ?`)
+    .prepare(
+      `SELECT * FROM conversions WHERE ${where.sql} ORDER BY ${few ? "+conversion_id" : "conversion_id"} DESC LIMIT ?`,
+    )
     .bind(...where.params, page.limit + 1)
     .all<ConversionRow>();
   return { rows: results.slice(0, page.limit), hasMore: results.length > page.limit };

@@ -19,6 +19,19 @@ export const KNOWLEDGE: TenantTable = {
   idColumn: "entry_id",
   patchable: ["title", "entry_type", "category", "content", "metadata", "embedding", "status"],
   select: COLUMNS,
+  // Migration 0018: a category (free text) leads an index of its own; without one, the
+  // list reads idx_knowledge_list. Both enumerate status and type (their CHECKs' values).
+  lists: [
+    [
+      { column: "category" },
+      { column: "status", values: ENTRY_STATUSES },
+      { column: "entry_type", values: ENTRY_TYPES },
+    ],
+    [
+      { column: "status", values: ENTRY_STATUSES },
+      { column: "entry_type", values: ENTRY_TYPES },
+    ],
+  ],
 };
 
 export interface KnowledgeRow {
@@ -86,16 +99,20 @@ export function insertKnowledgeEntry(scope: TenantScope, e: NewKnowledgeEntry): 
     );
 }
 
-/** The active entries among `ids`, of this tenant only (whatever the index answered). */
+/**
+ * The active entries among `ids`, of this tenant only (whatever the index answered): one
+ * seek each by the entry's key. `+` keeps SQLite from reading the tenant's entries by
+ * status instead (idx_knowledge_list), which it chose with statistics and without.
+ */
 export async function activeEntriesById(scope: TenantScope, ids: string[]): Promise<Map<string, KnowledgeRow>> {
   const found = new Map<string, KnowledgeRow>();
   for (const part of chunk(ids, MAX_BOUND_PARAMETERS - 1)) {
     const { results } = await scope.db
       .prepare(
         `SELECT ${COLUMNS} FROM brand_knowledge_entries
-         WHERE tenant_id = ? AND status = 'active' AND entry_id IN (${part.map(() => "?").join(", ")})`,
+         WHERE entry_id IN (${part.map(() => "?").join(", ")}) AND +tenant_id = ? AND +status = 'active'`,
       )
-      .bind(scope.tenantId, ...part)
+      .bind(...part, scope.tenantId)
       .all<KnowledgeRow>();
     for (const row of results) found.set(row.entry_id, row);
   }

@@ -30,3 +30,32 @@ export function orderedMerge(selects: readonly string[], orderBy: string, limit?
   if (selects.length === 0) throw new RangeError("a merge needs at least one SELECT");
   return `${nested(selects).join(" UNION ALL ")} ORDER BY ${orderBy}${limit ? ` LIMIT ${limit}` : ""}`;
 }
+
+/**
+ * A column an index holds before the order it is read in: `values` are every value it
+ * can hold (the code's constants its CHECK constraint lists), or none for a free column
+ * (text), which a list can use only when it is filtered.
+ */
+export interface ListColumn {
+  column: string;
+  values?: readonly string[];
+}
+
+/**
+ * The ranges of an index a filtered list reads, one per combination of its columns'
+ * values: a filtered column has its one value, every other column each of its values.
+ * Null when a free column is not filtered (the index cannot serve the list).
+ */
+export function rangesOf(
+  columns: readonly ListColumn[],
+  filters: Readonly<Record<string, string | undefined>>,
+): Record<string, string>[] | null {
+  let ranges: Record<string, string>[] = [{}];
+  for (const { column, values } of columns) {
+    const given = filters[column];
+    const options = given !== undefined ? [given] : values;
+    if (!options) return null;
+    ranges = ranges.flatMap((range) => options.map((value) => ({ ...range, [column]: value })));
+  }
+  return ranges;
+}

@@ -173,9 +173,11 @@ export function getPublishRequest(scope: TenantScope, id: string): Promise<Publi
 }
 
 /**
- * Cancels scheduled and held requests of an account (it was disconnected). `status <>
- * 'published'` is implied; it is spelled out so SQLite reads the few unpublished rows
- * (idx_publish_requests_unpublished) rather than all of the account's.
+ * Cancels scheduled and held requests of an account (it was disconnected): two ranges of
+ * idx_publish_requests_unpublished, (tenant, status, account), one per status (migration
+ * 0018), so the statement reads the rows it cancels. `status <> 'published'` is implied;
+ * it is spelled out because it is that partial index's condition, which SQLite needs to
+ * see to use it.
  */
 export function cancelAccountSchedules(scope: TenantScope, accountId: string, now: string): D1PreparedStatement {
   return scope.db
@@ -190,7 +192,8 @@ export function cancelAccountSchedules(scope: TenantScope, accountId: string, no
 /**
  * Marks scheduled requests held, each with its reason (at most MAX_JSON_ROWS). Only a
  * request still scheduled is held: one cancelled meanwhile stays cancelled, and a hold
- * written again after a lost answer changes nothing.
+ * written again after a lost answer changes nothing. The requests are found by their
+ * keys, from the list; `+` keeps SQLite from reading the tenant's requests instead.
  */
 export function holdPublishRequests(
   scope: TenantScope,
@@ -202,8 +205,8 @@ export function holdPublishRequests(
       `UPDATE publish_requests SET status = 'held', updated_at = ?3,
          held_reason = (SELECT json_extract(h.value, '$.reason') FROM json_each(?2) AS h
                         WHERE json_extract(h.value, '$.requestId') = publish_requests.request_id)
-       WHERE tenant_id = ?1 AND status = 'scheduled'
-         AND request_id IN (SELECT json_extract(value, '$.requestId') FROM json_each(?2))`,
+       WHERE request_id IN (SELECT json_extract(value, '$.requestId') FROM json_each(?2))
+         AND +tenant_id = ?1 AND +status = 'scheduled'`,
     )
     .bind(scope.tenantId, JSON.stringify(holds), now);
 }

@@ -1,5 +1,6 @@
 // Sharing events (sharing_events): the trail of every skill promotion, fork and
 // retirement, with who did it and why. A global table.
+import { FilterClause } from "./filter-clause";
 import { newId } from "./ids";
 import { jsonOrNull, parseJson } from "./json-column";
 import { iso } from "./time";
@@ -63,19 +64,27 @@ export function toSharingEvent(row: SharingEventRow) {
   };
 }
 
-/** Newest first (event ids are ULIDs), after `beforeId`. */
+/**
+ * Newest first (event ids are ULIDs), after `beforeId`. The WHERE clause holds only the
+ * filters given: a skill's events are few (idx_sharing_events_skill, sorted; `+` keeps
+ * SQLite from walking the events in id order instead), an action's are read in order
+ * from idx_sharing_events_action_id (migration 0018 of the global set).
+ */
 export async function listSharingEvents(
   db: D1Database,
   filters: { skillId?: string; action?: SharingAction },
   page: { beforeId?: string; limit: number },
 ): Promise<{ rows: SharingEventRow[]; hasMore: boolean }> {
+  const bySkill = filters.skillId !== undefined;
+  const where = new FilterClause("1 = 1")
+    .given("skill_id = ?", filters.skillId)
+    .given(bySkill ? "+action = ?" : "action = ?", filters.action)
+    .given(bySkill ? "+event_id < ?" : "event_id < ?", page.beforeId);
   const { results } = await db
     .prepare(
-      `SELECT * FROM sharing_events
-       WHERE (?1 IS NULL OR skill_id = ?1) AND (?2 IS NULL OR action = ?2) AND (?3 IS NULL OR event_id < ?3)
-       ORDER BY event_id DESC LIMIT ?4`,
+      `SELECT * FROM sharing_events WHERE ${where.sql} ORDER BY ${bySkill ? "+event_id" : "event_id"} DESC LIMIT ?`,
     )
-    .bind(filters.skillId ?? null, filters.action ?? null, page.beforeId ?? null, page.limit + 1)
+    .bind(...where.params, page.limit + 1)
     .all<SharingEventRow>();
   return { rows: results.slice(0, page.limit), hasMore: results.length > page.limit };
 }

@@ -3,6 +3,7 @@
 // A global table of cross-tenant aggregates; reads that leave the platform go through
 // the k-anonymity rule (src/core/skills/k-anonymity.ts).
 import type { SkillMetrics } from "../skills/metric-aggregate";
+import { FilterClause } from "./filter-clause";
 
 export interface MetricsRow extends SkillMetrics {
   date: string;
@@ -62,12 +63,19 @@ export interface WindowFigures {
   approval_rate: number;
 }
 
+/**
+ * Over every skill (the daily review: the window's rows, from the key in date order), or
+ * one skill's (its rows of the window, from idx_metrics_skill_date). The WHERE clause
+ * holds the skill only when one is given: the catch-all `(? IS NULL OR skill_id = ?)`
+ * read every skill's rows of the window, with statistics and without.
+ */
 export async function windowFigures(
   db: D1Database,
   from: string,
   to: string,
   skillId?: string,
 ): Promise<Map<string, WindowFigures>> {
+  const where = new FilterClause("date BETWEEN ? AND ?", from, to).given("skill_id = ?", skillId);
   const { results } = await db
     .prepare(
       `SELECT skill_id, SUM(uses) AS uses,
@@ -75,10 +83,10 @@ export async function windowFigures(
               SUM(defect_rate * uses) / SUM(uses) AS defect_rate,
               SUM(selection_rate * uses) / SUM(uses) AS selection_rate,
               SUM(approval_rate * uses) / SUM(uses) AS approval_rate
-       FROM skill_metrics_daily WHERE date BETWEEN ?1 AND ?2 AND (?3 IS NULL OR skill_id = ?3)
+       FROM skill_metrics_daily WHERE ${where.sql}
        GROUP BY skill_id HAVING SUM(uses) > 0`,
     )
-    .bind(from, to, skillId ?? null)
+    .bind(...where.params)
     .all<WindowFigures>();
   return new Map(results.map((r) => [r.skill_id, r]));
 }

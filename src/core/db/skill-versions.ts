@@ -1,7 +1,9 @@
 // Skill versions (skill_versions) and their embeddings (skill_embeddings): global tables. Exactly one
 // version of a skill is active: the unique partial index idx_skill_versions_active
 // forbids two, and every change that activates a version deactivates the others in
-// the same batch (one D1 transaction), so no batch ever leaves none or two.
+// the same batch (one D1 transaction), so no batch ever leaves none or two. Statements
+// that look for the active version say `is_active = TRUE`, that index's own condition,
+// so SQLite can use it (with `= 1` it reads the skill's every version).
 import { chunk, MAX_BOUND_PARAMETERS } from "./chunk";
 import { jsonOrNull, parseJson } from "./json-column";
 import { iso } from "./time";
@@ -94,7 +96,9 @@ function touchSkill(db: D1Database, skillId: string, now: string): D1PreparedSta
 
 function deactivateOthers(db: D1Database, skillId: string, versionId: string): D1PreparedStatement {
   return db
-    .prepare("UPDATE skill_versions SET is_active = 0 WHERE skill_id = ? AND is_active = 1 AND skill_version_id <> ?")
+    .prepare(
+      "UPDATE skill_versions SET is_active = 0 WHERE skill_id = ? AND is_active = TRUE AND skill_version_id <> ?",
+    )
     .bind(skillId, versionId);
 }
 
@@ -112,7 +116,7 @@ export function activateVersion(
     db
       .prepare(
         `UPDATE skill_versions SET is_active = 0
-         WHERE skill_id = ?1 AND is_active = 1 AND skill_version_id <> ?2
+         WHERE skill_id = ?1 AND is_active = TRUE AND skill_version_id <> ?2
            AND EXISTS (SELECT 1 FROM skill_versions WHERE skill_id = ?1 AND skill_version_id = ?2)`,
       )
       .bind(skillId, versionId),
@@ -132,7 +136,7 @@ export function getVersion(db: D1Database, skillId: string, versionId: string): 
 
 export function getActiveVersion(db: D1Database, skillId: string): Promise<SkillVersionRow | null> {
   return db
-    .prepare(`${SELECT_VERSION} WHERE v.skill_id = ? AND v.is_active = 1`)
+    .prepare(`${SELECT_VERSION} WHERE v.skill_id = ? AND v.is_active = TRUE`)
     .bind(skillId)
     .first<SkillVersionRow>();
 }

@@ -1,4 +1,5 @@
 // Content templates of a tenant (content_templates).
+import { CONTENT_PLATFORMS } from "../platforms/types";
 import { jsonOrNull, parseJson } from "./json-column";
 import type { TenantTable } from "./tenant-rows";
 import type { TenantScope } from "./tenant-scope";
@@ -11,6 +12,14 @@ export const TEMPLATES: TenantTable = {
   table: "content_templates",
   idColumn: "template_id",
   patchable: ["name", "template_type", "platform", "structure", "constraints", "default_copy_blocks", "status"],
+  // idx_templates_list (migration 0018): every filter enumerated (the CHECKs' values).
+  lists: [
+    [
+      { column: "status", values: TEMPLATE_STATUSES },
+      { column: "template_type", values: TEMPLATE_TYPES },
+      { column: "platform", values: CONTENT_PLATFORMS },
+    ],
+  ],
 };
 
 export interface TemplateRow {

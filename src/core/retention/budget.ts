@@ -36,3 +36,20 @@ export class CallBudget {
     return call();
   }
 }
+
+/**
+ * Rows read the job may spend, per tenant and per step (D1 bills rows, not calls): the
+ * probe, 16 rows for each tenant of a directory page (each kind's question is one seek
+ * that stops at its first row: the trail, four platforms' counters, sync errors,
+ * candidates, the oldest audit row, the residency); a prune round, 5 rows for each row
+ * it deletes (D1 counts the subquery's list of keys, the key's index entry and the row,
+ * and the foreign keys a deleted candidate's children check); an archive round, the rows
+ * it reads. Each with 100 more for the statements themselves. A run is at most
+ * DEFAULT_BUDGET's D1 calls of these. Held without the planner's statistics too
+ * (test/db/bounded-reads.test.ts, bench:scale).
+ */
+export const RETENTION_READS = {
+  probe: (tenants: number) => 16 * tenants + 100,
+  prune: (deleted: number) => 5 * deleted + 100,
+  archiveRound: (rows: number) => rows + 100,
+};

@@ -4,7 +4,10 @@
 // tenant of the page that is resident there, whether each kind has a row before its
 // horizon. Each question is an index seek that stops at its first row, so a tenant
 // with nothing to do costs a few rows read, and a run over idle tenants a few calls
-// per hundred tenants.
+// per hundred tenants. Each kind has the index its question needs (sync errors carry
+// their tenant, unselected candidates have theirs: migration 0018), so the probe's cost
+// is about the same with or without the planner's statistics (its budget:
+// RETENTION_READS in ./budget.ts).
 
 import type { Region } from "../db/tenants";
 import type { Shard } from "../placement/shards";
@@ -65,9 +68,8 @@ const PROBE = `SELECT ${T} AS tenant_id,
   EXISTS (SELECT 1 FROM audit_logs a WHERE a.tenant_id = ${T} AND a.timestamp < json_extract(j.value, '$.a')) AS audit,
   EXISTS (SELECT 1 FROM rate_limits r WHERE r.tenant_id = ${T} AND r.platform IN (SELECT value FROM json_each(?2))
     AND r.window_start < json_extract(j.value, '$.r')) AS rate_limits,
-  EXISTS (SELECT 1 FROM published_posts p JOIN analytics_sync_errors e ON e.post_id = p.post_id
-    WHERE p.tenant_id = ${T} AND p.published_at < json_extract(j.value, '$.s')
-      AND e.resolved_at IS NOT NULL AND e.resolved_at < json_extract(j.value, '$.s')) AS sync_errors,
+  EXISTS (SELECT 1 FROM analytics_sync_errors e
+    WHERE e.tenant_id = ${T} AND e.resolved_at IS NOT NULL AND e.resolved_at < json_extract(j.value, '$.s')) AS sync_errors,
   EXISTS (SELECT 1 FROM generated_content c
     WHERE c.tenant_id = ${T} AND c.created_at < json_extract(j.value, '$.c') AND COALESCE(c.user_selected, 0) = 0
       AND NOT EXISTS (SELECT 1 FROM published_posts p WHERE p.content_id = c.content_id AND p.tenant_id = c.tenant_id)

@@ -36,7 +36,9 @@ const TABLES = [
  * selected, and named by no published post and no publish request (scheduled,
  * failed or cancelled ones included: their history shows what was asked for). The
  * same condition guards every statement of the round, so content selected or
- * published meanwhile keeps its guard results and revisions.
+ * published meanwhile keeps its guard results and revisions. Its first terms are those
+ * of idx_generated_content_unselected (migration 0018), which holds only candidates
+ * never selected: the selected ones, kept for good, are never read.
  */
 const CANDIDATE = `c.tenant_id = ?1 AND c.created_at < ?2 AND COALESCE(c.user_selected, 0) = 0
   AND NOT EXISTS (SELECT 1 FROM published_posts p WHERE p.content_id = c.content_id AND p.tenant_id = c.tenant_id)
@@ -54,15 +56,13 @@ function statements(scope: TenantScope, horizons: PruneHorizons, limit: number):
             WHERE tenant_id = ?1 AND platform IN (SELECT value FROM json_each(?4)) AND window_start < ?2 LIMIT ?3)`,
       )
       .bind(tenantId, horizons.rateLimits, limit, JSON.stringify(PLATFORMS)),
-    // Sync errors carry no tenant: they are reached through the tenant's posts. Only
-    // posts published before the horizon can have an error resolved before it, so the
-    // index on (tenant_id, published_at) bounds what is read.
+    // Sync errors carry their tenant (migration 0018): the tenant's resolved errors by
+    // when they were resolved (idx_analytics_errors_tenant_resolved).
     db
       .prepare(
         `DELETE FROM analytics_sync_errors WHERE error_id IN
-           (SELECT e.error_id FROM published_posts p JOIN analytics_sync_errors e ON e.post_id = p.post_id
-            WHERE p.tenant_id = ?1 AND p.published_at < ?2 AND e.resolved_at IS NOT NULL AND e.resolved_at < ?2
-            LIMIT ?3)`,
+           (SELECT error_id FROM analytics_sync_errors
+            WHERE tenant_id = ?1 AND resolved_at IS NOT NULL AND resolved_at < ?2 LIMIT ?3)`,
       )
       .bind(tenantId, horizons.syncErrors, limit),
     db

@@ -23,8 +23,10 @@ export async function resyncSkillIndex(env: Env, since: string): Promise<ResyncR
   let count = 0;
   const unindexed: Unindexed[] = [];
   for (;;) {
+    // From idx_skills_updated (global migration 0018): the skills changed, sorted; `+`
+    // keeps SQLite from walking the whole registry in id order instead.
     const { results } = await env.DB.prepare(
-      "SELECT * FROM skills WHERE updated_at >= ? AND skill_id > ? ORDER BY skill_id LIMIT ?",
+      "SELECT * FROM skills WHERE updated_at >= ? AND +skill_id > ? ORDER BY +skill_id LIMIT ?",
     )
       .bind(since, after, PAGE)
       .all<SkillRow>();

@@ -66,6 +66,10 @@ type Candidate = Pick<ViralPostRow, "post_id" | "viral_coefficient" | "engagemen
  * A row is made with its post (the publish outbox) or later (a flush), never before
  * the post was published, so rows made before the window's first day cannot be in it
  * and no bucket before the one of `since` is read.
+ *
+ * One platform's report reads idx_post_analytics_viral_platform (migration 0018), the
+ * same buckets with the platform first, named with INDEXED BY: both partial indexes can
+ * serve its statement, and only that one holds no other platform's rows.
  */
 async function candidates(
   scope: TenantScope,
@@ -81,9 +85,10 @@ async function candidates(
     ...(options.after ? ["pa.viral_coefficient <= ?4 AND (pa.viral_coefficient < ?4 OR pa.post_id > ?5)"] : []),
     ...(options.platform ? ["pa.platform = ?6"] : []),
   ].join(" AND ");
+  const index = options.platform ? " INDEXED BY idx_post_analytics_viral_platform" : "";
   const bucket = (i: number) =>
     `SELECT pa.post_id, pa.viral_coefficient, pa.engagement_rate, pa.reach, pa.impressions
-     FROM post_analytics pa WHERE unixepoch(pa.created_at) / ${BUCKET_SECONDS} = ?${i + 8} AND ${conditions}`;
+     FROM post_analytics pa${index} WHERE unixepoch(pa.created_at) / ${BUCKET_SECONDS} = ?${i + 8} AND ${conditions}`;
   const { results } = await scope.db
     .prepare(
       orderedMerge(

@@ -62,11 +62,9 @@ export const TENANT_TABLES: readonly TenantTable[] = [
   byTenant("performance_benchmarks"),
   byTenant("ab_tests", "rowid", ["created_by"]),
   byTenant("conversions"),
-  {
-    name: "analytics_sync_errors",
-    where: "post_id IN (SELECT post_id FROM published_posts WHERE tenant_id = ?1)",
-    key: "rowid",
-  },
+  // Sync errors name their tenant since migration 0018 (idx_analytics_errors_tenant_resolved
+  // holds only resolved ones; the unresolved few are read with them by the tenant's column).
+  byTenant("analytics_sync_errors"),
   byTenant("api_keys"),
   byTenant("audit_logs", "log_id", ["user_id"]),
   byTenant("publish_requests", "rowid", ["requested_by"]),
