@@ -77,7 +77,9 @@ export async function flushAnalytics(
   onFlagged?.(
     rows.flatMap((row, i) => {
       const { figures } = posts[i] as FlushedPost;
-      return figures.is_anomaly && row.flushed_anomaly !== 1 ? [{ postId: row.post_id, platform: row.platform, figures }] : [];
+      return figures.is_anomaly && row.flushed_anomaly !== 1
+        ? [{ postId: row.post_id, platform: row.platform, figures }]
+        : [];
     }),
   );
   const platforms = [...new Set(rows.map((row) => row.platform))] as Platform[];
