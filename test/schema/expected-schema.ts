@@ -786,6 +786,14 @@ export const BEYOND_SEED_INDEXES: ExpectedIndex[] = [
     columns: ["tenant_id", "created_at"],
     where: null,
   },
+  // 0019_plan_quotas (tenant): the active keys with an expiry, those expired by now
+  // subtracted from the API keys' count (src/core/db/quota-counts.ts).
+  {
+    name: "idx_api_keys_expiring",
+    table: "api_keys",
+    columns: ["tenant_id", "expires_at"],
+    where: "status = 'active' AND expires_at IS NOT NULL",
+  },
   // 0023_tenant_erasure (global): the daily job's graces that are over and erasures under way.
   { name: "idx_tenant_erasures_state", table: "tenant_erasures", columns: ["state", "erase_after"], where: null },
   // 0014_retention (tenant): deleting a content candidate checks publish_requests' foreign key.
@@ -1147,8 +1155,18 @@ export const BEYOND_SEED_TABLES: BeyondSeedTable[] = [
     name: "tenant_residency",
     type: "table",
     database: "shard",
+    // The counted_* columns: 0019_plan_quotas (tenant), the plan's count quotas kept by triggers.
     migration: "0001_core (tenant)",
-    columns: ["tenant_id", "kms_key_id", "state", "changed_at"],
+    columns: [
+      "tenant_id",
+      "kms_key_id",
+      "state",
+      "changed_at",
+      "counted_social_accounts",
+      "counted_users",
+      "counted_api_keys",
+      "counted_knowledge_entries",
+    ],
   },
   {
     name: "residency_precondition",

@@ -1,26 +1,37 @@
-// The rows the plan's count quotas count, in the tenant's shard (docs/billing.md, Tiers
-// and quotas): the check a creating batch ends with (migration 0019's
-// quota_precondition), and the counts GET /v1/tenant/usage shows. One SQL expression
-// per quota serves both, so what is refused and what is shown are the same count.
+// The rows the plan's count quotas count, in the tenant's shard (docs/billing.md, Tiers and
+// quotas): the check a creating batch ends with (migration 0019's quota_precondition), and
+// the counts GET /v1/tenant/usage shows. One SQL expression per quota serves both, so what
+// is refused and what is shown are the same count. The counts are kept on the tenant's
+// residency row by migration 0019's triggers, so each reads that row (and, for API keys,
+// the active keys expired by now): a few rows, however many it counts.
 import type { CountQuota } from "../billing/plans";
 import type { TenantScope } from "./tenant-scope";
 
 /** The message of migration 0019's trigger: a creating batch went over its quota and was rolled back. */
 export const QUOTA_EXCEEDED = "plan quota exceeded";
 
+/** A counter of the tenant's residency row (0 when the tenant has none here). */
+function counter(column: string, minus = "0"): string {
+  return `SELECT COALESCE((SELECT ${column} - ${minus} FROM tenant_residency WHERE tenant_id = ?1), 0)`;
+}
+
 /**
  * What each quota counts: ?1 is the tenant, ?2 the time now (ISO; an API key expired
  * by then no longer counts). Connected accounts are those not disconnected (an expired
  * or failing one still holds its place until it is reconnected or disconnected); users
  * those not deleted (a suspended user can be reactivated); knowledge entries every one,
- * archived too (an archived entry can be made active again).
+ * archived too (an archived entry can be made active again); API keys the active ones,
+ * less those whose expiry has passed.
  */
 const COUNTED: Record<CountQuota, string> = {
-  social_accounts: "SELECT COUNT(*) FROM social_accounts WHERE tenant_id = ?1 AND status <> 'revoked'",
-  users: "SELECT COUNT(*) FROM users WHERE tenant_id = ?1 AND status <> 'deleted'",
-  api_keys:
-    "SELECT COUNT(*) FROM api_keys WHERE tenant_id = ?1 AND status = 'active' AND (expires_at IS NULL OR expires_at > ?2)",
-  knowledge_entries: "SELECT COUNT(*) FROM brand_knowledge_entries WHERE tenant_id = ?1",
+  social_accounts: counter("counted_social_accounts"),
+  users: counter("counted_users"),
+  api_keys: counter(
+    "counted_api_keys",
+    `(SELECT COUNT(*) FROM api_keys WHERE tenant_id = ?1 AND status = 'active'
+        AND expires_at IS NOT NULL AND expires_at <= ?2)`,
+  ),
+  knowledge_entries: counter("counted_knowledge_entries"),
 };
 
 /**
