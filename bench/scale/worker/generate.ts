@@ -5,6 +5,8 @@
 // publishing writes; the rest (tenants' residency, users, accounts, generated content,
 // analytics figures, other audit rows, conversions and their credit, sync errors) are
 // bulk json_each statements of this file. Proportions per post: about 2 audit rows, 0.3 generated content, 0.2 conversions.
+// The directory's rows (tenants, key prefixes) are this file's too; their Stripe events,
+// the deleted tenants' graces and former tenants' erasures are ./registry.ts's, at its ratios.
 import { ulid } from "ulid";
 import { auditStatements } from "../../../src/core/db/audit-logs";
 import { chunk } from "../../../src/core/db/chunk";
@@ -16,7 +18,7 @@ import { residencyFence } from "../../../src/core/db/resident-database";
 import type { TenantScope } from "../../../src/core/db/tenant-scope";
 import { PLATFORMS, type Platform } from "../../../src/core/platforms/types";
 import { afterContent, afterPosts, beforeContent, bulkInsert, type TenantExtras, upcomingPosts } from "./generate-rest";
-import { globalRegistry, privateSkills } from "./registry";
+import { billingAndErasures, customerOf, globalRegistry, isDeleted, privateSkills, stripeEventsOf } from "./registry";
 
 const DAY_MS = 86_400_000;
 
@@ -75,6 +77,9 @@ export interface GeneratedTenant extends TenantShape {
     keyId: string | null;
     keyPrefix: string | null;
     guardContentId: string | null;
+    /** The tenant's Stripe customer, and its newest event applied (the directory's billing_event_created). */
+    customerId: string;
+    stripeEventId: string;
   };
 }
 
@@ -579,7 +584,10 @@ export async function generateTenants(
     return { t, rnd, content, posts, extras: prepared.extras };
   });
   await run(shard, before);
-  await run(global, directoryRows(global, shardName, made, nowMs));
+  await run(global, [
+    ...directoryRows(global, shardName, made, nowMs, days),
+    ...billingAndErasures(global, tenants, shardName, nowMs, days),
+  ]);
   await run(
     shard,
     made.flatMap((m) => insertContent(shard, m.content)),
@@ -650,6 +658,8 @@ export async function generateTenants(
         keyId: extras.keys[0]?.id ?? null,
         keyPrefix: extras.keys[0]?.prefix ?? null,
         guardContentId: content.at(-1)?.content_id ?? null,
+        customerId: customerOf(t.tenantId),
+        stripeEventId: stripeEventsOf(t, nowMs, days).lastApplied.event_id,
       },
     });
   }
@@ -657,12 +667,16 @@ export async function generateTenants(
   return out;
 }
 
-/** The tenants' directory rows and their keys' prefixes, in the global database. */
+/**
+ * The tenants' directory rows (each a Stripe customer with its newest event applied; the
+ * deleted ones of registry.ts in their grace) and their keys' prefixes, in the global database.
+ */
 function directoryRows(
   global: D1Database,
   shardName: string,
   made: { t: TenantShape; extras: TenantExtras }[],
   nowMs: number,
+  days: number,
 ): D1PreparedStatement[] {
   const at = new Date(nowMs - 400 * DAY_MS).toISOString();
   return [
@@ -676,6 +690,10 @@ function directoryRows(
         kms_key_id: `kms_${t.tenantId.slice(4)}`,
         tier: t.posts > 1000 ? "enterprise" : "standard",
         shard: shardName,
+        status: isDeleted(t) ? "deleted" : "active",
+        stripe_customer_id: customerOf(t.tenantId),
+        subscription_status: "active",
+        billing_event_created: stripeEventsOf(t, nowMs, days).lastApplied.created,
         created_at: at,
         updated_at: at,
       })),

@@ -7,10 +7,13 @@
 //   skill roll-up, evidence,  src/core/skills/daily-job.ts            SKILL_JOB_READS
 //   review, index re-sync
 //   planner statistics        src/core/db/optimize.ts                 OPTIMIZE_READS
+//   erasure job's scans       src/core/erasure/job.ts                 ERASURE_SCAN_READS
 import { OPTIMIZE_READS, optimizeDatabases } from "../../../src/core/db/optimize";
 import { READ_BUDGET_OF_REBUILD, readCampaignSnapshot } from "../../../src/core/db/reports/campaign-posts";
 import { residentDatabase } from "../../../src/core/db/resident-database";
 import { windowFigures } from "../../../src/core/db/skill-metrics";
+import { adoptDeletedTenants, erasuresUnderWay, gracesOver } from "../../../src/core/db/tenant-erasures";
+import { ERASURE_SCAN_READS, MAX_ADOPTED, MAX_STARTS } from "../../../src/core/erasure/job";
 import { archiveExpiredAudit } from "../../../src/core/retention/audit-archive";
 import { CallBudget, RETENTION_READS } from "../../../src/core/retention/budget";
 import { horizonsOf, scanShard } from "../../../src/core/retention/due";
@@ -22,6 +25,7 @@ import { evidenceFor } from "../../../src/core/skills/evidence";
 import { resyncSkillIndex } from "../../../src/core/skills/index-resync";
 import { rollUpDay } from "../../../src/core/skills/metrics-rollup";
 import { reviewSkills } from "../../../src/core/skills/review";
+import { deletedTenant } from "./statement-registry";
 import type { CaseContext, StatementCase } from "./statements";
 
 const DAY_MS = 86_400_000;
@@ -209,6 +213,34 @@ export function jobCases(): StatementCase[] {
           ),
         ),
       (ctx) => resyncSkillIndex(ctx.env, `${addDays(today(ctx), -3)}T00:00:00.000Z`),
+    ),
+    job(
+      "job: erasure, the daily run's scans (deleted tenants given a grace, graces over, erasures under way)",
+      "global",
+      async (ctx) => {
+        const now = new Date(ctx.nowMs).toISOString();
+        const n = (sql: string, ...params: unknown[]) => count(ctx.raw.global, sql, ...params);
+        return ERASURE_SCAN_READS({
+          deletedInDirectory: await n("SELECT COUNT(*) AS n FROM tenants WHERE status = 'deleted'"),
+          adopted: await n(
+            `SELECT COUNT(*) AS n FROM tenants t WHERE t.status = 'deleted'
+               AND NOT EXISTS (SELECT 1 FROM tenant_erasures e WHERE e.tenant_id = t.tenant_id)`,
+          ),
+          gracesOver: await n(
+            "SELECT COUNT(*) AS n FROM tenant_erasures WHERE state = 'grace' AND erase_after <= ?",
+            now,
+          ),
+          underWay: await n("SELECT COUNT(*) AS n FROM tenant_erasures WHERE state = 'erasing'"),
+        });
+      },
+      async (ctx) => {
+        const now = new Date(ctx.nowMs).toISOString();
+        await adoptDeletedTenants(ctx.global, ctx.nowMs, MAX_ADOPTED);
+        await gracesOver(ctx.global, now, MAX_STARTS);
+        await erasuresUnderWay(ctx.global, MAX_STARTS * 2);
+      },
+      // A tenant deleted before erasure existed: the run gives it its grace.
+      (ctx) => deletedTenant(ctx),
     ),
     job(
       "job: planner statistics (PRAGMA optimize, each database)",

@@ -20,6 +20,7 @@ import { engagementCounts } from "../../../src/core/db/post-engagement";
 import { publicationTimes, requestStatuses } from "../../../src/core/db/post-references";
 import { listPublishRequests } from "../../../src/core/db/publish-request-list";
 import { getPublishRequest } from "../../../src/core/db/publish-requests";
+import { quotaCounts } from "../../../src/core/db/quota-counts";
 import { listBenchmarks } from "../../../src/core/db/reports/benchmarks";
 import { viralPosts } from "../../../src/core/db/reports/viral-posts";
 import { getRevision, listRevisions } from "../../../src/core/db/revision-events";
@@ -247,6 +248,8 @@ export function readCases(): StatementCase[] {
     read("knowledge: search hits by id (20)", (ctx) => activeEntriesById(ctx.scope, s(ctx).knowledgeIds)),
     read("knowledge: one entry for the index", (ctx) => indexedEntry(ctx.scope, s(ctx).knowledgeIds[0] ?? "none")),
     read("brand profile", (ctx) => getBrandProfile(ctx.scope)),
+    // The plan's count quotas (GET /v1/tenant/usage; a creation's refusal before any work).
+    read("quotas: every count (GET /v1/tenant/usage)", (ctx) => quotaCounts(ctx.scope, ago(ctx, 0))),
     read("schema: applied migrations (GET /v1/health)", (ctx) => readAppliedSchema(ctx.shard)),
   ];
 }

@@ -1,5 +1,8 @@
-// The global database's statements (./statements.ts): the directory and the shared
-// skill registry, as the big tenant and the operator use them.
+// The global database's statements (./statements.ts): the directory, its billing (the
+// Stripe webhook, the operator's changes) and tenants' erasures, and the shared skill
+// registry, as the big tenant and the operator use them.
+import { QUOTA_SETTINGS } from "../../../src/core/billing/plans";
+import { GRACE_SETTING } from "../../../src/core/billing/subscription";
 import type { AuditActor } from "../../../src/core/db/audit-logs";
 import { newId } from "../../../src/core/db/ids";
 import { operatorAuditStatement } from "../../../src/core/db/operator-audit";
@@ -25,9 +28,30 @@ import {
   visibleSkillsById,
 } from "../../../src/core/db/skills";
 import {
+  applyEvent,
+  type EventRecord,
+  findStripeEvent,
+  recordEvent,
+  tenantsOfCustomer,
+} from "../../../src/core/db/stripe-events";
+import { operatorTenantUpdate } from "../../../src/core/db/tenant-billing";
+import {
+  cancelGrace,
+  findErasure,
+  finishErasure,
+  insertGrace,
+  insertTombstone,
+  recordFailure,
+  saveProgress,
+  startErasureAfterGrace,
+  startErasureNow,
+} from "../../../src/core/db/tenant-erasures";
+import { replaceSettingsKeeping } from "../../../src/core/db/tenant-settings";
+import {
   bumpEncryptionVersion,
   findTenant,
   insertTenant,
+  tenantStandingOf,
   tenantStatusOf,
   updateTenant,
 } from "../../../src/core/db/tenants";
@@ -38,7 +62,13 @@ const DAY_MS = 86_400_000;
 type Run = (ctx: CaseContext) => Promise<unknown>;
 
 const read = (name: string, run: Run): StatementCase => ({ name, kind: "read", database: "global", run });
-const write = (name: string, run: Run): StatementCase => ({ name, kind: "write", database: "global", run });
+const write = (name: string, run: Run, setup?: Run): StatementCase => ({
+  name,
+  kind: "write",
+  database: "global",
+  run,
+  ...(setup ? { setup } : {}),
+});
 
 function nowIso(ctx: CaseContext): string {
   return new Date(ctx.nowMs).toISOString();
@@ -66,6 +96,54 @@ async function versionOf(ctx: CaseContext, skillId: string, active: 0 | 1): Prom
   return row?.skill_version_id ?? "none";
 }
 
+/**
+ * A deleted tenant of the directory, made for a case (not recorded): what DELETE
+ * /v1/tenant leaves, before or without its erasure's row.
+ */
+export async function deletedTenant(ctx: CaseContext): Promise<string> {
+  const tenantId = newId("tenant", ctx.nowMs);
+  await ctx.raw.global
+    .prepare(
+      `INSERT INTO tenants (tenant_id, name, region, kms_key_id, tier, shard, status, created_at, updated_at)
+       VALUES (?1, 'Bench deleted', 'us-east', ?2, 'standard', ?3, 'deleted', ?4, ?4)`,
+    )
+    .bind(tenantId, `kms_${tenantId.slice(4)}`, ctx.shardName, nowIso(ctx))
+    .run();
+  return tenantId;
+}
+
+/** A deleted tenant in its grace, asked `daysAgo` days ago (not recorded). */
+async function tenantInGrace(ctx: CaseContext, daysAgo: number): Promise<string> {
+  const tenantId = await deletedTenant(ctx);
+  await insertGrace(ctx.raw.global, {
+    tenantId,
+    requestedBy: `user:${ctx.tenant.users[0]}`,
+    nowMs: ctx.nowMs - daysAgo * DAY_MS,
+  }).run();
+  return tenantId;
+}
+
+/** A tenant whose erasure the operator started (not recorded): its row at the fence step. */
+async function tenantErasing(ctx: CaseContext): Promise<string> {
+  const tenantId = await tenantInGrace(ctx, 3);
+  await startErasureNow(ctx.raw.global, tenantId, ctx.nowMs - 60_000).run();
+  return tenantId;
+}
+
+/** A Stripe event as the webhook records it, received now; `type` and the tenant's customer. */
+function stripeEvent(ctx: CaseContext, type: string): EventRecord {
+  return {
+    eventId: `evt_bench_${crypto.randomUUID().replaceAll("-", "")}`,
+    type,
+    created: Math.floor(ctx.nowMs / 1000),
+    customerId: ctx.tenant.samples.customerId,
+    receivedAt: nowIso(ctx),
+  };
+}
+
+/** The settings keys only the operator sets (src/router/http/billing-settings.ts). */
+const OPERATOR_KEYS = [...Object.values(QUOTA_SETTINGS), GRACE_SETTING];
+
 const OPERATOR: AuditActor = {
   tenantId: null,
   userId: "operator",
@@ -76,10 +154,15 @@ const OPERATOR: AuditActor = {
 
 export function registryCases(): StatementCase[] {
   const tenant = (ctx: CaseContext) => ctx.tenant.tenantId;
+  // The tenant a write case's setup made, for its run.
+  let made = "none";
   return [
     // The directory.
     read("directory: a tenant", (ctx) => findTenant(ctx.global, tenant(ctx))),
     read("directory: a tenant's status", (ctx) => tenantStatusOf(ctx.global, tenant(ctx))),
+    read("directory: a tenant's standing (status, subscription: publishing and upkeep)", (ctx) =>
+      tenantStandingOf(ctx.global, tenant(ctx)),
+    ),
     write("directory: a tenant created", (ctx) => {
       const tenantId = newId("tenant", ctx.nowMs);
       return ctx.global.batch([
@@ -100,6 +183,145 @@ export function registryCases(): StatementCase[] {
     ),
     write("directory: a tenant's key rotated (compare and set)", (ctx) =>
       ctx.global.batch([bumpEncryptionVersion(ctx.global, tenant(ctx), 1, 1, nowIso(ctx))]),
+    ),
+    // Billing: the operator's changes and Stripe's events (docs/billing.md).
+    write("billing: the operator's change (customer, tier, subscription, a quota override)", (ctx) =>
+      ctx.global.batch([
+        operatorTenantUpdate(
+          ctx.global,
+          tenant(ctx),
+          {
+            stripe_customer_id: ctx.tenant.samples.customerId,
+            tier: ctx.tenant.posts > 1000 ? "enterprise" : "standard",
+            subscription_status: "active",
+            settings: { [QUOTA_SETTINGS.users]: 2000 },
+          },
+          nowIso(ctx),
+        ),
+      ]),
+    ),
+    write("billing: the owner's settings replaced, the operator's kept (PATCH /v1/tenant)", (ctx) =>
+      ctx.global.batch([
+        replaceSettingsKeeping(
+          ctx.global,
+          tenant(ctx),
+          { timezone: "Europe/Berlin", brand_voice: "plain" },
+          OPERATOR_KEYS,
+          nowIso(ctx),
+        ),
+      ]),
+    ),
+    read("billing: the tenants of a Stripe customer (webhook)", (ctx) =>
+      tenantsOfCustomer(ctx.global, ctx.tenant.samples.customerId),
+    ),
+    read("billing: a recorded event (a repeated delivery's outcome)", (ctx) =>
+      findStripeEvent(ctx.global, ctx.tenant.samples.stripeEventId),
+    ),
+    write("billing: an event that changes nothing recorded (ignored)", (ctx) =>
+      ctx.global.batch([
+        recordEvent(ctx.global, stripeEvent(ctx, "customer.updated"), "ignored", null, "a type that changes nothing"),
+      ]),
+    ),
+    write("billing: an invoice paid applied to its tenant (the change and its record)", (ctx) =>
+      ctx.global.batch(
+        applyEvent(
+          ctx.global,
+          stripeEvent(ctx, "invoice.paid"),
+          tenant(ctx),
+          { kind: "payment_succeeded", customerId: ctx.tenant.samples.customerId },
+          null,
+        ),
+      ),
+    ),
+    write("billing: a repeated delivery (nothing applied)", (ctx) =>
+      ctx.global.batch(
+        applyEvent(
+          ctx.global,
+          { ...stripeEvent(ctx, "invoice.paid"), eventId: ctx.tenant.samples.stripeEventId },
+          tenant(ctx),
+          { kind: "payment_succeeded", customerId: ctx.tenant.samples.customerId },
+          null,
+        ),
+      ),
+    ),
+    // A tenant's erasure (docs/privacy.md): its grace, the operator's and the job's starts, its checkpoint.
+    read("erasure: a tenant's (GET /v1/admin/tenants/{id}/erasure)", async (ctx) => {
+      const row = await ctx.raw.global
+        .prepare("SELECT tenant_id FROM tenant_erasures WHERE state = 'erasing' ORDER BY tenant_id LIMIT 1")
+        .first<{ tenant_id: string }>();
+      return findErasure(ctx.global, row?.tenant_id ?? "none");
+    }),
+    write("erasure: a grace started (DELETE /v1/tenant)", (ctx) =>
+      ctx.global.batch([
+        insertGrace(ctx.global, {
+          tenantId: newId("tenant", ctx.nowMs),
+          requestedBy: `user:${ctx.tenant.users[0]}`,
+          nowMs: ctx.nowMs,
+        }),
+      ]),
+    ),
+    write(
+      "erasure: a grace cancelled (the owner's restore)",
+      (ctx) => ctx.global.batch([cancelGrace(ctx.global, made)]),
+      async (ctx) => {
+        made = await tenantInGrace(ctx, 5);
+      },
+    ),
+    write(
+      "erasure: started at once by the operator (its grace skipped)",
+      (ctx) => ctx.global.batch([startErasureNow(ctx.global, made, ctx.nowMs)]),
+      async (ctx) => {
+        made = await tenantInGrace(ctx, 5);
+      },
+    ),
+    write(
+      "erasure: a grace over started (the daily job)",
+      (ctx) => ctx.global.batch([startErasureAfterGrace(ctx.global, made, ctx.nowMs)]),
+      async (ctx) => {
+        made = await tenantInGrace(ctx, 31);
+      },
+    ),
+    write(
+      "erasure: a checkpoint saved",
+      (ctx) =>
+        ctx.global.batch([
+          saveProgress(ctx.global, made, {
+            step: "shard",
+            cursor: { table: 9, after: "post_01J" },
+            counts: { global: { tenants: 1, key_prefixes: 2 }, shard: { users: 2 } },
+            revocations: { linkedin: { revoked: 1, invalid: 0, failed: 0, unsupported: 0, failures: [] } },
+            directoryAt: nowIso(ctx),
+          }),
+        ]),
+      async (ctx) => {
+        made = await tenantErasing(ctx);
+      },
+    ),
+    write(
+      "erasure: a step's failure recorded",
+      (ctx) => ctx.global.batch([recordFailure(ctx.global, made, "shard SHARD_US_EAST_1: D1 unavailable")]),
+      async (ctx) => {
+        made = await tenantErasing(ctx);
+      },
+    ),
+    write("erasure: the directory's tombstone", (ctx) =>
+      ctx.global.batch([insertTombstone(ctx.global, newId("tenant", ctx.nowMs), nowIso(ctx))]),
+    ),
+    write(
+      "erasure: finished (the row becomes its record)",
+      (ctx) =>
+        ctx.global.batch([
+          finishErasure(
+            ctx.global,
+            made,
+            { shard: { users: 2 } },
+            { linkedin: { revoked: 1, invalid: 0, failed: 0, unsupported: 0, failures: [] } },
+            nowIso(ctx),
+          ),
+        ]),
+      async (ctx) => {
+        made = await tenantErasing(ctx);
+      },
     ),
     write("operator: an audit row", (ctx) =>
       ctx.global.batch([

@@ -4,6 +4,7 @@
 // the same work however often it runs.
 import type { PostFigures } from "../../../objects/tenant-object/contract";
 import type { AbTestResult } from "../../../src/core/analytics/ab-test";
+import { type CountQuota, PLAN_QUOTAS } from "../../../src/core/billing/plans";
 import { type AbTestRow, insertAbTest, recordEvaluation } from "../../../src/core/db/ab-tests";
 import {
   insertApiKey,
@@ -43,6 +44,7 @@ import {
   releasePublishRequest,
   savePublishRequests,
 } from "../../../src/core/db/publish-requests";
+import { quotaCheck } from "../../../src/core/db/quota-counts";
 import { writeRateLimitUsage } from "../../../src/core/db/rate-limits";
 import { insertRevision } from "../../../src/core/db/revision-events";
 import {
@@ -119,6 +121,11 @@ function freshPosts(ctx: CaseContext, count: number): FinishedPost[] {
     };
     return { record, actor: actor(ctx) };
   });
+}
+
+/** A count quota's limit for the tenant's plan (the generator's: enterprise for the big tenant, standard otherwise). */
+function limitOf(ctx: CaseContext, quota: CountQuota): number {
+  return PLAN_QUOTAS[ctx.tenant.posts > 1000 ? "enterprise" : "standard"][quota];
 }
 
 function figures(ctx: CaseContext, postId: string): PostFigures {
@@ -241,6 +248,24 @@ export function writeCases(): StatementCase[] {
           scopes: ["w_member_social"],
           now: nowIso(ctx),
         }),
+      ]),
+    ),
+    write("accounts: connected, the plan's check ending its batch (the OAuth return)", (ctx) =>
+      batch(ctx, [
+        upsertAccount(ctx.scope, {
+          accountId: newId("socialAccount", ctx.nowMs),
+          platform: "linkedin",
+          platformUserId: newId("socialAccount", ctx.nowMs),
+          name: "Bench",
+          handle: null,
+          accessToken: new Uint8Array(64),
+          refreshToken: null,
+          expiresAt: null,
+          refreshTokenExpiresAt: null,
+          scopes: ["w_member_social"],
+          now: nowIso(ctx),
+        }),
+        quotaCheck(ctx.scope, "social_accounts", limitOf(ctx, "social_accounts"), nowIso(ctx)),
       ]),
     ),
     write("accounts: tokens refreshed", (ctx) =>
@@ -559,6 +584,21 @@ export function writeCases(): StatementCase[] {
     write("knowledge: 20 search hits counted", (ctx) =>
       batch(ctx, recordAccess(ctx.scope, ctx.tenant.samples.knowledgeIds, nowIso(ctx))),
     ),
+    write("knowledge: an entry created, the plan's check ending its batch (POST /v1/knowledge)", (ctx) =>
+      batch(ctx, [
+        insertKnowledgeEntry(ctx.scope, {
+          entryId: newId("knowledgeEntry", ctx.nowMs),
+          title: "Delivery promise",
+          entryType: "guideline",
+          category: "delivery",
+          content: "Next day, every day.",
+          metadata: null,
+          embedding: new Uint8Array(new Float32Array(1536).fill(0.01).buffer),
+          now: nowIso(ctx),
+        }),
+        quotaCheck(ctx.scope, "knowledge_entries", limitOf(ctx, "knowledge_entries"), nowIso(ctx)),
+      ]),
+    ),
     write("brand profile: replaced", (ctx) =>
       batch(ctx, [
         putBrandProfile(ctx.scope, {
@@ -589,6 +629,19 @@ export function writeCases(): StatementCase[] {
         }),
       ]),
     ),
+    write("users: added, the plan's check ending its batch (POST /v1/users)", (ctx) =>
+      batch(ctx, [
+        insertUser(ctx.scope, {
+          userId: newId("user", ctx.nowMs),
+          email: `${newId("user", ctx.nowMs).toLowerCase()}@example.com`,
+          passwordHash: "pbkdf2$bench",
+          fullName: null,
+          role: "member",
+          now: nowIso(ctx),
+        }),
+        quotaCheck(ctx.scope, "users", limitOf(ctx, "users"), nowIso(ctx)),
+      ]),
+    ),
     write("users: renamed", (ctx) =>
       batch(ctx, [updateUser(ctx.scope, user(ctx), { full_name: "Renamed" }, nowIso(ctx))]),
     ),
@@ -616,6 +669,12 @@ export function writeCases(): StatementCase[] {
       return batch(ctx, [deleteUser(ctx.scope, userId, nowIso(ctx))]);
     }),
     write("api keys: created", (ctx) => batch(ctx, [insertApiKey(ctx.scope, newKey(ctx, null))])),
+    write("api keys: created, the plan's check ending its batch (POST /v1/api-keys)", (ctx) =>
+      batch(ctx, [
+        insertApiKey(ctx.scope, newKey(ctx, null)),
+        quotaCheck(ctx.scope, "api_keys", limitOf(ctx, "api_keys"), nowIso(ctx)),
+      ]),
+    ),
     write("api keys: usage written", (ctx) =>
       batch(ctx, [
         writeApiKeyUsage(ctx.scope, {

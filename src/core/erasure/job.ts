@@ -24,9 +24,28 @@ import { CallAllowance, DEFAULT_CALLS, type ErasureDeps } from "./context";
 import { continueErasure } from "./steps";
 
 /** Erasures one run starts at most (each then takes its turn with the others under way). */
-const MAX_STARTS = 50;
+export const MAX_STARTS = 50;
 /** Deleted tenants given their grace per run. */
-const MAX_ADOPTED = 100;
+export const MAX_ADOPTED = 100;
+
+/**
+ * Rows the run's scans of the global database may read (bench:scale and
+ * test/db/bounded-reads.test.ts hold them to it): every deleted tenant the directory
+ * still has, its index entry and its erasure's key (adoptDeletedTenants: the tenants in
+ * their grace, or erasing short of the directory step); a grace given, its insert; each
+ * grace over (gracesOver, at most MAX_STARTS) and each erasure under way
+ * (erasuresUnderWay); and 100. The erasures' own steps are counted in calls, not here.
+ */
+export function ERASURE_SCAN_READS(facts: {
+  deletedInDirectory: number;
+  adopted: number;
+  gracesOver: number;
+  underWay: number;
+}): number {
+  const graces = Math.min(facts.gracesOver, MAX_STARTS);
+  return 2 * facts.deletedInDirectory + 6 * facts.adopted + 2 * graces + 2 * facts.underWay + 100;
+}
+
 /** Failures listed in the report (all are counted). */
 const MAX_LISTED_FAILURES = 50;
 
