@@ -29,3 +29,6 @@ CREATE TABLE stripe_events (
 );
 -- The operator's look at what a tenant's billing did, newest first.
 CREATE INDEX idx_stripe_events_tenant ON stripe_events(tenant_id, created DESC) WHERE tenant_id IS NOT NULL;
+-- A customer's events, by the tenant's erasure (src/core/erasure/directory.ts deletes the
+-- events of its Stripe customer, matched or not, without reading every tenant's).
+CREATE INDEX idx_stripe_events_customer ON stripe_events(customer_id) WHERE customer_id IS NOT NULL;

@@ -754,6 +754,13 @@ export const BEYOND_SEED_INDEXES: ExpectedIndex[] = [
     columns: ["tenant_id", "created DESC"],
     where: "tenant_id IS NOT NULL",
   },
+  // 0020_billing (global): a customer's events, deleted with its tenant's erasure.
+  {
+    name: "idx_stripe_events_customer",
+    table: "stripe_events",
+    columns: ["customer_id"],
+    where: "customer_id IS NOT NULL",
+  },
   // 0026_webhooks (tenant): endpoints by tenant (the deliveries' composite foreign key's
   // target), each endpoint's log newest first, one row per attempt, and retention's scans.
   {
