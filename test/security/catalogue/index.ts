@@ -11,6 +11,7 @@ import { PRIVACY_ROUTES } from "./privacy";
 import { PUBLIC_ROUTES } from "./public";
 import { PUBLISHING_ROUTES } from "./publishing";
 import { REPORT_ROUTES } from "./reports";
+import { WEBHOOK_ROUTES } from "./webhooks";
 
 /** The tenant routes: the role and scope matrix, another tenant's resources, invalid input. */
 export const ROUTES: RouteCase[] = [
@@ -20,6 +21,7 @@ export const ROUTES: RouteCase[] = [
   ...ANALYTICS_ROUTES,
   ...REPORT_ROUTES,
   ...PRIVACY_ROUTES,
+  ...WEBHOOK_ROUTES,
 ];
 
 /** Who calls an operation: a tenant's user (session or key), the operator, or anyone. */
