@@ -545,4 +545,38 @@ export const TENANT_OBJECT_MIGRATIONS: readonly ObjectMigration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 26,
+    name: "post-watches",
+    sql: `
+      -- Posts whose outcome was not learned, reconciled with their platform
+      -- (objects/publishing/reconcile.ts): when the send began (sent_at_ms, on the object's
+      -- clock), the checks made and when the next is due (NULL once settled), and whether
+      -- the post was sent a second time (resent: set before that call, so a reset during
+      -- it never leads to a third). Kept once settled, so a later unknown of the same
+      -- attempt (its processed media's publish) knows it was sent again; pruned after a week.
+      CREATE TABLE reconciliations (
+        attempt_id TEXT PRIMARY KEY NOT NULL,
+        account_id TEXT NOT NULL,
+        platform TEXT NOT NULL,
+        sent_at_ms INTEGER NOT NULL,
+        tries INTEGER NOT NULL DEFAULT 0,
+        next_at_ms INTEGER,
+        resent INTEGER NOT NULL DEFAULT 0 CHECK (resent IN (0, 1)),
+        updated_at_ms INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX reconciliations_due ON reconciliations (next_at_ms) WHERE next_at_ms IS NOT NULL;
+      -- The pre-flight checks of scheduled posts (objects/publishing/preflight.ts): when
+      -- the check 15 minutes ahead ran, and the risk the latest check found (NULL: none)
+      -- with when it was first found. A row leaves with its post's place in the schedule.
+      CREATE TABLE preflight_checks (
+        request_id TEXT PRIMARY KEY NOT NULL,
+        ahead_at_ms INTEGER,
+        checked_at_ms INTEGER NOT NULL,
+        risk_code TEXT,
+        risk_reason TEXT,
+        detected_at_ms INTEGER
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

@@ -15,6 +15,7 @@ import { servesVersion } from "./linkedin-versions";
 import { linkedinVideoRoutes, postableVideo } from "./linkedin-videos";
 import { renderLittleText } from "./little-text";
 import { authorize, grantedScopes, type IssuedTokens, redeem, refreshGrant } from "./oauth";
+import { linkedinDuplicate } from "./recent-posts";
 
 /** Scopes LinkedIn grants only to select developers: an ordinary app asking for one is refused. */
 const RESTRICTED_SCOPES = ["r_member_social"];
@@ -139,6 +140,8 @@ export function linkedinSandbox(ctx: SandboxContext): Hono {
         // Stored as LinkedIn shows it: cut at the first unescaped reserved character,
         // and still a 201.
         const { text } = renderLittleText(body.commentary);
+        const duplicate = linkedinDuplicate(ctx, userId, text);
+        if (duplicate) return duplicate;
         const id = ctx.store.createPost(userId, { text, imageUrl: mediaUrn ?? null, videoUrl: null });
         return new Response(null, { status: 201, headers: { "x-restli-id": `urn:li:share:${id}` } });
       },

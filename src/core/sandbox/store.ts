@@ -14,6 +14,8 @@ export const ENDPOINTS = [
   "quota",
   "insights",
   "revoke",
+  /** An account's recent posts (recent-posts.ts), read by a reconciliation. */
+  "lookup",
 ] as const;
 export type Endpoint = (typeof ENDPOINTS)[number];
 
@@ -24,6 +26,8 @@ export const FAULT_KINDS = [
   "rate_limit_429",
   /** Do the work, then answer only after params.ms (default 15 s): past any sane timeout. */
   "hang",
+  /** Do the work (a post is created), then answer 500 as if it had failed. */
+  "error_500_after",
   /** The token endpoint answers invalid_grant and the refresh token dies. */
   "invalid_grant",
   /** The access token presented is (now) expired: 401. */
