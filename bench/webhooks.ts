@@ -32,7 +32,11 @@ const receiver = createServer((req, res) => {
   req.on("end", () => {
     const receivedAtMs = Date.now();
     try {
-      const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { id: string; type: string; created_at: string };
+      const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as {
+        id: string;
+        type: string;
+        created_at: string;
+      };
       arrivals.push({ id: body.id, type: body.type, createdAtMs: Date.parse(body.created_at), receivedAtMs });
     } catch {
       // Not an event: counted nowhere.

@@ -7,6 +7,8 @@ import type { Platform, PlatformAdapter } from "../../src/core/platforms/types";
 import type { AuditOutbox } from "../identity/audit-outbox";
 import type { AccountTokens, TokenStep } from "../publishing/account-tokens";
 import type { IngestResult, MetricEvent, PostFigures, RefreshOutcome } from "../tenant-object/contract";
+import { emitAnomalies } from "../webhooks/anomaly-events";
+import type { WebhookEmitter } from "../webhooks/webhook-outbox";
 import { type BenchmarkFigures, Benchmarks, benchmarkFigures } from "./benchmarks";
 import { CampaignLedger } from "./campaign-ledger";
 import { type CounterRow, CountersStore } from "./counters-store";
@@ -15,8 +17,6 @@ import { EngagementSeries, type SeriesPoint } from "./engagement-series";
 import { type FlushReport, flushAnalytics } from "./flush";
 import { pullInsights } from "./insights-sync";
 import { LivePush } from "./live-push";
-import { emitAnomalies } from "../webhooks/anomaly-events";
-import type { WebhookEmitter } from "../webhooks/webhook-outbox";
 import { RateSpreads } from "./rate-spreads";
 
 const BATCH_KEY_TTL_MS = 86_400_000;

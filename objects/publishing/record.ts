@@ -10,6 +10,7 @@ import type { Platform, PostContent } from "../../src/core/platforms/types";
 import type { SlidingLog } from "../storage/sliding-log";
 import type { Timers } from "../storage/timers";
 import type { PublishOutcome } from "../tenant-object/contract";
+import type { WebhookEmitter } from "../webhooks/webhook-outbox";
 import type { AccountTokens } from "./account-tokens";
 import type { Attempts } from "./attempts";
 import { composePost, requestRow } from "./compose";
@@ -28,7 +29,6 @@ import {
 import type { PostQuota } from "./post-quota";
 import { recordPlatformQuota, releaseSlot, windowFor } from "./rate-windows";
 import { watchedRecord } from "./reconcile-store";
-import type { WebhookEmitter } from "../webhooks/webhook-outbox";
 import { RecordOutbox } from "./record-outbox";
 import type { TenantRecordCache } from "./tenant-record";
 import type { SendOutcome } from "./types";

@@ -9,11 +9,7 @@
 //   PUT  /sandbox/webhook-receiver/<name>/secret  {"secret": "whsec_…"}: check signatures from now on
 import { DurableObject } from "cloudflare:workers";
 import { systemClock } from "../../src/core/clock";
-import {
-  RECEIVER_KEEPS,
-  type ReceivedWebhook,
-  type WebhookReceiverControls,
-} from "../../src/core/webhooks/receiver";
+import { RECEIVER_KEEPS, type ReceivedWebhook, type WebhookReceiverControls } from "../../src/core/webhooks/receiver";
 import { verifySignature } from "../../src/core/webhooks/signature";
 import { applyObjectMigrations, type ObjectMigration } from "../schema/migrate";
 
@@ -105,10 +101,7 @@ export class WebhookReceiver extends DurableObject<Env> implements WebhookReceiv
       answered,
       this.clock(),
     );
-    this.sql.exec(
-      "DELETE FROM received WHERE seq <= (SELECT MAX(seq) FROM received) - ?",
-      RECEIVER_KEEPS,
-    );
+    this.sql.exec("DELETE FROM received WHERE seq <= (SELECT MAX(seq) FROM received) - ?", RECEIVER_KEEPS);
     return Response.json({ received: answered < 300 }, { status: answered });
   }
 

@@ -23,12 +23,7 @@ import type { PostView } from "../../src/core/db/publish-requests";
 import { tenantScope } from "../../src/core/db/tenant-scope";
 import { insertPending, type PendingDelivery } from "../../src/core/webhooks/deliveries-store";
 import { subscriptions, targetsOf } from "../../src/core/webhooks/endpoints-store";
-import {
-  eventPost,
-  eventRecord,
-  type WebhookEventRecord,
-  type WebhookEventType,
-} from "../../src/core/webhooks/events";
+import { eventPost, eventRecord, type WebhookEventRecord, type WebhookEventType } from "../../src/core/webhooks/events";
 import { insertEvents } from "../../src/core/webhooks/events-store";
 import { type DeliveryMessage, enqueueDeliveries } from "../../src/core/webhooks/queue";
 import type { Timers } from "../storage/timers";
@@ -198,9 +193,7 @@ export class WebhookOutbox implements WebhookEmitter {
 
   /** The oldest events waiting, as many as fit one step. */
   private take(): OutboxRow[] {
-    const rows = this.sql
-      .exec<OutboxRow>("SELECT * FROM webhook_outbox ORDER BY seq LIMIT ?", DRAIN_BATCH)
-      .toArray();
+    const rows = this.sql.exec<OutboxRow>("SELECT * FROM webhook_outbox ORDER BY seq LIMIT ?", DRAIN_BATCH).toArray();
     let bytes = 0;
     const taken: OutboxRow[] = [];
     for (const row of rows) {

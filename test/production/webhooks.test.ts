@@ -26,11 +26,16 @@ describe("webhook endpoints in production mode", () => {
     ]) {
       const res = await call("/v1/webhook-endpoints", { token: tenant.ownerKey, body: { url, events: ["*"] } });
       expect(res.status, `${url}: ${await res.clone().text()}`).toBe(400);
-      expect((await json<{ errors: { field: string }[] }>(res)).errors.map((e) => e.field), url).toEqual(["url"]);
+      expect(
+        (await json<{ errors: { field: string }[] }>(res)).errors.map((e) => e.field),
+        url,
+      ).toEqual(["url"]);
     }
     const count = async () =>
       (
-        await (await tenantDb(tenant.tenantId))
+        await (
+          await tenantDb(tenant.tenantId)
+        )
           .prepare("SELECT COUNT(*) AS n FROM webhook_endpoints WHERE tenant_id = ?")
           .bind(tenant.tenantId)
           .first<{ n: number }>()

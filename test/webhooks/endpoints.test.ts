@@ -126,7 +126,10 @@ describe("tenants", () => {
     await consume([...(await pendingMessages(a.tenantId)), ...(await pendingMessages(b.tenantId))]);
     const atA = await received(nameA);
     expect(atA.map((r) => r.type)).toContain("post.published");
-    expect(atA.every((r) => !r.body.includes(b.tenantId)), "nothing of B at A").toBe(true);
+    expect(
+      atA.every((r) => !r.body.includes(b.tenantId)),
+      "nothing of B at A",
+    ).toBe(true);
     expect(await received(nameB), "B's endpoint got nothing").toEqual([]);
     const event = JSON.parse(atA.find((r) => r.type === "post.published")?.body as string) as { id: string };
     expect(JSON.parse(atA[atA.length - 1]?.body as string).data.post.id).toBe(postId);
@@ -162,7 +165,10 @@ describe("a scheduled post's events", () => {
     await createEndpoint(tenant.ownerKey, name, { events: ["post.scheduled", "post.cancelled"] });
     const account = await connectAccount(tenant.ownerKey, "linkedin");
     const scheduledAt = new Date(Date.now() + 3_600_000).toISOString();
-    const res = await call("/v1/posts", { token: tenant.ownerKey, body: publishBody(account, { scheduled_at: scheduledAt }) });
+    const res = await call("/v1/posts", {
+      token: tenant.ownerKey,
+      body: publishBody(account, { scheduled_at: scheduledAt }),
+    });
     expect(res.status, await res.clone().text()).toBe(202);
     const { id } = await json<{ id: string }>(res);
     const cancelled = await call(`/v1/posts/${id}`, { token: tenant.ownerKey, method: "DELETE" });

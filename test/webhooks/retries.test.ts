@@ -8,15 +8,7 @@ import { RETRY_DELAYS_SECONDS } from "../../src/core/webhooks/retry-schedule";
 import { tenantDb } from "../support/databases";
 import { call, json } from "../support/http";
 import { createTenant, type TestTenant } from "../support/tenants";
-import {
-  consume,
-  createEndpoint,
-  deliveryRows,
-  pendingMessages,
-  received,
-  receiver,
-  receiverName,
-} from "./support";
+import { consume, createEndpoint, deliveryRows, pendingMessages, received, receiver, receiverName } from "./support";
 
 const HOUR_MS = 3_600_000;
 
@@ -82,7 +74,10 @@ describe("an endpoint that answers 500 twice, then 200", () => {
       [eventId, 500],
       [eventId, 200],
     ]);
-    expect(got.every((r) => r.verified), "every attempt signed").toBe(true);
+    expect(
+      got.every((r) => r.verified),
+      "every attempt signed",
+    ).toBe(true);
 
     // The log, newest first: each attempt's time, status, latency and next retry.
     const res = await call(`/v1/webhook-endpoints/${endpoint.id}/deliveries`, { token: tenant.ownerKey });
@@ -116,7 +111,10 @@ describe("an endpoint that answers 500 twice, then 200", () => {
       const { result, ids } = await consume(await pendingMessages(tenant.tenantId), { clock: time.clock });
       const last = (await deliveryRows(tenant.tenantId)).find((r) => r.attempt === attempt);
       if (attempt < 10) {
-        expect(result.retryMessages.map((m) => m.msgId), `attempt ${attempt} retried`).toEqual(ids);
+        expect(
+          result.retryMessages.map((m) => m.msgId),
+          `attempt ${attempt} retried`,
+        ).toEqual(ids);
         const delay = (Date.parse(last?.next_retry_at as string) - time.clock()) / 1000;
         expect(delay, `wait after attempt ${attempt}`).toBe(RETRY_DELAYS_SECONDS[attempt - 1]);
         waited += delay;

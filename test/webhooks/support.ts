@@ -73,8 +73,9 @@ export async function drainWebhooks(tenantId: string): Promise<void> {
 
 /** Events waiting in the object's outbox. */
 export async function outboxRows(tenantId: string): Promise<number> {
-  return runInDurableObject(tenantObjectOf(tenantId), (_i, state) =>
-    state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM webhook_outbox").one().n,
+  return runInDurableObject(
+    tenantObjectOf(tenantId),
+    (_i, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM webhook_outbox").one().n,
   );
 }
 

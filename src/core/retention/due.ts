@@ -10,8 +10,8 @@ import type { Region } from "../db/tenants";
 import type { Shard } from "../placement/shards";
 import { PLATFORMS } from "../platforms/types";
 import { addDays } from "../skills/calendar";
-import type { CallBudget } from "./budget";
 import { WEBHOOK_LOG_DAYS } from "../webhooks/deliveries-store";
+import type { CallBudget } from "./budget";
 import { type RetentionPolicy, retentionPolicy } from "./policy";
 
 /** Tenants per directory page and per probe (one bound JSON parameter). */

@@ -19,12 +19,13 @@
 //   audit row and a webhook.endpoint_disabled event to the tenant's other endpoints.
 // - Fail closed: a suspended or deleted tenant's attempts are cancelled, not sent; a
 //   tenant the directory no longer has is acknowledged away.
+
+import type { Clock } from "../clock";
+import { tenantCipher } from "../crypto/tenant-cipher";
 import { auditStatement } from "../db/audit-logs";
 import { newId } from "../db/ids";
 import { scopeOn, type TenantScope } from "../db/tenant-scope";
 import { findTenant } from "../db/tenants";
-import { tenantCipher } from "../crypto/tenant-cipher";
-import type { Clock } from "../clock";
 import { placementOfRow } from "../placement/directory";
 import {
   type AttemptOutcome,
@@ -379,4 +380,3 @@ async function attempt(
 class DeadlineError extends Error {
   override name = "DeadlineError";
 }
-

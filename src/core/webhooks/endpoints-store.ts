@@ -1,10 +1,11 @@
 // A tenant's webhook endpoints in its shard (webhook_endpoints, migration 0026), reached
 // through its TenantScope only. The signing secret is stored encrypted under the
 // tenant's key (ARCHITECTURE.md, Secrets at rest) and decrypted only to sign.
+
+import type { TenantCipher } from "../crypto/tenant-cipher";
 import { PRECONDITION_FAILED } from "../db/preconditions";
 import type { TenantScope } from "../db/tenant-scope";
 import { isoOrNull } from "../db/time";
-import type { TenantCipher } from "../crypto/tenant-cipher";
 import { subscribes } from "./events";
 
 /** Endpoints one tenant may have. */
@@ -113,7 +114,9 @@ export function insertEndpoint(scope: TenantScope, e: NewEndpoint): D1PreparedSt
 /** Aborts the batch (PRECONDITION_FAILED) when the tenant now has more than MAX_ENDPOINTS endpoints. */
 export function endpointLimit(scope: TenantScope): D1PreparedStatement {
   return scope.db
-    .prepare("INSERT INTO batch_precondition (holds) SELECT (SELECT COUNT(*) FROM webhook_endpoints WHERE tenant_id = ?) <= ?")
+    .prepare(
+      "INSERT INTO batch_precondition (holds) SELECT (SELECT COUNT(*) FROM webhook_endpoints WHERE tenant_id = ?) <= ?",
+    )
     .bind(scope.tenantId, MAX_ENDPOINTS);
 }
 export { PRECONDITION_FAILED };
@@ -130,9 +133,7 @@ export async function listEndpoints(
   options: { afterId?: string; limit: number },
 ): Promise<{ rows: EndpointRow[]; hasMore: boolean }> {
   const { results } = await scope.db
-    .prepare(
-      `SELECT * FROM webhook_endpoints WHERE tenant_id = ? AND endpoint_id > ? ORDER BY endpoint_id LIMIT ?`,
-    )
+    .prepare(`SELECT * FROM webhook_endpoints WHERE tenant_id = ? AND endpoint_id > ? ORDER BY endpoint_id LIMIT ?`)
     .bind(scope.tenantId, options.afterId ?? "", options.limit + 1)
     .all<EndpointRow>();
   return { rows: results.slice(0, options.limit), hasMore: results.length > options.limit };
@@ -141,9 +142,7 @@ export async function listEndpoints(
 /** The endpoints of `ids` (one statement: the ids travel as one bound JSON array). */
 export function endpointsIn(scope: TenantScope, ids: readonly string[]): D1PreparedStatement {
   return scope.db
-    .prepare(
-      "SELECT * FROM webhook_endpoints WHERE tenant_id = ? AND endpoint_id IN (SELECT value FROM json_each(?))",
-    )
+    .prepare("SELECT * FROM webhook_endpoints WHERE tenant_id = ? AND endpoint_id IN (SELECT value FROM json_each(?))")
     .bind(scope.tenantId, JSON.stringify(ids));
 }
 
@@ -176,7 +175,9 @@ export function setFailingSince(
 /** The enabled endpoints and their subscriptions: what the TenantObject sends events to. */
 export async function subscriptions(scope: TenantScope): Promise<{ endpointId: string; events: string[] }[]> {
   const { results } = await scope.db
-    .prepare("SELECT endpoint_id, events FROM webhook_endpoints WHERE tenant_id = ? AND enabled = 1 ORDER BY endpoint_id")
+    .prepare(
+      "SELECT endpoint_id, events FROM webhook_endpoints WHERE tenant_id = ? AND enabled = 1 ORDER BY endpoint_id",
+    )
     .bind(scope.tenantId)
     .all<Pick<EndpointRow, "endpoint_id" | "events">>();
   return results.map((row) => ({ endpointId: row.endpoint_id, events: eventsOf(row) }));

@@ -79,5 +79,7 @@ export async function verifySignature(
   }
   const expected = (await signedHeaders([secret], id, seconds, body))["webhook-signature"] as string;
   const offered = signature.split(" ").filter((part) => part.startsWith("v1,"));
-  return offered.some((part) => sameText(part, expected)) ? { ok: true } : { ok: false, reason: "no signature matches" };
+  return offered.some((part) => sameText(part, expected))
+    ? { ok: true }
+    : { ok: false, reason: "no signature matches" };
 }

@@ -79,12 +79,18 @@ export const DeliverySchema = z
     event_id: z.string(),
     event_type: z.string(),
     attempt: z.number().int().openapi({ description: "Attempt of this event to this endpoint, 1, 2, 3 …" }),
-    try_number: z.number().int().openapi({ description: "Try within its series (the event, a redelivery, a test): 1 to 10" }),
+    try_number: z
+      .number()
+      .int()
+      .openapi({ description: "Try within its series (the event, a redelivery, a test): 1 to 10" }),
     origin: z.enum(["event", "redelivery", "test"]),
     status: z.enum(["pending", "delivered", "failed", "cancelled"]),
     response_status: z.number().int().nullable(),
     latency_ms: z.number().int().nullable(),
-    error: z.string().nullable().openapi({ description: "http_<status>, timeout, connection_failed, endpoint_disabled …" }),
+    error: z
+      .string()
+      .nullable()
+      .openapi({ description: "http_<status>, timeout, connection_failed, endpoint_disabled …" }),
     attempted_at: Timestamp.nullable(),
     next_retry_at: Timestamp.nullable().openapi({
       description: "pending: when it is due; failed: when the next try is due (null: none)",

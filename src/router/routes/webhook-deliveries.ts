@@ -36,7 +36,11 @@ const logRoute = createRoute({
   tags: TAG,
   summary: "An endpoint's delivery attempts, newest first (time, status, latency, next retry)",
   security: bearer,
-  middleware: guard("webhooks.manage", { action: "webhook_delivery.list", resource: "webhook_endpoint", idParam: "id" }),
+  middleware: guard("webhooks.manage", {
+    action: "webhook_delivery.list",
+    resource: "webhook_endpoint",
+    idParam: "id",
+  }),
   request: {
     params: EndpointParams,
     query: DeliveryQuery.extend({
@@ -57,7 +61,11 @@ const testRoute = createRoute({
   tags: TAG,
   summary: "Send a webhook.test event to the endpoint",
   security: bearer,
-  middleware: guard("webhooks.manage", { action: "webhook_endpoint.test", resource: "webhook_endpoint", idParam: "id" }),
+  middleware: guard("webhooks.manage", {
+    action: "webhook_endpoint.test",
+    resource: "webhook_endpoint",
+    idParam: "id",
+  }),
   request: { params: EndpointParams },
   responses: {
     202: jsonResponse("Queued", QueuedSchema),
@@ -143,7 +151,10 @@ export const webhookDeliveriesRoutes = createRouter()
     const endpoint = await targetEndpoint(c, id);
     if (endpoint.enabled !== 1) throw new ProblemError("conflict", "The endpoint is disabled: enable it first");
     const nowMs = c.var.clock();
-    const data: TestEventData = { endpoint_id: id, message: "A test event: this endpoint receives DIFY-AGENT webhooks." };
+    const data: TestEventData = {
+      endpoint_id: id,
+      message: "A test event: this endpoint receives DIFY-AGENT webhooks.",
+    };
     const event = eventRecord(newId("webhookEvent", nowMs), "webhook.test", new Date(nowMs).toISOString(), data);
     const queued = await queueSeries(c, event, [id], "test", [insertEvents(scope, [event])], {
       action: "webhook_endpoint.test",

@@ -3,9 +3,10 @@
 // switch, no WebhookReceiver binding) every path here is a 404, as if it did not exist.
 // Not part of the product's API, so not in the OpenAPI document. Mounted before the
 // sandbox platforms' /sandbox/:platform/*, which answers 404 for any other name.
+
+import type { Context } from "hono";
 import { sandboxEnabled } from "../../core/platforms/mode";
 import { RECEIVER_NAME } from "../../core/webhooks/receiver";
-import type { Context } from "hono";
 import { type AppEnv, createRouter } from "../http/app-env";
 import { notFound } from "../http/error-handler";
 

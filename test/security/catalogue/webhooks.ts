@@ -2,8 +2,8 @@
 // admins, and API keys with manage:webhooks. The world's own endpoint receives only
 // webhook.test events, so nothing the matrix publishes queues a delivery behind its back.
 import { expect } from "vitest";
-import type { TestTenant } from "../../support/tenants";
 import { call, json } from "../../support/http";
+import type { TestTenant } from "../../support/tenants";
 import type { RouteCase } from "../route-case";
 import type { World } from "../world";
 import { ADMINS } from "./identity";
@@ -77,7 +77,15 @@ export const WEBHOOK_ROUTES: RouteCase[] = [
     destructive: true,
     invalid: { body: { ...ENDPOINT, url: "https://10.0.0.1/hook" }, field: "url" },
   },
-  { name: "GET /v1/webhook-endpoints/{id}", method: "GET", ...item(), roles: ADMINS, scope: SCOPE, mutation: false, ok: 200 },
+  {
+    name: "GET /v1/webhook-endpoints/{id}",
+    method: "GET",
+    ...item(),
+    roles: ADMINS,
+    scope: SCOPE,
+    mutation: false,
+    ok: 200,
+  },
   {
     name: "PATCH /v1/webhook-endpoints/{id}",
     method: "PATCH",
