@@ -13,6 +13,7 @@
 import type { CampaignRoiPage, CampaignRoiQuery, ConversionCredit } from "../../src/core/analytics/campaign-types";
 import type { PostFigures } from "../../src/core/analytics/post-figures";
 import type { Anomaly, MetricColumns, MetricName, Score } from "../../src/core/analytics/post-metrics";
+import type { PostReport, PostReportQuery } from "../../src/core/analytics/post-reports";
 import type { Permission } from "../../src/core/auth/permissions";
 import type { UserPrincipal } from "../../src/core/auth/principal";
 import type { SubscriptionGate } from "../../src/core/billing/subscription";
@@ -616,6 +617,8 @@ export interface TenantObjectContract {
   postFigures(postId: string): Promise<PostFigures | null>;
   /** ROI by campaign over a fixed window, from the object's running totals (GET /v1/analytics/roi). */
   campaignRoi(query: CampaignRoiQuery): Promise<CampaignRoiPage>;
+  /** The top posts or the anomalies of the last days, from the live figures (GET /v1/analytics/top-posts, /anomalies). */
+  postReport(query: PostReportQuery): Promise<PostReport>;
   /** A conversion D1 has recorded, credited to its campaigns (POST /v1/conversions, after the commit). */
   creditConversion(credit: ConversionCredit): Promise<void>;
   /** A live-socket ticket for `holder` (POST /v1/live/ticket): once, for a minute; void when its session ends. */
@@ -772,6 +775,8 @@ export const REPEAT = {
   // Reads; builds the ledger from D1 when it was never built (the same totals however
   // often) and sets the ledger's timer.
   campaignRoi: "safe",
+  // Reads.
+  postReport: "safe",
   // Credited once per conversion id (campaign-ledger.ts).
   creditConversion: "safe",
   // A repeat issues another ticket; the first, never handed out, expires unspent in its minute.

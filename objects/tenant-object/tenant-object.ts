@@ -10,6 +10,7 @@
 // and the hooks tests and benchmarks use are functions, not methods (./test-hooks.ts).
 
 import { type Connection, type ConnectionContext, Server } from "partyserver";
+import type { PostReport, PostReportQuery } from "../../src/core/analytics/post-reports";
 import { isoNow } from "../../src/core/clock";
 import type { AuditActor, PendingAuditRow } from "../../src/core/db/audit-logs";
 import type { PostView } from "../../src/core/db/publish-requests";
@@ -25,6 +26,7 @@ import {
   liveUserOf,
   SESSION_ENDED,
 } from "../analytics/live-access";
+import { postReport } from "../analytics/post-reports";
 import { TenantAnalytics } from "../analytics/tenant-analytics";
 import { issueTicket, redeemTicket } from "../analytics/tickets";
 import { AuditOutbox } from "../identity/audit-outbox";
@@ -414,6 +416,10 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
 
   async campaignRoi(query: CampaignRoiQuery): Promise<CampaignRoiPage> {
     return campaignRoi(this.#parts, query);
+  }
+
+  async postReport(query: PostReportQuery): Promise<PostReport> {
+    return postReport(this.#parts, query);
   }
 
   async creditConversion(credit: ConversionCredit): Promise<void> {

@@ -37,6 +37,7 @@ import { passwordRoutes } from "./routes/password";
 import { passwordResetRoutes } from "./routes/password-reset";
 import { postAnalyticsRoutes } from "./routes/post-analytics";
 import { postConfigurationsRoutes } from "./routes/post-configurations";
+import { postReportsRoutes } from "./routes/post-reports";
 import { postReleaseRoutes } from "./routes/post-release";
 import { postsRoutes } from "./routes/posts";
 import { rateLimitsRoutes } from "./routes/rate-limits";
@@ -143,6 +144,7 @@ export function createApp(options: AppOptions = {}) {
   app.route("/", adminRetentionRoutes);
   app.route("/", adminTenantsRoutes);
   app.route("/", analyticsReportsRoutes);
+  app.route("/", postReportsRoutes);
   app.route("/", conversionsRoutes);
   app.route("/", abTestsRoutes);
   app.route("/", webhookEndpointsRoutes);
