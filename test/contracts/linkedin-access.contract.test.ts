@@ -26,6 +26,7 @@ import { TestBrowser } from "../support/browser";
 import { call, json, ORIGIN } from "../support/http";
 import { objectNow } from "../support/objects";
 import { publishingTenant } from "../support/outcomes";
+import { approveAtSandbox } from "../support/sandbox-sign-in";
 import { createTenant } from "../support/tenants";
 import { recordingConfig, sandboxFetch, sandboxGrant } from "./exchange";
 
@@ -100,7 +101,7 @@ describe("LinkedIn contract: member post statistics are configuration", () => {
     const browser = new TestBrowser();
     const atPlatform = await toPlatform(browser, authorize_url);
     atPlatform.searchParams.set("scope", "openid profile w_member_social");
-    const callback = await expectRedirect(await browser.open(atPlatform.toString()));
+    const callback = await expectRedirect(await approveAtSandbox(browser, atPlatform));
     const landed = await browser.open(callback.toString());
     expect(landed.status, await landed.clone().text()).toBe(201);
     const listed = await json<{

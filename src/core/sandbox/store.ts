@@ -202,6 +202,19 @@ export class SandboxStore {
     return this.user(userId) as SandboxUser;
   }
 
+  /** The user's password hash (consent-page.ts); null when none is set or the user is unknown. */
+  passwordHash(userId: string): string | null {
+    return (
+      this.sql
+        .exec<{ password_hash: string | null }>("SELECT password_hash FROM users WHERE user_id = ?", userId)
+        .toArray()[0]?.password_hash ?? null
+    );
+  }
+
+  setPasswordHash(userId: string, hash: string): void {
+    this.sql.exec("UPDATE users SET password_hash = ? WHERE user_id = ? AND password_hash IS NULL", hash, userId);
+  }
+
   user(userId: string): SandboxUser | null {
     return this.sql.exec<SandboxUser>("SELECT * FROM users WHERE user_id = ?", userId).toArray()[0] ?? null;
   }

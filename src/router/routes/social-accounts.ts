@@ -61,7 +61,10 @@ const ConnectBody = z
       .min(1)
       .max(64)
       .optional()
-      .openapi({ description: "Sandbox only: the sandbox user to approve as" }),
+      .openapi({
+        description:
+          "Sandbox only: the sandbox user the sandbox's sign-in page fills in (signing in as it still takes its password)",
+      }),
   })
   .openapi("ConnectAccount");
 
