@@ -31,8 +31,13 @@ import { liveRoutes } from "./routes/live";
 import { logoutRoutes } from "./routes/logout";
 import { meRoutes } from "./routes/me";
 import { mfaRoutes } from "./routes/mfa";
+import { oauthAuthorizeRoutes } from "./routes/oauth-authorize";
 import { oauthCallbackRoutes } from "./routes/oauth-callback";
+import { oauthGrantsRoutes } from "./routes/oauth-grants";
+import { oauthMetadataRoutes } from "./routes/oauth-metadata";
+import { oauthRegisterRoutes } from "./routes/oauth-register";
 import { oauthStartRoutes } from "./routes/oauth-start";
+import { oauthTokenRoutes } from "./routes/oauth-token";
 import { passwordRoutes } from "./routes/password";
 import { passwordResetRoutes } from "./routes/password-reset";
 import { postAnalyticsRoutes } from "./routes/post-analytics";
@@ -91,6 +96,8 @@ export function createApp(options: AppOptions = {}) {
   // The sandbox is unauthenticated where a browser reaches it: same limit, before
   // anything (the sandbox's form parsing) reads the body.
   app.use("/sandbox/*", limitBody);
+  // This site's OAuth authorization server for MCP clients (docs/mcp.md, OAuth): public forms.
+  app.use("/oauth/*", limitBody);
   app.onError(onError);
   app.notFound(notFound);
 
@@ -116,6 +123,11 @@ export function createApp(options: AppOptions = {}) {
   app.route("/", socialAccountsRoutes);
   app.route("/", oauthStartRoutes);
   app.route("/", oauthCallbackRoutes);
+  app.route("/", oauthMetadataRoutes);
+  app.route("/", oauthRegisterRoutes);
+  app.route("/", oauthAuthorizeRoutes);
+  app.route("/", oauthTokenRoutes);
+  app.route("/", oauthGrantsRoutes);
   app.route("/", postsRoutes);
   app.route("/", postReleaseRoutes);
   app.route("/", rateLimitsRoutes);

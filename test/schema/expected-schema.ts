@@ -1162,6 +1162,21 @@ export const BEYOND_SEED_TABLES: BeyondSeedTable[] = [
     ],
   },
   {
+    name: "oauth_clients",
+    type: "table",
+    database: "global",
+    migration: "0018_oauth_clients (global)",
+    columns: [
+      "client_id",
+      "client_name",
+      "redirect_uris",
+      "token_endpoint_auth_method",
+      "client_secret_hash",
+      "grant_types",
+      "created_at",
+    ],
+  },
+  {
     name: "tenant_tombstones",
     type: "table",
     database: "global",

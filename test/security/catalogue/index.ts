@@ -6,6 +6,7 @@ import type { RouteCase } from "../route-case";
 import { ANALYTICS_ROUTES } from "./analytics";
 import { CONTENT_ROUTES } from "./content";
 import { IDENTITY_ROUTES } from "./identity";
+import { OAUTH_PUBLIC_ROUTES, OAUTH_ROUTES } from "./oauth";
 import { OPERATOR_ROUTES } from "./operator";
 import { PRIVACY_ROUTES } from "./privacy";
 import { PUBLIC_ROUTES } from "./public";
@@ -16,6 +17,7 @@ import { WEBHOOK_ROUTES } from "./webhooks";
 /** The tenant routes: the role and scope matrix, another tenant's resources, invalid input. */
 export const ROUTES: RouteCase[] = [
   ...IDENTITY_ROUTES,
+  ...OAUTH_ROUTES,
   ...PUBLISHING_ROUTES,
   ...CONTENT_ROUTES,
   ...ANALYTICS_ROUTES,
@@ -37,4 +39,6 @@ export const OPERATIONS: Operation[] = [
   ...ROUTES.map((route) => ({ route, credential: "session" as const })),
   ...OPERATOR_ROUTES.map((route) => ({ route, credential: "operator" as const })),
   ...PUBLIC_ROUTES.map((route) => ({ route, credential: "none" as const })),
+  // This site's OAuth authorization server for MCP clients (docs/mcp.md, OAuth).
+  ...OAUTH_PUBLIC_ROUTES.map((route) => ({ route, credential: "none" as const })),
 ];
