@@ -52,7 +52,9 @@ function benchConfig() {
   const { env, ...production } = rawConfig;
   const dev = env?.[DEV_ENVIRONMENT];
   if (!dev) throw new Error(`wrangler.toml has no [env.${DEV_ENVIRONMENT}]`);
-  return { ...production, ...dev, main: BENCH_ENTRY, vars: { ...dev.vars, ...TEST_SECRETS } };
+  // The secrets travel as secrets alone (BenchWorker, below): [env.dev.secrets] declares
+  // them, and wrangler refuses a name that is both a variable and a secret.
+  return { ...production, ...dev, main: BENCH_ENTRY, vars: { ...dev.vars } };
 }
 
 /**

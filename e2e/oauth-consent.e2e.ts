@@ -62,11 +62,19 @@ describe.runIf(HAS_CHROMIUM)("a forwarded connect link in a browser", () => {
     const cookies = await page.context().cookies();
     expect(cookies.map((c) => c.name)).toEqual([expect.stringMatching(/^__Host-oauth_[0-9a-f]{16}$/)]);
 
-    // Nothing connected until the button: then the POST, the sandbox's approval, the callback.
+    // Nothing connected until the button: then the POST, the sandbox's sign-in page (the
+    // user filled in from login_hint, its password typed, Approve pressed), the callback.
     const before = await ok(api.GET("/v1/social-accounts", bearer(tenant.ownerKey)));
     expect(before.data).toEqual([]);
-    const landed = page.waitForURL((url) => url.pathname === "/v1/oauth/linkedin/callback", { timeout: 15_000 });
+    const atPlatform = page.waitForURL((url) => url.pathname === "/sandbox/linkedin/oauth/v2/authorization", {
+      timeout: 15_000,
+    });
     await page.click("button[type=submit]");
+    await atPlatform;
+    expect(await page.inputValue("#sandbox_user")).toMatch(/^e2e/);
+    await page.fill("#sandbox_password", "e2e-sandbox-password");
+    const landed = page.waitForURL((url) => url.pathname === "/v1/oauth/linkedin/callback", { timeout: 15_000 });
+    await page.click("button[value=approve]");
     await landed;
     const body = JSON.parse((await page.locator("body").textContent()) ?? "") as { accounts: { platform: string }[] };
     expect(body.accounts.map((a) => a.platform)).toEqual(["linkedin"]);

@@ -52,7 +52,7 @@ export class SandboxPlatform extends DurableObject<Env> implements SandboxPlatfo
     this.store.clearFaults();
   }
 
-  /** A user who will be approved by the authorize page when named as login_hint. */
+  /** A sandbox user (the authorize page signs it in with the password of its first sign-in). */
   async createUser(userId: string, options: { tokenTtlSeconds?: number | null; pages?: number } = {}) {
     const user = this.store.createUser({ userId, tokenTtlSeconds: options.tokenTtlSeconds ?? null });
     if (options.pages !== undefined) this.store.setPageCount(userId, options.pages);

@@ -17,6 +17,11 @@ export interface Demo {
   dashboardKey: string;
   accounts: { id: string; platform: string }[];
   posts: { id: string; platform: string }[];
+  /**
+   * The development receiver the demo's webhook endpoint points at (docs/webhooks.md,
+   * "Trying it locally"): open it to see every event that arrived, signature checked.
+   */
+  webhookReceiver?: string;
 }
 
 const PLATFORMS = ["linkedin", "twitter", "facebook", "instagram"] as const;
@@ -38,6 +43,7 @@ async function create(api: ApiClient, origin: string, adminToken: string): Promi
     ownerEmail: `demo-${suffix}@example.com`,
   });
   const dashboardKey = await createKey(api, ownerKey, ["read:posts", "read:analytics", "write:analytics"]);
+  const webhookReceiver = await webhookEndpoint(origin, ownerKey, `demo-${suffix}`);
   const accounts: Demo["accounts"] = [];
   const posts: Demo["posts"] = [];
   for (const platform of PLATFORMS) {
@@ -54,7 +60,30 @@ async function create(api: ApiClient, origin: string, adminToken: string): Promi
       posts.push({ id: post.id, platform });
     }
   }
-  return { tenantId, ownerKey, dashboardKey, accounts, posts };
+  return { tenantId, ownerKey, dashboardKey, accounts, posts, webhookReceiver };
+}
+
+/**
+ * A webhook endpoint for every event on the Worker's own development receiver, which is
+ * given the endpoint's secret so it checks each signature. Made before the demo publishes,
+ * so its posts' events arrive there. The receiver's URL.
+ */
+async function webhookEndpoint(origin: string, ownerKey: string, name: string): Promise<string> {
+  const url = `${origin}/sandbox/webhook-receiver/${name}`;
+  const created = await fetch(`${origin}/v1/webhook-endpoints`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${ownerKey}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ url, events: ["*"], description: "The demo's development receiver" }),
+  });
+  if (created.status !== 201) throw new Error(`webhook endpoint: ${created.status} ${await created.text()}`);
+  const { secret } = (await created.json()) as { secret: string };
+  const told = await fetch(`${url}/secret`, {
+    method: "PUT",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ secret }),
+  });
+  if (told.status !== 204) throw new Error(`webhook receiver: ${told.status} ${await told.text()}`);
+  return url;
 }
 
 /** The recorded demo if its key still opens the dashboard. */

@@ -10,6 +10,9 @@ import { parsePriceTiers } from "../src/core/billing/price-tiers.ts";
 
 /** The Durable Object class (and binding) of the sandbox platforms. */
 const SANDBOX_CLASS = "SandboxPlatform";
+/** The development receiver of outgoing webhooks (docs/webhooks.md): development mode's too. */
+const RECEIVER_CLASS = "WebhookReceiver";
+const DEVELOPMENT_CLASSES = [SANDBOX_CLASS, RECEIVER_CLASS];
 /** The environment `npm start`, the tests and the benchmarks run with. */
 export const DEV_ENVIRONMENT = "dev";
 
@@ -29,7 +32,7 @@ export function productionProblems(production: Bindings): string[] {
     problems.push(`vars.PLATFORM_MODE is "${String(vars.PLATFORM_MODE)}": production must be "live"`);
   }
   for (const binding of production.durable_objects?.bindings ?? []) {
-    if (binding.class_name === SANDBOX_CLASS || binding.name === SANDBOX_CLASS) {
+    if (DEVELOPMENT_CLASSES.includes(binding.class_name) || DEVELOPMENT_CLASSES.includes(binding.name)) {
       problems.push(
         `durable_objects binds ${binding.name} (class ${binding.class_name}): the sandbox is development only`,
       );
@@ -146,7 +149,7 @@ export function parityProblems(production: Bindings, dev: Bindings): string[] {
     (config.d1_databases ?? []).map((db) => `${db.binding}(${db.database_name ?? "?"}, ${db.migrations_dir ?? "?"})`);
   const objects = (config: Bindings) =>
     (config.durable_objects?.bindings ?? [])
-      .filter((binding) => binding.class_name !== SANDBOX_CLASS)
+      .filter((binding) => !DEVELOPMENT_CLASSES.includes(binding.class_name))
       .map((binding) => `${binding.name}(${binding.class_name})`);
   const r2 = (config: Bindings) =>
     (config.r2_buckets ?? []).map(

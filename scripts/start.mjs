@@ -83,6 +83,7 @@ if (!health) {
     );
     demoLines = `
     dashboard      ${origin}/#key=${demo.dashboardKey}
+    webhooks       ${demo.webhookReceiver ?? "(a demo made before webhooks: wipe .wrangler/state for a new one)"}
   Demo tenant ${demo.tenantId}; dashboard API key ${demo.dashboardKey}
   (owner key in .wrangler/state/demo.json). Figures arrive within a minute and keep growing.`;
   } catch (error) {

@@ -80,6 +80,13 @@ export class CountersStore {
     return this.sql.exec<Row>("SELECT * FROM post_counters ORDER BY published_at_ms DESC LIMIT ?", limit).toArray();
   }
 
+  /** The posts published at or after `sinceMs`, newest first (the post reports: ./post-reports.ts). */
+  publishedSince(sinceMs: number): CounterRow[] {
+    return this.sql
+      .exec<Row>("SELECT * FROM post_counters WHERE published_at_ms >= ? ORDER BY published_at_ms DESC", sinceMs)
+      .toArray();
+  }
+
   /** Posts whose counters changed since the last flush. */
   unflushed(limit: number): CounterRow[] {
     return this.sql

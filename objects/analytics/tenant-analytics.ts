@@ -74,6 +74,11 @@ export class TenantAnalytics {
     return this.figuresOfFresh(() => [...this.store.rows(postIds).values()]);
   }
 
+  /** Figures of the posts published since `sinceMs`, newest first (./post-reports.ts). */
+  figuresSince(sinceMs: number): Promise<PostFigures[]> {
+    return this.figuresOfFresh(() => this.store.publishedSince(sinceMs));
+  }
+
   /** What a dashboard sees on connect: recent posts, the last hours' chart, the benchmarks. */
   async snapshot(): Promise<{ posts: PostFigures[]; series: SeriesPoint[]; benchmarks: BenchmarkFigures }> {
     const benchmarks = benchmarkFigures(await this.benchmarks.get());

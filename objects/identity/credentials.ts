@@ -94,6 +94,8 @@ export class CredentialCache {
         },
       };
     }
+    // An OAuth grant is checked by tenant-identity.ts, which asks for its member as a session's.
+    if (presented.kind === "oauth") return { ok: false, reason: "not an API key", knownKey: null };
     const row = await this.keyRow(presented.prefix);
     if (!row) return { ok: false, reason: "unknown key", knownKey: null };
     if (!timingSafeEqual(utf8(presented.digest), utf8(row.key_hash)))

@@ -20,11 +20,13 @@ import type {
   AuthResult,
   CredentialChange,
   DeferredAuth,
+  OAuthGrantView,
   PresentedCredential,
 } from "../tenant-object/contract";
 import { admitApiKeyRequest, dirtyKeyUsage, markKeyUsageFlushed } from "./api-key-window";
 import type { AuditOutbox } from "./audit-outbox";
 import { CredentialCache } from "./credentials";
+import type { OAuthGrants } from "./oauth-grants";
 import type { SessionStore } from "./sessions";
 
 /** How long counted usage (API keys, publishing windows) may wait before it is written to D1. */
@@ -49,6 +51,7 @@ export class TenantIdentity {
     private readonly tenant: TenantRecordCache,
     private readonly auditOutbox: AuditOutbox,
     private readonly sessions: SessionStore,
+    private readonly oauth: OAuthGrants,
   ) {
     this.clock = objectClock(sql, env);
     this.credentials = new CredentialCache(tenantId, tenant, this.clock);
@@ -67,6 +70,12 @@ export class TenantIdentity {
     // ended by a password, MFA or status change, it is refused on the next request.
     if (presented.kind === "session" && !this.sessions.isLive(presented.sessionId, presented.userId)) {
       return { ok: false, status: 401 };
+    }
+    // An MCP tool call of an OAuth caller: its grant must still be there (not revoked).
+    if (presented.kind === "oauth") {
+      const grant = this.oauth.byId(presented.grantId);
+      const principal = grant ? await this.oauthPrincipal(grant) : null;
+      return principal ? { ok: true, principal, admission: null } : { ok: false, status: 401 };
     }
     const check = await this.credentials.check(presented);
     if (!check.ok) {
@@ -134,6 +143,26 @@ export class TenantIdentity {
       };
     }
     return { kind: "ok", principal: result.principal, admission: result.admission };
+  }
+
+  /**
+   * The member a live OAuth grant acts for, bounded by its scopes; null when the member or
+   * the tenant is not active (their role is read now, as for a session).
+   */
+  async oauthPrincipal(grant: OAuthGrantView): Promise<UserPrincipal | null> {
+    const check = await this.credentials.check({ kind: "session", userId: grant.userId, sessionId: "" });
+    if (!check.ok) return null;
+    return {
+      ...check.principal,
+      sessionId: null,
+      credential: {
+        kind: "oauth",
+        scopes: grant.scopes,
+        grantId: grant.grantId,
+        clientId: grant.clientId,
+        clientName: grant.clientName,
+      },
+    };
   }
 
   /** Whether `userId` and the tenant are active now (a session's check, without a session). */

@@ -124,6 +124,22 @@ export class Attempts {
     return { input: JSON.parse(attempt.input) as PublishInput, row };
   }
 
+  /** When the attempt was opened (its send began then or soon after); null when it is not known. */
+  openedAtMs(attemptId: string): number | null {
+    return (
+      this.sql
+        .exec<{ created_at_ms: number }>("SELECT created_at_ms FROM attempts WHERE attempt_id = ?", attemptId)
+        .toArray()[0]?.created_at_ms ?? null
+    );
+  }
+
+  /** A finished attempt's input and record (reconcile.ts reads and rewrites it); null otherwise. */
+  recorded(attemptId: string): { input: PublishInput; row: PublishRequestRow } | null {
+    const attempt = this.find(attemptId);
+    if (!attempt?.row) return null;
+    return { input: JSON.parse(attempt.input) as PublishInput, row: JSON.parse(attempt.row) as PublishRequestRow };
+  }
+
   /** Forgets an attempt that published nothing: the client may try again. */
   forget(attemptId: string): void {
     this.sql.exec("DELETE FROM attempts WHERE attempt_id = ?", attemptId);

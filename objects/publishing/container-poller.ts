@@ -74,7 +74,7 @@ async function publishFinished(ctx: ContainerContext, row: ContainerRow, token: 
     if (!isPlatformError(error)) throw error;
     // No answer in time: it may have been published. An Instagram container will say
     // (PUBLISHED); where the platform cannot, the post is unknown, never sent again.
-    if (error.kind === "timeout") return adapter.reportsPublished === false ? lostAnswer(row) : null;
+    if (error.outcomeUnknown) return adapter.reportsPublished === false ? lostAnswer(row) : null;
     setContainer(ctx.sql, row.attempt_id, { state: "waiting" });
     if (error.kind === "rejected") return { kind: "failed", error: "rejected", message: error.message };
     if (error.kind === "auth") await ctx.tokens.acquire(row.account_id, token.version);

@@ -45,7 +45,9 @@ export async function callPlatform(
 function failed(error: PlatformError): SendOutcome {
   return {
     kind: "failed",
-    error: error.kind,
+    // A 5xx of the call that creates the post may follow its creation (afterCreate in
+    // src/core/platforms/errors.ts): recorded as a timeout is, unknown, and reconciled.
+    error: error.outcomeUnknown ? "timeout" : error.kind,
     message: error.message,
     retryAfterSeconds: error.details.retryAfterSeconds,
     resetAtMs: error.details.resetAtMs,

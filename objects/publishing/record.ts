@@ -28,6 +28,7 @@ import {
 } from "./outcome";
 import type { PostQuota } from "./post-quota";
 import { recordPlatformQuota, releaseSlot, windowFor } from "./rate-windows";
+import { watchedRecord } from "./reconcile-store";
 import { RecordOutbox } from "./record-outbox";
 import type { TenantRecordCache } from "./tenant-record";
 import type { SendOutcome } from "./types";
@@ -57,7 +58,7 @@ export class PublishRecord {
     private readonly log: SlidingLog,
     /** The plan's posts a month, counted by admission: a post that went nowhere gives its place back. */
     private readonly quota: PostQuota,
-    private readonly timers: Timers<"record-pending" | "media-containers">,
+    private readonly timers: Timers<"record-pending" | "media-containers" | "reconcile-outcomes">,
     private readonly onPublished: (post: PublishedPost) => void,
     private readonly clock: Clock,
     /** Each record's post event leaves with it (record-outbox.ts). */
@@ -91,7 +92,14 @@ export class PublishRecord {
       return unsentRefusal(account, sent, nowMs);
     }
     const now = isoNow(this.clock);
-    const record = sentRecord(requestRow(this.tenantId, input, account.platform, now), sent, now);
+    // An outcome not learned is reconciled with the platform from now on (reconcile.ts).
+    const record = await watchedRecord(
+      this.sql,
+      this.timers,
+      sentRecord(requestRow(this.tenantId, input, account.platform, now), sent, now),
+      this.attempts.openedAtMs(attemptId) ?? nowMs,
+      nowMs,
+    );
     if (sent.kind === "published" && sent.result.quota) {
       recordPlatformQuota(this.sql, account.accountId, spec, sent.result.quota, nowMs);
     }
@@ -144,10 +152,51 @@ export class PublishRecord {
     if (!processing) return;
     const account = await this.tokens.load(processing.input.accountId);
     if (!account) return;
-    const record = processedRecord(processing.row, sent, isoNow(this.clock));
+    const nowMs = this.clock();
+    const record = await watchedRecord(
+      this.sql,
+      this.timers,
+      processedRecord(processing.row, sent, isoNow(this.clock)),
+      this.attempts.openedAtMs(attemptId) ?? nowMs,
+      nowMs,
+    );
     if (record.status === "failed") {
       releaseSlot(this.sql, this.log, account.platform, attemptId);
       this.quota.giveBack(attemptId);
+    }
+    await this.outbox.add(attemptId, record);
+    this.countIfPublished(record);
+  }
+
+  /**
+   * A post being reconciled (reconcile.ts): its record, and its content as it went out
+   * (composed as its first call composed it); null once the attempt is gone.
+   */
+  reconciling(attemptId: string): { record: PublishRequestRow; post: PostContent } | null {
+    const recorded = this.attempts.recorded(attemptId);
+    if (!recorded) return null;
+    return { record: recorded.row, post: composePost(recorded.input.draft, recorded.input.utmParams) };
+  }
+
+  /**
+   * A reconciliation's news (reconcile.ts): the post's new record, written as any
+   * finished publish's (the outbox), counted once published. One that failed for good
+   * gives its slot and its place in the month back when `givesBack` (its second send was
+   * refused: nothing of it went out); a post given up keeps them (it may be out). With
+   * `containerId`, a second send still processing: the poller completes it.
+   */
+  async reconciled(
+    attemptId: string,
+    record: PublishRequestRow,
+    options: { givesBack?: boolean; containerId?: string } = {},
+  ): Promise<void> {
+    if (record.status === "failed" && options.givesBack) {
+      releaseSlot(this.sql, this.log, record.platform, attemptId);
+      this.quota.giveBack(attemptId);
+    }
+    if (options.containerId) {
+      const target = { attemptId, accountId: record.account_id, containerId: options.containerId };
+      await trackContainer(this.sql, this.timers, containerCadence(this.env, record.platform), target, this.clock());
     }
     await this.outbox.add(attemptId, record);
     this.countIfPublished(record);

@@ -84,4 +84,13 @@ export const SANDBOX_MIGRATIONS: readonly ObjectMigration[] = [
       CREATE TABLE settings (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
     `,
   },
+  {
+    version: 3,
+    name: "sign-in",
+    sql: `
+      -- A sandbox user is signed in to with its password on the authorize page
+      -- (src/core/sandbox/consent-page.ts): NULL until its first sign-in sets it.
+      ALTER TABLE users ADD COLUMN password_hash TEXT;
+    `,
+  },
 ];

@@ -545,4 +545,83 @@ export const TENANT_OBJECT_MIGRATIONS: readonly ObjectMigration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 26,
+    name: "post-watches",
+    sql: `
+      -- Posts whose outcome was not learned, reconciled with their platform
+      -- (objects/publishing/reconcile.ts): when the send began (sent_at_ms, on the object's
+      -- clock), the checks made and when the next is due (NULL once settled), and whether
+      -- the post was sent a second time (resent: set before that call, so a reset during
+      -- it never leads to a third). Kept once settled, so a later unknown of the same
+      -- attempt (its processed media's publish) knows it was sent again; pruned after a week.
+      CREATE TABLE reconciliations (
+        attempt_id TEXT PRIMARY KEY NOT NULL,
+        account_id TEXT NOT NULL,
+        platform TEXT NOT NULL,
+        sent_at_ms INTEGER NOT NULL,
+        tries INTEGER NOT NULL DEFAULT 0,
+        next_at_ms INTEGER,
+        resent INTEGER NOT NULL DEFAULT 0 CHECK (resent IN (0, 1)),
+        updated_at_ms INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX reconciliations_due ON reconciliations (next_at_ms) WHERE next_at_ms IS NOT NULL;
+      -- The pre-flight checks of scheduled posts (objects/publishing/preflight.ts): when
+      -- the check 15 minutes ahead ran, and the risk the latest check found (NULL: none)
+      -- with when it was first found. A row leaves with its post's place in the schedule.
+      CREATE TABLE preflight_checks (
+        request_id TEXT PRIMARY KEY NOT NULL,
+        ahead_at_ms INTEGER,
+        checked_at_ms INTEGER NOT NULL,
+        risk_code TEXT,
+        risk_reason TEXT,
+        detected_at_ms INTEGER
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 29,
+    name: "oauth-grants",
+    sql: `
+      -- What members granted OAuth clients (objects/identity/oauth-grants.ts, docs/mcp.md,
+      -- OAuth): one row per member and client, its scopes and the resource its tokens are
+      -- bound to (this site's /mcp), and the digests (hex SHA-256) of its one live access
+      -- token and refresh token, never the tokens. previous_refresh_hash is the refresh
+      -- token the last refresh replaced: presented again, it revokes the grant (a stolen
+      -- token in use). Revoking deletes the row: the next request with its token is refused.
+      CREATE TABLE oauth_grants (
+        grant_id TEXT PRIMARY KEY NOT NULL,
+        user_id TEXT NOT NULL,
+        client_id TEXT NOT NULL,
+        client_name TEXT NOT NULL,
+        scopes TEXT NOT NULL,
+        resource TEXT NOT NULL,
+        created_at_ms INTEGER NOT NULL,
+        last_used_at_ms INTEGER,
+        access_hash TEXT,
+        access_expires_at_ms INTEGER,
+        refresh_hash TEXT,
+        previous_refresh_hash TEXT,
+        refresh_expires_at_ms INTEGER
+      ) WITHOUT ROWID;
+      CREATE INDEX oauth_grants_user ON oauth_grants (user_id, client_id);
+      CREATE UNIQUE INDEX oauth_grants_access ON oauth_grants (access_hash) WHERE access_hash IS NOT NULL;
+      CREATE UNIQUE INDEX oauth_grants_refresh ON oauth_grants (refresh_hash) WHERE refresh_hash IS NOT NULL;
+      CREATE INDEX oauth_grants_previous ON oauth_grants (previous_refresh_hash)
+        WHERE previous_refresh_hash IS NOT NULL;
+      -- Authorization codes a member's consent issued, by digest: single-use, five minutes,
+      -- bound to the client, its redirect URI, the PKCE challenge (S256) and the resource.
+      CREATE TABLE oauth_codes (
+        code_hash TEXT PRIMARY KEY NOT NULL,
+        user_id TEXT NOT NULL,
+        client_id TEXT NOT NULL,
+        client_name TEXT NOT NULL,
+        redirect_uri TEXT NOT NULL,
+        code_challenge TEXT NOT NULL,
+        scopes TEXT NOT NULL,
+        resource TEXT NOT NULL,
+        expires_at_ms INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

@@ -13,6 +13,7 @@
 import type { CampaignRoiPage, CampaignRoiQuery, ConversionCredit } from "../../src/core/analytics/campaign-types";
 import type { PostFigures } from "../../src/core/analytics/post-figures";
 import type { Anomaly, MetricColumns, MetricName, Score } from "../../src/core/analytics/post-metrics";
+import type { PostReport, PostReportQuery } from "../../src/core/analytics/post-reports";
 import type { Permission } from "../../src/core/auth/permissions";
 import type { UserPrincipal } from "../../src/core/auth/principal";
 import type { SubscriptionGate } from "../../src/core/billing/subscription";
@@ -52,7 +53,76 @@ export const LIVE_SESSION_HEADER = "x-dify-live-session";
 export type PresentedCredential =
   | { kind: "api_key"; prefix: string; digest: string }
   /** `sessionId`: the token's jti, a live session of this object's (objects/identity/sessions.ts). */
-  | { kind: "session"; userId: string; sessionId: string };
+  | { kind: "session"; userId: string; sessionId: string }
+  /**
+   * An MCP tool call of a caller that came with an OAuth access token: the grant, named by
+   * a dispatch credential the router verified (src/core/auth/mcp-dispatch.ts).
+   */
+  | { kind: "oauth"; grantId: string };
+
+// --- OAuth grants (objects/identity/oauth-grants.ts; docs/mcp.md, OAuth) ---------
+
+/** A member's consent to a client, for which a code is issued. */
+export interface NewOAuthCode {
+  userId: string;
+  clientId: string;
+  clientName: string;
+  /** The exact redirect URI the authorization request named (the exchange must repeat it). */
+  redirectUri: string;
+  /** PKCE S256 challenge. */
+  codeChallenge: string;
+  scopes: string[];
+  /** The resource its tokens are bound to (RFC 8707): this site's /mcp. */
+  resource: string;
+}
+
+/** A token request exchanging a code (RFC 6749 4.1.3, RFC 7636). */
+export interface OAuthCodeExchange {
+  code: string;
+  clientId: string;
+  redirectUri: string;
+  codeVerifier: string;
+  /** The resource asked for, when the request names one. */
+  resource: string | null;
+}
+
+/** A token request with a refresh token (RFC 6749 section 6). */
+export interface OAuthRefresh {
+  refreshToken: string;
+  clientId: string;
+  /** Narrower scopes, when asked; null keeps the grant's. */
+  scopes: string[] | null;
+  resource: string | null;
+}
+
+export type OAuthTokenOutcome =
+  | {
+      ok: true;
+      accessToken: string;
+      refreshToken: string;
+      expiresInSeconds: number;
+      scopes: string[];
+      grantId: string;
+      userId: string;
+    }
+  | { ok: false; error: "invalid_grant" | "invalid_target" | "invalid_scope"; description: string };
+
+/** A grant as the API lists it: never a token or its digest. */
+export interface OAuthGrantView {
+  grantId: string;
+  userId: string;
+  clientId: string;
+  clientName: string;
+  scopes: string[];
+  resource: string;
+  createdAtMs: number;
+  lastUsedAtMs: number | null;
+  /** When its refresh token lapses unless used. */
+  expiresAtMs: number | null;
+}
+
+/** An access token checked at /mcp: the member it acts for, with the grant's scopes. */
+export type OAuthAccess = { ok: true; principal: UserPrincipal; grant: OAuthGrantView } | { ok: false };
 
 /** One request charged against an API key's exact hourly limit. */
 export interface Admission {
@@ -481,6 +551,22 @@ export interface TenantObjectContract {
    * many ended. Their unspent live tickets are voided and their live sockets closed.
    */
   endSessions(ending: SessionEnding): Promise<number>;
+  // OAuth for MCP clients (objects/identity/oauth-grants.ts)
+  /** A single-use code (five minutes) for a member's consent to a client. */
+  issueOAuthCode(grant: NewOAuthCode): Promise<{ code: string; expiresAtMs: number }>;
+  /** Exchanges a code with its PKCE verifier for an access and a refresh token; the code is spent either way. */
+  redeemOAuthCode(exchange: OAuthCodeExchange): Promise<OAuthTokenOutcome>;
+  /** Rotates a grant's tokens; a replaced refresh token presented again revokes the grant. */
+  refreshOAuthGrant(refresh: OAuthRefresh): Promise<OAuthTokenOutcome>;
+  /**
+   * The member an access token (by its digest) acts for, if it is live, bound to
+   * `resource`, and its member and tenant are active; marks the grant used.
+   */
+  authenticateOAuth(accessDigest: string, resource: string): Promise<OAuthAccess>;
+  /** The grants of `userId`, or of every member (null), newest first. */
+  listOAuthGrants(userId: string | null): Promise<OAuthGrantView[]>;
+  /** Revokes a grant (of `userId` only, unless null): its tokens are refused from now; null if none. */
+  revokeOAuthGrant(grantId: string, userId: string | null): Promise<OAuthGrantView | null>;
   /** Keeps the SHA-256 `digest` of a new reset link as `userId`'s only one; when it expires. */
   issuePasswordReset(userId: string, digest: string): Promise<{ expiresAtMs: number }>;
   /** Spends a reset link: its user, once, within its hour; null otherwise. */
@@ -616,6 +702,8 @@ export interface TenantObjectContract {
   postFigures(postId: string): Promise<PostFigures | null>;
   /** ROI by campaign over a fixed window, from the object's running totals (GET /v1/analytics/roi). */
   campaignRoi(query: CampaignRoiQuery): Promise<CampaignRoiPage>;
+  /** The top posts or the anomalies of the last days, from the live figures (GET /v1/analytics/top-posts, /anomalies). */
+  postReport(query: PostReportQuery): Promise<PostReport>;
   /** A conversion D1 has recorded, credited to its campaigns (POST /v1/conversions, after the commit). */
   creditConversion(credit: ConversionCredit): Promise<void>;
   /** A live-socket ticket for `holder` (POST /v1/live/ticket): once, for a minute; void when its session ends. */
@@ -679,6 +767,20 @@ export const REPEAT = {
   finishLogin: "unsafe",
   // Ended sessions stay ended: a repeat ends none more (and counts 0).
   endSessions: "safe",
+  // A repeat stores a second code; the browser is sent one, the other expires unused in
+  // five minutes (oauth-grants.ts).
+  issueOAuthCode: "safe",
+  // Spends the code: a repeat finds it spent and answers invalid_grant, while the first
+  // call's tokens were lost with its answer (the client authorizes again).
+  redeemOAuthCode: "unsafe",
+  // Rotates the refresh token: a repeat presents the replaced one, which revokes the grant.
+  refreshOAuthGrant: "unsafe",
+  // Reads the grant and marks it used: a repeat marks it again, at a later time.
+  authenticateOAuth: "safe",
+  // Reads only.
+  listOAuthGrants: "safe",
+  // Deletes the grant: a repeat finds none and answers null.
+  revokeOAuthGrant: "safe",
   // Keeps `digest` as the user's only link: a repeat keeps the same link, its hour
   // counted from the repeat (password-resets.ts).
   issuePasswordReset: "safe",
@@ -772,6 +874,8 @@ export const REPEAT = {
   // Reads; builds the ledger from D1 when it was never built (the same totals however
   // often) and sets the ledger's timer.
   campaignRoi: "safe",
+  // Reads.
+  postReport: "safe",
   // Credited once per conversion id (campaign-ledger.ts).
   creditConversion: "safe",
   // A repeat issues another ticket; the first, never handed out, expires unspent in its minute.

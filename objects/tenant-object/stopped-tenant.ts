@@ -2,7 +2,8 @@
 // suspended or deleted (tenants.status in the directory) is stopped everywhere: its
 // credentials are refused (identity), its scheduled posts that come due are held
 // rather than sent (objects/publishing/post-holds.ts), and the work that would use its
-// stored tokens on its behalf pauses: token upkeep and insight pulls skip their run.
+// stored tokens on its behalf pauses: token upkeep, insight pulls and the reconciliation
+// of unknown outcomes (which may send a post again) skip their run.
 // Each reads the status from the directory as it runs (TenantRecordCache.currentStatus),
 // never the kept record, so neither a stale record nor a lost notice lets it act for a
 // stopped tenant. On reactivation the operator's route tells the object
@@ -20,7 +21,7 @@ import type { TenantParts } from "./parts";
 export const STOPPED_RECHECK_MS = 3_600_000;
 
 /** The timers that pause while the tenant is stopped (scheduled posts are held instead). */
-export type PausedTimer = "token-upkeep" | "sync-insights";
+export type PausedTimer = "token-upkeep" | "sync-insights" | "reconcile-outcomes";
 
 /**
  * Runs a paused timer's `work` only while the tenant is active and its subscription not
@@ -55,4 +56,6 @@ async function resumePaused(parts: TenantParts): Promise<void> {
   // Finds nothing to renew (and stops) when the tenant has no Instagram account.
   await parts.timers.scheduleAtMost("token-upkeep", nowMs);
   if (nextPullDue(parts.sql, nowMs) !== null) await parts.timers.scheduleAtMost("sync-insights", nowMs);
+  // Finds nothing due (and arms nothing) when no post is being reconciled.
+  await parts.timers.scheduleAtMost("reconcile-outcomes", nowMs);
 }

@@ -10,6 +10,7 @@
 // and the hooks tests and benchmarks use are functions, not methods (./test-hooks.ts).
 
 import { type Connection, type ConnectionContext, Server } from "partyserver";
+import type { PostReport, PostReportQuery } from "../../src/core/analytics/post-reports";
 import { isoNow } from "../../src/core/clock";
 import type { AuditActor, PendingAuditRow } from "../../src/core/db/audit-logs";
 import type { PostView } from "../../src/core/db/publish-requests";
@@ -25,10 +26,12 @@ import {
   liveUserOf,
   SESSION_ENDED,
 } from "../analytics/live-access";
+import { postReport } from "../analytics/post-reports";
 import { TenantAnalytics } from "../analytics/tenant-analytics";
 import { issueTicket, redeemTicket } from "../analytics/tickets";
 import { AuditOutbox } from "../identity/audit-outbox";
 import { beginLoginAttempt, finishLoginAttempt } from "../identity/login-throttle";
+import { OAuthGrants } from "../identity/oauth-grants";
 import { PasswordResets } from "../identity/password-resets";
 import { SessionStore } from "../identity/sessions";
 import { TenantIdentity } from "../identity/tenant-identity";
@@ -75,6 +78,12 @@ import type {
   MoveStart,
   MoveStatus,
   NewAuthorization,
+  NewOAuthCode,
+  OAuthAccess,
+  OAuthCodeExchange,
+  OAuthGrantView,
+  OAuthRefresh,
+  OAuthTokenOutcome,
   PersonSession,
   PostFigures,
   PresentedCredential,
@@ -110,6 +119,8 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
   readonly #timers = tenantTimers();
   readonly #sessions: SessionStore;
   readonly #resets: PasswordResets;
+  /** What members granted OAuth clients (docs/mcp.md, OAuth). */
+  readonly #oauth: OAuthGrants;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -138,7 +149,8 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
     const tenant = new TenantRecordCache(env, tenantId);
     this.#sessions = new SessionStore(sql, clock);
     this.#resets = new PasswordResets(sql, clock);
-    const identity = new TenantIdentity(sql, env, tenantId, timers, tenant, auditOutbox, this.#sessions);
+    this.#oauth = new OAuthGrants(sql, tenantId, clock);
+    const identity = new TenantIdentity(sql, env, tenantId, timers, tenant, auditOutbox, this.#sessions, this.#oauth);
     const tokens = new AccountTokens(sql, env, tenantId, tenant, clock, webhooks);
     // The steps of a publish (objects/publishing/publish-flow.ts): admission and the
     // record share the attempts and the accounts' windows.
@@ -221,6 +233,8 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
       // reactivation does not bring them back.
       if (change.all) this.#sessions.endAll();
       else this.#sessions.end({ userId: change.userId as string });
+      // OAuth grants end with access too: a reactivated member consents again.
+      this.#oauth.revokeAll(change.all ? null : (change.userId as string));
       endLiveAccess(this.#parts.sql, audience, (tag) => this.getConnections(tag));
     }
   }
@@ -241,6 +255,35 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
     const ended = this.#sessions.end(ending);
     this.#endLiveSessions(ended);
     return ended.length;
+  }
+
+  // --- OAuth for MCP clients (objects/identity/oauth-grants.ts) ------------------
+
+  async issueOAuthCode(grant: NewOAuthCode): Promise<{ code: string; expiresAtMs: number }> {
+    return this.#oauth.newCode(grant);
+  }
+
+  async redeemOAuthCode(exchange: OAuthCodeExchange): Promise<OAuthTokenOutcome> {
+    return this.#oauth.exchange(exchange, (userId) => this.#parts.identity.isActiveUser(userId));
+  }
+
+  async refreshOAuthGrant(refresh: OAuthRefresh): Promise<OAuthTokenOutcome> {
+    return this.#oauth.refresh(refresh, (userId) => this.#parts.identity.isActiveUser(userId));
+  }
+
+  async authenticateOAuth(accessDigest: string, resource: string): Promise<OAuthAccess> {
+    const grant = this.#oauth.byAccessHash(accessDigest);
+    if (!grant || grant.resource !== resource) return { ok: false };
+    const principal = await this.#parts.identity.oauthPrincipal(grant);
+    return principal ? { ok: true, principal, grant } : { ok: false };
+  }
+
+  async listOAuthGrants(userId: string | null): Promise<OAuthGrantView[]> {
+    return this.#oauth.list(userId);
+  }
+
+  async revokeOAuthGrant(grantId: string, userId: string | null): Promise<OAuthGrantView | null> {
+    return this.#oauth.revoke(grantId, userId);
   }
 
   /** A socket opened with a session lasts no longer than the session (live-access.ts). */
@@ -296,6 +339,7 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
     // The usual end of access (forgetCredentials), then what the object keeps of them.
     this.#parts.identity.forget({ userId });
     const ended = this.#sessions.end({ userId });
+    this.#oauth.revokeAll(userId);
     endLiveAccess(this.#parts.sql, { userId }, (tag) => this.getConnections(tag));
     forgetPerson(this.#parts.sql, userId, email);
     return { sessionsEnded: ended.length };
@@ -414,6 +458,10 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
 
   async campaignRoi(query: CampaignRoiQuery): Promise<CampaignRoiPage> {
     return campaignRoi(this.#parts, query);
+  }
+
+  async postReport(query: PostReportQuery): Promise<PostReport> {
+    return postReport(this.#parts, query);
   }
 
   async creditConversion(credit: ConversionCredit): Promise<void> {

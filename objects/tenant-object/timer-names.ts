@@ -10,6 +10,7 @@ export type TenantTimer =
   | "record-pending"
   | "sweep-attempts"
   | "media-containers"
+  | "reconcile-outcomes"
   | "token-upkeep"
   | "flush-analytics"
   | "sync-insights"

@@ -13,10 +13,13 @@
 // the new row; a failed handler runs again a minute later. While a move between shards
 // fences the tenant's writes, every timer but the move's own waits for the switch.
 
+import { claimedPostIds } from "../../src/core/db/claimed-posts";
+import { tenantScope } from "../../src/core/db/tenant-scope";
 import { nextPullDue } from "../analytics/insights-sync";
 import { pollContainers } from "../publishing/container-poller";
 import { flushUsage, sweepAttempts } from "../publishing/housekeeping";
 import { containerCadence } from "../publishing/media-containers";
+import { reconcileOutcomes } from "../publishing/reconcile";
 import { upkeepTokens } from "../publishing/token-upkeep";
 import { faultPoint } from "./fault-points";
 import { flushAnalytics, keepCampaignLedger, syncInsights, type TenantParts } from "./parts";
@@ -89,6 +92,39 @@ export function tenantTimers(): { readonly [name in TenantTimer]: TimerHandler }
         complete: (attemptId, outcome) => parts.record.completeProcessing(attemptId, outcome),
         clock: parts.clock,
       }),
+    ),
+    // Posts whose outcome was not learned, asked of their platform (reconcile.ts); paused
+    // while the tenant is stopped (a check may send the post again).
+    "reconcile-outcomes": handler(
+      ["tenant", "timers", "clock", "sql", "tokens", "adapterFor", "record", "env", "tenantId", "auditOutbox"],
+      (parts) =>
+        whileActive(parts, "reconcile-outcomes", () =>
+          reconcileOutcomes({
+            sql: parts.sql,
+            timers: parts.timers,
+            tokens: parts.tokens,
+            adapter: parts.adapterFor,
+            post: (attemptId) => parts.record.reconciling(attemptId),
+            write: (attemptId, record, options) => parts.record.reconciled(attemptId, record, options),
+            claimed: async (accountId, ids, exceptPostId) => {
+              // The tenant's posts answered before now are in D1 first (the record outbox).
+              await parts.record.outbox.flush();
+              return claimedPostIds(await tenantScope(parts.env, parts.tenantId), accountId, ids, exceptPostId);
+            },
+            audit: (attemptId, event) =>
+              parts.auditOutbox.record(
+                {
+                  tenantId: parts.tenantId,
+                  userId: null,
+                  ip: null,
+                  userAgent: null,
+                  requestId: `reconcile:${attemptId}`,
+                },
+                event,
+              ),
+            clock: parts.clock,
+          }),
+        ),
     ),
     // Instagram tokens renewed before they expire (token-upkeep.ts); paused while the tenant is stopped.
     "token-upkeep": handler(["tenant", "timers", "clock", "env", "tenantId", "tokens", "adapterFor"], (parts) =>

@@ -14,7 +14,7 @@ export async function accountConnectedEvent(
 ): Promise<void> {
   if (!parts.webhooks.wanted("account.connected")) return;
   const row = await getAccount(await tenantScope(parts.env, parts.tenantId), accountId);
-  if (!row || row.status !== "active") return;
+  if (row?.status !== "active") return;
   const account = eventAccount({ accountId, platform: row.platform }, row);
   emitAccountEvent(parts.webhooks, "account.connected", account);
 }

@@ -57,6 +57,12 @@ export const PROBLEM_TYPES = {
   billingManaged: { status: 403, title: "Billing is managed by the subscription and the operator" },
   // A Stripe webhook whose Stripe-Signature does not verify: nothing was applied.
   webhookSignature: { status: 400, title: "The webhook's signature could not be verified" },
+  // The OAuth authorization server's refusals (docs/mcp.md, OAuth): each carries RFC 6749's
+  // `error` code (invalid_request, invalid_grant, unsupported_grant_type, invalid_scope,
+  // invalid_target, invalid_redirect_uri, invalid_client_metadata) and `error_description`,
+  // which OAuth clients read; invalid_client is its own type, a 401.
+  oauthRefused: { status: 400, title: "The authorization server refused the request" },
+  oauthClient: { status: 401, title: "The OAuth client is not known, or did not authenticate" },
   payloadTooLarge: { status: 413, title: "The request body is too large" },
   // It existed and is gone for good: an export past its expiry (docs/privacy.md).
   gone: { status: 410, title: "It is no longer available" },

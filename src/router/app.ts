@@ -31,13 +31,19 @@ import { liveRoutes } from "./routes/live";
 import { logoutRoutes } from "./routes/logout";
 import { meRoutes } from "./routes/me";
 import { mfaRoutes } from "./routes/mfa";
+import { oauthAuthorizeRoutes } from "./routes/oauth-authorize";
 import { oauthCallbackRoutes } from "./routes/oauth-callback";
+import { oauthGrantsRoutes } from "./routes/oauth-grants";
+import { oauthMetadataRoutes } from "./routes/oauth-metadata";
+import { oauthRegisterRoutes } from "./routes/oauth-register";
 import { oauthStartRoutes } from "./routes/oauth-start";
+import { oauthTokenRoutes } from "./routes/oauth-token";
 import { passwordRoutes } from "./routes/password";
 import { passwordResetRoutes } from "./routes/password-reset";
 import { postAnalyticsRoutes } from "./routes/post-analytics";
 import { postConfigurationsRoutes } from "./routes/post-configurations";
 import { postReleaseRoutes } from "./routes/post-release";
+import { postReportsRoutes } from "./routes/post-reports";
 import { postsRoutes } from "./routes/posts";
 import { rateLimitsRoutes } from "./routes/rate-limits";
 import { sandboxRoutes } from "./routes/sandbox";
@@ -90,6 +96,8 @@ export function createApp(options: AppOptions = {}) {
   // The sandbox is unauthenticated where a browser reaches it: same limit, before
   // anything (the sandbox's form parsing) reads the body.
   app.use("/sandbox/*", limitBody);
+  // This site's OAuth authorization server for MCP clients (docs/mcp.md, OAuth): public forms.
+  app.use("/oauth/*", limitBody);
   app.onError(onError);
   app.notFound(notFound);
 
@@ -115,6 +123,11 @@ export function createApp(options: AppOptions = {}) {
   app.route("/", socialAccountsRoutes);
   app.route("/", oauthStartRoutes);
   app.route("/", oauthCallbackRoutes);
+  app.route("/", oauthMetadataRoutes);
+  app.route("/", oauthRegisterRoutes);
+  app.route("/", oauthAuthorizeRoutes);
+  app.route("/", oauthTokenRoutes);
+  app.route("/", oauthGrantsRoutes);
   app.route("/", postsRoutes);
   app.route("/", postReleaseRoutes);
   app.route("/", rateLimitsRoutes);
@@ -143,6 +156,7 @@ export function createApp(options: AppOptions = {}) {
   app.route("/", adminRetentionRoutes);
   app.route("/", adminTenantsRoutes);
   app.route("/", analyticsReportsRoutes);
+  app.route("/", postReportsRoutes);
   app.route("/", conversionsRoutes);
   app.route("/", abTestsRoutes);
   app.route("/", webhookEndpointsRoutes);

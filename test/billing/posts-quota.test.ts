@@ -115,8 +115,9 @@ describe("the monthly posts quota", () => {
     const p = await publisher({ max_posts_per_month: 10 });
     const user = sandboxUserOf(p.account);
     // Each fault is taken by the one call it fails.
-    await sandbox("linkedin").addFault({ kind: "error_500", endpoint: "publish", user_id: user });
-    expect((await publish(p)).status).toBe(503);
+    // The image's upload fails: the post itself never reached the platform.
+    await sandbox("linkedin").addFault({ kind: "error_500", endpoint: "media", user_id: user });
+    expect((await publish(p, { image_url: "https://cdn.example.com/quota.jpg" })).status).toBe(503);
     expect((await usage(p.tenant)).quotas.posts_per_month.used).toBe(0);
     // Sent, with no answer in time (the platform deadline is 4 s in tests): it may have gone out.
     await sandbox("linkedin").addFault({ kind: "hang", endpoint: "publish", user_id: user, params: { ms: 6000 } });

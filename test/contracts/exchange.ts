@@ -15,6 +15,7 @@ import { codeChallenge, generateCodeVerifier } from "../../src/core/platforms/pk
 import type { Platform } from "../../src/core/platforms/types";
 import { sandbox, sandboxUser } from "../support/accounts";
 import { ORIGIN } from "../support/http";
+import { approveAtSandbox, objectOpener } from "../support/sandbox-sign-in";
 
 /** The live hosts the adapters speak to (src/core/platforms/config.ts). */
 const LIVE_API: Record<Platform, string> = {
@@ -101,7 +102,8 @@ export async function sandboxGrant(platform: Platform, scopes?: string[]) {
   url.searchParams.set("login_hint", user);
   if (scopes)
     url.searchParams.set("scope", scopes.join(platform === "facebook" || platform === "instagram" ? "," : " "));
-  const approved = await sandbox(platform).fetch(new Request(url, { redirect: "manual" }));
+  // The sandbox's sign-in page, the user signing in and approving.
+  const approved = await approveAtSandbox(objectOpener(sandbox(platform)), url);
   const code = new URL(approved.headers.get("Location") ?? "https://none.invalid").searchParams.get("code");
   if (!code) throw new Error(`the sandbox did not approve: ${approved.status} ${await approved.text()}`);
   const [identity] = await adapter.connect(code, redirectUri, verifier);

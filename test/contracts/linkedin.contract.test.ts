@@ -106,6 +106,9 @@ describe("LinkedIn contract", () => {
 
   it("member post statistics: the adapter asks one queryType per call and sums elements[].count", async () => {
     const { config, requests } = recordingConfig("linkedin", () => Response.json(MEMBER_ANALYTICS.response));
+    // An app LinkedIn approved for them (LINKEDIN_POST_ANALYTICS = "on"), at a version before POST_SAVE.
+    config.linkedInPostAnalytics = true;
+    config.apiVersion = "202602";
     const metrics = await new LinkedInAdapter(config).insights("tok", "abc", [SHARE]);
     expect(requests.map((r) => new URL(r.url).searchParams.getAll("queryType"))).toEqual([
       ["IMPRESSION"],

@@ -12,6 +12,7 @@ import { GRAPH_VERSION } from "../../src/core/platforms/graph";
 import { pageIdOf } from "../../src/core/sandbox/facebook";
 import { sandbox, sandboxUser } from "../support/accounts";
 import { ORIGIN } from "../support/http";
+import { approveAtSandbox, objectOpener } from "../support/sandbox-sign-in";
 import { sandboxFetch } from "./exchange";
 import { clockedConfig, platformErrorOf } from "./meta-support";
 
@@ -151,7 +152,7 @@ async function grantOf(user: string) {
   const redirectUri = `${ORIGIN}/v1/oauth/facebook/callback`;
   const url = new URL(adapter.authorizeUrl({ state: "s", redirectUri, codeChallenge: null }));
   url.searchParams.set("login_hint", user);
-  const approved = await sandbox("facebook").fetch(new Request(url, { redirect: "manual" }));
+  const approved = await approveAtSandbox(objectOpener(sandbox("facebook")), url);
   const code = new URL(approved.headers.get("Location") ?? "https://none.invalid").searchParams.get("code") ?? "";
   const identities = await adapter.connect(code, redirectUri, null);
   return { identities, userToken: identities[0]?.tokens.refreshToken ?? "" };

@@ -137,7 +137,9 @@ describe("every statement of src/core/db, on a big tenant", () => {
       const seen = reached.get(file) ?? new Set();
       return seen.size === count
         ? []
-        : [`${file} prepares ${count} statements; the cases reach ${seen.size} (from: ${[...seen].join(", ") || "none"})`];
+        : [
+            `${file} prepares ${count} statements; the cases reach ${seen.size} (from: ${[...seen].join(", ") || "none"})`,
+          ];
     });
     expect(short, "add a case to bench/scale/worker/ for each").toEqual([]);
     for (const file of reached.keys()) expect(files.has(file), `${file} is counted`).toBe(true);

@@ -36,7 +36,8 @@ async function requestRows(tenantId: string, text: string): Promise<number> {
 
 describe.concurrent("fault matrix: the platform failing at publish", () => {
   it.each([
-    { ...(FAULTS[0] as PlatformFault), status: 503, type: "/problems/platform-unavailable" },
+    // A 5xx of the post's creation may follow the post's creation: unknown, and reconciled.
+    { ...(FAULTS[0] as PlatformFault), status: 202, type: null },
     { ...(FAULTS[1] as PlatformFault), status: 429, type: "/problems/rate-limited" },
     { ...(FAULTS[2] as PlatformFault), status: 202, type: null },
   ])("$kind: answered $status", async ({ kind, params, status, type }) => {
@@ -47,9 +48,11 @@ describe.concurrent("fault matrix: the platform failing at publish", () => {
     expect(res.status, await res.clone().text()).toBe(status);
 
     if (type === null) {
-      // Too late: it may have gone out (here it did), so it is reported unknown and never sent again.
+      // It may have gone out (too late: it did; a 500: it did not), so it is reported
+      // unknown, never sent blindly: the reconciliation asks the platform first, then
+      // marks it published or sends it once (test/faults/reconcile.test.ts).
       const { id } = await json<{ id: string }>(res);
-      expect(await expectSettled(tenant.tenantId, key, account, id, text, "unknown")).toBe(1);
+      expect(await expectSettled(tenant.tenantId, key, account, id, text, "unknown")).toBe(kind === "hang" ? 1 : 0);
       await runTimersNow(tenant.tenantId);
       expect(await received(account, text)).toBe(1);
       return;

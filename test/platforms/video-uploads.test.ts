@@ -128,6 +128,7 @@ describe("videos to X and LinkedIn", () => {
       [x.account, { image_url: "https://cdn.example.com/still.jpg?sandbox_type=mp4" }, "image_url"],
       [x.account, { video_url: "https://cdn.example.com/clip.gif" }, "video_url"],
       [linkedin.account, { video_url: "https://cdn.example.com/clip.mov" }, "video_url"],
+      [linkedin.account, { image_url: "https://cdn.example.com/still.png?sandbox_type=mp4" }, "image_url"],
     ];
     for (const [account, media, field] of cases) {
       const { res } = await postMedia(account.platform === "twitter" ? x.tenant : linkedin.tenant, account, media);

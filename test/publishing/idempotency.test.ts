@@ -62,8 +62,10 @@ describe("Idempotency-Key", () => {
   it("a key whose request failed before anything happened can be retried", async () => {
     const tenant = await createTenant();
     const account = await connectAccount(tenant.ownerKey, "linkedin");
-    await sandbox("linkedin").addFault({ kind: "error_500", endpoint: "publish", user_id: sandboxUserOf(account) });
-    const body = publishBody(account);
+    // The image's upload fails (a 5xx of the post's own creation would be an unknown
+    // outcome: docs/publishing.md, Reconciliation): nothing was published.
+    await sandbox("linkedin").addFault({ kind: "error_500", endpoint: "media", user_id: sandboxUserOf(account) });
+    const body = publishBody(account, { image_url: "https://cdn.example.com/retry-me.jpg" });
     const headers = { "Idempotency-Key": "retry-me" };
     const failed = await call("/v1/posts", { token: tenant.ownerKey, body, headers });
     expect(failed.status).toBe(503);

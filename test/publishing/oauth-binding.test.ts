@@ -8,6 +8,7 @@ import { TestBrowser } from "../support/browser";
 import { tenantDb } from "../support/databases";
 import { call, json, ORIGIN } from "../support/http";
 import { consentPage, submitConsent } from "../support/oauth-consent";
+import { approveAtSandbox } from "../support/sandbox-sign-in";
 import { createTenant, type TestTenant } from "../support/tenants";
 
 interface Started {
@@ -73,11 +74,11 @@ describe("the OAuth binding", () => {
     const atPlatform = await toPlatform(initiator, authorize_url);
     // The platform's authorize URL, sent to someone else: their browser has no cookie.
     const victim = new TestBrowser();
-    const callback = await expectRedirect(await victim.open(atPlatform));
+    const callback = await expectRedirect(await approveAtSandbox(victim, atPlatform));
     expect(await refusedField(await victim.open(callback))).toEqual(["state"]);
     expect(await accountsOf(tenant)).toBe(0);
     // Not burnt: the browser that started completes it.
-    const own = await expectRedirect(await initiator.open(atPlatform));
+    const own = await expectRedirect(await approveAtSandbox(initiator, atPlatform));
     expect((await initiator.open(own)).status).toBe(201);
     expect(await accountsOf(tenant)).toBe(1);
   });
@@ -87,7 +88,7 @@ describe("the OAuth binding", () => {
     const { authorize_url, state } = await connect(tenant);
     const initiator = new TestBrowser();
     const atPlatform = await toPlatform(initiator, authorize_url);
-    const callback = await expectRedirect(await initiator.open(atPlatform));
+    const callback = await expectRedirect(await approveAtSandbox(initiator, atPlatform));
     const [name] = initiator.cookieNames();
     // Another browser holding a cookie of that name (its own value) for the state.
     const other = await call(`${callback.pathname}${callback.search}`, {
@@ -118,7 +119,7 @@ describe("the OAuth binding", () => {
     const again = await first.open(authorize_url);
     expect(again.headers.getSetCookie()).toEqual([]);
     const atPlatform = await expectRedirect(await submitConsent(first, await consentPage(again)));
-    const callback = await expectRedirect(await first.open(atPlatform));
+    const callback = await expectRedirect(await approveAtSandbox(first, atPlatform));
     expect((await first.open(callback)).status).toBe(201);
   });
 
@@ -131,7 +132,7 @@ describe("the OAuth binding", () => {
     const opened = await dashboard.open(authorize_url);
     expect(opened.status).toBe(302);
     expect(opened.headers.getSetCookie()).toEqual([]);
-    const callback = await expectRedirect(await dashboard.open(await expectRedirect(opened)));
+    const callback = await expectRedirect(await approveAtSandbox(dashboard, await expectRedirect(opened)));
     expect((await dashboard.open(callback)).status).toBe(201);
   });
 

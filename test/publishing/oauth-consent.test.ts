@@ -12,6 +12,7 @@ import { tenantDb } from "../support/databases";
 import { call, json, ORIGIN } from "../support/http";
 import { consentPage, submitConsent } from "../support/oauth-consent";
 import { tenantObjectOf } from "../support/objects";
+import { approveAtSandbox } from "../support/sandbox-sign-in";
 import {
   ADMIN,
   addUser,
@@ -137,7 +138,7 @@ describe("a forwarded start URL", () => {
     expect(`${atPlatform.origin}${atPlatform.pathname}`).toBe(`${ORIGIN}/sandbox/linkedin/oauth/v2/authorization`);
     expect(atPlatform.searchParams.get("state")).toBe(state);
     expect((await stateRow(tenant.tenantId, state))?.consented_at_ms).toEqual(expect.any(Number));
-    const callback = await expectRedirect(await browser.open(atPlatform));
+    const callback = await expectRedirect(await approveAtSandbox(browser, atPlatform));
     const landed = await browser.open(callback);
     expect(landed.status, await landed.clone().text()).toBe(201);
     expect(await accountsOf(tenant.tenantId)).toBe(1);
@@ -251,7 +252,7 @@ describe("a forwarded start URL", () => {
     await consentPage(await victim.open(authorize_url));
     // Whoever holds the state can rebuild the platform's authorize URL; the victim approves there.
     const atPlatform = (await stateRow(tenant.tenantId, state))?.authorize_url as string;
-    const callback = await expectRedirect(await victim.open(atPlatform));
+    const callback = await expectRedirect(await approveAtSandbox(victim, atPlatform));
     const { fields, detail } = await refused(await victim.open(callback));
     expect(fields).toEqual(["state"]);
     expect(detail).toMatch(/not confirmed/);
@@ -283,7 +284,7 @@ describe("a flow started from this site's own page", () => {
     const { authorize_url } = await json<Started>(started);
     const atPlatform = await expectRedirect(await dashboard.open(authorize_url));
     expect(atPlatform.pathname).toBe("/sandbox/linkedin/oauth/v2/authorization");
-    const landed = await dashboard.open(await expectRedirect(await dashboard.open(atPlatform)));
+    const landed = await dashboard.open(await expectRedirect(await approveAtSandbox(dashboard, atPlatform)));
     expect(landed.status, await landed.clone().text()).toBe(201);
   });
 });
@@ -334,7 +335,7 @@ describe("the callback of a member who may no longer connect accounts", () => {
       const browser = new TestBrowser();
       const page = await consentPage(await browser.open(authorize_url));
       const atPlatform = await expectRedirect(await submitConsent(browser, page));
-      const callback = await expectRedirect(await browser.open(atPlatform));
+      const callback = await expectRedirect(await approveAtSandbox(browser, atPlatform));
 
       const changed = await change(tenant, asker);
       expect(changed.status, `${label}: ${await changed.clone().text()}`).toBeLessThan(300);

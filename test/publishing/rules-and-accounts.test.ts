@@ -15,6 +15,7 @@ import {
 import { TestBrowser } from "../support/browser";
 import { tenantDb } from "../support/databases";
 import { call, json } from "../support/http";
+import { approveAtSandbox } from "../support/sandbox-sign-in";
 import { createTenant } from "../support/tenants";
 
 async function fieldsOf(res: Response): Promise<string[]> {
@@ -132,7 +133,7 @@ describe("the OAuth state", () => {
     );
     const browser = new TestBrowser();
     const atPlatform = await toPlatform(browser, started.authorize_url);
-    const callback = await expectRedirect(await browser.open(atPlatform));
+    const callback = await expectRedirect(await approveAtSandbox(browser, atPlatform));
     expect((await browser.open(callback)).status).toBe(201);
     const replay = await browser.open(callback);
     expect(await fieldsOf(replay)).toEqual(["state"]);

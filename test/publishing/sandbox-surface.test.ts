@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { sandbox, sandboxUser } from "../support/accounts";
 import { TestBrowser } from "../support/browser";
 import { call, ORIGIN } from "../support/http";
+import { approveAtSandbox } from "../support/sandbox-sign-in";
 import { ADMIN } from "../support/tenants";
 
 afterEach(() => vi.restoreAllMocks());
@@ -65,16 +66,15 @@ describe("the sandbox in development mode", () => {
   });
 
   it("sends codes only to this origin's callback for the platform (its registered redirect URI)", async () => {
-    const authorize = (redirectUri: string) =>
-      new TestBrowser().open(
-        `/sandbox/linkedin/oauth/v2/authorization?${new URLSearchParams({
-          response_type: "code",
-          client_id: "sandbox-client",
-          redirect_uri: redirectUri,
-          state: "s",
-          login_hint: sandboxUser("rd"),
-        })}`,
-      );
+    const authorizeUrl = (redirectUri: string) =>
+      `/sandbox/linkedin/oauth/v2/authorization?${new URLSearchParams({
+        response_type: "code",
+        client_id: "sandbox-client",
+        redirect_uri: redirectUri,
+        state: "s",
+        login_hint: sandboxUser("rd"),
+      })}`;
+    const authorize = (redirectUri: string) => new TestBrowser().open(authorizeUrl(redirectUri));
     for (const elsewhere of [
       "https://evil.example/v1/oauth/linkedin/callback",
       `${ORIGIN}/v1/oauth/twitter/callback`,
@@ -85,7 +85,8 @@ describe("the sandbox in development mode", () => {
       expect(res.status, elsewhere).toBe(400);
       expect(res.headers.get("Location")).toBeNull();
     }
-    const approved = await authorize(`${ORIGIN}/v1/oauth/linkedin/callback`);
+    // The registered one: the sign-in page, then the code once the user approves.
+    const approved = await approveAtSandbox(new TestBrowser(), authorizeUrl(`${ORIGIN}/v1/oauth/linkedin/callback`));
     expect(approved.status, await approved.clone().text()).toBe(302);
     expect(approved.headers.get("Location")).toMatch(/^https:\/\/api\.test\/v1\/oauth\/linkedin\/callback\?code=/);
   });

@@ -67,7 +67,14 @@ describe("scheduled posts", () => {
     const { id } = await json<{ id: string }>(
       await call("/v1/posts", { token: tenant.ownerKey, body: publishBody(account, { scheduled_at: inAnHour() }) }),
     );
-    await sandbox("facebook").addFault({ kind: "error_500", endpoint: "publish", user_id: user });
+    // A transient Graph error (is_transient, answered 400): nothing was published. (A 5xx
+    // would leave the outcome unknown, reconciled instead: docs/publishing.md.)
+    await sandbox("facebook").addFault({
+      kind: "graph_error",
+      endpoint: "publish",
+      user_id: user,
+      params: { code: 2, is_transient: true, message: "Service temporarily unavailable" },
+    });
     await makeDue(tenant.tenantId, id);
     await runTimersNow(tenant.tenantId, ["publish-due"]);
     expect((await json<{ status: string }>(await call(`/v1/posts/${id}`, { token: tenant.ownerKey }))).status).toBe(

@@ -735,12 +735,30 @@ export const BEYOND_SEED_COLUMNS: { table: string; migration: string; column: Ex
     migration: "0018_bounded_reads",
     column: { name: "tenant_id", type: "TEXT", notNull: true, default: null, primaryKey: false },
   },
+  // 0027_post_checks (tenant): an unknown outcome's reconciliation, and a scheduled post's risk.
+  {
+    table: "publish_requests",
+    migration: "0027_post_checks",
+    column: { name: "reconciliation", type: "JSON", notNull: false, default: null, primaryKey: false },
+  },
+  {
+    table: "publish_requests",
+    migration: "0027_post_checks",
+    column: { name: "at_risk", type: "JSON", notNull: false, default: null, primaryKey: false },
+  },
 ];
 
 export const BEYOND_SEED_INDEXES: ExpectedIndex[] = [
   { name: "idx_api_keys_parent", table: "api_keys", columns: ["parent_key_id"], where: "parent_key_id IS NOT NULL" },
   { name: "idx_tenants_region_shard", table: "tenants", columns: ["region", "shard"], where: null },
   { name: "idx_key_prefixes_tenant", table: "key_prefixes", columns: ["tenant_id"], where: null },
+  // 0027_post_checks (tenant): the scheduled posts at risk (GET /v1/posts?at_risk=true).
+  {
+    name: "idx_publish_requests_at_risk",
+    table: "publish_requests",
+    columns: ["tenant_id", "request_id DESC"],
+    where: "at_risk IS NOT NULL AND status = 'scheduled'",
+  },
   {
     name: "idx_operator_audit_logs_time",
     table: "operator_audit_logs",
@@ -1149,6 +1167,9 @@ export const BEYOND_SEED_TABLES: BeyondSeedTable[] = [
       "created_at",
       "updated_at",
       "held_reason",
+      // 0027_post_checks
+      "reconciliation",
+      "at_risk",
     ],
   },
   {
@@ -1278,6 +1299,21 @@ export const BEYOND_SEED_TABLES: BeyondSeedTable[] = [
       "error",
       "attempted_at",
       "next_retry_at",
+      "created_at",
+    ],
+  },
+  {
+    name: "oauth_clients",
+    type: "table",
+    database: "global",
+    migration: "0018_oauth_clients (global)",
+    columns: [
+      "client_id",
+      "client_name",
+      "redirect_uris",
+      "token_endpoint_auth_method",
+      "client_secret_hash",
+      "grant_types",
       "created_at",
     ],
   },

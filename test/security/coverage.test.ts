@@ -6,7 +6,7 @@ import { call } from "../support/http";
 import { OPERATIONS, ROUTES } from "./catalogue";
 
 describe("the security matrix", () => {
-  it("covers every documented /v1 operation, each once, and nothing undocumented", async () => {
+  it("covers every documented /v1, /oauth and /.well-known operation, each once, and nothing undocumented", async () => {
     const document = (await (await call("/openapi.json")).json()) as { paths: Record<string, Record<string, unknown>> };
     const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
       Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
@@ -17,7 +17,8 @@ describe("the security matrix", () => {
       "listed twice",
     ).toEqual([]);
     expect(
-      operations.filter((op) => op.includes(" /v1/") && !listed.includes(op)),
+      // The API and this site's OAuth authorization server for MCP clients (docs/mcp.md, OAuth).
+      operations.filter((op) => /^\S+ \/(v1|oauth|\.well-known)\//.test(op) && !listed.includes(op)),
       "not listed",
     ).toEqual([]);
     expect(

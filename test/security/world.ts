@@ -34,6 +34,7 @@ export const ROLE_SCOPES: Record<Role, string[]> = {
     "write:skills",
     "read:brand",
     "write:brand",
+    "manage:webhooks",
   ],
   admin: [
     "read:tenant",
@@ -55,6 +56,7 @@ export const ROLE_SCOPES: Record<Role, string[]> = {
     "write:skills",
     "read:brand",
     "write:brand",
+    "manage:webhooks",
   ],
   member: [
     "read:tenant",

@@ -1,7 +1,8 @@
 // Connecting sandbox accounts through the API, as a client and a browser would:
 // the client POSTs connect and hands the start URL to the user's browser, which
 // opens it (claiming the flow: a binding cookie), confirms on this site's consent
-// page, is sent on to the sandbox's authorize page (which approves at once) and
+// page, is sent on to the sandbox's authorize page (where it signs in as the user with
+// its password and approves: ./sandbox-sign-in.ts) and
 // lands on the callback with its cookie.
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
@@ -10,6 +11,7 @@ import type { Platform } from "../../src/core/platforms/types";
 import { TestBrowser } from "./browser";
 import { call } from "./http";
 import { consentPage, submitConsent } from "./oauth-consent";
+import { approveAtSandbox } from "./sandbox-sign-in";
 import { createOwnerKey, createTenant } from "./tenants";
 
 export interface ConnectedAccount {
@@ -49,7 +51,7 @@ export async function toPlatform(browser: TestBrowser, authorizeUrl: string): Pr
  */
 export async function completeInBrowser(browser: TestBrowser, authorizeUrl: string): Promise<Response> {
   const atPlatform = await toPlatform(browser, authorizeUrl);
-  const callback = await expectRedirect(await browser.open(atPlatform));
+  const callback = await expectRedirect(await approveAtSandbox(browser, atPlatform));
   return browser.open(callback);
 }
 

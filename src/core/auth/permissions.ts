@@ -65,6 +65,10 @@ export const PERMISSIONS = {
   "api_keys.read": { roles: EVERYONE, scope: "manage:api_keys" },
   "api_keys.manage": { roles: WRITERS, scope: "manage:api_keys" },
   "audit.read": { roles: ADMINS, scope: "read:audit" },
+  // What members granted OAuth clients (docs/mcp.md, OAuth), as API keys are: everyone
+  // lists and revokes their own grants, owners and admins every member's.
+  "oauth_grants.read": { roles: EVERYONE, scope: "manage:api_keys" },
+  "oauth_grants.revoke": { roles: EVERYONE, scope: "manage:api_keys" },
   // A user's own second factor: account security, allowed to every role, and only
   // from a session (a key must not change how its user signs in).
   "mfa.manage": { roles: EVERYONE, scope: "manage:users", sessionOnly: true },
@@ -99,7 +103,14 @@ export const PERMISSIONS = {
 
 export type Permission = keyof typeof PERMISSIONS;
 
-export type Credential = { kind: "session" } | { kind: "api_key"; scopes: readonly string[] };
+export type Credential =
+  | { kind: "session" }
+  | { kind: "api_key"; scopes: readonly string[] }
+  /**
+   * An OAuth client's grant, used through /mcp only (docs/mcp.md, OAuth): bounded by the
+   * scopes its member consented to, as a key is by its scopes, and never session-only work.
+   */
+  | { kind: "oauth"; scopes: readonly string[]; grantId: string; clientId: string; clientName: string };
 
 export type Denial = "role" | "scope" | "session_only";
 
@@ -107,7 +118,7 @@ export type Denial = "role" | "scope" | "session_only";
 export function denial(permission: Permission, role: Role, credential: Credential): Denial | null {
   const rule: PermissionRule = PERMISSIONS[permission];
   if (!rule.roles.includes(role)) return "role";
-  if (credential.kind === "api_key") {
+  if (credential.kind === "api_key" || credential.kind === "oauth") {
     if (rule.sessionOnly) return "session_only";
     if (!credential.scopes.includes(rule.scope)) return "scope";
   }

@@ -3,6 +3,7 @@
 import type { Platform } from "../platforms/types";
 import { jsonOrNull, parseJson } from "./json-column";
 import { jsonRowsSource } from "./json-rows";
+import { atRiskOf, reconciliationOf } from "./post-checks";
 import type { TenantScope } from "./tenant-scope";
 import { iso, isoOrNull } from "./time";
 
@@ -48,6 +49,13 @@ export interface PublishRequestRow {
   updated_at: string;
   /** Set exactly while the post is held. */
   held_reason: HoldReason | null;
+  /**
+   * Migration 0027 (./post-checks.ts): the reconciliation of an unknown outcome (JSON),
+   * written with the record; and why a scheduled post is at risk (JSON), written by the
+   * pre-flight check alone (absent from the record's writes, so they never clear it).
+   */
+  reconciliation?: string | null;
+  at_risk?: string | null;
 }
 
 export type PostView = ReturnType<typeof toPost>;
@@ -77,6 +85,9 @@ export function toPost(row: PublishRequestRow) {
     requested_by: row.requested_by,
     error: row.error_type ? { type: row.error_type, message: row.error_message } : null,
     held_reason: row.held_reason ?? null,
+    reconciliation: reconciliationOf(row.reconciliation),
+    // Only a post still to go out is at risk: once it went out (or not), its outcome says how.
+    at_risk: row.status === "scheduled" ? atRiskOf(row.at_risk) : null,
     created_at: iso(row.created_at),
     updated_at: iso(row.updated_at),
   };
@@ -106,6 +117,7 @@ const REQUEST_FIELDS = [
   "created_at",
   "updated_at",
   "held_reason",
+  "reconciliation",
 ] as const;
 
 /** Writes the requests' current state (insert, or update the scheduled rows), at most MAX_JSON_ROWS. */
@@ -117,7 +129,7 @@ export function savePublishRequests(scope: TenantScope, rows: readonly PublishRe
        ON CONFLICT(request_id) DO UPDATE SET status = excluded.status, platform_post_id = excluded.platform_post_id,
          platform_post_url = excluded.platform_post_url, published_at = excluded.published_at,
          error_type = excluded.error_type, error_message = excluded.error_message, updated_at = excluded.updated_at,
-         held_reason = excluded.held_reason
+         held_reason = excluded.held_reason, reconciliation = excluded.reconciliation
        WHERE publish_requests.tenant_id = excluded.tenant_id`,
     )
     .bind(JSON.stringify(rows), scope.tenantId);

@@ -18,6 +18,7 @@ import { toLittleText } from "./linkedin-text";
 import { DEFAULT_LINKEDIN_VERSION } from "./linkedin-version";
 import { fetchVideo, uploadVideo, videoStatus } from "./linkedin-video";
 import { LINKEDIN_IMAGE } from "./media";
+import { sniffMediaType } from "./media-type";
 import { waitWhileProcessing } from "./processing-wait";
 import type { RecentPosts } from "./recent-posts";
 import type {
@@ -142,6 +143,10 @@ export class LinkedInAdapter implements PlatformAdapter {
   ): Promise<{ urn: string; calls: number }> {
     // The media first: a refused image costs no call to LinkedIn.
     const bytes = await this.config.fetchMedia(imageUrl, "image_url", LINKEDIN_IMAGE);
+    const type = sniffMediaType(bytes);
+    if (type?.startsWith("video/")) {
+      throw new PlatformError("media", `image_url is a video (${type}); give it as video_url`, { field: "image_url" });
+    }
     // Images API: POST /rest/images?action=initializeUpload, then PUT the bytes to uploadUrl.
     const init = await send(
       this.config,

@@ -20,6 +20,7 @@ import { failure, type PlatformResponse, send } from "./http";
 import { type MediaField, X_IMAGE, X_VIDEO } from "./media";
 import { type SniffedType, sniffMediaType } from "./media-type";
 import type { ProcessingStatus } from "./types";
+import { xQuota } from "./x-limits";
 
 /** The largest segment appended at once (X takes up to 5 MB a segment). */
 export const X_SEGMENT_BYTES = 4 * 1024 * 1024;
@@ -43,8 +44,13 @@ async function step(config: PlatformConfig, request: Request): Promise<PlatformR
   }
 }
 
+/** A media step's failure; a 429 holds until the later reset its headers name (x-limits.ts). */
 function ok(config: PlatformConfig, response: PlatformResponse): void {
-  if (response.status < 200 || response.status >= 300) throw failure(config, response);
+  if (response.status >= 200 && response.status < 300) return;
+  const error = failure(config, response);
+  const quota = xQuota(response.headers);
+  if (error.kind === "rate_limited" && quota) error.details.resetAtMs = quota.resetAtMs;
+  throw error;
 }
 
 function refusal(field: MediaField, message: string): PlatformError {

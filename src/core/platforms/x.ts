@@ -19,41 +19,16 @@ import type {
   PostMetrics,
   ProcessingStatus,
   PublishResult,
-  QuotaReport,
   RevocationOutcome,
   TokenSet,
 } from "./types";
+import { xQuota } from "./x-limits";
 import { xCreateFailure, xRecentPosts } from "./x-recent";
 import { uploadXMedia, xMediaStatus } from "./x-upload";
 
-const SCOPES = ["tweet.read", "tweet.write", "users.read", "media.write", "offline.access"];
+export { xQuota };
 
-/**
- * The window X holds the caller to, from its rate-limit headers (docs.x.com, "Rate
- * limits": x-rate-limit-* for the endpoint's 15-minute window, x-user-limit-24hour-*
- * for the user's day, x-app-limit-24hour-* for the app's day across every user): when
- * a window is exhausted, the latest reset among the exhausted ones (until then nothing
- * goes through); otherwise the tightest window.
- */
-export function xQuota(headers: Headers): QuotaReport | null {
-  const reports: QuotaReport[] = [];
-  for (const prefix of ["x-rate-limit", "x-user-limit-24hour", "x-app-limit-24hour"]) {
-    const remaining = headers.get(`${prefix}-remaining`);
-    const reset = headers.get(`${prefix}-reset`);
-    if (remaining === null || reset === null) continue;
-    const limit = headers.get(`${prefix}-limit`);
-    reports.push({
-      remaining: Number(remaining),
-      resetAtMs: Number(reset) * 1000,
-      limit: limit === null ? null : Number(limit),
-      source: prefix,
-    });
-  }
-  const known = reports.filter((r) => Number.isFinite(r.remaining) && Number.isFinite(r.resetAtMs));
-  const exhausted = known.filter((r) => r.remaining === 0).sort((a, b) => b.resetAtMs - a.resetAtMs);
-  if (exhausted[0]) return exhausted[0];
-  return known.sort((a, b) => (a.remaining ?? Infinity) - (b.remaining ?? Infinity))[0] ?? null;
-}
+const SCOPES = ["tweet.read", "tweet.write", "users.read", "media.write", "offline.access"];
 
 /**
  * X's answer to a dead refresh token: 400 invalid_grant, or 400 invalid_request

@@ -13,6 +13,7 @@ import type { Region } from "../db/tenants";
 import type { Shard } from "../placement/shards";
 import { PLATFORMS } from "../platforms/types";
 import { addDays } from "../skills/calendar";
+import { WEBHOOK_LOG_DAYS } from "../webhooks/deliveries-store";
 import type { CallBudget } from "./budget";
 import { type RetentionPolicy, retentionPolicy } from "./policy";
 
@@ -24,6 +25,8 @@ export interface Horizons {
   rateLimits: string;
   syncErrors: string;
   content: string;
+  /** Outgoing webhooks' events and delivery log: WEBHOOK_LOG_DAYS for every plan (docs/webhooks.md). */
+  webhooks: string;
 }
 
 export interface DueTenant {
@@ -32,7 +35,7 @@ export interface DueTenant {
   shard: string;
   horizons: Horizons;
   audit: boolean;
-  /** Rate limits, sync errors or content. */
+  /** Rate limits, sync errors, content or the webhooks' log. */
   prune: boolean;
   /** The oldest audit row's timestamp (for most-overdue-first), null if none is due. */
   oldestAudit: string | null;
@@ -60,6 +63,7 @@ export function horizonsOf(policy: RetentionPolicy, asOf: string): Horizons {
     rateLimits: addDays(asOf, -policy.rate_limits_days),
     syncErrors: addDays(asOf, -policy.sync_errors_days),
     content: addDays(asOf, -policy.unselected_content_days),
+    webhooks: addDays(asOf, -WEBHOOK_LOG_DAYS),
   };
 }
 
@@ -75,6 +79,9 @@ const PROBE = `SELECT ${T} AS tenant_id,
       AND NOT EXISTS (SELECT 1 FROM published_posts p WHERE p.content_id = c.content_id AND p.tenant_id = c.tenant_id)
       AND NOT EXISTS (SELECT 1 FROM publish_requests q WHERE q.content_id = c.content_id AND q.tenant_id = c.tenant_id)
   ) AS content,
+  (EXISTS (SELECT 1 FROM webhook_deliveries w WHERE w.tenant_id = ${T} AND w.created_at < json_extract(j.value, '$.w'))
+    OR EXISTS (SELECT 1 FROM webhook_events v WHERE v.tenant_id = ${T} AND v.created_at < json_extract(j.value, '$.w'))
+  ) AS webhooks,
   (SELECT MIN(a.timestamp) FROM audit_logs a WHERE a.tenant_id = ${T}) AS oldest_audit
 FROM json_each(?1) AS j
 WHERE EXISTS (SELECT 1 FROM tenant_residency t WHERE t.tenant_id = ${T} AND t.state = 'resident')`;
@@ -85,6 +92,7 @@ interface ProbeRow {
   rate_limits: number;
   sync_errors: number;
   content: number;
+  webhooks: number;
   oldest_audit: string | null;
 }
 
@@ -107,21 +115,21 @@ async function probe(shard: Shard, page: DirectoryRow[], asOf: string, budget: C
   );
   const input = page.map((row) => {
     const h = horizons.get(row.tenant_id) as Horizons;
-    return { t: row.tenant_id, a: h.audit, r: h.rateLimits, s: h.syncErrors, c: h.content };
+    return { t: row.tenant_id, a: h.audit, r: h.rateLimits, s: h.syncErrors, c: h.content, w: h.webhooks };
   });
   const { results } = await budget.d1(() =>
     shard.db.prepare(PROBE).bind(JSON.stringify(input), JSON.stringify(PLATFORMS)).all<ProbeRow>(),
   );
   const regions = new Map(page.map((row) => [row.tenant_id, row.region]));
   return results
-    .filter((row) => row.audit || row.rate_limits || row.sync_errors || row.content)
+    .filter((row) => row.audit || row.rate_limits || row.sync_errors || row.content || row.webhooks)
     .map((row) => ({
       tenantId: row.tenant_id,
       region: regions.get(row.tenant_id) as Region,
       shard: shard.name,
       horizons: horizons.get(row.tenant_id) as Horizons,
       audit: row.audit === 1,
-      prune: row.rate_limits === 1 || row.sync_errors === 1 || row.content === 1,
+      prune: row.rate_limits === 1 || row.sync_errors === 1 || row.content === 1 || row.webhooks === 1,
       oldestAudit: row.audit === 1 ? row.oldest_audit : null,
     }));
 }

@@ -50,6 +50,8 @@ export interface RetentionReport {
     generated_content: number;
     guard_results: number;
     revision_events: number;
+    webhook_deliveries: number;
+    webhook_events: number;
   };
   failed: number;
   failures: RetentionFailure[];
@@ -69,6 +71,8 @@ function emptyReport(asOf: string): RetentionReport {
       generated_content: 0,
       guard_results: 0,
       revision_events: 0,
+      webhook_deliveries: 0,
+      webhook_events: 0,
     },
     failed: 0,
     failures: [],

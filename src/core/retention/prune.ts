@@ -12,6 +12,8 @@ export interface PruneHorizons {
   rateLimits: string;
   syncErrors: string;
   content: string;
+  /** The outgoing webhooks' events and delivery log (docs/webhooks.md). */
+  webhooks: string;
 }
 
 export interface PruneResult {
@@ -20,6 +22,8 @@ export interface PruneResult {
   guard_results: number;
   revision_events: number;
   generated_content: number;
+  webhook_deliveries: number;
+  webhook_events: number;
   spent: boolean;
 }
 
@@ -29,6 +33,8 @@ const TABLES = [
   "guard_results",
   "revision_events",
   "generated_content",
+  "webhook_deliveries",
+  "webhook_events",
 ] as const;
 
 /**
@@ -92,6 +98,19 @@ function statements(scope: TenantScope, horizons: PruneHorizons, limit: number):
             LIMIT ?3)`,
       )
       .bind(tenantId, horizons.content, limit),
+    // The webhooks' log and events, through their (tenant_id, created_at) indexes.
+    db
+      .prepare(
+        `DELETE FROM webhook_deliveries WHERE rowid IN
+           (SELECT rowid FROM webhook_deliveries WHERE tenant_id = ?1 AND created_at < ?2 LIMIT ?3)`,
+      )
+      .bind(tenantId, horizons.webhooks, limit),
+    db
+      .prepare(
+        `DELETE FROM webhook_events WHERE rowid IN
+           (SELECT rowid FROM webhook_events WHERE tenant_id = ?1 AND created_at < ?2 LIMIT ?3)`,
+      )
+      .bind(tenantId, horizons.webhooks, limit),
   ];
 }
 
@@ -107,6 +126,8 @@ export async function pruneExpired(
     guard_results: 0,
     revision_events: 0,
     generated_content: 0,
+    webhook_deliveries: 0,
+    webhook_events: 0,
     spent: false,
   };
   for (;;) {

@@ -9,6 +9,7 @@ import { controlApp } from "./control";
 import { facebookSandbox } from "./facebook";
 import { instagramSandbox } from "./instagram";
 import { linkedinSandbox } from "./linkedin";
+import { recentPostsSandbox } from "./recent-posts";
 import { xSandbox } from "./x";
 
 const BUILDERS: Record<Platform, (ctx: SandboxContext) => Hono> = {
@@ -21,6 +22,7 @@ const BUILDERS: Record<Platform, (ctx: SandboxContext) => Hono> = {
 export function sandboxApp(ctx: SandboxContext, adminToken: string): Hono {
   const app = new Hono().basePath(sandboxBase(ctx.platform));
   app.route("/_control", controlApp(ctx.store, adminToken));
+  app.route("/", recentPostsSandbox(ctx));
   app.route("/", BUILDERS[ctx.platform](ctx));
   app.notFound((c) =>
     c.json({ error: `the ${ctx.platform} sandbox has no ${c.req.method} ${new URL(c.req.url).pathname}` }, 404),

@@ -17,7 +17,8 @@ export function fail(ctx: SandboxContext, reason: ErrorReason, message: string, 
 
 /**
  * Counts the call, then lets the first applicable fault switch decide: a 500, a 429
- * with reset headers, or a hang (the work is done, the answer comes too late).
+ * with reset headers, a hang (the work is done, the answer comes too late), or a 500
+ * after the work (error_500_after: it was done, the answer says it failed).
  */
 export async function faulty(
   ctx: SandboxContext,
@@ -26,7 +27,7 @@ export async function faulty(
   work: () => Promise<Response> | Response,
 ): Promise<Response> {
   ctx.store.count(endpoint, userId);
-  const fault = ctx.store.takeFault(endpoint, userId, ["error_500", "rate_limit_429", "hang"]);
+  const fault = ctx.store.takeFault(endpoint, userId, ["error_500", "rate_limit_429", "hang", "error_500_after"]);
   if (fault?.kind === "error_500") return fail(ctx, "server", "An internal error occurred (sandbox fault)");
   if (fault?.kind === "rate_limit_429") {
     const reset = Number(fault.params.reset_seconds ?? DEFAULT_RESET_SECONDS);
@@ -39,6 +40,8 @@ export async function faulty(
     );
   }
   const response = await work();
+  // The work is done (a post created), and the answer is a failure all the same.
+  if (fault?.kind === "error_500_after") return fail(ctx, "server", "An internal error occurred (sandbox fault)");
   if (fault?.kind === "hang") {
     await new Promise((resolve) => setTimeout(resolve, Number(fault.params.ms ?? DEFAULT_HANG_MS)));
   }

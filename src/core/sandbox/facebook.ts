@@ -109,7 +109,7 @@ function videoNode(ctx: SandboxContext, video: MediaRow): Record<string, unknown
 
 export function facebookSandbox(ctx: SandboxContext): Hono {
   const app = new Hono().basePath(`/${SANDBOX_GRAPH_VERSION}`);
-  app.get("/dialog/oauth", (c) => authorize(ctx, new URL(c.req.url), false));
+  app.on(["GET", "POST"], "/dialog/oauth", (c) => authorize(ctx, c.req.raw, false));
   app.get("/oauth/access_token", async (c) => {
     const params = new URL(c.req.url).searchParams;
     if (params.get("grant_type") === "fb_exchange_token") {

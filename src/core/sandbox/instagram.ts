@@ -70,7 +70,7 @@ function usage(ctx: SandboxContext, userId: string): Record<string, string> {
 
 export function instagramSandbox(ctx: SandboxContext): Hono {
   const app = new Hono();
-  app.get("/oauth/authorize", (c) => authorize(ctx, new URL(c.req.url), false));
+  app.on(["GET", "POST"], "/oauth/authorize", (c) => authorize(ctx, c.req.raw, false));
   app.post("/oauth/access_token", (c) =>
     faulty(ctx, "token", null, async () => {
       const result = await redeem(ctx, c.req.raw, await formOf(c.req.raw), { withRefresh: false, accessKind: "short" });

@@ -14,7 +14,8 @@ import { memberAnalytics } from "./linkedin-analytics";
 import { servesVersion } from "./linkedin-versions";
 import { linkedinVideoRoutes, postableVideo } from "./linkedin-videos";
 import { renderLittleText } from "./little-text";
-import { authorize, grantedScopes, type IssuedTokens, redeem, refreshGrant } from "./oauth";
+import { authorize, authorizeParams, grantedScopes, type IssuedTokens, redeem, refreshGrant } from "./oauth";
+import { linkedinDuplicate } from "./recent-posts";
 
 /** Scopes LinkedIn grants only to select developers: an ordinary app asking for one is refused. */
 const RESTRICTED_SCOPES = ["r_member_social"];
@@ -46,15 +47,15 @@ function requireVersion(request: Request): Response | null {
 
 export function linkedinSandbox(ctx: SandboxContext): Hono {
   const app = new Hono();
-  app.get("/oauth/v2/authorization", (c) => {
-    const url = new URL(c.req.url);
-    const restricted = grantedScopes(url.searchParams.get("scope")).filter((s) => RESTRICTED_SCOPES.includes(s));
+  app.on(["GET", "POST"], "/oauth/v2/authorization", async (c) => {
+    const params = await authorizeParams(c.req.raw);
+    const restricted = grantedScopes(params.get("scope")).filter((s) => RESTRICTED_SCOPES.includes(s));
     if (restricted.length > 0) {
       return new Response(`unauthorized_scope_error: ${restricted.join(", ")} is not authorized for this app`, {
         status: 400,
       });
     }
-    return authorize(ctx, url, false);
+    return authorize(ctx, c.req.raw, false, params);
   });
   app.post("/oauth/v2/accessToken", async (c) => {
     const form = await formOf(c.req.raw);
@@ -139,6 +140,8 @@ export function linkedinSandbox(ctx: SandboxContext): Hono {
         // Stored as LinkedIn shows it: cut at the first unescaped reserved character,
         // and still a 201.
         const { text } = renderLittleText(body.commentary);
+        const duplicate = linkedinDuplicate(ctx, userId, text);
+        if (duplicate) return duplicate;
         const id = ctx.store.createPost(userId, { text, imageUrl: mediaUrn ?? null, videoUrl: null });
         return new Response(null, { status: 201, headers: { "x-restli-id": `urn:li:share:${id}` } });
       },

@@ -1,9 +1,10 @@
-// The sandbox's OAuth: an authorize page that approves at once (a browser lands
-// straight back on the app's callback), code redemption with optional PKCE, and
+// The sandbox's OAuth: an authorize page that asks who signs in and whether to approve
+// (consent-page.ts), code redemption with optional PKCE, and
 // refresh that keeps or rotates refresh tokens the way each platform does.
 
 import { REGISTERED_CLIENT } from "./client";
-import { faulty, type SandboxContext } from "./context";
+import { consentPage, signIn } from "./consent-page";
+import { faulty, formOf, type SandboxContext } from "./context";
 import { deadGrant } from "./dialects";
 import { verifierMatches } from "./pkce-check";
 
@@ -21,14 +22,26 @@ export function registeredRedirectUri(url: URL, platform: SandboxContext["platfo
   return `${url.origin}/v1/oauth/${platform}/callback`;
 }
 
+/** An authorize request's parameters: the query of the GET, the form of the page's POST. */
+export async function authorizeParams(request: Request): Promise<URLSearchParams> {
+  return request.method === "POST" ? formOf(request) : new URL(request.url).searchParams;
+}
+
 /**
- * GET authorize: approves for the user named by `login_hint` (created if new) or a
- * new user, and redirects to the registered redirect_uri with a code and the state.
- * (Approving any login_hint is the sandbox's convenience; it exists only in
- * development mode, src/core/platforms/mode.ts.)
+ * Authorize, as a platform's page: the GET shows the sign-in and consent page
+ * (consent-page.ts), with `login_hint` as the user's name filled in; its POST signs the
+ * user in with the password given and, approved, redirects to the registered
+ * redirect_uri with a code and the state; denied, with error=access_denied (RFC 6749
+ * section 4.1.2.1). `params`: the request's, when the caller read them already.
  */
-export function authorize(ctx: SandboxContext, url: URL, requirePkce: boolean): Response {
-  const params = url.searchParams;
+export async function authorize(
+  ctx: SandboxContext,
+  request: Request,
+  requirePkce: boolean,
+  given?: URLSearchParams,
+): Promise<Response> {
+  const url = new URL(request.url);
+  const params = given ?? (await authorizeParams(request));
   const redirectUri = params.get("redirect_uri");
   if (params.get("client_id") !== REGISTERED_CLIENT.id || !redirectUri) {
     return new Response("Unknown client_id or missing redirect_uri", { status: 400 });
@@ -40,17 +53,28 @@ export function authorize(ctx: SandboxContext, url: URL, requirePkce: boolean): 
   if (requirePkce && (!challenge || params.get("code_challenge_method") !== "S256")) {
     return new Response("PKCE (S256) is required", { status: 400 });
   }
-  const user = ctx.store.createUser({ userId: params.get("login_hint") ?? undefined });
-  ctx.store.count("authorize", user.user_id);
+  if (request.method !== "POST") return consentPage(ctx, params, url.pathname);
+  // The answer to the app: the code (or the error), then the state it sent.
+  const answer = (fields: Record<string, string>) => {
+    const target = new URL(redirectUri);
+    for (const [name, value] of Object.entries(fields)) target.searchParams.set(name, value);
+    const state = params.get("state");
+    if (state !== null) target.searchParams.set("state", state);
+    return Response.redirect(target.toString(), 302);
+  };
+  const decision = params.get("decision");
+  if (decision === "deny") {
+    return answer({ error: "access_denied", error_description: "The user denied the app's request" });
+  }
+  if (decision !== "approve") return consentPage(ctx, params, url.pathname, "Approve or deny the request.", 400);
+  const userId = (params.get("sandbox_user") ?? "").trim();
+  const refused = await signIn(ctx, userId, params.get("sandbox_password") ?? "");
+  if (refused) return consentPage(ctx, params, url.pathname, refused, 401);
+  ctx.store.count("authorize", userId);
   // The user grants what the app asked for (LinkedIn and X separate scopes with
   // spaces, Meta with commas); every token issued from the code carries them.
   const scopes = grantedScopes(params.get("scope"));
-  const code = ctx.store.issueCode(user.user_id, redirectUri, challenge, scopes.join(" "));
-  const target = new URL(redirectUri);
-  target.searchParams.set("code", code);
-  const state = params.get("state");
-  if (state !== null) target.searchParams.set("state", state);
-  return Response.redirect(target.toString(), 302);
+  return answer({ code: ctx.store.issueCode(userId, redirectUri, challenge, scopes.join(" ")) });
 }
 
 /** A scope parameter as a list, whichever separator the platform uses. */

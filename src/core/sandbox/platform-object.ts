@@ -12,7 +12,8 @@ export interface SandboxPlatformControls {
   addFault(fault: FaultInput): Promise<number>;
   clearFaults(): Promise<void>;
   /**
-   * A user who will be approved by the authorize page when named as login_hint.
+   * A sandbox user, signed in to on the authorize page with the password of its first
+   * sign-in (consent-page.ts); login_hint fills its name in.
    * `pages`: how many Facebook Pages the user manages (1 unless given).
    */
   createUser(userId: string, options?: { tokenTtlSeconds?: number | null; pages?: number }): Promise<SandboxUser>;

@@ -14,6 +14,8 @@ export const ENDPOINTS = [
   "quota",
   "insights",
   "revoke",
+  /** An account's recent posts (recent-posts.ts), read by a reconciliation. */
+  "lookup",
 ] as const;
 export type Endpoint = (typeof ENDPOINTS)[number];
 
@@ -24,6 +26,8 @@ export const FAULT_KINDS = [
   "rate_limit_429",
   /** Do the work, then answer only after params.ms (default 15 s): past any sane timeout. */
   "hang",
+  /** Do the work (a post is created), then answer 500 as if it had failed. */
+  "error_500_after",
   /** The token endpoint answers invalid_grant and the refresh token dies. */
   "invalid_grant",
   /** The access token presented is (now) expired: 401. */
@@ -196,6 +200,19 @@ export class SandboxStore {
       Date.now(),
     );
     return this.user(userId) as SandboxUser;
+  }
+
+  /** The user's password hash (consent-page.ts); null when none is set or the user is unknown. */
+  passwordHash(userId: string): string | null {
+    return (
+      this.sql
+        .exec<{ password_hash: string | null }>("SELECT password_hash FROM users WHERE user_id = ?", userId)
+        .toArray()[0]?.password_hash ?? null
+    );
+  }
+
+  setPasswordHash(userId: string, hash: string): void {
+    this.sql.exec("UPDATE users SET password_hash = ? WHERE user_id = ? AND password_hash IS NULL", hash, userId);
   }
 
   user(userId: string): SandboxUser | null {

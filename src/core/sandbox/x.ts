@@ -47,7 +47,7 @@ function quotaHeaders(ctx: SandboxContext, userId: string): Record<string, strin
 
 export function xSandbox(ctx: SandboxContext): Hono {
   const app = new Hono();
-  app.get("/i/oauth2/authorize", (c) => authorize(ctx, new URL(c.req.url), true));
+  app.on(["GET", "POST"], "/i/oauth2/authorize", (c) => authorize(ctx, c.req.raw, true));
   app.post("/2/oauth2/token", async (c) => {
     const form = await formOf(c.req.raw);
     if (form.get("grant_type") === "refresh_token") return refreshGrant(ctx, c.req.raw, form, true, tokenBody);

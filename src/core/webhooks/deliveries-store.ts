@@ -7,6 +7,13 @@ import { jsonRowsSource } from "../db/json-rows";
 import type { TenantScope } from "../db/tenant-scope";
 import { isoOrNull } from "../db/time";
 
+/**
+ * Days the webhooks' events and delivery log stay in the shard, for every plan: the
+ * daily retention job deletes them after (src/core/retention; docs/webhooks.md). An
+ * event older than this can no longer be redelivered.
+ */
+export const WEBHOOK_LOG_DAYS = 30;
+
 export type DeliveryStatus = "pending" | "delivered" | "failed" | "cancelled";
 export type DeliveryOrigin = "event" | "redelivery" | "test";
 

@@ -1,7 +1,9 @@
 // Turns the Authorization header into a principal and the tenant scope.
 //
 // Bearer credentials are API keys ("dify_..."), session tokens (JWTs from
-// POST /v1/auth/login) or, on operator routes only, the ADMIN_TOKEN. The tenant comes
+// POST /v1/auth/login), an MCP tool call's dispatch credential (an OAuth caller's grant:
+// src/core/auth/mcp-dispatch.ts) or, on operator routes only, the ADMIN_TOKEN. An OAuth
+// access token itself is bound to /mcp and is no credential here (docs/mcp.md, OAuth). The tenant comes
 // from the credential alone: a key's prefix names it (src/core/auth/key-directory), a
 // session token carries it, signed. The tenant's TenantObject then decides whether
 // the credential is good (a key live, a session not ended: objects/identity/sessions.ts)
@@ -13,6 +15,7 @@ import { createMiddleware } from "hono/factory";
 import type { Admission, AuthResult, PresentedCredential } from "../../../objects/tenant-object/contract";
 import { apiKeyPrefix, digestApiKey, looksLikeApiKey } from "../../core/auth/api-key-format";
 import { tenantOfKeyPrefix } from "../../core/auth/key-directory";
+import { verifyMcpDispatch } from "../../core/auth/mcp-dispatch";
 import type { Permission } from "../../core/auth/permissions";
 import type { UserPrincipal } from "../../core/auth/principal";
 import { looksLikeSessionToken, verifySessionToken } from "../../core/auth/session-token";
@@ -59,7 +62,12 @@ async function presented(
   }
   if (looksLikeSessionToken(token)) {
     const claims = await verifySessionToken(c.env.SESSION_SECRET, token);
-    if (!claims) throw unauthenticated();
+    if (!claims) {
+      // An MCP tool call of an OAuth caller (src/core/auth/mcp-dispatch.ts): its grant.
+      const dispatch = await verifyMcpDispatch(c.env.SESSION_SECRET, token);
+      if (dispatch) return { tenantId: dispatch.tenantId, credential: { kind: "oauth", grantId: dispatch.grantId } };
+      throw unauthenticated();
+    }
     return {
       tenantId: claims.tenantId,
       credential: { kind: "session", userId: claims.userId, sessionId: claims.sessionId },

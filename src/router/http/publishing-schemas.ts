@@ -2,6 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import { METRIC_NAMES } from "../../core/analytics/post-metrics";
 import { idPattern } from "../../core/db/ids";
+import { AT_RISK_CODES } from "../../core/db/post-checks";
 import { HOLD_REASONS } from "../../core/db/publish-requests";
 import { PLATFORMS } from "../../core/platforms/types";
 import { pageSchema } from "./identity-schemas";
@@ -42,7 +43,7 @@ export const PostSchema = z
     platform: z.enum(PLATFORMS),
     status: z.enum(["scheduled", "held", "published", "failed", "cancelled", "unknown", "processing"]).openapi({
       description:
-        "unknown: the platform did not answer in time after the post was sent; it is never retried blindly. processing: the platform accepted the post and is still processing it (an Instagram video); it becomes published or failed on its own. held: it came due while its tenant was stopped or its author removed, and was not sent (held_reason says which); an owner or admin releases it with a new time, or cancels it",
+        "unknown: the post was sent but its outcome was not learned (no answer in time, a 5xx from the platform, a reset during the call); it is never retried blindly: the platform is asked whether the post exists within minutes (reconciliation says how it stands), and the post becomes published, or is sent once more, or fails saying it may be on the platform. processing: the platform accepted the post and is still processing it (an Instagram video); it becomes published or failed on its own. held: it came due while its tenant was stopped or its author removed, and was not sent (held_reason says which); an owner or admin releases it with a new time, or cancels it",
     }),
     text: z.string().openapi({ description: "The text as published: hashtags appended, links tagged with UTM" }),
     image_url: z.string().nullable(),
@@ -61,6 +62,33 @@ export const PostSchema = z
       description:
         "Why a held post was not sent when it came due: its tenant was suspended or deleted, or the member who answers for it was suspended or removed. Null unless the post is held",
     }),
+    reconciliation: z
+      .object({
+        state: z.enum(["checking", "resolved", "gave_up"]),
+        resolution: z.enum(["found", "duplicate_refusal", "sent_again"]).nullable(),
+        tries: z.number().int(),
+        max_tries: z.number().int(),
+        last_checked_at: timestamp.nullable(),
+        next_check_at: timestamp.nullable(),
+        note: z.string(),
+      })
+      .nullable()
+      .openapi({
+        description:
+          "For a post whose outcome was not learned: its reconciliation with the platform (docs/publishing.md, Reconciliation). checking: the platform is being asked (tries so far, the next check); resolved: found there (found), named by the platform's refusal of a duplicate (duplicate_refusal), or not there and sent once more (sent_again); gave_up: not confirmed after the last check, the post failed with error type outcome_unresolved. Null for a post whose outcome was always known",
+      }),
+    at_risk: z
+      .object({
+        code: z.enum(AT_RISK_CODES),
+        reason: z.string(),
+        detected_at: timestamp,
+        checked_at: timestamp,
+      })
+      .nullable()
+      .openapi({
+        description:
+          "For a scheduled post: why it would fail if it went out as things stand, found by the pre-flight check 15 minutes before it and at send time (docs/publishing.md, Pre-flight checks); null when nothing is wrong or once the cause is fixed",
+      }),
     created_at: timestamp,
     updated_at: timestamp,
   })

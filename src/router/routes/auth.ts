@@ -81,17 +81,30 @@ export async function checkCredentials(
   if (!user || !passwordOk || user.status !== "active") return null;
   if (user.mfa_enabled !== 1) return { user, mfaMissing: false };
   if (!body.totp) return { user, mfaMissing: true };
+  return (await totpAccepted(c, tenant, user, body.totp)) ? { user, mfaMissing: false } : null;
+}
+
+/**
+ * Whether `code` is the user's current TOTP code, under the per-user code throttle (the
+ * OAuth sign-in page's second step asks it too: src/router/routes/oauth-authorize.ts).
+ */
+export async function totpAccepted(
+  c: Context<AppEnv>,
+  tenant: { kms_key_id: string; encryption_version: number; tenant_id: string },
+  user: UserRow,
+  code: string,
+): Promise<boolean> {
   const cipher = tenantCipher(c.env, tenant.tenant_id, {
     kmsKeyId: tenant.kms_key_id,
     encryptionVersion: tenant.encryption_version,
   });
   const secret = await cipher.decryptText("users", "mfa_secret", user.user_id, user.mfa_secret as string);
-  const step = await matchTotp(secret, body.totp, Math.floor(c.var.clock() / 1000));
+  const step = await matchTotp(secret, code, Math.floor(c.var.clock() / 1000));
   // The same per-user code throttle as confirming or turning off MFA: a wrong code here
   // counts there too. A user locked out of codes answers as a wrong code would: telling
   // them apart would tell a guesser that the password was right.
   const object = await tenantObject(c.env, tenant.tenant_id);
-  return (await object.attemptTotp(user.user_id, step)).ok ? { user, mfaMissing: false } : null;
+  return (await object.attemptTotp(user.user_id, step)).ok;
 }
 
 export const authRoutes = createRouter().openapi(route, async (c) => {

@@ -14,7 +14,8 @@ const Me = z
     user: UserSchema,
     tenant_id: z.string(),
     auth: z.object({
-      type: z.enum(["session", "api_key"]),
+      // oauth: an MCP tool call of an OAuth client's grant (docs/mcp.md, OAuth).
+      type: z.enum(["session", "api_key", "oauth"]),
       key_id: z.string().nullable(),
       scopes: z.array(z.enum(SCOPES)).openapi({ description: "What this credential may do" }),
     }),
@@ -42,7 +43,7 @@ export const meRoutes = createRouter().openapi(route, async (c) => {
   if (!row) throw new ProblemError("notFound", "User not found");
   const credential = user.credential;
   const roleScopes = grantableScopes(user.role);
-  const scopes = credential.kind === "api_key" ? roleScopes.filter((s) => credential.scopes.includes(s)) : roleScopes;
+  const scopes = credential.kind === "session" ? roleScopes : roleScopes.filter((s) => credential.scopes.includes(s));
   return c.json(
     {
       user: toUser(row),

@@ -56,12 +56,10 @@ const ConnectBody = z
         description:
           "Where the browser goes after the callback: a path on this site (normalised, then checked); otherwise the callback answers JSON",
       }),
-    login_hint: z
-      .string()
-      .min(1)
-      .max(64)
-      .optional()
-      .openapi({ description: "Sandbox only: the sandbox user to approve as" }),
+    login_hint: z.string().min(1).max(64).optional().openapi({
+      description:
+        "Sandbox only: the sandbox user the sandbox's sign-in page fills in (signing in as it still takes its password)",
+    }),
   })
   .openapi("ConnectAccount");
 

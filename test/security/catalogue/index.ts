@@ -6,20 +6,24 @@ import type { RouteCase } from "../route-case";
 import { ANALYTICS_ROUTES } from "./analytics";
 import { CONTENT_ROUTES } from "./content";
 import { IDENTITY_ROUTES } from "./identity";
+import { OAUTH_PUBLIC_ROUTES, OAUTH_ROUTES } from "./oauth";
 import { OPERATOR_ROUTES } from "./operator";
 import { PRIVACY_ROUTES } from "./privacy";
 import { PUBLIC_ROUTES } from "./public";
 import { PUBLISHING_ROUTES } from "./publishing";
 import { REPORT_ROUTES } from "./reports";
+import { WEBHOOK_ROUTES } from "./webhooks";
 
 /** The tenant routes: the role and scope matrix, another tenant's resources, invalid input. */
 export const ROUTES: RouteCase[] = [
   ...IDENTITY_ROUTES,
+  ...OAUTH_ROUTES,
   ...PUBLISHING_ROUTES,
   ...CONTENT_ROUTES,
   ...ANALYTICS_ROUTES,
   ...REPORT_ROUTES,
   ...PRIVACY_ROUTES,
+  ...WEBHOOK_ROUTES,
 ];
 
 /** Who calls an operation: a tenant's user (session or key), the operator, or anyone. */
@@ -35,4 +39,6 @@ export const OPERATIONS: Operation[] = [
   ...ROUTES.map((route) => ({ route, credential: "session" as const })),
   ...OPERATOR_ROUTES.map((route) => ({ route, credential: "operator" as const })),
   ...PUBLIC_ROUTES.map((route) => ({ route, credential: "none" as const })),
+  // This site's OAuth authorization server for MCP clients (docs/mcp.md, OAuth).
+  ...OAUTH_PUBLIC_ROUTES.map((route) => ({ route, credential: "none" as const })),
 ];

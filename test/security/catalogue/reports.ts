@@ -1,5 +1,5 @@
-// The report routes (README, "Reports": benchmarks, viral posts, ROI,
-// conversions, A/B tests), with who may call them. A post of another tenant named in
+// The report routes (README, "Reports": benchmarks, viral posts, ROI, top posts and
+// anomalies, conversions, A/B tests), with who may call them. A post of another tenant named in
 // a body (404 as for a missing one) is checked in test/reports/, since the matrix's
 // foreign case addresses paths.
 import { connectAccount, publishBody } from "../../support/accounts";
@@ -93,6 +93,26 @@ export const REPORT_ROUTES: RouteCase[] = [
     mutation: false,
     ok: 200,
     invalid: { path: () => "/v1/analytics/roi?cost_per_post=0", field: "cost_per_post" },
+  },
+  {
+    name: "GET /v1/analytics/top-posts",
+    method: "GET",
+    path: () => "/v1/analytics/top-posts?days=7",
+    roles: ALL,
+    scope: "read:analytics",
+    mutation: false,
+    ok: 200,
+    invalid: { path: () => "/v1/analytics/top-posts?days=91", field: "days" },
+  },
+  {
+    name: "GET /v1/analytics/anomalies",
+    method: "GET",
+    path: () => "/v1/analytics/anomalies?platform=linkedin",
+    roles: ALL,
+    scope: "read:analytics",
+    mutation: false,
+    ok: 200,
+    invalid: { path: () => "/v1/analytics/anomalies?limit=51", field: "limit" },
   },
   {
     name: "POST /v1/conversions",
