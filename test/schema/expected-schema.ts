@@ -758,7 +758,14 @@ export const BEYOND_SEED_INDEXES: ExpectedIndex[] = [
     table: "publish_requests",
     columns: ["tenant_id", "request_id DESC"],
     where: "at_risk IS NOT NULL AND status = 'scheduled'",
+  }, // 0027_post_checks (tenant): a page of the platform's ids, looked up while reconciling.
+  {
+    name: "idx_published_posts_platform_id",
+    table: "published_posts",
+    columns: ["tenant_id", "platform_post_id"],
+    where: null,
   },
+
   {
     name: "idx_operator_audit_logs_time",
     table: "operator_audit_logs",

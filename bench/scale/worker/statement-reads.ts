@@ -6,6 +6,7 @@ import { getAbTest, listAbTests } from "../../../src/core/db/ab-tests";
 import { descendantKeyIds, getApiKey, listApiKeys } from "../../../src/core/db/api-keys";
 import { listAuditLogs } from "../../../src/core/db/audit-list";
 import { getBrandProfile } from "../../../src/core/db/brand-profiles";
+import { claimedPostIds } from "../../../src/core/db/claimed-posts";
 import { contentExists, getContent, listContent } from "../../../src/core/db/content";
 import { contentGateFacts } from "../../../src/core/db/content-gates";
 import { attributionsOf } from "../../../src/core/db/conversion-attributions";
@@ -59,6 +60,20 @@ export function readCases(): StatementCase[] {
       listPublishRequests(ctx.scope, { beforeId: s(ctx).middleRequestId, limit: 50 }),
     ),
     read("posts: status=failed", (ctx) => listPublishRequests(ctx.scope, { status: "failed", limit: 50 })),
+    // Reconciling an unknown outcome: which of a page of the platform's posts are already others'.
+    read("posts: platform ids already claimed (reconciliation)", async (ctx) => {
+      const claimed = await ctx.raw.shard
+        .prepare("SELECT account_id, platform_post_id FROM published_posts WHERE tenant_id = ? LIMIT 20")
+        .bind(ctx.tenant.tenantId)
+        .all<{ account_id: string; platform_post_id: string }>();
+      const first = claimed.results[0];
+      return claimedPostIds(
+        ctx.scope,
+        first?.account_id ?? "none",
+        claimed.results.filter((row) => row.account_id === first?.account_id).map((row) => row.platform_post_id),
+        "post_none",
+      );
+    }),
     read("posts: status=scheduled", (ctx) => listPublishRequests(ctx.scope, { status: "scheduled", limit: 50 })),
     read("posts: status=held", (ctx) => listPublishRequests(ctx.scope, { status: "held", limit: 50 })),
     read("posts: status=published", (ctx) => listPublishRequests(ctx.scope, { status: "published", limit: 50 })),

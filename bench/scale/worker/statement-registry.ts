@@ -1,10 +1,12 @@
 // The global database's statements (./statements.ts): the directory, its billing (the
 // Stripe webhook, the operator's changes) and tenants' erasures, and the shared skill
 // registry, as the big tenant and the operator use them.
+import { newOAuthClientId } from "../../../src/core/auth/oauth-tokens";
 import { QUOTA_SETTINGS } from "../../../src/core/billing/plans";
 import { GRACE_SETTING } from "../../../src/core/billing/subscription";
 import type { AuditActor } from "../../../src/core/db/audit-logs";
 import { newId } from "../../../src/core/db/ids";
+import { findOAuthClient, insertOAuthClient } from "../../../src/core/db/oauth-clients";
 import { operatorAuditStatement } from "../../../src/core/db/operator-audit";
 import { insertSharingEvent, listSharingEvents } from "../../../src/core/db/sharing-events";
 import { metricsOfSkill, upsertMetrics, windowFigures } from "../../../src/core/db/skill-metrics";
@@ -157,6 +159,19 @@ export function registryCases(): StatementCase[] {
   // The tenant a write case's setup made, for its run.
   let made = "none";
   return [
+    // MCP clients' dynamic registration (OAuth 2.1) and the lookup of each authorize and token request.
+    write("oauth: a client registered", (ctx) =>
+      insertOAuthClient(ctx.global, {
+        clientId: newOAuthClientId(),
+        clientName: "Bench agent",
+        redirectUris: ["http://127.0.0.1:33418/callback"],
+        authMethod: "none",
+        secretHash: null,
+        grantTypes: ["authorization_code", "refresh_token"],
+        createdAt: nowIso(ctx),
+      }),
+    ),
+    read("oauth: a client by id", (ctx) => findOAuthClient(ctx.global, "ocl_bench_unknown")),
     // The directory.
     read("directory: a tenant", (ctx) => findTenant(ctx.global, tenant(ctx))),
     read("directory: a tenant's status", (ctx) => tenantStatusOf(ctx.global, tenant(ctx))),

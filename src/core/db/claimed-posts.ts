@@ -15,7 +15,7 @@ export async function claimedPostIds(
   const { results } = await scope.db
     .prepare(
       `SELECT platform_post_id FROM published_posts
-       WHERE account_id = ?1 AND platform_post_id IN (SELECT value FROM json_each(?2)) AND tenant_id = ?3
+       WHERE tenant_id = ?3 AND platform_post_id IN (SELECT value FROM json_each(?2)) AND +account_id = ?1
          AND post_id <> ?4`,
     )
     .bind(accountId, JSON.stringify(platformPostIds), scope.tenantId, exceptPostId)
