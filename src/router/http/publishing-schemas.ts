@@ -43,7 +43,7 @@ export const PostSchema = z
     platform: z.enum(PLATFORMS),
     status: z.enum(["scheduled", "held", "published", "failed", "cancelled", "unknown", "processing"]).openapi({
       description:
-        "unknown: the post was sent but its outcome was not learned (no answer in time, a 5xx from the platform, a reset during the call); it is never retried blindly: the platform is asked whether the post exists within minutes (reconciliation says how it stands), and the post becomes published, or is sent once more, or fails saying it may be on the platform. processing: the platform accepted the post and is still processing it (an Instagram video); it becomes published or failed on its own. held: it came due while its tenant was stopped or its author removed, and was not sent (held_reason says which); an owner or admin releases it with a new time, or cancels it",
+        "unknown: the post was sent but its outcome was not learned (no answer in time, a 5xx from the platform, a reset during the call); it is never retried blindly: the platform is asked whether the post exists within minutes (reconciliation says how it stands), and the post becomes published, or is sent once more, or fails saying it may be on the platform. processing: the platform accepted the post and is still processing its media (an Instagram container, a Facebook, X or LinkedIn video, an X GIF); the post becomes published or failed on its own. held: it came due while its tenant was stopped or its author removed, and was not sent (held_reason says which); an owner or admin releases it with a new time, or cancels it",
     }),
     text: z.string().openapi({ description: "The text as published: hashtags appended, links tagged with UTM" }),
     image_url: z.string().nullable(),
