@@ -784,11 +784,15 @@ export interface paths {
         get: operations["get_post"];
         put?: never;
         post?: never;
-        /** Cancel a scheduled or held post */
+        /** Cancel a scheduled or held post, or withdraw one waiting for approval */
         delete: operations["cancel_post"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Edit a post that waits for approval: each version is kept (GET /v1/posts/{id}/revisions)
+         * @description Only a post in status pending_approval can be edited. The edit is checked as a new post is (its account, its platform's rules, its post configuration) and changes nothing when refused.
+         */
+        patch: operations["edit_post"];
         trace?: never;
     };
     "/v1/posts/{id}/release": {
@@ -805,6 +809,60 @@ export interface paths {
          * @description A held post came due while its tenant was stopped or its author removed, and was not sent. Released, it is scheduled again at scheduled_at and goes out then, unless a hold's reason stands again at that time.
          */
         post: operations["release_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/posts/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a post that waits: it is published (201) or scheduled (202) the normal way (owner, admin)
+         * @description From here the post goes as POST /v1/posts takes a post: its account's window, the plan's posts a month (counted now), its post configuration as it stands now, then the schedule or the platform; it is answered as POST /v1/posts answers. A refusal before anything was scheduled or sent (429 a full window or the month's quota, 422 a configuration's rule, 400 the platform's rules) leaves it waiting. The post keeps its author; the approval is audited under the approver.
+         */
+        post: operations["approve_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/posts/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject a post that waits, saying why (owner, admin): it is never sent */
+        post: operations["reject_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/posts/{id}/revisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A post's versions while it waited for approval, oldest first: drafted, each edit, the decision */
+        get: operations["list_post_revisions"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2507,6 +2565,13 @@ export interface components {
             created_at: string;
             /** @description The key this key was made with (null: made by a signed-in user). Revoking it revokes this one. */
             parent_key_id: string | null;
+            /**
+             * @description agent: an AI agent's key, whose posts wait for an approver under approvals.required_for (docs/approvals.md)
+             * @enum {string}
+             */
+            kind: "standard" | "agent";
+            /** @description Every post drafted with this key waits for an approver */
+            requires_approval: boolean;
         };
         CreateTenant: {
             name: string;
@@ -2550,6 +2615,13 @@ export interface components {
                 max_knowledge_entries?: number;
                 /** @description Days a past_due subscription keeps publishing (default 7; the operator's alone) */
                 past_due_grace_days?: number;
+                approvals?: {
+                    /**
+                     * @description Whose posts wait for an owner's or admin's approval: none; agents (agent keys and the MCP server); editors_and_agents (members too). Default agents. A key's requires_approval makes its posts wait under any of them.
+                     * @enum {string}
+                     */
+                    required_for: "none" | "agents" | "editors_and_agents";
+                };
             } & {
                 [key: string]: unknown;
             };
@@ -2607,6 +2679,13 @@ export interface components {
                 max_knowledge_entries?: number;
                 /** @description Days a past_due subscription keeps publishing (default 7; the operator's alone) */
                 past_due_grace_days?: number;
+                approvals?: {
+                    /**
+                     * @description Whose posts wait for an owner's or admin's approval: none; agents (agent keys and the MCP server); editors_and_agents (members too). Default agents. A key's requires_approval makes its posts wait under any of them.
+                     * @enum {string}
+                     */
+                    required_for: "none" | "agents" | "editors_and_agents";
+                };
             } & {
                 [key: string]: unknown;
             };
@@ -2726,7 +2805,7 @@ export interface components {
                 type: "session" | "api_key" | "oauth";
                 key_id: string | null;
                 /** @description What this credential may do */
-                scopes: ("read:tenant" | "manage:tenant" | "manage:billing" | "read:users" | "manage:users" | "manage:api_keys" | "read:audit" | "read:accounts" | "manage:accounts" | "read:posts" | "write:posts" | "publish" | "read:analytics" | "write:analytics" | "read:content" | "write:content" | "read:skills" | "write:skills" | "read:brand" | "write:brand" | "manage:webhooks")[];
+                scopes: ("read:tenant" | "manage:tenant" | "manage:billing" | "read:users" | "manage:users" | "manage:api_keys" | "read:audit" | "read:accounts" | "manage:accounts" | "read:posts" | "write:posts" | "draft:posts" | "publish" | "read:analytics" | "write:analytics" | "read:content" | "write:content" | "read:skills" | "write:skills" | "read:brand" | "write:brand" | "manage:webhooks" | "approve:posts")[];
             };
         };
         PasswordChange: {
@@ -2820,7 +2899,7 @@ export interface components {
             next_cursor: string | null;
         };
         CreateApiKey: {
-            scopes: ("read:tenant" | "manage:tenant" | "manage:billing" | "read:users" | "manage:users" | "manage:api_keys" | "read:audit" | "read:accounts" | "manage:accounts" | "read:posts" | "write:posts" | "publish" | "read:analytics" | "write:analytics" | "read:content" | "write:content" | "read:skills" | "write:skills" | "read:brand" | "write:brand" | "manage:webhooks")[];
+            scopes: ("read:tenant" | "manage:tenant" | "manage:billing" | "read:users" | "manage:users" | "manage:api_keys" | "read:audit" | "read:accounts" | "manage:accounts" | "read:posts" | "write:posts" | "draft:posts" | "publish" | "read:analytics" | "write:analytics" | "read:content" | "write:content" | "read:skills" | "write:skills" | "read:brand" | "write:brand" | "manage:webhooks" | "approve:posts")[];
             /** @description Omitted: the creating key's limit, or 1000 from a session. Never above the creating key's. */
             rate_limit_per_hour?: number;
             /**
@@ -2828,6 +2907,13 @@ export interface components {
              * @description Omitted: the creating key's expiry, or none from a session. Never after the creating key's.
              */
             expires_at?: string;
+            /**
+             * @description agent: an AI agent drafts with this key, and under the tenant's approvals.required_for (agents, the default) its posts wait for an approver (docs/approvals.md). Omitted: the creating key's kind, or standard from a session; a key made with an agent key is an agent key.
+             * @enum {string}
+             */
+            kind?: "standard" | "agent";
+            /** @description Every post drafted with this key waits for an approver, whatever the tenant's setting. Omitted: the creating key's, or false from a session; never false under a key whose posts wait. */
+            requires_approval?: boolean;
         };
         AuditLogPage: {
             data: components["schemas"]["AuditLog"][];
@@ -2885,6 +2971,16 @@ export interface components {
             }[];
             /** Format: date-time */
             token_expires_at: string | null;
+            /** @description The access token's expiry, the refresh credential's (LinkedIn's 365 days, Facebook's long-lived user token), and whether the next refresh is expected to work; reconnect_needed says why (src/core/platforms/token-outlook.ts) */
+            token: {
+                /** Format: date-time */
+                expires_at: string | null;
+                /** Format: date-time */
+                refresh_expires_at: string | null;
+                /** @enum {string} */
+                refresh_expected: "ok" | "reconnect_needed";
+                reason: string | null;
+            };
             /** Format: date-time */
             last_used_at: string | null;
             /** Format: date-time */
@@ -2989,10 +3085,10 @@ export interface components {
             /** @enum {string} */
             platform: "linkedin" | "twitter" | "facebook" | "instagram";
             /**
-             * @description unknown: the post was sent but its outcome was not learned (no answer in time, a 5xx from the platform, a reset during the call); it is never retried blindly: the platform is asked whether the post exists within minutes (reconciliation says how it stands), and the post becomes published, or is sent once more, or fails saying it may be on the platform. processing: the platform accepted the post and is still processing its media (an Instagram container, a Facebook, X or LinkedIn video, an X GIF); the post becomes published or failed on its own. held: it came due while its tenant was stopped or its author removed, and was not sent (held_reason says which); an owner or admin releases it with a new time, or cancels it
+             * @description pending_approval: drafted by an agent (or a key or member whose posts wait) and stored, neither scheduled nor sent, until an owner or admin approves it (then scheduled or published as any post) or rejects it (rejected, with its reason in approval.rejection_reason): docs/approvals.md. unknown: the post was sent but its outcome was not learned (no answer in time, a 5xx from the platform, a reset during the call); it is never retried blindly: the platform is asked whether the post exists within minutes (reconciliation says how it stands), and the post becomes published, or is sent once more, or fails saying it may be on the platform. processing: the platform accepted the post and is still processing its media (an Instagram container, a Facebook, X or LinkedIn video, an X GIF); the post becomes published or failed on its own. held: it came due while its tenant was stopped or its author removed, and was not sent (held_reason says which); an owner or admin releases it with a new time, or cancels it
              * @enum {string}
              */
-            status: "scheduled" | "held" | "published" | "failed" | "cancelled" | "unknown" | "processing";
+            status: "pending_approval" | "rejected" | "scheduled" | "held" | "published" | "failed" | "cancelled" | "unknown" | "processing";
             /** @description The text as published: hashtags appended, links tagged with UTM */
             text: string;
             image_url: string | null;
@@ -3043,11 +3139,29 @@ export interface components {
                 /** Format: date-time */
                 checked_at: string;
             } | null;
+            approval: components["schemas"]["PostApproval"];
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
             updated_at: string;
         };
+        /** @description For a post that waited for an approver (docs/approvals.md): where its approval stands. Null for a post that never waited */
+        PostApproval: {
+            /** @enum {string} */
+            state: "pending" | "approved" | "rejected" | "cancelled";
+            /**
+             * @description Why it waited: agent (drafted with an agent key or through the MCP server), key (drafted with a key whose posts wait: requires_approval), editor (a member, under approvals.required_for = editors_and_agents)
+             * @enum {string}
+             */
+            reason: "agent" | "key" | "editor";
+            /** @description The API key it was drafted with; null: a session */
+            drafted_with_key: string | null;
+            /** @description The approver who approved or rejected it */
+            decided_by: string | null;
+            /** Format: date-time */
+            decided_at: string | null;
+            rejection_reason: string | null;
+        } | null;
         CreatePost: {
             account_id: string;
             text: string;
@@ -3093,6 +3207,70 @@ export interface components {
              * @default false
              */
             override_author_removed?: boolean;
+        };
+        ApprovePost: {
+            /** @description A new time for it: at least 5 seconds ahead and within a year, or "best". Absent: its own time (at once when it had none, or when its time went by while it waited) */
+            scheduled_at?: "best" | string;
+        };
+        RejectPost: {
+            /** @description Why it may not go out, for its author (1 to 1000 characters) */
+            reason: string;
+        };
+        EditPendingPost: {
+            text?: string;
+            hashtags?: string[];
+            /**
+             * Format: uri
+             * @description A public https URL; null removes it
+             */
+            image_url?: string | null;
+            /**
+             * Format: uri
+             * @description A public https URL; null removes it
+             */
+            video_url?: string | null;
+            /** @description A time, "best", or null: at once when approved */
+            scheduled_at?: "best" | string | null;
+            /**
+             * @description As feedback on generated content is classified: defect (the draft was wrong) or preference (a matter of taste, the default)
+             * @default preference
+             * @enum {string}
+             */
+            classification?: "defect" | "preference";
+            /** @description Why it was changed */
+            note?: string;
+        };
+        PostRevisionPage: {
+            data: components["schemas"]["PostRevision"][];
+            next_cursor: string | null;
+        };
+        PostRevision: {
+            id: string;
+            post_id: string;
+            /**
+             * @description drafted (the first version), manual_edit (an edit), approved or rejected (the decision)
+             * @enum {string}
+             */
+            type: "drafted" | "manual_edit" | "approved" | "rejected";
+            /** @description The member who made the version or the decision */
+            edited_by: string | null;
+            /** @enum {string|null} */
+            classification: "defect" | "preference" | null;
+            /** @description An edit's note, or the rejection's reason */
+            note: string | null;
+            /** @description The fields this version changed from the one before */
+            changed: string[];
+            /** @description The post as this version has it, before hashtags and UTM parameters are applied */
+            version: {
+                account_id: string;
+                text: string;
+                hashtags: string[];
+                image_url: string | null;
+                video_url: string | null;
+                scheduled_at: string | null;
+            };
+            /** Format: date-time */
+            created_at: string;
         };
         RateWindow: {
             account_id: string;
@@ -7390,9 +7568,12 @@ export interface operations {
                 limit?: number;
                 /** @description next_cursor of the previous page */
                 cursor?: string;
-                status?: "scheduled" | "held" | "published" | "failed" | "cancelled" | "unknown";
+                /** @description pending_approval: the approval queue (docs/approvals.md) */
+                status?: "pending_approval" | "rejected" | "scheduled" | "held" | "published" | "failed" | "cancelled" | "unknown";
                 account_id?: string;
                 platform?: "linkedin" | "twitter" | "facebook" | "instagram";
+                /** @description true: only scheduled posts the pre-flight check found at risk (docs/publishing.md, Pre-flight checks), newest first */
+                at_risk?: "true";
             };
             header?: never;
             path?: never;
@@ -7463,7 +7644,7 @@ export interface operations {
                     "application/json": components["schemas"]["Post"];
                 };
             };
-            /** @description Scheduled, or sent with an unknown outcome (status says which) */
+            /** @description Scheduled, waiting for an approver (pending_approval: docs/approvals.md), or sent with an unknown outcome (status says which) */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -7689,6 +7870,95 @@ export interface operations {
             };
         };
     };
+    edit_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EditPendingPost"];
+            };
+        };
+        responses: {
+            /** @description The post as edited */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Post"];
+                };
+            };
+            /** @description Invalid input, or the post breaks its platform's or configuration's rules (fields named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The subscription is past_due beyond its grace, or canceled (payment-required) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or scope does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such post in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The post is not waiting for approval, or an approval of it is under way */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Its post configuration refuses the edited post (rule names the field) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     release_post: {
         parameters: {
             query?: never;
@@ -7769,6 +8039,265 @@ export interface operations {
             };
             /** @description Its post configuration refuses it now (platform-not-allowed, guard-not-passed, brand-voice-too-low; rule names the field) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    approve_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ApprovePost"];
+            };
+        };
+        responses: {
+            /** @description Approved and published */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Post"];
+                };
+            };
+            /** @description Approved and scheduled, or sent with an unknown outcome (status says which) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Post"];
+                };
+            };
+            /** @description Invalid input (the field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The subscription is past_due beyond its grace, or canceled: nothing published or scheduled (payment-required) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or scope does not allow it (posts.approve: owner, admin; a key needs approve:posts), the caller is an agent (agent-not-approver), or the post is the caller's own (own-post) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such post in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The post is not waiting for approval, or an approval of it is under way; for an approval, also as POST /v1/posts answers (the account cannot publish, the platform is not configured) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The platform refused the post (it is then failed), or its post configuration refuses it now (it keeps waiting) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A window is full, or the plan's posts this month are used up: it keeps waiting */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The platform is unavailable; nothing was published and it keeps waiting */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reject_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RejectPost"];
+            };
+        };
+        responses: {
+            /** @description Rejected: status rejected, approval.rejection_reason the reason */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Post"];
+                };
+            };
+            /** @description Invalid input (the field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's subscription stops this request (payment-required): canceled, every write but a few; past_due after its grace, publishing and scheduling */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or scope does not allow it (posts.approve: owner, admin; a key needs approve:posts), the caller is an agent (agent-not-approver), or the post is the caller's own (own-post) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such post in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The post is not waiting for approval, or an approval of it is under way; for an approval, also as POST /v1/posts answers (the account cannot publish, the platform is not configured) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_post_revisions: {
+        parameters: {
+            query?: {
+                /** @description Page size (1 to 100) */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of revisions (none for a post that never waited) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostRevisionPage"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or scope does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such post in this tenant */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
