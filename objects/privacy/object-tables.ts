@@ -34,6 +34,8 @@ export const OBJECT_TABLES: readonly ObjectTableRule[] = [
   exported("usage_buckets"),
   // The schedule, publishes in flight and Instagram videos still processing.
   exported("scheduled_posts"),
+  // Posts waiting for an approver, as drafted or last edited (objects/publishing/approvals.ts).
+  exported("pending_approvals", undefined, ["request_id"]),
   exported("attempts"),
   exported("media_containers"),
   // Live counters, the per-minute series and the insight pulls (objects/analytics/).
