@@ -265,6 +265,18 @@ describe("the OAuth flow to a tool call", () => {
     expect(location.searchParams.get("state")).toBe("p");
   });
 
+  it("exchanges a code once and rotates a refresh token once, with a hundred tries in flight", async () => {
+    const { code, verifier } = await authorize({ tenantId: tenant.tenantId, email: member.email, client });
+    const exchanges = await Promise.all(Array.from({ length: 100 }, () => exchange(client, code, verifier)));
+    const issued = exchanges.filter((res) => res.status === 200);
+    expect(issued.length).toBe(1);
+    for (const res of exchanges) expect([200, 400], `exchange answered ${res.status}`).toContain(res.status);
+    const tokens = await json<{ refresh_token: string }>(issued[0] as Response);
+    const refreshes = await Promise.all(Array.from({ length: 100 }, () => refresh(client, tokens.refresh_token)));
+    expect(refreshes.filter((res) => res.status === 200).length).toBe(1);
+    for (const res of refreshes) expect([200, 400], `refresh answered ${res.status}`).toContain(res.status);
+  });
+
   it("keeps an access token to /mcp: the API refuses it", async () => {
     const tokens = await tokensFor({ tenantId: tenant.tenantId, email: member.email, client, scope: "read:posts" });
     const res = await call("/v1/posts", { token: tokens.access_token });
