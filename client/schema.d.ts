@@ -594,6 +594,164 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/.well-known/oauth-protected-resource/mcp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The protected resource metadata of /mcp
+         * @description RFC 9728. The resource is this site's /mcp; its authorization server is this site. A 401 from /mcp names this document in its WWW-Authenticate (resource_metadata).
+         */
+        get: operations["get_protected_resource_metadata"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/.well-known/oauth-protected-resource": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The protected resource metadata of /mcp, at the root (for clients that look there)
+         * @description RFC 9728. The resource is this site's /mcp; its authorization server is this site. A 401 from /mcp names this document in its WWW-Authenticate (resource_metadata).
+         */
+        get: operations["get_root_protected_resource_metadata"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/.well-known/oauth-authorization-server": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * This site's OAuth authorization server metadata
+         * @description RFC 8414: authorization code with PKCE (S256 only) and refresh tokens, dynamic client registration (RFC 7591), resource indicators (RFC 8707).
+         */
+        get: operations["get_authorization_server_metadata"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register an OAuth client (RFC 7591): its name and exact redirect URIs
+         * @description token_endpoint_auth_method none (a public client, PKCE alone: MCP clients), client_secret_post or client_secret_basic (the default, as RFC 7591 says: a secret is answered once). Grant types authorization_code and refresh_token; response type code.
+         */
+        post: operations["register_oauth_client"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth/authorize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An MCP client's authorization request (code, PKCE S256): the sign-in page
+         * @description RFC 6749 4.1.1 with PKCE (RFC 7636, S256 only) and a resource indicator (RFC 8707: this site's /mcp, the default). An unknown client_id or a redirect_uri the client did not register is answered 400 here; any other fault is sent to the redirect_uri (error, error_description, state, iss).
+         */
+        get: operations["start_oauth_authorization"];
+        put?: never;
+        /**
+         * The sign-in page's form: sign in, the TOTP code, then allow or deny
+         * @description action sign_in (the request's parameters, tenant_id, email, password), totp (ticket, totp) or approve / deny (ticket, grant: the scopes ticked). A wrong password or code shows the page again. Approving sends the browser to the redirect_uri with a single-use code (five minutes).
+         */
+        post: operations["confirm_oauth_authorization"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Exchange a code (with its PKCE verifier) or a refresh token for tokens bound to /mcp
+         * @description RFC 6749 4.1.3 and 6, PKCE (RFC 7636), resource indicators (RFC 8707). The access token lives an hour; the refresh token is replaced at each use, and a replaced one presented again revokes the grant. Refusals carry error (invalid_request, invalid_grant, invalid_client, unsupported_grant_type, invalid_scope, invalid_target) and error_description.
+         */
+        post: operations["create_oauth_token"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/oauth/grants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** OAuth grants: your own, or every member's for owners and admins, newest first */
+        get: operations["list_oauth_grants"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/oauth/grants/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an OAuth grant: its access and refresh tokens are refused from now on */
+        delete: operations["revoke_oauth_grant"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/posts": {
         parameters: {
             query?: never;
@@ -626,11 +784,15 @@ export interface paths {
         get: operations["get_post"];
         put?: never;
         post?: never;
-        /** Cancel a scheduled or held post */
+        /** Cancel a scheduled or held post, or withdraw one waiting for approval */
         delete: operations["cancel_post"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Edit a post that waits for approval: each version is kept (GET /v1/posts/{id}/revisions)
+         * @description Only a post in status pending_approval can be edited. The edit is checked as a new post is (its account, its platform's rules, its post configuration) and changes nothing when refused.
+         */
+        patch: operations["edit_post"];
         trace?: never;
     };
     "/v1/posts/{id}/release": {
@@ -647,6 +809,60 @@ export interface paths {
          * @description A held post came due while its tenant was stopped or its author removed, and was not sent. Released, it is scheduled again at scheduled_at and goes out then, unless a hold's reason stands again at that time.
          */
         post: operations["release_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/posts/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a post that waits: it is published (201) or scheduled (202) the normal way (owner, admin)
+         * @description From here the post goes as POST /v1/posts takes a post: its account's window, the plan's posts a month (counted now), its post configuration as it stands now, then the schedule or the platform; it is answered as POST /v1/posts answers. A refusal before anything was scheduled or sent (429 a full window or the month's quota, 422 a configuration's rule, 400 the platform's rules) leaves it waiting. The post keeps its author; the approval is audited under the approver.
+         */
+        post: operations["approve_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/posts/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject a post that waits, saying why (owner, admin): it is never sent */
+        post: operations["reject_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/posts/{id}/revisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A post's versions while it waited for approval, oldest first: drafted, each edit, the decision */
+        get: operations["list_post_revisions"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1378,6 +1594,40 @@ export interface paths {
          * @description Answered from the tenant's running totals (one per campaign and window, kept live by publishes, counters and conversions), so a report reads one row per campaign. `days` is one of the kept windows. A page after the first is computed anew: it follows the previous page's last ROI and campaign, over the window as it is now.
          */
         get: operations["campaign_roi"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/top-posts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's posts of the last days with the best performance score (live), best first */
+        get: operations["top_posts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/anomalies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's posts of the last days whose engagement rate is an anomaly for their platform (live), newest first */
+        get: operations["anomalies"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2315,6 +2565,13 @@ export interface components {
             created_at: string;
             /** @description The key this key was made with (null: made by a signed-in user). Revoking it revokes this one. */
             parent_key_id: string | null;
+            /**
+             * @description agent: an AI agent's key, whose posts wait for an approver under approvals.required_for (docs/approvals.md)
+             * @enum {string}
+             */
+            kind: "standard" | "agent";
+            /** @description Every post drafted with this key waits for an approver */
+            requires_approval: boolean;
         };
         CreateTenant: {
             name: string;
@@ -2358,6 +2615,13 @@ export interface components {
                 max_knowledge_entries?: number;
                 /** @description Days a past_due subscription keeps publishing (default 7; the operator's alone) */
                 past_due_grace_days?: number;
+                approvals?: {
+                    /**
+                     * @description Whose posts wait for an owner's or admin's approval: none; agents (agent keys and the MCP server); editors_and_agents (members too). Default agents. A key's requires_approval makes its posts wait under any of them.
+                     * @enum {string}
+                     */
+                    required_for: "none" | "agents" | "editors_and_agents";
+                };
             } & {
                 [key: string]: unknown;
             };
@@ -2415,6 +2679,13 @@ export interface components {
                 max_knowledge_entries?: number;
                 /** @description Days a past_due subscription keeps publishing (default 7; the operator's alone) */
                 past_due_grace_days?: number;
+                approvals?: {
+                    /**
+                     * @description Whose posts wait for an owner's or admin's approval: none; agents (agent keys and the MCP server); editors_and_agents (members too). Default agents. A key's requires_approval makes its posts wait under any of them.
+                     * @enum {string}
+                     */
+                    required_for: "none" | "agents" | "editors_and_agents";
+                };
             } & {
                 [key: string]: unknown;
             };
@@ -2531,10 +2802,10 @@ export interface components {
             tenant_id: string;
             auth: {
                 /** @enum {string} */
-                type: "session" | "api_key";
+                type: "session" | "api_key" | "oauth";
                 key_id: string | null;
                 /** @description What this credential may do */
-                scopes: ("read:tenant" | "manage:tenant" | "manage:billing" | "read:users" | "manage:users" | "manage:api_keys" | "read:audit" | "read:accounts" | "manage:accounts" | "read:posts" | "write:posts" | "publish" | "read:analytics" | "write:analytics" | "read:content" | "write:content" | "read:skills" | "write:skills" | "read:brand" | "write:brand" | "manage:webhooks")[];
+                scopes: ("read:tenant" | "manage:tenant" | "manage:billing" | "read:users" | "manage:users" | "manage:api_keys" | "read:audit" | "read:accounts" | "manage:accounts" | "read:posts" | "write:posts" | "draft:posts" | "publish" | "read:analytics" | "write:analytics" | "read:content" | "write:content" | "read:skills" | "write:skills" | "read:brand" | "write:brand" | "manage:webhooks" | "approve:posts")[];
             };
         };
         PasswordChange: {
@@ -2628,7 +2899,7 @@ export interface components {
             next_cursor: string | null;
         };
         CreateApiKey: {
-            scopes: ("read:tenant" | "manage:tenant" | "manage:billing" | "read:users" | "manage:users" | "manage:api_keys" | "read:audit" | "read:accounts" | "manage:accounts" | "read:posts" | "write:posts" | "publish" | "read:analytics" | "write:analytics" | "read:content" | "write:content" | "read:skills" | "write:skills" | "read:brand" | "write:brand" | "manage:webhooks")[];
+            scopes: ("read:tenant" | "manage:tenant" | "manage:billing" | "read:users" | "manage:users" | "manage:api_keys" | "read:audit" | "read:accounts" | "manage:accounts" | "read:posts" | "write:posts" | "draft:posts" | "publish" | "read:analytics" | "write:analytics" | "read:content" | "write:content" | "read:skills" | "write:skills" | "read:brand" | "write:brand" | "manage:webhooks" | "approve:posts")[];
             /** @description Omitted: the creating key's limit, or 1000 from a session. Never above the creating key's. */
             rate_limit_per_hour?: number;
             /**
@@ -2636,6 +2907,13 @@ export interface components {
              * @description Omitted: the creating key's expiry, or none from a session. Never after the creating key's.
              */
             expires_at?: string;
+            /**
+             * @description agent: an AI agent drafts with this key, and under the tenant's approvals.required_for (agents, the default) its posts wait for an approver (docs/approvals.md). Omitted: the creating key's kind, or standard from a session; a key made with an agent key is an agent key.
+             * @enum {string}
+             */
+            kind?: "standard" | "agent";
+            /** @description Every post drafted with this key waits for an approver, whatever the tenant's setting. Omitted: the creating key's, or false from a session; never false under a key whose posts wait. */
+            requires_approval?: boolean;
         };
         AuditLogPage: {
             data: components["schemas"]["AuditLog"][];
@@ -2668,7 +2946,7 @@ export interface components {
         ConnectAccount: {
             /** @description Where the browser goes after the callback: a path on this site (normalised, then checked); otherwise the callback answers JSON */
             return_to?: string;
-            /** @description Sandbox only: the sandbox user to approve as */
+            /** @description Sandbox only: the sandbox user the sandbox's sign-in page fills in (signing in as it still takes its password) */
             login_hint?: string;
         };
         SocialAccountPage: {
@@ -2693,6 +2971,16 @@ export interface components {
             }[];
             /** Format: date-time */
             token_expires_at: string | null;
+            /** @description The access token's expiry, the refresh credential's (LinkedIn's 365 days, Facebook's long-lived user token), and whether the next refresh is expected to work; reconnect_needed says why (src/core/platforms/token-outlook.ts) */
+            token: {
+                /** Format: date-time */
+                expires_at: string | null;
+                /** Format: date-time */
+                refresh_expires_at: string | null;
+                /** @enum {string} */
+                refresh_expected: "ok" | "reconnect_needed";
+                reason: string | null;
+            };
             /** Format: date-time */
             last_used_at: string | null;
             /** Format: date-time */
@@ -2707,16 +2995,100 @@ export interface components {
         ConnectedAccounts: {
             accounts: components["schemas"]["SocialAccount"][];
         };
+        OAuthProtectedResourceMetadata: {
+            resource: string;
+            authorization_servers: string[];
+            scopes_supported: string[];
+            bearer_methods_supported: "header"[];
+            resource_name: string;
+            resource_documentation: string;
+        };
+        OAuthAuthorizationServerMetadata: {
+            issuer: string;
+            authorization_endpoint: string;
+            token_endpoint: string;
+            registration_endpoint: string;
+            scopes_supported: string[];
+            response_types_supported: "code"[];
+            response_modes_supported: "query"[];
+            grant_types_supported: ("authorization_code" | "refresh_token")[];
+            token_endpoint_auth_methods_supported: ("none" | "client_secret_post" | "client_secret_basic")[];
+            code_challenge_methods_supported: "S256"[];
+            authorization_response_iss_parameter_supported: boolean;
+            service_documentation: string;
+        };
+        OAuthRegisteredClient: {
+            client_id: string;
+            /** @description Shown once; only for a confidential client */
+            client_secret?: string;
+            client_id_issued_at: number;
+            /** @description 0: never */
+            client_secret_expires_at?: number;
+            client_name: string;
+            redirect_uris: string[];
+            /** @enum {string} */
+            token_endpoint_auth_method: "none" | "client_secret_post" | "client_secret_basic";
+            grant_types: ("authorization_code" | "refresh_token")[];
+            response_types: "code"[];
+        };
+        OAuthClientRegistration: {
+            redirect_uris: string[];
+            client_name?: string;
+            token_endpoint_auth_method?: string;
+            grant_types?: string[];
+            response_types?: string[];
+            scope?: string;
+        };
+        OAuthTokenResponse: {
+            access_token: string;
+            /** @enum {string} */
+            token_type: "Bearer";
+            expires_in: number;
+            refresh_token: string;
+            scope: string;
+        };
+        OAuthTokenRequest: {
+            grant_type: string;
+            code?: string;
+            redirect_uri?: string;
+            code_verifier?: string;
+            refresh_token?: string;
+            client_id?: string;
+            client_secret?: string;
+            scope?: string;
+            resource?: string;
+        };
+        OAuthGrantList: {
+            data: components["schemas"]["OAuthGrant"][];
+        };
+        OAuthGrant: {
+            id: string;
+            user_id: string;
+            client_id: string;
+            client_name: string;
+            scopes: string[];
+            /** @description What its tokens are bound to: this site's /mcp */
+            resource: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            last_used_at: string | null;
+            /**
+             * Format: date-time
+             * @description When its refresh token lapses unless used
+             */
+            expires_at: string | null;
+        };
         Post: {
             id: string;
             account_id: string;
             /** @enum {string} */
             platform: "linkedin" | "twitter" | "facebook" | "instagram";
             /**
-             * @description unknown: the post was sent but its outcome was not learned (no answer in time, a 5xx from the platform, a reset during the call); it is never retried blindly: the platform is asked whether the post exists within minutes (reconciliation says how it stands), and the post becomes published, or is sent once more, or fails saying it may be on the platform. processing: the platform accepted the post and is still processing it (an Instagram video); it becomes published or failed on its own. held: it came due while its tenant was stopped or its author removed, and was not sent (held_reason says which); an owner or admin releases it with a new time, or cancels it
+             * @description pending_approval: drafted by an agent (or a key or member whose posts wait) and stored, neither scheduled nor sent, until an owner or admin approves it (then scheduled or published as any post) or rejects it (rejected, with its reason in approval.rejection_reason): docs/approvals.md. unknown: the post was sent but its outcome was not learned (no answer in time, a 5xx from the platform, a reset during the call); it is never retried blindly: the platform is asked whether the post exists within minutes (reconciliation says how it stands), and the post becomes published, or is sent once more, or fails saying it may be on the platform. processing: the platform accepted the post and is still processing its media (an Instagram container, a Facebook, X or LinkedIn video, an X GIF); the post becomes published or failed on its own. held: it came due while its tenant was stopped or its author removed, and was not sent (held_reason says which); an owner or admin releases it with a new time, or cancels it
              * @enum {string}
              */
-            status: "scheduled" | "held" | "published" | "failed" | "cancelled" | "unknown" | "processing";
+            status: "pending_approval" | "rejected" | "scheduled" | "held" | "published" | "failed" | "cancelled" | "unknown" | "processing";
             /** @description The text as published: hashtags appended, links tagged with UTM */
             text: string;
             image_url: string | null;
@@ -2767,11 +3139,29 @@ export interface components {
                 /** Format: date-time */
                 checked_at: string;
             } | null;
+            approval: components["schemas"]["PostApproval"];
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
             updated_at: string;
         };
+        /** @description For a post that waited for an approver (docs/approvals.md): where its approval stands. Null for a post that never waited */
+        PostApproval: {
+            /** @enum {string} */
+            state: "pending" | "approved" | "rejected" | "cancelled";
+            /**
+             * @description Why it waited: agent (drafted with an agent key or through the MCP server), key (drafted with a key whose posts wait: requires_approval), editor (a member, under approvals.required_for = editors_and_agents)
+             * @enum {string}
+             */
+            reason: "agent" | "key" | "editor";
+            /** @description The API key it was drafted with; null: a session */
+            drafted_with_key: string | null;
+            /** @description The approver who approved or rejected it */
+            decided_by: string | null;
+            /** Format: date-time */
+            decided_at: string | null;
+            rejection_reason: string | null;
+        } | null;
         CreatePost: {
             account_id: string;
             text: string;
@@ -2817,6 +3207,70 @@ export interface components {
              * @default false
              */
             override_author_removed?: boolean;
+        };
+        ApprovePost: {
+            /** @description A new time for it: at least 5 seconds ahead and within a year, or "best". Absent: its own time (at once when it had none, or when its time went by while it waited) */
+            scheduled_at?: "best" | string;
+        };
+        RejectPost: {
+            /** @description Why it may not go out, for its author (1 to 1000 characters) */
+            reason: string;
+        };
+        EditPendingPost: {
+            text?: string;
+            hashtags?: string[];
+            /**
+             * Format: uri
+             * @description A public https URL; null removes it
+             */
+            image_url?: string | null;
+            /**
+             * Format: uri
+             * @description A public https URL; null removes it
+             */
+            video_url?: string | null;
+            /** @description A time, "best", or null: at once when approved */
+            scheduled_at?: "best" | string | null;
+            /**
+             * @description As feedback on generated content is classified: defect (the draft was wrong) or preference (a matter of taste, the default)
+             * @default preference
+             * @enum {string}
+             */
+            classification?: "defect" | "preference";
+            /** @description Why it was changed */
+            note?: string;
+        };
+        PostRevisionPage: {
+            data: components["schemas"]["PostRevision"][];
+            next_cursor: string | null;
+        };
+        PostRevision: {
+            id: string;
+            post_id: string;
+            /**
+             * @description drafted (the first version), manual_edit (an edit), approved or rejected (the decision)
+             * @enum {string}
+             */
+            type: "drafted" | "manual_edit" | "approved" | "rejected";
+            /** @description The member who made the version or the decision */
+            edited_by: string | null;
+            /** @enum {string|null} */
+            classification: "defect" | "preference" | null;
+            /** @description An edit's note, or the rejection's reason */
+            note: string | null;
+            /** @description The fields this version changed from the one before */
+            changed: string[];
+            /** @description The post as this version has it, before hashtags and UTM parameters are applied */
+            version: {
+                account_id: string;
+                text: string;
+                hashtags: string[];
+                image_url: string | null;
+                video_url: string | null;
+                scheduled_at: string | null;
+            };
+            /** Format: date-time */
+            created_at: string;
         };
         RateWindow: {
             account_id: string;
@@ -3976,6 +4430,14 @@ export interface components {
             cost: number;
             /** @description (revenue - cost) / cost × 100 */
             roi_percent: number;
+        };
+        PostReport: {
+            data: components["schemas"]["PostAnalytics"][];
+            /**
+             * Format: date-time
+             * @description The window's start
+             */
+            since: string;
         };
         Conversion: {
             id: string;
@@ -6721,6 +7183,384 @@ export interface operations {
             };
         };
     };
+    get_protected_resource_metadata: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metadata */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthProtectedResourceMetadata"];
+                };
+            };
+        };
+    };
+    get_root_protected_resource_metadata: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metadata */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthProtectedResourceMetadata"];
+                };
+            };
+        };
+    };
+    get_authorization_server_metadata: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metadata */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthAuthorizationServerMetadata"];
+                };
+            };
+        };
+    };
+    register_oauth_client: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OAuthClientRegistration"];
+            };
+        };
+        responses: {
+            /** @description Registered */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthRegisteredClient"];
+                };
+            };
+            /** @description Invalid metadata: error invalid_redirect_uri (a URI that is not https or a loopback http one, or has a fragment) or invalid_client_metadata, or a body that is not valid (invalid_request) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    start_oauth_authorization: {
+        parameters: {
+            query: {
+                client_id: string;
+                redirect_uri: string;
+                response_type?: string;
+                code_challenge?: string;
+                code_challenge_method?: string;
+                scope?: string;
+                state?: string;
+                resource?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sign-in page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Back to the client's redirect_uri with an error */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unknown client, or a redirect_uri it did not register (never redirected to) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirm_oauth_authorization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @enum {string} */
+                    action: "sign_in" | "totp" | "approve" | "deny";
+                    client_id?: string;
+                    redirect_uri?: string;
+                    response_type?: string;
+                    code_challenge?: string;
+                    code_challenge_method?: string;
+                    scope?: string;
+                    state?: string;
+                    resource?: string;
+                    tenant_id?: string;
+                    email?: string;
+                    password?: string;
+                    ticket?: string;
+                    totp?: string;
+                    grant?: string | string[];
+                };
+            };
+        };
+        responses: {
+            /** @description The page of the next step, or the same one again with what was wrong */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Back to the client's redirect_uri: code (approved) or error (denied), with state and iss */
+            303: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unknown client or unregistered redirect_uri, a missing field, or a ticket that is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not the page's URL-encoded form */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-in attempts; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_oauth_token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["OAuthTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description Tokens */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthTokenResponse"];
+                };
+            };
+            /** @description Refused: error invalid_request, invalid_grant (unknown, spent, expired or revoked; wrong redirect_uri or code_verifier), unsupported_grant_type, invalid_scope or invalid_target */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description invalid_client: unknown client, or a confidential client without its secret */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not URL-encoded */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_oauth_grants: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The grants */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthGrantList"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or scope does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revoke_oauth_grant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthGrant"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's subscription stops this request (payment-required): canceled, every write but a few; past_due after its grace, publishing and scheduling */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or scope does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such grant (of yours) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_posts: {
         parameters: {
             query?: {
@@ -6728,9 +7568,12 @@ export interface operations {
                 limit?: number;
                 /** @description next_cursor of the previous page */
                 cursor?: string;
-                status?: "scheduled" | "held" | "published" | "failed" | "cancelled" | "unknown";
+                /** @description pending_approval: the approval queue (docs/approvals.md) */
+                status?: "pending_approval" | "rejected" | "scheduled" | "held" | "published" | "failed" | "cancelled" | "unknown";
                 account_id?: string;
                 platform?: "linkedin" | "twitter" | "facebook" | "instagram";
+                /** @description true: only scheduled posts the pre-flight check found at risk (docs/publishing.md, Pre-flight checks), newest first */
+                at_risk?: "true";
             };
             header?: never;
             path?: never;
@@ -6801,7 +7644,7 @@ export interface operations {
                     "application/json": components["schemas"]["Post"];
                 };
             };
-            /** @description Scheduled, or sent with an unknown outcome (status says which) */
+            /** @description Scheduled, waiting for an approver (pending_approval: docs/approvals.md), or sent with an unknown outcome (status says which) */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -7027,6 +7870,95 @@ export interface operations {
             };
         };
     };
+    edit_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EditPendingPost"];
+            };
+        };
+        responses: {
+            /** @description The post as edited */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Post"];
+                };
+            };
+            /** @description Invalid input, or the post breaks its platform's or configuration's rules (fields named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The subscription is past_due beyond its grace, or canceled (payment-required) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or scope does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such post in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The post is not waiting for approval, or an approval of it is under way */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Its post configuration refuses the edited post (rule names the field) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     release_post: {
         parameters: {
             query?: never;
@@ -7107,6 +8039,265 @@ export interface operations {
             };
             /** @description Its post configuration refuses it now (platform-not-allowed, guard-not-passed, brand-voice-too-low; rule names the field) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    approve_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ApprovePost"];
+            };
+        };
+        responses: {
+            /** @description Approved and published */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Post"];
+                };
+            };
+            /** @description Approved and scheduled, or sent with an unknown outcome (status says which) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Post"];
+                };
+            };
+            /** @description Invalid input (the field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The subscription is past_due beyond its grace, or canceled: nothing published or scheduled (payment-required) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or scope does not allow it (posts.approve: owner, admin; a key needs approve:posts), the caller is an agent (agent-not-approver), or the post is the caller's own (own-post) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such post in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The post is not waiting for approval, or an approval of it is under way; for an approval, also as POST /v1/posts answers (the account cannot publish, the platform is not configured) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The platform refused the post (it is then failed), or its post configuration refuses it now (it keeps waiting) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A window is full, or the plan's posts this month are used up: it keeps waiting */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The platform is unavailable; nothing was published and it keeps waiting */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reject_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RejectPost"];
+            };
+        };
+        responses: {
+            /** @description Rejected: status rejected, approval.rejection_reason the reason */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Post"];
+                };
+            };
+            /** @description Invalid input (the field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's subscription stops this request (payment-required): canceled, every write but a few; past_due after its grace, publishing and scheduling */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or scope does not allow it (posts.approve: owner, admin; a key needs approve:posts), the caller is an agent (agent-not-approver), or the post is the caller's own (own-post) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such post in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The post is not waiting for approval, or an approval of it is under way; for an approval, also as POST /v1/posts answers (the account cannot publish, the platform is not configured) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_post_revisions: {
+        parameters: {
+            query?: {
+                /** @description Page size (1 to 100) */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of revisions (none for a post that never waited) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostRevisionPage"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or scope does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such post in this tenant */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10619,6 +11810,114 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CampaignRoiPage"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or scope does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    top_posts: {
+        parameters: {
+            query?: {
+                /** @description Posts published in the last days (1 to 90, default 30) */
+                days?: number;
+                /** @description Only this platform's posts */
+                platform?: "linkedin" | "twitter" | "facebook" | "instagram";
+                /** @description Posts answered (1 to 50, default 10) */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The top posts, best first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostReport"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or scope does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    anomalies: {
+        parameters: {
+            query?: {
+                /** @description Posts published in the last days (1 to 90, default 30) */
+                days?: number;
+                /** @description Only this platform's posts */
+                platform?: "linkedin" | "twitter" | "facebook" | "instagram";
+                /** @description Posts answered (1 to 50, default 10) */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The anomalous posts, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostReport"];
                 };
             };
             /** @description Invalid input; `errors` names each field */

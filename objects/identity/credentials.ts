@@ -115,7 +115,12 @@ export class CredentialCache {
         tenantId: this.tenantId,
         userId: row.user_id,
         role: row.role,
-        credential: { kind: "api_key", scopes: JSON.parse(row.scopes) as string[] },
+        credential: {
+          kind: "api_key",
+          scopes: JSON.parse(row.scopes) as string[],
+          agent: row.kind === "agent",
+          requiresApproval: row.requires_approval === 1,
+        },
         keyId: row.key_id,
         sessionId: null,
         tenantKey: tenant.key,

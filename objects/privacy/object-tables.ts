@@ -34,6 +34,8 @@ export const OBJECT_TABLES: readonly ObjectTableRule[] = [
   exported("usage_buckets"),
   // The schedule, publishes in flight and Instagram videos still processing.
   exported("scheduled_posts"),
+  // Posts waiting for an approver, as drafted or last edited (objects/publishing/approvals.ts).
+  exported("pending_approvals", undefined, ["request_id"]),
   exported("attempts"),
   exported("media_containers"),
   // Live counters, the per-minute series and the insight pulls (objects/analytics/).
@@ -49,6 +51,17 @@ export const OBJECT_TABLES: readonly ObjectTableRule[] = [
   exported("audit_outbox"),
   // Who is signed in, since when, until when; a session's id is what its token carries.
   exported("sessions", { session_id: "the id a session token carries" }),
+  // What members granted OAuth clients (objects/identity/oauth-grants.ts): who, which client,
+  // which scopes, since when; never the digests of its tokens.
+  exported(
+    "oauth_grants",
+    {
+      access_hash: "the digest of a live access token: a credential",
+      refresh_hash: "the digest of a live refresh token: a credential",
+      previous_refresh_hash: "the digest of a replaced refresh token: a credential",
+    },
+    ["grant_id"],
+  ),
   left("meta", BOOKKEEPING),
   left("_object_migrations", BOOKKEEPING),
   left("timers", BOOKKEEPING),
@@ -59,6 +72,7 @@ export const OBJECT_TABLES: readonly ObjectTableRule[] = [
   left("counted_posts", "which posts the month's count holds, so none counts twice: the count is exported"),
   left("account_state", "token versions and refresh leases: credentials' bookkeeping"),
   left("oauth_states", "pending authorizations: their PKCE verifiers are secrets"),
+  left("oauth_codes", "single-use authorization codes of MCP clients, five minutes: credentials"),
   left("live_tickets", "single-use bearer tickets for live dashboards: credentials"),
   left("password_resets", "digests of password-reset links: credentials"),
   left("totp_steps", "the last second-factor step per user: replay protection"),

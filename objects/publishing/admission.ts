@@ -10,6 +10,7 @@
 // as it made it.
 import type { Clock } from "../../src/core/clock";
 import { platformReach } from "../../src/core/platforms/mode";
+import type { Platform } from "../../src/core/platforms/types";
 import { USAGE_FLUSH_DELAY_MS } from "../identity/tenant-identity";
 import type { SlidingLog } from "../storage/sliding-log";
 import type { Timers } from "../storage/timers";
@@ -125,6 +126,22 @@ export class Admission {
     if (!account) return NO_ACCOUNT;
     const checked = await this.checked(input, account);
     return checked.kind === "refused" ? checked.refusal : null;
+  }
+
+  /**
+   * The input as its configuration makes it, and its account's platform, or the refusal
+   * of the same checks (a post drafted to wait for approval, edited or approved:
+   * approvals.ts). Takes no key, slot or place in the month.
+   */
+  async configure(
+    input: PublishInput,
+  ): Promise<
+    { kind: "configured"; input: PublishInput; platform: Platform } | { kind: "refused"; refusal: CheckRefusal }
+  > {
+    const account = await this.tokens.load(input.accountId);
+    if (!account) return { kind: "refused", refusal: NO_ACCOUNT };
+    const checked = await this.checked(input, account);
+    return checked.kind === "refused" ? checked : { ...checked, platform: account.platform };
   }
 
   /**

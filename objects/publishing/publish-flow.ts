@@ -9,6 +9,11 @@
 //                  its key charged and the permission checked (identity/tenant-identity.ts).
 //  3. fence        a tenant moving between shards takes no write: 503, Retry-After
 //                  (placement/tenant-move.ts).
+//     wait         a post the tenant's approval rules hold back (an agent's, a key's
+//                  whose posts wait, an editor's: src/core/auth/approvals.ts) is checked
+//                  as step 4 checks it and stored, neither scheduled nor sent, answered
+//                  202 pending_approval (approvals.ts). An approval takes it on from
+//                  step 4 (forApproval), a refresh handed back to the route as here.
 //  4. admit        the account, the post's configuration (post-configuration.ts: its
 //                  platforms, call to action, hashtag cap, quality gates, best time),
 //                  the platform's rules, the Idempotency-Key and a slot
@@ -40,6 +45,7 @@
 // Scheduled posts take steps 4 to 8 when they come due (scheduler.ts, fireDue). Nothing
 // here is reachable over RPC but through forClient and resume (publishNow and
 // resumePublish on the TenantObject).
+import { type ApprovalReason, type Drafter, drafterOf } from "../../src/core/auth/approvals";
 import { refreshAtPlatform } from "../../src/core/platforms/refresh";
 import type { Platform, PlatformAdapter } from "../../src/core/platforms/types";
 import type { TenantIdentity } from "../identity/tenant-identity";
@@ -75,7 +81,17 @@ export interface PublishFlowParts {
   record: PublishRecord;
   /** Whether a move between shards fences the tenant's writes now. */
   fenced: () => boolean;
+  /** Posts that wait for an approver (approvals.ts). */
+  approvals: DraftGate;
   adapterFor: (platform: Platform) => PlatformAdapter;
+}
+
+/** The posts that wait for a person's approval, as a client's publish meets them (approvals.ts). */
+export interface DraftGate {
+  /** Why `drafter`'s post must wait, under the tenant's setting now; null: it goes on. */
+  waits(drafter: Drafter): Promise<ApprovalReason | null>;
+  /** Stores the post to wait (checked as admission checks it first): 202 pending_approval, or the refusal. */
+  draft(input: PublishInput, drafter: Drafter, reason: ApprovalReason): Promise<PublishOutcome>;
 }
 
 /** Steps 4 and 5 done: an open attempt and its token step. */
@@ -101,15 +117,33 @@ export class PublishFlow {
     }
     // 3. fence
     if (this.parts.fenced()) return { ...tenantMoving(), ...who };
+    // wait: who drafts it, as the object checked them (or as a caller that checked them says).
+    const drafter = who.principal ? drafterOf(who.principal, input.via === "mcp") : (input.drafter ?? null);
+    const reason = drafter ? await this.parts.approvals.waits(drafter) : null;
+    if (drafter && reason) return { ...(await this.parts.approvals.draft(input, drafter, reason)), ...who };
+    // 4 to 9
+    return { ...(await this.fromAdmission(input)), ...who };
+  }
+
+  /**
+   * Steps 4 to 9 for an approved post (approvals.ts): as for a client's publish, the
+   * credential checked and the post waiting no more; a refresh is handed back to the route.
+   */
+  async forApproval(input: PublishInput): Promise<FlowResult> {
+    if (this.parts.fenced()) return tenantMoving();
+    return this.fromAdmission(input);
+  }
+
+  /** Steps 4 to 9 of a client's publish; step 6 is the route's. */
+  private async fromAdmission(input: PublishInput): Promise<FlowResult> {
     // 4, 5
     const ready = await this.admit(input);
-    if (ready.kind !== "ready") return { ...ready, ...who };
+    if (ready.kind !== "ready") return ready;
     // 5 to 8; 6 is the route's
     const sent = await this.send(ready.target, ready.token, 0);
-    if (sent.kind === "needs_refresh")
-      return { kind: "refresh_needed", attemptId: input.attemptId, lease: sent.lease, ...who };
+    if (sent.kind === "needs_refresh") return { kind: "refresh_needed", attemptId: input.attemptId, lease: sent.lease };
     // 9
-    return { ...sent, ...who };
+    return sent;
   }
 
   /** Step 6 coming back: the route refreshed the attempt's token; on to steps 7 and 8. */

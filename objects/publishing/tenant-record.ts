@@ -9,6 +9,7 @@
 // sent, a token renewed, insights pulled with the tenant's tokens) asks currentStatus or
 // currentStanding instead, read from the directory at that moment (docs/publishing.md,
 // Held posts).
+import { type ApprovalSetting, approvalSettingOf } from "../../src/core/auth/approvals";
 import type { TenantKeyInfo } from "../../src/core/auth/principal";
 import { type Quotas, quotasOf } from "../../src/core/billing/plans";
 import { type BillingState, billingStateOf } from "../../src/core/billing/subscription";
@@ -31,6 +32,8 @@ export interface TenantRecord {
   quotas: Quotas;
   /** The subscription and its grace (src/core/billing/subscription.ts). */
   billing: BillingState;
+  /** settings.approvals.required_for: whose posts wait for an approver (src/core/auth/approvals.ts). */
+  approvals: ApprovalSetting;
 }
 
 /** The tenant's status and subscription as the directory says them at one moment. */
@@ -81,6 +84,7 @@ export class TenantRecordCache {
       windows: cappedWindows(this.env, settings.rate_limits ?? {}),
       quotas: quotasOf(tenant.tier, settings),
       billing: billingStateOf(tenant),
+      approvals: approvalSettingOf(settings),
     };
     this.cached = { record, atMs: Date.now() };
     return record;

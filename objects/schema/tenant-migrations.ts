@@ -580,6 +580,30 @@ export const TENANT_OBJECT_MIGRATIONS: readonly ObjectMigration[] = [
     `,
   },
   {
+    version: 27,
+    name: "post-approvals",
+    sql: `
+      -- Posts that wait for an approver (objects/publishing/approvals.ts, docs/approvals.md),
+      -- beside their D1 row in status pending_approval: the publish input as drafted or
+      -- last edited (before its configuration is applied: the approval applies it), who
+      -- drafted it (JSON: member, key, agent), and where its approval stands. pending:
+      -- waiting; approving: an approval is going the normal way (admission, the schedule
+      -- or the platform), so a second one is refused; approved: it went, and D1 still has
+      -- to learn who approved it (decision, JSON, with the ids its audit row and revision
+      -- keep for a repeated write). A row leaves once D1 has the decision.
+      CREATE TABLE pending_approvals (
+        request_id TEXT PRIMARY KEY NOT NULL,
+        input TEXT NOT NULL,
+        drafter TEXT NOT NULL,
+        reason TEXT NOT NULL CHECK (reason IN ('agent', 'key', 'editor')),
+        state TEXT NOT NULL CHECK (state IN ('pending', 'approving', 'approved')),
+        decision TEXT,
+        created_at_ms INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX pending_approvals_deciding ON pending_approvals (state) WHERE state <> 'pending';
+    `,
+  },
+  {
     version: 29,
     name: "oauth-grants",
     sql: `

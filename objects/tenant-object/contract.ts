@@ -17,6 +17,7 @@ import type { PostReport, PostReportQuery } from "../../src/core/analytics/post-
 import type { Permission } from "../../src/core/auth/permissions";
 import type { UserPrincipal } from "../../src/core/auth/principal";
 import type { SubscriptionGate } from "../../src/core/billing/subscription";
+import type { Drafter } from "../../src/core/auth/approvals";
 import type { AuditActor, PendingAuditRow } from "../../src/core/db/audit-logs";
 import type { HoldReason, PostStatus, PostView } from "../../src/core/db/publish-requests";
 import type { SubscriptionStatus, TenantStatus } from "../../src/core/db/tenants";
@@ -312,7 +313,58 @@ export interface PublishInput {
    * (objects/publishing/post-configuration.ts).
    */
   configured?: boolean;
+  /**
+   * The post came through the MCP server: its drafter counts as an agent whatever its
+   * credential (src/core/auth/approvals.ts), and the tenant's approval rules apply.
+   */
+  via?: "mcp";
+  /**
+   * Who drafts it, for a caller that authenticated the request itself and calls
+   * publishNow without a DeferredAuth: without either, the approval rules are not
+   * applied (the object's own callers, the tests). With a DeferredAuth the object's
+   * checked principal decides and this is ignored.
+   */
+  drafter?: Drafter;
 }
+
+// --- approvals (docs/approvals.md) -----------------------------------------------
+
+/** An approver lets a waiting post go (POST /v1/posts/{id}/approve). */
+export interface Approval {
+  /** The approver's request: the approval is audited under them, the post keeps its author. */
+  actor: AuditActor;
+  /** A new time (ms since the epoch); null: the post's own (one gone by meanwhile: at once). */
+  scheduledAtMs: number | null;
+  /** scheduled_at "best": the configuration's next best posting time, chosen now. */
+  bestTime: boolean;
+}
+
+/** An approver refuses a waiting post, saying why (POST /v1/posts/{id}/reject). */
+export interface Rejection {
+  actor: AuditActor;
+  reason: string;
+}
+
+/** An edit of a waiting post (PATCH /v1/posts/{id}): each field given replaces the draft's. */
+export interface PendingEdit {
+  actor: AuditActor;
+  text?: string;
+  hashtags?: string[];
+  imageUrl?: string | null;
+  videoUrl?: string | null;
+  /** A time (ms since the epoch), "best", or null: at once once approved. Absent: unchanged. */
+  scheduledAt?: number | "best" | null;
+  /** How the edit is classified in its revision, as feedback on generated content is. */
+  classification: "defect" | "preference";
+  note: string | null;
+}
+
+/** Why a waiting post cannot be decided on or edited now (409). */
+export type ApprovalConflict =
+  /** It is not waiting (any more): decided, cancelled, or not a post that waits. */
+  | { kind: "not_pending"; detail: string }
+  /** An approval of it is under way (its publish has not ended yet). */
+  | { kind: "approval_busy"; detail: string };
 
 /** A held post scheduled again (POST /v1/posts/{id}/release). */
 export interface Release {
@@ -660,7 +712,10 @@ export interface TenantObjectContract {
   publishNow(input: PublishInput, auth?: DeferredAuth): Promise<PublishNowResult>;
   /** Continues a client's publish with the refresh the router made for its lease (see publishNow). */
   resumePublish(attemptId: string, leaseId: string, outcome: RefreshOutcome): Promise<FlowResult>;
-  /** Cancels a scheduled or held post: the post as cancelled; null when it is not waiting in the schedule. */
+  /**
+   * Cancels a scheduled or held post, or withdraws one waiting for approval: the post as
+   * cancelled; null when it is neither in the schedule nor waiting.
+   */
   cancelScheduled(requestId: string, actor: AuditActor): Promise<PostView | null>;
   /**
    * Schedules a held post again (docs/publishing.md, Held posts); null when it is not
@@ -687,6 +742,24 @@ export interface TenantObjectContract {
   monthlyPosts(): Promise<MonthlyPosts>;
   /** Returns once D1 has every post this object answered for (the read barrier of routes that read posts). */
   settleRecords(): Promise<void>;
+
+  // approvals (objects/publishing/approvals.ts, docs/approvals.md)
+  /**
+   * Approves a waiting post: from here it goes as POST /v1/posts would take it
+   * (admission with its windows, the plan's posts a month and its configuration, then
+   * the schedule or the platform; a token to refresh is handed back to the router as
+   * publishNow's is, and the router goes on with resumePublish). A refusal before
+   * anything was scheduled or sent leaves it waiting. While one approval is under way,
+   * another is answered approval_busy; once it went, not_pending.
+   */
+  approvePost(requestId: string, approval: Approval): Promise<FlowResult | ApprovalConflict>;
+  /** Rejects a waiting post with its reason: the post as rejected. */
+  rejectPost(requestId: string, rejection: Rejection): Promise<PostView | ApprovalConflict>;
+  /**
+   * Edits a waiting post: checked as a draft is (its account, its platform's rules and
+   * its configuration's), each version kept as a revision. The post as it is now.
+   */
+  editPending(requestId: string, edit: PendingEdit): Promise<PostView | ApprovalConflict | CheckRefusal>;
 
   // outgoing webhooks
   /**
@@ -860,6 +933,15 @@ export const REPEAT = {
   monthlyPosts: "safe",
   // The outbox writes absolute rows by upsert (ARCHITECTURE.md, Idempotent flushes).
   settleRecords: "safe",
+
+  // approvals
+  // A repeat finds the post approved (not_pending), or its approval under way: its attempt
+  // then decides as publishNow's repeat does (never sent twice: approvals.ts).
+  approvePost: "safe",
+  // A repeat finds the post rejected and answers not_pending.
+  rejectPost: "safe",
+  // A repeat finds the fields as the first call left them: nothing changes, no revision is added.
+  editPending: "safe",
 
   // outgoing webhooks
   // Forgets a cache.

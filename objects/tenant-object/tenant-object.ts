@@ -41,6 +41,7 @@ import { forgetPerson, personSessions } from "../privacy/person-state";
 import { TenantExport } from "../privacy/tenant-export";
 import { AccountTokens } from "../publishing/account-tokens";
 import { Admission } from "../publishing/admission";
+import { PostApprovals } from "../publishing/approvals";
 import { Attempts } from "../publishing/attempts";
 import { consentState, consumeState, createState, startState } from "../publishing/oauth-states";
 import { PostHolds } from "../publishing/post-holds";
@@ -59,11 +60,14 @@ import { accountConnectedEvent } from "../webhooks/account-events";
 import { WebhookOutbox } from "../webhooks/webhook-outbox";
 import type {
   AccountWindow,
+  Approval,
+  ApprovalConflict,
   AttemptGate,
   AuthResult,
   CallbackOutcome,
   CampaignRoiPage,
   CampaignRoiQuery,
+  CheckRefusal,
   ConsentOutcome,
   ConversionCredit,
   CredentialChange,
@@ -84,6 +88,7 @@ import type {
   OAuthGrantView,
   OAuthRefresh,
   OAuthTokenOutcome,
+  PendingEdit,
   PersonSession,
   PostFigures,
   PresentedCredential,
@@ -91,6 +96,7 @@ import type {
   PublishNowResult,
   PublishRefusal,
   RefreshOutcome,
+  Rejection,
   Release,
   ReleaseOutcome,
   SessionEnding,
@@ -121,6 +127,7 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
   readonly #resets: PasswordResets;
   /** What members granted OAuth clients (docs/mcp.md, OAuth). */
   readonly #oauth: OAuthGrants;
+  readonly #approvals: PostApprovals;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -177,6 +184,20 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
     const exports = new TenantExport(ctx.storage, env, tenantId, timers, tenant, auditOutbox, clock);
     const holds = new PostHolds(sql, env, tenantId, tenant, clock, webhooks);
     const scheduler = new Scheduler(sql, env, tenantId, timers, holds, postQuota, clock, webhooks);
+    // Posts that wait for an approver (objects/publishing/approvals.ts): met by a client's
+    // publish first, and taken on by the publish's steps once approved.
+    const approvals = new PostApprovals(
+      sql,
+      env,
+      tenantId,
+      tenant,
+      admission,
+      attempts,
+      () => publishing,
+      clock,
+      (message) => this.broadcast(message),
+    );
+    this.#approvals = approvals;
     const publishing = new PublishFlow({
       identity,
       admission,
@@ -186,6 +207,7 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
       record,
       fenced: () => move.fenced(),
       adapterFor,
+      approvals,
     });
     this.#parts = {
       tenantId,
@@ -396,11 +418,14 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
   }
 
   async resumePublish(attemptId: string, leaseId: string, outcome: RefreshOutcome): Promise<FlowResult> {
-    return this.#parts.publishing.resume(attemptId, leaseId, outcome);
+    const result = await this.#parts.publishing.resume(attemptId, leaseId, outcome);
+    // An approved post's publish, handed back for a refresh, ends here (approvals.ts).
+    await this.#approvals.settle(attemptId, result);
+    return result;
   }
 
   async cancelScheduled(requestId: string, actor: AuditActor): Promise<PostView | null> {
-    return this.#parts.scheduler.cancel(requestId, actor);
+    return (await this.#approvals.cancel(requestId, actor)) ?? this.#parts.scheduler.cancel(requestId, actor);
   }
 
   async releaseHeld(requestId: string, release: Release): Promise<ReleaseOutcome | null> {
@@ -433,6 +458,22 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
 
   async settleRecords(): Promise<void> {
     await settleRecords(this.#parts);
+    // Who approved a post reaches D1 with it (approvals.ts); kept for later should D1 refuse.
+    await this.#approvals.recordDecided();
+  }
+
+  // --- approvals (objects/publishing/approvals.ts) -------------------------------
+
+  async approvePost(requestId: string, approval: Approval): Promise<FlowResult | ApprovalConflict> {
+    return this.#approvals.approve(requestId, approval);
+  }
+
+  async rejectPost(requestId: string, rejection: Rejection): Promise<PostView | ApprovalConflict> {
+    return this.#approvals.reject(requestId, rejection);
+  }
+
+  async editPending(requestId: string, edit: PendingEdit): Promise<PostView | ApprovalConflict | CheckRefusal> {
+    return this.#approvals.edit(requestId, edit);
   }
 
   // --- outgoing webhooks (objects/webhooks/) ------------------------------------

@@ -30,6 +30,9 @@ export const PROBLEM_TYPES = {
   malformedJson: { status: 400, title: "The request body is not valid JSON" },
   unauthenticated: { status: 401, title: "Authentication is required" },
   forbidden: { status: 403, title: "You are not allowed to do this" },
+  // Who may not decide on a post that waits for approval (docs/approvals.md).
+  ownPost: { status: 403, title: "You cannot approve or reject your own post" },
+  agentNotApprover: { status: 403, title: "An agent cannot approve or reject posts" },
   notFound: { status: 404, title: "Not found" },
   conflict: { status: 409, title: "The request conflicts with the current state" },
   accountUnavailable: { status: 409, title: "The social account cannot publish" },

@@ -41,6 +41,7 @@ import { oauthTokenRoutes } from "./routes/oauth-token";
 import { passwordRoutes } from "./routes/password";
 import { passwordResetRoutes } from "./routes/password-reset";
 import { postAnalyticsRoutes } from "./routes/post-analytics";
+import { postApprovalRoutes } from "./routes/post-approvals";
 import { postConfigurationsRoutes } from "./routes/post-configurations";
 import { postReleaseRoutes } from "./routes/post-release";
 import { postReportsRoutes } from "./routes/post-reports";
@@ -130,6 +131,7 @@ export function createApp(options: AppOptions = {}) {
   app.route("/", oauthGrantsRoutes);
   app.route("/", postsRoutes);
   app.route("/", postReleaseRoutes);
+  app.route("/", postApprovalRoutes);
   app.route("/", rateLimitsRoutes);
   app.route("/", analyticsEventsRoutes);
   app.route("/", postAnalyticsRoutes);

@@ -746,6 +746,74 @@ export const BEYOND_SEED_COLUMNS: { table: string; migration: string; column: Ex
     migration: "0027_post_checks",
     column: { name: "at_risk", type: "JSON", notNull: false, default: null, primaryKey: false },
   },
+  // 0028_approvals (tenant): an agent's key and a key whose posts wait; a post's approval;
+  // a post's versions in revision_events.
+  {
+    table: "api_keys",
+    migration: "0028_approvals",
+    column: { name: "kind", type: "TEXT", notNull: true, default: "'standard'", primaryKey: false },
+  },
+  {
+    table: "api_keys",
+    migration: "0028_approvals",
+    column: { name: "requires_approval", type: "BOOLEAN", notNull: true, default: "FALSE", primaryKey: false },
+  },
+  {
+    table: "publish_requests",
+    migration: "0028_approvals",
+    column: { name: "approval_reason", type: "TEXT", notNull: false, default: null, primaryKey: false },
+  },
+  {
+    table: "publish_requests",
+    migration: "0028_approvals",
+    column: { name: "drafted_by_key", type: "TEXT", notNull: false, default: null, primaryKey: false },
+  },
+  {
+    table: "publish_requests",
+    migration: "0028_approvals",
+    column: { name: "decided_by", type: "TEXT", notNull: false, default: null, primaryKey: false },
+  },
+  {
+    table: "publish_requests",
+    migration: "0028_approvals",
+    column: { name: "decided_at", type: "TIMESTAMP", notNull: false, default: null, primaryKey: false },
+  },
+  {
+    table: "publish_requests",
+    migration: "0028_approvals",
+    column: { name: "rejection_reason", type: "TEXT", notNull: false, default: null, primaryKey: false },
+  },
+  {
+    table: "revision_events",
+    migration: "0028_approvals",
+    column: { name: "post_id", type: "TEXT", notNull: false, default: null, primaryKey: false },
+  },
+  {
+    table: "revision_events",
+    migration: "0028_approvals",
+    column: { name: "edited_by", type: "TEXT", notNull: false, default: null, primaryKey: false },
+  },
+  {
+    table: "revision_events",
+    migration: "0028_approvals",
+    column: { name: "snapshot", type: "JSON", notNull: false, default: null, primaryKey: false },
+  },
+  {
+    table: "revision_events",
+    migration: "0028_approvals",
+    column: { name: "changed", type: "JSON", notNull: false, default: null, primaryKey: false },
+  },
+];
+
+/**
+ * Seed columns a later migration lets be NULL, for rows the seed does not describe (the
+ * seed's own rows keep them by a CHECK): revision_events keeps a post's versions since
+ * 0028_approvals, and a post need not publish generated content, and only an edit is
+ * classified.
+ */
+export const SEED_NOT_NULL_RELAXED: { table: string; column: string; migration: string }[] = [
+  { table: "revision_events", column: "content_id", migration: "0028_approvals" },
+  { table: "revision_events", column: "classification", migration: "0028_approvals" },
 ];
 
 export const BEYOND_SEED_INDEXES: ExpectedIndex[] = [
@@ -758,14 +826,21 @@ export const BEYOND_SEED_INDEXES: ExpectedIndex[] = [
     table: "publish_requests",
     columns: ["tenant_id", "request_id DESC"],
     where: "at_risk IS NOT NULL AND status = 'scheduled'",
-  }, // 0027_post_checks (tenant): a page of the platform's ids, looked up while reconciling.
+  },
+  // 0027_post_checks (tenant): a page of the platform's ids, looked up while reconciling.
   {
     name: "idx_published_posts_platform_id",
     table: "published_posts",
     columns: ["tenant_id", "platform_post_id"],
     where: null,
   },
-
+  // 0028_approvals (tenant): a post's versions, oldest first (GET /v1/posts/{id}/revisions).
+  {
+    name: "idx_revision_events_post",
+    table: "revision_events",
+    columns: ["tenant_id", "post_id", "event_id"],
+    where: "post_id IS NOT NULL",
+  },
   {
     name: "idx_operator_audit_logs_time",
     table: "operator_audit_logs",
@@ -1177,6 +1252,12 @@ export const BEYOND_SEED_TABLES: BeyondSeedTable[] = [
       // 0027_post_checks
       "reconciliation",
       "at_risk",
+      // 0028_approvals
+      "approval_reason",
+      "drafted_by_key",
+      "decided_by",
+      "decided_at",
+      "rejection_reason",
     ],
   },
   {

@@ -35,6 +35,7 @@ export const ROLE_SCOPES: Record<Role, string[]> = {
     "read:brand",
     "write:brand",
     "manage:webhooks",
+    "approve:posts",
   ],
   admin: [
     "read:tenant",
@@ -57,6 +58,7 @@ export const ROLE_SCOPES: Record<Role, string[]> = {
     "read:brand",
     "write:brand",
     "manage:webhooks",
+    "approve:posts",
   ],
   member: [
     "read:tenant",

@@ -760,6 +760,8 @@ function newKey(ctx: CaseContext, parentKeyId: string | null) {
     rateLimitPerHour: 100,
     expiresAt: null,
     parentKeyId,
+    kind: "standard" as const,
+    requiresApproval: false,
     now: nowIso(ctx),
   };
 }

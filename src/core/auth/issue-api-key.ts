@@ -4,6 +4,7 @@ import { type ApiKeyRow, insertApiKey } from "../db/api-keys";
 import { newId } from "../db/ids";
 import type { TenantScope } from "../db/tenant-scope";
 import { generateApiKey } from "./api-key-format";
+import type { KeyKind } from "./approvals";
 
 export interface ApiKeyRequest {
   userId: string;
@@ -12,6 +13,9 @@ export interface ApiKeyRequest {
   expiresAt: string | null;
   /** The key the new key is made with (its bounds were checked): revoking it revokes this one. */
   parentKeyId: string | null;
+  /** An agent's key, and whether its posts wait (./approvals.ts); a standard key whose posts do not, when absent. */
+  kind?: KeyKind;
+  requiresApproval?: boolean;
 }
 
 export interface IssuedApiKey {
@@ -37,6 +41,8 @@ export async function issueApiKey(scope: TenantScope, request: ApiKeyRequest, no
     expires_at: request.expiresAt,
     status: "active",
     parent_key_id: request.parentKeyId,
+    kind: request.kind ?? "standard",
+    requires_approval: request.requiresApproval ? 1 : 0,
   };
   const statement = insertApiKey(scope, {
     keyId,
@@ -47,6 +53,8 @@ export async function issueApiKey(scope: TenantScope, request: ApiKeyRequest, no
     rateLimitPerHour: request.rateLimitPerHour,
     expiresAt: request.expiresAt,
     parentKeyId: request.parentKeyId,
+    kind: request.kind ?? "standard",
+    requiresApproval: request.requiresApproval ?? false,
     now,
   });
   return { key: generated.key, row, statement };

@@ -29,6 +29,7 @@ export const SCOPES = [
   "read:brand",
   "write:brand",
   "manage:webhooks",
+  "approve:posts",
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
@@ -87,6 +88,10 @@ export const PERMISSIONS = {
   "posts.publish": { roles: WRITERS, scope: "publish" },
   // A held post goes out again only when an owner or admin decides (docs/publishing.md, Held posts).
   "posts.release": { roles: ADMINS, scope: "publish" },
+  // Approving or rejecting a post that waits (docs/approvals.md): owners and admins, and
+  // a key of theirs only with approve:posts. Who may not decide on which post (an agent,
+  // the post's own author) is src/core/auth/approvals.ts.
+  "posts.approve": { roles: ADMINS, scope: "approve:posts" },
   "analytics.read": { roles: EVERYONE, scope: "read:analytics" },
   "analytics.write": { roles: WRITERS, scope: "write:analytics" },
   "content.read": { roles: EVERYONE, scope: "read:content" },
@@ -105,7 +110,8 @@ export type Permission = keyof typeof PERMISSIONS;
 
 export type Credential =
   | { kind: "session" }
-  | { kind: "api_key"; scopes: readonly string[] }
+  /** `agent`: a key of kind agent; `requiresApproval`: its posts wait (src/core/auth/approvals.ts). */
+  | { kind: "api_key"; scopes: readonly string[]; agent?: boolean; requiresApproval?: boolean }
   /**
    * An OAuth client's grant, used through /mcp only (docs/mcp.md, OAuth): bounded by the
    * scopes its member consented to, as a key is by its scopes, and never session-only work.

@@ -1,4 +1,5 @@
 // API keys of a tenant, and the global look-up that turns a key into its tenant.
+import type { KeyKind } from "../auth/approvals";
 import type { TenantScope } from "./tenant-scope";
 import { iso, isoOrNull } from "./time";
 
@@ -17,6 +18,9 @@ export interface ApiKeyRow {
   status: "active" | "revoked" | "expired";
   /** The key this key was made with; null when a signed-in user (or tenant creation) made it. */
   parent_key_id: string | null;
+  /** Migration 0028 (src/core/auth/approvals.ts): an agent's key, and whether its posts wait. */
+  kind: KeyKind;
+  requires_approval: number;
 }
 
 export interface ApiKey {
@@ -31,6 +35,8 @@ export interface ApiKey {
   use_count: number;
   created_at: string;
   parent_key_id: string | null;
+  kind: KeyKind;
+  requires_approval: boolean;
 }
 
 /** The API's view of a key: the prefix identifies it; the digest never leaves. */
@@ -48,6 +54,8 @@ export function toApiKey(row: ApiKeyRow, nowMs = Date.now()): ApiKey {
     use_count: row.use_count,
     created_at: iso(row.created_at),
     parent_key_id: row.parent_key_id,
+    kind: row.kind ?? "standard",
+    requires_approval: row.requires_approval === 1,
   };
 }
 
@@ -60,6 +68,8 @@ export interface NewApiKey {
   rateLimitPerHour: number;
   expiresAt: string | null;
   parentKeyId: string | null;
+  kind: KeyKind;
+  requiresApproval: boolean;
   now: string;
 }
 
@@ -67,8 +77,8 @@ export function insertApiKey(scope: TenantScope, key: NewApiKey): D1PreparedStat
   return scope.db
     .prepare(
       `INSERT INTO api_keys (key_id, tenant_id, user_id, key_prefix, key_hash, scopes, rate_limit_per_hour, expires_at,
-                             parent_key_id, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                             parent_key_id, kind, requires_approval, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .bind(
       key.keyId,
@@ -80,6 +90,8 @@ export function insertApiKey(scope: TenantScope, key: NewApiKey): D1PreparedStat
       key.rateLimitPerHour,
       key.expiresAt,
       key.parentKeyId,
+      key.kind,
+      key.requiresApproval ? 1 : 0,
       key.now,
     );
 }

@@ -15,6 +15,9 @@ export interface KeyCredentialRow {
   rate_limit_per_hour: number;
   expires_at: string | null;
   key_status: string;
+  /** Migration 0028: an agent's key, and whether its posts wait (src/core/auth/approvals.ts). */
+  kind: "standard" | "agent";
+  requires_approval: number;
   role: Role;
   user_status: string;
 }
@@ -23,7 +26,7 @@ export function findKeyCredential(scope: TenantScope, keyPrefix: string): Promis
   return scope.db
     .prepare(
       `SELECT k.key_id, k.tenant_id, k.user_id, k.key_hash, k.scopes, k.rate_limit_per_hour, k.expires_at,
-              k.status AS key_status, u.role, u.status AS user_status
+              k.status AS key_status, k.kind, k.requires_approval, u.role, u.status AS user_status
        FROM api_keys k
        JOIN users u ON u.user_id = k.user_id AND u.tenant_id = k.tenant_id
        WHERE k.key_prefix = ? AND k.tenant_id = ?`,

@@ -1,13 +1,23 @@
 // Posts as clients asked for them (publish_requests), and the seed's published_posts
 // row written when one goes out. A published request's id is its post id.
+import type { ApprovalReason } from "../auth/approvals";
 import type { Platform } from "../platforms/types";
+import { approvalOf } from "./approvals";
 import { jsonOrNull, parseJson } from "./json-column";
 import { jsonRowsSource } from "./json-rows";
 import { atRiskOf, reconciliationOf } from "./post-checks";
 import type { TenantScope } from "./tenant-scope";
 import { iso, isoOrNull } from "./time";
 
-export type PostStatus = "scheduled" | "held" | "published" | "failed" | "cancelled" | "unknown";
+export type PostStatus =
+  | "pending_approval"
+  | "rejected"
+  | "scheduled"
+  | "held"
+  | "published"
+  | "failed"
+  | "cancelled"
+  | "unknown";
 
 /**
  * Why a scheduled post was held instead of sent when it came due (migration 0017): its
@@ -56,6 +66,17 @@ export interface PublishRequestRow {
    */
   reconciliation?: string | null;
   at_risk?: string | null;
+  /**
+   * Migration 0028 (./approvals.ts, docs/approvals.md): why the post waited for an approver
+   * (null: it never did), the key it was drafted with, who approved or rejected it and
+   * when, and a rejection's reason. Written by the approvals alone (absent from the
+   * record's writes, so they never clear them).
+   */
+  approval_reason?: ApprovalReason | null;
+  drafted_by_key?: string | null;
+  decided_by?: string | null;
+  decided_at?: string | null;
+  rejection_reason?: string | null;
 }
 
 export type PostView = ReturnType<typeof toPost>;
@@ -88,6 +109,7 @@ export function toPost(row: PublishRequestRow) {
     reconciliation: reconciliationOf(row.reconciliation),
     // Only a post still to go out is at risk: once it went out (or not), its outcome says how.
     at_risk: row.status === "scheduled" ? atRiskOf(row.at_risk) : null,
+    approval: approvalOf(row),
     created_at: iso(row.created_at),
     updated_at: iso(row.updated_at),
   };

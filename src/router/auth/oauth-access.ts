@@ -5,6 +5,7 @@
 import type { Context } from "hono";
 import type { OAuthGrantView } from "../../../objects/tenant-object/contract";
 import { issueMcpDispatch } from "../../core/auth/mcp-dispatch";
+import { DEFAULT_OAUTH_SCOPES } from "../../core/auth/oauth-rules";
 import { digestOAuthSecret, tenantOfOAuthSecret } from "../../core/auth/oauth-tokens";
 import type { UserPrincipal } from "../../core/auth/principal";
 import { placementOf } from "../../core/placement/directory";
@@ -40,8 +41,13 @@ export async function oauthDispatchAuthorization(c: Context<AppEnv>, caller: OAu
   return `Bearer ${token}`;
 }
 
-/** A 401's challenge at /mcp (RFC 6750, with RFC 9728's resource_metadata): where to authorize. */
+/**
+ * A 401's challenge at /mcp (RFC 6750, with RFC 9728's resource_metadata): where to
+ * authorize, and the scopes to ask for first (the MCP authorization specification's scope
+ * selection: reading what an agent works from; more are asked for by name).
+ */
 export function oauthChallenge(c: Context<AppEnv>, invalidToken: boolean): string {
   const error = invalidToken ? ', error="invalid_token"' : "";
-  return `Bearer realm="dify-agent", resource_metadata="${resourceMetadataUrl(c)}"${error}`;
+  const scope = DEFAULT_OAUTH_SCOPES.join(" ");
+  return `Bearer realm="dify-agent", resource_metadata="${resourceMetadataUrl(c)}", scope="${scope}"${error}`;
 }

@@ -1,11 +1,13 @@
 // Response and request pieces shared by the identity routes.
 import { z } from "@hono/zod-openapi";
+import { KEY_KINDS } from "../../core/auth/approvals";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../../core/auth/passwords";
 import { ROLES, SCOPES } from "../../core/auth/permissions";
 import { REGIONS, SUBSCRIPTION_STATUSES, TIERS } from "../../core/db/tenants";
 import { USER_STATUSES } from "../../core/db/users";
 import { PLATFORMS } from "../../core/platforms/types";
 import { RetentionSettings } from "../../core/retention/policy";
+import { APPROVAL_SETTING_FIELD } from "./approval-settings";
 import { GRACE_SETTING_FIELD } from "./billing-settings";
 import { boundedJson } from "./json-field";
 import { QUOTA_OVERRIDE_FIELDS } from "./quota-settings";
@@ -61,6 +63,11 @@ export const ApiKeySchema = z
     parent_key_id: z.string().nullable().openapi({
       description: "The key this key was made with (null: made by a signed-in user). Revoking it revokes this one.",
     }),
+    kind: z.enum(KEY_KINDS).openapi({
+      description:
+        "agent: an AI agent's key, whose posts wait for an approver under approvals.required_for (docs/approvals.md)",
+    }),
+    requires_approval: z.boolean().openapi({ description: "Every post drafted with this key waits for an approver" }),
   })
   .openapi("ApiKey");
 
@@ -97,6 +104,8 @@ export const SettingsField = boundedJson(
       ...QUOTA_OVERRIDE_FIELDS,
       // A past_due subscription's grace, set by the operator only (src/router/http/billing-settings.ts).
       ...GRACE_SETTING_FIELD,
+      // Whose posts wait for an approver (src/router/http/approval-settings.ts).
+      ...APPROVAL_SETTING_FIELD,
     })
     .catchall(z.unknown()),
   16_384,

@@ -1,4 +1,5 @@
-// Cancelling a scheduled or held post: the tenant's own DELETE /v1/posts/{id} and the
+// Cancelling a scheduled or held post, or withdrawing one that waits for approval
+// (objects/publishing/approvals.ts): the tenant's own DELETE /v1/posts/{id} and the
 // operator's POST /v1/admin/tenants/{id}/posts/{post_id}/cancel (which works while the
 // tenant is stopped). The post leaves the TenantObject's schedule, which writes its
 // record and the audit row (objects/publishing/scheduler.ts).
@@ -19,7 +20,10 @@ export async function cancelPost(
   if (!row) throw new ProblemError("notFound", "No such post");
   const cancelled = await retryOnReset(object, "cancelScheduled", id, actor);
   if (!cancelled) {
-    throw new ProblemError("conflict", `Only a scheduled or held post can be cancelled; this one is ${row.status}`);
+    throw new ProblemError(
+      "conflict",
+      `Only a scheduled or held post, or one waiting for approval, can be cancelled; this one is ${row.status}`,
+    );
   }
   return cancelled;
 }

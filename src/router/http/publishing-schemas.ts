@@ -5,9 +5,23 @@ import { idPattern } from "../../core/db/ids";
 import { AT_RISK_CODES } from "../../core/db/post-checks";
 import { HOLD_REASONS } from "../../core/db/publish-requests";
 import { PLATFORMS } from "../../core/platforms/types";
+import { ApprovalSchema } from "./approval-schemas";
 import { pageSchema } from "./identity-schemas";
 
 const timestamp = z.string().openapi({ format: "date-time" });
+
+/** A post's status as the API shows it (GET /v1/posts filters by them). */
+export const POST_STATUSES = [
+  "pending_approval",
+  "rejected",
+  "scheduled",
+  "held",
+  "published",
+  "failed",
+  "cancelled",
+  "unknown",
+  "processing",
+] as const;
 
 export const PlatformParam = z.object({
   platform: z.enum(PLATFORMS).openapi({ param: { name: "platform", in: "path" }, description: "twitter is X" }),
@@ -41,9 +55,9 @@ export const PostSchema = z
     id: z.string(),
     account_id: z.string(),
     platform: z.enum(PLATFORMS),
-    status: z.enum(["scheduled", "held", "published", "failed", "cancelled", "unknown", "processing"]).openapi({
+    status: z.enum(POST_STATUSES).openapi({
       description:
-        "unknown: the post was sent but its outcome was not learned (no answer in time, a 5xx from the platform, a reset during the call); it is never retried blindly: the platform is asked whether the post exists within minutes (reconciliation says how it stands), and the post becomes published, or is sent once more, or fails saying it may be on the platform. processing: the platform accepted the post and is still processing it (an Instagram video); it becomes published or failed on its own. held: it came due while its tenant was stopped or its author removed, and was not sent (held_reason says which); an owner or admin releases it with a new time, or cancels it",
+        "pending_approval: drafted by an agent (or a key or member whose posts wait) and stored, neither scheduled nor sent, until an owner or admin approves it (then scheduled or published as any post) or rejects it (rejected, with its reason in approval.rejection_reason): docs/approvals.md. unknown: the post was sent but its outcome was not learned (no answer in time, a 5xx from the platform, a reset during the call); it is never retried blindly: the platform is asked whether the post exists within minutes (reconciliation says how it stands), and the post becomes published, or is sent once more, or fails saying it may be on the platform. processing: the platform accepted the post and is still processing its media (an Instagram container, a Facebook, X or LinkedIn video, an X GIF); the post becomes published or failed on its own. held: it came due while its tenant was stopped or its author removed, and was not sent (held_reason says which); an owner or admin releases it with a new time, or cancels it",
     }),
     text: z.string().openapi({ description: "The text as published: hashtags appended, links tagged with UTM" }),
     image_url: z.string().nullable(),
@@ -89,6 +103,7 @@ export const PostSchema = z
         description:
           "For a scheduled post: why it would fail if it went out as things stand, found by the pre-flight check 15 minutes before it and at send time (docs/publishing.md, Pre-flight checks); null when nothing is wrong or once the cause is fixed",
       }),
+    approval: ApprovalSchema,
     created_at: timestamp,
     updated_at: timestamp,
   })

@@ -4,6 +4,7 @@
 
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { KEY_KINDS } from "../../core/auth/approvals";
 import { DEFAULT_RATE_LIMIT_PER_HOUR, issueApiKey } from "../../core/auth/issue-api-key";
 import { registerKeyPrefix } from "../../core/auth/key-directory";
 import { isoNow } from "../../core/clock";
@@ -20,6 +21,7 @@ import { isTriggerAbort } from "../../core/db/errors";
 import { idPattern } from "../../core/db/ids";
 import { unauthenticated } from "../auth/authenticate";
 import { guard } from "../auth/guard";
+import { boundKeyApproval } from "../auth/key-approval-bounds";
 import { boundNewKey, type ParentKey } from "../auth/key-bounds";
 import type { AppEnv } from "../http/app-env";
 import { createRouter } from "../http/app-env";
@@ -71,6 +73,14 @@ const CreateKeyBody = z
       .openapi({
         description: "Omitted: the creating key's expiry, or none from a session. Never after the creating key's.",
       }),
+    kind: z.enum(KEY_KINDS).optional().openapi({
+      description:
+        "agent: an AI agent drafts with this key, and under the tenant's approvals.required_for (agents, the default) its posts wait for an approver (docs/approvals.md). Omitted: the creating key's kind, or standard from a session; a key made with an agent key is an agent key.",
+    }),
+    requires_approval: z.boolean().optional().openapi({
+      description:
+        "Every post drafted with this key waits for an approver, whatever the tenant's setting. Omitted: the creating key's, or false from a session; never false under a key whose posts wait.",
+    }),
   })
   .openapi("CreateApiKey");
 
@@ -135,7 +145,9 @@ const revokeRoute = createRoute({
 const KeyCursor = z.object({ id: z.string() });
 
 /** The key the request came with, whose bounds a new key inherits; null from a session. */
-async function parentKey(c: Context<AppEnv>): Promise<ParentKey | null> {
+async function parentKey(
+  c: Context<AppEnv>,
+): Promise<(ParentKey & Pick<ApiKeyRow, "kind" | "requires_approval">) | null> {
   const { user, scope } = caller(c);
   if (user.credential.kind !== "api_key" || !user.keyId) return null;
   const row = await getApiKey(scope, user.keyId);
@@ -168,15 +180,18 @@ export const apiKeysRoutes = createRouter()
   .openapi(createKeyRoute, async (c) => {
     const { user, scope } = caller(c);
     const body = c.req.valid("json");
-    const bounds = boundNewKey(user.role, await parentKey(c), {
+    const parent = await parentKey(c);
+    const bounds = boundNewKey(user.role, parent, {
       scopes: body.scopes,
       rateLimitPerHour: body.rate_limit_per_hour,
       expiresAt: body.expires_at ? new Date(body.expires_at).toISOString() : undefined,
     });
+    // Whether its posts wait for approval: never less than its maker's (docs/approvals.md).
+    const approval = boundKeyApproval(parent, { kind: body.kind, requiresApproval: body.requires_approval });
     // The plan's API keys (docs/billing.md, Tiers and quotas): refused before a prefix is registered.
     const quota = await countGuard(c, scope, "api_keys");
     await refuseWhenFull(quota);
-    const issued = await issueApiKey(scope, { userId: user.userId, ...bounds }, isoNow(c.var.clock));
+    const issued = await issueApiKey(scope, { userId: user.userId, ...bounds, ...approval }, isoNow(c.var.clock));
     // Two databases, in this order: the prefix in the global key directory, then the
     // key in the tenant's shard. A prefix whose key never arrived names no key (it
     // authenticates nothing); the daily repair removes it (src/core/placement/repair.ts).
@@ -191,6 +206,8 @@ export const apiKeysRoutes = createRouter()
           scopes: bounds.scopes,
           rate_limit_per_hour: bounds.rateLimitPerHour,
           parent_key_id: bounds.parentKeyId,
+          kind: approval.kind,
+          requires_approval: approval.requiresApproval,
         },
       });
     } catch (error) {

@@ -15,6 +15,7 @@ import { guard } from "../auth/guard";
 import { createRouter } from "../http/app-env";
 import { auditActor } from "../http/audit";
 import { decodeCursor, PageQuery, pageOf } from "../http/cursor";
+import { DRAFTED_VIA_HEADER } from "../http/drafted-via";
 import { cancelPost } from "../http/post-cancel";
 import { ProblemError } from "../http/problem";
 import { answerPublish } from "../http/publish-answers";
@@ -59,7 +60,9 @@ const createPostRoute = createRoute({
   },
   responses: {
     201: postResponse("Published"),
-    202: postResponse("Scheduled, or sent with an unknown outcome (status says which)"),
+    202: postResponse(
+      "Scheduled, waiting for an approver (pending_approval: docs/approvals.md), or sent with an unknown outcome (status says which)",
+    ),
     402: problemResponseSpec(
       "The subscription is past_due beyond its grace, or canceled: nothing published or scheduled (payment-required)",
     ),
@@ -89,7 +92,10 @@ const listRoute = createRoute({
   middleware: guard("posts.read", { action: "post.list", resource: "post" }),
   request: {
     query: PageQuery.extend({
-      status: z.enum(["scheduled", "held", "published", "failed", "cancelled", "unknown"]).optional(),
+      status: z
+        .enum(["pending_approval", "rejected", "scheduled", "held", "published", "failed", "cancelled", "unknown"])
+        .optional()
+        .openapi({ description: "pending_approval: the approval queue (docs/approvals.md)" }),
       account_id: z.string().regex(idPattern("socialAccount")).optional(),
       platform: z.enum(PLATFORMS).optional(),
     }),
@@ -120,7 +126,7 @@ const cancelRoute = createRoute({
   path: "/v1/posts/{id}",
   operationId: "cancel_post",
   tags: ["Posts"],
-  summary: "Cancel a scheduled or held post",
+  summary: "Cancel a scheduled or held post, or withdraw one waiting for approval",
   security,
   middleware: guard("posts.publish", { action: "post.cancel", resource: "post", idParam: "id" }),
   request: { params: PostParams },
@@ -167,6 +173,9 @@ export const postsRoutes = createRouter()
       utmParams: body.utm_params ?? null,
       contentId: body.content_id ?? null,
       actor: auditActor(c),
+      // Drafted through the MCP server: an agent's post (docs/approvals.md). The header
+      // can only make a post wait, never spare one, so a client may send it too.
+      ...(c.req.header(DRAFTED_VIA_HEADER) === "mcp" ? { via: "mcp" as const } : {}),
     };
     // A repeat after a reset goes with `retry` set (REPEAT in the object's contract).
     const started = await retryOnReset(object, "publishNow", input, c.var.deferredAuth);

@@ -33,6 +33,7 @@ const Cursor = z.object({ id: z.string() });
 const logRoute = createRoute({
   method: "get",
   path: "/v1/webhook-endpoints/{id}/deliveries",
+  operationId: "list_webhook_deliveries",
   tags: TAG,
   summary: "An endpoint's delivery attempts, newest first (time, status, latency, next retry)",
   security: bearer,
@@ -58,6 +59,7 @@ const logRoute = createRoute({
 const testRoute = createRoute({
   method: "post",
   path: "/v1/webhook-endpoints/{id}/test",
+  operationId: "send_webhook_test",
   tags: TAG,
   summary: "Send a webhook.test event to the endpoint",
   security: bearer,
@@ -77,6 +79,7 @@ const testRoute = createRoute({
 const redeliverRoute = createRoute({
   method: "post",
   path: "/v1/webhook-events/{id}/redeliver",
+  operationId: "redeliver_webhook_event",
   tags: TAG,
   summary: "Send an event again (within its 30 days), to one endpoint or to every one subscribed to it",
   security: bearer,

@@ -80,6 +80,7 @@ const guardOf = (action: string, idParam?: string) =>
 const listRoute = createRoute({
   method: "get",
   path: "/v1/webhook-endpoints",
+  operationId: "list_webhook_endpoints",
   tags: TAG,
   summary: "Webhook endpoints of the tenant, oldest first",
   security: bearer,
@@ -94,6 +95,7 @@ const listRoute = createRoute({
 const createEndpointRoute = createRoute({
   method: "post",
   path: "/v1/webhook-endpoints",
+  operationId: "create_webhook_endpoint",
   tags: TAG,
   summary: "Create a webhook endpoint (its signing secret is shown once)",
   security: bearer,
@@ -109,6 +111,7 @@ const createEndpointRoute = createRoute({
 const getRoute = createRoute({
   method: "get",
   path: "/v1/webhook-endpoints/{id}",
+  operationId: "get_webhook_endpoint",
   tags: TAG,
   summary: "One webhook endpoint",
   security: bearer,
@@ -120,6 +123,7 @@ const getRoute = createRoute({
 const patchRoute = createRoute({
   method: "patch",
   path: "/v1/webhook-endpoints/{id}",
+  operationId: "update_webhook_endpoint",
   tags: TAG,
   summary: "Change, disable or enable a webhook endpoint",
   security: bearer,
@@ -131,6 +135,7 @@ const patchRoute = createRoute({
 const deleteRoute = createRoute({
   method: "delete",
   path: "/v1/webhook-endpoints/{id}",
+  operationId: "delete_webhook_endpoint",
   tags: TAG,
   summary: "Delete a webhook endpoint and its delivery log",
   security: bearer,
@@ -142,6 +147,7 @@ const deleteRoute = createRoute({
 const rotateRoute = createRoute({
   method: "post",
   path: "/v1/webhook-endpoints/{id}/rotate-secret",
+  operationId: "rotate_webhook_secret",
   tags: TAG,
   summary: "A new signing secret (shown once); the old one still signs for 24 hours",
   security: bearer,

@@ -4,6 +4,7 @@
 // documented operation is missing here.
 import type { RouteCase } from "../route-case";
 import { ANALYTICS_ROUTES } from "./analytics";
+import { APPROVAL_ROUTES } from "./approvals";
 import { CONTENT_ROUTES } from "./content";
 import { IDENTITY_ROUTES } from "./identity";
 import { OAUTH_PUBLIC_ROUTES, OAUTH_ROUTES } from "./oauth";
@@ -19,6 +20,7 @@ export const ROUTES: RouteCase[] = [
   ...IDENTITY_ROUTES,
   ...OAUTH_ROUTES,
   ...PUBLISHING_ROUTES,
+  ...APPROVAL_ROUTES,
   ...CONTENT_ROUTES,
   ...ANALYTICS_ROUTES,
   ...REPORT_ROUTES,

@@ -42,7 +42,8 @@ export const TENANT_TABLES: readonly TenantTable[] = [
   byTenant("content_templates"),
   byTenant("post_configurations"),
   byTenant("generated_content"),
-  byTenant("revision_events"),
+  // A post's versions name the member who made each (migration 0028, docs/approvals.md).
+  byTenant("revision_events", "rowid", ["edited_by"]),
   {
     name: "guard_results",
     where: "content_id IN (SELECT content_id FROM generated_content WHERE tenant_id = ?1)",
@@ -67,7 +68,8 @@ export const TENANT_TABLES: readonly TenantTable[] = [
   byTenant("analytics_sync_errors"),
   byTenant("api_keys"),
   byTenant("audit_logs", "log_id", ["user_id"]),
-  byTenant("publish_requests", "rowid", ["requested_by"]),
+  // decided_by: the approver of a post that waited (migration 0028).
+  byTenant("publish_requests", "rowid", ["requested_by", "decided_by"]),
   {
     name: "conversion_attributions",
     where: "conversion_id IN (SELECT conversion_id FROM conversions WHERE tenant_id = ?1)",
