@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { seedDemo } from "./demo-seed.ts";
 import { ensureDevVars } from "./dev-vars.mjs";
+import { clientConfigLines, localAgentKey } from "./mcp/local-client.ts";
 
 const root = join(fileURLToPath(import.meta.url), "..", "..");
 const port = Number(process.env.PORT ?? 8787);
@@ -86,6 +87,13 @@ if (!health) {
     webhooks       ${demo.webhookReceiver ?? "(a demo made before webhooks: wipe .wrangler/state for a new one)"}
   Demo tenant ${demo.tenantId}; dashboard API key ${demo.dashboardKey}
   (owner key in .wrangler/state/demo.json). Figures arrive within a minute and keep growing.`;
+    // The local MCP server and how to add it to a client (docs/mcp.md).
+    const agentKey = await localAgentKey({
+      origin,
+      ownerKey: demo.ownerKey,
+      statePath: join(root, ".wrangler", "state", "mcp.json"),
+    });
+    demoLines += clientConfigLines(origin, agentKey);
   } catch (error) {
     console.error(`  ✗ the demo could not be seeded: ${error instanceof Error ? error.message : error}`);
   }

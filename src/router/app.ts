@@ -7,6 +7,7 @@ import { type Clock, systemClock } from "../core/clock";
 import { createRouter } from "./http/app-env";
 import { notFound, onError } from "./http/error-handler";
 import { ProblemError } from "./http/problem";
+import { MCP_PATH, mcpRoutes } from "./mcp/mcp-routes";
 import { abTestsRoutes } from "./routes/ab-tests";
 import { adminErasureRoutes } from "./routes/admin-erasure";
 import { adminPlacementRoutes } from "./routes/admin-placement";
@@ -99,6 +100,7 @@ export function createApp(options: AppOptions = {}) {
   app.use("/sandbox/*", limitBody);
   // This site's OAuth authorization server for MCP clients (docs/mcp.md, OAuth): public forms.
   app.use("/oauth/*", limitBody);
+  app.use(MCP_PATH, limitBody);
   app.onError(onError);
   app.notFound(notFound);
 
@@ -163,6 +165,9 @@ export function createApp(options: AppOptions = {}) {
   app.route("/", abTestsRoutes);
   app.route("/", webhookEndpointsRoutes);
   app.route("/", webhookDeliveriesRoutes);
+
+  // The MCP server (docs/mcp.md): its tools call the routes above through this app.
+  app.route("/", mcpRoutes(app));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

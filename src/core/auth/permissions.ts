@@ -19,6 +19,7 @@ export const SCOPES = [
   "manage:accounts",
   "read:posts",
   "write:posts",
+  "draft:posts",
   "publish",
   "read:analytics",
   "write:analytics",
@@ -41,6 +42,8 @@ const OWNER: readonly Role[] = ["owner"];
 interface PermissionRule {
   roles: readonly Role[];
   scope: Scope;
+  /** A second scope that allows it too: a key with either may (posts.create). */
+  alsoScope?: Scope;
   /** Only a signed-in user (session token) may do this, never an API key. */
   sessionOnly?: boolean;
 }
@@ -86,6 +89,11 @@ export const PERMISSIONS = {
   "posts.read": { roles: EVERYONE, scope: "read:posts" },
   "posts.write": { roles: WRITERS, scope: "write:posts" },
   "posts.publish": { roles: WRITERS, scope: "publish" },
+  // Creating a post (POST /v1/posts): a key with publish publishes or schedules it (unless the
+  // tenant's approval rules hold it); a key with draft:posts alone only drafts: its posts always
+  // wait for a person's approval (src/core/auth/approvals.ts, docs/mcp.md). An agent given
+  // draft:posts and not publish cannot publish.
+  "posts.create": { roles: WRITERS, scope: "publish", alsoScope: "draft:posts" },
   // A held post goes out again only when an owner or admin decides (docs/publishing.md, Held posts).
   "posts.release": { roles: ADMINS, scope: "publish" },
   // Approving or rejecting a post that waits (docs/approvals.md): owners and admins, and
@@ -120,13 +128,17 @@ export type Credential =
 
 export type Denial = "role" | "scope" | "session_only";
 
+function hasScope(scopes: readonly string[], rule: PermissionRule): boolean {
+  return scopes.includes(rule.scope) || (rule.alsoScope !== undefined && scopes.includes(rule.alsoScope));
+}
+
 /** Why `role` with `credential` may not do `permission`, or null when it may. */
 export function denial(permission: Permission, role: Role, credential: Credential): Denial | null {
   const rule: PermissionRule = PERMISSIONS[permission];
   if (!rule.roles.includes(role)) return "role";
   if (credential.kind === "api_key" || credential.kind === "oauth") {
     if (rule.sessionOnly) return "session_only";
-    if (!credential.scopes.includes(rule.scope)) return "scope";
+    if (!hasScope(credential.scopes, rule)) return "scope";
   }
   return null;
 }
@@ -135,7 +147,9 @@ export function denial(permission: Permission, role: Role, credential: Credentia
 export function grantableScopes(role: Role): Scope[] {
   const scopes = new Set<Scope>();
   for (const rule of Object.values(PERMISSIONS) as PermissionRule[]) {
-    if (rule.roles.includes(role) && !rule.sessionOnly) scopes.add(rule.scope);
+    if (!rule.roles.includes(role) || rule.sessionOnly) continue;
+    scopes.add(rule.scope);
+    if (rule.alsoScope) scopes.add(rule.alsoScope);
   }
   return SCOPES.filter((scope) => scopes.has(scope));
 }

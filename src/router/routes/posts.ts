@@ -53,7 +53,8 @@ const createPostRoute = createRoute({
   description:
     "Admission is exact per account window; over it: 429 with Retry-After and the window. If the platform does not answer in time after the post was sent, the post is 'unknown' (202) and never retried blindly.",
   security,
-  middleware: guard("posts.publish", { action: "post.publish", resource: "post" }, { inObject: true, publishes: true }),
+  // posts.create: publish, or draft:posts alone, whose posts always wait (src/core/auth/approvals.ts).
+  middleware: guard("posts.create", { action: "post.publish", resource: "post" }, { inObject: true, publishes: true }),
   request: {
     headers: IdempotencyHeader,
     body: { content: { "application/json": { schema: PostBody } }, required: true },
