@@ -40,6 +40,7 @@ import { releaseKey, storeOutcome } from "./idempotency";
 import { configurationUse } from "./post-configuration";
 import type { PostHolds } from "./post-holds";
 import type { PostQuota } from "./post-quota";
+import { PREFLIGHT_AHEAD_MS } from "./preflight";
 
 const BATCH = 20;
 const MAX_TRIES = 5;
@@ -64,6 +65,8 @@ export interface FireSteps {
   publish: (input: PublishInput) => Promise<PublishOutcome>;
   /** True when the post has no attempt left that may have reached the platform. */
   abandonUnsent: (attemptId: string) => Promise<boolean>;
+  /** The pre-flight check at send time (preflight.ts): it records what it finds, and refuses nothing. */
+  preflight?: (requestId: string, input: PublishInput) => Promise<void>;
 }
 
 /** How a due post's run ended: its publish's outcome, or an error before it had one. */
@@ -113,7 +116,7 @@ export class Scheduler {
     private readonly sql: SqlStorage,
     private readonly env: Env,
     private readonly tenantId: string,
-    private readonly timers: Timers<"publish-due">,
+    private readonly timers: Timers<"publish-due" | "preflight">,
     private readonly holds: PostHolds,
     /** The plan's posts a month: a post that leaves the schedule without going out gives its place back. */
     private readonly quota: PostQuota,
@@ -173,6 +176,7 @@ export class Scheduler {
           this.holds.hold(row, reason);
           continue;
         }
+        await steps.preflight?.(row.request_id, JSON.parse(row.input) as PublishInput);
         await this.fire(row, steps.publish);
         fired += 1;
       } finally {
@@ -230,6 +234,8 @@ export class Scheduler {
     );
     this.webhooks.emitPost("post.scheduled", toPost(row));
     await this.timers.scheduleAtMost("publish-due", dueAtMs);
+    // Its pre-flight check, 15 minutes before its time (at once when that is past).
+    await this.timers.scheduleAtMost("preflight", Math.max(this.clock(), dueAtMs - PREFLIGHT_AHEAD_MS));
     const outcome = { kind: "accepted", post: toPost(row) } as const;
     if (input.idempotencyKey) storeOutcome(this.sql, input.idempotencyKey, input.attemptId, outcome);
     return outcome;
@@ -398,6 +404,7 @@ export class Scheduler {
       );
       this.webhooks.emitPost("post.scheduled", toPost(record));
       await this.arm();
+      await this.timers.scheduleAtMost("preflight", Math.max(this.clock(), release.dueAtMs - PREFLIGHT_AHEAD_MS));
       return { kind: "released", post: toPost(record) };
     } finally {
       this.releasing.delete(requestId);

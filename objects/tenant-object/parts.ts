@@ -20,6 +20,7 @@ import type { Admission } from "../publishing/admission";
 import type { PostQuota } from "../publishing/post-quota";
 import type { PublishFlow } from "../publishing/publish-flow";
 import type { PublishRecord } from "../publishing/record";
+import type { Preflight } from "../publishing/preflight";
 import type { Scheduler } from "../publishing/scheduler";
 import type { TenantRecordCache } from "../publishing/tenant-record";
 import type { Timers } from "../storage/timers";
@@ -57,6 +58,8 @@ export interface TenantParts {
   /** The steps of a publish in order (objects/publishing/publish-flow.ts). */
   publishing: PublishFlow;
   scheduler: Scheduler;
+  /** The pre-flight check of scheduled posts (objects/publishing/preflight.ts). */
+  preflight: Preflight;
   analytics: TenantAnalytics;
   move: TenantMove;
   /** The tenant's exports (objects/privacy/tenant-export.ts). */

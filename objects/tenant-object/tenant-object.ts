@@ -46,6 +46,7 @@ import { Attempts } from "../publishing/attempts";
 import { consentState, consumeState, createState, startState } from "../publishing/oauth-states";
 import { PostHolds } from "../publishing/post-holds";
 import { PostQuota } from "../publishing/post-quota";
+import { Preflight } from "../publishing/preflight";
 import { PublishFlow } from "../publishing/publish-flow";
 import { windowFor, windowState } from "../publishing/rate-windows";
 import { PublishRecord } from "../publishing/record";
@@ -184,6 +185,8 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
     const exports = new TenantExport(ctx.storage, env, tenantId, timers, tenant, auditOutbox, clock);
     const holds = new PostHolds(sql, env, tenantId, tenant, clock, webhooks);
     const scheduler = new Scheduler(sql, env, tenantId, timers, holds, postQuota, clock, webhooks);
+    // Scheduled posts checked before they go out (objects/publishing/preflight.ts).
+    const preflight = new Preflight(sql, env, tenantId, tenant, timers, webhooks, (m) => this.broadcast(m), clock);
     // Posts that wait for an approver (objects/publishing/approvals.ts): met by a client's
     // publish first, and taken on by the publish's steps once approved.
     const approvals = new PostApprovals(
@@ -225,6 +228,7 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
       postQuota,
       publishing,
       scheduler,
+      preflight,
       analytics,
       move,
       exports,

@@ -11,6 +11,7 @@ export type TenantTimer =
   | "sweep-attempts"
   | "media-containers"
   | "reconcile-outcomes"
+  | "preflight"
   | "token-upkeep"
   | "flush-analytics"
   | "sync-insights"

@@ -70,12 +70,15 @@ export function tenantTimers(): { readonly [name in TenantTimer]: TimerHandler }
     "flush-usage": handler(["sql", "env", "tenantId"], (parts) => flushUsage(parts.sql, parts.env, parts.tenantId)),
     // Due posts go out (steps 4 to 8 of publish-flow.ts), or are held while the tenant is
     // stopped or the author removed (post-holds.ts).
-    "publish-due": handler(["scheduler", "publishing", "record"], (parts) =>
+    "publish-due": handler(["scheduler", "publishing", "record", "preflight"], (parts) =>
       parts.scheduler.fireDue({
         publish: (input) => parts.publishing.forSchedule(input),
         abandonUnsent: (attemptId) => parts.record.abandonUnsent(attemptId),
+        preflight: (requestId, input) => parts.preflight.atSend(requestId, input),
       }),
     ),
+    // Scheduled posts checked 15 minutes before their time, at risk ones again until then (preflight.ts).
+    preflight: handler(["preflight"], (parts) => parts.preflight.run()),
     "record-pending": handler(["record"], (parts) => parts.record.outbox.flush()),
     "sweep-attempts": handler(["sql", "record", "timers", "clock"], (parts) =>
       sweepAttempts(parts.sql, parts.record, parts.timers, parts.clock()),
@@ -165,6 +168,8 @@ export function tenantTimers(): { readonly [name in TenantTimer]: TimerHandler }
     "move-tenant": handler(["move", "clock"], (parts) => parts.move.step(parts.clock()), { runsWhileFenced: true }),
     // privacy (objects/privacy/tenant-export.ts): a tenant's export, a bounded run at a time.
     "tenant-export": handler(["exports"], (parts) => parts.exports.step()),
+    // privacy (objects/privacy/archive-erasure.ts): an erased person out of the archived audit days.
+    "erase-archive": handler(["archiveErasure"], (parts) => parts.archiveErasure.step()),
     // Outgoing webhooks (objects/webhooks/webhook-outbox.ts): events to the shard and the
     // delivery queue, right after they happen.
     "webhook-events": handler(["webhooks"], (parts) => parts.webhooks.drain()),

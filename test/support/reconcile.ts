@@ -6,8 +6,8 @@ import type { ConnectedAccount } from "./accounts";
 import { sandbox, sandboxUserOf } from "./accounts";
 import { tenantDb } from "./databases";
 import { call, json } from "./http";
+import { runTimerWhenDue } from "./object-hooks";
 import { objectRows } from "./object-time";
-import { runTimersNow } from "./objects";
 
 export interface ReadPost {
   id: string;
@@ -48,7 +48,7 @@ async function checksDue(tenantId: string): Promise<boolean> {
  */
 export async function reconcileNow(tenantId: string, key: string, id: string, rounds = 8): Promise<ReadPost> {
   for (let round = 0; round < rounds && (await checksDue(tenantId)); round++) {
-    await runTimersNow(tenantId, ["reconcile-outcomes"]);
+    await runTimerWhenDue(tenantId, "reconcile-outcomes");
   }
   return readPost(key, id);
 }

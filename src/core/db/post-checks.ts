@@ -4,6 +4,7 @@
 // JSON columns of publish_requests, written by the TenantObject and shown by the API
 // (GET /v1/posts/{id}: `reconciliation`, `at_risk`; docs/publishing.md).
 import { parseJson } from "./json-column";
+import type { TenantScope } from "./tenant-scope";
 
 /** How a reconciliation stands: still asking, settled, or given up after its last try. */
 export type ReconciliationState = "checking" | "resolved" | "gave_up";
@@ -54,4 +55,22 @@ export function reconciliationOf(json: string | null | undefined): Reconciliatio
 
 export function atRiskOf(json: string | null | undefined): AtRiskView | null {
   return parseJson<AtRiskView | null>(json ?? null, null);
+}
+
+/**
+ * Sets (or with null clears) a scheduled post's risk. A post no longer scheduled (gone
+ * out, cancelled, held) is left alone: its outcome says what became of it.
+ */
+export function setAtRisk(
+  scope: TenantScope,
+  requestId: string,
+  risk: AtRiskView | null,
+  now: string,
+): D1PreparedStatement {
+  return scope.db
+    .prepare(
+      `UPDATE publish_requests SET at_risk = ?, updated_at = ?
+       WHERE tenant_id = ? AND request_id = ? AND status = 'scheduled'`,
+    )
+    .bind(risk === null ? null : JSON.stringify(risk), now, scope.tenantId, requestId);
 }

@@ -1,6 +1,7 @@
 // Social accounts of a tenant. Tokens are stored only as ciphertext (the tenant's
 // key; src/core/crypto) and never leave through these views.
 import { unavailableMetrics } from "../platforms/metric-availability";
+import { type StoredToken, tokenOutlook } from "../platforms/token-outlook";
 import type { Platform } from "../platforms/types";
 import type { TenantScope } from "./tenant-scope";
 import { iso, isoOrNull } from "./time";
@@ -28,11 +29,25 @@ export interface SocialAccountRow {
   updated_at: string;
 }
 
+/** What the token outlook reads of an account (src/core/platforms/token-outlook.ts). */
+export function storedTokenOf(row: SocialAccountRow): StoredToken {
+  return {
+    platform: row.platform,
+    status: row.status,
+    expiresAt: row.expires_at,
+    refreshTokenExpiresAt: row.refresh_token_expires_at,
+    hasRefreshToken: row.refresh_token_encrypted !== null,
+    issuedAt: row.last_refresh_at ?? row.created_at,
+  };
+}
+
 /**
  * An account as the API shows it. `reads` says what this deployment may read of
- * platforms that need an approval (src/core/platforms/metric-availability.ts).
+ * platforms that need an approval (src/core/platforms/metric-availability.ts); `nowMs`
+ * is when its token's outlook is told (`token`: its expiry, and whether the next refresh
+ * is expected to work).
  */
-export function toSocialAccount(row: SocialAccountRow, reads: { linkedInPostAnalytics: boolean }) {
+export function toSocialAccount(row: SocialAccountRow, reads: { linkedInPostAnalytics: boolean }, nowMs: number) {
   const scopes = row.scopes ? (JSON.parse(row.scopes) as string[]) : [];
   return {
     id: row.account_id,
@@ -44,6 +59,7 @@ export function toSocialAccount(row: SocialAccountRow, reads: { linkedInPostAnal
     scopes,
     unavailable_metrics: unavailableMetrics(row.platform, scopes, reads),
     token_expires_at: isoOrNull(row.expires_at),
+    token: tokenOutlook(storedTokenOf(row), nowMs),
     last_used_at: isoOrNull(row.last_used_at),
     last_refresh_at: isoOrNull(row.last_refresh_at),
     error_count: row.error_count,

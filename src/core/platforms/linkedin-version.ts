@@ -34,6 +34,19 @@ function monthOf(version: string): number | null {
   return month >= 1 && month <= 12 ? Number(match[1]) * 12 + month - 1 : null;
 }
 
+/**
+ * When LinkedIn stops serving `version`: the first day of the month
+ * LINKEDIN_VERSION_LIFETIME_MONTHS after its own (202605: 2027-05-01), as
+ * isActiveLinkedInVersion counts it; null when it is not a version. The pre-flight check
+ * of a scheduled post compares it with the post's time (objects/publishing/preflight.ts).
+ */
+export function linkedInVersionSunsetMs(version: string): number | null {
+  const month = monthOf(version);
+  if (month === null) return null;
+  const end = month + LINKEDIN_VERSION_LIFETIME_MONTHS;
+  return Date.UTC(Math.floor(end / 12), end % 12, 1);
+}
+
 /** Whether LinkedIn still serves `version` at `nowMs`: released, and not past its year. */
 export function isActiveLinkedInVersion(version: string, nowMs: number): boolean {
   const month = monthOf(version);

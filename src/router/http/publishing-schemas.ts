@@ -41,6 +41,17 @@ export const SocialAccountSchema = z
         "The post figures this account's platform never reports here, each with why (the platform has no such figure, the app lacks the platform's approval or the account a scope): their 0 means unknown, not none (docs/platforms.md)",
     }),
     token_expires_at: timestamp.nullable(),
+    token: z
+      .object({
+        expires_at: timestamp.nullable(),
+        refresh_expires_at: timestamp.nullable(),
+        refresh_expected: z.enum(["ok", "reconnect_needed"]),
+        reason: z.string().nullable(),
+      })
+      .openapi({
+        description:
+          "The access token's expiry, the refresh credential's (LinkedIn's 365 days, Facebook's long-lived user token), and whether the next refresh is expected to work; reconnect_needed says why (src/core/platforms/token-outlook.ts)",
+      }),
     last_used_at: timestamp.nullable(),
     last_refresh_at: timestamp.nullable(),
     error_count: z.number().int(),

@@ -224,5 +224,9 @@ export const oauthCallbackRoutes = createRouter().openapi(route, async (c) => {
   if (returnTo) return c.redirect(withQuery(returnTo, { connected: accountIds.join(",") }), 303);
   const rows = await Promise.all(accountIds.map((id) => getAccount(scope, id)));
   const reads = { linkedInPostAnalytics: linkedInPostAnalyticsOn(c.env) };
-  return c.json({ accounts: rows.filter((row) => row !== null).map((row) => toSocialAccount(row, reads)) }, 201);
+  const nowMs = c.var.clock();
+  return c.json(
+    { accounts: rows.filter((row) => row !== null).map((row) => toSocialAccount(row, reads, nowMs)) },
+    201,
+  );
 });

@@ -99,6 +99,10 @@ const listRoute = createRoute({
         .openapi({ description: "pending_approval: the approval queue (docs/approvals.md)" }),
       account_id: z.string().regex(idPattern("socialAccount")).optional(),
       platform: z.enum(PLATFORMS).optional(),
+      at_risk: z.enum(["true"]).optional().openapi({
+        description:
+          "true: only scheduled posts the pre-flight check found at risk (docs/publishing.md, Pre-flight checks), newest first",
+      }),
     }),
   },
   responses: {
@@ -202,6 +206,7 @@ export const postsRoutes = createRouter()
       status: query.status as PostStatus | undefined,
       accountId: query.account_id,
       platform: query.platform,
+      atRisk: query.at_risk === "true",
     });
     return c.json(
       pageOf(page.rows.map(toPost), page.hasMore, (last) => ({ id: last.id })),

@@ -218,7 +218,7 @@ export const socialAccountsRoutes = createRouter()
     });
     return c.json(
       pageOf(
-        page.rows.map((row) => toSocialAccount(row, metricReads(c.env))),
+        page.rows.map((row) => toSocialAccount(row, metricReads(c.env), c.var.clock())),
         page.hasMore,
         (last) => ({ id: last.id }),
       ),
@@ -226,7 +226,7 @@ export const socialAccountsRoutes = createRouter()
     );
   })
   .openapi(getRoute, async (c) =>
-    c.json(toSocialAccount(await visibleAccount(c, c.req.valid("param").id), metricReads(c.env)), 200),
+    c.json(toSocialAccount(await visibleAccount(c, c.req.valid("param").id), metricReads(c.env), c.var.clock()), 200),
   )
   .openapi(deleteRoute, async (c) => {
     const { scope } = caller(c);
@@ -244,5 +244,5 @@ export const socialAccountsRoutes = createRouter()
     });
     await object.accountDisconnected(id);
     const disconnected = { ...row, status: "revoked" as const, last_error: "disconnected", updated_at: now };
-    return c.json(toSocialAccount(disconnected, metricReads(c.env)), 200);
+    return c.json(toSocialAccount(disconnected, metricReads(c.env), c.var.clock()), 200);
   });
