@@ -82,20 +82,6 @@ async function mergeOf(
   return results;
 }
 
-<<<<<<< src/core/db/publish-request-list.ts
-/** Posts scheduled, failed, cancelled or unknown: few, and indexed by status. */
-async function unpublished(scope: TenantScope, options: PostListOptions): Promise<PublishRequestRow[]> {
-  const { results } = await scope.db
-    .prepare(
-      `SELECT * FROM publish_requests
-       WHERE ${conditions(options)} AND status <> 'published' ${options.accountId ? "AND account_id = ?6" : ""}
-       ORDER BY request_id DESC LIMIT ?5`,
-    )
-    .bind(...parameters(scope, options), ...(options.accountId ? [options.accountId] : []))
-    .all<PublishRequestRow>();
-  return results;
-}
-
 /**
  * Scheduled posts at risk: few, read from idx_publish_requests_at_risk (its condition
  * spelled out, so SQLite takes it); the other filters apply to what it holds.
@@ -113,32 +99,21 @@ async function atRisk(scope: TenantScope, options: PostListOptions): Promise<Pub
   return results;
 }
 
-=======
->>>>>>> /tmp/int.new
 export async function listPublishRequests(
   scope: TenantScope,
   options: PostListOptions,
 ): Promise<{ rows: PublishRequestRow[]; hasMore: boolean }> {
-<<<<<<< src/core/db/publish-request-list.ts
   let rows: PublishRequestRow[];
   if (options.atRisk) {
     rows = await atRisk(scope, options);
-  } else if (options.status !== undefined && options.status !== "published") {
-    rows = await unpublished(scope, options);
   } else {
     const accounts = await accountsOf(scope, options);
     const pages = await Promise.all(
       chunk(accounts, ACCOUNTS_PER_STATEMENT).map((part) => mergeOf(scope, options, part)),
     );
     // Several statements (a tenant of more than 90 accounts): merged here the same way.
-    rows = pages.length === 1 ? (pages[0] as PublishRequestRow[]) : pages.flat().sort(newestFirst);
+    rows = pages.length <= 1 ? (pages[0] ?? []) : pages.flat().sort(newestFirst);
   }
-=======
-  const accounts = await accountsOf(scope, options);
-  const pages = await Promise.all(chunk(accounts, ACCOUNTS_PER_STATEMENT).map((part) => mergeOf(scope, options, part)));
-  // Several statements (a tenant of more than 90 accounts): merged here the same way.
-  const rows = pages.length <= 1 ? (pages[0] ?? []) : pages.flat().sort(newestFirst);
->>>>>>> /tmp/int.new
   const page = rows.slice(0, options.limit);
   return { rows: page, hasMore: rows.length > options.limit };
 }
