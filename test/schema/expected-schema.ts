@@ -1394,7 +1394,7 @@ export const BEYOND_SEED_TABLES: BeyondSeedTable[] = [
     name: "oauth_clients",
     type: "table",
     database: "global",
-    migration: "0018_oauth_clients (global)",
+    migration: "0030_oauth_clients (global)",
     columns: [
       "client_id",
       "client_name",

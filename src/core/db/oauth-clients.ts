@@ -1,5 +1,5 @@
 // The OAuth clients registered with this site's authorization server, in the global
-// database (migrations/global/0018_oauth_clients.sql; docs/mcp.md, OAuth).
+// database (migrations/global/0030_oauth_clients.sql; docs/mcp.md, OAuth).
 
 export type TokenEndpointAuthMethod = "none" | "client_secret_post" | "client_secret_basic";
 

@@ -1,4 +1,4 @@
--- Migration 0018 (global): the OAuth clients that registered with this site's
+-- Migration 0030 (global): the OAuth clients that registered with this site's
 -- authorization server (docs/mcp.md, OAuth; RFC 7591 dynamic client registration).
 --
 -- Global, not a tenant's: a client registers before any member has signed in, and one
