@@ -652,7 +652,12 @@ export interface TenantObjectContract {
   /**
    * A person was erased (POST /v1/users/{id}/erase): their sessions end, their live
    * tickets are voided and sockets closed, and what the object keeps of them (reset
-   * link, second-factor step, sign-in throttle rows naming `email`) is forgotten.
+   * link, second-factor step, sign-in throttle rows naming `email`) is forgotten. Their
+   * stored requests (scheduled and held posts, publishes in flight, posts waiting for an
+   * approver, audit rows waiting for the shard) name their pseudonym instead and lose
+   * their address and browser; what waits for D1 is written before it answers; and the
+   * job the erasure recorded in the shard (their archived audit days) starts on the alarm.
+   * Repeatable: a repeat changes nothing the first left.
    */
   erasePerson(userId: string, email: string): Promise<{ sessionsEnded: number }>;
 

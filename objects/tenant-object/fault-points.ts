@@ -45,6 +45,8 @@ export const FAULT_POINTS = [
   "export.page",
   /** An export's manifest is in R2; the export is not yet marked ready. */
   "export.sealed",
+  /** A person's erasure read (and perhaps rewrote) an archived audit day; its checkpoint has not moved past it yet. */
+  "erase-archive.day",
 ] as const;
 export type FaultPointName = (typeof FAULT_POINTS)[number];
 

@@ -14,13 +14,14 @@ import type { TenantAnalytics } from "../analytics/tenant-analytics";
 import type { AuditOutbox } from "../identity/audit-outbox";
 import type { TenantIdentity } from "../identity/tenant-identity";
 import type { TenantMove } from "../placement/tenant-move";
+import type { ArchiveErasure } from "../privacy/archive-erasure";
 import type { TenantExport } from "../privacy/tenant-export";
 import type { AccountTokens } from "../publishing/account-tokens";
 import type { Admission } from "../publishing/admission";
 import type { PostQuota } from "../publishing/post-quota";
+import type { Preflight } from "../publishing/preflight";
 import type { PublishFlow } from "../publishing/publish-flow";
 import type { PublishRecord } from "../publishing/record";
-import type { Preflight } from "../publishing/preflight";
 import type { Scheduler } from "../publishing/scheduler";
 import type { TenantRecordCache } from "../publishing/tenant-record";
 import type { Timers } from "../storage/timers";
@@ -64,6 +65,8 @@ export interface TenantParts {
   move: TenantMove;
   /** The tenant's exports (objects/privacy/tenant-export.ts). */
   exports: TenantExport;
+  /** Erased people out of the tenant's archived audit days (objects/privacy/archive-erasure.ts). */
+  archiveErasure: ArchiveErasure;
   adapterFor: (platform: Platform) => PlatformAdapter;
   /** Outgoing webhooks: the events the parts emit, and their way to the queue (objects/webhooks/). */
   webhooks: WebhookOutbox;

@@ -17,6 +17,7 @@ import type { PostView } from "../../src/core/db/publish-requests";
 import type { SubscriptionStatus, TenantStatus } from "../../src/core/db/tenants";
 import { platformAdapter } from "../../src/core/platforms";
 import type { Platform } from "../../src/core/platforms/types";
+import { erasedPseudonym } from "../../src/core/privacy/pseudonym";
 import {
   connectionTags,
   endConnection,
@@ -37,6 +38,8 @@ import { SessionStore } from "../identity/sessions";
 import { TenantIdentity } from "../identity/tenant-identity";
 import { attemptTotp } from "../identity/totp-attempts";
 import { TenantMove } from "../placement/tenant-move";
+import { ArchiveErasure } from "../privacy/archive-erasure";
+import { eraseStoredRequests } from "../privacy/person-requests";
 import { forgetPerson, personSessions } from "../privacy/person-state";
 import { TenantExport } from "../privacy/tenant-export";
 import { AccountTokens } from "../publishing/account-tokens";
@@ -183,6 +186,7 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
     );
     const move = new TenantMove(sql, env, tenantId, timers, () => tenant.forget(), clock);
     const exports = new TenantExport(ctx.storage, env, tenantId, timers, tenant, auditOutbox, clock);
+    const archiveErasure = new ArchiveErasure(env, tenantId, timers, tenant, clock);
     const holds = new PostHolds(sql, env, tenantId, tenant, clock, webhooks);
     const scheduler = new Scheduler(sql, env, tenantId, timers, holds, postQuota, clock, webhooks);
     // Scheduled posts checked before they go out (objects/publishing/preflight.ts).
@@ -232,6 +236,7 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
       analytics,
       move,
       exports,
+      archiveErasure,
       adapterFor,
       webhooks,
     };
@@ -368,6 +373,17 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
     this.#oauth.revokeAll(userId);
     endLiveAccess(this.#parts.sql, { userId }, (tag) => this.getConnections(tag));
     forgetPerson(this.#parts.sql, userId, email);
+    // Their stored requests (scheduled and held posts, publishes, audit rows waiting for
+    // the shard) name their pseudonym from here on, then what waits for D1 is written,
+    // so the route's second scrub of the shard comes after the last of it.
+    const pseudonym = await erasedPseudonym(this.#parts.env.KMS_MASTER_KEY, this.#parts.tenantId, userId);
+    eraseStoredRequests(this.#parts.sql, { userId, pseudonym, email });
+    await settleRecords(this.#parts);
+    await this.#parts.auditOutbox
+      .flush()
+      .catch((error) => console.warn(`TenantObject ${this.#parts.tenantId}:`, error));
+    // The job the erasure's batch recorded: their archived audit days (archive-erasure.ts).
+    await this.#parts.archiveErasure.start();
     return { sessionsEnded: ended.length };
   }
 

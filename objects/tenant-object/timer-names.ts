@@ -18,4 +18,5 @@ export type TenantTimer =
   | "campaign-ledger"
   | "move-tenant"
   | "tenant-export"
+  | "erase-archive"
   | "webhook-events";

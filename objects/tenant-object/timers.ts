@@ -168,6 +168,8 @@ export function tenantTimers(): { readonly [name in TenantTimer]: TimerHandler }
     "move-tenant": handler(["move", "clock"], (parts) => parts.move.step(parts.clock()), { runsWhileFenced: true }),
     // privacy (objects/privacy/tenant-export.ts): a tenant's export, a bounded run at a time.
     "tenant-export": handler(["exports"], (parts) => parts.exports.step()),
+    // privacy (objects/privacy/archive-erasure.ts): an erased person out of the archived audit days.
+    "erase-archive": handler(["archiveErasure"], (parts) => parts.archiveErasure.step()),
     // Outgoing webhooks (objects/webhooks/webhook-outbox.ts): events to the shard and the
     // delivery queue, right after they happen.
     "webhook-events": handler(["webhooks"], (parts) => parts.webhooks.drain()),

@@ -104,6 +104,10 @@ describe("secrets at rest", () => {
         "social_accounts.refresh_token_encrypted": 0,
         "brand_profiles.embeddings": 0,
         "brand_profiles.tone_vectors": 0,
+        "webhook_endpoints.secret_encrypted": 0,
+        "webhook_endpoints.previous_secret_encrypted": 0,
+        "person_erasures.email_encrypted": 0,
+        "person_erasures.name_encrypted": 0,
       },
     });
     const after = await mfaCiphertext(tenant.tenantId, tenant.ownerId);

@@ -125,6 +125,18 @@ export async function seedEveryTable(): Promise<SeededTenant> {
     weight: 1,
   });
   await insertRow(db, "analytics_sync_errors", { error_id: uniqueId("se"), post_id: postA, platform: "linkedin" });
+  // An erased person's archive job still running: its e-mail sealed as the product seals it.
+  const sealedEmail = `enc1:${toBase64(crypto.getRandomValues(new Uint8Array(48)))}`;
+  const erasedAt = new Date().toISOString();
+  await insertRow(db, "person_erasures", {
+    tenant_id: tenantId,
+    user_id: uniqueId("usr"),
+    pseudonym: `erased_${"0".repeat(26)}`,
+    email_encrypted: sealedEmail,
+    erased_at: erasedAt,
+    confirm_after: erasedAt,
+    updated_at: erasedAt,
+  });
   // Signed in before the second factor below is planted (it would ask for a code).
   const ownerSession = await login(tenantId, tenant.ownerEmail);
   // A second factor's secret (ciphertext as the product stores it: "enc1:<base64>").
@@ -141,7 +153,11 @@ export async function seedEveryTable(): Promise<SeededTenant> {
       jti: string;
     }
   ).jti;
-  const secrets: Record<string, string> = { "session id": jti, "users.mfa_secret": mfaSecret };
+  const secrets: Record<string, string> = {
+    "session id": jti,
+    "users.mfa_secret": mfaSecret,
+    "person_erasures.email_encrypted": sealedEmail,
+  };
   const users = await db
     .prepare("SELECT user_id, password_hash FROM users WHERE tenant_id = ?")
     .bind(tenantId)

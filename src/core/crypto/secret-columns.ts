@@ -36,6 +36,10 @@ export const SECRET_COLUMNS: readonly SecretColumn[] = [
   // rotated-out one while it still signs (24 hours).
   { table: "webhook_endpoints", idColumn: "endpoint_id", column: "secret_encrypted", encoding: "text" },
   { table: "webhook_endpoints", idColumn: "endpoint_id", column: "previous_secret_encrypted", encoding: "text" },
+  // An erased person's e-mail and name, kept only while their archived audit days are
+  // rewritten (migration 0031, docs/privacy.md, "A person's erasure").
+  { table: "person_erasures", idColumn: "user_id", column: "email_encrypted", encoding: "text" },
+  { table: "person_erasures", idColumn: "user_id", column: "name_encrypted", encoding: "text" },
 ];
 
 /**

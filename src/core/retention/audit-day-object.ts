@@ -3,8 +3,9 @@
 // first (timestamp DESC, log_id DESC, as GET /v1/audit-logs lists them).
 //
 // Writes are compare-and-set on the object's etag: a day is rewritten only by someone
-// who read the object as it is now and merged into it, so an object only ever grows,
-// whatever runs at once (the cron and the operator's route, a late trail row). The
+// who read the object as it is now and merged into it, so no row is ever lost, whatever
+// runs at once (the cron and the operator's route, a late trail row, a person's erasure
+// rewriting their rows in place: objects/privacy/archive-erasure.ts). The
 // upload carries its SHA-256, which R2 checks before it stores anything; the same
 // digest is kept in the object's metadata and checked on every read.
 

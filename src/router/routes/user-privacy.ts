@@ -1,22 +1,29 @@
 // A person's rights over their data in a tenant (docs/privacy.md, "A person's rights"):
 // their data (GET /v1/users/{id}/export) for themselves, an owner or an admin, and their
 // erasure (POST /v1/users/{id}/erase) by themselves or an owner or admin (only an owner
-// erases an owner). The erasure is one D1 batch (src/core/privacy/person-erasure.ts),
-// then the TenantObject ends their sessions, tickets and sockets and forgets what it
-// keeps of them. Both are audited; an erasure's audit row names the person by their
-// pseudonym only.
+// erases an owner). The erasure is one D1 batch (src/core/privacy/person-erasure.ts)
+// that also records the job rewriting their archived audit days (erasure-jobs.ts); then
+// the TenantObject ends their sessions, tickets and sockets, forgets what it keeps of
+// them, scrubs their stored requests and starts the job; then the shard is scrubbed once
+// more, for what the object wrote to it in between. Both are audited; an erasure's audit
+// row names the person by their pseudonym only.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { canAssignRole } from "../../core/auth/permissions";
 import { isoNow } from "../../core/clock";
+import { tenantCipher } from "../../core/crypto/tenant-cipher";
 import { auditStatement } from "../../core/db/audit-logs";
 import { isTriggerAbort } from "../../core/db/errors";
 import { LAST_OWNER_ERROR } from "../../core/db/users";
+import { regionOfShard } from "../../core/placement/shards";
+import { erasureJobStatement } from "../../core/privacy/erasure-jobs";
+import { type ArchiveCursor, personArchivePage } from "../../core/privacy/person-archive";
 import { findPerson, PERSON_TABLES, personProfile, personRowsPage } from "../../core/privacy/person-data";
-import { personErasureStatements } from "../../core/privacy/person-erasure";
+import { personErasureStatements, personScrubStatements } from "../../core/privacy/person-erasure";
 import { erasedPseudonym } from "../../core/privacy/pseudonym";
 import type { ExportObject } from "../../core/privacy/row-encoding";
 import { WITHHELD_COLUMNS } from "../../core/privacy/withheld-columns";
+import { archiveBucket } from "../../core/retention/archive-bucket";
 import { guard } from "../auth/guard";
 import type { AppEnv } from "../http/app-env";
 import { createRouter } from "../http/app-env";
@@ -67,8 +74,34 @@ const eraseRoute = createRoute({
   },
 });
 
-/** Where each table's next page starts, by table name. */
+/** Where each table's next page starts, by table name (and the archive's, by ARCHIVED). */
 const PersonCursor = z.record(z.string(), z.union([z.string(), z.number()]));
+
+/** The records' key of the person's audit rows archived to R2 (src/core/privacy/person-archive.ts). */
+const ARCHIVED = "archived_audit_logs";
+
+const ArchiveCursorSchema = z.union([
+  z.object({ afterKey: z.string() }),
+  z.object({ day: z.string(), timestamp: z.string(), logId: z.string() }),
+]);
+
+/** The archive cursor kept in the person's cursor (JSON text); a cursor that is not one is bad input. */
+function archiveCursorOf(value: string | number | undefined): ArchiveCursor | null {
+  if (value === undefined) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(String(value));
+  } catch {
+    parsed = null;
+  }
+  const cursor = ArchiveCursorSchema.safeParse(parsed);
+  if (!cursor.success) {
+    throw new ProblemError("validation", 'query field "cursor": not a cursor this list returned', {
+      errors: [{ in: "query", field: "cursor", message: "Invalid cursor" }],
+    });
+  }
+  return cursor.data;
+}
 
 /** The person themselves, or an owner or admin; the person exists in this tenant (404 first). */
 async function personFor(c: Context<AppEnv>, id: string, manage: boolean) {
@@ -107,6 +140,19 @@ export const userPrivacyRoutes = createRouter()
       records[table.name] = page.rows;
       if (page.next !== null) next[table.name] = page.next;
     }
+    // Their audit rows the retention job moved to R2, a bounded number of days a page.
+    const region = regionOfShard(scope.shard);
+    if (region && (first || ARCHIVED in (after ?? {}))) {
+      const page = await personArchivePage(
+        archiveBucket(c.env, region),
+        scope.tenantId,
+        id,
+        archiveCursorOf(after?.[ARCHIVED]),
+        query.limit,
+      );
+      records[ARCHIVED] = page.rows as unknown as ExportObject[];
+      if (page.next !== null) next[ARCHIVED] = JSON.stringify(page.next);
+    }
     const sessions = first ? await retryOnReset(await callerObject(c), "personSessions", id) : null;
     await scope.db.batch([
       auditStatement(
@@ -138,8 +184,16 @@ export const userPrivacyRoutes = createRouter()
     const { id } = c.req.valid("param");
     const { target, self } = await personFor(c, id, true);
     const pseudonym = await erasedPseudonym(c.env.KMS_MASTER_KEY, user.tenantId, id);
-    const now = isoNow(c.var.clock);
-    const statements = await personErasureStatements(scope, target, pseudonym, now);
+    const nowMs = c.var.clock();
+    const now = iso(nowMs);
+    // The archive job's row, its e-mail and name sealed with the tenant's key, in the same batch.
+    const job = await erasureJobStatement(
+      scope,
+      tenantCipher(c.env, user.tenantId, user.tenantKey),
+      { userId: id, pseudonym, email: target.email, name: target.full_name },
+      nowMs,
+    );
+    const statements = await personErasureStatements(scope, target, pseudonym, now, job);
     // Erasing oneself: the erasure's own row names the pseudonym, without address or browser.
     const actor = self ? { ...auditActor(c), userId: pseudonym, ip: null, userAgent: null } : auditActor(c);
     try {
@@ -162,5 +216,8 @@ export const userPrivacyRoutes = createRouter()
       throw error;
     }
     const { sessionsEnded } = await retryOnReset(await callerObject(c), "erasePerson", id, target.email);
+    // What the object wrote to the shard before it scrubbed what it keeps (a publish's
+    // record, an audit row it held) is scrubbed now: the object writes nothing of theirs after.
+    await scope.db.batch(await personScrubStatements(scope, target, pseudonym));
     return c.json({ user_id: id, pseudonym, erased_at: now, sessions_ended: sessionsEnded }, 200);
   });

@@ -81,6 +81,9 @@ export const TENANT_TABLES: readonly TenantTable[] = [
   byTenant("webhook_endpoints", "rowid", ["created_by"]),
   byTenant("webhook_events"),
   byTenant("webhook_deliveries"),
+  // An erased person's archive job while it runs (migration 0031, docs/privacy.md): its
+  // user_id is the person's, but not as an actor (the job's row, deleted when it ends).
+  byTenant("person_erasures"),
 ];
 
 /**
