@@ -1,6 +1,7 @@
 // The dashboard: sign in with an API key, open the live socket, and redraw (at most
 // once a frame) whenever a snapshot or an update arrives.
 import { forgetKey, liveTicket, postTexts, storedKey, storeKey } from "./api.js";
+import { AtRiskList, loadAtRisk, renderAtRisk } from "./at-risk.js";
 import { renderRates, renderSeries } from "./charts.js";
 import { connect, tenantOf } from "./live.js";
 import { DashboardState } from "./state.js";
@@ -10,6 +11,7 @@ const $ = (id) => document.getElementById(id);
 let socket = null;
 let state = new DashboardState();
 let frame = 0;
+let atRisk = new AtRiskList();
 
 function setStatus(text) {
   $("status").textContent = text;
@@ -35,11 +37,20 @@ function redraw() {
   if (!frame) frame = requestAnimationFrame(draw);
 }
 
+/** The scheduled posts at risk (at-risk.js): shown only to a key that may read posts. */
+function drawAtRisk() {
+  const count = renderAtRisk($("at-risk").tBodies[0], atRisk, state.texts);
+  $("at-risk-empty").hidden = count > 0;
+  $("at-risk-count").textContent = count ? `${count} ${count === 1 ? "post" : "posts"}` : "";
+}
+
 function signOut(message) {
   socket?.close();
   socket = null;
   forgetKey();
   state = new DashboardState();
+  atRisk = new AtRiskList();
+  $("at-risk-card").hidden = true;
   $("dashboard").hidden = true;
   $("sign-in").hidden = false;
   $("sign-out").hidden = true;
@@ -62,11 +73,22 @@ async function open(key) {
     state.texts = texts;
     redraw();
   });
+  // Posts at risk, for a key that may read posts; the socket keeps the list live.
+  loadAtRisk(key).then((posts) => {
+    if (!posts) return;
+    atRisk.replace(posts);
+    $("at-risk-card").hidden = false;
+    drawAtRisk();
+  });
   socket = connect({
     key,
     tenantId: tenantOf(first.url),
     firstTicket: first.ticket,
     onMessage: (message) => {
+      if (atRisk.apply(message)) {
+        if (!$("at-risk-card").hidden) drawAtRisk();
+        return;
+      }
       state.apply(message);
       redraw();
     },
