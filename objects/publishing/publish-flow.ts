@@ -38,7 +38,8 @@
 //                  replay kept, the outbox that takes the post to D1, counting and the
 //                  first insight pull (record.ts, outcome.ts). An Instagram reel still
 //                  processing is answered 202 and completed by the alarm
-//                  (container-poller.ts).
+//                  (container-poller.ts); an outcome not learned is answered 202
+//                  unknown and reconciled with the platform by the alarm (reconcile.ts).
 //  9. answer       the outcome goes back to the route, which makes the HTTP answer
 //                  (src/router/http/publish-answers.ts).
 //
