@@ -1,6 +1,7 @@
 // The demo tenant `npm start` prepares (and the dashboard's browser test uses): a
-// tenant, a dashboard key, one sandbox account per platform and a few published
-// posts whose engagement the sandbox keeps growing. Everything goes through the
+// tenant, a dashboard key, one sandbox account per platform, a few published posts whose
+// engagement the sandbox keeps growing, and an agent's draft waiting for approval
+// (docs/approvals.md), so a newcomer sees the queue on the dashboard. Everything goes through the
 // public API with the typed client (client/), as a client would. Idempotent: a recorded demo that still answers is
 // reused; one whose storage was wiped is made again.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -13,8 +14,12 @@ export interface Demo {
   tenantId: string;
   /** The owner's key (every scope). */
   ownerKey: string;
-  /** What the dashboard signs in with: reads posts and analytics, sends events. */
+  /** What the dashboard signs in with: reads posts and analytics, sends events, approves posts. */
   dashboardKey: string;
+  /** An agent's key (kind agent): what it drafts waits for an approver. */
+  agentKey?: string;
+  /** The agent's drafts waiting for approval. */
+  waiting?: { id: string; platform: string }[];
   accounts: { id: string; platform: string }[];
   posts: { id: string; platform: string }[];
   /**
@@ -42,7 +47,12 @@ async function create(api: ApiClient, origin: string, adminToken: string): Promi
     name: "Northwest Rebar (demo)",
     ownerEmail: `demo-${suffix}@example.com`,
   });
-  const dashboardKey = await createKey(api, ownerKey, ["read:posts", "read:analytics", "write:analytics"]);
+  const dashboardKey = await createKey(api, ownerKey, [
+    "read:posts",
+    "read:analytics",
+    "write:analytics",
+    "approve:posts",
+  ]);
   const webhookReceiver = await webhookEndpoint(origin, ownerKey, `demo-${suffix}`);
   const accounts: Demo["accounts"] = [];
   const posts: Demo["posts"] = [];
@@ -60,7 +70,32 @@ async function create(api: ApiClient, origin: string, adminToken: string): Promi
       posts.push({ id: post.id, platform });
     }
   }
-  return { tenantId, ownerKey, dashboardKey, accounts, posts, webhookReceiver };
+  const { agentKey, waiting } = await agentDraft(api, ownerKey, accounts);
+  return { tenantId, ownerKey, dashboardKey, agentKey, waiting, accounts, posts, webhookReceiver };
+}
+
+/**
+ * An agent's key and its draft on LinkedIn, which waits for approval under the tenant's
+ * default setting (approvals.required_for: agents): the dashboard's queue shows it.
+ */
+async function agentDraft(
+  api: ApiClient,
+  ownerKey: string,
+  accounts: Demo["accounts"],
+): Promise<{ agentKey: string; waiting: NonNullable<Demo["waiting"]> }> {
+  const made = await ok(
+    api.POST("/v1/api-keys", { ...bearer(ownerKey), body: { scopes: ["publish", "read:posts"], kind: "agent" } }),
+  );
+  const account = accounts.find((a) => a.platform === "linkedin");
+  if (!account) throw new Error("the demo has no LinkedIn account");
+  const body = {
+    account_id: account.id,
+    text: "Steel prices held steady this month. Lock in next-day rebar at today's rate: order by Friday.",
+    hashtags: ["Rebar", "Construction"],
+  };
+  const draft = await ok(api.POST("/v1/posts", { ...bearer(made.key), body }));
+  if (draft.status !== "pending_approval") throw new Error(`the agent's draft is ${draft.status}, not waiting`);
+  return { agentKey: made.key, waiting: [{ id: draft.id, platform: account.platform }] };
 }
 
 /**

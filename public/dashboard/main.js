@@ -1,6 +1,9 @@
 // The dashboard: sign in with an API key, open the live socket, and redraw (at most
-// once a frame) whenever a snapshot or an update arrives.
+// once a frame) whenever a snapshot or an update arrives, or the window's width changes
+// (the charts are drawn at the width they are shown at). The approval queue is drawn
+// when it changes (approvals.js).
 import { forgetKey, liveTicket, postTexts, storedKey, storeKey } from "./api.js";
+import { ApprovalQueue, approve, loadQueue, reject, renderQueue } from "./approvals.js";
 import { AtRiskList, loadAtRisk, renderAtRisk } from "./at-risk.js";
 import { renderRates, renderSeries } from "./charts.js";
 import { connect, tenantOf } from "./live.js";
@@ -12,6 +15,11 @@ let socket = null;
 let state = new DashboardState();
 let frame = 0;
 let atRisk = new AtRiskList();
+let queue = new ApprovalQueue();
+let key = null;
+/** The post whose rejection reason is being asked for, and what was typed of it. */
+let rejecting = null;
+let draftReason = "";
 
 function setStatus(text) {
   $("status").textContent = text;
@@ -37,6 +45,42 @@ function redraw() {
   if (!frame) frame = requestAnimationFrame(draw);
 }
 
+const queueActions = {
+  approve: (id) => decide(id, () => approve(key, id)),
+  startReject: (id) => {
+    rejecting = id;
+    draftReason = "";
+    drawQueue();
+    document.getElementById(`reason-${id}`)?.focus();
+  },
+  reject: (id, reason) => decide(id, () => reject(key, id, reason)),
+  cancelReject: () => {
+    rejecting = null;
+    drawQueue();
+  },
+  keepReason: (text) => {
+    draftReason = text;
+  },
+};
+
+/** Approves or rejects: the post as it stands after, or the API's refusal shown beside it. */
+async function decide(id, call) {
+  try {
+    const post = await call();
+    if (rejecting === id) rejecting = null;
+    queue.apply(post);
+  } catch (error) {
+    queue.notes.set(id, error.message);
+  }
+  drawQueue();
+}
+
+function drawQueue() {
+  const count = renderQueue($("approval-queue"), queue, { ...queueActions, rejecting, draftReason });
+  $("approvals-empty").hidden = count > 0;
+  $("approval-count").textContent = count ? `${count} ${count === 1 ? "post" : "posts"}` : "";
+}
+
 /** The scheduled posts at risk (at-risk.js): shown only to a key that may read posts. */
 function drawAtRisk() {
   const count = renderAtRisk($("at-risk").tBodies[0], atRisk, state.texts);
@@ -51,6 +95,8 @@ function signOut(message) {
   state = new DashboardState();
   atRisk = new AtRiskList();
   $("at-risk-card").hidden = true;
+  queue = new ApprovalQueue();
+  key = null;
   $("dashboard").hidden = true;
   $("sign-in").hidden = false;
   $("sign-out").hidden = true;
@@ -61,8 +107,9 @@ function signOut(message) {
   }
 }
 
-async function open(key) {
-  const first = await liveTicket(key);
+async function open(signedIn) {
+  const first = await liveTicket(signedIn);
+  key = signedIn;
   storeKey(key);
   $("sign-in").hidden = true;
   $("sign-in-error").hidden = true;
@@ -80,11 +127,30 @@ async function open(key) {
     $("at-risk-card").hidden = false;
     drawAtRisk();
   });
+  // The queue, for a key that may read posts; the socket keeps it live from here.
+  // Changes heard while it loads are applied again after it: they may be newer than its read.
+  const heard = [];
+  queue.loading = heard;
+  loadQueue(key).then((posts) => {
+    if (queue.loading !== heard) return;
+    queue.loading = null;
+    if (!posts) return;
+    queue.replace(posts);
+    for (const post of heard) queue.apply(post);
+    $("approvals").hidden = false;
+    drawQueue();
+  });
   socket = connect({
     key,
     tenantId: tenantOf(first.url),
     firstTicket: first.ticket,
     onMessage: (message) => {
+      if (message.type === "approval") {
+        queue.loading?.push(message.post);
+        queue.apply(message.post);
+        if (!$("approvals").hidden) drawQueue();
+        return;
+      }
       if (atRisk.apply(message)) {
         if (!$("at-risk-card").hidden) drawAtRisk();
         return;
@@ -99,9 +165,9 @@ async function open(key) {
 
 $("sign-in-form").addEventListener("submit", async (event) => {
   event.preventDefault();
-  const key = $("api-key").value.trim();
+  const typed = $("api-key").value.trim();
   try {
-    await open(key);
+    await open(typed);
     $("api-key").value = "";
   } catch (error) {
     signOut(error.status === 401 || error.status === 403 ? `Refused: ${error.message}` : String(error.message));
@@ -112,10 +178,12 @@ $("sign-out").addEventListener("click", () => signOut());
 
 // The chart's time axis moves on even when nothing happens.
 setInterval(redraw, 30_000);
+// The charts are drawn at their width: again when it changes (a phone turned, a window resized).
+window.addEventListener("resize", redraw);
 
 // A key in the fragment (the demo's printed URL) is taken once and removed from the
 // address bar; fragments never reach the server.
 const fromFragment = new URLSearchParams(location.hash.slice(1)).get("key");
 if (fromFragment) history.replaceState(null, "", location.pathname);
-const key = fromFragment ?? storedKey();
-if (key) open(key).catch((error) => signOut(`Signed out: ${error.message}`));
+const remembered = fromFragment ?? storedKey();
+if (remembered) open(remembered).catch((error) => signOut(`Signed out: ${error.message}`));

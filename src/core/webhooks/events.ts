@@ -34,14 +34,15 @@ export function subscribes(events: readonly string[], type: string): boolean {
 
 /**
  * A post as its events carry it: the API's view (GET /v1/posts/{id}) without
- * `requested_by`, which names a member: an event's body is kept as sent for redelivery
- * and is no column a person's erasure could rewrite (src/core/placement/move/tenant-tables.ts).
+ * `requested_by`, nor its approval's `decided_by` (null), which name members: an event's
+ * body is kept as sent for redelivery and is no column a person's erasure could rewrite
+ * (src/core/placement/move/tenant-tables.ts).
  */
 export type EventPost = Omit<PostView, "requested_by">;
 
 export function eventPost(post: PostView): EventPost {
   const { requested_by: _member, ...rest } = post;
-  return rest;
+  return rest.approval ? { ...rest, approval: { ...rest.approval, decided_by: null } } : rest;
 }
 
 /**
