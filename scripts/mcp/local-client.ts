@@ -49,5 +49,5 @@ export function clientConfigLines(origin: string, key: string): string {
   AI agents (MCP)  ${url}   (docs/mcp.md; an agent key that reads and drafts: its drafts wait for approval)
     Claude Code    claude mcp add --transport http dify-agent ${url} --header "Authorization: Bearer ${key}"
     mcp.json       ${json}
-    conformance    npm run mcp:conformance`;
+    conformance    npm run mcp:conformance -- --url ${url}`;
 }
