@@ -261,7 +261,7 @@ describe("a forwarded start URL", () => {
     const platform = await expectRedirect(
       await submitConsent(victim, await consentPage(await victim.open(authorize_url))),
     );
-    const landed = await victim.open(await expectRedirect(await victim.open(platform)));
+    const landed = await victim.open(await expectRedirect(await approveAtSandbox(victim, platform)));
     expect(landed.status, await landed.clone().text()).toBe(201);
   });
 });
