@@ -26,13 +26,16 @@ export async function connectAccount(
 /**
  * Publishes `post` once, however often it is called with the same key: a repeat answers
  * the first result. A full window (429) or an unavailable platform (503) published
- * nothing, so the same request goes again after its Retry-After.
+ * nothing, so the same request goes again after its Retry-After when that is at most
+ * `maxWaitSeconds`. A longer one (LinkedIn's daily limits hold until midnight UTC) is
+ * thrown at once with its Retry-After: schedule the post for then instead of waiting.
  */
 export async function publish(
   api: ApiClient,
   post: Schema<"CreatePost">,
   idempotencyKey: string = crypto.randomUUID(),
   maxWaits = 3,
+  maxWaitSeconds = 60,
 ): Promise<Schema<"Post">> {
   for (let waits = 0; ; waits++) {
     const { data, error, response } = await api.POST("/v1/posts", {
@@ -42,7 +45,7 @@ export async function publish(
     if (data) return data;
     const retryAfter = Number(response.headers.get("Retry-After"));
     const retryable = response.status === 429 || response.status === 503;
-    if (!retryable || !(retryAfter > 0) || waits >= maxWaits) {
+    if (!retryable || !(retryAfter > 0) || retryAfter > maxWaitSeconds || waits >= maxWaits) {
       throw new ApiError(response.status, error, response.headers);
     }
     await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000));
