@@ -98,7 +98,16 @@ describe("retryOnReset, by the contract's REPEAT table", () => {
 
   it("refuses every method classified unsafe before calling it", async () => {
     const unsafe = (Object.keys(REPEAT) as TenantObjectMethod[]).filter((method) => REPEAT[method] === "unsafe");
-    expect(unsafe.toSorted()).toEqual(["attemptTotp", "authenticate", "beginLogin", "createOAuthState", "finishLogin"]);
+    expect(unsafe.toSorted()).toEqual([
+      "attemptTotp",
+      "authenticate",
+      "beginLogin",
+      "createOAuthState",
+      "finishLogin",
+      // OAuth for MCP clients: a repeat finds the code spent, or presents the replaced refresh token.
+      "redeemOAuthCode",
+      "refreshOAuthGrant",
+    ]);
     for (const method of unsafe) {
       const { object, calls } = scripted([]);
       // The type admits no unsafe method: only a cast gets one this far.
