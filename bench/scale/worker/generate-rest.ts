@@ -15,9 +15,14 @@
 //   ab_tests                   150                           1 in 10 tenants: 1
 //   performance_benchmarks     1 a platform                  1 a platform
 //   rate_limits                one a platform and hour with a post, last 35 days
-//   publish_requests           scheduled: 1% of posts (next 30 days), held: 0.1%
+//   publish_requests           scheduled: 1% of posts (next 30 days), held: 0.1%;
+//                              at risk: a tenth of the scheduled; waiting for approval:
+//                              0.5%, rejected: 0.1%, approved: 1 in 20 published
+//                              (./generate-approvals.ts)
 //   guard_results              2 for half of the candidates
-//   revision_events            1 for a tenth of the candidates
+//   revision_events            1 for a tenth of the candidates; a post's versions: 2 for
+//                              an approved or rejected post, 1 or 2 for a waiting one
+//                              (./generate-approvals.ts)
 import { chunk } from "../../../src/core/db/chunk";
 import type { PublishRequestRow } from "../../../src/core/db/publish-requests";
 import { PLATFORMS } from "../../../src/core/platforms/types";

@@ -5,6 +5,7 @@
 // publishing writes; the rest (tenants' residency, users, accounts, generated content,
 // analytics figures, other audit rows, conversions and their credit, sync errors) are
 // bulk json_each statements of this file. Proportions per post: about 2 audit rows, 0.3 generated content, 0.2 conversions.
+// Posts that waited for approval and scheduled posts at risk are ./generate-approvals.ts's.
 // The directory's rows (tenants, key prefixes) are this file's too; their Stripe events,
 // the deleted tenants' graces and former tenants' erasures are ./registry.ts's, at its ratios.
 import { ulid } from "ulid";
@@ -17,6 +18,7 @@ import { savePublishRequests } from "../../../src/core/db/publish-requests";
 import { residencyFence } from "../../../src/core/db/resident-database";
 import type { TenantScope } from "../../../src/core/db/tenant-scope";
 import { PLATFORMS, type Platform } from "../../../src/core/platforms/types";
+import { approvalsAndRisks } from "./generate-approvals";
 import { afterContent, afterPosts, beforeContent, bulkInsert, type TenantExtras, upcomingPosts } from "./generate-rest";
 import { billingAndErasures, customerOf, globalRegistry, isDeleted, privateSkills, stripeEventsOf } from "./registry";
 
@@ -77,6 +79,8 @@ export interface GeneratedTenant extends TenantShape {
     keyId: string | null;
     keyPrefix: string | null;
     guardContentId: string | null;
+    /** A post waiting for approval, edited once: two versions (./generate-approvals.ts). */
+    pendingPostId: string | null;
     /** The tenant's Stripe customer, and its newest event applied (the directory's billing_event_created). */
     customerId: string;
     stripeEventId: string;
@@ -598,9 +602,13 @@ export async function generateTenants(
   );
   // The posts, tenant by tenant, each batch led by the tenant's residency fence.
   let batch: D1PreparedStatement[] = [];
+  const upcomingOf = new Map<string, PublishRequestRow[]>();
   for (const { t, posts, rnd } of made) {
     const scope: TenantScope = { tenantId: t.tenantId, shard: shardName, db: shard };
-    const upcoming = chunk(upcomingPosts(t, nowMs, rnd), MAX_JSON_ROWS).map((part) => savePublishRequests(scope, part));
+    upcomingOf.set(t.tenantId, upcomingPosts(t, nowMs, rnd));
+    const upcoming = chunk(upcomingOf.get(t.tenantId) ?? [], MAX_JSON_ROWS).map((part) =>
+      savePublishRequests(scope, part),
+    );
     for (const statements of [
       ...chunk(posts, MAX_JSON_ROWS).map((part) => postRecordStatements(scope, part)),
       ...upcoming.map((statement) => [statement]),
@@ -632,6 +640,15 @@ export async function generateTenants(
     const errors = syncErrorsFor(t.tenantId, published, rnd);
     rest.push(...insertSyncErrors(shard, errors));
     rest.push(...afterPosts(shard, t, published, nowMs, rnd));
+    const approvals = approvalsAndRisks(
+      { tenantId: t.tenantId, shard: shardName, db: shard },
+      t,
+      { published, upcoming: upcomingOf.get(t.tenantId) ?? [] },
+      extras.keys[0]?.id ?? null,
+      nowMs,
+      rnd,
+    );
+    rest.push(...approvals.statements);
 
     const middle = posts[Math.floor(posts.length / 2)] as FinishedPost;
     const middleAuditEntry = audit[Math.floor(audit.length / 2)];
@@ -658,6 +675,7 @@ export async function generateTenants(
         keyId: extras.keys[0]?.id ?? null,
         keyPrefix: extras.keys[0]?.prefix ?? null,
         guardContentId: content.at(-1)?.content_id ?? null,
+        pendingPostId: approvals.editedPostId,
         customerId: customerOf(t.tenantId),
         stripeEventId: stripeEventsOf(t, nowMs, days).lastApplied.event_id,
       },

@@ -19,6 +19,7 @@ import { benchmarkInputs } from "../../../src/core/db/post-analytics";
 import { configurationForPost, POST_CONFIGURATIONS } from "../../../src/core/db/post-configurations";
 import { engagementCounts } from "../../../src/core/db/post-engagement";
 import { publicationTimes, requestStatuses } from "../../../src/core/db/post-references";
+import { listPostRevisions } from "../../../src/core/db/post-revisions";
 import { listPublishRequests } from "../../../src/core/db/publish-request-list";
 import { getPublishRequest } from "../../../src/core/db/publish-requests";
 import { quotaCounts } from "../../../src/core/db/quota-counts";
@@ -82,6 +83,37 @@ export function readCases(): StatementCase[] {
       listPublishRequests(ctx.scope, { accountId: account(ctx).id, status: "scheduled", limit: 50 }),
     ),
     read("posts: platform=", (ctx) => listPublishRequests(ctx.scope, { platform: "twitter", limit: 100 })),
+    // The approval queue, and a waiting post's versions (docs/approvals.md).
+    read("posts: status=pending_approval (the approval queue)", (ctx) =>
+      listPublishRequests(ctx.scope, { status: "pending_approval", limit: 50 }),
+    ),
+    read("posts: status=rejected", (ctx) => listPublishRequests(ctx.scope, { status: "rejected", limit: 50 })),
+    read("posts: a waiting post's revisions (GET /v1/posts/{id}/revisions)", (ctx) =>
+      listPostRevisions(ctx.scope, s(ctx).pendingPostId ?? "none", { limit: 50 }),
+    ),
+    read("posts: a published post's revisions, after a cursor", async (ctx) => {
+      const [approved] = (
+        await ctx.raw.shard
+          .prepare(
+            `SELECT request_id FROM publish_requests
+             WHERE tenant_id = ? AND status = 'published' AND decided_by IS NOT NULL LIMIT 1`,
+          )
+          .bind(ctx.tenant.tenantId)
+          .all<{ request_id: string }>()
+      ).results;
+      return listPostRevisions(ctx.scope, approved?.request_id ?? "none", { afterId: "rev_0", limit: 1 });
+    }),
+    // Scheduled posts the pre-flight check found at risk (GET /v1/posts?at_risk=true).
+    read("posts: at_risk=true", (ctx) => listPublishRequests(ctx.scope, { atRisk: true, limit: 50 })),
+    // An account with none at risk: by the account's index, every post of it was read.
+    read("posts: at_risk=true & account_id= & cursor (an account with none)", (ctx) =>
+      listPublishRequests(ctx.scope, {
+        atRisk: true,
+        accountId: account(ctx).id,
+        beforeId: `post_${"Z".repeat(26)}`,
+        limit: 50,
+      }),
+    ),
     read("posts: one (GET /v1/posts/{id})", (ctx) => getPublishRequest(ctx.scope, post(ctx))),
     // The audit trail (GET /v1/audit-logs).
     read("audit: page 1 (GET /v1/audit-logs)", (ctx) => listAuditLogs(ctx.scope, {}, { limit: 50 })),

@@ -14,7 +14,15 @@ import {
   writeApiKeyUsage,
 } from "../../../src/core/db/api-keys";
 import {
+  cancelPending,
+  type PendingFields,
+  recordApproval,
+  rejectPending,
+  setPendingFields,
+} from "../../../src/core/db/approvals";
+import {
   type AuditActor,
+  auditStatement,
   auditStatements,
   pendingAuditRow,
   pendingAuditStatement,
@@ -26,7 +34,9 @@ import { insertConversion } from "../../../src/core/db/conversions";
 import { insertGuardResult, refreshGuardSummary } from "../../../src/core/db/guard-results";
 import { newId } from "../../../src/core/db/ids";
 import { insertKnowledgeEntry, recordAccess } from "../../../src/core/db/knowledge";
+import { insertPendingPost, pendingRow } from "../../../src/core/db/pending-posts";
 import { upsertBenchmark, upsertPostAnalytics } from "../../../src/core/db/post-analytics";
+import { type AtRiskView, setAtRisk } from "../../../src/core/db/post-checks";
 import {
   archiveConfiguration,
   countConfigurationUses,
@@ -36,6 +46,7 @@ import {
   recordConfigurationUse,
 } from "../../../src/core/db/post-configurations";
 import { type FinishedPost, postRecordStatements } from "../../../src/core/db/post-records";
+import { insertPostRevision, type PostRevision } from "../../../src/core/db/post-revisions";
 import { expectChanges } from "../../../src/core/db/preconditions";
 import {
   cancelAccountSchedules,
@@ -194,6 +205,7 @@ export function writeCases(): StatementCase[] {
         ]),
       ]);
     }),
+    ...approvalCases(),
     write("publish: accounts marked used", (ctx) =>
       batch(ctx, [touchAccounts(ctx.scope, [account(ctx).id], nowIso(ctx))]),
     ),
@@ -732,6 +744,186 @@ export function writeCases(): StatementCase[] {
       ]),
     ),
   ];
+}
+
+/** A post drafted now that waits for approval (the agent's draft of POST /v1/posts), as the object writes it. */
+function waitingPost(ctx: CaseContext) {
+  const [fresh] = freshPosts(ctx, 1);
+  const record = fresh?.record as FinishedPost["record"];
+  return pendingRow(
+    {
+      ...record,
+      status: "pending_approval",
+      scheduled_at: new Date(ctx.nowMs + DAY_MS).toISOString(),
+      platform_post_id: null,
+      platform_post_url: null,
+      published_at: null,
+    },
+    "agent",
+    ctx.tenant.samples.keyId,
+  );
+}
+
+/** A version of a post as its revision keeps it. */
+function revisionOf(
+  ctx: CaseContext,
+  row: ReturnType<typeof waitingPost>,
+  type: PostRevision["type"],
+  note: string | null = null,
+): PostRevision {
+  return {
+    eventId: newId("revision", ctx.nowMs),
+    postId: row.request_id,
+    editedBy: ctx.tenant.users[0] as string,
+    type,
+    classification: type === "manual_edit" ? "preference" : null,
+    note,
+    version: {
+      account_id: row.account_id,
+      text: row.text,
+      hashtags: ["steel"],
+      image_url: null,
+      video_url: null,
+      scheduled_at: row.scheduled_at,
+    },
+    changed: type === "manual_edit" ? ["text"] : [],
+    at: nowIso(ctx),
+  };
+}
+
+function fieldsOf(row: ReturnType<typeof waitingPost>, text: string): PendingFields {
+  return {
+    text,
+    hashtags: row.hashtags,
+    imageUrl: row.image_url,
+    videoUrl: row.video_url,
+    scheduledAt: row.scheduled_at,
+  };
+}
+
+/**
+ * The approvals' writes (objects/publishing/approvals.ts), each batch as the object sends
+ * it; a decision's setup drafts the post it decides on (a fresh one each run).
+ */
+function approvalCases(): StatementCase[] {
+  const batch = (ctx: CaseContext, statements: D1PreparedStatement[]) => ctx.scope.db.batch(statements);
+  const audit = (ctx: CaseContext, action: string, requestId: string) =>
+    auditStatement(ctx.scope.db, actor(ctx), { action, resourceType: "post", resourceId: requestId }, nowIso(ctx));
+  /** A case deciding on a post its setup drafted to wait (`scheduled`: already gone the normal way). */
+  const onWaiting = (
+    name: string,
+    run: (ctx: CaseContext, row: ReturnType<typeof waitingPost>) => Promise<unknown>,
+    scheduled = false,
+  ): StatementCase => {
+    let row: ReturnType<typeof waitingPost> | null = null;
+    return write(
+      name,
+      (ctx) => run(ctx, row as ReturnType<typeof waitingPost>),
+      async (ctx) => {
+        row = waitingPost(ctx);
+        await ctx.scope.db.batch([
+          insertPendingPost(ctx.scope, row),
+          ...(scheduled ? [savePublishRequests(ctx.scope, [{ ...row, status: "scheduled" }])] : []),
+        ]);
+      },
+    );
+  };
+  /** A case on a scheduled post, at risk or not as `risky` says (its setup makes it so). */
+  const onScheduled = (
+    name: string,
+    risky: boolean,
+    run: (ctx: CaseContext, requestId: string) => Promise<unknown>,
+  ) => {
+    let requestId = "none";
+    return write(
+      name,
+      (ctx) => run(ctx, requestId),
+      async (ctx) => {
+        const [scheduled] = await ids(
+          ctx,
+          "SELECT request_id AS id FROM publish_requests WHERE tenant_id = ? AND status = 'scheduled' LIMIT 1",
+        );
+        requestId = scheduled ?? "none";
+        await ctx.scope.db.batch([setAtRisk(ctx.scope, requestId, risky ? risk(ctx) : null, nowIso(ctx))]);
+      },
+    );
+  };
+  return [
+    write("approvals: a post drafted to wait (an agent's POST /v1/posts)", (ctx) => {
+      const row = waitingPost(ctx);
+      return batch(ctx, [
+        insertPendingPost(ctx.scope, row),
+        insertPostRevision(ctx.scope, revisionOf(ctx, row, "drafted")),
+        audit(ctx, "post.draft", row.request_id),
+      ]);
+    }),
+    onWaiting("approvals: a waiting post edited (PATCH /v1/posts/{id})", (ctx, row) =>
+      batch(ctx, [
+        setPendingFields(ctx.scope, row.request_id, fieldsOf(row, `${row.text} (edited)`), nowIso(ctx)),
+        expectChanges(ctx.scope.db, 1),
+        insertPostRevision(ctx.scope, revisionOf(ctx, row, "manual_edit", "tone")),
+        audit(ctx, "post.edit", row.request_id),
+      ]),
+    ),
+    onWaiting("approvals: approved, its fields as it goes (POST /v1/posts/{id}/approve)", (ctx, row) =>
+      batch(ctx, [
+        setPendingFields(ctx.scope, row.request_id, fieldsOf(row, row.text), nowIso(ctx)),
+        expectChanges(ctx.scope.db, 1),
+      ]),
+    ),
+    onWaiting(
+      "approvals: an approval recorded once the post went (who, the version, the audit row)",
+      (ctx, row) =>
+        batch(ctx, [
+          recordApproval(ctx.scope, row.request_id, ctx.tenant.users[0] as string, nowIso(ctx)),
+          insertPostRevision(ctx.scope, revisionOf(ctx, row, "approved")),
+          pendingAuditStatement(ctx.scope.db, [
+            pendingAuditRow(
+              actor(ctx),
+              { action: "post.approve", resourceType: "post", resourceId: row.request_id },
+              nowIso(ctx),
+            ),
+          ]),
+        ]),
+      true,
+    ),
+    onWaiting("approvals: rejected with its reason (POST /v1/posts/{id}/reject)", (ctx, row) =>
+      batch(ctx, [
+        rejectPending(
+          ctx.scope,
+          row.request_id,
+          { approverId: ctx.tenant.users[0] as string, reason: "off brand" },
+          nowIso(ctx),
+        ),
+        expectChanges(ctx.scope.db, 1),
+        insertPostRevision(ctx.scope, revisionOf(ctx, row, "rejected", "off brand")),
+        audit(ctx, "post.reject", row.request_id),
+      ]),
+    ),
+    onWaiting("approvals: withdrawn (DELETE /v1/posts/{id})", (ctx, row) =>
+      batch(ctx, [
+        cancelPending(ctx.scope, row.request_id, nowIso(ctx)),
+        expectChanges(ctx.scope.db, 1),
+        audit(ctx, "post.cancel", row.request_id),
+      ]),
+    ),
+    // The pre-flight check (objects/publishing/preflight.ts): a risk found, and cleared.
+    onScheduled("pre-flight: a scheduled post marked at risk", false, (ctx, requestId) =>
+      batch(ctx, [setAtRisk(ctx.scope, requestId, risk(ctx), nowIso(ctx))]),
+    ),
+    onScheduled("pre-flight: a risk cleared", true, (ctx, requestId) =>
+      batch(ctx, [setAtRisk(ctx.scope, requestId, null, nowIso(ctx))]),
+    ),
+  ];
+}
+
+function risk(ctx: CaseContext): AtRiskView {
+  return {
+    code: "media_unreachable",
+    reason: "the image answered 404",
+    detected_at: nowIso(ctx),
+    checked_at: nowIso(ctx),
+  };
 }
 
 function abTest(ctx: CaseContext) {
