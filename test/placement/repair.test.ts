@@ -84,6 +84,9 @@ describe("the placement repair", () => {
     const tenant = await createTenant({ region: "us-east" });
     const session = await login(tenant.tenantId, tenant.ownerEmail);
     expect((await call("/v1/tenant", { method: "DELETE", token: session })).status).toBe(200);
+    // Deleted and in its 30-day grace, not erased yet: its keys are the repair's to revoke.
+    const erasure = env.DB.prepare("SELECT state FROM tenant_erasures WHERE tenant_id = ?").bind(tenant.tenantId);
+    expect(await erasure.first("state")).toBe("grace");
     // As if the shard had refused the revocation after the directory said "deleted".
     const db = await tenantDb(tenant.tenantId);
     await db.prepare("UPDATE api_keys SET status = 'active' WHERE tenant_id = ?").bind(tenant.tenantId).run();

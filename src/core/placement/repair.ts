@@ -116,12 +116,14 @@ async function revokeKeysOfDeletedTenants(env: Env, nowMs: number): Promise<numb
   for (const row of results) {
     if (!row.shard) continue;
     const scope = scopeOn(env, { tenantId: row.tenant_id, shard: row.shard });
-    const [result] = await scope.db.batch([
+    // Counted by the rows it returns: D1's meta.changes also counts the writes of the
+    // triggers that keep the plan's count of active keys (tenant migration 0019).
+    const [result] = await scope.db.batch<{ key_id: string }>([
       scope.db
-        .prepare("UPDATE api_keys SET status = 'revoked' WHERE tenant_id = ? AND status = 'active'")
+        .prepare("UPDATE api_keys SET status = 'revoked' WHERE tenant_id = ? AND status = 'active' RETURNING key_id")
         .bind(row.tenant_id),
     ]);
-    revoked += result?.meta.changes ?? 0;
+    revoked += result?.results.length ?? 0;
   }
   return revoked;
 }
