@@ -94,15 +94,17 @@ function bindable(value: unknown): unknown {
 
 /**
  * Deletes up to `limit` of the tenant's rows of `table`, newest first (a key made with
- * a key goes before the key that made it); the number deleted (0: none left).
+ * a key goes before the key that made it); the number deleted (0: none left). Counted
+ * by the rows the statement returns: D1's meta.changes also counts the writes of the
+ * triggers that keep the plan's counts in tenant_residency (tenant migration 0019).
  */
 export async function deleteSome(db: D1Database, table: TenantTable, tenantId: string, limit: number): Promise<number> {
   const key = quotedKey(table.key);
-  const result = await db
+  const { results } = await db
     .prepare(
-      `DELETE FROM ${quoted(table.name)} WHERE ${key} IN (SELECT ${key} FROM ${quoted(table.name)} WHERE ${table.where} ORDER BY ${key} DESC LIMIT ?2)`,
+      `DELETE FROM ${quoted(table.name)} WHERE ${key} IN (SELECT ${key} FROM ${quoted(table.name)} WHERE ${table.where} ORDER BY ${key} DESC LIMIT ?2) RETURNING 1 AS deleted`,
     )
     .bind(tenantId, limit)
-    .run();
-  return result.meta.changes ?? 0;
+    .all();
+  return results.length;
 }
