@@ -827,13 +827,6 @@ export const BEYOND_SEED_INDEXES: ExpectedIndex[] = [
     columns: ["tenant_id", "request_id DESC"],
     where: "at_risk IS NOT NULL AND status = 'scheduled'",
   },
-  // 0027_post_checks (tenant): a page of the platform's ids, looked up while reconciling.
-  {
-    name: "idx_published_posts_platform_id",
-    table: "published_posts",
-    columns: ["tenant_id", "platform_post_id"],
-    where: null,
-  },
   // 0028_approvals (tenant): a post's versions, oldest first (GET /v1/posts/{id}/revisions).
   {
     name: "idx_revision_events_post",
