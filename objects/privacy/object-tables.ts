@@ -38,6 +38,11 @@ export const OBJECT_TABLES: readonly ObjectTableRule[] = [
   exported("pending_approvals", undefined, ["request_id"]),
   exported("attempts"),
   exported("media_containers"),
+  // The object's watches on posts (objects/publishing/reconcile.ts, preflight.ts): outcomes
+  // not learned being reconciled with the platform, and the pre-flight checks of
+  // scheduled posts with the risk each found.
+  exported("reconciliations", undefined, ["attempt_id"]),
+  exported("preflight_checks", undefined, ["request_id"]),
   // Live counters, the per-minute series and the insight pulls (objects/analytics/).
   exported("post_counters"),
   exported("engagement_minutes"),
@@ -49,6 +54,11 @@ export const OBJECT_TABLES: readonly ObjectTableRule[] = [
   exported("monthly_posts", undefined, ["month"]),
   // Audit rows waiting for the shard: the tenant's trail.
   exported("audit_outbox"),
+  // Webhook events waiting for the shard and the queue (objects/webhooks/webhook-outbox.ts):
+  // the shard's webhook_events is exported, so an event is in the export whichever side
+  // of the drain it is on. Its body is what the endpoints receive (no secret: the
+  // signature is made at delivery).
+  exported("webhook_outbox"),
   // Who is signed in, since when, until when; a session's id is what its token carries.
   exported("sessions", { session_id: "the id a session token carries" }),
   // What members granted OAuth clients (objects/identity/oauth-grants.ts): who, which client,
@@ -68,6 +78,7 @@ export const OBJECT_TABLES: readonly ObjectTableRule[] = [
   left("tenant_move", BOOKKEEPING),
   left("move_keys", BOOKKEEPING),
   left("campaign_windows", BOOKKEEPING),
+  left("webhook_post_sequences", "each post's last webhook sequence number: the events carry theirs"),
   left("campaign_conversions", "conversions credited in the last hours, by id: kept only so none counts twice"),
   left("counted_posts", "which posts the month's count holds, so none counts twice: the count is exported"),
   left("account_state", "token versions and refresh leases: credentials' bookkeeping"),

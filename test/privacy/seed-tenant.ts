@@ -15,6 +15,7 @@ import { recordsInD1, runTimersNow } from "../support/objects";
 import { publishingTenant } from "../support/outcomes";
 import { insertRow, uniqueId } from "../support/rows";
 import { login } from "../support/tenants";
+import { createEndpoint, drainWebhooks, receiverName } from "../webhooks/support";
 
 async function made(token: string, path: string, body: unknown, method = "POST"): Promise<{ id: string }> {
   const res = await call(path, { token, body, method });
@@ -30,6 +31,8 @@ export interface SeededTenant {
   secrets: Record<string, string>;
   scheduledPost: string;
   publishedPosts: string[];
+  /** A post waiting for approval, drafted and edited once: two versions. */
+  waitingPost: string;
 }
 
 export async function seedEveryTable(): Promise<SeededTenant> {
@@ -37,6 +40,9 @@ export async function seedEveryTable(): Promise<SeededTenant> {
   const owner = tenant.ownerKey;
   const { tenantId } = tenant;
   const db = await tenantDb(tenantId);
+  // An endpoint subscribed to every event (webhook_endpoints), made before the posts so
+  // their events reach the shard (webhook_events, webhook_deliveries) below.
+  const endpoint = await createEndpoint(owner, receiverName("export"));
 
   // Published posts (publish_requests, published_posts, post_analytics), one scheduled (the object's schedule).
   const publishedPosts: string[] = [];
@@ -51,7 +57,18 @@ export async function seedEveryTable(): Promise<SeededTenant> {
   });
   expect(scheduled.status, await scheduled.clone().text()).toBe(202);
   const scheduledPost = (await json<{ id: string }>(scheduled)).id;
+  // A post drafted through the MCP server waits for an approver, its draft kept as a
+  // revision (revision_events, a post's row), and is edited once.
+  const waiting = await call("/v1/posts", {
+    token: key,
+    headers: { "X-Dify-Drafted-Via": "mcp" },
+    body: publishBody(account),
+  });
+  expect(waiting.status, await waiting.clone().text()).toBe(202);
+  const waitingPost = (await json<{ id: string }>(waiting)).id;
+  await made(owner, `/v1/posts/${waitingPost}`, { text: "Beams on site by eight" }, "PATCH");
   await recordsInD1(tenantId);
+  await drainWebhooks(tenantId);
   // Live counters in the object.
   const events = await ingest(owner, [{ post_id: publishedPosts[0], type: "delta", metrics: { likes: 3 } }]);
   expect(events.status, await events.clone().text()).toBe(200);
@@ -124,7 +141,12 @@ export async function seedEveryTable(): Promise<SeededTenant> {
     position: 0,
     weight: 1,
   });
-  await insertRow(db, "analytics_sync_errors", { error_id: uniqueId("se"), post_id: postA, platform: "linkedin" });
+  await insertRow(db, "analytics_sync_errors", {
+    error_id: uniqueId("se"),
+    post_id: postA,
+    tenant_id: tenantId,
+    platform: "linkedin",
+  });
   // An erased person's archive job still running: its e-mail sealed as the product seals it.
   const sealedEmail = `enc1:${toBase64(crypto.getRandomValues(new Uint8Array(48)))}`;
   const erasedAt = new Date().toISOString();
@@ -157,6 +179,7 @@ export async function seedEveryTable(): Promise<SeededTenant> {
     "session id": jti,
     "users.mfa_secret": mfaSecret,
     "person_erasures.email_encrypted": sealedEmail,
+    "a webhook endpoint's signing secret": endpoint.secret,
   };
   const users = await db
     .prepare("SELECT user_id, password_hash FROM users WHERE tenant_id = ?")
@@ -182,5 +205,10 @@ export async function seedEveryTable(): Promise<SeededTenant> {
     .bind(tenantId)
     .first<{ embeddings: number[] }>();
   if (profile) secrets["brand_profiles.embeddings"] = toBase64(Uint8Array.from(profile.embeddings));
-  return { tenantId, ownerKey: owner, ownerSession, secrets, scheduledPost, publishedPosts };
+  const sealed = await db
+    .prepare("SELECT secret_encrypted FROM webhook_endpoints WHERE tenant_id = ?")
+    .bind(tenantId)
+    .first<{ secret_encrypted: string }>();
+  if (sealed) secrets["webhook_endpoints.secret_encrypted"] = sealed.secret_encrypted;
+  return { tenantId, ownerKey: owner, ownerSession, secrets, scheduledPost, publishedPosts, waitingPost };
 }

@@ -76,6 +76,10 @@ describe("a tenant's export of every table", () => {
     expect(rowsOf(archive, "global/skill_versions.ndjson").length).toBeGreaterThan(0);
     const schedule = rowsOf(archive, "object/scheduled_posts.ndjson").map((r) => r.request_id);
     expect(schedule).toEqual([seeded.scheduledPost]);
+    // The post waiting for approval: its input in the object, its versions in the shard's rows.
+    expect(rowsOf(archive, "object/pending_approvals.ndjson").map((r) => r.request_id)).toEqual([seeded.waitingPost]);
+    const versions = rowsOf(archive, "tables/revision_events.ndjson").filter((r) => r.post_id === seeded.waitingPost);
+    expect(versions.map((r) => r.revision_type)).toEqual(["drafted", "manual_edit"]);
     // Live counters of both posts (the sandbox's figures, pulled on the object's timers, are in them).
     const counters = rowsOf(archive, "object/post_counters.ndjson");
     expect(counters.map((r) => r.post_id).toSorted()).toEqual(seeded.publishedPosts.toSorted());
