@@ -24,14 +24,7 @@ import {
 } from "../../src/core/db/publish-requests";
 import { tenantScope } from "../../src/core/db/tenant-scope";
 import type { Timers } from "../storage/timers";
-import type {
-  CheckRefusal,
-  PublishInput,
-  PublishOutcome,
-  PublishRefusal,
-  Release,
-  ReleaseOutcome,
-} from "../tenant-object/contract";
+import type { CheckRefusal, PublishInput, PublishOutcome, Release, ReleaseOutcome } from "../tenant-object/contract";
 import { faultPoint } from "../tenant-object/fault-points";
 import type { WebhookEmitter } from "../webhooks/webhook-outbox";
 import type { LoadedAccount } from "./account-tokens";

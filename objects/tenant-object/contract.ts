@@ -12,16 +12,15 @@
 
 import type { CampaignRoiPage, CampaignRoiQuery, ConversionCredit } from "../../src/core/analytics/campaign-types";
 import type { PostFigures } from "../../src/core/analytics/post-figures";
-import type { Anomaly, MetricColumns, MetricName, Score } from "../../src/core/analytics/post-metrics";
+import type { MetricName } from "../../src/core/analytics/post-metrics";
 import type { PostReport, PostReportQuery } from "../../src/core/analytics/post-reports";
+import type { Drafter } from "../../src/core/auth/approvals";
 import type { Permission } from "../../src/core/auth/permissions";
 import type { UserPrincipal } from "../../src/core/auth/principal";
 import type { SubscriptionGate } from "../../src/core/billing/subscription";
-import type { Drafter } from "../../src/core/auth/approvals";
 import type { AuditActor, PendingAuditRow } from "../../src/core/db/audit-logs";
 import type { HoldReason, PostStatus, PostView } from "../../src/core/db/publish-requests";
 import type { SubscriptionStatus, TenantStatus } from "../../src/core/db/tenants";
-import type { PlatformErrorKind } from "../../src/core/platforms/errors";
 import type { RefreshLease, RefreshOutcome } from "../../src/core/platforms/refresh";
 import type { PostDraft } from "../../src/core/platforms/rules";
 import type { Platform } from "../../src/core/platforms/types";

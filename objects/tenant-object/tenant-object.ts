@@ -98,7 +98,6 @@ import type {
   PresentedCredential,
   PublishInput,
   PublishNowResult,
-  PublishRefusal,
   RefreshOutcome,
   Rejection,
   Release,

@@ -225,8 +225,5 @@ export const oauthCallbackRoutes = createRouter().openapi(route, async (c) => {
   const rows = await Promise.all(accountIds.map((id) => getAccount(scope, id)));
   const reads = { linkedInPostAnalytics: linkedInPostAnalyticsOn(c.env) };
   const nowMs = c.var.clock();
-  return c.json(
-    { accounts: rows.filter((row) => row !== null).map((row) => toSocialAccount(row, reads, nowMs)) },
-    201,
-  );
+  return c.json({ accounts: rows.filter((row) => row !== null).map((row) => toSocialAccount(row, reads, nowMs)) }, 201);
 });
