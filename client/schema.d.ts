@@ -4104,7 +4104,7 @@ export interface components {
              *       "post.failed"
              *     ]
              */
-            events: ("post.published" | "post.failed" | "post.unknown" | "post.scheduled" | "post.cancelled" | "post.held" | "post.at_risk" | "account.connected" | "account.revoked" | "account.refresh_failed" | "analytics.anomaly" | "webhook.test" | "webhook.endpoint_disabled" | "*")[];
+            events: ("post.published" | "post.failed" | "post.unknown" | "post.scheduled" | "post.cancelled" | "post.held" | "post.at_risk" | "post.pending_approval" | "post.approved" | "post.rejected" | "account.connected" | "account.revoked" | "account.refresh_failed" | "analytics.anomaly" | "webhook.test" | "webhook.endpoint_disabled" | "*")[];
             /** @default null */
             description?: string | null;
             /** @default true */
@@ -4123,7 +4123,7 @@ export interface components {
              *       "post.failed"
              *     ]
              */
-            events?: ("post.published" | "post.failed" | "post.unknown" | "post.scheduled" | "post.cancelled" | "post.held" | "post.at_risk" | "account.connected" | "account.revoked" | "account.refresh_failed" | "analytics.anomaly" | "webhook.test" | "webhook.endpoint_disabled" | "*")[];
+            events?: ("post.published" | "post.failed" | "post.unknown" | "post.scheduled" | "post.cancelled" | "post.held" | "post.at_risk" | "post.pending_approval" | "post.approved" | "post.rejected" | "account.connected" | "account.revoked" | "account.refresh_failed" | "analytics.anomaly" | "webhook.test" | "webhook.endpoint_disabled" | "*")[];
             description?: string | null;
             /** @description true enables it again (its failing streak forgotten) */
             enabled?: boolean;

@@ -16,6 +16,8 @@ export interface Decision {
   version?: PostVersion;
   /** Made once the approval went the normal way: fixed, so a repeated write adds nothing. */
   recorded?: { decidedAt: string; revisionId: string; audit: PendingAuditRow };
+  /** When the post went (scheduled, or its publish recorded) and post.approved was emitted (approval-events.ts). */
+  wentAt?: string;
 }
 
 export interface ApprovalRow {
@@ -87,6 +89,15 @@ export class ApprovalStore {
       "UPDATE pending_approvals SET state = ?, decision = ? WHERE request_id = ?",
       state,
       decision ? JSON.stringify(decision) : null,
+      requestId,
+    );
+  }
+
+  /** Marks an approval under way as gone, its post.approved emitted (approval-events.ts). */
+  markWent(requestId: string, at: string): void {
+    this.sql.exec(
+      "UPDATE pending_approvals SET decision = json_set(coalesce(decision, '{}'), '$.wentAt', ?) WHERE request_id = ?",
+      at,
       requestId,
     );
   }

@@ -16,7 +16,9 @@
 // it reaches D1 with the approval's audit row and revision (recordDecided: written
 // again until D1 has them, with ids fixed when made). A rejection ends the wait with
 // its reason (status rejected); an edit keeps each version as a revision; a cancel
-// withdraws it. Dashboards learn each change over the live socket ("approval").
+// withdraws it. Dashboards learn each change over the live socket ("approval"), and the
+// tenant's webhook endpoints as events (approval-events.ts: post.pending_approval,
+// post.approved, post.rejected).
 //
 // Who may decide on which post is the route's (src/router/routes/post-approvals.ts).
 import { type ApprovalReason, approvalReason, type Drafter } from "../../src/core/auth/approvals";
@@ -34,7 +36,13 @@ import { newId } from "../../src/core/db/ids";
 import { insertPendingPost, pendingRow } from "../../src/core/db/pending-posts";
 import { changedFields, insertPostRevision, type PostVersion } from "../../src/core/db/post-revisions";
 import { expectChanges, PRECONDITION_FAILED } from "../../src/core/db/preconditions";
-import { getPublishRequest, type PostView, type PublishRequestRow, toPost } from "../../src/core/db/publish-requests";
+import {
+  getPublishRequest,
+  type PostView,
+  type PublishRequestRow,
+  selectPublishRequest,
+  toPost,
+} from "../../src/core/db/publish-requests";
 import { type TenantScope, tenantScope } from "../../src/core/db/tenant-scope";
 import type {
   Approval,
@@ -46,7 +54,9 @@ import type {
   PublishOutcome,
   Rejection,
 } from "../tenant-object/contract";
+import type { WebhookEmitter } from "../webhooks/webhook-outbox";
 import type { Admission } from "./admission";
+import { emitPendingApproval, emitRejected } from "./approval-events";
 import { type ApprovalRow, ApprovalStore, type Decision } from "./approval-store";
 import type { Attempts } from "./attempts";
 import { requestRow } from "./compose";
@@ -133,6 +143,8 @@ export class PostApprovals implements DraftGate {
     private readonly clock: Clock,
     /** Sends a message to every live dashboard of the tenant. */
     private readonly live: (message: string) => void,
+    /** post.pending_approval and post.rejected leave with the change they report (approval-events.ts). */
+    private readonly webhooks: WebhookEmitter,
   ) {
     this.store = new ApprovalStore(sql);
   }
@@ -219,6 +231,8 @@ export class PostApprovals implements DraftGate {
       throw error;
     }
     const post = toPost(row);
+    // In the step right after D1 has it waiting, as the schedule's events are (scheduler.ts).
+    emitPendingApproval(this.webhooks, post);
     this.announce(post);
     return { kind: "accepted", post };
   }
@@ -314,7 +328,8 @@ export class PostApprovals implements DraftGate {
       return;
     }
     const actor = row.decision?.actor ?? systemActor(this.tenantId, requestId);
-    const decidedAt = isoNow(this.clock);
+    // The time post.approved said it went (approval-events.ts), so D1 says the same.
+    const decidedAt = row.decision?.wentAt ?? isoNow(this.clock);
     const decision: Decision = {
       actor,
       version: row.decision?.version ?? versionOf(row.input),
@@ -420,10 +435,18 @@ export class PostApprovals implements DraftGate {
           },
           now,
         ),
+        // The post as rejected, read back in the same batch for its event.
+        selectPublishRequest(scope, requestId),
       ]);
       if (!written) return NOT_PENDING;
       this.store.delete(requestId);
-      return this.announced(scope, requestId);
+      // In the step right after D1 has the rejection, as post.cancelled is (scheduler.ts).
+      const rejected = written.at(-1)?.results[0] as PublishRequestRow | undefined;
+      if (!rejected) return this.announced(scope, requestId);
+      const post = toPost(rejected);
+      emitRejected(this.webhooks, post, rejection.reason);
+      this.announce(post);
+      return post;
     } finally {
       this.busy.delete(requestId);
     }
@@ -520,21 +543,20 @@ export class PostApprovals implements DraftGate {
 
   /**
    * Writes `statements` (whose first must change the waiting post, checked by the
-   * expectChanges after it); false when D1 no longer has it waiting, and then the
-   * object's row goes too (D1 decides what waits).
+   * expectChanges after it): their results, or null when D1 no longer has it waiting,
+   * and then the object's row goes too (D1 decides what waits).
    */
   private async writeIfWaiting(
     scope: TenantScope,
     requestId: string,
     statements: D1PreparedStatement[],
-  ): Promise<boolean> {
+  ): Promise<D1Result[] | null> {
     try {
-      await scope.db.batch(statements);
-      return true;
+      return await scope.db.batch(statements);
     } catch (error) {
       if (!isTriggerAbort(error, PRECONDITION_FAILED)) throw error;
       this.store.delete(requestId);
-      return false;
+      return null;
     }
   }
 

@@ -16,6 +16,7 @@ import type { PublishInput } from "../tenant-object/contract";
 import { faultPoint } from "../tenant-object/fault-points";
 import { emitRecordEvent } from "../webhooks/post-events";
 import type { WebhookEmitter } from "../webhooks/webhook-outbox";
+import { emitIfApprovalGoes } from "./approval-events";
 
 /**
  * How long an answered post may wait for its D1 batch: as long as the analytics
@@ -81,7 +82,9 @@ export class RecordOutbox {
       attemptId,
     );
     // The post's webhook event (published, failed, unknown), in the same step as its record:
-    // one event per recorded state, whatever becomes of the object afterwards.
+    // one event per recorded state, whatever becomes of the object afterwards. An approved
+    // post's post.approved comes first (approval-events.ts).
+    emitIfApprovalGoes(this.sql, this.webhooks, record);
     emitRecordEvent(this.webhooks, record);
     this.waiting = waiting + 1;
     if (this.waiting >= RECORD_BATCH && !this.running) {

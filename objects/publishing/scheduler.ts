@@ -28,6 +28,7 @@ import type { CheckRefusal, PublishInput, PublishOutcome, Release, ReleaseOutcom
 import { faultPoint } from "../tenant-object/fault-points";
 import type { WebhookEmitter } from "../webhooks/webhook-outbox";
 import type { LoadedAccount } from "./account-tokens";
+import { emitIfApprovalGoes } from "./approval-events";
 import { requestRow } from "./compose";
 import { releaseKey, storeOutcome } from "./idempotency";
 import { configurationUse } from "./post-configuration";
@@ -225,6 +226,8 @@ export class Scheduler {
       dueAtMs,
       JSON.stringify(input),
     );
+    // An approved post's post.approved comes first (approval-events.ts), in this same step.
+    emitIfApprovalGoes(this.sql, this.webhooks, row);
     this.webhooks.emitPost("post.scheduled", toPost(row));
     await this.timers.scheduleAtMost("publish-due", dueAtMs);
     // Its pre-flight check, 15 minutes before its time (at once when that is past).

@@ -202,6 +202,7 @@ export class TenantObject extends Server<Env> implements TenantObjectContract {
       () => publishing,
       clock,
       (message) => this.broadcast(message),
+      webhooks,
     );
     this.#approvals = approvals;
     const publishing = new PublishFlow({

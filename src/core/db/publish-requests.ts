@@ -200,10 +200,14 @@ export function insertPublishedPost(scope: TenantScope, row: PublishRequestRow):
 }
 
 export function getPublishRequest(scope: TenantScope, id: string): Promise<PublishRequestRow | null> {
+  return selectPublishRequest(scope, id).first<PublishRequestRow>();
+}
+
+/** The request's row as a statement: read back inside the batch that changes it. */
+export function selectPublishRequest(scope: TenantScope, id: string): D1PreparedStatement {
   return scope.db
     .prepare("SELECT * FROM publish_requests WHERE tenant_id = ? AND request_id = ?")
-    .bind(scope.tenantId, id)
-    .first<PublishRequestRow>();
+    .bind(scope.tenantId, id);
 }
 
 /**

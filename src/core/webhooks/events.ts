@@ -15,6 +15,9 @@ export const WEBHOOK_EVENT_TYPES = [
   "post.cancelled",
   "post.held",
   "post.at_risk",
+  "post.pending_approval",
+  "post.approved",
+  "post.rejected",
   "account.connected",
   "account.revoked",
   "account.refresh_failed",
@@ -65,6 +68,14 @@ export interface PostRisk {
 
 export interface PostAtRiskData extends PostEventData {
   risk: PostRisk;
+}
+
+/**
+ * post.rejected: the approver's reason beside the post (docs/approvals.md; the post's
+ * approval.rejection_reason says the same). Who rejected it is not carried: a member.
+ */
+export interface PostRejectedData extends PostEventData {
+  reason: string;
 }
 
 /** A social account as account.* events carry it (no token, no secret). */
