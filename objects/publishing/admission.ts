@@ -54,7 +54,7 @@ export class Admission {
     private readonly timers: Timers<"sweep-attempts" | "flush-usage">,
     private readonly clock: Clock,
   ) {
-    this.configurations = new PostConfigurations(env, tenantId, clock);
+    this.configurations = new PostConfigurations(env, tenantId, clock, tenant);
   }
 
   /** Admits a publish, or says why not; then the housekeeping that follows an attempt. */

@@ -5,7 +5,8 @@
 // goes, its call to action is appended when the text lacks it, its hashtag cap and the
 // platform's rules are checked on the text as it will go out, its quality gates are
 // checked against the generated content the post names, and scheduled_at "best" is
-// its next best posting time. Nothing here takes a key or a slot: a refusal sends
+// its next best posting time. The default is kept with the tenant's record, which the
+// configuration routes forget after every change. Nothing here takes a key or a slot: a refusal sends
 // nothing and counts nothing.
 //
 // A scheduled post keeps what this made of it (`configured`): when it fires, or is
@@ -26,6 +27,7 @@ import type { FieldError } from "../../src/core/problem";
 import { isTimeZone, nextWallTime } from "../../src/core/zoned-time";
 import type { CheckRefusal, ConfigurationRefusal, PublishInput } from "../tenant-object/contract";
 import { invalid } from "./outcome";
+import type { TenantRecordCache } from "./tenant-record";
 
 /**
  * How far ahead a best posting time must be when chosen: a slot closer than this is
@@ -55,6 +57,8 @@ export class PostConfigurations {
     private readonly env: Env,
     private readonly tenantId: string,
     private readonly clock: Clock,
+    /** Keeps the tenant's default configuration between publishes (defaultPostConfiguration). */
+    private readonly tenant: TenantRecordCache,
   ) {}
 
   /**
@@ -68,7 +72,7 @@ export class PostConfigurations {
     // A configured post with none applied stays without one.
     const skipRead = input.configured === true && named === null;
     const [row, content] = await Promise.all([
-      skipRead ? null : configurationForPost(scope, named),
+      skipRead ? null : named === null ? this.tenant.defaultPostConfiguration() : configurationForPost(scope, named),
       input.contentId ? contentGateFacts(scope, input.contentId) : null,
     ]);
     const configuration = row ? toPostConfiguration(row) : null;

@@ -14,6 +14,7 @@ import type { TenantKeyInfo } from "../../src/core/auth/principal";
 import { type Quotas, quotasOf } from "../../src/core/billing/plans";
 import { type BillingState, billingStateOf } from "../../src/core/billing/subscription";
 import { parseJson } from "../../src/core/db/json-column";
+import { configurationForPost, type PostConfigurationRow } from "../../src/core/db/post-configurations";
 import { scopeOn, type TenantScope } from "../../src/core/db/tenant-scope";
 import { findTenant, type TenantStatus, tenantStandingOf, tenantStatusOf } from "../../src/core/db/tenants";
 import { rememberPlacement } from "../../src/core/placement/directory";
@@ -62,6 +63,10 @@ function cappedWindows(env: Env, windows: TenantRecord["windows"]): TenantRecord
 
 export class TenantRecordCache {
   private cached: { record: TenantRecord; atMs: number } | null = null;
+  /** The tenant's default post configuration, kept as the record is (defaultPostConfiguration). */
+  private defaultConfiguration: { row: PostConfigurationRow | null; atMs: number } | null = null;
+  /** Moves on at every forget(), so that a read begun before it is not kept after it. */
+  private generation = 0;
 
   constructor(
     private readonly env: Env,
@@ -124,7 +129,24 @@ export class TenantRecordCache {
     return scopeOn(this.env, { tenantId: this.tenantId, shard: (await this.get()).shard });
   }
 
+  /**
+   * The tenant's default post configuration (null when it has none), which every publish
+   * naming no configuration applies. Kept like the record: for TTL_MS at most, and
+   * forgotten with it, which the configuration routes ask for after every change
+   * (forgetTenantRecord), so a rule changed through the API holds for the next post.
+   */
+  async defaultPostConfiguration(): Promise<PostConfigurationRow | null> {
+    const kept = this.defaultConfiguration;
+    if (kept && Date.now() - kept.atMs < TTL_MS) return kept.row;
+    const generation = this.generation;
+    const row = await configurationForPost(await this.scope(), null);
+    if (generation === this.generation) this.defaultConfiguration = { row, atMs: Date.now() };
+    return row;
+  }
+
   forget(): void {
     this.cached = null;
+    this.defaultConfiguration = null;
+    this.generation += 1;
   }
 }

@@ -32,7 +32,7 @@ import { decodeCursor, PageQuery, pageOf } from "../http/cursor";
 import { pageSchema } from "../http/identity-schemas";
 import { bearer, jsonBody, jsonResponse, problems } from "../http/openapi-parts";
 import { ProblemError } from "../http/problem";
-import { caller } from "../http/request-context";
+import { caller, callerObject } from "../http/request-context";
 import { problemResponseSpec } from "../http/schemas";
 import { plainText } from "../http/text-field";
 
@@ -219,6 +219,15 @@ function patchStatements(c: Context<AppEnv>, id: string, patch: ConfigurationPat
 
 const Cursor = z.object({ id: z.string() });
 
+/**
+ * The tenant's object keeps its default configuration with the tenant's record, to read
+ * no D1 row per publish: after every change it forgets it, so the next post applies the
+ * configuration as it is now.
+ */
+async function configurationsChanged(c: Context<AppEnv>): Promise<void> {
+  await (await callerObject(c)).forgetTenantRecord();
+}
+
 export const postConfigurationsRoutes = createRouter()
   .openapi(listRoute, async (c) => {
     const query = c.req.valid("query");
@@ -252,6 +261,7 @@ export const postConfigurationsRoutes = createRouter()
         metadata: { name: fieldValues.name, is_default: makeItDefault },
       },
     );
+    await configurationsChanged(c);
     return c.json(toPostConfiguration(await target(c, configId)), 201);
   })
   .openapi(getRoute, async (c) => c.json(toPostConfiguration(await target(c, c.req.valid("param").id)), 200))
@@ -266,6 +276,7 @@ export const postConfigurationsRoutes = createRouter()
       resourceId: id,
       metadata: { fields: Object.keys(patch), status: patch.status, is_default: patch.is_default },
     });
+    await configurationsChanged(c);
     return c.json(toPostConfiguration(await target(c, id)), 200);
   })
   .openapi(deleteRoute, async (c) => {
@@ -285,5 +296,6 @@ export const postConfigurationsRoutes = createRouter()
       }
       throw error;
     }
+    await configurationsChanged(c);
     return c.body(null, 204);
   });
