@@ -7,8 +7,8 @@
 // panel) and prints the functions with the most samples, by self and by total time.
 //   BENCH_PROFILE_TENANTS  tenants the load is spread over (1)
 //   BENCH_REQUESTS         publishes profiled (3,000, after 500 to warm up)
-//   BENCH_PROFILE_TARGET   the isolate: "core:user:dify-agent-dev" (default: the Worker as the dev
-//                          environment names it), or "d1:db" for local D1
+//   BENCH_PROFILE_TARGET   the isolate: "core:user:dify-agent" (default: the Worker as the bench
+//                          harness names it), or "d1:db" for local D1
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -21,7 +21,7 @@ import { makePublisher, type Publisher, postTo } from "./publishers.ts";
 
 const TENANTS = Number(process.env.BENCH_PROFILE_TENANTS ?? 1);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
-const TARGET = process.env.BENCH_PROFILE_TARGET ?? "core:user:dify-agent-dev";
+const TARGET = process.env.BENCH_PROFILE_TARGET ?? "core:user:dify-agent";
 
 // The workerd binary wrangler would start, behind the wrapper that opens its inspector.
 const fromWrangler = createRequire(fileURLToPath(import.meta.resolve("wrangler")));
@@ -42,13 +42,15 @@ interface Target {
   webSocketDebuggerUrl: string;
 }
 async function findTarget(): Promise<Target> {
+  const seen: string[] = [];
   for (const line of readFileSync(INSPECT_LOG, "utf8").trim().split("\n")) {
     const port = line.split(" ")[1];
     const targets = (await (await fetch(`http://127.0.0.1:${port}/json`)).json()) as Target[];
     const found = targets.find((t) => t.id === TARGET);
     if (found) return found;
+    seen.push(...targets.map((t) => t.id));
   }
-  throw new Error(`no inspector target ${TARGET}`);
+  throw new Error(`no inspector target ${TARGET}; the isolates found: ${seen.join(", ") || "none"}`);
 }
 
 /** A DevTools protocol session: call(method, params) resolves with the result. */

@@ -93,4 +93,14 @@ export const SANDBOX_MIGRATIONS: readonly ObjectMigration[] = [
       ALTER TABLE users ADD COLUMN password_hash TEXT;
     `,
   },
+  {
+    version: 4,
+    name: "duplicate-lookup",
+    sql: `
+      -- LinkedIn's duplicate refusal looks a member's text up among their posts of the
+      -- last day (src/core/sandbox/recent-posts.ts, linkedinDuplicate): by this index it
+      -- reads the few posts with that text, not every post of the member.
+      CREATE INDEX posts_user_text ON posts (user_id, text, created_at_ms);
+    `,
+  },
 ];

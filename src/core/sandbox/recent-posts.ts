@@ -34,10 +34,7 @@ function dated(body: unknown, nowMs: number): Response {
 
 /** The user's posts, newest first, at most `limit`. */
 function latest(ctx: SandboxContext, userId: string, limit: number): StoredPost[] {
-  return ctx.store
-    .posts(userId)
-    .sort((a, b) => b.created_at_ms - a.created_at_ms)
-    .slice(0, limit);
+  return ctx.store.latestPosts(userId, limit);
 }
 
 function count(value: string | undefined, min: number, max: number, fallback: number): number | null {
@@ -226,7 +223,7 @@ export const LINKEDIN_DUPLICATE_WINDOW_MS = 24 * 3_600_000;
  */
 export function linkedinDuplicate(ctx: SandboxContext, userId: string, text: string): Response | null {
   const since = postsNow() - LINKEDIN_DUPLICATE_WINDOW_MS;
-  const earlier = latest(ctx, userId, 100).find((post) => post.created_at_ms > since && post.text === text);
+  const earlier = ctx.store.postWithText(userId, text, since);
   if (!earlier) return null;
   const urn = `urn:li:share:${earlier.post_id}`;
   return Response.json(

@@ -406,6 +406,35 @@ export class SandboxStore {
       .toArray();
   }
 
+  /** The user's latest post with exactly `text` made after `sinceMs`, or null (posts_user_text). */
+  postWithText(userId: string, text: string, sinceMs: number): { post_id: string } | null {
+    return (
+      this.sql
+        .exec<{ post_id: string }>(
+          `SELECT post_id FROM posts WHERE user_id = ? AND text = ? AND created_at_ms > ?
+           ORDER BY created_at_ms DESC LIMIT 1`,
+          userId,
+          text,
+          sinceMs,
+        )
+        .toArray()[0] ?? null
+    );
+  }
+
+  /** The user's posts, newest first, at most `limit`. */
+  latestPosts(
+    userId: string,
+    limit: number,
+  ): { post_id: string; user_id: string; text: string; created_at_ms: number }[] {
+    return this.sql
+      .exec<{ post_id: string; user_id: string; text: string; created_at_ms: number }>(
+        "SELECT post_id, user_id, text, created_at_ms FROM posts WHERE user_id = ? ORDER BY created_at_ms DESC LIMIT ?",
+        userId,
+        limit,
+      )
+      .toArray();
+  }
+
   /** How many posts were made since `sinceMs` (real time), by one user or by every user. */
   countPosts(sinceMs: number, userId?: string): number {
     return this.sql
