@@ -21,10 +21,21 @@ function settable(env: Env): boolean {
   return sandboxEnabled(env) || (env as unknown as { OBJECT_CLOCK?: string }).OBJECT_CLOCK === "settable";
 }
 
+/**
+ * Each object's offset as read from, or last written to, its `meta` table. Only
+ * setObjectClock writes it, through the same SqlStorage, so the value kept here is the
+ * stored one; the clock is read many times a request and need not query each time.
+ */
+const offsets = new WeakMap<SqlStorage, number>();
+
 function storedOffset(sql: SqlStorage): number {
+  const kept = offsets.get(sql);
+  if (kept !== undefined) return kept;
   const row = sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", OFFSET_KEY).toArray()[0];
-  const offset = Number(row?.value ?? 0);
-  return Number.isFinite(offset) ? offset : 0;
+  const value = Number(row?.value ?? 0);
+  const offset = Number.isFinite(value) ? value : 0;
+  offsets.set(sql, offset);
+  return offset;
 }
 
 /**
@@ -33,9 +44,11 @@ function storedOffset(sql: SqlStorage): number {
  */
 export function setObjectClock(sql: SqlStorage, env: Env, atMs: number): void {
   if (!settable(env)) throw new Error("the object's clock can be set only in development mode");
+  const offset = Math.round(atMs - Date.now());
   sql.exec(
     `INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
     OFFSET_KEY,
-    String(Math.round(atMs - Date.now())),
+    String(offset),
   );
+  offsets.set(sql, offset);
 }
