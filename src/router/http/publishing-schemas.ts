@@ -6,6 +6,7 @@ import { AT_RISK_CODES } from "../../core/db/post-checks";
 import { HOLD_REASONS } from "../../core/db/publish-requests";
 import { PLATFORMS } from "../../core/platforms/types";
 import { ApprovalSchema } from "./approval-schemas";
+import { idParam } from "./content-schemas";
 import { pageSchema } from "./identity-schemas";
 
 const timestamp = z.string().openapi({ format: "date-time" });
@@ -119,6 +120,14 @@ export const PostSchema = z
     updated_at: timestamp,
   })
   .openapi("Post");
+
+/** The path parameters of a post's own routes (/v1/posts/{id}/…). */
+export const PostParams = z.object({ id: idParam("post") });
+
+/** A JSON answer holding the post, as each post route documents it. */
+export function postResponse(description: string) {
+  return { description, content: { "application/json": { schema: PostSchema } } };
+}
 
 /** A page of posts (GET /v1/posts, the operator's GET /v1/admin/tenants/{id}/posts). */
 export const PostPageSchema = pageSchema(PostSchema, "PostPage");

@@ -12,7 +12,6 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { ApprovalConflict, FlowResult } from "../../../objects/tenant-object/contract";
 import { decisionDenial, drafterOf } from "../../core/auth/approvals";
-import { idPattern } from "../../core/db/ids";
 import { listPostRevisions, toPostRevision } from "../../core/db/post-revisions";
 import { getPublishRequest, type PublishRequestRow } from "../../core/db/publish-requests";
 import { platformAdapter } from "../../core/platforms";
@@ -25,22 +24,18 @@ import { auditActor } from "../http/audit";
 import { decodeCursor, PageQuery, pageOf } from "../http/cursor";
 import { ProblemError } from "../http/problem";
 import { answerPublish, releaseRefusalProblem, sendProblem } from "../http/publish-answers";
-import { MAX_SCHEDULE_AHEAD_MS, MIN_SCHEDULE_AHEAD_MS, PostSchema } from "../http/publishing-schemas";
+import {
+  MAX_SCHEDULE_AHEAD_MS,
+  MIN_SCHEDULE_AHEAD_MS,
+  PostParams,
+  type PostSchema,
+  postResponse,
+} from "../http/publishing-schemas";
 import { caller, callerObject, settlePosts } from "../http/request-context";
 import { problemResponseSpec } from "../http/schemas";
 import { retryOnReset } from "../objects";
 
 const security = [{ bearerAuth: [] }];
-const PostParams = z.object({
-  id: z
-    .string()
-    .regex(idPattern("post"), "a post id (post_...)")
-    .openapi({ param: { name: "id", in: "path" } }),
-});
-const postResponse = (description: string) => ({
-  description,
-  content: { "application/json": { schema: PostSchema } },
-});
 const common = {
   401: problemResponseSpec("No valid credential"),
   404: problemResponseSpec("No such post in this tenant"),

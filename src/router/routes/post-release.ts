@@ -6,26 +6,24 @@
 // suspended or removed (author-removed), unless the caller takes it over with
 // override_author_removed: the post keeps its author, the release is audited under the
 // caller, who answers for it when it fires.
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import type { Release } from "../../../objects/tenant-object/contract";
-import { idPattern } from "../../core/db/ids";
 import { getPublishRequest } from "../../core/db/publish-requests";
 import { guard } from "../auth/guard";
 import { createRouter } from "../http/app-env";
 import { auditActor } from "../http/audit";
 import { ProblemError } from "../http/problem";
 import { releaseRefusalProblem, sendProblem } from "../http/publish-answers";
-import { MAX_SCHEDULE_AHEAD_MS, MIN_SCHEDULE_AHEAD_MS, PostSchema, ReleaseBody } from "../http/publishing-schemas";
+import {
+  MAX_SCHEDULE_AHEAD_MS,
+  MIN_SCHEDULE_AHEAD_MS,
+  PostParams,
+  PostSchema,
+  ReleaseBody,
+} from "../http/publishing-schemas";
 import { caller, callerObject, settlePosts } from "../http/request-context";
 import { problemResponseSpec } from "../http/schemas";
 import { retryOnReset } from "../objects";
-
-const PostParams = z.object({
-  id: z
-    .string()
-    .regex(idPattern("post"), "a post id (post_...)")
-    .openapi({ param: { name: "id", in: "path" } }),
-});
 
 const releaseRoute = createRoute({
   method: "post",

@@ -19,7 +19,7 @@ import { DRAFTED_VIA_HEADER } from "../http/drafted-via";
 import { cancelPost } from "../http/post-cancel";
 import { ProblemError } from "../http/problem";
 import { answerPublish } from "../http/publish-answers";
-import { PostBody, PostPageSchema, PostSchema } from "../http/publishing-schemas";
+import { PostBody, PostPageSchema, PostParams, type PostSchema, postResponse } from "../http/publishing-schemas";
 import { caller, callerObject, settlePosts } from "../http/request-context";
 import { idempotencyHeader, problemResponseSpec } from "../http/schemas";
 import { retryOnReset } from "../objects";
@@ -31,18 +31,6 @@ const errors = {
   403: problemResponseSpec("Role or scope does not allow it"),
 };
 const IdempotencyHeader = idempotencyHeader("Repeat a request with the same key to get its first answer back");
-
-const PostParams = z.object({
-  id: z
-    .string()
-    .regex(idPattern("post"), "a post id (post_...)")
-    .openapi({ param: { name: "id", in: "path" } }),
-});
-
-const postResponse = (description: string) => ({
-  description,
-  content: { "application/json": { schema: PostSchema } },
-});
 
 const createPostRoute = createRoute({
   method: "post",
